@@ -1,0 +1,321 @@
+"""Rulebooks: the scoring rules as data (TOML), loaded and checked before any rating uses them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, cached_property
+from pathlib import Path
+
+from core.errors import RulebookError
+
+RULEBOOK_DIR = Path(__file__).parent / "rulebooks"
+DEFAULT_RULEBOOK = "jiangyin-2020"
+EFFECTS = ("blacklist", "deduct", "bonus")
+ASSESSOR_KINDS = ("town", "bureau")
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """One item of the rating method, e.g. 2.5; `points` is what one finding nominally costs (or adds)."""
+
+    code: str
+    group: str
+    effect: str
+    points: int
+    text_zh: str
+    gloss_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A unit of a bucket that the floor applies to (Q1..Q4, YE; or the whole year)."""
+
+    key: str
+    label_zh: str
+    label_en: str
+    aliases: tuple[str, ...]
+    points: int
+    floor: int
+    start: str  # "MM-DD" within the rated year
+    end: str  # "MM-DD", in the next year when `to_next_year`
+    to_next_year: bool
+
+    def window(self, year: int) -> tuple[dt.date, dt.date]:
+        """First and last day (inclusive) a finding of this period may be dated, for `year`."""
+        sm, sd = (int(x) for x in self.start.split("-"))
+        em, ed = (int(x) for x in self.end.split("-"))
+        return dt.date(year, sm, sd), dt.date(year + int(self.to_next_year), em, ed)
+
+
+@dataclass(frozen=True, slots=True)
+class Bucket:
+    """A share of the total scored by one kind of assessor, made of one or more periods."""
+
+    key: str
+    label_zh: str
+    label_en: str
+    assessors: tuple[str, ...]
+    points: int
+    periods: tuple[Period, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Grade:
+    """A grade band: `min` inclusive, `max` exclusive (the top band includes the total)."""
+
+    key: str
+    label_zh: str
+    label_en: str
+    min: float
+    max: float
+    blacklist: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A section of the clause table (直接列入黑名单 / 一次扣10分 / 一次扣5分)."""
+
+    key: str
+    label_zh: str
+    label_en: str
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    """A whole rating method; immutable once loaded."""
+
+    name: str
+    title_zh: str
+    title_en: str
+    source_zh: str
+    source_en: str
+    total: int
+    buckets: tuple[Bucket, ...]
+    grades: tuple[Grade, ...]
+    groups: tuple[Group, ...]
+    clauses: tuple[Clause, ...]
+
+    def clause(self, code: str) -> Clause:
+        """The clause with canonical code `code`; KeyError if the rulebook has none."""
+        return self.clause_map[code]
+
+    @cached_property
+    def clause_map(self) -> dict[str, Clause]:
+        return {c.code: c for c in self.clauses}
+
+    def bucket_for(self, assessor_kind: str) -> Bucket:
+        """The bucket that findings of this kind of assessor ("town" / "bureau") are charged to."""
+        for bucket in self.buckets:
+            if assessor_kind in bucket.assessors:
+                return bucket
+        raise KeyError(assessor_kind)
+
+    def grade_for(self, total: float) -> Grade:
+        """The grade band containing `total` (lower bound inclusive)."""
+        for grade in self.grades:
+            if grade.min <= total < grade.max or (total == self.total and grade.max == self.total):
+                return grade
+        raise ValueError(f"total {total} outside 0..{self.total}")
+
+    @property
+    def blacklist_grade(self) -> Grade:
+        """The grade given to an agency listed by clause, whatever its total."""
+        return next(g for g in self.grades if g.blacklist)
+
+    def period_aliases(self) -> dict[str, str]:
+        """Every accepted spelling of a period (case-folded, NFKC) → its key."""
+        out: dict[str, str] = {}
+        for bucket in self.buckets:
+            for period in bucket.periods:
+                for alias in (period.key, period.label_zh, period.label_en, *period.aliases):
+                    out[fold(alias)] = period.key
+        return out
+
+
+def fold(text: str) -> str:
+    """Normalise a user-typed token: full-width to half-width, spaces removed, lower case."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text))).lower()
+
+
+def _require(d: dict, key: str, where: str, problems: list[str], kind: type | tuple = object):
+    if key not in d:
+        problems.append(f"{where}: missing `{key}`")
+        return None
+    if not isinstance(d[key], kind):
+        problems.append(f"{where}: `{key}` has the wrong type ({d[key]!r})")
+        return None
+    return d[key]
+
+
+def _validate(raw: dict, origin: str) -> list[str]:
+    """Every problem of a raw rulebook dict, as English sentences naming the place."""
+    problems: list[str] = []
+    total = _require(raw, "total", "rulebook", problems, (int, float))
+    buckets = _require(raw, "buckets", "rulebook", problems, list) or []
+    grades = _require(raw, "grades", "rulebook", problems, list) or []
+    clauses = _require(raw, "clauses", "rulebook", problems, list) or []
+    groups = {g.get("key") for g in raw.get("groups", [])}
+
+    seen_periods: set[str] = set()
+    assessors_seen: list[str] = []
+    bucket_sum = 0
+    for i, b in enumerate(buckets, 1):
+        where = f"bucket {b.get('key', i)}"
+        points = _require(b, "points", where, problems, (int, float)) or 0
+        bucket_sum += points
+        for a in b.get("assessors", []):
+            if a not in ASSESSOR_KINDS:
+                problems.append(f"{where}: unknown assessor kind {a!r} (expected one of {ASSESSOR_KINDS})")
+            assessors_seen.append(a)
+        periods = _require(b, "periods", where, problems, list) or []
+        if not periods:
+            problems.append(f"{where}: has no periods")
+        period_sum = 0
+        for p in periods:
+            pkey = p.get("key")
+            period_sum += p.get("points", 0)
+            if pkey in seen_periods:
+                problems.append(f"{where}: duplicate period {pkey!r}")
+            seen_periods.add(pkey)
+            for f in ("from", "to"):
+                if not re.fullmatch(r"\d\d-\d\d", str(p.get(f, ""))):
+                    problems.append(f"{where}, period {pkey}: `{f}` must be MM-DD ({p.get(f)!r})")
+            if p.get("floor", 0) > p.get("points", 0):
+                problems.append(f"{where}, period {pkey}: floor above its points")
+        if periods and period_sum != points:
+            problems.append(f"{where}: periods add up to {period_sum}, not the bucket's {points} points")
+    for kind in set(assessors_seen):
+        if assessors_seen.count(kind) > 1:
+            problems.append(f"assessor kind {kind!r} is charged to more than one bucket")
+    for kind in ASSESSOR_KINDS:
+        if kind not in assessors_seen:
+            problems.append(f"no bucket takes findings of assessor kind {kind!r}")
+    if total is not None and buckets and bucket_sum != total:
+        problems.append(f"buckets add up to {bucket_sum}, not the total of {total} points")
+
+    bands = sorted(
+        ((g.get("min"), g.get("max"), g.get("key")) for g in grades),
+        key=lambda x: (x[0] if isinstance(x[0], (int, float)) else -1),
+    )
+    for lo, hi, key in bands:
+        if not isinstance(lo, (int, float)) or not isinstance(hi, (int, float)) or lo >= hi:
+            problems.append(f"grade {key}: needs numbers min < max (min={lo!r}, max={hi!r})")
+    if bands and total is not None and not problems:
+        if bands[0][0] != 0:
+            problems.append(f"grades leave a gap: nothing covers 0 to {bands[0][0]}")
+        for (lo1, hi1, k1), (lo2, _hi2, k2) in zip(bands, bands[1:]):
+            if hi1 < lo2:
+                problems.append(f"grades leave a gap between {k1} (below {hi1}) and {k2} (from {lo2})")
+            elif hi1 > lo2:
+                problems.append(f"grades {k1} and {k2} overlap ({k1} up to {hi1}, {k2} from {lo2})")
+        if bands[-1][1] != total:
+            problems.append(f"grades end at {bands[-1][1]}, not at the total of {total}")
+    if sum(1 for g in grades if g.get("blacklist")) != 1:
+        problems.append("exactly one grade must be marked `blacklist = true`")
+    keys = [g.get("key") for g in grades]
+    for k in set(keys):
+        if keys.count(k) > 1:
+            problems.append(f"duplicate grade {k!r}")
+
+    codes: list[str] = []
+    for c in clauses:
+        code = c.get("code")
+        where = f"clause {code}"
+        if not isinstance(code, str) or not re.fullmatch(r"\d+\.\d+", code):
+            problems.append(f"{where}: code must look like S.N")
+        if code in codes:
+            problems.append(f"duplicate clause code {code!r}")
+        codes.append(code)
+        if c.get("effect") not in EFFECTS:
+            problems.append(f"{where}: unknown effect {c.get('effect')!r} (expected one of {EFFECTS})")
+        pts = c.get("points", 0)
+        if not isinstance(pts, int) or pts < 0:
+            problems.append(f"{where}: points must be a whole number ≥ 0 ({pts!r})")
+        elif c.get("effect") in ("deduct", "bonus") and pts == 0:
+            problems.append(f"{where}: a {c.get('effect')} clause needs points > 0")
+        if not c.get("text_zh"):
+            problems.append(f"{where}: missing text_zh")
+        if groups and c.get("group") not in groups:
+            problems.append(f"{where}: unknown group {c.get('group')!r}")
+    if not clauses:
+        problems.append("rulebook has no clauses")
+    return [f"{origin}: {p}" for p in problems]
+
+
+def parse_rulebook(raw: dict, origin: str = "rulebook") -> Rulebook:
+    """Build a Rulebook from a TOML dict, refusing it with every problem listed."""
+    problems = _validate(raw, origin)
+    if problems:
+        raise RulebookError("\n".join(problems))
+    buckets = tuple(
+        Bucket(
+            key=b["key"],
+            label_zh=b.get("label_zh", b["key"]),
+            label_en=b.get("label_en", b["key"]),
+            assessors=tuple(b["assessors"]),
+            points=b["points"],
+            periods=tuple(
+                Period(
+                    key=p["key"],
+                    label_zh=p.get("label_zh", p["key"]),
+                    label_en=p.get("label_en", p["key"]),
+                    aliases=tuple(p.get("aliases", ())),
+                    points=p["points"],
+                    floor=p.get("floor", 0),
+                    start=p["from"],
+                    end=p["to"],
+                    to_next_year=bool(p.get("to_next_year", False)),
+                )
+                for p in b["periods"]
+            ),
+        )
+        for b in raw["buckets"]
+    )
+    grades = tuple(
+        sorted(
+            (
+                Grade(g["key"], g.get("label_zh", g["key"]), g.get("label_en", g["key"]),
+                      g["min"], g["max"], bool(g.get("blacklist", False)))
+                for g in raw["grades"]
+            ),
+            key=lambda g: -g.min,
+        )
+    )
+    groups = tuple(Group(g["key"], g.get("label_zh", g["key"]), g.get("label_en", g["key"])) for g in raw.get("groups", []))
+    clauses = tuple(
+        Clause(c["code"], str(c.get("group", c["code"].split(".")[0])), c["effect"], c.get("points", 0),
+               c["text_zh"], c.get("gloss_en", ""))
+        for c in raw["clauses"]
+    )
+    return Rulebook(
+        name=raw.get("name", origin),
+        title_zh=raw.get("title_zh", ""),
+        title_en=raw.get("title_en", ""),
+        source_zh=raw.get("source_zh", ""),
+        source_en=raw.get("source_en", ""),
+        total=raw["total"],
+        buckets=buckets,
+        grades=grades,
+        groups=groups,
+        clauses=clauses,
+    )
+
+
+@cache
+def load_rulebook(name_or_path: str | Path = DEFAULT_RULEBOOK) -> Rulebook:
+    """Load a rulebook by name (a file in core/rulebooks/) or by path; RulebookError if malformed."""
+    path = Path(name_or_path)
+    if not path.suffix:
+        path = RULEBOOK_DIR / f"{name_or_path}.toml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in RULEBOOK_DIR.glob("*.toml")))
+        raise RulebookError(f"no rulebook {str(name_or_path)!r} (known: {known})")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise RulebookError(f"{path.name}: not valid TOML: {exc}") from None
+    return parse_rulebook(raw, origin=path.name)

@@ -1,0 +1,1 @@
+"""Streamlit pages and small UI pieces of the credit board."""

@@ -1,0 +1,1 @@
+"""The data layer: tables, engine, imports, publications, exports, users. No Streamlit."""

@@ -1,0 +1,180 @@
+"""The tables (SQLModel). A published year lives in Publication + Published* rows and is never updated."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Column, DateTime, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> dt.datetime:
+    """Timezone-aware now; every stored time is UTC."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _when(**kw) -> object:
+    """A timezone-aware timestamp column."""
+    return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False, **kw))
+
+
+# Table: a town, street or park whose supervision department assesses agencies (editable by bureau admins).
+class Town(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64, unique=True, index=True)
+    aliases: str = Field(default="", max_length=512)  # ";"-joined short forms
+    active: bool = True
+
+
+# Table: a safety-service agency, identified by its USCC.
+class Agency(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    credit_code: str = Field(max_length=18, unique=True, index=True)
+    name: str = Field(max_length=200)
+    created_at: dt.datetime = _when()
+
+
+# Table: an agency on the roster of a year (rated even with no findings).
+class RosterEntry(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("year", "agency_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(index=True)
+    agency_id: int = Field(foreign_key="agency.id", index=True)
+    upload_id: int | None = Field(default=None, foreign_key="upload.id")
+
+
+# Table: a practitioner of an agency. id_number and phone are personal data: staff area only.
+class Practitioner(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id", index=True)
+    name: str = Field(max_length=64)
+    id_number: str | None = Field(default=None, max_length=18, index=True)
+    phone: str | None = Field(default=None, max_length=32)
+    specialty: str = Field(default="", max_length=64)  # 机械 / 电气 / 化工 / 消防 …
+    certificate_no: str = Field(default="", max_length=64)
+
+
+# Table: an uploaded file; the SHA-256 of its content makes a second upload of the same file add nothing.
+class Upload(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    file_name: str = Field(max_length=255)
+    sha256: str = Field(max_length=64, unique=True, index=True)
+    kind: str = Field(max_length=16)  # findings | roster
+    uploaded_by: str = Field(max_length=64)
+    uploaded_at: dt.datetime = _when()
+    row_count: int = 0
+
+
+# Table: one recorded act under a clause (扣分记录). description is staff-only.
+class Finding(SQLModel, table=True):
+    __table_args__ = (Index("ix_finding_year_agency", "year", "agency_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id")
+    year: int
+    clause: str = Field(max_length=8)
+    assessor: str = Field(max_length=64)  # "bureau" or a town's full name
+    period: str = Field(max_length=8)  # Q1..Q4, YE, Y
+    date: dt.date
+    practitioner: str = Field(default="", max_length=64)
+    description: str = Field(default="", max_length=2000)
+    document_no: str = Field(default="", max_length=64)
+    upload_id: int | None = Field(default=None, foreign_key="upload.id", index=True)
+    source_row: int = 0
+    recorded_by: str = Field(max_length=64)
+    recorded_at: dt.datetime = _when()
+
+
+# Table: a formal talk (约谈) the bureau held with an agency; counts drive clauses 3.8 / 2.7 / 1.8.
+class Interview(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id", index=True)
+    date: dt.date
+    year: int = Field(index=True)
+    notes: str = Field(default="", max_length=2000)  # staff-only
+    recorded_by: str = Field(max_length=64)
+    recorded_at: dt.datetime = _when()
+
+
+# Table: an immutable published version of one year's ratings; digest chains to the previous version.
+class Publication(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("year", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(index=True)
+    version: int
+    rulebook: str = Field(max_length=64)
+    published_at: dt.datetime = _when()
+    published_by: str = Field(max_length=64)
+    reason: str = Field(default="", max_length=2000)
+    digest: str = Field(max_length=64)
+    previous_digest: str = Field(default="", max_length=64)
+    agency_count: int = 0
+    demo: bool = False
+
+
+# Table: one agency's rating in a publication (what the public sees).
+class PublishedRating(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("publication_id", "credit_code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    publication_id: int = Field(foreign_key="publication.id", index=True)
+    credit_code: str = Field(max_length=18, index=True)
+    agency_name: str = Field(max_length=200)
+    year: int
+    town_score: int
+    bureau_score: int
+    total: int
+    grade: str = Field(max_length=16)
+    blacklist_clauses: str = Field(default="", max_length=128)
+    towns: str = Field(default="", max_length=1000)  # ";"-joined towns that assessed the agency that year
+
+
+# Table: one charged finding of a publication (the public explanation). No description, ever.
+class PublishedCharge(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    publication_id: int = Field(foreign_key="publication.id", index=True)
+    credit_code: str = Field(max_length=18, index=True)
+    clause: str = Field(max_length=8)
+    assessor: str = Field(max_length=64)
+    period: str = Field(max_length=8)
+    date: dt.date
+    points_nominal: int
+    points_charged: int
+    blacklist: bool = False
+
+
+# Table: a practitioner listed on the blacklist in a publication (name only; never ID number or phone).
+class PublishedPractitioner(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    publication_id: int = Field(foreign_key="publication.id", index=True)
+    credit_code: str = Field(max_length=18)
+    agency_name: str = Field(max_length=200)
+    practitioner: str = Field(max_length=64)
+    clause: str = Field(max_length=8)
+    assessor: str = Field(max_length=64)
+    date: dt.date
+
+
+# Table: a staff account (the staff workspace). password_hash is argon2; never shown or exported.
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True, index=True)
+    display_name: str = Field(default="", max_length=64)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(max_length=16)  # bureau_admin | bureau_staff | town_staff
+    town: str | None = Field(default=None, max_length=64)  # for town_staff
+    active: bool = True
+    failed_attempts: int = 0
+    locked_until: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    created_at: dt.datetime = _when()
+
+
+# Table: the audit log: who did what, when, with before/after as JSON text.
+class AuditEntry(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = _when(index=True)
+    actor: str = Field(max_length=64, index=True)
+    action: str = Field(max_length=32, index=True)  # sign_in, sign_in_failed, upload, finding, publish, user …
+    entity: str = Field(default="", max_length=32)
+    entity_id: str = Field(default="", max_length=64)
+    before: str = Field(default="", max_length=10000)
+    after: str = Field(default="", max_length=10000)
+    detail: str = Field(default="", max_length=2000)
