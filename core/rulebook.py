@@ -207,7 +207,7 @@ def _validate(raw: dict, origin: str) -> list[str]:
     if bands and total is not None and not problems:
         if bands[0][0] != 0:
             problems.append(f"grades leave a gap: nothing covers 0 to {bands[0][0]}")
-        for (lo1, hi1, k1), (lo2, _hi2, k2) in zip(bands, bands[1:]):
+        for (_lo1, hi1, k1), (lo2, _hi2, k2) in zip(bands, bands[1:], strict=False):
             if hi1 < lo2:
                 problems.append(f"grades leave a gap between {k1} (below {hi1}) and {k2} (from {lo2})")
             elif hi1 > lo2:

@@ -10,7 +10,7 @@ from sqlmodel import Field, SQLModel
 
 def utcnow() -> dt.datetime:
     """Timezone-aware now; every stored time is UTC."""
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def _when(**kw) -> object:

@@ -1,0 +1,37 @@
+"""The audit log: one function that records who did what, with before/after as JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlmodel import Session
+
+from db.models import AuditEntry
+
+
+def _json(value: Any) -> str:
+    return "" if value is None else json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
+
+
+def record(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    entity: str = "",
+    entity_id: str | int = "",
+    before: Any = None,
+    after: Any = None,
+    detail: str = "",
+) -> AuditEntry:
+    """Add an audit entry to the caller's transaction (written only if that transaction commits).
+
+    Never pass passwords, hashes or session tokens: the log is read by admins and downloadable.
+    """
+    entry = AuditEntry(
+        actor=actor, action=action, entity=entity, entity_id=str(entity_id),
+        before=_json(before), after=_json(after), detail=detail,
+    )
+    session.add(entry)
+    return entry
