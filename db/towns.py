@@ -1,0 +1,110 @@
+"""The town list in the database (镇街园 and their short forms): read as core Towns, edited by bureau admins."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from core.rulebook import fold
+from core.towns import BUREAU_ALIASES, Towns, default_towns
+from db import audit
+from db.engine import transaction
+from db.models import Town
+from db.roles import UserLike, actor_name
+
+TOWN_COLUMNS = ("name", "aliases", "active")
+
+
+class TownError(ValueError):
+    """A town edit refused; bilingual and safe to show."""
+
+    def __init__(self, message_zh: str, message_en: str):
+        self.message_zh = message_zh
+        self.message_en = message_en
+        super().__init__(f"{message_en} / {message_zh}")
+
+
+def ensure_towns(session: Session) -> None:
+    """Fill an empty town table with the default list (so an edit never starts from nothing)."""
+    if session.exec(select(Town.id).limit(1)).first() is not None:
+        return
+    defaults = default_towns()
+    for name in defaults.names:
+        session.add(Town(name=name, aliases=";".join(defaults.aliases.get(name, ()))))
+    session.flush()
+
+
+def towns_in(session: Session) -> Towns:
+    """The active towns as core Towns (the default list while the table is still empty)."""
+    rows = session.exec(select(Town).where(Town.active == True).order_by(Town.id)).all()  # noqa: E712
+    if not rows and session.exec(select(Town.id).limit(1)).first() is None:
+        return default_towns()
+    return Towns(
+        names=tuple(r.name for r in rows),
+        aliases={r.name: tuple(a for a in r.aliases.split(";") if a) for r in rows},
+    )
+
+
+def load_towns(*, engine: Engine) -> Towns:
+    """The active towns as core Towns."""
+    with Session(engine) as session:
+        return towns_in(session)
+
+
+def list_towns(*, engine: Engine) -> pd.DataFrame:
+    """Every town (active or not) with its aliases, `;`-joined: name, aliases, active."""
+    with transaction(engine) as session:
+        ensure_towns(session)
+        rows = session.exec(select(Town).order_by(Town.id)).all()
+        return pd.DataFrame([(r.name, r.aliases, r.active) for r in rows], columns=list(TOWN_COLUMNS))
+
+
+def _split_aliases(aliases: str | list[str] | tuple[str, ...]) -> list[str]:
+    parts = aliases.replace("；", ";").replace(",", ";").replace("，", ";").split(";") if isinstance(aliases, str) else aliases
+    out: list[str] = []
+    for a in (str(p).strip() for p in parts):
+        if a and a not in out:
+            out.append(a)
+    return out
+
+
+def save_town(
+    *, engine: Engine, by: str | UserLike, name: str, aliases: str | list[str] = "", active: bool = True
+) -> dict[str, object]:
+    """Add a town or change its aliases / active flag (bureau admins); one transaction + audit entry.
+
+    Refuses a name or alias that another town (or the bureau) already answers to, so every spelling
+    in an upload still resolves to exactly one assessor.
+    """
+    name = (name or "").strip()
+    if not name or len(name) > 64:
+        raise TownError("镇街园名称不能为空且不超过64个字", "a town name is 1 to 64 characters")
+    alias_list = _split_aliases(aliases)
+    joined = ";".join(alias_list)
+    if len(joined) > 512:
+        raise TownError("别名过长", "too many aliases")
+    with transaction(engine) as session:
+        actor = actor_name(session, by, "manage_towns")
+        ensure_towns(session)
+        taken: dict[str, str] = {fold(a): "市应急管理局" for a in BUREAU_ALIASES}
+        for other in session.exec(select(Town).where(Town.name != name)).all():
+            for spelling in (other.name, *other.aliases.split(";")):
+                if spelling:
+                    taken[fold(spelling)] = other.name
+        for spelling in (name, *alias_list):
+            if fold(spelling) in taken:
+                owner = taken[fold(spelling)]
+                raise TownError(f"“{spelling}”已用于{owner}", f"“{spelling}” already names {owner}")
+        row = session.exec(select(Town).where(Town.name == name)).first()
+        before = None if row is None else {"name": row.name, "aliases": row.aliases, "active": row.active}
+        if row is None:
+            row = Town(name=name, aliases=joined, active=active)
+        else:
+            row.aliases, row.active = joined, active
+        session.add(row)
+        session.flush()
+        after = {"name": row.name, "aliases": row.aliases, "active": row.active}
+        audit.record(session, actor=actor, action="town", entity="town", entity_id=row.id, before=before, after=after)
+        return after
+
