@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from core.rulebook import fold
 from core.towns import BUREAU_ALIASES, Towns, default_towns
 from db import audit
+from db.app_db import seed_default_towns
 from db.engine import transaction
 from db.models import Town
 from db.roles import UserLike, actor_name
@@ -23,16 +24,6 @@ class TownError(ValueError):
         self.message_zh = message_zh
         self.message_en = message_en
         super().__init__(f"{message_en} / {message_zh}")
-
-
-def ensure_towns(session: Session) -> None:
-    """Fill an empty town table with the default list (so an edit never starts from nothing)."""
-    if session.exec(select(Town.id).limit(1)).first() is not None:
-        return
-    defaults = default_towns()
-    for name in defaults.names:
-        session.add(Town(name=name, aliases=";".join(defaults.aliases.get(name, ()))))
-    session.flush()
 
 
 def towns_in(session: Session) -> Towns:
@@ -54,8 +45,8 @@ def load_towns(*, engine: Engine) -> Towns:
 
 def list_towns(*, engine: Engine) -> pd.DataFrame:
     """Every town (active or not) with its aliases, `;`-joined: name, aliases, active."""
-    with transaction(engine) as session:
-        ensure_towns(session)
+    seed_default_towns(engine)
+    with Session(engine) as session:
         rows = session.exec(select(Town).order_by(Town.id)).all()
         return pd.DataFrame([(r.name, r.aliases, r.active) for r in rows], columns=list(TOWN_COLUMNS))
 
@@ -84,9 +75,9 @@ def save_town(
     joined = ";".join(alias_list)
     if len(joined) > 512:
         raise TownError("别名过长", "too many aliases")
+    seed_default_towns(engine)  # an edit never starts from an empty list
     with transaction(engine) as session:
         actor = actor_name(session, by, "manage_towns")
-        ensure_towns(session)
         taken: dict[str, str] = {fold(a): "市应急管理局" for a in BUREAU_ALIASES}
         for other in session.exec(select(Town).where(Town.name != name)).all():
             for spelling in (other.name, *other.aliases.split(";")):

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from argon2 import PasswordHasher
 from sqlalchemy.engine import Engine
 
+from db import security
 from db.users import create_user
 
 PASSWORD = "correct horse battery"  # 21 characters, passes the policy
@@ -26,3 +29,12 @@ def make_staff(engine: Engine) -> dict[str, dict[str, Any]]:
         "staff": make_user(engine, "staff", "bureau_staff"),
         "town": make_user(engine, "town", "town_staff", TOWN),
     }
+
+
+@pytest.fixture
+def fast_argon2(monkeypatch):
+    """Real argon2id with small cost parameters, so tests that hash dozens of times stay fast.
+
+    Production parameters are checked by test_user_cli's real command-line run.
+    """
+    monkeypatch.setattr(security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))

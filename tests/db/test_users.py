@@ -12,7 +12,15 @@ from db.models import AuditEntry, User
 from db.roles import AccessDenied
 from db.security import PasswordPolicyError
 from db.users import LOCK_PERIOD, MAX_FAILED_ATTEMPTS, UserError, authenticate
-from tests.db.staff_factories import PASSWORD, TOWN, make_staff, make_user
+from tests.db.staff_factories import (
+    PASSWORD,
+    TOWN,
+    fast_argon2,  # noqa: F401  (fixture)
+    make_staff,
+    make_user,
+)
+
+pytestmark = pytest.mark.usefixtures("fast_argon2")
 
 T0 = dt.datetime(2025, 6, 1, 9, 0, tzinfo=dt.UTC)
 
