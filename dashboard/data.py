@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 
 from core.rulebook import Rulebook, load_rulebook
 from db import public
+from db.app_db import get_ready_engine
 
 CATALOG_TTL = 60  # seconds
 
@@ -24,16 +25,6 @@ CATALOG_TTL = 60  # seconds
 @st.cache_resource(show_spinner=False)
 def engine() -> Engine:
     """The app's one engine (migrated, demo-seeded when empty)."""
-    try:
-        from db.app_db import get_ready_engine
-    except ModuleNotFoundError:  # TEMPORARY until the data layer's start-up lands on main
-        from sqlmodel import SQLModel
-
-        from db.engine import make_engine
-
-        eng = make_engine()
-        SQLModel.metadata.create_all(eng)
-        return eng
     return get_ready_engine()
 
 

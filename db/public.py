@@ -17,7 +17,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Engine
 
 from core.rulebook import Rulebook, fold, load_rulebook
-from core.towns import BUREAU, BUREAU_NAME_ZH
+from core.towns import BUREAU, BUREAU_NAME_ZH, default_towns
 from db.models import Agency, Practitioner, Publication, PublishedCharge, PublishedPractitioner, PublishedRating
 
 # What a publication looks like to the public (never `published_by`: staff accounts stay private).
@@ -327,7 +327,7 @@ def agency_profile(engine: Engine, credit_code: str) -> dict[str, Any] | None:
     years = _profile_years(engine, [credit_code])
     if years.empty:
         return None
-    towns = sorted({t for cell in years["towns"] for t in str(cell).split(";") if t})
+    towns = towns_in(years)
     return {
         "credit_code": credit_code,
         "agency_name": str(years.iloc[-1]["agency_name"]),
@@ -403,5 +403,7 @@ def filter_ratings(
 
 
 def towns_in(frame: pd.DataFrame) -> list[str]:
-    """Every town that appears in a ratings frame's `towns` column, sorted."""
-    return sorted({t for cell in frame["towns"] for t in str(cell).split(";") if t})
+    """Every town that appears in a ratings frame's `towns` column, in the official order of the town list."""
+    order = {name: i for i, name in enumerate(default_towns().names)}
+    found = {t for cell in frame["towns"].unique() for t in str(cell).split(";") if t}
+    return sorted(found, key=lambda name: (order.get(name, len(order)), name))

@@ -10,7 +10,8 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from db.engine import make_engine
-from tests.dashboard import published_fixture
+from db.migrate import upgrade
+from tests.db import published_rows
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 TIMEOUT = 30
@@ -21,7 +22,8 @@ def seeded_db(tmp_path_factory) -> Path:
     """One database file, built once per test session."""
     path = tmp_path_factory.mktemp("public-db") / "seeded.db"
     engine = make_engine(f"sqlite:///{path}")
-    published_fixture.build(engine)
+    upgrade(engine)
+    published_rows.build(engine)
     engine.dispose()
     return path
 

@@ -8,7 +8,6 @@ import datetime as dt
 
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel
 
 from db.models import (
     Agency,
@@ -37,8 +36,7 @@ def _when(y: int, m: int, d: int) -> dt.datetime:
 
 
 def build(engine: Engine, *, demo: bool = True) -> None:
-    """Create the tables and insert three published years (2024 with a correction) and private rows."""
-    SQLModel.metadata.create_all(engine)
+    """Insert three published years (2024 with a correction) and private rows into a migrated database."""
     with engine.begin() as conn:
         for code, name in AGENCIES:
             conn.execute(insert(Agency).values(credit_code=code, name=name, created_at=_when(2023, 1, 1)))
