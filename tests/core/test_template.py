@@ -112,3 +112,12 @@ def test_the_csv_template_is_the_header_row_in_utf8_with_bom(tmp_path):
 def test_an_unknown_template_format_is_refused():
     with pytest.raises(ValueError):
         template_bytes("pdf")
+
+
+def test_the_template_command_writes_both_formats(tmp_path):
+    from core.cli import main
+
+    assert main(["template", str(tmp_path / "t.xlsx")]) == 0
+    assert main(["template", "--format", "csv", str(tmp_path / "t.csv")]) == 0
+    assert [c.value for c in load_workbook(tmp_path / "t.xlsx").worksheets[0][1]] == HEADERS
+    assert list(read_table(tmp_path / "t.csv").columns) == HEADERS
