@@ -32,5 +32,7 @@ def insert_ignoring_duplicates(session: Session, model: Any, rows: Sequence[dict
         stmt = sqlite.insert(model.__table__).on_conflict_do_nothing(index_elements=unique_columns)
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise NotImplementedError(dialect)
-    result = session.connection().execute(stmt, list(rows))
-    return max(result.rowcount, 0)
+    # rowcount of an executemany is not reliable across drivers; RETURNING lists exactly the rows inserted.
+    primary_key = list(model.__table__.primary_key.columns)
+    result = session.connection().execute(stmt.returning(*primary_key), list(rows))
+    return len(result.all())
