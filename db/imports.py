@@ -70,20 +70,14 @@ def import_findings(*, engine: Engine, content: bytes, file_name: str, by: str,
     now = utcnow()
 
     def write(session: Session, upload_id: int, agency_ids: dict[str, int]) -> int:
-        rows = [
-            {
-                "agency_id": agency_ids[code], "year": year, "clause": clause, "assessor": assessor,
-                "period": period, "date": date, "practitioner": practitioner, "description": description,
-                "document_no": document_no, "upload_id": upload_id, "source_row": row,
-                "recorded_by": by, "recorded_at": now,
-            }
-            for code, year, clause, assessor, period, date, practitioner, description, document_no, row in zip(
-                frame["credit_code"], frame["year"].tolist(), frame["clause"], frame["assessor"],
-                frame["period"], _dates(frame["date"]), frame["practitioner"], frame["description"],
-                frame["document_no"], frame["row"].tolist(), strict=True,
-            )
-        ]
-        return bulk_insert(session, Finding, rows)
+        return bulk_insert(session, Finding, {
+            "agency_id": list(map(agency_ids.__getitem__, frame["credit_code"].tolist())),
+            "year": frame["year"].tolist(), "clause": frame["clause"].tolist(),
+            "assessor": frame["assessor"].tolist(), "period": frame["period"].tolist(),
+            "date": _dates(frame["date"]), "practitioner": frame["practitioner"].tolist(),
+            "description": frame["description"].tolist(), "document_no": frame["document_no"].tolist(),
+            "source_row": frame["row"].tolist(),
+        }, constants={"upload_id": upload_id, "recorded_by": by, "recorded_at": now})
 
     return _store(engine=engine, kind="findings", frame=frame, digest=digest, file_name=file_name, by=by,
                   now=now, write=write, detail={})
@@ -148,7 +142,7 @@ def _upsert_agencies(session: Session, frame: pd.DataFrame, *, by: str, upload_i
                      ) -> tuple[dict[str, int], int, int]:
     """credit_code → agency id for every code in the file, inserting new agencies and renaming changed ones."""
     # The reader guarantees one name per code within a file; keep the last spelling anyway.
-    names = dict(zip(frame["credit_code"], frame["agency_name"], strict=True))
+    names = dict(zip(frame["credit_code"].tolist(), frame["agency_name"].tolist(), strict=True))
     conn = session.connection()
     known = _agencies(conn, names)
     new = [{"credit_code": c, "name": n} for c, n in names.items() if c not in known]
@@ -191,8 +185,8 @@ def _check_fits(frame: pd.DataFrame) -> None:
     """Refuse text longer than its column, named by row and column like every other problem."""
     problems = []
     for key, limit in _LIMITS.items():
-        if key not in frame.columns:
-            continue
+        if key not in frame.columns or frame.empty or max(map(len, frame[key].tolist())) <= limit:
+            continue  # the common case, checked at C speed
         too_long = frame[key].str.len() > limit
         # A roster frame has no `row`: its index + 2 is the Excel row (header = row 1).
         rows = frame.loc[too_long, "row"] if "row" in frame.columns else frame.index[too_long.to_numpy()] + 2

@@ -53,6 +53,9 @@ def test_import_writes_the_upload_agencies_findings_and_one_audit_entry(engine):
     assert first.date == dt.date(2025, 2, 1)
     assert (first.practitioner, first.description, first.document_no) == ("张0", "第0条检查记录", "澄安监〔2025〕0号")
     assert (first.upload_id, first.recorded_by) == (result.upload_id, "王科长")
+    # Written through the driver, read back through the model: still a real timestamp (UTC; SQLite keeps no zone).
+    recorded = first.recorded_at.replace(tzinfo=None)
+    assert abs(recorded - dt.datetime.now(dt.UTC).replace(tzinfo=None)) < dt.timedelta(minutes=5)
     assert (audit.actor, audit.action, audit.entity_id) == ("王科长", "upload", str(result.upload_id))
     assert '"added": 20' in audit.after
 
@@ -140,11 +143,11 @@ def test_an_import_failing_at_row_9000_of_10000_leaves_no_row_in_any_table(engin
     original = imports.bulk_insert
     written = []
 
-    def fail_after_9000(session, model, rows):
+    def fail_after_9000(session, model, columns, constants=None):
         if model is Finding:
-            written.append(original(session, model, rows[:9000]))
+            written.append(original(session, model, {k: v[:9000] for k, v in columns.items()}, constants))
             raise RuntimeError("disk full (injected)")
-        return original(session, model, rows)
+        return original(session, model, columns, constants)
 
     monkeypatch.setattr(imports, "bulk_insert", fail_after_9000)
     with pytest.raises(RuntimeError, match="injected"):
@@ -162,8 +165,8 @@ _HOLD_BEFORE_COMMIT = textwrap.dedent("""
     from db.models import Finding
     _original = db.imports.bulk_insert
 
-    def _hold(session, model, rows):
-        n = _original(session, model, rows)
+    def _hold(session, model, columns, constants=None):
+        n = _original(session, model, columns, constants)
         if model is Finding:
             session.flush()
             Path(os.environ["IMPORT_HOLD_MARKER"]).write_text(str(n))
