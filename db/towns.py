@@ -1,9 +1,10 @@
-"""The town list in the database (镇街园 and their short forms): read as core Towns, edited by bureau admins."""
+"""The towns as the database holds them (bureau admins edit them), in core's Towns shape for the reader."""
 
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy.engine import Engine
+from sqlalchemy import select as sa_select
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, select
 
 from core.rulebook import fold
@@ -26,15 +27,20 @@ class TownError(ValueError):
         super().__init__(f"{message_en} / {message_zh}")
 
 
-def towns_in(session: Session) -> Towns:
-    """The active towns as core Towns (the default list while the table is still empty)."""
-    rows = session.exec(select(Town).where(Town.active == True).order_by(Town.id)).all()  # noqa: E712
-    if not rows and session.exec(select(Town.id).limit(1)).first() is None:
-        return default_towns()
+def towns_from_db(conn: Connection) -> Towns | None:
+    """The active towns with their aliases; None while the table is empty (then core's default list applies)."""
+    rows = conn.execute(sa_select(Town.name, Town.aliases).where(Town.active).order_by(Town.id)).all()
+    if not rows:
+        return None
     return Towns(
-        names=tuple(r.name for r in rows),
-        aliases={r.name: tuple(a for a in r.aliases.split(";") if a) for r in rows},
+        names=tuple(name for name, _ in rows),
+        aliases={name: tuple(a for a in aliases.split(";") if a) for name, aliases in rows},
     )
+
+
+def towns_in(session: Session) -> Towns:
+    """The active towns as core Towns, read in the caller's transaction (the default list while none is active)."""
+    return towns_from_db(session.connection()) or default_towns()
 
 
 def load_towns(*, engine: Engine) -> Towns:
