@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -52,30 +53,41 @@ def iso_utc(when: dt.datetime) -> str:
     return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _plain(value: Any) -> Any:
-    """A JSON-safe value with one spelling: dates as YYYY-MM-DD, numpy/pandas scalars as int/bool/str."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, int):
-        return int(value)
-    if hasattr(value, "item"):  # numpy scalar
-        return _plain(value.item())
-    if isinstance(value, float):
-        if value != int(value):
-            raise ValueError(f"published numbers are whole points, got {value}")
-        return int(value)
-    return "" if value is None else str(value)
+# How each field is spelled in the document: whole numbers, booleans, dates as YYYY-MM-DD, everything else text.
+INT_FIELDS = frozenset({"year", "town_score", "bureau_score", "total", "points_nominal", "points_charged"})
+BOOL_FIELDS = frozenset({"blacklist"})
+DATE_FIELDS = frozenset({"date"})
 
 
-def _rows(rows: Iterable[Mapping[str, Any]], fields: tuple[str, ...]) -> list[dict[str, Any]]:
-    out = [{f: _plain(r[f]) for f in fields} for r in rows]
-    # A total order on every field, so the order never depends on the database or on insertion.
-    out.sort(key=lambda r: tuple((type(r[f]).__name__, r[f]) for f in fields))
-    return out
+def normal_rows(rows: pd.DataFrame | Iterable[Mapping[str, Any]], fields: tuple[str, ...]) -> pd.DataFrame:
+    """`rows` as a frame of exactly `fields`, each with its one spelling, in the canonical order.
+
+    The order is a total order on every field (credit_code first), so it never depends on the database or on the
+    order rows were inserted in. Vectorised: a year of 10,000 agencies is normalised in milliseconds.
+    """
+    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows), columns=list(fields))
+    out = pd.DataFrame(index=frame.index)
+    for field in fields:
+        column = frame[field]
+        if field in INT_FIELDS:
+            numbers = pd.to_numeric(column)
+            if len(numbers) and bool((numbers != numbers.round()).any()):
+                raise ValueError(f"published {field} must be whole points")
+            out[field] = numbers.astype("int64")
+        elif field in BOOL_FIELDS:
+            out[field] = column.astype(bool)
+        elif field in DATE_FIELDS:
+            days = pd.to_datetime(column).to_numpy().astype("datetime64[D]")
+            out[field] = pd.Series(days.astype(str), index=frame.index, dtype=object)
+        else:
+            out[field] = column.fillna("").astype(str).astype(object)
+    return out.sort_values(list(fields), kind="stable", ignore_index=True)
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Plain dicts of Python values (int, bool, str), column by column for speed."""
+    names = list(frame.columns)
+    return [dict(zip(names, values, strict=True)) for values in zip(*(frame[c].tolist() for c in names), strict=True)]
 
 
 def build_document(
@@ -87,12 +99,12 @@ def build_document(
     reason: str,
     previous_digest: str,
     demo: bool,
-    ratings: Iterable[Mapping[str, Any]],
-    charges: Iterable[Mapping[str, Any]],
-    practitioners: Iterable[Mapping[str, Any]],
+    ratings: pd.DataFrame | Iterable[Mapping[str, Any]],
+    charges: pd.DataFrame | Iterable[Mapping[str, Any]],
+    practitioners: pd.DataFrame | Iterable[Mapping[str, Any]],
 ) -> dict[str, Any]:
     """The public content of one published version as a plain dict (everything the digest covers)."""
-    rating_rows = _rows(ratings, RATING_FIELDS)
+    rating_rows = records(normal_rows(ratings, RATING_FIELDS))
     return {
         "format": FORMAT_ID,
         "year": int(year),
@@ -105,8 +117,8 @@ def build_document(
         "demo": bool(demo),
         "agency_count": len(rating_rows),
         "ratings": rating_rows,
-        "charges": _rows(charges, CHARGE_FIELDS),
-        "blacklisted_practitioners": _rows(practitioners, PRACTITIONER_FIELDS),
+        "charges": records(normal_rows(charges, CHARGE_FIELDS)),
+        "blacklisted_practitioners": records(normal_rows(practitioners, PRACTITIONER_FIELDS)),
     }
 
 
@@ -146,10 +158,10 @@ def find_publication(session: Session, *, year: int, version: int | None = None)
     return publication
 
 
-def _mappings(session: Session, model: type, publication_id: int, fields: tuple[str, ...]) -> list[dict[str, Any]]:
+def _stored_rows(session: Session, model: type, publication_id: int, fields: tuple[str, ...]) -> pd.DataFrame:
     columns = [getattr(model, f) for f in fields]
     query = select(*columns).where(model.publication_id == publication_id).order_by(model.id)
-    return [dict(m) for m in session.execute(query).mappings()]
+    return pd.DataFrame(session.execute(query).all(), columns=list(fields))
 
 
 def publication_document(session: Session, publication: Publication) -> dict[str, Any]:
@@ -162,9 +174,9 @@ def publication_document(session: Session, publication: Publication) -> dict[str
         reason=publication.reason,
         previous_digest=publication.previous_digest,
         demo=publication.demo,
-        ratings=_mappings(session, PublishedRating, publication.id, RATING_FIELDS),
-        charges=_mappings(session, PublishedCharge, publication.id, CHARGE_FIELDS),
-        practitioners=_mappings(session, PublishedPractitioner, publication.id, PRACTITIONER_FIELDS),
+        ratings=_stored_rows(session, PublishedRating, publication.id, RATING_FIELDS),
+        charges=_stored_rows(session, PublishedCharge, publication.id, CHARGE_FIELDS),
+        practitioners=_stored_rows(session, PublishedPractitioner, publication.id, PRACTITIONER_FIELDS),
     )
     document["digest"] = publication.digest
     return document

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import insert, select
+from sqlalchemy import String, literal, select, type_coerce
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -64,8 +66,12 @@ class PublishConflict(PublishError):
 
 # --- rating from the database ---------------------------------------------------------------------------------
 
-def _findings_frame(connection: Connection, year: int) -> pd.DataFrame:
-    """The year's findings as core.schema.FINDINGS_COLUMNS, in one query (row = the row in the uploaded file)."""
+def _findings_frame(connection: Connection, year: int, *, staff_fields: bool = True) -> pd.DataFrame:
+    """The year's findings as core.schema.FINDINGS_COLUMNS, in one query (row = the row in the uploaded file).
+
+    `staff_fields=False` leaves description and document_no empty: publishing never needs (or reads) them.
+    """
+    blank = literal("", String)
     query = (
         select(
             Finding.source_row.label("row"),
@@ -74,11 +80,12 @@ def _findings_frame(connection: Connection, year: int) -> pd.DataFrame:
             Finding.clause,
             Finding.assessor,
             Finding.period,
-            Finding.date,
+            # As stored (text on SQLite, a date on PostgreSQL): pandas parses the column at once, not row by row.
+            type_coerce(Finding.date, String).label("date"),
             Finding.year,
             Finding.practitioner,
-            Finding.description,
-            Finding.document_no,
+            Finding.description if staff_fields else blank.label("description"),
+            Finding.document_no if staff_fields else blank.label("document_no"),
         )
         .join(Agency, Agency.id == Finding.agency_id)
         .where(Finding.year == year)
@@ -105,9 +112,10 @@ def _roster_frame(connection: Connection, year: int) -> pd.DataFrame:
     return pd.DataFrame(connection.execute(query).all(), columns=list(ROSTER_COLUMNS)).astype(str)
 
 
-def _rate(connection: Connection, year: int, rulebook: Rulebook | str | None) -> tuple[Rating, pd.DataFrame]:
+def _rate(connection: Connection, year: int, rulebook: Rulebook | str | None, *,
+          staff_fields: bool = True) -> tuple[Rating, pd.DataFrame]:
     book = rulebook if isinstance(rulebook, Rulebook) else load_rulebook(rulebook or "jiangyin-2020")
-    findings = _findings_frame(connection, year)
+    findings = _findings_frame(connection, year, staff_fields=staff_fields)
     roster = _roster_frame(connection, year)
     rating = rate(findings, roster if len(roster) else None, year=year, rulebook=book)
     return rating, findings
@@ -123,12 +131,14 @@ def rate_year(*, engine: Engine, year: int, rulebook: Rulebook | str | None = No
 
 def _towns_served(findings: pd.DataFrame) -> dict[str, str]:
     """credit_code → ";"-joined towns that assessed the agency that year (sorted)."""
-    towns = findings.loc[findings["assessor"] != BUREAU, ["credit_code", "assessor"]].drop_duplicates()
-    return towns.sort_values(["credit_code", "assessor"]).groupby("credit_code")["assessor"].agg(";".join).to_dict()
+    town = findings["assessor"].to_numpy() != BUREAU
+    pairs = sorted(set(zip(findings["credit_code"].to_numpy()[town], findings["assessor"].to_numpy()[town],
+                           strict=True)))
+    return {code: ";".join(t for _, t in group) for code, group in groupby(pairs, key=itemgetter(0))}
 
 
-def _published_rows(rating: Rating, findings: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
-    """The rows a publication stores, as plain dicts (the same dicts feed the digest and the bulk inserts)."""
+def _published_rows(rating: Rating, findings: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The rows a publication stores, before normalising (the same rows feed the digest and the bulk inserts)."""
     missing = [b for b in PUBLISHED_BUCKETS if f"{b}_score" not in rating.table.columns]
     if missing or len(rating.rulebook.buckets) != len(PUBLISHED_BUCKETS):
         raise PublishError(
@@ -136,15 +146,32 @@ def _published_rows(rating: Rating, findings: pd.DataFrame) -> dict[str, list[di
             f"rulebook {rating.rulebook.name!r} has buckets the publication tables do not hold (town, bureau)",
         )
     towns = _towns_served(findings)
-    table = rating.table.assign(towns=rating.table["credit_code"].map(towns).fillna(""))
-    ratings = table[["credit_code", "agency_name", "year", "town_score", "bureau_score", "total", "grade",
-                     "blacklist_clauses", "towns"]].to_dict("records")
-    # The public explanation: no description, no practitioner, no document number.
-    charges = rating.explanation[["credit_code", "clause", "assessor", "period", "date", "points_nominal",
-                                  "points_charged", "blacklist"]].to_dict("records")
-    practitioners = rating.practitioners[["credit_code", "agency_name", "practitioner", "clause", "assessor",
-                                          "date"]].to_dict("records")
-    return {"ratings": ratings, "charges": charges, "practitioners": practitioners}
+    ratings = rating.table.assign(towns=rating.table["credit_code"].map(towns).fillna(""))
+    # The public explanation: no description, no practitioner, no document number (export.CHARGE_FIELDS).
+    return {"ratings": ratings, "charges": rating.explanation, "practitioners": rating.practitioners}
+
+
+def _bulk(session: Session, model: type, rows: list[dict[str, Any]], publication_id: int) -> None:
+    """Insert a publication's rows fast, in the session's transaction: COPY on PostgreSQL, one executemany on SQLite.
+
+    Straight to the driver: the rows are already plain values (dates as YYYY-MM-DD, which both databases take for
+    a date column), and SQLAlchemy's per-row parameter handling would cost more than the inserts themselves.
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    columns = ["publication_id", *rows[0]]
+    names = ", ".join(f'"{c}"' for c in columns)
+    table = model.__table__.name
+    values = [(publication_id, *r.values()) for r in rows]
+    if connection.dialect.name == "postgresql":
+        with connection.connection.driver_connection.cursor() as cursor, \
+                cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+            for row in values:
+                copy.write_row(row)
+    else:
+        marks = ", ".join("?" for _ in columns)
+        connection.exec_driver_sql(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', values)
 
 
 def _latest(session: Session, year: int) -> Publication | None:
@@ -163,7 +190,7 @@ def _publish_once(
     published_at: dt.datetime,
 ) -> Publication:
     with transaction(engine) as session:
-        rating, findings = _rate(session.connection(), year, rulebook)
+        rating, findings = _rate(session.connection(), year, rulebook, staff_fields=False)
         if rating.table.empty:
             raise PublishError(f"{year}年度没有可评定的机构（无扣分记录、无名录）",
                                f"nothing to publish for {year}: no findings and no roster")
@@ -189,16 +216,9 @@ def _publish_once(
         session.flush()  # the unique (year, version) guard fires here if someone else got this version first
         pid = publication.id
         # Bulk inserts of the document's rows: what is stored is exactly what was digested.
-        session.connection().execute(insert(PublishedRating.__table__), [{**r, "publication_id": pid} for r in document["ratings"]])
-        if document["charges"]:
-            session.connection().execute(insert(PublishedCharge.__table__), [
-                {**r, "publication_id": pid, "date": dt.date.fromisoformat(r["date"])} for r in document["charges"]
-            ])
-        if document["blacklisted_practitioners"]:
-            session.connection().execute(insert(PublishedPractitioner.__table__), [
-                {**r, "publication_id": pid, "date": dt.date.fromisoformat(r["date"])}
-                for r in document["blacklisted_practitioners"]
-            ])
+        _bulk(session, PublishedRating, document["ratings"], pid)
+        _bulk(session, PublishedCharge, document["charges"], pid)
+        _bulk(session, PublishedPractitioner, document["blacklisted_practitioners"], pid)
         audit.record(
             session, actor=by, action="publish", entity="publication", entity_id=pid,
             after={"year": year, "version": version, "digest": digest, "previous_digest": previous_digest,
