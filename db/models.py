@@ -7,6 +7,15 @@ import datetime as dt
 from sqlalchemy import Column, DateTime, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+# Named constraints, so a later migration can drop or alter them by name (SQLite batch mode needs names).
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
 
 def utcnow() -> dt.datetime:
     """Timezone-aware now; every stored time is UTC."""
@@ -14,8 +23,13 @@ def utcnow() -> dt.datetime:
 
 
 def _when(**kw) -> object:
-    """A timezone-aware timestamp column."""
-    return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False, **kw))
+    """A timezone-aware timestamp column.
+
+    The Column default too (not only the model's default_factory), so bulk Core inserts get a time.
+    """
+    return Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False, default=utcnow, **kw)
+    )
 
 
 # Table: a town, street or park whose supervision department assesses agencies (editable by bureau admins).

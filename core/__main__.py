@@ -1,0 +1,5 @@
+"""Entry point of `python -m core` (see core.cli)."""
+
+from core.cli import main
+
+raise SystemExit(main())

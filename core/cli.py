@@ -1,0 +1,235 @@
+"""`python -m core rate|explain|template`: the scoring core from the command line (SPEC.md "Command line")."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from core.errors import InputError, Problem, RulebookError, format_problems
+
+# Exit codes: 0 done; 2 bad input (every problem on stderr, nothing on stdout); 1 a fault of ours.
+EXIT_OK, EXIT_FAULT, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class CommandError(Exception):
+    """Bad input found by the command itself (a missing file, an unknown year): carries the problems."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(format_problems(problems))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return its exit code. Never lets a traceback reach the user."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+    args = _parser().parse_args(argv)  # a usage error exits 2 with the usage on stderr
+    try:
+        text = args.run(args)
+    except InputError as exc:
+        return _refuse(exc.problems)
+    except CommandError as exc:
+        return _refuse(exc.problems)
+    except RulebookError as exc:
+        return _refuse([
+            Problem(None, None, f"评分规则文件不合格：{line}", f"rulebook refused: {line}")
+            for line in str(exc).splitlines()
+        ])
+    except Exception as exc:  # noqa: BLE001 — a fault of ours still ends in one readable line
+        if os.environ.get("CORE_DEBUG"):
+            raise
+        print(f"internal error / 内部错误: {type(exc).__name__}: {exc} (set CORE_DEBUG=1 for details)", file=sys.stderr)
+        return EXIT_FAULT
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `python -m core rate f.csv | head` closes the pipe early: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return EXIT_OK
+
+
+def _refuse(problems: list[Problem]) -> int:
+    print(format_problems(problems), file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m core",
+        description="江阴市安全生产技术服务机构诚信等级评定 · Jiangyin safety-service agency credit rating",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{rate,explain,template}")
+
+    rate = sub.add_parser("rate", help="rate every agency of a year / 评定年度诚信等级")
+    rate.add_argument("findings", metavar="FINDINGS", help="findings file, CSV or XLSX / 扣分记录文件")
+    rate.add_argument("--roster", metavar="ROSTER", help="agencies to rate, CSV or XLSX / 机构名单")
+    _common(rate, ("csv", "json", "table"), "csv")
+    rate.set_defaults(run=_rate)
+
+    explain = sub.add_parser("explain", help="why an agency has its score / 查看扣分依据")
+    explain.add_argument("credit_code", metavar="CREDIT_CODE", help="统一社会信用代码")
+    explain.add_argument("findings", metavar="FINDINGS", help="findings file, CSV or XLSX / 扣分记录文件")
+    _common(explain, ("table", "csv", "json"), "table")
+    explain.set_defaults(run=_explain)
+
+    template = sub.add_parser("template", help="write a blank upload template / 生成空白上传模板")
+    template.add_argument("out", metavar="OUT", help="file to write")
+    template.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
+    template.set_defaults(run=_template)
+    return parser
+
+
+def _common(p: argparse.ArgumentParser, formats: tuple[str, ...], default: str) -> None:
+    p.add_argument("--year", type=int, metavar="YYYY", help="year to rate (default: the latest in the file)")
+    p.add_argument("--rulebook", default="jiangyin-2020", metavar="NAME_OR_PATH", help="rulebook name or TOML file")
+    p.add_argument("--format", choices=formats, default=default)
+
+
+# --- commands: each returns the text for stdout, or raises -----------------------------------------------------
+
+
+def _rate(args: argparse.Namespace) -> str:
+    from core import output
+    from core.rating import output_rows, rate
+    from core.schema import rating_columns
+
+    rulebook = _load_rulebook_and_check_files(args.rulebook, [args.findings, args.roster])
+    findings = _read_findings(args.findings, rulebook)
+    roster = _read_roster(args.roster) if args.roster else None
+    year = _pick_year(findings, args.year, roster_given=roster is not None)
+    rating = rate(findings, roster=roster, year=year, rulebook=rulebook)
+    rows = output_rows(rating)
+    columns = rating_columns([b.key for b in rulebook.buckets])
+    if args.format == "json":
+        return output.to_json(rows)
+    if args.format == "table":
+        return output.to_table(rows, columns)
+    return output.to_csv(rows, columns)
+
+
+def _explain(args: argparse.Namespace) -> str:
+    from core import output
+    from core.rating import EXPLAIN_OUTPUT_COLUMNS, explain_rows, rate
+    from core.values import is_valid_credit_code, normalize_credit_code
+
+    code = normalize_credit_code(args.credit_code)
+    if not is_valid_credit_code(code):
+        raise CommandError([Problem(None, "CREDIT_CODE", "统一社会信用代码无效", "invalid credit code", args.credit_code)])
+    rulebook = _load_rulebook_and_check_files(args.rulebook, [args.findings])
+    findings = _read_findings(args.findings, rulebook)
+    year = _pick_year(findings, args.year, roster_given=False)
+    rating = rate(findings, year=year, rulebook=rulebook)
+    agency = rating.agency(code)
+    if agency is None:
+        raise CommandError([Problem(
+            None, "CREDIT_CODE", f"文件中没有该机构{year}年度的扣分记录",
+            f"no finding of this agency in {year} in the file", code,
+        )])
+    findings_rows = explain_rows(rating, code)
+    grade = next(g for g in rulebook.grades if g.key == agency["grade"])
+    if args.format == "json":
+        return output.to_json({**agency, "grade_label_zh": grade.label_zh, "findings": findings_rows})
+    if args.format == "csv":
+        head = {k: agency[k] for k in ("credit_code", "agency_name", "year", "total", "grade")}
+        columns = [*head, *EXPLAIN_OUTPUT_COLUMNS]
+        return output.to_csv([{**head, **r} for r in findings_rows], columns)
+    parts = " + ".join(f"{b.label_zh} {agency[f'{b.key}_score']}" for b in rulebook.buckets)
+    lines = [
+        f"统一社会信用代码 credit code: {agency['credit_code']}",
+        f"机构名称 agency: {agency['agency_name']}",
+        f"年度 year: {agency['year']}",
+        f"总分 total: {agency['total']} ({parts})",
+        f"等级 grade: {agency['grade']} {grade.label_zh} / {grade.label_en}",
+    ]
+    if agency["blacklist_clauses"]:
+        lines.append(f"列入黑名单条款 blacklisting clauses: {agency['blacklist_clauses']}")
+    headers = ["条款 clause", "条款内容 text", "评定单位 assessor", "考核期 period", "日期 date", "应扣 nominal", "实扣 charged"]
+    return "\n".join(lines) + "\n\n" + output.to_table(findings_rows, EXPLAIN_OUTPUT_COLUMNS, headers)
+
+
+def _template(args: argparse.Namespace) -> str:
+    from core.template import write_template  # openpyxl only when a template is asked for
+
+    out = Path(args.out)
+    if out.parent and not out.parent.is_dir():
+        raise CommandError([Problem(None, None, "目标文件夹不存在", "the folder to write into does not exist", str(out.parent))])
+    write_template(out, fmt=args.format)
+    return ""
+
+
+# --- input -------------------------------------------------------------------------------------------------------
+
+
+def _load_rulebook_and_check_files(rulebook_name: str, paths: list[str | None]):
+    """The rulebook, once it and every input file are known good; else every problem of them at once."""
+    from core.rulebook import load_rulebook
+
+    problems: list[Problem] = []
+    rulebook = None
+    try:
+        rulebook = load_rulebook(rulebook_name)
+    except RulebookError as exc:
+        problems += [Problem(None, "--rulebook", f"评分规则文件不合格：{line}", f"rulebook refused: {line}")
+                     for line in str(exc).splitlines()]
+    for path in paths:
+        if path is not None:
+            problems += _file_problems(path)
+    if problems:
+        raise CommandError(problems)
+    return rulebook
+
+
+def _file_problems(path: str) -> list[Problem]:
+    p = Path(path)
+    if not p.exists():
+        return [Problem(None, None, "找不到文件", "file not found", path)]
+    if not p.is_file() or not os.access(p, os.R_OK):
+        return [Problem(None, None, "无法读取文件", "cannot read the file", path)]
+    return []
+
+
+def _check_readable(path: str) -> Path:
+    problems = _file_problems(path)
+    if problems:
+        raise CommandError(problems)
+    return Path(path)
+
+
+def _read_findings(path: str, rulebook):
+    from core.reader import read_findings
+
+    p = _check_readable(path)
+    try:
+        return read_findings(p, rulebook=rulebook)
+    except OSError as exc:
+        raise CommandError([Problem(None, None, "无法读取文件", f"cannot read the file: {exc.strerror}", path)]) from None
+
+
+def _read_roster(path: str):
+    from core.reader import read_roster
+
+    p = _check_readable(path)
+    try:
+        return read_roster(p)
+    except OSError as exc:
+        raise CommandError([Problem(None, None, "无法读取名单文件", f"cannot read the roster: {exc.strerror}", path)]) from None
+
+
+def _pick_year(findings, year: int | None, *, roster_given: bool) -> int:
+    """The year asked for, or the latest in the file; an unknown year is bad input unless a roster is rated."""
+    years = sorted({int(y) for y in findings["year"].unique()})
+    shown = "、".join(str(y) for y in years) or "—"
+    if year is None:
+        if not years:
+            raise CommandError([Problem(None, "--year", "文件中没有扣分记录，请用 --year 指定年度",
+                                        "the file holds no findings: give --year")])
+        return years[-1]
+    if year not in years and not roster_given:
+        raise CommandError([Problem(None, "--year", f"文件中没有该年度的扣分记录（文件中的年度：{shown}）",
+                                    f"no finding of that year in the file (years in the file: {', '.join(map(str, years)) or '-'})",
+                                    str(year))])
+    return year

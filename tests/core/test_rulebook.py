@@ -1,0 +1,161 @@
+"""Rulebooks are data: the loader refuses malformed ones, and jiangyin-2020 quotes the regulation verbatim."""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from core.errors import RulebookError
+from core.rulebook import RULEBOOK_DIR, load_rulebook, parse_rulebook
+
+REPO = Path(__file__).resolve().parents[2]
+# shared/ lies beside the clone (../shared); from a git worktree (/work/wt/NAME) it is further up.
+REGULATION_NAME = Path("shared") / "regulation" / "jiangyin-2020-measures.txt"
+REGULATION = next(
+    (d / REGULATION_NAME for d in REPO.parents if (d / REGULATION_NAME).is_file()), REPO.parent / REGULATION_NAME
+)
+SINGLE_BUCKET = Path(__file__).parent / "rulebooks" / "single-bucket.toml"
+CHINESE_NUMBERS = "一二三四五六七八九十"
+
+
+def raw_jiangyin() -> dict:
+    return tomllib.loads((RULEBOOK_DIR / "jiangyin-2020.toml").read_text(encoding="utf-8"))
+
+
+def refused(raw: dict) -> str:
+    with pytest.raises(RulebookError) as info:
+        parse_rulebook(raw, origin="broken.toml")
+    return str(info.value)
+
+
+def test_jiangyin_rulebook_loads_with_its_buckets_and_grades():
+    rb = load_rulebook("jiangyin-2020")
+    assert [(b.key, b.points, [p.key for p in b.periods]) for b in rb.buckets] == [
+        ("town", 50, ["Q1", "Q2", "Q3", "Q4", "YE"]),
+        ("bureau", 50, ["Y"]),
+    ]
+    assert [(g.key, g.min, g.max) for g in rb.grades] == [("A", 90, 100), ("B", 80, 90), ("C", 60, 80), ("BLACKLIST", 0, 60)]
+    assert rb.blacklist_grade.key == "BLACKLIST"
+    assert len(rb.clauses) == 10 + 8 + 9
+
+
+def test_single_bucket_rulebook_is_just_another_file():
+    rb = load_rulebook(SINGLE_BUCKET)
+    assert [(b.key, b.assessors, b.points) for b in rb.buckets] == [("points", ("town", "bureau"), 100)]
+    assert rb.bucket_for("town") is rb.bucket_for("bureau")
+    assert rb.grade_for(85).key == "A" and rb.grade_for(84).key == "B" and rb.grade_for(49).key == "BLACKLIST"
+    assert rb.clause("4.1").effect == "bonus"
+
+
+def test_every_clause_text_is_verbatim_from_its_section_of_the_regulation():
+    assert REGULATION.is_file(), (
+        f"the regulation is missing at {REGULATION}: CI and every checkout need shared/ beside the repository"
+    )
+    lines = [line.strip() for line in REGULATION.read_text(encoding="utf-8").splitlines()]
+    annex = lines.index("诚信等级评定方法")
+    sections: dict[str, list[str]] = {}
+    current = None
+    for line in lines[annex:]:
+        head = line[:2]
+        if len(head) == 2 and head[1] == "、" and head[0] in CHINESE_NUMBERS:
+            current = str(CHINESE_NUMBERS.index(head[0]) + 1)
+            sections[current] = []
+        elif current and line.startswith("（"):
+            sections[current].append(line)
+    for clause in load_rulebook("jiangyin-2020").clauses:
+        section, item = clause.code.split(".")
+        expected = f"（{CHINESE_NUMBERS[int(item) - 1]}）{clause.text_zh}"
+        assert expected in sections[section], f"clause {clause.code} is not verbatim item {item} of section {section}"
+
+
+def test_grades_with_a_gap_are_refused():
+    raw = raw_jiangyin()
+    raw["grades"][1]["min"] = 82  # B from 82: nothing covers 80..82
+    assert "gap" in refused(raw)
+
+
+def test_grades_that_overlap_are_refused():
+    raw = raw_jiangyin()
+    raw["grades"][1]["max"] = 95  # B up to 95 while A starts at 90
+    assert "overlap" in refused(raw)
+
+
+def test_grades_that_stop_short_of_zero_are_refused():
+    raw = raw_jiangyin()
+    raw["grades"][3]["min"] = 10
+    assert "gap" in refused(raw)
+
+
+def test_an_unknown_effect_is_refused():
+    raw = raw_jiangyin()
+    raw["clauses"][12]["effect"] = "warn"
+    assert "unknown effect 'warn'" in refused(raw)
+
+
+def test_duplicate_clause_codes_are_refused():
+    raw = raw_jiangyin()
+    raw["clauses"].append(copy.deepcopy(raw["clauses"][15]))
+    assert f"duplicate clause code {raw['clauses'][15]['code']!r}" in refused(raw)
+
+
+def test_buckets_that_do_not_add_up_to_the_total_are_refused():
+    raw = raw_jiangyin()
+    raw["buckets"][1]["points"] = 40
+    raw["buckets"][1]["periods"][0]["points"] = 40
+    assert "buckets add up to 90" in refused(raw)
+
+
+def test_periods_that_do_not_add_up_to_their_bucket_are_refused():
+    raw = raw_jiangyin()
+    raw["buckets"][0]["periods"][4]["points"] = 5  # YE worth 5: the town periods make 45, not 50
+    assert "periods add up to 45" in refused(raw)
+
+
+def test_a_rulebook_without_a_blacklist_grade_is_refused():
+    raw = raw_jiangyin()
+    del raw["grades"][3]["blacklist"]
+    assert "blacklist = true" in refused(raw)
+
+
+def test_a_deduction_of_zero_points_is_refused():
+    raw = raw_jiangyin()
+    raw["clauses"][10]["points"] = 0
+    assert "needs points > 0" in refused(raw)
+
+
+def test_an_assessor_kind_no_bucket_takes_is_refused():
+    raw = raw_jiangyin()
+    raw["buckets"][1]["assessors"] = ["town"]
+    message = refused(raw)
+    assert "more than one bucket" in message and "'bureau'" in message
+
+
+def test_every_problem_is_listed_at_once():
+    raw = raw_jiangyin()
+    raw["clauses"][0]["effect"] = "warn"
+    raw["clauses"].append(copy.deepcopy(raw["clauses"][20]))
+    raw["buckets"][0]["periods"][0]["points"] = 11
+    message = refused(raw)
+    assert "unknown effect" in message and "duplicate clause code" in message and "periods add up to 51" in message
+
+
+def test_a_malformed_file_is_refused_with_its_name(tmp_path):
+    path = tmp_path / "city.toml"
+    path.write_text(SINGLE_BUCKET.read_text(encoding="utf-8").replace('effect = "bonus"', 'effect = "gift"'), encoding="utf-8")
+    with pytest.raises(RulebookError, match=r"city\.toml: clause 4\.1: unknown effect 'gift'"):
+        load_rulebook(path)
+
+
+def test_a_file_that_is_not_toml_is_refused(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text("total = = 100\n", encoding="utf-8")
+    with pytest.raises(RulebookError, match="not valid TOML"):
+        load_rulebook(path)
+
+
+def test_an_unknown_rulebook_name_lists_the_known_ones():
+    with pytest.raises(RulebookError, match="known: .*jiangyin-2020"):
+        load_rulebook("atlantis-2031")
