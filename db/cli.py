@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
+from db import publish_cli
+
 
 @dataclass(frozen=True)
 class Command:
@@ -61,6 +63,7 @@ COMMANDS: list[Command] = [
     Command("upgrade", "建表/升级数据库结构 / create or upgrade the tables (alembic upgrade head)",
             _upgrade_arguments, _upgrade),
 ]
+COMMANDS += [Command(*spec) for spec in publish_cli.COMMANDS]  # publish, diff, export, verify, seed-demo
 
 
 def build_parser() -> argparse.ArgumentParser:
