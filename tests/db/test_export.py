@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
 import io
 import json
+import re
 import zipfile
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -173,3 +176,12 @@ def test_no_export_holds_personal_data_descriptions_or_staff_accounts(engine):
             text = all_text(export_publication(engine=engine, year=year, version=version, fmt=fmt), fmt)
             leaked = sorted(s for s in secrets if s in text)
             assert leaked == [], f"{year} v{version} {fmt}: {leaked[:3]}"
+
+
+def test_the_readme_recipe_checks_a_downloaded_export(engine, published, tmp_path, capsys):
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    recipe = re.search(r"\*\*Checking a digest\.\*\*.*?```python\n(.*?)```", readme, re.S).group(1)
+    (tmp_path / "2025-v1.json").write_bytes(export_publication(engine=engine, year=YEAR, fmt="json"))
+    with contextlib.chdir(tmp_path):
+        exec(recipe, {})
+    assert capsys.readouterr().out.split() == ["True", published.digest]
