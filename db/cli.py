@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
+from db import publish_cli
+
 
 @dataclass(frozen=True)
 class Command:
@@ -105,6 +107,7 @@ COMMANDS: list[Command] = [
     Command("import", "导入扣分记录或名录文件 / import a findings or roster file (all or nothing)",
             _import_arguments, _import),
 ]
+COMMANDS += [Command(*spec) for spec in publish_cli.COMMANDS]  # publish, diff, export, verify, seed-demo
 
 
 def build_parser() -> argparse.ArgumentParser:
