@@ -57,9 +57,53 @@ def _upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- import ----------------------------------------------------------------------------------------------------
+def _import_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help="CSV 或 XLSX 文件 / a CSV or XLSX file")
+    parser.add_argument("--kind", choices=("findings", "roster"), default="findings",
+                        help="扣分记录（默认）或机构名录 / findings (default) or a roster")
+    parser.add_argument("--year", type=int, help="名录所属年度（--kind roster 时必填）/ the roster's year")
+    parser.add_argument("--by", required=True, metavar="NAME", help="导入人 / who imports (audited)")
+
+
+def _import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from core.errors import InputError, format_problems
+    from db.imports import import_findings, import_roster
+
+    if args.kind == "roster" and args.year is None:
+        return fail("导入名录需要 --year / a roster import needs --year YYYY")
+    path = Path(args.file)
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        return fail(f"无法读取文件 / cannot read {path}: {exc.strerror}")
+    engine = ready_engine()
+    try:
+        if args.kind == "roster":
+            result = import_roster(engine=engine, content=content, file_name=path.name, by=args.by, year=args.year)
+        else:
+            result = import_findings(engine=engine, content=content, file_name=path.name, by=args.by)
+    except InputError as exc:
+        print(format_problems(exc.problems), file=sys.stderr)
+        return fail(f"文件未导入，共{len(exc.problems)}个问题 / file not imported: {len(exc.problems)} problem(s)")
+    finally:
+        engine.dispose()
+    if result.duplicate:
+        print(f"该文件已导入过，未添加任何记录 / already imported (upload #{result.upload_id}): nothing added")
+        return 0
+    what = "扣分记录 findings" if result.kind == "findings" else f"{args.year}年名录 roster entries"
+    print(f"已导入 / imported {path.name} (upload #{result.upload_id}): {result.added} {what}; "
+          f"新机构 new agencies {result.agencies_added}, 更名 renamed {result.agencies_renamed}")
+    return 0
+
+
 COMMANDS: list[Command] = [
     Command("upgrade", "建表/升级数据库结构 / create or upgrade the tables (alembic upgrade head)",
             _upgrade_arguments, _upgrade),
+    Command("import", "导入扣分记录或名录文件 / import a findings or roster file (all or nothing)",
+            _import_arguments, _import),
 ]
 
 

@@ -1,0 +1,634 @@
+"""The one reader for input files: CSV (UTF-8, BOM, GBK, GB18030) or XLSX → checked findings and rosters.
+
+Validation is vectorised: each column is dictionary-encoded once, its *unique* values go through the
+parsers in core.values (a million findings hold ~10k codes, ~30 clause spellings, ~365 dates), and
+problems are built only for the rows that fail. Every problem of a file is collected before refusing it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+
+from core.errors import InputError, Problem
+from core.rulebook import Rulebook, fold, load_rulebook
+from core.schema import FINDINGS_COLUMNS, FINDINGS_FILE_COLUMNS, ROSTER_COLUMNS, ROSTER_FILE_COLUMNS, Column
+from core.towns import BUREAU, Towns, default_towns
+from core.values import credit_code_problem, normalize_credit_code, parse_clause, parse_date, parse_period, parse_year
+
+Source = str | os.PathLike | bytes | bytearray | memoryview | BinaryIO
+YEAR_MIN, YEAR_MAX = 2000, 2100  # rating years we accept; anything else is a typo
+_XLSX_SUFFIXES = (".xlsx", ".xlsm")
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
+_REQUIRED = ("必填，不能为空", "required, must not be empty")
+
+
+# --- raw cells -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Column:
+    """One column of a file, dictionary-encoded: the cell of data row i is values[codes[i]]."""
+
+    header: str  # as written (surrounding spaces stripped)
+    letter: str  # Excel column letter, to name a column whose header is blank
+    codes: np.ndarray  # integer index into `values`, one per data row
+    values: np.ndarray  # object array of the distinct raw cell texts
+
+    @property
+    def name(self) -> str:
+        """How problems name this column: its header, or its letter when the header is blank."""
+        return self.header or self.letter
+
+    def take(self, mask: np.ndarray) -> _Column:
+        return _Column(self.header, self.letter, self.codes[mask], self.values)
+
+
+@dataclass
+class _Cells:
+    """A file's header and data rows; `rows` holds each data row's number as Excel shows it."""
+
+    columns: list[_Column]
+    rows: np.ndarray
+    header_row: int = 1
+
+
+def _letter(index: int) -> str:
+    """Excel's name of the column at 1-based `index` (A, B, …, Z, AA, …)."""
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _file_problem(zh: str, en: str, value: str | None = None) -> InputError:
+    return InputError([Problem(None, None, zh, en, value)])
+
+
+def _load_bytes(source: Source, name: str | None) -> tuple[bytes, str | None]:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source), name
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        try:
+            return path.read_bytes(), name or path.name
+        except FileNotFoundError:
+            raise _file_problem("找不到文件", "file not found", str(path)) from None
+        except OSError as exc:
+            raise _file_problem("无法打开文件", "cannot open the file", f"{path}: {exc.strerror}") from None
+    if hasattr(source, "read"):
+        data = source.read()
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        return bytes(data), name or getattr(source, "name", None)
+    raise TypeError(f"cannot read a {type(source).__name__}")
+
+
+def _read_cells(source: Source, name: str | None = None) -> _Cells:
+    """Header and data rows of a CSV or XLSX file; InputError (whole file) when it cannot be read."""
+    data, name = _load_bytes(source, name)
+    suffix = Path(str(name)).suffix.lower() if name else ""
+    if not data[:4096].strip() and not data.strip():  # the full strip (a copy) only when the start is blank
+        raise _file_problem("文件为空", "the file is empty", name)
+    if data.startswith(_ZIP_MAGIC):
+        return _cells_from_rows(_xlsx_rows(data, name))
+    if data.startswith(_OLE_MAGIC) or suffix == ".xls":
+        raise _file_problem("不支持旧版Excel（.xls）文件，请另存为.xlsx或CSV",
+                            "old Excel (.xls) files are not supported: save as .xlsx or CSV", name)
+    if suffix in _XLSX_SUFFIXES:
+        raise _file_problem("XLSX文件已损坏，无法读取", "the XLSX file is damaged and cannot be read", name)
+    return _csv_cells(data, name)
+
+
+def _cells_from_rows(rows: Iterable[tuple[int, Sequence[str]]]) -> _Cells:
+    """Build cells from (Excel row number, texts) rows; blank rows are dropped, the first other row is the header."""
+    rows = [(n, cells) for n, cells in rows if any(c.strip() for c in cells)]
+    if not rows:
+        raise _file_problem("文件没有内容", "the file holds no rows")
+    header_row, header = rows[0]
+    body = rows[1:]
+    width = max(len(header), *(len(c) for _, c in body)) if body else len(header)
+    columns = []
+    for j in range(width):
+        texts = [cells[j] if j < len(cells) else "" for _, cells in body]
+        codes, values = pd.factorize(np.array(texts, dtype=object))
+        values = np.asarray(values, dtype=object) if len(values) else np.array([""], dtype=object)
+        title = header[j].strip() if j < len(header) else ""
+        columns.append(_Column(title, _letter(j + 1), codes.astype(np.int64), values))
+    numbers = np.array([n for n, _ in body], dtype=np.int64)
+    return _drop_blank(_Cells([c for c in columns if c.header or not _all_blank(c)], numbers, header_row))
+
+
+def _all_blank(col: _Column) -> bool:
+    return not any(str(v).strip() for v in col.values[np.unique(col.codes)]) if len(col.codes) else True
+
+
+def _drop_blank(cells: _Cells) -> _Cells:
+    """Drop data rows whose every cell is blank (Excel leaves them at the end, people leave them in between)."""
+    blank = np.ones(len(cells.rows), dtype=bool)
+    for col in cells.columns:
+        blank_value = np.array([not str(v).strip() for v in col.values], dtype=bool)
+        blank &= blank_value[col.codes]
+    if not blank.any():
+        return cells
+    keep = ~blank
+    return _Cells([c.take(keep) for c in cells.columns], cells.rows[keep], cells.header_row)
+
+
+def _xlsx_text(value: object) -> str:
+    """A cell of openpyxl as text that core.values parses back (dates as ISO, whole numbers without `.0`)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return str(value)
+
+
+def _xlsx_rows(data: bytes, name: str | None) -> list[tuple[int, list[str]]]:
+    """Rows of the first sheet, numbered as in Excel (read-only: it streams the sheet)."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # any failure to open the zip/XML is the same problem to the user
+        raise _file_problem("XLSX文件已损坏或不是Excel工作簿，无法读取",
+                            "the file is damaged or not an Excel workbook", name) from None
+    try:
+        if not book.worksheets:
+            raise _file_problem("XLSX文件没有工作表", "the workbook has no sheet", name)
+        sheet = book.worksheets[0]
+        rows = [(n, [_xlsx_text(v) for v in values])
+                for n, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
+    except InputError:
+        raise
+    except Exception:
+        raise _file_problem("XLSX文件已损坏，无法读取", "the XLSX file is damaged and cannot be read", name) from None
+    finally:
+        book.close()
+    return rows
+
+
+def _refuse_non_text(data: bytes, name: str | None) -> None:
+    """Whole-file problems for what is plainly not a CSV file (binary data, UTF-16 text)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _file_problem("文件是UTF-16编码，请在Excel中另存为“CSV UTF-8”或.xlsx",
+                            "the file is UTF-16 text: save it from Excel as 'CSV UTF-8' or .xlsx", name)
+    if b"\x00" in data[:65536]:  # text never holds NUL bytes; images, PDFs and archives do
+        raise _file_problem("不是CSV或XLSX文件", "not a CSV or XLSX file", name)
+
+
+def _decode(data: bytes | memoryview, name: str | None) -> str:
+    """Text of a CSV file: UTF-8 first, then GB18030 (a superset of GBK, what Excel in China writes)."""
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return bytes(data).decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise _file_problem("无法识别文件编码（应为UTF-8或GBK/GB18030），或不是CSV文件",
+                        "unknown text encoding (expected UTF-8 or GBK/GB18030), or not a CSV file", name)
+
+
+def _delimiter(first_line: bytes) -> str:
+    # Excel's "text (tab delimited)" export has tabs and no commas in its header.
+    return "\t" if b"\t" in first_line and b"," not in first_line else ","
+
+
+def _csv_cells(data: bytes, name: str | None) -> _Cells:
+    """CSV through Arrow's multi-threaded parser; files it refuses (ragged rows) go through the csv module."""
+    _refuse_non_text(data, name)
+    # A view, not a copy: the file may be 100 MB. BOM and trailing newlines off (Arrow reads "" lines as rows).
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    end = len(data)
+    while end > start and data[end - 1] in b"\r\n":
+        end -= 1
+    view = memoryview(data)[start:end]
+    first_line = re.split(rb"\r\n|\r|\n", bytes(view[:65536]), maxsplit=1)[0]
+    delimiter = _delimiter(first_line)
+    try:
+        return _arrow_cells(view, first_line, delimiter)
+    except pa.ArrowInvalid as exc:
+        if "UTF8" not in str(exc):  # ragged rows or no header in the first line: the slow, forgiving path
+            return _python_csv_cells(_decode(view, name), delimiter)
+    text = _decode(view, name)  # not UTF-8: GBK/GB18030
+    encoded = text.encode("utf-8")
+    try:
+        return _arrow_cells(encoded, re.split(rb"\r\n|\r|\n", encoded[:65536], maxsplit=1)[0], delimiter)
+    except pa.ArrowInvalid:
+        return _python_csv_cells(text, delimiter)
+
+
+def _arrow_cells(data: bytes | memoryview, first_line: bytes, delimiter: str) -> _Cells:
+    # GBK/GB18030 trail bytes are never "," or '"', so counting fields on a lossy decode is exact.
+    try:
+        width = len(next(csv.reader([first_line.decode("utf-8", "replace")], delimiter=delimiter), []))
+    except csv.Error as exc:
+        raise pa.ArrowInvalid(str(exc)) from None
+    if width == 0:
+        raise pa.ArrowInvalid("empty header")
+    names = [f"c{j}" for j in range(width)]
+    table = pa_csv.read_csv(
+        pa.py_buffer(data),
+        read_options=pa_csv.ReadOptions(column_names=names),
+        # Blank lines are kept so that row numbers stay those Excel shows; they are dropped afterwards.
+        parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False),
+        # Dictionary-encoded while parsing: each column arrives as distinct values + one index per row.
+        convert_options=pa_csv.ConvertOptions(
+            column_types={n: pa.dictionary(pa.int32(), pa.string()) for n in names},
+            strings_can_be_null=False, quoted_strings_can_be_null=False,
+        ),
+    ).unify_dictionaries()
+    columns = []
+    for j in range(width):
+        chunks = table.column(j).chunks
+        values = np.array(chunks[0].dictionary.to_pylist(), dtype=object)
+        indices = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks])
+        header = str(values[indices[0]])
+        columns.append(_Column(header.strip(), _letter(j + 1), indices[1:], values))
+    if not any(c.header for c in columns):
+        raise pa.ArrowInvalid("blank header")  # leading blank rows: the csv module path finds the header
+    del table
+    rows = np.arange(2, len(columns[0].codes) + 2, dtype=np.int64)
+    columns = [c for c in columns if c.header or not _all_blank(c)]
+    return _drop_blank(_Cells(columns, rows))
+
+
+def _python_csv_cells(text: str, delimiter: str) -> _Cells:
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise _file_problem("无法按CSV格式读取此文件", "the file cannot be read as CSV", str(exc)) from None
+    return _cells_from_rows((n, cells) for n, cells in enumerate(records, start=1))
+
+
+def read_table(source: Source, name: str | None = None) -> pd.DataFrame:
+    """The raw cells (str, "" when empty) of a CSV or XLSX file, indexed by Excel row number (header = row 1).
+
+    Blank rows are left out; a column whose header is blank is named by its Excel letter.
+    Raises InputError (a whole-file problem) when the file cannot be read.
+    """
+    cells = _read_cells(source, name)
+    frame = pd.DataFrame({j: col.values[col.codes] for j, col in enumerate(cells.columns)},
+                         index=pd.Index(cells.rows, name="row"))
+    frame.columns = [col.name for col in cells.columns]
+    return frame
+
+
+# --- headers ---------------------------------------------------------------------------------------------------
+
+
+def _header_key(text: str) -> str:
+    return re.sub(r"[_\-*]", "", fold(text))
+
+
+def _match_headers(cells: _Cells, spec: tuple[Column, ...]) -> tuple[dict[str, _Column], list[Problem]]:
+    """Which file column holds which key; unknown, duplicated and missing required columns are problems."""
+    lookup = {}
+    for column in spec:
+        lookup[_header_key(column.key)] = column
+        lookup[_header_key(column.label_zh)] = column
+    expected_zh = "、".join(c.label_zh for c in spec)
+    expected_en = ", ".join(c.key for c in spec)
+    found: dict[str, _Column] = {}
+    problems: list[Problem] = []
+    top = cells.header_row
+    for col in cells.columns:
+        column = lookup.get(_header_key(col.header)) if col.header else None
+        if not col.header:
+            blank_value = np.array([not str(v).strip() for v in col.values], dtype=bool)
+            for i in np.flatnonzero(~blank_value[col.codes]):
+                problems.append(Problem(int(cells.rows[i]), col.name, "此单元格所在的列没有列标题",
+                                        "this cell is in a column without a header", str(col.values[col.codes[i]])))
+        elif column is None:
+            problems.append(Problem(top, col.name, f"未知列（可用的列：{expected_zh}）",
+                                    f"unknown column (expected: {expected_en})", col.header))
+        elif column.key in found:
+            problems.append(Problem(top, col.name, f"重复的列（与“{found[column.key].header}”相同）",
+                                    f"duplicated column (same as {found[column.key].header!r})", col.header))
+        else:
+            found[column.key] = col
+    for column in spec:
+        if column.required and column.key not in found:
+            problems.append(Problem(top, column.key, f"缺少必填列“{column.label_zh}”",
+                                    f"missing required column {column.key!r} ({column.label_zh})"))
+    return found, problems
+
+
+# --- column checks ---------------------------------------------------------------------------------------------
+
+Failure = tuple[str, str] | None  # (中文, English) when a value is wrong
+Check = Callable[[str], tuple[object, Failure]]
+
+
+@dataclass
+class _Checked:
+    """A column after its check: the parsed value of each distinct cell, and which rows passed."""
+
+    column: _Column
+    parsed: np.ndarray  # one parsed value per distinct cell (object)
+    ok: np.ndarray  # per row
+
+    def per_row(self) -> np.ndarray:
+        return self.parsed[self.column.codes]
+
+
+def _check_column(col: _Column, rows: np.ndarray, check: Check, problems: list[Problem]) -> _Checked:
+    """Parse each distinct value once; a problem for each row whose value fails."""
+    parsed = np.empty(len(col.values), dtype=object)
+    failures: list[Failure] = []
+    for i, value in enumerate(col.values):
+        parsed[i], failure = check(str(value))
+        failures.append(failure)
+    bad_value = np.array([f is not None for f in failures], dtype=bool)
+    bad_rows = np.flatnonzero(bad_value[col.codes])
+    for i in bad_rows:
+        code = col.codes[i]
+        zh, en = failures[code]
+        problems.append(Problem(int(rows[i]), col.name, zh, en, str(col.values[code]).strip()))
+    ok = np.ones(len(col.codes), dtype=bool)
+    ok[bad_rows] = False
+    return _Checked(col, parsed, ok)
+
+
+def _text(value: str) -> tuple[str, Failure]:
+    return value.strip(), None
+
+
+def _required_text(value: str) -> tuple[str, Failure]:
+    text = value.strip()
+    return text, (None if text else _REQUIRED)
+
+
+def _credit_code(value: str) -> tuple[str, Failure]:
+    failure = credit_code_problem(value)
+    return (normalize_credit_code(value) if failure is None else ""), failure
+
+
+def _blank_column(n: int, fill: object = "") -> np.ndarray:
+    return np.full(n, fill, dtype=object)
+
+
+def _codes_and_names(found: dict[str, _Column], rows: np.ndarray, problems: list[Problem]
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Canonical code and name per row; a problem for each bad one and for every row of a code with two names."""
+    n = len(rows)
+    code = _check_column(found["credit_code"], rows, _credit_code, problems) if "credit_code" in found else None
+    name = _check_column(found["agency_name"], rows, _required_text, problems) if "agency_name" in found else None
+    if code is not None and name is not None:
+        _two_names(code, name, rows, problems)
+    return (code.per_row() if code else _blank_column(n)), (name.per_row() if name else _blank_column(n))
+
+
+def _two_names(code: _Checked, name: _Checked, rows: np.ndarray, problems: list[Problem]) -> None:
+    """Every row whose code carries more than one name in the file (names compared folded: ( ) = （ ）)."""
+    ok = code.ok & name.ok
+    if not ok.any():
+        return
+    # Ids of the canonical code and folded name of each distinct cell, then per row: integer work only.
+    code_id_of, code_values = pd.factorize(code.parsed)
+    name_id_of, name_values = pd.factorize(np.array([fold(v) for v in name.parsed], dtype=object))
+    code_id = code_id_of[code.column.codes]
+    name_id = name_id_of[name.column.codes]
+    radix = len(name_values) + 1
+    pairs = pd.unique(code_id[ok].astype(np.int64) * radix + name_id[ok])
+    conflicting = np.bincount(pairs // radix, minlength=len(code_values)) > 1
+    bad_rows = np.flatnonzero(ok & conflicting[code_id])
+    names = name.per_row()
+    spellings: dict[int, dict[int, str]] = {}
+    for i in bad_rows:
+        spellings.setdefault(int(code_id[i]), {}).setdefault(int(name_id[i]), names[i])
+    for i in bad_rows:
+        listed = list(spellings[int(code_id[i])].values())
+        canonical = code_values[code_id[i]]
+        problems.append(Problem(
+            int(rows[i]), name.column.name,
+            f"同一统一社会信用代码{canonical}在本文件中对应多个机构名称：{'、'.join(listed)}",
+            f"the code {canonical} carries more than one name in this file: {', '.join(listed)}",
+            names[i],
+        ))
+
+
+# --- findings --------------------------------------------------------------------------------------------------
+
+
+def _empty_findings() -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype=object) for c in FINDINGS_COLUMNS})
+    return frame.astype({"row": np.int64, "year": np.int64, "date": "datetime64[ns]"})
+
+
+def _representatives(parts: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Group rows by their combination of small integer codes: (one row index per group, each row's group)."""
+    sizes = [int(p.max()) + 1 if len(p) else 1 for p in parts]
+    if np.prod([float(s) for s in sizes]) < 2**62:
+        key = np.zeros(len(parts[0]), dtype=np.int64)
+        for part, size in zip(parts, sizes, strict=True):
+            key = key * size + part
+        group, uniques = pd.factorize(key)
+        count = len(uniques)
+    else:  # too many distinct values to pack into one integer: let numpy compare whole rows
+        _, group = np.unique(np.stack(parts, axis=1), axis=0, return_inverse=True)
+        group = group.reshape(-1)
+        count = int(group.max()) + 1
+    representative = np.empty(count, dtype=np.int64)
+    representative[group] = np.arange(len(group))  # any row of a group stands for the whole group
+    return representative, group
+
+
+class _FindingChecks:
+    """The per-value checks of a findings file for one rulebook and list of towns."""
+
+    def __init__(self, rulebook: Rulebook, towns: Towns):
+        self.rulebook = rulebook
+        self.assessors = towns.lookup()
+        self.aliases = rulebook.period_aliases()
+        periods = [p for b in rulebook.buckets for p in b.periods]
+        self.period_labels = ("、".join(p.label_zh for p in periods), ", ".join(p.key for p in periods))
+
+    def clause(self, value: str) -> tuple[str, Failure]:
+        if not value.strip():
+            return "", _REQUIRED
+        code = parse_clause(value, self.rulebook)
+        return (code, None) if code else ("", (f"未知条款（{self.rulebook.name}中没有此条款）",
+                                                f"unknown clause (not in rulebook {self.rulebook.name})"))
+
+    def assessor(self, value: str) -> tuple[str, Failure]:
+        if not value.strip():
+            return "", _REQUIRED
+        resolved = self.assessors.get(fold(value))
+        return (resolved, None) if resolved else ("", ("未知的评定单位（应为市应急管理局或镇街园名称）",
+                                                       "unknown assessor (expected the city bureau or a town)"))
+
+    def period(self, value: str) -> tuple[str, Failure]:
+        if not value.strip():
+            return "", None
+        key = parse_period(value, self.rulebook, self.aliases)
+        zh, en = self.period_labels
+        return (key, None) if key else ("", (f"未知的考核期（可用：{zh}）", f"unknown period (expected {en})"))
+
+    def date(self, value: str) -> tuple[dt.date | None, Failure]:
+        if not value.strip():
+            return None, _REQUIRED
+        day = parse_date(value)
+        if day is None:
+            return None, ("无法识别的日期（应为YYYY-MM-DD）", "unreadable date (expected YYYY-MM-DD)")
+        if not YEAR_MIN <= day.year <= YEAR_MAX + 1:
+            return None, (f"日期超出合理范围（{YEAR_MIN}—{YEAR_MAX}年）", f"date out of range ({YEAR_MIN}–{YEAR_MAX})")
+        return day, None
+
+    @staticmethod
+    def year(value: str) -> tuple[int, Failure]:
+        if not value.strip():
+            return 0, None  # 0: not given, the date's year applies
+        year = parse_year(value)
+        if year is None or not YEAR_MIN <= year <= YEAR_MAX:
+            return 0, (f"年度应为{YEAR_MIN}—{YEAR_MAX}之间的整数", f"the year must be a whole number {YEAR_MIN}–{YEAR_MAX}")
+        return year, None
+
+    def when(self, assessor: str, period: str, day: dt.date, year: int
+             ) -> tuple[str, int, tuple[str, str, str, str] | None]:
+        """Period key and rating year of a finding, or (column key, 中文, English, value) of what is wrong."""
+        bucket = self.rulebook.bucket_for(BUREAU if assessor == BUREAU else "town")
+        by_key = {p.key: p for p in bucket.periods}
+        who = "市应急管理局" if assessor == BUREAU else assessor
+        choices_zh = "、".join(p.label_zh for p in bucket.periods)
+        if not period:
+            if len(bucket.periods) != 1:
+                return "", 0, ("period", f"{who}的扣分记录必须填写考核期（{choices_zh}）",
+                               f"a finding by {assessor} needs a period ({', '.join(by_key)})", "")
+            chosen = bucket.periods[0]
+        elif period in by_key:
+            chosen = by_key[period]
+        else:
+            other = next(p for b in self.rulebook.buckets for p in b.periods if p.key == period)
+            return "", 0, ("period", f"考核期“{other.label_zh}”不适用于{who}（可用：{choices_zh}）",
+                           f"period {period} does not apply to {assessor} (expected {', '.join(by_key)})",
+                           other.label_zh)
+        rating_year = year or day.year
+        start, end = chosen.window(rating_year)
+        if start <= day <= end:
+            return chosen.key, rating_year, None
+        if year and not start.year <= day.year <= end.year:
+            return "", 0, ("year", f"年度{year}与日期{day.isoformat()}不符（{chosen.label_zh}）",
+                           f"the year {year} does not fit the date {day.isoformat()} ({chosen.label_en})", str(year))
+        return "", 0, ("date",
+                       f"日期不在{rating_year}年度{chosen.label_zh}的期限内（{start.isoformat()}至{end.isoformat()}）",
+                       f"date outside {chosen.label_en} of {rating_year} ({start.isoformat()} to {end.isoformat()})",
+                       day.isoformat())
+
+
+def read_findings(source: Source, *, name: str | None = None, rulebook: Rulebook | None = None,
+                  towns: Towns | None = None) -> pd.DataFrame:
+    """A checked findings file as core.schema.FINDINGS_COLUMNS; InputError with every problem if anything is wrong."""
+    rulebook = rulebook or load_rulebook()
+    checks = _FindingChecks(rulebook, towns or default_towns())
+    cells = _read_cells(source, name)
+    found, problems = _match_headers(cells, FINDINGS_FILE_COLUMNS)
+    rows = cells.rows
+    n = len(rows)
+    if n == 0:
+        if problems:
+            raise InputError(problems)
+        return _empty_findings()
+
+    codes, names = _codes_and_names(found, rows, problems)
+    checked: dict[str, _Checked] = {}
+    for key, check in (("clause", checks.clause), ("assessor", checks.assessor), ("period", checks.period),
+                       ("date", checks.date), ("year", checks.year)):
+        if key in found:
+            checked[key] = _check_column(found[key], rows, check, problems)
+
+    # Assessor, period, date and year together: checked once per distinct combination (a few thousand at most).
+    period_keys = _blank_column(n)
+    rating_years = np.zeros(n, dtype=np.int64)
+    if "assessor" in checked and "date" in checked:
+        when_ok = checked["assessor"].ok & checked["date"].ok
+        for key in ("period", "year"):
+            if key in checked:
+                when_ok &= checked[key].ok
+        idx = np.flatnonzero(when_ok)
+        zeros = np.zeros(len(idx), dtype=np.int64)
+        parts = [checked[k].column.codes[idx] if k in checked else zeros for k in ("assessor", "period", "date", "year")]
+        representative, group = _representatives(parts)
+
+        def cell(key: str, i: int, default: object) -> object:
+            return checked[key].parsed[checked[key].column.codes[i]] if key in checked else default
+
+        outcomes = [checks.when(cell("assessor", idx[r], ""), cell("period", idx[r], ""), cell("date", idx[r], None),
+                                cell("year", idx[r], 0)) for r in representative]
+        period_keys[idx] = np.array([o[0] for o in outcomes], dtype=object)[group]
+        rating_years[idx] = np.array([o[1] for o in outcomes], dtype=np.int64)[group]
+        bad = np.array([o[2] is not None for o in outcomes], dtype=bool)
+        labels = {k: next(c.label_zh for c in FINDINGS_FILE_COLUMNS if c.key == k) for k in ("period", "date", "year")}
+        for i in np.flatnonzero(bad[group]):
+            column, zh, en, value = outcomes[group[i]][2]
+            where = found[column].name if column in found else labels[column]
+            problems.append(Problem(int(rows[idx[i]]), where, zh, en, value))
+
+    if problems:
+        raise InputError(problems)
+
+    date = checked["date"]
+    day_of_value = np.array([np.datetime64(d, "D") for d in date.parsed], dtype="datetime64[D]")
+    text = {
+        "credit_code": codes,
+        "agency_name": names,
+        "clause": checked["clause"].per_row(),
+        "assessor": checked["assessor"].per_row(),
+        "period": period_keys,
+        **{key: (_check_column(found[key], rows, _text, problems).per_row() if key in found else _blank_column(n))
+           for key in ("practitioner", "description", "document_no")},
+    }
+    return _frame(text, {
+        "row": rows.astype(np.int64),
+        "date": day_of_value[date.column.codes].astype("datetime64[ns]"),
+        "year": rating_years,
+    }, FINDINGS_COLUMNS)
+
+
+def _frame(text: dict[str, np.ndarray], other: dict[str, np.ndarray], order: Sequence[str]) -> pd.DataFrame:
+    """A DataFrame whose str columns share one block from the start: pandas would otherwise copy a million-row
+    object block together later (consolidation), costing half a second and the memory of a second copy."""
+    block = np.empty((len(text), len(next(iter(text.values())))), dtype=object)
+    for k, values in enumerate(text.values()):
+        block[k] = values
+    frame = pd.DataFrame(block.T, columns=list(text), copy=False)
+    for key in order:  # `insert` adds a block in place; reordering afterwards would copy every cell
+        if key in other:
+            frame.insert(list(order).index(key), key, other[key])
+    return frame
+
+
+# --- roster ----------------------------------------------------------------------------------------------------
+
+
+def read_roster(source: Source, *, name: str | None = None) -> pd.DataFrame:
+    """The agencies to rate (credit_code, agency_name), one row per code; InputError with every problem."""
+    cells = _read_cells(source, name)
+    found, problems = _match_headers(cells, ROSTER_FILE_COLUMNS)
+    codes, names = _codes_and_names(found, cells.rows, problems)
+    if problems:
+        raise InputError(problems)
+    frame = pd.DataFrame({"credit_code": codes, "agency_name": names}, columns=list(ROSTER_COLUMNS))
+    # The same agency listed twice with the same name is one agency.
+    return frame.drop_duplicates("credit_code", keep="first").reset_index(drop=True)

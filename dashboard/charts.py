@@ -1,0 +1,93 @@
+"""Altair charts of the public site. Grades are always written on the chart, colour only repeats them."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from core.rulebook import Rulebook
+from dashboard.i18n import t
+from dashboard.labels import grade_label
+
+GRADE_COLOURS = ("#2e7d32", "#1565c0", "#ef6c00", "#6d4c41", "#455a64")  # best grade first
+BLACKLIST_COLOUR = "#b71c1c"
+FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+
+
+def _grade_scale(rulebook: Rulebook) -> alt.Scale:
+    labels, colours = [], []
+    plain = iter(GRADE_COLOURS)
+    for g in rulebook.grades:
+        labels.append(grade_label(g.key, rulebook))
+        colours.append(BLACKLIST_COLOUR if g.blacklist else next(plain, "#757575"))
+    return alt.Scale(domain=labels, range=colours)
+
+
+def _style(chart: alt.Chart) -> alt.Chart:
+    return chart.configure_axis(labelFont=FONT, titleFont=FONT, labelFontSize=13, titleFontSize=13).configure_legend(
+        labelFont=FONT, titleFont=FONT, orient="bottom"
+    ).configure_text(font=FONT)
+
+
+def grade_counts_chart(counts: pd.DataFrame, rulebook: Rulebook) -> alt.Chart:
+    """Bars of agencies per grade, best grade first, each bar labelled with its grade and count."""
+    frame = pd.DataFrame(
+        {"grade": [grade_label(g, rulebook) for g in counts["grade"]], "count": counts["count"].astype(int)}
+    )
+    order = list(frame["grade"])
+    base = alt.Chart(frame).encode(
+        x=alt.X("grade:N", sort=order, title=t("grade"), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("count:Q", title=t("count"), axis=alt.Axis(tickMinStep=1)),
+        tooltip=[alt.Tooltip("grade:N", title=t("grade")), alt.Tooltip("count:Q", title=t("count"))],
+    )
+    bars = base.mark_bar(cornerRadiusTopLeft=3, cornerRadiusTopRight=3).encode(
+        color=alt.Color("grade:N", scale=_grade_scale(rulebook), legend=None)
+    )
+    text = base.mark_text(dy=-8, fontSize=14, fontWeight="bold").encode(text="count:Q")
+    return _style((bars + text).properties(height=280))
+
+
+def totals_by_year_chart(years: pd.DataFrame, rulebook: Rulebook) -> alt.Chart:
+    """One agency's total by year, each point labelled with its grade; the grade thresholds as dashed rules."""
+    frame = pd.DataFrame(
+        {
+            "year": years["year"].astype(str),
+            "total": years["total"].astype(float),
+            "grade": [grade_label(g, rulebook) for g in years["grade"]],
+        }
+    )
+    frame["label"] = frame["grade"] + " · " + frame["total"].map(lambda v: f"{v:g}")
+    x = alt.X("year:O", title=t("year"), axis=alt.Axis(labelAngle=0))
+    y = alt.Y("total:Q", title=t("total"), scale=alt.Scale(domain=[0, rulebook.total]))
+    tooltip = [alt.Tooltip("year:O", title=t("year")), alt.Tooltip("total:Q", title=t("total")),
+               alt.Tooltip("grade:N", title=t("grade"))]
+    line = alt.Chart(frame).mark_line(color="#90a4ae").encode(x=x, y=y)
+    points = alt.Chart(frame).mark_point(filled=True, size=140).encode(
+        x=x, y=y, color=alt.Color("grade:N", scale=_grade_scale(rulebook), title=t("grade")), tooltip=tooltip
+    )
+    text = alt.Chart(frame).mark_text(dy=-14, fontSize=13, fontWeight="bold").encode(x=x, y=y, text="label:N")
+    thresholds = pd.DataFrame({"min": [g.min for g in rulebook.grades if g.min > 0]})
+    rules = alt.Chart(thresholds).mark_rule(strokeDash=[4, 4], color="#b0bec5").encode(y="min:Q")
+    return _style((rules + line + points + text).properties(height=300))
+
+
+def compare_totals_chart(years: pd.DataFrame, names: dict[str, str], rulebook: Rulebook) -> alt.Chart:
+    """Totals by year of several agencies, one line each, with the grade in the tooltip and on the point."""
+    frame = pd.DataFrame(
+        {
+            "agency": years["credit_code"].map(names),
+            "year": years["year"].astype(str),
+            "total": years["total"].astype(float),
+            "grade": [grade_label(g, rulebook) for g in years["grade"]],
+        }
+    )
+    x = alt.X("year:O", title=t("year"), axis=alt.Axis(labelAngle=0))
+    y = alt.Y("total:Q", title=t("total"), scale=alt.Scale(domain=[0, rulebook.total]))
+    colour = alt.Color("agency:N", title=t("agency"), legend=alt.Legend(orient="bottom", direction="vertical",
+                                                                        labelLimit=320))
+    tooltip = [alt.Tooltip("agency:N", title=t("agency")), alt.Tooltip("year:O", title=t("year")),
+               alt.Tooltip("total:Q", title=t("total")), alt.Tooltip("grade:N", title=t("grade"))]
+    line = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=90, filled=True)).encode(
+        x=x, y=y, color=colour, tooltip=tooltip
+    )
+    return _style(line.properties(height=300))

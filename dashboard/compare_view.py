@@ -1,0 +1,55 @@
+"""The comparison tables: one column per agency, so that an enterprise reads them side by side."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from core.rulebook import Rulebook
+from dashboard.i18n import t
+from dashboard.labels import grade_label, group_label, listed_by_label
+
+
+def column_names(codes: list[str], index: pd.DataFrame) -> dict[str, str]:
+    """Agency code → column heading (its name; the code is added when two names are the same)."""
+    name_of = dict(zip(index["credit_code"], index["agency_name"], strict=True))
+    names = [name_of.get(c, c) for c in codes]
+    return {c: (n if names.count(n) == 1 else f"{n}（{c[-6:]}）") for c, n in zip(codes, names, strict=True)}
+
+
+def grades_by_year(years: pd.DataFrame, codes: list[str], names: dict[str, str], rulebook: Rulebook) -> pd.DataFrame:
+    """Rows: years (newest first); columns: agencies; cells: `A 优秀 · 95`."""
+    all_years = sorted(years["year"].unique(), reverse=True)
+    cell = {(r.credit_code, r.year): f"{grade_label(r.grade, rulebook)} · {r.total}" for r in years.itertuples()}
+    rows = [{t("year"): str(y), **{names[c]: cell.get((c, y), t("not_rated")) for c in codes}} for y in all_years]
+    return pd.DataFrame(rows, columns=[t("year"), *(names[c] for c in codes)])
+
+
+def points_lost(lost: pd.DataFrame, codes: list[str], names: dict[str, str], rulebook: Rulebook) -> pd.DataFrame:
+    """Rows: clause groups (blacklist / 10-point / 5-point); columns: agencies; all published years together."""
+    totals = lost.groupby(["credit_code", "group"])[["findings", "points"]].sum()
+    blacklist_groups = {c.group for c in rulebook.clauses if c.effect == "blacklist"}
+    rows = []
+    for group in rulebook.groups:
+        row = {t("clause"): group_label(group.key, rulebook)}
+        for code in codes:
+            n, points = (totals.loc[(code, group.key)] if (code, group.key) in totals.index else (0, 0))
+            if group.key in blacklist_groups:
+                row[names[code]] = t("blacklist_times", n=int(n)) if n else "—"
+            else:
+                row[names[code]] = t("points_value", points=int(points), n=int(n)) if n else "—"
+        rows.append(row)
+    return pd.DataFrame(rows, columns=[t("clause"), *(names[c] for c in codes)])
+
+
+def blacklist_history(listed: pd.DataFrame, codes: list[str], names: dict[str, str], rulebook: Rulebook) -> pd.DataFrame:
+    """One row per agency: the years it was blacklisted and how, or that it never was."""
+    rows = []
+    for code in codes:
+        own = listed[listed["credit_code"] == code].sort_values("year")
+        text = "；".join(
+            f"{t('year_value', year=int(r.year))}（{listed_by_label(r.listed_by, rulebook)}"
+            + (f" {r.blacklist_clauses.replace(';', '、')}" if r.blacklist_clauses else "") + "）"
+            for r in own.itertuples()
+        )
+        rows.append({t("agency"): names[code], t("blacklist_history_compare"): text or t("never_blacklisted")})
+    return pd.DataFrame(rows, columns=[t("agency"), t("blacklist_history_compare")])

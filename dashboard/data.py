@@ -1,0 +1,137 @@
+"""Cached access to the published data: the engine in st.cache_resource, every read in st.cache_data.
+
+A published version never changes, so everything read from one is cached by its publication id (or by
+the ids of the current versions, `catalog_key()`), with no expiry. Only the catalog of publications
+expires (CATALOG_TTL), so that a version published from the command line shows within a minute; the staff
+workspace calls `clear()` after publishing so that it shows at once. A rerun that changes nothing runs no
+database query.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from core.rulebook import Rulebook, load_rulebook
+from db import public
+from db.app_db import get_ready_engine
+
+CATALOG_TTL = 60  # seconds
+
+
+@st.cache_resource(show_spinner=False)
+def engine() -> Engine:
+    """The app's one engine (migrated, demo-seeded when empty)."""
+    return get_ready_engine()
+
+
+@st.cache_data(ttl=CATALOG_TTL, show_spinner=False)
+def publications() -> pd.DataFrame:
+    """Every published version of every year (newest first)."""
+    return public.publications(engine())
+
+
+def catalog_key() -> tuple[int, ...]:
+    """The ids of all published versions: changes exactly when something is published."""
+    return tuple(int(i) for i in publications()["id"])
+
+
+def published_years() -> list[int]:
+    """Published years, newest first."""
+    return _published_years(catalog_key())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _published_years(key: tuple[int, ...]) -> list[int]:
+    return public.published_years(engine())
+
+
+def current_publication(year: int) -> dict[str, Any] | None:
+    """The latest version of `year` (a dict), or None."""
+    return _current_publication(year, catalog_key())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _current_publication(year: int, key: tuple[int, ...]) -> dict[str, Any] | None:
+    return public.current_publication(engine(), year)
+
+
+def publication_history(year: int) -> pd.DataFrame:
+    """All versions of `year`, newest first."""
+    return _publication_history(year, catalog_key())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _publication_history(year: int, key: tuple[int, ...]) -> pd.DataFrame:
+    return public.publication_history(engine(), year)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def ratings(publication_id: int) -> pd.DataFrame:
+    """A publication's rating rows."""
+    return public.ratings(engine(), publication_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def grade_counts(publication_id: int) -> pd.DataFrame:
+    """Agencies per grade of a publication."""
+    return public.grade_counts(engine(), publication_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def blacklist(publication_id: int, year: int) -> dict[str, pd.DataFrame]:
+    """The blacklist of `year`, keyed by its current publication's id."""
+    return public.blacklist(engine(), year)
+
+
+def agency_index() -> pd.DataFrame:
+    """Every agency of any year's current version (code, name, latest year)."""
+    return _agency_index(catalog_key())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _agency_index(key: tuple[int, ...]) -> pd.DataFrame:
+    return public.agency_index(engine())
+
+
+def agency_profile(credit_code: str) -> dict[str, Any] | None:
+    """One agency's published history (see db.public.agency_profile)."""
+    return _agency_profile(credit_code, catalog_key())
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _agency_profile(credit_code: str, key: tuple[int, ...]) -> dict[str, Any] | None:
+    return public.agency_profile(engine(), credit_code)
+
+
+def compare(credit_codes: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    """Side-by-side data of a few agencies."""
+    return _compare(tuple(credit_codes), catalog_key())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _compare(credit_codes: tuple[str, ...], key: tuple[int, ...]) -> dict[str, pd.DataFrame]:
+    return public.compare(engine(), list(credit_codes))
+
+
+@st.cache_data(show_spinner=False, max_entries=48)
+def export(year: int, version: int, fmt: str) -> bytes:
+    """A published version as a file (immutable, so cached for good)."""
+    from db.export import export_publication
+
+    return export_publication(engine=engine(), year=year, version=version, fmt=fmt)
+
+
+def rulebook(name: str | None = None) -> Rulebook:
+    """A rulebook by name (the default one when None); loaded once per process by core."""
+    return load_rulebook(name) if name else load_rulebook()
+
+
+def clear() -> None:
+    """Forget every cached read (call after publishing, so the new version shows at once)."""
+    for fn in (publications, _published_years, _current_publication, _publication_history, ratings,
+               grade_counts, blacklist, _agency_index, _agency_profile, _compare, export):
+        fn.clear()

@@ -1,0 +1,223 @@
+"""Every label of the site in Chinese (the default) and English; t(key) picks the visitor's language.
+
+Data (agency names, clause texts, towns) stays as published; labels, headings, help and messages all come
+from here, so the English switch changes every one of them.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import state
+
+LANGUAGES: dict[str, str] = {"zh": "中文", "en": "English"}
+DEFAULT_LANGUAGE = "zh"
+
+# key: (中文, English)
+LABELS: dict[str, tuple[str, str]] = {
+    # the site
+    "site_title": ("江阴市安全生产技术服务机构诚信等级公示", "Jiangyin safety-service agency credit ratings"),
+    "site_caption": (
+        "依据《江阴市工业企业安全生产技术服务工作管理办法（试行）》第十六条向社会公示",
+        "Published to the public under Article 16 of the Jiangyin measures for safety technical services",
+    ),
+    "language": ("语言 Language", "语言 Language"),
+    "section_public": ("公示", "Public"),
+    "page_overview": ("概览", "Overview"),
+    "page_ratings": ("评定结果", "Ratings"),
+    "page_blacklist": ("黑名单", "Blacklist"),
+    "page_profile": ("机构详情", "Agency profile"),
+    "page_compare": ("机构对比", "Compare agencies"),
+    "page_open_data": ("数据下载", "Open data"),
+    "page_rules": ("评定办法", "The rules"),
+    # shared
+    "year": ("年度", "Year"),
+    "year_value": ("{year}年度", "{year}"),
+    "no_publication": ("尚未发布任何年度的评定结果。", "No year's ratings have been published yet."),
+    "demo_notice": (
+        "演示数据：本页显示的是虚构的演示数据，并非真实的评定结果。",
+        "Demo data: this page shows made-up demonstration data, not real ratings.",
+    ),
+    "version": ("版本", "Version"),
+    "version_value": ("第{version}版", "version {version}"),
+    "published_at": ("发布日期", "Published on"),
+    "rating_date": ("评定日期", "Rating date"),
+    "digest": ("SHA-256 摘要", "SHA-256 digest"),
+    "previous_digest": ("上一版本的摘要", "Previous version's digest"),
+    "none": ("无", "none"),
+    "agencies_rated": ("参评机构", "Agencies rated"),
+    "agency": ("服务机构", "Agency"),
+    "agency_name": ("机构名称", "Agency"),
+    "credit_code": ("统一社会信用代码", "USCC (credit code)"),
+    "total": ("总分", "Total"),
+    "score_of": ("{bucket}得分", "{bucket} score"),
+    "grade": ("诚信等级", "Grade"),
+    "blacklist_clauses": ("列入黑名单条款", "Blacklisting clauses"),
+    "towns_served": ("服务镇街园", "Towns served"),
+    "profile_link": ("详情", "Profile"),
+    "open_profile": ("查看详情", "Open profile"),
+    "clause": ("条款", "Clause"),
+    "clause_text": ("条款内容", "Clause text"),
+    "clause_gloss": ("英文释义", "English gloss"),
+    "assessor": ("评定单位", "Assessed by"),
+    "period": ("考核期", "Period"),
+    "date": ("日期", "Date"),
+    "points_nominal": ("应扣分", "Points per finding"),
+    "points_charged": ("实扣分", "Points charged"),
+    "bureau": ("市应急管理局", "City bureau"),
+    "rows_shown": ("显示 {shown} / {total} 家机构", "Showing {shown} of {total} agencies"),
+    "no_rows": ("没有符合条件的机构。", "No agency matches."),
+    "unknown_agency": ("没有找到该机构的已发布评定结果。", "No published rating of this agency was found."),
+    # overview
+    "overview_title": ("年度诚信等级概览", "The year at a glance"),
+    "grade_counts": ("各等级机构数", "Agencies per grade"),
+    "count": ("机构数", "Agencies"),
+    "publication": ("本年度公示信息", "This year's publication"),
+    "corrections": ("更正记录", "Corrections"),
+    "no_corrections": ("本年度结果发布后未作更正。", "This year's ratings have not been corrected."),
+    "reason": ("更正原因", "Reason"),
+    "search": ("搜索机构", "Search agencies"),
+    "search_help": ("输入机构名称或统一社会信用代码的任意部分", "Any part of an agency's name or credit code"),
+    "search_button": ("在评定结果中查找", "Find in the ratings"),
+    "digest_help": (
+        "摘要可用于核对下载的数据文件是否与公示版本一致（见“数据下载”）。",
+        "Use the digest to check a downloaded file against this publication (see Open data).",
+    ),
+    # ratings
+    "ratings_title": ("年度评定结果", "Ratings of the year"),
+    "filter_grade": ("按等级筛选", "Filter by grade"),
+    "filter_town": ("按服务镇街园筛选", "Filter by town served"),
+    "all_towns": ("全部镇街园", "All towns"),
+    "sort": ("排序", "Sort by"),
+    "sort_total_desc": ("总分从高到低", "Total, highest first"),
+    "sort_total_asc": ("总分从低到高", "Total, lowest first"),
+    "sort_name": ("机构名称", "Agency name"),
+    "sort_code": ("统一社会信用代码", "Credit code"),
+    "select_hint": (
+        "勾选表格左侧的行，可打开机构详情或对比所选机构（2至4家）。",
+        "Tick rows on the left of the table to open a profile or compare the chosen agencies (2 to 4).",
+    ),
+    "compare_selected": ("对比所选机构", "Compare the chosen agencies"),
+    "matches": ("匹配的机构", "Matching agencies"),
+    # blacklist
+    "blacklist_title": ("黑名单", "Blacklist"),
+    "blacklist_agencies": ("列入黑名单的服务机构", "Agencies on the blacklist"),
+    "blacklist_practitioners": ("列入黑名单的执业人员", "Practitioners on the blacklist"),
+    "practitioner": ("执业人员", "Practitioner"),
+    "listed_by": ("列入方式", "Listed"),
+    "listed_by_clause": ("触犯条款直接列入", "by clause"),
+    "listed_by_score": ("总分低于{min}分", "total below {min}"),
+    "basis": ("认定依据", "Grounds"),
+    "department": ("认定部门", "Decided by"),
+    "listed_on": ("列入日期", "Listed on"),
+    "no_blacklist": ("本年度无服务机构列入黑名单。", "No agency is on this year's blacklist."),
+    "no_blacklist_practitioners": ("本年度无执业人员列入黑名单。", "No practitioner is on this year's blacklist."),
+    "blacklist_history": ("往年黑名单", "Earlier years' blacklists"),
+    "no_history": ("往年无黑名单记录。", "No earlier blacklist."),
+    "score_basis": ("年度总分 {total} 分，低于 {min} 分", "total of {total}, below {min}"),
+    # profile
+    "profile_title": ("机构详情", "Agency profile"),
+    "choose_agency": ("选择机构（可输入名称或代码查找）", "Choose an agency (type a name or code)"),
+    "choose_agency_placeholder": ("输入名称或代码", "Type a name or code"),
+    "score_by_year": ("历年总分与等级", "Total and grade by year"),
+    "explanation": ("扣分说明", "Why points were lost"),
+    "explanation_year": ("{year}年度扣分说明", "{year}: why points were lost"),
+    "no_charges": ("该年度无扣分记录。", "No points were lost this year."),
+    "towns_served_all": ("评定过该机构的镇街园", "Towns that assessed this agency"),
+    "specialties": ("执业人员专业构成", "Practitioners by specialty"),
+    "specialty": ("专业", "Specialty"),
+    "people": ("人数", "People"),
+    "specialties_note": (
+        "来自机构备案信息，仅显示各专业人数，不显示任何个人信息；不属于公示评定结果。",
+        "From the agency's registration; counts per specialty only, no personal data; not part of the rating.",
+    ),
+    "no_specialties": ("暂无执业人员专业信息。", "No practitioner specialties on file."),
+    "compare_with_others": ("与其他机构对比", "Compare with other agencies"),
+    "explanation_note": (
+        "按条款列出各项扣分：评定单位、考核期、应扣分和考核期保底后实际扣分。",
+        "Each finding by clause: who assessed it, the period, its nominal cost and what it cost after the period's floor.",
+    ),
+    # compare
+    "compare_title": ("机构对比", "Compare agencies"),
+    "compare_choose": ("选择2至4家机构", "Choose 2 to 4 agencies"),
+    "compare_need_two": ("请至少选择2家机构进行对比。", "Choose at least two agencies to compare."),
+    "grades_by_year": ("历年等级", "Grades by year"),
+    "totals_by_year": ("历年总分", "Totals by year"),
+    "points_lost": ("按条款类别累计扣分", "Points lost by clause group"),
+    "findings_count": ("{n}次", "{n}×"),
+    "points_value": ("{points}分（{n}次）", "{points} pts ({n}×)"),
+    "blacklist_times": ("列入黑名单{n}次", "blacklisted {n}×"),
+    "blacklist_history_compare": ("黑名单记录", "Blacklist history"),
+    "never_blacklisted": ("从未列入黑名单", "never blacklisted"),
+    "not_rated": ("未参评", "not rated"),
+    # open data
+    "open_data_title": ("数据下载", "Open data"),
+    "open_data_intro": (
+        "每个已发布版本均可下载为 CSV、XLSX 或 JSON；文件不含任何个人信息。",
+        "Every published version downloads as CSV, XLSX or JSON; the files hold no personal data.",
+    ),
+    "verify_hint": (
+        "核对文件：`python -m db verify FILE` 会重新计算下载的 JSON 文件的摘要，并告知是否与某一公示版本一致。",
+        "To check a file: `python -m db verify FILE` recomputes a downloaded JSON file's digest and says whether it matches a published version.",
+    ),
+    "download": ("下载 {fmt}", "Download {fmt}"),
+    "current_version": ("现行版本", "current"),
+    "superseded_version": ("已被更正", "superseded"),
+    # rules
+    "rules_title": ("评定办法", "The rules"),
+    "rules_source": ("依据", "Source"),
+    "rules_total": ("每年度满分 {total} 分，只扣分；评定周期为自然年度。", "Each year starts at {total} points, deductions only; the cycle is the calendar year."),
+    "rules_buckets": ("分值构成", "Where the points come from"),
+    "bucket": ("评定部分", "Part"),
+    "bucket_points": ("分值", "Points"),
+    "periods": ("考核期", "Periods"),
+    "period_rule": (
+        "每个考核期单独计分，扣分不低于该期保底分，即同一考核期内多项扣分合计不超过该期分值。",
+        "Each period is scored on its own and never drops below its floor: findings in one period cost at most its points.",
+    ),
+    "floor": ("保底分", "Floor"),
+    "period_points": ("每期分值", "Points per period"),
+    "rules_grades": ("等级划分", "Grades"),
+    "range": ("总分范围", "Total"),
+    "range_top": ("{min} ≤ 总分 ≤ {max}", "{min} ≤ total ≤ {max}"),
+    "range_mid": ("{min} ≤ 总分 < {max}", "{min} ≤ total < {max}"),
+    "range_blacklist": ("总分 < {max}，或触犯直接列入黑名单条款", "total < {max}, or any blacklisting clause"),
+    "rules_clauses": ("扣分条款", "The clauses"),
+    "effect": ("扣分", "Effect"),
+    "effect_blacklist": ("直接列入黑名单", "blacklisted at once"),
+    "effect_deduct": ("每次扣{points}分", "{points} points each time"),
+    "effect_bonus": ("每次加{points}分", "{points} bonus points each time"),
+    "assessors_town": ("镇街园安监部门", "Town supervision departments"),
+    "assessors_bureau": ("市应急管理局", "The city bureau"),
+}
+
+
+def current() -> str:
+    """The visitor's language: what the switch says, else the URL's `lang`, else Chinese."""
+    chosen = st.session_state.get(state.widget_key("lang"))
+    if chosen in LANGUAGES:
+        return chosen
+    url = state.read("lang")
+    return url if url in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def t(key: str, **values: object) -> str:
+    """The label `key` in the visitor's language, with `{name}` placeholders filled from `values`."""
+    zh, en = LABELS[key]
+    text = en if current() == "en" else zh
+    return text.format(**values) if values else text
+
+
+def pick(zh: str, en: str) -> str:
+    """One of two texts that come with the data (e.g. a rulebook's Chinese label and English gloss)."""
+    return en if current() == "en" and en else zh
+
+
+def language_switch() -> str:
+    """The sidebar switch between Chinese and English; its choice is kept in the URL (`lang`)."""
+    key = state.seed("lang", default=DEFAULT_LANGUAGE, options=list(LANGUAGES))
+    lang = st.sidebar.radio(
+        LABELS["language"][0], list(LANGUAGES), format_func=LANGUAGES.__getitem__, key=key, horizontal=True
+    )
+    state.put("lang", lang)
+    return lang

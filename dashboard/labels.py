@@ -1,0 +1,95 @@
+"""How published values read on the page: grades with their text label, dates, assessors, periods, clauses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
+from core.rulebook import Rulebook
+from core.towns import BUREAU
+from dashboard.i18n import current, pick, t
+
+LOCAL_TZ = "Asia/Shanghai"
+
+
+def grade_label(grade: str, rulebook: Rulebook) -> str:
+    """`A 优秀`, `B 良好`, `C 一般`, `黑名单`: the grade always in words, never by colour alone."""
+    for g in rulebook.grades:
+        if g.key == grade:
+            label = pick(g.label_zh, g.label_en)
+            return label if g.blacklist else f"{g.key} {label}"
+    return grade
+
+
+def grade_labels(rulebook: Rulebook) -> dict[str, str]:
+    """Every grade key of the rulebook → its label, best grade first."""
+    return {g.key: grade_label(g.key, rulebook) for g in rulebook.grades}
+
+
+def local_date(value: Any) -> str:
+    """A stored UTC time (or a date) as the local calendar date, YYYY-MM-DD."""
+    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
+        return ""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    stamp = pd.Timestamp(value)
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
+    return stamp.tz_convert(LOCAL_TZ).date().isoformat()
+
+
+def assessor_label(assessor: str) -> str:
+    """The city bureau in the visitor's language; towns by their Chinese names (proper nouns)."""
+    return t("bureau") if assessor in (BUREAU, "市应急管理局") else assessor
+
+
+def period_labels(rulebook: Rulebook) -> dict[str, str]:
+    """Period key → label (第一季度 / Q1 …)."""
+    return {p.key: pick(p.label_zh, p.label_en) for b in rulebook.buckets for p in b.periods}
+
+
+def bucket_score_labels(rulebook: Rulebook) -> dict[str, str]:
+    """`town_score` → 镇街园评定得分 … for every bucket of the rulebook."""
+    return {f"{b.key}_score": t("score_of", bucket=pick(b.label_zh, b.label_en)) for b in rulebook.buckets}
+
+
+def group_label(group: str, rulebook: Rulebook) -> str:
+    """A clause group's label (直接列入“黑名单” / 一次扣10分 / 一次扣5分)."""
+    for g in rulebook.groups:
+        if g.key == group:
+            return pick(g.label_zh, g.label_en)
+    return group
+
+
+def towns_text(cell: str) -> str:
+    """`a;b` as the list a reader expects (、 in Chinese, commas in English)."""
+    parts = [p for p in str(cell or "").split(";") if p]
+    return (", " if current() == "en" else "、").join(parts)
+
+
+def clause_codes_text(cell: str) -> str:
+    """`1.2;1.5` → `1.2、1.5`."""
+    return towns_text(cell)
+
+
+def listed_by_label(listed_by: str, rulebook: Rulebook) -> str:
+    """By clause, or by a total under the blacklist threshold."""
+    if listed_by == "clause":
+        return t("listed_by_clause")
+    return t("listed_by_score", min=_fmt(rulebook.blacklist_grade.max))
+
+
+def score_basis(total: Any, rulebook: Rulebook) -> str:
+    """The grounds of a listing by score: the total and the threshold it fell under."""
+    return t("score_basis", total=_fmt(total), min=_fmt(rulebook.blacklist_grade.max))
+
+
+def _fmt(number: Any) -> str:
+    value = float(number)
+    return str(int(value)) if value.is_integer() else f"{value:g}"
+
+
+def short_digest(digest: str) -> str:
+    """The first 12 hex digits, for places where the whole digest would not fit."""
+    return f"{digest[:12]}…" if digest else ""

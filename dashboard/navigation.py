@@ -1,0 +1,46 @@
+"""The site's navigation: one function per audience returns its section of pages; st.navigation gets them all.
+
+A later audience (the staff workspace) adds its own function to `AUDIENCES`: it returns its section only
+for a signed-in user with the right role, so a page a visitor may not use does not exist in their session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from dashboard.i18n import t
+from dashboard.ui import PAGES
+
+# (page key, icon) in menu order; the first one is the default page.
+PUBLIC_MENU: tuple[tuple[str, str], ...] = (
+    ("overview", ":material/dashboard:"),
+    ("ratings", ":material/table_view:"),
+    ("blacklist", ":material/block:"),
+    ("profile", ":material/apartment:"),
+    ("compare", ":material/compare_arrows:"),
+    ("open_data", ":material/download:"),
+    ("rules", ":material/gavel:"),
+)
+
+
+def public_section() -> dict[str, list[st.Page]]:
+    """The public site: every visitor gets these pages."""
+    pages = [
+        st.Page(PAGES[key][0], title=t(f"page_{key}"), icon=icon, url_path=PAGES[key][1], default=(i == 0))
+        for i, (key, icon) in enumerate(PUBLIC_MENU)
+    ]
+    return {t("section_public"): pages}
+
+
+# One function per audience, in menu order. Each returns {section title: pages} for this session ({} if none).
+AUDIENCES: list[Callable[[], dict[str, list[st.Page]]]] = [public_section]
+
+
+def sections() -> dict[str, list[st.Page]]:
+    """Every section this session may see, for st.navigation."""
+    out: dict[str, list[st.Page]] = {}
+    for audience in AUDIENCES:
+        out.update(audience())
+    return out

@@ -1,0 +1,42 @@
+"""黑名单 Blacklist: the year's listed agencies and practitioners with their grounds, and earlier years' lists."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data, tables, ui
+from dashboard.i18n import t
+
+ui.header("blacklist_title")
+pub = ui.year_picker()
+if pub is None:
+    st.stop()
+ui.demo_notice(pub["demo"])
+rulebook = data.rulebook(pub["rulebook"])
+listed = data.blacklist(int(pub["id"]), int(pub["year"]))
+
+st.subheader(t("blacklist_agencies"))
+if listed["agencies"].empty:
+    st.info(t("no_blacklist"))
+else:
+    table, config = tables.blacklist_agencies_table(listed["agencies"], rulebook)
+    st.dataframe(table, hide_index=True, column_config=config, key="blacklist_agencies")
+
+st.subheader(t("blacklist_practitioners"))
+if listed["practitioners"].empty:
+    st.caption(t("no_blacklist_practitioners"))
+else:
+    table, config = tables.blacklist_practitioners_table(listed["practitioners"])
+    st.dataframe(table, hide_index=True, column_config=config, key="blacklist_practitioners")
+
+st.subheader(t("blacklist_history"))
+earlier = [y for y in data.published_years() if y < int(pub["year"])]
+parts = []
+for year in earlier:
+    earlier_pub = data.current_publication(year)
+    parts.append(data.blacklist(int(earlier_pub["id"]), year)["agencies"])
+history = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+if history.empty:
+    st.caption(t("no_history"))
+else:
+    table, config = tables.blacklist_agencies_table(history, rulebook)
+    st.dataframe(table, hide_index=True, column_config=config, key="blacklist_history")

@@ -1,0 +1,43 @@
+"""机构对比 Compare: two to four agencies side by side — grades and totals by year, points lost, blacklist history."""
+
+import streamlit as st
+
+from dashboard import charts, compare_view, data, state, ui
+from dashboard.i18n import t
+
+ui.header("compare_title")
+index = data.agency_index()
+if index.empty:
+    st.info(t("no_publication"))
+    st.stop()
+codes = index["credit_code"].tolist()
+label_of = dict(zip(index["credit_code"], index["agency_name"] + "（" + index["credit_code"] + "）", strict=True))
+chosen = st.multiselect(
+    t("compare_choose"), codes, format_func=label_of.__getitem__, max_selections=4,
+    placeholder=t("choose_agency_placeholder"), key=state.seed("compare", default=[], options=codes),
+)
+state.put("compare", chosen)
+if len(chosen) < 2:
+    st.info(t("compare_need_two"))
+    st.stop()
+
+found = data.compare(tuple(chosen))
+years = found["years"]
+ui.demo_notice(bool(years["demo"].any()))
+rulebook = data.rulebook()
+names = compare_view.column_names(chosen, index)
+
+st.subheader(t("totals_by_year"))
+st.altair_chart(charts.compare_totals_chart(years, names, rulebook), width="stretch")
+
+st.subheader(t("grades_by_year"))
+st.dataframe(compare_view.grades_by_year(years, chosen, names, rulebook), hide_index=True)
+
+st.subheader(t("points_lost"))
+st.dataframe(compare_view.points_lost(found["points_lost"], chosen, names, rulebook), hide_index=True)
+
+st.subheader(t("blacklist_history_compare"))
+st.dataframe(compare_view.blacklist_history(found["blacklist"], chosen, names, rulebook), hide_index=True)
+
+for code in chosen:
+    ui.page_link("profile", f"{t('open_profile')}：{names[code]}", agency=code)

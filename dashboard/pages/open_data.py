@@ -1,0 +1,39 @@
+"""数据下载 Open data: every published version as CSV, XLSX and JSON, with its digest and how to check a file."""
+
+import streamlit as st
+
+from dashboard import data, ui
+from dashboard.i18n import t
+from dashboard.labels import local_date
+
+FORMATS = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+           "json": "application/json"}
+
+ui.header("open_data_title")
+pubs = data.publications()
+if pubs.empty:
+    st.info(t("no_publication"))
+    st.stop()
+ui.demo_notice(bool(pubs["demo"].any()))
+st.markdown(t("open_data_intro"))
+st.markdown(t("verify_hint"))
+
+for year in data.published_years():
+    st.subheader(t("year_value", year=year))
+    versions = pubs[pubs["year"] == year].sort_values("version", ascending=False)
+    for i, pub in enumerate(versions.itertuples()):
+        status = t("current_version") if i == 0 else t("superseded_version")
+        with st.container(border=True):
+            st.markdown(f"**{t('version_value', version=pub.version)}**（{status}）　"
+                        f"{t('published_at')}：{local_date(pub.published_at)}")
+            if pub.reason:
+                st.markdown(f"{t('reason')}：{pub.reason}")
+            st.code(pub.digest, language=None, wrap_lines=True)
+            cols = st.columns(len(FORMATS))
+            for col, (fmt, mime) in zip(cols, FORMATS.items(), strict=True):
+                col.download_button(
+                    t("download", fmt=fmt.upper()),
+                    data=lambda y=year, v=pub.version, f=fmt: data.export(int(y), int(v), f),
+                    file_name=f"jiangyin-credit-{year}-v{pub.version}.{fmt}",
+                    mime=mime, on_click="ignore", key=f"dl-{year}-{pub.version}-{fmt}", icon=":material/download:",
+                )

@@ -1,0 +1,60 @@
+"""概览 Overview: the chosen year's grades at a glance, its publication (version, digest, corrections), a search."""
+
+import streamlit as st
+
+from dashboard import charts, data, ui
+from dashboard.i18n import t
+from dashboard.labels import grade_label, local_date
+
+ui.header("overview_title")
+pub = ui.year_picker()
+if pub is None:
+    st.stop()
+ui.demo_notice(pub["demo"])
+rulebook = data.rulebook(pub["rulebook"])
+counts = data.grade_counts(int(pub["id"]))
+
+with st.form("search_form", border=False):
+    query = st.text_input(t("search"), placeholder=t("search_help"), key="overview_q")
+    if st.form_submit_button(t("search_button"), icon=":material/search:"):
+        ui.switch_to("ratings", year=pub["year"], q=query.strip() or None)
+
+st.subheader(t("grade_counts"))
+cols = st.columns(len(counts) + 1)
+cols[0].metric(t("agencies_rated"), int(counts["count"].sum()))
+for col, row in zip(cols[1:], counts.itertuples(), strict=True):
+    col.metric(grade_label(row.grade, rulebook), int(row.count))
+st.altair_chart(charts.grade_counts_chart(counts, rulebook), width="stretch")
+
+st.subheader(t("publication"))
+st.markdown(
+    f"**{t('version')}**：{t('version_value', version=pub['version'])}　"
+    f"**{t('published_at')}**：{local_date(pub['published_at'])}"
+)
+st.markdown(f"**{t('digest')}**")
+st.code(pub["digest"], language=None, wrap_lines=True)
+if pub["previous_digest"]:
+    st.markdown(f"**{t('previous_digest')}**")
+    st.code(pub["previous_digest"], language=None, wrap_lines=True)
+st.caption(t("digest_help"))
+
+st.subheader(t("corrections"))
+history = data.publication_history(int(pub["year"]))
+corrections = history[history["version"] > 1]
+if corrections.empty:
+    st.caption(t("no_corrections"))
+else:
+    st.dataframe(
+        corrections.assign(published_on=corrections["published_at"].map(local_date))[
+            ["version", "published_on", "reason", "digest"]
+        ],
+        hide_index=True,
+        column_config={
+            "version": st.column_config.NumberColumn(t("version"), width="small"),
+            "published_on": st.column_config.TextColumn(t("published_at")),
+            "reason": st.column_config.TextColumn(t("reason"), width="large"),
+            "digest": st.column_config.TextColumn(t("digest")),
+        },
+    )
+ui.page_link("ratings", t("page_ratings"), year=pub["year"])
+ui.page_link("blacklist", t("page_blacklist"), year=pub["year"])

@@ -1,0 +1,68 @@
+"""机构详情 Agency profile: score and grade for every published year, why points were lost, towns served."""
+
+import streamlit as st
+
+from dashboard import charts, data, state, tables, ui
+from dashboard.i18n import t
+from dashboard.labels import grade_label, local_date, towns_text
+
+ui.header("profile_title")
+index = data.agency_index()
+if index.empty:
+    st.info(t("no_publication"))
+    st.stop()
+codes = index["credit_code"].tolist()
+label_of = dict(zip(index["credit_code"], index["agency_name"] + "（" + index["credit_code"] + "）", strict=True))
+if state.read("agency") and state.read("agency") not in label_of:
+    st.warning(t("unknown_agency"))
+code = st.selectbox(
+    t("choose_agency"), codes, format_func=label_of.__getitem__, placeholder=t("choose_agency_placeholder"),
+    key=state.seed("agency", default=None, options=codes),
+)
+state.put("agency", code)
+if code is None:
+    st.stop()
+
+profile = data.agency_profile(code)
+years = profile["years"]
+ui.demo_notice(bool(years["demo"].any()))
+latest = years.iloc[-1]
+rulebook = data.rulebook()
+
+st.subheader(profile["agency_name"])
+st.markdown(f"**{t('credit_code')}**：{code}")
+cols = st.columns(3)
+cols[0].metric(t("year_value", year=int(latest["year"])) + " · " + t("grade"), grade_label(latest["grade"], rulebook))
+cols[1].metric(t("total"), int(latest["total"]))
+cols[2].metric(t("rating_date"), local_date(latest["published_at"]))
+st.markdown(f"**{t('towns_served_all')}**：{towns_text(';'.join(profile['towns'])) or t('none')}")
+ui.page_link("compare", t("compare_with_others"), compare=[code])
+
+st.subheader(t("score_by_year"))
+st.altair_chart(charts.totals_by_year_chart(years, rulebook), width="stretch")
+
+st.subheader(t("explanation"))
+st.caption(t("explanation_note"))
+charges = profile["charges"]
+for row in years.sort_values("year", ascending=False).itertuples():
+    of_year = charges[charges["year"] == row.year]
+    title = (f"{t('year_value', year=row.year)} · {grade_label(row.grade, rulebook)} · {t('total')} {row.total}"
+             f" · {t('version_value', version=row.version)}")
+    with st.expander(title, expanded=row.Index == years.index[-1]):
+        if of_year.empty:
+            st.caption(t("no_charges"))
+        else:
+            table, config = tables.explanation_table(of_year, rulebook)
+            st.dataframe(table, hide_index=True, column_config=config)
+
+st.subheader(t("specialties"))
+specialties = profile["specialties"]
+if specialties.empty:
+    st.caption(t("no_specialties"))
+else:
+    st.dataframe(
+        specialties, hide_index=True,
+        column_config={"specialty": st.column_config.TextColumn(t("specialty")),
+                       "count": st.column_config.NumberColumn(t("people"), format="%d")},
+    )
+st.caption(t("specialties_note"))

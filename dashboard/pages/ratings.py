@@ -1,0 +1,70 @@
+"""评定结果 Ratings: the year's table; search by any part of the name or code; filter by grade and town; sort."""
+
+import streamlit as st
+
+from dashboard import data, state, tables, ui
+from dashboard.i18n import t
+from dashboard.labels import grade_labels
+from db.public import filter_ratings, towns_in
+
+SORTS = {
+    "total_desc": (["total", "credit_code"], [False, True]),
+    "total_asc": (["total", "credit_code"], [True, True]),
+    "name": (["agency_name"], [True]),
+    "code": (["credit_code"], [True]),
+}
+
+ui.header("ratings_title")
+pub = ui.year_picker()
+if pub is None:
+    st.stop()
+ui.demo_notice(pub["demo"])
+rulebook = data.rulebook(pub["rulebook"])
+frame = data.ratings(int(pub["id"]))
+labels = grade_labels(rulebook)
+towns = towns_in(frame)
+
+query = st.text_input(t("search"), key=state.seed("q", default=""), placeholder=t("search_help"))
+state.put("q", query.strip())
+left, middle, right = st.columns(3)
+grades = left.multiselect(
+    t("filter_grade"), list(labels), format_func=labels.__getitem__,
+    key=state.seed("grade", default=[], options=list(labels)),
+)
+state.put("grade", grades)
+town_names = {"": t("all_towns"), **{x: x for x in towns}}
+town = middle.selectbox(
+    t("filter_town"), [""] + towns, format_func=town_names.__getitem__,
+    key=state.seed("town", default="", options=[""] + towns),
+)
+state.put("town", town)
+sort_names = {s: t(f"sort_{s}") for s in SORTS}
+sort = right.selectbox(
+    t("sort"), list(SORTS), format_func=sort_names.__getitem__,
+    key=state.seed("sort", default="total_desc", options=list(SORTS)),
+)
+state.put("sort", sort)
+
+shown = filter_ratings(frame, query=query, grades=grades, town=town or None)
+by, ascending = SORTS[sort]
+shown = shown.sort_values(by, ascending=ascending, kind="stable")
+st.caption(t("rows_shown", shown=len(shown), total=len(frame)))
+if shown.empty:
+    st.info(t("no_rows"))
+    st.stop()
+
+table = tables.ratings_table(shown, rulebook, pub)
+event = st.dataframe(
+    table, hide_index=True, column_config=tables.ratings_columns(rulebook), key="ratings_table",
+    on_select="rerun", selection_mode="multi-row",
+)
+st.caption(t("select_hint"))
+
+chosen = [shown.iloc[i]["credit_code"] for i in event.selection.rows] if event and event.selection else []
+# A search that narrows the table to a few agencies offers their profiles directly.
+quick = chosen or (shown["credit_code"].tolist() if len(shown) <= 5 else [])
+names = dict(zip(shown["credit_code"], shown["agency_name"], strict=True))
+for code in quick[:5]:
+    ui.page_link("profile", f"{t('open_profile')}：{names[code]}", agency=code)
+if 2 <= len(chosen) <= 4:
+    ui.page_link("compare", t("compare_selected"), compare=chosen)

@@ -1,0 +1,62 @@
+"""评定办法 The rules: the rulebook in plain words, generated from its data (clauses, buckets, thresholds)."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data, ui
+from dashboard.i18n import current, pick, t
+from dashboard.labels import grade_label
+
+ui.header("rules_title")
+pubs = data.publications()
+ui.demo_notice(ui.any_demo())
+# The rulebook of the latest publication (the default one before anything is published).
+rulebook = data.rulebook(pubs.iloc[0]["rulebook"] if not pubs.empty else None)
+
+
+def number(value) -> str:
+    return f"{float(value):g}"
+
+
+st.subheader(pick(rulebook.title_zh, rulebook.title_en))
+st.markdown(f"**{t('rules_source')}**：{pick(rulebook.source_zh, rulebook.source_en)}")
+st.markdown(t("rules_total", total=number(rulebook.total)))
+
+st.subheader(t("rules_buckets"))
+for bucket in rulebook.buckets:
+    who = "、".join(t(f"assessors_{a}") for a in bucket.assessors)
+    st.markdown(f"**{pick(bucket.label_zh, bucket.label_en)}**（{who}）：{number(bucket.points)}")
+    st.dataframe(
+        pd.DataFrame([{t("period"): pick(p.label_zh, p.label_en), t("period_points"): p.points, t("floor"): p.floor}
+                      for p in bucket.periods]),
+        hide_index=True,
+    )
+st.caption(t("period_rule"))
+
+st.subheader(t("rules_grades"))
+rows = []
+for g in rulebook.grades:
+    if g.blacklist:
+        text = t("range_blacklist", max=number(g.max))
+    elif g.max == rulebook.total:
+        text = t("range_top", min=number(g.min), max=number(g.max))
+    else:
+        text = t("range_mid", min=number(g.min), max=number(g.max))
+    rows.append({t("grade"): grade_label(g.key, rulebook), t("range"): text})
+st.dataframe(pd.DataFrame(rows), hide_index=True)
+
+st.subheader(t("rules_clauses"))
+en = current() == "en"
+for group in rulebook.groups:
+    st.markdown(f"**{pick(group.label_zh, group.label_en)}**")
+    clauses = [c for c in rulebook.clauses if c.group == group.key]
+    effects = {
+        "blacklist": lambda c: t("effect_blacklist"),
+        "deduct": lambda c: t("effect_deduct", points=c.points),
+        "bonus": lambda c: t("effect_bonus", points=c.points),
+    }
+    frame = pd.DataFrame(
+        [{t("clause"): c.code, t("clause_text"): c.text_zh, **({t("clause_gloss"): c.gloss_en} if en else {}),
+          t("effect"): effects[c.effect](c)} for c in clauses]
+    )
+    st.dataframe(frame, hide_index=True, column_config={t("clause_text"): st.column_config.TextColumn(width="large")})

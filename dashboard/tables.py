@@ -1,0 +1,173 @@
+"""Tables as the public reads them: published frames relabelled for display, with st.column_config labels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from core.rulebook import Rulebook
+from dashboard import data, ui
+from dashboard.i18n import current, t
+from dashboard.labels import (
+    assessor_label,
+    bucket_score_labels,
+    clause_codes_text,
+    grade_label,
+    listed_by_label,
+    local_date,
+    period_labels,
+    score_basis,
+    towns_text,
+)
+
+RATING_DISPLAY = (
+    "agency_name", "credit_code", "total", "town_score", "bureau_score", "grade", "blacklist_clauses", "towns",
+    "rating_date", "profile",
+)
+
+
+def ratings_table(shown: pd.DataFrame, rulebook: Rulebook, pub: dict[str, Any]) -> pd.DataFrame:
+    """The displayed rows of a publication's ratings (`shown` is a filtered, sorted slice of data.ratings)."""
+    full = _ratings_display(int(pub["id"]), current())
+    return full.loc[shown.index]
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _ratings_display(publication_id: int, lang: str) -> pd.DataFrame:
+    # Built once per publication and language: relabelling 10,000 rows on every rerun would cost more than
+    # the rest of the page. `lang` is part of the cache key; t() reads the same language.
+    frame = data.ratings(publication_id)
+    pub_history = data.publications()
+    pub = pub_history[pub_history["id"] == publication_id].iloc[0]
+    rulebook = data.rulebook(pub["rulebook"])
+    labels = {g.key: grade_label(g.key, rulebook) for g in rulebook.grades}
+    out = pd.DataFrame(index=frame.index)
+    out["agency_name"] = frame["agency_name"]
+    out["credit_code"] = frame["credit_code"]
+    out["total"] = frame["total"]
+    out["town_score"] = frame["town_score"]
+    out["bureau_score"] = frame["bureau_score"]
+    out["grade"] = frame["grade"].map(labels).fillna(frame["grade"])
+    out["blacklist_clauses"] = frame["blacklist_clauses"].map(clause_codes_text)
+    out["towns"] = frame["towns"].map(towns_text)
+    out["rating_date"] = local_date(pub["published_at"])
+    out["profile"] = frame["credit_code"].map(ui.profile_url)
+    return out
+
+
+def ratings_columns(rulebook: Rulebook) -> dict[str, Any]:
+    """Column labels of the ratings table in the visitor's language."""
+    scores = bucket_score_labels(rulebook)
+    cc = st.column_config
+    return {
+        "agency_name": cc.TextColumn(t("agency_name"), pinned=True, width="medium"),
+        "credit_code": cc.TextColumn(t("credit_code")),
+        "total": cc.NumberColumn(t("total"), format="%d", width="small"),
+        "town_score": cc.NumberColumn(scores.get("town_score", "town_score"), format="%d", width="small"),
+        "bureau_score": cc.NumberColumn(scores.get("bureau_score", "bureau_score"), format="%d", width="small"),
+        "grade": cc.TextColumn(t("grade"), width="small"),
+        "blacklist_clauses": cc.TextColumn(t("blacklist_clauses"), width="small"),
+        "towns": cc.TextColumn(t("towns_served")),
+        "rating_date": cc.TextColumn(t("rating_date"), width="small"),
+        "profile": cc.LinkColumn(t("profile_link"), display_text=t("open_profile"), width="small"),
+    }
+
+
+def explanation_table(charges: pd.DataFrame, rulebook: Rulebook) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """An agency's charged findings of one year: clause, its text, assessor, period, points (no description)."""
+    periods = period_labels(rulebook)
+    en = current() == "en"
+    out = pd.DataFrame(
+        {
+            "date": charges["date"].map(local_date),
+            "clause": charges["clause"],
+            "clause_text": charges["clause_gloss"] if en else charges["clause_text"],
+            "assessor": charges["assessor"].map(assessor_label),
+            "period": charges["period"].map(lambda p: periods.get(p, p)),
+            "points_nominal": charges["points_nominal"],
+            "points_charged": charges["points_charged"],
+        }
+    )
+    if en:
+        out["clause_original"] = charges["clause_text"]
+    cc = st.column_config
+    config = {
+        "date": cc.TextColumn(t("date"), width="small"),
+        "clause": cc.TextColumn(t("clause"), width="small"),
+        "clause_text": cc.TextColumn(t("clause_gloss") if en else t("clause_text"), width="large"),
+        "assessor": cc.TextColumn(t("assessor")),
+        "period": cc.TextColumn(t("period"), width="small"),
+        "points_nominal": cc.NumberColumn(t("points_nominal"), format="%d", width="small"),
+        "points_charged": cc.NumberColumn(t("points_charged"), format="%d", width="small"),
+        "clause_original": cc.TextColumn(t("clause_text"), width="large"),
+    }
+    return out, config
+
+
+def blacklist_agencies_table(agencies: pd.DataFrame, rulebook: Rulebook) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Blacklisted agencies: code, 认定依据 (clause + full text, or the total under the threshold), 认定部门, dates."""
+    en = current() == "en"
+    basis = [
+        f"{clause} {gloss if en else text}" if by == "clause" else score_basis(total, rulebook)
+        for by, clause, text, gloss, total in zip(
+            agencies["listed_by"], agencies["clause"], agencies["clause_text"], agencies["clause_gloss"],
+            agencies["total"], strict=True,
+        )
+    ]
+    out = pd.DataFrame(
+        {
+            "agency_name": agencies["agency_name"],
+            "credit_code": agencies["credit_code"],
+            "year": agencies["year"].astype(int),
+            "listed_by": agencies["listed_by"].map(lambda b: listed_by_label(b, rulebook)),
+            "basis": basis,
+            "department": agencies["department"].map(_department_label),
+            "listed_on": agencies["listed_on"].map(local_date),
+        }
+    )
+    cc = st.column_config
+    config = {
+        "agency_name": cc.TextColumn(t("agency_name"), pinned=True, width="medium"),
+        "credit_code": cc.TextColumn(t("credit_code")),
+        "year": cc.NumberColumn(t("year"), format="%d", width="small"),
+        "listed_by": cc.TextColumn(t("listed_by")),
+        "basis": cc.TextColumn(t("basis"), width="large"),
+        "department": cc.TextColumn(t("department")),
+        "listed_on": cc.TextColumn(t("listed_on"), width="small"),
+    }
+    return out, config
+
+
+def blacklist_practitioners_table(people: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Blacklisted practitioners: name, agency, 认定依据, 认定部门, year, 列入日期 (never an ID number)."""
+    en = current() == "en"
+    out = pd.DataFrame(
+        {
+            "practitioner": people["practitioner"],
+            "agency_name": people["agency_name"],
+            "credit_code": people["credit_code"],
+            "year": people["year"].astype(int),
+            "basis": [f"{c} {g if en else x}" for c, x, g in
+                      zip(people["clause"], people["clause_text"], people["clause_gloss"], strict=True)],
+            "department": people["department"].map(_department_label),
+            "listed_on": people["listed_on"].map(local_date),
+        }
+    )
+    cc = st.column_config
+    config = {
+        "practitioner": cc.TextColumn(t("practitioner"), pinned=True, width="small"),
+        "agency_name": cc.TextColumn(t("agency_name"), width="medium"),
+        "credit_code": cc.TextColumn(t("credit_code")),
+        "year": cc.NumberColumn(t("year"), format="%d", width="small"),
+        "basis": cc.TextColumn(t("basis"), width="large"),
+        "department": cc.TextColumn(t("department")),
+        "listed_on": cc.TextColumn(t("listed_on"), width="small"),
+    }
+    return out, config
+
+
+def _department_label(department: str) -> str:
+    # 认定部门 may join several departments with 、; the bureau reads in the visitor's language.
+    return "、".join(assessor_label(part) for part in str(department).split("、"))

@@ -1,0 +1,73 @@
+"""Small UI pieces every public page uses: the header, the year picker, the demo notice, page links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from dashboard import data, state
+from dashboard.i18n import t
+
+PAGES_DIR = "dashboard/pages"
+# The public pages: key → (script, url path). The script paths are relative to streamlit_app.py.
+PAGES: dict[str, tuple[str, str]] = {
+    "overview": (f"{PAGES_DIR}/overview.py", "overview"),
+    "ratings": (f"{PAGES_DIR}/ratings.py", "ratings"),
+    "blacklist": (f"{PAGES_DIR}/blacklist.py", "blacklist"),
+    "profile": (f"{PAGES_DIR}/profile.py", "profile"),
+    "compare": (f"{PAGES_DIR}/compare.py", "compare"),
+    "open_data": (f"{PAGES_DIR}/open_data.py", "open-data"),
+    "rules": (f"{PAGES_DIR}/rules.py", "rules"),
+}
+
+
+def header(title_key: str) -> None:
+    """The page title and the line that says what this site is."""
+    st.title(t(title_key))
+    st.caption(t("site_caption"))
+
+
+def demo_notice(is_demo: bool) -> None:
+    """A clear warning when what the page shows is demo data."""
+    if is_demo:
+        st.warning(t("demo_notice"), icon="⚠️")
+
+
+def any_demo() -> bool:
+    """True when any published version is demo data (for pages that are not about one year)."""
+    pubs = data.publications()
+    return bool(pubs["demo"].any()) if not pubs.empty else False
+
+
+def year_picker() -> dict[str, Any] | None:
+    """The year selector (latest published year by default; `year` in the URL) → that year's publication.
+
+    Shows a notice and returns None when nothing is published; only published years are offered.
+    """
+    years = data.published_years()
+    if not years:
+        st.info(t("no_publication"))
+        return None
+    key = state.seed("year", default=years[0], options=years, cast=int)
+    # format_func reads a dict made now: AppTest calls it outside the run, where the language is unknown.
+    names = {y: t("year_value", year=y) for y in years}
+    year = st.selectbox(t("year"), years, key=key, format_func=names.__getitem__)
+    state.put("year", year)
+    return data.current_publication(int(year))
+
+
+def page_link(page: str, label: str, **params: Any) -> None:
+    """A link to another public page carrying the given state (and the language) in its URL."""
+    st.page_link(PAGES[page][0], label=label, query_params=state.link_params(**params))
+
+
+def switch_to(page: str, **params: Any) -> None:
+    """Go to another public page with the given state in its URL."""
+    st.switch_page(PAGES[page][0], query_params=state.link_params(**params))
+
+
+def profile_url(credit_code: str) -> str:
+    """A relative link to an agency's profile (used in table cells; opens the profile with its permalink)."""
+    params = state.link_params(agency=credit_code)
+    return f"./{PAGES['profile'][1]}?" + "&".join(f"{k}={v}" for k, v in params.items())

@@ -1,0 +1,409 @@
+"""The read side of the public site: published data only, as pandas DataFrames and plain dicts.
+
+Nothing here reads the finding, practitioner-identity, interview or user tables' private columns: every
+function starts from Publication and the Published* rows (the only exception, `agency_specialties`,
+returns counts per specialty and never a name, ID number or phone). "Current" means the latest
+version of a year; corrections are earlier versions plus their reasons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import and_, func, select
+from sqlalchemy.engine import Engine
+
+from core.rulebook import Rulebook, fold, load_rulebook
+from core.towns import BUREAU, BUREAU_NAME_ZH, default_towns
+from db.models import Agency, Practitioner, Publication, PublishedCharge, PublishedPractitioner, PublishedRating
+
+# What a publication looks like to the public (never `published_by`: staff accounts stay private).
+PUBLICATION_COLUMNS: tuple[str, ...] = (
+    "id", "year", "version", "rulebook", "published_at", "reason", "digest", "previous_digest",
+    "agency_count", "demo",
+)
+RATING_COLUMNS: tuple[str, ...] = (
+    "credit_code", "agency_name", "year", "town_score", "bureau_score", "total", "grade",
+    "blacklist_clauses", "towns",
+)
+CHARGE_COLUMNS: tuple[str, ...] = (
+    "credit_code", "clause", "clause_text", "clause_gloss", "group", "assessor", "period", "date",
+    "points_nominal", "points_charged", "blacklist",
+)
+BLACKLIST_AGENCY_COLUMNS: tuple[str, ...] = (
+    "credit_code", "agency_name", "year", "total", "listed_by", "clause", "clause_text", "clause_gloss",
+    "department", "listed_on",
+)
+BLACKLIST_PRACTITIONER_COLUMNS: tuple[str, ...] = (
+    "practitioner", "credit_code", "agency_name", "year", "clause", "clause_text", "clause_gloss",
+    "department", "listed_on",
+)
+
+
+def _frame(engine: Engine, stmt, columns: Sequence[str]) -> pd.DataFrame:
+    """Run a select and return its rows as a DataFrame with exactly `columns`."""
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    return pd.DataFrame.from_records(rows, columns=list(columns))
+
+
+def _utc(series: pd.Series) -> pd.Series:
+    """Stored times as timezone-aware UTC (SQLite hands them back naive)."""
+    out = pd.to_datetime(series)
+    return out.dt.tz_localize("UTC") if out.dt.tz is None else out.dt.tz_convert("UTC")
+
+
+def _current_versions():
+    """A subquery of (year, version) of every year's latest version."""
+    return (
+        select(Publication.year.label("year"), func.max(Publication.version).label("version"))
+        .group_by(Publication.year)
+        .subquery("current_versions")
+    )
+
+
+def _current_publications_stmt():
+    latest = _current_versions()
+    return select(Publication.id).join(
+        latest, and_(Publication.year == latest.c.year, Publication.version == latest.c.version)
+    )
+
+
+def publications(engine: Engine) -> pd.DataFrame:
+    """Every published version of every year (newest year first, then version), without staff names."""
+    cols = [getattr(Publication, c) for c in PUBLICATION_COLUMNS]
+    stmt = select(*cols).order_by(Publication.year.desc(), Publication.version.desc())
+    out = _frame(engine, stmt, PUBLICATION_COLUMNS)
+    out["published_at"] = _utc(out["published_at"])
+    out["demo"] = out["demo"].astype(bool)
+    return out
+
+
+def published_years(engine: Engine) -> list[int]:
+    """The years with at least one published version, newest first."""
+    stmt = select(Publication.year).distinct().order_by(Publication.year.desc())
+    with engine.connect() as conn:
+        return [int(y) for y in conn.execute(stmt).scalars()]
+
+
+def current_publication(engine: Engine, year: int) -> dict[str, Any] | None:
+    """The latest version of `year` as a dict (PUBLICATION_COLUMNS), or None if the year is unpublished."""
+    history = publication_history(engine, year)
+    return None if history.empty else history.iloc[0].to_dict()
+
+
+def publication_history(engine: Engine, year: int) -> pd.DataFrame:
+    """All versions of `year`, newest first; each correction's `reason` says why it was made."""
+    cols = [getattr(Publication, c) for c in PUBLICATION_COLUMNS]
+    stmt = select(*cols).where(Publication.year == year).order_by(Publication.version.desc())
+    out = _frame(engine, stmt, PUBLICATION_COLUMNS)
+    out["published_at"] = _utc(out["published_at"])
+    out["demo"] = out["demo"].astype(bool)
+    return out
+
+
+def _rulebook_of(engine: Engine, publication_id: int) -> Rulebook:
+    with engine.connect() as conn:
+        name = conn.execute(select(Publication.rulebook).where(Publication.id == publication_id)).scalar_one()
+    return load_rulebook(name)
+
+
+def ratings(engine: Engine, publication_id: int) -> pd.DataFrame:
+    """One row per agency of a publication (RATING_COLUMNS), sorted by total descending then code."""
+    cols = [getattr(PublishedRating, c) for c in RATING_COLUMNS]
+    stmt = (
+        select(*cols)
+        .where(PublishedRating.publication_id == publication_id)
+        .order_by(PublishedRating.total.desc(), PublishedRating.credit_code)
+    )
+    return _frame(engine, stmt, RATING_COLUMNS)
+
+
+def _with_clause_text(frame: pd.DataFrame, rulebook: Rulebook) -> pd.DataFrame:
+    """Add clause_text / clause_gloss / group from the rulebook (the one clause table)."""
+    clauses = rulebook.clause_map
+    frame["clause_text"] = frame["clause"].map(lambda c: clauses[c].text_zh if c in clauses else "")
+    frame["clause_gloss"] = frame["clause"].map(lambda c: clauses[c].gloss_en if c in clauses else "")
+    frame["group"] = frame["clause"].map(lambda c: clauses[c].group if c in clauses else "")
+    return frame
+
+
+def charges(engine: Engine, publication_id: int, credit_code: str | None = None) -> pd.DataFrame:
+    """The public explanation of a publication (or one agency of it): what each finding cost. No descriptions."""
+    base = ("credit_code", "clause", "assessor", "period", "date", "points_nominal", "points_charged", "blacklist")
+    stmt = select(*[getattr(PublishedCharge, c) for c in base]).where(PublishedCharge.publication_id == publication_id)
+    if credit_code is not None:
+        stmt = stmt.where(PublishedCharge.credit_code == credit_code)
+    stmt = stmt.order_by(PublishedCharge.credit_code, PublishedCharge.date, PublishedCharge.id)
+    out = _with_clause_text(_frame(engine, stmt, base), _rulebook_of(engine, publication_id))
+    out["blacklist"] = out["blacklist"].astype(bool)
+    return out[list(CHARGE_COLUMNS)]
+
+
+def grade_counts(engine: Engine, publication_id: int) -> pd.DataFrame:
+    """How many agencies got each grade of the publication's rulebook (zeros included), best grade first."""
+    stmt = (
+        select(PublishedRating.grade, func.count())
+        .where(PublishedRating.publication_id == publication_id)
+        .group_by(PublishedRating.grade)
+    )
+    with engine.connect() as conn:
+        counts = dict(conn.execute(stmt).all())
+    rulebook = _rulebook_of(engine, publication_id)
+    return pd.DataFrame(
+        [
+            {"grade": g.key, "label_zh": g.label_zh, "label_en": g.label_en, "count": int(counts.get(g.key, 0))}
+            for g in rulebook.grades
+        ],
+        columns=["grade", "label_zh", "label_en", "count"],
+    )
+
+
+def department(assessor: str) -> str:
+    """The department that recorded a finding, as the public reads it (认定部门)."""
+    return BUREAU_NAME_ZH if assessor == BUREAU else assessor
+
+
+def blacklist(engine: Engine, year: int) -> dict[str, pd.DataFrame]:
+    """The blacklist of `year`'s current version: {"agencies": …, "practitioners": …}.
+
+    Agencies listed by clause give one row per clause, with the department that found it and the date of
+    the finding; agencies listed by score give one row, the bureau as department and the date of the first
+    version of the year that listed them.
+    """
+    empty = {
+        "agencies": pd.DataFrame(columns=list(BLACKLIST_AGENCY_COLUMNS)),
+        "practitioners": pd.DataFrame(columns=list(BLACKLIST_PRACTITIONER_COLUMNS)),
+    }
+    pub = current_publication(engine, year)
+    if pub is None:
+        return empty
+    pub_id = int(pub["id"])
+    rulebook = load_rulebook(pub["rulebook"])
+    grade_key = rulebook.blacklist_grade.key
+
+    listed = _frame(
+        engine,
+        select(PublishedRating.credit_code, PublishedRating.agency_name, PublishedRating.total,
+               PublishedRating.blacklist_clauses)
+        .where(PublishedRating.publication_id == pub_id, PublishedRating.grade == grade_key)
+        .order_by(PublishedRating.credit_code),
+        ("credit_code", "agency_name", "total", "blacklist_clauses"),
+    )
+    by_clause = listed[listed["blacklist_clauses"] != ""]
+    by_score = listed[listed["blacklist_clauses"] == ""]
+
+    clause_rows = _frame(
+        engine,
+        select(PublishedCharge.credit_code, PublishedCharge.clause, PublishedCharge.assessor,
+               func.min(PublishedCharge.date))
+        .where(PublishedCharge.publication_id == pub_id, PublishedCharge.blacklist.is_(True))
+        .group_by(PublishedCharge.credit_code, PublishedCharge.clause, PublishedCharge.assessor),
+        ("credit_code", "clause", "assessor", "listed_on"),
+    )
+    clause_rows = (
+        clause_rows.groupby(["credit_code", "clause"], as_index=False)
+        .agg(assessor=("assessor", lambda s: "、".join(sorted({department(a) for a in s}))),
+             listed_on=("listed_on", "min"))
+        .rename(columns={"assessor": "department"})
+    )
+    clause_part = by_clause[["credit_code", "agency_name", "total"]].merge(clause_rows, on="credit_code")
+    clause_part["listed_by"] = "clause"
+
+    first_listed = _first_listed_by_score(engine, year, grade_key, by_score["credit_code"].tolist())
+    score_part = by_score[["credit_code", "agency_name", "total"]].copy()
+    score_part["clause"] = ""
+    score_part["department"] = BUREAU_NAME_ZH
+    score_part["listed_on"] = score_part["credit_code"].map(first_listed)
+    score_part["listed_by"] = "score"
+
+    agencies = pd.concat([clause_part, score_part], ignore_index=True) if len(listed) else empty["agencies"].copy()
+    agencies["year"] = year
+    agencies = _with_clause_text(agencies, rulebook)
+    agencies = agencies.sort_values(["listed_by", "credit_code", "clause"], kind="stable")
+    agencies = agencies[list(BLACKLIST_AGENCY_COLUMNS)].reset_index(drop=True)
+
+    people = _frame(
+        engine,
+        select(PublishedPractitioner.practitioner, PublishedPractitioner.credit_code,
+               PublishedPractitioner.agency_name, PublishedPractitioner.clause, PublishedPractitioner.assessor,
+               PublishedPractitioner.date)
+        .where(PublishedPractitioner.publication_id == pub_id)
+        .order_by(PublishedPractitioner.credit_code, PublishedPractitioner.practitioner),
+        ("practitioner", "credit_code", "agency_name", "clause", "assessor", "listed_on"),
+    )
+    people["department"] = people["assessor"].map(department)
+    people["year"] = year
+    people = _with_clause_text(people, rulebook)[list(BLACKLIST_PRACTITIONER_COLUMNS)]
+    return {"agencies": agencies, "practitioners": people}
+
+
+def _first_listed_by_score(engine: Engine, year: int, grade_key: str, codes: list[str]) -> dict[str, dt.date]:
+    """For agencies blacklisted by score: the date of the first version of `year` that listed them."""
+    if not codes:
+        return {}
+    stmt = (
+        select(PublishedRating.credit_code, func.min(Publication.published_at))
+        .join(Publication, Publication.id == PublishedRating.publication_id)
+        .where(Publication.year == year, PublishedRating.grade == grade_key, PublishedRating.credit_code.in_(codes))
+        .group_by(PublishedRating.credit_code)
+    )
+    found = _frame(engine, stmt, ("credit_code", "published_at"))
+    found["published_at"] = _utc(found["published_at"]).dt.tz_convert("Asia/Shanghai").dt.date
+    return dict(zip(found["credit_code"], found["published_at"], strict=True))
+
+
+def agency_index(engine: Engine) -> pd.DataFrame:
+    """Every agency in any year's current version: credit_code, agency_name (latest year's), latest_year."""
+    current = _current_publications_stmt().subquery("current_ids")
+    stmt = (
+        select(PublishedRating.credit_code, PublishedRating.agency_name, PublishedRating.year)
+        .where(PublishedRating.publication_id.in_(select(current.c.id)))
+        .order_by(PublishedRating.credit_code, PublishedRating.year.desc())
+    )
+    rows = _frame(engine, stmt, ("credit_code", "agency_name", "latest_year"))
+    return rows.drop_duplicates("credit_code", keep="first").sort_values("agency_name", kind="stable").reset_index(drop=True)
+
+
+def _profile_years(engine: Engine, credit_codes: Sequence[str]) -> pd.DataFrame:
+    """The current-version rating rows of these agencies in every published year."""
+    latest = _current_versions()
+    cols = ("publication_id", "version", "published_at", "demo", *RATING_COLUMNS)
+    stmt = (
+        select(PublishedRating.publication_id, Publication.version, Publication.published_at, Publication.demo,
+               *[getattr(PublishedRating, c) for c in RATING_COLUMNS])
+        .join(Publication, Publication.id == PublishedRating.publication_id)
+        .join(latest, and_(Publication.year == latest.c.year, Publication.version == latest.c.version))
+        .where(PublishedRating.credit_code.in_(list(credit_codes)))
+        .order_by(PublishedRating.credit_code, PublishedRating.year)
+    )
+    out = _frame(engine, stmt, cols)
+    out["published_at"] = _utc(out["published_at"])
+    out["demo"] = out["demo"].astype(bool)
+    return out
+
+
+def _charges_of(engine: Engine, years: pd.DataFrame, credit_codes: Sequence[str]) -> pd.DataFrame:
+    """The charges of these agencies in the given current publications, with year and clause text."""
+    cols = ("publication_id", "credit_code", "clause", "assessor", "period", "date", "points_nominal",
+            "points_charged", "blacklist")
+    if years.empty:
+        return pd.DataFrame(columns=["year", *CHARGE_COLUMNS])
+    stmt = (
+        select(*[getattr(PublishedCharge, c) for c in cols])
+        .where(PublishedCharge.publication_id.in_([int(i) for i in years["publication_id"].unique()]),
+               PublishedCharge.credit_code.in_(list(credit_codes)))
+        .order_by(PublishedCharge.credit_code, PublishedCharge.date, PublishedCharge.id)
+    )
+    out = _frame(engine, stmt, cols)
+    year_of = years.drop_duplicates("publication_id").set_index("publication_id")["year"]
+    out["year"] = out["publication_id"].map(year_of)
+    rulebook_of = _rulebook_names(engine, years["publication_id"].unique())
+    parts = []
+    for pub_id, part in out.groupby("publication_id", sort=False):
+        parts.append(_with_clause_text(part.copy(), load_rulebook(rulebook_of[int(pub_id)])))
+    out = pd.concat(parts, ignore_index=True) if parts else _with_clause_text(out, load_rulebook())
+    out["blacklist"] = out["blacklist"].astype(bool)
+    return out[["year", *CHARGE_COLUMNS]].sort_values(["credit_code", "year", "date"], kind="stable").reset_index(drop=True)
+
+
+def _rulebook_names(engine: Engine, publication_ids: Iterable[int]) -> dict[int, str]:
+    stmt = select(Publication.id, Publication.rulebook).where(Publication.id.in_([int(i) for i in publication_ids]))
+    with engine.connect() as conn:
+        return {int(i): name for i, name in conn.execute(stmt).all()}
+
+
+def agency_profile(engine: Engine, credit_code: str) -> dict[str, Any] | None:
+    """Everything the public may know of one agency, or None if no current publication lists it.
+
+    {"credit_code", "agency_name" (as in its latest year), "years": one row per published year
+    (current version: total, grade, parts, towns, version, published_at, demo), "charges": the clause-level
+    explanation of every year (clause, text, assessor, period, points charged; never descriptions),
+    "towns": every town that assessed it, "specialties": practitioners per specialty (counts only)}.
+    """
+    years = _profile_years(engine, [credit_code])
+    if years.empty:
+        return None
+    towns = towns_in(years)
+    return {
+        "credit_code": credit_code,
+        "agency_name": str(years.iloc[-1]["agency_name"]),
+        "years": years.reset_index(drop=True),
+        "charges": _charges_of(engine, years, [credit_code]),
+        "towns": towns,
+        "specialties": agency_specialties(engine, credit_code),
+    }
+
+
+def agency_specialties(engine: Engine, credit_code: str) -> pd.DataFrame:
+    """How many of the agency's registered practitioners hold each specialty: counts only, no person.
+
+    This is the one read outside the published tables: it aggregates in SQL so that no name, ID number or
+    phone ever leaves the database.
+    """
+    stmt = (
+        select(Practitioner.specialty, func.count())
+        .join(Agency, Agency.id == Practitioner.agency_id)
+        .where(Agency.credit_code == credit_code, Practitioner.specialty != "")
+        .group_by(Practitioner.specialty)
+        .order_by(func.count().desc(), Practitioner.specialty)
+    )
+    return _frame(engine, stmt, ("specialty", "count"))
+
+
+def compare(engine: Engine, credit_codes: Sequence[str]) -> dict[str, pd.DataFrame]:
+    """Side-by-side data for 1–4 agencies (in the order given).
+
+    {"years": current-version rating rows per agency and year; "points_lost": per agency and year and
+    clause group, the findings counted and the points they actually cost; "blacklist": the years each was
+    blacklisted, by clause or by score}.
+    """
+    codes = list(dict.fromkeys(credit_codes))
+    years = _profile_years(engine, codes)
+    order = {c: i for i, c in enumerate(codes)}
+    years = years.sort_values(["credit_code", "year"], key=lambda s: s.map(order) if s.name == "credit_code" else s)
+    charged = _charges_of(engine, years, codes)
+    lost = (
+        charged.groupby(["credit_code", "year", "group"], as_index=False)
+        .agg(findings=("clause", "size"), points=("points_charged", "sum"))
+    )
+    blacklist_key = {
+        pub_id: load_rulebook(name).blacklist_grade.key
+        for pub_id, name in _rulebook_names(engine, years["publication_id"].unique()).items()
+    }
+    is_listed = [blacklist_key.get(int(p)) == g for p, g in zip(years["publication_id"], years["grade"], strict=True)]
+    listed = years[is_listed][["credit_code", "agency_name", "year", "total", "blacklist_clauses"]].copy()
+    listed["listed_by"] = listed["blacklist_clauses"].map(lambda c: "clause" if c else "score")
+    return {"years": years.reset_index(drop=True), "points_lost": lost, "blacklist": listed.reset_index(drop=True)}
+
+
+def search(frame: pd.DataFrame, query: str | None) -> pd.DataFrame:
+    """Rows of `frame` whose agency_name or credit_code contains `query` (full/half width, case folded)."""
+    if not query or not fold(query):
+        return frame
+    needle = fold(query)
+    names = frame["agency_name"].map(fold)
+    codes = frame["credit_code"].str.lower()
+    return frame[names.str.contains(needle, regex=False) | codes.str.contains(needle, regex=False)]
+
+
+def filter_ratings(
+    frame: pd.DataFrame, *, query: str | None = None, grades: Sequence[str] = (), town: str | None = None
+) -> pd.DataFrame:
+    """The ratings a visitor asked for: search text, any of `grades`, and agencies a `town` assessed."""
+    out = search(frame, query)
+    if grades:
+        out = out[out["grade"].isin(list(grades))]
+    if town:
+        out = out[out["towns"].map(lambda cell: town in str(cell).split(";"))]
+    return out
+
+
+def towns_in(frame: pd.DataFrame) -> list[str]:
+    """Every town that appears in a ratings frame's `towns` column, in the official order of the town list."""
+    order = {name: i for i, name in enumerate(default_towns().names)}
+    found = {t for cell in frame["towns"].unique() for t in str(cell).split(";") if t}
+    return sorted(found, key=lambda name: (order.get(name, len(order)), name))

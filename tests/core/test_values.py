@@ -1,0 +1,146 @@
+"""Single values as people type them: clauses, periods, dates, credit codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from stdnum.cn.uscc import calc_check_digit
+
+from core.rulebook import load_rulebook
+from core.values import (
+    chinese_number,
+    is_valid_credit_code,
+    normalize_credit_code,
+    parse_clause,
+    parse_date,
+    parse_period,
+    parse_year,
+)
+
+RULES = load_rulebook()
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("2.5", "2.5"),
+        ("二（五）", "2.5"),
+        ("二(五)", "2.5"),
+        ("二、（五）", "2.5"),
+        ("二、(五)", "2.5"),
+        ("2-5", "2.5"),
+        ("2－5", "2.5"),
+        ("2．5", "2.5"),
+        ("２.５", "2.5"),
+        ("２（５）", "2.5"),
+        (" 2 . 5 ", "2.5"),
+        ("2、5", "2.5"),
+        ("第二条第五项", "2.5"),
+        ("第2条第5项", "2.5"),
+        ("第二部分第五项", "2.5"),
+        ("二（第五项）", "2.5"),
+        ("1.10", "1.10"),
+        ("一（十）", "1.10"),
+        ("一(十)", "1.10"),
+        ("1-10", "1.10"),
+        ("第一条第十项", "1.10"),
+        ("1.1", "1.1"),
+        ("一（一）", "1.1"),
+        ("三（九）", "3.9"),
+        ("3.9", "3.9"),
+        ("02.05", "2.5"),
+    ],
+)
+def test_every_accepted_spelling_of_a_clause_gives_its_code(typed, code):
+    assert parse_clause(typed, RULES) == code
+
+
+@pytest.mark.parametrize("typed", ["", "4.1", "2.9", "二（九）", "1.11", "25", "二五", "abc", "2.", "(五)", "十一（一）"])
+def test_a_clause_the_rulebook_lacks_or_cannot_read_is_none(typed):
+    assert parse_clause(typed, RULES) is None
+
+
+def test_chinese_numbers_up_to_ninety_nine():
+    assert [chinese_number(t) for t in ("一", "十", "十一", "二十", "二十三", "两", "7", "x", "十十")] == [
+        1, 10, 11, 20, 23, 2, 7, None, None]
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        ("Q1", "Q1"), ("q1", "Q1"), ("Ｑ１", "Q1"), ("一季度", "Q1"), ("第一季度", "Q1"), ("1季度", "Q1"),
+        ("第1季度", "Q1"), ("一季", "Q1"), ("二季度", "Q2"), ("第三季度", "Q3"), ("四季度", "Q4"), ("4季度", "Q4"),
+        ("年底", "YE"), ("年终", "YE"), ("年末", "YE"), ("YE", "YE"), ("ye", "YE"), ("全年", "Y"), ("Y", "Y"),
+    ],
+)
+def test_every_accepted_spelling_of_a_period_gives_its_key(typed, key):
+    assert parse_period(typed, RULES) == key
+
+
+@pytest.mark.parametrize("typed", ["", "   ", "Q5", "五季度", "上半年"])
+def test_an_empty_or_unknown_period_is_none(typed):
+    assert parse_period(typed, RULES) is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2025-03-01", "2025/3/1", "2025/03/01", "2025.3.1", "2025年3月1日", "2025年03月01日", "２０２５－０３－０１",
+        "2025-03-01 00:00:00", "2025/3/1 0:00", "20250301", " 2025-3-1 ",
+        45717, 45717.0, 45717.75, "45717", "45717.0", np.int64(45717),
+        dt.date(2025, 3, 1), dt.datetime(2025, 3, 1, 14, 30), pd.Timestamp("2025-03-01"), np.datetime64("2025-03-01"),
+    ],
+)
+def test_every_accepted_form_of_a_date_gives_the_first_of_march(value):
+    assert parse_date(value) == dt.date(2025, 3, 1)
+
+
+def test_excel_serials_follow_the_1900_date_system():
+    assert parse_date(1) == dt.date(1900, 1, 1)
+    assert parse_date(59) == dt.date(1900, 2, 28)
+    assert parse_date(61) == dt.date(1900, 3, 1)
+    assert parse_date(60) is None  # Excel's 29 February 1900 never existed
+
+
+@pytest.mark.parametrize(
+    "value", [None, "", "2025-02-30", "2025-13-01", "3/1/2025", "yesterday", True, 0, -5, float("nan"), pd.NaT]
+)
+def test_what_is_not_a_date_is_none(value):
+    assert parse_date(value) is None
+
+
+@pytest.mark.parametrize(("value", "year"), [("2025", 2025), ("2025.0", 2025), ("２０２５", 2025), ("2025年", 2025),
+                                             ("2025年度", 2025), (2025, 2025), (2025.0, 2025)])
+def test_a_year_may_be_written_as_excel_and_people_write_it(value, year):
+    assert parse_year(value) == year
+
+
+@pytest.mark.parametrize("value", ["", "25", "2025.5", "二〇二五", 2025.5, "next"])
+def test_what_is_not_a_year_is_none(value):
+    assert parse_year(value) is None
+
+
+def _uscc(body: str) -> str:
+    return body + calc_check_digit(body)
+
+
+def test_a_credit_code_is_folded_to_upper_case_without_spaces():
+    code = _uscc("91320281MA1X2Y3Q0")
+    typed = " " + code[:6].lower() + "\u3000" + code[6:12] + " " + code[12:].lower() + "\t"
+    assert normalize_credit_code(typed) == code
+    assert normalize_credit_code("９１３２") == "9132"
+
+
+def test_a_credit_code_with_the_right_check_digit_is_valid_and_a_wrong_one_is_not():
+    code = _uscc("91320281MA1X2Y3Q0")
+    wrong = code[:-1] + ("1" if code[-1] != "1" else "2")
+    assert is_valid_credit_code(code)
+    assert is_valid_credit_code(code.lower())
+    assert is_valid_credit_code("91110000600037341L")
+    assert not is_valid_credit_code(wrong)
+    assert not is_valid_credit_code(code[:-1])
+    assert not is_valid_credit_code("")
+    assert not is_valid_credit_code("I1110000600037341L")  # I is not in the USCC alphabet

@@ -1,0 +1,164 @@
+"""db.public: the public site's read side returns published data only, as DataFrames and plain dicts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from core.rulebook import load_rulebook
+from db import public
+from tests.db import published_rows
+from tests.db.published_rows import AGENCIES, PRIVATE_DESCRIPTIONS, PRIVATE_ID_NUMBERS, PRIVATE_PHONES
+
+A, B, C, D = (code for code, _ in AGENCIES)
+
+
+@pytest.fixture
+def published(engine):
+    published_rows.build(engine)
+    return engine
+
+
+def _current_id(engine, year: int) -> int:
+    return int(public.current_publication(engine, year)["id"])
+
+
+def test_published_years_are_newest_first_and_leave_out_years_with_only_findings(published):
+    assert public.published_years(published) == [2025, 2024, 2023]
+
+
+def test_current_publication_is_the_latest_version_and_names_no_staff_account(published):
+    pub = public.current_publication(published, 2024)
+    assert pub["version"] == 2
+    assert pub["previous_digest"] == public.publication_history(published, 2024).iloc[1]["digest"]
+    assert pub["demo"] is True or pub["demo"] == True  # noqa: E712 (numpy bool)
+    assert "published_by" not in pub
+    assert "admin-secret" not in str(pub)
+    assert pub["published_at"].tzinfo is not None
+
+
+def test_an_unpublished_year_has_no_current_publication(published):
+    assert public.current_publication(published, 2026) is None
+    assert public.publication_history(published, 2026).empty
+
+
+def test_history_lists_every_version_with_the_reason_of_the_correction(published):
+    history = public.publication_history(published, 2024)
+    assert history["version"].tolist() == [2, 1]
+    assert history.iloc[0]["reason"] == "璜土镇第四季度扣分漏报，补录后更正"
+    assert "published_by" not in history.columns
+
+
+def test_ratings_hold_every_agency_of_the_version_best_first_with_the_towns_served(published):
+    frame = public.ratings(published, _current_id(published, 2024))
+    assert frame["credit_code"].tolist() == [C, A, B, D]  # 100, 90, 90, 50; ties by code
+    assert frame.set_index("credit_code").loc[A, "total"] == 90  # the corrected total, not version 1's 100
+    assert frame.set_index("credit_code").loc[C, "blacklist_clauses"] == "1.3"
+    assert frame.set_index("credit_code").loc[B, "towns"] == "华士镇"
+
+
+def test_charges_carry_the_clause_text_from_the_rulebook_and_never_a_description(published):
+    frame = public.charges(published, _current_id(published, 2025), B)
+    assert frame["clause"].tolist() == ["2.2", "3.4", "3.3"]  # by date
+    assert frame.iloc[0]["clause_text"] == load_rulebook().clause("2.2").text_zh
+    assert set(frame["group"]) == {"2", "3"}
+    assert "description" not in frame.columns
+
+
+def test_grade_counts_follow_the_rulebook_with_zero_grades_included(published):
+    counts = public.grade_counts(published, _current_id(published, 2024))
+    assert counts[["grade", "count"]].values.tolist() == [["A", 2], ["B", 0], ["C", 0], ["BLACKLIST", 2]]
+
+
+def test_blacklist_names_grounds_department_and_date_by_clause_and_by_score(published):
+    listed = public.blacklist(published, 2024)
+    agencies = listed["agencies"].set_index("credit_code")
+    assert agencies.loc[C, "listed_by"] == "clause"
+    assert agencies.loc[C, "clause"] == "1.3"
+    assert agencies.loc[C, "clause_text"].startswith("弄虚作假")
+    assert agencies.loc[C, "department"] == "周庄镇"
+    assert agencies.loc[C, "listed_on"] == dt.date(2024, 8, 8)
+    assert agencies.loc[D, "listed_by"] == "score"
+    assert agencies.loc[D, "department"] == "市应急管理局"
+    assert agencies.loc[D, "listed_on"] == dt.date(2025, 1, 17)  # the first version that listed it, local date
+    people = listed["practitioners"]
+    assert people[["practitioner", "credit_code", "clause", "department"]].values.tolist() == [
+        ["王芳", C, "1.3", "周庄镇"]
+    ]
+
+
+def test_a_year_without_blacklistings_gives_empty_tables(published):
+    listed = public.blacklist(published, 2025)
+    assert listed["agencies"].empty and listed["practitioners"].empty
+    assert list(listed["agencies"].columns) == list(public.BLACKLIST_AGENCY_COLUMNS)
+
+
+def test_profile_has_every_published_year_current_version_and_its_explanation(published):
+    profile = public.agency_profile(published, A)
+    years = profile["years"]
+    assert years["year"].tolist() == [2023, 2024, 2025]
+    assert years["total"].tolist() == [100, 90, 95]
+    assert years["version"].tolist() == [1, 2, 1]
+    assert profile["charges"][["year", "clause", "points_charged"]].values.tolist() == [[2024, "2.6", 10],
+                                                                                         [2025, "3.1", 5]]
+    assert profile["towns"] == ["璜土镇", "华士镇"]
+
+
+def test_profile_specialties_are_counts_without_any_person(published):
+    specialties = public.agency_profile(published, A)["specialties"]
+    assert specialties.values.tolist() == [["机械", 2]]
+    text = specialties.to_string()
+    assert not any(p in text for p in [*PRIVATE_ID_NUMBERS, *PRIVATE_PHONES, "张0伟", "李强"])
+
+
+def test_profile_of_an_unknown_agency_is_none(published):
+    assert public.agency_profile(published, "91320281MA1X99999Z") is None
+
+
+def test_compare_sums_points_lost_per_clause_group_and_lists_blacklistings(published):
+    found = public.compare(published, [C, B])
+    assert found["years"]["credit_code"].drop_duplicates().tolist() == [C, B]
+    lost = found["points_lost"].set_index(["credit_code", "year", "group"])
+    assert lost.loc[(C, 2023, "2"), "points"] == 20 and lost.loc[(C, 2023, "2"), "findings"] == 3
+    assert lost.loc[(C, 2024, "1"), "findings"] == 1
+    assert lost.loc[(B, 2025, "3"), "points"] == 10
+    assert found["blacklist"][["credit_code", "year", "listed_by"]].values.tolist() == [[C, 2024, "clause"]]
+
+
+def test_search_matches_any_part_of_the_name_or_code_in_any_width_or_case(published):
+    frame = public.ratings(published, _current_id(published, 2024))
+    assert public.search(frame, "华信")["credit_code"].tolist() == [B]
+    assert public.search(frame, "ma1x00003c")["credit_code"].tolist() == [C]
+    assert public.search(frame, "ＭＡ１Ｘ００００４")["credit_code"].tolist() == [D]  # full-width
+    assert len(public.search(frame, "  ")) == len(frame)
+
+
+def test_filters_combine_search_grade_and_town(published):
+    frame = public.ratings(published, _current_id(published, 2024))
+    assert public.filter_ratings(frame, grades=["BLACKLIST"])["credit_code"].tolist() == [C, D]
+    assert public.filter_ratings(frame, town="月城镇")["credit_code"].tolist() == [D]
+    assert public.filter_ratings(frame, query="江阴", grades=["A"])["credit_code"].tolist() == [A, B]
+    assert public.towns_in(frame) == ["璜土镇", "月城镇", "华士镇", "周庄镇"]  # the official order
+
+
+def test_agency_index_takes_each_agencys_latest_name(published):
+    index = public.agency_index(published)
+    assert sorted(index["credit_code"]) == sorted(code for code, _ in AGENCIES)
+    assert index.set_index("credit_code").loc[C, "latest_year"] == 2024
+
+
+def test_nothing_returned_holds_a_private_value(published):
+    pub_ids = [int(i) for i in public.publications(published)["id"]]
+    frames: list[pd.DataFrame] = [public.publications(published), public.agency_index(published)]
+    for pub_id in pub_ids:
+        frames += [public.ratings(published, pub_id), public.charges(published, pub_id)]
+    for year in public.published_years(published):
+        frames += list(public.blacklist(published, year).values())
+    for code, _ in AGENCIES:
+        profile = public.agency_profile(published, code)
+        frames += [profile["years"], profile["charges"], profile["specialties"]]
+    text = "\n".join(f.to_csv() for f in frames)
+    for secret in [*PRIVATE_ID_NUMBERS, *PRIVATE_PHONES, *PRIVATE_DESCRIPTIONS, "admin-secret"]:
+        assert secret not in text
