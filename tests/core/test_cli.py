@@ -199,3 +199,39 @@ def test_explain_refuses_an_invalid_code(findings_file):
 def test_explain_refuses_a_code_not_in_the_file(findings_file):
     stderr = assert_refused(run("explain", uscc(7), findings_file))
     assert uscc(7) in stderr
+
+
+def test_template_writes_an_xlsx_with_chinese_headers_and_a_second_sheet(tmp_path):
+    from openpyxl import load_workbook
+
+    from core.schema import FINDINGS_FILE_COLUMNS
+
+    out = tmp_path / "模板.xlsx"
+    result = run("template", out)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    book = load_workbook(out)
+    first = book.worksheets[0]
+    assert [c.value for c in first[1]][: len(FINDINGS_FILE_COLUMNS)] == [c.label_zh for c in FINDINGS_FILE_COLUMNS]
+    assert len(book.worksheets) >= 2
+
+
+def test_template_writes_csv_when_asked(tmp_path):
+    out = tmp_path / "template.txt"
+    assert run("template", "--format", "csv", out).returncode == 0
+    assert out.read_text(encoding="utf-8-sig").splitlines()[0].split(",")[:3] == ["统一社会信用代码", "机构名称", "条款"]
+
+
+def test_template_into_a_missing_folder_exits_2(tmp_path):
+    assert "does not exist" in assert_refused(run("template", tmp_path / "no" / "t.xlsx"))
+
+
+def test_rating_a_csv_file_never_imports_openpyxl(findings_file):
+    # Start-up time counts: openpyxl is only for XLSX input and the template.
+    code = (
+        "import sys; from core.cli import main; main(['rate', sys.argv[1]]); "
+        "sys.stderr.write('openpyxl loaded' if 'openpyxl' in sys.modules else 'openpyxl not loaded')"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(findings_file)], cwd=REPO, capture_output=True,
+                            text=True, encoding="utf-8", timeout=120)
+    assert result.stderr == "openpyxl not loaded"
