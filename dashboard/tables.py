@@ -22,11 +22,6 @@ from dashboard.labels import (
     towns_text,
 )
 
-RATING_DISPLAY = (
-    "agency_name", "credit_code", "total", "town_score", "bureau_score", "grade", "blacklist_clauses", "towns",
-    "rating_date", "profile",
-)
-
 
 def ratings_table(shown: pd.DataFrame, rulebook: Rulebook, pub: dict[str, Any]) -> pd.DataFrame:
     """The displayed rows of a publication's ratings (`shown` is a filtered, sorted slice of data.ratings)."""
@@ -43,13 +38,14 @@ def _ratings_display(publication_id: int, lang: str) -> pd.DataFrame:
     pub = pub_history[pub_history["id"] == publication_id].iloc[0]
     rulebook = data.rulebook(pub["rulebook"])
     labels = {g.key: grade_label(g.key, rulebook) for g in rulebook.grades}
+    # Name, grade and total first: on a phone the pinned name and the grade fit the screen side by side.
     out = pd.DataFrame(index=frame.index)
     out["agency_name"] = frame["agency_name"]
-    out["credit_code"] = frame["credit_code"]
+    out["grade"] = frame["grade"].map(labels).fillna(frame["grade"])
     out["total"] = frame["total"]
+    out["credit_code"] = frame["credit_code"]
     out["town_score"] = frame["town_score"]
     out["bureau_score"] = frame["bureau_score"]
-    out["grade"] = frame["grade"].map(labels).fillna(frame["grade"])
     out["blacklist_clauses"] = frame["blacklist_clauses"].map(clause_codes_text)
     out["towns"] = frame["towns"].map(towns_text)
     out["rating_date"] = local_date(pub["published_at"])
@@ -62,15 +58,15 @@ def ratings_columns(rulebook: Rulebook) -> dict[str, Any]:
     scores = bucket_score_labels(rulebook)
     cc = st.column_config
     return {
-        "agency_name": cc.TextColumn(t("agency_name"), pinned=True, width="medium"),
+        "agency_name": cc.TextColumn(t("agency_name"), pinned=True),
+        "grade": cc.TextColumn(t("grade")),
+        "total": cc.NumberColumn(t("total"), format="%d"),
         "credit_code": cc.TextColumn(t("credit_code")),
-        "total": cc.NumberColumn(t("total"), format="%d", width="small"),
-        "town_score": cc.NumberColumn(scores.get("town_score", "town_score"), format="%d", width="small"),
-        "bureau_score": cc.NumberColumn(scores.get("bureau_score", "bureau_score"), format="%d", width="small"),
-        "grade": cc.TextColumn(t("grade"), width="small"),
-        "blacklist_clauses": cc.TextColumn(t("blacklist_clauses"), width="small"),
+        "town_score": cc.NumberColumn(scores.get("town_score", "town_score"), format="%d"),
+        "bureau_score": cc.NumberColumn(scores.get("bureau_score", "bureau_score"), format="%d"),
+        "blacklist_clauses": cc.TextColumn(t("blacklist_clauses")),
         "towns": cc.TextColumn(t("towns_served")),
-        "rating_date": cc.TextColumn(t("rating_date"), width="small"),
+        "rating_date": cc.TextColumn(t("rating_date")),
         "profile": cc.LinkColumn(t("profile_link"), display_text=t("open_profile"), width="small"),
     }
 
@@ -129,9 +125,9 @@ def blacklist_agencies_table(agencies: pd.DataFrame, rulebook: Rulebook) -> tupl
     )
     cc = st.column_config
     config = {
-        "agency_name": cc.TextColumn(t("agency_name"), pinned=True, width="medium"),
+        "agency_name": cc.TextColumn(t("agency_name"), pinned=True),
         "credit_code": cc.TextColumn(t("credit_code")),
-        "year": cc.NumberColumn(t("year"), format="%d", width="small"),
+        "year": cc.NumberColumn(t("year"), format="%d"),
         "listed_by": cc.TextColumn(t("listed_by")),
         "basis": cc.TextColumn(t("basis"), width="large"),
         "department": cc.TextColumn(t("department")),
