@@ -102,7 +102,7 @@ def _read_cells(source: Source, name: str | None = None) -> _Cells:
     """Header and data rows of a CSV or XLSX file; InputError (whole file) when it cannot be read."""
     data, name = _load_bytes(source, name)
     suffix = Path(str(name)).suffix.lower() if name else ""
-    if not data.strip():
+    if not data[:4096].strip() and not data.strip():  # the full strip (a copy) only when the start is blank
         raise _file_problem("文件为空", "the file is empty", name)
     if data.startswith(_ZIP_MAGIC):
         return _cells_from_rows(_xlsx_rows(data, name))
@@ -224,7 +224,7 @@ def _csv_cells(data: bytes, name: str | None) -> _Cells:
     while end > start and data[end - 1] in b"\r\n":
         end -= 1
     view = memoryview(data)[start:end]
-    first_line = bytes(view[:65536]).split(b"\n", 1)[0]
+    first_line = re.split(rb"\r\n|\r|\n", bytes(view[:65536]), maxsplit=1)[0]
     delimiter = _delimiter(first_line)
     try:
         return _arrow_cells(view, first_line, delimiter)
@@ -234,14 +234,17 @@ def _csv_cells(data: bytes, name: str | None) -> _Cells:
     text = _decode(view, name)  # not UTF-8: GBK/GB18030
     encoded = text.encode("utf-8")
     try:
-        return _arrow_cells(encoded, encoded.split(b"\n", 1)[0], delimiter)
+        return _arrow_cells(encoded, re.split(rb"\r\n|\r|\n", encoded[:65536], maxsplit=1)[0], delimiter)
     except pa.ArrowInvalid:
         return _python_csv_cells(text, delimiter)
 
 
 def _arrow_cells(data: bytes | memoryview, first_line: bytes, delimiter: str) -> _Cells:
     # GBK/GB18030 trail bytes are never "," or '"', so counting fields on a lossy decode is exact.
-    width = len(next(csv.reader([first_line.decode("utf-8", "replace")], delimiter=delimiter), []))
+    try:
+        width = len(next(csv.reader([first_line.decode("utf-8", "replace")], delimiter=delimiter), []))
+    except csv.Error as exc:
+        raise pa.ArrowInvalid(str(exc)) from None
     if width == 0:
         raise pa.ArrowInvalid("empty header")
     names = [f"c{j}" for j in range(width)]
@@ -272,7 +275,10 @@ def _arrow_cells(data: bytes | memoryview, first_line: bytes, delimiter: str) ->
 
 
 def _python_csv_cells(text: str, delimiter: str) -> _Cells:
-    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise _file_problem("无法按CSV格式读取此文件", "the file cannot be read as CSV", str(exc)) from None
     return _cells_from_rows((n, cells) for n, cells in enumerate(records, start=1))
 
 

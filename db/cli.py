@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
+from db import publish_cli
+
 
 @dataclass(frozen=True)
 class Command:
@@ -57,9 +59,148 @@ def _upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- import ----------------------------------------------------------------------------------------------------
+def _import_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help="CSV 或 XLSX 文件 / a CSV or XLSX file")
+    parser.add_argument("--kind", choices=("findings", "roster"), default="findings",
+                        help="扣分记录（默认）或机构名录 / findings (default) or a roster")
+    parser.add_argument("--year", type=int, help="名录所属年度（--kind roster 时必填）/ the roster's year")
+    parser.add_argument("--by", required=True, metavar="NAME", help="导入人 / who imports (audited)")
+
+
+def _import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from core.errors import InputError, format_problems
+    from db.imports import import_findings, import_roster
+
+    if args.kind == "roster" and args.year is None:
+        return fail("导入名录需要 --year / a roster import needs --year YYYY")
+    path = Path(args.file)
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        return fail(f"无法读取文件 / cannot read {path}: {exc.strerror}")
+    engine = ready_engine()
+    try:
+        if args.kind == "roster":
+            result = import_roster(engine=engine, content=content, file_name=path.name, by=args.by, year=args.year)
+        else:
+            result = import_findings(engine=engine, content=content, file_name=path.name, by=args.by)
+    except InputError as exc:
+        print(format_problems(exc.problems), file=sys.stderr)
+        return fail(f"文件未导入，共{len(exc.problems)}个问题 / file not imported: {len(exc.problems)} problem(s)")
+    finally:
+        engine.dispose()
+    if result.duplicate:
+        print(f"该文件已导入过，未添加任何记录 / already imported (upload #{result.upload_id}): nothing added")
+        return 0
+    what = "扣分记录 findings" if result.kind == "findings" else f"{args.year}年名录 roster entries"
+    print(f"已导入 / imported {path.name} (upload #{result.upload_id}): {result.added} {what}; "
+          f"新机构 new agencies {result.agencies_added}, 更名 renamed {result.agencies_renamed}")
+    return 0
+
+
 COMMANDS: list[Command] = [
     Command("upgrade", "建表/升级数据库结构 / create or upgrade the tables (alembic upgrade head)",
             _upgrade_arguments, _upgrade),
+    Command("import", "导入扣分记录或名录文件 / import a findings or roster file (all or nothing)",
+            _import_arguments, _import),
+]
+COMMANDS += [Command(*spec) for spec in publish_cli.COMMANDS]  # publish, diff, export, verify, seed-demo
+
+
+# --- create-user / reset-password (staff accounts; no default password exists anywhere) ------------------------
+def read_new_password(stdin=None) -> str:
+    """The new password, asked twice: with getpass at a terminal, else as two lines of stdin.
+
+    Raises ValueError (bilingual) when the two differ or a line is missing; the policy is checked by db.users.
+    """
+    import getpass
+
+    stdin = stdin or sys.stdin
+    if stdin.isatty():
+        first = getpass.getpass("新密码 / new password: ")
+        second = getpass.getpass("再次输入 / again: ")
+    else:
+        first, second = stdin.readline(), stdin.readline()
+        if not second:  # end of input before the second line
+            raise ValueError("需要两行输入：密码和确认 / two lines needed on stdin: the password and again")
+        first, second = first.rstrip("\r\n"), second.rstrip("\r\n")
+    if first != second:
+        raise ValueError("两次输入的密码不一致 / the two passwords differ")
+    return first
+
+
+def _cli_actor() -> str:
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"[:64]
+    except (KeyError, OSError):  # no user name in a bare container
+        return "cli"
+
+
+def _create_user_arguments(parser: argparse.ArgumentParser) -> None:
+    from db.roles import ROLES
+
+    parser.add_argument("username", help="登录名 / the sign-in name")
+    parser.add_argument("--role", required=True, choices=list(ROLES), help="角色 / role")
+    parser.add_argument("--town", help="镇街园工作人员所属镇街园 / the town of a town_staff account")
+    parser.add_argument("--display-name", default="", help="显示名称 / name shown in the app")
+
+
+def _create_user(args: argparse.Namespace) -> int:
+    from db.roles import ROLES
+    from db.security import PasswordPolicyError
+    from db.users import UserError, create_user
+
+    try:
+        password = read_new_password()
+    except ValueError as exc:
+        return fail(str(exc))
+    engine = ready_engine()
+    try:
+        user = create_user(engine=engine, username=args.username, password=password, role=args.role,
+                           town=args.town, by=_cli_actor(), display_name=args.display_name)
+    except (PasswordPolicyError, UserError) as exc:
+        return fail(str(exc))
+    finally:
+        engine.dispose()
+    zh, en = ROLES[user["role"]]
+    town = f"（{user['town']}）" if user["town"] else ""
+    print(f"已创建账号 {user['username']}：{zh}{town} / created account {user['username']}: {en}")
+    return 0
+
+
+def _reset_password_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("username", help="登录名 / the sign-in name")
+
+
+def _reset_password(args: argparse.Namespace) -> int:
+    from db.security import PasswordPolicyError
+    from db.users import UserError, set_password
+
+    try:
+        password = read_new_password()
+    except ValueError as exc:
+        return fail(str(exc))
+    engine = ready_engine()
+    try:
+        set_password(engine=engine, username=args.username, password=password, by=_cli_actor())
+    except (PasswordPolicyError, UserError) as exc:
+        return fail(str(exc))
+    finally:
+        engine.dispose()
+    print(f"已重设密码并解除锁定 / password reset and lock lifted: {args.username}")
+    return 0
+
+
+COMMANDS += [
+    Command("create-user", "创建工作人员账号（密码输入两次）/ create a staff account (password asked twice)",
+            _create_user_arguments, _create_user),
+    Command("reset-password", "重设工作人员密码 / reset a staff account's password (asked twice)",
+            _reset_password_arguments, _reset_password),
 ]
 
 

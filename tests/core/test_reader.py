@@ -422,3 +422,29 @@ def test_a_large_file_is_checked_without_losing_rows(tmp_path):
     frame = read_findings(write_csv(tmp_path / "g.csv", table(rows)))
     assert len(frame) == 2999 and frame["row"].tolist() == list(range(2, 3001))
     assert np.array_equal(frame["credit_code"].to_numpy(), np.array([r["credit_code"] for r in rows], dtype=object))
+
+
+def test_a_csv_with_old_mac_line_ends_reads(tmp_path):
+    data = csv_bytes(table([finding(), finding(clause="2.1")])).replace(b"\r\n", b"\r")
+    assert read_findings(data, name="f.csv")["row"].tolist() == [2, 3]
+
+
+def test_a_csv_field_too_large_for_the_csv_module_is_a_problem_not_a_traceback():
+    data = b"a,b\n1,2,3\n" + b'"' + b"x" * 200_000 + b'",1\n'
+    with pytest.raises(InputError) as caught:
+        read_findings(data, name="f.csv")
+    assert caught.value.problems[0].row is None
+
+
+def test_another_rulebook_decides_which_clauses_and_periods_a_file_may_use(tmp_path):
+    from pathlib import Path
+
+    from core.rulebook import load_rulebook
+
+    other = load_rulebook(Path(__file__).parent / "rulebooks" / "single-bucket.toml")
+    rows = [finding(clause="四（一）", period="", date="2025-05-05"),  # a bonus clause only this rulebook has
+            finding(clause="4.1", period="全年", date="2026-01-15", year="2025")]
+    frame = read_findings(write_csv(tmp_path / "f.csv", table(rows)), rulebook=other)
+    assert frame["clause"].tolist() == ["4.1", "4.1"] and frame["period"].tolist() == ["Y", "Y"]
+    problem = only_problem(one_row(tmp_path, clause="二（五）", period=""), rulebook=other)  # no 2.5 in it
+    assert (problem.row, problem.column) == (2, "条款")

@@ -1,0 +1,296 @@
+"""Exports of a published version (CSV, XLSX, JSON), its canonical JSON and digest, and checking a downloaded file."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from db.models import Publication, PublishedCharge, PublishedPractitioner, PublishedRating
+
+FORMAT_ID = "jiangyin-credit-board/publication/1"
+# Who publishes, as the public sees it: the office, never the staff account that clicked.
+PUBLISHER = "市应急管理局"
+CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "CST")
+FORMATS = ("csv", "xlsx", "json")
+
+# The fields of each kind of published row, as they appear in the canonical document and the exports.
+RATING_FIELDS: tuple[str, ...] = (
+    "credit_code", "agency_name", "year", "town_score", "bureau_score", "total", "grade", "blacklist_clauses", "towns",
+)
+CHARGE_FIELDS: tuple[str, ...] = (
+    "credit_code", "clause", "assessor", "period", "date", "points_nominal", "points_charged", "blacklist",
+)
+PRACTITIONER_FIELDS: tuple[str, ...] = ("credit_code", "agency_name", "practitioner", "clause", "assessor", "date")
+# CSV / XLSX rating sheet: SPEC.md's rating columns, the towns served, and when/which version rated them.
+TABLE_FIELDS: tuple[str, ...] = (*RATING_FIELDS, "rating_date", "version")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ExportError(ValueError):
+    """A publication that cannot be exported (none for that year/version, unknown format); readable text."""
+
+    def __init__(self, message_zh: str, message_en: str):
+        self.message_zh, self.message_en = message_zh, message_en
+        super().__init__(f"{message_en} / {message_zh}")
+
+
+# --- the canonical document and its digest ---------------------------------------------------------------------
+
+def iso_utc(when: dt.datetime) -> str:
+    """`2025-01-17T01:00:00Z`: UTC, whole seconds (a naive time from SQLite is UTC already)."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# How each field is spelled in the document: whole numbers, booleans, dates as YYYY-MM-DD, everything else text.
+INT_FIELDS = frozenset({"year", "town_score", "bureau_score", "total", "points_nominal", "points_charged"})
+BOOL_FIELDS = frozenset({"blacklist"})
+DATE_FIELDS = frozenset({"date"})
+
+
+def normal_rows(rows: pd.DataFrame | Iterable[Mapping[str, Any]], fields: tuple[str, ...]) -> pd.DataFrame:
+    """`rows` as a frame of exactly `fields`, each with its one spelling, in the canonical order.
+
+    The order is a total order on every field (credit_code first), so it never depends on the database or on the
+    order rows were inserted in. Vectorised: a year of 10,000 agencies is normalised in milliseconds.
+    """
+    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows), columns=list(fields))
+    out = pd.DataFrame(index=frame.index)
+    for field in fields:
+        column = frame[field]
+        if field in INT_FIELDS:
+            numbers = pd.to_numeric(column)
+            if len(numbers) and bool((numbers != numbers.round()).any()):
+                raise ValueError(f"published {field} must be whole points")
+            out[field] = numbers.astype("int64")
+        elif field in BOOL_FIELDS:
+            out[field] = column.astype(bool)
+        elif field in DATE_FIELDS:
+            days = pd.to_datetime(column).to_numpy().astype("datetime64[D]")
+            out[field] = pd.Series(days.astype(str), index=frame.index, dtype=object)
+        else:
+            out[field] = column.fillna("").astype(str).astype(object)
+    return out.sort_values(list(fields), kind="stable", ignore_index=True)
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Plain dicts of Python values (int, bool, str), column by column for speed."""
+    names = list(frame.columns)
+    return [dict(zip(names, values, strict=True)) for values in zip(*(frame[c].tolist() for c in names), strict=True)]
+
+
+def build_document(
+    *,
+    year: int,
+    version: int,
+    rulebook: str,
+    published_at: dt.datetime,
+    reason: str,
+    previous_digest: str,
+    demo: bool,
+    ratings: pd.DataFrame | Iterable[Mapping[str, Any]],
+    charges: pd.DataFrame | Iterable[Mapping[str, Any]],
+    practitioners: pd.DataFrame | Iterable[Mapping[str, Any]],
+) -> dict[str, Any]:
+    """The public content of one published version as a plain dict (everything the digest covers)."""
+    rating_rows = records(normal_rows(ratings, RATING_FIELDS))
+    return {
+        "format": FORMAT_ID,
+        "year": int(year),
+        "version": int(version),
+        "rulebook": rulebook,
+        "published_at": iso_utc(published_at),
+        "publisher": PUBLISHER,
+        "reason": reason or "",
+        "previous_digest": previous_digest or "",
+        "demo": bool(demo),
+        "agency_count": len(rating_rows),
+        "ratings": rating_rows,
+        "charges": records(normal_rows(charges, CHARGE_FIELDS)),
+        "blacklisted_practitioners": records(normal_rows(practitioners, PRACTITIONER_FIELDS)),
+    }
+
+
+def canonical_json(document: Mapping[str, Any]) -> bytes:
+    """The canonical bytes of a publication document — what its SHA-256 digest is taken of.
+
+    Recipe (anyone can redo it on a downloaded JSON export):
+      1. parse the file as JSON and remove the top-level key "digest";
+      2. serialise the rest with object keys sorted, no whitespace at all (separators "," and ":"),
+         non-ASCII characters written as themselves (not \\u escapes), i.e. in Python
+         json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"));
+      3. encode as UTF-8 (no BOM) and take SHA-256, written as 64 lower-case hex digits.
+    The document holds only strings, whole numbers, booleans, lists and objects (no floats), so every JSON
+    library spells it the same way. Rows are in a fixed order (by credit_code, then every other field);
+    "previous_digest" is the digest of the version before ("" for version 1), which chains the versions.
+    """
+    body = {k: v for k, v in document.items() if k != "digest"}
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def digest_of(document: Mapping[str, Any]) -> str:
+    """SHA-256 (hex) of the canonical JSON of `document`."""
+    return hashlib.sha256(canonical_json(document)).hexdigest()
+
+
+# --- reading a published version back -------------------------------------------------------------------------
+
+def find_publication(session: Session, *, year: int, version: int | None = None) -> Publication:
+    """The given version of `year`, or its latest; ExportError if there is none."""
+    query = select(Publication).where(Publication.year == year)
+    query = query.where(Publication.version == version) if version else query.order_by(Publication.version.desc())
+    publication = session.execute(query.limit(1)).scalars().first()
+    if publication is None:
+        which = f" version {version}" if version else ""
+        which_zh = f"第{version}版" if version else ""
+        raise ExportError(f"{year}年度{which_zh}尚未发布", f"no published{which} rating for {year}")
+    return publication
+
+
+def _stored_rows(session: Session, model: type, publication_id: int, fields: tuple[str, ...]) -> pd.DataFrame:
+    columns = [getattr(model, f) for f in fields]
+    query = select(*columns).where(model.publication_id == publication_id).order_by(model.id)
+    return pd.DataFrame(session.execute(query).all(), columns=list(fields))
+
+
+def publication_document(session: Session, publication: Publication) -> dict[str, Any]:
+    """The canonical document of a stored publication, rebuilt from its stored rows (digest added)."""
+    document = build_document(
+        year=publication.year,
+        version=publication.version,
+        rulebook=publication.rulebook,
+        published_at=publication.published_at,
+        reason=publication.reason,
+        previous_digest=publication.previous_digest,
+        demo=publication.demo,
+        ratings=_stored_rows(session, PublishedRating, publication.id, RATING_FIELDS),
+        charges=_stored_rows(session, PublishedCharge, publication.id, CHARGE_FIELDS),
+        practitioners=_stored_rows(session, PublishedPractitioner, publication.id, PRACTITIONER_FIELDS),
+    )
+    document["digest"] = publication.digest
+    return document
+
+
+def load_document(*, engine: Engine, year: int, version: int | None = None) -> dict[str, Any]:
+    """The document (with its stored digest) of a published version; the latest when `version` is None."""
+    with Session(engine) as session:
+        return publication_document(session, find_publication(session, year=year, version=version))
+
+
+# --- files ----------------------------------------------------------------------------------------------------
+
+def escape_cell(value: Any) -> Any:
+    """Defuse spreadsheet formulas: a text cell starting with = + - @ (or tab/CR) gets a leading single quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def unescape_cell(value: Any) -> Any:
+    """Undo `escape_cell` (for reading an export back)."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value
+
+
+def _table_rows(document: Mapping[str, Any]) -> list[list[Any]]:
+    published = dt.datetime.strptime(document["published_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+    rating_date = published.astimezone(CHINA_TIME).date().isoformat()
+    return [
+        [escape_cell(r[f]) for f in RATING_FIELDS] + [rating_date, document["version"]]
+        for r in document["ratings"]
+    ]
+
+
+def _metadata(document: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
+    return [
+        ("year", "年度", document["year"]),
+        ("version", "版本", document["version"]),
+        ("published_at", "发布时间（UTC）", document["published_at"]),
+        ("publisher", "发布单位", document["publisher"]),
+        ("reason", "更正原因", document["reason"]),
+        ("rulebook", "评定办法", document["rulebook"]),
+        ("agency_count", "机构数", document["agency_count"]),
+        ("demo", "演示数据", "是 yes" if document["demo"] else "否 no"),
+        ("digest", "摘要 SHA-256", document["digest"]),
+        ("previous_digest", "上一版本摘要", document["previous_digest"]),
+        ("verify", "校验方法", "下载 JSON 文件后运行 python -m db verify FILE / download the JSON export and run "
+                               "python -m db verify FILE"),
+    ]
+
+
+def to_csv(document: Mapping[str, Any]) -> bytes:
+    """UTF-8 with BOM (so Excel shows Chinese), one row per agency, formula-looking text escaped."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(TABLE_FIELDS)
+    writer.writerows(_table_rows(document))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(document: Mapping[str, Any]) -> bytes:
+    """A sheet of ratings and a sheet of publication metadata with the digest."""
+    from openpyxl import Workbook  # openpyxl is only needed for this format
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "评定结果 ratings"
+    sheet.append(list(TABLE_FIELDS))
+    for row in _table_rows(document):
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+    for column, width in zip("ABCDEFGHIJK", (22, 36, 8, 11, 13, 8, 11, 18, 40, 12, 8), strict=True):
+        sheet.column_dimensions[column].width = width
+    meta = book.create_sheet("发布信息 publication")
+    meta.append(["key", "项目", "value"])
+    for key, label, value in _metadata(document):
+        meta.append([key, label, escape_cell(value)])
+    meta.column_dimensions["A"].width = 16
+    meta.column_dimensions["B"].width = 16
+    meta.column_dimensions["C"].width = 70
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def to_json(document: Mapping[str, Any]) -> bytes:
+    """The whole document with its digest, indented for people (the digest does not depend on layout)."""
+    return (json.dumps(dict(document), sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def export_publication(*, engine: Engine, year: int, version: int | None = None, fmt: str = "csv") -> bytes:
+    """A published version (default: the latest of `year`) as CSV, XLSX or JSON bytes. No personal data."""
+    writers = {"csv": to_csv, "xlsx": to_xlsx, "json": to_json}
+    if fmt not in writers:
+        raise ExportError(f"未知格式“{fmt}”（可选 csv、xlsx、json）", f"unknown format {fmt!r} (csv, xlsx or json)")
+    return writers[fmt](load_document(engine=engine, year=year, version=version))
+
+
+def verify_export(*, engine: Engine, content: bytes) -> Publication | None:
+    """The published version a JSON export is a true copy of, or None (not JSON, altered, or never published).
+
+    The file's digest is recomputed from its content (see `canonical_json`); it must equal both the digest the
+    file claims and the digest of a version in the database.
+    """
+    try:
+        document = json.loads(content.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    if not isinstance(document, dict) or not isinstance(document.get("digest"), str):
+        return None
+    recomputed = digest_of(document)
+    if recomputed != document["digest"]:
+        return None
+    with Session(engine, expire_on_commit=False) as session:
+        return session.execute(select(Publication).where(Publication.digest == recomputed)).scalars().first()

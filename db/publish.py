@@ -1,0 +1,329 @@
+"""Rating a year from the database, publishing it as an immutable version, and what a new version would change."""
+
+from __future__ import annotations
+
+import datetime as dt
+from itertools import groupby
+from operator import itemgetter
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import String, literal, select, type_coerce
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from core.rating import Rating, rate
+from core.rulebook import Rulebook, load_rulebook
+from core.schema import FINDINGS_COLUMNS, ROSTER_COLUMNS
+from core.towns import BUREAU
+from db import audit
+from db.engine import transaction
+from db.export import build_document, digest_of, find_publication, publication_document
+from db.models import (
+    Agency,
+    Finding,
+    Publication,
+    PublishedCharge,
+    PublishedPractitioner,
+    PublishedRating,
+    RosterEntry,
+)
+
+# The buckets the publication tables have columns for (town_score, bureau_score).
+PUBLISHED_BUCKETS = ("town", "bureau")
+DIFF_COLUMNS: tuple[str, ...] = (
+    "credit_code", "agency_name", "change", "change_zh",
+    "old_total", "new_total", "old_grade", "new_grade", "old_blacklist_clauses", "new_blacklist_clauses",
+)
+CHANGES_ZH = {
+    "new": "新增机构",
+    "removed": "不再评定",
+    "entered_blacklist": "列入黑名单",
+    "left_blacklist": "移出黑名单",
+    "grade": "等级变化",
+    "score": "分数变化",
+    "blacklist_clauses": "黑名单依据变化",
+    "name": "名称变化",
+}
+
+
+class PublishError(ValueError):
+    """A publication refused for a reason people can read (Chinese and English); nothing was written."""
+
+    def __init__(self, message_zh: str, message_en: str):
+        self.message_zh, self.message_en = message_zh, message_en
+        super().__init__(f"{message_en} / {message_zh}")
+
+
+class ReasonRequired(PublishError):
+    """A correction (version ≥ 2) was asked for without a reason."""
+
+
+class PublishConflict(PublishError):
+    """Someone else published the same year at the same moment, twice in a row."""
+
+
+# --- rating from the database ---------------------------------------------------------------------------------
+
+def _findings_frame(connection: Connection, year: int, *, staff_fields: bool = True) -> pd.DataFrame:
+    """The year's findings as core.schema.FINDINGS_COLUMNS, in one query (row = the row in the uploaded file).
+
+    `staff_fields=False` leaves description and document_no empty: publishing never needs (or reads) them.
+    """
+    blank = literal("", String)
+    query = (
+        select(
+            Finding.source_row.label("row"),
+            Agency.credit_code,
+            Agency.name.label("agency_name"),
+            Finding.clause,
+            Finding.assessor,
+            Finding.period,
+            # As stored (text on SQLite, a date on PostgreSQL): pandas parses the column at once, not row by row.
+            type_coerce(Finding.date, String).label("date"),
+            Finding.year,
+            Finding.practitioner,
+            Finding.description if staff_fields else blank.label("description"),
+            Finding.document_no if staff_fields else blank.label("document_no"),
+        )
+        .join(Agency, Agency.id == Finding.agency_id)
+        .where(Finding.year == year)
+        # A fixed order, so findings charged in (date, row) order tie-break the same way every time.
+        .order_by(Finding.date, Finding.upload_id, Finding.source_row, Finding.id)
+    )
+    frame = pd.DataFrame(connection.execute(query).all(), columns=list(FINDINGS_COLUMNS))
+    frame["row"] = frame["row"].astype("int64")
+    frame["year"] = frame["year"].astype("int64")
+    frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
+    for column in ("credit_code", "agency_name", "clause", "assessor", "period", "practitioner", "description",
+                   "document_no"):
+        frame[column] = frame[column].fillna("").astype(str)
+    return frame
+
+
+def _roster_frame(connection: Connection, year: int) -> pd.DataFrame:
+    query = (
+        select(Agency.credit_code, Agency.name.label("agency_name"))
+        .join(RosterEntry, RosterEntry.agency_id == Agency.id)
+        .where(RosterEntry.year == year)
+        .order_by(Agency.credit_code)
+    )
+    return pd.DataFrame(connection.execute(query).all(), columns=list(ROSTER_COLUMNS)).astype(str)
+
+
+def _rate(connection: Connection, year: int, rulebook: Rulebook | str | None, *,
+          staff_fields: bool = True) -> tuple[Rating, pd.DataFrame]:
+    book = rulebook if isinstance(rulebook, Rulebook) else load_rulebook(rulebook or "jiangyin-2020")
+    findings = _findings_frame(connection, year, staff_fields=staff_fields)
+    roster = _roster_frame(connection, year)
+    rating = rate(findings, roster if len(roster) else None, year=year, rulebook=book)
+    return rating, findings
+
+
+def rate_year(*, engine: Engine, year: int, rulebook: Rulebook | str | None = None) -> Rating:
+    """The core's rating of `year` from the findings and roster in the database (nothing is written)."""
+    with engine.connect() as connection:
+        return _rate(connection, year, rulebook)[0]
+
+
+# --- publishing -----------------------------------------------------------------------------------------------
+
+def _towns_served(findings: pd.DataFrame) -> dict[str, str]:
+    """credit_code → ";"-joined towns that assessed the agency that year (sorted)."""
+    town = findings["assessor"].to_numpy() != BUREAU
+    pairs = sorted(set(zip(findings["credit_code"].to_numpy()[town], findings["assessor"].to_numpy()[town],
+                           strict=True)))
+    return {code: ";".join(t for _, t in group) for code, group in groupby(pairs, key=itemgetter(0))}
+
+
+def _published_rows(rating: Rating, findings: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The rows a publication stores, before normalising (the same rows feed the digest and the bulk inserts)."""
+    missing = [b for b in PUBLISHED_BUCKETS if f"{b}_score" not in rating.table.columns]
+    if missing or len(rating.rulebook.buckets) != len(PUBLISHED_BUCKETS):
+        raise PublishError(
+            f"评定办法“{rating.rulebook.name}”的分项与公示表（镇街园、市局）不一致，无法发布",
+            f"rulebook {rating.rulebook.name!r} has buckets the publication tables do not hold (town, bureau)",
+        )
+    towns = _towns_served(findings)
+    ratings = rating.table.assign(towns=rating.table["credit_code"].map(towns).fillna(""))
+    # The public explanation: no description, no practitioner, no document number (export.CHARGE_FIELDS).
+    return {"ratings": ratings, "charges": rating.explanation, "practitioners": rating.practitioners}
+
+
+def _bulk(session: Session, model: type, rows: list[dict[str, Any]], publication_id: int) -> None:
+    """Insert a publication's rows fast, in the session's transaction: COPY on PostgreSQL, one executemany on SQLite.
+
+    Straight to the driver: the rows are already plain values (dates as YYYY-MM-DD, which both databases take for
+    a date column), and SQLAlchemy's per-row parameter handling would cost more than the inserts themselves.
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    columns = ["publication_id", *rows[0]]
+    names = ", ".join(f'"{c}"' for c in columns)
+    table = model.__table__.name
+    values = [(publication_id, *r.values()) for r in rows]
+    if connection.dialect.name == "postgresql":
+        with connection.connection.driver_connection.cursor() as cursor, \
+                cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+            for row in values:
+                copy.write_row(row)
+    else:
+        marks = ", ".join("?" for _ in columns)
+        connection.exec_driver_sql(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', values)
+
+
+def _latest(session: Session, year: int) -> Publication | None:
+    query = select(Publication).where(Publication.year == year).order_by(Publication.version.desc()).limit(1)
+    return session.execute(query).scalars().first()
+
+
+def _next_version(session: Session, year: int) -> tuple[int, str]:
+    """(version to write, digest of the version before it or "")."""
+    latest = _latest(session, year)
+    return (1, "") if latest is None else (latest.version + 1, latest.digest)
+
+
+def _publish_once(
+    *, engine: Engine, year: int, by: str, reason: str, rulebook: Rulebook | str | None, demo: bool,
+    published_at: dt.datetime,
+) -> Publication:
+    with transaction(engine) as session:
+        rating, findings = _rate(session.connection(), year, rulebook, staff_fields=False)
+        if rating.table.empty:
+            raise PublishError(f"{year}年度没有可评定的机构（无扣分记录、无名录）",
+                               f"nothing to publish for {year}: no findings and no roster")
+        rows = _published_rows(rating, findings)
+        version, previous_digest = _next_version(session, year)
+        if version >= 2 and not reason:
+            raise ReasonRequired(
+                f"{year}年度已发布第{version - 1}版；发布更正版本（第{version}版）必须填写更正原因",
+                f"{year} is already published (version {version - 1}); a correction (version {version}) "
+                "requires a reason",
+            )
+        document = build_document(
+            year=year, version=version, rulebook=rating.rulebook.name, published_at=published_at, reason=reason,
+            previous_digest=previous_digest, demo=demo, **rows,
+        )
+        digest = digest_of(document)
+        publication = Publication(
+            year=year, version=version, rulebook=rating.rulebook.name, published_at=published_at, published_by=by,
+            reason=reason, digest=digest, previous_digest=previous_digest, agency_count=document["agency_count"],
+            demo=demo,
+        )
+        session.add(publication)
+        session.flush()  # the unique (year, version) guard fires here if someone else got this version first
+        pid = publication.id
+        # Bulk inserts of the document's rows: what is stored is exactly what was digested.
+        _bulk(session, PublishedRating, document["ratings"], pid)
+        _bulk(session, PublishedCharge, document["charges"], pid)
+        _bulk(session, PublishedPractitioner, document["blacklisted_practitioners"], pid)
+        audit.record(
+            session, actor=by, action="publish", entity="publication", entity_id=pid,
+            after={"year": year, "version": version, "digest": digest, "previous_digest": previous_digest,
+                   "agency_count": document["agency_count"]},
+            detail=reason,
+        )
+        return publication
+
+
+def publish_year(
+    *,
+    engine: Engine,
+    year: int,
+    by: str,
+    reason: str | None = None,
+    rulebook: Rulebook | str | None = None,
+    demo: bool = False,
+    published_at: dt.datetime | None = None,
+) -> Publication:
+    """Rate `year` from the database and store it as version n+1, in one transaction; returns the Publication.
+
+    Version 1 needs no reason; a correction (version ≥ 2) requires one. Two publishes racing for the same year
+    end as versions n+1 and n+2 or one refusal: unique (year, version) refuses the second insert, which is
+    retried once against the new latest version. `published_at` (default now) is for demo data with fixed dates.
+    """
+    by = (by or "").strip()
+    if not by:
+        raise PublishError("必须注明发布人", "the publisher (by) is required")
+    reason = (reason or "").strip()
+    when = (published_at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+    for attempt in (1, 2):
+        try:
+            return _publish_once(engine=engine, year=year, by=by, reason=reason, rulebook=rulebook, demo=demo,
+                                 published_at=when)
+        except IntegrityError:
+            if attempt == 2:
+                break
+    raise PublishConflict(
+        f"有人同时发布了{year}年度的评定结果，本次发布未保存；请刷新后查看最新版本再决定是否更正",
+        f"someone published {year} at the same time; this publication was not saved — reload, look at the latest "
+        "version and publish a correction if still needed",
+    )
+
+
+# --- what a new publication would change ----------------------------------------------------------------------
+
+def diff_year(*, engine: Engine, year: int, rulebook: Rulebook | str | None = None) -> pd.DataFrame:
+    """One row per agency whose published rating a new publication of `year` would change (DIFF_COLUMNS).
+
+    Against the latest version; with nothing published yet every agency is "new". Empty when nothing changes.
+    """
+    new = rate_year(engine=engine, year=year, rulebook=rulebook).table
+    new = new[["credit_code", "agency_name", "total", "grade", "blacklist_clauses"]]
+    with Session(engine) as session:
+        latest = _latest(session, year)
+        old_rows = [] if latest is None else publication_document(session, latest)["ratings"]
+    old = pd.DataFrame(old_rows, columns=["credit_code", "agency_name", "total", "grade", "blacklist_clauses"])
+    both = old.merge(new, on="credit_code", how="outer", suffixes=("_old", "_new"), indicator=True)
+    book = rulebook if isinstance(rulebook, Rulebook) else load_rulebook(rulebook or "jiangyin-2020")
+    black = book.blacklist_grade.key
+    out: list[dict[str, Any]] = []
+    for r in both.to_dict("records"):
+        change = _change(r, black)
+        if change is None:
+            continue
+        name = r["agency_name_new"] if isinstance(r["agency_name_new"], str) else r["agency_name_old"]
+        out.append({
+            "credit_code": r["credit_code"], "agency_name": name, "change": change, "change_zh": CHANGES_ZH[change],
+            "old_total": r["total_old"], "new_total": r["total_new"],
+            "old_grade": _text(r["grade_old"]), "new_grade": _text(r["grade_new"]),
+            "old_blacklist_clauses": _text(r["blacklist_clauses_old"]),
+            "new_blacklist_clauses": _text(r["blacklist_clauses_new"]),
+        })
+    frame = pd.DataFrame(out, columns=list(DIFF_COLUMNS))
+    for column in ("old_total", "new_total"):
+        frame[column] = pd.to_numeric(frame[column]).astype("Int64")
+    return frame.sort_values("credit_code", ignore_index=True)
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _change(r: dict[str, Any], black: str) -> str | None:
+    """The most important change of one agency between the old and the new rating, or None."""
+    if r["_merge"] == "right_only":
+        return "new"
+    if r["_merge"] == "left_only":
+        return "removed"
+    if r["grade_old"] != black and r["grade_new"] == black:
+        return "entered_blacklist"
+    if r["grade_old"] == black and r["grade_new"] != black:
+        return "left_blacklist"
+    if r["grade_old"] != r["grade_new"]:
+        return "grade"
+    if r["total_old"] != r["total_new"]:
+        return "score"
+    if _text(r["blacklist_clauses_old"]) != _text(r["blacklist_clauses_new"]):
+        return "blacklist_clauses"
+    if r["agency_name_old"] != r["agency_name_new"]:
+        return "name"
+    return None
+
+
+__all__ = [
+    "DIFF_COLUMNS", "PublishConflict", "PublishError", "ReasonRequired", "diff_year", "find_publication",
+    "publish_year", "rate_year",
+]

@@ -1,0 +1,187 @@
+"""Exports of a published version: CSV/XLSX/JSON read back equal, formulas defused, digests checkable, no personal data."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+from sqlmodel import Session
+
+from core.towns import default_towns
+from db.export import (
+    RATING_FIELDS,
+    TABLE_FIELDS,
+    ExportError,
+    export_publication,
+    load_document,
+    unescape_cell,
+    verify_export,
+)
+from db.models import Agency, Finding, Practitioner, Publication, PublishedPractitioner
+from db.publish import publish_year
+from db.seed import seed_demo
+from tests.db.publishing import YEAR, a_year, finding, load
+
+INTS = ("year", "town_score", "bureau_score", "total", "version")
+
+
+def published_table(engine, version=None) -> list[dict]:
+    """The published rating rows as the CSV/XLSX rating sheet should hold them (rating date in China time)."""
+    document = load_document(engine=engine, year=YEAR, version=version)
+    when = dt.datetime.strptime(document["published_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+    day = when.astimezone(dt.timezone(dt.timedelta(hours=8))).date().isoformat()
+    return [{**r, "rating_date": day, "version": document["version"]} for r in document["ratings"]]
+
+
+def read_csv(content: bytes) -> list[dict]:
+    assert content.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, so Excel shows Chinese
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+    return [{k: (int(v) if k in INTS else unescape_cell(v)) for k, v in r.items()} for r in rows]
+
+
+def read_xlsx(content: bytes) -> tuple[list[dict], dict]:
+    book = load_workbook(io.BytesIO(content))
+    ratings, meta = book.worksheets
+    header, *body = list(ratings.iter_rows(values_only=True))
+    rows = [{k: unescape_cell("" if v is None else v) for k, v in zip(header, r, strict=True)} for r in body]
+    return rows, {k: "" if v is None else v for k, _label, v in list(meta.iter_rows(values_only=True))[1:]}
+
+
+@pytest.fixture
+def published(engine):
+    a_year(engine)
+    return publish_year(engine=engine, year=YEAR, by="admin.zhou")
+
+
+def test_csv_export_reads_back_equal_to_the_published_rows(engine, published):
+    rows = read_csv(export_publication(engine=engine, year=YEAR, fmt="csv"))
+    assert list(rows[0]) == list(TABLE_FIELDS)
+    assert rows == published_table(engine)
+
+
+def test_xlsx_export_reads_back_equal_and_carries_the_digest(engine, published):
+    rows, meta = read_xlsx(export_publication(engine=engine, year=YEAR, fmt="xlsx"))
+    assert rows == published_table(engine)
+    assert (meta["digest"], meta["previous_digest"], meta["version"], meta["publisher"]) == (
+        published.digest, "", 1, "市应急管理局")
+
+
+def test_json_export_reads_back_equal_and_its_digest_checks_by_hand(engine, published):
+    document = json.loads(export_publication(engine=engine, year=YEAR, fmt="json"))
+    stored = load_document(engine=engine, year=YEAR)
+    assert document == stored
+    assert [list(r) for r in document["ratings"]][0] == sorted(RATING_FIELDS)
+    # The README recipe, verbatim in spirit: drop "digest", dump canonically, SHA-256.
+    claimed = document.pop("digest")
+    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    assert hashlib.sha256(canonical).hexdigest() == claimed == published.digest
+
+
+def test_an_older_version_exports_with_its_own_rows(engine, published):
+    load(engine, [finding(0, "2.1", period="Q4")])
+    publish_year(engine=engine, year=YEAR, by="admin.zhou", reason="补录")
+    v1 = read_csv(export_publication(engine=engine, year=YEAR, version=1, fmt="csv"))
+    v2 = read_csv(export_publication(engine=engine, year=YEAR, fmt="csv"))
+    assert (v1[0]["total"], v1[0]["version"], v2[0]["total"], v2[0]["version"]) == (100, 1, 90, 2)
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://evil.example","点击")', "+1", "-2+3", "@SUM(A1)"])
+def test_formula_looking_agency_names_are_escaped_in_csv_and_xlsx(engine, name):
+    load(engine, [finding(7, "3.1", name=name)])
+    publish_year(engine=engine, year=YEAR, by="admin.zhou")
+    text = export_publication(engine=engine, year=YEAR, fmt="csv").decode("utf-8-sig")
+    cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
+    assert "'" + name in cells and name not in cells
+    book = load_workbook(io.BytesIO(export_publication(engine=engine, year=YEAR, fmt="xlsx")))
+    cell = book.worksheets[0]["B2"]
+    assert (cell.value, cell.data_type) == ("'" + name, "s")  # text, never a formula
+    assert read_csv(text.encode("utf-8-sig"))[0]["agency_name"] == name  # and it reads back as written
+
+
+def test_verify_accepts_a_true_export_of_each_version(engine, published):
+    v1 = export_publication(engine=engine, year=YEAR, fmt="json")
+    load(engine, [finding(0, "2.1", period="Q4")])
+    v2 = publish_year(engine=engine, year=YEAR, by="admin.zhou", reason="补录")
+    assert verify_export(engine=engine, content=v1).id == published.id
+    assert verify_export(engine=engine, content=export_publication(engine=engine, year=YEAR, fmt="json")).id == v2.id
+    compact = json.dumps(json.loads(v1), ensure_ascii=True).encode()  # layout and escaping do not matter
+    assert verify_export(engine=engine, content=compact).id == published.id
+
+
+def test_verify_rejects_an_export_with_a_changed_score(engine, published):
+    document = json.loads(export_publication(engine=engine, year=YEAR, fmt="json"))
+    document["ratings"][1]["total"] += 5
+    assert verify_export(engine=engine, content=json.dumps(document, ensure_ascii=False).encode()) is None
+    # Even with its digest recomputed to match the change, no published version has that digest.
+    document.pop("digest")
+    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    document["digest"] = hashlib.sha256(canonical).hexdigest()
+    assert verify_export(engine=engine, content=json.dumps(document).encode()) is None
+
+
+@pytest.mark.parametrize("content", [b"", b"not json", b"[1, 2]", "\ufffe{".encode(), b'{"digest": 5}'])
+def test_verify_rejects_files_that_are_not_exports(engine, published, content):
+    assert verify_export(engine=engine, content=content) is None
+
+
+def test_exporting_an_unpublished_year_or_an_unknown_format_is_refused(engine, published):
+    with pytest.raises(ExportError, match="no published rating for 2019"):
+        export_publication(engine=engine, year=2019, fmt="csv")
+    with pytest.raises(ExportError, match="no published version 7"):
+        export_publication(engine=engine, year=YEAR, version=7, fmt="csv")
+    with pytest.raises(ExportError, match="unknown format"):
+        export_publication(engine=engine, year=YEAR, fmt="pdf")
+
+
+def all_text(content: bytes, fmt: str) -> str:
+    """Everything a file holds as text (an XLSX is a zip of XML parts)."""
+    if fmt == "xlsx":
+        with zipfile.ZipFile(io.BytesIO(content)) as z:
+            return "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
+    return content.decode("utf-8-sig")
+
+
+def session_names(engine) -> list[tuple[str]]:
+    with Session(engine) as session:
+        return session.execute(select(Agency.name)).all()
+
+
+def test_no_export_holds_personal_data_descriptions_or_staff_accounts(engine):
+    seed_demo(engine=engine)
+    load(engine, [finding(3, "2.5", period="Q2", practitioner="欧阳晓明", description="联系人身份证320281199001011234")])
+    publish_year(engine=engine, year=YEAR, by="admin.zhou", reason="补录第二季度记录")
+    with Session(engine) as session:
+        people = session.execute(select(Practitioner.name, Practitioner.id_number, Practitioner.phone)).all()
+        descriptions = {d for (d,) in session.execute(select(Finding.description)) if d}
+        listed = {n for (n,) in session.execute(select(PublishedPractitioner.practitioner))}
+        versions = session.execute(select(Publication.year, Publication.version)).all()
+    secrets = {*descriptions, *(p.id_number for p in people), *(p.phone for p in people), "admin.zhou", "欧阳晓明"}
+    public_text = " ".join(name for (name,) in session_names(engine)) + " ".join(default_towns().names)
+    # Only blacklisted practitioners are named (a name that is also part of a town's or agency's name, like
+    # 徐霞 in 徐霞客镇, cannot be told apart by scanning text, so it is left out).
+    secrets |= {p.name for p in people if p.name not in listed and p.name not in public_text}
+    assert len(people) > 40 and len(descriptions) > 100 and len(versions) == 5 and listed
+    for year, version in versions:
+        for fmt in ("csv", "xlsx", "json"):
+            text = all_text(export_publication(engine=engine, year=year, version=version, fmt=fmt), fmt)
+            leaked = sorted(s for s in secrets if s in text)
+            assert leaked == [], f"{year} v{version} {fmt}: {leaked[:3]}"
+
+
+def test_the_readme_recipe_checks_a_downloaded_export(engine, published, tmp_path, capsys):
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    recipe = re.search(r"\*\*Checking a digest\.\*\*.*?```python\n(.*?)```", readme, re.S).group(1)
+    (tmp_path / "2025-v1.json").write_bytes(export_publication(engine=engine, year=YEAR, fmt="json"))
+    with contextlib.chdir(tmp_path):
+        exec(recipe, {})
+    assert capsys.readouterr().out.split() == ["True", published.digest]

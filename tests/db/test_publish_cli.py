@@ -1,0 +1,91 @@
+"""`python -m db publish|diff|export|verify|seed-demo`: exit codes, messages, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from db.cli import main
+from tests.db.conftest import url_of
+from tests.db.publishing import YEAR, a_year, finding, load
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def run(engine, monkeypatch, capsys):
+    """Run `python -m db ARGS` in-process against the test database; returns (exit code, stdout, stderr)."""
+    monkeypatch.setenv("DATABASE_URL", url_of(engine))
+
+    def call(*args: str) -> tuple[int, str, str]:
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        assert "Traceback" not in out + err
+        return code, out, err
+
+    return call
+
+
+def test_publish_then_a_correction_needs_a_reason(engine, run):
+    a_year(engine)
+    code, out, _ = run("publish", "--year", str(YEAR), "--by", "admin.zhou")
+    assert code == 0 and "published 2025 version 1 (5 agencies)" in out
+    code, out, err = run("publish", "--year", str(YEAR), "--by", "admin.zhou")
+    assert (code, out) == (2, "") and "requires a reason" in err and "更正原因" in err
+    code, out, _ = run("publish", "--year", str(YEAR), "--by", "admin.zhou", "--reason", "补录")
+    assert code == 0 and "version 2" in out
+
+
+def test_diff_shows_changes_or_says_there_are_none(engine, run):
+    a_year(engine)
+    run("publish", "--year", str(YEAR), "--by", "admin.zhou")
+    code, out, _ = run("diff", "--year", str(YEAR))
+    assert code == 0 and "nothing would change" in out
+    load(engine, [finding(0, "1.4", assessor="市应急管理局")])
+    code, out, _ = run("diff", "--year", str(YEAR))
+    assert code == 0 and "entered_blacklist" in out and "列入黑名单" in out
+
+
+def test_export_then_verify_matches_and_a_changed_file_does_not(engine, run, tmp_path):
+    a_year(engine)
+    run("publish", "--year", str(YEAR), "--by", "admin.zhou")
+    for fmt in ("csv", "xlsx", "json"):
+        code, _, _ = run("export", "--year", str(YEAR), "--format", fmt, str(tmp_path / f"out.{fmt}"))
+        assert code == 0 and (tmp_path / f"out.{fmt}").stat().st_size > 100
+    code, out, _ = run("verify", str(tmp_path / "out.json"))
+    assert code == 0 and "MATCH: 2025 version 1" in out
+    document = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    document["ratings"][0]["grade"] = "B"
+    (tmp_path / "changed.json").write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    code, out, _ = run("verify", str(tmp_path / "changed.json"))
+    assert code == 1 and "NO MATCH" in out
+
+
+def test_refusals_exit_2_with_a_message(engine, run, tmp_path):
+    a_year(engine)
+    code, _, err = run("export", "--year", "2019", "--format", "csv", str(tmp_path / "x.csv"))
+    assert code == 2 and "no published rating for 2019" in err
+    code, _, err = run("verify", str(tmp_path / "missing.json"))
+    assert code == 2 and "cannot read" in err
+    code, _, err = run("publish", "--year", "2019", "--by", "admin.zhou")
+    assert code == 2 and "nothing to publish" in err
+
+
+def test_seed_demo_seeds_once(engine, run):
+    code, out, _ = run("seed-demo")
+    assert code == 0 and out.count("demo:") == 4
+    code, out, _ = run("seed-demo")
+    assert code == 0 and "nothing seeded" in out
+
+
+def test_the_real_command_exits_2_without_a_traceback(engine):
+    done = subprocess.run(
+        [sys.executable, "-m", "db", "publish", "--year", "2019", "--by", "admin.zhou"],
+        cwd=PROJECT, env={"DATABASE_URL": url_of(engine), "PATH": "/usr/bin:/bin"}, capture_output=True, text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2 and "nothing to publish for 2019" in done.stderr and "Traceback" not in done.stderr
