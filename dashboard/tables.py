@@ -75,28 +75,29 @@ def explanation_table(charges: pd.DataFrame, rulebook: Rulebook) -> tuple[pd.Dat
     """An agency's charged findings of one year: clause, its text, assessor, period, points (no description)."""
     periods = period_labels(rulebook)
     en = current() == "en"
+    # The clause and what it cost first (they fit a phone's screen); the clause's text last, wide.
     out = pd.DataFrame(
         {
-            "date": charges["date"].map(local_date),
             "clause": charges["clause"],
-            "clause_text": charges["clause_gloss"] if en else charges["clause_text"],
+            "points_charged": charges["points_charged"],
+            "points_nominal": charges["points_nominal"],
             "assessor": charges["assessor"].map(assessor_label),
             "period": charges["period"].map(lambda p: periods.get(p, p)),
-            "points_nominal": charges["points_nominal"],
-            "points_charged": charges["points_charged"],
+            "date": charges["date"].map(local_date),
+            "clause_text": charges["clause_gloss"] if en else charges["clause_text"],
         }
     )
     if en:
         out["clause_original"] = charges["clause_text"]
     cc = st.column_config
     config = {
-        "date": cc.TextColumn(t("date"), width="small"),
-        "clause": cc.TextColumn(t("clause"), width="small"),
-        "clause_text": cc.TextColumn(t("clause_gloss") if en else t("clause_text"), width="large"),
+        "clause": cc.TextColumn(t("clause"), pinned=True),
+        "points_charged": cc.NumberColumn(t("points_charged"), format="%d"),
+        "points_nominal": cc.NumberColumn(t("points_nominal"), format="%d"),
         "assessor": cc.TextColumn(t("assessor")),
-        "period": cc.TextColumn(t("period"), width="small"),
-        "points_nominal": cc.NumberColumn(t("points_nominal"), format="%d", width="small"),
-        "points_charged": cc.NumberColumn(t("points_charged"), format="%d", width="small"),
+        "period": cc.TextColumn(t("period")),
+        "date": cc.TextColumn(t("date")),
+        "clause_text": cc.TextColumn(t("clause_gloss") if en else t("clause_text"), width="large"),
         "clause_original": cc.TextColumn(t("clause_text"), width="large"),
     }
     return out, config
@@ -112,15 +113,16 @@ def blacklist_agencies_table(agencies: pd.DataFrame, rulebook: Rulebook) -> tupl
             agencies["total"], strict=True,
         )
     ]
+    # Who, how, by whom and when first; the grounds last (wide; the page lists each clause in full below).
     out = pd.DataFrame(
         {
             "agency_name": agencies["agency_name"],
             "credit_code": agencies["credit_code"],
-            "year": agencies["year"].astype(int),
             "listed_by": agencies["listed_by"].map(lambda b: listed_by_label(b, rulebook)),
-            "basis": basis,
             "department": agencies["department"].map(_department_label),
             "listed_on": agencies["listed_on"].map(local_date),
+            "year": agencies["year"].astype(int),
+            "basis": basis,
         }
     )
     cc = st.column_config
@@ -131,7 +133,7 @@ def blacklist_agencies_table(agencies: pd.DataFrame, rulebook: Rulebook) -> tupl
         "listed_by": cc.TextColumn(t("listed_by")),
         "basis": cc.TextColumn(t("basis"), width="large"),
         "department": cc.TextColumn(t("department")),
-        "listed_on": cc.TextColumn(t("listed_on"), width="small"),
+        "listed_on": cc.TextColumn(t("listed_on")),
     }
     return out, config
 
@@ -143,23 +145,23 @@ def blacklist_practitioners_table(people: pd.DataFrame) -> tuple[pd.DataFrame, d
         {
             "practitioner": people["practitioner"],
             "agency_name": people["agency_name"],
+            "department": people["department"].map(_department_label),
+            "listed_on": people["listed_on"].map(local_date),
             "credit_code": people["credit_code"],
             "year": people["year"].astype(int),
             "basis": [f"{c} {g if en else x}" for c, x, g in
                       zip(people["clause"], people["clause_text"], people["clause_gloss"], strict=True)],
-            "department": people["department"].map(_department_label),
-            "listed_on": people["listed_on"].map(local_date),
         }
     )
     cc = st.column_config
     config = {
-        "practitioner": cc.TextColumn(t("practitioner"), pinned=True, width="small"),
-        "agency_name": cc.TextColumn(t("agency_name"), width="medium"),
+        "practitioner": cc.TextColumn(t("practitioner"), pinned=True),
+        "agency_name": cc.TextColumn(t("agency_name")),
         "credit_code": cc.TextColumn(t("credit_code")),
-        "year": cc.NumberColumn(t("year"), format="%d", width="small"),
+        "year": cc.NumberColumn(t("year"), format="%d"),
         "basis": cc.TextColumn(t("basis"), width="large"),
         "department": cc.TextColumn(t("department")),
-        "listed_on": cc.TextColumn(t("listed_on"), width="small"),
+        "listed_on": cc.TextColumn(t("listed_on")),
     }
     return out, config
 

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from db import public
 from db.engine import make_engine
-from db.migrate import upgrade
 from tests.browser.conftest import Server, screenshot, wait_for_app
-from tests.db import published_rows
 
 pytestmark = pytest.mark.browser
 
@@ -30,18 +29,28 @@ PAGES = {  # url path → extra query string
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Iterator[dict]:
-    """The app on a temp SQLite database holding three published years."""
+    """The app on an empty temp SQLite database: it seeds the demo data itself on first start, as on a new machine."""
     folder = tmp_path_factory.mktemp("site")
     url = f"sqlite:///{folder / 'site.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    published_rows.build(engine)
-    engine.dispose()
-    server = Server(url, folder / "streamlit.log", {"SEED_DEMO": "0"})
+    server = Server(url, folder / "streamlit.log", {"SEED_DEMO": "1"})
     server.wait_healthy()
-    codes = [code for code, _ in published_rows.AGENCIES]
-    yield {"url": server.url, "a": codes[1], "b": codes[2], "names": dict(published_rows.AGENCIES), "server": server}
+    yield {"url": server.url, "db": url, "server": server}
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def agencies(site, browser) -> dict:
+    """Two agencies of the latest year (the search target and a second one to compare with)."""
+    page = browser.new_page()
+    page.goto(site["url"])
+    wait_for_app(page, timeout=120_000)  # the first run migrates and seeds
+    page.close()
+    engine = make_engine(site["db"])
+    frame = public.ratings(engine, int(public.current_publication(engine, public.published_years(engine)[0])["id"]))
+    engine.dispose()
+    names = dict(zip(frame["credit_code"], frame["agency_name"], strict=True))
+    a, b = frame["credit_code"].iloc[0], frame["credit_code"].iloc[-1]
+    return {"a": a, "b": b, "names": names}
 
 
 @pytest.fixture
@@ -58,16 +67,16 @@ def no_exception(page) -> None:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_every_page_opens_and_is_saved_as_a_screenshot(site, page, shots_dir: Path, lang):
+def test_every_page_opens_and_is_saved_as_a_screenshot(site, agencies, page, shots_dir: Path, lang):
     for path, extra in PAGES.items():
-        page.goto(f"{site['url']}/{path}?lang={lang}" + extra.format(a=site["a"], b=site["b"]))
+        page.goto(f"{site['url']}/{path}?lang={lang}" + extra.format(a=agencies["a"], b=agencies["b"]))
         wait_for_app(page)
         no_exception(page)
         screenshot(page, shots_dir / f"{path or 'overview'}-{lang}.png")
         assert page.locator("h1").first.inner_text().strip()
 
 
-def test_ratings_page_reads_on_a_phone(site, browser, shots_dir: Path):
+def test_ratings_page_reads_on_a_phone(site, agencies, browser, shots_dir: Path):
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
                                   has_touch=True, locale="zh-CN")
     phone = context.new_page()
@@ -81,13 +90,13 @@ def test_ratings_page_reads_on_a_phone(site, browser, shots_dir: Path):
     context.close()
 
 
-def test_search_then_profile_then_compare_then_download(site, page, shots_dir: Path):
-    a, b, names = site["a"], site["b"], site["names"]
+def test_search_then_profile_then_compare_then_download(site, agencies, page, shots_dir: Path):
+    a, b, names = agencies["a"], agencies["b"], agencies["names"]
     page.goto(f"{site['url']}/?lang=zh")
     wait_for_app(page)
-    page.get_by_label("搜索机构").fill("华信")
+    page.get_by_label("搜索机构").fill(a[-8:].lower())  # any part of the code, in any case
     page.get_by_role("button", name="在评定结果中查找").click()
-    page.wait_for_url(re.compile(r"/ratings\?.*q=%E5%8D%8E%E4%BF%A1"))
+    page.wait_for_url(re.compile(rf"/ratings\?.*q={a[-8:].lower()}"))
     wait_for_app(page)
     no_exception(page)
     screenshot(page, shots_dir / "flow-1-search.png")
@@ -103,7 +112,7 @@ def test_search_then_profile_then_compare_then_download(site, page, shots_dir: P
     page.get_by_role("link", name="与其他机构对比").click()
     page.wait_for_url(re.compile(rf"/compare\?.*compare={a}"))
     wait_for_app(page)
-    page.get_by_test_id("stMultiSelect").locator("input").fill(names[b][:6])
+    page.get_by_test_id("stMultiSelect").locator("input").fill(b)
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")
     page.wait_for_url(re.compile(rf"compare={a}(%2C|,){b}"))
@@ -122,7 +131,7 @@ def test_search_then_profile_then_compare_then_download(site, page, shots_dir: P
     screenshot(page, shots_dir / "flow-4-open-data.png")
 
 
-def test_the_english_switch_changes_the_labels_and_the_url(site, page):
+def test_the_english_switch_changes_the_labels_and_the_url(site, agencies, page):
     page.goto(f"{site['url']}/ratings?lang=zh")
     wait_for_app(page)
     assert page.locator("h1").first.inner_text().strip() == "年度评定结果"

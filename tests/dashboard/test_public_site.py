@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
+from dashboard.i18n import LABELS
+from dashboard.ui import PAGES
 from db import public
 from db.engine import make_engine
 from db.models import Finding, Interview, Practitioner, User
-from dashboard.i18n import LABELS
-from dashboard.ui import PAGES
 from tests.dashboard.page_text import page_text
 
 
