@@ -78,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
 
     template = sub.add_parser("template", help="write a blank upload template / 生成空白上传模板")
     template.add_argument("out", metavar="OUT", help="file to write")
-    template.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
+    template.add_argument("--format", choices=("xlsx", "csv"), help="default: from OUT's suffix, else xlsx")
     template.set_defaults(run=_template)
     return parser
 
@@ -157,7 +157,8 @@ def _template(args: argparse.Namespace) -> str:
     out = Path(args.out)
     if out.parent and not out.parent.is_dir():
         raise CommandError([Problem(None, None, "目标文件夹不存在", "the folder to write into does not exist", str(out.parent))])
-    write_template(out, fmt=args.format)
+    fmt = args.format or ("csv" if out.suffix.lower() == ".csv" else "xlsx")
+    write_template(out, fmt=fmt)
     return ""
 
 
