@@ -151,11 +151,14 @@ def digest_of(document: Mapping[str, Any]) -> str:
 def find_publication(session: Session, *, year: int, version: int | None = None) -> Publication:
     """The given version of `year`, or its latest; ExportError if there is none."""
     query = select(Publication).where(Publication.year == year)
-    query = query.where(Publication.version == version) if version else query.order_by(Publication.version.desc())
+    if version is None:
+        query = query.order_by(Publication.version.desc())
+    else:
+        query = query.where(Publication.version == version)
     publication = session.execute(query.limit(1)).scalars().first()
     if publication is None:
-        which = f" version {version}" if version else ""
-        which_zh = f"第{version}版" if version else ""
+        which = "" if version is None else f" version {version}"
+        which_zh = "" if version is None else f"第{version}版"
         raise ExportError(f"{year}年度{which_zh}尚未发布", f"no published{which} rating for {year}")
     return publication
 
