@@ -110,6 +110,100 @@ COMMANDS: list[Command] = [
 COMMANDS += [Command(*spec) for spec in publish_cli.COMMANDS]  # publish, diff, export, verify, seed-demo
 
 
+# --- create-user / reset-password (staff accounts; no default password exists anywhere) ------------------------
+def read_new_password(stdin=None) -> str:
+    """The new password, asked twice: with getpass at a terminal, else as two lines of stdin.
+
+    Raises ValueError (bilingual) when the two differ or a line is missing; the policy is checked by db.users.
+    """
+    import getpass
+
+    stdin = stdin or sys.stdin
+    if stdin.isatty():
+        first = getpass.getpass("新密码 / new password: ")
+        second = getpass.getpass("再次输入 / again: ")
+    else:
+        first, second = stdin.readline(), stdin.readline()
+        if not second:  # end of input before the second line
+            raise ValueError("需要两行输入：密码和确认 / two lines needed on stdin: the password and again")
+        first, second = first.rstrip("\r\n"), second.rstrip("\r\n")
+    if first != second:
+        raise ValueError("两次输入的密码不一致 / the two passwords differ")
+    return first
+
+
+def _cli_actor() -> str:
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"[:64]
+    except (KeyError, OSError):  # no user name in a bare container
+        return "cli"
+
+
+def _create_user_arguments(parser: argparse.ArgumentParser) -> None:
+    from db.roles import ROLES
+
+    parser.add_argument("username", help="登录名 / the sign-in name")
+    parser.add_argument("--role", required=True, choices=list(ROLES), help="角色 / role")
+    parser.add_argument("--town", help="镇街园工作人员所属镇街园 / the town of a town_staff account")
+    parser.add_argument("--display-name", default="", help="显示名称 / name shown in the app")
+
+
+def _create_user(args: argparse.Namespace) -> int:
+    from db.roles import ROLES
+    from db.security import PasswordPolicyError
+    from db.users import UserError, create_user
+
+    try:
+        password = read_new_password()
+    except ValueError as exc:
+        return fail(str(exc))
+    engine = ready_engine()
+    try:
+        user = create_user(engine=engine, username=args.username, password=password, role=args.role,
+                           town=args.town, by=_cli_actor(), display_name=args.display_name)
+    except (PasswordPolicyError, UserError) as exc:
+        return fail(str(exc))
+    finally:
+        engine.dispose()
+    zh, en = ROLES[user["role"]]
+    town = f"（{user['town']}）" if user["town"] else ""
+    print(f"已创建账号 {user['username']}：{zh}{town} / created account {user['username']}: {en}")
+    return 0
+
+
+def _reset_password_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("username", help="登录名 / the sign-in name")
+
+
+def _reset_password(args: argparse.Namespace) -> int:
+    from db.security import PasswordPolicyError
+    from db.users import UserError, set_password
+
+    try:
+        password = read_new_password()
+    except ValueError as exc:
+        return fail(str(exc))
+    engine = ready_engine()
+    try:
+        set_password(engine=engine, username=args.username, password=password, by=_cli_actor())
+    except (PasswordPolicyError, UserError) as exc:
+        return fail(str(exc))
+    finally:
+        engine.dispose()
+    print(f"已重设密码并解除锁定 / password reset and lock lifted: {args.username}")
+    return 0
+
+
+COMMANDS += [
+    Command("create-user", "创建工作人员账号（密码输入两次）/ create a staff account (password asked twice)",
+            _create_user_arguments, _create_user),
+    Command("reset-password", "重设工作人员密码 / reset a staff account's password (asked twice)",
+            _reset_password_arguments, _reset_password),
+]
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argparse parser with every registered subcommand."""
     parser = argparse.ArgumentParser(

@@ -54,7 +54,10 @@ def run_migrations_online() -> None:
         fileConfig(config.config_file_name)
     engine = make_engine()
     with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")  # transactional DDL, as in db.migrate.upgrade
         _configure_and_run(connection)
+        connection.commit()
     engine.dispose()
 
 

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 
 import pytest
@@ -74,6 +75,36 @@ def test_the_same_file_twice_adds_nothing(engine):
     again = import_findings(engine=engine, content=content, file_name="renamed copy.csv", by="someone else")
     assert (again.duplicate, again.added, again.upload_id) == (True, 0, first.upload_id)
     assert row_counts(engine) == before
+
+
+def test_the_same_file_imported_twice_at_once_is_stored_once(engine, monkeypatch):
+    content = findings_csv(3000, agencies=30)
+    results, errors = [], []
+    both_checked = threading.Barrier(2, timeout=60)
+    read = imports.read_findings
+
+    def read_after_both_found_no_upload(*args, **kwargs):
+        both_checked.wait()  # both have passed the "already imported?" check: the database must decide
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(imports, "read_findings", read_after_both_found_no_upload)
+
+    def run():
+        try:
+            results.append(import_findings(engine=engine, content=content, file_name="same.csv", by="t"))
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert errors == []
+    assert sorted(r.duplicate for r in results) == [False, True]
+    assert len({r.upload_id for r in results}) == 1
+    counts = row_counts(engine)
+    assert (counts["upload"], counts["finding"], counts["agency"]) == (1, 3000, 30)
 
 
 def test_a_second_file_adds_its_findings_to_the_known_agencies(engine):

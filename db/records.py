@@ -1,0 +1,202 @@
+"""Staff writes one at a time: a finding (扣分记录) or an interview (约谈), checked against the signed-in role."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from core.rulebook import Rulebook, fold, load_rulebook
+from core.towns import BUREAU, assessor_kind
+from core.values import is_valid_credit_code, normalize_credit_code
+from db import audit
+from db.engine import transaction
+from db.models import Agency, Finding, Interview
+from db.roles import TOWN_STAFF, AccessDenied, UserLike, acting_user, require_role
+from db.towns import towns_in
+
+# Repeated violations after the bureau's interviews (Annex 3: 三(八) after 1, 二(七) after 2, 一(八) after ≥3).
+INTERVIEW_CLAUSES = {1: "3.8", 2: "2.7", 3: "1.8"}
+FINDING_LIST_COLUMNS = ("id", "date", "year", "period", "credit_code", "agency_name", "clause", "assessor",
+                        "practitioner", "document_no", "description", "recorded_by")
+
+
+class RecordError(ValueError):
+    """A finding or interview refused for its content; bilingual and safe to show."""
+
+    def __init__(self, message_zh: str, message_en: str):
+        self.message_zh = message_zh
+        self.message_en = message_en
+        super().__init__(f"{message_en} / {message_zh}")
+
+
+def period_for(
+    *, assessor: str, date: dt.date, year: int | None = None, period: str | None = None,
+    rulebook: Rulebook | None = None,
+) -> tuple[str, int]:
+    """(period key, rating year) of a finding; the period is derived from the date when not given.
+
+    The year defaults to the date's year. Without a period, the first period of the assessor's bucket whose
+    window holds the date is taken (a town's date in May → Q2; the bureau → its one period). RecordError when a
+    given period does not belong to the assessor's bucket or the date falls outside its window.
+    """
+    rulebook = rulebook or load_rulebook()
+    bucket = rulebook.bucket_for(assessor_kind(assessor))
+    year = int(year or date.year)
+    if period:
+        key = rulebook.period_aliases().get(fold(period))
+        chosen = next((p for p in bucket.periods if p.key == key), None)
+        if chosen is None:
+            names = "、".join(p.label_zh for p in bucket.periods)
+            raise RecordError(f"考核期“{period}”不适用于该评定单位（可选：{names}）",
+                              f"period {period!r} does not apply to this assessor "
+                              f"({', '.join(p.key for p in bucket.periods)})")
+    else:
+        chosen = next((p for p in bucket.periods if p.window(year)[0] <= date <= p.window(year)[1]), None)
+        if chosen is None:
+            raise RecordError(f"日期{date}不在{year}年度的任何考核期内", f"the date {date} is in no period of {year}")
+    first, last = chosen.window(year)
+    if not first <= date <= last:
+        raise RecordError(f"日期{date}不在{year}年{chosen.label_zh}（{first}至{last}）内",
+                          f"the date {date} is outside {chosen.label_en} {year} ({first} to {last})")
+    return chosen.key, year
+
+
+def suggest_interview_clause(*, engine: Engine, credit_code: str, year: int) -> str | None:
+    """The clause for a repeated violation after the agency's interviews in `year`: 3.8 / 2.7 / 1.8, or None."""
+    count = interview_count(engine=engine, credit_code=credit_code, year=year)
+    return INTERVIEW_CLAUSES[min(count, 3)] if count else None
+
+
+def _agency(session: Session, credit_code: str, agency_name: str | None) -> Agency:
+    code = normalize_credit_code(credit_code or "")
+    if not is_valid_credit_code(code):
+        raise RecordError(f"统一社会信用代码无效（{credit_code}）", f"invalid unified social credit code ({credit_code})")
+    row = session.exec(select(Agency).where(Agency.credit_code == code)).first()
+    if row is not None:
+        return row
+    name = (agency_name or "").strip()
+    if not name:
+        raise RecordError("该机构尚未登记，请填写机构名称", "this agency is not on file yet: give its name")
+    row = Agency(credit_code=code, name=name[:200])
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _text(value: str | None, limit: int, label_zh: str, label_en: str) -> str:
+    text = (value or "").strip()
+    if len(text) > limit:
+        raise RecordError(f"{label_zh}不能超过{limit}个字", f"{label_en} may have at most {limit} characters")
+    return text
+
+
+def record_finding(
+    *, engine: Engine, user: UserLike, credit_code: str, clause: str, date: dt.date,
+    agency_name: str | None = None, assessor: str | None = None, period: str | None = None,
+    year: int | None = None, practitioner: str = "", description: str = "", document_no: str = "",
+    rulebook: Rulebook | None = None,
+) -> dict[str, Any]:
+    """Store one finding in one transaction with its audit entry; returns it as a dict.
+
+    town_staff record for their own town only (the assessor defaults to it; another town is refused);
+    bureau roles record for the bureau. The period comes from the date when not given.
+    """
+    rulebook = rulebook or load_rulebook()
+    require_role(user, "bureau_admin", "bureau_staff", "town_staff")
+    if clause not in rulebook.clause_map:
+        raise RecordError(f"未知条款（{clause}）", f"unknown clause ({clause})")
+    if not isinstance(date, dt.date):
+        raise RecordError("请填写日期", "a date is needed")
+    with transaction(engine) as session:
+        row_user = acting_user(session, user, "record_finding")
+        own = row_user.town if row_user.role == TOWN_STAFF else BUREAU
+        wanted = towns_in(session).resolve(assessor) if assessor else own
+        if wanted is None:
+            raise RecordError(f"未知评定单位（{assessor}）", f"unknown assessor ({assessor})")
+        if wanted != own:
+            raise AccessDenied(f"只能以本单位（{'市应急管理局' if own == BUREAU else own}）名义录入",
+                               f"you may record findings only for {own}")
+        period_key, rating_year = period_for(assessor=own, date=date, year=year, period=period, rulebook=rulebook)
+        agency = _agency(session, credit_code, agency_name)
+        finding = Finding(
+            agency_id=agency.id, year=rating_year, clause=clause, assessor=own, period=period_key, date=date,
+            practitioner=_text(practitioner, 64, "执业人员", "practitioner"),
+            description=_text(description, 2000, "情况说明", "description"),
+            document_no=_text(document_no, 64, "文书编号", "document number"),
+            recorded_by=row_user.username,
+        )
+        session.add(finding)
+        session.flush()
+        stored = {
+            "id": finding.id, "credit_code": agency.credit_code, "agency_name": agency.name, "year": rating_year,
+            "clause": clause, "assessor": own, "period": period_key, "date": date.isoformat(),
+            "practitioner": finding.practitioner, "document_no": finding.document_no,
+            "description": finding.description, "recorded_by": row_user.username,
+        }
+        audit.record(session, actor=row_user.username, action="finding", entity="finding", entity_id=finding.id,
+                     after=stored)
+        return stored
+
+
+def record_interview(
+    *, engine: Engine, user: UserLike, credit_code: str, date: dt.date, notes: str = "",
+    agency_name: str | None = None,
+) -> dict[str, Any]:
+    """Store one interview (约谈) the bureau held (bureau roles only); returns it with the year's count."""
+    require_role(user, "bureau_admin", "bureau_staff")
+    if not isinstance(date, dt.date):
+        raise RecordError("请填写日期", "a date is needed")
+    with transaction(engine) as session:
+        row_user = acting_user(session, user, "record_interview")
+        agency = _agency(session, credit_code, agency_name)
+        interview = Interview(agency_id=agency.id, date=date, year=date.year,
+                              notes=_text(notes, 2000, "备注", "notes"), recorded_by=row_user.username)
+        session.add(interview)
+        session.flush()
+        count = session.exec(select(func.count()).select_from(Interview)
+                             .where(Interview.agency_id == agency.id, Interview.year == date.year)).one()
+        stored = {"id": interview.id, "credit_code": agency.credit_code, "agency_name": agency.name,
+                  "date": date.isoformat(), "year": date.year, "notes": interview.notes,
+                  "recorded_by": row_user.username, "count_in_year": count}
+        audit.record(session, actor=row_user.username, action="interview", entity="interview",
+                     entity_id=interview.id, after=stored)
+        return stored
+
+
+def agency_choices(*, engine: Engine) -> pd.DataFrame:
+    """Agencies on file for the pickers: credit_code, name (sorted by name)."""
+    with Session(engine) as session:
+        rows = session.exec(select(Agency.credit_code, Agency.name).order_by(Agency.name)).all()
+    return pd.DataFrame(rows, columns=["credit_code", "name"])
+
+
+def recent_findings(*, engine: Engine, user: UserLike, limit: int = 20) -> pd.DataFrame:
+    """The latest findings this user may see (a town's own for town_staff): FINDING_LIST_COLUMNS. Staff only."""
+    require_role(user, "bureau_admin", "bureau_staff", "town_staff")
+    with Session(engine) as session:
+        row_user = acting_user(session, user, "record_finding")
+        query = (select(Finding, Agency).join(Agency, Agency.id == Finding.agency_id)
+                 .order_by(Finding.recorded_at.desc(), Finding.id.desc()).limit(limit))
+        if row_user.role == TOWN_STAFF:
+            query = query.where(Finding.assessor == row_user.town)
+        rows = session.exec(query).all()
+    return pd.DataFrame(
+        [(f.id, f.date, f.year, f.period, a.credit_code, a.name, f.clause, f.assessor, f.practitioner,
+          f.document_no, f.description, f.recorded_by) for f, a in rows],
+        columns=list(FINDING_LIST_COLUMNS),
+    )
+
+
+def interview_count(*, engine: Engine, credit_code: str, year: int) -> int:
+    """How many interviews the bureau held with the agency in `year`."""
+    code = normalize_credit_code(credit_code)
+    with Session(engine) as session:
+        return session.exec(
+            select(func.count()).select_from(Interview).join(Agency, Agency.id == Interview.agency_id)
+            .where(Agency.credit_code == code, Interview.year == year)
+        ).one()

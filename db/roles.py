@@ -1,0 +1,90 @@
+"""Staff roles and what each may do: one table read by the services (server-side checks) and the navigation."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlmodel import Session, select
+
+from db.models import User
+
+BUREAU_ADMIN = "bureau_admin"
+BUREAU_STAFF = "bureau_staff"
+TOWN_STAFF = "town_staff"
+ROLES: dict[str, tuple[str, str]] = {
+    BUREAU_ADMIN: ("市应急管理局管理员", "Bureau administrator"),
+    BUREAU_STAFF: ("市应急管理局工作人员", "Bureau staff"),
+    TOWN_STAFF: ("镇街园工作人员", "Town staff"),
+}
+BUREAU_ROLES = (BUREAU_ADMIN, BUREAU_STAFF)
+
+# Action → roles allowed. The staff navigation shows a page only when its action is allowed, and every
+# service checks the same table again on the server side, against the account as it is in the database now.
+PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "record_finding": (BUREAU_ADMIN, BUREAU_STAFF, TOWN_STAFF),
+    "record_interview": BUREAU_ROLES,
+    "upload": BUREAU_ROLES,
+    "publish": (BUREAU_ADMIN,),
+    "manage_users": (BUREAU_ADMIN,),
+    "manage_towns": (BUREAU_ADMIN,),
+    "read_audit": (BUREAU_ADMIN,),
+}
+
+UserLike = Mapping[str, Any]
+
+
+class AccessDenied(PermissionError):
+    """An action refused to this user; the message is bilingual and safe to show."""
+
+    def __init__(self, message_zh: str = "无权执行此操作", message_en: str = "you may not do this"):
+        self.message_zh = message_zh
+        self.message_en = message_en
+        super().__init__(f"{message_en} / {message_zh}")
+
+
+def require_role(user: UserLike | None, *roles: str) -> UserLike:
+    """`user` if it is an active account holding one of `roles`; AccessDenied otherwise (also when not signed in)."""
+    if not user or not user.get("username"):
+        raise AccessDenied("请先登录", "sign in first")
+    if not user.get("active", True):
+        raise AccessDenied("账号已停用", "this account is deactivated")
+    if user.get("role") not in roles:
+        raise AccessDenied()
+    return user
+
+
+def may(user: UserLike | None, action: str) -> bool:
+    """True when `user` may perform `action` (used to build the navigation; services still check)."""
+    try:
+        require_role(user, *PERMISSIONS[action])
+    except AccessDenied:
+        return False
+    return True
+
+
+def acting_user(session: Session, user: UserLike | None, action: str) -> User:
+    """The account row of `user`, re-read in this transaction, allowed to do `action`; AccessDenied otherwise.
+
+    Re-reading means an account deactivated or demoted while signed in loses its rights at once.
+    """
+    require_role(user, *PERMISSIONS[action])
+    row = session.exec(select(User).where(User.username == user["username"])).first()
+    if row is None:
+        raise AccessDenied("账号不存在", "no such account")
+    require_role({"username": row.username, "role": row.role, "active": row.active}, *PERMISSIONS[action])
+    if row.role == TOWN_STAFF and not row.town:
+        raise AccessDenied("该账号未绑定镇街园", "this town account is bound to no town")
+    return row
+
+
+def actor_name(session: Session, by: str | UserLike, action: str) -> str:
+    """Who is acting: a signed-in user (checked for `action`) or a plain name from the command line.
+
+    A plain string is trusted: only someone with a shell on the server (`python -m db …`) can pass one.
+    """
+    if isinstance(by, str):
+        if not by.strip():
+            raise AccessDenied("缺少操作人", "who is acting must be named")
+        return by.strip()
+    return acting_user(session, by, action).username

@@ -1,0 +1,260 @@
+"""Staff accounts: create, sign in (argon2, lockout after failures), change, list — every change audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import func, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from db import audit, security
+from db.engine import transaction
+from db.models import User, utcnow
+from db.roles import BUREAU_ADMIN, ROLES, TOWN_STAFF, AccessDenied, UserLike, actor_name
+from db.towns import towns_in
+
+MAX_FAILED_ATTEMPTS = 5
+LOCK_PERIOD = dt.timedelta(minutes=15)
+USER_COLUMNS = ("username", "display_name", "role", "town", "active", "locked", "locked_until", "failed_attempts",
+                "created_at")
+
+
+class UserError(ValueError):
+    """An account change refused (bad name, role, town…); bilingual and safe to show."""
+
+    def __init__(self, message_zh: str, message_en: str):
+        self.message_zh = message_zh
+        self.message_en = message_en
+        super().__init__(f"{message_en} / {message_zh}")
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    """What a sign-in attempt gave: `user` (a plain dict, no hash) or a `reason` why not.
+
+    reason: "unknown" | "wrong" | "locked" | "inactive" (for the audit log and tests; the sign-in page shows one
+    generic message, plus the lockout notice only to someone who could already make the account lock).
+    """
+
+    user: dict[str, Any] | None
+    reason: str | None = None
+    locked_until: dt.datetime | None = None
+
+    def __bool__(self) -> bool:
+        return self.user is not None
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    # SQLite hands back naive datetimes; everything we store is UTC.
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
+
+
+def normalize_username(username: str) -> str:
+    """The stored form of a username: NFKC, stripped, lower case (so `Admin` and `admin` are one account)."""
+    return unicodedata.normalize("NFKC", str(username or "")).strip().lower()
+
+
+def _public(row: User) -> dict[str, Any]:
+    """The account as a plain dict for the session and pages: never the hash."""
+    return {
+        "id": row.id, "username": row.username, "display_name": row.display_name or row.username,
+        "role": row.role, "town": row.town, "active": row.active,
+    }
+
+
+def _check_username(username: str) -> str:
+    name = normalize_username(username)
+    if not name or len(name) > 64 or any(ch.isspace() or not ch.isprintable() for ch in name):
+        raise UserError("用户名须为1至64个字符，不含空格", "a username is 1 to 64 characters without blanks")
+    return name
+
+
+def _check_role_and_town(session: Session, role: str, town: str | None) -> str | None:
+    if role not in ROLES:
+        raise UserError(f"未知角色（{role}）", f"unknown role ({role}); expected one of {', '.join(ROLES)}")
+    if role != TOWN_STAFF:
+        if town:
+            raise UserError("只有镇街园工作人员账号绑定镇街园", "only town_staff accounts are bound to a town")
+        return None
+    resolved = towns_in(session).resolve(town or "")
+    if not resolved or resolved == "bureau":
+        raise UserError(f"镇街园工作人员须绑定一个已知镇街园（{town or ''}）",
+                        f"a town_staff account needs a known town ({town or ''})")
+    return resolved
+
+
+def _get(session: Session, username: str) -> User:
+    row = session.exec(select(User).where(User.username == normalize_username(username))).first()
+    if row is None:
+        raise UserError("账号不存在", "no such account")
+    return row
+
+
+def create_user(
+    *, engine: Engine, username: str, password: str, role: str, town: str | None = None,
+    by: str | UserLike, display_name: str = "",
+) -> dict[str, Any]:
+    """Create an account (by a bureau admin, or a name from the command line); returns it without the hash."""
+    name = _check_username(username)
+    password_hash = security.hash_password(password)  # raises PasswordPolicyError before touching the database
+    with transaction(engine) as session:
+        actor = actor_name(session, by, "manage_users")
+        town = _check_role_and_town(session, role, town)
+        if session.exec(select(User.id).where(User.username == name)).first() is not None:
+            raise UserError(f"用户名已存在（{name}）", f"the username is taken ({name})")
+        row = User(username=name, display_name=(display_name or "").strip()[:64], password_hash=password_hash,
+                   role=role, town=town)
+        session.add(row)
+        session.flush()
+        user = _public(row)
+        audit.record(session, actor=actor, action="user_create", entity="user", entity_id=name, after=user)
+        return user
+
+
+def authenticate(*, engine: Engine, username: str, password: str, now: dt.datetime | None = None) -> SignInResult:
+    """Check a username and password; count failures, lock after MAX_FAILED_ATTEMPTS for LOCK_PERIOD; audited.
+
+    Every path verifies one argon2 hash (the dummy one for an unknown user) so the time taken does not tell
+    whether the account exists, is locked or is deactivated.
+    """
+    now = now or utcnow()
+    name = normalize_username(username)[:64]
+    password = password or ""
+    with transaction(engine) as session:
+        row = session.exec(select(User).where(User.username == name)).first() if name else None
+        if row is None:
+            security.verify_dummy(password)
+            audit.record(session, actor=name or "?", action="sign_in_failed", entity="user", entity_id=name,
+                         detail="unknown user")
+            return SignInResult(None, "unknown")
+        matches = security.verify_password(password, row.password_hash)
+        locked_until = _aware(row.locked_until)
+        if not row.active:
+            audit.record(session, actor=name, action="sign_in_failed", entity="user", entity_id=name,
+                         detail="deactivated")
+            return SignInResult(None, "inactive")
+        if locked_until is not None and now < locked_until:
+            # A right password during the lock does not sign in either (and does not extend the lock).
+            audit.record(session, actor=name, action="sign_in_failed", entity="user", entity_id=name,
+                         detail=f"locked until {locked_until.isoformat(timespec='seconds')}")
+            return SignInResult(None, "locked", locked_until)
+        if not matches:
+            # Count atomically in the database so two simultaneous wrong guesses both count.
+            session.execute(update(User).where(User.id == row.id)
+                            .values(failed_attempts=User.failed_attempts + 1))
+            failed = session.exec(select(User.failed_attempts).where(User.id == row.id)).one()
+            detail = f"wrong password ({failed} of {MAX_FAILED_ATTEMPTS})"
+            until = None
+            if failed >= MAX_FAILED_ATTEMPTS:
+                until = now + LOCK_PERIOD
+                session.execute(update(User).where(User.id == row.id).values(failed_attempts=0, locked_until=until))
+                detail += f"; locked until {until.isoformat(timespec='seconds')}"
+            audit.record(session, actor=name, action="sign_in_failed", entity="user", entity_id=name, detail=detail)
+            return SignInResult(None, "locked" if until else "wrong", until)
+        row.failed_attempts = 0
+        row.locked_until = None
+        if security.needs_rehash(row.password_hash):
+            row.password_hash = security.rehash(password)
+        session.add(row)
+        audit.record(session, actor=name, action="sign_in", entity="user", entity_id=name)
+        return SignInResult(_public(row))
+
+
+def sign_out(*, engine: Engine, user: UserLike, reason: str = "signed out") -> None:
+    """Record the end of a session (signed out, or idle too long)."""
+    with transaction(engine) as session:
+        audit.record(session, actor=str(user.get("username", "?")), action="sign_out", entity="user",
+                     entity_id=str(user.get("username", "")), detail=reason)
+
+
+def current_user(*, engine: Engine, username: str) -> dict[str, Any] | None:
+    """The account as it is now (active or not), without the hash; None if it does not exist."""
+    with Session(engine) as session:
+        row = session.exec(select(User).where(User.username == normalize_username(username))).first()
+        return None if row is None else _public(row)
+
+
+def set_password(*, engine: Engine, username: str, password: str, by: str | UserLike) -> None:
+    """Reset an account's password (bureau admins, or the command line); also lifts a lock."""
+    password_hash = security.hash_password(password)
+    with transaction(engine) as session:
+        actor = actor_name(session, by, "manage_users")
+        row = _get(session, username)
+        row.password_hash, row.failed_attempts, row.locked_until = password_hash, 0, None
+        session.add(row)
+        audit.record(session, actor=actor, action="user_password", entity="user", entity_id=row.username,
+                     detail="password reset")
+
+
+def change_own_password(*, engine: Engine, user: UserLike, current_password: str, new_password: str) -> bool:
+    """A signed-in user changes their own password; False (and audited) when the current one is wrong."""
+    password_hash = security.hash_password(new_password)
+    with transaction(engine) as session:
+        row = _get(session, str(user.get("username", "")))
+        if not row.active:
+            raise AccessDenied("账号已停用", "this account is deactivated")
+        if not security.verify_password(current_password, row.password_hash):
+            audit.record(session, actor=row.username, action="user_password", entity="user", entity_id=row.username,
+                         detail="change refused: current password wrong")
+            return False
+        row.password_hash = password_hash
+        session.add(row)
+        audit.record(session, actor=row.username, action="user_password", entity="user", entity_id=row.username,
+                     detail="changed own password")
+        return True
+
+
+def _active_admins(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(User)
+                        .where(User.role == BUREAU_ADMIN, User.active == True)).one()  # noqa: E712
+
+
+def set_active(*, engine: Engine, username: str, active: bool, by: str | UserLike) -> dict[str, Any]:
+    """Deactivate (or reactivate) an account; the last active bureau admin cannot be deactivated."""
+    with transaction(engine) as session:
+        actor = actor_name(session, by, "manage_users")
+        row = _get(session, username)
+        before = _public(row)
+        if not active and row.active and row.role == BUREAU_ADMIN and _active_admins(session) <= 1:
+            raise UserError("不能停用最后一个管理员账号", "the last active bureau admin cannot be deactivated")
+        row.active = active
+        session.add(row)
+        audit.record(session, actor=actor, action="user_activate" if active else "user_deactivate", entity="user",
+                     entity_id=row.username, before=before, after=_public(row))
+        return _public(row)
+
+
+def deactivate(*, engine: Engine, username: str, by: str | UserLike) -> dict[str, Any]:
+    """Deactivate an account (it can no longer sign in; an open session loses its rights at the next action)."""
+    return set_active(engine=engine, username=username, active=False, by=by)
+
+
+def unlock(*, engine: Engine, username: str, by: str | UserLike) -> None:
+    """Lift a lockout and clear the failure count before the period ends."""
+    with transaction(engine) as session:
+        actor = actor_name(session, by, "manage_users")
+        row = _get(session, username)
+        row.failed_attempts, row.locked_until = 0, None
+        session.add(row)
+        audit.record(session, actor=actor, action="user_unlock", entity="user", entity_id=row.username)
+
+
+def list_users(*, engine: Engine, now: dt.datetime | None = None) -> pd.DataFrame:
+    """Every account, for the users page: USER_COLUMNS. Never the password hash."""
+    now = now or utcnow()
+    with Session(engine) as session:
+        rows = session.exec(select(User).order_by(User.username)).all()
+    records = []
+    for r in rows:
+        until = _aware(r.locked_until)
+        locked = until is not None and now < until
+        records.append((r.username, r.display_name, r.role, r.town or "", r.active, locked,
+                        until if locked else None, r.failed_attempts, _aware(r.created_at)))
+    return pd.DataFrame(records, columns=list(USER_COLUMNS))
