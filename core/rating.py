@@ -115,7 +115,8 @@ def rate(
     date_ns = dates.view(np.int64)
     row = _as_int(column("row"))
     group = agency_idx * n_slots + slot
-    order = _finding_order(group, date_ns, row, clause_idx)
+    when = _when(date_ns, row)
+    order = _finding_order(group, when, date_ns, row, clause_idx)
 
     charged = np.zeros(n, dtype=np.int64)
     lost_by_bucket = np.zeros((n_agencies, len(rulebook.buckets)), dtype=np.int64)
@@ -143,7 +144,7 @@ def rate(
 
     black = blacklist_of[clause_idx]
     black_codes = _blacklist_codes(agency_idx[black], clause_idx[black], clauses, n_agencies)
-    finding_names = _latest_names(agency_idx, date_ns, row, column("agency_name"), n_agencies)
+    finding_names = _latest_names(agency_idx, when, column("agency_name"), n_agencies)
     table, names_by_code = _table(rulebook, year, agency_codes, finding_names, lost_by_bucket, black_codes, roster)
     name_of_agency = np.array([names_by_code[c] for c in agency_codes], dtype=object)
 
@@ -214,12 +215,11 @@ def _as_datetime64(values: np.ndarray) -> np.ndarray:
 
 
 def _text(values: np.ndarray) -> np.ndarray:
-    """A free-text column as an object array of str ("" for missing), copied so the input stays unshared."""
-    out = np.array(values, dtype=object, copy=True)
-    missing = pd.isna(out)
-    if missing.any():
-        out[missing] = ""
-    return out
+    """A text column as a copied object array, so the explanation never shares an array with the input.
+
+    Passed through as given: the schema says "" for empty (a pd.isna pass over 1M cells would cost ~50 ms).
+    """
+    return np.array(values, dtype=object, copy=True)
 
 
 def _slots(rulebook: Rulebook) -> list:
@@ -255,19 +255,40 @@ def _slot_of(assessor: np.ndarray, period: np.ndarray, rulebook: Rulebook, slots
     return slot
 
 
-def _finding_order(group: np.ndarray, date_ns: np.ndarray, row: np.ndarray, clause_idx: np.ndarray) -> np.ndarray:
-    """Positions sorted by (group, date, row, clause); the clause only breaks ties of hand-made tables."""
-    if len(group) == 0:
+def _when(date_ns: np.ndarray, row: np.ndarray) -> np.ndarray:
+    """An int64 that orders findings by (date, row): day × rows + row when it fits, else a rank."""
+    if len(row) == 0:
         return np.zeros(0, dtype=np.int64)
-    # One int64 key sorts faster than lexsort; fall back to lexsort when the ranges do not fit in 62 bits.
-    day = (date_ns - date_ns.min()) // 86_400_000_000_000
-    sub_day = (date_ns - date_ns.min()) % 86_400_000_000_000
+    since = date_ns - date_ns.min()
+    day, sub_day = np.divmod(since, 86_400_000_000_000)
     r = row - row.min()
-    spans = [int(group.max()) + 1, int(day.max()) + 1, int(r.max()) + 1, int(clause_idx.max()) + 1]
-    if not sub_day.any() and np.prod([float(s) for s in spans]) < 2.0**62:
-        key = ((group * spans[1] + day) * spans[2] + r) * spans[3] + clause_idx
-        return np.argsort(key, kind="stable")
-    return np.lexsort((clause_idx, row, date_ns, group))
+    r_span = int(r.max()) + 1
+    if not sub_day.any() and (int(day.max()) + 1) * r_span < 2**62:
+        return day * r_span + r
+    rank = np.empty(len(row), dtype=np.int64)
+    rank[np.lexsort((row, date_ns))] = np.arange(len(row))
+    return rank
+
+
+def _finding_order(group: np.ndarray, when: np.ndarray, date_ns: np.ndarray, row: np.ndarray,
+                   clause_idx: np.ndarray) -> np.ndarray:
+    """Positions sorted by (group, date, row); for hand-made tables with repeated rows, then by clause."""
+    n = len(group)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    g_span = int(group.max()) + 1
+    if n == 1 or (row[1:] > row[:-1]).all():
+        # The reader's case: rows unique and in order, so a stable sort by (group, day) leaves each day's
+        # findings in row order. The shorter key sorts about twice as fast as (group, date, row).
+        day = (date_ns - date_ns.min()) // 86_400_000_000_000
+        d_span = int(day.max()) + 1
+        if (date_ns % 86_400_000_000_000 == 0).all() and g_span * d_span < 2**62:
+            return np.argsort(group * d_span + day, kind="stable")
+    w_span = int(when.max()) + 1
+    c_span = int(clause_idx.max()) + 1
+    if float(g_span) * w_span * c_span < 2.0**62:
+        return np.argsort((group * w_span + when) * c_span + clause_idx, kind="stable")
+    return np.lexsort((clause_idx, when, group))
 
 
 def _charge_in_order(nominal: np.ndarray, gid: np.ndarray, starts: np.ndarray, cap: np.ndarray) -> np.ndarray:
@@ -296,16 +317,12 @@ def _blacklist_codes(agency: np.ndarray, clause_idx: np.ndarray, clauses, n_agen
     return out
 
 
-def _latest_names(agency: np.ndarray, date_ns: np.ndarray, row: np.ndarray, names: np.ndarray, n_agencies: int):
+def _latest_names(agency: np.ndarray, when: np.ndarray, names: np.ndarray, n_agencies: int) -> np.ndarray:
     """Each agency's name on its latest finding (by date, then row; ties broken by the larger name)."""
     if len(agency) == 0:
         return np.zeros(0, dtype=object)
-    df = pd.DataFrame({"a": agency, "d": date_ns, "r": row})
-    latest_d = df.groupby("a")["d"].transform("max").to_numpy()
-    on_day = latest_d == date_ns
-    df = df[on_day]
-    latest_r = df.groupby("a")["r"].transform("max").to_numpy()
-    pick = df.index.to_numpy()[latest_r == df["r"].to_numpy()]
+    latest = pd.Series(when).groupby(agency).transform("max").to_numpy()
+    pick = np.flatnonzero(latest == when)
     # Only the few candidates are ranked by name: a groupby max over strings runs in Python.
     name_rank, name_uniques = pd.factorize(names[pick], sort=True)
     best = pd.Series(name_rank).groupby(agency[pick]).max()
@@ -354,7 +371,7 @@ def _table(rulebook, year, agency_codes, finding_names, lost_by_bucket, black_co
 
 def _practitioners(explanation: pd.DataFrame, black: np.ndarray) -> pd.DataFrame:
     listed = explanation.loc[black, list(BLACKLISTED_PRACTITIONER_COLUMNS)]
-    listed = listed.assign(practitioner=listed["practitioner"].astype(str).str.strip())
+    listed = listed.assign(practitioner=listed["practitioner"].fillna("").astype(str).str.strip())
     out = listed[listed["practitioner"] != ""].drop_duplicates()
     return out.sort_values(["credit_code", "practitioner", "date", "clause"], kind="stable").reset_index(drop=True)
 

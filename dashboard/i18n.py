@@ -88,6 +88,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "filter_grade": ("按等级筛选", "Filter by grade"),
     "filter_town": ("按服务镇街园筛选", "Filter by town served"),
     "all_towns": ("全部镇街园", "All towns"),
+    "all_grades": ("全部等级", "All grades"),
+    "clause_texts": ("条款原文", "The clauses in full"),
     "sort": ("排序", "Sort by"),
     "sort_total_desc": ("总分从高到低", "Total, highest first"),
     "sort_total_asc": ("总分从低到高", "Total, lowest first"),

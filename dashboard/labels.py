@@ -90,6 +90,29 @@ def _fmt(number: Any) -> str:
     return str(int(value)) if value.is_integer() else f"{value:g}"
 
 
+def kv(label: str, value: object) -> str:
+    """`**label**：value` in Chinese, `**label**: value` in English (markdown)."""
+    return f"**{label}**：{value}" if current() != "en" else f"**{label}**: {value}"
+
+
+def paren(text: str) -> str:
+    """`（text）` in Chinese, ` (text)` in English."""
+    return f"（{text}）" if current() != "en" else f" ({text})"
+
+
+def clause_legend(codes, rulebook: Rulebook) -> str:
+    """The full text of each clause named in `codes`, one markdown line each (tables cut long texts)."""
+    lines = []
+    for code in sorted(set(codes), key=lambda c: tuple(int(x) for x in c.split("."))):
+        if code in rulebook.clause_map:
+            clause = rulebook.clause(code)
+            line = f"- **{code}** {clause.text_zh}"
+            if current() == "en" and clause.gloss_en:
+                line += f"  \n  *{clause.gloss_en}*"
+            lines.append(line)
+    return "\n".join(lines)
+
+
 def short_digest(digest: str) -> str:
     """The first 12 hex digits, for places where the whole digest would not fit."""
     return f"{digest[:12]}…" if digest else ""

@@ -72,7 +72,10 @@ def seed(
             value = _parse(param, _encode(st.session_state.get(_MEMORY + param)), options, cast)
         if value is None:
             value = default
-        st.session_state[key] = list(value) if list_like else value
+        current = list(value) if list_like else value
+    # Always (re)assign: a widget of the same key on another page is a new widget, which would otherwise
+    # ignore the value its predecessor left in session state and fall back to its default.
+    st.session_state[key] = current
     st.session_state[_SEEN + param] = raw or ""
     return key
 

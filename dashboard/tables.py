@@ -22,11 +22,6 @@ from dashboard.labels import (
     towns_text,
 )
 
-RATING_DISPLAY = (
-    "agency_name", "credit_code", "total", "town_score", "bureau_score", "grade", "blacklist_clauses", "towns",
-    "rating_date", "profile",
-)
-
 
 def ratings_table(shown: pd.DataFrame, rulebook: Rulebook, pub: dict[str, Any]) -> pd.DataFrame:
     """The displayed rows of a publication's ratings (`shown` is a filtered, sorted slice of data.ratings)."""
@@ -43,13 +38,14 @@ def _ratings_display(publication_id: int, lang: str) -> pd.DataFrame:
     pub = pub_history[pub_history["id"] == publication_id].iloc[0]
     rulebook = data.rulebook(pub["rulebook"])
     labels = {g.key: grade_label(g.key, rulebook) for g in rulebook.grades}
+    # Name, grade and total first: on a phone the pinned name and the grade fit the screen side by side.
     out = pd.DataFrame(index=frame.index)
     out["agency_name"] = frame["agency_name"]
-    out["credit_code"] = frame["credit_code"]
+    out["grade"] = frame["grade"].map(labels).fillna(frame["grade"])
     out["total"] = frame["total"]
+    out["credit_code"] = frame["credit_code"]
     out["town_score"] = frame["town_score"]
     out["bureau_score"] = frame["bureau_score"]
-    out["grade"] = frame["grade"].map(labels).fillna(frame["grade"])
     out["blacklist_clauses"] = frame["blacklist_clauses"].map(clause_codes_text)
     out["towns"] = frame["towns"].map(towns_text)
     out["rating_date"] = local_date(pub["published_at"])
@@ -62,15 +58,15 @@ def ratings_columns(rulebook: Rulebook) -> dict[str, Any]:
     scores = bucket_score_labels(rulebook)
     cc = st.column_config
     return {
-        "agency_name": cc.TextColumn(t("agency_name"), pinned=True, width="medium"),
+        "agency_name": cc.TextColumn(t("agency_name"), pinned=True),
+        "grade": cc.TextColumn(t("grade")),
+        "total": cc.NumberColumn(t("total"), format="%d"),
         "credit_code": cc.TextColumn(t("credit_code")),
-        "total": cc.NumberColumn(t("total"), format="%d", width="small"),
-        "town_score": cc.NumberColumn(scores.get("town_score", "town_score"), format="%d", width="small"),
-        "bureau_score": cc.NumberColumn(scores.get("bureau_score", "bureau_score"), format="%d", width="small"),
-        "grade": cc.TextColumn(t("grade"), width="small"),
-        "blacklist_clauses": cc.TextColumn(t("blacklist_clauses"), width="small"),
+        "town_score": cc.NumberColumn(scores.get("town_score", "town_score"), format="%d"),
+        "bureau_score": cc.NumberColumn(scores.get("bureau_score", "bureau_score"), format="%d"),
+        "blacklist_clauses": cc.TextColumn(t("blacklist_clauses")),
         "towns": cc.TextColumn(t("towns_served")),
-        "rating_date": cc.TextColumn(t("rating_date"), width="small"),
+        "rating_date": cc.TextColumn(t("rating_date")),
         "profile": cc.LinkColumn(t("profile_link"), display_text=t("open_profile"), width="small"),
     }
 
@@ -79,28 +75,29 @@ def explanation_table(charges: pd.DataFrame, rulebook: Rulebook) -> tuple[pd.Dat
     """An agency's charged findings of one year: clause, its text, assessor, period, points (no description)."""
     periods = period_labels(rulebook)
     en = current() == "en"
+    # The clause and what it cost first (they fit a phone's screen); the clause's text last, wide.
     out = pd.DataFrame(
         {
-            "date": charges["date"].map(local_date),
             "clause": charges["clause"],
-            "clause_text": charges["clause_gloss"] if en else charges["clause_text"],
+            "points_charged": charges["points_charged"],
+            "points_nominal": charges["points_nominal"],
             "assessor": charges["assessor"].map(assessor_label),
             "period": charges["period"].map(lambda p: periods.get(p, p)),
-            "points_nominal": charges["points_nominal"],
-            "points_charged": charges["points_charged"],
+            "date": charges["date"].map(local_date),
+            "clause_text": charges["clause_gloss"] if en else charges["clause_text"],
         }
     )
     if en:
         out["clause_original"] = charges["clause_text"]
     cc = st.column_config
     config = {
-        "date": cc.TextColumn(t("date"), width="small"),
-        "clause": cc.TextColumn(t("clause"), width="small"),
-        "clause_text": cc.TextColumn(t("clause_gloss") if en else t("clause_text"), width="large"),
+        "clause": cc.TextColumn(t("clause"), pinned=True),
+        "points_charged": cc.NumberColumn(t("points_charged"), format="%d"),
+        "points_nominal": cc.NumberColumn(t("points_nominal"), format="%d"),
         "assessor": cc.TextColumn(t("assessor")),
-        "period": cc.TextColumn(t("period"), width="small"),
-        "points_nominal": cc.NumberColumn(t("points_nominal"), format="%d", width="small"),
-        "points_charged": cc.NumberColumn(t("points_charged"), format="%d", width="small"),
+        "period": cc.TextColumn(t("period")),
+        "date": cc.TextColumn(t("date")),
+        "clause_text": cc.TextColumn(t("clause_gloss") if en else t("clause_text"), width="large"),
         "clause_original": cc.TextColumn(t("clause_text"), width="large"),
     }
     return out, config
@@ -116,26 +113,27 @@ def blacklist_agencies_table(agencies: pd.DataFrame, rulebook: Rulebook) -> tupl
             agencies["total"], strict=True,
         )
     ]
+    # Who, how, by whom and when first; the grounds last (wide; the page lists each clause in full below).
     out = pd.DataFrame(
         {
             "agency_name": agencies["agency_name"],
             "credit_code": agencies["credit_code"],
-            "year": agencies["year"].astype(int),
             "listed_by": agencies["listed_by"].map(lambda b: listed_by_label(b, rulebook)),
-            "basis": basis,
             "department": agencies["department"].map(_department_label),
             "listed_on": agencies["listed_on"].map(local_date),
+            "year": agencies["year"].astype(int),
+            "basis": basis,
         }
     )
     cc = st.column_config
     config = {
-        "agency_name": cc.TextColumn(t("agency_name"), pinned=True, width="medium"),
+        "agency_name": cc.TextColumn(t("agency_name"), pinned=True),
         "credit_code": cc.TextColumn(t("credit_code")),
-        "year": cc.NumberColumn(t("year"), format="%d", width="small"),
+        "year": cc.NumberColumn(t("year"), format="%d"),
         "listed_by": cc.TextColumn(t("listed_by")),
         "basis": cc.TextColumn(t("basis"), width="large"),
         "department": cc.TextColumn(t("department")),
-        "listed_on": cc.TextColumn(t("listed_on"), width="small"),
+        "listed_on": cc.TextColumn(t("listed_on")),
     }
     return out, config
 
@@ -147,23 +145,23 @@ def blacklist_practitioners_table(people: pd.DataFrame) -> tuple[pd.DataFrame, d
         {
             "practitioner": people["practitioner"],
             "agency_name": people["agency_name"],
+            "department": people["department"].map(_department_label),
+            "listed_on": people["listed_on"].map(local_date),
             "credit_code": people["credit_code"],
             "year": people["year"].astype(int),
             "basis": [f"{c} {g if en else x}" for c, x, g in
                       zip(people["clause"], people["clause_text"], people["clause_gloss"], strict=True)],
-            "department": people["department"].map(_department_label),
-            "listed_on": people["listed_on"].map(local_date),
         }
     )
     cc = st.column_config
     config = {
-        "practitioner": cc.TextColumn(t("practitioner"), pinned=True, width="small"),
-        "agency_name": cc.TextColumn(t("agency_name"), width="medium"),
+        "practitioner": cc.TextColumn(t("practitioner"), pinned=True),
+        "agency_name": cc.TextColumn(t("agency_name")),
         "credit_code": cc.TextColumn(t("credit_code")),
-        "year": cc.NumberColumn(t("year"), format="%d", width="small"),
+        "year": cc.NumberColumn(t("year"), format="%d"),
         "basis": cc.TextColumn(t("basis"), width="large"),
         "department": cc.TextColumn(t("department")),
-        "listed_on": cc.TextColumn(t("listed_on"), width="small"),
+        "listed_on": cc.TextColumn(t("listed_on")),
     }
     return out, config
 

@@ -57,9 +57,9 @@ def year_picker() -> dict[str, Any] | None:
     return data.current_publication(int(year))
 
 
-def page_link(page: str, label: str, **params: Any) -> None:
+def page_link(page: str, label: str, *, icon: str | None = None, **params: Any) -> None:
     """A link to another public page carrying the given state (and the language) in its URL."""
-    st.page_link(PAGES[page][0], label=label, query_params=state.link_params(**params))
+    st.page_link(PAGES[page][0], label=label, icon=icon, query_params=state.link_params(**params))
 
 
 def switch_to(page: str, **params: Any) -> None:

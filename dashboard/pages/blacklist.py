@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboard import data, tables, ui
 from dashboard.i18n import t
+from dashboard.labels import clause_legend
 
 ui.header("blacklist_title")
 pub = ui.year_picker()
@@ -20,6 +21,10 @@ if listed["agencies"].empty:
 else:
     table, config = tables.blacklist_agencies_table(listed["agencies"], rulebook)
     st.dataframe(table, hide_index=True, column_config=config, key="blacklist_agencies")
+codes = [c for c in [*listed["agencies"]["clause"], *listed["practitioners"]["clause"]] if c]
+if codes:
+    st.markdown(f"**{t('clause_texts')}**")
+    st.markdown(clause_legend(codes, rulebook))
 
 st.subheader(t("blacklist_practitioners"))
 if listed["practitioners"].empty:

@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard import charts, compare_view, data, state, ui
 from dashboard.i18n import t
+from dashboard.labels import paren
 
 ui.header("compare_title")
 index = data.agency_index()
@@ -13,7 +14,7 @@ if index.empty:
 codes = index["credit_code"].tolist()
 label_of = dict(zip(index["credit_code"], index["agency_name"] + "（" + index["credit_code"] + "）", strict=True))
 chosen = st.multiselect(
-    t("compare_choose"), codes, format_func=label_of.__getitem__, max_selections=4,
+    t("compare_choose"), codes, format_func=label_of.__getitem__, max_selections=4, select_all=False,
     placeholder=t("choose_agency_placeholder"), key=state.seed("compare", default=[], options=codes),
 )
 state.put("compare", chosen)
@@ -40,4 +41,4 @@ st.subheader(t("blacklist_history_compare"))
 st.dataframe(compare_view.blacklist_history(found["blacklist"], chosen, names, rulebook), hide_index=True)
 
 for code in chosen:
-    ui.page_link("profile", f"{t('open_profile')}：{names[code]}", agency=code)
+    ui.page_link("profile", f"{t('open_profile')}{paren(names[code])}", agency=code, icon=":material/apartment:")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import data, ui
 from dashboard.i18n import t
-from dashboard.labels import local_date
+from dashboard.labels import kv, local_date, paren
 
 FORMATS = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
            "json": "application/json"}
@@ -24,10 +24,11 @@ for year in data.published_years():
     for i, pub in enumerate(versions.itertuples()):
         status = t("current_version") if i == 0 else t("superseded_version")
         with st.container(border=True):
-            st.markdown(f"**{t('version_value', version=pub.version)}**（{status}）　"
-                        f"{t('published_at')}：{local_date(pub.published_at)}")
+            st.markdown(f"**{t('version_value', version=pub.version)}**{paren(status)}　"
+                        + kv(t("published_at"), local_date(pub.published_at)))
             if pub.reason:
-                st.markdown(f"{t('reason')}：{pub.reason}")
+                st.markdown(kv(t("reason"), pub.reason))
+            st.markdown(f"**{t('digest')}**")
             st.code(pub.digest, language=None, wrap_lines=True)
             cols = st.columns(len(FORMATS))
             for col, (fmt, mime) in zip(cols, FORMATS.items(), strict=True):

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import charts, data, ui
 from dashboard.i18n import t
-from dashboard.labels import grade_label, local_date
+from dashboard.labels import grade_label, kv, local_date
 
 ui.header("overview_title")
 pub = ui.year_picker()
@@ -27,10 +27,8 @@ for col, row in zip(cols[1:], counts.itertuples(), strict=True):
 st.altair_chart(charts.grade_counts_chart(counts, rulebook), width="stretch")
 
 st.subheader(t("publication"))
-st.markdown(
-    f"**{t('version')}**：{t('version_value', version=pub['version'])}　"
-    f"**{t('published_at')}**：{local_date(pub['published_at'])}"
-)
+st.markdown(kv(t("version"), t("version_value", version=pub["version"])) + "　"
+            + kv(t("published_at"), local_date(pub["published_at"])))
 st.markdown(f"**{t('digest')}**")
 st.code(pub["digest"], language=None, wrap_lines=True)
 if pub["previous_digest"]:
@@ -56,5 +54,6 @@ else:
             "digest": st.column_config.TextColumn(t("digest")),
         },
     )
-ui.page_link("ratings", t("page_ratings"), year=pub["year"])
-ui.page_link("blacklist", t("page_blacklist"), year=pub["year"])
+ui.page_link("ratings", t("page_ratings"), year=pub["year"], icon=":material/table_view:")
+ui.page_link("blacklist", t("page_blacklist"), year=pub["year"], icon=":material/block:")
+ui.page_link("open_data", t("page_open_data"), icon=":material/download:")

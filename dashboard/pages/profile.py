@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import charts, data, state, tables, ui
 from dashboard.i18n import t
-from dashboard.labels import grade_label, local_date, towns_text
+from dashboard.labels import clause_legend, grade_label, kv, local_date, towns_text
 
 ui.header("profile_title")
 index = data.agency_index()
@@ -30,13 +30,13 @@ latest = years.iloc[-1]
 rulebook = data.rulebook()
 
 st.subheader(profile["agency_name"])
-st.markdown(f"**{t('credit_code')}**：{code}")
+st.markdown(kv(t("credit_code"), code))
 cols = st.columns(3)
 cols[0].metric(t("year_value", year=int(latest["year"])) + " · " + t("grade"), grade_label(latest["grade"], rulebook))
 cols[1].metric(t("total"), int(latest["total"]))
 cols[2].metric(t("rating_date"), local_date(latest["published_at"]))
-st.markdown(f"**{t('towns_served_all')}**：{towns_text(';'.join(profile['towns'])) or t('none')}")
-ui.page_link("compare", t("compare_with_others"), compare=[code])
+st.markdown(kv(t("towns_served_all"), towns_text(";".join(profile["towns"])) or t("none")))
+ui.page_link("compare", t("compare_with_others"), compare=[code], icon=":material/compare_arrows:")
 
 st.subheader(t("score_by_year"))
 st.altair_chart(charts.totals_by_year_chart(years, rulebook), width="stretch")
@@ -54,6 +54,9 @@ for row in years.sort_values("year", ascending=False).itertuples():
         else:
             table, config = tables.explanation_table(of_year, rulebook)
             st.dataframe(table, hide_index=True, column_config=config)
+if not charges.empty:
+    with st.expander(t("clause_texts")):
+        st.markdown(clause_legend(charges["clause"], rulebook))
 
 st.subheader(t("specialties"))
 specialties = profile["specialties"]

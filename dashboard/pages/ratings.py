@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import data, state, tables, ui
 from dashboard.i18n import t
-from dashboard.labels import grade_labels
+from dashboard.labels import grade_labels, paren
 from db.public import filter_ratings, towns_in
 
 SORTS = {
@@ -28,7 +28,7 @@ query = st.text_input(t("search"), key=state.seed("q", default=""), placeholder=
 state.put("q", query.strip())
 left, middle, right = st.columns(3)
 grades = left.multiselect(
-    t("filter_grade"), list(labels), format_func=labels.__getitem__,
+    t("filter_grade"), list(labels), format_func=labels.__getitem__, placeholder=t("all_grades"),
     key=state.seed("grade", default=[], options=list(labels)),
 )
 state.put("grade", grades)
@@ -62,9 +62,9 @@ st.caption(t("select_hint"))
 
 chosen = [shown.iloc[i]["credit_code"] for i in event.selection.rows] if event and event.selection else []
 # A search that narrows the table to a few agencies offers their profiles directly.
-quick = chosen or (shown["credit_code"].tolist() if len(shown) <= 5 else [])
+quick = chosen or (shown["credit_code"].tolist() if query.strip() and len(shown) <= 5 else [])
 names = dict(zip(shown["credit_code"], shown["agency_name"], strict=True))
 for code in quick[:5]:
-    ui.page_link("profile", f"{t('open_profile')}：{names[code]}", agency=code)
+    ui.page_link("profile", f"{t('open_profile')}{paren(names[code])}", agency=code, icon=":material/apartment:")
 if 2 <= len(chosen) <= 4:
-    ui.page_link("compare", t("compare_selected"), compare=chosen)
+    ui.page_link("compare", t("compare_selected"), compare=chosen, icon=":material/compare_arrows:")

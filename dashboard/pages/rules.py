@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import data, ui
 from dashboard.i18n import current, pick, t
-from dashboard.labels import grade_label
+from dashboard.labels import grade_label, kv, paren
 
 ui.header("rules_title")
 pubs = data.publications()
@@ -19,13 +19,13 @@ def number(value) -> str:
 
 
 st.subheader(pick(rulebook.title_zh, rulebook.title_en))
-st.markdown(f"**{t('rules_source')}**：{pick(rulebook.source_zh, rulebook.source_en)}")
+st.markdown(kv(t("rules_source"), pick(rulebook.source_zh, rulebook.source_en)))
 st.markdown(t("rules_total", total=number(rulebook.total)))
 
 st.subheader(t("rules_buckets"))
 for bucket in rulebook.buckets:
     who = "、".join(t(f"assessors_{a}") for a in bucket.assessors)
-    st.markdown(f"**{pick(bucket.label_zh, bucket.label_en)}**（{who}）：{number(bucket.points)}")
+    st.markdown(kv(pick(bucket.label_zh, bucket.label_en) + paren(who), number(bucket.points)))
     st.dataframe(
         pd.DataFrame([{t("period"): pick(p.label_zh, p.label_en), t("period_points"): p.points, t("floor"): p.floor}
                       for p in bucket.periods]),
@@ -47,16 +47,18 @@ st.dataframe(pd.DataFrame(rows), hide_index=True)
 
 st.subheader(t("rules_clauses"))
 en = current() == "en"
+effects = {
+    "blacklist": lambda c: t("effect_blacklist"),
+    "deduct": lambda c: t("effect_deduct", points=c.points),
+    "bonus": lambda c: t("effect_bonus", points=c.points),
+}
 for group in rulebook.groups:
     st.markdown(f"**{pick(group.label_zh, group.label_en)}**")
-    clauses = [c for c in rulebook.clauses if c.group == group.key]
-    effects = {
-        "blacklist": lambda c: t("effect_blacklist"),
-        "deduct": lambda c: t("effect_deduct", points=c.points),
-        "bonus": lambda c: t("effect_bonus", points=c.points),
-    }
-    frame = pd.DataFrame(
-        [{t("clause"): c.code, t("clause_text"): c.text_zh, **({t("clause_gloss"): c.gloss_en} if en else {}),
-          t("effect"): effects[c.effect](c)} for c in clauses]
-    )
-    st.dataframe(frame, hide_index=True, column_config={t("clause_text"): st.column_config.TextColumn(width="large")})
+    # A list, not a table: the full text of a clause wraps on any screen instead of being cut off.
+    lines = []
+    for clause in (c for c in rulebook.clauses if c.group == group.key):
+        line = f"- **{clause.code}** {clause.text_zh} — *{effects[clause.effect](clause)}*"
+        if en and clause.gloss_en:
+            line += f"  \n  {clause.gloss_en}"
+        lines.append(line)
+    st.markdown("\n".join(lines))

@@ -1,29 +1,48 @@
-"""AppTest fixtures: a published database in a temp SQLite file, the app pointed at it through DATABASE_URL."""
+"""AppTest fixtures: the demo data set (db.seed) in a temp SQLite file, plus findings of 2026 that were never
+published; each test gets its own copy, with the app pointed at it through DATABASE_URL and its caches empty.
+"""
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 
 import pytest
 import streamlit as st
+from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
-from db.engine import make_engine
-from db.migrate import upgrade
-from tests.db import published_rows
+from db.app_db import get_ready_engine
+from db.imports import import_findings
+from db.settings import get_settings
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 TIMEOUT = 30
+UNPUBLISHED_YEAR = 2026
+UNPUBLISHED_DESCRIPTION = "未公示的情况说明：2026年3月现场核查发现报告代签（测试）"
+
+
+def unpublished_findings(credit_code: str, agency_name: str) -> bytes:
+    """A findings file of a year nobody has published: it must never reach a public page."""
+    rows = [
+        "统一社会信用代码,机构名称,条款,评定单位,考核期,日期,执业人员,情况说明,文书编号",
+        f"{credit_code},{agency_name},2.1,市应急管理局,,2026-03-05,,{UNPUBLISHED_DESCRIPTION},澄安监〔2026〕1号",
+    ]
+    return ("\r\n".join(rows) + "\r\n").encode("utf-8-sig")
 
 
 @pytest.fixture(scope="session")
 def seeded_db(tmp_path_factory) -> Path:
-    """One database file, built once per test session."""
+    """One database file, seeded once per test session the way the app seeds an empty database."""
     path = tmp_path_factory.mktemp("public-db") / "seeded.db"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
-    published_rows.build(engine)
+    url = f"sqlite:///{path}"
+    engine = get_ready_engine(url, settings=get_settings({"DATABASE_URL": url, "SEED_DEMO": "1"}))
+    with engine.connect() as conn:
+        code, name = conn.execute(text("SELECT credit_code, name FROM agency ORDER BY id LIMIT 1")).one()
+    import_findings(engine=engine, content=unpublished_findings(code, name), file_name="2026.csv", by="test")
+    with engine.connect() as conn:  # fold the WAL into the file, so that a plain copy holds everything
+        conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
     engine.dispose()
     return path
 
@@ -46,3 +65,11 @@ def app_db(seeded_db, tmp_path, monkeypatch) -> Path:
 def app(app_db):
     """A fresh AppTest of the whole site (not yet run)."""
     return AppTest.from_file(APP, default_timeout=TIMEOUT)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _quiet_streamlit():
+    # Outside a running app Streamlit warns about a missing ScriptRunContext on every cache clear.
+    for name in ("streamlit", "streamlit.runtime.caching.cache_data_api",
+                 "streamlit.runtime.scriptrunner_utils.script_run_context"):
+        logging.getLogger(name).setLevel(logging.ERROR)

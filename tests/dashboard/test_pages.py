@@ -6,9 +6,17 @@ import pytest
 
 from dashboard.i18n import LABELS
 from dashboard.ui import PAGES
+from db import public
+from db.engine import make_engine
 
-AGENCY = "91320281MA1X00002B"
-OTHER = "91320281MA1X00003C"
+
+@pytest.fixture
+def two_agencies(app_db) -> tuple[str, str]:
+    engine = make_engine(f"sqlite:///{app_db}")
+    index = public.agency_index(engine)
+    engine.dispose()
+    return index.iloc[0]["credit_code"], index.iloc[1]["credit_code"]
+
 
 
 def open_page(app, page: str, **params: str):
@@ -20,17 +28,11 @@ def open_page(app, page: str, **params: str):
     return app
 
 
-def shown_text(app) -> str:
-    """Headings, markdown, captions and notices of the page, joined."""
-    parts = [e.value for kind in ("title", "subheader", "markdown", "caption", "info", "warning")
-             for e in getattr(app, kind)]
-    return "\n".join(str(p) for p in parts)
-
-
 @pytest.mark.parametrize("page", list(PAGES))
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_every_page_renders_without_an_exception(app, page, lang):
-    open_page(app, page, lang=lang, agency=AGENCY, compare=f"{AGENCY},{OTHER}")
+def test_every_page_renders_without_an_exception(app, page, lang, two_agencies):
+    a, b = two_agencies
+    open_page(app, page, lang=lang, agency=a, compare=f"{a},{b}")
     assert not app.exception, "\n".join(app.exception[0].stack_trace)
     assert app.title[0].value == LABELS[f"{page}_title" if f"{page}_title" in LABELS else f"page_{page}"][
         0 if lang == "zh" else 1
@@ -38,6 +40,7 @@ def test_every_page_renders_without_an_exception(app, page, lang):
 
 
 @pytest.mark.parametrize("page", list(PAGES))
-def test_every_page_marks_demo_data(app, page):
-    open_page(app, page, agency=AGENCY, compare=f"{AGENCY},{OTHER}")
+def test_every_page_marks_demo_data(app, page, two_agencies):
+    a, b = two_agencies
+    open_page(app, page, agency=a, compare=f"{a},{b}")
     assert LABELS["demo_notice"][0] in [w.value for w in app.warning]

@@ -1,0 +1,141 @@
+"""The public site in headless Chromium: every page opens, search → profile → compare → download works,
+and a screenshot of each page is saved under test-output/browser/ (look at them).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from db import public
+from db.engine import make_engine
+from tests.browser.conftest import Server, screenshot, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+PAGES = {  # url path → extra query string
+    "": "",  # the overview is the default page, at the root
+    "ratings": "",
+    "blacklist": "&year=2024",
+    "profile": "&agency={a}",
+    "compare": "&compare={a},{b}",
+    "open-data": "",
+    "rules": "",
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Iterator[dict]:
+    """The app on an empty temp SQLite database: it seeds the demo data itself on first start, as on a new machine."""
+    folder = tmp_path_factory.mktemp("site")
+    url = f"sqlite:///{folder / 'site.db'}"
+    server = Server(url, folder / "streamlit.log", {"SEED_DEMO": "1"})
+    server.wait_healthy()
+    yield {"url": server.url, "db": url, "server": server}
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def agencies(site, browser) -> dict:
+    """Two agencies of the latest year (the search target and a second one to compare with)."""
+    page = browser.new_page()
+    page.goto(site["url"])
+    wait_for_app(page, timeout=120_000)  # the first run migrates and seeds
+    page.close()
+    engine = make_engine(site["db"])
+    frame = public.ratings(engine, int(public.current_publication(engine, public.published_years(engine)[0])["id"]))
+    engine.dispose()
+    names = dict(zip(frame["credit_code"], frame["agency_name"], strict=True))
+    a, b = frame["credit_code"].iloc[0], frame["credit_code"].iloc[-1]
+    return {"a": a, "b": b, "names": names}
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def no_exception(page) -> None:
+    errors = page.locator("[data-testid='stException']")
+    assert errors.count() == 0, errors.first.inner_text()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_page_opens_and_is_saved_as_a_screenshot(site, agencies, page, shots_dir: Path, lang):
+    for path, extra in PAGES.items():
+        page.goto(f"{site['url']}/{path}?lang={lang}" + extra.format(a=agencies["a"], b=agencies["b"]))
+        wait_for_app(page)
+        no_exception(page)
+        screenshot(page, shots_dir / f"{path or 'overview'}-{lang}.png")
+        assert page.locator("h1").first.inner_text().strip()
+
+
+def test_ratings_page_reads_on_a_phone(site, agencies, browser, shots_dir: Path):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True, locale="zh-CN")
+    phone = context.new_page()
+    phone.goto(f"{site['url']}/ratings?lang=zh")
+    wait_for_app(phone)
+    no_exception(phone)
+    # Nothing wider than the screen: the page itself never scrolls sideways (tables scroll inside themselves).
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390 + 1, f"page is {width}px wide on a 390px screen"
+    screenshot(phone, shots_dir / "ratings-phone.png")
+    context.close()
+
+
+def test_search_then_profile_then_compare_then_download(site, agencies, page, shots_dir: Path):
+    a, b, names = agencies["a"], agencies["b"], agencies["names"]
+    page.goto(f"{site['url']}/?lang=zh")
+    wait_for_app(page)
+    page.get_by_label("搜索机构").fill(a[-8:].lower())  # any part of the code, in any case
+    page.get_by_role("button", name="在评定结果中查找").click()
+    page.wait_for_url(re.compile(rf"/ratings\?.*q={a[-8:].lower()}"))
+    wait_for_app(page)
+    no_exception(page)
+    screenshot(page, shots_dir / "flow-1-search.png")
+    assert page.get_by_text(re.compile(r"显示 1 / \d+ 家机构")).count() == 1
+
+    page.get_by_role("link", name=f"查看详情（{names[a]}）").click()
+    page.wait_for_url(re.compile(rf"/profile\?.*agency={a}"))
+    wait_for_app(page)
+    no_exception(page)
+    assert page.get_by_text(names[a], exact=True).count() >= 1
+    screenshot(page, shots_dir / "flow-2-profile.png")
+
+    page.get_by_role("link", name="与其他机构对比").click()
+    page.wait_for_url(re.compile(rf"/compare\?.*compare={a}"))
+    wait_for_app(page)
+    page.get_by_test_id("stMultiSelect").locator("input").fill(b)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    page.wait_for_url(re.compile(rf"compare={a}(%2C|,){b}"))
+    wait_for_app(page)
+    no_exception(page)
+    screenshot(page, shots_dir / "flow-3-compare.png")
+    assert page.get_by_text("历年等级", exact=True).count() == 1
+
+    page.get_by_role("link", name="数据下载").click()
+    wait_for_app(page)
+    no_exception(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="下载 JSON").first.click()
+    content = Path(info.value.path()).read_text(encoding="utf-8-sig")
+    assert a in content
+    screenshot(page, shots_dir / "flow-4-open-data.png")
+
+
+def test_the_english_switch_changes_the_labels_and_the_url(site, agencies, page):
+    page.goto(f"{site['url']}/ratings?lang=zh")
+    wait_for_app(page)
+    assert page.locator("h1").first.inner_text().strip() == "年度评定结果"
+    page.get_by_test_id("stSidebar").get_by_text("English").click()
+    page.wait_for_url(re.compile(r"lang=en"))
+    wait_for_app(page)
+    assert page.locator("h1").first.inner_text().strip() == "Ratings of the year"

@@ -1,0 +1,238 @@
+"""The public pages behave: search, filters, year switch, compare, permalinks, published data only, no personal data."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event, select
+from sqlalchemy.engine import Engine
+
+from dashboard.i18n import LABELS
+from dashboard.ui import PAGES
+from db import public
+from db.engine import make_engine
+from db.models import Finding, Interview, Practitioner, User
+from tests.dashboard.page_text import page_text
+
+
+@pytest.fixture
+def engine(app_db):
+    eng = make_engine(f"sqlite:///{app_db}")
+    yield eng
+    eng.dispose()
+
+
+def open_page(app, page: str, **params: str):
+    for key, value in params.items():
+        app.query_params[key] = value
+    app.run()
+    if page != "overview":
+        app.switch_page(PAGES[page][0]).run()
+    assert not app.exception, "\n".join(app.exception[0].stack_trace)
+    return app
+
+
+def table_codes(app, key: str = "ratings_table") -> list[str]:
+    return app.dataframe(key=key).value["credit_code"].tolist() if key else []
+
+
+def current_ratings(engine, year: int | None = None):
+    year = year or public.published_years(engine)[0]
+    return public.ratings(engine, int(public.current_publication(engine, year)["id"]))
+
+
+def test_ratings_default_to_the_latest_published_year_with_every_agency(app, engine):
+    open_page(app, "ratings")
+    latest = public.published_years(engine)[0]
+    assert app.selectbox(key="w_year").value == latest
+    assert table_codes(app) == current_ratings(engine)["credit_code"].tolist()
+    assert app.query_params["year"] == str(latest)
+
+
+def test_search_by_part_of_a_name_keeps_only_matching_agencies(app, engine):
+    frame = current_ratings(engine)
+    name = frame.iloc[-1]["agency_name"]
+    part = name[2:6]
+    open_page(app, "ratings", q=part)
+    expected = frame[frame["agency_name"].str.contains(part, regex=False)]["credit_code"]
+    assert sorted(table_codes(app)) == sorted(expected) and len(expected) >= 1
+
+
+def test_search_by_part_of_the_code_in_lower_case(app, engine):
+    code = current_ratings(engine).iloc[0]["credit_code"]
+    open_page(app, "ratings", q=code[-7:].lower())
+    assert table_codes(app) == [code]
+
+
+def test_typing_a_search_filters_the_table_and_writes_the_url(app, engine):
+    frame = current_ratings(engine)
+    code = frame.iloc[1]["credit_code"]
+    open_page(app, "ratings")
+    app.text_input(key="w_q").input(code).run()
+    assert table_codes(app) == [code]
+    assert app.query_params["q"] == code
+    # A search narrowed to a few agencies links to their profiles.
+    links = [link.proto.page for link in app.get("page_link")]
+    assert any("profile" in page for page in links)
+
+
+def test_grade_filter_shows_only_that_grade(app, engine):
+    year = 2024
+    frame = current_ratings(engine, year)
+    open_page(app, "ratings", year=str(year), grade="BLACKLIST")
+    shown = table_codes(app)
+    assert shown and sorted(shown) == sorted(frame[frame["grade"] == "BLACKLIST"]["credit_code"])
+    assert set(app.dataframe(key="ratings_table").value["grade"]) == {"黑名单"}  # the grade in words
+
+
+def test_town_filter_shows_agencies_that_town_assessed(app, engine):
+    frame = current_ratings(engine)
+    town = public.towns_in(frame)[0]
+    open_page(app, "ratings", town=town)
+    expected = frame[frame["towns"].str.split(";").map(lambda towns: town in towns)]["credit_code"]
+    assert sorted(table_codes(app)) == sorted(expected)
+    assert app.selectbox(key="w_town").value == town
+
+
+def test_switching_the_year_shows_that_years_version(app, engine):
+    open_page(app, "ratings")
+    app.selectbox(key="w_year").set_value(2023).run()
+    assert table_codes(app) == current_ratings(engine, 2023)["credit_code"].tolist()
+    assert app.query_params["year"] == "2023"
+
+
+def test_sorting_by_lowest_total_first(app, engine):
+    open_page(app, "ratings", sort="total_asc")
+    totals = app.dataframe(key="ratings_table").value["total"].tolist()
+    assert totals == sorted(totals) and len(set(totals)) > 1
+
+
+def test_an_unpublished_year_never_shows(app, engine):
+    with engine.connect() as conn:
+        assert conn.execute(select(Finding.id).where(Finding.year == 2026)).first() is not None
+    for page in PAGES:
+        open_page(app, page, year="2026")
+        assert "2026" not in [str(o) for s in app.selectbox for o in s.options]
+        assert "2026年度" not in page_text(app)
+    open_page(app, "ratings", year="2026")
+    assert app.selectbox(key="w_year").value == public.published_years(engine)[0]
+
+
+def test_overview_shows_the_version_digest_and_the_correction_with_its_reason(app, engine):
+    history = public.publication_history(engine, 2024)
+    open_page(app, "overview", year="2024")
+    text = page_text(app)
+    assert history.iloc[0]["digest"] in text
+    assert history.iloc[0]["reason"] in text
+    assert "第2版" in text
+    counts = public.grade_counts(engine, int(history.iloc[0]["id"]))
+    assert [m.value for m in app.metric][1:] == [str(c) for c in counts["count"]]
+
+
+def test_overview_search_opens_the_ratings_with_the_query(app, engine):
+    code = current_ratings(engine).iloc[0]["credit_code"]
+    open_page(app, "overview")
+    app.text_input(key="overview_q").input(code)
+    app.button[0].click().run()
+    assert app.title[0].value == LABELS["ratings_title"][0]
+    assert table_codes(app) == [code]
+
+
+def test_blacklist_lists_grounds_department_and_listing_date(app, engine):
+    listed = public.blacklist(engine, 2024)
+    open_page(app, "blacklist", year="2024")
+    agencies = app.dataframe[0].value
+    assert sorted(agencies["credit_code"]) == sorted(listed["agencies"]["credit_code"])
+    by_clause = listed["agencies"][listed["agencies"]["listed_by"] == "clause"].iloc[0]
+    row = agencies[agencies["credit_code"] == by_clause["credit_code"]].iloc[0]
+    assert row["basis"] == f"{by_clause['clause']} {by_clause['clause_text']}"
+    assert row["listed_on"] == by_clause["listed_on"].isoformat()
+    people = app.dataframe[1].value
+    assert people["practitioner"].tolist() == listed["practitioners"]["practitioner"].tolist()
+
+
+def test_profile_permalink_shows_every_published_year_and_the_explanation(app, engine):
+    code = current_ratings(engine, 2024).iloc[0]["credit_code"]
+    profile = public.agency_profile(engine, code)
+    open_page(app, "profile", agency=code)
+    assert app.selectbox(key="w_agency").value == code
+    assert profile["agency_name"] in [s.value for s in app.subheader]
+    assert len(app.expander) >= len(profile["years"])
+    shown = "\n".join(df.value.to_csv() for df in app.dataframe)
+    for clause in profile["charges"]["clause"]:
+        assert clause in shown
+
+
+def test_compare_selection_writes_the_url_and_shows_both_agencies(app, engine):
+    frame = current_ratings(engine)
+    a, b = frame.iloc[0]["credit_code"], frame.iloc[-1]["credit_code"]
+    open_page(app, "compare")
+    app.multiselect(key="w_compare").set_value([a, b]).run()
+    assert app.query_params["compare"] == f"{a},{b}"
+    grades = app.dataframe[0].value
+    names = public.agency_index(engine).set_index("credit_code")["agency_name"]
+    assert list(grades.columns)[1:] == [names[a], names[b]]
+
+
+def test_compare_permalink_reloads_the_same_agencies(app, engine):
+    frame = current_ratings(engine, 2024)
+    codes = frame["credit_code"].tolist()[:3]
+    open_page(app, "compare", compare=",".join(codes))
+    assert app.multiselect(key="w_compare").value == codes
+    lost = app.dataframe[1].value
+    assert len(lost.columns) == 1 + len(codes)
+
+
+def test_the_english_switch_changes_the_labels(app):
+    open_page(app, "ratings")
+    app.sidebar.radio[0].set_value("en").run()
+    assert app.title[0].value == LABELS["ratings_title"][1]
+    assert app.query_params["lang"] == "en"
+    assert app.selectbox(key="w_year").label == "Year"
+    assert "黑名单" not in app.dataframe(key="ratings_table").value.columns
+
+
+def test_every_label_has_chinese_and_english():
+    for key, (zh, en) in LABELS.items():
+        assert zh.strip() and en.strip(), key
+
+
+def test_a_rerun_that_changes_nothing_runs_no_database_query(app):
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        open_page(app, "ratings")
+        assert statements, "the first run reads the database (else this test could not fail)"
+        app.run()
+        statements.clear()
+        app.run()
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
+    assert statements == []
+
+
+def _private_values(engine) -> list[str]:
+    with engine.connect() as conn:
+        ids = conn.execute(select(Practitioner.id_number)).scalars().all()
+        phones = conn.execute(select(Practitioner.phone)).scalars().all()
+        descriptions = conn.execute(select(Finding.description)).scalars().all()
+        notes = conn.execute(select(Interview.notes)).scalars().all()
+        hashes = conn.execute(select(User.password_hash)).scalars().all()
+    return [v for v in [*ids, *phones, *descriptions, *notes, *hashes] if v and len(v) >= 6]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_id_number_phone_or_description_appears_on_any_page(app, engine, lang):
+    private = _private_values(engine)
+    assert private, "the seeded database must hold personal data for this test to mean anything"
+    frame = current_ratings(engine, 2024)
+    params = {"agency": frame.iloc[0]["credit_code"], "compare": ",".join(frame["credit_code"][:4]), "lang": lang}
+    for page in PAGES:
+        for year in public.published_years(engine):
+            open_page(app, page, year=str(year), **params)
+            text = page_text(app)
+            leaked = [v for v in private if v in text]
+            assert not leaked, f"{page} {year}: {leaked}"
