@@ -68,6 +68,7 @@ def switch_to(page: str, **params: Any) -> None:
 
 
 def profile_url(credit_code: str) -> str:
-    """A relative link to an agency's profile (used in table cells; opens the profile with its permalink)."""
-    params = state.link_params(agency=credit_code)
-    return f"./{PAGES['profile'][1]}?" + "&".join(f"{k}={v}" for k, v in params.items())
+    """A short relative link to an agency's profile (table cells; the language only when it is not Chinese)."""
+    lang = state.link_params().get("lang", "zh")
+    suffix = "" if lang == "zh" else f"&lang={lang}"
+    return f"{PAGES['profile'][1]}?agency={credit_code}{suffix}"
