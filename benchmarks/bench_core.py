@@ -129,7 +129,9 @@ def main() -> int:
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "core", "rate", str(path)], cwd=REPO, capture_output=True)
     t_command = time.perf_counter() - t0
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # Linux reports KiB
+    child = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak = child.ru_maxrss * 1024  # Linux reports KiB
+    cpu_command = child.ru_utime + child.ru_stime
     if proc.returncode != 0:
         print(proc.stderr.decode("utf-8", "replace")[:2000], file=sys.stderr)
         print(f"the command failed with exit {proc.returncode}", file=sys.stderr)
@@ -137,7 +139,9 @@ def main() -> int:
     out_rows = proc.stdout.count(b"\n") - 1
 
     # 2. A bare pandas.read_csv of the same file (in this process: no interpreter start, pandas already imported).
+    cpu0 = time.process_time()
     _, t_read = timed(lambda: pd.read_csv(path), repeat=2)
+    cpu_read = (time.process_time() - cpu0) / len(t_read)
 
     # 3. The reader (validation included), then rate() alone on the table it returned.
     findings, t_reader = timed(lambda: read_findings(path))
@@ -147,9 +151,12 @@ def main() -> int:
     print()
     print(f"rate() alone                 best {best_rate:6.2f} s   (median {statistics.median(t_rate):.2f} s of {len(t_rate)}; "
           f"{len(findings):,} findings → {len(rating.table):,} agencies)")
-    print(f"python -m core rate FILE     {t_command:6.2f} s   (peak RSS {peak / 1024**2:,.0f} MiB; {out_rows:,} rows printed)")
-    print(f"bare pandas.read_csv         best {bare:6.2f} s   (of {len(t_read)})")
+    print(f"python -m core rate FILE     {t_command:6.2f} s   (CPU {cpu_command:.2f} s; peak RSS {peak / 1024**2:,.0f} MiB; "
+          f"{out_rows:,} rows printed)")
+    print(f"bare pandas.read_csv         best {bare:6.2f} s   (of {len(t_read)}; CPU {cpu_read:.2f} s each)")
     print(f"core.reader.read_findings    {t_reader[0]:6.2f} s   (in process, for reference)")
+    print(f"(the machine is shared: CPU-time ratio command / bare read = {cpu_command / cpu_read:.2f}×, "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     print()
     checks = [
         ("rate() ≤ 1 s", best_rate, TARGET_RATE_S, f"{best_rate:.2f} s"),

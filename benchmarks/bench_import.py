@@ -6,7 +6,7 @@
 For each database, two fresh, migrated databases (a new SQLite file / a new PostgreSQL schema):
   bare    the same finding rows (same values, agency ids already known) through the same DBAPI driver with
           cursor.executemany into the same table, then commit: the floor any import has to pay.
-  import  db.imports.import_findings on the CSV bytes: read + validate (core.reader), upload row, agencies,
+  import  db.imports.import_findings on the CSV bytes (findings by executemany on SQLite, COPY on PostgreSQL): read + validate (core.reader), upload row, agencies,
           findings, audit, commit — everything `python -m db import` does after reading the file.
 Each is run --repeat times, alternating, and the best of each is compared (the machine is shared and noisy).
 Targets (issue 3): SQLite ≤ 5 s, PostgreSQL ≤ 10 s, each import ≤ 2× its bare insert.
@@ -40,8 +40,8 @@ COLUMNS = ("agency_id", "year", "clause", "assessor", "period", "date", "practit
            "document_no", "upload_id", "source_row", "recorded_by", "recorded_at")
 
 
-def bare_insert(engine, frame) -> float:
-    """Seconds for executemany of the frame's findings into `finding` through the raw driver, plus commit."""
+def bare_insert(engine, frame, method: str = "executemany") -> float:
+    """Seconds for executemany (or COPY) of the frame's findings into `finding` through the raw driver + commit."""
     dbapi = engine.raw_connection()
     try:
         cur = dbapi.cursor()
@@ -66,7 +66,12 @@ def bare_insert(engine, frame) -> float:
         ]
         sql = f"INSERT INTO finding ({', '.join(COLUMNS)}) VALUES ({', '.join([mark] * len(COLUMNS))})"
         start = time.perf_counter()
-        cur.executemany(sql, rows)
+        if method == "copy":
+            with cur.copy(f"COPY finding ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cur.executemany(sql, rows)
         dbapi.commit()
         return time.perf_counter() - start
     finally:
@@ -80,13 +85,19 @@ def timed_import(engine, content: bytes) -> tuple[float, int]:
 
 
 def run(kind: str, fresh_url, content: bytes, frame, repeat: int) -> None:
-    bares, imports = [], []
+    bares, imports, copies = [], [], []
     for _ in range(repeat):  # alternated, each on a fresh database; the best of each is reported
         with fresh_url() as url:
             engine = make_engine(url)
             upgrade(engine)
             bares.append(bare_insert(engine, frame))
             engine.dispose()
+        if kind == "postgresql":  # for information: the import uses COPY, so show COPY's own floor too
+            with fresh_url() as url:
+                engine = make_engine(url)
+                upgrade(engine)
+                copies.append(bare_insert(engine, frame, "copy"))
+                engine.dispose()
         with fresh_url() as url:
             engine = make_engine(url)
             upgrade(engine)
@@ -101,6 +112,9 @@ def run(kind: str, fresh_url, content: bytes, frame, repeat: int) -> None:
           f"ratio {ratio:4.2f}× (target ≤ 2×)   {'OK' if ok else 'MISSED'}")
     print(f"{'':<10}  all runs: import {', '.join(f'{t:.2f}' for t in imports)} s; "
           f"bare {', '.join(f'{t:.2f}' for t in bares)} s")
+    if copies:
+        print(f"{'':<10}  bare COPY (information; the import writes findings with COPY) "
+              f"{min(copies):.2f} s → import is {seconds / min(copies):.2f}× a bare COPY")
 
 
 class _SqliteFile:

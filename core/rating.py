@@ -371,7 +371,7 @@ def _table(rulebook, year, agency_codes, finding_names, lost_by_bucket, black_co
 
 def _practitioners(explanation: pd.DataFrame, black: np.ndarray) -> pd.DataFrame:
     listed = explanation.loc[black, list(BLACKLISTED_PRACTITIONER_COLUMNS)]
-    listed = listed.assign(practitioner=listed["practitioner"].astype(str).str.strip())
+    listed = listed.assign(practitioner=listed["practitioner"].fillna("").astype(str).str.strip())
     out = listed[listed["practitioner"] != ""].drop_duplicates()
     return out.sort_values(["credit_code", "practitioner", "date", "clause"], kind="stable").reset_index(drop=True)
 

@@ -19,10 +19,10 @@ def bulk_insert(session: Session, model: Any, columns: Mapping[str, Sequence[Any
 
     `constants` are columns with one value for every row (converted once, not once per row).
 
-    One executemany straight through the driver (Connection.exec_driver_sql), for speed: SQLAlchemy's
-    per-row parameter handling costs more than SQLite's insert itself. Values still go through each column
-    type's own bind processor (e.g. dates → ISO text on SQLite), once per distinct value. Every column but
-    the primary key must be given: Python-side column defaults do not apply here.
+    Straight through the driver, for speed: SQLAlchemy's per-row parameter handling costs more than SQLite's
+    insert itself. SQLite: one executemany (Connection.exec_driver_sql); PostgreSQL: COPY … FROM STDIN.
+    Values still go through each column type's own bind processor (e.g. dates → ISO text on SQLite), once
+    per distinct value. Every column but the primary key must be given: column defaults do not apply here.
     """
     constants = dict(constants or {})
     names = [*columns, *constants]
@@ -44,11 +44,18 @@ def bulk_insert(session: Session, model: Any, columns: Mapping[str, Sequence[Any
         process = processor(name)
         converted.append(itertools.repeat(process(value) if process else value, count))
     quote = dialect.identifier_preparer.quote
+    target = f"{quote(table.name)} ({', '.join(quote(n) for n in names)})"
+    rows = zip(*converted, strict=True)
+    if dialect.name == "postgresql":
+        # COPY is PostgreSQL's own bulk path: several times faster than even a pipelined executemany.
+        # Same connection, so it is part of the caller's transaction like any other statement.
+        with conn.connection.driver_connection.cursor() as cursor, \
+                cursor.copy(f"COPY {target} FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return count
     mark = {"qmark": "?", "format": "%s", "pyformat": "%s"}[dialect.paramstyle]
-    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
-           f"VALUES ({', '.join([mark] * len(names))})")
-    rows = list(zip(*converted, strict=True))
-    conn.exec_driver_sql(sql, rows)
+    conn.exec_driver_sql(f"INSERT INTO {target} VALUES ({', '.join([mark] * len(names))})", list(rows))
     return count
 
 

@@ -113,18 +113,30 @@ def _roster_frame(connection: Connection, year: int) -> pd.DataFrame:
 
 
 def _rate(connection: Connection, year: int, rulebook: Rulebook | str | None, *,
-          staff_fields: bool = True) -> tuple[Rating, pd.DataFrame]:
+          staff_fields: bool = True, extra_findings: pd.DataFrame | None = None,
+          extra_roster: pd.DataFrame | None = None) -> tuple[Rating, pd.DataFrame]:
     book = rulebook if isinstance(rulebook, Rulebook) else load_rulebook(rulebook or "jiangyin-2020")
     findings = _findings_frame(connection, year, staff_fields=staff_fields)
     roster = _roster_frame(connection, year)
+    if extra_findings is not None and len(extra_findings):
+        extra = extra_findings[extra_findings["year"] == year]
+        findings = pd.concat([findings, extra[list(FINDINGS_COLUMNS)]], ignore_index=True) if len(extra) else findings
+    if extra_roster is not None and len(extra_roster):
+        roster = pd.concat([roster, extra_roster[list(ROSTER_COLUMNS)]], ignore_index=True)
+        roster = roster.drop_duplicates("credit_code", keep="last").sort_values("credit_code", ignore_index=True)
     rating = rate(findings, roster if len(roster) else None, year=year, rulebook=book)
     return rating, findings
 
 
-def rate_year(*, engine: Engine, year: int, rulebook: Rulebook | str | None = None) -> Rating:
-    """The core's rating of `year` from the findings and roster in the database (nothing is written)."""
+def rate_year(*, engine: Engine, year: int, rulebook: Rulebook | str | None = None,
+              extra_findings: pd.DataFrame | None = None, extra_roster: pd.DataFrame | None = None) -> Rating:
+    """The core's rating of `year` from the findings and roster in the database (nothing is written).
+
+    `extra_findings` / `extra_roster` (core.schema frames: a checked upload not stored yet) are rated as if they
+    were in the database already — the staff workspace's preview before an import.
+    """
     with engine.connect() as connection:
-        return _rate(connection, year, rulebook)[0]
+        return _rate(connection, year, rulebook, extra_findings=extra_findings, extra_roster=extra_roster)[0]
 
 
 # --- publishing -----------------------------------------------------------------------------------------------
@@ -265,12 +277,14 @@ def publish_year(
 
 # --- what a new publication would change ----------------------------------------------------------------------
 
-def diff_year(*, engine: Engine, year: int, rulebook: Rulebook | str | None = None) -> pd.DataFrame:
+def diff_year(*, engine: Engine, year: int, rulebook: Rulebook | str | None = None,
+              rating: Rating | None = None) -> pd.DataFrame:
     """One row per agency whose published rating a new publication of `year` would change (DIFF_COLUMNS).
 
     Against the latest version; with nothing published yet every agency is "new". Empty when nothing changes.
+    `rating` (default: `rate_year` now) lets the upload preview diff a rating that includes a file not yet stored.
     """
-    new = rate_year(engine=engine, year=year, rulebook=rulebook).table
+    new = (rating if rating is not None else rate_year(engine=engine, year=year, rulebook=rulebook)).table
     new = new[["credit_code", "agency_name", "total", "grade", "blacklist_clauses"]]
     with Session(engine) as session:
         latest = _latest(session, year)

@@ -317,3 +317,10 @@ def test_a_bonus_counts_against_the_whole_period_even_below_the_floor():
     charged = rating.explain(uscc(1))["points_charged"].tolist()
     assert rating.table.loc[0, "total"] == 0
     assert charged == [20, 20, 20, 20, 20, 5, -5] and sum(charged) == 100
+
+
+def test_a_missing_practitioner_from_the_database_is_not_listed_as_none():
+    table = findings_table([finding(1, "1.4", assessor=BUREAU)])
+    table["practitioner"] = [None]
+    rating = rate(table)
+    assert rating.practitioners.empty and rating.table.loc[0, "grade"] == "BLACKLIST"

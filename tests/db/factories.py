@@ -86,3 +86,8 @@ def roster_csv(rows: Iterable[Mapping[str, object]] | int, *, chinese_headers: b
         rows = roster_rows(rows, **kw)
     labels = {c.key: c.label_zh for c in ROSTER_FILE_COLUMNS}
     return to_csv(rows, labels, chinese_headers=chinese_headers, labels=labels)
+
+
+def naive_utc(value: dt.datetime) -> dt.datetime:
+    """A stored time as naive UTC: PostgreSQL returns it aware (in the session's zone), SQLite keeps no zone."""
+    return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value

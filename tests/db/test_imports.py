@@ -24,7 +24,7 @@ from db.imports import import_findings, import_roster
 from db.models import Agency, AuditEntry, Finding, RosterEntry, Upload
 from db.settings import PROJECT_DIR
 from tests.db.conftest import url_of
-from tests.db.factories import agency_name, credit_code, finding_rows, findings_csv, roster_csv
+from tests.db.factories import agency_name, credit_code, finding_rows, findings_csv, naive_utc, roster_csv
 
 
 def row_counts(engine) -> dict[str, int]:
@@ -55,8 +55,7 @@ def test_import_writes_the_upload_agencies_findings_and_one_audit_entry(engine):
     assert (first.practitioner, first.description, first.document_no) == ("张0", "第0条检查记录", "澄安监〔2025〕0号")
     assert (first.upload_id, first.recorded_by) == (result.upload_id, "王科长")
     # Written through the driver, read back through the model: still a real timestamp (UTC; SQLite keeps no zone).
-    recorded = first.recorded_at.replace(tzinfo=None)
-    assert abs(recorded - dt.datetime.now(dt.UTC).replace(tzinfo=None)) < dt.timedelta(minutes=5)
+    assert abs(naive_utc(first.recorded_at) - naive_utc(dt.datetime.now(dt.UTC))) < dt.timedelta(minutes=5)
     assert (audit.actor, audit.action, audit.entity_id) == ("王科长", "upload", str(result.upload_id))
     assert '"added": 20' in audit.after
 

@@ -1,0 +1,165 @@
+"""The staff workspace's upload → check → preview → import, and publish: role checked, then the data layer."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select, union
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from core.errors import InputError, Problem
+from core.reader import read_findings, read_roster
+from core.rulebook import Rulebook
+from core.template import template_bytes
+from db import public
+from db.imports import ImportResult, import_findings, import_roster
+from db.models import Finding, Publication, RosterEntry, Upload
+from db.publish import diff_year, publish_year, rate_year
+from db.roles import UserLike, acting_user
+from db.towns import load_towns
+
+KINDS = ("findings", "roster")
+PROBLEM_COLUMNS = ("row", "column", "message_zh", "message_en", "value")
+# The diff's changes that staff most need to see before importing or publishing.
+GRADE_CHANGES = ("entered_blacklist", "left_blacklist", "grade", "new", "removed")
+
+
+@dataclass(frozen=True)
+class YearPreview:
+    """What a year would look like: its ratings and the difference against its current publication."""
+
+    year: int
+    ratings: pd.DataFrame
+    diff: pd.DataFrame
+    current: dict[str, Any] | None  # the current publication of the year (version, published_at…) or None
+
+    @property
+    def grade_changes(self) -> pd.DataFrame:
+        """Only the agencies that change grade, enter or leave the blacklist, appear or disappear."""
+        return self.diff[self.diff["change"].isin(GRADE_CHANGES)]
+
+
+@dataclass(frozen=True)
+class UploadCheck:
+    """The outcome of checking an uploaded file; nothing has been stored.
+
+    `problems` lists every problem (empty when the file is valid); `duplicate` when the very same file was
+    imported before (importing it again adds nothing); `previews` per rating year the file touches.
+    """
+
+    kind: str
+    file_name: str
+    rows: int
+    problems: pd.DataFrame
+    duplicate: bool = False
+    previews: list[YearPreview] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.problems.empty
+
+
+def _problems_frame(problems: list[Problem]) -> pd.DataFrame:
+    frame = pd.DataFrame([p.as_dict() for p in problems], columns=list(PROBLEM_COLUMNS))
+    frame["row"] = frame["row"].astype("Int64")
+    return frame
+
+
+def _digest(kind: str, content: bytes, year: int | None) -> str:
+    # The same content hash db.imports uses to recognise a file imported before.
+    prefix = f"roster-year:{year}\n".encode() if kind == "roster" else b""
+    return hashlib.sha256(prefix + content).hexdigest()
+
+
+def _already_imported(engine: Engine, digest: str) -> bool:
+    with Session(engine) as session:
+        return session.exec(select(Upload.id).where(Upload.sha256 == digest)).first() is not None
+
+
+def preview_year(*, engine: Engine, year: int, extra_findings: pd.DataFrame | None = None,
+                 extra_roster: pd.DataFrame | None = None, rulebook: Rulebook | None = None) -> YearPreview:
+    """The ratings of `year` (with a checked file not stored yet, if given) and the diff against its publication."""
+    rating = rate_year(engine=engine, year=year, rulebook=rulebook, extra_findings=extra_findings,
+                       extra_roster=extra_roster)
+    diff = diff_year(engine=engine, year=year, rulebook=rulebook, rating=rating)
+    return YearPreview(year=year, ratings=rating.table, diff=diff, current=public.current_publication(engine, year))
+
+
+def check_upload(
+    *, engine: Engine, user: UserLike, content: bytes, file_name: str, kind: str = "findings",
+    year: int | None = None, rulebook: Rulebook | None = None,
+) -> UploadCheck:
+    """Check a findings or roster file completely and preview what importing it would do; stores nothing.
+
+    Bureau roles only. A roster needs the `year` it is the roster of.
+    """
+    with Session(engine) as session:
+        acting_user(session, user, "upload")
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}")
+    try:
+        if kind == "findings":
+            frame = read_findings(content, name=file_name, rulebook=rulebook, towns=load_towns(engine=engine))
+        else:
+            if year is None:
+                raise InputError([Problem(None, None, "请选择名录所属年度", "choose the year of the roster")])
+            frame = read_roster(content, name=file_name)
+        if frame.empty:
+            raise InputError([Problem(None, None, "文件中没有数据行", "the file has no data rows")])
+    except InputError as exc:
+        return UploadCheck(kind=kind, file_name=file_name, rows=0, problems=_problems_frame(exc.problems))
+    duplicate = _already_imported(engine, _digest(kind, content, year))
+    if kind == "findings":
+        years = sorted(int(y) for y in frame["year"].unique())
+        extra = {"extra_findings": None if duplicate else frame}
+    else:
+        years = [int(year)]
+        extra = {"extra_roster": None if duplicate else frame}
+    previews = [preview_year(engine=engine, year=y, rulebook=rulebook, **extra) for y in years]
+    return UploadCheck(kind=kind, file_name=file_name, rows=len(frame), problems=_problems_frame([]),
+                       duplicate=duplicate, previews=previews)
+
+
+def import_upload(
+    *, engine: Engine, user: UserLike, content: bytes, file_name: str, kind: str = "findings",
+    year: int | None = None, rulebook: Rulebook | None = None,
+) -> ImportResult:
+    """Store a checked file in one transaction (bureau roles); InputError if it is not valid after all."""
+    with Session(engine) as session:
+        by = acting_user(session, user, "upload").username
+    if kind == "findings":
+        return import_findings(engine=engine, content=content, file_name=file_name, by=by, rulebook=rulebook)
+    if kind == "roster" and year is not None:
+        return import_roster(engine=engine, content=content, file_name=file_name, by=by, year=int(year))
+    raise ValueError("a roster needs its year; kind must be findings or roster")
+
+
+def years_to_publish(*, engine: Engine, user: UserLike) -> list[int]:
+    """Years with findings, a roster or a publication, newest first (bureau admins)."""
+    with Session(engine) as session:
+        acting_user(session, user, "publish")
+        query = union(select(Finding.year), select(RosterEntry.year), select(Publication.year))
+        return sorted({int(y) for (y,) in session.execute(query).all()}, reverse=True)
+
+
+def publish_preview(*, engine: Engine, user: UserLike, year: int, rulebook: Rulebook | None = None) -> YearPreview:
+    """What publishing `year` now would publish and change (bureau admins)."""
+    with Session(engine) as session:
+        acting_user(session, user, "publish")
+    return preview_year(engine=engine, year=year, rulebook=rulebook)
+
+
+def publish(*, engine: Engine, user: UserLike, year: int, reason: str | None = None) -> Publication:
+    """Publish `year` as its next version (bureau admins); a correction needs a reason (db.publish refuses it)."""
+    with Session(engine) as session:
+        by = acting_user(session, user, "publish").username
+    return publish_year(engine=engine, year=int(year), by=by, reason=reason)
+
+
+def template(*, engine: Engine, fmt: str = "xlsx") -> bytes:
+    """The blank findings template (core.template) with the towns as the database holds them."""
+    return template_bytes(fmt, towns=load_towns(engine=engine))

@@ -1,0 +1,49 @@
+"""Bulk inserts through the driver (executemany on SQLite, COPY on PostgreSQL) store values exactly."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import insert, select
+
+from db.engine import transaction
+from db.inserts import bulk_insert
+from db.models import Agency, Finding
+from tests.db.factories import naive_utc
+
+AWKWARD = ["tab\there", "new\nline", "back\\slash \\N", 'quote " and \' ,comma', "", "全角，中文；", "\\.", "CR\r"]
+
+
+def test_awkward_text_dates_times_and_nulls_come_back_exactly(engine):
+    when = dt.datetime(2025, 3, 1, 8, 30, 15, 123456, tzinfo=dt.UTC)
+    with transaction(engine) as session:
+        agency_id = session.connection().execute(
+            insert(Agency).returning(Agency.id), [{"credit_code": "91320281000000001X", "name": "某机构"}]
+        ).scalar_one()
+        n = len(AWKWARD)
+        added = bulk_insert(session, Finding, {
+            "description": AWKWARD,
+            "date": [dt.date(2025, 1, 1) + dt.timedelta(days=i) for i in range(n)],
+            "source_row": list(range(2, n + 2)),
+        }, constants={
+            "agency_id": agency_id, "year": 2025, "clause": "3.1", "assessor": "bureau", "period": "Y",
+            "practitioner": "", "document_no": "", "upload_id": None, "recorded_by": "t", "recorded_at": when,
+        })
+    assert added == len(AWKWARD)
+    with engine.connect() as conn:
+        rows = conn.execute(select(Finding).order_by(Finding.source_row)).all()
+    assert [r.description for r in rows] == AWKWARD
+    assert [r.date for r in rows] == [dt.date(2025, 1, 1) + dt.timedelta(days=i) for i in range(len(AWKWARD))]
+    assert {r.upload_id for r in rows} == {None}
+    assert {naive_utc(r.recorded_at) for r in rows} == {naive_utc(when)}
+
+
+def test_columns_of_different_lengths_are_refused(engine):
+    with pytest.raises(ValueError, match="one length"), transaction(engine) as session:
+        bulk_insert(session, Finding, {"description": ["a", "b"], "source_row": [1]})
+
+
+def test_no_rows_insert_nothing(engine):
+    with transaction(engine) as session:
+        assert bulk_insert(session, Finding, {"description": []}, constants={"year": 2025}) == 0
