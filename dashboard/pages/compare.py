@@ -7,12 +7,10 @@ from dashboard.i18n import t
 from dashboard.labels import paren
 
 ui.header("compare_title")
-index = data.agency_index()
-if index.empty:
+codes, label_of = ui.agency_choices()
+if not codes:
     st.info(t("no_publication"))
     st.stop()
-codes = index["credit_code"].tolist()
-label_of = dict(zip(index["credit_code"], index["agency_name"] + "（" + index["credit_code"] + "）", strict=True))
 chosen = st.multiselect(
     t("compare_choose"), codes, format_func=label_of.__getitem__, max_selections=4, select_all=False,
     placeholder=t("choose_agency_placeholder"), key=state.seed("compare", default=[], options=codes),
@@ -26,7 +24,7 @@ found = data.compare(tuple(chosen))
 years = found["years"]
 ui.demo_notice(bool(years["demo"].any()))
 rulebook = data.rulebook()
-names = compare_view.column_names(chosen, index)
+names = compare_view.column_names(chosen, data.agency_index())
 
 st.subheader(t("totals_by_year"))
 st.altair_chart(charts.compare_totals_chart(years, names, rulebook), width="stretch")

@@ -7,12 +7,10 @@ from dashboard.i18n import t
 from dashboard.labels import clause_legend, grade_label, kv, local_date, towns_text
 
 ui.header("profile_title")
-index = data.agency_index()
-if index.empty:
+codes, label_of = ui.agency_choices()
+if not codes:
     st.info(t("no_publication"))
     st.stop()
-codes = index["credit_code"].tolist()
-label_of = dict(zip(index["credit_code"], index["agency_name"] + "（" + index["credit_code"] + "）", strict=True))
 if state.read("agency") and state.read("agency") not in label_of:
     st.warning(t("unknown_agency"))
 code = st.selectbox(

@@ -44,3 +44,28 @@ def test_every_page_marks_demo_data(app, page, two_agencies):
     a, b = two_agencies
     open_page(app, page, agency=a, compare=f"{a},{b}")
     assert LABELS["demo_notice"][0] in [w.value for w in app.warning]
+
+
+def _chinese_labels(app_db) -> set[str]:
+    """Chinese labels that cannot also be published data (clause texts, rulebook labels, towns, names, reasons)."""
+    from core.rulebook import load_rulebook
+    from core.towns import default_towns
+
+    rulebook = load_rulebook()
+    engine = make_engine(f"sqlite:///{app_db}")
+    published = [*public.publications(engine)["reason"], *public.agency_index(engine)["agency_name"]]
+    engine.dispose()
+    data_text = "\n".join([*(c.text_zh for c in rulebook.clauses), *default_towns().names, rulebook.title_zh,
+                           rulebook.source_zh, *(g.label_zh for g in rulebook.grades), *published])
+    return {zh for zh, en in LABELS.values() if zh != en and "{" not in zh and len(zh) >= 2 and zh not in data_text}
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_in_english_no_chinese_label_is_left(app, app_db, page, two_agencies):
+    from tests.dashboard.page_text import page_text
+
+    a, b = two_agencies
+    open_page(app, page, lang="en", agency=a, compare=f"{a},{b}", year="2024")
+    text = page_text(app)
+    left = sorted(label for label in _chinese_labels(app_db) if label in text)
+    assert not left
