@@ -31,8 +31,10 @@ CHARGE_FIELDS: tuple[str, ...] = (
     "credit_code", "clause", "assessor", "period", "date", "points_nominal", "points_charged", "blacklist",
 )
 PRACTITIONER_FIELDS: tuple[str, ...] = ("credit_code", "agency_name", "practitioner", "clause", "assessor", "date")
-# CSV / XLSX rating sheet: SPEC.md's rating columns, the towns served, and when/which version rated them.
-TABLE_FIELDS: tuple[str, ...] = (*RATING_FIELDS, "rating_date", "version")
+# CSV / XLSX rating sheet: SPEC.md's rating columns, the towns served, when/which version rated them, and a mark
+# on every row of demo data (a downloaded file travels without the page that said so).
+TABLE_FIELDS: tuple[str, ...] = (*RATING_FIELDS, "rating_date", "version", "demo")
+DEMO_MARK = "演示数据 demo"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -149,16 +151,20 @@ def digest_of(document: Mapping[str, Any]) -> str:
 def find_publication(session: Session, *, year: int, version: int | None = None) -> Publication:
     """The given version of `year`, or its latest; ExportError if there is none."""
     query = select(Publication).where(Publication.year == year)
-    query = query.where(Publication.version == version) if version else query.order_by(Publication.version.desc())
+    if version is None:
+        query = query.order_by(Publication.version.desc())
+    else:
+        query = query.where(Publication.version == version)
     publication = session.execute(query.limit(1)).scalars().first()
     if publication is None:
-        which = f" version {version}" if version else ""
-        which_zh = f"第{version}版" if version else ""
+        which = "" if version is None else f" version {version}"
+        which_zh = "" if version is None else f"第{version}版"
         raise ExportError(f"{year}年度{which_zh}尚未发布", f"no published{which} rating for {year}")
     return publication
 
 
-def _stored_rows(session: Session, model: type, publication_id: int, fields: tuple[str, ...]) -> pd.DataFrame:
+def stored_rows(session: Session, model: type, publication_id: int, fields: tuple[str, ...]) -> pd.DataFrame:
+    """These fields of one publication's rows of `model` (PublishedRating, PublishedCharge, PublishedPractitioner)."""
     columns = [getattr(model, f) for f in fields]
     query = select(*columns).where(model.publication_id == publication_id).order_by(model.id)
     return pd.DataFrame(session.execute(query).all(), columns=list(fields))
@@ -174,9 +180,9 @@ def publication_document(session: Session, publication: Publication) -> dict[str
         reason=publication.reason,
         previous_digest=publication.previous_digest,
         demo=publication.demo,
-        ratings=_stored_rows(session, PublishedRating, publication.id, RATING_FIELDS),
-        charges=_stored_rows(session, PublishedCharge, publication.id, CHARGE_FIELDS),
-        practitioners=_stored_rows(session, PublishedPractitioner, publication.id, PRACTITIONER_FIELDS),
+        ratings=stored_rows(session, PublishedRating, publication.id, RATING_FIELDS),
+        charges=stored_rows(session, PublishedCharge, publication.id, CHARGE_FIELDS),
+        practitioners=stored_rows(session, PublishedPractitioner, publication.id, PRACTITIONER_FIELDS),
     )
     document["digest"] = publication.digest
     return document
@@ -207,8 +213,9 @@ def unescape_cell(value: Any) -> Any:
 def _table_rows(document: Mapping[str, Any]) -> list[list[Any]]:
     published = dt.datetime.strptime(document["published_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
     rating_date = published.astimezone(CHINA_TIME).date().isoformat()
+    demo = DEMO_MARK if document["demo"] else ""
     return [
-        [escape_cell(r[f]) for f in RATING_FIELDS] + [rating_date, document["version"]]
+        [escape_cell(r[f]) for f in RATING_FIELDS] + [rating_date, document["version"], demo]
         for r in document["ratings"]
     ]
 
@@ -250,7 +257,7 @@ def to_xlsx(document: Mapping[str, Any]) -> bytes:
     for row in _table_rows(document):
         sheet.append(row)
     sheet.freeze_panes = "A2"
-    for column, width in zip("ABCDEFGHIJK", (22, 36, 8, 11, 13, 8, 11, 18, 40, 12, 8), strict=True):
+    for column, width in zip("ABCDEFGHIJKL", (22, 36, 8, 11, 13, 8, 11, 18, 40, 12, 8, 14), strict=True):
         sheet.column_dimensions[column].width = width
     meta = book.create_sheet("发布信息 publication")
     meta.append(["key", "项目", "value"])

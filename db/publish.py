@@ -19,7 +19,7 @@ from core.schema import FINDINGS_COLUMNS, ROSTER_COLUMNS
 from core.towns import BUREAU
 from db import audit
 from db.engine import transaction
-from db.export import build_document, digest_of, find_publication, publication_document
+from db.export import build_document, digest_of, find_publication, stored_rows
 from db.models import (
     Agency,
     Finding,
@@ -265,7 +265,9 @@ def publish_year(
         try:
             return _publish_once(engine=engine, year=year, by=by, reason=reason, rulebook=rulebook, demo=demo,
                                  published_at=when)
-        except IntegrityError:
+        except IntegrityError as exc:
+            if "unique" not in str(exc.orig).lower():
+                raise  # not the (year, version) guard: a real fault, shown as it is
             if attempt == 2:
                 break
     raise PublishConflict(
@@ -286,10 +288,11 @@ def diff_year(*, engine: Engine, year: int, rulebook: Rulebook | str | None = No
     """
     new = (rating if rating is not None else rate_year(engine=engine, year=year, rulebook=rulebook)).table
     new = new[["credit_code", "agency_name", "total", "grade", "blacklist_clauses"]]
+    fields = ("credit_code", "agency_name", "total", "grade", "blacklist_clauses")
     with Session(engine) as session:
         latest = _latest(session, year)
-        old_rows = [] if latest is None else publication_document(session, latest)["ratings"]
-    old = pd.DataFrame(old_rows, columns=["credit_code", "agency_name", "total", "grade", "blacklist_clauses"])
+        old = pd.DataFrame(columns=list(fields)) if latest is None else stored_rows(
+            session, PublishedRating, latest.id, fields)
     both = old.merge(new, on="credit_code", how="outer", suffixes=("_old", "_new"), indicator=True)
     book = rulebook if isinstance(rulebook, Rulebook) else load_rulebook(rulebook or "jiangyin-2020")
     black = book.blacklist_grade.key

@@ -31,7 +31,9 @@ def _guarded(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Nam
     """Readable refusals (publish/export/rulebook/file errors) become exit 2 with the message, never a traceback."""
 
     def wrapper(args: argparse.Namespace) -> int:
-        from db.export import ExportError  # imported here so `python -m db --help` stays light
+        from sqlalchemy.exc import OperationalError  # imported here so `python -m db --help` stays light
+
+        from db.export import ExportError
         from db.publish import PublishError
 
         try:
@@ -40,6 +42,8 @@ def _guarded(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Nam
             return _fail(str(exc))
         except OSError as exc:
             return _fail(f"无法读写文件 / cannot read or write the file: {exc}")
+        except OperationalError as exc:  # unreachable server, locked file: say so, without a traceback
+            return _fail(f"数据库无法访问 / the database cannot be reached: {exc.orig}")
 
     wrapper.__doc__ = run.__doc__
     return wrapper

@@ -40,7 +40,8 @@ def published_table(engine, version=None) -> list[dict]:
     document = load_document(engine=engine, year=YEAR, version=version)
     when = dt.datetime.strptime(document["published_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
     day = when.astimezone(dt.timezone(dt.timedelta(hours=8))).date().isoformat()
-    return [{**r, "rating_date": day, "version": document["version"]} for r in document["ratings"]]
+    demo = "演示数据 demo" if document["demo"] else ""
+    return [{**r, "rating_date": day, "version": document["version"], "demo": demo} for r in document["ratings"]]
 
 
 def read_csv(content: bytes) -> list[dict]:
@@ -85,6 +86,14 @@ def test_json_export_reads_back_equal_and_its_digest_checks_by_hand(engine, publ
     claimed = document.pop("digest")
     canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
     assert hashlib.sha256(canonical).hexdigest() == claimed == published.digest
+
+
+def test_every_row_of_a_demo_export_says_demo(engine):
+    seed_demo(engine=engine)
+    rows = read_csv(export_publication(engine=engine, year=2024, fmt="csv"))
+    xlsx_rows, meta = read_xlsx(export_publication(engine=engine, year=2024, fmt="xlsx"))
+    assert {r["demo"] for r in rows} == {r["demo"] for r in xlsx_rows} == {"演示数据 demo"}
+    assert meta["demo"] == "是 yes" and json.loads(export_publication(engine=engine, year=2024, fmt="json"))["demo"]
 
 
 def test_an_older_version_exports_with_its_own_rows(engine, published):

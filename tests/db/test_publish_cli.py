@@ -67,8 +67,11 @@ def test_export_then_verify_matches_and_a_changed_file_does_not(engine, run, tmp
 
 def test_refusals_exit_2_with_a_message(engine, run, tmp_path):
     a_year(engine)
+    run("publish", "--year", str(YEAR), "--by", "admin.zhou")
     code, _, err = run("export", "--year", "2019", "--format", "csv", str(tmp_path / "x.csv"))
     assert code == 2 and "no published rating for 2019" in err
+    code, _, err = run("export", "--year", str(YEAR), "--version", "0", "--format", "csv", str(tmp_path / "x.csv"))
+    assert code == 2 and "no published version 0" in err
     code, _, err = run("verify", str(tmp_path / "missing.json"))
     assert code == 2 and "cannot read" in err
     code, _, err = run("publish", "--year", "2019", "--by", "admin.zhou")
@@ -80,6 +83,13 @@ def test_seed_demo_seeds_once(engine, run):
     assert code == 0 and out.count("demo:") == 4
     code, out, _ = run("seed-demo")
     assert code == 0 and "nothing seeded" in out
+
+
+def test_an_unreachable_database_exits_2_with_a_message(monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:1/none")  # nothing listens on port 1
+    code = main(["diff", "--year", "2025"])
+    _, err = capsys.readouterr()
+    assert code == 2 and "the database cannot be reached" in err and "Traceback" not in err
 
 
 def test_the_real_command_exits_2_without_a_traceback(engine):
