@@ -249,6 +249,8 @@ def publish_year(
     if not by:
         raise PublishError("必须注明发布人", "the publisher (by) is required")
     reason = (reason or "").strip()
+    if len(by) > 64 or len(reason) > 2000:
+        raise PublishError("发布人不超过64字、更正原因不超过2000字", "by is at most 64 characters, reason at most 2000")
     when = (published_at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     for attempt in (1, 2):
         try:
