@@ -12,6 +12,7 @@ import pytest
 
 from db import public
 from db.engine import make_engine
+from db.export import verify_export
 from tests.browser.conftest import Server, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -20,7 +21,7 @@ PAGES = {  # url path → extra query string
     "": "",  # the overview is the default page, at the root
     "ratings": "",
     "blacklist": "&year=2024",
-    "profile": "&agency={a}",
+    "profile": "&agency={b}",  # the lowest total: a profile with findings to explain
     "compare": "&compare={a},{b}",
     "open-data": "",
     "rules": "",
@@ -126,8 +127,13 @@ def test_search_then_profile_then_compare_then_download(site, agencies, page, sh
     no_exception(page)
     with page.expect_download() as info:
         page.get_by_role("button", name="下载 JSON").first.click()
-    content = Path(info.value.path()).read_text(encoding="utf-8-sig")
-    assert a in content
+    content = Path(info.value.path()).read_bytes()
+    assert a in content.decode("utf-8-sig")
+    engine = make_engine(site["db"])
+    try:  # the file checks out against a published version, as `python -m db verify FILE` would say
+        assert verify_export(engine=engine, content=content) is not None
+    finally:
+        engine.dispose()
     screenshot(page, shots_dir / "flow-4-open-data.png")
 
 
