@@ -6,4 +6,4 @@ from dashboard import i18n, navigation
 
 st.set_page_config(page_title="江阴市安全生产技术服务机构诚信等级公示", page_icon="🛡️", layout="wide")
 i18n.language_switch()
-st.navigation(navigation.sections(), position="sidebar").run()
+st.navigation(navigation.sections(), position="sidebar", expanded=True).run()  # staff menus run past ten pages

@@ -49,6 +49,7 @@ LABELS: dict[str, tuple[str, str]] = {
     # records
     "agency": ("服务机构", "Agency"),
     "agency_new": ("（新机构，不在列表中）", "(a new agency, not in the list)"),
+    "choose": ("请选择", "Choose"),
     "choose_agency": ("选择机构（可输入名称或代码搜索）", "Choose an agency (type a name or code)"),
     "credit_code": ("统一社会信用代码", "Credit code (USCC)"),
     "agency_name": ("机构名称", "Agency name"),
@@ -124,7 +125,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "visible with the correction.",
     ),
     "reason": ("更正原因（必填）", "Reason for the correction (required)"),
-    "no_change": ("与当前公示相比没有任何变化。", "Nothing changes against the current publication."),
+    "no_change": ("与当前公示相比没有任何变化，无需发布。", "Nothing changes against the current publication: nothing to publish."),
+    "first_version": ("该年度首次发布，全部机构均为新增。", "The year's first publication: every agency is new."),
     "confirm": ("我已核对以上变化，确认发布", "I have checked the changes above and confirm"),
     "publish": ("发布", "Publish"),
     "reason_required": ("更正必须填写原因。", "A correction needs a reason."),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -15,6 +17,12 @@ from db.records import agency_choices
 NEW_AGENCY = "__new__"
 
 
+def labels_of(labels: dict) -> Callable[[object], str]:
+    """A format_func from labels made now: Streamlit (and AppTest) may call it outside the run, where the
+    visitor's language is unknown, so the text is chosen while the page runs, not when the option is drawn."""
+    return lambda option: labels.get(option, str(option))
+
+
 def agency_picker(key: str) -> tuple[str | None, str | None]:
     """A searchable agency selector with a "new agency" choice → (credit_code, agency_name or None)."""
     agencies = agency_choices(engine=data.engine())
@@ -23,8 +31,8 @@ def agency_picker(key: str) -> tuple[str | None, str | None]:
     if not names:
         st.caption(t("no_agencies"))
     choice = st.selectbox(
-        t("choose_agency"), options, index=None, key=f"{key}_agency",
-        format_func=lambda c: t("agency_new") if c == NEW_AGENCY else f"{names[c]}（{c}）",
+        t("choose_agency"), options, index=None, key=f"{key}_agency", placeholder=t("choose"),
+        format_func=labels_of({NEW_AGENCY: t("agency_new"), **{c: f"{n}（{c}）" for c, n in names.items()}}),
     )
     if choice == NEW_AGENCY:
         left, right = st.columns(2)

@@ -109,3 +109,12 @@ def test_a_deactivated_account_loses_its_pages_at_the_next_click(staff_app, staf
     deactivate(engine=staff_db, username="staff", by="test")
     staff_app.run()
     assert reachable(staff_app) == {"home"}
+
+
+def test_every_staff_page_follows_the_english_switch(staff_app):
+    sign_in(staff_app, "admin")
+    staff_app.sidebar.radio[0].set_value("en").run()
+    for key in EVERY_PAGE:
+        open_page(staff_app, key)
+        check_no_exception(staff_app)
+        assert staff_app.title[0].value == LABELS[f"page_{key}"][1]

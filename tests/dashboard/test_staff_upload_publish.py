@@ -68,6 +68,7 @@ def test_a_valid_upload_previews_the_change_then_imports_and_a_publication_reach
     assert _count(staff_db, Finding) == 3
     _publish(staff_app)
     assert LABELS["published"][0].format(year=2025, version=1) in shown_text(staff_app)
+    assert [b for b in staff_app.button if b.key == "publish_go"] == []  # nothing changed since: nothing to publish
 
     # The public overview now shows 2025, version 1 (and caches it).
     staff_app.switch_page(PAGES["overview"][0]).run()

@@ -14,9 +14,9 @@ st.title(t("page_audit"))
 facets = audit_facets(engine=engine, user=admin)
 cols = st.columns(4)
 actor = cols[0].selectbox(t("actor"), [None, *facets["actor"]], key="audit_actor",
-                          format_func=lambda x: t("all") if x is None else x)
+                          format_func=widgets.labels_of({None: t("all")}))
 action = cols[1].selectbox(t("action"), [None, *facets["action"]], key="audit_action",
-                           format_func=lambda x: t("all") if x is None else x)
+                           format_func=widgets.labels_of({None: t("all")}))
 since = cols[2].date_input(t("since"), value=None, key="audit_since", format="YYYY-MM-DD")
 until = cols[3].date_input(t("until"), value=None, key="audit_until", format="YYYY-MM-DD")
 
@@ -24,6 +24,8 @@ entries = audit_entries(engine=engine, user=admin, actor=actor, action=action, s
 st.caption(t("entries", n=len(entries)))
 st.dataframe(widgets.relabel(entries, {k: k for k in ("at", "actor", "action", "entity", "entity_id", "detail",
                                                       "before", "after")}),
-             hide_index=True, width="stretch")
+             hide_index=True, width="stretch",
+             column_config={t("detail"): st.column_config.TextColumn(width="medium"),
+                            t("after"): st.column_config.TextColumn(width="large")})
 st.download_button(t("download_csv"), data=audit_csv(entries), file_name="audit-log.csv", mime="text/csv",
                    on_click="ignore", key="audit_download", icon=":material/download:")

@@ -32,15 +32,17 @@ if preview.current:
                  date=local_date(preview.current["published_at"])))
 else:
     st.caption(t("not_published"))
+if preview.current is not None and preview.diff.empty:
+    # An identical version would only add noise to the public correction list: nothing to publish.
+    st.info(t("no_change"))
+    st.stop()
 st.markdown(t("will_be_version", year=year, version=version))
 
 st.markdown(f"**{t('grade_changes')}**")
 if preview.grade_changes.empty:
-    st.info(t("no_grade_change") if preview.current else t("no_change"))
+    st.info(t("no_grade_change") if preview.current else t("first_version"))
 else:
     st.dataframe(widgets.diff_table(preview.grade_changes, rulebook), hide_index=True, width="stretch")
-if preview.current and preview.diff.empty:
-    st.warning(t("no_change"))
 with st.expander(t("all_changes", n=len(preview.diff))):
     st.dataframe(widgets.diff_table(preview.diff, rulebook), hide_index=True, width="stretch")
 with st.expander(t("all_ratings", n=len(preview.ratings))):
@@ -61,7 +63,5 @@ if st.button(t("publish"), type="primary", disabled=not confirmed, key="publish_
         st.error(message(exc))
     else:
         data.clear()  # the public pages' cached reads: the new version shows at once
-        st.session_state.pop("publish_confirm", None)
-        st.session_state.pop("publish_reason", None)
         st.session_state["publish_done"] = (publication.year, publication.version)
         st.rerun()

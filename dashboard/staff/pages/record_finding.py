@@ -5,7 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import data
-from dashboard.labels import period_labels
+from dashboard.labels import assessor_label, period_labels
 from dashboard.staff import session, widgets
 from dashboard.staff.text import message, t
 from db.records import RecordError, period_for, recent_findings, record_finding, suggest_interview_clause
@@ -28,10 +28,10 @@ date = right.date_input(t("date"), value=dt.date.today(), key="finding_date", fo
 bucket = rulebook.bucket_for("town" if user["role"] == TOWN_STAFF else "bureau")
 period_choice = left.selectbox(
     t("period"), ["", *(p.key for p in bucket.periods)], key="finding_period",
-    format_func=lambda k: periods[k] if k else t("period_auto"),
+    format_func=widgets.labels_of({"": t("period_auto"), **periods}),
 )
 year = right.selectbox(t("year"), [None, date.year, date.year - 1], key="finding_year",
-                       format_func=lambda y: t("period_auto") if y is None else str(y))
+                       format_func=widgets.labels_of({None: t("period_auto")}))
 rating_year = year or date.year
 try:
     period_key, rating_year = period_for(assessor=assessor, date=date, year=year, period=period_choice or None,
@@ -47,8 +47,8 @@ if suggested:
               on_click=lambda: st.session_state.update(finding_clause=suggested))
 
 codes = [c.code for c in rulebook.clauses]
-clause = st.selectbox(t("clause"), codes, index=None, key="finding_clause",
-                      format_func=lambda c: widgets.clause_label(c, rulebook))
+clause = st.selectbox(t("clause"), codes, index=None, key="finding_clause", placeholder=t("choose"),
+                      format_func=widgets.labels_of({c: widgets.clause_label(c, rulebook) for c in codes}))
 if clause:
     st.markdown(f"**{t('clause_text')}（{clause}）**：{widgets.clause_text(clause, rulebook)}")
 
@@ -72,7 +72,7 @@ if st.button(t("record"), type="primary", disabled=not (code and clause), key="f
 st.subheader(t("recent_findings"))
 recent = recent_findings(engine=engine, user=user)
 st.dataframe(
-    widgets.relabel(recent.assign(period=recent["period"].map(periods)), {
+    widgets.relabel(recent.assign(period=recent["period"].map(periods), assessor=recent["assessor"].map(assessor_label)), {
         "date": "date", "year": "year", "period": "period", "agency_name": "agency_name", "credit_code": "credit_code",
         "clause": "clause", "assessor": "assessor", "practitioner": "practitioner", "document_no": "document_no",
         "description": "description", "recorded_by": "recorded_by",

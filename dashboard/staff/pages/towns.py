@@ -18,7 +18,7 @@ st.dataframe(widgets.relabel(towns, {"name": "town_name", "aliases": "aliases", 
 
 st.subheader(t("edit_town"))
 choice = st.selectbox(t("town"), [None, *towns["name"]], key="towns_choice",
-                      format_func=lambda x: t("new_town") if x is None else x)
+                      format_func=widgets.labels_of({None: t("new_town")}))
 current = towns.set_index("name").loc[choice] if choice else None
 with st.form("edit_town"):
     name = st.text_input(t("town_name"), value=choice or "", disabled=choice is not None, max_chars=64)

@@ -29,7 +29,7 @@ with st.expander(t("template"), icon=":material/description:"):
                             key=f"template_{fmt}", icon=":material/download:")
 
 kind = st.radio(t("kind"), workspace.KINDS, horizontal=True, key="upload_kind",
-                format_func=lambda k: t(f"kind_{k}"))
+                format_func=widgets.labels_of({k: t(f"kind_{k}") for k in workspace.KINDS}))
 year = None
 if kind == "roster":
     year = int(st.number_input(t("roster_year"), min_value=2000, max_value=2100, step=1, key="upload_year",

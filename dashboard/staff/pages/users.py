@@ -84,9 +84,9 @@ with st.form("create_user"):
     left, right = st.columns(2)
     left.text_input(t("username"), max_chars=64, key="new_user_name")
     right.text_input(t("display_name"), max_chars=64, key="new_user_display")
-    left.selectbox(t("role"), list(ROLES), format_func=role_name, key="new_user_role")
+    left.selectbox(t("role"), list(ROLES), index=1, format_func=widgets.labels_of({r: role_name(r) for r in ROLES}), key="new_user_role")  # bureau_staff
     right.selectbox(t("town_only"), [None, *load_towns(engine=engine).names], key="new_user_town",
-                    format_func=lambda x: "—" if x is None else x)
+                    format_func=widgets.labels_of({None: "—"}))
     left.text_input(t("new_password", n=MIN_PASSWORD_LENGTH), type="password", autocomplete="new-password",
                     key="new_user_password")
     right.text_input(t("new_password_again"), type="password", autocomplete="new-password",
@@ -94,7 +94,8 @@ with st.form("create_user"):
     st.form_submit_button(t("create"), type="primary", on_click=submit_create, args=(admin,))
 
 st.subheader(t("manage_user"))
-name = st.selectbox(t("choose_user"), accounts["username"].tolist(), index=None, key="users_choice")
+name = st.selectbox(t("choose_user"), accounts["username"].tolist(), index=None, key="users_choice",
+                    placeholder=t("choose"))
 if name:
     row = accounts.set_index("username").loc[name]
     cols = st.columns(3)
