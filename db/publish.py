@@ -20,6 +20,7 @@ from core.towns import BUREAU
 from db import audit
 from db.engine import transaction
 from db.export import build_document, digest_of, find_publication, stored_rows
+from db.inserts import bulk_insert
 from db.models import (
     Agency,
     Finding,
@@ -164,26 +165,14 @@ def _published_rows(rating: Rating, findings: pd.DataFrame) -> dict[str, pd.Data
 
 
 def _bulk(session: Session, model: type, rows: list[dict[str, Any]], publication_id: int) -> None:
-    """Insert a publication's rows fast, in the session's transaction: COPY on PostgreSQL, one executemany on SQLite.
-
-    Straight to the driver: the rows are already plain values (dates as YYYY-MM-DD, which both databases take for
-    a date column), and SQLAlchemy's per-row parameter handling would cost more than the inserts themselves.
-    """
+    """A publication's rows into `model`'s table through db.inserts (COPY on PostgreSQL, one executemany on SQLite)."""
     if not rows:
         return
-    connection = session.connection()
-    columns = ["publication_id", *rows[0]]
-    names = ", ".join(f'"{c}"' for c in columns)
-    table = model.__table__.name
-    values = [(publication_id, *r.values()) for r in rows]
-    if connection.dialect.name == "postgresql":
-        with connection.connection.driver_connection.cursor() as cursor, \
-                cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
-            for row in values:
-                copy.write_row(row)
-    else:
-        marks = ", ".join("?" for _ in columns)
-        connection.exec_driver_sql(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', values)
+    columns = {name: [r[name] for r in rows] for name in rows[0]}
+    if "date" in columns:  # the document spells dates as text; the column takes dates (few distinct days a year)
+        days = {d: dt.date.fromisoformat(d) for d in set(columns["date"])}
+        columns["date"] = [days[d] for d in columns["date"]]
+    bulk_insert(session, model, columns, constants={"publication_id": publication_id})
 
 
 def _latest(session: Session, year: int) -> Publication | None:
@@ -260,6 +249,8 @@ def publish_year(
     if not by:
         raise PublishError("必须注明发布人", "the publisher (by) is required")
     reason = (reason or "").strip()
+    if len(by) > 64 or len(reason) > 2000:
+        raise PublishError("发布人不超过64字、更正原因不超过2000字", "by is at most 64 characters, reason at most 2000")
     when = (published_at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     for attempt in (1, 2):
         try:

@@ -89,6 +89,14 @@ def test_publishing_a_year_with_nothing_to_rate_is_refused(engine):
     assert count(engine, Publication) == 0
 
 
+def test_a_missing_publisher_or_an_overlong_reason_is_refused(engine):
+    a_year(engine)
+    for by, reason in (("  ", None), ("admin.zhou" * 7, None), ("admin.zhou", "原因" * 1001)):
+        with pytest.raises(PublishError):
+            publish_year(engine=engine, year=YEAR, by=by, reason=reason)
+    assert count(engine, Publication) == 0
+
+
 def test_publishing_records_who_published_in_the_audit_log(engine):
     a_year(engine)
     p = publish_year(engine=engine, year=YEAR, by="admin.zhou")
