@@ -11,6 +11,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from dashboard.i18n import t
+from dashboard.staff.session import staff_section
 from dashboard.ui import PAGES
 
 # (page key, icon) in menu order; the first one is the default page.
@@ -35,7 +36,7 @@ def public_section() -> dict[str, list[st.Page]]:
 
 
 # One function per audience, in menu order. Each returns {section title: pages} for this session ({} if none).
-AUDIENCES: list[Callable[[], dict[str, list[st.Page]]]] = [public_section]
+AUDIENCES: list[Callable[[], dict[str, list[st.Page]]]] = [public_section, staff_section]
 
 
 def sections() -> dict[str, list[st.Page]]:

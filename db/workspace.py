@@ -63,7 +63,8 @@ class UploadCheck:
         return self.problems.empty
 
 
-def _problems_frame(problems: list[Problem]) -> pd.DataFrame:
+def problems_frame(problems: list[Problem]) -> pd.DataFrame:
+    """Problems as a table: PROBLEM_COLUMNS, one row each."""
     frame = pd.DataFrame([p.as_dict() for p in problems], columns=list(PROBLEM_COLUMNS))
     frame["row"] = frame["row"].astype("Int64")
     return frame
@@ -111,7 +112,7 @@ def check_upload(
         if frame.empty:
             raise InputError([Problem(None, None, "文件中没有数据行", "the file has no data rows")])
     except InputError as exc:
-        return UploadCheck(kind=kind, file_name=file_name, rows=0, problems=_problems_frame(exc.problems))
+        return UploadCheck(kind=kind, file_name=file_name, rows=0, problems=problems_frame(exc.problems))
     duplicate = _already_imported(engine, _digest(kind, content, year))
     if kind == "findings":
         years = sorted(int(y) for y in frame["year"].unique())
@@ -120,7 +121,7 @@ def check_upload(
         years = [int(year)]
         extra = {"extra_roster": None if duplicate else frame}
     previews = [preview_year(engine=engine, year=y, rulebook=rulebook, **extra) for y in years]
-    return UploadCheck(kind=kind, file_name=file_name, rows=len(frame), problems=_problems_frame([]),
+    return UploadCheck(kind=kind, file_name=file_name, rows=len(frame), problems=problems_frame([]),
                        duplicate=duplicate, previews=previews)
 
 

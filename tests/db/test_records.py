@@ -78,6 +78,9 @@ def test_a_year_end_finding_may_be_dated_in_the_first_quarter_of_the_next_year(e
     stored = record_finding(engine=engine, user=staff["town"], credit_code=CODE, agency_name="甲", clause="3.1",
                             date=dt.date(2026, 2, 10), period="年底", year=2025)
     assert (stored["period"], stored["year"]) == ("YE", 2025)
+    assert records.period_for(assessor=TOWN, date=dt.date(2026, 2, 10), period="YE") == ("YE", 2025)
+    assert records.period_for(assessor=TOWN, date=dt.date(2025, 12, 20), period="YE") == ("YE", 2025)
+    assert records.period_for(assessor=TOWN, date=dt.date(2026, 2, 10)) == ("Q1", 2026)
 
 
 def test_a_date_outside_the_given_period_is_refused(engine, staff):

@@ -1,0 +1,1 @@
+"""The staff workspace pages (scripts run by st.navigation); each checks the role again before it shows anything."""

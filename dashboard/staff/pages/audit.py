@@ -1,0 +1,29 @@
+"""操作日志 Audit log (bureau admins): every sign-in, upload, finding, publication and account change."""
+
+import streamlit as st
+
+from dashboard import data
+from dashboard.staff import session, widgets
+from dashboard.staff.text import t
+from db.audit_log import audit_csv, audit_entries, audit_facets
+
+admin = session.require("read_audit")
+engine = data.engine()
+
+st.title(t("page_audit"))
+facets = audit_facets(engine=engine, user=admin)
+cols = st.columns(4)
+actor = cols[0].selectbox(t("actor"), [None, *facets["actor"]], key="audit_actor",
+                          format_func=lambda x: t("all") if x is None else x)
+action = cols[1].selectbox(t("action"), [None, *facets["action"]], key="audit_action",
+                           format_func=lambda x: t("all") if x is None else x)
+since = cols[2].date_input(t("since"), value=None, key="audit_since", format="YYYY-MM-DD")
+until = cols[3].date_input(t("until"), value=None, key="audit_until", format="YYYY-MM-DD")
+
+entries = audit_entries(engine=engine, user=admin, actor=actor, action=action, since=since, until=until)
+st.caption(t("entries", n=len(entries)))
+st.dataframe(widgets.relabel(entries, {k: k for k in ("at", "actor", "action", "entity", "entity_id", "detail",
+                                                      "before", "after")}),
+             hide_index=True, width="stretch")
+st.download_button(t("download_csv"), data=audit_csv(entries), file_name="audit-log.csv", mime="text/csv",
+                   on_click="ignore", key="audit_download", icon=":material/download:")

@@ -1,0 +1,80 @@
+"""工作人员登录 / 工作台: the sign-in form when signed out; who is signed in, their pages and sign-out otherwise."""
+
+import streamlit as st
+
+from dashboard import data
+from dashboard.staff import session, widgets
+from dashboard.staff.text import message, t
+from db.security import MIN_PASSWORD_LENGTH, PasswordPolicyError
+from db.users import LOCK_PERIOD, MAX_FAILED_ATTEMPTS, change_own_password
+
+IDLE_MINUTES = session.IDLE_LIMIT_SECONDS // 60
+
+
+def submit_sign_in() -> None:
+    # A callback: it runs before the script, so the menu of this very run already knows who signed in.
+    username = st.session_state.get("sign_in_username", "")
+    password = widgets.take_secret("sign_in_password")
+    result = session.sign_in(username, password)
+    if result:
+        st.session_state["sign_in_username"] = ""
+    elif result.reason == "locked":
+        widgets.outcome("sign_in_outcome", "error",
+                        t("locked", n=MAX_FAILED_ATTEMPTS, minutes=int(LOCK_PERIOD.total_seconds() // 60)))
+    else:
+        # One message for unknown user, wrong password and deactivated account: nobody learns which it was.
+        widgets.outcome("sign_in_outcome", "error", t("sign_in_failed"))
+
+
+def submit_password_change(user: dict) -> None:
+    current_password = widgets.take_secret("own_current_password")
+    new_password = widgets.take_secret("own_new_password")
+    again = widgets.take_secret("own_new_password_again")
+    if new_password != again:
+        widgets.outcome("password_outcome", "error", t("passwords_differ"))
+        return
+    try:
+        ok = change_own_password(engine=data.engine(), user=user, current_password=current_password,
+                                 new_password=new_password)
+    except PasswordPolicyError as exc:
+        widgets.outcome("password_outcome", "error", message(exc))
+        return
+    widgets.outcome("password_outcome", *(("success", t("password_changed")) if ok else
+                                          ("error", t("current_password_wrong"))))
+
+
+user = session.current_user()
+if user is None:
+    st.title(t("page_home_signed_out"))
+    if st.session_state.pop(session.NOTICE_KEY, None) == "idle":
+        st.info(t("idle_ended", minutes=IDLE_MINUTES))
+    with st.form("sign_in"):
+        st.text_input(t("username"), key="sign_in_username", autocomplete="username")
+        st.text_input(t("password"), type="password", key="sign_in_password", autocomplete="current-password")
+        st.form_submit_button(t("sign_in"), type="primary", on_click=submit_sign_in)
+    widgets.outcome("sign_in_outcome")
+    st.caption(t("sign_in_help"))
+    st.stop()
+
+st.title(t("page_home"))
+town = f"，{user['town']}" if user["town"] else ""
+st.markdown(t("signed_in_as", name=user["display_name"], role=session.role_text(user), town=town))
+st.caption(t("idle_note", minutes=IDLE_MINUTES))
+
+st.subheader(t("your_pages"))
+for key in session.allowed_pages(user):
+    if key != "home":
+        st.page_link(session.page_path(key), label=t(f"page_{key}"), icon=session.STAFF_PAGES[key][2])
+
+st.button(t("sign_out"), icon=":material/logout:", key="sign_out", on_click=session.sign_out)
+
+with st.expander(t("change_password")):
+    with st.form("change_password"):
+        st.text_input(t("current_password"), type="password", key="own_current_password",
+                      autocomplete="current-password")
+        st.text_input(t("new_password", n=MIN_PASSWORD_LENGTH), type="password", key="own_new_password",
+                      autocomplete="new-password")
+        st.text_input(t("new_password_again"), type="password", key="own_new_password_again",
+                      autocomplete="new-password")
+        st.form_submit_button(t("save"), on_click=submit_password_change, args=(user,))
+    widgets.outcome("password_outcome")

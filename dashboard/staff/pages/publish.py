@@ -1,0 +1,67 @@
+"""发布 Publish (bureau admins): the diff against the current publication, a confirm step, a reason for corrections."""
+
+import streamlit as st
+
+from dashboard import data, ui
+from dashboard.labels import local_date
+from dashboard.staff import session, widgets
+from dashboard.staff.text import message, t
+from db import workspace
+from db.publish import PublishError
+from db.roles import AccessDenied
+
+user = session.require("publish")
+engine = data.engine()
+rulebook = data.rulebook()
+
+st.title(t("page_publish"))
+done = st.session_state.pop("publish_done", None)
+if done:
+    st.success(t("published", year=done[0], version=done[1]))
+    st.page_link(ui.PAGES["overview"][0], label=t("open_public"), icon=":material/public:")
+
+years = workspace.years_to_publish(engine=engine, user=user)
+if not years:
+    st.info(t("nothing_to_publish"))
+    st.stop()
+year = st.selectbox(t("publish_year"), years, key="publish_year")
+preview = workspace.publish_preview(engine=engine, user=user, year=int(year))
+version = 1 if preview.current is None else int(preview.current["version"]) + 1
+if preview.current:
+    st.caption(t("current_version", version=preview.current["version"],
+                 date=local_date(preview.current["published_at"])))
+else:
+    st.caption(t("not_published"))
+st.markdown(t("will_be_version", year=year, version=version))
+
+st.markdown(f"**{t('grade_changes')}**")
+if preview.grade_changes.empty:
+    st.info(t("no_grade_change") if preview.current else t("no_change"))
+else:
+    st.dataframe(widgets.diff_table(preview.grade_changes, rulebook), hide_index=True, width="stretch")
+if preview.current and preview.diff.empty:
+    st.warning(t("no_change"))
+with st.expander(t("all_changes", n=len(preview.diff))):
+    st.dataframe(widgets.diff_table(preview.diff, rulebook), hide_index=True, width="stretch")
+with st.expander(t("all_ratings", n=len(preview.ratings))):
+    st.dataframe(widgets.ratings_table(preview.ratings, rulebook), hide_index=True, width="stretch")
+
+reason = ""
+if preview.current:
+    st.warning(t("correction_note"))
+    reason = st.text_area(t("reason"), key="publish_reason", max_chars=2000)
+confirmed = st.checkbox(t("confirm"), key="publish_confirm")
+if st.button(t("publish"), type="primary", disabled=not confirmed, key="publish_go", icon=":material/publish:"):
+    if preview.current and not reason.strip():
+        st.error(t("reason_required"))
+        st.stop()
+    try:
+        publication = workspace.publish(engine=engine, user=user, year=int(year), reason=reason or None)
+    except (PublishError, AccessDenied) as exc:
+        st.error(message(exc))
+    else:
+        data.clear()  # the public pages' cached reads: the new version shows at once
+        st.session_state.pop("publish_confirm", None)
+        st.session_state.pop("publish_reason", None)
+        st.session_state["publish_done"] = (publication.year, publication.version)
+        st.rerun()

@@ -1,0 +1,81 @@
+"""录入扣分记录 Record a finding: agency, clause (full text shown), date → period; town staff for their own town."""
+
+import datetime as dt
+
+import streamlit as st
+
+from dashboard import data
+from dashboard.labels import period_labels
+from dashboard.staff import session, widgets
+from dashboard.staff.text import message, t
+from db.records import RecordError, period_for, recent_findings, record_finding, suggest_interview_clause
+from db.roles import TOWN_STAFF, AccessDenied
+
+user = session.require("record_finding")
+engine = data.engine()
+rulebook = data.rulebook()
+assessor = user["town"] if user["role"] == TOWN_STAFF else "bureau"
+periods = period_labels(rulebook)
+
+st.title(t("page_record_finding"))
+
+code, name = widgets.agency_picker("finding")
+
+left, right = st.columns(2)
+left.text_input(t("assessor"), value=user["town"] if user["role"] == TOWN_STAFF else t("bureau"), disabled=True,
+                key="finding_assessor")
+date = right.date_input(t("date"), value=dt.date.today(), key="finding_date", format="YYYY-MM-DD")
+bucket = rulebook.bucket_for("town" if user["role"] == TOWN_STAFF else "bureau")
+period_choice = left.selectbox(
+    t("period"), ["", *(p.key for p in bucket.periods)], key="finding_period",
+    format_func=lambda k: periods[k] if k else t("period_auto"),
+)
+year = right.selectbox(t("year"), [None, date.year, date.year - 1], key="finding_year",
+                       format_func=lambda y: t("period_auto") if y is None else str(y))
+rating_year = year or date.year
+try:
+    period_key, rating_year = period_for(assessor=assessor, date=date, year=year, period=period_choice or None,
+                                         rulebook=rulebook)
+    st.caption(t("period_is", year=rating_year, period=periods[period_key]))
+except RecordError as exc:
+    st.warning(message(exc))
+
+suggested = suggest_interview_clause(engine=engine, credit_code=code, year=rating_year) if code else None
+if suggested:
+    st.info(t("interview_suggestion", clause=suggested, text=rulebook.clause(suggested).text_zh))
+    st.button(t("use_suggestion", clause=suggested), key="finding_use_suggestion",
+              on_click=lambda: st.session_state.update(finding_clause=suggested))
+
+codes = [c.code for c in rulebook.clauses]
+clause = st.selectbox(t("clause"), codes, index=None, key="finding_clause",
+                      format_func=lambda c: widgets.clause_label(c, rulebook))
+if clause:
+    st.markdown(f"**{t('clause_text')}（{clause}）**：{widgets.clause_text(clause, rulebook)}")
+
+practitioner = st.text_input(t("practitioner"), key="finding_practitioner", max_chars=64)
+description = st.text_area(t("description"), key="finding_description", max_chars=2000)
+document_no = st.text_input(t("document_no"), key="finding_document_no", max_chars=64)
+
+if st.button(t("record"), type="primary", disabled=not (code and clause), key="finding_save"):
+    try:
+        stored = record_finding(
+            engine=engine, user=user, credit_code=code, agency_name=name, clause=clause, date=date,
+            period=period_choice or None, year=year, practitioner=practitioner, description=description,
+            document_no=document_no, rulebook=rulebook,
+        )
+    except (RecordError, AccessDenied) as exc:
+        st.error(message(exc))
+    else:
+        st.success(t("finding_saved", agency=stored["agency_name"], clause=stored["clause"],
+                     period=periods[stored["period"]], year=stored["year"]))
+
+st.subheader(t("recent_findings"))
+recent = recent_findings(engine=engine, user=user)
+st.dataframe(
+    widgets.relabel(recent.assign(period=recent["period"].map(periods)), {
+        "date": "date", "year": "year", "period": "period", "agency_name": "agency_name", "credit_code": "credit_code",
+        "clause": "clause", "assessor": "assessor", "practitioner": "practitioner", "document_no": "document_no",
+        "description": "description", "recorded_by": "recorded_by",
+    }),
+    hide_index=True, width="stretch",
+)

@@ -1,0 +1,35 @@
+"""录入约谈 Record an interview (bureau roles): the count per year drives the 3.8 / 2.7 / 1.8 suggestion."""
+
+import datetime as dt
+
+import streamlit as st
+
+from dashboard import data
+from dashboard.staff import session, widgets
+from dashboard.staff.text import message, t
+from db.records import RecordError, interview_count, record_interview, suggest_interview_clause
+from db.roles import AccessDenied
+
+user = session.require("record_interview")
+engine = data.engine()
+rulebook = data.rulebook()
+
+st.title(t("page_record_interview"))
+code, name = widgets.agency_picker("interview")
+date = st.date_input(t("date"), value=dt.date.today(), key="interview_date", format="YYYY-MM-DD")
+notes = st.text_area(t("notes"), key="interview_notes", max_chars=2000)
+
+if code:
+    st.caption(t("interviews_so_far", year=date.year,
+                 n=interview_count(engine=engine, credit_code=code, year=date.year)))
+
+if st.button(t("record"), type="primary", disabled=not code, key="interview_save"):
+    try:
+        stored = record_interview(engine=engine, user=user, credit_code=code, agency_name=name, date=date, notes=notes)
+    except (RecordError, AccessDenied) as exc:
+        st.error(message(exc))
+    else:
+        st.success(t("interview_saved", agency=stored["agency_name"], year=stored["year"], n=stored["count_in_year"]))
+        suggested = suggest_interview_clause(engine=engine, credit_code=code, year=stored["year"])
+        if suggested:
+            st.info(t("interview_suggestion", clause=suggested, text=rulebook.clause(suggested).text_zh))

@@ -1,0 +1,34 @@
+"""镇街园管理 Towns (bureau admins): the town list and the short forms uploads may use."""
+
+import streamlit as st
+
+from dashboard import data
+from dashboard.staff import session, widgets
+from dashboard.staff.text import message, t
+from db.roles import AccessDenied
+from db.towns import TownError, list_towns, save_town
+
+admin = session.require("manage_towns")
+engine = data.engine()
+
+st.title(t("page_towns"))
+towns = list_towns(engine=engine)
+st.dataframe(widgets.relabel(towns, {"name": "town_name", "aliases": "aliases", "active": "active"}),
+             hide_index=True, width="stretch")
+
+st.subheader(t("edit_town"))
+choice = st.selectbox(t("town"), [None, *towns["name"]], key="towns_choice",
+                      format_func=lambda x: t("new_town") if x is None else x)
+current = towns.set_index("name").loc[choice] if choice else None
+with st.form("edit_town"):
+    name = st.text_input(t("town_name"), value=choice or "", disabled=choice is not None, max_chars=64)
+    aliases = st.text_input(t("aliases"), value="" if current is None else current["aliases"], max_chars=512)
+    active = st.checkbox(t("active"), value=True if current is None else bool(current["active"]))
+    save = st.form_submit_button(t("save"), type="primary")
+if save:
+    try:
+        saved = save_town(engine=engine, by=admin, name=choice or name, aliases=aliases, active=active)
+    except (TownError, AccessDenied) as exc:
+        st.error(message(exc))
+    else:
+        st.success(t("town_saved", name=saved["name"]))

@@ -1,0 +1,97 @@
+"""上传年度结果 Upload: check the whole file, show every problem or a preview with the diff, then import."""
+
+import hashlib
+
+import streamlit as st
+
+from core.errors import InputError
+from dashboard import data
+from dashboard.labels import local_date
+from dashboard.staff import session, widgets
+from dashboard.staff.text import message, t
+from db import workspace
+from db.roles import AccessDenied, may
+
+user = session.require("upload")
+engine = data.engine()
+rulebook = data.rulebook()
+CHECK_KEY = "upload_check"  # (file digest, kind, year) → UploadCheck: checked once per file, not on every rerun
+
+st.title(t("page_upload"))
+
+with st.expander(t("template"), icon=":material/description:"):
+    st.caption(t("template_help"))
+    cols = st.columns(2)
+    for col, (fmt, mime) in zip(cols, (("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                                       ("csv", "text/csv")), strict=True):
+        col.download_button(t("download_template", fmt=fmt.upper()), file_name=f"findings-template.{fmt}", mime=mime,
+                            data=lambda f=fmt: workspace.template(engine=engine, fmt=f), on_click="ignore",
+                            key=f"template_{fmt}", icon=":material/download:")
+
+kind = st.radio(t("kind"), workspace.KINDS, horizontal=True, key="upload_kind",
+                format_func=lambda k: t(f"kind_{k}"))
+year = None
+if kind == "roster":
+    year = int(st.number_input(t("roster_year"), min_value=2000, max_value=2100, step=1, key="upload_year",
+                               value=max(data.published_years() or [2025])))
+uploaded = st.file_uploader(t("file"), type=["csv", "xlsx"], key="upload_file")
+if uploaded is None:
+    st.session_state.pop(CHECK_KEY, None)
+    st.stop()
+
+content = uploaded.getvalue()
+ident = (hashlib.sha256(content).hexdigest(), kind, year)
+cached = st.session_state.get(CHECK_KEY)
+if cached is None or cached[0] != ident:
+    try:
+        check = workspace.check_upload(engine=engine, user=user, content=content, file_name=uploaded.name,
+                                       kind=kind, year=year)
+    except AccessDenied as exc:
+        st.error(message(exc))
+        st.stop()
+    st.session_state[CHECK_KEY] = (ident, check)
+else:
+    check = cached[1]
+
+if not check.ok:
+    st.error(t("problems_found", n=len(check.problems)))
+    st.dataframe(widgets.problems_table(check.problems), hide_index=True, width="stretch")
+    st.stop()
+
+st.success(t("file_valid", rows=check.rows))
+if check.duplicate:
+    st.info(t("duplicate"))
+for preview in check.previews:
+    st.subheader(t("preview_year", year=preview.year))
+    if preview.current:
+        st.caption(t("current_version", version=preview.current["version"],
+                     date=local_date(preview.current["published_at"])))
+    else:
+        st.caption(t("not_published"))
+    st.markdown(f"**{t('grade_changes')}**")
+    if preview.grade_changes.empty:
+        st.info(t("no_grade_change"))
+    else:
+        st.dataframe(widgets.diff_table(preview.grade_changes, rulebook), hide_index=True, width="stretch")
+    with st.expander(t("all_changes", n=len(preview.diff))):
+        st.dataframe(widgets.diff_table(preview.diff, rulebook), hide_index=True, width="stretch")
+    with st.expander(t("all_ratings", n=len(preview.ratings))):
+        st.dataframe(widgets.ratings_table(preview.ratings, rulebook), hide_index=True, width="stretch")
+
+if st.button(t("import"), type="primary", key="upload_import", icon=":material/database_upload:"):
+    try:
+        result = workspace.import_upload(engine=engine, user=user, content=content, file_name=uploaded.name,
+                                         kind=kind, year=year)
+    except AccessDenied as exc:
+        st.error(message(exc))
+    except InputError as exc:  # e.g. a value longer than its column: every problem, nothing stored
+        st.error(t("problems_found", n=len(exc.problems)))
+        st.dataframe(widgets.problems_table(workspace.problems_frame(exc.problems)), hide_index=True, width="stretch")
+    else:
+        st.session_state.pop(CHECK_KEY, None)
+        st.success(t("imported_duplicate") if result.duplicate else
+                   t("imported", added=result.added, upload=result.upload_id))
+        if may(user, "publish"):
+            st.page_link(session.page_path("publish"), label=t("page_publish"), icon=":material/publish:")
+        else:
+            st.caption(t("publish_next"))

@@ -1,0 +1,113 @@
+"""账号管理 Accounts (bureau admins): create, deactivate, reset a password, unlock. Never shows a hash."""
+
+import streamlit as st
+
+from dashboard import data
+from dashboard.i18n import current
+from dashboard.labels import local_date
+from dashboard.staff import session, widgets
+from dashboard.staff.text import message, t
+from db import users
+from db.roles import ROLES, TOWN_STAFF, AccessDenied
+from db.security import MIN_PASSWORD_LENGTH, PasswordPolicyError
+from db.towns import load_towns
+
+admin = session.require("manage_users")
+engine = data.engine()
+REFUSED = (AccessDenied, PasswordPolicyError, users.UserError)
+
+
+def role_name(role: str) -> str:
+    zh, en = ROLES[role]
+    return en if current() == "en" else zh
+
+
+def submit_create(admin: dict) -> None:
+    # Callbacks read the password fields and blank them: the session keeps no copy of a password.
+    password, again = widgets.take_secret("new_user_password"), widgets.take_secret("new_user_password_again")
+    state = st.session_state
+    if password != again:
+        widgets.outcome("users_outcome", "error", t("passwords_differ"))
+        return
+    role = state.get("new_user_role")
+    try:
+        made = users.create_user(engine=engine, username=state.get("new_user_name", ""), password=password, role=role,
+                                 town=state.get("new_user_town") if role == TOWN_STAFF else None, by=admin,
+                                 display_name=state.get("new_user_display", ""))
+    except REFUSED as exc:
+        widgets.outcome("users_outcome", "error", message(exc))
+        return
+    state["new_user_name"] = state["new_user_display"] = ""
+    widgets.outcome("users_outcome", "success", t("user_created", name=made["username"]))
+
+
+def submit_reset(admin: dict, name: str) -> None:
+    password, again = widgets.take_secret("reset_password"), widgets.take_secret("reset_password_again")
+    if password != again:
+        widgets.outcome("users_outcome", "error", t("passwords_differ"))
+        return
+    try:
+        users.set_password(engine=engine, username=name, password=password, by=admin)
+    except REFUSED as exc:
+        widgets.outcome("users_outcome", "error", message(exc))
+        return
+    session.end_sessions_of(name, "password reset")
+    widgets.outcome("users_outcome", "success", t("done"))
+
+
+def change(admin: dict, name: str, what: str) -> None:
+    try:
+        if what == "deactivate":
+            users.deactivate(engine=engine, username=name, by=admin)
+            session.end_sessions_of(name, "account deactivated")
+        elif what == "activate":
+            users.set_active(engine=engine, username=name, active=True, by=admin)
+        else:
+            users.unlock(engine=engine, username=name, by=admin)
+    except REFUSED as exc:
+        widgets.outcome("users_outcome", "error", message(exc))
+    else:
+        widgets.outcome("users_outcome", "success", t("done"))
+
+
+st.title(t("page_users"))
+widgets.outcome("users_outcome")
+accounts = users.list_users(engine=engine)
+shown = accounts.assign(role=accounts["role"].map(role_name), created_at=accounts["created_at"].map(local_date))
+st.dataframe(widgets.relabel(shown, {
+    "username": "username", "display_name": "display_name", "role": "role", "town": "town", "active": "active",
+    "locked": "locked_col", "failed_attempts": "failed_attempts", "created_at": "created_at",
+}), hide_index=True, width="stretch")
+
+st.subheader(t("create_user"))
+with st.form("create_user"):
+    left, right = st.columns(2)
+    left.text_input(t("username"), max_chars=64, key="new_user_name")
+    right.text_input(t("display_name"), max_chars=64, key="new_user_display")
+    left.selectbox(t("role"), list(ROLES), format_func=role_name, key="new_user_role")
+    right.selectbox(t("town_only"), [None, *load_towns(engine=engine).names], key="new_user_town",
+                    format_func=lambda x: "—" if x is None else x)
+    left.text_input(t("new_password", n=MIN_PASSWORD_LENGTH), type="password", autocomplete="new-password",
+                    key="new_user_password")
+    right.text_input(t("new_password_again"), type="password", autocomplete="new-password",
+                     key="new_user_password_again")
+    st.form_submit_button(t("create"), type="primary", on_click=submit_create, args=(admin,))
+
+st.subheader(t("manage_user"))
+name = st.selectbox(t("choose_user"), accounts["username"].tolist(), index=None, key="users_choice")
+if name:
+    row = accounts.set_index("username").loc[name]
+    cols = st.columns(3)
+    if row["active"]:
+        cols[0].button(t("deactivate"), key="users_deactivate", on_click=change, args=(admin, name, "deactivate"))
+    else:
+        cols[0].button(t("activate"), key="users_activate", on_click=change, args=(admin, name, "activate"))
+    cols[1].button(t("unlock"), key="users_unlock", on_click=change, args=(admin, name, "unlock"),
+                   disabled=not (row["locked"] or row["failed_attempts"]))
+    with st.form("reset_password_form"):
+        st.markdown(f"**{t('reset_password')}**：{name}")
+        st.text_input(t("new_password", n=MIN_PASSWORD_LENGTH), type="password", autocomplete="new-password",
+                      key="reset_password")
+        st.text_input(t("new_password_again"), type="password", autocomplete="new-password",
+                      key="reset_password_again")
+        st.form_submit_button(t("reset_password"), on_click=submit_reset, args=(admin, name))

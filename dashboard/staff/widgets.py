@@ -1,0 +1,98 @@
+"""Small UI pieces of the staff pages: the agency picker, clause labels, relabelled tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core.rulebook import Rulebook
+from dashboard import data
+from dashboard.i18n import current, pick
+from dashboard.labels import grade_labels
+from dashboard.staff.text import t
+from db.records import agency_choices
+
+NEW_AGENCY = "__new__"
+
+
+def agency_picker(key: str) -> tuple[str | None, str | None]:
+    """A searchable agency selector with a "new agency" choice → (credit_code, agency_name or None)."""
+    agencies = agency_choices(engine=data.engine())
+    names = dict(zip(agencies["credit_code"], agencies["name"], strict=True))
+    options = [*names, NEW_AGENCY]
+    if not names:
+        st.caption(t("no_agencies"))
+    choice = st.selectbox(
+        t("choose_agency"), options, index=None, key=f"{key}_agency",
+        format_func=lambda c: t("agency_new") if c == NEW_AGENCY else f"{names[c]}（{c}）",
+    )
+    if choice == NEW_AGENCY:
+        left, right = st.columns(2)
+        code = left.text_input(t("credit_code"), key=f"{key}_new_code", max_chars=24).strip()
+        name = right.text_input(t("agency_name"), key=f"{key}_new_name", max_chars=200).strip()
+        return (code or None), (name or None)
+    return choice, (names.get(choice) if choice else None)
+
+
+def clause_label(code: str, rulebook: Rulebook) -> str:
+    """`2.5 一次扣10分 · <the beginning of the text>` for the picker (the full text shows under it)."""
+    clause = rulebook.clause(code)
+    group = next((pick(g.label_zh, g.label_en) for g in rulebook.groups if g.key == clause.group), "")
+    return f"{code}　{group}　{clause.text_zh}"
+
+
+def clause_text(code: str, rulebook: Rulebook) -> str:
+    """The clause's full text (and its English gloss in English)."""
+    clause = rulebook.clause(code)
+    gloss = pick("", clause.gloss_en)
+    return clause.text_zh + (f"  \n*{gloss}*" if gloss else "")
+
+
+def relabel(frame: pd.DataFrame, keys: dict[str, str]) -> pd.DataFrame:
+    """The columns in `keys` (column → label key), renamed to labels in the visitor's language."""
+    return frame[list(keys)].rename(columns={c: t(k) for c, k in keys.items()})
+
+
+def problems_table(problems: pd.DataFrame) -> pd.DataFrame:
+    """A file's problems as the upload page shows them: row, column, message (in the visitor's language), value."""
+    message = problems["message_en"] if current() == "en" else problems["message_zh"]
+    return pd.DataFrame({
+        t("row"): problems["row"], t("column"): problems["column"], t("problem"): message,
+        t("value"): problems["value"],
+    })
+
+
+def diff_table(diff: pd.DataFrame, rulebook: Rulebook) -> pd.DataFrame:
+    """A diff (db.publish.DIFF_COLUMNS) for people: agency, what changes, grade and total before and after."""
+    grades = grade_labels(rulebook)
+    change = diff["change"].str.replace("_", " ") if current() == "en" else diff["change_zh"]
+    return pd.DataFrame({
+        t("agency_name"): diff["agency_name"], t("credit_code"): diff["credit_code"], t("change"): change,
+        t("grade_before"): diff["old_grade"].map(lambda g: grades.get(g, g)),
+        t("grade_after"): diff["new_grade"].map(lambda g: grades.get(g, g)),
+        t("total_before"): diff["old_total"], t("total_after"): diff["new_total"],
+        t("clauses_before"): diff["old_blacklist_clauses"], t("clauses_after"): diff["new_blacklist_clauses"],
+    })
+
+
+def ratings_table(ratings: pd.DataFrame, rulebook: Rulebook) -> pd.DataFrame:
+    """A rating table (core.rating) for people: grades in words."""
+    grades = grade_labels(rulebook)
+    return ratings.assign(grade=ratings["grade"].map(lambda g: grades.get(g, g)))
+
+
+def take_secret(key: str) -> str:
+    """Read a password field's value and blank it (in a submit callback), so the session keeps no copy of it."""
+    value = st.session_state.get(key, "") or ""
+    st.session_state[key] = ""
+    return value
+
+
+def outcome(key: str, kind: str | None = None, text: str | None = None) -> None:
+    """Remember a callback's outcome for the page to show (kind "success" / "error"); or show and forget it."""
+    if kind is not None:
+        st.session_state[key] = (kind, text)
+        return
+    stored = st.session_state.pop(key, None)
+    if stored:
+        getattr(st, stored[0])(stored[1])

@@ -1,0 +1,111 @@
+"""Signing in to the staff workspace: nothing without it, each role only its pages, lockout, idle and sign-out."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from dashboard.staff import session as staff_session
+from dashboard.staff.text import LABELS
+from db.engine import transaction
+from db.models import AuditEntry, User
+from db.users import MAX_FAILED_ATTEMPTS, deactivate
+from tests.dashboard.staff_helpers import (
+    check_no_exception,
+    errors,
+    open_page,
+    reachable,
+    shown_text,
+    sign_in,
+    sign_out,
+)
+from tests.db.staff_factories import PASSWORD
+
+EVERY_PAGE = {"home", "record_finding", "record_interview", "upload", "publish", "users", "towns", "audit"}
+ROLE_PAGES = {
+    "town": {"home", "record_finding"},
+    "staff": {"home", "record_finding", "record_interview", "upload"},
+    "admin": EVERY_PAGE,
+}
+GENERIC = LABELS["sign_in_failed"][0]
+LOCKED = LABELS["locked"][0].format(n=MAX_FAILED_ATTEMPTS, minutes=15)
+
+
+def test_a_visitor_who_is_not_signed_in_reaches_only_the_sign_in_page(staff_app):
+    check_no_exception(staff_app)
+    assert reachable(staff_app) == {"home"}
+    open_page(staff_app, "home")
+    assert staff_app.title[0].value == LABELS["page_home_signed_out"][0]
+    assert staff_app.text_input(key="sign_in_password").proto.type == staff_app.text_input(key="sign_in_password").proto.PASSWORD
+
+
+@pytest.mark.parametrize("who", ["town", "staff", "admin"])
+def test_each_role_gets_exactly_its_pages_and_every_one_renders(staff_app, who):
+    sign_in(staff_app, who)
+    check_no_exception(staff_app)
+    assert staff_app.title[0].value == LABELS["page_home"][0]
+    assert reachable(staff_app) == ROLE_PAGES[who]
+    for key in ROLE_PAGES[who]:
+        open_page(staff_app, key)
+        check_no_exception(staff_app)
+        assert staff_app.title[0].value == LABELS[f"page_{key}"][0]
+
+
+def test_an_unknown_user_and_a_wrong_password_get_the_same_message(staff_app):
+    sign_in(staff_app, "nobody", "whatever-you-say")
+    unknown = errors(staff_app)
+    sign_in(staff_app, "admin", "not the password")
+    assert unknown == errors(staff_app) == [GENERIC]
+    assert reachable(staff_app) == {"home"}
+
+
+def test_five_failures_lock_the_account_in_the_page_until_the_period_ends(staff_app, staff_db):
+    for _ in range(MAX_FAILED_ATTEMPTS - 1):
+        sign_in(staff_app, "staff", "not the password")
+        assert errors(staff_app) == [GENERIC]
+    sign_in(staff_app, "staff", "not the password")
+    assert errors(staff_app) == [LOCKED]
+    sign_in(staff_app, "staff", PASSWORD)  # the right password does not open a locked account
+    assert errors(staff_app) == [LOCKED]
+    assert reachable(staff_app) == {"home"}
+    # Fifteen minutes later (the lock's end moved into the past, as time passing would):
+    with transaction(staff_db) as s:
+        s.execute(update(User).where(User.username == "staff").values(
+            locked_until=s.exec(select(User.created_at).where(User.username == "staff")).one()))
+    sign_in(staff_app, "staff", PASSWORD)
+    assert errors(staff_app) == []
+    assert reachable(staff_app) == ROLE_PAGES["staff"]
+
+
+def _token(at) -> str:
+    return at.session_state[staff_session.TOKEN_KEY]
+
+
+def test_a_session_ends_after_thirty_idle_minutes(staff_app):
+    sign_in(staff_app, "admin")
+    session = staff_session._SESSIONS[_token(staff_app)]
+    session.last_active -= 29 * 60
+    open_page(staff_app, "home")
+    assert reachable(staff_app) == EVERY_PAGE  # 29 idle minutes: still signed in (and the clock restarts)
+    session.last_active -= 30 * 60 + 1
+    staff_app.run()
+    assert reachable(staff_app) == {"home"}
+    open_page(staff_app, "home")
+    assert LABELS["idle_ended"][0].format(minutes=30) in shown_text(staff_app)
+
+
+def test_signing_out_ends_the_session_and_is_audited(staff_app, staff_db):
+    sign_in(staff_app, "town")
+    sign_out(staff_app)
+    assert reachable(staff_app) == {"home"}
+    with Session(staff_db) as s:
+        actions = [e.action for e in s.exec(select(AuditEntry).where(AuditEntry.actor == "town")).all()]
+    assert actions[-2:] == ["sign_in", "sign_out"]
+
+
+def test_a_deactivated_account_loses_its_pages_at_the_next_click(staff_app, staff_db):
+    sign_in(staff_app, "staff")
+    deactivate(engine=staff_db, username="staff", by="test")
+    staff_app.run()
+    assert reachable(staff_app) == {"home"}

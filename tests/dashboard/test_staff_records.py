@@ -1,0 +1,94 @@
+"""Recording one finding or interview in the workspace: the town is fixed for town staff, the period follows the date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Session, select
+
+from core.rulebook import load_rulebook
+from dashboard.staff import session as staff_session
+from dashboard.staff.text import LABELS
+from db.models import Finding
+from db.records import record_interview
+from tests.dashboard.staff_helpers import check_no_exception, errors, open_page, shown_text, sign_in
+from tests.db.staff_factories import OTHER_TOWN, TOWN
+
+CODE = "91320281MA1MA1234K"
+
+
+def _new_agency(at, prefix: str, name: str = "江阴安信评价有限公司") -> None:
+    at.selectbox(key=f"{prefix}_agency").select("__new__").run()
+    at.text_input(key=f"{prefix}_new_code").input(CODE)
+    at.text_input(key=f"{prefix}_new_name").input(name).run()
+
+
+def _findings(engine) -> list[Finding]:
+    with Session(engine) as s:
+        return list(s.exec(select(Finding)).all())
+
+
+def test_town_staff_record_for_their_own_town_with_the_period_from_the_date(staff_app, staff_db):
+    sign_in(staff_app, "town")
+    open_page(staff_app, "record_finding")
+    assessor = staff_app.text_input(key="finding_assessor")
+    assert (assessor.value, assessor.disabled) == (TOWN, True)
+    _new_agency(staff_app, "finding")
+    staff_app.date_input(key="finding_date").set_value(dt.date(2025, 5, 12))
+    staff_app.selectbox(key="finding_clause").select("3.3").run()
+    check_no_exception(staff_app)
+    text = shown_text(staff_app)
+    assert "记入 2025 年度 · 第二季度" in text
+    # The clause picker shows the full text of the chosen clause.
+    assert load_rulebook().clause("3.3").text_zh in text
+    staff_app.text_area(key="finding_description").input("合同未签订（内部说明）")
+    staff_app.button(key="finding_save").click().run()
+    assert errors(staff_app) == []
+    [finding] = _findings(staff_db)
+    assert (finding.assessor, finding.period, finding.year, finding.recorded_by) == (TOWN, "Q2", 2025, "town")
+    assert "合同未签订（内部说明）" in shown_text(staff_app)  # staff see the description in their recent list
+
+
+def test_a_town_session_cannot_be_turned_into_another_town(staff_app, staff_db):
+    sign_in(staff_app, "town")
+    token = staff_app.session_state[staff_session.TOKEN_KEY]
+    staff_session._SESSIONS[token].user["town"] = OTHER_TOWN  # a tampered session…
+    open_page(staff_app, "record_finding")
+    assert staff_app.text_input(key="finding_assessor").value == TOWN  # …is re-read from the database
+    _new_agency(staff_app, "finding")
+    staff_app.date_input(key="finding_date").set_value(dt.date(2025, 8, 1))
+    staff_app.selectbox(key="finding_clause").select("2.1").run()
+    staff_app.button(key="finding_save").click().run()
+    assert [f.assessor for f in _findings(staff_db)] == [TOWN]
+
+
+def test_a_date_outside_the_chosen_period_is_refused_with_a_message(staff_app, staff_db):
+    sign_in(staff_app, "town")
+    open_page(staff_app, "record_finding")
+    _new_agency(staff_app, "finding")
+    staff_app.date_input(key="finding_date").set_value(dt.date(2025, 5, 12))
+    staff_app.selectbox(key="finding_period").select("Q1")
+    staff_app.selectbox(key="finding_clause").select("3.3").run()
+    staff_app.button(key="finding_save").click().run()
+    assert errors(staff_app) and "第一季度" in errors(staff_app)[0]
+    assert _findings(staff_db) == []
+
+
+def test_after_two_interviews_the_finding_form_suggests_clause_2_7(staff_app, staff_db):
+    sign_in(staff_app, "staff")
+    open_page(staff_app, "record_interview")
+    _new_agency(staff_app, "interview")
+    staff_app.date_input(key="interview_date").set_value(dt.date(2025, 3, 1))
+    staff_app.button(key="interview_save").click().run()
+    check_no_exception(staff_app)
+    assert LABELS["interview_saved"][0].format(agency="江阴安信评价有限公司", year=2025, n=1) in shown_text(staff_app)
+    record_interview(engine=staff_db, user={"username": "staff", "role": "bureau_staff"}, credit_code=CODE,
+                     date=dt.date(2025, 6, 1))
+    open_page(staff_app, "record_finding")
+    staff_app.selectbox(key="finding_agency").select(CODE)
+    staff_app.date_input(key="finding_date").set_value(dt.date(2025, 9, 1)).run()
+    assert "**2.7**" in shown_text(staff_app)
+    staff_app.button(key="finding_use_suggestion").click().run()
+    assert staff_app.selectbox(key="finding_clause").value == "2.7"
+    staff_app.button(key="finding_save").click().run()
+    assert [(f.clause, f.assessor, f.period) for f in _findings(staff_db)] == [("2.7", "bureau", "Y")]

@@ -1,0 +1,111 @@
+"""Upload → check → preview → import → publish in the workspace, and the public pages showing the new version."""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from dashboard.i18n import LABELS as PUBLIC_LABELS
+from dashboard.staff.text import LABELS
+from dashboard.ui import PAGES
+from db.models import Finding, Publication, Upload
+from tests.dashboard.staff_helpers import (
+    check_no_exception,
+    errors,
+    open_page,
+    reachable,
+    shown_text,
+    sign_in,
+    sign_out,
+)
+from tests.db import factories
+from tests.db.test_workspace import BAD, BASE, MORE
+
+A1 = factories.credit_code(1)
+A2 = factories.credit_code(2)
+
+
+def _count(engine, model) -> int:
+    with Session(engine) as s:
+        return s.exec(select(func.count()).select_from(model)).one()
+
+
+def _upload(at, content: bytes, name: str = "findings.csv"):
+    open_page(at, "upload")
+    at.file_uploader(key="upload_file").set_value((name, content, "text/csv")).run()
+    check_no_exception(at)
+    return at
+
+
+def _publish(at, reason: str | None = None):
+    open_page(at, "publish")
+    if reason is not None:
+        at.text_area(key="publish_reason").input(reason)
+    at.checkbox(key="publish_confirm").check().run()
+    at.button(key="publish_go").click().run()
+    check_no_exception(at)
+    return at
+
+
+def test_an_invalid_upload_shows_every_problem_and_stores_nothing(staff_app, staff_db):
+    sign_in(staff_app, "staff")
+    _upload(staff_app, BAD, "bad.csv")
+    assert errors(staff_app) == [LABELS["problems_found"][0].format(n=len(staff_app.dataframe[0].value))]
+    table = staff_app.dataframe[0].value
+    assert sorted(set(table["行"].dropna().astype(int))) == [2, 3, 4, 5]
+    assert {"clause", "credit_code", "assessor", "date"} <= set(table["列"])
+    assert all(table["问题"].str.len() > 0)
+    assert [b for b in staff_app.button if b.key == "upload_import"] == []  # no way to import a bad file
+    assert (_count(staff_db, Finding), _count(staff_db, Upload)) == (0, 0)
+
+
+def test_a_valid_upload_previews_the_change_then_imports_and_a_publication_reaches_the_public(staff_app, staff_db):
+    sign_in(staff_app, "admin")
+    _upload(staff_app, BASE, "base.csv")
+    assert LABELS["file_valid"][0].format(rows=3) in shown_text(staff_app)
+    assert _count(staff_db, Finding) == 0  # a preview stores nothing
+    staff_app.button(key="upload_import").click().run()
+    assert _count(staff_db, Finding) == 3
+    _publish(staff_app)
+    assert LABELS["published"][0].format(year=2025, version=1) in shown_text(staff_app)
+
+    # The public overview now shows 2025, version 1 (and caches it).
+    staff_app.switch_page(PAGES["overview"][0]).run()
+    assert PUBLIC_LABELS["version_value"][0].format(version=1) in shown_text(staff_app)
+
+    # More findings: the preview names who changes grade and who enters the blacklist, before anything is stored.
+    _upload(staff_app, MORE, "more.csv")
+    changes = staff_app.dataframe[0].value
+    assert dict(zip(changes["统一社会信用代码"], changes["变化"], strict=True)) == {A1: "列入黑名单", A2: "等级变化"}
+    staff_app.button(key="upload_import").click().run()
+    _publish(staff_app, reason="补录第三季度检查记录")
+    assert LABELS["published"][0].format(year=2025, version=2) in shown_text(staff_app)
+
+    # At once (no cache expiry to wait for): version 2 with its reason, and the new grades.
+    staff_app.switch_page(PAGES["overview"][0]).run()
+    text = shown_text(staff_app)
+    assert PUBLIC_LABELS["version_value"][0].format(version=2) in text and "补录第三季度检查记录" in text
+    staff_app.switch_page(PAGES["ratings"][0]).run()
+    check_no_exception(staff_app)
+    ratings = staff_app.dataframe[0].value.set_index("credit_code")
+    assert ratings.loc[A1, "grade"] == "黑名单" and ratings.loc[A2, "total"] == 85
+
+
+def test_a_correction_without_a_reason_is_refused(staff_app, staff_db):
+    sign_in(staff_app, "admin")
+    _upload(staff_app, BASE)
+    staff_app.button(key="upload_import").click().run()
+    _publish(staff_app)
+    _upload(staff_app, MORE, "more.csv")
+    staff_app.button(key="upload_import").click().run()
+    _publish(staff_app, reason="   ")
+    assert errors(staff_app) == [LABELS["reason_required"][0]]
+    assert _count(staff_db, Publication) == 1
+
+
+def test_only_bureau_roles_upload_and_only_admins_publish(staff_app):
+    sign_in(staff_app, "town")
+    assert {"upload", "publish"} & reachable(staff_app) == set()
+    sign_out(staff_app)
+    sign_in(staff_app, "staff")
+    assert "upload" in reachable(staff_app) and "publish" not in reachable(staff_app)
