@@ -83,11 +83,14 @@ def compare_totals_chart(years: pd.DataFrame, names: dict[str, str], rulebook: R
     )
     x = alt.X("year:O", title=t("year"), axis=alt.Axis(labelAngle=0))
     y = alt.Y("total:Q", title=t("total"), scale=alt.Scale(domain=[0, rulebook.total]))
-    colour = alt.Color("agency:N", title=t("agency"), legend=alt.Legend(orient="bottom", direction="vertical",
-                                                                        labelLimit=320))
+    # Distinct hues and shapes per agency (colour is never the only cue); the grade is written at each point.
+    legend = alt.Legend(orient="bottom", direction="vertical", labelLimit=320)
+    colour = alt.Color("agency:N", title=t("agency"), scale=alt.Scale(scheme="tableau10"), legend=legend)
+    shape = alt.Shape("agency:N", title=t("agency"), legend=legend)
     tooltip = [alt.Tooltip("agency:N", title=t("agency")), alt.Tooltip("year:O", title=t("year")),
                alt.Tooltip("total:Q", title=t("total")), alt.Tooltip("grade:N", title=t("grade"))]
-    line = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=90, filled=True)).encode(
-        x=x, y=y, color=colour, tooltip=tooltip
-    )
-    return _style(line.properties(height=300))
+    base = alt.Chart(frame).encode(x=x, y=y, color=colour)
+    lines = base.mark_line()
+    points = base.mark_point(size=110, filled=True).encode(shape=shape, tooltip=tooltip)
+    labels = base.mark_text(dy=-12, fontSize=12).encode(text="grade:N")
+    return _style((lines + points + labels).properties(height=320))

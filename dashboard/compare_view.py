@@ -30,7 +30,7 @@ def points_lost(lost: pd.DataFrame, codes: list[str], names: dict[str, str], rul
     blacklist_groups = {c.group for c in rulebook.clauses if c.effect == "blacklist"}
     rows = []
     for group in rulebook.groups:
-        row = {t("clause"): group_label(group.key, rulebook)}
+        row = {t("clause_group"): group_label(group.key, rulebook)}
         for code in codes:
             n, points = (totals.loc[(code, group.key)] if (code, group.key) in totals.index else (0, 0))
             if group.key in blacklist_groups:
@@ -38,7 +38,7 @@ def points_lost(lost: pd.DataFrame, codes: list[str], names: dict[str, str], rul
             else:
                 row[names[code]] = t("points_value", points=int(points), n=int(n)) if n else "—"
         rows.append(row)
-    return pd.DataFrame(rows, columns=[t("clause"), *(names[c] for c in codes)])
+    return pd.DataFrame(rows, columns=[t("clause_group"), *(names[c] for c in codes)])
 
 
 def blacklist_history(listed: pd.DataFrame, codes: list[str], names: dict[str, str], rulebook: Rulebook) -> pd.DataFrame:

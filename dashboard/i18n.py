@@ -146,6 +146,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "grades_by_year": ("历年等级", "Grades by year"),
     "totals_by_year": ("历年总分", "Totals by year"),
     "points_lost": ("按条款类别累计扣分", "Points lost by clause group"),
+    "clause_group": ("条款类别", "Clause group"),
     "findings_count": ("{n}次", "{n}×"),
     "points_value": ("{points}分（{n}次）", "{points} pts ({n}×)"),
     "blacklist_times": ("列入黑名单{n}次", "blacklisted {n}×"),
