@@ -12,7 +12,6 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 import db.publish as publish
-from db.engine import is_postgres
 from db.export import digest_of, publication_document
 from db.models import AuditEntry, Publication, PublishedCharge, PublishedPractitioner, PublishedRating
 from db.publish import PublishError, ReasonRequired, diff_year, publish_year, rate_year
@@ -157,8 +156,6 @@ def test_two_first_publications_racing_give_version_1_and_one_refusal(engine, mo
 
 
 def test_the_database_refuses_to_edit_or_delete_a_published_row(engine):
-    if not is_postgres(engine):
-        pytest.skip("only PostgreSQL has the trigger; on SQLite no code path edits published rows (next test)")
     a_year(engine)
     p = publish_year(engine=engine, year=YEAR, by="admin.zhou")
     statements = [
