@@ -99,6 +99,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "勾选表格左侧的行，可打开机构详情或对比所选机构（2至4家）。",
         "Tick rows on the left of the table to open a profile or compare the chosen agencies (2 to 4).",
     ),
+    "select_hint_long": (
+        "点击“详情”打开机构详情；搜索或筛选到{n}家以内后，可勾选行进行对比。",
+        "Click Profile to open an agency; narrow the list to {n} or fewer to tick rows and compare them.",
+    ),
     "compare_selected": ("对比所选机构", "Compare the chosen agencies"),
     "matches": ("匹配的机构", "Matching agencies"),
     # blacklist

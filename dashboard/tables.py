@@ -22,6 +22,9 @@ from dashboard.labels import (
     towns_text,
 )
 
+# Tables longer than this are sent to the browser in chunks (st.dataframe lazy=True), without row selection.
+LAZY_FROM = 2000
+
 
 def ratings_table(shown: pd.DataFrame, rulebook: Rulebook, pub: dict[str, Any]) -> pd.DataFrame:
     """The displayed rows of a publication's ratings (`shown` is a filtered, sorted slice of data.ratings)."""

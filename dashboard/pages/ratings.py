@@ -54,13 +54,16 @@ if shown.empty:
     st.stop()
 
 table = tables.ratings_table(shown, rulebook, pub)
+# A long table is sent in chunks as the visitor scrolls (the first rows show sooner); row selection needs the
+# whole table in the browser, so it is offered once search or filters narrow the list to LAZY_FROM rows or fewer.
+lazy = len(table) > tables.LAZY_FROM
 event = st.dataframe(
     table, hide_index=True, column_config=tables.ratings_columns(rulebook), key="ratings_table",
-    on_select="rerun", selection_mode="multi-row",
+    lazy=lazy, on_select="ignore" if lazy else "rerun", selection_mode="multi-row",
 )
-st.caption(t("select_hint"))
+st.caption(t("select_hint_long", n=tables.LAZY_FROM) if lazy else t("select_hint"))
 
-chosen = [shown.iloc[i]["credit_code"] for i in event.selection.rows] if event and event.selection else []
+chosen = [] if lazy else [shown.iloc[i]["credit_code"] for i in event.selection.rows]
 # A search that narrows the table to a few agencies offers their profiles directly.
 quick = chosen or (shown["credit_code"].tolist() if query.strip() and len(shown) <= 5 else [])
 names = dict(zip(shown["credit_code"], shown["agency_name"], strict=True))

@@ -75,6 +75,19 @@ def test_typing_a_search_filters_the_table_and_writes_the_url(app, engine):
     assert any("profile" in page for page in links)
 
 
+def test_a_long_table_loads_in_chunks_and_offers_selection_once_narrowed(app, engine, monkeypatch):
+    from dashboard import tables
+
+    frame = current_ratings(engine)
+    monkeypatch.setattr(tables, "LAZY_FROM", len(frame) - 1)
+    open_page(app, "ratings")
+    assert not app.dataframe[0].proto.selection_mode  # no row selection on a table sent in chunks
+    assert LABELS["select_hint_long"][0].format(n=len(frame) - 1) in [c.value for c in app.caption]
+    app.text_input(key="w_q").input(frame.iloc[0]["credit_code"]).run()
+    assert app.dataframe(key="ratings_table").proto.selection_mode
+    assert table_codes(app) == [frame.iloc[0]["credit_code"]]
+
+
 def test_grade_filter_shows_only_that_grade(app, engine):
     year = 2024
     frame = current_ratings(engine, year)
