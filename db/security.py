@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import secrets
 
 from argon2 import PasswordHasher
@@ -78,7 +77,3 @@ def new_session_token() -> str:
     """A fresh random session token (256 bits, URL-safe)."""
     return secrets.token_urlsafe(32)
 
-
-def same(a: str, b: str) -> bool:
-    """Constant-time string comparison for tokens (no early exit that leaks how much matched)."""
-    return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
