@@ -373,7 +373,7 @@ def _practitioners(explanation: pd.DataFrame, black: np.ndarray) -> pd.DataFrame
     listed = explanation.loc[black, list(BLACKLISTED_PRACTITIONER_COLUMNS)]
     listed = listed.assign(practitioner=listed["practitioner"].fillna("").astype(str).str.strip())
     out = listed[listed["practitioner"] != ""].drop_duplicates()
-    return out.sort_values(["credit_code", "practitioner", "date", "clause"], kind="stable").reset_index(drop=True)
+    return out.sort_values(["credit_code", "practitioner", "date", "clause", "assessor"], kind="stable").reset_index(drop=True)
 
 
 def _plain(record: dict) -> dict[str, object]:
