@@ -15,12 +15,30 @@ from dashboard.staff.text import t
 from db.records import agency_choices
 
 NEW_AGENCY = "__new__"
+# The "all" / "automatic" / "new" option of a picker: "", not None (None reads as "nothing chosen"; see keep).
+NO_CHOICE = ""
 
 
 def labels_of(labels: dict) -> Callable[[object], str]:
     """A format_func from labels made now: Streamlit (and AppTest) may call it outside the run, where the
     visitor's language is unknown, so the text is chosen while the page runs, not when the option is drawn."""
     return lambda option: labels.get(option, str(option))
+
+
+def keep(key: str, default: object = None) -> str:
+    """Send a widget's current value (else `default`) to the browser again on every run, and return its key.
+
+    A picker whose option labels change (the English switch) otherwise keeps showing the old label, or shows
+    nothing chosen, while the server still holds the value. Pass no index/value to the widget itself.
+    """
+    value = st.session_state.get(key, default)
+    if value is None:
+        # To Streamlit a value of None means "nothing chosen" (the placeholder), even where None is an option:
+        # drop it and let the widget's own index decide.
+        st.session_state.pop(key, None)
+    else:
+        st.session_state[key] = value
+    return key
 
 
 def agency_picker(key: str) -> tuple[str | None, str | None]:
@@ -31,7 +49,7 @@ def agency_picker(key: str) -> tuple[str | None, str | None]:
     if not names:
         st.caption(t("no_agencies"))
     choice = st.selectbox(
-        t("choose_agency"), options, index=None, key=f"{key}_agency", placeholder=t("choose"),
+        t("choose_agency"), options, index=None, key=keep(f"{key}_agency"), placeholder=t("choose"),
         format_func=labels_of({NEW_AGENCY: t("agency_new"), **{c: f"{n}（{c}）" for c, n in names.items()}}),
     )
     if choice == NEW_AGENCY:

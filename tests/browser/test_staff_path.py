@@ -170,3 +170,40 @@ def test_sign_in_upload_with_mistakes_then_a_correct_file_publish_and_the_public
     assert visitor.locator("[data-testid='stSidebarNav']").get_by_text("发布").count() == 0
     assert "内部说明" not in visitor.content()
     visitor.close()
+
+
+def sign_in(page, url: str) -> None:
+    page.goto(f"{url}/?lang=zh")
+    wait_for_app(page, timeout=120_000)
+    go(page, "工作人员登录")
+    page.get_by_label("用户名").fill(ADMIN)
+    page.get_by_label("密码", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    wait_for_app(page)
+    no_exception(page)
+
+
+def switch_language(page, name: str) -> None:
+    page.locator("[data-testid='stSidebar']").get_by_text(name, exact=True).click()
+    wait_for_app(page)
+    no_exception(page)
+
+
+def test_the_english_switch_keeps_what_staff_chose_and_shows_it_in_english(site, page, shots_dir: Path):
+    sign_in(page, site["url"])
+    go(page, "上传年度结果")
+    checked = "() => [...document.querySelectorAll('[data-testid=stMain] input[type=radio]')].map(e => e.checked)"
+    assert page.evaluate(checked) == [True, False]
+    switch_language(page, "English")
+    assert page.evaluate(checked) == [True, False]  # the file type is still chosen, not blank
+
+    go(page, "Record a finding")
+    page.get_by_label("Period").click()
+    page.get_by_role("option", name="Whole year").click()
+    wait_for_app(page)
+    switch_language(page, "中文")
+    # The chosen period, the automatic year and the assessor read in Chinese now, not in the old language.
+    assert page.get_by_role("combobox", name="考核期", exact=True).input_value() == "全年"
+    assert page.get_by_role("combobox", name="年度", exact=True).input_value() == "按日期自动确定"
+    assert page.get_by_label("评定单位").input_value() == "市应急管理局"
+    screenshot(page, shots_dir / "staff-12-record-finding-after-switch.png")

@@ -13,10 +13,12 @@ engine = data.engine()
 st.title(t("page_audit"))
 facets = audit_facets(engine=engine, user=admin)
 cols = st.columns(4)
-actor = cols[0].selectbox(t("actor"), [None, *facets["actor"]], key="audit_actor",
-                          format_func=widgets.labels_of({None: t("all")}))
-action = cols[1].selectbox(t("action"), [None, *facets["action"]], key="audit_action",
-                           format_func=widgets.labels_of({None: t("all")}))
+actor = cols[0].selectbox(t("actor"), [widgets.NO_CHOICE, *facets["actor"]],
+                          key=widgets.keep("audit_actor", widgets.NO_CHOICE),
+                          format_func=widgets.labels_of({widgets.NO_CHOICE: t("all")})) or None
+action = cols[1].selectbox(t("action"), [widgets.NO_CHOICE, *facets["action"]],
+                           key=widgets.keep("audit_action", widgets.NO_CHOICE),
+                           format_func=widgets.labels_of({widgets.NO_CHOICE: t("all")})) or None
 since = cols[2].date_input(t("since"), value=None, key="audit_since", format="YYYY-MM-DD")
 until = cols[3].date_input(t("until"), value=None, key="audit_until", format="YYYY-MM-DD")
 

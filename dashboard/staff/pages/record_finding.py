@@ -22,16 +22,18 @@ st.title(t("page_record_finding"))
 code, name = widgets.agency_picker("finding")
 
 left, right = st.columns(2)
-left.text_input(t("assessor"), value=user["town"] if user["role"] == TOWN_STAFF else t("bureau"), disabled=True,
-                key="finding_assessor")
+# Set every run, not as `value=`: a text input keeps its first value, so the English switch would not reach it.
+st.session_state["finding_assessor"] = user["town"] if user["role"] == TOWN_STAFF else t("bureau")
+left.text_input(t("assessor"), disabled=True, key="finding_assessor")
 date = right.date_input(t("date"), value=dt.date.today(), key="finding_date", format="YYYY-MM-DD")
 bucket = rulebook.bucket_for("town" if user["role"] == TOWN_STAFF else "bureau")
 period_choice = left.selectbox(
-    t("period"), ["", *(p.key for p in bucket.periods)], key="finding_period",
+    t("period"), ["", *(p.key for p in bucket.periods)], key=widgets.keep("finding_period", ""),
     format_func=widgets.labels_of({"": t("period_auto"), **periods}),
 )
-year = right.selectbox(t("year"), [None, date.year, date.year - 1], key="finding_year",
-                       format_func=widgets.labels_of({None: t("period_auto")}))
+year = right.selectbox(t("year"), [widgets.NO_CHOICE, date.year, date.year - 1],
+                       key=widgets.keep("finding_year", widgets.NO_CHOICE),
+                       format_func=widgets.labels_of({widgets.NO_CHOICE: t("period_auto")})) or None
 rating_year = year or date.year
 try:
     period_key, rating_year = period_for(assessor=assessor, date=date, year=year, period=period_choice or None,
@@ -47,7 +49,7 @@ if suggested:
               on_click=lambda: st.session_state.update(finding_clause=suggested))
 
 codes = [c.code for c in rulebook.clauses]
-clause = st.selectbox(t("clause"), codes, index=None, key="finding_clause", placeholder=t("choose"),
+clause = st.selectbox(t("clause"), codes, index=None, key=widgets.keep("finding_clause"), placeholder=t("choose"),
                       format_func=widgets.labels_of({c: widgets.clause_label(c, rulebook) for c in codes}))
 if clause:
     st.markdown(f"**{t('clause_text')}（{clause}）**：{widgets.clause_text(clause, rulebook)}")

@@ -17,8 +17,8 @@ st.dataframe(widgets.relabel(towns, {"name": "town_name", "aliases": "aliases", 
              hide_index=True, width="stretch")
 
 st.subheader(t("edit_town"))
-choice = st.selectbox(t("town"), [None, *towns["name"]], key="towns_choice",
-                      format_func=widgets.labels_of({None: t("new_town")}))
+choice = st.selectbox(t("town"), [widgets.NO_CHOICE, *towns["name"]], key=widgets.keep("towns_choice", widgets.NO_CHOICE),
+                      format_func=widgets.labels_of({widgets.NO_CHOICE: t("new_town")})) or None
 current = towns.set_index("name").loc[choice] if choice else None
 with st.form("edit_town"):
     name = st.text_input(t("town_name"), value=choice or "", disabled=choice is not None, max_chars=64)

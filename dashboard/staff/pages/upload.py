@@ -28,7 +28,7 @@ with st.expander(t("template"), icon=":material/description:"):
                             data=lambda f=fmt: workspace.template(engine=engine, fmt=f), on_click="ignore",
                             key=f"template_{fmt}", icon=":material/download:")
 
-kind = st.radio(t("kind"), workspace.KINDS, horizontal=True, key="upload_kind",
+kind = st.radio(t("kind"), workspace.KINDS, horizontal=True, key=widgets.keep("upload_kind", workspace.KINDS[0]),
                 format_func=widgets.labels_of({k: t(f"kind_{k}") for k in workspace.KINDS}))
 year = None
 if kind == "roster":

@@ -32,7 +32,7 @@ def submit_create(admin: dict) -> None:
     role = state.get("new_user_role")
     try:
         made = users.create_user(engine=engine, username=state.get("new_user_name", ""), password=password, role=role,
-                                 town=state.get("new_user_town") if role == TOWN_STAFF else None, by=admin,
+                                 town=(state.get("new_user_town") or None) if role == TOWN_STAFF else None, by=admin,
                                  display_name=state.get("new_user_display", ""))
     except REFUSED as exc:
         widgets.outcome("users_outcome", "error", message(exc))
@@ -84,9 +84,11 @@ with st.form("create_user"):
     left, right = st.columns(2)
     left.text_input(t("username"), max_chars=64, key="new_user_name")
     right.text_input(t("display_name"), max_chars=64, key="new_user_display")
-    left.selectbox(t("role"), list(ROLES), index=1, format_func=widgets.labels_of({r: role_name(r) for r in ROLES}), key="new_user_role")  # bureau_staff
-    right.selectbox(t("town_only"), [None, *load_towns(engine=engine).names], key="new_user_town",
-                    format_func=widgets.labels_of({None: "—"}))
+    left.selectbox(t("role"), list(ROLES), format_func=widgets.labels_of({r: role_name(r) for r in ROLES}),
+                  key=widgets.keep("new_user_role", "bureau_staff"))
+    right.selectbox(t("town_only"), [widgets.NO_CHOICE, *load_towns(engine=engine).names],
+                    key=widgets.keep("new_user_town", widgets.NO_CHOICE),
+                    format_func=widgets.labels_of({widgets.NO_CHOICE: "—"}))
     left.text_input(t("new_password", n=MIN_PASSWORD_LENGTH), type="password", autocomplete="new-password",
                     key="new_user_password")
     right.text_input(t("new_password_again"), type="password", autocomplete="new-password",
