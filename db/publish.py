@@ -197,6 +197,8 @@ def _publish_once(
                                f"nothing to publish for {year}: no findings and no roster")
         rows = _published_rows(rating, findings)
         version, previous_digest = _next_version(session, year)
+        # A correction of demo data is still demo data (it re-rates the same demo findings): keep the public notice.
+        demo = demo or (version > 1 and bool(_latest(session, year).demo))
         if version >= 2 and not reason:
             raise ReasonRequired(
                 f"{year}年度已发布第{version - 1}版；发布更正版本（第{version}版）必须填写更正原因",

@@ -70,6 +70,22 @@ def test_a_correction_is_version_2_chained_to_version_1(engine):
     assert stored(engine, v1)["ratings"][0]["total"] == 100 and stored(engine, v2)["ratings"][0]["total"] == 95
 
 
+def test_a_staff_correction_of_demo_data_is_still_marked_demo(engine):
+    a_year(engine)
+    demo_v1 = publish_year(engine=engine, year=YEAR, by="demo", demo=True)
+    load(engine, [finding(0, "3.1", period="Q4")])
+    v2 = publish_year(engine=engine, year=YEAR, by="admin.zhou", reason="补录 / late record")  # staff pass no demo
+    assert demo_v1.demo and v2.demo and stored(engine, v2)["demo"] is True
+
+
+def test_a_correction_of_real_data_is_not_marked_demo(engine):
+    a_year(engine)
+    publish_year(engine=engine, year=YEAR, by="admin.zhou")
+    load(engine, [finding(0, "3.1", period="Q4")])
+    v2 = publish_year(engine=engine, year=YEAR, by="admin.zhou", reason="补录 / late record")
+    assert not v2.demo and stored(engine, v2)["demo"] is False
+
+
 @pytest.mark.parametrize("reason", [None, "", "   \n"])
 def test_a_correction_without_a_reason_is_refused_and_writes_nothing(engine, reason):
     a_year(engine)
