@@ -177,6 +177,36 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+# What the audit log's `action` and `entity` codes mean, for people (the CSV download keeps the codes).
+AUDIT_TERMS: dict[str, tuple[str, str]] = {
+    "sign_in": ("登录", "signed in"),
+    "sign_in_failed": ("登录失败", "failed sign-in"),
+    "sign_out": ("退出登录", "signed out"),
+    "upload": ("上传文件", "upload"),
+    "finding": ("扣分记录", "finding"),
+    "interview": ("约谈", "interview"),
+    "publish": ("发布", "publication"),
+    "publication": ("公示版本", "publication"),
+    "agency": ("服务机构", "agency"),
+    "agency_renamed": ("机构更名", "agency renamed"),
+    "town": ("镇街园", "town"),
+    "user": ("账号", "account"),
+    "user_create": ("创建账号", "account created"),
+    "user_activate": ("启用账号", "account activated"),
+    "user_deactivate": ("停用账号", "account deactivated"),
+    "user_password": ("修改或重设密码", "password changed or reset"),
+    "user_unlock": ("解除锁定", "account unlocked"),
+}
+
+
+def term(code: str) -> str:
+    """An audit code in the visitor's language, with the code itself: `发布（publish）`; unknown codes as they are."""
+    if code not in AUDIT_TERMS:
+        return code
+    zh, en = AUDIT_TERMS[code]
+    return f"{en} ({code})" if current() == "en" else f"{zh}（{code}）"
+
+
 def t(key: str, **values: object) -> str:
     """The staff label `key` in the visitor's language, `{name}` placeholders filled from `values`."""
     zh, en = LABELS[key]

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.staff import session, widgets
-from dashboard.staff.text import t
+from dashboard.staff.text import t, term
 from db.audit_log import audit_csv, audit_entries, audit_facets
 
 admin = session.require("read_audit")
@@ -18,13 +18,15 @@ actor = cols[0].selectbox(t("actor"), [widgets.NO_CHOICE, *facets["actor"]],
                           format_func=widgets.labels_of({widgets.NO_CHOICE: t("all")})) or None
 action = cols[1].selectbox(t("action"), [widgets.NO_CHOICE, *facets["action"]],
                            key=widgets.keep("audit_action", widgets.NO_CHOICE),
-                           format_func=widgets.labels_of({widgets.NO_CHOICE: t("all")})) or None
+                           format_func=widgets.labels_of({widgets.NO_CHOICE: t("all"),
+                                                          **{a: term(a) for a in facets["action"]}})) or None
 since = cols[2].date_input(t("since"), value=None, key="audit_since", format="YYYY-MM-DD")
 until = cols[3].date_input(t("until"), value=None, key="audit_until", format="YYYY-MM-DD")
 
 entries = audit_entries(engine=engine, user=admin, actor=actor, action=action, since=since, until=until)
 st.caption(t("entries", n=len(entries)))
-st.dataframe(widgets.relabel(entries, {k: k for k in ("at", "actor", "action", "entity", "entity_id", "detail",
+shown = entries.assign(action=entries["action"].map(term), entity=entries["entity"].map(term))
+st.dataframe(widgets.relabel(shown, {k: k for k in ("at", "actor", "action", "entity", "entity_id", "detail",
                                                       "before", "after")}),
              hide_index=True, width="stretch",
              column_config={t("detail"): st.column_config.TextColumn(width="medium"),
