@@ -67,6 +67,19 @@ LABELS: dict[str, tuple[str, str]] = {
     "bureau": ("市应急管理局", "City bureau"),
     "rows_shown": ("显示 {shown} / {total} 家机构", "Showing {shown} of {total} agencies"),
     "no_rows": ("没有符合条件的机构。", "No agency matches."),
+    "no_match_query": (
+        "{year}年度没有名称或统一社会信用代码包含 {q} 的机构。",
+        "No agency rated in {year} has {q} in its name or credit code.",
+    ),
+    "no_rows_hint": (
+        "请检查输入、清除等级或镇街园筛选，或换一个年度；未在本年度参评的机构可在“机构详情”中按名称查找。",
+        "Check the spelling, clear the grade or town filter, or pick another year; an agency not rated this year "
+        "can still be found by name under Agency profile.",
+    ),
+    "year_not_published": (
+        "{year}年度尚无已发布的评定结果，下面显示{shown}年度。",
+        "No ratings have been published for {year}; showing {shown} instead.",
+    ),
     "unknown_agency": ("没有找到该机构的已发布评定结果。", "No published rating of this agency was found."),
     # overview
     "overview_title": ("年度诚信等级概览", "The year at a glance"),
@@ -125,6 +138,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "profile_title": ("机构详情", "Agency profile"),
     "choose_agency": ("选择机构（可输入名称或代码查找）", "Choose an agency (type a name or code)"),
     "choose_agency_placeholder": ("输入名称或代码", "Type a name or code"),
+    "profile_blacklisted": ("列入{year}年度黑名单。认定依据：{grounds}", "On the {year} blacklist. Grounds: {grounds}"),
     "score_by_year": ("历年总分与等级", "Total and grade by year"),
     "explanation": ("扣分说明", "Why points were lost"),
     "explanation_year": ("{year}年度扣分说明", "{year}: why points were lost"),

@@ -85,6 +85,18 @@ def score_basis(total: Any, rulebook: Rulebook) -> str:
     return t("score_basis", total=_fmt(total), min=_fmt(rulebook.blacklist_grade.max))
 
 
+def blacklist_grounds(clauses: str, total: Any, rulebook: Rulebook) -> str:
+    """Why an agency is on the blacklist: each clause with its text (gloss in English), or its total under the line."""
+    codes = [c for c in str(clauses or "").split(";") if c]
+    if not codes:
+        return score_basis(total, rulebook)
+    parts = []
+    for code in codes:
+        clause = rulebook.clause_map.get(code)
+        parts.append(f"{code} {pick(clause.text_zh, clause.gloss_en)}" if clause else code)
+    return ("; " if current() == "en" else "；").join(parts)
+
+
 def _fmt(number: Any) -> str:
     value = float(number)
     return str(int(value)) if value.is_integer() else f"{value:g}"
@@ -93,6 +105,12 @@ def _fmt(number: Any) -> str:
 def kv(label: str, value: object) -> str:
     """`**label**：value` in Chinese, `**label**: value` in English (markdown)."""
     return f"**{label}**：{value}" if current() != "en" else f"**{label}**: {value}"
+
+
+def plain(text: str) -> str:
+    """Visitor-typed text as an inline code span: markdown never turns it into a link, a formula or emphasis
+    (escaping is not enough: the browser still links a bare URL)."""
+    return "`" + " ".join(str(text).replace("`", "'").split()) + "`"
 
 
 def paren(text: str) -> str:

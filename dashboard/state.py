@@ -30,6 +30,11 @@ def read(param: str) -> str | None:
     return value or None
 
 
+def is_new(param: str) -> bool:
+    """True when the URL's `param` changed since we last looked (a shared link, a reload); call before seed()."""
+    return st.session_state.get(_SEEN + param, "") != (read(param) or "")
+
+
 def _parse(param: str, raw: str | None, options: Sequence[Any] | None, cast: Callable[[str], Any]) -> Any:
     """The URL value as a widget value, or None when it is absent or not one of `options`."""
     if raw is None:

@@ -50,7 +50,11 @@ def year_picker() -> dict[str, Any] | None:
     if not years:
         st.info(t("no_publication"))
         return None
+    asked, fresh_link = state.read("year"), state.is_new("year")
     key = state.seed("year", default=years[0], options=years, cast=int)
+    if fresh_link and asked and asked.isdigit() and len(asked) == 4 and int(asked) not in years:
+        # A link to a year that was never published: say so instead of silently showing another year.
+        st.warning(t("year_not_published", year=asked, shown=st.session_state[key]))
     # format_func reads a dict made now: AppTest calls it outside the run, where the language is unknown.
     names = {y: t("year_value", year=y) for y in years}
     year = st.selectbox(t("year"), years, key=key, format_func=names.__getitem__)

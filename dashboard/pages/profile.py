@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import charts, data, state, tables, ui
 from dashboard.i18n import t
-from dashboard.labels import clause_legend, grade_label, kv, local_date, towns_text
+from dashboard.labels import blacklist_grounds, clause_legend, grade_label, kv, local_date, towns_text
 
 ui.header("profile_title")
 codes, label_of = ui.agency_choices()
@@ -33,6 +33,10 @@ cols = st.columns(3)
 cols[0].metric(t("year_value", year=int(latest["year"])) + " · " + t("grade"), grade_label(latest["grade"], rulebook))
 cols[1].metric(t("total"), int(latest["total"]))
 cols[2].metric(t("rating_date"), local_date(latest["published_at"]))
+if latest["grade"] == rulebook.blacklist_grade.key:
+    # Why, in words, where a phone shows it first: a listed agency may still have a high total (a clause lists it).
+    st.error(t("profile_blacklisted", year=int(latest["year"]),
+               grounds=blacklist_grounds(latest["blacklist_clauses"], latest["total"], rulebook)), icon=":material/block:")
 st.markdown(kv(t("towns_served_all"), towns_text(";".join(profile["towns"])) or t("none")))
 ui.page_link("compare", t("compare_with_others"), compare=[code], icon=":material/compare_arrows:")
 
@@ -47,6 +51,8 @@ for row in years.sort_values("year", ascending=False).itertuples():
     title = (f"{t('year_value', year=row.year)} · {grade_label(row.grade, rulebook)} · {t('total')} {row.total}"
              f" · {t('version_value', version=row.version)}")
     with st.expander(title, expanded=row.Index == years.index[-1]):
+        if row.grade == rulebook.blacklist_grade.key:
+            st.markdown(kv(t("basis"), blacklist_grounds(row.blacklist_clauses, row.total, rulebook)))
         if of_year.empty:
             st.caption(t("no_charges"))
         else:

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import data, state, tables, ui
 from dashboard.i18n import t
-from dashboard.labels import grade_labels, paren
+from dashboard.labels import grade_labels, paren, plain
 from db.public import filter_ratings, towns_in
 
 SORTS = {
@@ -50,7 +50,10 @@ by, ascending = SORTS[sort]
 shown = shown.sort_values(by, ascending=ascending, kind="stable")
 st.caption(t("rows_shown", shown=len(shown), total=len(frame)))
 if shown.empty:
-    st.info(t("no_rows"))
+    # Say what was looked for and where else to look, not just "nothing".
+    st.info(t("no_match_query", q=plain(query.strip()), year=pub["year"]) if query.strip() else t("no_rows"))
+    st.caption(t("no_rows_hint"))
+    ui.page_link("profile", t("page_profile"), icon=":material/apartment:")
     st.stop()
 
 table = tables.ratings_table(shown, rulebook, pub)

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
+from core.rulebook import load_rulebook
 from dashboard.i18n import LABELS
 from dashboard.ui import PAGES
 from db import public
@@ -249,3 +250,43 @@ def test_no_id_number_phone_or_description_appears_on_any_page(app, engine, lang
             text = page_text(app)
             leaked = [v for v in private if v in text]
             assert not leaked, f"{page} {year}: {leaked}"
+
+
+def test_a_blacklisted_agency_s_profile_says_why_in_words_at_the_top(app, engine):
+    ratings = current_ratings(engine)
+    listed = ratings[ratings["blacklist_clauses"] != ""].iloc[0]
+    clause = listed["blacklist_clauses"].split(";")[0]
+    open_page(app, "profile", agency=listed["credit_code"])
+    year = public.published_years(engine)[0]
+    box = app.error[0].value
+    assert box.startswith(f"列入{year}年度黑名单") and clause in box
+    assert load_rulebook().clause(clause).text_zh in box
+
+
+def test_a_profile_of_an_agency_listed_by_its_total_names_the_total(app, engine):
+    ratings = current_ratings(engine)
+    by_score = ratings[(ratings["grade"] == "BLACKLIST") & (ratings["blacklist_clauses"] == "")].iloc[0]
+    open_page(app, "profile", agency=by_score["credit_code"], lang="en")
+    assert app.error[0].value.endswith(f"total of {int(by_score['total'])}, below 60")
+
+
+def test_a_good_agency_s_profile_shows_no_blacklist_box(app, engine):
+    open_page(app, "profile", agency=current_ratings(engine).iloc[0]["credit_code"])
+    assert len(app.error) == 0
+
+
+def test_a_search_with_no_match_names_the_search_and_where_else_to_look(app):
+    open_page(app, "ratings", q="[通知](http://example.com)")
+    info = app.info[0].value
+    assert "`[通知](http://example.com)`" in info  # shown as code: never a live link on the official site
+    assert LABELS["no_rows_hint"][0] in [c.value for c in app.caption]
+
+
+def test_a_link_to_a_year_never_published_says_so(app, engine):
+    open_page(app, "overview", year="2019")
+    latest = public.published_years(engine)[0]
+    notice = LABELS["year_not_published"][0].format(year=2019, shown=latest)
+    assert notice in [w.value for w in app.warning]
+    assert app.selectbox(key="w_year").value == latest
+    app.run()  # the notice is for the link, not for every click after it
+    assert notice not in [w.value for w in app.warning]
