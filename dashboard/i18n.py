@@ -77,8 +77,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "can still be found by name under Agency profile.",
     ),
     "year_not_published": (
-        "{year}年度尚无已发布的评定结果，下面显示{shown}年度。",
-        "No ratings have been published for {year}; showing {shown} instead.",
+        "链接中的年度（{year}）尚无已发布的评定结果，下面显示{shown}年度。",
+        "The year in the link ({year}) has no published ratings; showing {shown} instead.",
     ),
     "unknown_agency": ("没有找到该机构的已发布评定结果。", "No published rating of this agency was found."),
     # overview
