@@ -118,16 +118,17 @@ def blacklist_agencies_table(agencies: pd.DataFrame, rulebook: Rulebook) -> tupl
             agencies["total"], strict=True,
         )
     ]
-    # Who, how, by whom and when first; the grounds last (wide; the page lists each clause in full below).
+    # Who, then why (how and on what grounds): on a phone the pinned name leaves room for one column, and "why"
+    # is what a visitor came for. By whom, when and the code follow (the page lists each clause in full below).
     out = pd.DataFrame(
         {
             "agency_name": agencies["agency_name"],
-            "credit_code": agencies["credit_code"],
             "listed_by": agencies["listed_by"].map(lambda b: listed_by_label(b, rulebook)),
+            "basis": basis,
             "department": agencies["department"].map(_department_label),
             "listed_on": agencies["listed_on"].map(local_date),
             "year": agencies["year"].astype(int),
-            "basis": basis,
+            "credit_code": agencies["credit_code"],
         }
     )
     cc = st.column_config
@@ -150,12 +151,12 @@ def blacklist_practitioners_table(people: pd.DataFrame) -> tuple[pd.DataFrame, d
         {
             "practitioner": people["practitioner"],
             "agency_name": people["agency_name"],
-            "department": people["department"].map(_department_label),
-            "listed_on": people["listed_on"].map(local_date),
-            "credit_code": people["credit_code"],
-            "year": people["year"].astype(int),
             "basis": [f"{c} {g if en else x}" for c, x, g in
                       zip(people["clause"], people["clause_text"], people["clause_gloss"], strict=True)],
+            "department": people["department"].map(_department_label),
+            "listed_on": people["listed_on"].map(local_date),
+            "year": people["year"].astype(int),
+            "credit_code": people["credit_code"],
         }
     )
     cc = st.column_config

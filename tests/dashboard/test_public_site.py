@@ -290,3 +290,10 @@ def test_a_link_to_a_year_never_published_says_so(app, engine):
     assert app.selectbox(key="w_year").value == latest
     app.run()  # the notice is for the link, not for every click after it
     assert notice not in [w.value for w in app.warning]
+
+
+def test_the_blacklist_puts_why_right_after_who_so_a_phone_shows_it(app):
+    open_page(app, "blacklist", year="2024")
+    agencies, people = app.dataframe[0].value, app.dataframe[1].value
+    assert list(agencies.columns)[:3] == ["agency_name", "listed_by", "basis"]
+    assert list(people.columns)[:3] == ["practitioner", "agency_name", "basis"]
