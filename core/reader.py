@@ -623,12 +623,14 @@ def _frame(text: dict[str, np.ndarray], other: dict[str, np.ndarray], order: Seq
 
 
 def read_roster(source: Source, *, name: str | None = None) -> pd.DataFrame:
-    """The agencies to rate (credit_code, agency_name), one row per code; InputError with every problem."""
+    """The agencies to rate (credit_code, agency_name), one row per code, indexed by Excel row; InputError if bad."""
     cells = _read_cells(source, name)
     found, problems = _match_headers(cells, ROSTER_FILE_COLUMNS)
     codes, names = _codes_and_names(found, cells.rows, problems)
     if problems:
         raise InputError(problems)
-    frame = pd.DataFrame({"credit_code": codes, "agency_name": names}, columns=list(ROSTER_COLUMNS))
+    # Indexed by the Excel row number (as read_table), so later checks can still name a row.
+    frame = pd.DataFrame({"credit_code": codes, "agency_name": names}, columns=list(ROSTER_COLUMNS),
+                         index=pd.Index(cells.rows, name="row"))
     # The same agency listed twice with the same name is one agency.
-    return frame.drop_duplicates("credit_code", keep="first").reset_index(drop=True)
+    return frame.drop_duplicates("credit_code", keep="first")

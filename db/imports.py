@@ -188,8 +188,8 @@ def _check_fits(frame: pd.DataFrame) -> None:
         if key not in frame.columns or frame.empty or max(map(len, frame[key].tolist())) <= limit:
             continue  # the common case, checked at C speed
         too_long = frame[key].str.len() > limit
-        # A roster frame has no `row`: its index + 2 is the Excel row (header = row 1).
-        rows = frame.loc[too_long, "row"] if "row" in frame.columns else frame.index[too_long.to_numpy()] + 2
+        # A roster frame has no `row` column: core.reader indexes it by Excel row (header = row 1).
+        rows = frame.loc[too_long, "row"] if "row" in frame.columns else frame.index[too_long.to_numpy()]
         for row, value in zip(rows, frame.loc[too_long, key], strict=True):
             problems.append(Problem(
                 int(row), _LABELS.get(key, key), f"内容过长（最多{limit}个字符）",

@@ -40,7 +40,7 @@ def period_for(
 ) -> tuple[str, int]:
     """(period key, rating year) of a finding; the period is derived from the date when not given.
 
-    The year defaults to the date's year (for a year-end period dated in next year's window, the previous year).
+    The year defaults to the date's year (for a town's year-end period dated in next year's window, the previous year).
     Without a period, the first period of the assessor's bucket whose
     window holds the date is taken (a town's date in May → Q2; the bureau → its one period). RecordError when a
     given period does not belong to the assessor's bucket or the date falls outside its window.
@@ -61,8 +61,9 @@ def period_for(
         chosen = next((p for p in bucket.periods if p.window(year)[0] <= date <= p.window(year)[1]), None)
         if chosen is None:
             raise RecordError(f"日期{date}不在{year}年度的任何考核期内", f"the date {date} is in no period of {year}")
-    if not given_year and chosen.to_next_year and date <= chosen.window(date.year - 1)[1]:
+    if not given_year and len(bucket.periods) > 1 and chosen.to_next_year and date <= chosen.window(date.year - 1)[1]:
         # A year-end assessment dated in the first months of a year is the previous year's (年底评定 in January).
+        # A bucket's only period (the bureau's year) keeps the date's year, as SPEC's default says.
         year = date.year - 1
     first, last = chosen.window(year)
     if not first <= date <= last:

@@ -235,3 +235,15 @@ def test_rating_a_csv_file_never_imports_openpyxl(findings_file):
     result = subprocess.run([sys.executable, "-c", code, str(findings_file)], cwd=REPO, capture_output=True,
                             text=True, encoding="utf-8", timeout=120)
     assert result.stderr == "openpyxl not loaded"
+
+
+def test_a_year_end_finding_dated_in_february_with_last_year_counts_in_last_year_only(tmp_path):
+    path = write_csv(tmp_path / "ye.csv", [
+        [uscc(1), "澄江安全咨询有限公司", "2.5", "澄江", "年底", "2026/2/15", "2025", ""],
+        [uscc(2), "华士技术服务有限公司", "3.3", "华士", "一季度", "2026-02-15", "", ""],
+    ])
+    last_year = {r["credit_code"]: r for r in parse_csv(run("rate", path, "--year", "2025").stdout)}
+    this_year = {r["credit_code"]: r for r in parse_csv(run("rate", path, "--year", "2026").stdout)}
+    assert (last_year[uscc(1)]["town_score"], last_year[uscc(1)]["total"]) == ("40", "90")
+    assert uscc(2) not in last_year
+    assert uscc(1) not in this_year and this_year[uscc(2)]["total"] == "95"

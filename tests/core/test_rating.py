@@ -324,3 +324,22 @@ def test_a_missing_practitioner_from_the_database_is_not_listed_as_none():
     table["practitioner"] = [None]
     rating = rate(table)
     assert rating.practitioners.empty and rating.table.loc[0, "grade"] == "BLACKLIST"
+
+
+@pytest.mark.parametrize(
+    ("clauses", "total", "grade"),
+    [
+        ([], 100, "A"),
+        (["2.5"], 90, "A"),
+        (["2.5", "3.3"], 85, "B"),
+        (["2.5", "2.5"], 80, "B"),
+        (["2.5", "2.5", "3.3"], 75, "C"),
+        (["2.5"] * 4, 60, "C"),
+        (["2.5"] * 4 + ["3.3"], 55, "BLACKLIST"),
+    ],
+)
+def test_real_clause_totals_fall_in_the_grades_the_regulation_names(clauses, total, grade):
+    # jiangyin-2020 as shipped: only 10- and 5-point clauses, each from the bureau so no floor is reached.
+    rows = [finding(1, c, assessor=BUREAU, date=f"2025-{m + 1:02d}-15") for m, c in enumerate(clauses)]
+    rating = rate(findings_table(rows), roster=roster_table([1]), year=2025)
+    assert rating.table.loc[0, ["total", "grade", "blacklist_clauses"]].tolist() == [total, grade, ""]

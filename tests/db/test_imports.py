@@ -162,6 +162,15 @@ def test_text_longer_than_its_column_is_a_problem_of_its_row(engine):
     assert row_counts(engine)["finding"] == 0
 
 
+def test_a_too_long_roster_name_is_named_by_its_excel_row_after_blank_and_repeated_rows(engine):
+    long_name = "长" * 300
+    content = (f"统一社会信用代码,机构名称\n{credit_code(1)},甲公司\n\n{credit_code(1)},甲公司\n"
+               f"{credit_code(2)},{long_name}\n").encode()
+    with pytest.raises(InputError) as refused:
+        import_roster(engine=engine, content=content, file_name="r.csv", by="t", year=2025)
+    assert [(p.row, p.column) for p in refused.value.problems] == [(5, "机构名称")]
+
+
 def test_a_file_with_only_headers_is_refused(engine):
     with pytest.raises(InputError):
         import_findings(engine=engine, content=findings_csv([]), file_name="empty.csv", by="t")

@@ -74,6 +74,15 @@ def test_bureau_staff_record_for_the_bureau_in_its_year_period(engine, staff):
                        date=dt.date(2025, 11, 3), assessor=TOWN)
 
 
+def test_a_bureau_finding_dated_in_the_first_quarter_counts_in_the_year_of_its_date(engine, staff):
+    # SPEC: the year defaults to the year of the date; only a town's year-end period reaches back a year.
+    stored = record_finding(engine=engine, user=staff["staff"], credit_code=CODE, agency_name="甲", clause="2.5",
+                            date=dt.date(2026, 2, 10))
+    assert (stored["period"], stored["year"]) == ("Y", 2026)
+    assert records.period_for(assessor="bureau", date=dt.date(2026, 3, 31)) == ("Y", 2026)
+    assert records.period_for(assessor="bureau", date=dt.date(2026, 3, 31), year=2025) == ("Y", 2025)
+
+
 def test_a_year_end_finding_may_be_dated_in_the_first_quarter_of_the_next_year(engine, staff):
     stored = record_finding(engine=engine, user=staff["town"], credit_code=CODE, agency_name="甲", clause="3.1",
                             date=dt.date(2026, 2, 10), period="年底", year=2025)

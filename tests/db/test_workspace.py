@@ -86,6 +86,13 @@ def test_the_same_file_again_is_recognised_and_previews_no_change(engine, publis
     assert check.previews[0].diff.empty
 
 
+def test_the_same_file_imported_again_by_staff_adds_nothing(engine, published):
+    before = (_count(engine, Finding), _count(engine, Upload))
+    again = workspace.import_upload(engine=engine, user=published["admin"], content=BASE, file_name="copy.csv")
+    assert (again.duplicate, again.added) == (True, 0)
+    assert (_count(engine, Finding), _count(engine, Upload)) == before == (3, 1)
+
+
 def test_a_roster_preview_adds_agencies_without_findings_at_full_score(engine, published):
     roster = factories.roster_csv(4)
     check = workspace.check_upload(engine=engine, user=published["staff"], content=roster, file_name="r.csv",
