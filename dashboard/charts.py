@@ -63,7 +63,10 @@ def totals_by_year_chart(years: pd.DataFrame, rulebook: Rulebook) -> alt.Chart:
                alt.Tooltip("grade:N", title=t("grade"))]
     line = alt.Chart(frame).mark_line(color="#90a4ae").encode(x=x, y=y)
     points = alt.Chart(frame).mark_point(filled=True, size=140).encode(
-        x=x, y=y, color=alt.Color("grade:N", scale=_grade_scale(rulebook), title=t("grade")), tooltip=tooltip
+        x=x, y=y, color=alt.Color("grade:N", scale=_grade_scale(rulebook), title=t("grade"),
+                                # two per row: four English grades in one row run off a phone's screen
+                                legend=alt.Legend(columns=2, labelLimit=200)),
+        tooltip=tooltip
     )
     text = alt.Chart(frame).mark_text(dy=-14, fontSize=13, fontWeight="bold").encode(x=x, y=y, text="label:N")
     thresholds = pd.DataFrame({"min": [g.min for g in rulebook.grades if g.min > 0]})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
@@ -297,3 +299,10 @@ def test_the_blacklist_puts_why_right_after_who_so_a_phone_shows_it(app):
     agencies, people = app.dataframe[0].value, app.dataframe[1].value
     assert list(agencies.columns)[:3] == ["agency_name", "listed_by", "basis"]
     assert list(people.columns)[:3] == ["practitioner", "agency_name", "basis"]
+
+
+def test_the_profile_chart_legend_wraps_two_grades_a_row_to_fit_a_phone(app, engine):
+    open_page(app, "profile", agency=current_ratings(engine).iloc[0]["credit_code"], lang="en")
+    spec = json.loads(app.get("vega_lite_chart")[0].proto.spec)
+    legends = [layer["encoding"]["color"].get("legend") for layer in spec["layer"] if "color" in layer.get("encoding", {})]
+    assert {"columns": 2, "labelLimit": 200} in legends
