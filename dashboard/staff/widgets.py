@@ -96,9 +96,14 @@ def diff_table(diff: pd.DataFrame, rulebook: Rulebook) -> pd.DataFrame:
         t("agency_name"): diff["agency_name"], t("credit_code"): diff["credit_code"], t("change"): change,
         t("grade_before"): diff["old_grade"].map(lambda g: grades.get(g, g)),
         t("grade_after"): diff["new_grade"].map(lambda g: grades.get(g, g)),
-        t("total_before"): diff["old_total"], t("total_after"): diff["new_total"],
+        t("total_before"): diff["old_total"].map(_number), t("total_after"): diff["new_total"].map(_number),
         t("clauses_before"): diff["old_blacklist_clauses"], t("clauses_after"): diff["new_blacklist_clauses"],
     })
+
+
+def _number(value: object) -> str:
+    # A new or dropped agency has no total on one side: "—", not the word "None" a table would show.
+    return "—" if value is None or pd.isna(value) or value == "" else f"{float(value):g}"
 
 
 def ratings_table(ratings: pd.DataFrame, rulebook: Rulebook) -> pd.DataFrame:

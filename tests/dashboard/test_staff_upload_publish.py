@@ -110,3 +110,12 @@ def test_only_bureau_roles_upload_and_only_admins_publish(staff_app):
     sign_out(staff_app)
     sign_in(staff_app, "staff")
     assert "upload" in reachable(staff_app) and "publish" not in reachable(staff_app)
+
+
+def test_the_preview_shows_a_dash_not_none_where_an_agency_had_no_total(staff_app):
+    sign_in(staff_app, "admin")
+    _upload(staff_app, BASE, "base.csv")  # nothing published yet: every agency is new
+    before, after = LABELS["total_before"][0], LABELS["total_after"][0]
+    diffs = [df.value for df in staff_app.dataframe if before in df.value.columns]
+    assert diffs and all(set(d[before]) == {"—"} for d in diffs)
+    assert all(d[after].str.fullmatch(r"\d+").all() for d in diffs)
