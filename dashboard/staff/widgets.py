@@ -25,6 +25,9 @@ def labels_of(labels: dict) -> Callable[[object], str]:
     return lambda option: labels.get(option, str(option))
 
 
+_EMPTIED = "_widgets_emptied"  # keys `empty_after_save` set to None this run: keep them, so the browser hears it
+
+
 def keep(key: str, default: object = None) -> str:
     """Send a widget's current value (else `default`) to the browser again on every run, and return its key.
 
@@ -32,7 +35,7 @@ def keep(key: str, default: object = None) -> str:
     nothing chosen, while the server still holds the value. Pass no index/value to the widget itself.
     """
     value = st.session_state.get(key, default)
-    if value is None:
+    if value is None and key not in st.session_state.get(_EMPTIED, ()):
         # To Streamlit a value of None means "nothing chosen" (the placeholder), even where None is an option:
         # drop it and let the widget's own index decide.
         st.session_state.pop(key, None)
@@ -127,3 +130,26 @@ def outcome(key: str, kind: str | None = None, text: str | None = None) -> None:
     stored = st.session_state.pop(key, None)
     if stored:
         getattr(st, stored[0])(stored[1])
+
+
+def saved(form: str, kind: str, text: str) -> None:
+    """After a successful save: show `text` on the next run, empty the form there (`empty_after_save`), rerun.
+
+    A form that keeps its text after saving invites a second click that stores the same record twice.
+    """
+    outcome(f"{form}_outcome", kind, text)
+    st.session_state[f"{form}_saved"] = True
+    st.rerun()
+
+
+def empty_after_save(form: str, fields: dict[str, object]) -> None:
+    """Before the form's widgets: if it was just saved, set each field (key → empty value) back to empty.
+
+    Set, not popped: only a value put into session state before the widget reaches the browser's widget too.
+    """
+    emptied = set()
+    if st.session_state.pop(f"{form}_saved", False):
+        for key, value in fields.items():
+            st.session_state[key] = value
+            emptied.add(key)
+    st.session_state[_EMPTIED] = emptied

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from core.rulebook import load_rulebook
 from dashboard.staff import session as staff_session
 from dashboard.staff.text import LABELS
-from db.models import Finding
+from db.models import Finding, Interview
 from db.records import record_interview
 from tests.dashboard.staff_helpers import check_no_exception, errors, open_page, shown_text, sign_in
 from tests.db.staff_factories import OTHER_TOWN, TOWN
@@ -92,3 +92,44 @@ def test_after_two_interviews_the_finding_form_suggests_clause_2_7(staff_app, st
     assert staff_app.selectbox(key="finding_clause").value == "2.7"
     staff_app.button(key="finding_save").click().run()
     assert [(f.clause, f.assessor, f.period) for f in _findings(staff_db)] == [("2.7", "bureau", "Y")]
+
+
+def test_a_saved_finding_empties_the_form_so_a_second_click_saves_nothing_more(staff_app, staff_db):
+    sign_in(staff_app, "town")
+    open_page(staff_app, "record_finding")
+    _new_agency(staff_app, "finding")
+    staff_app.date_input(key="finding_date").set_value(dt.date(2025, 5, 12))
+    staff_app.selectbox(key="finding_clause").select("3.3")
+    staff_app.text_input(key="finding_practitioner").input("张三")
+    staff_app.text_area(key="finding_description").input("合同未签订")
+    staff_app.text_input(key="finding_document_no").input("澄安监〔2025〕7号").run()
+    staff_app.button(key="finding_save").click().run()
+    check_no_exception(staff_app)
+    assert [(f.clause, f.practitioner, f.document_no) for f in _findings(staff_db)] == [
+        ("3.3", "张三", "澄安监〔2025〕7号")]
+    saved = LABELS["finding_saved"][0].format(agency="江阴安信评价有限公司", clause="3.3", period="第二季度", year=2025)
+    assert saved in [s.value for s in staff_app.success]
+    assert staff_app.selectbox(key="finding_clause").value is None
+    assert staff_app.selectbox(key="finding_clause").proto.set_value  # the browser's picker is emptied too
+    assert [staff_app.text_input(key=k).value for k in ("finding_practitioner", "finding_document_no")] == ["", ""]
+    assert staff_app.text_area(key="finding_description").value == ""
+    assert staff_app.button(key="finding_save").disabled  # AppTest, like a browser, refuses to click it
+    staff_app.run()
+    assert len(_findings(staff_db)) == 1
+
+
+def test_a_saved_interview_empties_the_form_so_a_second_click_saves_nothing_more(staff_app, staff_db):
+    sign_in(staff_app, "staff")
+    open_page(staff_app, "record_interview")
+    _new_agency(staff_app, "interview")
+    staff_app.date_input(key="interview_date").set_value(dt.date(2025, 3, 1))
+    staff_app.text_area(key="interview_notes").input("约谈负责人").run()
+    staff_app.button(key="interview_save").click().run()
+    check_no_exception(staff_app)
+    assert LABELS["interview_saved"][0].format(agency="江阴安信评价有限公司", year=2025, n=1) in shown_text(staff_app)
+    assert staff_app.text_area(key="interview_notes").value == ""
+    assert staff_app.selectbox(key="interview_agency").value is None
+    assert staff_app.button(key="interview_save").disabled
+    staff_app.run()
+    with Session(staff_db) as s:
+        assert len(s.exec(select(Interview)).all()) == 1

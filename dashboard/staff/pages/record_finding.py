@@ -18,6 +18,9 @@ assessor = user["town"] if user["role"] == TOWN_STAFF else "bureau"
 periods = period_labels(rulebook)
 
 st.title(t("page_record_finding"))
+# After a save the finding's own fields start empty (the agency, date and period stay for the next one).
+widgets.empty_after_save("finding", {"finding_clause": None, "finding_practitioner": "", "finding_description": "",
+                                     "finding_document_no": ""})
 
 code, name = widgets.agency_picker("finding")
 
@@ -58,7 +61,9 @@ practitioner = st.text_input(t("practitioner"), key="finding_practitioner", max_
 description = st.text_area(t("description"), key="finding_description", max_chars=2000)
 document_no = st.text_input(t("document_no"), key="finding_document_no", max_chars=64)
 
-if st.button(t("record"), type="primary", disabled=not (code and clause), key="finding_save"):
+widgets.outcome("finding_outcome")
+# Checked here too, not only by `disabled`: a click may arrive from a form drawn before it was emptied.
+if st.button(t("record"), type="primary", disabled=not (code and clause), key="finding_save") and code and clause:
     try:
         stored = record_finding(
             engine=engine, user=user, credit_code=code, agency_name=name, clause=clause, date=date,
@@ -68,8 +73,8 @@ if st.button(t("record"), type="primary", disabled=not (code and clause), key="f
     except (RecordError, AccessDenied) as exc:
         st.error(message(exc))
     else:
-        st.success(t("finding_saved", agency=stored["agency_name"], clause=stored["clause"],
-                     period=periods[stored["period"]], year=stored["year"]))
+        widgets.saved("finding", "success", t("finding_saved", agency=stored["agency_name"], clause=stored["clause"],
+                                              period=periods[stored["period"]], year=stored["year"]))
 
 st.subheader(t("recent_findings"))
 recent = recent_findings(engine=engine, user=user)

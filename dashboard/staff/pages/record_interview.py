@@ -15,6 +15,10 @@ engine = data.engine()
 rulebook = data.rulebook()
 
 st.title(t("page_record_interview"))
+# After a save the agency and notes start empty: with the agency still chosen, a second click would store the
+# same interview again, and each interview moves the agency towards a harsher clause (3.8 → 2.7 → 1.8).
+widgets.empty_after_save("interview", {"interview_agency": None, "interview_new_code": "", "interview_new_name": "",
+                                       "interview_notes": ""})
 code, name = widgets.agency_picker("interview")
 date = st.date_input(t("date"), value=dt.date.today(), key="interview_date", format="YYYY-MM-DD")
 notes = st.text_area(t("notes"), key="interview_notes", max_chars=2000)
@@ -23,13 +27,17 @@ if code:
     st.caption(t("interviews_so_far", year=date.year,
                  n=interview_count(engine=engine, credit_code=code, year=date.year)))
 
-if st.button(t("record"), type="primary", disabled=not code, key="interview_save"):
+widgets.outcome("interview_outcome")
+widgets.outcome("interview_suggestion")
+if st.button(t("record"), type="primary", disabled=not code, key="interview_save") and code:
     try:
         stored = record_interview(engine=engine, user=user, credit_code=code, agency_name=name, date=date, notes=notes)
     except (RecordError, AccessDenied) as exc:
         st.error(message(exc))
     else:
-        st.success(t("interview_saved", agency=stored["agency_name"], year=stored["year"], n=stored["count_in_year"]))
         suggested = suggest_interview_clause(engine=engine, credit_code=code, year=stored["year"])
         if suggested:
-            st.info(t("interview_suggestion", clause=suggested, text=rulebook.clause(suggested).text_zh))
+            widgets.outcome("interview_suggestion", "info",
+                            t("interview_suggestion", clause=suggested, text=rulebook.clause(suggested).text_zh))
+        widgets.saved("interview", "success",
+                      t("interview_saved", agency=stored["agency_name"], year=stored["year"], n=stored["count_in_year"]))
