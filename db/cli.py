@@ -66,6 +66,9 @@ def _import_arguments(parser: argparse.ArgumentParser) -> None:
                         help="扣分记录（默认）或机构名录 / findings (default) or a roster")
     parser.add_argument("--year", type=int, help="名录所属年度（--kind roster 时必填）/ the roster's year")
     parser.add_argument("--by", required=True, metavar="NAME", help="导入人 / who imports (audited)")
+    parser.add_argument("--allow-repeats", action="store_true",
+                        help="文件中有与已存记录相同的扣分记录时仍然导入 / import even if findings of the file are "
+                             "identical to stored ones (e.g. a re-saved file): they would be deducted again")
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -73,6 +76,7 @@ def _import(args: argparse.Namespace) -> int:
 
     from core.errors import InputError, format_problems
     from db.imports import import_findings, import_roster
+    from db.repeats import RepeatedFindings, warning_text
 
     if args.kind == "roster" and args.year is None:
         return fail("导入名录需要 --year / a roster import needs --year YYYY")
@@ -86,7 +90,13 @@ def _import(args: argparse.Namespace) -> int:
         if args.kind == "roster":
             result = import_roster(engine=engine, content=content, file_name=path.name, by=args.by, year=args.year)
         else:
-            result = import_findings(engine=engine, content=content, file_name=path.name, by=args.by)
+            result = import_findings(engine=engine, content=content, file_name=path.name, by=args.by,
+                                     allow_repeats=args.allow_repeats)
+    except RepeatedFindings as exc:
+        print("\n".join(warning_text(exc.repeats)), file=sys.stderr)
+        print(format_problems(exc.problems), file=sys.stderr)
+        return fail("文件未导入；确属另外的违规行为时，请加 --allow-repeats 再次导入 / file not imported: "
+                    "if these are separate acts, import again with --allow-repeats")
     except InputError as exc:
         print(format_problems(exc.problems), file=sys.stderr)
         return fail(f"文件未导入，共{len(exc.problems)}个问题 / file not imported: {len(exc.problems)} problem(s)")

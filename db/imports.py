@@ -9,6 +9,8 @@
   is the freshest source; companies do change names and keep their USCC); each rename is audited with the old
   and new name, so nothing changes silently.
 - Rows go in with one Core executemany per table (db.inserts), never one ORM object per row.
+- A different file holding findings identical to stored ones (db.repeats) is imported only with
+  allow_repeats=True; the CLI and the upload page ask for it explicitly.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from db.audit import record
 from db.engine import transaction
 from db.inserts import bulk_insert, insert_ignoring_duplicates
 from db.models import Agency, Finding, RosterEntry, Upload, utcnow
+from db.repeats import RepeatedFindings, repeated_findings
 from db.towns import towns_from_db
 
 _LOOKUP_CHUNK = 1000  # credit codes per IN (…) list: well under SQLite's bound-parameter limit
@@ -56,8 +59,12 @@ class ImportResult:
 
 
 def import_findings(*, engine: Engine, content: bytes, file_name: str, by: str,
-                    rulebook: Rulebook | None = None) -> ImportResult:
-    """Store every finding of a findings file (CSV/XLSX bytes), or raise InputError with all its problems."""
+                    rulebook: Rulebook | None = None, allow_repeats: bool | None = None) -> ImportResult:
+    """Store every finding of a findings file (CSV/XLSX bytes), or raise InputError with all its problems.
+
+    Findings identical to stored ones (db.repeats): allow_repeats=False raises RepeatedFindings (an InputError
+    listing them) and writes nothing; True imports them and audits how many; None (seeding) does not look.
+    """
     by = _who(by)
     digest = hashlib.sha256(content).hexdigest()
     found = _existing_upload(engine, digest)
@@ -67,6 +74,12 @@ def import_findings(*, engine: Engine, content: bytes, file_name: str, by: str,
         towns = towns_from_db(conn)
     frame = read_findings(content, name=file_name, rulebook=rulebook, towns=towns)
     _check_fits(frame)
+    detail = {}
+    if allow_repeats is not None:
+        repeats = repeated_findings(engine, frame)
+        if not repeats.empty and not allow_repeats:
+            raise RepeatedFindings(repeats)
+        detail = {"repeats_allowed": len(repeats)}
     now = utcnow()
 
     def write(session: Session, upload_id: int, agency_ids: dict[str, int]) -> int:
@@ -80,7 +93,7 @@ def import_findings(*, engine: Engine, content: bytes, file_name: str, by: str,
         }, constants={"upload_id": upload_id, "recorded_by": by, "recorded_at": now})
 
     return _store(engine=engine, kind="findings", frame=frame, digest=digest, file_name=file_name, by=by,
-                  now=now, write=write, detail={})
+                  now=now, write=write, detail=detail)
 
 
 def import_roster(*, engine: Engine, content: bytes, file_name: str, by: str, year: int) -> ImportResult:

@@ -19,6 +19,7 @@ from db import public
 from db.imports import ImportResult, import_findings, import_roster
 from db.models import Finding, Publication, RosterEntry, Upload
 from db.publish import diff_year, publish_year, rate_year
+from db.repeats import no_repeats, repeated_findings
 from db.roles import UserLike, acting_user
 from db.towns import load_towns
 
@@ -48,7 +49,9 @@ class UploadCheck:
     """The outcome of checking an uploaded file; nothing has been stored.
 
     `problems` lists every problem (empty when the file is valid); `duplicate` when the very same file was
-    imported before (importing it again adds nothing); `previews` per rating year the file touches.
+    imported before (importing it again adds nothing); `repeats` the findings of a new file that are identical
+    to stored ones (db.repeats.REPEAT_COLUMNS: importing them needs allow_repeats); `previews` per rating year
+    the file touches.
     """
 
     kind: str
@@ -57,6 +60,7 @@ class UploadCheck:
     problems: pd.DataFrame
     duplicate: bool = False
     previews: list[YearPreview] = field(default_factory=list)
+    repeats: pd.DataFrame = field(default_factory=no_repeats)
 
     @property
     def ok(self) -> bool:
@@ -114,26 +118,34 @@ def check_upload(
     except InputError as exc:
         return UploadCheck(kind=kind, file_name=file_name, rows=0, problems=problems_frame(exc.problems))
     duplicate = _already_imported(engine, _digest(kind, content, year))
+    repeats = no_repeats()
     if kind == "findings":
         years = sorted(int(y) for y in frame["year"].unique())
         extra = {"extra_findings": None if duplicate else frame}
+        if not duplicate:  # the very same file adds nothing, so nothing of it would be repeated
+            repeats = repeated_findings(engine, frame)
     else:
         years = [int(year)]
         extra = {"extra_roster": None if duplicate else frame}
     previews = [preview_year(engine=engine, year=y, rulebook=rulebook, **extra) for y in years]
     return UploadCheck(kind=kind, file_name=file_name, rows=len(frame), problems=problems_frame([]),
-                       duplicate=duplicate, previews=previews)
+                       duplicate=duplicate, previews=previews, repeats=repeats)
 
 
 def import_upload(
     *, engine: Engine, user: UserLike, content: bytes, file_name: str, kind: str = "findings",
-    year: int | None = None, rulebook: Rulebook | None = None,
+    year: int | None = None, rulebook: Rulebook | None = None, allow_repeats: bool = False,
 ) -> ImportResult:
-    """Store a checked file in one transaction (bureau roles); InputError if it is not valid after all."""
+    """Store a checked file in one transaction (bureau roles); InputError if it is not valid after all.
+
+    Findings identical to stored ones (UploadCheck.repeats) are imported only with allow_repeats=True; otherwise
+    db.repeats.RepeatedFindings (an InputError) and nothing is written.
+    """
     with Session(engine) as session:
         by = acting_user(session, user, "upload").username
     if kind == "findings":
-        return import_findings(engine=engine, content=content, file_name=file_name, by=by, rulebook=rulebook)
+        return import_findings(engine=engine, content=content, file_name=file_name, by=by, rulebook=rulebook,
+                               allow_repeats=allow_repeats)
     if kind == "roster" and year is not None:
         return import_roster(engine=engine, content=content, file_name=file_name, by=by, year=int(year))
     raise ValueError("a roster needs its year; kind must be findings or roster")

@@ -112,6 +112,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "all_changes": ("全部变化（{n}）", "All changes ({n})"),
     "all_ratings": ("全部评定结果（{n}家机构）", "All ratings ({n} agencies)"),
     "import": ("导入", "Import"),
+    "import_repeats": ("这些记录与已存记录相同，仍然导入 / import anyway", "这些记录与已存记录相同，仍然导入 / import anyway"),
+    "repeat_source": ("相同的已存记录来自", "Matching stored finding from"),
     "imported": ("已导入 {added} 条记录（上传编号 {upload}）。", "Imported {added} rows (upload {upload})."),
     "imported_duplicate": ("此文件已导入过，未增加记录。", "This file was imported before; nothing added."),
     "publish_next": ("导入后需由管理员在“发布”页面发布，公众才能看到。", "An administrator publishes on the Publish page before the public sees it."),

@@ -13,6 +13,7 @@ from dashboard.i18n import current, pick
 from dashboard.labels import grade_labels
 from dashboard.staff.text import t
 from db.records import agency_choices
+from db.repeats import source_text
 
 NEW_AGENCY = "__new__"
 # The "all" / "automatic" / "new" option of a picker: "", not None (None reads as "nothing chosen"; see keep).
@@ -88,6 +89,16 @@ def problems_table(problems: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         t("row"): problems["row"], t("column"): problems["column"], t("problem"): message,
         t("value"): problems["value"],
+    })
+
+
+def repeats_table(repeats: pd.DataFrame) -> pd.DataFrame:
+    """A file's findings identical to stored ones (db.repeats.REPEAT_COLUMNS): row, agency, clause, date, source."""
+    return pd.DataFrame({
+        t("row"): repeats["row"], t("agency_name"): repeats["agency_name"], t("credit_code"): repeats["credit_code"],
+        t("clause"): repeats["clause"], t("date"): repeats["date"],
+        t("repeat_source"): [source_text(*r) for r in
+                             zip(repeats["upload_id"], repeats["file_name"], repeats["recorded_by"], strict=True)],
     })
 
 

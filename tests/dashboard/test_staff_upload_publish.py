@@ -119,3 +119,23 @@ def test_the_preview_shows_a_dash_not_none_where_an_agency_had_no_total(staff_ap
     diffs = [df.value for df in staff_app.dataframe if before in df.value.columns]
     assert diffs and all(set(d[before]) == {"—"} for d in diffs)
     assert all(d[after].str.fullmatch(r"\d+").all() for d in diffs)
+
+
+def test_a_reencoded_file_of_stored_findings_is_named_and_imported_only_after_a_tick(staff_app, staff_db):
+    sign_in(staff_app, "staff")
+    _upload(staff_app, BASE, "base.csv")
+    staff_app.button(key="upload_import").click().run()
+    assert _count(staff_db, Finding) == 3
+    _upload(staff_app, BASE.decode().encode("gb18030").replace(b"\n", b"\r\n"), "base-gbk.csv")  # other bytes
+    [warning] = [w.value for w in staff_app.warning]
+    assert "此文件有3条扣分记录与已存记录完全相同" in warning and "3 finding(s) in this file are identical" in warning
+    table = staff_app.dataframe[0].value
+    assert table["行"].tolist() == [2, 3, 4]
+    assert table["条款"].tolist() == ["3.1", "2.1", "3.4"] and table["日期"].tolist() == ["2025-05-10"] * 3
+    assert table["相同的已存记录来自"].str.startswith("base.csv").all()
+    assert staff_app.button(key="upload_import").disabled
+    assert staff_app.checkbox(key="upload_allow_repeats").label == "这些记录与已存记录相同，仍然导入 / import anyway"
+    staff_app.checkbox(key="upload_allow_repeats").check().run()
+    staff_app.button(key="upload_import").click().run()
+    check_no_exception(staff_app)
+    assert _count(staff_db, Finding) == 6

@@ -10,12 +10,14 @@ from dashboard.labels import local_date
 from dashboard.staff import session, widgets
 from dashboard.staff.text import message, t
 from db import workspace
+from db.repeats import RepeatedFindings, warning_text
 from db.roles import AccessDenied, may
 
 user = session.require("upload")
 engine = data.engine()
 rulebook = data.rulebook()
 CHECK_KEY = "upload_check"  # (file digest, kind, year) → UploadCheck: checked once per file, not on every rerun
+REPEATS_KEY = "upload_allow_repeats"  # the "import anyway" tick; reset for every newly checked file
 
 st.title(t("page_upload"))
 
@@ -50,6 +52,7 @@ if cached is None or cached[0] != ident:
         st.error(message(exc))
         st.stop()
     st.session_state[CHECK_KEY] = (ident, check)
+    st.session_state.pop(REPEATS_KEY, None)
 else:
     check = cached[1]
 
@@ -61,6 +64,12 @@ if not check.ok:
 st.success(t("file_valid", rows=check.rows))
 if check.duplicate:
     st.info(t("duplicate"))
+allow_repeats = False
+if not check.repeats.empty:
+    # Both languages: whoever imports must not miss that these points would be deducted a second time.
+    st.warning("  \n".join(warning_text(check.repeats)), icon=":material/content_copy:")
+    st.dataframe(widgets.repeats_table(check.repeats), hide_index=True, width="stretch")
+    allow_repeats = st.checkbox(t("import_repeats"), key=REPEATS_KEY)
 for preview in check.previews:
     st.subheader(t("preview_year", year=preview.year))
     if preview.current:
@@ -78,12 +87,18 @@ for preview in check.previews:
     with st.expander(t("all_ratings", n=len(preview.ratings))):
         st.dataframe(widgets.ratings_table(preview.ratings, rulebook), hide_index=True, width="stretch")
 
-if st.button(t("import"), type="primary", key="upload_import", icon=":material/database_upload:"):
+blocked = not check.repeats.empty and not allow_repeats
+if st.button(t("import"), type="primary", key="upload_import", icon=":material/database_upload:",
+             disabled=blocked) and not blocked:
     try:
         result = workspace.import_upload(engine=engine, user=user, content=content, file_name=uploaded.name,
-                                         kind=kind, year=year)
+                                         kind=kind, year=year, allow_repeats=allow_repeats)
     except AccessDenied as exc:
         st.error(message(exc))
+    except RepeatedFindings as exc:  # stored by someone else since the check: warn again, store nothing
+        st.session_state.pop(CHECK_KEY, None)
+        st.warning("  \n".join(warning_text(exc.repeats)))
+        st.dataframe(widgets.repeats_table(exc.repeats), hide_index=True, width="stretch")
     except InputError as exc:  # e.g. a value longer than its column: every problem, nothing stored
         st.error(t("problems_found", n=len(exc.problems)))
         st.dataframe(widgets.problems_table(workspace.problems_frame(exc.problems)), hide_index=True, width="stretch")

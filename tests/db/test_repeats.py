@@ -1,0 +1,117 @@
+"""A file with new bytes but findings already stored (re-saved XLSX, re-encoded CSV) is named, not silently doubled."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from core.schema import FINDINGS_FILE_COLUMNS
+from db import workspace
+from db.cli import main
+from db.models import AuditEntry, Finding, Upload
+from db.records import record_finding
+from db.repeats import RepeatedFindings
+from tests.db.conftest import url_of
+from tests.db.factories import finding_rows, findings_csv
+from tests.db.staff_factories import fast_argon2, make_staff  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.usefixtures("fast_argon2")
+
+ROWS = finding_rows(6)
+LABELS = {c.key: c.label_zh for c in FINDINGS_FILE_COLUMNS}
+
+
+def _xlsx(rows) -> bytes:
+    """The same findings saved again from Excel: Chinese headers, real dates, other bytes."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(list(LABELS.values()))
+    for row in rows:
+        sheet.append([dt.date.fromisoformat(row[k]) if k == "date" else row.get(k, "") for k in LABELS])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _count(engine, model) -> int:
+    with Session(engine) as s:
+        return s.exec(select(func.count()).select_from(model)).one()
+
+
+@pytest.fixture
+def staff(engine):
+    users = make_staff(engine)
+    workspace.import_upload(engine=engine, user=users["staff"], content=findings_csv(ROWS), file_name="first.csv")
+    return users
+
+
+def test_a_resaved_xlsx_of_stored_findings_is_reported_row_by_row_with_the_earlier_file(engine, staff):
+    check = workspace.check_upload(engine=engine, user=staff["staff"], content=_xlsx(ROWS), file_name="again.xlsx")
+    assert check.ok and not check.duplicate
+    assert check.repeats["row"].tolist() == [2, 3, 4, 5, 6, 7]
+    first = check.repeats.iloc[0]
+    assert (first["credit_code"], first["clause"], first["date"], first["file_name"]) == (
+        ROWS[0]["credit_code"], ROWS[0]["clause"], ROWS[0]["date"], "first.csv")
+
+
+def test_only_the_findings_that_match_on_every_key_are_reported(engine, staff):
+    rows = [dict(r) for r in ROWS[:4]]
+    rows[1]["document_no"] = "澄安监〔2025〕999号"    # another document: another act
+    rows[2]["practitioner"] = "李四"                  # another practitioner
+    rows[3]["description"] = "重新措辞的情况说明"      # only the free text differs: still the same finding
+    content = findings_csv(rows).decode().encode("gb18030")  # and re-encoded
+    check = workspace.check_upload(engine=engine, user=staff["staff"], content=content, file_name="gbk.csv")
+    assert check.repeats["row"].tolist() == [2, 5]
+
+
+def test_the_very_same_file_is_a_duplicate_not_a_repeat(engine, staff):
+    check = workspace.check_upload(engine=engine, user=staff["staff"], content=findings_csv(ROWS),
+                                   file_name="first.csv")
+    assert check.duplicate and check.repeats.empty
+
+
+def test_a_finding_recorded_by_hand_is_found_too_and_named_as_such(engine, staff):
+    date = dt.date(2025, 5, 12)
+    record_finding(engine=engine, user=staff["town"], credit_code=ROWS[0]["credit_code"], clause="3.3", date=date,
+                   document_no="澄安监〔2025〕77号")
+    row = {**ROWS[0], "clause": "3.3", "assessor": "璜土镇", "period": "Q2", "date": date.isoformat(),
+           "practitioner": "", "document_no": "澄安监〔2025〕77号"}
+    check = workspace.check_upload(engine=engine, user=staff["staff"], content=findings_csv([row]),
+                                   file_name="town.csv")
+    [match] = check.repeats.to_dict("records")
+    assert (match["row"], match["file_name"], match["recorded_by"]) == (2, "", "town")
+    assert match["upload_id"] is None or str(match["upload_id"]) == "<NA>"
+
+
+def test_importing_repeats_needs_an_explicit_yes_and_otherwise_writes_nothing(engine, staff):
+    before = (_count(engine, Finding), _count(engine, Upload))
+    with pytest.raises(RepeatedFindings) as refused:
+        workspace.import_upload(engine=engine, user=staff["staff"], content=_xlsx(ROWS), file_name="again.xlsx")
+    assert [p.row for p in refused.value.problems] == [2, 3, 4, 5, 6, 7]
+    assert (_count(engine, Finding), _count(engine, Upload)) == before
+    result = workspace.import_upload(engine=engine, user=staff["staff"], content=_xlsx(ROWS), file_name="again.xlsx",
+                                     allow_repeats=True)
+    assert result.added == 6 and _count(engine, Finding) == 12
+    with Session(engine) as s:  # the audit keeps that they were imported knowingly
+        entry = s.exec(select(AuditEntry).where(AuditEntry.action == "upload").order_by(AuditEntry.id.desc())).first()
+    assert '"repeats_allowed": 6' in entry.after
+
+
+def test_the_command_names_the_repeats_exits_2_and_imports_them_only_with_allow_repeats(
+        engine, staff, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", url_of(engine))
+    path = tmp_path / "again.xlsx"
+    path.write_bytes(_xlsx(ROWS))
+    assert main(["import", str(path), "--by", "t"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "6 finding(s) in this file are identical" in err and "此文件有6条扣分记录与已存记录完全相同" in err
+    assert "row 2:" in err and "first.csv" in err and "--allow-repeats" in err
+    assert _count(engine, Finding) == 6
+    assert main(["import", str(path), "--by", "t", "--allow-repeats"]) == 0
+    assert _count(engine, Finding) == 12
