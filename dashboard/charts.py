@@ -7,7 +7,7 @@ import pandas as pd
 
 from core.rulebook import Rulebook
 from dashboard.i18n import t
-from dashboard.labels import grade_label
+from dashboard.labels import grade_label, short_grade_label
 
 GRADE_COLOURS = ("#2e7d32", "#1565c0", "#ef6c00", "#6d4c41", "#455a64")  # best grade first
 BLACKLIST_COLOUR = "#b71c1c"
@@ -75,25 +75,32 @@ def totals_by_year_chart(years: pd.DataFrame, rulebook: Rulebook) -> alt.Chart:
 
 
 def compare_totals_chart(years: pd.DataFrame, names: dict[str, str], rulebook: Rulebook) -> alt.Chart:
-    """Totals by year of several agencies, one line each, with the grade in the tooltip and on the point."""
+    """Totals by year of several agencies as bars side by side, each bar labelled with its grade.
+
+    Bars, not lines: agencies with equal totals stay apart (lines and their labels lay on top of each other).
+    """
     frame = pd.DataFrame(
         {
             "agency": years["credit_code"].map(names),
             "year": years["year"].astype(str),
             "total": years["total"].astype(float),
             "grade": [grade_label(g, rulebook) for g in years["grade"]],
+            # On the bar only the letter (A/B/C) or 黑名单: full labels of side-by-side bars overlap on a phone.
+            "mark": [short_grade_label(g, rulebook) for g in years["grade"]],
         }
     )
+    order = list(dict.fromkeys(names[c] for c in names))
     x = alt.X("year:O", title=t("year"), axis=alt.Axis(labelAngle=0))
     y = alt.Y("total:Q", title=t("total"), scale=alt.Scale(domain=[0, rulebook.total]))
-    # Distinct hues and shapes per agency (colour is never the only cue); the grade is written at each point.
+    offset = alt.XOffset("agency:N", sort=order)
+    # Distinct hues per agency plus the grade written on each bar: colour is never the only cue.
     legend = alt.Legend(orient="bottom", direction="vertical", labelLimit=320)
-    colour = alt.Color("agency:N", title=t("agency"), scale=alt.Scale(scheme="tableau10"), legend=legend)
-    shape = alt.Shape("agency:N", title=t("agency"), legend=legend)
+    colour = alt.Color("agency:N", title=t("agency"), sort=order, scale=alt.Scale(scheme="tableau10"), legend=legend)
     tooltip = [alt.Tooltip("agency:N", title=t("agency")), alt.Tooltip("year:O", title=t("year")),
                alt.Tooltip("total:Q", title=t("total")), alt.Tooltip("grade:N", title=t("grade"))]
-    base = alt.Chart(frame).encode(x=x, y=y, color=colour)
-    lines = base.mark_line()
-    points = base.mark_point(size=110, filled=True).encode(shape=shape, tooltip=tooltip)
-    labels = base.mark_text(dy=-12, fontSize=12).encode(text="grade:N")
-    return _style((lines + points + labels).properties(height=320))
+    base = alt.Chart(frame).encode(x=x, xOffset=offset, y=y)
+    bars = base.mark_bar(cornerRadiusTopLeft=2, cornerRadiusTopRight=2).encode(color=colour, tooltip=tooltip)
+    labels = base.mark_text(dy=-7, fontSize=11, fontWeight="bold").encode(text="mark:N")
+    thresholds = pd.DataFrame({"min": [g.min for g in rulebook.grades if g.min > 0]})
+    rules = alt.Chart(thresholds).mark_rule(strokeDash=[4, 4], color="#b0bec5").encode(y="min:Q")
+    return _style((bars + labels + rules).properties(height=320))

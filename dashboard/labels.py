@@ -23,6 +23,12 @@ def grade_label(grade: str, rulebook: Rulebook) -> str:
     return grade
 
 
+def short_grade_label(grade: str, rulebook: Rulebook) -> str:
+    """`A`, `B`, `C`, or the blacklist's label in words (never a bare key like BLACKLIST)."""
+    blacklist = rulebook.blacklist_grade
+    return grade_label(grade, rulebook) if grade == blacklist.key else grade
+
+
 def grade_labels(rulebook: Rulebook) -> dict[str, str]:
     """Every grade key of the rulebook → its label, best grade first."""
     return {g.key: grade_label(g.key, rulebook) for g in rulebook.grades}

@@ -180,6 +180,10 @@ def _latest(session: Session, year: int) -> Publication | None:
     return session.execute(query).scalars().first()
 
 
+def _holds_demo_data(session: Session) -> bool:
+    return session.execute(select(Publication.id).where(Publication.demo).limit(1)).first() is not None
+
+
 def _next_version(session: Session, year: int) -> tuple[int, str]:
     """(version to write, digest of the version before it or "")."""
     latest = _latest(session, year)
@@ -197,8 +201,9 @@ def _publish_once(
                                f"nothing to publish for {year}: no findings and no roster")
         rows = _published_rows(rating, findings)
         version, previous_digest = _next_version(session, year)
-        # A correction of demo data is still demo data (it re-rates the same demo findings): keep the public notice.
-        demo = demo or (version > 1 and bool(_latest(session, year).demo))
+        # A database that holds demo data publishes demo data (a correction, or a new year, rates demo findings):
+        # keep the public notice, so nothing from a demo database ever looks like a real rating.
+        demo = demo or _holds_demo_data(session)
         if version >= 2 and not reason:
             raise ReasonRequired(
                 f"{year}年度已发布第{version - 1}版；发布更正版本（第{version}版）必须填写更正原因",

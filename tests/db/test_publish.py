@@ -78,6 +78,14 @@ def test_a_staff_correction_of_demo_data_is_still_marked_demo(engine):
     assert demo_v1.demo and v2.demo and stored(engine, v2)["demo"] is True
 
 
+def test_a_new_year_published_by_staff_on_a_demo_database_is_marked_demo(engine):
+    a_year(engine)
+    publish_year(engine=engine, year=YEAR, by="demo", demo=True)
+    load(engine, [finding(0, "3.1", period="Q1", year=YEAR + 1)])
+    next_year = publish_year(engine=engine, year=YEAR + 1, by="admin.zhou")  # staff pass no demo
+    assert next_year.version == 1 and next_year.demo and stored(engine, next_year)["demo"] is True
+
+
 def test_a_correction_of_real_data_is_not_marked_demo(engine):
     a_year(engine)
     publish_year(engine=engine, year=YEAR, by="admin.zhou")
