@@ -10,10 +10,11 @@ import streamlit as st
 from core.rulebook import Rulebook
 from dashboard import data
 from dashboard.i18n import current, pick
-from dashboard.labels import grade_labels
+from dashboard.labels import grade_labels, local_date
 from dashboard.staff.text import t
 from db.records import agency_choices
 from db.repeats import source_text
+from db.workspace import YearPreview
 
 NEW_AGENCY = "__new__"
 # The "all" / "automatic" / "new" option of a picker: "", not None (None reads as "nothing chosen"; see keep).
@@ -164,3 +165,24 @@ def empty_after_save(form: str, fields: dict[str, object]) -> None:
             st.session_state[key] = value
             emptied.add(key)
     st.session_state[_EMPTIED] = emptied
+
+
+def current_caption(current: dict | None) -> None:
+    """Which version of the year the public sees now, or that the year is not published."""
+    if current:
+        st.caption(t("current_version", version=current["version"], date=local_date(current["published_at"])))
+    else:
+        st.caption(t("not_published"))
+
+
+def show_changes(preview: YearPreview, rulebook: Rulebook, no_change: str) -> None:
+    """Who changes grade or enters / leaves the blacklist; then every change and every rating, folded away."""
+    st.markdown(f"**{t('grade_changes')}**")
+    if preview.grade_changes.empty:
+        st.info(no_change)
+    else:
+        st.dataframe(diff_table(preview.grade_changes, rulebook), hide_index=True, width="stretch")
+    with st.expander(t("all_changes", n=len(preview.diff))):
+        st.dataframe(diff_table(preview.diff, rulebook), hide_index=True, width="stretch")
+    with st.expander(t("all_ratings", n=len(preview.ratings))):
+        st.dataframe(ratings_table(preview.ratings, rulebook), hide_index=True, width="stretch")

@@ -3,7 +3,6 @@
 import streamlit as st
 
 from dashboard import data, ui
-from dashboard.labels import local_date
 from dashboard.staff import session, widgets
 from dashboard.staff.text import message, t
 from db import workspace
@@ -27,26 +26,14 @@ if not years:
 year = st.selectbox(t("publish_year"), years, key="publish_year")
 preview = workspace.publish_preview(engine=engine, user=user, year=int(year))
 version = 1 if preview.current is None else int(preview.current["version"]) + 1
-if preview.current:
-    st.caption(t("current_version", version=preview.current["version"],
-                 date=local_date(preview.current["published_at"])))
-else:
-    st.caption(t("not_published"))
+widgets.current_caption(preview.current)
 if preview.current is not None and preview.diff.empty:
     # An identical version would only add noise to the public correction list: nothing to publish.
     st.info(t("no_change"))
     st.stop()
 st.markdown(t("will_be_version", year=year, version=version))
 
-st.markdown(f"**{t('grade_changes')}**")
-if preview.grade_changes.empty:
-    st.info(t("no_grade_change") if preview.current else t("first_version"))
-else:
-    st.dataframe(widgets.diff_table(preview.grade_changes, rulebook), hide_index=True, width="stretch")
-with st.expander(t("all_changes", n=len(preview.diff))):
-    st.dataframe(widgets.diff_table(preview.diff, rulebook), hide_index=True, width="stretch")
-with st.expander(t("all_ratings", n=len(preview.ratings))):
-    st.dataframe(widgets.ratings_table(preview.ratings, rulebook), hide_index=True, width="stretch")
+widgets.show_changes(preview, rulebook, t("no_grade_change") if preview.current else t("first_version"))
 
 reason = ""
 if preview.current:

@@ -6,7 +6,6 @@ import streamlit as st
 
 from core.errors import InputError
 from dashboard import data
-from dashboard.labels import local_date
 from dashboard.staff import session, widgets
 from dashboard.staff.text import message, t
 from db import workspace
@@ -72,20 +71,8 @@ if not check.repeats.empty:
     allow_repeats = st.checkbox(t("import_repeats"), key=REPEATS_KEY)
 for preview in check.previews:
     st.subheader(t("preview_year", year=preview.year))
-    if preview.current:
-        st.caption(t("current_version", version=preview.current["version"],
-                     date=local_date(preview.current["published_at"])))
-    else:
-        st.caption(t("not_published"))
-    st.markdown(f"**{t('grade_changes')}**")
-    if preview.grade_changes.empty:
-        st.info(t("no_grade_change"))
-    else:
-        st.dataframe(widgets.diff_table(preview.grade_changes, rulebook), hide_index=True, width="stretch")
-    with st.expander(t("all_changes", n=len(preview.diff))):
-        st.dataframe(widgets.diff_table(preview.diff, rulebook), hide_index=True, width="stretch")
-    with st.expander(t("all_ratings", n=len(preview.ratings))):
-        st.dataframe(widgets.ratings_table(preview.ratings, rulebook), hide_index=True, width="stretch")
+    widgets.current_caption(preview.current)
+    widgets.show_changes(preview, rulebook, t("no_grade_change"))
 
 blocked = not check.repeats.empty and not allow_repeats
 if st.button(t("import"), type="primary", key="upload_import", icon=":material/database_upload:",
