@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from dashboard import i18n, navigation
+from dashboard import i18n, navigation, ui
 
 st.set_page_config(page_title="江阴市安全生产技术服务机构诚信等级公示", page_icon="🛡️", layout="wide")
 i18n.language_switch()
-st.navigation(navigation.sections(), position="sidebar", expanded=True).run()  # staff menus run past ten pages
+with ui.failure_guard():  # a database that is down must read as a message, not a traceback
+    st.navigation(navigation.sections(), position="sidebar", expanded=True).run()  # staff menus run past ten pages

@@ -17,6 +17,14 @@ DEFAULT_LANGUAGE = "zh"
 LABELS: dict[str, tuple[str, str]] = {
     # the site
     "site_title": ("江阴市安全生产技术服务机构诚信等级公示", "Jiangyin safety-service agency credit ratings"),
+    "database_unavailable": (
+        "暂时无法连接数据库，请稍后再试。如持续出现，请联系江阴市应急管理局。",
+        "The database cannot be reached right now; please try again later. If this persists, contact the bureau.",
+    ),
+    "page_failed": (
+        "页面出错，请刷新后重试。问题已记录。",
+        "This page failed; please reload and try again. The problem has been logged.",
+    ),
     "site_caption": (
         "依据《江阴市工业企业安全生产技术服务工作管理办法（试行）》第十六条向社会公示",
         "Published to the public under Article 16 of the Jiangyin measures for safety technical services",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import streamlit as st
@@ -9,6 +12,9 @@ import streamlit as st
 from dashboard import data, state
 from dashboard.i18n import current, t
 from dashboard.labels import paren
+from db.engine import is_unavailable
+
+log = logging.getLogger(__name__)
 
 PAGES_DIR = "dashboard/pages"
 # The public pages: key → (script, url path). The script paths are relative to streamlit_app.py.
@@ -89,3 +95,16 @@ def profile_url(credit_code: str) -> str:
     lang = state.link_params().get("lang", "zh")
     suffix = "" if lang == "zh" else f"&lang={lang}"
     return f"{PAGES['profile'][1]}?agency={credit_code}{suffix}"
+
+
+@contextmanager
+def failure_guard() -> Iterator[None]:
+    """Whatever fails inside shows a plain message in both languages, never a traceback; details go to the log.
+
+    Only Exception is caught: st.stop() and reruns are BaseExceptions and pass through.
+    """
+    try:
+        yield
+    except Exception as exc:
+        log.exception("page failed")
+        st.error(t("database_unavailable") if is_unavailable(exc) else t("page_failed"), icon=":material/error:")

@@ -1,0 +1,38 @@
+"""A database that cannot be reached reads as a plain message in both languages, never as a traceback."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.dashboard.conftest import APP, TIMEOUT
+
+
+def closed_port() -> int:
+    with socket.socket() as s:  # bound then released: nothing listens there
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def unreachable_database(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"postgresql+psycopg://postgres@127.0.0.1:{closed_port()}/none")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.mark.parametrize("lang, words", [("zh", "暂时无法连接数据库"), ("en", "cannot be reached")])
+def test_a_database_that_is_down_shows_a_message_not_a_traceback(unreachable_database, lang, words):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["lang"] = lang
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [e.value for e in at.error if words in e.value], [e.value for e in at.error]
+    shown = " ".join(str(e.value) for e in at.error)
+    assert "Traceback" not in shown and "OperationalError" not in shown and "psycopg" not in shown
