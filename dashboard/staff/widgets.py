@@ -94,12 +94,12 @@ def problems_table(problems: pd.DataFrame) -> pd.DataFrame:
 
 
 def repeats_table(repeats: pd.DataFrame) -> pd.DataFrame:
-    """A file's findings identical to stored ones (db.repeats.REPEAT_COLUMNS): row, agency, clause, date, source."""
+    """A file's findings that repeat stored ones or earlier rows (db.repeats.REPEAT_COLUMNS): row … what it repeats."""
     return pd.DataFrame({
         t("row"): repeats["row"], t("agency_name"): repeats["agency_name"], t("credit_code"): repeats["credit_code"],
         t("clause"): repeats["clause"], t("date"): repeats["date"],
-        t("repeat_source"): [source_text(*r) for r in
-                             zip(repeats["upload_id"], repeats["file_name"], repeats["recorded_by"], strict=True)],
+        t("repeat_source"): [source_text(*r) for r in zip(repeats["upload_id"], repeats["file_name"],
+                                                            repeats["recorded_by"], repeats["same_as_row"], strict=True)],
     })
 
 

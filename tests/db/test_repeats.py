@@ -110,8 +110,31 @@ def test_the_command_names_the_repeats_exits_2_and_imports_them_only_with_allow_
     assert main(["import", str(path), "--by", "t"]) == 2
     out, err = capsys.readouterr()
     assert out == ""
-    assert "6 finding(s) in this file are identical" in err and "此文件有6条扣分记录与已存记录完全相同" in err
+    assert "6 finding(s) in this file are identical" in err and "此文件有6条扣分记录与已存记录或本文件前面的行完全相同" in err
     assert "row 2:" in err and "first.csv" in err and "--allow-repeats" in err
     assert _count(engine, Finding) == 6
     assert main(["import", str(path), "--by", "t", "--allow-repeats"]) == 0
     assert _count(engine, Finding) == 12
+
+
+def test_a_row_pasted_twice_in_one_file_is_named_with_the_row_it_repeats(engine):
+    users = make_staff(engine)
+    rows = [ROWS[0], ROWS[1], dict(ROWS[0]), {**ROWS[0], "description": "同一行，说明改了措辞"}]
+    check = workspace.check_upload(engine=engine, user=users["staff"], content=findings_csv(rows), file_name="x.csv")
+    assert check.repeats["row"].tolist() == [4, 5]
+    assert check.repeats["same_as_row"].tolist() == [2, 2]
+    with pytest.raises(RepeatedFindings) as refused:
+        workspace.import_upload(engine=engine, user=users["staff"], content=findings_csv(rows), file_name="x.csv")
+    assert [p.row for p in refused.value.problems] == [4, 5] and "row 2 of this file" in str(refused.value)
+    assert _count(engine, Finding) == 0
+    result = workspace.import_upload(engine=engine, user=users["staff"], content=findings_csv(rows),
+                                     file_name="x.csv", allow_repeats=True)
+    assert result.added == 4
+
+
+def test_a_row_that_repeats_a_stored_finding_and_an_earlier_row_is_named_by_the_stored_one(engine, staff):
+    rows = [ROWS[0], dict(ROWS[0])]
+    check = workspace.check_upload(engine=engine, user=staff["staff"], content=findings_csv(rows), file_name="y.csv")
+    assert check.repeats["row"].tolist() == [2, 3]
+    assert check.repeats["file_name"].tolist() == ["first.csv", "first.csv"]
+    assert check.repeats["same_as_row"].isna().all()
