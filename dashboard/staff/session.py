@@ -1,8 +1,8 @@
 """Who is signed in to the staff workspace: sign-in, the 30-minute idle limit, sign-out, and the staff menu.
 
 A signed-in browser session holds only a random token (st.session_state); the account behind it lives in a
-server-side table of open sessions, so an administrator can end someone's sessions (deactivation, password
-reset) and the idle limit is enforced in one place. Every rerun re-reads the account from the database: a
+map of open sessions in this server process (not in the database: a reload or a restart signs staff out), so an
+administrator can end someone's sessions (deactivation, password reset) and the idle limit is enforced in one place. Every rerun re-reads the account from the database: a
 role or town changed meanwhile shows at once, and a deactivated account is signed out.
 """
 
