@@ -94,6 +94,21 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
+@pytest.fixture
+def page(browser):
+    """A fresh desktop-sized Chinese page (its own context: no cookies or session shared between tests)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def no_exception(page) -> None:
+    """Fail with the shown error when the app put an exception box on the page."""
+    errors = page.locator("[data-testid='stException']")
+    assert errors.count() == 0, errors.first.inner_text()
+
+
 def screenshot(page, path: Path, max_height: int = 8000) -> None:
     """The whole page: Streamlit scrolls inside its main block, so grow the viewport to its height first."""
     size = page.viewport_size

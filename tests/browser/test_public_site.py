@@ -13,7 +13,7 @@ import pytest
 from db import public
 from db.engine import make_engine
 from db.export import verify_export
-from tests.browser.conftest import Server, screenshot, wait_for_app
+from tests.browser.conftest import Server, no_exception, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -52,19 +52,6 @@ def agencies(site, browser) -> dict:
     names = dict(zip(frame["credit_code"], frame["agency_name"], strict=True))
     a, b = frame["credit_code"].iloc[0], frame["credit_code"].iloc[-1]
     return {"a": a, "b": b, "names": names}
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True)
-    pg = context.new_page()
-    yield pg
-    context.close()
-
-
-def no_exception(page) -> None:
-    errors = page.locator("[data-testid='stException']")
-    assert errors.count() == 0, errors.first.inner_text()
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

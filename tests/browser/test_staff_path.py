@@ -18,7 +18,7 @@ import pytest
 
 from db import public
 from db.engine import make_engine
-from tests.browser.conftest import ROOT, Server, screenshot, wait_for_app
+from tests.browser.conftest import ROOT, Server, no_exception, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -58,19 +58,6 @@ def site(tmp_path_factory) -> Iterator[dict]:
            "name": target["agency_name"], "blacklisted": int((ratings["grade"] == "BLACKLIST").sum())}
     server.stop()
     assert PASSWORD not in server.log_path.read_text(encoding="utf-8", errors="replace")  # nor in the server's log
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    pg = context.new_page()
-    yield pg
-    context.close()
-
-
-def no_exception(page) -> None:
-    errors = page.locator("[data-testid='stException']")
-    assert errors.count() == 0, errors.first.inner_text()
 
 
 def go(page, title: str) -> None:
