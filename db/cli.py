@@ -160,10 +160,10 @@ def _create_user_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--display-name", default="", help="显示名称 / name shown in the app")
 
 
-def _create_user(args: argparse.Namespace) -> int:
-    from db.roles import ROLES
+def _with_new_password(change: Callable[[Engine, str], dict | None]) -> dict | None | int:
+    """Ask for a new password twice, then run `change(engine, password)`; an exit code 2 if either is refused."""
     from db.security import PasswordPolicyError
-    from db.users import UserError, create_user
+    from db.users import UserError
 
     try:
         password = read_new_password()
@@ -171,12 +171,22 @@ def _create_user(args: argparse.Namespace) -> int:
         return fail(str(exc))
     engine = ready_engine()
     try:
-        user = create_user(engine=engine, username=args.username, password=password, role=args.role,
-                           town=args.town, by=_cli_actor(), display_name=args.display_name)
+        return change(engine, password)
     except (PasswordPolicyError, UserError) as exc:
         return fail(str(exc))
     finally:
         engine.dispose()
+
+
+def _create_user(args: argparse.Namespace) -> int:
+    from db.roles import ROLES
+    from db.users import create_user
+
+    user = _with_new_password(lambda engine, password: create_user(
+        engine=engine, username=args.username, password=password, role=args.role, town=args.town,
+        by=_cli_actor(), display_name=args.display_name))
+    if isinstance(user, int):
+        return user
     zh, en = ROLES[user["role"]]
     town = f"（{user['town']}）" if user["town"] else ""
     print(f"已创建账号 {user['username']}：{zh}{town} / created account {user['username']}: {en}")
@@ -188,20 +198,12 @@ def _reset_password_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _reset_password(args: argparse.Namespace) -> int:
-    from db.security import PasswordPolicyError
-    from db.users import UserError, set_password
+    from db.users import set_password
 
-    try:
-        password = read_new_password()
-    except ValueError as exc:
-        return fail(str(exc))
-    engine = ready_engine()
-    try:
-        set_password(engine=engine, username=args.username, password=password, by=_cli_actor())
-    except (PasswordPolicyError, UserError) as exc:
-        return fail(str(exc))
-    finally:
-        engine.dispose()
+    refused = _with_new_password(lambda engine, password: set_password(
+        engine=engine, username=args.username, password=password, by=_cli_actor()))
+    if isinstance(refused, int):
+        return refused
     print(f"已重设密码并解除锁定 / password reset and lock lifted: {args.username}")
     return 0
 
