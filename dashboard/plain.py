@@ -1,0 +1,66 @@
+"""Text from data (names, towns, reasons, notes, usernames, file names) shown as text: never Markdown, HTML or bidi.
+
+Streamlit renders Markdown in st.markdown, headings, captions, notices, widget and expander labels, page links and
+metric labels. Anything that comes from data goes through `md()` there; where Streamlit shows text as is (select
+options, table cells, chart labels) it goes through `text()`; tables reach the page through `dataframe()`.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from core.plain_text import BIDI_PATTERN, visible_controls
+
+_ESCAPED = {ord(ch): "\\" + ch for ch in string.punctuation}  # CommonMark lets every ASCII punctuation be escaped
+WORD_JOINER = "\u2060"  # invisible; breaks the patterns Streamlit looks for after the Markdown is parsed
+# Streamlit rewrites the parsed text too, where a backslash no longer helps: `:smile:` / `:material/x:` / `:streamlit:`
+# become emoji, icons and a logo, bare `http://` / `www.` / `a@b.cn` become links, ` -> ` becomes an arrow.
+_AFTER_PARSE = (
+    (re.compile(r"\\([:@])"), "\\\\\\1" + WORD_JOINER),
+    (re.compile(r"(?i)(www)(?=\\\.)"), "\\1" + WORD_JOINER),
+    (re.compile(r"(\\[-<>~=])(?=\\[-<>=])"), "\\1" + WORD_JOINER),
+)
+
+
+def text(value: Any) -> str:
+    """`value` for a place that shows text as it is (select options, table cells, chart labels): bidi made visible."""
+    return "" if value is None else visible_controls(str(value))
+
+
+def md(value: Any) -> str:
+    """`value` for a place that renders Markdown: it reads exactly as stored, on one line, bidi made visible."""
+    # One line: a newline could start a heading, a list, a table or a code block.
+    escaped = " ".join(text(value).split()).translate(_ESCAPED)
+    for pattern, replacement in _AFTER_PARSE:
+        escaped = pattern.sub(replacement, escaped)
+    return escaped
+
+
+def _text_column(column: pd.Series) -> pd.Series:
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        categories = column.cat.categories
+        if categories.dtype == object and any(isinstance(c, str) and BIDI_PATTERN.search(c) for c in categories):
+            return column.cat.rename_categories([text(c) if isinstance(c, str) else c for c in categories])
+        return column
+    if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
+        return column.map(lambda v: visible_controls(v) if isinstance(v, str) else v)
+    return column
+
+
+def frame(table: pd.DataFrame) -> pd.DataFrame:
+    """A table for display: every text cell and column name with bidi made visible (cells are never Markdown)."""
+    out = table.copy(deep=False)
+    for i in range(out.shape[1]):
+        out.isetitem(i, _text_column(out.iloc[:, i]))
+    out.columns = [text(c) if isinstance(c, str) else c for c in out.columns]
+    return out
+
+
+def dataframe(table: pd.DataFrame, **kwargs: Any) -> Any:
+    """st.dataframe of `frame(table)`: the one way a table reaches a page."""
+    return st.dataframe(frame(table), **kwargs)
