@@ -8,6 +8,7 @@ import pandas as pd
 from core.rulebook import Rulebook
 from dashboard.i18n import t
 from dashboard.labels import grade_label, short_grade_label
+from dashboard.plain import text
 
 GRADE_COLOURS = ("#2e7d32", "#1565c0", "#ef6c00", "#6d4c41", "#455a64")  # best grade first
 BLACKLIST_COLOUR = "#b71c1c"
@@ -79,6 +80,7 @@ def compare_totals_chart(years: pd.DataFrame, names: dict[str, str], rulebook: R
 
     Bars, not lines: agencies with equal totals stay apart (lines and their labels lay on top of each other).
     """
+    names = {code: text(name) for code, name in names.items()}  # legend and tooltips show names as is
     frame = pd.DataFrame(
         {
             "agency": years["credit_code"].map(names),

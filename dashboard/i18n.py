@@ -76,8 +76,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "rows_shown": ("显示 {shown} / {total} 家机构", "Showing {shown} of {total} agencies"),
     "no_rows": ("没有符合条件的机构。", "No agency matches."),
     "no_match_query": (
-        "{year}年度没有名称或统一社会信用代码包含 {q} 的机构。",
-        "No agency rated in {year} has {q} in its name or credit code.",
+        "{year}年度没有名称或统一社会信用代码包含“{q}”的机构。",
+        "No agency rated in {year} has “{q}” in its name or credit code.",
     ),
     "no_rows_hint": (
         "请检查输入、清除等级或镇街园筛选，或换一个年度；未在本年度参评的机构可在“机构详情”中按名称查找。",

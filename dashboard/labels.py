@@ -10,6 +10,7 @@ import pandas as pd
 from core.rulebook import Rulebook
 from core.towns import BUREAU
 from dashboard.i18n import current, pick, t
+from dashboard.plain import md
 
 LOCAL_TZ = "Asia/Shanghai"
 
@@ -109,14 +110,8 @@ def _fmt(number: Any) -> str:
 
 
 def kv(label: str, value: object) -> str:
-    """`**label**：value` in Chinese, `**label**: value` in English (markdown)."""
-    return f"**{label}**：{value}" if current() != "en" else f"**{label}**: {value}"
-
-
-def plain(text: str) -> str:
-    """Visitor-typed text as an inline code span: markdown never turns it into a link, a formula or emphasis
-    (escaping is not enough: the browser still links a bare URL)."""
-    return "`" + " ".join(str(text).replace("`", "'").split()) + "`"
+    """`**label**：value` in Chinese, `**label**: value` in English (markdown; the value shown as plain text)."""
+    return f"**{label}**：{md(value)}" if current() != "en" else f"**{label}**: {md(value)}"
 
 
 def paren(text: str) -> str:

@@ -12,6 +12,7 @@ import streamlit as st
 from dashboard import data, state
 from dashboard.i18n import current, t
 from dashboard.labels import paren
+from dashboard.plain import text
 from db.engine import is_unavailable
 
 log = logging.getLogger(__name__)
@@ -87,7 +88,7 @@ def agency_choices() -> tuple[list[str], dict[str, str]]:
 def _agency_choices(key: tuple[int, ...], lang: str) -> tuple[list[str], dict[str, str]]:
     index = data.agency_index()
     codes = index["credit_code"].tolist()
-    return codes, {c: n + paren(c) for c, n in zip(codes, index["agency_name"], strict=True)}
+    return codes, {c: text(n) + paren(c) for c, n in zip(codes, index["agency_name"], strict=True)}
 
 
 def profile_url(credit_code: str) -> str:

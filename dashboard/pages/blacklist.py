@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, tables, ui
+from dashboard import data, plain, tables, ui
 from dashboard.i18n import t
 from dashboard.labels import clause_legend
 
@@ -20,7 +20,7 @@ if listed["agencies"].empty:
     st.info(t("no_blacklist"))
 else:
     table, config = tables.blacklist_agencies_table(listed["agencies"], rulebook)
-    st.dataframe(table, hide_index=True, column_config=config, key="blacklist_agencies")
+    plain.dataframe(table, hide_index=True, column_config=config, key="blacklist_agencies")
 codes = [c for c in [*listed["agencies"]["clause"], *listed["practitioners"]["clause"]] if c]
 if codes:
     st.markdown(f"**{t('clause_texts')}**")
@@ -31,7 +31,7 @@ if listed["practitioners"].empty:
     st.caption(t("no_blacklist_practitioners"))
 else:
     table, config = tables.blacklist_practitioners_table(listed["practitioners"])
-    st.dataframe(table, hide_index=True, column_config=config, key="blacklist_practitioners")
+    plain.dataframe(table, hide_index=True, column_config=config, key="blacklist_practitioners")
 
 st.subheader(t("blacklist_history"))
 earlier = [y for y in data.published_years() if y < int(pub["year"])]
@@ -44,4 +44,4 @@ if history.empty:
     st.caption(t("no_history"))
 else:
     table, config = tables.blacklist_agencies_table(history, rulebook)
-    st.dataframe(table, hide_index=True, column_config=config, key="blacklist_history")
+    plain.dataframe(table, hide_index=True, column_config=config, key="blacklist_history")

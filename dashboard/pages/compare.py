@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, compare_view, data, state, ui
+from dashboard import charts, compare_view, data, plain, state, ui
 from dashboard.i18n import t
 from dashboard.labels import paren
 
@@ -30,13 +30,13 @@ st.subheader(t("totals_by_year"))
 st.altair_chart(charts.compare_totals_chart(years, names, rulebook), width="stretch")
 
 st.subheader(t("grades_by_year"))
-st.dataframe(compare_view.grades_by_year(years, chosen, names, rulebook), hide_index=True)
+plain.dataframe(compare_view.grades_by_year(years, chosen, names, rulebook), hide_index=True)
 
 st.subheader(t("points_lost"))
-st.dataframe(compare_view.points_lost(found["points_lost"], chosen, names, rulebook), hide_index=True)
+plain.dataframe(compare_view.points_lost(found["points_lost"], chosen, names, rulebook), hide_index=True)
 
 st.subheader(t("blacklist_history_compare"))
-st.dataframe(compare_view.blacklist_history(found["blacklist"], chosen, names, rulebook), hide_index=True)
+plain.dataframe(compare_view.blacklist_history(found["blacklist"], chosen, names, rulebook), hide_index=True)
 
 for code in chosen:
-    ui.page_link("profile", f"{t('open_profile')}{paren(names[code])}", agency=code, icon=":material/apartment:")
+    ui.page_link("profile", f"{t('open_profile')}{paren(plain.md(names[code]))}", agency=code, icon=":material/apartment:")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, data, ui
+from dashboard import charts, data, plain, ui
 from dashboard.i18n import t
 from dashboard.labels import grade_label, kv, local_date
 
@@ -42,7 +42,7 @@ corrections = history[history["version"] > 1]
 if corrections.empty:
     st.caption(t("no_corrections"))
 else:
-    st.dataframe(
+    plain.dataframe(
         corrections.assign(published_on=corrections["published_at"].map(local_date))[
             ["version", "published_on", "reason", "digest"]
         ],

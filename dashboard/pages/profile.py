@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, data, state, tables, ui
+from dashboard import charts, data, plain, state, tables, ui
 from dashboard.i18n import t
 from dashboard.labels import blacklist_grounds, clause_legend, grade_label, kv, local_date, towns_text
 
@@ -27,7 +27,7 @@ ui.demo_notice(bool(years["demo"].any()))
 latest = years.iloc[-1]
 rulebook = data.rulebook()
 
-st.subheader(profile["agency_name"])
+st.subheader(plain.md(profile["agency_name"]))
 st.markdown(kv(t("credit_code"), code))
 cols = st.columns(3)
 cols[0].metric(t("year_value", year=int(latest["year"])) + " · " + t("grade"), grade_label(latest["grade"], rulebook))
@@ -57,7 +57,7 @@ for row in years.sort_values("year", ascending=False).itertuples():
             st.caption(t("no_charges"))
         else:
             table, config = tables.explanation_table(of_year, rulebook)
-            st.dataframe(table, hide_index=True, column_config=config)
+            plain.dataframe(table, hide_index=True, column_config=config)
 if not charges.empty:
     with st.expander(t("clause_texts")):
         st.markdown(clause_legend(charges["clause"], rulebook))
@@ -67,7 +67,7 @@ specialties = profile["specialties"]
 if specialties.empty:
     st.caption(t("no_specialties"))
 else:
-    st.dataframe(
+    plain.dataframe(
         specialties, hide_index=True,
         column_config={"specialty": st.column_config.TextColumn(t("specialty")),
                        "count": st.column_config.NumberColumn(t("people"), format="%d")},

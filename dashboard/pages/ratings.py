@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from dashboard import data, state, tables, ui
+from dashboard import data, plain, state, tables, ui
 from dashboard.i18n import t
-from dashboard.labels import grade_labels, paren, plain
+from dashboard.labels import grade_labels, paren
 from db.public import filter_ratings, towns_in
 
 SORTS = {
@@ -32,7 +32,7 @@ grades = left.multiselect(
     key=state.seed("grade", default=[], options=list(labels)),
 )
 state.put("grade", grades)
-town_names = {"": t("all_towns"), **{x: x for x in towns}}
+town_names = {"": t("all_towns"), **{x: plain.text(x) for x in towns}}
 town = middle.selectbox(
     t("filter_town"), [""] + towns, format_func=town_names.__getitem__,
     key=state.seed("town", default="", options=[""] + towns),
@@ -51,7 +51,7 @@ shown = shown.sort_values(by, ascending=ascending, kind="stable")
 st.caption(t("rows_shown", shown=len(shown), total=len(frame)))
 if shown.empty:
     # Say what was looked for and where else to look, not just "nothing".
-    st.info(t("no_match_query", q=plain(query.strip()), year=pub["year"]) if query.strip() else t("no_rows"))
+    st.info(t("no_match_query", q=plain.md(query.strip()), year=pub["year"]) if query.strip() else t("no_rows"))
     st.caption(t("no_rows_hint"))
     ui.page_link("profile", t("page_profile"), icon=":material/apartment:")
     st.stop()
@@ -60,7 +60,7 @@ table = tables.ratings_table(shown, rulebook, pub)
 # A long table is sent in chunks as the visitor scrolls (the first rows show sooner); row selection needs the
 # whole table in the browser, so it is offered once search or filters narrow the list to LAZY_FROM rows or fewer.
 lazy = len(table) > tables.LAZY_FROM
-event = st.dataframe(
+event = plain.dataframe(
     table, hide_index=True, column_config=tables.ratings_columns(rulebook), key="ratings_table",
     lazy=lazy, on_select="ignore" if lazy else "rerun", selection_mode="multi-row",
 )
@@ -71,6 +71,6 @@ chosen = [] if lazy else [shown.iloc[i]["credit_code"] for i in event.selection.
 quick = chosen or (shown["credit_code"].tolist() if query.strip() and len(shown) <= 5 else [])
 names = dict(zip(shown["credit_code"], shown["agency_name"], strict=True))
 for code in quick[:5]:
-    ui.page_link("profile", f"{t('open_profile')}{paren(names[code])}", agency=code, icon=":material/apartment:")
+    ui.page_link("profile", f"{t('open_profile')}{paren(plain.md(names[code]))}", agency=code, icon=":material/apartment:")
 if 2 <= len(chosen) <= 4:
     ui.page_link("compare", t("compare_selected"), compare=chosen, icon=":material/compare_arrows:")

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import data, plain, ui
 from dashboard.i18n import current, pick, t
 from dashboard.labels import grade_label, kv, paren
 
@@ -26,7 +26,7 @@ st.subheader(t("rules_buckets"))
 for bucket in rulebook.buckets:
     who = "、".join(t(f"assessors_{a}") for a in bucket.assessors)
     st.markdown(kv(pick(bucket.label_zh, bucket.label_en) + paren(who), number(bucket.points)))
-    st.dataframe(
+    plain.dataframe(
         pd.DataFrame([{t("period"): pick(p.label_zh, p.label_en), t("period_points"): p.points, t("floor"): p.floor}
                       for p in bucket.periods]),
         hide_index=True,
@@ -43,7 +43,7 @@ for g in rulebook.grades:
     else:
         text = t("range_mid", min=number(g.min), max=number(g.max))
     rows.append({t("grade"): grade_label(g.key, rulebook), t("range"): text})
-st.dataframe(pd.DataFrame(rows), hide_index=True)
+plain.dataframe(pd.DataFrame(rows), hide_index=True)
 
 st.subheader(t("rules_clauses"))
 en = current() == "en"

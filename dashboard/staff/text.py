@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dashboard.i18n import current
+from dashboard.plain import md
 
 # key: (中文, English)
 LABELS: dict[str, tuple[str, str]] = {
@@ -34,7 +35,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "not_allowed": ("无权使用此页面，请先以有权限的账号登录。", "You may not use this page: sign in with an account that may."),
     # home
-    "signed_in_as": ("当前登录：**{name}**（{role}{town}）", "Signed in as **{name}** ({role}{town})"),
+    "signed_in_as": ("当前登录：{name}（{role}{town}）", "Signed in as {name} ({role}{town})"),
     "sign_out": ("退出登录", "Sign out"),
     "your_pages": ("可用功能", "What you can do"),
     "change_password": ("修改密码", "Change password"),
@@ -220,5 +221,5 @@ def message(error: Exception) -> str:
     """A refused action's bilingual message (AccessDenied, RecordError, UserError …) in the visitor's language."""
     zh, en = getattr(error, "message_zh", None), getattr(error, "message_en", None)
     if zh and en:
-        return en if current() == "en" else zh
-    return str(error)
+        return md(en if current() == "en" else zh)
+    return md(error)

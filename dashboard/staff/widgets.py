@@ -11,6 +11,7 @@ from core.rulebook import Rulebook
 from dashboard import data
 from dashboard.i18n import current, pick
 from dashboard.labels import grade_labels, local_date
+from dashboard.plain import dataframe, text
 from dashboard.staff.text import t
 from db.records import agency_choices
 from db.repeats import source_text
@@ -21,10 +22,11 @@ NEW_AGENCY = "__new__"
 NO_CHOICE = ""
 
 
-def labels_of(labels: dict) -> Callable[[object], str]:
+def labels_of(labels: dict, other: Callable[[object], str] = str) -> Callable[[object], str]:
     """A format_func from labels made now: Streamlit (and AppTest) may call it outside the run, where the
-    visitor's language is unknown, so the text is chosen while the page runs, not when the option is drawn."""
-    return lambda option: labels.get(option, str(option))
+    visitor's language is unknown, so the text is chosen while the page runs, not when the option is drawn.
+    Options without a label read as `other(option)` (plain.text for options that come from data)."""
+    return lambda option: labels[option] if option in labels else other(option)
 
 
 _EMPTIED = "_widgets_emptied"  # keys `empty_after_save` set to None this run: keep them, so the browser hears it
@@ -55,7 +57,7 @@ def agency_picker(key: str) -> tuple[str | None, str | None]:
         st.caption(t("no_agencies"))
     choice = st.selectbox(
         t("choose_agency"), options, index=None, key=keep(f"{key}_agency"), placeholder=t("choose"),
-        format_func=labels_of({NEW_AGENCY: t("agency_new"), **{c: f"{n}（{c}）" for c, n in names.items()}}),
+        format_func=labels_of({NEW_AGENCY: t("agency_new"), **{c: f"{text(n)}（{c}）" for c, n in names.items()}}),
     )
     if choice == NEW_AGENCY:
         left, right = st.columns(2)
@@ -181,8 +183,8 @@ def show_changes(preview: YearPreview, rulebook: Rulebook, no_change: str) -> No
     if preview.grade_changes.empty:
         st.info(no_change)
     else:
-        st.dataframe(diff_table(preview.grade_changes, rulebook), hide_index=True, width="stretch")
+        dataframe(diff_table(preview.grade_changes, rulebook), hide_index=True, width="stretch")
     with st.expander(t("all_changes", n=len(preview.diff))):
-        st.dataframe(diff_table(preview.diff, rulebook), hide_index=True, width="stretch")
+        dataframe(diff_table(preview.diff, rulebook), hide_index=True, width="stretch")
     with st.expander(t("all_ratings", n=len(preview.ratings))):
-        st.dataframe(ratings_table(preview.ratings, rulebook), hide_index=True, width="stretch")
+        dataframe(ratings_table(preview.ratings, rulebook), hide_index=True, width="stretch")

@@ -26,8 +26,8 @@ MARKUP_TOKENS = {"image", "link_open", "strong_open", "em_open", "s_open", "html
 AFTER_PARSE = {
     "emoji": re.compile(r":[\w+-][\w+-]*:"),
     "icon": re.compile(r":material[/_]\w+:"),
-    "directive": re.compile(r":[a-z][\w-]*\["),
-    "url": re.compile(r"(?i)(https?://|www\.)"),
+    "directive": re.compile(r":[a-z][\w-]*\[[^\]]*\]?"),
+    "url": re.compile(r"(?i)(https?://|www\.)\S*"),
     "email": re.compile(r"[-.\w+]+@[-\w]+(?:\.[-\w]+)+"),
     "arrow": re.compile(r"(^|\s)(<->|->|<-|--|>=|<=|~=)(\s|$)"),
 }
@@ -39,14 +39,40 @@ def _walk(tokens: list[Token]):
         yield from _walk(token.children or [])
 
 
-def markup(source: str) -> list[str]:
-    """Everything `source` would render as other than plain text: token types and after-parse rewrites."""
-    found = []
-    for token in _walk(_PARSER.parse(source)):
+def _inline(children: list[Token]) -> list[str]:
+    # Paired tokens (strong, em, link …) are reported with the text they wrap, so a test can tell whose text it was.
+    found: list[str] = []
+    open_: list[list] = []
+    for token in children:
+        if token.nesting == 1:
+            open_.append([token, ""])
+            continue
+        if token.nesting == -1 and open_:
+            opener, inner = open_.pop()
+            if opener.type in MARKUP_TOKENS:
+                found.append(f"{opener.type}: {opener.attrs} {inner!r}")
+            if open_:
+                open_[-1][1] += inner
+            continue
         if token.type in MARKUP_TOKENS:
-            found.append(f"{token.type}: {token.attrs or token.content!r}")
+            found.append(f"{token.type}: {token.attrs} {token.content!r}")
         if token.type == "text":
             found += [f"{name}: {m.group(0)!r}" for name, p in AFTER_PARSE.items() for m in p.finditer(token.content)]
+        for entry in open_:
+            entry[1] += token.content
+    return found
+
+
+def markup(source: str) -> list[str]:
+    """Everything `source` would render as other than plain text (with the text it wraps), rewrites included."""
+    tokens = _PARSER.parse(source)
+    found: list[str] = []
+    for i, token in enumerate(tokens):
+        if token.type in MARKUP_TOKENS:
+            inner = tokens[i + 1].content if i + 1 < len(tokens) and tokens[i + 1].type == "inline" else ""
+            found.append(f"{token.type}: {token.content or inner!r}")
+        if token.type == "inline":
+            found += _inline(token.children or [])
     return found
 
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, plain
 from dashboard.staff import session, widgets
 from dashboard.staff.text import t, term
 from db.audit_log import audit_csv, audit_entries, audit_facets
@@ -15,7 +15,7 @@ facets = audit_facets(engine=engine, user=admin)
 cols = st.columns(4)
 actor = cols[0].selectbox(t("actor"), [widgets.NO_CHOICE, *facets["actor"]],
                           key=widgets.keep("audit_actor", widgets.NO_CHOICE),
-                          format_func=widgets.labels_of({widgets.NO_CHOICE: t("all")})) or None
+                          format_func=widgets.labels_of({widgets.NO_CHOICE: t("all")}, plain.text)) or None
 action = cols[1].selectbox(t("action"), [widgets.NO_CHOICE, *facets["action"]],
                            key=widgets.keep("audit_action", widgets.NO_CHOICE),
                            format_func=widgets.labels_of({widgets.NO_CHOICE: t("all"),
@@ -26,7 +26,7 @@ until = cols[3].date_input(t("until"), value=None, key="audit_until", format="YY
 entries = audit_entries(engine=engine, user=admin, actor=actor, action=action, since=since, until=until)
 st.caption(t("entries", n=len(entries)))
 shown = entries.assign(action=entries["action"].map(term), entity=entries["entity"].map(term))
-st.dataframe(widgets.relabel(shown, {k: k for k in ("at", "actor", "action", "entity", "entity_id", "detail",
+plain.dataframe(widgets.relabel(shown, {k: k for k in ("at", "actor", "action", "entity", "entity_id", "detail",
                                                       "before", "after")}),
              hide_index=True, width="stretch",
              column_config={t("detail"): st.column_config.TextColumn(width="medium"),

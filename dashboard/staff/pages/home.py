@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, plain
 from dashboard.staff import session, widgets
 from dashboard.staff.text import message, t
 from db.security import MIN_PASSWORD_LENGTH, PasswordPolicyError
@@ -57,8 +57,9 @@ if user is None:
     st.stop()
 
 st.title(t("page_home"))
-town = f"，{user['town']}" if user["town"] else ""
-st.markdown(t("signed_in_as", name=user["display_name"], role=session.role_text(user), town=town))
+town = f"，{plain.md(user['town'])}" if user["town"] else ""
+st.markdown(t("signed_in_as", name=plain.md(user["display_name"] or user["username"]), role=session.role_text(user),
+              town=town))
 st.caption(t("idle_note", minutes=IDLE_MINUTES))
 
 st.subheader(t("your_pages"))

@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, plain
 from dashboard.labels import assessor_label, period_labels
 from dashboard.staff import session, widgets
 from dashboard.staff.text import message, t
@@ -26,7 +26,7 @@ code, name = widgets.agency_picker("finding")
 
 left, right = st.columns(2)
 # Set every run, not as `value=`: a text input keeps its first value, so the English switch would not reach it.
-st.session_state["finding_assessor"] = user["town"] if user["role"] == TOWN_STAFF else t("bureau")
+st.session_state["finding_assessor"] = plain.text(user["town"]) if user["role"] == TOWN_STAFF else t("bureau")
 left.text_input(t("assessor"), disabled=True, key="finding_assessor")
 date = right.date_input(t("date"), value=dt.date.today(), key="finding_date", format="YYYY-MM-DD")
 bucket = rulebook.bucket_for("town" if user["role"] == TOWN_STAFF else "bureau")
@@ -73,12 +73,12 @@ if st.button(t("record"), type="primary", disabled=not (code and clause), key="f
     except (RecordError, AccessDenied) as exc:
         st.error(message(exc))
     else:
-        widgets.saved("finding", "success", t("finding_saved", agency=stored["agency_name"], clause=stored["clause"],
+        widgets.saved("finding", "success", t("finding_saved", agency=plain.md(stored["agency_name"]), clause=stored["clause"],
                                               period=periods[stored["period"]], year=stored["year"]))
 
 st.subheader(t("recent_findings"))
 recent = recent_findings(engine=engine, user=user)
-st.dataframe(
+plain.dataframe(
     widgets.relabel(recent.assign(period=recent["period"].map(periods), assessor=recent["assessor"].map(assessor_label)), {
         "date": "date", "year": "year", "period": "period", "agency_name": "agency_name", "credit_code": "credit_code",
         "clause": "clause", "assessor": "assessor", "practitioner": "practitioner", "document_no": "document_no",

@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, plain
 from dashboard.staff import session, widgets
 from dashboard.staff.text import message, t
 from db.records import RecordError, interview_count, record_interview, suggest_interview_clause
@@ -40,4 +40,4 @@ if st.button(t("record"), type="primary", disabled=not code, key="interview_save
             widgets.outcome("interview_suggestion", "info",
                             t("interview_suggestion", clause=suggested, text=rulebook.clause(suggested).text_zh))
         widgets.saved("interview", "success",
-                      t("interview_saved", agency=stored["agency_name"], year=stored["year"], n=stored["count_in_year"]))
+                      t("interview_saved", agency=plain.md(stored["agency_name"]), year=stored["year"], n=stored["count_in_year"]))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, plain
 from dashboard.staff import session, widgets
 from dashboard.staff.text import message, t
 from db.roles import AccessDenied
@@ -13,15 +13,16 @@ engine = data.engine()
 
 st.title(t("page_towns"))
 towns = list_towns(engine=engine)
-st.dataframe(widgets.relabel(towns, {"name": "town_name", "aliases": "aliases", "active": "active"}),
+plain.dataframe(widgets.relabel(towns, {"name": "town_name", "aliases": "aliases", "active": "active"}),
              hide_index=True, width="stretch")
 
 st.subheader(t("edit_town"))
 choice = st.selectbox(t("town"), [widgets.NO_CHOICE, *towns["name"]], key=widgets.keep("towns_choice", widgets.NO_CHOICE),
-                      format_func=widgets.labels_of({widgets.NO_CHOICE: t("new_town")})) or None
+                      format_func=widgets.labels_of({widgets.NO_CHOICE: t("new_town")}, plain.text)) or None
 current = towns.set_index("name").loc[choice] if choice else None
 with st.form("edit_town"):
-    name = st.text_input(t("town_name"), value=choice or "", disabled=choice is not None, max_chars=64)
+    # A chosen town's name is only shown (disabled; the choice is what is saved): bidi visible there.
+    name = st.text_input(t("town_name"), value=plain.text(choice), disabled=choice is not None, max_chars=64)
     aliases = st.text_input(t("aliases"), value="" if current is None else current["aliases"], max_chars=512)
     active = st.checkbox(t("active"), value=True if current is None else bool(current["active"]))
     save = st.form_submit_button(t("save"), type="primary")
@@ -31,4 +32,4 @@ if save:
     except (TownError, AccessDenied) as exc:
         st.error(message(exc))
     else:
-        st.success(t("town_saved", name=saved["name"]))
+        st.success(t("town_saved", name=plain.md(saved["name"])))

@@ -5,7 +5,7 @@ import hashlib
 import streamlit as st
 
 from core.errors import InputError
-from dashboard import data
+from dashboard import data, plain
 from dashboard.staff import session, widgets
 from dashboard.staff.text import message, t
 from db import workspace
@@ -57,7 +57,7 @@ else:
 
 if not check.ok:
     st.error(t("problems_found", n=len(check.problems)))
-    st.dataframe(widgets.problems_table(check.problems), hide_index=True, width="stretch")
+    plain.dataframe(widgets.problems_table(check.problems), hide_index=True, width="stretch")
     st.stop()
 
 st.success(t("file_valid", rows=check.rows))
@@ -67,7 +67,7 @@ allow_repeats = False
 if not check.repeats.empty:
     # Both languages: whoever imports must not miss that these points would be deducted a second time.
     st.warning("  \n".join(warning_text(check.repeats)), icon=":material/content_copy:")
-    st.dataframe(widgets.repeats_table(check.repeats), hide_index=True, width="stretch")
+    plain.dataframe(widgets.repeats_table(check.repeats), hide_index=True, width="stretch")
     allow_repeats = st.checkbox(t("import_repeats"), key=REPEATS_KEY)
 for preview in check.previews:
     st.subheader(t("preview_year", year=preview.year))
@@ -85,10 +85,10 @@ if st.button(t("import"), type="primary", key="upload_import", icon=":material/d
     except RepeatedFindings as exc:  # stored by someone else since the check: warn again, store nothing
         st.session_state.pop(CHECK_KEY, None)
         st.warning("  \n".join(warning_text(exc.repeats)))
-        st.dataframe(widgets.repeats_table(exc.repeats), hide_index=True, width="stretch")
+        plain.dataframe(widgets.repeats_table(exc.repeats), hide_index=True, width="stretch")
     except InputError as exc:  # e.g. a value longer than its column: every problem, nothing stored
         st.error(t("problems_found", n=len(exc.problems)))
-        st.dataframe(widgets.problems_table(workspace.problems_frame(exc.problems)), hide_index=True, width="stretch")
+        plain.dataframe(widgets.problems_table(workspace.problems_frame(exc.problems)), hide_index=True, width="stretch")
     else:
         st.session_state.pop(CHECK_KEY, None)
         st.success(t("imported_duplicate") if result.duplicate else

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, plain
 from dashboard.i18n import current
 from dashboard.labels import local_date
 from dashboard.staff import session, widgets
@@ -38,7 +38,7 @@ def submit_create(admin: dict) -> None:
         widgets.outcome("users_outcome", "error", message(exc))
         return
     state["new_user_name"] = state["new_user_display"] = ""
-    widgets.outcome("users_outcome", "success", t("user_created", name=made["username"]))
+    widgets.outcome("users_outcome", "success", t("user_created", name=plain.md(made["username"])))
 
 
 def submit_reset(admin: dict, name: str) -> None:
@@ -74,7 +74,7 @@ st.title(t("page_users"))
 widgets.outcome("users_outcome")
 accounts = users.list_users(engine=engine)
 shown = accounts.assign(role=accounts["role"].map(role_name), created_at=accounts["created_at"].map(local_date))
-st.dataframe(widgets.relabel(shown, {
+plain.dataframe(widgets.relabel(shown, {
     "username": "username", "display_name": "display_name", "role": "role", "town": "town", "active": "active",
     "locked": "locked_col", "failed_attempts": "failed_attempts", "created_at": "created_at",
 }), hide_index=True, width="stretch")
@@ -88,7 +88,7 @@ with st.form("create_user"):
                   key=widgets.keep("new_user_role", "bureau_staff"))
     right.selectbox(t("town_only"), [widgets.NO_CHOICE, *load_towns(engine=engine).names],
                     key=widgets.keep("new_user_town", widgets.NO_CHOICE),
-                    format_func=widgets.labels_of({widgets.NO_CHOICE: "—"}))
+                    format_func=widgets.labels_of({widgets.NO_CHOICE: "—"}, plain.text))
     left.text_input(t("new_password", n=MIN_PASSWORD_LENGTH), type="password", autocomplete="new-password",
                     key="new_user_password")
     right.text_input(t("new_password_again"), type="password", autocomplete="new-password",
@@ -97,7 +97,7 @@ with st.form("create_user"):
 
 st.subheader(t("manage_user"))
 name = st.selectbox(t("choose_user"), accounts["username"].tolist(), index=None, key="users_choice",
-                    placeholder=t("choose"))
+                    placeholder=t("choose"), format_func=plain.text)
 if name:
     row = accounts.set_index("username").loc[name]
     cols = st.columns(3)
@@ -108,7 +108,7 @@ if name:
     cols[1].button(t("unlock"), key="users_unlock", on_click=change, args=(admin, name, "unlock"),
                    disabled=not (row["locked"] or row["failed_attempts"]))
     with st.form("reset_password_form"):
-        st.markdown(f"**{t('reset_password')}**：{name}")
+        st.markdown(f"**{t('reset_password')}**：{plain.md(name)}")
         st.text_input(t("new_password", n=MIN_PASSWORD_LENGTH), type="password", autocomplete="new-password",
                       key="reset_password")
         st.text_input(t("new_password_again"), type="password", autocomplete="new-password",

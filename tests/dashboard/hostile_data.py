@@ -1,0 +1,75 @@
+"""Names and texts that would render as images, links, bold, HTML, math or reversed text, stored through the db
+services (forms' path, not the file reader): agency, practitioner, town, staff name, reasons, notes, file name.
+
+Every construct holds the word 恶意 or the host `host`, so a check can tell markup made of data from the site's own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from db.imports import import_findings
+from db.publish import publish_year
+from db.records import record_finding, record_interview
+from db.towns import save_town
+from db.users import create_user, current_user
+from tests.db.staff_factories import PASSWORD
+
+FINGERPRINTS = ("恶意", "host")
+RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: the text after it reads backwards
+
+
+def hostile(tag: str) -> str:
+    """A long hostile text (agency names, reasons, notes: up to 200 characters)."""
+    return (f"![恶意图](http://host/px.png) **恶意粗体** [恶意申诉](http://host/phish) "
+            f'<img src="http://host/h.png"> :red[恶意红字] $恶意$ :smile: {RLO}{tag}')
+
+
+def hostile_short(tag: str) -> str:
+    """A hostile text that fits 64 characters (towns, practitioners, display names, usernames)."""
+    return f"![恶意](//host)**恶意**[恶意](//host/phish)<b>恶意</b>:red[恶意]$恶意${RLO}{tag}"
+
+
+AGENCY = hostile("机构")
+AGENCY_CODE = "91320281MA4JURQ20Y"
+OTHER_CODE = "91320281MA83FQEF9D"
+OTHER_AGENCY = "江阴市普通安全技术服务有限公司"
+TOWN = hostile_short("镇")
+PRACTITIONER = hostile_short("人")
+DISPLAY_NAME = hostile_short("员")
+USERNAME = "**恶意**[恶意](http://host/u)"
+REASON = hostile("更正")
+NOTE = hostile("约谈")
+FILE_NAME = "![恶意](http://host/f.png)[恶意](http://host/phish)" + RLO + "vsc.exe"
+YEAR = 2025
+
+
+def _benign_file(code: str) -> bytes:
+    rows = ["统一社会信用代码,机构名称,条款,评定单位,考核期,日期",
+            f"{code},{OTHER_AGENCY},2.3,市应急管理局,,{YEAR}-06-10"]
+    return ("\r\n".join(rows) + "\r\n").encode("utf-8")
+
+
+def store_hostile_data(engine: Engine, *, admin: str = "admin") -> dict[str, Any]:
+    """Two published versions of YEAR (the second a correction), a blacklisted hostile agency and practitioner
+    assessed by a hostile town, an interview, an upload and an unpublished finding; returns the hostile admin."""
+    by = current_user(engine=engine, username=admin)
+    save_town(engine=engine, by=by, name=TOWN)
+    town_staff = create_user(engine=engine, username="town_hostile", password=PASSWORD, role="town_staff",
+                             town=TOWN, by=by, display_name=DISPLAY_NAME)
+    hostile_admin = create_user(engine=engine, username=USERNAME, password=PASSWORD, role="bureau_admin", by=by,
+                                display_name=DISPLAY_NAME)
+    record_finding(engine=engine, user=town_staff, credit_code=AGENCY_CODE, agency_name=AGENCY, clause="1.1",
+                   date=dt.date(YEAR, 3, 5), practitioner=PRACTITIONER, description=NOTE, document_no="恶意**1**")
+    record_finding(engine=engine, user=by, credit_code=OTHER_CODE, agency_name=OTHER_AGENCY, clause="2.1",
+                   date=dt.date(YEAR, 3, 6))
+    publish_year(engine=engine, year=YEAR, by="test")
+    import_findings(engine=engine, content=_benign_file(OTHER_CODE), file_name=FILE_NAME, by=USERNAME)
+    publish_year(engine=engine, year=YEAR, by="test", reason=REASON)
+    record_interview(engine=engine, user=by, credit_code=AGENCY_CODE, date=dt.date(YEAR, 7, 1), notes=NOTE)
+    record_finding(engine=engine, user=by, credit_code=AGENCY_CODE, clause="2.2", date=dt.date(YEAR, 8, 1),
+                   practitioner=PRACTITIONER, description=NOTE)
+    return hostile_admin

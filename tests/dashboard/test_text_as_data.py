@@ -1,0 +1,117 @@
+"""Text from data is shown as text on every page: hostile names, towns, reasons and notes never become an image,
+a link, bold, HTML, math or a colour, and bidi controls never reach the page raw (public and staff pages).
+"""
+
+from __future__ import annotations
+
+import pytest
+from google.protobuf.message import Message
+from streamlit.testing.v1 import AppTest
+
+from dashboard.staff.session import STAFF_PAGES
+from dashboard.ui import PAGES
+from tests.dashboard import hostile_data as hostile
+from tests.dashboard.markdown_check import markup, raw_bidi
+from tests.dashboard.page_text import page_text
+from tests.dashboard.staff_helpers import APP, TIMEOUT, check_no_exception, sign_in
+
+# Elements whose strings Streamlit shows as they are (st.text, st.code, JSON); everything else may render Markdown.
+PLAIN_PROTOS = {"Text", "Code", "Json"}
+MARKDOWN_FIELDS = {"body", "label"}
+
+
+def markdown_sources(proto: Message) -> list[str]:
+    """The strings of `proto` (recursively) that Streamlit renders as Markdown: bodies, labels, radio options."""
+    if proto.DESCRIPTOR.name in PLAIN_PROTOS:
+        return []
+    out: list[str] = []
+    for field, value in proto.ListFields():
+        items = value if field.is_repeated else [value]
+        for item in items:
+            if isinstance(item, Message):
+                out += markdown_sources(item)
+            elif isinstance(item, str) and (field.name in MARKDOWN_FIELDS
+                                            or (proto.DESCRIPTOR.name == "Radio" and field.name == "options")):
+                out.append(item)
+    return out
+
+
+def all_markdown(at: AppTest) -> list[str]:
+    out: list[str] = []
+
+    def walk(node) -> None:
+        proto = getattr(node, "proto", None)
+        if isinstance(proto, Message):
+            out.extend(markdown_sources(proto))
+        for child in (getattr(node, "children", None) or {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return out
+
+
+def data_markup(at: AppTest) -> list[str]:
+    """Markup the page's Markdown would make out of hostile data (the site's own bold labels do not count)."""
+    return [f"{m}  ← in {source[:120]!r}" for source in all_markdown(at) for m in markup(source)
+            if any(f in m for f in hostile.FINGERPRINTS)]
+
+
+def assert_shown_as_text(at: AppTest, page: str, *, shows_data: bool = True, typed: str = "\0") -> None:
+    """No markup made of data, no raw bidi; `typed` is what the visitor typed, shown back in their own input."""
+    check_no_exception(at)
+    everything = page_text(at).replace(typed, "")
+    assert data_markup(at) == [], page
+    assert raw_bidi(everything) == [], (page, [line for line in everything.splitlines() if raw_bidi(line)])
+    if shows_data:  # the hostile text is on the page (as text), so the checks above were not vacuous
+        assert "202E⟩" in everything and "恶意" in everything, page
+
+
+@pytest.fixture
+def hostile_app(staff_db) -> AppTest:
+    """The whole site over a database holding hostile names everywhere, run once on its default page."""
+    hostile.store_hostile_data(staff_db)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    return at
+
+
+PUBLIC = {  # page → query parameters
+    "overview": {},
+    "ratings": {"q": "恶意"},
+    "blacklist": {},
+    "profile": {"agency": hostile.AGENCY_CODE},
+    "compare": {"compare": f"{hostile.AGENCY_CODE},{hostile.OTHER_CODE}"},
+    "open_data": {},
+    "rules": {},
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_public_page_shows_hostile_data_as_text(hostile_app, lang):
+    at = hostile_app
+    for page, params in PUBLIC.items():
+        at.query_params.clear()
+        at.query_params.update({**params, "lang": lang})
+        at.switch_page(PAGES[page][0]).run()
+        assert_shown_as_text(at, page, shows_data=page != "rules")
+
+
+def test_a_search_for_hostile_text_is_shown_as_text(hostile_app):
+    at = hostile_app
+    query = "[恶意](http://host/phish) **恶意** \u202e"
+    at.query_params.update({"q": query})
+    at.switch_page(PAGES["ratings"][0]).run()
+    assert_shown_as_text(at, "ratings", typed=query)
+
+
+def test_every_staff_page_shows_hostile_data_as_text(hostile_app):
+    at = sign_in(hostile_app, hostile.USERNAME)
+    for page in STAFF_PAGES:
+        at.switch_page(STAFF_PAGES[page][0]).run()
+        if page == "record_finding":  # the hostile agency chosen: its name, suggestion and recent findings show
+            at.selectbox(key="finding_agency").set_value(hostile.AGENCY_CODE).run()
+        if page == "users":
+            at.selectbox(key="users_choice").set_value(hostile.USERNAME).run()
+        if page == "towns":
+            at.selectbox(key="towns_choice").set_value(hostile.TOWN).run()
+        assert_shown_as_text(at, page, shows_data=page not in ("upload",))
