@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from core.errors import InputError, Problem, RulebookError, format_problems
+from core.plain_text import visible_controls
 
 # Exit codes: 0 done; 2 bad input (every problem on stderr, nothing on stdout); 1 a fault of ours.
 EXIT_OK, EXIT_FAULT, EXIT_BAD_INPUT = 0, 1, 2
@@ -141,7 +142,7 @@ def _explain(args: argparse.Namespace) -> str:
     parts = " + ".join(f"{b.label_zh} {agency[f'{b.key}_score']}" for b in rulebook.buckets)
     lines = [
         f"统一社会信用代码 credit code: {agency['credit_code']}",
-        f"机构名称 agency: {agency['agency_name']}",
+        f"机构名称 agency: {visible_controls(agency['agency_name'])}",
         f"年度 year: {agency['year']}",
         f"总分 total: {agency['total']} ({parts})",
         f"等级 grade: {agency['grade']} {grade.label_zh} / {grade.label_en}",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.plain_text import visible_controls
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -29,7 +31,7 @@ class Problem:
         if self.column is not None:
             where_zh.append(f"列“{self.column}”")
             where_en.append(f"column {self.column}")
-        value = f" ({self.value})" if self.value not in (None, "") else ""
+        value = f" ({visible_controls(str(self.value))})" if self.value not in (None, "") else ""
         prefix_en = ", ".join(where_en)
         prefix_zh = "，".join(where_zh)
         head = f"{prefix_en}: " if prefix_en else ""

@@ -8,6 +8,8 @@ import json
 import unicodedata
 from collections.abc import Sequence
 
+from core.plain_text import visible_controls
+
 FORMATS = ("csv", "json", "table")
 
 
@@ -29,7 +31,8 @@ def to_json(value: object) -> str:
 def to_table(rows: Sequence[dict[str, object]], columns: Sequence[str], headers: Sequence[str] | None = None) -> str:
     """A plain-text table; wide (CJK) characters count as two columns so that rows line up in a terminal."""
     headers = list(headers or columns)
-    cells = [["" if r.get(c) is None else str(r.get(c)) for c in columns] for r in rows]
+    # A bidi override in a name would reorder the terminal line: shown as a marker (CSV and JSON stay exact data).
+    cells = [["" if r.get(c) is None else visible_controls(str(r.get(c))) for c in columns] for r in rows]
     widths = [display_width(h) for h in headers]
     for line in cells:
         for i, cell in enumerate(line):

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from core.errors import RulebookError
+from core.plain_text import visible_controls
 
 # (name, help, arguments, run): db/cli.py wraps each in its Command.
 Spec = tuple[str, str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
@@ -77,7 +78,7 @@ def _diff(args: argparse.Namespace) -> int:
     if changes.empty:
         print(f"与{args.year}年度现行版本相比没有变化 / nothing would change against the current {args.year} version")
     else:
-        print(changes.to_string(index=False))
+        print(visible_controls(changes.to_string(index=False)))  # bidi in a name would reorder the line
     return 0
 
 

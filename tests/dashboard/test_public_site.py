@@ -10,10 +10,12 @@ from sqlalchemy.engine import Engine
 
 from core.rulebook import load_rulebook
 from dashboard.i18n import LABELS
+from dashboard.plain import WORD_JOINER
 from dashboard.ui import PAGES
 from db import public
 from db.engine import make_engine
 from db.models import Finding, Interview, Practitioner, User
+from tests.dashboard.markdown_check import markup, rendered_text
 from tests.dashboard.page_text import page_text
 
 
@@ -280,7 +282,8 @@ def test_a_good_agency_s_profile_shows_no_blacklist_box(app, engine):
 def test_a_search_with_no_match_names_the_search_and_where_else_to_look(app):
     open_page(app, "ratings", q="[通知](http://example.com)")
     info = app.info[0].value
-    assert "`[通知](http://example.com)`" in info  # shown as code: never a live link on the official site
+    # Shown as the text typed, never a live link on the official site.
+    assert markup(info) == [] and "“[通知](http://example.com)”" in rendered_text(info).replace(WORD_JOINER, "")
     assert LABELS["no_rows_hint"][0] in [c.value for c in app.caption]
 
 
