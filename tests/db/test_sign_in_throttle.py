@@ -11,6 +11,7 @@ import pytest
 from sqlmodel import Session, select
 
 from db import security, users
+from db.audit_log import audit_csv, audit_entries
 from db.models import AuditEntry
 from db.throttle import ACCOUNT_CEILING, FREE_ATTEMPTS
 from db.users import authenticate
@@ -181,3 +182,13 @@ def test_a_known_name_stays_readable_in_the_log(engine):
     authenticate(engine=engine, username="li", password=WRONG, client="c", now=T0)
     failed = [e for e in _audit(engine) if e.action == "sign_in_failed"]
     assert [(e.actor, e.entity_id) for e in failed] == [("li", "li")]
+
+
+def test_the_audit_download_of_an_unknown_name_holds_no_verbatim_name(engine):
+    accounts = make_staff(engine)
+    typed = "Hunter2Hunter2"
+    authenticate(engine=engine, username=typed, password=WRONG, client="c", now=T0)
+    entries = audit_entries(engine=engine, user=accounts["admin"])
+    csv = audit_csv(entries).decode("utf-8-sig")
+    assert "sign_in_failed" in csv
+    assert typed.lower() not in csv.lower()
