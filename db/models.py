@@ -22,6 +22,13 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def aware(value: dt.datetime | None) -> dt.datetime | None:
+    """A stored time as UTC-aware: SQLite hands back naive datetimes, and everything stored is UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
+
+
 def _when(**kw) -> object:
     """A timezone-aware timestamp column.
 

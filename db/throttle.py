@@ -24,7 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from db import security
-from db.models import SignInThrottle, SiteKey
+from db.models import SignInThrottle, SiteKey, aware
 
 FREE_ATTEMPTS = 5  # failures in a row from one client before it has to wait
 ACCOUNT_CEILING = 50  # failures from all clients together before every client has to wait
@@ -46,13 +46,6 @@ class Reservation:
     allowed: bool
     blocked_until: dt.datetime | None = None
     waits: tuple[tuple[str, dt.datetime], ...] = ()
-
-
-def aware(value: dt.datetime | None) -> dt.datetime | None:
-    """`value` as UTC-aware (SQLite hands back naive datetimes; everything stored is UTC)."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
-    return value
 
 
 def _key(session: Session) -> str:

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from db import audit, security, throttle
 from db.engine import transaction, write_lock
-from db.models import User, utcnow
+from db.models import User, aware, utcnow
 from db.roles import BUREAU_ADMIN, ROLES, TOWN_STAFF, AccessDenied, UserLike, actor_name
 from db.towns import towns_in
 
@@ -288,5 +288,5 @@ def list_users(*, engine: Engine, now: dt.datetime | None = None) -> pd.DataFram
     for r in rows:
         failures, until = waits[tokens[r.username]]
         records.append((r.username, r.display_name, r.role, r.town or "", r.active, until is not None, until,
-                        failures, throttle.aware(r.created_at)))
+                        failures, aware(r.created_at)))
     return pd.DataFrame(records, columns=list(USER_COLUMNS))
