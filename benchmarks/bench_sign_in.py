@@ -1,4 +1,4 @@
-"""Sign-in timing: an unknown user must cost as long as a wrong password (argon2 dummy hash). Prints medians.
+"""Sign-in timing: unknown name, wrong, right and waiting (throttled) must cost alike (one argon2 hash). Medians.
 
     python -m benchmarks.bench_sign_in [--rounds 15]
 """
@@ -13,20 +13,23 @@ from pathlib import Path
 
 from db.engine import make_engine
 from db.migrate import upgrade
+from db.throttle import FREE_ATTEMPTS
 from db.users import authenticate, create_user, unlock
 
 PASSWORD = "benchmark password 1"
 
 
-def median_ms(fn, rounds: int, after=None) -> float:
-    times = []
+def median_ms(fn, rounds: int, after=None) -> tuple[float, float]:
+    """Median wall time and median CPU time of this process, in ms (CPU time shows through a busy machine)."""
+    wall, cpu = [], []
     for _ in range(rounds):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         fn()
-        times.append((time.perf_counter() - start) * 1000)
+        wall.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
         if after:
             after()  # not timed
-    return statistics.median(times)
+    return statistics.median(wall), statistics.median(cpu)
 
 
 def main() -> None:
@@ -38,15 +41,26 @@ def main() -> None:
         upgrade(engine)
         create_user(engine=engine, username="bench", password=PASSWORD, role="bureau_staff", by="bench")
 
+        def attempt(username: str, password: str, client: str = "bench") -> None:
+            authenticate(engine=engine, username=username, password=password, client=client)
+
+        def clear() -> None:
+            unlock(engine=engine, username="bench", by="bench")
+
         cases = {
-            "unknown user": lambda: authenticate(engine=engine, username="nobody", password="not the password"),
-            "wrong password": lambda: authenticate(engine=engine, username="bench", password="not the password"),
-            "right password": lambda: authenticate(engine=engine, username="bench", password=PASSWORD),
+            # A new client each round, so the unknown name never reaches its wait (as a first try would not).
+            "unknown user": (lambda: attempt("nobody", "not the password", client=str(time.perf_counter())), None),
+            # Unlocking between rounds (untimed) keeps five wrong passwords from starting a wait.
+            "wrong password": (lambda: attempt("bench", "not the password"), clear),
+            "right password": (lambda: attempt("bench", PASSWORD), None),
+            "locked (waiting)": (lambda: attempt("bench", PASSWORD), None),
         }
-        for name, fn in cases.items():
-            # Unlocking between rounds (untimed) keeps five wrong passwords from locking the account.
-            ms = median_ms(fn, rounds, after=lambda: unlock(engine=engine, username="bench", by="bench"))
-            print(f"{name:16s} median {ms:7.1f} ms over {rounds} rounds")
+        for name, (fn, after) in cases.items():
+            if name.startswith("locked"):
+                for _ in range(FREE_ATTEMPTS):  # untimed: make this client wait
+                    attempt("bench", "not the password")
+            wall, cpu = median_ms(fn, rounds, after=after)
+            print(f"{name:16s} median {wall:7.1f} ms (CPU {cpu:6.1f} ms) over {rounds} rounds")
         engine.dispose()
 
 

@@ -9,15 +9,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from db.export import escape_cell
-from db.models import AuditEntry
+from db.models import AuditEntry, aware
 from db.roles import UserLike, acting_user
 
 AUDIT_COLUMNS = ("at", "actor", "action", "entity", "entity_id", "detail", "before", "after")
 CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "CST")  # the log is read in Jiangyin; days start at local midnight
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
 
 
 def audit_entries(
@@ -42,7 +38,7 @@ def audit_entries(
             query = query.where(AuditEntry.at < end)
         rows = session.exec(query).all()
     return pd.DataFrame(
-        [(_aware(e.at).astimezone(CHINA_TIME).replace(tzinfo=None), e.actor, e.action, e.entity, e.entity_id,
+        [(aware(e.at).astimezone(CHINA_TIME).replace(tzinfo=None), e.actor, e.action, e.entity, e.entity_id,
           e.detail, e.before, e.after) for e in rows],
         columns=list(AUDIT_COLUMNS),
     )

@@ -53,6 +53,17 @@ def transaction(engine: Engine) -> Iterator[Session]:
             raise
 
 
+def write_lock(session: Session) -> None:
+    """On SQLite, take the database's write lock now (the transaction's first statement).
+
+    A transaction that reads and then writes would otherwise hold only a read snapshot and fail with "database is
+    locked" when another writer got there first; BEGIN IMMEDIATE makes it wait its turn (busy timeout) instead.
+    PostgreSQL needs nothing here: callers lock the rows they read with SELECT … FOR UPDATE.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def is_unavailable(exc: BaseException) -> bool:
     """True when `exc` says the database cannot be reached (down, refused, locked out), not that a query is wrong."""
     return isinstance(exc, (OperationalError, InterfaceError))

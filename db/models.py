@@ -22,6 +22,13 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def aware(value: dt.datetime | None) -> dt.datetime | None:
+    """A stored time as UTC-aware: SQLite hands back naive datetimes, and everything stored is UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
+
+
 def _when(**kw) -> object:
     """A timezone-aware timestamp column.
 
@@ -176,9 +183,26 @@ class User(SQLModel, table=True):
     role: str = Field(max_length=16)  # bureau_admin | bureau_staff | town_staff
     town: str | None = Field(default=None, max_length=64)  # for town_staff
     active: bool = True
-    failed_attempts: int = 0
-    locked_until: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     created_at: dt.datetime = _when()
+
+
+# Table: failed sign-ins per (account, client), counted before the password is checked (db/throttle.py).
+# `account` and `client` are keyed hashes, so a password typed into the name field is never stored;
+# client "*" is the account-wide ceiling.
+class SignInThrottle(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("account", "client"),)
+    id: int | None = Field(default=None, primary_key=True)
+    account: str = Field(max_length=64)
+    client: str = Field(max_length=64)
+    failures: int = 0
+    blocked_until: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    updated_at: dt.datetime = _when()
+
+
+# Table: random keys made once by a migration (e.g. "sign_in", the key of the hashes above); never shown.
+class SiteKey(SQLModel, table=True):
+    name: str = Field(primary_key=True, max_length=32)
+    value: str = Field(max_length=128)
 
 
 # Table: the audit log: who did what, when, with before/after as JSON text.

@@ -1,4 +1,4 @@
-"""Staff accounts: create, sign in (argon2, lockout after failures), change, list — every change audited."""
+"""Staff accounts: create, sign in (argon2, throttled per client), change, list — every change audited."""
 
 from __future__ import annotations
 
@@ -8,18 +8,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, update
+from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from db import audit, security
-from db.engine import transaction
-from db.models import User, utcnow
+from db import audit, security, throttle
+from db.engine import transaction, write_lock
+from db.models import User, aware, utcnow
 from db.roles import BUREAU_ADMIN, ROLES, TOWN_STAFF, AccessDenied, UserLike, actor_name
 from db.towns import towns_in
 
-MAX_FAILED_ATTEMPTS = 5
-LOCK_PERIOD = dt.timedelta(minutes=15)
+WAIT_SCOPES = {"client": "this client", "account": "every client (account-wide ceiling)"}
 USER_COLUMNS = ("username", "display_name", "role", "town", "active", "locked", "locked_until", "failed_attempts",
                 "created_at")
 
@@ -37,8 +36,9 @@ class UserError(ValueError):
 class SignInResult:
     """What a sign-in attempt gave: `user` (a plain dict, no hash) or a `reason` why not.
 
-    reason: "unknown" | "wrong" | "locked" | "inactive" (for the audit log and tests; the sign-in page shows one
-    generic message, plus the lockout notice only to someone who could already make the account lock).
+    reason: "unknown" | "wrong" | "inactive" | "locked" (for tests; the sign-in page shows one generic message for
+    the first three). "locked" means a throttle wait runs until `locked_until` — for unknown names exactly as for
+    real ones, so it tells nobody which names exist.
     """
 
     user: dict[str, Any] | None
@@ -47,13 +47,6 @@ class SignInResult:
 
     def __bool__(self) -> bool:
         return self.user is not None
-
-
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    # SQLite hands back naive datetimes; everything we store is UTC.
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
-    return value
 
 
 def normalize_username(username: str) -> str:
@@ -118,53 +111,88 @@ def create_user(
         return user
 
 
-def authenticate(*, engine: Engine, username: str, password: str, now: dt.datetime | None = None) -> SignInResult:
-    """Check a username and password; count failures, lock after MAX_FAILED_ATTEMPTS for LOCK_PERIOD; audited.
+@dataclass(frozen=True)
+class _Attempt:
+    """What the first (counting) transaction of a sign-in learnt: the typed name's token and the account, if any."""
 
-    Every path verifies one argon2 hash (the dummy one for an unknown user) so the time taken does not tell
-    whether the account exists, is locked or is deactivated.
+    name: str
+    token: str
+    client: str
+    reservation: throttle.Reservation
+    password_hash: str | None
+    active: bool
+
+    @property
+    def audit_name(self) -> str:
+        # A known username is shown as is; an unknown one may be a password typed into the wrong field.
+        return self.name if self.password_hash is not None else f"#{self.token[:12]}"
+
+
+def _reserve(engine: Engine, name: str, client: str, now: dt.datetime) -> _Attempt:
+    with transaction(engine) as session:
+        write_lock(session)
+        token = throttle.name_token(session, name)
+        client_token = throttle.client_token(session, client)
+        reservation = throttle.reserve(session, account=token, client=client_token, now=now)
+        row = session.exec(select(User).where(User.username == name)).first() if name else None
+        return _Attempt(name, token, client_token, reservation, row and row.password_hash,
+                        bool(row and row.active))
+
+
+def _refusal(session: Session, attempt: _Attempt, detail: str, now: dt.datetime) -> SignInResult:
+    """Audit a refused attempt and the moment any wait starts; "locked" whenever a wait is running."""
+    who = attempt.audit_name
+    audit.record(session, actor=who, action="sign_in_failed", entity="user", entity_id=who, detail=detail)
+    for scope, until in attempt.reservation.waits:
+        minutes = round((until - now).total_seconds() / 60)
+        audit.record(session, actor=who, action="sign_in_locked", entity="user", entity_id=who,
+                     detail=f"{WAIT_SCOPES[scope]} waits {minutes} min, until {until.isoformat(timespec='seconds')}")
+    until = attempt.reservation.blocked_until or max((u for _, u in attempt.reservation.waits), default=None)
+    if until is not None:
+        return SignInResult(None, "locked", until)
+    if attempt.password_hash is None:
+        return SignInResult(None, "unknown")
+    return SignInResult(None, "wrong" if attempt.active else "inactive")
+
+
+def _succeed(session: Session, attempt: _Attempt, password: str) -> SignInResult:
+    throttle.clear(session, account=attempt.token, client=attempt.client)
+    row = session.exec(select(User).where(User.username == attempt.name)).one()
+    if security.needs_rehash(row.password_hash):
+        row.password_hash = security.rehash(password)
+        session.add(row)
+    audit.record(session, actor=row.username, action="sign_in", entity="user", entity_id=row.username)
+    return SignInResult(_public(row))
+
+
+def authenticate(
+    *, engine: Engine, username: str, password: str, client: str = "", now: dt.datetime | None = None,
+) -> SignInResult:
+    """Check a username and password from `client` (an address or session id); throttled (db/throttle.py), audited.
+
+    The attempt is counted before the password is checked, so parallel attempts cannot outrun the throttle.
+    Every path verifies one argon2 hash (the dummy one for an unknown name or a running wait) so the time taken
+    does not tell whether the account exists, waits or is deactivated.
     """
     now = now or utcnow()
     name = normalize_username(username)[:64]
     password = password or ""
+    attempt = _reserve(engine, name, client, now)
+    if not attempt.reservation.allowed or attempt.password_hash is None:
+        security.verify_dummy(password)
+        matches = False
+    else:
+        matches = security.verify_password(password, attempt.password_hash)
     with transaction(engine) as session:
-        row = session.exec(select(User).where(User.username == name)).first() if name else None
-        if row is None:
-            security.verify_dummy(password)
-            audit.record(session, actor=name or "?", action="sign_in_failed", entity="user", entity_id=name,
-                         detail="unknown user")
-            return SignInResult(None, "unknown")
-        matches = security.verify_password(password, row.password_hash)
-        locked_until = _aware(row.locked_until)
-        if not row.active:
-            audit.record(session, actor=name, action="sign_in_failed", entity="user", entity_id=name,
-                         detail="deactivated")
-            return SignInResult(None, "inactive")
-        if locked_until is not None and now < locked_until:
-            # A right password during the lock does not sign in either (and does not extend the lock).
-            audit.record(session, actor=name, action="sign_in_failed", entity="user", entity_id=name,
-                         detail=f"locked until {locked_until.isoformat(timespec='seconds')}")
-            return SignInResult(None, "locked", locked_until)
-        if not matches:
-            # Count atomically in the database so two simultaneous wrong guesses both count.
-            session.execute(update(User).where(User.id == row.id)
-                            .values(failed_attempts=User.failed_attempts + 1))
-            failed = session.exec(select(User.failed_attempts).where(User.id == row.id)).one()
-            detail = f"wrong password ({failed} of {MAX_FAILED_ATTEMPTS})"
-            until = None
-            if failed >= MAX_FAILED_ATTEMPTS:
-                until = now + LOCK_PERIOD
-                session.execute(update(User).where(User.id == row.id).values(failed_attempts=0, locked_until=until))
-                detail += f"; locked until {until.isoformat(timespec='seconds')}"
-            audit.record(session, actor=name, action="sign_in_failed", entity="user", entity_id=name, detail=detail)
-            return SignInResult(None, "locked" if until else "wrong", until)
-        row.failed_attempts = 0
-        row.locked_until = None
-        if security.needs_rehash(row.password_hash):
-            row.password_hash = security.rehash(password)
-        session.add(row)
-        audit.record(session, actor=name, action="sign_in", entity="user", entity_id=name)
-        return SignInResult(_public(row))
+        if matches and attempt.active:
+            return _succeed(session, attempt, password)
+        if not attempt.reservation.allowed:
+            detail = f"waiting until {attempt.reservation.blocked_until.isoformat(timespec='seconds')}; not checked"
+        elif attempt.password_hash is None:
+            detail = "unknown user"
+        else:
+            detail = "wrong password" if attempt.active else "deactivated"
+        return _refusal(session, attempt, detail, now)
 
 
 def sign_out(*, engine: Engine, user: UserLike, reason: str = "signed out") -> None:
@@ -187,8 +215,9 @@ def set_password(*, engine: Engine, username: str, password: str, by: str | User
     with transaction(engine) as session:
         actor = actor_name(session, by, "manage_users")
         row = _get(session, username)
-        row.password_hash, row.failed_attempts, row.locked_until = password_hash, 0, None
+        row.password_hash = password_hash
         session.add(row)
+        throttle.clear(session, account=throttle.name_token(session, row.username))
         audit.record(session, actor=actor, action="user_password", entity="user", entity_id=row.username,
                      detail="password reset")
 
@@ -237,24 +266,27 @@ def deactivate(*, engine: Engine, username: str, by: str | UserLike) -> dict[str
 
 
 def unlock(*, engine: Engine, username: str, by: str | UserLike) -> None:
-    """Lift a lockout and clear the failure count before the period ends."""
+    """End every sign-in wait of an account, from every client, and forget its failures."""
     with transaction(engine) as session:
         actor = actor_name(session, by, "manage_users")
         row = _get(session, username)
-        row.failed_attempts, row.locked_until = 0, None
-        session.add(row)
+        throttle.clear(session, account=throttle.name_token(session, row.username))
         audit.record(session, actor=actor, action="user_unlock", entity="user", entity_id=row.username)
 
 
 def list_users(*, engine: Engine, now: dt.datetime | None = None) -> pd.DataFrame:
-    """Every account, for the users page: USER_COLUMNS. Never the password hash."""
+    """Every account, for the users page: USER_COLUMNS. Never the password hash.
+
+    `locked` when any client of the account must wait (until `locked_until`); `failed_attempts` counts all clients.
+    """
     now = now or utcnow()
     with Session(engine) as session:
         rows = session.exec(select(User).order_by(User.username)).all()
+        tokens = {r.username: throttle.name_token(session, r.username) for r in rows}
+        waits = throttle.state(session, list(tokens.values()), now)
     records = []
     for r in rows:
-        until = _aware(r.locked_until)
-        locked = until is not None and now < until
-        records.append((r.username, r.display_name, r.role, r.town or "", r.active, locked,
-                        until if locked else None, r.failed_attempts, _aware(r.created_at)))
+        failures, until = waits[tokens[r.username]]
+        records.append((r.username, r.display_name, r.role, r.town or "", r.active, until is not None, until,
+                        failures, aware(r.created_at)))
     return pd.DataFrame(records, columns=list(USER_COLUMNS))

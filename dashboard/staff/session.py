@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import data
 from dashboard.i18n import current
@@ -52,9 +53,27 @@ _SESSIONS: dict[str, OpenSession] = {}
 _LOCK = threading.Lock()
 
 
+def client_key() -> str:
+    """Who is signing in, as far as the page can tell: the key failed sign-ins are throttled by (db/throttle.py).
+
+    Behind a reverse proxy every connection comes from the proxy, so the address the proxy appended last to
+    X-Forwarded-For comes first; then the connection's address; on localhost (no address) this browser session.
+    A client can fake the header or open new sessions: the account-wide ceiling is what bounds that.
+    """
+    header = st.context.headers.get("X-Forwarded-For")
+    forwarded = [hop.strip() for hop in header.split(",") if hop.strip()] if isinstance(header, str) else []
+    if forwarded:
+        return f"forwarded:{forwarded[-1]}"
+    address = st.context.ip_address
+    if isinstance(address, str) and address:  # a test harness hands out a stand-in object instead
+        return f"ip:{address}"
+    ctx = get_script_run_ctx()
+    return f"session:{ctx.session_id if ctx else ''}"
+
+
 def sign_in(username: str, password: str) -> users.SignInResult:
-    """Check the credentials (audited by db.users); on success open a session for this browser tab."""
-    result = users.authenticate(engine=data.engine(), username=username, password=password)
+    """Check the credentials (throttled and audited by db.users); on success open a session for this browser tab."""
+    result = users.authenticate(engine=data.engine(), username=username, password=password, client=client_key())
     if result.user is not None:
         token = security.new_session_token()
         with _LOCK:

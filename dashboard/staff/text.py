@@ -23,8 +23,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "sign_in": ("登录", "Sign in"),
     "sign_in_failed": ("用户名或密码不正确，或账号不可用。", "Wrong username or password, or the account cannot sign in."),
     "locked": (
-        "连续{n}次登录失败，账号已锁定{minutes}分钟。请稍后再试，或请管理员解除锁定。",
-        "After {n} failed attempts the account is locked for {minutes} minutes. Try later or ask an administrator.",
+        "登录失败次数过多，请{minutes}分钟后再试，或请管理员解除限制。",
+        "Too many failed sign-ins: try again in {minutes} minute(s), or ask an administrator to lift the wait.",
     ),
     "idle_ended": ("您已{minutes}分钟未操作，已自动退出登录。", "You were idle for {minutes} minutes and have been signed out."),
     "signed_out": ("已退出登录。", "You are signed out."),
@@ -199,6 +199,7 @@ AUDIT_TERMS: dict[str, tuple[str, str]] = {
     "user_deactivate": ("停用账号", "account deactivated"),
     "user_password": ("修改或重设密码", "password changed or reset"),
     "user_unlock": ("解除锁定", "account unlocked"),
+    "sign_in_locked": ("登录受限（须等待）", "sign-in wait started"),
 }
 
 

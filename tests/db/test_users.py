@@ -11,7 +11,8 @@ from db import security, users
 from db.models import AuditEntry, User
 from db.roles import AccessDenied
 from db.security import PasswordPolicyError
-from db.users import LOCK_PERIOD, MAX_FAILED_ATTEMPTS, UserError, authenticate
+from db.throttle import FIRST_WAIT, FREE_ATTEMPTS
+from db.users import UserError, authenticate
 from tests.db.staff_factories import (
     PASSWORD,
     TOWN,
@@ -88,34 +89,34 @@ def test_every_refusal_verifies_exactly_one_hash(engine, monkeypatch):
         assert len(calls) == 1, name
 
 
-def test_five_failures_lock_the_account_for_fifteen_minutes_then_it_opens(engine):
+def test_five_failures_make_the_client_wait_a_minute_then_the_right_password_opens(engine):
     make_user(engine, "li", "bureau_admin")
     reasons = [authenticate(engine=engine, username="li", password="wrong password", now=T0 + dt.timedelta(seconds=i)).reason
-               for i in range(MAX_FAILED_ATTEMPTS)]
-    assert reasons == ["wrong"] * (MAX_FAILED_ATTEMPTS - 1) + ["locked"]
-    locked_at = T0 + dt.timedelta(seconds=MAX_FAILED_ATTEMPTS - 1)
-    # The right password does not open a locked account, up to the last second of the period.
-    almost = authenticate(engine=engine, username="li", password=PASSWORD, now=locked_at + LOCK_PERIOD - dt.timedelta(seconds=1))
+               for i in range(FREE_ATTEMPTS)]
+    assert reasons == ["wrong"] * (FREE_ATTEMPTS - 1) + ["locked"]
+    locked_at = T0 + dt.timedelta(seconds=FREE_ATTEMPTS - 1)
+    # The right password does not open during the wait, up to its last second.
+    almost = authenticate(engine=engine, username="li", password=PASSWORD, now=locked_at + FIRST_WAIT - dt.timedelta(seconds=1))
     assert almost.reason == "locked"
-    assert almost.locked_until == locked_at + LOCK_PERIOD
-    assert users.list_users(engine=engine, now=locked_at + dt.timedelta(minutes=1))["locked"].tolist() == [True]
-    opened = authenticate(engine=engine, username="li", password=PASSWORD, now=locked_at + LOCK_PERIOD)
+    assert almost.locked_until == locked_at + FIRST_WAIT
+    assert users.list_users(engine=engine, now=locked_at)["locked"].tolist() == [True]
+    opened = authenticate(engine=engine, username="li", password=PASSWORD, now=locked_at + FIRST_WAIT)
     assert opened and opened.user["username"] == "li"
 
 
 def test_a_successful_sign_in_resets_the_failure_count(engine):
     make_user(engine, "li", "bureau_admin")
-    for _ in range(MAX_FAILED_ATTEMPTS - 1):
+    for _ in range(FREE_ATTEMPTS - 1):
         authenticate(engine=engine, username="li", password="wrong password", now=T0)
     assert authenticate(engine=engine, username="li", password=PASSWORD, now=T0)
-    for _ in range(MAX_FAILED_ATTEMPTS - 1):
+    for _ in range(FREE_ATTEMPTS - 1):
         assert authenticate(engine=engine, username="li", password="wrong password", now=T0).reason == "wrong"
     assert authenticate(engine=engine, username="li", password=PASSWORD, now=T0)
 
 
 def test_an_admin_unlocks_an_account_before_the_period_ends(engine):
     accounts = make_staff(engine)
-    for _ in range(MAX_FAILED_ATTEMPTS):
+    for _ in range(FREE_ATTEMPTS):
         authenticate(engine=engine, username="staff", password="wrong password", now=T0)
     assert authenticate(engine=engine, username="staff", password=PASSWORD, now=T0).reason == "locked"
     users.unlock(engine=engine, username="staff", by=accounts["admin"])
@@ -124,7 +125,7 @@ def test_an_admin_unlocks_an_account_before_the_period_ends(engine):
 
 def test_a_password_reset_replaces_the_password_and_lifts_the_lock(engine):
     accounts = make_staff(engine)
-    for _ in range(MAX_FAILED_ATTEMPTS):
+    for _ in range(FREE_ATTEMPTS):
         authenticate(engine=engine, username="town", password="wrong password", now=T0)
     users.set_password(engine=engine, username="town", password="a new long secret", by=accounts["admin"])
     assert authenticate(engine=engine, username="town", password="a new long secret", now=T0)

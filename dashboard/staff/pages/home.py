@@ -1,12 +1,15 @@
 """工作人员登录 / 工作台: the sign-in form when signed out; who is signed in, their pages and sign-out otherwise."""
 
+import math
+
 import streamlit as st
 
 from dashboard import data, plain
 from dashboard.staff import session, widgets
 from dashboard.staff.text import message, t
+from db.models import utcnow
 from db.security import MIN_PASSWORD_LENGTH, PasswordPolicyError
-from db.users import LOCK_PERIOD, MAX_FAILED_ATTEMPTS, change_own_password
+from db.users import change_own_password
 
 IDLE_MINUTES = session.IDLE_LIMIT_SECONDS // 60
 
@@ -19,8 +22,9 @@ def submit_sign_in() -> None:
     if result:
         st.session_state["sign_in_username"] = ""
     elif result.reason == "locked":
-        widgets.outcome("sign_in_outcome", "error",
-                        t("locked", n=MAX_FAILED_ATTEMPTS, minutes=int(LOCK_PERIOD.total_seconds() // 60)))
+        # Unknown names wait exactly like real ones, so this notice tells nobody whether the account exists.
+        seconds = (result.locked_until - utcnow()).total_seconds()
+        widgets.outcome("sign_in_outcome", "error", t("locked", minutes=max(1, math.ceil(seconds / 60))))
     else:
         # One message for unknown user, wrong password and deactivated account: nobody learns which it was.
         widgets.outcome("sign_in_outcome", "error", t("sign_in_failed"))
