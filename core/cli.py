@@ -10,6 +10,7 @@ from pathlib import Path
 
 from core.cli_common import (
     EXIT_OK,
+    CommandError,
     file_refusal,
     internal_error,
     refuse,
@@ -17,15 +18,7 @@ from core.cli_common import (
     utf8_streams,
     year_argument,
 )
-from core.errors import InputError, Problem, RulebookError, format_problems
-
-
-class CommandError(Exception):
-    """Bad input found by the command itself (a missing file, an unknown year): carries the problems."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__(format_problems(problems))
+from core.errors import InputError, Problem, RulebookError
 
 
 def main(argv: Sequence[str] | None = None) -> int:

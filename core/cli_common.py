@@ -8,7 +8,6 @@ import sys
 import unicodedata
 
 from core.errors import Problem, format_problems
-from core.reader import YEAR_MAX, YEAR_MIN
 
 # Exit codes of both CLIs: 0 done; 1 a check said no (db verify) or a fault of ours; 2 bad input, refused or
 # unreachable (every problem on stderr, nothing on stdout).
@@ -16,6 +15,14 @@ EXIT_OK, EXIT_FAULT, EXIT_BAD_INPUT = 0, 1, 2
 NAME_MAX = 64  # the audited "by" columns hold 64 characters
 VERSION_MAX = 2**31 - 1  # a PostgreSQL integer: a larger number is a typo, not a version
 DEBUG_VARIABLE = "CORE_DEBUG"
+
+
+class CommandError(Exception):
+    """Bad input found by a command itself (a missing file, an unknown year, a database that is down): its problems."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(format_problems(problems))
 
 
 def utf8_streams() -> None:
@@ -43,11 +50,12 @@ FILE_ACTIONS = {
 }
 
 
-def file_refusal(exc: OSError, action: str = "use") -> Problem:
-    """A file the system would not let us read or write (`action`), named with the system's reason."""
+def file_refusal(exc: OSError, action: str = "use", path: str | os.PathLike | None = None) -> Problem:
+    """A file the system would not let us read or write (`action`), named (`path`, else the system's) with why."""
     zh, en = FILE_ACTIONS[action]
     reason = exc.strerror or type(exc).__name__
-    where = f"{os.fsdecode(exc.filename)}: " if exc.filename is not None else ""
+    named = path if path is not None else exc.filename
+    where = f"{os.fsdecode(named)}: " if named is not None else ""
     return Problem(None, None, zh, en, f"{where}{reason}")
 
 
@@ -85,6 +93,8 @@ def _whole_number(text: str, low: int, high: int, message_zh: str, message_en: s
 
 def year_argument(text: str) -> int:
     """`--year`: a whole number in the years a file may hold (core.reader's YEAR_MIN..YEAR_MAX)."""
+    from core.reader import YEAR_MAX, YEAR_MIN  # here, not at the top: the reader loads pandas, `--help` should not
+
     return _whole_number(text, YEAR_MIN, YEAR_MAX, f"年度应为{YEAR_MIN}—{YEAR_MAX}之间的整数",
                          f"the year must be a whole number {YEAR_MIN}-{YEAR_MAX}")
 
