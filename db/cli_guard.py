@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -126,6 +127,9 @@ def _without_password(text: str) -> str:
 def read_file(path: str, *, limit: int | None = None, too_big: tuple[str, str] | None = None) -> bytes:
     """The bytes of `path`, or a refusal naming it: cannot be read, or longer than `limit` (then `too_big` says why)."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a device or a pipe may never end (/dev/zero) or never start
+            raise CommandError([Problem(None, None, "无法读取文件：不是普通文件", "cannot read the file: not a regular file",
+                                        os.fsdecode(path))])
         with open(path, "rb") as file:
             content = file.read() if limit is None else file.read(limit + 1)
     except OSError as exc:

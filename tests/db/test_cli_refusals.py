@@ -39,7 +39,7 @@ def run_main(monkeypatch, capsys, args: list, stdin_text: str = "") -> tuple[int
 
 
 def hostile_files(tmp_path: Path) -> dict[str, Path | str]:
-    """Files no command can use: missing, a folder, refused by the system, not UTF-8, nested too deep, too big."""
+    """Files no command can use: missing, a folder, refused by the system, endless, not UTF-8, too deep, too big."""
     (tmp_path / "deep.json").write_text("[" * 100_000, encoding="utf-8")
     (tmp_path / "broken.json").write_text('{"digest": ', encoding="utf-8")
     (tmp_path / "binary.json").write_bytes(b"\xff\xfe\x00garbage")
@@ -49,6 +49,7 @@ def hostile_files(tmp_path: Path) -> dict[str, Path | str]:
         "missing": tmp_path / "missing.json",
         "folder": tmp_path,
         "refused": "/proc/self/mem",
+        "endless": "/dev/zero",
         "deep": tmp_path / "deep.json",
         "broken": tmp_path / "broken.json",
         "binary": tmp_path / "binary.json",
@@ -97,6 +98,8 @@ FILE_CASES = {
     "import missing": ("import", "missing", "cannot read", "无法读取"),
     "import folder": ("import", "folder", "cannot read", "无法读取"),
     "import refused by the system": ("import", "refused", "cannot read", "无法读取"),
+    "import an endless device": ("import", "endless", "not a regular file", "无法读取"),
+    "verify an endless device": ("verify", "endless", "not a regular file", "无法读取"),
 }
 
 
