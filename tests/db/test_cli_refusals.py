@@ -88,18 +88,12 @@ def test_bad_arguments_are_refused_in_both_languages(case, monkeypatch, capsys, 
 # --- files that cannot be read, or are not what they claim -----------------------------------------------------
 
 FILE_CASES = {
-    "verify missing": ("verify", "missing", "cannot read", "无法读取"),
-    "verify folder": ("verify", "folder", "cannot read", "无法读取"),
-    "verify refused by the system": ("verify", "refused", "cannot read", "无法读取"),
+    **{f"{command} {which}": (command, which, "cannot read", "无法读取")
+       for command in ("verify", "import") for which in ("missing", "folder", "refused", "endless")},
     "verify deeply nested": ("verify", "deep", "not a valid export", "不是有效的"),
     "verify broken JSON": ("verify", "broken", "not a valid export", "不是有效的"),
     "verify not UTF-8": ("verify", "binary", "not a valid export", "不是有效的"),
     "verify too big": ("verify", "huge", "too big", "过大"),
-    "import missing": ("import", "missing", "cannot read", "无法读取"),
-    "import folder": ("import", "folder", "cannot read", "无法读取"),
-    "import refused by the system": ("import", "refused", "cannot read", "无法读取"),
-    "import an endless device": ("import", "endless", "not a regular file", "无法读取"),
-    "verify an endless device": ("verify", "endless", "not a regular file", "无法读取"),
 }
 
 
