@@ -12,13 +12,13 @@ from core.cli_common import (
     EXIT_OK,
     CommandError,
     file_refusal,
-    internal_error,
-    refuse,
+    refuse_or_fault,
+    rulebook_problems,
     stdout_closed_early,
     utf8_streams,
     year_argument,
 )
-from core.errors import InputError, Problem, RulebookError
+from core.errors import Problem, RulebookError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -27,14 +27,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)  # a usage error exits 2 with the usage on stderr
     try:
         text = args.run(args)
-    except (InputError, CommandError) as exc:
-        return refuse(exc.problems)
-    except RulebookError as exc:
-        return refuse(_rulebook_problems(exc, None))
-    except OSError as exc:  # a file that vanished or turned unreadable between our checks and the read
-        return refuse([file_refusal(exc)])
-    except Exception as exc:  # noqa: BLE001 — a fault of ours still ends in one readable line
-        return internal_error(exc)
+    except Exception as exc:  # noqa: BLE001 — a refusal (exit 2) or a fault of ours in one readable line (exit 1)
+        return refuse_or_fault(exc)
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -165,7 +159,7 @@ def _load_rulebook_and_check_files(rulebook_name: str, paths: list[str | None]):
     try:
         rulebook = load_rulebook(rulebook_name)
     except RulebookError as exc:
-        problems += _rulebook_problems(exc, "--rulebook")
+        problems += rulebook_problems(exc, "--rulebook")
     except (OSError, UnicodeDecodeError) as exc:  # a rulebook file we cannot read, or not UTF-8 text
         reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
         problems.append(Problem(None, "--rulebook", "评分规则文件无法读取（须为UTF-8文本）",
@@ -176,11 +170,6 @@ def _load_rulebook_and_check_files(rulebook_name: str, paths: list[str | None]):
     if problems:
         raise CommandError(problems)
     return rulebook
-
-
-def _rulebook_problems(exc: RulebookError, column: str | None) -> list[Problem]:
-    return [Problem(None, column, f"评分规则文件不合格：{line}", f"rulebook refused: {line}")
-            for line in str(exc).splitlines()]
 
 
 def _file_problems(path: str) -> list[Problem]:

@@ -6,8 +6,9 @@ import argparse
 import os
 import sys
 import unicodedata
+from collections.abc import Callable
 
-from core.errors import Problem, format_problems
+from core.errors import InputError, Problem, RulebookError, format_problems
 
 # Exit codes of both CLIs: 0 done; 1 a check said no (db verify) or a fault of ours; 2 bad input, refused or
 # unreachable (every problem on stderr, nothing on stdout).
@@ -57,6 +58,31 @@ def file_refusal(exc: OSError, action: str = "use", path: str | os.PathLike | No
     named = path if path is not None else exc.filename
     where = f"{os.fsdecode(named)}: " if named is not None else ""
     return Problem(None, None, zh, en, f"{where}{reason}")
+
+
+def rulebook_problems(exc: RulebookError, column: str | None = None) -> list[Problem]:
+    """A refused rulebook, one problem per line of its message."""
+    return [Problem(None, column, f"评分规则文件不合格：{line}", f"rulebook refused: {line}")
+            for line in str(exc).splitlines()]
+
+
+def refusal_of(exc: Exception) -> list[Problem]:
+    """The problems `exc` stands for when people can act on it (bad input, a file, a rule); [] for a fault of ours."""
+    if isinstance(exc, (InputError, CommandError)):
+        return exc.problems
+    if isinstance(exc, ValueError) and hasattr(exc, "message_zh") and hasattr(exc, "message_en"):
+        return [Problem(None, None, exc.message_zh, exc.message_en)]  # the services' bilingual refusals
+    if isinstance(exc, RulebookError):
+        return rulebook_problems(exc)
+    if isinstance(exc, OSError):
+        return [file_refusal(exc)]
+    return []
+
+
+def refuse_or_fault(exc: Exception, more: Callable[[Exception], list[Problem]] | None = None) -> int:
+    """Exit 2 with the problems of a refusal (refusal_of, then `more`), else report a fault of ours (exit 1)."""
+    problems = refusal_of(exc) or (more(exc) if more else [])
+    return refuse(problems) if problems else internal_error(exc)
 
 
 def internal_error(exc: BaseException) -> int:

@@ -13,11 +13,10 @@ from sqlalchemy.engine import Engine
 from core.cli_common import (
     CommandError,
     file_refusal,
-    internal_error,
-    refuse,
+    refuse_or_fault,
     stdout_closed_early,
 )
-from core.errors import InputError, Problem, RulebookError
+from core.errors import Problem
 
 Run = Callable[[argparse.Namespace], int]
 
@@ -30,27 +29,18 @@ def guarded(run: Run) -> Run:
             return run(args)
         except BrokenPipeError:  # `python -m db export … - | head`: the reader left, not an error
             return stdout_closed_early()
-        except Exception as exc:  # noqa: BLE001 — sorted below into refusals (exit 2) and faults of ours (exit 1)
-            problems = refusal_of(exc)
-            return refuse(problems) if problems else internal_error(exc)
+        except Exception as exc:  # noqa: BLE001 — a refusal (exit 2) or a fault of ours in one readable line (exit 1)
+            return refuse_or_fault(exc, database_refusal_of)
 
     wrapper.__doc__ = run.__doc__
     return wrapper
 
 
-def refusal_of(exc: Exception) -> list[Problem]:
-    """The problems `exc` stands for when it is a refusal people can act on; [] when it is a fault of ours."""
+def database_refusal_of(exc: Exception) -> list[Problem]:
+    """The problems of a database that cannot be reached, refuses, or is at a revision we do not know; else []."""
     from alembic.util.exc import CommandError as AlembicError  # here: `python -m db --help` stays light
     from sqlalchemy.exc import DBAPIError
 
-    if isinstance(exc, (InputError, CommandError)):
-        return exc.problems
-    if isinstance(exc, ValueError) and hasattr(exc, "message_zh") and hasattr(exc, "message_en"):
-        return [Problem(None, None, exc.message_zh, exc.message_en)]  # the services' bilingual refusals
-    if isinstance(exc, RulebookError):
-        return [Problem(None, None, f"评分规则文件不合格：{line}", f"rulebook refused: {line}") for line in str(exc).splitlines()]
-    if isinstance(exc, OSError):
-        return [file_refusal(exc)]
     if isinstance(exc, DBAPIError):
         return [database_problem(exc)]
     if isinstance(exc, AlembicError):  # a revision this program does not know: the database is from a newer one
