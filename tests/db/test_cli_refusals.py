@@ -206,3 +206,17 @@ def test_a_password_that_is_not_utf8_is_refused_without_echoing_it(engine, tmp_p
                             stdin=b"secret\xff\xfe long\nsecret\xff\xfe long\n")
     assert_bilingual_refusal(code, out, err, "UTF-8", "UTF-8")
     assert "secret" not in err
+
+
+def test_a_fault_of_ours_is_one_bilingual_line_and_exit_1_not_a_traceback(capsys, monkeypatch):
+    from db.cli_guard import guarded
+
+    monkeypatch.delenv("CORE_DEBUG", raising=False)
+
+    def broken(args) -> int:
+        raise RuntimeError("a bug, with postgresql://user:secret@host in its text")
+
+    assert guarded(broken)(None) == 1
+    err = capsys.readouterr().err
+    assert "internal error: RuntimeError" in err and "内部错误" in err and "CORE_DEBUG=1" in err
+    assert "Traceback" not in err and "secret" not in err
