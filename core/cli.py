@@ -8,54 +8,34 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from core.errors import InputError, Problem, RulebookError, format_problems
+from core.cli_common import (
+    EXIT_OK,
+    CommandError,
+    file_refusal,
+    refuse_or_fault,
+    rulebook_problems,
+    stdout_closed_early,
+    utf8_streams,
+    year_argument,
+)
+from core.errors import Problem, RulebookError
 from core.plain_text import visible_controls
-
-# Exit codes: 0 done; 2 bad input (every problem on stderr, nothing on stdout); 1 a fault of ours.
-EXIT_OK, EXIT_FAULT, EXIT_BAD_INPUT = 0, 1, 2
-
-
-class CommandError(Exception):
-    """Bad input found by the command itself (a missing file, an unknown year): carries the problems."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__(format_problems(problems))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; return its exit code. Never lets a traceback reach the user."""
-    for stream in (sys.stdout, sys.stderr):
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(encoding="utf-8")
+    """Run one command; return its exit code (core.cli_common). Never lets a traceback reach the user."""
+    utf8_streams()
     args = _parser().parse_args(argv)  # a usage error exits 2 with the usage on stderr
     try:
         text = args.run(args)
-    except InputError as exc:
-        return _refuse(exc.problems)
-    except CommandError as exc:
-        return _refuse(exc.problems)
-    except RulebookError as exc:
-        return _refuse([
-            Problem(None, None, f"评分规则文件不合格：{line}", f"rulebook refused: {line}")
-            for line in str(exc).splitlines()
-        ])
-    except Exception as exc:  # noqa: BLE001 — a fault of ours still ends in one readable line
-        if os.environ.get("CORE_DEBUG"):
-            raise
-        print(f"internal error / 内部错误: {type(exc).__name__}: {exc} (set CORE_DEBUG=1 for details)", file=sys.stderr)
-        return EXIT_FAULT
+    except Exception as exc:  # noqa: BLE001 — a refusal (exit 2) or a fault of ours in one readable line (exit 1)
+        return refuse_or_fault(exc)
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
     except BrokenPipeError:  # `python -m core rate f.csv | head` closes the pipe early: not an error
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return stdout_closed_early()
     return EXIT_OK
-
-
-def _refuse(problems: list[Problem]) -> int:
-    print(format_problems(problems), file=sys.stderr)
-    return EXIT_BAD_INPUT
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -85,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _common(p: argparse.ArgumentParser, formats: tuple[str, ...], default: str) -> None:
-    p.add_argument("--year", type=int, metavar="YYYY", help="year to rate (default: the latest in the file)")
+    p.add_argument("--year", type=year_argument, metavar="YYYY", help="year to rate (default: the latest in the file)")
     p.add_argument("--rulebook", default="jiangyin-2020", metavar="NAME_OR_PATH", help="rulebook name or TOML file")
     p.add_argument("--format", choices=formats, default=default)
 
@@ -161,7 +141,10 @@ def _template(args: argparse.Namespace) -> str:
     if out.parent and not out.parent.is_dir():
         raise CommandError([Problem(None, None, "目标文件夹不存在", "the folder to write into does not exist", str(out.parent))])
     fmt = args.format or ("csv" if out.suffix.lower() == ".csv" else "xlsx")
-    write_template(out, fmt=fmt)
+    try:
+        write_template(out, fmt=fmt)
+    except OSError as exc:
+        raise CommandError([file_refusal(exc, "write")]) from None
     return ""
 
 
@@ -177,8 +160,11 @@ def _load_rulebook_and_check_files(rulebook_name: str, paths: list[str | None]):
     try:
         rulebook = load_rulebook(rulebook_name)
     except RulebookError as exc:
-        problems += [Problem(None, "--rulebook", f"评分规则文件不合格：{line}", f"rulebook refused: {line}")
-                     for line in str(exc).splitlines()]
+        problems += rulebook_problems(exc, "--rulebook")
+    except (OSError, UnicodeDecodeError) as exc:  # a rulebook file we cannot read, or not UTF-8 text
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        problems.append(Problem(None, "--rulebook", "评分规则文件无法读取（须为UTF-8文本）",
+                                f"cannot read the rulebook file: {reason}", rulebook_name))
     for path in paths:
         if path is not None:
             problems += _file_problems(path)

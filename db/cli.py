@@ -1,7 +1,8 @@
 """`python -m db …`: one function pair per subcommand (its arguments, its action), registered in COMMANDS.
 
 Adding a subcommand is additive: write `_xxx_arguments(parser)` and `_xxx(args) -> int`, append a Command.
-Exit codes: 0 done, 1 a check said no (e.g. verify), 2 bad input or usage (every problem on stderr).
+Every subcommand runs inside one guard (db/cli_guard.py): exit 0 done, 1 a check said no (verify) or a fault of
+ours, 2 bad input, usage, a refusal or a database that cannot be reached (every problem on stderr, English / 中文).
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
+from core.cli_common import CommandError, name_argument, refuse, refuse_one, utf8_streams, year_argument
 from db import publish_cli
+from db.cli_guard import guarded, read_file, ready_engine
 
 
 @dataclass(frozen=True)
@@ -24,25 +27,6 @@ class Command:
     help: str
     arguments: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace], int]
-
-
-def ready_engine() -> Engine:
-    """The engine of DATABASE_URL (default: the SQLite file in data/), at the head revision, towns in place.
-
-    Never seeds demo data: that is the app's first start, or `seed-demo`.
-    """
-    from db.app_db import prepare
-    from db.engine import make_engine
-
-    engine = make_engine()
-    prepare(engine)
-    return engine
-
-
-def fail(message: str, code: int = 2) -> int:
-    """Print `message` on stderr and return `code` (for `return fail(...)` in a subcommand)."""
-    print(message, file=sys.stderr)
-    return code
 
 
 # --- upgrade ---------------------------------------------------------------------------------------------------
@@ -64,8 +48,8 @@ def _import_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="CSV 或 XLSX 文件 / a CSV or XLSX file")
     parser.add_argument("--kind", choices=("findings", "roster"), default="findings",
                         help="扣分记录（默认）或机构名录 / findings (default) or a roster")
-    parser.add_argument("--year", type=int, help="名录所属年度（--kind roster 时必填）/ the roster's year")
-    parser.add_argument("--by", required=True, metavar="NAME", help="导入人 / who imports (audited)")
+    parser.add_argument("--year", type=year_argument, help="名录所属年度（--kind roster 时必填）/ the roster's year")
+    parser.add_argument("--by", required=True, type=name_argument, metavar="NAME", help="导入人 / who imports (audited)")
     parser.add_argument("--allow-repeats", action="store_true",
                         help="文件中有与已存记录相同的扣分记录时仍然导入 / import even if findings of the file are "
                              "identical to stored ones (e.g. a re-saved file): they would be deducted again")
@@ -74,17 +58,14 @@ def _import_arguments(parser: argparse.ArgumentParser) -> None:
 def _import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from core.errors import InputError, format_problems
+    from core.errors import InputError
     from db.imports import import_findings, import_roster
     from db.repeats import RepeatedFindings, warning_text
 
     if args.kind == "roster" and args.year is None:
-        return fail("导入名录需要 --year / a roster import needs --year YYYY")
+        return refuse_one("导入名录需要 --year", "a roster import needs --year YYYY")
     path = Path(args.file)
-    try:
-        content = path.read_bytes()
-    except OSError as exc:
-        return fail(f"无法读取文件 / cannot read {path}: {exc.strerror}")
+    content = read_file(args.file)
     engine = ready_engine()
     try:
         if args.kind == "roster":
@@ -94,12 +75,12 @@ def _import(args: argparse.Namespace) -> int:
                                      allow_repeats=args.allow_repeats)
     except RepeatedFindings as exc:
         print("\n".join(warning_text(exc.repeats)), file=sys.stderr)
-        print(format_problems(exc.problems), file=sys.stderr)
-        return fail("文件未导入；确属另外的违规行为时，请加 --allow-repeats 再次导入 / file not imported: "
-                    "if these are separate acts, import again with --allow-repeats")
+        refuse(exc.problems)
+        return refuse_one("文件未导入；确属另外的违规行为时，请加 --allow-repeats 再次导入",
+                          "file not imported: if these are separate acts, import again with --allow-repeats")
     except InputError as exc:
-        print(format_problems(exc.problems), file=sys.stderr)
-        return fail(f"文件未导入，共{len(exc.problems)}个问题 / file not imported: {len(exc.problems)} problem(s)")
+        refuse(exc.problems)
+        return refuse_one(f"文件未导入，共{len(exc.problems)}个问题", f"file not imported: {len(exc.problems)} problem(s)")
     finally:
         engine.dispose()
     if result.duplicate:
@@ -124,7 +105,7 @@ COMMANDS += [Command(*spec) for spec in publish_cli.COMMANDS]  # publish, diff, 
 def read_new_password(stdin=None) -> str:
     """The new password, asked twice: with getpass at a terminal, else as two lines of stdin.
 
-    Raises ValueError (bilingual) when the two differ or a line is missing; the policy is checked by db.users.
+    Refuses (CommandError) when the two differ, a line is missing or the text is not UTF-8; db.users checks the policy.
     """
     import getpass
 
@@ -133,13 +114,29 @@ def read_new_password(stdin=None) -> str:
         first = getpass.getpass("新密码 / new password: ")
         second = getpass.getpass("再次输入 / again: ")
     else:
-        first, second = stdin.readline(), stdin.readline()
-        if not second:  # end of input before the second line
-            raise ValueError("需要两行输入：密码和确认 / two lines needed on stdin: the password and again")
-        first, second = first.rstrip("\r\n"), second.rstrip("\r\n")
+        first, second = _two_lines(stdin)
     if first != second:
-        raise ValueError("两次输入的密码不一致 / the two passwords differ")
+        raise _password_refusal("两次输入的密码不一致", "the two passwords differ")
     return first
+
+
+def _two_lines(stdin) -> tuple[str, str]:
+    try:
+        first, second = stdin.readline(), stdin.readline()
+    except UnicodeDecodeError:
+        raise _password_refusal("密码须为UTF-8文本", "the password must be UTF-8 text") from None
+    if not second:  # end of input before the second line
+        raise _password_refusal("需要两行输入：密码和确认", "two lines needed on stdin: the password and again")
+    first, second = first.rstrip("\r\n"), second.rstrip("\r\n")
+    if any("\ud800" <= ch <= "\udfff" for ch in first + second):  # undecodable bytes kept as surrogates (C locale)
+        raise _password_refusal("密码须为UTF-8文本", "the password must be UTF-8 text")
+    return first, second
+
+
+def _password_refusal(message_zh: str, message_en: str) -> CommandError:
+    from core.errors import Problem
+
+    return CommandError([Problem(None, None, message_zh, message_en)])
 
 
 def _cli_actor() -> str:
@@ -160,20 +157,12 @@ def _create_user_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--display-name", default="", help="显示名称 / name shown in the app")
 
 
-def _with_new_password(change: Callable[[Engine, str], dict | None]) -> dict | None | int:
-    """Ask for a new password twice, then run `change(engine, password)`; an exit code 2 if either is refused."""
-    from db.security import PasswordPolicyError
-    from db.users import UserError
-
-    try:
-        password = read_new_password()
-    except ValueError as exc:
-        return fail(str(exc))
+def _with_new_password(change: Callable[[Engine, str], dict | None]) -> dict | None:
+    """Ask for a new password twice, then run `change(engine, password)`; a refusal of either reaches the guard."""
+    password = read_new_password()
     engine = ready_engine()
     try:
         return change(engine, password)
-    except (PasswordPolicyError, UserError) as exc:
-        return fail(str(exc))
     finally:
         engine.dispose()
 
@@ -185,8 +174,6 @@ def _create_user(args: argparse.Namespace) -> int:
     user = _with_new_password(lambda engine, password: create_user(
         engine=engine, username=args.username, password=password, role=args.role, town=args.town,
         by=_cli_actor(), display_name=args.display_name))
-    if isinstance(user, int):
-        return user
     zh, en = ROLES[user["role"]]
     town = f"（{user['town']}）" if user["town"] else ""
     print(f"已创建账号 {user['username']}：{zh}{town} / created account {user['username']}: {en}")
@@ -200,10 +187,8 @@ def _reset_password_arguments(parser: argparse.ArgumentParser) -> None:
 def _reset_password(args: argparse.Namespace) -> int:
     from db.users import set_password
 
-    refused = _with_new_password(lambda engine, password: set_password(
+    _with_new_password(lambda engine, password: set_password(
         engine=engine, username=args.username, password=password, by=_cli_actor()))
-    if isinstance(refused, int):
-        return refused
     print(f"已重设密码并解除锁定 / password reset and lock lifted: {args.username}")
     return 0
 
@@ -226,11 +211,12 @@ def build_parser() -> argparse.ArgumentParser:
     for command in COMMANDS:
         sub_parser = sub.add_parser(command.name, help=command.help, description=command.help)
         command.arguments(sub_parser)
-        sub_parser.set_defaults(run=command.run)
+        sub_parser.set_defaults(run=guarded(command.run))
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Parse `argv` and run the subcommand; argparse itself exits 2 on a usage error."""
+    """Parse `argv` and run the subcommand inside the guard; argparse itself exits 2 on a usage error."""
+    utf8_streams()
     args = build_parser().parse_args(argv)
     return args.run(args)

@@ -1,66 +1,38 @@
 """The publishing subcommands of `python -m db`: publish, diff, export, verify, seed-demo (registered in db/cli.py).
 
-Exit codes as db/cli.py says: 0 done, 1 verify found no match, 2 bad input (a clear message on stderr, no traceback).
+Exit codes as db/cli.py says: 0 done, 1 verify found no match, 2 bad input (a clear message on stderr, no traceback);
+db/cli.py runs each inside the one guard of db/cli_guard.py.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
-from core.errors import RulebookError
+from core.cli_common import CommandError, name_argument, version_argument, year_argument
+from core.errors import Problem
 from core.plain_text import visible_controls
+from db.cli_guard import read_file, ready_engine, write_file
 
+# An export of 10,000 agencies is a few megabytes: a file far beyond that is not one, and is not read whole.
+MAX_EXPORT_BYTES = 64 * 1024 * 1024
 # (name, help, arguments, run): db/cli.py wraps each in its Command.
 Spec = tuple[str, str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
 
 
-def _engine():
-    from db.cli import ready_engine
-
-    return ready_engine()
-
-
-def _fail(message: str) -> int:
-    print(message, file=sys.stderr)
-    return 2
-
-
-def _guarded(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """Readable refusals (publish/export/rulebook/file errors) become exit 2 with the message, never a traceback."""
-
-    def wrapper(args: argparse.Namespace) -> int:
-        from sqlalchemy.exc import OperationalError  # imported here so `python -m db --help` stays light
-
-        from db.export import ExportError
-        from db.publish import PublishError
-
-        try:
-            return run(args)
-        except (PublishError, ExportError, RulebookError) as exc:
-            return _fail(str(exc))
-        except OSError as exc:
-            return _fail(f"无法读写文件 / cannot read or write the file: {exc}")
-        except OperationalError as exc:  # unreachable server, locked file: say so, without a traceback
-            return _fail(f"数据库无法访问 / the database cannot be reached: {exc.orig}")
-
-    wrapper.__doc__ = run.__doc__
-    return wrapper
-
-
 # --- publish --------------------------------------------------------------------------------------------------
 def _publish_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--year", type=int, required=True, help="评定年度 / the year to publish")
-    parser.add_argument("--by", required=True, help="发布人账号 / who publishes (recorded in the audit log)")
+    parser.add_argument("--year", type=year_argument, required=True, help="评定年度 / the year to publish")
+    parser.add_argument("--by", required=True, type=name_argument, help="发布人账号 / who publishes (recorded in the audit log)")
     parser.add_argument("--reason", default=None, help="更正原因（第2版起必填）/ reason, required for a correction")
 
 
 def _publish(args: argparse.Namespace) -> int:
     from db.publish import publish_year
 
-    p = publish_year(engine=_engine(), year=args.year, by=args.by, reason=args.reason)
+    p = publish_year(engine=ready_engine(), year=args.year, by=args.by, reason=args.reason)
     print(f"已发布 {p.year}年度第{p.version}版（{p.agency_count}家机构）/ published {p.year} version {p.version} "
           f"({p.agency_count} agencies)\nSHA-256 {p.digest}")
     return 0
@@ -68,13 +40,13 @@ def _publish(args: argparse.Namespace) -> int:
 
 # --- diff -----------------------------------------------------------------------------------------------------
 def _diff_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--year", type=int, required=True, help="评定年度 / the year")
+    parser.add_argument("--year", type=year_argument, required=True, help="评定年度 / the year")
 
 
 def _diff(args: argparse.Namespace) -> int:
     from db.publish import diff_year
 
-    changes = diff_year(engine=_engine(), year=args.year)
+    changes = diff_year(engine=ready_engine(), year=args.year)
     if changes.empty:
         print(f"与{args.year}年度现行版本相比没有变化 / nothing would change against the current {args.year} version")
     else:
@@ -84,8 +56,8 @@ def _diff(args: argparse.Namespace) -> int:
 
 # --- export ---------------------------------------------------------------------------------------------------
 def _export_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--year", type=int, required=True, help="评定年度 / the year")
-    parser.add_argument("--version", type=int, default=None, help="版本（默认最新）/ version (default: the latest)")
+    parser.add_argument("--year", type=year_argument, required=True, help="评定年度 / the year")
+    parser.add_argument("--version", type=version_argument, default=None, help="版本（默认最新）/ version (default: the latest)")
     parser.add_argument("--format", choices=("csv", "xlsx", "json"), required=True, help="文件格式 / file format")
     parser.add_argument("out", help="输出文件，- 为标准输出 / output file, - for stdout")
 
@@ -93,12 +65,12 @@ def _export_arguments(parser: argparse.ArgumentParser) -> None:
 def _export(args: argparse.Namespace) -> int:
     from db.export import export_publication
 
-    content = export_publication(engine=_engine(), year=args.year, version=args.version, fmt=args.format)
+    content = export_publication(engine=ready_engine(), year=args.year, version=args.version, fmt=args.format)
     if args.out == "-":
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
     else:
-        Path(args.out).write_bytes(content)
+        write_file(args.out, content)
         print(f"已导出 / written {args.out} ({len(content)} bytes)", file=sys.stderr)
     return 0
 
@@ -111,8 +83,11 @@ def _verify_arguments(parser: argparse.ArgumentParser) -> None:
 def _verify(args: argparse.Namespace) -> int:
     from db.export import iso_utc, verify_export
 
-    content = Path(args.file).read_bytes()
-    publication = verify_export(engine=_engine(), content=content)
+    content = read_file(args.file, limit=MAX_EXPORT_BYTES, too_big=(
+        f"文件过大（超过{MAX_EXPORT_BYTES // 2**20} MB），不是本系统的导出文件",
+        f"the file is too big to be an export of this board (over {MAX_EXPORT_BYTES // 2**20} MB)"))
+    _check_is_json(content, args.file)
+    publication = verify_export(engine=ready_engine(), content=content)
     if publication is None:
         print(f"不一致：{args.file} 与任何已发布版本都不相符（内容被改动，或不是本系统导出的 JSON 文件）\n"
               f"NO MATCH: {args.file} matches no published version (altered, or not a JSON export of this board)")
@@ -123,6 +98,15 @@ def _verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_is_json(content: bytes, path: str) -> None:
+    """Refuse what is not JSON text at all (bad bytes, broken, nested past Python's limit) before comparing digests."""
+    try:
+        json.loads(content.decode("utf-8-sig"))
+    except (RecursionError, ValueError):  # ValueError: JSONDecodeError and UnicodeDecodeError alike
+        raise CommandError([Problem(None, None, "不是有效的导出文件（应为本系统导出的JSON文件）",
+                                    "not a valid export (a JSON file exported by this board)", path)]) from None
+
+
 # --- seed-demo ------------------------------------------------------------------------------------------------
 def _seed_arguments(parser: argparse.ArgumentParser) -> None:
     pass
@@ -131,7 +115,7 @@ def _seed_arguments(parser: argparse.ArgumentParser) -> None:
 def _seed(args: argparse.Namespace) -> int:
     from db.seed import seed_demo
 
-    published = seed_demo(engine=_engine())
+    published = seed_demo(engine=ready_engine())
     if not published:
         print("数据库中已有机构，未写入演示数据 / the database already has agencies: nothing seeded")
     for p in published:
@@ -142,11 +126,11 @@ def _seed(args: argparse.Namespace) -> int:
 
 COMMANDS: list[Spec] = [
     ("publish", "发布某年度评定结果（更正须填原因）/ publish a year (a correction needs --reason)",
-     _publish_arguments, _guarded(_publish)),
-    ("diff", "新发布相对现行版本的变化 / what a new publication would change", _diff_arguments, _guarded(_diff)),
-    ("export", "导出已发布版本 CSV/XLSX/JSON / export a published version", _export_arguments, _guarded(_export)),
+     _publish_arguments, _publish),
+    ("diff", "新发布相对现行版本的变化 / what a new publication would change", _diff_arguments, _diff),
+    ("export", "导出已发布版本 CSV/XLSX/JSON / export a published version", _export_arguments, _export),
     ("verify", "校验下载的 JSON 文件 / check a downloaded JSON export against the published digests",
-     _verify_arguments, _guarded(_verify)),
+     _verify_arguments, _verify),
     ("seed-demo", "写入演示数据并发布2023–2025 / load the demo data set and publish 2023–2025",
-     _seed_arguments, _guarded(_seed)),
+     _seed_arguments, _seed),
 ]

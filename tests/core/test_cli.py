@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 
 from core.rulebook import load_rulebook
 from tests.core.factory import uscc
+from tests.refusals import assert_bilingual_refusal
 
 REPO = Path(__file__).resolve().parents[2]
 SINGLE_BUCKET = Path(__file__).parent / "rulebooks" / "single-bucket.toml"
@@ -247,3 +249,49 @@ def test_a_year_end_finding_dated_in_february_with_last_year_counts_in_last_year
     assert (last_year[uscc(1)]["town_score"], last_year[uscc(1)]["total"]) == ("40", "90")
     assert uscc(2) not in last_year
     assert uscc(1) not in this_year and this_year[uscc(2)]["total"] == "95"
+
+
+# --- hostile arguments: every one ends in a bilingual refusal and exit 2, never a traceback ---------------------
+
+NOT_UTF8 = b"\xff\xfe-not-utf8.csv"
+
+
+def hostile_core_cases(tmp_path: Path, findings: Path) -> dict[str, tuple[list, str, str]]:
+    """name → (arguments, an English fragment, a Chinese fragment) of the refusal each must give."""
+    bad_toml = tmp_path / "bad.toml"
+    bad_toml.write_text("[[buckets]\nkey =", encoding="utf-8")
+    gbk_toml = tmp_path / "gbk.toml"
+    gbk_toml.write_bytes("name = '江阴'\n".encode("gbk"))
+    a_file = tmp_path / "plain.txt"
+    a_file.write_text("x", encoding="utf-8")
+    return {
+        "missing file": (["rate", tmp_path / "nowhere.csv"], "file not found", "找不到文件"),
+        "folder as file": (["rate", tmp_path], "cannot read", "无法读取"),
+        "file the system refuses to read": (["rate", "/proc/self/mem"], "cannot", "无法"),
+        "non-UTF-8 path": (["rate", os.fsdecode(bytes(tmp_path) + b"/" + NOT_UTF8)], "file not found", "找不到文件"),
+        "year 1800": (["rate", findings, "--year", "1800"], "2000", "年度"),
+        "year 99999": (["explain", uscc(1), findings, "--year", "99999"], "2000", "年度"),
+        "huge year": (["rate", findings, "--year", "99999999999999999999"], "2000", "年度"),
+        "year not a number": (["rate", findings, "--year", "abc"], "whole number", "年度"),
+        "rulebook a folder": (["rate", findings, "--rulebook", tmp_path], "rulebook", "评分规则"),
+        "rulebook bad TOML": (["rate", findings, "--rulebook", bad_toml], "not valid TOML", "评分规则"),
+        "rulebook not UTF-8": (["rate", findings, "--rulebook", gbk_toml], "UTF-8", "评分规则"),
+        "template into a folder": (["template", tmp_path], "cannot write", "无法写入"),
+        "template under a file": (["template", a_file / "t.xlsx"], "does not exist", "不存在"),
+        "template to a read-only place": (["template", "--format", "csv", "/proc/version"], "cannot write", "无法写入"),
+        "code not UTF-8": (["explain", os.fsdecode(b"9132\xff"), findings], "invalid credit code", "无效"),
+    }
+
+
+HOSTILE_CORE = list(hostile_core_cases(Path("/tmp"), Path("/tmp/f.csv")))
+
+
+@pytest.mark.parametrize("case", HOSTILE_CORE)
+def test_hostile_arguments_end_in_a_bilingual_refusal(case, tmp_path, findings_file):
+    args, english, chinese = hostile_core_cases(tmp_path, findings_file)[case]
+    result = subprocess.run(
+        [sys.executable, "-m", "core", *map(os.fsencode, map(str, args))],
+        cwd=REPO, capture_output=True, timeout=120,
+    )
+    out, err = (stream.decode("utf-8", "backslashreplace") for stream in (result.stdout, result.stderr))
+    assert_bilingual_refusal(result.returncode, out, err, english, chinese)

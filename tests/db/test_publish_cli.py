@@ -70,8 +70,8 @@ def test_refusals_exit_2_with_a_message(engine, run, tmp_path):
     run("publish", "--year", str(YEAR), "--by", "admin.zhou")
     code, _, err = run("export", "--year", "2019", "--format", "csv", str(tmp_path / "x.csv"))
     assert code == 2 and "no published rating for 2019" in err
-    code, _, err = run("export", "--year", str(YEAR), "--version", "0", "--format", "csv", str(tmp_path / "x.csv"))
-    assert code == 2 and "no published version 0" in err
+    code, _, err = run("export", "--year", str(YEAR), "--version", "7", "--format", "csv", str(tmp_path / "x.csv"))
+    assert code == 2 and "no published version 7" in err
     code, _, err = run("verify", str(tmp_path / "missing.json"))
     assert code == 2 and "cannot read" in err
     code, _, err = run("publish", "--year", "2019", "--by", "admin.zhou")
