@@ -14,6 +14,8 @@ from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
 
 from core.rulebook import Rulebook, fold
 
+YEAR_MIN, YEAR_MAX = 2000, 2100  # rating years we accept; anything else is a typo
+
 # Chinese numerals as staff write them in clause numbers (二（五）, 第十项, 一（十）).
 _CN_DIGITS = {
     "零": 0, "〇": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "三": 3, "叁": 3, "四": 4, "肆": 4,
@@ -150,6 +152,13 @@ def parse_year(value: object) -> int | None:
         return int(value) if math.isfinite(value) and float(value).is_integer() else None
     match = _YEAR_TEXT.match(fold(value))
     return int(match.group(1)) if match else None
+
+
+def year_problem(year: int | None) -> tuple[str, str] | None:
+    """Why `year` is not a rating year we accept, as (中文, English); None when it is one (YEAR_MIN–YEAR_MAX)."""
+    if year is not None and YEAR_MIN <= year <= YEAR_MAX:
+        return None
+    return (f"年度应为{YEAR_MIN}—{YEAR_MAX}之间的整数", f"the year must be a whole number {YEAR_MIN}–{YEAR_MAX}")
 
 
 def normalize_credit_code(text: object) -> str:
