@@ -74,17 +74,22 @@ def _import_arguments(parser: argparse.ArgumentParser) -> None:
 def _import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from core.errors import InputError, format_problems
+    from core.errors import InputError, Problem, format_problems
+    from core.reader import read_bytes
+    from core.values import year_problem
     from db.imports import import_findings, import_roster
     from db.repeats import RepeatedFindings, warning_text
 
     if args.kind == "roster" and args.year is None:
         return fail("导入名录需要 --year / a roster import needs --year YYYY")
+    if args.year is not None and year_problem(args.year):
+        return fail(format_problems([Problem(None, "--year", *year_problem(args.year), str(args.year))]))
     path = Path(args.file)
     try:
-        content = path.read_bytes()
-    except OSError as exc:
-        return fail(f"无法读取文件 / cannot read {path}: {exc.strerror}")
+        content = read_bytes(path)  # a file over the size limit is refused without being read
+    except InputError as exc:
+        print(format_problems(exc.problems), file=sys.stderr)
+        return fail("文件未导入 / file not imported")
     engine = ready_engine()
     try:
         if args.kind == "roster":

@@ -7,7 +7,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.core.upload_files import HEADERS_ZH, csv_bytes, finding, table, write_xlsx
+from tests.core.upload_files import HEADERS_ZH, csv_bytes, finding, table, uscc, write_xlsx
 
 _CHUNK = 1 << 20
 SHEET = "xl/worksheets/sheet1.xml"
@@ -90,6 +90,12 @@ def csv_of_rows(path: Path, rows: int) -> Path:
     return path
 
 
+def csv_of_short_rows(path: Path, rows: int) -> Path:
+    """A CSV of `rows` two-cell rows (about 4 bytes each): many rows in a small file."""
+    path.write_bytes("统一社会信用代码,机构名称\n".encode() + b"1,a\n" * rows)
+    return path
+
+
 def csv_of_bytes(path: Path, megabytes: int) -> Path:
     """A findings CSV of at least `megabytes` MB."""
     line = csv_bytes(table([finding()])).splitlines(keepends=True)[1]
@@ -107,3 +113,30 @@ def csv_with_cell(path: Path, rows: int, at: int, **cells: str) -> Path:
     """A findings CSV of `rows` rows where data row `at` (0-based) has the given cells."""
     path.write_bytes(csv_bytes(table([finding(**(cells if i == at else {})) for i in range(rows)])))
     return path
+
+
+def _rows_csv(folder: Path, **cells: str) -> Path:
+    return csv_with_cell(folder / "f.csv", 3, 1, **cells)
+
+
+# The probe's cases as (builder of the file in a folder, environment that shrinks the limits so the file stays
+# small). The real-size files are in test_limits' default-limit tests and in benchmarks/bench_limits.py.
+PROBE_CASES: dict[str, tuple[Callable[[Path], Path], dict[str, str]]] = {
+    "xlsx claiming A1:XFD1048576": (lambda d: xlsx_claiming(d / "f.xlsx"), {}),
+    "xlsx cell at row 99,999,999": (lambda d: xlsx_with_far_cell(d / "f.xlsx"), {}),
+    "xlsx cell at row 99,999,999, dimension lying": (
+        lambda d: xlsx_with_far_cell(d / "f.xlsx", honest_dimension=False), {}),
+    "xlsx zip bomb": (lambda d: xlsx_bomb(d / "f.xlsx", 3), {"MAX_XLSX_UNCOMPRESSED_MB": "2"}),
+    "csv one line of a,": (lambda d: one_line_csv(d / "f.csv", 100_000), {}),
+    "file too large": (lambda d: csv_of_bytes(d / "f.csv", 2), {"MAX_UPLOAD_MB": "1"}),
+    "too many rows": (lambda d: csv_of_rows(d / "f.csv", 11), {"MAX_ROWS": "10"}),
+    "too many columns": (lambda d: csv_of_columns(d / "f.csv", 13), {"MAX_COLUMNS": "12"}),
+    "cell too long": (lambda d: _rows_csv(d, description="说" * 101), {"MAX_CELL_CHARS": "100"}),
+    "NUL in a name": (lambda d: _rows_csv(d, credit_code=uscc(2), agency_name="江阴\x00安达"), {}),
+    "bidi in a name": (lambda d: _rows_csv(d, credit_code=uscc(2), agency_name="江阴\u202e达安"), {}),
+    "year 2101": (lambda d: _rows_csv(d, assessor="市应急管理局", period="", date="2101-05-01"), {}),
+    "all-zero credit code": (lambda d: _rows_csv(d, credit_code="0" * 18), {}),
+    "clause 2.05": (lambda d: _rows_csv(d, clause="2.05"), {}),
+    "clause 02.5": (lambda d: _rows_csv(d, clause="02.5"), {}),
+    "clause 2,5": (lambda d: _rows_csv(d, clause="2,5"), {}),
+}
