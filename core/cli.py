@@ -211,6 +211,11 @@ def _read_roster(path: str):
 
 def _pick_year(findings, year: int | None, *, roster_given: bool) -> int:
     """The year asked for, or the latest in the file; an unknown year is bad input unless a roster is rated."""
+    from core.values import year_problem
+
+    failure = year_problem(year) if year is not None else None
+    if failure:
+        raise CommandError([Problem(None, "--year", *failure, str(year))])
     years = sorted({int(y) for y in findings["year"].unique()})
     shown = "、".join(str(y) for y in years) or "—"
     if year is None:

@@ -12,7 +12,8 @@ import datetime as dt
 import io
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -23,13 +24,26 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from core.errors import InputError, Problem
+from core.limits import MB, ReadLimits
+from core.plain_text import BIDI_CONTROLS, BIDI_PATTERN
 from core.rulebook import Rulebook, fold, load_rulebook
 from core.schema import FINDINGS_COLUMNS, FINDINGS_FILE_COLUMNS, ROSTER_COLUMNS, ROSTER_FILE_COLUMNS, Column
 from core.towns import BUREAU, Towns, default_towns
-from core.values import credit_code_problem, normalize_credit_code, parse_clause, parse_date, parse_period, parse_year
+from core.values import (
+    YEAR_MAX,
+    YEAR_MIN,
+    credit_code_problem,
+    normalize_credit_code,
+    parse_clause,
+    parse_date,
+    parse_period,
+    parse_year,
+    year_problem,
+)
 
 Source = str | os.PathLike | bytes | bytearray | memoryview | BinaryIO
-YEAR_MIN, YEAR_MAX = 2000, 2100  # rating years we accept; anything else is a typo
+EXCEL_MAX_ROWS = 1_048_576  # no spreadsheet program writes a row below this
+_MAX_RAW_FIELDS = 16_384  # Excel's widest sheet (A–XFD): a CSV line with more fields came from no spreadsheet
 _XLSX_SUFFIXES = (".xlsx", ".xlsm")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
@@ -79,44 +93,94 @@ def _file_problem(zh: str, en: str, value: str | None = None) -> InputError:
     return InputError([Problem(None, None, zh, en, value)])
 
 
-def _load_bytes(source: Source, name: str | None) -> tuple[bytes, str | None]:
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        return bytes(source), name
+def check_size(size: int, name: str | None = None, limits: ReadLimits | None = None) -> None:
+    """Refuse (InputError) a file of `size` bytes larger than the limit: callers check before reading it."""
+    limits = limits or ReadLimits.from_env()
+    if size > limits.max_bytes:
+        raise _file_problem(f"文件过大（{size / MB:.1f} MB，上限{limits.max_bytes / MB:g} MB）",
+                            f"the file is too large ({size / MB:.1f} MB; at most {limits.max_bytes / MB:g} MB)", name)
+
+
+def read_bytes(path: str | os.PathLike, limits: ReadLimits | None = None) -> bytes:
+    """The bytes of a file to read; InputError when it is missing, unreadable or larger than the limit (not read)."""
+    limits = limits or ReadLimits.from_env()
+    path = Path(path)
+    try:
+        check_size(path.stat().st_size, path.name, limits)  # refused before a single byte of it is in memory
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise _file_problem("找不到文件", "file not found", str(path)) from None
+    except OSError as exc:
+        raise _file_problem("无法打开文件", "cannot open the file", f"{path}: {exc.strerror}") from None
+
+
+def _load_bytes(source: Source, name: str | None, limits: ReadLimits) -> tuple[bytes, str | None]:
     if isinstance(source, (str, os.PathLike)):
-        path = Path(source)
-        try:
-            return path.read_bytes(), name or path.name
-        except FileNotFoundError:
-            raise _file_problem("找不到文件", "file not found", str(path)) from None
-        except OSError as exc:
-            raise _file_problem("无法打开文件", "cannot open the file", f"{path}: {exc.strerror}") from None
-    if hasattr(source, "read"):
-        data = source.read()
-        if isinstance(data, str):
-            data = data.encode("utf-8")
-        return bytes(data), name or getattr(source, "name", None)
-    raise TypeError(f"cannot read a {type(source).__name__}")
+        return read_bytes(source, limits), name or Path(source).name
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+    elif hasattr(source, "read"):
+        data = source.read(limits.max_bytes + 1)  # one byte past the limit tells a file too large
+        data = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+        name = name or getattr(source, "name", None)
+    else:
+        raise TypeError(f"cannot read a {type(source).__name__}")
+    check_size(len(data), name, limits)
+    return data, name
 
 
-def _read_cells(source: Source, name: str | None = None) -> _Cells:
-    """Header and data rows of a CSV or XLSX file; InputError (whole file) when it cannot be read."""
-    data, name = _load_bytes(source, name)
+def _read_cells(source: Source, name: str | None, limits: ReadLimits) -> _Cells:
+    """Header and data rows of a CSV or XLSX file; InputError (whole file) when it cannot be read or is too big."""
+    data, name = _load_bytes(source, name, limits)
     suffix = Path(str(name)).suffix.lower() if name else ""
     if not data[:4096].strip() and not data.strip():  # the full strip (a copy) only when the start is blank
         raise _file_problem("文件为空", "the file is empty", name)
     if data.startswith(_ZIP_MAGIC):
-        return _cells_from_rows(_xlsx_rows(data, name))
+        return _cells_from_rows(_xlsx_rows(data, name, limits), limits)
     if data.startswith(_OLE_MAGIC) or suffix == ".xls":
         raise _file_problem("不支持旧版Excel（.xls）文件，请另存为.xlsx或CSV",
                             "old Excel (.xls) files are not supported: save as .xlsx or CSV", name)
     if suffix in _XLSX_SUFFIXES:
-        raise _file_problem("XLSX文件已损坏，无法读取", "the XLSX file is damaged and cannot be read", name)
-    return _csv_cells(data, name)
+        raise _damaged(name)
+    return _csv_cells(data, name, limits)
 
 
-def _cells_from_rows(rows: Iterable[tuple[int, Sequence[str]]]) -> _Cells:
+def _too_many_rows(limits: ReadLimits) -> InputError:
+    return _file_problem(f"数据行过多（上限{limits.max_rows}行）", f"too many rows (at most {limits.max_rows})")
+
+
+def _too_many_columns(width: int, limits: ReadLimits) -> InputError:
+    shown = f"{width}" if width < _MAX_RAW_FIELDS else f"{_MAX_RAW_FIELDS}+"
+    return _file_problem(f"列数过多（{shown}列，上限{limits.max_columns}列）",
+                         f"too many columns ({shown}; at most {limits.max_columns})")
+
+
+def _filled_width(cells: Sequence[str]) -> int:
+    """How many cells a row has up to its last non-blank one (spreadsheets pad rows with empty cells)."""
+    width = len(cells)
+    while width and not cells[width - 1].strip():
+        width -= 1
+    return width
+
+
+def _kept_rows(rows: Iterable[tuple[int, Sequence[str]]], limits: ReadLimits) -> Iterator[tuple[int, Sequence[str]]]:
+    """The non-blank rows, trailing blank cells cut off; refused as soon as one is too wide or there are too many."""
+    kept = 0
+    for number, cells in rows:
+        width = _filled_width(cells)
+        if not width:
+            continue  # blank rows are never kept: a sheet may leave thousands between its rows
+        if width > limits.max_columns:
+            raise _too_many_columns(width, limits)
+        kept += 1
+        if kept > limits.max_rows + 1:  # + the header
+            raise _too_many_rows(limits)
+        yield number, cells[:width]
+
+
+def _cells_from_rows(rows: Iterable[tuple[int, Sequence[str]]], limits: ReadLimits) -> _Cells:
     """Build cells from (Excel row number, texts) rows; blank rows are dropped, the first other row is the header."""
-    rows = [(n, cells) for n, cells in rows if any(c.strip() for c in cells)]
+    rows = list(_kept_rows(rows, limits))
     if not rows:
         raise _file_problem("文件没有内容", "the file holds no rows")
     header_row, header = rows[0]
@@ -166,28 +230,104 @@ def _xlsx_text(value: object) -> str:
     return str(value)
 
 
-def _xlsx_rows(data: bytes, name: str | None) -> list[tuple[int, list[str]]]:
-    """Rows of the first sheet, numbered as in Excel (read-only: it streams the sheet)."""
+def _damaged(name: str | None) -> InputError:
+    return _file_problem("XLSX文件已损坏，无法读取", "the XLSX file is damaged and cannot be read", name)
+
+
+def _not_a_workbook(name: str | None) -> InputError:
+    return _file_problem("XLSX文件已损坏或不是Excel工作簿，无法读取", "the file is damaged or not an Excel workbook", name)
+
+
+def _check_zip(data: bytes, name: str | None, limits: ReadLimits) -> None:
+    """Refuse a workbook that would unpack to too much (a zip bomb) before any of it is unpacked.
+
+    The sizes come from the zip's directory; Python's zipfile never unpacks a member past its stated size
+    (it fails the CRC check instead), so a directory that lies cannot unpack more than it states either.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        raise _not_a_workbook(name) from None
+    if unpacked > limits.max_xlsx_uncompressed:
+        raise _file_problem(
+            f"XLSX文件解压后过大（{unpacked / MB:.0f} MB，上限{limits.max_xlsx_uncompressed / MB:g} MB）",
+            f"the XLSX file unpacks to too much ({unpacked / MB:.0f} MB; at most "
+            f"{limits.max_xlsx_uncompressed / MB:g} MB)", name)
+    if unpacked > limits.max_xlsx_ratio * len(data):
+        ratio = unpacked // len(data)
+        raise _file_problem(f"XLSX文件压缩比异常（{ratio}倍，上限{limits.max_xlsx_ratio}倍），可能是压缩炸弹",
+                            f"the XLSX file unpacks {ratio} times its size (at most {limits.max_xlsx_ratio}): "
+                            "a zip bomb?", name)
+
+
+def _check_dimension(sheet, name: str | None, limits: ReadLimits) -> None:
+    """Refuse a sheet whose declared used range (<dimension ref>) holds more cells than the limits allow.
+
+    Cells, not rows and columns apart: the range also spans blank rows and empty formatted cells, which are
+    never read; a range past Excel's last row is a damaged or forged file.
+    """
+    rows, columns = sheet.max_row or 0, sheet.max_column or 0  # 0 when the sheet declares no range
+    most = (limits.max_rows + 1) * limits.max_columns
+    if rows > EXCEL_MAX_ROWS or rows * columns > most:
+        ref = f"A1:{_letter(max(columns, 1))}{max(rows, 1)}"
+        raise _file_problem(f"工作表声明的范围{ref}过大（上限{most}个单元格）",
+                            f"the sheet declares the range {ref}, too large (at most {most} cells)", name)
+
+
+def _stored_rows(sheet) -> Iterator[tuple[int, list[dict]]]:
+    """(Excel row number, cells) of each row the sheet's XML holds, streamed.
+
+    Not sheet.iter_rows: it makes up every row missing between two stored ones (one cell at row 99,999,999 is
+    a hundred million empty rows) and pads each row to the declared dimension. This is its loop, without that.
+    """
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    book = sheet.parent
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(source, sheet._shared_strings, data_only=book.data_only, epoch=book.epoch,
+                                 date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+        for count, (number, cells) in enumerate(parser.parse(), start=1):
+            if number > EXCEL_MAX_ROWS or count > EXCEL_MAX_ROWS:
+                raise _file_problem(f"工作表超出Excel的最大行数（{EXCEL_MAX_ROWS}行）",
+                                    f"the sheet goes past Excel's last row ({EXCEL_MAX_ROWS})")
+            yield number, cells
+
+
+def _row_texts(cells: list[dict], limits: ReadLimits) -> list[str]:
+    """The texts of one stored row, by column, up to its last cell holding a value."""
+    filled = [(cell["column"], cell["value"]) for cell in cells if cell["value"] is not None]
+    width = max((column for column, _ in filled), default=0)
+    if width > limits.max_columns:  # refused before a list as wide as the row is made
+        raise _too_many_columns(width, limits)
+    texts = [""] * width
+    for column, value in filled:
+        texts[column - 1] = _xlsx_text(value)
+    return texts
+
+
+def _xlsx_rows(data: bytes, name: str | None, limits: ReadLimits) -> Iterator[tuple[int, list[str]]]:
+    """Rows of the first sheet, numbered as in Excel, streamed (read-only); never more than the limits allow."""
     from openpyxl import load_workbook
 
+    _check_zip(data, name, limits)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # any failure to open the zip/XML is the same problem to the user
-        raise _file_problem("XLSX文件已损坏或不是Excel工作簿，无法读取",
-                            "the file is damaged or not an Excel workbook", name) from None
+        raise _not_a_workbook(name) from None
     try:
         if not book.worksheets:
             raise _file_problem("XLSX文件没有工作表", "the workbook has no sheet", name)
         sheet = book.worksheets[0]
-        rows = [(n, [_xlsx_text(v) for v in values])
-                for n, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
+        _check_dimension(sheet, name, limits)
+        for number, cells in _stored_rows(sheet):
+            yield number, _row_texts(cells, limits)
     except InputError:
         raise
     except Exception:
-        raise _file_problem("XLSX文件已损坏，无法读取", "the XLSX file is damaged and cannot be read", name) from None
+        raise _damaged(name) from None
     finally:
         book.close()
-    return rows
 
 
 def _refuse_non_text(data: bytes, name: str | None) -> None:
@@ -215,7 +355,7 @@ def _delimiter(first_line: bytes) -> str:
     return "\t" if b"\t" in first_line and b"," not in first_line else ","
 
 
-def _csv_cells(data: bytes, name: str | None) -> _Cells:
+def _csv_cells(data: bytes, name: str | None, limits: ReadLimits) -> _Cells:
     """CSV through Arrow's multi-threaded parser; files it refuses (ragged rows) go through the csv module."""
     _refuse_non_text(data, name)
     # A view, not a copy: the file may be 100 MB. BOM and trailing newlines off (Arrow reads "" lines as rows).
@@ -227,24 +367,28 @@ def _csv_cells(data: bytes, name: str | None) -> _Cells:
     first_line = re.split(rb"\r\n|\r|\n", bytes(view[:65536]), maxsplit=1)[0]
     delimiter = _delimiter(first_line)
     try:
-        return _arrow_cells(view, first_line, delimiter)
+        return _arrow_cells(view, first_line, delimiter, limits)
     except pa.ArrowInvalid as exc:
         if "UTF8" not in str(exc):  # ragged rows or no header in the first line: the slow, forgiving path
-            return _python_csv_cells(_decode(view, name), delimiter)
+            return _python_csv_cells(_decode(view, name), delimiter, limits)
     text = _decode(view, name)  # not UTF-8: GBK/GB18030
     encoded = text.encode("utf-8")
     try:
-        return _arrow_cells(encoded, re.split(rb"\r\n|\r|\n", encoded[:65536], maxsplit=1)[0], delimiter)
+        return _arrow_cells(encoded, re.split(rb"\r\n|\r|\n", encoded[:65536], maxsplit=1)[0], delimiter, limits)
     except pa.ArrowInvalid:
-        return _python_csv_cells(text, delimiter)
+        return _python_csv_cells(text, delimiter, limits)
 
 
-def _arrow_cells(data: bytes | memoryview, first_line: bytes, delimiter: str) -> _Cells:
+def _arrow_cells(data: bytes | memoryview, first_line: bytes, delimiter: str, limits: ReadLimits) -> _Cells:
     # GBK/GB18030 trail bytes are never "," or '"', so counting fields on a lossy decode is exact.
     try:
-        width = len(next(csv.reader([first_line.decode("utf-8", "replace")], delimiter=delimiter), []))
+        header = next(csv.reader([first_line.decode("utf-8", "replace")], delimiter=delimiter), [])
     except csv.Error as exc:
         raise pa.ArrowInvalid(str(exc)) from None
+    width = len(header)
+    # Before Arrow makes a column of each: one line of `a,` × 5,000,000 is refused here, from its first 64 KiB.
+    if width > _MAX_RAW_FIELDS or _filled_width(header) > limits.max_columns:
+        raise _too_many_columns(width, limits)
     if width == 0:
         raise pa.ArrowInvalid("empty header")
     names = [f"c{j}" for j in range(width)]
@@ -270,25 +414,46 @@ def _arrow_cells(data: bytes | memoryview, first_line: bytes, delimiter: str) ->
         raise pa.ArrowInvalid("blank header")  # leading blank rows: the csv module path finds the header
     del table
     rows = np.arange(2, len(columns[0].codes) + 2, dtype=np.int64)
-    columns = [c for c in columns if c.header or not _all_blank(c)]
-    return _drop_blank(_Cells(columns, rows))
+    filled = [j for j, c in enumerate(columns) if c.header or not _all_blank(c)]
+    if filled and filled[-1] + 1 > limits.max_columns:  # a cell far right of the header's last title
+        raise _too_many_columns(filled[-1] + 1, limits)
+    columns = [columns[j] for j in filled]
+    cells = _drop_blank(_Cells(columns, rows))
+    if len(cells.rows) > limits.max_rows:
+        raise _too_many_rows(limits)
+    return cells
 
 
-def _python_csv_cells(text: str, delimiter: str) -> _Cells:
+def _python_csv_cells(text: str, delimiter: str, limits: ReadLimits) -> _Cells:
+    fields = 0  # delimiters in the lines of the record being read: a bound of its fields, known before it is made
+
+    def lines() -> Iterator[str]:
+        nonlocal fields
+        for line in io.StringIO(text, newline=""):
+            fields += line.count(delimiter)
+            if fields >= _MAX_RAW_FIELDS:
+                raise _too_many_columns(fields + 1, limits)
+            yield line
+
+    def records() -> Iterator[tuple[int, list[str]]]:
+        nonlocal fields
+        for number, record in enumerate(csv.reader(lines(), delimiter=delimiter), start=1):
+            fields = 0
+            yield number, record
+
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        return _cells_from_rows(records(), limits)
     except csv.Error as exc:
         raise _file_problem("无法按CSV格式读取此文件", "the file cannot be read as CSV", str(exc)) from None
-    return _cells_from_rows((n, cells) for n, cells in enumerate(records, start=1))
 
 
-def read_table(source: Source, name: str | None = None) -> pd.DataFrame:
+def read_table(source: Source, name: str | None = None, limits: ReadLimits | None = None) -> pd.DataFrame:
     """The raw cells (str, "" when empty) of a CSV or XLSX file, indexed by Excel row number (header = row 1).
 
     Blank rows are left out; a column whose header is blank is named by its Excel letter.
-    Raises InputError (a whole-file problem) when the file cannot be read.
+    Raises InputError (a whole-file problem) when the file cannot be read or is over the limits.
     """
-    cells = _read_cells(source, name)
+    cells = _read_cells(source, name, limits or ReadLimits.from_env())
     frame = pd.DataFrame({j: col.values[col.codes] for j, col in enumerate(cells.columns)},
                          index=pd.Index(cells.rows, name="row"))
     frame.columns = [col.name for col in cells.columns]
@@ -319,13 +484,13 @@ def _match_headers(cells: _Cells, spec: tuple[Column, ...]) -> tuple[dict[str, _
             blank_value = np.array([not str(v).strip() for v in col.values], dtype=bool)
             for i in np.flatnonzero(~blank_value[col.codes]):
                 problems.append(Problem(int(cells.rows[i]), col.name, "此单元格所在的列没有列标题",
-                                        "this cell is in a column without a header", str(col.values[col.codes[i]])))
+                                        "this cell is in a column without a header", _shown(col.values[col.codes[i]])))
         elif column is None:
             problems.append(Problem(top, col.name, f"未知列（可用的列：{expected_zh}）",
-                                    f"unknown column (expected: {expected_en})", col.header))
+                                    f"unknown column (expected: {expected_en})", _shown(col.header)))
         elif column.key in found:
             problems.append(Problem(top, col.name, f"重复的列（与“{found[column.key].header}”相同）",
-                                    f"duplicated column (same as {found[column.key].header!r})", col.header))
+                                    f"duplicated column (same as {found[column.key].header!r})", _shown(col.header)))
         else:
             found[column.key] = col
     for column in spec:
@@ -353,19 +518,68 @@ class _Checked:
         return self.parsed[self.column.codes]
 
 
-def _check_column(col: _Column, rows: np.ndarray, check: Check, problems: list[Problem]) -> _Checked:
-    """Parse each distinct value once; a problem for each row whose value fails."""
+# Characters no cell may hold: C0 controls (tab, line feed and carriage return only in free text), DEL and C1;
+# and the bidirectional overrides/isolates that make a name or code display as something else than it is.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LINE_BREAK = re.compile(r"[\t\n\r]")
+_BIDI = BIDI_PATTERN  # the same set the pages and terminals show as markers (core.plain_text)
+# The three as one character class each, for a single fast pass over every value of a column.
+_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
+_UNSAFE_IN_FREE_TEXT = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
+_SHOWN_CHARS = 40  # of a refused value, in its problem
+
+
+def _shown(value: object) -> str:
+    """A cell as a problem shows it: stripped, controls written as escapes, cut short."""
+    text = str(value).strip()
+    cut = text[:_SHOWN_CHARS] + ("…" if len(text) > _SHOWN_CHARS else "")
+    return _BIDI.sub(_escape, _CONTROL.sub(_escape, _LINE_BREAK.sub(_escape, cut)))
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _text_failure(value: str, limits: ReadLimits, free_text: bool) -> Failure:
+    """Why a cell's text can never be stored (too long, control or bidi characters); None when it can."""
+    text = value.strip()  # what is stored: spaces and line breaks around a cell are dropped, never refused
+    if len(text) > limits.max_cell_chars:
+        return (f"内容过长（{len(text)}个字符，上限{limits.max_cell_chars}个）",
+                f"too long ({len(text)} characters; at most {limits.max_cell_chars})")
+    if _CONTROL.search(text) or (not free_text and _LINE_BREAK.search(text)):
+        allowed = ("（情况说明中可换行）", " (line breaks only in a description)") if not free_text else ("", "")
+        return (f"含有不可见的控制字符{allowed[0]}", f"holds invisible control characters{allowed[1]}")
+    if _BIDI.search(text):
+        return ("含有改变文字显示方向的控制字符", "holds bidirectional control characters that disguise the text")
+    return None
+
+
+def _all_clean(values: np.ndarray, limits: ReadLimits, free_text: bool) -> bool:
+    """True when no value can fail _text_failure: one search over all of them (100,000 descriptions: ~5 ms)."""
+    texts = values.tolist()
+    if max(map(len, texts), default=0) > limits.max_cell_chars:
+        return False
+    return not (_UNSAFE_IN_FREE_TEXT if free_text else _UNSAFE).search("".join(texts))
+
+
+def _check_column(col: _Column, rows: np.ndarray, check: Check, problems: list[Problem], limits: ReadLimits,
+                  *, free_text: bool = False) -> _Checked:
+    """Parse each distinct value once; a problem for each row whose value fails (its text first, then `check`)."""
     parsed = np.empty(len(col.values), dtype=object)
     failures: list[Failure] = []
+    clean = _all_clean(col.values, limits, free_text)
     for i, value in enumerate(col.values):
-        parsed[i], failure = check(str(value))
-        failures.append(failure)
+        text = str(value)
+        failure = None if clean else _text_failure(text, limits, free_text)
+        parsed[i], own = check(text) if failure is None else ("", None)
+        failures.append(failure or own)
     bad_value = np.array([f is not None for f in failures], dtype=bool)
     bad_rows = np.flatnonzero(bad_value[col.codes])
     for i in bad_rows:
         code = col.codes[i]
         zh, en = failures[code]
-        problems.append(Problem(int(rows[i]), col.name, zh, en, str(col.values[code]).strip()))
+        problems.append(Problem(int(rows[i]), col.name, zh, en, _shown(col.values[code])))
     ok = np.ones(len(col.codes), dtype=bool)
     ok[bad_rows] = False
     return _Checked(col, parsed, ok)
@@ -389,12 +603,14 @@ def _blank_column(n: int, fill: object = "") -> np.ndarray:
     return np.full(n, fill, dtype=object)
 
 
-def _codes_and_names(found: dict[str, _Column], rows: np.ndarray, problems: list[Problem]
+def _codes_and_names(found: dict[str, _Column], rows: np.ndarray, problems: list[Problem], limits: ReadLimits
                      ) -> tuple[np.ndarray, np.ndarray]:
     """Canonical code and name per row; a problem for each bad one and for every row of a code with two names."""
     n = len(rows)
-    code = _check_column(found["credit_code"], rows, _credit_code, problems) if "credit_code" in found else None
-    name = _check_column(found["agency_name"], rows, _required_text, problems) if "agency_name" in found else None
+    code = (_check_column(found["credit_code"], rows, _credit_code, problems, limits)
+            if "credit_code" in found else None)
+    name = (_check_column(found["agency_name"], rows, _required_text, problems, limits)
+            if "agency_name" in found else None)
     if code is not None and name is not None:
         _two_names(code, name, rows, problems)
     return (code.per_row() if code else _blank_column(n)), (name.per_row() if name else _blank_column(n))
@@ -501,9 +717,8 @@ class _FindingChecks:
         if not value.strip():
             return 0, None  # 0: not given, the date's year applies
         year = parse_year(value)
-        if year is None or not YEAR_MIN <= year <= YEAR_MAX:
-            return 0, (f"年度应为{YEAR_MIN}—{YEAR_MAX}之间的整数", f"the year must be a whole number {YEAR_MIN}–{YEAR_MAX}")
-        return year, None
+        failure = year_problem(year)
+        return (0, failure) if failure else (year, None)
 
     def when(self, assessor: str, period: str, day: dt.date, year: int
              ) -> tuple[str, int, tuple[str, str, str, str] | None]:
@@ -525,6 +740,9 @@ class _FindingChecks:
                            f"period {period} does not apply to {assessor} (expected {', '.join(by_key)})",
                            other.label_zh)
         rating_year = year or day.year
+        if year_problem(rating_year):  # a date of 2101 without 年度 would otherwise rate the year 2101
+            return "", 0, ("date", f"日期所在年度{rating_year}超出{YEAR_MIN}—{YEAR_MAX}年",
+                           f"the date falls in {rating_year}, outside the years {YEAR_MIN}–{YEAR_MAX}", day.isoformat())
         start, end = chosen.window(rating_year)
         if start <= day <= end:
             return chosen.key, rating_year, None
@@ -538,11 +756,15 @@ class _FindingChecks:
 
 
 def read_findings(source: Source, *, name: str | None = None, rulebook: Rulebook | None = None,
-                  towns: Towns | None = None) -> pd.DataFrame:
-    """A checked findings file as core.schema.FINDINGS_COLUMNS; InputError with every problem if anything is wrong."""
+                  towns: Towns | None = None, limits: ReadLimits | None = None) -> pd.DataFrame:
+    """A checked findings file as core.schema.FINDINGS_COLUMNS; InputError with every problem if anything is wrong.
+
+    `limits` default to ReadLimits.from_env(): a file past them is refused before it is read whole.
+    """
     rulebook = rulebook or load_rulebook()
     checks = _FindingChecks(rulebook, towns or default_towns())
-    cells = _read_cells(source, name)
+    limits = limits or ReadLimits.from_env()
+    cells = _read_cells(source, name, limits)
     found, problems = _match_headers(cells, FINDINGS_FILE_COLUMNS)
     rows = cells.rows
     n = len(rows)
@@ -551,12 +773,14 @@ def read_findings(source: Source, *, name: str | None = None, rulebook: Rulebook
             raise InputError(problems)
         return _empty_findings()
 
-    codes, names = _codes_and_names(found, rows, problems)
+    codes, names = _codes_and_names(found, rows, problems, limits)
     checked: dict[str, _Checked] = {}
     for key, check in (("clause", checks.clause), ("assessor", checks.assessor), ("period", checks.period),
                        ("date", checks.date), ("year", checks.year)):
         if key in found:
-            checked[key] = _check_column(found[key], rows, check, problems)
+            checked[key] = _check_column(found[key], rows, check, problems, limits)
+    free = {key: (_check_column(found[key], rows, _text, problems, limits, free_text=key == "description").per_row()
+                  if key in found else _blank_column(n)) for key in ("practitioner", "description", "document_no")}
 
     # Assessor, period, date and year together: checked once per distinct combination (a few thousand at most).
     period_keys = _blank_column(n)
@@ -596,8 +820,7 @@ def read_findings(source: Source, *, name: str | None = None, rulebook: Rulebook
         "clause": checked["clause"].per_row(),
         "assessor": checked["assessor"].per_row(),
         "period": period_keys,
-        **{key: (_check_column(found[key], rows, _text, problems).per_row() if key in found else _blank_column(n))
-           for key in ("practitioner", "description", "document_no")},
+        **free,
     }
     return _frame(text, {
         "row": rows.astype(np.int64),
@@ -622,11 +845,12 @@ def _frame(text: dict[str, np.ndarray], other: dict[str, np.ndarray], order: Seq
 # --- roster ----------------------------------------------------------------------------------------------------
 
 
-def read_roster(source: Source, *, name: str | None = None) -> pd.DataFrame:
+def read_roster(source: Source, *, name: str | None = None, limits: ReadLimits | None = None) -> pd.DataFrame:
     """The agencies to rate (credit_code, agency_name), one row per code, indexed by Excel row; InputError if bad."""
-    cells = _read_cells(source, name)
+    limits = limits or ReadLimits.from_env()
+    cells = _read_cells(source, name, limits)
     found, problems = _match_headers(cells, ROSTER_FILE_COLUMNS)
-    codes, names = _codes_and_names(found, cells.rows, problems)
+    codes, names = _codes_and_names(found, cells.rows, problems, limits)
     if problems:
         raise InputError(problems)
     # Indexed by the Excel row number (as read_table), so later checks can still name a row.

@@ -14,19 +14,22 @@ from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
 
 from core.rulebook import Rulebook, fold
 
+YEAR_MIN, YEAR_MAX = 2000, 2100  # rating years we accept; anything else is a typo
+
 # Chinese numerals as staff write them in clause numbers (二（五）, 第十项, 一（十）).
 _CN_DIGITS = {
     "零": 0, "〇": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "三": 3, "叁": 3, "四": 4, "肆": 4,
     "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9,
 }
 _CN_TEN = "十拾"
-_NUM = r"(\d{1,3}|[零〇一壹二贰两三叁四肆五伍六陆七柒八捌九玖十拾]{1,3})"
+_NUM = r"([1-9]\d{0,2}|[零〇一壹二贰两三叁四肆五伍六陆七柒八捌九玖十拾]{1,3})"
 _SECTION_WORD = r"(?:条|部分|类|节|大项|款)?"
 _ITEM_WORD = r"(?:项|款|目|小项|条)?"
 # fold() has already made full-width brackets, dots and hyphens half-width and removed spaces.
+# No leading zeros (2.05, 02.5) and no comma (2,5 — or 2，5 folded): those are typos of 2.5 or 2.50, never read as 2.5.
 _CLAUSE_FORMS = (
     # 2.5  2-5  2、5  2_5  2/5  2·5  二.五  第二条第五项  第2条-第5项
-    re.compile(rf"^第?{_NUM}{_SECTION_WORD}[.\-、_/·—–,]第?{_NUM}{_ITEM_WORD}$"),
+    re.compile(rf"^第?{_NUM}{_SECTION_WORD}[.\-、_/·—–]第?{_NUM}{_ITEM_WORD}$"),
     # 二（五）  二(五)  二、（五）  2(5)  第二条（五）  第二部分(第五项)
     re.compile(rf"^第?{_NUM}{_SECTION_WORD}[.、]?\(第?{_NUM}{_ITEM_WORD}\)$"),
     # 第二条第五项  第2类第5项
@@ -152,6 +155,13 @@ def parse_year(value: object) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def year_problem(year: int | None) -> tuple[str, str] | None:
+    """Why `year` is not a rating year we accept, as (中文, English); None when it is one (YEAR_MIN–YEAR_MAX)."""
+    if year is not None and YEAR_MIN <= year <= YEAR_MAX:
+        return None
+    return (f"年度应为{YEAR_MIN}—{YEAR_MAX}之间的整数", f"the year must be a whole number {YEAR_MIN}–{YEAR_MAX}")
+
+
 def normalize_credit_code(text: object) -> str:
     """A USCC as stored: full-width folded, spaces (also full-width) and hyphens removed, upper case."""
     if text is None:
@@ -164,6 +174,9 @@ def credit_code_problem(text: object) -> tuple[str, str] | None:
     code = normalize_credit_code(text)
     if not code:
         return ("不能为空", "must not be empty")
+    if len(set(code)) == 1:  # 000000000000000000 passes the check digit: a placeholder, never an agency
+        return ("统一社会信用代码是占位符（同一字符重复），请填写真实代码",
+                "a placeholder (one character repeated), not a real USCC")
     try:
         uscc.validate(code)
     except InvalidLength:

@@ -59,13 +59,17 @@ def _import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from core.errors import InputError
+    from core.limits import MB, ReadLimits
     from db.imports import import_findings, import_roster
     from db.repeats import RepeatedFindings, warning_text
 
     if args.kind == "roster" and args.year is None:
         return refuse_one("导入名录需要 --year", "a roster import needs --year YYYY")
     path = Path(args.file)
-    content = read_file(args.file)
+    limits = ReadLimits.from_env()  # a file over the size limit is refused after reading one byte past it
+    content = read_file(args.file, limit=limits.max_bytes,
+                        too_big=(f"文件过大（上限{limits.max_bytes / MB:g} MB）",
+                                 f"the file is too large (at most {limits.max_bytes / MB:g} MB)"))
     engine = ready_engine()
     try:
         if args.kind == "roster":

@@ -30,6 +30,7 @@ from core.errors import InputError, Problem
 from core.reader import read_findings, read_roster
 from core.rulebook import Rulebook
 from core.schema import FINDINGS_FILE_COLUMNS
+from core.values import year_problem
 from db.audit import record
 from db.engine import transaction
 from db.inserts import bulk_insert, insert_ignoring_duplicates
@@ -100,8 +101,9 @@ def import_roster(*, engine: Engine, content: bytes, file_name: str, by: str, ye
     """Put every agency of a roster file (CSV/XLSX bytes) on the roster of `year`; InputError on a bad file."""
     by = _who(by)
     year = int(year)
-    if not 1900 < year < 3000:
-        raise ValueError(f"year out of range: {year}")
+    failure = year_problem(year)
+    if failure:
+        raise InputError([Problem(None, "--year", *failure, str(year))])
     digest = hashlib.sha256(f"roster-year:{year}\n".encode() + content).hexdigest()
     found = _existing_upload(engine, digest)
     if found is not None:

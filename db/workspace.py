@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from core.errors import InputError, Problem
-from core.reader import read_findings, read_roster
+from core.reader import check_size, read_findings, read_roster
 from core.rulebook import Rulebook
 from core.template import template_bytes
 from db import public
@@ -92,6 +92,15 @@ def preview_year(*, engine: Engine, year: int, extra_findings: pd.DataFrame | No
                        extra_roster=extra_roster)
     diff = diff_year(engine=engine, year=year, rulebook=rulebook, rating=rating)
     return YearPreview(year=year, ratings=rating.table, diff=diff, current=public.current_publication(engine, year))
+
+
+def too_large(*, size: int, file_name: str, kind: str = "findings") -> UploadCheck | None:
+    """The refusal of an upload larger than the reader's limit, decided from its size alone; None when it fits."""
+    try:
+        check_size(size, file_name)
+    except InputError as exc:
+        return UploadCheck(kind=kind, file_name=file_name, rows=0, problems=problems_frame(exc.problems))
+    return None
 
 
 def check_upload(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import core.cli
 import db.cli
+from core.limits import ENVIRONMENT
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 SETTINGS_SOURCE = (Path(__file__).resolve().parents[1] / "db" / "settings.py").read_text(encoding="utf-8")
@@ -34,6 +35,10 @@ def test_every_setting_read_from_the_environment_is_in_the_readme():
     settings = set(re.findall(r'env\.get\("([A-Z_]+)"', SETTINGS_SOURCE))
     assert {"DATABASE_URL", "SEED_DEMO", "DATA_DIR"} <= settings
     assert [s for s in sorted(settings) if f"`{s}" not in README] == []
+
+
+def test_every_read_limit_setting_is_in_the_readme():
+    assert [s for s in ENVIRONMENT if f"`{s}`" not in README] == []
 
 
 def test_set_up_is_exactly_two_commands_one_starts_the_app_one_runs_the_tests():

@@ -95,6 +95,12 @@ def problems_table(problems: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def show_problems(problems: pd.DataFrame) -> None:
+    """How many problems a file has, then every one of them as a table."""
+    st.error(t("problems_found", n=len(problems)))
+    dataframe(problems_table(problems), hide_index=True, width="stretch")
+
+
 def repeats_table(repeats: pd.DataFrame) -> pd.DataFrame:
     """A file's findings that repeat stored ones or earlier rows (db.repeats.REPEAT_COLUMNS): row … what it repeats."""
     return pd.DataFrame({

@@ -22,10 +22,11 @@ HEADER = "credit_code,agency_name,year,town_score,bureau_score,total,grade,black
 FILE_HEADER = ["credit_code", "agency_name", "clause", "assessor", "period", "date", "year", "practitioner"]
 
 
-def run(*args: str | Path) -> subprocess.CompletedProcess:
+def run(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`python -m core ARGS`, with `env` added to the environment."""
     return subprocess.run(
         [sys.executable, "-m", "core", *map(str, args)],
-        cwd=REPO, capture_output=True, text=True, encoding="utf-8", timeout=120,
+        cwd=REPO, capture_output=True, text=True, encoding="utf-8", timeout=120, env={**os.environ, **(env or {})},
     )
 
 

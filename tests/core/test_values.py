@@ -51,7 +51,6 @@ RULES = load_rulebook()
         ("一（一）", "1.1"),
         ("三（九）", "3.9"),
         ("3.9", "3.9"),
-        ("02.05", "2.5"),
     ],
 )
 def test_every_accepted_spelling_of_a_clause_gives_its_code(typed, code):

@@ -5,6 +5,7 @@ import hashlib
 import streamlit as st
 
 from core.errors import InputError
+from core.values import YEAR_MAX, YEAR_MIN
 from dashboard import data, plain
 from dashboard.staff import session, widgets
 from dashboard.staff.text import message, t
@@ -33,13 +34,17 @@ kind = st.radio(t("kind"), workspace.KINDS, horizontal=True, key=widgets.keep("u
                 format_func=widgets.labels_of({k: t(f"kind_{k}") for k in workspace.KINDS}))
 year = None
 if kind == "roster":
-    year = int(st.number_input(t("roster_year"), min_value=2000, max_value=2100, step=1, key="upload_year",
+    year = int(st.number_input(t("roster_year"), min_value=YEAR_MIN, max_value=YEAR_MAX, step=1, key="upload_year",
                                value=max(data.published_years() or [2025])))
 uploaded = st.file_uploader(t("file"), type=["csv", "xlsx"], key="upload_file")
 if uploaded is None:
     st.session_state.pop(CHECK_KEY, None)
     st.stop()
 
+refused = workspace.too_large(size=uploaded.size, file_name=uploaded.name, kind=kind)
+if refused is not None:  # refused from its size, before its bytes are read
+    widgets.show_problems(refused.problems)
+    st.stop()
 content = uploaded.getvalue()
 ident = (hashlib.sha256(content).hexdigest(), kind, year)
 cached = st.session_state.get(CHECK_KEY)
@@ -56,8 +61,7 @@ else:
     check = cached[1]
 
 if not check.ok:
-    st.error(t("problems_found", n=len(check.problems)))
-    plain.dataframe(widgets.problems_table(check.problems), hide_index=True, width="stretch")
+    widgets.show_problems(check.problems)
     st.stop()
 
 st.success(t("file_valid", rows=check.rows))
@@ -87,8 +91,7 @@ if st.button(t("import"), type="primary", key="upload_import", icon=":material/d
         st.warning("  \n".join(warning_text(exc.repeats)))
         plain.dataframe(widgets.repeats_table(exc.repeats), hide_index=True, width="stretch")
     except InputError as exc:  # e.g. a value longer than its column: every problem, nothing stored
-        st.error(t("problems_found", n=len(exc.problems)))
-        plain.dataframe(widgets.problems_table(workspace.problems_frame(exc.problems)), hide_index=True, width="stretch")
+        widgets.show_problems(workspace.problems_frame(exc.problems))
     else:
         st.session_state.pop(CHECK_KEY, None)
         st.success(t("imported_duplicate") if result.duplicate else

@@ -1,0 +1,48 @@
+"""`python -m db import` and the upload check on the probe's hostile files: exit 2, every problem, nothing written."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from db.cli import main
+from db.models import Finding, RosterEntry, Upload
+from db.workspace import too_large
+from tests.core import hostile_files as hostile
+from tests.db.conftest import url_of
+from tests.db.factories import roster_csv
+
+
+def stored(engine) -> tuple[int, int, int]:
+    with engine.connect() as conn:
+        return tuple(conn.execute(select(func.count()).select_from(m)).scalar_one()
+                     for m in (Upload, Finding, RosterEntry))
+
+
+@pytest.mark.parametrize("case", list(hostile.PROBE_CASES))
+def test_import_refuses_each_probe_file_and_writes_nothing(engine, tmp_path, monkeypatch, capsys, case):
+    build, env = hostile.PROBE_CASES[case]
+    monkeypatch.setenv("DATABASE_URL", url_of(engine))
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert main(["import", str(build(tmp_path)), "--by", "t"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "file not imported" in err and "文件未导入" in err
+    assert stored(engine) == (0, 0, 0)
+
+
+def test_a_roster_for_the_year_2101_is_refused(engine, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", url_of(engine))
+    path = tmp_path / "r.csv"
+    path.write_bytes(roster_csv(2))
+    assert main(["import", str(path), "--kind", "roster", "--year", "2101", "--by", "t"]) == 2
+    assert "2000–2100" in capsys.readouterr().err
+    assert stored(engine) == (0, 0, 0)
+
+
+def test_an_upload_over_the_byte_limit_is_refused_from_its_size(monkeypatch):
+    monkeypatch.setenv("MAX_UPLOAD_MB", "1")
+    check = too_large(size=1024 * 1024 + 1, file_name="big.csv")
+    assert check is not None and not check.ok
+    assert "at most 1 MB" in check.problems["message_en"].iloc[0]
+    assert too_large(size=1024 * 1024, file_name="ok.csv") is None
