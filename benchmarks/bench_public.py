@@ -32,7 +32,14 @@ from stdnum.cn import uscc  # noqa: E402
 from core.towns import default_towns  # noqa: E402
 from db.engine import make_engine  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
-from db.models import Publication, PublishedCharge, PublishedPractitioner, PublishedRating  # noqa: E402
+from db.models import (  # noqa: E402
+    Publication,
+    PublishedCharge,
+    PublishedPractitioner,
+    PublishedRating,
+    PublishedScore,
+)
+from db.scores import split_scores  # noqa: E402
 
 YEARS = (2023, 2024, 2025)
 TARGETS = {"rerun": 0.150, "first": 2.0, "first_row": 3.0, "rss_mb": 400}
@@ -89,7 +96,9 @@ def build_database(url: str, agencies: int) -> None:
                                         blacklist=True))
                     people.append(dict(publication_id=pub_id, credit_code=code, agency_name=name,
                                        practitioner="张某", clause="1.3", assessor="bureau", date=dt.date(year, 9, 1)))
+            ratings, scores = split_scores(ratings, ("town", "bureau"), pub_id)
             conn.execute(insert(PublishedRating), ratings)
+            conn.execute(insert(PublishedScore), scores)
             conn.execute(insert(PublishedCharge), charges)
             if people:
                 conn.execute(insert(PublishedPractitioner), people)

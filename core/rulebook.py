@@ -98,6 +98,9 @@ class Rulebook:
     grades: tuple[Grade, ...]
     groups: tuple[Group, ...]
     clauses: tuple[Clause, ...]
+    # (interviews held, clause code) in rising order: a further violation after that many interviews in the
+    # year falls under that clause; the last step also covers every higher count. Empty: no such ladder.
+    interview_ladder: tuple[tuple[int, str], ...] = ()
 
     def clause(self, code: str) -> Clause:
         """The clause with canonical code `code`; KeyError if the rulebook has none."""
@@ -125,6 +128,11 @@ class Rulebook:
     def blacklist_grade(self) -> Grade:
         """The grade given to an agency listed by clause, whatever its total."""
         return next(g for g in self.grades if g.blacklist)
+
+    def interview_clause(self, interviews: int) -> str | None:
+        """The clause for a further violation after `interviews` interviews in the year, or None (none held)."""
+        steps = [code for count, code in self.interview_ladder if count <= interviews]
+        return steps[-1] if steps else None
 
     def period_aliases(self) -> dict[str, str]:
         """Every accepted spelling of a period (case-folded, NFKC) → its key."""
@@ -243,7 +251,25 @@ def _validate(raw: dict, origin: str) -> list[str]:
             problems.append(f"{where}: unknown group {c.get('group')!r}")
     if not clauses:
         problems.append("rulebook has no clauses")
+    problems += _ladder_problems(raw.get("interview_ladder", []), set(codes))
     return [f"{origin}: {p}" for p in problems]
+
+
+def _ladder_problems(steps: object, codes: set[str]) -> list[str]:
+    """What is wrong with the interview ladder: counts whole, ≥ 1 and rising; clauses in this rulebook."""
+    if not isinstance(steps, list) or not all(isinstance(s, dict) for s in steps):
+        return ["interview_ladder must be a list of tables ([[interview_ladder]])"]
+    problems: list[str] = []
+    last = 0
+    for step in steps:
+        count, code = step.get("interviews"), step.get("clause")
+        if not isinstance(count, int) or isinstance(count, bool) or count <= last:
+            problems.append(f"interview_ladder: interviews must be whole numbers ≥ 1 in rising order ({count!r})")
+        else:
+            last = count
+        if code not in codes:
+            problems.append(f"interview_ladder: unknown clause {code!r}")
+    return problems
 
 
 def parse_rulebook(raw: dict, origin: str = "rulebook") -> Rulebook:
@@ -302,6 +328,7 @@ def parse_rulebook(raw: dict, origin: str = "rulebook") -> Rulebook:
         grades=grades,
         groups=groups,
         clauses=clauses,
+        interview_ladder=tuple((s["interviews"], s["clause"]) for s in raw.get("interview_ladder", [])),
     )
 
 

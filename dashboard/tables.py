@@ -21,6 +21,7 @@ from dashboard.labels import (
     score_basis,
     towns_text,
 )
+from db.scores import score_columns
 
 # Tables longer than this are sent to the browser in chunks (st.dataframe lazy=True), without row selection.
 LAZY_FROM = 2000
@@ -49,8 +50,8 @@ def _ratings_display(publication_id: int, lang: str) -> pd.DataFrame:
     out["grade"] = frame["grade"].map(labels).fillna(frame["grade"]).astype("category")
     out["total"] = frame["total"].astype("int16")
     out["credit_code"] = frame["credit_code"]
-    out["town_score"] = frame["town_score"].astype("int16")
-    out["bureau_score"] = frame["bureau_score"].astype("int16")
+    for column in score_columns(frame):  # one per bucket of the publication's rulebook
+        out[column] = frame[column].astype("int16")
     out["blacklist_clauses"] = frame["blacklist_clauses"].map(clause_codes_text).astype("category")
     out["towns"] = frame["towns"].map(towns_text).astype("category")
     out["rating_date"] = pd.Series(local_date(pub["published_at"]), index=frame.index, dtype="category")
@@ -67,8 +68,7 @@ def ratings_columns(rulebook: Rulebook) -> dict[str, Any]:
         "grade": cc.TextColumn(t("grade")),
         "total": cc.NumberColumn(t("total"), format="%d"),
         "credit_code": cc.TextColumn(t("credit_code")),
-        "town_score": cc.NumberColumn(scores.get("town_score", "town_score"), format="%d"),
-        "bureau_score": cc.NumberColumn(scores.get("bureau_score", "bureau_score"), format="%d"),
+        **{column: cc.NumberColumn(label, format="%d") for column, label in scores.items()},
         "blacklist_clauses": cc.TextColumn(t("blacklist_clauses")),
         "towns": cc.TextColumn(t("towns_served")),
         "rating_date": cc.TextColumn(t("rating_date")),

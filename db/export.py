@@ -15,7 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from core.schema import rating_columns
 from db.models import Publication, PublishedCharge, PublishedPractitioner, PublishedRating
+from db.scores import SUFFIX, with_scores
 
 FORMAT_ID = "jiangyin-credit-board/publication/1"
 # Who publishes, as the public sees it: the office, never the staff account that clicked.
@@ -23,18 +25,27 @@ PUBLISHER = "市应急管理局"
 CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "CST")
 FORMATS = ("csv", "xlsx", "json")
 
+
+
+def rating_fields(buckets: Iterable[str]) -> tuple[str, ...]:
+    """The fields of a published rating: the core's rating columns (a `<bucket>_score` per bucket) and the towns."""
+    return (*rating_columns(tuple(buckets)), "towns")
+
+
 # The fields of each kind of published row, as they appear in the canonical document and the exports.
-RATING_FIELDS: tuple[str, ...] = (
-    "credit_code", "agency_name", "year", "town_score", "bureau_score", "total", "grade", "blacklist_clauses", "towns",
-)
+# A rating's bucket scores are stored apart (db.scores); these are the fields of its publishedrating row.
+STORED_RATING_FIELDS: tuple[str, ...] = rating_fields(())
 CHARGE_FIELDS: tuple[str, ...] = (
     "credit_code", "clause", "assessor", "period", "date", "points_nominal", "points_charged", "blacklist",
 )
 PRACTITIONER_FIELDS: tuple[str, ...] = ("credit_code", "agency_name", "practitioner", "clause", "assessor", "date")
-# CSV / XLSX rating sheet: SPEC.md's rating columns, the towns served, when/which version rated them, and a mark
-# on every row of demo data (a downloaded file travels without the page that said so).
-TABLE_FIELDS: tuple[str, ...] = (*RATING_FIELDS, "rating_date", "version", "demo")
+# CSV / XLSX rating sheet: the rating fields, when/which version rated them, and a mark on every row of demo
+# data (a downloaded file travels without the page that said so).
+TABLE_EXTRA_FIELDS: tuple[str, ...] = ("rating_date", "version", "demo")
 DEMO_MARK = "演示数据 demo"
+# XLSX column widths of the fixed fields.
+COLUMN_WIDTHS = {"credit_code": 22, "agency_name": 36, "year": 8, "total": 8, "grade": 11, "blacklist_clauses": 18,
+                 "towns": 40, "rating_date": 12, "version": 8, "demo": 14}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -55,8 +66,9 @@ def iso_utc(when: dt.datetime) -> str:
     return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-# How each field is spelled in the document: whole numbers, booleans, dates as YYYY-MM-DD, everything else text.
-INT_FIELDS = frozenset({"year", "town_score", "bureau_score", "total", "points_nominal", "points_charged"})
+# How each field is spelled in the document: whole numbers (and every `<bucket>_score`), booleans, dates as
+# YYYY-MM-DD, everything else text.
+INT_FIELDS = frozenset({"year", "total", "points_nominal", "points_charged"})
 BOOL_FIELDS = frozenset({"blacklist"})
 DATE_FIELDS = frozenset({"date"})
 
@@ -71,7 +83,7 @@ def normal_rows(rows: pd.DataFrame | Iterable[Mapping[str, Any]], fields: tuple[
     out = pd.DataFrame(index=frame.index)
     for field in fields:
         column = frame[field]
-        if field in INT_FIELDS:
+        if field in INT_FIELDS or field.endswith(SUFFIX):
             numbers = pd.to_numeric(column)
             if len(numbers) and bool((numbers != numbers.round()).any()):
                 raise ValueError(f"published {field} must be whole points")
@@ -101,12 +113,16 @@ def build_document(
     reason: str,
     previous_digest: str,
     demo: bool,
+    buckets: Iterable[str],
     ratings: pd.DataFrame | Iterable[Mapping[str, Any]],
     charges: pd.DataFrame | Iterable[Mapping[str, Any]],
     practitioners: pd.DataFrame | Iterable[Mapping[str, Any]],
 ) -> dict[str, Any]:
-    """The public content of one published version as a plain dict (everything the digest covers)."""
-    rating_rows = records(normal_rows(ratings, RATING_FIELDS))
+    """The public content of one published version as a plain dict (everything the digest covers).
+
+    Each rating holds a `<bucket>_score` for every bucket of the rulebook it was rated under, in that order.
+    """
+    rating_rows = records(normal_rows(ratings, rating_fields(buckets)))
     return {
         "format": FORMAT_ID,
         "year": int(year),
@@ -170,8 +186,16 @@ def stored_rows(session: Session, model: type, publication_id: int, fields: tupl
     return pd.DataFrame(session.execute(query).all(), columns=list(fields))
 
 
+def stored_ratings(session: Session, publication_id: int) -> tuple[pd.DataFrame, list[str]]:
+    """A publication's ratings with their bucket scores (rating_fields of the buckets), and the buckets."""
+    fields = ("publication_id", *STORED_RATING_FIELDS)
+    frame, buckets = with_scores(session.connection(), stored_rows(session, PublishedRating, publication_id, fields))
+    return frame[list(rating_fields(buckets))], buckets
+
+
 def publication_document(session: Session, publication: Publication) -> dict[str, Any]:
     """The canonical document of a stored publication, rebuilt from its stored rows (digest added)."""
+    ratings, buckets = stored_ratings(session, publication.id)
     document = build_document(
         year=publication.year,
         version=publication.version,
@@ -180,7 +204,8 @@ def publication_document(session: Session, publication: Publication) -> dict[str
         reason=publication.reason,
         previous_digest=publication.previous_digest,
         demo=publication.demo,
-        ratings=stored_rows(session, PublishedRating, publication.id, RATING_FIELDS),
+        buckets=buckets,
+        ratings=ratings,
         charges=stored_rows(session, PublishedCharge, publication.id, CHARGE_FIELDS),
         practitioners=stored_rows(session, PublishedPractitioner, publication.id, PRACTITIONER_FIELDS),
     )
@@ -210,12 +235,20 @@ def unescape_cell(value: Any) -> Any:
     return value
 
 
+def table_fields(document: Mapping[str, Any]) -> tuple[str, ...]:
+    """The CSV / XLSX columns of a document: its rating fields (scores in the rulebook's order), then the extras."""
+    ratings = document["ratings"]
+    # Every rating row holds the same fields, built in rating_fields order (dicts keep it).
+    return (*(list(ratings[0]) if ratings else STORED_RATING_FIELDS), *TABLE_EXTRA_FIELDS)
+
+
 def _table_rows(document: Mapping[str, Any]) -> list[list[Any]]:
+    fields = table_fields(document)[:-len(TABLE_EXTRA_FIELDS)]
     published = dt.datetime.strptime(document["published_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
     rating_date = published.astimezone(CHINA_TIME).date().isoformat()
     demo = DEMO_MARK if document["demo"] else ""
     return [
-        [escape_cell(r[f]) for f in RATING_FIELDS] + [rating_date, document["version"], demo]
+        [escape_cell(r[f]) for f in fields] + [rating_date, document["version"], demo]
         for r in document["ratings"]
     ]
 
@@ -241,7 +274,7 @@ def to_csv(document: Mapping[str, Any]) -> bytes:
     """UTF-8 with BOM (so Excel shows Chinese), one row per agency, formula-looking text escaped."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(TABLE_FIELDS)
+    writer.writerow(table_fields(document))
     writer.writerows(_table_rows(document))
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -249,16 +282,19 @@ def to_csv(document: Mapping[str, Any]) -> bytes:
 def to_xlsx(document: Mapping[str, Any]) -> bytes:
     """A sheet of ratings and a sheet of publication metadata with the digest."""
     from openpyxl import Workbook  # openpyxl is only needed for this format
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     sheet = book.active
     sheet.title = "评定结果 ratings"
-    sheet.append(list(TABLE_FIELDS))
+    fields = table_fields(document)
+    sheet.append(list(fields))
     for row in _table_rows(document):
         sheet.append(row)
     sheet.freeze_panes = "A2"
-    for column, width in zip("ABCDEFGHIJKL", (22, 36, 8, 11, 13, 8, 11, 18, 40, 12, 8, 14), strict=True):
-        sheet.column_dimensions[column].width = width
+    for number, field in enumerate(fields, 1):
+        # A score column is as wide as its header (town_score 11, bureau_score 13, as before).
+        sheet.column_dimensions[get_column_letter(number)].width = COLUMN_WIDTHS.get(field, len(field) + 1)
     meta = book.create_sheet("发布信息 publication")
     meta.append(["key", "项目", "value"])
     for key, label, value in _metadata(document):

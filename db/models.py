@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, DateTime, Index, UniqueConstraint
+from sqlalchemy import Column, DateTime, ForeignKeyConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # Named constraints, so a later migration can drop or alter them by name (SQLite batch mode needs names).
@@ -140,12 +140,29 @@ class PublishedRating(SQLModel, table=True):
     credit_code: str = Field(max_length=18, index=True)
     agency_name: str = Field(max_length=200)
     year: int
-    town_score: int
-    bureau_score: int
     total: int
     grade: str = Field(max_length=16)
     blacklist_clauses: str = Field(default="", max_length=128)
     towns: str = Field(default="", max_length=1000)  # ";"-joined towns that assessed the agency that year
+
+
+# Table: one bucket's score of a published rating (the rulebook's buckets: town and bureau for jiangyin-2020).
+# A child table rather than a JSON column: scores stay typed integers in SQL on both databases, the rows go in
+# through the same bulk path (COPY) as the other Published* rows without needing the rating rows' ids, and the
+# same publication guard triggers cover it. `bucket_order` is the bucket's place in its rulebook, so the
+# `<bucket>_score` columns read back in the rulebook's order even when the rulebook file is not at hand.
+class PublishedScore(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("publication_id", "credit_code", "bucket"),
+        ForeignKeyConstraint(["publication_id", "credit_code"],
+                             ["publishedrating.publication_id", "publishedrating.credit_code"]),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    publication_id: int
+    credit_code: str = Field(max_length=18)
+    bucket: str = Field(max_length=32)
+    bucket_order: int
+    score: int
 
 
 # Table: one charged finding of a publication (the public explanation). No description, ever.

@@ -18,17 +18,18 @@ from sqlalchemy.engine import Engine
 
 from core.rulebook import Rulebook, fold, load_rulebook
 from core.towns import BUREAU, BUREAU_NAME_ZH, default_towns
+from db.export import STORED_RATING_FIELDS, rating_fields
 from db.models import Agency, Practitioner, Publication, PublishedCharge, PublishedPractitioner, PublishedRating
+from db.scores import with_scores
 
 # What a publication looks like to the public (never `published_by`: staff accounts stay private).
 PUBLICATION_COLUMNS: tuple[str, ...] = (
     "id", "year", "version", "rulebook", "published_at", "reason", "digest", "previous_digest",
     "agency_count", "demo",
 )
-RATING_COLUMNS: tuple[str, ...] = (
-    "credit_code", "agency_name", "year", "town_score", "bureau_score", "total", "grade",
-    "blacklist_clauses", "towns",
-)
+# A rating as the public sees it: rating_fields(buckets), a `<bucket>_score` for each bucket of the rulebook
+# the publication was rated under (town_score, bureau_score for jiangyin-2020). These are the stored ones.
+RATING_COLUMNS: tuple[str, ...] = STORED_RATING_FIELDS
 CHARGE_COLUMNS: tuple[str, ...] = (
     "credit_code", "clause", "clause_text", "clause_gloss", "group", "assessor", "period", "date",
     "points_nominal", "points_charged", "blacklist",
@@ -111,15 +112,23 @@ def _rulebook_of(engine: Engine, publication_id: int) -> Rulebook:
     return load_rulebook(name)
 
 
+def _with_scores(engine: Engine, frame: pd.DataFrame, head: Sequence[str] = (),
+                 credit_codes: Sequence[str] | None = None) -> pd.DataFrame:
+    """`frame` (with publication_id) as `head` + rating_fields: the bucket scores joined in, rulebook order."""
+    with engine.connect() as conn:
+        out, buckets = with_scores(conn, frame, credit_codes)
+    return out[[*head, *rating_fields(buckets)]]
+
+
 def ratings(engine: Engine, publication_id: int) -> pd.DataFrame:
-    """One row per agency of a publication (RATING_COLUMNS), sorted by total descending then code."""
-    cols = [getattr(PublishedRating, c) for c in RATING_COLUMNS]
+    """One row per agency of a publication (rating_fields of its buckets), sorted by total descending then code."""
+    cols = ("publication_id", *RATING_COLUMNS)
     stmt = (
-        select(*cols)
+        select(*[getattr(PublishedRating, c) for c in cols])
         .where(PublishedRating.publication_id == publication_id)
         .order_by(PublishedRating.total.desc(), PublishedRating.credit_code)
     )
-    return _frame(engine, stmt, RATING_COLUMNS)
+    return _with_scores(engine, _frame(engine, stmt, cols))
 
 
 def _with_clause_text(frame: pd.DataFrame, rulebook: Rulebook) -> pd.DataFrame:
@@ -280,7 +289,7 @@ def _profile_years(engine: Engine, credit_codes: Sequence[str]) -> pd.DataFrame:
         .where(PublishedRating.credit_code.in_(list(credit_codes)))
         .order_by(PublishedRating.credit_code, PublishedRating.year)
     )
-    out = _frame(engine, stmt, cols)
+    out = _with_scores(engine, _frame(engine, stmt, cols), cols[:4], credit_codes)
     out["published_at"] = _utc(out["published_at"])
     out["demo"] = out["demo"].astype(bool)
     return out

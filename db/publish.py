@@ -19,7 +19,7 @@ from core.schema import FINDINGS_COLUMNS, ROSTER_COLUMNS
 from core.towns import BUREAU
 from db import audit
 from db.engine import transaction
-from db.export import build_document, digest_of, find_publication, stored_rows
+from db.export import STORED_RATING_FIELDS, build_document, digest_of, find_publication, stored_rows
 from db.inserts import bulk_insert
 from db.models import (
     Agency,
@@ -28,11 +28,11 @@ from db.models import (
     PublishedCharge,
     PublishedPractitioner,
     PublishedRating,
+    PublishedScore,
     RosterEntry,
 )
+from db.scores import score_rows
 
-# The buckets the publication tables have columns for (town_score, bureau_score).
-PUBLISHED_BUCKETS = ("town", "bureau")
 DIFF_COLUMNS: tuple[str, ...] = (
     "credit_code", "agency_name", "change", "change_zh",
     "old_total", "new_total", "old_grade", "new_grade", "old_blacklist_clauses", "new_blacklist_clauses",
@@ -152,23 +152,19 @@ def _towns_served(findings: pd.DataFrame) -> dict[str, str]:
 
 def _published_rows(rating: Rating, findings: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The rows a publication stores, before normalising (the same rows feed the digest and the bulk inserts)."""
-    missing = [b for b in PUBLISHED_BUCKETS if f"{b}_score" not in rating.table.columns]
-    if missing or len(rating.rulebook.buckets) != len(PUBLISHED_BUCKETS):
-        raise PublishError(
-            f"评定办法“{rating.rulebook.name}”的分项与公示表（镇街园、市局）不一致，无法发布",
-            f"rulebook {rating.rulebook.name!r} has buckets the publication tables do not hold (town, bureau)",
-        )
     towns = _towns_served(findings)
     ratings = rating.table.assign(towns=rating.table["credit_code"].map(towns).fillna(""))
     # The public explanation: no description, no practitioner, no document number (export.CHARGE_FIELDS).
     return {"ratings": ratings, "charges": rating.explanation, "practitioners": rating.practitioners}
 
 
-def _bulk(session: Session, model: type, rows: list[dict[str, Any]], publication_id: int) -> None:
-    """A publication's rows into `model`'s table through db.inserts (COPY on PostgreSQL, one executemany on SQLite)."""
+def _bulk(session: Session, model: type, rows: list[dict[str, Any]], publication_id: int,
+          fields: tuple[str, ...] | None = None) -> None:
+    """A publication's rows (these `fields`, default all) into `model`'s table through db.inserts (COPY on
+    PostgreSQL, one executemany on SQLite)."""
     if not rows:
         return
-    columns = {name: [r[name] for r in rows] for name in rows[0]}
+    columns = {name: [r[name] for r in rows] for name in (fields or rows[0])}
     if "date" in columns:  # the document spells dates as text; the column takes dates (few distinct days a year)
         days = {d: dt.date.fromisoformat(d) for d in set(columns["date"])}
         columns["date"] = [days[d] for d in columns["date"]]
@@ -210,9 +206,10 @@ def _publish_once(
                 f"{year} is already published (version {version - 1}); a correction (version {version}) "
                 "requires a reason",
             )
+        buckets = [b.key for b in rating.rulebook.buckets]
         document = build_document(
             year=year, version=version, rulebook=rating.rulebook.name, published_at=published_at, reason=reason,
-            previous_digest=previous_digest, demo=demo, **rows,
+            previous_digest=previous_digest, demo=demo, buckets=buckets, **rows,
         )
         digest = digest_of(document)
         publication = Publication(
@@ -224,7 +221,8 @@ def _publish_once(
         session.flush()  # the unique (year, version) guard fires here if someone else got this version first
         pid = publication.id
         # Bulk inserts of the document's rows: what is stored is exactly what was digested.
-        _bulk(session, PublishedRating, document["ratings"], pid)
+        _bulk(session, PublishedRating, document["ratings"], pid, STORED_RATING_FIELDS)
+        bulk_insert(session, PublishedScore, score_rows(document["ratings"], buckets), constants={"publication_id": pid})
         _bulk(session, PublishedCharge, document["charges"], pid)
         _bulk(session, PublishedPractitioner, document["blacklisted_practitioners"], pid)
         audit.record(

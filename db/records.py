@@ -16,11 +16,9 @@ from core.values import is_valid_credit_code, normalize_credit_code
 from db import audit
 from db.engine import transaction
 from db.models import Agency, Finding, Interview
-from db.roles import TOWN_STAFF, AccessDenied, UserLike, acting_user, require_role
+from db.roles import AccessDenied, UserLike, acting_user, own_town, require
 from db.towns import towns_in
 
-# Repeated violations after the bureau's interviews (Annex 3: 三(八) after 1, 二(七) after 2, 一(八) after ≥3).
-INTERVIEW_CLAUSES = {1: "3.8", 2: "2.7", 3: "1.8"}
 FINDING_LIST_COLUMNS = ("id", "date", "year", "period", "credit_code", "agency_name", "clause", "assessor",
                         "practitioner", "document_no", "description", "recorded_by")
 
@@ -72,10 +70,11 @@ def period_for(
     return chosen.key, year
 
 
-def suggest_interview_clause(*, engine: Engine, credit_code: str, year: int) -> str | None:
-    """The clause for a repeated violation after the agency's interviews in `year`: 3.8 / 2.7 / 1.8, or None."""
+def suggest_interview_clause(*, engine: Engine, credit_code: str, year: int,
+                             rulebook: Rulebook | None = None) -> str | None:
+    """The clause for a repeated violation after the agency's interviews in `year` (the rulebook's ladder), or None."""
     count = interview_count(engine=engine, credit_code=credit_code, year=year)
-    return INTERVIEW_CLAUSES[min(count, 3)] if count else None
+    return (rulebook or load_rulebook()).interview_clause(count)
 
 
 def _agency(session: Session, credit_code: str, agency_name: str | None) -> Agency:
@@ -113,14 +112,14 @@ def record_finding(
     bureau roles record for the bureau. The period comes from the date when not given.
     """
     rulebook = rulebook or load_rulebook()
-    require_role(user, "bureau_admin", "bureau_staff", "town_staff")
+    require(user, "record_finding")
     if clause not in rulebook.clause_map:
         raise RecordError(f"未知条款（{clause}）", f"unknown clause ({clause})")
     if not isinstance(date, dt.date):
         raise RecordError("请填写日期", "a date is needed")
     with transaction(engine) as session:
         row_user = acting_user(session, user, "record_finding")
-        own = row_user.town if row_user.role == TOWN_STAFF else BUREAU
+        own = own_town(row_user) or BUREAU
         wanted = towns_in(session).resolve(assessor) if assessor else own
         if wanted is None:
             raise RecordError(f"未知评定单位（{assessor}）", f"unknown assessor ({assessor})")
@@ -154,7 +153,7 @@ def record_interview(
     agency_name: str | None = None,
 ) -> dict[str, Any]:
     """Store one interview (约谈) the bureau held (bureau roles only); returns it with the year's count."""
-    require_role(user, "bureau_admin", "bureau_staff")
+    require(user, "record_interview")
     if not isinstance(date, dt.date):
         raise RecordError("请填写日期", "a date is needed")
     with transaction(engine) as session:
@@ -183,13 +182,14 @@ def agency_choices(*, engine: Engine) -> pd.DataFrame:
 
 def recent_findings(*, engine: Engine, user: UserLike, limit: int = 20) -> pd.DataFrame:
     """The latest findings this user may see (a town's own for town_staff): FINDING_LIST_COLUMNS. Staff only."""
-    require_role(user, "bureau_admin", "bureau_staff", "town_staff")
+    require(user, "record_finding")
     with Session(engine) as session:
         row_user = acting_user(session, user, "record_finding")
         query = (select(Finding, Agency).join(Agency, Agency.id == Finding.agency_id)
                  .order_by(Finding.recorded_at.desc(), Finding.id.desc()).limit(limit))
-        if row_user.role == TOWN_STAFF:
-            query = query.where(Finding.assessor == row_user.town)
+        town = own_town(row_user)
+        if town:
+            query = query.where(Finding.assessor == town)
         rows = session.exec(query).all()
     return pd.DataFrame(
         [(f.id, f.date, f.year, f.period, a.credit_code, a.name, f.clause, f.assessor, f.practitioner,

@@ -18,6 +18,8 @@ ROLES: dict[str, tuple[str, str]] = {
     TOWN_STAFF: ("镇街园工作人员", "Town staff"),
 }
 BUREAU_ROLES = (BUREAU_ADMIN, BUREAU_STAFF)
+# Roles whose account is bound to one town: they act for that town only and see only its findings.
+TOWN_ROLES = (TOWN_STAFF,)
 
 # Action → roles allowed. The staff navigation shows a page only when its action is allowed, and every
 # service checks the same table again on the server side, against the account as it is in the database now.
@@ -54,10 +56,26 @@ def require_role(user: UserLike | None, *roles: str) -> UserLike:
     return user
 
 
+def require(user: UserLike | None, action: str) -> UserLike:
+    """`user` if the table lets it perform `action`; AccessDenied otherwise."""
+    return require_role(user, *PERMISSIONS[action])
+
+
+def is_town_role(role: str | None) -> bool:
+    """True for a role bound to one town (its account names the town it acts for)."""
+    return role in TOWN_ROLES
+
+
+def own_town(user: UserLike | User) -> str | None:
+    """The town a town-bound account acts for; None for bureau roles (they act for the bureau)."""
+    role, town = (user.role, user.town) if isinstance(user, User) else (user.get("role"), user.get("town"))
+    return town if is_town_role(role) else None
+
+
 def may(user: UserLike | None, action: str) -> bool:
     """True when `user` may perform `action` (used to build the navigation; services still check)."""
     try:
-        require_role(user, *PERMISSIONS[action])
+        require(user, action)
     except AccessDenied:
         return False
     return True
@@ -68,12 +86,12 @@ def acting_user(session: Session, user: UserLike | None, action: str) -> User:
 
     Re-reading means an account deactivated or demoted while signed in loses its rights at once.
     """
-    require_role(user, *PERMISSIONS[action])
+    require(user, action)
     row = session.exec(select(User).where(User.username == user["username"])).first()
     if row is None:
         raise AccessDenied("账号不存在", "no such account")
-    require_role({"username": row.username, "role": row.role, "active": row.active}, *PERMISSIONS[action])
-    if row.role == TOWN_STAFF and not row.town:
+    require({"username": row.username, "role": row.role, "active": row.active}, action)
+    if is_town_role(row.role) and not row.town:
         raise AccessDenied("该账号未绑定镇街园", "this town account is bound to no town")
     return row
 

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from db import audit, security, throttle
 from db.engine import transaction, write_lock
 from db.models import User, aware, utcnow
-from db.roles import BUREAU_ADMIN, ROLES, TOWN_STAFF, AccessDenied, UserLike, actor_name
+from db.roles import PERMISSIONS, ROLES, AccessDenied, UserLike, actor_name, is_town_role
 from db.towns import towns_in
 
 WAIT_SCOPES = {"client": "this client", "account": "every client (account-wide ceiling)"}
@@ -72,7 +72,7 @@ def _check_username(username: str) -> str:
 def _check_role_and_town(session: Session, role: str, town: str | None) -> str | None:
     if role not in ROLES:
         raise UserError(f"未知角色（{role}）", f"unknown role ({role}); expected one of {', '.join(ROLES)}")
-    if role != TOWN_STAFF:
+    if not is_town_role(role):
         if town:
             raise UserError("只有镇街园工作人员账号绑定镇街园", "only town_staff accounts are bound to a town")
         return None
@@ -241,8 +241,9 @@ def change_own_password(*, engine: Engine, user: UserLike, current_password: str
 
 
 def _active_admins(session: Session) -> int:
+    # Accounts that may manage accounts (the permission table says which roles): without one, no one can make another.
     return session.exec(select(func.count()).select_from(User)
-                        .where(User.role == BUREAU_ADMIN, User.active == True)).one()  # noqa: E712
+                        .where(User.role.in_(PERMISSIONS["manage_users"]), User.active == True)).one()  # noqa: E712
 
 
 def set_active(*, engine: Engine, username: str, active: bool, by: str | UserLike) -> dict[str, Any]:
@@ -251,7 +252,7 @@ def set_active(*, engine: Engine, username: str, active: bool, by: str | UserLik
         actor = actor_name(session, by, "manage_users")
         row = _get(session, username)
         before = _public(row)
-        if not active and row.active and row.role == BUREAU_ADMIN and _active_admins(session) <= 1:
+        if not active and row.active and row.role in PERMISSIONS["manage_users"] and _active_admins(session) <= 1:
             raise UserError("不能停用最后一个管理员账号", "the last active bureau admin cannot be deactivated")
         row.active = active
         session.add(row)

@@ -159,3 +159,26 @@ def test_a_file_that_is_not_toml_is_refused(tmp_path):
 def test_an_unknown_rulebook_name_lists_the_known_ones():
     with pytest.raises(RulebookError, match="known: .*jiangyin-2020"):
         load_rulebook("atlantis-2031")
+
+
+def test_the_interview_ladder_is_read_from_the_rulebook():
+    raw = raw_jiangyin()
+    raw["interview_ladder"] = [{"interviews": 2, "clause": "3.9"}, {"interviews": 4, "clause": "2.1"}]
+    book = parse_rulebook(raw)
+    assert [book.interview_clause(n) for n in range(6)] == [None, None, "3.9", "3.9", "2.1", "2.1"]
+
+
+def test_a_rulebook_without_an_interview_ladder_suggests_no_clause():
+    assert load_rulebook(SINGLE_BUCKET).interview_clause(3) is None
+
+
+def test_an_interview_ladder_naming_an_unknown_clause_is_refused():
+    raw = raw_jiangyin()
+    raw["interview_ladder"][0]["clause"] = "9.9"
+    assert "interview_ladder: unknown clause '9.9'" in refused(raw)
+
+
+def test_an_interview_ladder_whose_counts_do_not_rise_is_refused():
+    raw = raw_jiangyin()
+    raw["interview_ladder"][1]["interviews"] = 1
+    assert "interviews must be whole numbers ≥ 1 in rising order (1)" in refused(raw)

@@ -17,7 +17,9 @@ from db.models import (
     PublishedCharge,
     PublishedPractitioner,
     PublishedRating,
+    PublishedScore,
 )
+from db.scores import split_scores
 
 # (code, name)
 AGENCIES = [
@@ -60,8 +62,10 @@ def build(engine: Engine, *, demo: bool = True) -> None:
                 year=year, version=version, rulebook="jiangyin-2020", published_at=at, published_by="admin-secret",
                 reason=reason, digest=f"{year}{version}".ljust(64, "a"), previous_digest=previous,
                 agency_count=len(rows), demo=demo)).inserted_primary_key[0]
-            for r in rows:
+            plain, scores = split_scores(rows, ("town", "bureau"), pub_id)
+            for r in plain:
                 conn.execute(insert(PublishedRating).values(publication_id=pub_id, year=year, **r))
+            conn.execute(insert(PublishedScore), scores)
             for c in charges:
                 conn.execute(insert(PublishedCharge).values(publication_id=pub_id, **c))
             for p in people:

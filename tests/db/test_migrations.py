@@ -111,8 +111,11 @@ def _insert_publication(conn) -> int:
     ).scalar_one()
     conn.execute(insert(models.PublishedRating), [{
         "publication_id": pub_id, "credit_code": "91320281000000001X", "agency_name": "某机构", "year": 2025,
-        "town_score": 50, "bureau_score": 50, "total": 100, "grade": "A",
+        "total": 100, "grade": "A",
     }])
+    conn.execute(insert(models.PublishedScore), [
+        {"publication_id": pub_id, "credit_code": "91320281000000001X", "bucket": bucket, "bucket_order": order,
+         "score": 50} for order, bucket in enumerate(("town", "bureau"))])
     conn.execute(insert(models.PublishedCharge), [{
         "publication_id": pub_id, "credit_code": "91320281000000001X", "clause": "3.1", "assessor": "bureau",
         "period": "Y", "date": dt.date(2025, 3, 1), "points_nominal": 5, "points_charged": 5,
@@ -134,7 +137,11 @@ def _insert_publication(conn) -> int:
     "DELETE FROM publishedcharge",
     "UPDATE publishedpractitioner SET practitioner = '李四'",
     "DELETE FROM publishedpractitioner",
-    "TRUNCATE publishedrating",
+    "UPDATE publishedscore SET score = 0",
+    "DELETE FROM publishedscore",
+    "TRUNCATE publishedscore",
+    # publishedrating alone is refused by publishedscore's foreign key already; together, by the guard.
+    "TRUNCATE publishedrating, publishedscore",
 ])
 def test_postgres_refuses_to_change_a_published_row(engine, statement):
     with engine.begin() as conn:

@@ -187,6 +187,8 @@ def test_the_database_refuses_to_edit_or_delete_a_published_row(engine):
         f"DELETE FROM publishedcharge WHERE publication_id = {p.id}",
         f"UPDATE publication SET reason = 'x' WHERE id = {p.id}",
         f"DELETE FROM publishedpractitioner WHERE publication_id = {p.id}",
+        f"UPDATE publishedscore SET score = 50 WHERE publication_id = {p.id}",
+        f"DELETE FROM publishedscore WHERE publication_id = {p.id}",
     ]
     for statement in statements:
         with pytest.raises(DBAPIError, match="immutable"), engine.begin() as conn:

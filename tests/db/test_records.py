@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
 
 import pytest
 from sqlmodel import Session, select
 
+from core.rulebook import RULEBOOK_DIR, parse_rulebook
 from db import records, users
 from db.models import AuditEntry, Finding, Interview
 from db.records import RecordError, record_finding, record_interview, suggest_interview_clause
@@ -142,6 +144,16 @@ def test_the_interview_count_of_the_year_suggests_the_repeat_clause(engine, staf
     record_interview(engine=engine, user=staff["admin"], credit_code=CODE2, agency_name="乙", date=dt.date(2024, 6, 1))
     assert suggest_interview_clause(engine=engine, credit_code=CODE2, year=2025) is None
     assert suggest_interview_clause(engine=engine, credit_code=CODE, year=2024) is None
+
+
+def test_the_suggested_clause_follows_the_rulebook_ladder(engine, staff):
+    raw = tomllib.loads((RULEBOOK_DIR / "jiangyin-2020.toml").read_text(encoding="utf-8"))
+    raw["interview_ladder"] = [{"interviews": 2, "clause": "3.9"}]
+    book = parse_rulebook(raw)
+    for n, expected in ((1, None), (2, "3.9"), (3, "3.9")):
+        record_interview(engine=engine, user=staff["admin"], credit_code=CODE, agency_name="甲",
+                         date=dt.date(2025, n, 15))
+        assert suggest_interview_clause(engine=engine, credit_code=CODE, year=2025, rulebook=book) == expected
 
 
 def test_every_finding_and_interview_is_audited_with_its_author(engine, staff):

@@ -9,12 +9,14 @@ from dashboard.labels import assessor_label, period_labels
 from dashboard.staff import session, widgets
 from dashboard.staff.text import message, t
 from db.records import RecordError, period_for, recent_findings, record_finding, suggest_interview_clause
-from db.roles import TOWN_STAFF, AccessDenied
+from db.roles import AccessDenied, own_town
 
 user = session.require("record_finding")
 engine = data.engine()
 rulebook = data.rulebook()
-assessor = user["town"] if user["role"] == TOWN_STAFF else "bureau"
+# A town account acts for its own town, the bureau roles for the bureau (db.roles decides which is which).
+town = own_town(user)
+assessor = town or "bureau"
 periods = period_labels(rulebook)
 
 st.title(t("page_record_finding"))
@@ -26,10 +28,10 @@ code, name = widgets.agency_picker("finding")
 
 left, right = st.columns(2)
 # Set every run, not as `value=`: a text input keeps its first value, so the English switch would not reach it.
-st.session_state["finding_assessor"] = plain.text(user["town"]) if user["role"] == TOWN_STAFF else t("bureau")
+st.session_state["finding_assessor"] = plain.text(town) if town else t("bureau")
 left.text_input(t("assessor"), disabled=True, key="finding_assessor")
 date = right.date_input(t("date"), value=dt.date.today(), key="finding_date", format="YYYY-MM-DD")
-bucket = rulebook.bucket_for("town" if user["role"] == TOWN_STAFF else "bureau")
+bucket = rulebook.bucket_for("town" if town else "bureau")
 period_choice = left.selectbox(
     t("period"), ["", *(p.key for p in bucket.periods)], key=widgets.keep("finding_period", ""),
     format_func=widgets.labels_of({"": t("period_auto"), **periods}),
@@ -45,7 +47,7 @@ try:
 except RecordError as exc:
     st.warning(message(exc))
 
-suggested = suggest_interview_clause(engine=engine, credit_code=code, year=rating_year) if code else None
+suggested = suggest_interview_clause(engine=engine, credit_code=code, year=rating_year, rulebook=rulebook) if code else None
 if suggested:
     st.info(t("interview_suggestion", clause=suggested, text=rulebook.clause(suggested).text_zh))
     st.button(t("use_suggestion", clause=suggested), key="finding_use_suggestion",

@@ -1,4 +1,4 @@
-"""录入约谈 Record an interview (bureau roles): the count per year drives the 3.8 / 2.7 / 1.8 suggestion."""
+"""录入约谈 Record an interview (bureau roles): the count per year drives the suggested clause (the rulebook's interview ladder)."""
 
 import datetime as dt
 
@@ -16,7 +16,7 @@ rulebook = data.rulebook()
 
 st.title(t("page_record_interview"))
 # After a save the agency and notes start empty: with the agency still chosen, a second click would store the
-# same interview again, and each interview moves the agency towards a harsher clause (3.8 → 2.7 → 1.8).
+# same interview again, and each interview moves the agency towards a harsher clause (the rulebook's interview ladder).
 widgets.empty_after_save("interview", {"interview_agency": None, "interview_new_code": "", "interview_new_name": "",
                                        "interview_notes": ""})
 code, name = widgets.agency_picker("interview")
@@ -35,7 +35,7 @@ if st.button(t("record"), type="primary", disabled=not code, key="interview_save
     except (RecordError, AccessDenied) as exc:
         st.error(message(exc))
     else:
-        suggested = suggest_interview_clause(engine=engine, credit_code=code, year=stored["year"])
+        suggested = suggest_interview_clause(engine=engine, credit_code=code, year=stored["year"], rulebook=rulebook)
         if suggested:
             widgets.outcome("interview_suggestion", "info",
                             t("interview_suggestion", clause=suggested, text=rulebook.clause(suggested).text_zh))

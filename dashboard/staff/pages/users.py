@@ -8,7 +8,7 @@ from dashboard.labels import local_date
 from dashboard.staff import session, widgets
 from dashboard.staff.text import message, t
 from db import users
-from db.roles import ROLES, TOWN_STAFF, AccessDenied
+from db.roles import BUREAU_STAFF, ROLES, AccessDenied, is_town_role
 from db.security import MIN_PASSWORD_LENGTH, PasswordPolicyError
 from db.towns import load_towns
 
@@ -32,7 +32,7 @@ def submit_create(admin: dict) -> None:
     role = state.get("new_user_role")
     try:
         made = users.create_user(engine=engine, username=state.get("new_user_name", ""), password=password, role=role,
-                                 town=(state.get("new_user_town") or None) if role == TOWN_STAFF else None, by=admin,
+                                 town=(state.get("new_user_town") or None) if is_town_role(role) else None, by=admin,
                                  display_name=state.get("new_user_display", ""))
     except REFUSED as exc:
         widgets.outcome("users_outcome", "error", message(exc))
@@ -85,7 +85,7 @@ with st.form("create_user"):
     left.text_input(t("username"), max_chars=64, key="new_user_name")
     right.text_input(t("display_name"), max_chars=64, key="new_user_display")
     left.selectbox(t("role"), list(ROLES), format_func=widgets.labels_of({r: role_name(r) for r in ROLES}),
-                  key=widgets.keep("new_user_role", "bureau_staff"))
+                  key=widgets.keep("new_user_role", BUREAU_STAFF))
     right.selectbox(t("town_only"), [widgets.NO_CHOICE, *load_towns(engine=engine).names],
                     key=widgets.keep("new_user_town", widgets.NO_CHOICE),
                     format_func=widgets.labels_of({widgets.NO_CHOICE: "—"}, plain.text))

@@ -1,0 +1,80 @@
+"""Published scores are keyed by the rulebook's buckets: another rulebook publishes, and 0004 keeps old digests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy import MetaData, insert
+
+from core.rulebook import load_rulebook
+from db import public
+from db.export import build_document, digest_of, export_publication, to_csv, to_json, verify_export
+from db.migrate import upgrade
+from db.publish import publish_year, rate_year
+from tests.db.publishing import YEAR, a_year, finding, load, load_roster
+
+SINGLE_BUCKET = Path(__file__).resolve().parents[1] / "core" / "rulebooks" / "single-bucket.toml"
+
+
+def test_a_year_rated_under_another_rulebook_reads_back_with_its_own_bucket(engine):
+    load_roster(engine, range(3))
+    load(engine, [finding(1, "2.1", period="Q1"), finding(1, "3.1", assessor="市应急管理局"),
+                  finding(2, "1.1", assessor="市应急管理局", practitioner="王建国")])
+    book = load_rulebook(SINGLE_BUCKET)
+    expected = rate_year(engine=engine, year=YEAR, rulebook=book).table
+    published = publish_year(engine=engine, year=YEAR, by="admin.zhou", rulebook=book)
+    assert published.rulebook == "single-bucket"
+    shown = public.ratings(engine, published.id)
+    assert list(shown.columns) == ["credit_code", "agency_name", "year", "points_score", "total", "grade",
+                                   "blacklist_clauses", "towns"]
+    by_code = shown.set_index("credit_code")
+    for row in expected.itertuples():
+        assert (by_code.loc[row.credit_code, "points_score"], by_code.loc[row.credit_code, "total"]) == (
+            row.points_score, row.total)
+    csv_lines = export_publication(engine=engine, year=YEAR, fmt="csv").decode("utf-8-sig").splitlines()
+    assert csv_lines[0].startswith("credit_code,agency_name,year,points_score,total,")
+    assert verify_export(engine=engine, content=export_publication(engine=engine, year=YEAR, fmt="json")).id == \
+        published.id
+
+
+def _publish_under_0003(engine) -> dict:
+    """Rate the year and store it with the 0003 tables (town_score / bureau_score columns); its document."""
+    rating = rate_year(engine=engine, year=YEAR)
+    document = build_document(
+        year=YEAR, version=1, rulebook=rating.rulebook.name, published_at=dt.datetime(2026, 1, 16, 2, tzinfo=dt.UTC),
+        reason="", previous_digest="", demo=False, buckets=[b.key for b in rating.rulebook.buckets],
+        ratings=rating.table.assign(towns="澄江街道"), charges=rating.explanation,
+        practitioners=rating.practitioners,
+    )
+    document["digest"] = digest_of(document)
+    old = MetaData()
+    old.reflect(engine)
+    with engine.begin() as conn:
+        pub_id = conn.execute(insert(old.tables["publication"]).values(
+            year=YEAR, version=1, rulebook=document["rulebook"], published_at=dt.datetime(2026, 1, 16, 2),
+            published_by="admin.zhou", reason="", digest=document["digest"], previous_digest="",
+            agency_count=document["agency_count"], demo=False)).inserted_primary_key[0]
+        for table, rows in (("publishedrating", document["ratings"]), ("publishedcharge", document["charges"]),
+                            ("publishedpractitioner", document["blacklisted_practitioners"])):
+            values = [{**r, "publication_id": pub_id} for r in rows]
+            for v in values:
+                if "date" in v:
+                    v["date"] = dt.date.fromisoformat(v["date"])
+            conn.execute(insert(old.tables[table]), values)
+    return document
+
+
+def test_upgrading_to_0004_keeps_every_published_export_byte_for_byte(database_url):
+    from db.engine import make_engine
+
+    engine = make_engine(database_url)
+    upgrade(engine, "0003")
+    a_year(engine)
+    document = _publish_under_0003(engine)
+    before_json, before_csv = to_json(document), to_csv(document)
+    upgrade(engine)
+    assert export_publication(engine=engine, year=YEAR, fmt="json") == before_json
+    assert export_publication(engine=engine, year=YEAR, fmt="csv") == before_csv
+    assert verify_export(engine=engine, content=before_json) is not None
+    engine.dispose()

@@ -1,0 +1,42 @@
+"""The permission table in db/roles.py is the only place that decides by role name."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from db.roles import ROLES
+
+ROOT = Path(__file__).resolve().parents[2]
+# Decision code: the services, the pages and the app. The table itself and the migrations may name roles.
+SCANNED = [*sorted((ROOT / "db").rglob("*.py")), *sorted((ROOT / "dashboard").rglob("*.py")), ROOT / "streamlit_app.py"]
+ALLOWED = {ROOT / "db" / "roles.py", *sorted((ROOT / "db" / "migrations").rglob("*.py"))}
+ROLE_CONSTANTS = {"BUREAU_ADMIN", "BUREAU_STAFF", "TOWN_STAFF"}
+
+
+def _name(node: ast.AST) -> str | None:
+    return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+
+
+def _offences(path: Path, root: Path = ROOT) -> list[str]:
+    """Role names written as text, and comparisons with one role constant, in one file."""
+    where = path.relative_to(root)
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Constant) and node.value in ROLES:
+            found.append(f"{where}:{node.lineno}: role literal {node.value!r}")
+        if isinstance(node, ast.Compare) and any(_name(n) in ROLE_CONSTANTS for n in [node.left, *node.comparators]):
+            found.append(f"{where}:{node.lineno}: decision by comparing with one role")
+    return found
+
+
+def test_no_role_name_decides_anything_outside_the_permission_table():
+    offences = [o for path in SCANNED if path not in ALLOWED for o in _offences(path)]
+    assert offences == []
+
+
+def test_the_scan_sees_a_role_literal_and_a_role_comparison(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text('require_role(user, "bureau_admin")\nif role == TOWN_STAFF:\n    pass\n', encoding="utf-8")
+    assert sorted(_offences(sample, tmp_path)) == [
+        "sample.py:1: role literal 'bureau_admin'", "sample.py:2: decision by comparing with one role"]
