@@ -67,9 +67,13 @@ def _import(args: argparse.Namespace) -> int:
         return refuse_one("导入名录需要 --year", "a roster import needs --year YYYY")
     path = Path(args.file)
     limits = ReadLimits.from_env()  # a file over the size limit is refused after reading one byte past it
-    content = read_file(args.file, limit=limits.max_bytes,
-                        too_big=(f"文件过大（上限{limits.max_bytes / MB:g} MB）",
-                                 f"the file is too large (at most {limits.max_bytes / MB:g} MB)"))
+    try:
+        content = read_file(args.file, limit=limits.max_bytes,
+                            too_big=(f"文件过大（上限{limits.max_bytes / MB:g} MB）",
+                                     f"the file is too large (at most {limits.max_bytes / MB:g} MB)"))
+    except CommandError as exc:
+        refuse(exc.problems)
+        return refuse_one("文件未导入", "file not imported")
     engine = ready_engine()
     try:
         if args.kind == "roster":
