@@ -90,7 +90,9 @@ def problems_table(problems: pd.DataFrame) -> pd.DataFrame:
     """A file's problems as the upload page shows them: row, column, message (in the visitor's language), value."""
     message = problems["message_en"] if current() == "en" else problems["message_zh"]
     return pd.DataFrame({
-        t("row"): problems["row"], t("column"): problems["column"], t("problem"): message,
+        # A problem of the whole file has no row or column: a dash, not Streamlit's grey "None".
+        t("row"): [("—" if pd.isna(r) else str(int(r))) for r in problems["row"]],
+        t("column"): problems["column"].fillna("—"), t("problem"): message,
         t("value"): problems["value"],
     })
 
