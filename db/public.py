@@ -16,7 +16,8 @@ import pandas as pd
 from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Engine
 
-from core.rulebook import Rulebook, fold, load_rulebook
+from core.rulebook import Rulebook, load_rulebook
+from core.text import fold
 from core.towns import BUREAU, BUREAU_NAME_ZH, default_towns
 from db.models import Agency, Practitioner, Publication, PublishedCharge, PublishedPractitioner, PublishedRating
 
