@@ -54,6 +54,11 @@ def assessor_kind(assessor: str) -> str:
     return BUREAU if is_bureau(assessor) else "town"
 
 
+def own_assessor(town: str | None) -> str:
+    """The assessor a staff account records for: its town, or the city bureau for an account bound to none."""
+    return town or BUREAU
+
+
 def assessor_name_zh(assessor: str) -> str:
     """How people read an assessor: 市应急管理局 for the bureau, a town by its name."""
     return BUREAU_NAME_ZH if is_bureau(assessor) else assessor

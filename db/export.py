@@ -15,12 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from core.china_time import to_china
 from db.models import Publication, PublishedCharge, PublishedPractitioner, PublishedRating
 
 FORMAT_ID = "jiangyin-credit-board/publication/1"
 # Who publishes, as the public sees it: the office, never the staff account that clicked.
 PUBLISHER = "市应急管理局"
-CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "CST")
 FORMATS = ("csv", "xlsx", "json")
 
 # The fields of each kind of published row, as they appear in the canonical document and the exports.
@@ -212,7 +212,7 @@ def unescape_cell(value: Any) -> Any:
 
 def _table_rows(document: Mapping[str, Any]) -> list[list[Any]]:
     published = dt.datetime.strptime(document["published_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
-    rating_date = published.astimezone(CHINA_TIME).date().isoformat()
+    rating_date = to_china(published).date().isoformat()
     demo = DEMO_MARK if document["demo"] else ""
     return [
         [escape_cell(r[f]) for f in RATING_FIELDS] + [rating_date, document["version"], demo]

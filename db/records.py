@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from core.placement import PlacementError, period_by_date, place
 from core.rulebook import Rulebook, load_rulebook
 from core.text import fold
-from core.towns import BUREAU, assessor_name_zh
+from core.towns import assessor_name_zh, own_assessor
 from core.values import is_valid_credit_code, normalize_credit_code
 from db import audit
 from db.engine import transaction
@@ -105,7 +105,7 @@ def record_finding(
         raise RecordError("请填写日期", "a date is needed")
     with transaction(engine) as session:
         row_user = acting_user(session, user, "record_finding")
-        own = row_user.town if row_user.role == TOWN_STAFF else BUREAU
+        own = own_assessor(row_user.town if row_user.role == TOWN_STAFF else None)
         wanted = towns_in(session).resolve(assessor) if assessor else own
         if wanted is None:
             raise RecordError(f"未知评定单位（{assessor}）", f"unknown assessor ({assessor})")
