@@ -1,4 +1,4 @@
-"""`python -m core rate|explain|template`: the scoring core from the command line (SPEC.md "Command line")."""
+"""`python -m core rate|explain|template`: the scoring core from the command line (README "The scoring core from the command line")."""
 
 from __future__ import annotations
 

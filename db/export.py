@@ -31,7 +31,7 @@ CHARGE_FIELDS: tuple[str, ...] = (
     "credit_code", "clause", "assessor", "period", "date", "points_nominal", "points_charged", "blacklist",
 )
 PRACTITIONER_FIELDS: tuple[str, ...] = ("credit_code", "agency_name", "practitioner", "clause", "assessor", "date")
-# CSV / XLSX rating sheet: SPEC.md's rating columns, the towns served, when/which version rated them, and a mark
+# CSV / XLSX rating sheet: the rating columns (core.schema), the towns served, when/which version rated them, and a mark
 # on every row of demo data (a downloaded file travels without the page that said so).
 TABLE_FIELDS: tuple[str, ...] = (*RATING_FIELDS, "rating_date", "version", "demo")
 DEMO_MARK = "演示数据 demo"
