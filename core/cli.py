@@ -1,4 +1,4 @@
-"""`python -m core rate|explain|template`: the scoring core from the command line (SPEC.md "Command line")."""
+"""`python -m core rate|explain|template`: the scoring core from the command line (README "The scoring core from the command line")."""
 
 from __future__ import annotations
 
@@ -95,7 +95,7 @@ def _rate(args: argparse.Namespace) -> str:
 def _explain(args: argparse.Namespace) -> str:
     from core import output
     from core.rating import EXPLAIN_OUTPUT_COLUMNS, explain_rows, rate
-    from core.towns import BUREAU, BUREAU_NAME_ZH
+    from core.towns import assessor_name_zh
     from core.values import is_valid_credit_code, normalize_credit_code
 
     code = normalize_credit_code(args.credit_code)
@@ -130,7 +130,7 @@ def _explain(args: argparse.Namespace) -> str:
     if agency["blacklist_clauses"]:
         lines.append(f"列入黑名单条款 blacklisting clauses: {agency['blacklist_clauses']}")
     headers = ["条款 clause", "条款内容 text", "评定单位 assessor", "考核期 period", "日期 date", "应扣 nominal", "实扣 charged"]
-    shown = [{**r, "assessor": BUREAU_NAME_ZH if r["assessor"] == BUREAU else r["assessor"]} for r in findings_rows]
+    shown = [{**r, "assessor": assessor_name_zh(r["assessor"])} for r in findings_rows]
     return "\n".join(lines) + "\n\n" + output.to_table(shown, EXPLAIN_OUTPUT_COLUMNS, headers)
 
 

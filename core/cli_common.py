@@ -122,7 +122,7 @@ def year_argument(text: str) -> int:
     from core.reader import YEAR_MAX, YEAR_MIN  # here, not at the top: the reader loads pandas, `--help` should not
 
     return _whole_number(text, YEAR_MIN, YEAR_MAX, f"年度应为{YEAR_MIN}—{YEAR_MAX}之间的整数",
-                         f"the year must be a whole number {YEAR_MIN}-{YEAR_MAX}")
+                         f"the year must be a whole number {YEAR_MIN}–{YEAR_MAX}")
 
 
 def version_argument(text: str) -> int:

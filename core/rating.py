@@ -15,7 +15,7 @@ from core.schema import (
     ROSTER_COLUMNS,
     rating_columns,
 )
-from core.towns import BUREAU
+from core.towns import BUREAU, is_bureau
 
 # Columns of the explanation that `python -m core explain` and the public pages show (never the description).
 EXPLAIN_OUTPUT_COLUMNS: tuple[str, ...] = (
@@ -179,7 +179,7 @@ def rate(
 
 
 def output_rows(rating: Rating) -> list[dict[str, object]]:
-    """The rating table as plain rows (str/int), in SPEC.md's column order, for CSV, JSON and text tables."""
+    """The rating table as plain rows (str/int), in the README's column order, for CSV, JSON and text tables."""
     return [_plain(r) for r in rating.table.to_dict("records")]
 
 
@@ -233,7 +233,7 @@ def _slot_of(assessor: np.ndarray, period: np.ndarray, rulebook: Rulebook, slots
         return np.zeros(0, dtype=np.int64)
     kinds = ("town", BUREAU)
     assessor_codes, assessor_uniques = pd.factorize(assessor)
-    kind_of_assessor = np.array([1 if a == BUREAU else 0 for a in assessor_uniques], dtype=np.int64)
+    kind_of_assessor = np.array([1 if is_bureau(a) else 0 for a in assessor_uniques], dtype=np.int64)
     kind = kind_of_assessor[assessor_codes]
     period_codes, period_uniques = pd.factorize(period, use_na_sentinel=False)
     # lookup[kind, period] → slot, or -1 when the finding's bucket has no such period. A bucket with a single

@@ -25,10 +25,12 @@ import pyarrow.csv as pa_csv
 
 from core.errors import InputError, Problem
 from core.limits import MB, ReadLimits
+from core.placement import PlacementError, place
 from core.plain_text import BIDI_CONTROLS, BIDI_PATTERN
-from core.rulebook import Rulebook, fold, load_rulebook
+from core.rulebook import Rulebook, load_rulebook
 from core.schema import FINDINGS_COLUMNS, FINDINGS_FILE_COLUMNS, ROSTER_COLUMNS, ROSTER_FILE_COLUMNS, Column
-from core.towns import BUREAU, Towns, default_towns
+from core.text import fold
+from core.towns import Towns, default_towns
 from core.values import (
     YEAR_MAX,
     YEAR_MIN,
@@ -723,36 +725,11 @@ class _FindingChecks:
     def when(self, assessor: str, period: str, day: dt.date, year: int
              ) -> tuple[str, int, tuple[str, str, str, str] | None]:
         """Period key and rating year of a finding, or (column key, 中文, English, value) of what is wrong."""
-        bucket = self.rulebook.bucket_for(BUREAU if assessor == BUREAU else "town")
-        by_key = {p.key: p for p in bucket.periods}
-        who = "市应急管理局" if assessor == BUREAU else assessor
-        choices_zh = "、".join(p.label_zh for p in bucket.periods)
-        if not period:
-            if len(bucket.periods) != 1:
-                return "", 0, ("period", f"{who}的扣分记录必须填写考核期（{choices_zh}）",
-                               f"a finding by {assessor} needs a period ({', '.join(by_key)})", "")
-            chosen = bucket.periods[0]
-        elif period in by_key:
-            chosen = by_key[period]
-        else:
-            other = next(p for b in self.rulebook.buckets for p in b.periods if p.key == period)
-            return "", 0, ("period", f"考核期“{other.label_zh}”不适用于{who}（可用：{choices_zh}）",
-                           f"period {period} does not apply to {assessor} (expected {', '.join(by_key)})",
-                           other.label_zh)
-        rating_year = year or day.year
-        if year_problem(rating_year):  # a date of 2101 without 年度 would otherwise rate the year 2101
-            return "", 0, ("date", f"日期所在年度{rating_year}超出{YEAR_MIN}—{YEAR_MAX}年",
-                           f"the date falls in {rating_year}, outside the years {YEAR_MIN}–{YEAR_MAX}", day.isoformat())
-        start, end = chosen.window(rating_year)
-        if start <= day <= end:
-            return chosen.key, rating_year, None
-        if year and not start.year <= day.year <= end.year:
-            return "", 0, ("year", f"年度{year}与日期{day.isoformat()}不符（{chosen.label_zh}）",
-                           f"the year {year} does not fit the date {day.isoformat()} ({chosen.label_en})", str(year))
-        return "", 0, ("date",
-                       f"日期不在{rating_year}年度{chosen.label_zh}的期限内（{start.isoformat()}至{end.isoformat()}）",
-                       f"date outside {chosen.label_en} of {rating_year} ({start.isoformat()} to {end.isoformat()})",
-                       day.isoformat())
+        try:
+            placed = place(self.rulebook, assessor=assessor, day=day, year=year or None, period=period or None)
+        except PlacementError as exc:
+            return "", 0, (exc.column, exc.message_zh, exc.message_en, exc.value)
+        return placed.period, placed.year, None
 
 
 def read_findings(source: Source, *, name: str | None = None, rulebook: Rulebook | None = None,

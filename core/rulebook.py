@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 
 from core.errors import RulebookError
+from core.text import fold
 
 RULEBOOK_DIR = Path(__file__).parent / "rulebooks"
 DEFAULT_RULEBOOK = "jiangyin-2020"
@@ -142,11 +142,6 @@ class Rulebook:
                 for alias in (period.key, period.label_zh, period.label_en, *period.aliases):
                     out[fold(alias)] = period.key
         return out
-
-
-def fold(text: str) -> str:
-    """Normalise a user-typed token: full-width to half-width, spaces removed, lower case."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text))).lower()
 
 
 def _require(d: dict, key: str, where: str, problems: list[str], kind: type | tuple = object):

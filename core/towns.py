@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.rulebook import fold
+from core.text import fold
 
 BUREAU = "bureau"
 BUREAU_NAME_ZH = "市应急管理局"
@@ -44,6 +44,21 @@ def default_towns() -> Towns:
     )
 
 
+def is_bureau(assessor: str) -> bool:
+    """Whether a canonical assessor (as `Towns.resolve` gives it, or its Chinese name) is the city bureau."""
+    return assessor in (BUREAU, BUREAU_NAME_ZH)
+
+
 def assessor_kind(assessor: str) -> str:
-    """`bureau` for the city bureau, `town` for any town."""
-    return BUREAU if assessor == BUREAU else "town"
+    """`bureau` for the city bureau, `town` for any town: the kind of assessor a rulebook bucket takes."""
+    return BUREAU if is_bureau(assessor) else "town"
+
+
+def own_assessor(town: str | None) -> str:
+    """The assessor a staff account records for: its town, or the city bureau for an account bound to none."""
+    return town or BUREAU
+
+
+def assessor_name_zh(assessor: str) -> str:
+    """How people read an assessor: 市应急管理局 for the bureau, a town by its name."""
+    return BUREAU_NAME_ZH if is_bureau(assessor) else assessor

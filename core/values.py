@@ -12,7 +12,8 @@ import pandas as pd
 from stdnum.cn import uscc
 from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
 
-from core.rulebook import Rulebook, fold
+from core.rulebook import Rulebook
+from core.text import fold
 
 YEAR_MIN, YEAR_MAX = 2000, 2100  # rating years we accept; anything else is a typo
 

@@ -7,12 +7,11 @@ from typing import Any
 
 import pandas as pd
 
+from core.china_time import CHINA_TZ
 from core.rulebook import Rulebook
-from core.towns import BUREAU
+from core.towns import is_bureau
 from dashboard.i18n import current, pick, t
 from dashboard.plain import md
-
-LOCAL_TZ = "Asia/Shanghai"
 
 
 def grade_label(grade: str, rulebook: Rulebook) -> str:
@@ -43,12 +42,12 @@ def local_date(value: Any) -> str:
         return value.isoformat()
     stamp = pd.Timestamp(value)
     stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
-    return stamp.tz_convert(LOCAL_TZ).date().isoformat()
+    return stamp.tz_convert(CHINA_TZ).date().isoformat()
 
 
 def assessor_label(assessor: str) -> str:
     """The city bureau in the visitor's language; towns by their Chinese names (proper nouns)."""
-    return t("bureau") if assessor in (BUREAU, "市应急管理局") else assessor
+    return t("bureau") if is_bureau(assessor) else assessor
 
 
 def period_labels(rulebook: Rulebook) -> dict[str, str]:

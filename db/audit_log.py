@@ -8,12 +8,12 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from core.china_time import day_start, to_china
 from db.export import escape_cell
-from db.models import AuditEntry, aware
+from db.models import AuditEntry
 from db.roles import UserLike, acting_user
 
 AUDIT_COLUMNS = ("at", "actor", "action", "entity", "entity_id", "detail", "before", "after")
-CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "CST")  # the log is read in Jiangyin; days start at local midnight
 
 
 def audit_entries(
@@ -22,7 +22,7 @@ def audit_entries(
 ) -> pd.DataFrame:
     """Entries newest first (AUDIT_COLUMNS; `at` in China time), filtered; only for bureau admins.
 
-    `since` / `until` are inclusive calendar days in China time.
+    `since` / `until` are inclusive calendar days in China time (the log is read in Jiangyin).
     """
     with Session(engine) as session:
         acting_user(session, user, "read_audit")
@@ -32,13 +32,12 @@ def audit_entries(
         if action:
             query = query.where(AuditEntry.action == action)
         if since:
-            query = query.where(AuditEntry.at >= dt.datetime.combine(since, dt.time(), CHINA_TIME).astimezone(dt.UTC))
+            query = query.where(AuditEntry.at >= day_start(since))
         if until:
-            end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), CHINA_TIME).astimezone(dt.UTC)
-            query = query.where(AuditEntry.at < end)
+            query = query.where(AuditEntry.at < day_start(until + dt.timedelta(days=1)))
         rows = session.exec(query).all()
     return pd.DataFrame(
-        [(aware(e.at).astimezone(CHINA_TIME).replace(tzinfo=None), e.actor, e.action, e.entity, e.entity_id,
+        [(to_china(e.at).replace(tzinfo=None), e.actor, e.action, e.entity, e.entity_id,
           e.detail, e.before, e.after) for e in rows],
         columns=list(AUDIT_COLUMNS),
     )

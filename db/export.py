@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from core.china_time import to_china
 from core.schema import rating_columns
 from db.models import Publication, PublishedCharge, PublishedPractitioner, PublishedRating
 from db.scores import SUFFIX, with_scores
@@ -22,7 +23,6 @@ from db.scores import SUFFIX, with_scores
 FORMAT_ID = "jiangyin-credit-board/publication/1"
 # Who publishes, as the public sees it: the office, never the staff account that clicked.
 PUBLISHER = "市应急管理局"
-CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "CST")
 FORMATS = ("csv", "xlsx", "json")
 
 
@@ -245,7 +245,7 @@ def table_fields(document: Mapping[str, Any]) -> tuple[str, ...]:
 def _table_rows(document: Mapping[str, Any]) -> list[list[Any]]:
     fields = table_fields(document)[:-len(TABLE_EXTRA_FIELDS)]
     published = dt.datetime.strptime(document["published_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
-    rating_date = published.astimezone(CHINA_TIME).date().isoformat()
+    rating_date = to_china(published).date().isoformat()
     demo = DEMO_MARK if document["demo"] else ""
     return [
         [escape_cell(r[f]) for f in fields] + [rating_date, document["version"], demo]

@@ -16,8 +16,10 @@ import pandas as pd
 from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Engine
 
-from core.rulebook import Rulebook, fold, load_rulebook
-from core.towns import BUREAU, BUREAU_NAME_ZH, default_towns
+from core.china_time import CHINA_TZ
+from core.rulebook import Rulebook, load_rulebook
+from core.text import fold
+from core.towns import BUREAU_NAME_ZH, assessor_name_zh, default_towns
 from db.export import STORED_RATING_FIELDS, rating_fields
 from db.models import Agency, Practitioner, Publication, PublishedCharge, PublishedPractitioner, PublishedRating
 from db.scores import with_scores
@@ -173,7 +175,7 @@ def grade_counts(engine: Engine, publication_id: int) -> pd.DataFrame:
 
 def department(assessor: str) -> str:
     """The department that recorded a finding, as the public reads it (认定部门)."""
-    return BUREAU_NAME_ZH if assessor == BUREAU else assessor
+    return assessor_name_zh(assessor)
 
 
 def blacklist(engine: Engine, year: int) -> dict[str, pd.DataFrame]:
@@ -261,7 +263,7 @@ def _first_listed_by_score(engine: Engine, year: int, grade_key: str, codes: lis
         .group_by(PublishedRating.credit_code)
     )
     found = _frame(engine, stmt, ("credit_code", "published_at"))
-    found["published_at"] = _utc(found["published_at"]).dt.tz_convert("Asia/Shanghai").dt.date
+    found["published_at"] = _utc(found["published_at"]).dt.tz_convert(CHINA_TZ).dt.date
     return dict(zip(found["credit_code"], found["published_at"], strict=True))
 
 

@@ -10,8 +10,10 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from core.rulebook import Rulebook, fold, load_rulebook
-from core.towns import BUREAU, assessor_kind
+from core.placement import PlacementError, period_by_date, place
+from core.rulebook import Rulebook, load_rulebook
+from core.text import fold
+from core.towns import assessor_name_zh, own_assessor
 from core.values import is_valid_credit_code, normalize_credit_code
 from db import audit
 from db.engine import transaction
@@ -36,38 +38,21 @@ def period_for(
     *, assessor: str, date: dt.date, year: int | None = None, period: str | None = None,
     rulebook: Rulebook | None = None,
 ) -> tuple[str, int]:
-    """(period key, rating year) of a finding; the period is derived from the date when not given.
+    """(period key, rating year) of a finding by core.placement's rule; the period is derived from the date when
+    not given (the first period of the assessor's bucket whose window holds it: a town's date in May → Q2).
 
-    The year defaults to the date's year (for a town's year-end period dated in next year's window, the previous year).
-    Without a period, the first period of the assessor's bucket whose
-    window holds the date is taken (a town's date in May → Q2; the bureau → its one period). RecordError when a
-    given period does not belong to the assessor's bucket or the date falls outside its window.
+    RecordError when a given period does not belong to the assessor's bucket or the date falls outside its window.
     """
     rulebook = rulebook or load_rulebook()
-    bucket = rulebook.bucket_for(assessor_kind(assessor))
-    given_year = year
-    year = int(year or date.year)
-    if period:
-        key = rulebook.period_aliases().get(fold(period))
-        chosen = next((p for p in bucket.periods if p.key == key), None)
-        if chosen is None:
-            names = "、".join(p.label_zh for p in bucket.periods)
-            raise RecordError(f"考核期“{period}”不适用于该评定单位（可选：{names}）",
-                              f"period {period!r} does not apply to this assessor "
-                              f"({', '.join(p.key for p in bucket.periods)})")
-    else:
-        chosen = next((p for p in bucket.periods if p.window(year)[0] <= date <= p.window(year)[1]), None)
-        if chosen is None:
-            raise RecordError(f"日期{date}不在{year}年度的任何考核期内", f"the date {date} is in no period of {year}")
-    if not given_year and len(bucket.periods) > 1 and chosen.to_next_year and date <= chosen.window(date.year - 1)[1]:
-        # A year-end assessment dated in the first months of a year is the previous year's (年底评定 in January).
-        # A bucket's only period (the bureau's year) keeps the date's year, as SPEC's default says.
-        year = date.year - 1
-    first, last = chosen.window(year)
-    if not first <= date <= last:
-        raise RecordError(f"日期{date}不在{year}年{chosen.label_zh}（{first}至{last}）内",
-                          f"the date {date} is outside {chosen.label_en} {year} ({first} to {last})")
-    return chosen.key, year
+    key = rulebook.period_aliases().get(fold(period), period) if period else period_by_date(rulebook, assessor, date, year)
+    if key is None:
+        raise RecordError(f"日期{date}不在{year or date.year}年度的任何考核期内",
+                          f"the date {date} is in no period of {year or date.year}")
+    try:
+        placed = place(rulebook, assessor=assessor, day=date, year=year, period=key)
+    except PlacementError as exc:
+        raise RecordError(exc.message_zh, exc.message_en) from None
+    return placed.period, placed.year
 
 
 def suggest_interview_clause(*, engine: Engine, credit_code: str, year: int,
@@ -119,12 +104,12 @@ def record_finding(
         raise RecordError("请填写日期", "a date is needed")
     with transaction(engine) as session:
         row_user = acting_user(session, user, "record_finding")
-        own = own_town(row_user) or BUREAU
+        own = own_assessor(own_town(row_user))
         wanted = towns_in(session).resolve(assessor) if assessor else own
         if wanted is None:
             raise RecordError(f"未知评定单位（{assessor}）", f"unknown assessor ({assessor})")
         if wanted != own:
-            raise AccessDenied(f"只能以本单位（{'市应急管理局' if own == BUREAU else own}）名义录入",
+            raise AccessDenied(f"只能以本单位（{assessor_name_zh(own)}）名义录入",
                                f"you may record findings only for {own}")
         period_key, rating_year = period_for(assessor=own, date=date, year=year, period=period, rulebook=rulebook)
         agency = _agency(session, credit_code, agency_name)

@@ -7,7 +7,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, select
 
-from core.rulebook import fold
+from core.text import fold
 from core.towns import BUREAU_ALIASES, Towns, default_towns
 from db import audit
 from db.app_db import seed_default_towns

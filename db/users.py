@@ -12,6 +12,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from core.towns import is_bureau
 from db import audit, security, throttle
 from db.engine import transaction, write_lock
 from db.models import User, aware, utcnow
@@ -77,7 +78,7 @@ def _check_role_and_town(session: Session, role: str, town: str | None) -> str |
             raise UserError("只有镇街园工作人员账号绑定镇街园", "only town_staff accounts are bound to a town")
         return None
     resolved = towns_in(session).resolve(town or "")
-    if not resolved or resolved == "bureau":
+    if not resolved or is_bureau(resolved):
         raise UserError(f"镇街园工作人员须绑定一个已知镇街园（{town or ''}）",
                         f"a town_staff account needs a known town ({town or ''})")
     return resolved

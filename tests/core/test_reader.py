@@ -286,7 +286,7 @@ def test_a_bureau_finding_cannot_use_a_quarter(tmp_path):
 def test_a_year_end_finding_after_31_march_of_the_next_year_is_refused(tmp_path):
     problem = only_problem(one_row(tmp_path, period="年底", date="2026-04-01", year="2025"))
     assert (problem.row, problem.column, problem.value) == (2, "日期", "2026-04-01")
-    assert "2025-01-01 to 2026-03-31" in problem.message_en
+    assert "2025-11-01 to 2026-03-31" in problem.message_en
 
 
 def test_a_date_outside_its_quarter_names_the_window(tmp_path):

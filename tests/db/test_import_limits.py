@@ -38,7 +38,7 @@ def test_a_roster_for_the_year_2101_is_refused(engine, tmp_path, monkeypatch, ca
     with pytest.raises(SystemExit) as refused:  # argparse refuses the year before anything is read
         main(["import", str(path), "--kind", "roster", "--year", "2101", "--by", "t"])
     err = capsys.readouterr().err
-    assert refused.value.code == 2 and "2000-2100" in err and "2000—2100" in err
+    assert refused.value.code == 2 and "2000–2100" in err and "2000—2100" in err
     assert stored(engine) == (0, 0, 0)
 
 

@@ -77,7 +77,7 @@ def test_bureau_staff_record_for_the_bureau_in_its_year_period(engine, staff):
 
 
 def test_a_bureau_finding_dated_in_the_first_quarter_counts_in_the_year_of_its_date(engine, staff):
-    # SPEC: the year defaults to the year of the date; only a town's year-end period reaches back a year.
+    # docs/scoring.md: the year defaults to the year of the date; only a town's year-end period reaches back a year.
     stored = record_finding(engine=engine, user=staff["staff"], credit_code=CODE, agency_name="甲", clause="2.5",
                             date=dt.date(2026, 2, 10))
     assert (stored["period"], stored["year"]) == ("Y", 2026)

@@ -1,9 +1,9 @@
 """录入扣分记录 Record a finding: agency, clause (full text shown), date → period; town staff for their own town."""
 
-import datetime as dt
-
 import streamlit as st
 
+from core import china_time
+from core.towns import assessor_kind, own_assessor
 from dashboard import data, plain
 from dashboard.labels import assessor_label, period_labels
 from dashboard.staff import session, widgets
@@ -15,8 +15,7 @@ user = session.require("record_finding")
 engine = data.engine()
 rulebook = data.rulebook()
 # A town account acts for its own town, the bureau roles for the bureau (db.roles decides which is which).
-town = own_town(user)
-assessor = town or "bureau"
+assessor = own_assessor(own_town(user))
 periods = period_labels(rulebook)
 
 st.title(t("page_record_finding"))
@@ -28,10 +27,10 @@ code, name = widgets.agency_picker("finding")
 
 left, right = st.columns(2)
 # Set every run, not as `value=`: a text input keeps its first value, so the English switch would not reach it.
-st.session_state["finding_assessor"] = plain.text(town) if town else t("bureau")
+st.session_state["finding_assessor"] = plain.text(assessor_label(assessor))
 left.text_input(t("assessor"), disabled=True, key="finding_assessor")
-date = right.date_input(t("date"), value=dt.date.today(), key="finding_date", format="YYYY-MM-DD")
-bucket = rulebook.bucket_for("town" if town else "bureau")
+date = right.date_input(t("date"), value=china_time.today(), key="finding_date", format="YYYY-MM-DD")
+bucket = rulebook.bucket_for(assessor_kind(assessor))
 period_choice = left.selectbox(
     t("period"), ["", *(p.key for p in bucket.periods)], key=widgets.keep("finding_period", ""),
     format_func=widgets.labels_of({"": t("period_auto"), **periods}),

@@ -1,9 +1,8 @@
 """录入约谈 Record an interview (bureau roles): the count per year drives the suggested clause (the rulebook's interview ladder)."""
 
-import datetime as dt
-
 import streamlit as st
 
+from core import china_time
 from dashboard import data, plain
 from dashboard.staff import session, widgets
 from dashboard.staff.text import message, t
@@ -20,7 +19,7 @@ st.title(t("page_record_interview"))
 widgets.empty_after_save("interview", {"interview_agency": None, "interview_new_code": "", "interview_new_name": "",
                                        "interview_notes": ""})
 code, name = widgets.agency_picker("interview")
-date = st.date_input(t("date"), value=dt.date.today(), key="interview_date", format="YYYY-MM-DD")
+date = st.date_input(t("date"), value=china_time.today(), key="interview_date", format="YYYY-MM-DD")
 notes = st.text_area(t("notes"), key="interview_notes", max_chars=2000)
 
 if code:
