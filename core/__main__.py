@@ -1,5 +1,6 @@
 """Entry point of `python -m core` (see core.cli)."""
 
 from core.cli import main
+from core.cli_common import exit_now
 
-raise SystemExit(main())
+exit_now(main())

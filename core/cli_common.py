@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import unicodedata
 from collections.abc import Callable
+from typing import NoReturn
 
 from core.errors import InputError, Problem, RulebookError, format_problems
 
@@ -141,3 +143,17 @@ def name_argument(text: str) -> str:
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in name):
         raise _invalid("操作人姓名不能含控制字符", "the name may not hold control characters", repr(name))
     return name
+
+
+def exit_now(code: int) -> NoReturn:
+    """End a command with `code` once its output is flushed, skipping the interpreter's teardown.
+
+    Arrow's CSV reader leaves native worker threads behind; under load, tearing them down at interpreter exit
+    sometimes aborts the process (SIGABRT, "terminate called without an active exception"; apache/arrow#34314)
+    after the command has already done its work. Output is flushed here and every database write has committed
+    before a command returns, so the teardown has nothing left to save.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`| head`): what could be written was
+            stream.flush()
+    os._exit(code)

@@ -1,7 +1,6 @@
 """`python -m db`: the data layer's command line (see db/cli.py)."""
 
-import sys
-
+from core.cli_common import exit_now
 from db.cli import main
 
-sys.exit(main())
+exit_now(main())
