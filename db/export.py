@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from core.errors import CreditBoardError
 from db.models import Publication, PublishedCharge, PublishedPractitioner, PublishedRating
 
 FORMAT_ID = "jiangyin-credit-board/publication/1"
@@ -38,12 +39,8 @@ DEMO_MARK = "演示数据 demo"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-class ExportError(ValueError):
+class ExportError(CreditBoardError):
     """A publication that cannot be exported (none for that year/version, unknown format); readable text."""
-
-    def __init__(self, message_zh: str, message_en: str):
-        self.message_zh, self.message_en = message_zh, message_en
-        super().__init__(f"{message_en} / {message_zh}")
 
 
 # --- the canonical document and its digest ---------------------------------------------------------------------

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from core.errors import CreditBoardError
 from core.rating import Rating, rate
 from core.rulebook import Rulebook, load_rulebook
 from core.schema import FINDINGS_COLUMNS, ROSTER_COLUMNS
@@ -49,12 +50,8 @@ CHANGES_ZH = {
 }
 
 
-class PublishError(ValueError):
+class PublishError(CreditBoardError):
     """A publication refused for a reason people can read (Chinese and English); nothing was written."""
-
-    def __init__(self, message_zh: str, message_en: str):
-        self.message_zh, self.message_en = message_zh, message_en
-        super().__init__(f"{message_en} / {message_zh}")
 
 
 class ReasonRequired(PublishError):

@@ -7,6 +7,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, select
 
+from core.errors import CreditBoardError
 from core.rulebook import fold
 from core.towns import BUREAU_ALIASES, Towns, default_towns
 from db import audit
@@ -18,13 +19,8 @@ from db.roles import UserLike, actor_name
 TOWN_COLUMNS = ("name", "aliases", "active")
 
 
-class TownError(ValueError):
+class TownError(CreditBoardError):
     """A town edit refused; bilingual and safe to show."""
-
-    def __init__(self, message_zh: str, message_en: str):
-        self.message_zh = message_zh
-        self.message_en = message_en
-        super().__init__(f"{message_en} / {message_zh}")
 
 
 def towns_from_db(conn: Connection) -> Towns | None:
