@@ -22,7 +22,6 @@ FORMAT_ID = "jiangyin-credit-board/publication/1"
 # Who publishes, as the public sees it: the office, never the staff account that clicked.
 PUBLISHER = "市应急管理局"
 CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "CST")
-FORMATS = ("csv", "xlsx", "json")
 
 # The fields of each kind of published row, as they appear in the canonical document and the exports.
 RATING_FIELDS: tuple[str, ...] = (

@@ -20,7 +20,7 @@ from core.schema import FINDINGS_COLUMNS, ROSTER_COLUMNS
 from core.towns import BUREAU
 from db import audit
 from db.engine import transaction
-from db.export import build_document, digest_of, find_publication, stored_rows
+from db.export import build_document, digest_of, stored_rows
 from db.inserts import bulk_insert
 from db.models import (
     Agency,
@@ -336,6 +336,6 @@ def _change(r: dict[str, Any], black: str) -> str | None:
 
 
 __all__ = [
-    "DIFF_COLUMNS", "PublishConflict", "PublishError", "ReasonRequired", "diff_year", "find_publication",
-    "publish_year", "rate_year",
+    "DIFF_COLUMNS", "PublishConflict", "PublishError", "ReasonRequired", "diff_year", "publish_year",
+    "rate_year",
 ]
