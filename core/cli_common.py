@@ -8,9 +8,10 @@ import os
 import sys
 import unicodedata
 from collections.abc import Callable
+from dataclasses import replace
 from typing import NoReturn
 
-from core.errors import InputError, Problem, RulebookError, format_problems
+from core.errors import CreditBoardError, Problem, RulebookError, format_problems
 
 # Exit codes of both CLIs: 0 done; 1 a check said no (db verify) or a fault of ours; 2 bad input, refused or
 # unreachable (every problem on stderr, nothing on stdout).
@@ -20,12 +21,11 @@ VERSION_MAX = 2**31 - 1  # a PostgreSQL integer: a larger number is a typo, not 
 DEBUG_VARIABLE = "CORE_DEBUG"
 
 
-class CommandError(Exception):
+class CommandError(CreditBoardError):
     """Bad input found by a command itself (a missing file, an unknown year, a database that is down): its problems."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__(format_problems(problems))
+        super().__init__(problems=problems)
 
 
 def utf8_streams() -> None:
@@ -62,20 +62,15 @@ def file_refusal(exc: OSError, action: str = "use", path: str | os.PathLike | No
     return Problem(None, None, zh, en, f"{where}{reason}")
 
 
-def rulebook_problems(exc: RulebookError, column: str | None = None) -> list[Problem]:
-    """A refused rulebook, one problem per line of its message."""
-    return [Problem(None, column, f"评分规则文件不合格：{line}", f"rulebook refused: {line}")
-            for line in str(exc).splitlines()]
+def rulebook_problems(exc: RulebookError, column: str) -> list[Problem]:
+    """A refused rulebook's problems, each named by the option (`column`) that chose the rulebook."""
+    return [replace(p, column=column) for p in exc.problems]
 
 
 def refusal_of(exc: Exception) -> list[Problem]:
     """The problems `exc` stands for when people can act on it (bad input, a file, a rule); [] for a fault of ours."""
-    if isinstance(exc, (InputError, CommandError)):
+    if isinstance(exc, CreditBoardError):  # every refusal of core and db, bilingual
         return exc.problems
-    if isinstance(exc, ValueError) and hasattr(exc, "message_zh") and hasattr(exc, "message_en"):
-        return [Problem(None, None, exc.message_zh, exc.message_en)]  # the services' bilingual refusals
-    if isinstance(exc, RulebookError):
-        return rulebook_problems(exc)
     if isinstance(exc, OSError):
         return [file_refusal(exc)]
     return []

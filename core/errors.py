@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from core.plain_text import visible_controls
@@ -23,20 +24,24 @@ class Problem:
 
     def format(self) -> str:
         """`row 7, column 条款: 未知条款 / unknown clause (4.1)` — the single wording used everywhere."""
-        where_zh: list[str] = []
-        where_en: list[str] = []
-        if self.row is not None:
-            where_zh.append(f"第{self.row}行")
-            where_en.append(f"row {self.row}")
-        if self.column is not None:
-            where_zh.append(f"列“{self.column}”")
-            where_en.append(f"column {self.column}")
-        value = f" ({visible_controls(str(self.value))})" if self.value not in (None, "") else ""
-        prefix_en = ", ".join(where_en)
-        prefix_zh = "，".join(where_zh)
-        head = f"{prefix_en}: " if prefix_en else ""
-        tail = f"【{prefix_zh}】" if prefix_zh else ""
-        return f"{head}{self.message_en}{value} / {tail}{self.message_zh}{value}"
+        return f"{self.in_english()} / {self.in_chinese()}"
+
+    def in_english(self) -> str:
+        """`row 7, column 条款: unknown clause (4.1)`: the English half of format()."""
+        where = ", ".join(self._where("row {}", "column {}"))
+        return f"{where + ': ' if where else ''}{self.message_en}{self._value()}"
+
+    def in_chinese(self) -> str:
+        """`【第7行，列“条款”】未知条款 (4.1)`: the Chinese half of format()."""
+        where = "，".join(self._where("第{}行", "列“{}”"))
+        return f"{'【' + where + '】' if where else ''}{self.message_zh}{self._value()}"
+
+    def _where(self, row_pattern: str, column_pattern: str) -> list[str]:
+        return [pattern.format(part) for pattern, part in ((row_pattern, self.row), (column_pattern, self.column))
+                if part is not None]
+
+    def _value(self) -> str:
+        return f" ({visible_controls(str(self.value))})" if self.value not in (None, "") else ""
 
     def as_dict(self) -> dict[str, object]:
         """A plain record for tables (staff upload page) and JSON."""
@@ -49,16 +54,41 @@ class Problem:
         }
 
 
-class InputError(Exception):
-    """Raised when an input file is refused; carries every problem found, never just the first."""
+class CreditBoardError(Exception):
+    """Every refusal people can act on: why, in Chinese and English, as one or more Problems.
 
-    def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems, key=lambda p: (p.row is not None, p.row or 0, p.column or ""))
+    A single-message refusal (`CreditBoardError(zh, en)`) is one Problem with no row or column; a refusal of many
+    (`CreditBoardError(problems=…)`) holds them all, and its message_zh / message_en list them one per line. The
+    CLIs print `problems` (core.cli_common.refuse); the staff pages show one language (widgets.refusal).
+    """
+
+    def __init__(self, message_zh: str = "", message_en: str = "", problems: Sequence[Problem] = ()):
+        self.problems = list(problems) or [Problem(None, None, message_zh, message_en)]
+        halves = _halves(self.problems)
+        self.message_zh, self.message_en = message_zh or halves[0], message_en or halves[1]
         super().__init__(format_problems(self.problems))
 
 
-class RulebookError(Exception):
-    """Raised when a rulebook file is malformed; the message lists every problem."""
+class InputError(CreditBoardError):
+    """Raised when an input file is refused; carries every problem found, never just the first."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        super().__init__(problems=sorted(problems, key=lambda p: (p.row is not None, p.row or 0, p.column or "")))
+
+
+class RulebookError(CreditBoardError):
+    """Raised when a rulebook file is malformed or missing; one problem per thing wrong with it."""
+
+    @classmethod
+    def listing(cls, lines: Sequence[str]) -> RulebookError:
+        """A rulebook refused by its check: each line names TOML keys, so it stays as written, behind a Chinese lead."""
+        return cls(problems=[Problem(None, None, f"评分规则文件不合格：{line}", f"rulebook refused: {line}")
+                             for line in lines])
+
+
+def _halves(problems: Sequence[Problem]) -> tuple[str, str]:
+    # message_zh / message_en of a many-problem refusal: each problem in one language, one per line.
+    return "\n".join(p.in_chinese() for p in problems), "\n".join(p.in_english() for p in problems)
 
 
 def format_problems(problems: list[Problem]) -> str:

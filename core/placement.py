@@ -5,20 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from core.errors import CreditBoardError, Problem
 from core.rulebook import Period, Rulebook
 from core.towns import assessor_kind, assessor_name_zh
 from core.values import YEAR_MAX, YEAR_MIN, year_problem
 
 
-class PlacementError(ValueError):
+class PlacementError(CreditBoardError):
     """A finding that fits no year or period: the column to blame ("period", "date", "year"), 中文, English, value."""
 
     def __init__(self, column: str, message_zh: str, message_en: str, value: str = ""):
         self.column = column
-        self.message_zh = message_zh
-        self.message_en = message_en
         self.value = value
-        super().__init__(f"{message_en} / {message_zh}")
+        super().__init__(message_zh, message_en, problems=[Problem(None, column, message_zh, message_en, value)])
 
 
 @dataclass(frozen=True, slots=True)

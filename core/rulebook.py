@@ -271,7 +271,7 @@ def parse_rulebook(raw: dict, origin: str = "rulebook") -> Rulebook:
     """Build a Rulebook from a TOML dict, refusing it with every problem listed."""
     problems = _validate(raw, origin)
     if problems:
-        raise RulebookError("\n".join(problems))
+        raise RulebookError.listing(problems)
     buckets = tuple(
         Bucket(
             key=b["key"],
@@ -335,9 +335,11 @@ def load_rulebook(name_or_path: str | Path = DEFAULT_RULEBOOK) -> Rulebook:
         path = RULEBOOK_DIR / f"{name_or_path}.toml"
     if not path.is_file():
         known = ", ".join(sorted(p.stem for p in RULEBOOK_DIR.glob("*.toml")))
-        raise RulebookError(f"no rulebook {str(name_or_path)!r} (known: {known})")
+        raise RulebookError(f"评分规则文件不合格：没有评分规则 {str(name_or_path)!r}（已有：{known}）",
+                            f"rulebook refused: no rulebook {str(name_or_path)!r} (known: {known})")
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise RulebookError(f"{path.name}: not valid TOML: {exc}") from None
+        raise RulebookError(f"评分规则文件不合格：{path.name} 不是有效的 TOML：{exc}",
+                            f"rulebook refused: {path.name}: not valid TOML: {exc}") from None
     return parse_rulebook(raw, origin=path.name)

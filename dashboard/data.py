@@ -18,14 +18,21 @@ from sqlalchemy.engine import Engine
 from core.rulebook import Rulebook, load_rulebook
 from db import public
 from db.app_db import get_ready_engine
+from db.settings import Settings, get_settings
 
 CATALOG_TTL = 60  # seconds
 
 
 @st.cache_resource(show_spinner=False)
+def settings() -> Settings:
+    """The app's settings, read and checked once (a SettingsError, not cached, names a bad variable)."""
+    return get_settings()
+
+
+@st.cache_resource(show_spinner=False)
 def engine() -> Engine:
     """The app's one engine (migrated, demo-seeded when empty)."""
-    return get_ready_engine()
+    return get_ready_engine(settings=settings())
 
 
 @st.cache_data(ttl=CATALOG_TTL, show_spinner=False)

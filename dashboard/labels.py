@@ -130,7 +130,3 @@ def clause_legend(codes, rulebook: Rulebook) -> str:
             lines.append(line)
     return "\n".join(lines)
 
-
-def short_digest(digest: str) -> str:
-    """The first 12 hex digits, for places where the whole digest would not fit."""
-    return f"{digest[:12]}…" if digest else ""

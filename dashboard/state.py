@@ -1,6 +1,6 @@
 """Page state in the URL (st.query_params), so that any view can be shared as a link and reloads the same.
 
-Each piece of state has a query parameter (PARAMS). A widget is seeded from the URL when the URL says
+Each piece of state has a query parameter (year, agency, q, compare, grade, town, sort, lang). A widget is seeded from the URL when the URL says
 something new (a shared link, a reload, a link from another page), otherwise it keeps what the visitor
 chose; what the widget returns is written back to the URL. A value is also remembered for the session, so
 that moving to another page keeps the year, the language and the filters.
@@ -13,7 +13,6 @@ from typing import Any
 
 import streamlit as st
 
-PARAMS: tuple[str, ...] = ("year", "agency", "q", "compare", "grade", "town", "sort", "lang")
 LIST_PARAMS = frozenset({"compare", "grade"})
 _SEEN = "_url_seen_"  # what the URL said last time we looked at a parameter
 _MEMORY = "_remembered_"  # the value last chosen anywhere in this session
@@ -93,10 +92,10 @@ def _encode(value: Any) -> str | None:
     return str(value)
 
 
-def put(param: str, value: Any, *, default: Any = None) -> None:
+def put(param: str, value: Any) -> None:
     """Write `param` to the URL (removed when empty) and remember it for the session's other pages.
 
-    A value equal to `default` is still written, so that a link names the view exactly (a link to
+    A value equal to the default is still written, so that a link names the view exactly (a link to
     "the latest year" would otherwise change meaning when a new year is published).
     """
     encoded = _encode(value)

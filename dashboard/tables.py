@@ -27,7 +27,7 @@ from db.scores import score_columns
 LAZY_FROM = 2000
 
 
-def ratings_table(shown: pd.DataFrame, rulebook: Rulebook, pub: dict[str, Any]) -> pd.DataFrame:
+def ratings_table(shown: pd.DataFrame, pub: dict[str, Any]) -> pd.DataFrame:
     """The displayed rows of a publication's ratings (`shown` is a filtered, sorted slice of data.ratings)."""
     full = _ratings_display(int(pub["id"]), current())
     return full.loc[shown.index]

@@ -12,8 +12,9 @@ import streamlit as st
 from dashboard import data, state
 from dashboard.i18n import current, t
 from dashboard.labels import paren
-from dashboard.plain import text
+from dashboard.plain import md, text
 from db.engine import is_unavailable
+from db.settings import SettingsError
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +107,8 @@ def failure_guard() -> Iterator[None]:
     """
     try:
         yield
+    except SettingsError as exc:  # for whoever runs the server: every bad variable by name, in both languages
+        st.error(md(str(exc)), icon=":material/error:")
     except Exception as exc:
         log.exception("page failed")
         st.error(t("database_unavailable") if is_unavailable(exc) else t("page_failed"), icon=":material/error:")

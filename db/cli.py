@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 
 from core.cli_common import CommandError, name_argument, refuse, refuse_one, utf8_streams, year_argument
+from core.errors import Problem
 from db import publish_cli
 from db.cli_guard import guarded, read_file, ready_engine
 
@@ -59,21 +60,21 @@ def _import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from core.errors import InputError
-    from core.limits import MB, ReadLimits
+    from core.limits import MB
     from db.imports import import_findings, import_roster
     from db.repeats import RepeatedFindings, warning_text
+    from db.settings import get_settings
 
     if args.kind == "roster" and args.year is None:
         return refuse_one("导入名录需要 --year", "a roster import needs --year YYYY")
     path = Path(args.file)
-    limits = ReadLimits.from_env()  # a file over the size limit is refused after reading one byte past it
+    limits = get_settings().read_limits  # a file over the size limit is refused after reading one byte past it
     try:
         content = read_file(args.file, limit=limits.max_bytes,
                             too_big=(f"文件过大（上限{limits.max_bytes / MB:g} MB）",
                                      f"the file is too large (at most {limits.max_bytes / MB:g} MB)"))
     except CommandError as exc:
-        refuse(exc.problems)
-        return refuse_one("文件未导入", "file not imported")
+        return _not_imported(exc.problems)
     engine = ready_engine()
     try:
         if args.kind == "roster":
@@ -87,8 +88,7 @@ def _import(args: argparse.Namespace) -> int:
         return refuse_one("文件未导入；确属另外的违规行为时，请加 --allow-repeats 再次导入",
                           "file not imported: if these are separate acts, import again with --allow-repeats")
     except InputError as exc:
-        refuse(exc.problems)
-        return refuse_one(f"文件未导入，共{len(exc.problems)}个问题", f"file not imported: {len(exc.problems)} problem(s)")
+        return _not_imported(exc.problems)
     finally:
         engine.dispose()
     if result.duplicate:
@@ -98,6 +98,11 @@ def _import(args: argparse.Namespace) -> int:
     print(f"已导入 / imported {path.name} (upload #{result.upload_id}): {result.added} {what}; "
           f"新机构 new agencies {result.agencies_added}, 更名 renamed {result.agencies_renamed}")
     return 0
+
+
+def _not_imported(problems: list[Problem]) -> int:
+    refuse(problems)
+    return refuse_one(f"文件未导入，共{len(problems)}个问题", f"file not imported: {len(problems)} problem(s)")
 
 
 COMMANDS: list[Command] = [

@@ -25,7 +25,10 @@ def guarded(run: Run) -> Run:
     """`run`, with every way it can fail turned into a message on stderr and an exit code, never a traceback."""
 
     def wrapper(args: argparse.Namespace) -> int:
+        from db.settings import get_settings  # here: `python -m db --help` stays light
+
         try:
+            get_settings()  # a bad SEED_DEMO or MAX_… is refused by name before the command starts
             return run(args)
         except BrokenPipeError:  # `python -m db export … - | head`: the reader left, not an error
             return stdout_closed_early()

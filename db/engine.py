@@ -36,11 +36,6 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def is_postgres(engine: Engine) -> bool:
-    """True on PostgreSQL (where triggers guard published rows)."""
-    return engine.dialect.name == "postgresql"
-
-
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
     """One session, one transaction: committed if the block ends normally, rolled back on any error."""

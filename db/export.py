@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from core.china_time import to_china
+from core.errors import CreditBoardError
 from core.schema import rating_columns
 from db.models import Publication, PublishedCharge, PublishedPractitioner, PublishedRating
 from db.scores import SUFFIX, with_scores
@@ -23,7 +24,6 @@ from db.scores import SUFFIX, with_scores
 FORMAT_ID = "jiangyin-credit-board/publication/1"
 # Who publishes, as the public sees it: the office, never the staff account that clicked.
 PUBLISHER = "市应急管理局"
-FORMATS = ("csv", "xlsx", "json")
 
 
 
@@ -49,12 +49,8 @@ COLUMN_WIDTHS = {"credit_code": 22, "agency_name": 36, "year": 8, "total": 8, "g
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-class ExportError(ValueError):
+class ExportError(CreditBoardError):
     """A publication that cannot be exported (none for that year/version, unknown format); readable text."""
-
-    def __init__(self, message_zh: str, message_en: str):
-        self.message_zh, self.message_en = message_zh, message_en
-        super().__init__(f"{message_en} / {message_zh}")
 
 
 # --- the canonical document and its digest ---------------------------------------------------------------------

@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from core.errors import InputError, Problem
+from core.limits import ReadLimits
 from core.reader import read_findings, read_roster
 from core.rulebook import Rulebook
 from core.schema import FINDINGS_FILE_COLUMNS
@@ -36,6 +37,7 @@ from db.engine import transaction
 from db.inserts import bulk_insert, insert_ignoring_duplicates
 from db.models import Agency, Finding, RosterEntry, Upload, utcnow
 from db.repeats import RepeatedFindings, repeated_findings
+from db.settings import get_settings
 from db.towns import towns_from_db
 
 _LOOKUP_CHUNK = 1000  # credit codes per IN (…) list: well under SQLite's bound-parameter limit
@@ -59,21 +61,29 @@ class ImportResult:
     agencies_renamed: int = 0
 
 
+def upload_digest(content: bytes, *, roster_year: int | None = None) -> str:
+    """The SHA-256 that recognises a file imported before; a roster's year is part of it (one file, two years)."""
+    prefix = f"roster-year:{roster_year}\n".encode() if roster_year is not None else b""
+    return hashlib.sha256(prefix + content).hexdigest()
+
+
 def import_findings(*, engine: Engine, content: bytes, file_name: str, by: str,
-                    rulebook: Rulebook | None = None, allow_repeats: bool | None = None) -> ImportResult:
+                    rulebook: Rulebook | None = None, allow_repeats: bool | None = None,
+                    limits: ReadLimits | None = None) -> ImportResult:
     """Store every finding of a findings file (CSV/XLSX bytes), or raise InputError with all its problems.
 
     Findings identical to stored ones (db.repeats): allow_repeats=False raises RepeatedFindings (an InputError
     listing them) and writes nothing; True imports them and audits how many; None (seeding) does not look.
     """
     by = _who(by)
-    digest = hashlib.sha256(content).hexdigest()
+    digest = upload_digest(content)
     found = _existing_upload(engine, digest)
     if found is not None:
         return ImportResult(upload_id=found, added=0, duplicate=True)
     with engine.connect() as conn:
         towns = towns_from_db(conn)
-    frame = read_findings(content, name=file_name, rulebook=rulebook, towns=towns)
+    frame = read_findings(content, name=file_name, rulebook=rulebook, towns=towns,
+                          limits=limits or get_settings().read_limits)
     _check_fits(frame)
     detail = {}
     if allow_repeats is not None:
@@ -97,18 +107,19 @@ def import_findings(*, engine: Engine, content: bytes, file_name: str, by: str,
                   now=now, write=write, detail=detail)
 
 
-def import_roster(*, engine: Engine, content: bytes, file_name: str, by: str, year: int) -> ImportResult:
+def import_roster(*, engine: Engine, content: bytes, file_name: str, by: str, year: int,
+                  limits: ReadLimits | None = None) -> ImportResult:
     """Put every agency of a roster file (CSV/XLSX bytes) on the roster of `year`; InputError on a bad file."""
     by = _who(by)
     year = int(year)
     failure = year_problem(year)
     if failure:
         raise InputError([Problem(None, "--year", *failure, str(year))])
-    digest = hashlib.sha256(f"roster-year:{year}\n".encode() + content).hexdigest()
+    digest = upload_digest(content, roster_year=year)
     found = _existing_upload(engine, digest)
     if found is not None:
         return ImportResult(upload_id=found, added=0, duplicate=True, kind="roster")
-    frame = read_roster(content, name=file_name)
+    frame = read_roster(content, name=file_name, limits=limits or get_settings().read_limits)
     _check_fits(frame)
     now = utcnow()
 

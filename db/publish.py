@@ -13,13 +13,14 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from core.errors import CreditBoardError
 from core.rating import Rating, rate
 from core.rulebook import Rulebook, load_rulebook
 from core.schema import FINDINGS_COLUMNS, ROSTER_COLUMNS
 from core.towns import BUREAU
 from db import audit
 from db.engine import transaction
-from db.export import STORED_RATING_FIELDS, build_document, digest_of, find_publication, stored_rows
+from db.export import STORED_RATING_FIELDS, build_document, digest_of, stored_rows
 from db.inserts import bulk_insert
 from db.models import (
     Agency,
@@ -49,12 +50,8 @@ CHANGES_ZH = {
 }
 
 
-class PublishError(ValueError):
+class PublishError(CreditBoardError):
     """A publication refused for a reason people can read (Chinese and English); nothing was written."""
-
-    def __init__(self, message_zh: str, message_en: str):
-        self.message_zh, self.message_en = message_zh, message_en
-        super().__init__(f"{message_en} / {message_zh}")
 
 
 class ReasonRequired(PublishError):
@@ -337,6 +334,6 @@ def _change(r: dict[str, Any], black: str) -> str | None:
 
 
 __all__ = [
-    "DIFF_COLUMNS", "PublishConflict", "PublishError", "ReasonRequired", "diff_year", "find_publication",
-    "publish_year", "rate_year",
+    "DIFF_COLUMNS", "PublishConflict", "PublishError", "ReasonRequired", "diff_year", "publish_year",
+    "rate_year",
 ]

@@ -10,6 +10,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from core.errors import CreditBoardError
 from core.placement import PlacementError, period_by_date, place
 from core.rulebook import Rulebook, load_rulebook
 from core.text import fold
@@ -25,13 +26,8 @@ FINDING_LIST_COLUMNS = ("id", "date", "year", "period", "credit_code", "agency_n
                         "practitioner", "document_no", "description", "recorded_by")
 
 
-class RecordError(ValueError):
+class RecordError(CreditBoardError):
     """A finding or interview refused for its content; bilingual and safe to show."""
-
-    def __init__(self, message_zh: str, message_en: str):
-        self.message_zh = message_zh
-        self.message_en = message_en
-        super().__init__(f"{message_en} / {message_zh}")
 
 
 def period_for(

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from core.errors import CreditBoardError
 from db.models import User
 
 BUREAU_ADMIN = "bureau_admin"
@@ -36,13 +37,11 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
 UserLike = Mapping[str, Any]
 
 
-class AccessDenied(PermissionError):
+class AccessDenied(CreditBoardError):
     """An action refused to this user; the message is bilingual and safe to show."""
 
     def __init__(self, message_zh: str = "无权执行此操作", message_en: str = "you may not do this"):
-        self.message_zh = message_zh
-        self.message_en = message_en
-        super().__init__(f"{message_en} / {message_zh}")
+        super().__init__(message_zh, message_en)
 
 
 def require_role(user: UserLike | None, *roles: str) -> UserLike:

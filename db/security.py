@@ -9,6 +9,8 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from core.errors import CreditBoardError
+
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024  # argon2 takes any length; a cap keeps a megabyte "password" from costing memory
 
@@ -19,13 +21,8 @@ _hasher = PasswordHasher()  # argon2id with the library's current recommended pa
 DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(32))
 
 
-class PasswordPolicyError(ValueError):
+class PasswordPolicyError(CreditBoardError):
     """A password refused by the policy; the message is bilingual and never repeats the password."""
-
-    def __init__(self, message_zh: str, message_en: str):
-        self.message_zh = message_zh
-        self.message_en = message_en
-        super().__init__(f"{message_en} / {message_zh}")
 
 
 def check_password_policy(password: str) -> None:

@@ -1,31 +1,53 @@
-"""Settings read from the environment (or Streamlit secrets, passed in by the app): one place."""
+"""Settings read from the environment and checked once, at start: one place for the whole data layer and the app."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.errors import CreditBoardError, InputError, Problem
+from core.limits import ReadLimits
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+SEED_DEMO_VALUES = {"1": True, "0": False}
+
+
+class SettingsError(CreditBoardError):
+    """A setting the program cannot run with; each problem names its environment variable."""
 
 
 @dataclass(frozen=True)
 class Settings:
-    """What the data layer needs to know about its surroundings."""
+    """What the data layer and the app need to know about their surroundings (the time zone is fixed: China)."""
 
     database_url: str
     seed_demo: bool
     data_dir: Path
+    read_limits: ReadLimits = field(default_factory=ReadLimits)
 
 
-def get_settings(overrides: dict[str, str] | None = None) -> Settings:
-    """Settings from `overrides` (e.g. Streamlit secrets), then the environment, then defaults.
+def get_settings(overrides: Mapping[str, str] | None = None) -> Settings:
+    """Settings from the environment (`overrides` first: tests), then defaults; SettingsError names every bad one.
 
     DATABASE_URL  default: a SQLite file `data/credit-board.db` in the project, created on first use
-    SEED_DEMO     "0" to keep an empty database empty (default: seed demo data on first start)
     DATA_DIR      where the default SQLite file lives
+    SEED_DEMO     1 (default) seeds an empty database with demo data on the app's first start; 0 keeps it empty
+    MAX_…         the read limits (core.limits.ENVIRONMENT), positive whole numbers
     """
     env = {**os.environ, **(overrides or {})}
     data_dir = Path(env.get("DATA_DIR") or PROJECT_DIR / "data")
     url = env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'credit-board.db'}"
-    return Settings(database_url=url, seed_demo=env.get("SEED_DEMO", "1") != "0", data_dir=data_dir)
+    problems: list[Problem] = []
+    seed = env.get("SEED_DEMO", "").strip() or "1"
+    if seed not in SEED_DEMO_VALUES:
+        problems.append(Problem(None, "SEED_DEMO", "设置应为 1（填充演示数据）或 0（保持空库）",
+                                "the setting must be 1 (seed demo data) or 0 (keep the database empty)", seed))
+    try:
+        limits = ReadLimits.from_env(env)
+    except InputError as exc:
+        problems += exc.problems
+    if problems:
+        raise SettingsError(problems=problems)
+    return Settings(database_url=url, seed_demo=SEED_DEMO_VALUES[seed], data_dir=data_dir, read_limits=limits)

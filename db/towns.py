@@ -3,28 +3,36 @@
 from __future__ import annotations
 
 import pandas as pd
+from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, select
 
+from core.errors import CreditBoardError
 from core.text import fold
 from core.towns import BUREAU_ALIASES, Towns, default_towns
 from db import audit
-from db.app_db import seed_default_towns
 from db.engine import transaction
+from db.inserts import insert_ignoring_duplicates
 from db.models import Town
 from db.roles import UserLike, actor_name
 
 TOWN_COLUMNS = ("name", "aliases", "active")
 
 
-class TownError(ValueError):
+class TownError(CreditBoardError):
     """A town edit refused; bilingual and safe to show."""
 
-    def __init__(self, message_zh: str, message_en: str):
-        self.message_zh = message_zh
-        self.message_en = message_en
-        super().__init__(f"{message_en} / {message_zh}")
+
+def seed_default_towns(engine: Engine) -> int:
+    """Put the default towns (core/towns.toml) into an empty town table; returns how many were added."""
+    with transaction(engine) as session:
+        if session.execute(sa_select(func.count()).select_from(Town)).scalar_one():
+            return 0  # the towns are data bureau admins edit: never re-add what they removed
+        towns = default_towns()
+        rows = [{"name": n, "aliases": ";".join(towns.aliases.get(n, ())), "active": True} for n in towns.names]
+        # Two processes on first start may both see an empty table: the loser's duplicates are ignored.
+        return insert_ignoring_duplicates(session, Town, rows, ["name"])
 
 
 def towns_from_db(conn: Connection) -> Towns | None:

@@ -12,6 +12,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from core.errors import CreditBoardError
 from core.towns import is_bureau
 from db import audit, security, throttle
 from db.engine import transaction, write_lock
@@ -24,13 +25,8 @@ USER_COLUMNS = ("username", "display_name", "role", "town", "active", "locked", 
                 "created_at")
 
 
-class UserError(ValueError):
+class UserError(CreditBoardError):
     """An account change refused (bad name, role, town…); bilingual and safe to show."""
-
-    def __init__(self, message_zh: str, message_en: str):
-        self.message_zh = message_zh
-        self.message_en = message_en
-        super().__init__(f"{message_en} / {message_zh}")
 
 
 @dataclass(frozen=True)

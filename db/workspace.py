@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,15 +11,17 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from core.errors import InputError, Problem
+from core.limits import ReadLimits
 from core.reader import check_size, read_findings, read_roster
 from core.rulebook import Rulebook
 from core.template import template_bytes
 from db import public
-from db.imports import ImportResult, import_findings, import_roster
+from db.imports import ImportResult, import_findings, import_roster, upload_digest
 from db.models import Finding, Publication, RosterEntry, Upload
 from db.publish import diff_year, publish_year, rate_year
 from db.repeats import no_repeats, repeated_findings
 from db.roles import UserLike, acting_user
+from db.settings import get_settings
 from db.towns import load_towns
 
 KINDS = ("findings", "roster")
@@ -74,10 +75,9 @@ def problems_frame(problems: list[Problem]) -> pd.DataFrame:
     return frame
 
 
-def _digest(kind: str, content: bytes, year: int | None) -> str:
-    # The same content hash db.imports uses to recognise a file imported before.
-    prefix = f"roster-year:{year}\n".encode() if kind == "roster" else b""
-    return hashlib.sha256(prefix + content).hexdigest()
+def file_digest(*, kind: str, content: bytes, year: int | None) -> str:
+    """The digest db.imports gives this upload (a roster's year is part of it): the same file gives the same one."""
+    return upload_digest(content, roster_year=year if kind == "roster" else None)
 
 
 def _already_imported(engine: Engine, digest: str) -> bool:
@@ -94,10 +94,11 @@ def preview_year(*, engine: Engine, year: int, extra_findings: pd.DataFrame | No
     return YearPreview(year=year, ratings=rating.table, diff=diff, current=public.current_publication(engine, year))
 
 
-def too_large(*, size: int, file_name: str, kind: str = "findings") -> UploadCheck | None:
+def too_large(*, size: int, file_name: str, kind: str = "findings", limits: ReadLimits | None = None,
+              ) -> UploadCheck | None:
     """The refusal of an upload larger than the reader's limit, decided from its size alone; None when it fits."""
     try:
-        check_size(size, file_name)
+        check_size(size, file_name, limits or get_settings().read_limits)
     except InputError as exc:
         return UploadCheck(kind=kind, file_name=file_name, rows=0, problems=problems_frame(exc.problems))
     return None
@@ -105,7 +106,7 @@ def too_large(*, size: int, file_name: str, kind: str = "findings") -> UploadChe
 
 def check_upload(
     *, engine: Engine, user: UserLike, content: bytes, file_name: str, kind: str = "findings",
-    year: int | None = None, rulebook: Rulebook | None = None,
+    year: int | None = None, rulebook: Rulebook | None = None, limits: ReadLimits | None = None,
 ) -> UploadCheck:
     """Check a findings or roster file completely and preview what importing it would do; stores nothing.
 
@@ -115,18 +116,20 @@ def check_upload(
         acting_user(session, user, "upload")
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}")
+    limits = limits or get_settings().read_limits
     try:
         if kind == "findings":
-            frame = read_findings(content, name=file_name, rulebook=rulebook, towns=load_towns(engine=engine))
+            frame = read_findings(content, name=file_name, rulebook=rulebook, towns=load_towns(engine=engine),
+                                  limits=limits)
         else:
             if year is None:
                 raise InputError([Problem(None, None, "请选择名录所属年度", "choose the year of the roster")])
-            frame = read_roster(content, name=file_name)
+            frame = read_roster(content, name=file_name, limits=limits)
         if frame.empty:
             raise InputError([Problem(None, None, "文件中没有数据行", "the file has no data rows")])
     except InputError as exc:
         return UploadCheck(kind=kind, file_name=file_name, rows=0, problems=problems_frame(exc.problems))
-    duplicate = _already_imported(engine, _digest(kind, content, year))
+    duplicate = _already_imported(engine, file_digest(kind=kind, content=content, year=year))
     repeats = no_repeats()
     if kind == "findings":
         years = sorted(int(y) for y in frame["year"].unique())
@@ -144,6 +147,7 @@ def check_upload(
 def import_upload(
     *, engine: Engine, user: UserLike, content: bytes, file_name: str, kind: str = "findings",
     year: int | None = None, rulebook: Rulebook | None = None, allow_repeats: bool = False,
+    limits: ReadLimits | None = None,
 ) -> ImportResult:
     """Store a checked file in one transaction (bureau roles); InputError if it is not valid after all.
 
@@ -154,9 +158,10 @@ def import_upload(
         by = acting_user(session, user, "upload").username
     if kind == "findings":
         return import_findings(engine=engine, content=content, file_name=file_name, by=by, rulebook=rulebook,
-                               allow_repeats=allow_repeats)
+                               allow_repeats=allow_repeats, limits=limits)
     if kind == "roster" and year is not None:
-        return import_roster(engine=engine, content=content, file_name=file_name, by=by, year=int(year))
+        return import_roster(engine=engine, content=content, file_name=file_name, by=by, year=int(year),
+                             limits=limits)
     raise ValueError("a roster needs its year; kind must be findings or roster")
 
 

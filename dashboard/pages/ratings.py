@@ -56,7 +56,7 @@ if shown.empty:
     ui.page_link("profile", t("page_profile"), icon=":material/apartment:")
     st.stop()
 
-table = tables.ratings_table(shown, rulebook, pub)
+table = tables.ratings_table(shown, pub)
 # A long table is sent in chunks as the visitor scrolls (the first rows show sooner); row selection needs the
 # whole table in the browser, so it is offered once search or filters narrow the list to LAZY_FROM rows or fewer.
 lazy = len(table) > tables.LAZY_FROM

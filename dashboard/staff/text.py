@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dashboard.i18n import current
-from dashboard.plain import md
 
 # key: (中文, English)
 LABELS: dict[str, tuple[str, str]] = {
@@ -216,11 +215,3 @@ def t(key: str, **values: object) -> str:
     zh, en = LABELS[key]
     text = en if current() == "en" else zh
     return text.format(**values) if values else text
-
-
-def message(error: Exception) -> str:
-    """A refused action's bilingual message (AccessDenied, RecordError, UserError …) in the visitor's language."""
-    zh, en = getattr(error, "message_zh", None), getattr(error, "message_en", None)
-    if zh and en:
-        return md(en if current() == "en" else zh)
-    return md(error)

@@ -7,11 +7,12 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from core.errors import CreditBoardError
 from core.rulebook import Rulebook
 from dashboard import data
 from dashboard.i18n import current, pick
 from dashboard.labels import grade_labels, local_date
-from dashboard.plain import dataframe, text
+from dashboard.plain import dataframe, md, text
 from dashboard.staff.text import t
 from db.records import agency_choices
 from db.repeats import source_text
@@ -135,6 +136,11 @@ def ratings_table(ratings: pd.DataFrame, rulebook: Rulebook) -> pd.DataFrame:
     """A rating table (core.rating) for people: grades in words."""
     grades = grade_labels(rulebook)
     return ratings.assign(grade=ratings["grade"].map(lambda g: grades.get(g, g)))
+
+
+def refusal(exc: CreditBoardError) -> str:
+    """A refused action (any CreditBoardError) in the visitor's language, as Markdown-safe text for st.error & co."""
+    return md(exc.message_en if current() == "en" else exc.message_zh)
 
 
 def take_secret(key: str) -> str:

@@ -36,3 +36,14 @@ def test_a_database_that_is_down_shows_a_message_not_a_traceback(unreachable_dat
     assert [e.value for e in at.error if words in e.value], [e.value for e in at.error]
     shown = " ".join(str(e.value) for e in at.error)
     assert "Traceback" not in shown and "OperationalError" not in shown and "psycopg" not in shown
+
+
+def test_a_bad_setting_shows_its_variable_in_both_languages_not_a_traceback(monkeypatch):
+    monkeypatch.setenv("MAX_ROWS", "lots")
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    st.cache_resource.clear()
+    assert not at.exception, [e.value for e in at.exception]
+    [shown] = [e.value.replace("\\", "") for e in at.error]  # as read: without Markdown's escapes
+    assert "MAX_ROWS" in shown and "设置应为正整数" in shown and "positive whole number" in shown

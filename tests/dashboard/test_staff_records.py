@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlmodel import Session, select
 
 from core.rulebook import load_rulebook
@@ -133,3 +134,19 @@ def test_a_saved_interview_empties_the_form_so_a_second_click_saves_nothing_more
     staff_app.run()
     with Session(staff_db) as s:
         assert len(s.exec(select(Interview)).all()) == 1
+
+
+@pytest.mark.parametrize(("lang", "shown", "hidden"), [("zh", "不在2025年第一季度", "outside"),
+                                                        ("en", "outside Q1 2025", "第一季度")])
+def test_a_refusal_shows_in_the_chosen_language_only(staff_app, staff_db, lang, shown, hidden):
+    sign_in(staff_app, "town")
+    staff_app.sidebar.radio[0].set_value(lang).run()
+    open_page(staff_app, "record_finding")
+    _new_agency(staff_app, "finding")
+    staff_app.date_input(key="finding_date").set_value(dt.date(2025, 5, 12))
+    staff_app.selectbox(key="finding_period").select("Q1")
+    staff_app.selectbox(key="finding_clause").select("3.3").run()
+    staff_app.button(key="finding_save").click().run()
+    [refusal] = errors(staff_app)
+    assert shown in refusal and hidden not in refusal
+    assert _findings(staff_db) == []

@@ -18,6 +18,7 @@ from tests.dashboard.staff_helpers import open_page, shown_text, sign_in, sign_o
 from tests.db.staff_factories import PASSWORD
 from tests.db.test_workspace import BASE
 
+NEW_USER = "liwenjuan_qa7"  # distinctive: a short name such as "li" is inside many words
 WRONG_GUESS = "wrong-guess-4711"
 NEW_PASSWORD = "fresh secret 0815"
 RESET_PASSWORD = "reset secret 2342"
@@ -44,7 +45,7 @@ def test_no_secret_reaches_logs_pages_audit_or_exports(staff_app, staff_db, capl
 
     open_page(staff_app, "users")
     form = [e for e in staff_app.text_input]
-    form[0].input("li")
+    form[0].input(NEW_USER)
     next(e for e in staff_app.selectbox if e.label in ("角色",)).select("bureau_staff")
     pw_inputs = [e for e in staff_app.text_input if e.proto.type == e.proto.PASSWORD]
     pw_inputs[0].input(NEW_PASSWORD)
@@ -72,7 +73,7 @@ def test_no_secret_reaches_logs_pages_audit_or_exports(staff_app, staff_db, capl
         staff_app.switch_page(page[0]).run()
         look()
     sign_out(staff_app)
-    sign_in(staff_app, "li", NEW_PASSWORD)
+    sign_in(staff_app, NEW_USER, NEW_PASSWORD)
     tokens.append(staff_app.session_state[staff_session.TOKEN_KEY])
     look()
 
@@ -89,7 +90,8 @@ def test_no_secret_reaches_logs_pages_audit_or_exports(staff_app, staff_db, capl
     with Session(staff_db) as s:
         hashes = [u.password_hash for u in s.exec(select(User)).all()]
     everything = "\n".join(seen)
-    assert "li" in everything and "已发布" in everything  # the scan saw the pages it is meant to see
+    # The scan saw the pages it is meant to see: the new account's name (listed, audited) and a published year.
+    assert NEW_USER in everything and "已发布" in everything
     secrets = {"password": [PASSWORD, WRONG_GUESS, NEW_PASSWORD, RESET_PASSWORD], "hash": [*hashes, "$argon2"],
                "token": tokens}
     leaks = {kind: [s for s in values if s in everything] for kind, values in secrets.items()}

@@ -21,12 +21,12 @@ from db.models import (
 )
 from db.scores import split_scores
 
-# (code, name)
+# (code, name): valid unified social credit codes, as every agency stored by an import has
 AGENCIES = [
-    ("91320281MA1X00001A", "江阴市澄安安全技术服务有限公司"),
-    ("91320281MA1X00002B", "江阴华信安全科技有限公司"),
-    ("91320281MA1X00003C", "无锡泰和安全咨询有限公司"),
-    ("91320281MA1X00004D", "江阴市金盾安全生产咨询服务有限公司"),
+    ("91320281MA1X00001U", "江阴市澄安安全技术服务有限公司"),
+    ("91320281MA1X00002Y", "江阴华信安全科技有限公司"),
+    ("91320281MA1X000032", "无锡泰和安全咨询有限公司"),
+    ("91320281MA1X000045", "江阴市金盾安全生产咨询服务有限公司"),
 ]
 PRIVATE_ID_NUMBERS = ["320281198801012345", "32028119900202234X"]
 PRIVATE_PHONES = ["13912345678", "13800001111"]

@@ -11,6 +11,7 @@ from db import app_db
 from db.engine import transaction
 from db.models import Agency, Town
 from db.settings import Settings
+from db.towns import seed_default_towns
 
 
 def _settings(url, tmp_path, seed_demo):
@@ -38,7 +39,7 @@ def test_towns_an_admin_removed_are_not_put_back(database_url, tmp_path):
     engine = app_db.get_ready_engine(settings=_settings(database_url, tmp_path, False))
     with transaction(engine) as session:
         session.execute(Town.__table__.delete().where(Town.name != "澄江街道"))
-    assert app_db.seed_default_towns(engine) == 0
+    assert seed_default_towns(engine) == 0
     assert _town_count(engine) == 1
     engine.dispose()
 

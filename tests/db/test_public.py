@@ -6,6 +6,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from sqlalchemy import text
+from stdnum.cn import uscc
 
 from core.rulebook import load_rulebook
 from db import public
@@ -130,7 +132,7 @@ def test_compare_sums_points_lost_per_clause_group_and_lists_blacklistings(publi
 def test_search_matches_any_part_of_the_name_or_code_in_any_width_or_case(published):
     frame = public.ratings(published, _current_id(published, 2024))
     assert public.search(frame, "华信")["credit_code"].tolist() == [B]
-    assert public.search(frame, "ma1x00003c")["credit_code"].tolist() == [C]
+    assert public.search(frame, "ma1x000032")["credit_code"].tolist() == [C]
     assert public.search(frame, "ＭＡ１Ｘ００００４")["credit_code"].tolist() == [D]  # full-width
     assert len(public.search(frame, "  ")) == len(frame)
 
@@ -147,6 +149,19 @@ def test_agency_index_takes_each_agencys_latest_name(published):
     index = public.agency_index(published)
     assert sorted(index["credit_code"]) == sorted(code for code, _ in AGENCIES)
     assert index.set_index("credit_code").loc[C, "latest_year"] == 2024
+
+
+def test_the_fixture_holds_the_private_values_the_next_test_looks_for(published):
+    with published.connect() as conn:
+        stored = "\n".join(str(v) for row in conn.execute(text(
+            "SELECT id_number, phone FROM practitioner UNION ALL SELECT description, recorded_by FROM finding "
+            "UNION ALL SELECT published_by, reason FROM publication")) for v in row)
+    for secret in [*PRIVATE_ID_NUMBERS, *PRIVATE_PHONES, *PRIVATE_DESCRIPTIONS, "admin-secret"]:
+        assert secret in stored
+
+
+def test_every_agency_of_the_fixture_has_a_valid_credit_code():
+    assert all(uscc.is_valid(code) for code, _ in AGENCIES)
 
 
 def test_nothing_returned_holds_a_private_value(published):

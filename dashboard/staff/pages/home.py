@@ -4,11 +4,12 @@ import math
 
 import streamlit as st
 
+from core.errors import CreditBoardError
 from dashboard import data, plain
 from dashboard.staff import session, widgets
-from dashboard.staff.text import message, t
+from dashboard.staff.text import t
 from db.models import utcnow
-from db.security import MIN_PASSWORD_LENGTH, PasswordPolicyError
+from db.security import MIN_PASSWORD_LENGTH
 from db.users import change_own_password
 
 IDLE_MINUTES = session.IDLE_LIMIT_SECONDS // 60
@@ -40,8 +41,8 @@ def submit_password_change(user: dict) -> None:
     try:
         ok = change_own_password(engine=data.engine(), user=user, current_password=current_password,
                                  new_password=new_password)
-    except PasswordPolicyError as exc:
-        widgets.outcome("password_outcome", "error", message(exc))
+    except CreditBoardError as exc:
+        widgets.outcome("password_outcome", "error", widgets.refusal(exc))
         return
     widgets.outcome("password_outcome", *(("success", t("password_changed")) if ok else
                                           ("error", t("current_password_wrong"))))

@@ -2,12 +2,11 @@
 
 import streamlit as st
 
+from core.errors import CreditBoardError
 from dashboard import data, ui
 from dashboard.staff import session, widgets
-from dashboard.staff.text import message, t
+from dashboard.staff.text import t
 from db import workspace
-from db.publish import PublishError
-from db.roles import AccessDenied
 
 user = session.require("publish")
 engine = data.engine()
@@ -46,8 +45,8 @@ if st.button(t("publish"), type="primary", disabled=not confirmed, key="publish_
         st.stop()
     try:
         publication = workspace.publish(engine=engine, user=user, year=int(year), reason=reason or None)
-    except (PublishError, AccessDenied) as exc:
-        st.error(message(exc))
+    except CreditBoardError as exc:
+        st.error(widgets.refusal(exc))
     else:
         data.clear()  # the public pages' cached reads: the new version shows at once
         st.session_state["publish_done"] = (publication.year, publication.version)

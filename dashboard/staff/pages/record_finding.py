@@ -3,13 +3,14 @@
 import streamlit as st
 
 from core import china_time
+from core.errors import CreditBoardError
 from core.towns import assessor_kind, own_assessor
 from dashboard import data, plain
 from dashboard.labels import assessor_label, period_labels
 from dashboard.staff import session, widgets
-from dashboard.staff.text import message, t
-from db.records import RecordError, period_for, recent_findings, record_finding, suggest_interview_clause
-from db.roles import AccessDenied, own_town
+from dashboard.staff.text import t
+from db.records import period_for, recent_findings, record_finding, suggest_interview_clause
+from db.roles import own_town
 
 user = session.require("record_finding")
 engine = data.engine()
@@ -43,8 +44,8 @@ try:
     period_key, rating_year = period_for(assessor=assessor, date=date, year=year, period=period_choice or None,
                                          rulebook=rulebook)
     st.caption(t("period_is", year=rating_year, period=periods[period_key]))
-except RecordError as exc:
-    st.warning(message(exc))
+except CreditBoardError as exc:
+    st.warning(widgets.refusal(exc))
 
 suggested = suggest_interview_clause(engine=engine, credit_code=code, year=rating_year, rulebook=rulebook) if code else None
 if suggested:
@@ -71,8 +72,8 @@ if st.button(t("record"), type="primary", disabled=not (code and clause), key="f
             period=period_choice or None, year=year, practitioner=practitioner, description=description,
             document_no=document_no, rulebook=rulebook,
         )
-    except (RecordError, AccessDenied) as exc:
-        st.error(message(exc))
+    except CreditBoardError as exc:
+        st.error(widgets.refusal(exc))
     else:
         widgets.saved("finding", "success", t("finding_saved", agency=plain.md(stored["agency_name"]), clause=stored["clause"],
                                               period=periods[stored["period"]], year=stored["year"]))

@@ -3,11 +3,11 @@
 import streamlit as st
 
 from core import china_time
+from core.errors import CreditBoardError
 from dashboard import data, plain
 from dashboard.staff import session, widgets
-from dashboard.staff.text import message, t
-from db.records import RecordError, interview_count, record_interview, suggest_interview_clause
-from db.roles import AccessDenied
+from dashboard.staff.text import t
+from db.records import interview_count, record_interview, suggest_interview_clause
 
 user = session.require("record_interview")
 engine = data.engine()
@@ -31,8 +31,8 @@ widgets.outcome("interview_suggestion")
 if st.button(t("record"), type="primary", disabled=not code, key="interview_save") and code:
     try:
         stored = record_interview(engine=engine, user=user, credit_code=code, agency_name=name, date=date, notes=notes)
-    except (RecordError, AccessDenied) as exc:
-        st.error(message(exc))
+    except CreditBoardError as exc:
+        st.error(widgets.refusal(exc))
     else:
         suggested = suggest_interview_clause(engine=engine, credit_code=code, year=stored["year"], rulebook=rulebook)
         if suggested:

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
+from core.errors import CreditBoardError
 from dashboard import data, plain
 from dashboard.staff import session, widgets
-from dashboard.staff.text import message, t
-from db.roles import AccessDenied
-from db.towns import TownError, list_towns, save_town
+from dashboard.staff.text import t
+from db.towns import list_towns, save_town
 
 admin = session.require("manage_towns")
 engine = data.engine()
@@ -29,7 +29,7 @@ with st.form("edit_town"):
 if save:
     try:
         saved = save_town(engine=engine, by=admin, name=choice or name, aliases=aliases, active=active)
-    except (TownError, AccessDenied) as exc:
-        st.error(message(exc))
+    except CreditBoardError as exc:
+        st.error(widgets.refusal(exc))
     else:
         st.success(t("town_saved", name=plain.md(saved["name"])))

@@ -1,21 +1,20 @@
 """上传年度结果 Upload: check the whole file, show every problem or a preview with the diff, then import."""
 
-import hashlib
-
 import streamlit as st
 
-from core.errors import InputError
+from core.errors import CreditBoardError, InputError
 from core.values import YEAR_MAX, YEAR_MIN
 from dashboard import data, plain
 from dashboard.staff import session, widgets
-from dashboard.staff.text import message, t
+from dashboard.staff.text import t
 from db import workspace
 from db.repeats import RepeatedFindings, warning_text
-from db.roles import AccessDenied, may
+from db.roles import may
 
 user = session.require("upload")
 engine = data.engine()
 rulebook = data.rulebook()
+limits = data.settings().read_limits
 CHECK_KEY = "upload_check"  # (file digest, kind, year) → UploadCheck: checked once per file, not on every rerun
 REPEATS_KEY = "upload_allow_repeats"  # the "import anyway" tick; reset for every newly checked file
 
@@ -41,19 +40,19 @@ if uploaded is None:
     st.session_state.pop(CHECK_KEY, None)
     st.stop()
 
-refused = workspace.too_large(size=uploaded.size, file_name=uploaded.name, kind=kind)
+refused = workspace.too_large(size=uploaded.size, file_name=uploaded.name, kind=kind, limits=limits)
 if refused is not None:  # refused from its size, before its bytes are read
     widgets.show_problems(refused.problems)
     st.stop()
 content = uploaded.getvalue()
-ident = (hashlib.sha256(content).hexdigest(), kind, year)
+ident = (workspace.file_digest(kind=kind, content=content, year=year), kind)
 cached = st.session_state.get(CHECK_KEY)
 if cached is None or cached[0] != ident:
     try:
         check = workspace.check_upload(engine=engine, user=user, content=content, file_name=uploaded.name,
-                                       kind=kind, year=year)
-    except AccessDenied as exc:
-        st.error(message(exc))
+                                       kind=kind, year=year, limits=limits)
+    except CreditBoardError as exc:
+        st.error(widgets.refusal(exc))
         st.stop()
     st.session_state[CHECK_KEY] = (ident, check)
     st.session_state.pop(REPEATS_KEY, None)
@@ -83,15 +82,15 @@ if st.button(t("import"), type="primary", key="upload_import", icon=":material/d
              disabled=blocked) and not blocked:
     try:
         result = workspace.import_upload(engine=engine, user=user, content=content, file_name=uploaded.name,
-                                         kind=kind, year=year, allow_repeats=allow_repeats)
-    except AccessDenied as exc:
-        st.error(message(exc))
+                                         kind=kind, year=year, allow_repeats=allow_repeats, limits=limits)
     except RepeatedFindings as exc:  # stored by someone else since the check: warn again, store nothing
         st.session_state.pop(CHECK_KEY, None)
         st.warning("  \n".join(warning_text(exc.repeats)))
         plain.dataframe(widgets.repeats_table(exc.repeats), hide_index=True, width="stretch")
     except InputError as exc:  # e.g. a value longer than its column: every problem, nothing stored
         widgets.show_problems(workspace.problems_frame(exc.problems))
+    except CreditBoardError as exc:  # any other refusal (no right to import): one message
+        st.error(widgets.refusal(exc))
     else:
         st.session_state.pop(CHECK_KEY, None)
         st.success(t("imported_duplicate") if result.duplicate else

@@ -2,19 +2,19 @@
 
 import streamlit as st
 
+from core.errors import CreditBoardError
 from dashboard import data, plain
 from dashboard.i18n import current
 from dashboard.labels import local_date
 from dashboard.staff import session, widgets
-from dashboard.staff.text import message, t
+from dashboard.staff.text import t
 from db import users
-from db.roles import BUREAU_STAFF, ROLES, AccessDenied, is_town_role
-from db.security import MIN_PASSWORD_LENGTH, PasswordPolicyError
+from db.roles import BUREAU_STAFF, ROLES, is_town_role
+from db.security import MIN_PASSWORD_LENGTH
 from db.towns import load_towns
 
 admin = session.require("manage_users")
 engine = data.engine()
-REFUSED = (AccessDenied, PasswordPolicyError, users.UserError)
 
 
 def role_name(role: str) -> str:
@@ -34,8 +34,8 @@ def submit_create(admin: dict) -> None:
         made = users.create_user(engine=engine, username=state.get("new_user_name", ""), password=password, role=role,
                                  town=(state.get("new_user_town") or None) if is_town_role(role) else None, by=admin,
                                  display_name=state.get("new_user_display", ""))
-    except REFUSED as exc:
-        widgets.outcome("users_outcome", "error", message(exc))
+    except CreditBoardError as exc:
+        widgets.outcome("users_outcome", "error", widgets.refusal(exc))
         return
     state["new_user_name"] = state["new_user_display"] = ""
     widgets.outcome("users_outcome", "success", t("user_created", name=plain.md(made["username"])))
@@ -48,8 +48,8 @@ def submit_reset(admin: dict, name: str) -> None:
         return
     try:
         users.set_password(engine=engine, username=name, password=password, by=admin)
-    except REFUSED as exc:
-        widgets.outcome("users_outcome", "error", message(exc))
+    except CreditBoardError as exc:
+        widgets.outcome("users_outcome", "error", widgets.refusal(exc))
         return
     session.end_sessions_of(name, "password reset")
     widgets.outcome("users_outcome", "success", t("done"))
@@ -64,8 +64,8 @@ def change(admin: dict, name: str, what: str) -> None:
             users.set_active(engine=engine, username=name, active=True, by=admin)
         else:
             users.unlock(engine=engine, username=name, by=admin)
-    except REFUSED as exc:
-        widgets.outcome("users_outcome", "error", message(exc))
+    except CreditBoardError as exc:
+        widgets.outcome("users_outcome", "error", widgets.refusal(exc))
     else:
         widgets.outcome("users_outcome", "success", t("done"))
 

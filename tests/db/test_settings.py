@@ -1,0 +1,46 @@
+"""Settings are read in one place and checked at start: a bad value is refused by the name of its variable."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.limits import MB, ReadLimits
+from db.cli import main
+from db.settings import SettingsError, get_settings
+
+
+def test_defaults_seed_demo_data_and_use_the_default_read_limits(monkeypatch):
+    for name in ("SEED_DEMO", "MAX_ROWS", "MAX_UPLOAD_MB"):
+        monkeypatch.delenv(name, raising=False)
+    settings = get_settings()
+    assert (settings.seed_demo, settings.read_limits) == (True, ReadLimits())
+
+
+def test_seed_demo_0_keeps_the_database_empty_and_limits_come_from_the_same_environment():
+    settings = get_settings({"SEED_DEMO": "0", "MAX_UPLOAD_MB": "3", "MAX_ROWS": "7"})
+    assert settings.seed_demo is False
+    assert (settings.read_limits.max_bytes, settings.read_limits.max_rows) == (3 * MB, 7)
+
+
+@pytest.mark.parametrize("value", ["false", "yes", "2", "off"])
+def test_a_seed_demo_value_other_than_0_or_1_is_refused_by_name(value):
+    with pytest.raises(SettingsError) as info:
+        get_settings({"SEED_DEMO": value})
+    [problem] = info.value.problems
+    assert (problem.column, problem.value) == ("SEED_DEMO", value)
+    assert "SEED_DEMO" in info.value.message_zh and "SEED_DEMO" in info.value.message_en
+
+
+def test_every_bad_setting_is_named_at_once():
+    with pytest.raises(SettingsError) as info:
+        get_settings({"SEED_DEMO": "maybe", "MAX_ROWS": "-5"})
+    assert [p.column for p in info.value.problems] == ["SEED_DEMO", "MAX_ROWS"]
+
+
+def test_the_db_command_line_refuses_a_bad_setting_before_it_starts(monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'never.db'}")
+    monkeypatch.setenv("SEED_DEMO", "no")
+    assert main(["upgrade"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "SEED_DEMO" in err and "设置应为 1" in err and "must be 1" in err
+    assert not (tmp_path / "never.db").exists()

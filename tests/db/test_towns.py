@@ -1,0 +1,43 @@
+"""Editing towns: one spelling names one town, so a finding's town is never ambiguous."""
+
+from __future__ import annotations
+
+import pytest
+
+from db.towns import TownError, list_towns, save_town
+from tests.db.staff_factories import OTHER_TOWN, TOWN, fast_argon2, make_staff  # noqa: F401  (fixture)
+
+
+@pytest.fixture
+def admin(engine, fast_argon2) -> str:  # noqa: F811
+    return make_staff(engine)["admin"]["username"]
+
+
+def _aliases(engine) -> dict[str, str]:
+    towns = list_towns(engine=engine)
+    return dict(zip(towns["name"], towns["aliases"], strict=True))
+
+
+def test_two_towns_cannot_claim_one_alias(engine, admin):
+    save_town(engine=engine, by=admin, name=TOWN, aliases="西片")
+    before = _aliases(engine)
+    with pytest.raises(TownError) as refused:
+        save_town(engine=engine, by=admin, name=OTHER_TOWN, aliases="西片")
+    assert "西片" in refused.value.message_zh and TOWN in refused.value.message_zh
+    assert "already names" in refused.value.message_en
+    assert _aliases(engine) == before
+
+
+def test_an_alias_cannot_be_another_towns_name(engine, admin):
+    before = _aliases(engine)
+    with pytest.raises(TownError) as refused:
+        save_town(engine=engine, by=admin, name=TOWN, aliases=OTHER_TOWN)
+    assert f"“{OTHER_TOWN}”已用于{OTHER_TOWN}" == refused.value.message_zh
+    assert f"“{OTHER_TOWN}” already names {OTHER_TOWN}" == refused.value.message_en
+    assert _aliases(engine) == before
+
+
+def test_a_town_keeps_its_own_aliases_when_saved_again(engine, admin):
+    save_town(engine=engine, by=admin, name=TOWN, aliases="西片")
+    save_town(engine=engine, by=admin, name=TOWN, aliases="西片;璜土")
+    assert _aliases(engine)[TOWN] == "西片;璜土"
