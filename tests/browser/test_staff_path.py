@@ -114,6 +114,8 @@ def test_sign_in_upload_with_mistakes_then_a_correct_file_publish_and_the_public
     screenshot(page, shots_dir / "staff-2-upload-errors.png")
 
     upload(page, "正确的文件.csv", _csv([good_row]))
+    # Under load the rerun for a replaced file can start after wait_for_app saw the previous run end: wait for it.
+    page.get_by_text("文件有效：1 行").wait_for()
     assert page.get_by_text("文件有效：1 行").count() == 1
     assert page.get_by_text("等级变化、列入或移出黑名单").count() == 1
     screenshot(page, shots_dir / "staff-3-preview.png")
