@@ -12,6 +12,7 @@ import core
 import db
 from core.cli_common import CommandError, refusal_of
 from core.errors import CreditBoardError, InputError, Problem, RulebookError
+from core.placement import PlacementError
 from core.rulebook import load_rulebook, parse_rulebook
 from db.export import ExportError
 from db.publish import PublishConflict, PublishError, ReasonRequired
@@ -39,6 +40,7 @@ REFUSALS: dict[type, CreditBoardError] = {
     AccessDenied: AccessDenied(),
     CommandError: CommandError([PROBLEM]),
     InputError: InputError([PROBLEM]),
+    PlacementError: PlacementError("日期", "日期不在2025年度第二季度的期限内", "date outside Q2 of 2025", "2025-08-01"),
     SettingsError: SettingsError(problems=[Problem(None, "SEED_DEMO", "设置应为 1 或 0", "must be 1 or 0", "x")]),
     RepeatedFindings: RepeatedFindings(pd.DataFrame([{c: REPEAT.get(c, "") for c in REPEAT_COLUMNS}])),
 }
