@@ -69,6 +69,8 @@ def test_hostile_names_render_as_literal_text(hostile_site, page, shots_dir: Pat
     if name == "open-data":
         assert visible_controls(hostile.REASON) in body
     if name == "compare":  # the profile links keep the name as their label, and go to the profile
-        link = page.locator("[data-testid='stPageLink'] a").first
-        assert "**恶意粗体**" in link.inner_text() and "agency=" in link.get_attribute("href")
+        # Found by its label (the links follow a rerun that may still be painting the other agency's link).
+        link = page.locator("[data-testid='stPageLink'] a", has_text="**恶意粗体**")
+        link.wait_for()
+        assert link.count() == 1 and "agency=" + hostile.AGENCY_CODE in link.get_attribute("href")
     screenshot(page, shots_dir / f"hostile-{name}.png")
