@@ -107,3 +107,13 @@ def test_the_row_limit_applies_to_service_records():
     with pytest.raises(InputError) as info:
         read_records("reports", records_csv("reports", rows), name="r.csv", limits=ReadLimits(max_rows=2))
     assert "too many rows" in str(info.value)
+
+
+def test_an_id_number_with_no_such_birth_date_is_refused_and_a_retired_region_code_is_not():
+    from stdnum.cn import ric
+
+    good = {"credit_code": uscc(1), "name": "张三", "specialty": "化工", "joined_on": "2025-01-01"}
+    no_such_day = "32028119850230001"
+    retired_region = "32210119850312001"  # 苏州 codes of the 1980s: cards issued then stay valid
+    rows = [{**good, "id_number": base + ric.calc_check_digit(base + "0")} for base in (no_such_day, retired_region)]
+    assert [(r, c) for r, c, _ in problems("practitioners", records_csv("practitioners", rows))] == [(2, "id_number")]
