@@ -1,4 +1,5 @@
-"""`python -m core rate|explain|template`: the scoring core from the command line (README "The scoring core from the command line")."""
+"""`python -m core rate|explain|template|watch`: the scoring core from the command line (README "The scoring core
+from the command line")."""
 
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m core",
         description="江阴市安全生产技术服务机构诚信等级评定 · Jiangyin safety-service agency credit rating",
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{rate,explain,template}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{rate,explain,template,watch}")
 
     rate = sub.add_parser("rate", help="rate every agency of a year / 评定年度诚信等级")
     rate.add_argument("findings", metavar="FINDINGS", help="findings file, CSV or XLSX / 扣分记录文件")
@@ -60,8 +61,38 @@ def _parser() -> argparse.ArgumentParser:
     template = sub.add_parser("template", help="write a blank upload template / 生成空白上传模板")
     template.add_argument("out", metavar="OUT", help="file to write")
     template.add_argument("--format", choices=("xlsx", "csv"), help="default: from OUT's suffix, else xlsx")
+    template.add_argument("--kind", choices=TEMPLATE_KINDS, default="findings",
+                          help="which file: findings (default) or a service-record file / 哪种文件")
     template.set_defaults(run=_template)
+
+    watch = sub.add_parser("watch", help="suggested findings from service records / 合规监测：建议扣分")
+    watch.add_argument("--year", type=year_argument, required=True, metavar="YYYY", help="year to watch / 年度")
+    watch.add_argument("--as-of", type=_date_argument, metavar="DATE", help="as known on this day (default: today, "
+                       "China time) / 截至日期")
+    for kind in RECORD_FILES:
+        watch.add_argument(f"--{kind}", metavar="F", help=f"{kind} file, CSV or XLSX")
+    watch.add_argument("--rulebook", default="jiangyin-2020", metavar="NAME_OR_PATH", help="rulebook name or TOML file")
+    watch.add_argument("--format", choices=("csv", "json", "table"), default="csv")
+    watch.add_argument("--notes", action="store_true", help="print the notes instead (short contracts, few visits "
+                       "contracted) / 输出提示而非建议扣分")
+    watch.set_defaults(run=_watch)
     return parser
+
+
+# The service-record files `watch` takes (core.service_records.RECORD_KINDS; named here so `--help` loads no pandas).
+RECORD_FILES = ("registry", "practitioners", "changes", "contracts", "visits", "reports")
+TEMPLATE_KINDS = ("findings", *RECORD_FILES)
+
+
+def _date_argument(text: str):
+    """`--as-of`: a date in any form the files take (2025-03-01, 2025/3/1, 2025年3月1日)."""
+    from core.values import parse_date
+
+    day = parse_date(text)
+    if day is None:
+        raise argparse.ArgumentTypeError(Problem(None, None, "无法识别的日期（应为YYYY-MM-DD）",
+                                                 "unreadable date (expected YYYY-MM-DD)", text).format())
+    return day
 
 
 def _common(p: argparse.ArgumentParser, formats: tuple[str, ...], default: str) -> None:
@@ -142,10 +173,52 @@ def _template(args: argparse.Namespace) -> str:
         raise CommandError([Problem(None, None, "目标文件夹不存在", "the folder to write into does not exist", str(out.parent))])
     fmt = args.format or ("csv" if out.suffix.lower() == ".csv" else "xlsx")
     try:
-        write_template(out, fmt=fmt)
+        write_template(out, fmt=fmt, kind=args.kind)
     except OSError as exc:
         raise CommandError([file_refusal(exc, "write")]) from None
     return ""
+
+
+def _watch(args: argparse.Namespace) -> str:
+    from core import output
+    from core.watch import NOTE_COLUMNS, SUGGESTION_COLUMNS, watch, watch_notes
+
+    paths = {kind: getattr(args, kind) for kind in RECORD_FILES if getattr(args, kind)}
+    rulebook = _load_rulebook_and_check_files(args.rulebook, list(paths.values()))
+    records = _read_records(paths)
+    from core import china_time
+
+    as_of = args.as_of or china_time.today()
+    if args.notes:
+        frame, columns = watch_notes(records, year=args.year, as_of=as_of, rulebook=rulebook), NOTE_COLUMNS
+    else:
+        frame, columns = watch(records, year=args.year, as_of=as_of, rulebook=rulebook), SUGGESTION_COLUMNS
+    rows = frame.to_dict("records")
+    if args.format == "json":
+        return output.to_json(rows)
+    if args.format == "table":
+        return output.to_table(rows, columns)
+    return output.to_csv(rows, columns)
+
+
+def _read_records(paths: dict[str, str]):
+    """Every given service-record file read; all their problems at once, each naming its file."""
+    from core.errors import InputError
+    from core.service_records import ServiceRecords, read_records
+
+    tables, problems = {}, []
+    for kind, path in paths.items():
+        try:
+            tables[kind] = read_records(kind, Path(path))
+        except InputError as exc:
+            name = Path(path).name
+            problems += [Problem(p.row, f"{name} {p.column}" if p.column else name, p.message_zh, p.message_en,
+                                 p.value) for p in exc.problems]
+        except OSError as exc:
+            problems.append(file_refusal(exc, "read", path))
+    if problems:
+        raise CommandError(problems)
+    return ServiceRecords(tables)
 
 
 # --- input -------------------------------------------------------------------------------------------------------

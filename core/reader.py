@@ -835,3 +835,65 @@ def read_roster(source: Source, *, name: str | None = None, limits: ReadLimits |
                          index=pd.Index(cells.rows, name="row"))
     # The same agency listed twice with the same name is one agency.
     return frame.drop_duplicates("credit_code", keep="first")
+
+
+# --- any other file: a generic hook for readers built on this one (core.service_records) ----------------------
+
+
+@dataclass
+class CheckedFile:
+    """A file read against a column spec: each column checked once per distinct value, problems not yet raised.
+
+    Columns the file does not hold read as blank. Callers add their checks across columns, then raise.
+    """
+
+    rows: np.ndarray  # Excel row number of each data row
+    columns: dict[str, _Checked]  # the columns the file holds, by key
+    names: dict[str, str]  # key → how problems name the column (the header as written, else the Chinese label)
+    problems: list[Problem]
+
+    def values(self, key: str, fill: object = "") -> np.ndarray:
+        """The parsed value of each row (object array); `fill` where the file has no such column."""
+        checked = self.columns.get(key)
+        return checked.per_row() if checked else _blank_column(len(self.rows), fill)
+
+    def converted(self, key: str, convert: Callable[[np.ndarray], np.ndarray], fill: object) -> np.ndarray:
+        """Each row's parsed value through a vectorised `convert` of the distinct values (one call, not one per row)."""
+        checked = self.columns.get(key)
+        if checked is None:
+            return np.asarray(convert(np.array([fill], dtype=object)))[np.zeros(len(self.rows), dtype=np.int64)]
+        return np.asarray(convert(checked.parsed))[checked.column.codes]
+
+    def ok(self, key: str) -> np.ndarray:
+        """Which rows passed the column's own check (all of them when the file has no such column)."""
+        checked = self.columns.get(key)
+        return checked.ok if checked else np.ones(len(self.rows), dtype=bool)
+
+    def problem(self, i: int, key: str, zh: str, en: str, value: object = None) -> None:
+        """Add a problem at data row index `i`, column `key`."""
+        shown = None if value is None else _shown(value)
+        self.problems.append(Problem(int(self.rows[i]), self.names[key], zh, en, shown))
+
+
+def read_checked(source: Source, spec: tuple[Column, ...], checks: dict[str, Check], *, name: str | None = None,
+                 limits: ReadLimits | None = None) -> CheckedFile:
+    """Read a CSV/XLSX file through this reader's machinery (encodings, limits, headers, unsafe characters) and
+    check each column of `spec` with `checks[key]` (plain text when it has none); InputError for whole-file problems.
+    """
+    limits = limits or ReadLimits.from_env()
+    cells = _read_cells(source, name, limits)
+    found, problems = _match_headers(cells, spec)
+    checked = {key: _check_column(col, cells.rows, checks.get(key, _text), problems, limits)
+               for key, col in found.items()}
+    names = {c.key: (found[c.key].name if c.key in found else c.label_zh) for c in spec}
+    return CheckedFile(cells.rows, checked, names, problems)
+
+
+def credit_code_check(value: str) -> tuple[str, Failure]:
+    """A required USCC, canonical (the findings file's check, for other files)."""
+    return _credit_code(value)
+
+
+def required_text_check(value: str) -> tuple[str, Failure]:
+    """Non-blank text, stripped."""
+    return _required_text(value)

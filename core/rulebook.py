@@ -16,6 +16,11 @@ RULEBOOK_DIR = Path(__file__).parent / "rulebooks"
 DEFAULT_RULEBOOK = "jiangyin-2020"
 EFFECTS = ("blacklist", "deduct", "bonus")
 ASSESSOR_KINDS = ("town", "bureau")
+# The compliance watch (core.watch): each rule's key, and the numbers a `[watch]` table must give.
+WATCH_RULES = ("served_before_filing", "no_commitment", "visit_without_contract", "late_report", "late_change",
+               "too_few_visits", "shared_practitioner", "no_written_advice")
+WATCH_NUMBERS = {"report_due_day": (1, 28), "change_deadline_workdays": (1, 60), "contract_min_months": (1, 120),
+                 "visits_min_per_year": (1, 365)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +90,17 @@ class Group:
 
 
 @dataclass(frozen=True)
+class WatchRules:
+    """The compliance watch's thresholds and the clause each of its rules suggests (a rulebook's `[watch]`)."""
+
+    report_due_day: int  # a month's report is due by this day of the next month (inclusive)
+    change_deadline_workdays: int  # a change is reported within this many working days after it
+    contract_min_months: int  # shorter contracts are a note (第十一条: 原则上)
+    visits_min_per_year: int  # fewer contracted visits a year are a note
+    clauses: dict[str, str]  # rule key (WATCH_RULES) → clause code
+
+
+@dataclass(frozen=True)
 class Rulebook:
     """A whole rating method; immutable once loaded."""
 
@@ -101,6 +117,8 @@ class Rulebook:
     # (interviews held, clause code) in rising order: a further violation after that many interviews in the
     # year falls under that clause; the last step also covers every higher count. Empty: no such ladder.
     interview_ladder: tuple[tuple[int, str], ...] = ()
+    # The compliance watch's numbers and clauses; None when the rulebook has no `[watch]` table.
+    watch: WatchRules | None = None
 
     def clause(self, code: str) -> Clause:
         """The clause with canonical code `code`; KeyError if the rulebook has none."""
@@ -247,6 +265,8 @@ def _validate(raw: dict, origin: str) -> list[str]:
     if not clauses:
         problems.append("rulebook has no clauses")
     problems += _ladder_problems(raw.get("interview_ladder", []), set(codes))
+    if "watch" in raw:
+        problems += _watch_problems(raw["watch"], set(codes))
     return [f"{origin}: {p}" for p in problems]
 
 
@@ -265,6 +285,34 @@ def _ladder_problems(steps: object, codes: set[str]) -> list[str]:
         if code not in codes:
             problems.append(f"interview_ladder: unknown clause {code!r}")
     return problems
+
+
+def _watch_problems(watch: object, codes: set[str]) -> list[str]:
+    """What is wrong with `[watch]`: every number whole and in range, every rule given a clause of this rulebook."""
+    if not isinstance(watch, dict):
+        return ["watch must be a table ([watch])"]
+    problems = []
+    for key, (low, high) in WATCH_NUMBERS.items():
+        value = watch.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            problems.append(f"watch: `{key}` must be a whole number {low}–{high} ({value!r})")
+    clauses = watch.get("clauses")
+    if not isinstance(clauses, dict):
+        return [*problems, "watch: missing the table [watch.clauses] (rule = clause code)"]
+    for rule in WATCH_RULES:
+        if clauses.get(rule) not in codes:
+            problems.append(f"watch.clauses: `{rule}` needs a clause of this rulebook ({clauses.get(rule)!r})")
+    problems += [f"watch.clauses: unknown rule `{rule}` (known: {', '.join(WATCH_RULES)})"
+                 for rule in clauses if rule not in WATCH_RULES]
+    unknown = sorted(set(watch) - set(WATCH_NUMBERS) - {"clauses"})
+    problems += [f"watch: unknown setting `{key}`" for key in unknown]
+    return problems
+
+
+def _watch_rules(watch: dict | None) -> WatchRules | None:
+    if watch is None:
+        return None
+    return WatchRules(**{key: watch[key] for key in WATCH_NUMBERS}, clauses=dict(watch["clauses"]))
 
 
 def parse_rulebook(raw: dict, origin: str = "rulebook") -> Rulebook:
@@ -324,6 +372,7 @@ def parse_rulebook(raw: dict, origin: str = "rulebook") -> Rulebook:
         groups=groups,
         clauses=clauses,
         interview_ladder=tuple((s["interviews"], s["clause"]) for s in raw.get("interview_ladder", [])),
+        watch=_watch_rules(raw.get("watch")),
     )
 
 

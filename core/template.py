@@ -35,10 +35,16 @@ _GENERAL_NOTES = (
 )
 
 
-def template_bytes(fmt: str = "xlsx", rulebook: Rulebook | None = None, towns: Towns | None = None) -> bytes:
-    """The template as file content (for a download button); `fmt` is "xlsx" or "csv"."""
+def template_bytes(fmt: str = "xlsx", rulebook: Rulebook | None = None, towns: Towns | None = None,
+                   kind: str = "findings") -> bytes:
+    """The template as file content (for a download button); `fmt` is "xlsx" or "csv"; `kind` "findings" or a
+    service-record file (core.record_template)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown template format {fmt!r} (expected one of {FORMATS})")
+    if kind != "findings":
+        from core.record_template import record_template_bytes
+
+        return record_template_bytes(kind, fmt, towns or default_towns())
     headers = [c.label_zh for c in FINDINGS_FILE_COLUMNS]
     if fmt == "csv":
         # UTF-8 with BOM so that Excel opens the Chinese headers correctly.
@@ -47,10 +53,10 @@ def template_bytes(fmt: str = "xlsx", rulebook: Rulebook | None = None, towns: T
 
 
 def write_template(out_path: str | Path, fmt: str = "xlsx", rulebook: Rulebook | None = None,
-                   towns: Towns | None = None) -> Path:
-    """Write the blank upload template to `out_path` and return the path."""
+                   towns: Towns | None = None, kind: str = "findings") -> Path:
+    """Write the blank upload template of `kind` to `out_path` and return the path."""
     path = Path(out_path)
-    path.write_bytes(template_bytes(fmt, rulebook, towns))
+    path.write_bytes(template_bytes(fmt, rulebook, towns, kind))
     return path
 
 

@@ -21,7 +21,7 @@ def subcommands(parser: argparse.ArgumentParser) -> list[str]:
 
 def test_every_core_subcommand_is_in_the_readme():
     names = subcommands(core.cli._parser())
-    assert names == ["explain", "rate", "template"]
+    assert names == ["explain", "rate", "template", "watch"]
     assert [n for n in names if f"python -m core {n}" not in README] == []
 
 

@@ -296,3 +296,71 @@ def test_hostile_arguments_end_in_a_bilingual_refusal(case, tmp_path, findings_f
     )
     out, err = (stream.decode("utf-8", "backslashreplace") for stream in (result.stdout, result.stderr))
     assert_bilingual_refusal(result.returncode, out, err, english, chinese)
+
+
+# --- watch ------------------------------------------------------------------------------------------------------
+
+WATCH_HEADER = "credit_code,agency_name,clause,date,assessor,rule,evidence,key"
+
+
+def test_watch_prints_suggestions_sorted_and_the_same_keys_on_a_rerun(tmp_path):
+    from tests.core.records_factory import records_csv
+
+    registry = tmp_path / "registry.csv"
+    registry.write_bytes(records_csv("registry", [{"credit_code": uscc(1), "agency_name": "甲", "office_address": "澄江",
+                                                   "filed_on": "2025-11-20"}], chinese=True))
+    reports = tmp_path / "reports.csv"
+    reports.write_bytes(records_csv("reports", [{"credit_code": uscc(1), "month": "2025年11月",
+                                                 "submitted_on": "2025-12-06"}]))
+    args = ("watch", "--year", "2025", "--as-of", "2026/1/10", "--registry", registry, "--reports", reports)
+    first, second = run(*args), run(*args)
+    assert first.returncode == 0, first.stderr
+    rows = list(csv.DictReader(io.StringIO(first.stdout)))
+    assert first.stdout.splitlines()[0] == WATCH_HEADER
+    assert [(r["rule"], r["date"]) for r in rows] == [("no_commitment", "2025-11-20"), ("late_report", "2025-12-05"),
+                                                     ("late_report", "2026-01-05")]
+    assert first.stdout == second.stdout
+    notes = run("watch", "--year", "2025", "--as-of", "2026-01-10", "--notes", "--format", "json")
+    assert notes.returncode == 0 and json.loads(notes.stdout) == []
+
+
+def test_watch_refuses_a_bad_file_by_file_row_and_column_with_nothing_on_stdout(tmp_path):
+    from tests.core.records_factory import records_csv
+
+    visits = tmp_path / "visits.csv"
+    visits.write_bytes(records_csv("visits", [{"credit_code": uscc(1), "month": "2025-13"}]))
+    result = run("watch", "--year", "2025", "--as-of", "2026-01-10", "--visits", visits)
+    assert_bilingual_refusal(result.returncode, result.stdout, result.stderr, "row 2, column visits.csv month",
+                             "第2行")
+
+
+def test_watch_refuses_a_year_without_a_holiday_calendar_by_name(tmp_path):
+    from tests.core.records_factory import records_csv
+
+    changes = tmp_path / "changes.csv"
+    changes.write_bytes(records_csv("changes", [{"credit_code": uscc(1), "item": "地址", "changed_on": "2099-03-01"}]))
+    result = run("watch", "--year", "2099", "--as-of", "2099-12-31", "--changes", changes)
+    assert_bilingual_refusal(result.returncode, result.stdout, result.stderr, "no statutory holiday calendar for 2099",
+                             "2099")
+
+
+def test_watch_refuses_an_unreadable_as_of_day():
+    result = run("watch", "--year", "2025", "--as-of", "2025-02-30")
+    assert result.returncode == 2 and result.stdout == "" and "unreadable date" in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["registry", "practitioners", "changes", "contracts", "visits", "reports"])
+def test_a_service_record_template_reads_back_as_an_empty_file(tmp_path, kind):
+    from core.service_records import read_records
+
+    out = tmp_path / f"{kind}.xlsx"
+    result = run("template", "--kind", kind, out)
+    assert result.returncode == 0, result.stderr
+    assert read_records(kind, out).empty
+
+
+def test_the_cli_names_the_same_record_files_as_the_reader():
+    from core.cli import RECORD_FILES
+    from core.service_records import RECORD_KINDS
+
+    assert RECORD_FILES == RECORD_KINDS

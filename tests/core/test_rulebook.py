@@ -177,3 +177,22 @@ def test_an_interview_ladder_whose_counts_do_not_rise_is_refused():
     raw = raw_jiangyin()
     raw["interview_ladder"][1]["interviews"] = 1
     assert "interviews must be whole numbers ≥ 1 in rising order (1)" in refused(raw)
+
+
+def test_the_watch_table_loads_with_its_numbers_and_clauses():
+    watch = load_rulebook("jiangyin-2020").watch
+    assert (watch.report_due_day, watch.change_deadline_workdays, watch.contract_min_months,
+            watch.visits_min_per_year) == (5, 10, 12, 6)
+    assert watch.clauses["shared_practitioner"] == "2.4" and watch.clauses["late_change"] == "3.4"
+
+
+def test_a_watch_table_with_bad_numbers_or_clauses_is_refused_with_every_problem():
+    raw = raw_jiangyin()
+    raw["watch"] = copy.deepcopy(raw["watch"])
+    raw["watch"]["report_due_day"] = 31
+    raw["watch"]["clauses"]["late_report"] = "9.9"
+    raw["watch"]["clauses"]["made_up"] = "3.4"
+    del raw["watch"]["clauses"]["no_commitment"]
+    message = refused(raw)
+    for part in ("report_due_day", "late_report", "made_up", "no_commitment"):
+        assert part in message
