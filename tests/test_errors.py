@@ -13,15 +13,15 @@ import db
 from core.cli_common import CommandError, refusal_of
 from core.errors import CreditBoardError, InputError, Problem, RulebookError
 from core.rulebook import load_rulebook, parse_rulebook
-from db.export import ExportError
-from db.publish import PublishConflict, PublishError, ReasonRequired
-from db.records import RecordError
-from db.repeats import REPEAT_COLUMNS, RepeatedFindings
-from db.roles import AccessDenied
-from db.security import PasswordPolicyError
-from db.settings import SettingsError
-from db.towns import TownError
-from db.users import UserError
+from db.accounts.roles import AccessDenied
+from db.accounts.security import PasswordPolicyError
+from db.accounts.users import UserError
+from db.findings.records import RecordError
+from db.findings.towns import TownError
+from db.publishing.export import ExportError
+from db.publishing.publish import PublishConflict, PublishError, ReasonRequired
+from db.store.settings import SettingsError
+from db.uploads.repeats import REPEAT_COLUMNS, RepeatedFindings
 
 PROBLEM = Problem(3, "条款", "未知条款", "unknown clause", "4.1")
 REPEAT = {"row": 2, "agency_name": "江阴安信", "clause": "2.5", "date": "2025-03-01", "upload_id": 1,
