@@ -12,6 +12,7 @@ import core
 import db
 from core.cli_common import CommandError, refusal_of
 from core.errors import CreditBoardError, InputError, Problem, RulebookError
+from core.placement import PlacementError
 from core.rulebook import load_rulebook, parse_rulebook
 from db.accounts.roles import AccessDenied
 from db.accounts.security import PasswordPolicyError
@@ -38,6 +39,7 @@ REFUSALS: dict[type, CreditBoardError] = {
     PasswordPolicyError: PasswordPolicyError("密码太短", "the password is too short"),
     AccessDenied: AccessDenied(),
     CommandError: CommandError([PROBLEM]),
+    PlacementError: PlacementError("period", "请填写考核期", "a finding needs a period"),
     InputError: InputError([PROBLEM]),
     SettingsError: SettingsError(problems=[Problem(None, "SEED_DEMO", "设置应为 1 或 0", "must be 1 or 0", "x")]),
     RepeatedFindings: RepeatedFindings(pd.DataFrame([{c: REPEAT.get(c, "") for c in REPEAT_COLUMNS}])),
