@@ -271,7 +271,7 @@ def test_rate_and_explain_refuse_a_year_past_2100(tmp_path):
     for args in (("rate", findings, "--roster", roster, "--year", "2101"), ("explain", uscc(1), findings, "--year", "2101")):
         result = run(*args)
         assert (result.returncode, result.stdout) == (2, "")
-        assert "--year" in result.stderr and "2000-2100" in result.stderr and "2000—2100" in result.stderr
+        assert "--year" in result.stderr and "2000–2100" in result.stderr and "2000—2100" in result.stderr
 
 
 def test_a_bad_limit_setting_is_bad_input_for_the_command(tmp_path):

@@ -136,8 +136,8 @@ def test_a_saved_interview_empties_the_form_so_a_second_click_saves_nothing_more
         assert len(s.exec(select(Interview)).all()) == 1
 
 
-@pytest.mark.parametrize(("lang", "shown", "hidden"), [("zh", "不在2025年第一季度", "outside"),
-                                                        ("en", "outside Q1 2025", "第一季度")])
+@pytest.mark.parametrize(("lang", "shown", "hidden"), [("zh", "不在2025年度第一季度", "outside"),
+                                                        ("en", "outside Q1 of 2025", "第一季度")])
 def test_a_refusal_shows_in_the_chosen_language_only(staff_app, staff_db, lang, shown, hidden):
     sign_in(staff_app, "town")
     staff_app.sidebar.radio[0].set_value(lang).run()
