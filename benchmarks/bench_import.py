@@ -6,7 +6,7 @@
 For each database, two fresh, migrated databases (a new SQLite file / a new PostgreSQL schema):
   bare    the same finding rows (same values, agency ids already known) through the same DBAPI driver with
           cursor.executemany into the same table, then commit: the floor any import has to pay.
-  import  db.imports.import_findings on the CSV bytes (findings by executemany on SQLite, COPY on PostgreSQL): read + validate (core.reader), upload row, agencies,
+  import  db.uploads.imports.import_findings on the CSV bytes (findings by executemany on SQLite, COPY on PostgreSQL): read + validate (core.reader), upload row, agencies,
           findings, audit, commit — everything `python -m db import` does after reading the file.
 Each is run --repeat times, alternating, and the best of each is compared (the machine is shared and noisy).
 Targets (issue 3): SQLite ≤ 5 s, PostgreSQL ≤ 10 s, each import ≤ 2× its bare insert.
@@ -29,10 +29,10 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
 
 from core.reader import read_findings  # noqa: E402
-from db.engine import make_engine  # noqa: E402
-from db.imports import import_findings  # noqa: E402
-from db.migrate import upgrade  # noqa: E402
-from db.models import Agency, utcnow  # noqa: E402
+from db.store.engine import make_engine  # noqa: E402
+from db.store.migrate import upgrade  # noqa: E402
+from db.store.models import Agency, utcnow  # noqa: E402
+from db.uploads.imports import import_findings  # noqa: E402
 from tests.db.factories import findings_csv  # noqa: E402
 
 TARGETS = {"sqlite": 5.0, "postgresql": 10.0}

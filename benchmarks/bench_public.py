@@ -30,16 +30,16 @@ from sqlalchemy import insert  # noqa: E402
 from stdnum.cn import uscc  # noqa: E402
 
 from core.towns import default_towns  # noqa: E402
-from db.engine import make_engine  # noqa: E402
-from db.migrate import upgrade  # noqa: E402
-from db.models import (  # noqa: E402
+from db.publishing.scores import split_scores  # noqa: E402
+from db.store.engine import make_engine  # noqa: E402
+from db.store.migrate import upgrade  # noqa: E402
+from db.store.models import (  # noqa: E402
     Publication,
     PublishedCharge,
     PublishedPractitioner,
     PublishedRating,
     PublishedScore,
 )
-from db.scores import split_scores  # noqa: E402
 
 YEARS = (2023, 2024, 2025)
 TARGETS = {"rerun": 0.150, "first": 2.0, "first_row": 3.0, "rss_mb": 400}

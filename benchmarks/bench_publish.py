@@ -26,11 +26,11 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
 from stdnum.cn import uscc  # noqa: E402
 
-from db.engine import make_engine  # noqa: E402
-from db.export import export_publication  # noqa: E402
-from db.imports import import_findings, import_roster  # noqa: E402
-from db.migrate import upgrade  # noqa: E402
-from db.publish import publish_year, rate_year  # noqa: E402
+from db.publishing.export import export_publication  # noqa: E402
+from db.publishing.publish import publish_year, rate_year  # noqa: E402
+from db.store.engine import make_engine  # noqa: E402
+from db.store.migrate import upgrade  # noqa: E402
+from db.uploads.imports import import_findings, import_roster  # noqa: E402
 
 YEAR = 2025
 TARGET_S = 3.0

@@ -11,10 +11,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from db.engine import make_engine
-from db.migrate import upgrade
-from db.throttle import FREE_ATTEMPTS
-from db.users import authenticate, create_user, unlock
+from db.accounts.throttle import FREE_ATTEMPTS
+from db.accounts.users import authenticate, create_user, unlock
+from db.store.engine import make_engine
+from db.store.migrate import upgrade
 
 PASSWORD = "benchmark password 1"
 

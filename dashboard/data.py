@@ -16,9 +16,9 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from core.rulebook import Rulebook, load_rulebook
-from db import public
 from db.app_db import get_ready_engine
-from db.settings import Settings, get_settings
+from db.publishing import public
+from db.store.settings import Settings, get_settings
 
 CATALOG_TTL = 60  # seconds
 
@@ -105,7 +105,7 @@ def _agency_index(key: tuple[int, ...]) -> pd.DataFrame:
 
 
 def agency_profile(credit_code: str) -> dict[str, Any] | None:
-    """One agency's published history (see db.public.agency_profile)."""
+    """One agency's published history (see db.publishing.public.agency_profile)."""
     return _agency_profile(credit_code, catalog_key())
 
 
@@ -127,7 +127,7 @@ def _compare(credit_codes: tuple[str, ...], key: tuple[int, ...]) -> dict[str, p
 @st.cache_data(show_spinner=False, max_entries=48)
 def export(year: int, version: int, fmt: str) -> bytes:
     """A published version as a file (immutable, so cached for good)."""
-    from db.export import export_publication
+    from db.publishing.export import export_publication
 
     return export_publication(engine=engine(), year=year, version=version, fmt=fmt)
 

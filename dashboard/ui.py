@@ -13,8 +13,8 @@ from dashboard import data, state
 from dashboard.i18n import current, t
 from dashboard.labels import paren
 from dashboard.plain import md, text
-from db.engine import is_unavailable
-from db.settings import SettingsError
+from db.store.engine import is_unavailable
+from db.store.settings import SettingsError
 
 log = logging.getLogger(__name__)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from db.engine import make_engine
-from db.migrate import upgrade
-from db.models import Agency
-from db.settings import Settings, get_settings
-from db.towns import seed_default_towns
+from db.findings.towns import seed_default_towns
+from db.store.engine import make_engine
+from db.store.migrate import upgrade
+from db.store.models import Agency
+from db.store.settings import Settings, get_settings
 
 
 def get_ready_engine(url: str | None = None, *, settings: Settings | None = None) -> Engine:

@@ -14,10 +14,10 @@ from sqlmodel import Session
 from stdnum.cn import ric, uscc
 
 from core.towns import default_towns
-from db.engine import transaction
-from db.imports import import_findings, import_roster
-from db.models import Agency, Interview, Practitioner, Publication
-from db.publish import publish_year
+from db.publishing.publish import publish_year
+from db.store.engine import transaction
+from db.store.models import Agency, Interview, Practitioner, Publication
+from db.uploads.imports import import_findings, import_roster
 
 SEED = 20200401  # the day the measures were issued
 DEMO_BY = "demo"
@@ -280,7 +280,7 @@ def _add_people(engine: Engine, data: DemoData) -> None:
 def seed_demo(*, engine: Engine, seed: int = SEED) -> list[Publication]:
     """Load the demo data set and publish 2023–2025 (plus a correction of 2024); nothing if agencies exist.
 
-    Goes through db.imports and db.publish like a real upload, so the demo proves the pipeline. Every version is
+    Goes through db.uploads.imports and db.publishing.publish like a real upload, so the demo proves the pipeline. Every version is
     marked demo, so the public site can say so.
     """
     with Session(engine) as session:

@@ -7,11 +7,11 @@ import re
 from pathlib import Path
 
 import core.cli
-import db.cli
+import db.cli.commands
 from core.limits import ENVIRONMENT
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-SETTINGS_SOURCE = (Path(__file__).resolve().parents[1] / "db" / "settings.py").read_text(encoding="utf-8")
+SETTINGS_SOURCE = (Path(__file__).resolve().parents[1] / "db" / "store" / "settings.py").read_text(encoding="utf-8")
 
 
 def subcommands(parser: argparse.ArgumentParser) -> list[str]:
@@ -26,7 +26,7 @@ def test_every_core_subcommand_is_in_the_readme():
 
 
 def test_every_db_subcommand_is_in_the_readme():
-    names = subcommands(db.cli.build_parser())
+    names = subcommands(db.cli.commands.build_parser())
     assert {"import", "publish", "export", "verify", "create-user"} <= set(names)
     assert [n for n in names if not re.search(rf"python -m db {re.escape(n)}\b", README)] == []
 

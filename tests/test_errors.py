@@ -14,15 +14,15 @@ from core.cli_common import CommandError, refusal_of
 from core.errors import CreditBoardError, InputError, Problem, RulebookError
 from core.placement import PlacementError
 from core.rulebook import load_rulebook, parse_rulebook
-from db.export import ExportError
-from db.publish import PublishConflict, PublishError, ReasonRequired
-from db.records import RecordError
-from db.repeats import REPEAT_COLUMNS, RepeatedFindings
-from db.roles import AccessDenied
-from db.security import PasswordPolicyError
-from db.settings import SettingsError
-from db.towns import TownError
-from db.users import UserError
+from db.accounts.roles import AccessDenied
+from db.accounts.security import PasswordPolicyError
+from db.accounts.users import UserError
+from db.findings.records import RecordError
+from db.findings.towns import TownError
+from db.publishing.export import ExportError
+from db.publishing.publish import PublishConflict, PublishError, ReasonRequired
+from db.store.settings import SettingsError
+from db.uploads.repeats import REPEAT_COLUMNS, RepeatedFindings
 
 PROBLEM = Problem(3, "条款", "未知条款", "unknown clause", "4.1")
 REPEAT = {"row": 2, "agency_name": "江阴安信", "clause": "2.5", "date": "2025-03-01", "upload_id": 1,
@@ -39,6 +39,7 @@ REFUSALS: dict[type, CreditBoardError] = {
     PasswordPolicyError: PasswordPolicyError("密码太短", "the password is too short"),
     AccessDenied: AccessDenied(),
     CommandError: CommandError([PROBLEM]),
+    PlacementError: PlacementError("period", "请填写考核期", "a finding needs a period"),
     InputError: InputError([PROBLEM]),
     PlacementError: PlacementError("日期", "日期不在2025年度第二季度的期限内", "date outside Q2 of 2025", "2025-08-01"),
     SettingsError: SettingsError(problems=[Problem(None, "SEED_DEMO", "设置应为 1 或 0", "must be 1 or 0", "x")]),

@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import data, plain, state, tables, ui
 from dashboard.i18n import t
 from dashboard.labels import grade_labels, paren
-from db.public import filter_ratings, towns_in
+from db.publishing.public import filter_ratings, towns_in
 
 SORTS = {
     "total_desc": (["total", "credit_code"], [False, True]),

@@ -19,8 +19,8 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from dashboard import data
 from dashboard.i18n import current
 from dashboard.staff.text import t
-from db import security, users
-from db.roles import PERMISSIONS, ROLES, may
+from db.accounts import security, users
+from db.accounts.roles import PERMISSIONS, ROLES, may
 
 IDLE_LIMIT_SECONDS = 30 * 60
 TOKEN_KEY = "staff_token"
@@ -54,7 +54,7 @@ _LOCK = threading.Lock()
 
 
 def client_key() -> str:
-    """Who is signing in, as far as the page can tell: the key failed sign-ins are throttled by (db/throttle.py).
+    """Who is signing in, as far as the page can tell: the key failed sign-ins are throttled by (db/accounts/throttle.py).
 
     Behind a reverse proxy every connection comes from the proxy, so the address the proxy appended last to
     X-Forwarded-For comes first; then the connection's address; on localhost (no address) this browser session.
@@ -72,7 +72,7 @@ def client_key() -> str:
 
 
 def sign_in(username: str, password: str) -> users.SignInResult:
-    """Check the credentials (throttled and audited by db.users); on success open a session for this browser tab."""
+    """Check the credentials (throttled and audited by db.accounts.users); on success open a session for this browser tab."""
     result = users.authenticate(engine=data.engine(), username=username, password=password, client=client_key())
     if result.user is not None:
         token = security.new_session_token()

@@ -14,9 +14,9 @@ from dashboard.i18n import current, pick
 from dashboard.labels import grade_labels, local_date
 from dashboard.plain import dataframe, md, text
 from dashboard.staff.text import t
-from db.records import agency_choices
-from db.repeats import source_text
-from db.workspace import YearPreview
+from db.findings.records import agency_choices
+from db.uploads.repeats import source_text
+from db.uploads.workspace import YearPreview
 
 NEW_AGENCY = "__new__"
 # The "all" / "automatic" / "new" option of a picker: "", not None (None reads as "nothing chosen"; see keep).
@@ -105,7 +105,7 @@ def show_problems(problems: pd.DataFrame) -> None:
 
 
 def repeats_table(repeats: pd.DataFrame) -> pd.DataFrame:
-    """A file's findings that repeat stored ones or earlier rows (db.repeats.REPEAT_COLUMNS): row … what it repeats."""
+    """A file's findings that repeat stored ones or earlier rows (db.uploads.repeats.REPEAT_COLUMNS): row … what it repeats."""
     return pd.DataFrame({
         t("row"): repeats["row"], t("agency_name"): repeats["agency_name"], t("credit_code"): repeats["credit_code"],
         t("clause"): repeats["clause"], t("date"): repeats["date"],
@@ -115,7 +115,7 @@ def repeats_table(repeats: pd.DataFrame) -> pd.DataFrame:
 
 
 def diff_table(diff: pd.DataFrame, rulebook: Rulebook) -> pd.DataFrame:
-    """A diff (db.publish.DIFF_COLUMNS) for people: agency, what changes, grade and total before and after."""
+    """A diff (db.publishing.publish.DIFF_COLUMNS) for people: agency, what changes, grade and total before and after."""
     grades = grade_labels(rulebook)
     change = diff["change"].str.replace("_", " ") if current() == "en" else diff["change_zh"]
     return pd.DataFrame({

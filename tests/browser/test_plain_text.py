@@ -11,7 +11,7 @@ import pytest
 
 from core.plain_text import visible_controls
 from db.app_db import prepare
-from db.engine import make_engine
+from db.store.engine import make_engine
 from tests.browser.conftest import Server, no_exception, screenshot, wait_for_app
 from tests.dashboard import hostile_data as hostile
 from tests.db.staff_factories import make_staff

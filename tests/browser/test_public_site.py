@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from db import public
-from db.engine import make_engine
-from db.export import verify_export
+from db.publishing import public
+from db.publishing.export import verify_export
+from db.store.engine import make_engine
 from tests.browser.conftest import Server, no_exception, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from db import public
-from db.engine import make_engine
+from db.publishing import public
+from db.store.engine import make_engine
 from tests.browser.conftest import ROOT, Server, no_exception, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser

@@ -14,8 +14,8 @@ from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 from db.app_db import get_ready_engine
-from db.imports import import_findings
-from db.settings import get_settings
+from db.store.settings import get_settings
+from db.uploads.imports import import_findings
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 TIMEOUT = 30

@@ -11,11 +11,11 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from db.imports import import_findings
-from db.publish import publish_year
-from db.records import record_finding, record_interview
-from db.towns import save_town
-from db.users import create_user, current_user
+from db.accounts.users import create_user, current_user
+from db.findings.records import record_finding, record_interview
+from db.findings.towns import save_town
+from db.publishing.publish import publish_year
+from db.uploads.imports import import_findings
 from tests.db.staff_factories import PASSWORD
 
 FINGERPRINTS = ("恶意", "host")

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.staff.session import STAFF_PAGES
 from db.app_db import prepare
-from db.engine import make_engine
+from db.store.engine import make_engine
 from tests.db.staff_factories import PASSWORD, make_staff
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")

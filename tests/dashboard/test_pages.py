@@ -6,8 +6,8 @@ import pytest
 
 from dashboard.i18n import LABELS
 from dashboard.ui import PAGES
-from db import public
-from db.engine import make_engine
+from db.publishing import public
+from db.store.engine import make_engine
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ from core.rulebook import load_rulebook
 from dashboard.i18n import LABELS
 from dashboard.plain import WORD_JOINER
 from dashboard.ui import PAGES
-from db import public
-from db.engine import make_engine
-from db.models import Finding, Interview, Practitioner, User
+from db.publishing import public
+from db.store.engine import make_engine
+from db.store.models import Finding, Interview, Practitioner, User
 from tests.dashboard.markdown_check import markup, rendered_text
 from tests.dashboard.page_text import page_text
 

@@ -8,10 +8,10 @@ from sqlmodel import Session, select
 
 from dashboard.staff import session as staff_session
 from dashboard.staff.text import LABELS
-from db.engine import transaction
-from db.models import AuditEntry, SignInThrottle
-from db.throttle import FREE_ATTEMPTS
-from db.users import deactivate
+from db.accounts.throttle import FREE_ATTEMPTS
+from db.accounts.users import deactivate
+from db.store.engine import transaction
+from db.store.models import AuditEntry, SignInThrottle
 from tests.dashboard.staff_helpers import (
     check_no_exception,
     errors,

@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 from core.rulebook import load_rulebook
 from dashboard.staff import session as staff_session
 from dashboard.staff.text import LABELS
-from db.models import Finding, Interview
-from db.records import record_interview
+from db.findings.records import record_interview
+from db.store.models import Finding, Interview
 from tests.dashboard.staff_helpers import check_no_exception, errors, open_page, shown_text, sign_in
 from tests.db.staff_factories import OTHER_TOWN, TOWN
 

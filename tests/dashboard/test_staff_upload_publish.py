@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from dashboard.i18n import LABELS as PUBLIC_LABELS
 from dashboard.staff.text import LABELS
 from dashboard.ui import PAGES
-from db.models import Finding, Publication, Upload
+from db.store.models import Finding, Publication, Upload
 from tests.dashboard.staff_helpers import (
     check_no_exception,
     errors,

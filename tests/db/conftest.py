@@ -11,8 +11,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import NullPool
 
-from db.engine import make_engine
-from db.migrate import upgrade
+from db.store.engine import make_engine
+from db.store.migrate import upgrade
 from tests.db import factories
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
@@ -68,7 +68,7 @@ def database_url(request, tmp_path) -> Iterator[str]:
 
 @pytest.fixture
 def engine(database_url) -> Iterator[Engine]:
-    """An engine on an empty database brought to the head revision by db.migrate.upgrade (so migrations are tested)."""
+    """An engine on an empty database brought to the head revision by db.store.migrate.upgrade (so migrations are tested)."""
     eng = make_engine(database_url)
     upgrade(eng)
     yield eng

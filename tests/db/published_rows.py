@@ -9,7 +9,8 @@ import datetime as dt
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
-from db.models import (
+from db.publishing.scores import split_scores
+from db.store.models import (
     Agency,
     Finding,
     Practitioner,
@@ -19,7 +20,6 @@ from db.models import (
     PublishedRating,
     PublishedScore,
 )
-from db.scores import split_scores
 
 # (code, name): valid unified social credit codes, as every agency stored by an import has
 AGENCIES = [

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from db.imports import import_findings, import_roster
+from db.uploads.imports import import_findings, import_roster
 from tests.db.factories import agency_name, credit_code, findings_csv, roster_csv
 
 YEAR = 2025

@@ -8,8 +8,8 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy.engine import Engine
 
-from db import security
-from db.users import create_user
+from db.accounts import security
+from db.accounts.users import create_user
 
 PASSWORD = "correct horse battery"  # 21 characters, passes the policy
 TOWN = "璜土镇"

@@ -8,10 +8,10 @@ from sqlalchemy import func, insert, select
 
 from core.towns import default_towns
 from db import app_db
-from db.engine import transaction
-from db.models import Agency, Town
-from db.settings import Settings
-from db.towns import seed_default_towns
+from db.findings.towns import seed_default_towns
+from db.store.engine import transaction
+from db.store.models import Agency, Town
+from db.store.settings import Settings
 
 
 def _settings(url, tmp_path, seed_demo):

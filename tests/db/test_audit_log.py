@@ -8,10 +8,10 @@ import io
 import pandas as pd
 import pytest
 
-from db.audit_log import audit_csv, audit_entries, audit_facets
-from db.engine import transaction
-from db.models import AuditEntry
-from db.roles import AccessDenied
+from db.accounts.audit_log import audit_csv, audit_entries, audit_facets
+from db.accounts.roles import AccessDenied
+from db.store.engine import transaction
+from db.store.models import AuditEntry
 from tests.db.staff_factories import (
     fast_argon2,  # noqa: F401  (fixture)
     make_staff,

@@ -8,10 +8,10 @@ from pathlib import Path
 from sqlalchemy import MetaData, insert
 
 from core.rulebook import load_rulebook
-from db import public
-from db.export import build_document, digest_of, export_publication, to_csv, to_json, verify_export
-from db.migrate import upgrade
-from db.publish import publish_year, rate_year
+from db.publishing import public
+from db.publishing.export import build_document, digest_of, export_publication, to_csv, to_json, verify_export
+from db.publishing.publish import publish_year, rate_year
+from db.store.migrate import upgrade
 from tests.db.publishing import YEAR, a_year, finding, load, load_roster
 
 SINGLE_BUCKET = Path(__file__).resolve().parents[1] / "core" / "rulebooks" / "single-bucket.toml"
@@ -66,7 +66,7 @@ def _publish_under_0003(engine) -> dict:
 
 
 def test_upgrading_to_0004_keeps_every_published_export_byte_for_byte(database_url):
-    from db.engine import make_engine
+    from db.store.engine import make_engine
 
     engine = make_engine(database_url)
     upgrade(engine, "0003")

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from db.cli import main
-from db.publish_cli import MAX_EXPORT_BYTES
+from db.cli.commands import main
+from db.cli.publish_commands import MAX_EXPORT_BYTES
 from tests.db.conftest import url_of
 from tests.db.publishing import YEAR, a_year
 from tests.refusals import assert_bilingual_refusal
@@ -178,7 +178,7 @@ BAD_DATABASES = {
 def test_an_unusable_database_is_refused_in_both_languages(case, monkeypatch, capsys, tmp_path):
     url, english, chinese = BAD_DATABASES[case]
     (tmp_path / "junk.db").write_bytes(b"this is not SQLite" * 100)
-    from db.engine import make_engine
+    from db.store.engine import make_engine
     newer = make_engine(f"sqlite:///{tmp_path / 'newer.db'}")
     with newer.begin() as conn:
         conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)"))
@@ -209,7 +209,7 @@ def test_a_password_that_is_not_utf8_is_refused_without_echoing_it(engine, tmp_p
 
 
 def test_a_fault_of_ours_is_one_bilingual_line_and_exit_1_not_a_traceback(capsys, monkeypatch):
-    from db.cli_guard import guarded
+    from db.cli.guard import guarded
 
     monkeypatch.delenv("CORE_DEBUG", raising=False)
 

@@ -20,7 +20,7 @@ from sqlmodel import Session
 from core.rulebook import load_rulebook
 from core.schema import rating_columns
 from core.towns import default_towns
-from db.export import (
+from db.publishing.export import (
     TABLE_EXTRA_FIELDS,
     ExportError,
     export_publication,
@@ -28,9 +28,9 @@ from db.export import (
     unescape_cell,
     verify_export,
 )
-from db.models import Agency, Finding, Practitioner, Publication, PublishedPractitioner
-from db.publish import publish_year
+from db.publishing.publish import publish_year
 from db.seed import seed_demo
+from db.store.models import Agency, Finding, Practitioner, Publication, PublishedPractitioner
 from tests.db.publishing import YEAR, a_year, finding, load
 
 INTS = ("year", "town_score", "bureau_score", "total", "version")

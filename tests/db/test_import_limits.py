@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from db.cli import main
-from db.models import Finding, RosterEntry, Upload
-from db.workspace import too_large
+from db.cli.commands import main
+from db.store.models import Finding, RosterEntry, Upload
+from db.uploads.workspace import too_large
 from tests.core import hostile_files as hostile
 from tests.db.conftest import url_of
 from tests.db.factories import roster_csv

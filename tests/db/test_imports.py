@@ -17,12 +17,12 @@ from sqlalchemy import func, select
 from sqlmodel import SQLModel
 
 from core.errors import InputError
-from db import imports
 from db.app_db import prepare
-from db.cli import main
-from db.imports import import_findings, import_roster
-from db.models import Agency, AuditEntry, Finding, RosterEntry, Upload
-from db.settings import PROJECT_DIR
+from db.cli.commands import main
+from db.store.models import Agency, AuditEntry, Finding, RosterEntry, Upload
+from db.store.settings import PROJECT_DIR
+from db.uploads import imports
+from db.uploads.imports import import_findings, import_roster
 from tests.db.conftest import url_of
 from tests.db.factories import agency_name, credit_code, finding_rows, findings_csv, naive_utc, roster_csv
 
@@ -200,9 +200,9 @@ def test_an_import_failing_at_row_9000_of_10000_leaves_no_row_in_any_table(engin
 _HOLD_BEFORE_COMMIT = textwrap.dedent("""
     import os, time
     from pathlib import Path
-    import db.imports
-    from db.models import Finding
-    _original = db.imports.bulk_insert
+    import db.uploads.imports
+    from db.store.models import Finding
+    _original = db.uploads.imports.bulk_insert
 
     def _hold(session, model, columns, constants=None):
         n = _original(session, model, columns, constants)
@@ -212,7 +212,7 @@ _HOLD_BEFORE_COMMIT = textwrap.dedent("""
             time.sleep(120)
         return n
 
-    db.imports.bulk_insert = _hold
+    db.uploads.imports.bulk_insert = _hold
 """)
 
 

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import insert, select
 
-from db.engine import transaction
-from db.inserts import bulk_insert
-from db.models import Agency, Finding
+from db.store.engine import transaction
+from db.store.inserts import bulk_insert
+from db.store.models import Agency, Finding
 from tests.db.factories import naive_utc
 
 AWKWARD = ["tab\there", "new\nline", "back\\slash \\N", 'quote " and \' ,comma', "", "全角，中文；", "\\.", "CR\r"]

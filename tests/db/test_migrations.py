@@ -16,9 +16,9 @@ from sqlalchemy import insert, inspect, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel
 
-from db import models
-from db.engine import make_engine
-from db.migrate import alembic_config, check, upgrade
+from db.store import models
+from db.store.engine import make_engine
+from db.store.migrate import alembic_config, check, upgrade
 
 
 def _current_revision(engine) -> str | None:

@@ -1,16 +1,16 @@
-"""The permission table in db/roles.py is the only place that decides by role name."""
+"""The permission table in db/accounts/roles.py is the only place that decides by role name."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
 
-from db.roles import ROLES
+from db.accounts.roles import ROLES
 
 ROOT = Path(__file__).resolve().parents[2]
 # Decision code: the services, the pages and the app. The table itself and the migrations may name roles.
 SCANNED = [*sorted((ROOT / "db").rglob("*.py")), *sorted((ROOT / "dashboard").rglob("*.py")), ROOT / "streamlit_app.py"]
-ALLOWED = {ROOT / "db" / "roles.py", *sorted((ROOT / "db" / "migrations").rglob("*.py"))}
+ALLOWED = {ROOT / "db" / "accounts" / "roles.py", *sorted((ROOT / "db" / "store" / "migrations").rglob("*.py"))}
 ROLE_CONSTANTS = {"BUREAU_ADMIN", "BUREAU_STAFF", "TOWN_STAFF"}
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from core.errors import InputError
 from core.reader import read_findings
-from db.records import RecordError, record_finding
+from db.findings.records import RecordError, record_finding
 from tests.db.staff_factories import TOWN, fast_argon2, make_staff  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.usefixtures("fast_argon2")

@@ -1,4 +1,4 @@
-"""db.public: the public site's read side returns published data only, as DataFrames and plain dicts."""
+"""db.publishing.public: the public site's read side returns published data only, as DataFrames and plain dicts."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy import text
 from stdnum.cn import uscc
 
 from core.rulebook import load_rulebook
-from db import public
+from db.publishing import public
 from tests.db import published_rows
 from tests.db.published_rows import AGENCIES, PRIVATE_DESCRIPTIONS, PRIVATE_ID_NUMBERS, PRIVATE_PHONES
 

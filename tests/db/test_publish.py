@@ -11,10 +11,10 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-import db.publish as publish
-from db.export import digest_of, publication_document
-from db.models import AuditEntry, Publication, PublishedCharge, PublishedPractitioner, PublishedRating
-from db.publish import PublishError, ReasonRequired, diff_year, publish_year, rate_year
+import db.publishing.publish as publish
+from db.publishing.export import digest_of, publication_document
+from db.publishing.publish import PublishError, ReasonRequired, diff_year, publish_year, rate_year
+from db.store.models import AuditEntry, Publication, PublishedCharge, PublishedPractitioner, PublishedRating
 from tests.db.factories import credit_code
 from tests.db.publishing import YEAR, a_year, count, finding, load
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from db.cli import main
+from db.cli.commands import main
 from tests.db.conftest import url_of
 from tests.db.publishing import YEAR, a_year, finding, load
 

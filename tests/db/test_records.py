@@ -9,10 +9,11 @@ import pytest
 from sqlmodel import Session, select
 
 from core.rulebook import RULEBOOK_DIR, parse_rulebook
-from db import records, users
-from db.models import AuditEntry, Finding, Interview
-from db.records import RecordError, record_finding, record_interview, suggest_interview_clause
-from db.roles import AccessDenied
+from db.accounts import users
+from db.accounts.roles import AccessDenied
+from db.findings import records
+from db.findings.records import RecordError, record_finding, record_interview, suggest_interview_clause
+from db.store.models import AuditEntry, Finding, Interview
 from tests.db.staff_factories import (
     OTHER_TOWN,
     TOWN,

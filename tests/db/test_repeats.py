@@ -11,11 +11,11 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from core.schema import FINDINGS_FILE_COLUMNS
-from db import workspace
-from db.cli import main
-from db.models import AuditEntry, Finding, Upload
-from db.records import record_finding
-from db.repeats import RepeatedFindings
+from db.cli.commands import main
+from db.findings.records import record_finding
+from db.store.models import AuditEntry, Finding, Upload
+from db.uploads import workspace
+from db.uploads.repeats import RepeatedFindings
 from tests.db.conftest import url_of
 from tests.db.factories import finding_rows, findings_csv
 from tests.db.staff_factories import fast_argon2, make_staff  # noqa: F401  (fixture)

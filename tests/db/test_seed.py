@@ -7,9 +7,10 @@ from sqlmodel import Session
 from stdnum.cn import ric, uscc
 
 from core.towns import default_towns
-from db.engine import make_engine
-from db.migrate import upgrade
-from db.models import (
+from db.seed import CORRECTION_REASON, seed_demo
+from db.store.engine import make_engine
+from db.store.migrate import upgrade
+from db.store.models import (
     Agency,
     Finding,
     Interview,
@@ -19,7 +20,6 @@ from db.models import (
     PublishedRating,
     Upload,
 )
-from db.seed import CORRECTION_REASON, seed_demo
 from tests.db.publishing import count
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from core.limits import MB, ReadLimits
-from db.cli import main
-from db.settings import SettingsError, get_settings
+from db.cli.commands import main
+from db.store.settings import SettingsError, get_settings
 
 
 def test_defaults_seed_demo_data_and_use_the_default_read_limits(monkeypatch):

@@ -10,11 +10,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlmodel import Session, select
 
-from db import security, users
-from db.audit_log import audit_csv, audit_entries
-from db.models import AuditEntry
-from db.throttle import ACCOUNT_CEILING, FREE_ATTEMPTS
-from db.users import authenticate
+from db.accounts import security, users
+from db.accounts.audit_log import audit_csv, audit_entries
+from db.accounts.throttle import ACCOUNT_CEILING, FREE_ATTEMPTS
+from db.accounts.users import authenticate
+from db.store.models import AuditEntry
 from tests.db.staff_factories import (
     PASSWORD,
     fast_argon2,  # noqa: F401  (fixture)

@@ -10,10 +10,10 @@ import sys
 import pytest
 from sqlmodel import Session, select
 
-from db import cli
-from db.models import User
-from db.settings import PROJECT_DIR
-from db.users import authenticate, list_users
+from db.accounts.users import authenticate, list_users
+from db.cli import commands
+from db.store.models import User
+from db.store.settings import PROJECT_DIR
 from tests.db.conftest import url_of
 from tests.db.staff_factories import fast_argon2  # noqa: F401  (fixture)
 
@@ -29,7 +29,7 @@ def run(engine, monkeypatch, capsys):
 
     def _run(args: list[str], stdin_text: str) -> tuple[int, str, str]:
         monkeypatch.setattr(sys, "stdin", io.StringIO(stdin_text))
-        code = cli.main(args)
+        code = commands.main(args)
         out, err = capsys.readouterr()
         return code, out, err
 
@@ -66,7 +66,7 @@ def test_create_user_at_a_terminal_asks_with_getpass(engine, monkeypatch, capsys
     answers = iter([GOOD, GOOD])
     prompts: list[str] = []
     monkeypatch.setattr("getpass.getpass", lambda prompt="": prompts.append(prompt) or next(answers))
-    assert cli.main(["create-user", "li", "--role", "bureau_staff"]) == 0
+    assert commands.main(["create-user", "li", "--role", "bureau_staff"]) == 0
     assert len(prompts) == 2
     assert authenticate(engine=engine, username="li", password=GOOD)
 

@@ -7,12 +7,12 @@ import datetime as dt
 import pytest
 from sqlmodel import Session, select
 
-from db import security, users
-from db.models import AuditEntry, User
-from db.roles import AccessDenied
-from db.security import PasswordPolicyError
-from db.throttle import FIRST_WAIT, FREE_ATTEMPTS
-from db.users import UserError, authenticate
+from db.accounts import security, users
+from db.accounts.roles import AccessDenied
+from db.accounts.security import PasswordPolicyError
+from db.accounts.throttle import FIRST_WAIT, FREE_ATTEMPTS
+from db.accounts.users import UserError, authenticate
+from db.store.models import AuditEntry, User
 from tests.db.staff_factories import (
     PASSWORD,
     TOWN,

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from db import workspace
-from db.models import AuditEntry, Finding, Publication, RosterEntry, Upload
-from db.publish import ReasonRequired
-from db.roles import AccessDenied
+from db.accounts.roles import AccessDenied
+from db.publishing.publish import ReasonRequired
+from db.store.models import AuditEntry, Finding, Publication, RosterEntry, Upload
+from db.uploads import workspace
 from tests.db import factories
 from tests.db.staff_factories import (
     fast_argon2,  # noqa: F401  (fixture)

@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import data, plain
 from dashboard.staff import session, widgets
 from dashboard.staff.text import t, term
-from db.audit_log import audit_csv, audit_entries, audit_facets
+from db.accounts.audit_log import audit_csv, audit_entries, audit_facets
 
 admin = session.require("read_audit")
 engine = data.engine()

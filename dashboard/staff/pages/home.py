@@ -8,9 +8,9 @@ from core.errors import CreditBoardError
 from dashboard import data, plain
 from dashboard.staff import session, widgets
 from dashboard.staff.text import t
-from db.models import utcnow
-from db.security import MIN_PASSWORD_LENGTH
-from db.users import change_own_password
+from db.accounts.security import MIN_PASSWORD_LENGTH
+from db.accounts.users import change_own_password
+from db.store.models import utcnow
 
 IDLE_MINUTES = session.IDLE_LIMIT_SECONDS // 60
 

@@ -6,7 +6,7 @@ from core.errors import CreditBoardError
 from dashboard import data, ui
 from dashboard.staff import session, widgets
 from dashboard.staff.text import t
-from db import workspace
+from db.uploads import workspace
 
 user = session.require("publish")
 engine = data.engine()

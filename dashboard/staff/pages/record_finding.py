@@ -9,13 +9,13 @@ from dashboard import data, plain
 from dashboard.labels import assessor_label, period_labels
 from dashboard.staff import session, widgets
 from dashboard.staff.text import t
-from db.records import period_for, recent_findings, record_finding, suggest_interview_clause
-from db.roles import own_town
+from db.accounts.roles import own_town
+from db.findings.records import period_for, recent_findings, record_finding, suggest_interview_clause
 
 user = session.require("record_finding")
 engine = data.engine()
 rulebook = data.rulebook()
-# A town account acts for its own town, the bureau roles for the bureau (db.roles decides which is which).
+# A town account acts for its own town, the bureau roles for the bureau (db.accounts.roles decides which is which).
 assessor = own_assessor(own_town(user))
 periods = period_labels(rulebook)
 

@@ -7,9 +7,9 @@ from core.values import YEAR_MAX, YEAR_MIN
 from dashboard import data, plain
 from dashboard.staff import session, widgets
 from dashboard.staff.text import t
-from db import workspace
-from db.repeats import RepeatedFindings, warning_text
-from db.roles import may
+from db.accounts.roles import may
+from db.uploads import workspace
+from db.uploads.repeats import RepeatedFindings, warning_text
 
 user = session.require("upload")
 engine = data.engine()

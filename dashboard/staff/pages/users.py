@@ -8,10 +8,10 @@ from dashboard.i18n import current
 from dashboard.labels import local_date
 from dashboard.staff import session, widgets
 from dashboard.staff.text import t
-from db import users
-from db.roles import BUREAU_STAFF, ROLES, is_town_role
-from db.security import MIN_PASSWORD_LENGTH
-from db.towns import load_towns
+from db.accounts import users
+from db.accounts.roles import BUREAU_STAFF, ROLES, is_town_role
+from db.accounts.security import MIN_PASSWORD_LENGTH
+from db.findings.towns import load_towns
 
 admin = session.require("manage_users")
 engine = data.engine()

@@ -16,11 +16,11 @@ from core.rulebook import Rulebook, load_rulebook
 from core.text import fold
 from core.towns import assessor_name_zh, own_assessor
 from core.values import is_valid_credit_code, normalize_credit_code
-from db import audit
-from db.engine import transaction
-from db.models import Agency, Finding, Interview
-from db.roles import AccessDenied, UserLike, acting_user, own_town, require
-from db.towns import towns_in
+from db.accounts import audit
+from db.accounts.roles import AccessDenied, UserLike, acting_user, own_town, require
+from db.findings.towns import towns_in
+from db.store.engine import transaction
+from db.store.models import Agency, Finding, Interview
 
 FINDING_LIST_COLUMNS = ("id", "date", "year", "period", "credit_code", "agency_name", "clause", "assessor",
                         "practitioner", "document_no", "description", "recorded_by")

@@ -1,7 +1,7 @@
-"""The publishing subcommands of `python -m db`: publish, diff, export, verify, seed-demo (registered in db/cli.py).
+"""The publishing subcommands of `python -m db`: publish, diff, export, verify, seed-demo (registered in db/cli/commands.py).
 
-Exit codes as db/cli.py says: 0 done, 1 verify found no match, 2 bad input (a clear message on stderr, no traceback);
-db/cli.py runs each inside the one guard of db/cli_guard.py.
+Exit codes as db/cli/commands.py says: 0 done, 1 verify found no match, 2 bad input (a clear message on stderr, no traceback);
+db/cli/commands.py runs each inside the one guard of db/cli/guard.py.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from collections.abc import Callable
 from core.cli_common import CommandError, name_argument, version_argument, year_argument
 from core.errors import Problem
 from core.plain_text import visible_controls
-from db.cli_guard import read_file, ready_engine, write_file
+from db.cli.guard import read_file, ready_engine, write_file
 
 # An export of 10,000 agencies is a few megabytes: a file far beyond that is not one, and is not read whole.
 MAX_EXPORT_BYTES = 64 * 1024 * 1024
-# (name, help, arguments, run): db/cli.py wraps each in its Command.
+# (name, help, arguments, run): db/cli/commands.py wraps each in its Command.
 Spec = tuple[str, str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
 
 
@@ -30,7 +30,7 @@ def _publish_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from db.publish import publish_year
+    from db.publishing.publish import publish_year
 
     p = publish_year(engine=ready_engine(), year=args.year, by=args.by, reason=args.reason)
     print(f"已发布 {p.year}年度第{p.version}版（{p.agency_count}家机构）/ published {p.year} version {p.version} "
@@ -44,7 +44,7 @@ def _diff_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from db.publish import diff_year
+    from db.publishing.publish import diff_year
 
     changes = diff_year(engine=ready_engine(), year=args.year)
     if changes.empty:
@@ -63,7 +63,7 @@ def _export_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from db.export import export_publication
+    from db.publishing.export import export_publication
 
     content = export_publication(engine=ready_engine(), year=args.year, version=args.version, fmt=args.format)
     if args.out == "-":
@@ -81,7 +81,7 @@ def _verify_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from db.export import iso_utc, verify_export
+    from db.publishing.export import iso_utc, verify_export
 
     content = read_file(args.file, limit=MAX_EXPORT_BYTES, too_big=(
         f"文件过大（超过{MAX_EXPORT_BYTES // 2**20} MB），不是本系统的导出文件",

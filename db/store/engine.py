@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session, create_engine
 
-from db.settings import get_settings
+from db.store.settings import get_settings
 
 
 def make_engine(url: str | None = None) -> Engine:

@@ -15,14 +15,14 @@ from core.limits import ReadLimits
 from core.reader import check_size, read_findings, read_roster
 from core.rulebook import Rulebook
 from core.template import template_bytes
-from db import public
-from db.imports import ImportResult, import_findings, import_roster, upload_digest
-from db.models import Finding, Publication, RosterEntry, Upload
-from db.publish import diff_year, publish_year, rate_year
-from db.repeats import no_repeats, repeated_findings
-from db.roles import UserLike, acting_user
-from db.settings import get_settings
-from db.towns import load_towns
+from db.accounts.roles import UserLike, acting_user
+from db.findings.towns import load_towns
+from db.publishing import public
+from db.publishing.publish import diff_year, publish_year, rate_year
+from db.store.models import Finding, Publication, RosterEntry, Upload
+from db.store.settings import get_settings
+from db.uploads.imports import ImportResult, import_findings, import_roster, upload_digest
+from db.uploads.repeats import no_repeats, repeated_findings
 
 KINDS = ("findings", "roster")
 PROBLEM_COLUMNS = ("row", "column", "message_zh", "message_en", "value")
@@ -51,7 +51,7 @@ class UploadCheck:
 
     `problems` lists every problem (empty when the file is valid); `duplicate` when the very same file was
     imported before (importing it again adds nothing); `repeats` the findings of a new file that are identical
-    to stored ones (db.repeats.REPEAT_COLUMNS: importing them needs allow_repeats); `previews` per rating year
+    to stored ones (db.uploads.repeats.REPEAT_COLUMNS: importing them needs allow_repeats); `previews` per rating year
     the file touches.
     """
 
@@ -76,7 +76,7 @@ def problems_frame(problems: list[Problem]) -> pd.DataFrame:
 
 
 def file_digest(*, kind: str, content: bytes, year: int | None) -> str:
-    """The digest db.imports gives this upload (a roster's year is part of it): the same file gives the same one."""
+    """The digest db.uploads.imports gives this upload (a roster's year is part of it): the same file gives the same one."""
     return upload_digest(content, roster_year=year if kind == "roster" else None)
 
 
@@ -152,7 +152,7 @@ def import_upload(
     """Store a checked file in one transaction (bureau roles); InputError if it is not valid after all.
 
     Findings identical to stored ones (UploadCheck.repeats) are imported only with allow_repeats=True; otherwise
-    db.repeats.RepeatedFindings (an InputError) and nothing is written.
+    db.uploads.repeats.RepeatedFindings (an InputError) and nothing is written.
     """
     with Session(engine) as session:
         by = acting_user(session, user, "upload").username
@@ -181,7 +181,7 @@ def publish_preview(*, engine: Engine, user: UserLike, year: int, rulebook: Rule
 
 
 def publish(*, engine: Engine, user: UserLike, year: int, reason: str | None = None) -> Publication:
-    """Publish `year` as its next version (bureau admins); a correction needs a reason (db.publish refuses it)."""
+    """Publish `year` as its next version (bureau admins); a correction needs a reason (db.publishing.publish refuses it)."""
     with Session(engine) as session:
         by = acting_user(session, user, "publish").username
     return publish_year(engine=engine, year=int(year), by=by, reason=reason)

@@ -1,4 +1,4 @@
-"""Initial tables: every table of db/models.py; on PostgreSQL, triggers that refuse to change published rows.
+"""Initial tables: every table of db/store/models.py; on PostgreSQL, triggers that refuse to change published rows.
 
 Revision ID: 0001
 Revises:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
 from core.errors import InputError, Problem
-from db.models import Agency, Finding, Upload
+from db.store.models import Agency, Finding, Upload
 
 # Two findings are the same when all of these agree (description is free text and may be re-worded).
 MATCH_KEYS = ("credit_code", "year", "clause", "assessor", "period", "date", "practitioner", "document_no")

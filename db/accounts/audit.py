@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from db.models import AuditEntry
+from db.store.models import AuditEntry
 
 
 def _json(value: Any) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 from core.errors import CreditBoardError, InputError, Problem
 from core.limits import ReadLimits
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 SEED_DEMO_VALUES = {"1": True, "0": False}
 
 

@@ -8,8 +8,8 @@
 - An agency is its credit code. A file that gives a known code a new name renames the agency (the latest file
   is the freshest source; companies do change names and keep their USCC); each rename is audited with the old
   and new name, so nothing changes silently.
-- Rows go in with one Core executemany per table (db.inserts), never one ORM object per row.
-- A different file holding findings identical to stored ones (db.repeats) is imported only with
+- Rows go in with one Core executemany per table (db.store.inserts), never one ORM object per row.
+- A different file holding findings identical to stored ones (db.uploads.repeats) is imported only with
   allow_repeats=True; the CLI and the upload page ask for it explicitly.
 """
 
@@ -32,13 +32,13 @@ from core.reader import read_findings, read_roster
 from core.rulebook import Rulebook
 from core.schema import FINDINGS_FILE_COLUMNS
 from core.values import year_problem
-from db.audit import record
-from db.engine import transaction
-from db.inserts import bulk_insert, insert_ignoring_duplicates
-from db.models import Agency, Finding, RosterEntry, Upload, utcnow
-from db.repeats import RepeatedFindings, repeated_findings
-from db.settings import get_settings
-from db.towns import towns_from_db
+from db.accounts.audit import record
+from db.findings.towns import towns_from_db
+from db.store.engine import transaction
+from db.store.inserts import bulk_insert, insert_ignoring_duplicates
+from db.store.models import Agency, Finding, RosterEntry, Upload, utcnow
+from db.store.settings import get_settings
+from db.uploads.repeats import RepeatedFindings, repeated_findings
 
 _LOOKUP_CHUNK = 1000  # credit codes per IN (…) list: well under SQLite's bound-parameter limit
 _LABELS = {c.key: c.label_zh for c in FINDINGS_FILE_COLUMNS}
@@ -72,7 +72,7 @@ def import_findings(*, engine: Engine, content: bytes, file_name: str, by: str,
                     limits: ReadLimits | None = None) -> ImportResult:
     """Store every finding of a findings file (CSV/XLSX bytes), or raise InputError with all its problems.
 
-    Findings identical to stored ones (db.repeats): allow_repeats=False raises RepeatedFindings (an InputError
+    Findings identical to stored ones (db.uploads.repeats): allow_repeats=False raises RepeatedFindings (an InputError
     listing them) and writes nothing; True imports them and audits how many; None (seeding) does not look.
     """
     by = _who(by)

@@ -203,7 +203,7 @@ class User(SQLModel, table=True):
     created_at: dt.datetime = _when()
 
 
-# Table: failed sign-ins per (account, client), counted before the password is checked (db/throttle.py).
+# Table: failed sign-ins per (account, client), counted before the password is checked (db/accounts/throttle.py).
 # `account` and `client` are keyed hashes, so a password typed into the name field is never stored;
 # client "*" is the account-wide ceiling.
 class SignInThrottle(SQLModel, table=True):

@@ -20,9 +20,9 @@ from core.china_time import CHINA_TZ
 from core.rulebook import Rulebook, load_rulebook
 from core.text import fold
 from core.towns import BUREAU_NAME_ZH, assessor_name_zh, default_towns
-from db.export import STORED_RATING_FIELDS, rating_fields
-from db.models import Agency, Practitioner, Publication, PublishedCharge, PublishedPractitioner, PublishedRating
-from db.scores import with_scores
+from db.publishing.export import STORED_RATING_FIELDS, rating_fields
+from db.publishing.scores import with_scores
+from db.store.models import Agency, Practitioner, Publication, PublishedCharge, PublishedPractitioner, PublishedRating
 
 # What a publication looks like to the public (never `published_by`: staff accounts stay private).
 PUBLICATION_COLUMNS: tuple[str, ...] = (

@@ -1,7 +1,7 @@
 """`python -m db …`: one function pair per subcommand (its arguments, its action), registered in COMMANDS.
 
 Adding a subcommand is additive: write `_xxx_arguments(parser)` and `_xxx(args) -> int`, append a Command.
-Every subcommand runs inside one guard (db/cli_guard.py): exit 0 done, 1 a check said no (verify) or a fault of
+Every subcommand runs inside one guard (db/cli/guard.py): exit 0 done, 1 a check said no (verify) or a fault of
 ours, 2 bad input, usage, a refusal or a database that cannot be reached (every problem on stderr, English / 中文).
 """
 
@@ -16,8 +16,8 @@ from sqlalchemy.engine import Engine
 
 from core.cli_common import CommandError, name_argument, refuse, refuse_one, utf8_streams, year_argument
 from core.errors import Problem
-from db import publish_cli
-from db.cli_guard import guarded, read_file, ready_engine
+from db.cli import publish_commands
+from db.cli.guard import guarded, read_file, ready_engine
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ def _upgrade_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _upgrade(args: argparse.Namespace) -> int:
-    from db.migrate import current_revision
+    from db.store.migrate import current_revision
 
     engine = ready_engine()
     print(f"数据库已是最新结构 / database at revision {current_revision(engine)}")
@@ -61,9 +61,9 @@ def _import(args: argparse.Namespace) -> int:
 
     from core.errors import InputError
     from core.limits import MB
-    from db.imports import import_findings, import_roster
-    from db.repeats import RepeatedFindings, warning_text
-    from db.settings import get_settings
+    from db.store.settings import get_settings
+    from db.uploads.imports import import_findings, import_roster
+    from db.uploads.repeats import RepeatedFindings, warning_text
 
     if args.kind == "roster" and args.year is None:
         return refuse_one("导入名录需要 --year", "a roster import needs --year YYYY")
@@ -111,14 +111,14 @@ COMMANDS: list[Command] = [
     Command("import", "导入扣分记录或名录文件 / import a findings or roster file (all or nothing)",
             _import_arguments, _import),
 ]
-COMMANDS += [Command(*spec) for spec in publish_cli.COMMANDS]  # publish, diff, export, verify, seed-demo
+COMMANDS += [Command(*spec) for spec in publish_commands.COMMANDS]  # publish, diff, export, verify, seed-demo
 
 
 # --- create-user / reset-password (staff accounts; no default password exists anywhere) ------------------------
 def read_new_password(stdin=None) -> str:
     """The new password, asked twice: with getpass at a terminal, else as two lines of stdin.
 
-    Refuses (CommandError) when the two differ, a line is missing or the text is not UTF-8; db.users checks the policy.
+    Refuses (CommandError) when the two differ, a line is missing or the text is not UTF-8; db.accounts.users checks the policy.
     """
     import getpass
 
@@ -162,7 +162,7 @@ def _cli_actor() -> str:
 
 
 def _create_user_arguments(parser: argparse.ArgumentParser) -> None:
-    from db.roles import ROLES
+    from db.accounts.roles import ROLES
 
     parser.add_argument("username", help="登录名 / the sign-in name")
     parser.add_argument("--role", required=True, choices=list(ROLES), help="角色 / role")
@@ -181,8 +181,8 @@ def _with_new_password(change: Callable[[Engine, str], dict | None]) -> dict | N
 
 
 def _create_user(args: argparse.Namespace) -> int:
-    from db.roles import ROLES
-    from db.users import create_user
+    from db.accounts.roles import ROLES
+    from db.accounts.users import create_user
 
     user = _with_new_password(lambda engine, password: create_user(
         engine=engine, username=args.username, password=password, role=args.role, town=args.town,
@@ -198,7 +198,7 @@ def _reset_password_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _reset_password(args: argparse.Namespace) -> int:
-    from db.users import set_password
+    from db.accounts.users import set_password
 
     _with_new_password(lambda engine, password: set_password(
         engine=engine, username=args.username, password=password, by=_cli_actor()))

@@ -8,7 +8,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine
 
-from db.settings import PROJECT_DIR
+from db.store.settings import PROJECT_DIR
 
 ALEMBIC_INI = PROJECT_DIR / "alembic.ini"
 # Alembic's `context` is process-global, so threads of one process (Streamlit sessions) take turns.
@@ -18,7 +18,7 @@ _ALEMBIC_LOCK = threading.Lock()
 def alembic_config(connection=None) -> Config:
     """The project's Alembic config; with `connection`, env.py migrates through it instead of DATABASE_URL."""
     config = Config(str(ALEMBIC_INI))
-    config.set_main_option("script_location", str(PROJECT_DIR / "db" / "migrations"))
+    config.set_main_option("script_location", str(PROJECT_DIR / "db" / "store" / "migrations"))
     if connection is not None:
         config.attributes["connection"] = connection
     return config

@@ -23,8 +23,8 @@ from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
-from db import security
-from db.models import SignInThrottle, SiteKey, aware
+from db.accounts import security
+from db.store.models import SignInThrottle, SiteKey, aware
 
 FREE_ATTEMPTS = 5  # failures in a row from one client before it has to wait
 ACCOUNT_CEILING = 50  # failures from all clients together before every client has to wait
@@ -103,7 +103,7 @@ def _count(row: SignInThrottle, free: int, now: dt.datetime) -> dt.datetime | No
 def reserve(session: Session, *, account: str, client: str, now: dt.datetime) -> Reservation:
     """Count an attempt as failed before its password is checked, unless a wait is running (then refuse it).
 
-    Call first in its own transaction (after db.engine.write_lock) and commit before checking the password.
+    Call first in its own transaction (after db.store.engine.write_lock) and commit before checking the password.
     """
     clients = tuple(sorted({client, ALL_CLIENTS}))
     _insert_missing(session, account, clients, now)

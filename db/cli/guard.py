@@ -25,7 +25,7 @@ def guarded(run: Run) -> Run:
     """`run`, with every way it can fail turned into a message on stderr and an exit code, never a traceback."""
 
     def wrapper(args: argparse.Namespace) -> int:
-        from db.settings import get_settings  # here: `python -m db --help` stays light
+        from db.store.settings import get_settings  # here: `python -m db --help` stays light
 
         try:
             get_settings()  # a bad SEED_DEMO or MAX_… is refused by name before the command starts
@@ -61,7 +61,7 @@ def ready_engine() -> Engine:
     from sqlalchemy.exc import ArgumentError
 
     from db.app_db import prepare
-    from db.engine import make_engine
+    from db.store.engine import make_engine
 
     try:
         engine = make_engine()
@@ -77,7 +77,7 @@ def ready_engine() -> Engine:
 
 def database_problem(exc: Exception) -> Problem:
     """The database could not be reached, or refused: named by host (or SQLite file), never by password."""
-    from db.engine import is_unavailable
+    from db.store.engine import is_unavailable
 
     if isinstance(exc, OSError) or is_unavailable(exc):
         zh, en = "数据库无法连接", "the database cannot be reached"
@@ -93,7 +93,7 @@ def database_shown() -> str:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
-    from db.settings import get_settings
+    from db.store.settings import get_settings
 
     try:
         url = make_url(get_settings().database_url)
@@ -108,7 +108,7 @@ def _without_password(text: str) -> str:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
-    from db.settings import get_settings
+    from db.store.settings import get_settings
 
     try:
         password = make_url(get_settings().database_url).password

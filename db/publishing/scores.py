@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from db.models import PublishedScore
+from db.store.models import PublishedScore
 
 SUFFIX = "_score"
 
@@ -19,7 +19,7 @@ def score_field(bucket: str) -> str:
 
 
 def score_rows(ratings: Sequence[dict], buckets: Sequence[str]) -> dict[str, list]:
-    """The publishedscore rows of published rating rows, column by column (for db.inserts.bulk_insert)."""
+    """The publishedscore rows of published rating rows, column by column (for db.store.inserts.bulk_insert)."""
     columns: dict[str, list] = {"credit_code": [], "bucket": [], "bucket_order": [], "score": []}
     for order, bucket in enumerate(buckets):
         field = score_field(bucket)

@@ -1,4 +1,4 @@
-"""Alembic environment: the target is SQLModel.metadata from db.models; the connection comes from db.migrate."""
+"""Alembic environment: the target is SQLModel.metadata from db.store.models; the connection comes from db.store.migrate."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from alembic import context
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-import db.models  # noqa: F401  (registers every table on SQLModel.metadata)
-from db.engine import make_engine
+import db.store.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from db.store.engine import make_engine
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -35,7 +35,7 @@ def _configure_and_run(connection) -> None:
 
 def run_migrations_offline() -> None:
     """`alembic upgrade head --sql`: print the SQL instead of running it."""
-    from db.settings import get_settings
+    from db.store.settings import get_settings
 
     context.configure(
         url=get_settings().database_url, target_metadata=target_metadata, literal_binds=True,
@@ -47,7 +47,7 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
-    if connection is not None:  # called from db.migrate.upgrade(): the caller owns connection and logging
+    if connection is not None:  # called from db.store.migrate.upgrade(): the caller owns connection and logging
         _configure_and_run(connection)
         return
     if config.config_file_name is not None:
@@ -55,7 +55,7 @@ def run_migrations_online() -> None:
     engine = make_engine()
     with engine.connect() as connection:
         if connection.dialect.name == "sqlite":
-            connection.exec_driver_sql("BEGIN IMMEDIATE")  # transactional DDL, as in db.migrate.upgrade
+            connection.exec_driver_sql("BEGIN IMMEDIATE")  # transactional DDL, as in db.store.migrate.upgrade
         _configure_and_run(connection)
         connection.commit()
     engine.dispose()

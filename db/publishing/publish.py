@@ -18,11 +18,12 @@ from core.rating import Rating, rate
 from core.rulebook import Rulebook, load_rulebook
 from core.schema import FINDINGS_COLUMNS, ROSTER_COLUMNS
 from core.towns import BUREAU
-from db import audit
-from db.engine import transaction
-from db.export import STORED_RATING_FIELDS, build_document, digest_of, stored_rows
-from db.inserts import bulk_insert
-from db.models import (
+from db.accounts import audit
+from db.publishing.export import STORED_RATING_FIELDS, build_document, digest_of, stored_rows
+from db.publishing.scores import score_rows
+from db.store.engine import transaction
+from db.store.inserts import bulk_insert
+from db.store.models import (
     Agency,
     Finding,
     Publication,
@@ -32,7 +33,6 @@ from db.models import (
     PublishedScore,
     RosterEntry,
 )
-from db.scores import score_rows
 
 DIFF_COLUMNS: tuple[str, ...] = (
     "credit_code", "agency_name", "change", "change_zh",
@@ -157,7 +157,7 @@ def _published_rows(rating: Rating, findings: pd.DataFrame) -> dict[str, pd.Data
 
 def _bulk(session: Session, model: type, rows: list[dict[str, Any]], publication_id: int,
           fields: tuple[str, ...] | None = None) -> None:
-    """A publication's rows (these `fields`, default all) into `model`'s table through db.inserts (COPY on
+    """A publication's rows (these `fields`, default all) into `model`'s table through db.store.inserts (COPY on
     PostgreSQL, one executemany on SQLite)."""
     if not rows:
         return

@@ -18,8 +18,8 @@ from sqlmodel import Session
 from core.china_time import to_china
 from core.errors import CreditBoardError
 from core.schema import rating_columns
-from db.models import Publication, PublishedCharge, PublishedPractitioner, PublishedRating
-from db.scores import SUFFIX, with_scores
+from db.publishing.scores import SUFFIX, with_scores
+from db.store.models import Publication, PublishedCharge, PublishedPractitioner, PublishedRating
 
 FORMAT_ID = "jiangyin-credit-board/publication/1"
 # Who publishes, as the public sees it: the office, never the staff account that clicked.
@@ -33,7 +33,7 @@ def rating_fields(buckets: Iterable[str]) -> tuple[str, ...]:
 
 
 # The fields of each kind of published row, as they appear in the canonical document and the exports.
-# A rating's bucket scores are stored apart (db.scores); these are the fields of its publishedrating row.
+# A rating's bucket scores are stored apart (db.publishing.scores); these are the fields of its publishedrating row.
 STORED_RATING_FIELDS: tuple[str, ...] = rating_fields(())
 CHARGE_FIELDS: tuple[str, ...] = (
     "credit_code", "clause", "assessor", "period", "date", "points_nominal", "points_charged", "blacklist",

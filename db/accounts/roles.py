@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from core.errors import CreditBoardError
-from db.models import User
+from db.store.models import User
 
 BUREAU_ADMIN = "bureau_admin"
 BUREAU_STAFF = "bureau_staff"

@@ -11,11 +11,11 @@ from sqlmodel import Session, select
 from core.errors import CreditBoardError
 from core.text import fold
 from core.towns import BUREAU_ALIASES, Towns, default_towns
-from db import audit
-from db.engine import transaction
-from db.inserts import insert_ignoring_duplicates
-from db.models import Town
-from db.roles import UserLike, actor_name
+from db.accounts import audit
+from db.accounts.roles import UserLike, actor_name
+from db.store.engine import transaction
+from db.store.inserts import insert_ignoring_duplicates
+from db.store.models import Town
 
 TOWN_COLUMNS = ("name", "aliases", "active")
 

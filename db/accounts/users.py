@@ -14,11 +14,11 @@ from sqlmodel import Session, select
 
 from core.errors import CreditBoardError
 from core.towns import is_bureau
-from db import audit, security, throttle
-from db.engine import transaction, write_lock
-from db.models import User, aware, utcnow
-from db.roles import PERMISSIONS, ROLES, AccessDenied, UserLike, actor_name, is_town_role
-from db.towns import towns_in
+from db.accounts import audit, security, throttle
+from db.accounts.roles import PERMISSIONS, ROLES, AccessDenied, UserLike, actor_name, is_town_role
+from db.findings.towns import towns_in
+from db.store.engine import transaction, write_lock
+from db.store.models import User, aware, utcnow
 
 WAIT_SCOPES = {"client": "this client", "account": "every client (account-wide ceiling)"}
 USER_COLUMNS = ("username", "display_name", "role", "town", "active", "locked", "locked_until", "failed_attempts",
@@ -165,7 +165,7 @@ def _succeed(session: Session, attempt: _Attempt, password: str) -> SignInResult
 def authenticate(
     *, engine: Engine, username: str, password: str, client: str = "", now: dt.datetime | None = None,
 ) -> SignInResult:
-    """Check a username and password from `client` (an address or session id); throttled (db/throttle.py), audited.
+    """Check a username and password from `client` (an address or session id); throttled (db/accounts/throttle.py), audited.
 
     The attempt is counted before the password is checked, so parallel attempts cannot outrun the throttle.
     Every path verifies one argon2 hash (the dummy one for an unknown name or a running wait) so the time taken

@@ -1,0 +1,1 @@
+"""The `python -m db` command line: its subcommands and the one guard around them."""

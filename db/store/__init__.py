@@ -1,0 +1,1 @@
+"""The store: settings, engine, tables, Alembic migrations and bulk inserts — where the data lives and its schema."""
