@@ -41,7 +41,6 @@ REFUSALS: dict[type, CreditBoardError] = {
     CommandError: CommandError([PROBLEM]),
     PlacementError: PlacementError("period", "请填写考核期", "a finding needs a period"),
     InputError: InputError([PROBLEM]),
-    PlacementError: PlacementError("日期", "日期不在2025年度第二季度的期限内", "date outside Q2 of 2025", "2025-08-01"),
     SettingsError: SettingsError(problems=[Problem(None, "SEED_DEMO", "设置应为 1 或 0", "must be 1 or 0", "x")]),
     RepeatedFindings: RepeatedFindings(pd.DataFrame([{c: REPEAT.get(c, "") for c in REPEAT_COLUMNS}])),
 }
