@@ -14,6 +14,7 @@ from core.cli_common import CommandError, refusal_of
 from core.errors import CreditBoardError, InputError, Problem, RulebookError
 from core.placement import PlacementError
 from core.rulebook import load_rulebook, parse_rulebook
+from core.workdays import CalendarMissing
 from db.accounts.roles import AccessDenied
 from db.accounts.security import PasswordPolicyError
 from db.accounts.users import UserError
@@ -41,6 +42,7 @@ REFUSALS: dict[type, CreditBoardError] = {
     CommandError: CommandError([PROBLEM]),
     PlacementError: PlacementError("period", "请填写考核期", "a finding needs a period"),
     InputError: InputError([PROBLEM]),
+    CalendarMissing: CalendarMissing(2031, "core/holidays.toml"),
     SettingsError: SettingsError(problems=[Problem(None, "SEED_DEMO", "设置应为 1 或 0", "must be 1 or 0", "x")]),
     RepeatedFindings: RepeatedFindings(pd.DataFrame([{c: REPEAT.get(c, "") for c in REPEAT_COLUMNS}])),
 }
