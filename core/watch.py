@@ -42,7 +42,7 @@ def _day(value: pd.Timestamp) -> str:
 
 def row_list(kind: str, rows: object) -> str:
     """`服务记录（附件2）第3、7行` — the rows a clerk opens; long lists cut after a few, with the count."""
-    numbers = sorted(set(map(int, rows)))
+    numbers = sorted(set(rows.astype(np.int64).tolist() if isinstance(rows, np.ndarray) else map(int, rows)))
     shown = "、".join(map(str, numbers[:_SHOWN_ROWS]))
     more = f"等共{len(numbers)}行" if len(numbers) > _SHOWN_ROWS else "行"
     return f"{KIND_LABELS[kind]}第{shown}{more}"
@@ -171,7 +171,7 @@ def _first_reports(records: ServiceRecords, window: _Window) -> pd.DataFrame:
     """The earliest submission of each agency and month by the as-of date, from reports and visit rows alike."""
     parts = []
     for kind in ("reports", "visits"):
-        table = records[kind]
+        table = records[kind][["credit_code", "month", "submitted_on", "row"]]  # not every column of 1.2M visits
         table = table[(table["submitted_on"] <= window.as_of) & window.holds(table["month"])]
         first = table.sort_values(["submitted_on", "row"], kind="stable").drop_duplicates(["credit_code", "month"])
         parts.append(first[["credit_code", "month", "submitted_on", "row"]].assign(kind=kind))
@@ -232,7 +232,7 @@ class _VisitDays:
     """
 
     def __init__(self, records: ServiceRecords, window: _Window):
-        visits = records["visits"]
+        visits = records["visits"][["credit_code", "client_code", "visit_date"]]
         visits = visits[window.holds(visits["visit_date"])]
         contracts = records["contracts"]
         both = pd.concat([visits[["credit_code", "client_code"]], contracts[["credit_code", "client_code"]]])
@@ -242,7 +242,7 @@ class _VisitDays:
         self.contracts = contracts.assign(pair=pair[len(visits):])
         key = pair[:len(visits)].astype(np.int64) << _DAY_BITS | _day_numbers(visits["visit_date"])
         first = ~pd.Series(key).duplicated().to_numpy()
-        self.days = visits.loc[first, ["credit_code", "client_code", "visit_date"]].assign(pair=pair[:len(visits)][first])
+        self.days = visits[first].assign(pair=pair[:len(visits)][first])
         self.keys = np.sort(key[first])  # pair and day, for counting a contract's visit days by binary search
 
     def between(self, pair: np.ndarray, first: pd.Series, last: pd.Series) -> np.ndarray:
