@@ -35,6 +35,7 @@ from core.values import (
     YEAR_MAX,
     YEAR_MIN,
     credit_code_problem,
+    credit_codes_as_is,
     normalize_credit_code,
     parse_clause,
     parse_date,
@@ -571,10 +572,15 @@ def _check_column(col: _Column, rows: np.ndarray, check: Check, problems: list[P
     parsed = np.empty(len(col.values), dtype=object)
     failures: list[Failure] = []
     clean = _all_clean(col.values, limits, free_text)
+    as_is = _AS_IS.get(check)
+    passes = as_is([str(v) for v in col.values]) if as_is else np.zeros(len(col.values), dtype=bool)
     for i, value in enumerate(col.values):
         text = str(value)
         failure = None if clean else _text_failure(text, limits, free_text)
-        parsed[i], own = check(text) if failure is None else ("", None)
+        if failure is None and passes[i]:
+            parsed[i], own = text, None
+        else:
+            parsed[i], own = check(text) if failure is None else ("", None)
         failures.append(failure or own)
     bad_value = np.array([f is not None for f in failures], dtype=bool)
     bad_rows = np.flatnonzero(bad_value[col.codes])
@@ -897,3 +903,11 @@ def credit_code_check(value: str) -> tuple[str, Failure]:
 def required_text_check(value: str) -> tuple[str, Failure]:
     """Non-blank text, stripped."""
     return _required_text(value)
+
+
+# Checks with a vectorised pass over a column's distinct values: True where `check(value)` is `(value, None)` for
+# sure, so only the rest go through `check` one by one. A USCC by stdnum costs ~13 µs; a province's files hold
+# ~100,000 distinct client codes each, nearly all valid as written.
+_AS_IS: dict[Callable, Callable[[list[str]], np.ndarray]] = {
+    _credit_code: credit_codes_as_is, credit_code_check: credit_codes_as_is,
+}

@@ -249,7 +249,7 @@ def _frame(kind: str, checked: CheckedFile) -> pd.DataFrame:
             data[key] = checked.converted(key, lambda v: np.array([bool(x) for x in v]), False)
         else:
             data[key] = checked.values(key)
-    return pd.DataFrame(data)
+    return pd.DataFrame(data, copy=False)  # every array is new here: a copy per column cost ~0.5 s on 1.2M visits
 
 
 def _check_order(checked: CheckedFile, frame: pd.DataFrame, early: str, late: str, zh: str, en: str) -> None:

@@ -7,11 +7,15 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from stdnum.cn.uscc import calc_check_digit
 
 from core.rulebook import load_rulebook
 from core.values import (
     chinese_number,
+    credit_code_problem,
+    credit_codes_as_is,
     is_valid_credit_code,
     normalize_credit_code,
     parse_clause,
@@ -143,3 +147,66 @@ def test_a_credit_code_with_the_right_check_digit_is_valid_and_a_wrong_one_is_no
     assert not is_valid_credit_code(code[:-1])
     assert not is_valid_credit_code("")
     assert not is_valid_credit_code("I1110000600037341L")  # I is not in the USCC alphabet
+
+
+# --- the vectorised USCC check (credit_codes_as_is) against stdnum, through credit_code_problem ------------------
+
+_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_ANY_CODE_CHAR = st.sampled_from(_USCC_CHARS + "IOSVZ" + _USCC_CHARS.lower() + " -\u3000" + "０９Ａ" + "é中")
+
+
+@st.composite
+def _typed_codes(draw) -> str:
+    """Random 18-character strings over the USCC alphabet and its typed forms, and valid codes as people type them."""
+    kind = draw(st.sampled_from(("random", "valid", "typed", "placeholder", "near")))
+    if kind == "random":
+        return draw(st.text(_ANY_CODE_CHAR, min_size=16, max_size=20))
+    body = draw(st.text(st.sampled_from("0123456789"), min_size=8, max_size=8)) + draw(
+        st.text(st.sampled_from(_USCC_CHARS), min_size=9, max_size=9))
+    code = body + calc_check_digit(body)
+    if kind == "valid":
+        return code
+    if kind == "placeholder":
+        return draw(st.sampled_from(_USCC_CHARS)) * draw(st.sampled_from((17, 18, 19)))
+    if kind == "near":  # one character changed
+        i = draw(st.integers(0, 17))
+        return code[:i] + draw(_ANY_CODE_CHAR) + code[i + 1:]
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in code)
+    return draw(st.sampled_from((code.lower(), " " + code + " ", code[:6] + " " + code[6:], full_width,
+                                 code[:8] + "-" + code[8:])))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_typed_codes(), max_size=20))
+def test_the_vectorised_credit_code_check_never_passes_what_stdnum_refuses(codes):
+    passes = credit_codes_as_is(codes)
+    assert passes.shape == (len(codes),)
+    for code, ok in zip(codes, passes, strict=True):
+        if ok:
+            assert credit_code_problem(code) is None
+            assert normalize_credit_code(code) == code
+        elif len(code) == 18 and code == normalize_credit_code(code) and credit_code_problem(code) is None:
+            pytest.fail(f"{code!r} is valid as written but the fast path sent it to stdnum")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_typed_codes(), max_size=20))
+def test_reading_a_credit_code_column_gives_what_the_one_by_one_check_gives(codes):
+    from core.reader import _AS_IS, credit_code_check
+
+    passes = _AS_IS[credit_code_check](codes)
+    for code, ok in zip(codes, passes, strict=True):
+        if ok:
+            assert credit_code_check(code) == (code, None)
+
+
+def test_a_placeholder_is_never_passed_by_the_fast_path():
+    assert not credit_codes_as_is(["0" * 18, "A" * 18, "1" * 18]).any()
+    assert credit_code_problem("0" * 18)[1] == "a placeholder (one character repeated), not a real USCC"
+
+
+def test_the_fast_path_passes_valid_codes_as_written():
+    codes = [_uscc("91320281MA1X2Y3Q0"), "91110000600037341L", _uscc("12320281000000001")]
+    assert credit_codes_as_is(codes).all()
+    assert not credit_codes_as_is([c.lower() for c in codes]).any()
+    assert credit_codes_as_is([]).shape == (0,)
