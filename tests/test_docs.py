@@ -31,6 +31,14 @@ def test_every_db_subcommand_is_in_the_readme():
     assert [n for n in names if not re.search(rf"python -m db {re.escape(n)}\b", README)] == []
 
 
+def test_every_import_kind_is_in_the_readme():
+    parser = db.cli.commands.build_parser()
+    import_parser = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)][0].choices["import"]
+    kinds = next(a.choices for a in import_parser._actions if a.dest == "kind")
+    assert {"findings", "roster", "registry", "practitioners", "changes", "contracts", "visits", "reports"} <= set(kinds)
+    assert [k for k in kinds if k != "findings" and not re.search(rf"--kind [a-z|]*\b{k}\b", README)] == []
+
+
 def test_every_setting_read_from_the_environment_is_in_the_readme():
     settings = set(re.findall(r'env\.get\("([A-Z_]+)"', SETTINGS_SOURCE))
     assert {"DATABASE_URL", "SEED_DEMO", "DATA_DIR"} <= settings

@@ -23,6 +23,7 @@ from db.findings.towns import TownError
 from db.publishing.export import ExportError
 from db.publishing.publish import PublishConflict, PublishError, ReasonRequired
 from db.store.settings import SettingsError
+from db.uploads.records import RepeatedRecords
 from db.uploads.repeats import REPEAT_COLUMNS, RepeatedFindings
 
 PROBLEM = Problem(3, "条款", "未知条款", "unknown clause", "4.1")
@@ -45,6 +46,7 @@ REFUSALS: dict[type, CreditBoardError] = {
     CalendarMissing: CalendarMissing(2031, "core/holidays.toml"),
     SettingsError: SettingsError(problems=[Problem(None, "SEED_DEMO", "设置应为 1 或 0", "must be 1 or 0", "x")]),
     RepeatedFindings: RepeatedFindings(pd.DataFrame([{c: REPEAT.get(c, "") for c in REPEAT_COLUMNS}])),
+    RepeatedRecords: RepeatedRecords("visits", pd.DataFrame([{"row": 2, "upload_id": 1, "file_name": "a.csv"}])),
 }
 
 

@@ -47,13 +47,17 @@ def _upgrade(args: argparse.Namespace) -> int:
 # --- import ----------------------------------------------------------------------------------------------------
 def _import_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="CSV 或 XLSX 文件 / a CSV or XLSX file")
-    parser.add_argument("--kind", choices=("findings", "roster"), default="findings",
-                        help="扣分记录（默认）或机构名录 / findings (default) or a roster")
+    from core.service_records import RECORD_KINDS
+
+    parser.add_argument("--kind", choices=("findings", "roster", *RECORD_KINDS), default="findings",
+                        help="扣分记录（默认）、机构名录或一种服务记录 / findings (default), a roster, or a service-record "
+                             "file: " + ", ".join(RECORD_KINDS))
     parser.add_argument("--year", type=year_argument, help="名录所属年度（--kind roster 时必填）/ the roster's year")
     parser.add_argument("--by", required=True, type=name_argument, metavar="NAME", help="导入人 / who imports (audited)")
     parser.add_argument("--allow-repeats", action="store_true",
-                        help="文件中有与已存记录相同的扣分记录时仍然导入 / import even if findings of the file are "
-                             "identical to stored ones (e.g. a re-saved file): they would be deducted again")
+                        help="文件中有与已存记录相同的扣分记录（或服务记录）时仍然导入 / import even if findings (or "
+                             "service records) of the file are identical to stored ones (e.g. a re-saved file): "
+                             "findings would be deducted again")
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -63,6 +67,7 @@ def _import(args: argparse.Namespace) -> int:
     from core.limits import MB
     from db.store.settings import get_settings
     from db.uploads.imports import import_findings, import_roster
+    from db.uploads.records import RECORD_MODELS, RepeatedRecords, import_records
     from db.uploads.repeats import RepeatedFindings, warning_text
 
     if args.kind == "roster" and args.year is None:
@@ -77,6 +82,10 @@ def _import(args: argparse.Namespace) -> int:
         return _not_imported(exc.problems)
     engine = ready_engine()
     try:
+        if args.kind in RECORD_MODELS:
+            done = import_records(engine=engine, kind=args.kind, content=content, file_name=path.name, by=args.by,
+                                  limits=limits, allow_repeats=args.allow_repeats)
+            return _records_imported(done, path.name)
         if args.kind == "roster":
             result = import_roster(engine=engine, content=content, file_name=path.name, by=args.by, year=args.year)
         else:
@@ -87,6 +96,11 @@ def _import(args: argparse.Namespace) -> int:
         refuse(exc.problems)
         return refuse_one("文件未导入；确属另外的违规行为时，请加 --allow-repeats 再次导入",
                           "file not imported: if these are separate acts, import again with --allow-repeats")
+    except RepeatedRecords as exc:
+        refuse(exc.problems)
+        return refuse_one("文件未导入：这些行与已存的同类记录完全相同；确需再次导入时，请加 --allow-repeats",
+                          f"file not imported: {len(exc.repeats)} row(s) are identical to stored {exc.kind} rows; "
+                          "to import them anyway, add --allow-repeats")
     except InputError as exc:
         return _not_imported(exc.problems)
     finally:
@@ -100,6 +114,17 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _records_imported(done, file_name: str) -> int:
+    from core.service_records import KIND_LABELS
+
+    if done.duplicate:
+        print(f"该文件已导入过，未添加任何记录 / already imported (upload #{done.upload_id}): nothing added")
+    else:
+        print(f"已导入 / imported {file_name} (upload #{done.upload_id}): {done.added} "
+              f"{KIND_LABELS[done.kind]} {done.kind} rows")
+    return 0
+
+
 def _not_imported(problems: list[Problem]) -> int:
     refuse(problems)
     return refuse_one(f"文件未导入，共{len(problems)}个问题", f"file not imported: {len(problems)} problem(s)")
@@ -108,7 +133,7 @@ def _not_imported(problems: list[Problem]) -> int:
 COMMANDS: list[Command] = [
     Command("upgrade", "建表/升级数据库结构 / create or upgrade the tables (alembic upgrade head)",
             _upgrade_arguments, _upgrade),
-    Command("import", "导入扣分记录或名录文件 / import a findings or roster file (all or nothing)",
+    Command("import", "导入扣分记录、名录或服务记录文件 / import a findings, roster or service-record file (all or nothing)",
             _import_arguments, _import),
 ]
 COMMANDS += [Command(*spec) for spec in publish_commands.COMMANDS]  # publish, diff, export, verify, seed-demo

@@ -80,10 +80,107 @@ class Upload(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     file_name: str = Field(max_length=255)
     sha256: str = Field(max_length=64, unique=True, index=True)
-    kind: str = Field(max_length=16)  # findings | roster
+    kind: str = Field(max_length=16)  # findings | roster | a service-record kind (registry, visits …)
     uploaded_by: str = Field(max_length=64)
     uploaded_at: dt.datetime = _when()
     row_count: int = 0
+
+
+# --- Service records (core/service_records.py): one table per kind, one row per checked file row. -------------
+# Columns as read_records types them (dates NULL where blank); `upload_id` is the file, `row` its Excel row.
+# Nothing here is public: phones and the legal representative are staff-only like the ID numbers below.
+
+
+def _upload_ref() -> object:
+    return Field(foreign_key="upload.id", index=True)
+
+
+# Table: an agency's 附件1 filing (registry); phone and legal_rep are personal data, staff only.
+class RegistryRecord(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    upload_id: int = _upload_ref()
+    row: int
+    credit_code: str = Field(max_length=18, index=True)
+    agency_name: str = Field(max_length=200)
+    address: str = Field(max_length=500)
+    office_address: str = Field(max_length=500)
+    legal_rep: str = Field(max_length=64)
+    phone: str = Field(max_length=64)
+    filed_on: dt.date
+    commitment_on: dt.date | None = None
+
+
+# Table: a practitioner at an agency. The ID number is kept only as id_hash + id_last4, never in clear: the watch
+# needs equality only (one person employed by two agencies), and a leaked copy of this table must not leak ID
+# numbers. id_hash = HMAC-SHA256 under the database's site key (db/uploads/records.py id_number_hash).
+class PractitionerRecord(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    upload_id: int = _upload_ref()
+    row: int
+    credit_code: str = Field(max_length=18, index=True)
+    name: str = Field(max_length=64)
+    id_hash: str = Field(max_length=64, index=True)
+    id_last4: str = Field(max_length=4)  # what a clerk compares with the card in hand
+    specialty: str = Field(max_length=8)
+    certificate: str = Field(max_length=64)
+    joined_on: dt.date
+    left_on: dt.date | None = None
+
+
+# Table: a change of an agency's basic information and when it was reported (信息变化).
+class ChangeRecord(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    upload_id: int = _upload_ref()
+    row: int
+    credit_code: str = Field(max_length=18, index=True)
+    item: str = Field(max_length=500)
+    practitioner: str = Field(max_length=64)
+    changed_on: dt.date
+    reported_on: dt.date | None = None
+
+
+# Table: a service contract between an agency and a client company (服务合同).
+class ContractRecord(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    upload_id: int = _upload_ref()
+    row: int
+    credit_code: str = Field(max_length=18, index=True)
+    client_code: str = Field(max_length=18)
+    client_name: str = Field(max_length=200)
+    town: str = Field(max_length=64)
+    contract_no: str = Field(max_length=64)
+    signed_on: dt.date
+    start: dt.date
+    end: dt.date
+    visits_per_year: int
+
+
+# Table: an on-site visit as reported in a month's 附件2 (服务记录); month is the month's first day.
+class VisitRecord(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    upload_id: int = _upload_ref()
+    row: int
+    credit_code: str = Field(max_length=18, index=True)
+    month: dt.date
+    submitted_on: dt.date
+    client_code: str = Field(max_length=18)
+    client_name: str = Field(max_length=200)
+    town: str = Field(max_length=64)
+    contract_no: str = Field(max_length=64)
+    visit_date: dt.date
+    practitioner: str = Field(max_length=64)
+    hazards: int
+    written_advice: bool
+
+
+# Table: a monthly report received (月度报送), also for a month without visits; month is the month's first day.
+class ReportRecord(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    upload_id: int = _upload_ref()
+    row: int
+    credit_code: str = Field(max_length=18, index=True)
+    month: dt.date
+    submitted_on: dt.date
 
 
 # Table: one recorded act under a clause (扣分记录). description is staff-only.

@@ -1,0 +1,238 @@
+"""Import a service-record file (registry, practitioners, changes, contracts, visits, reports) into its table.
+
+The same rules as a findings import (db/uploads/imports.py): the whole file is checked first by
+core.service_records.read_records (a bad file raises InputError and writes nothing); the upload row, the rows
+and the audit entry go in one transaction; the same bytes imported again as the same kind add nothing; rows go in
+through db.store.inserts.bulk_insert (COPY on PostgreSQL).
+
+ID numbers are never stored as typed: a practitioner row keeps id_hash (HMAC-SHA256 under the database's site key)
+and id_last4. The watch only needs to know that two rows are the same person, which equal hashes tell; a copy of
+the table without the key tells nobody the number.
+
+A different file (a re-saved XLSX, a re-encoded CSV) whose rows are identical to stored rows of the same kind is
+named row by row and refused (RepeatedRecords) unless allow_repeats=True: a visit counted twice would hide a missing
+visit, so repeating rows needs the same explicit yes as repeated findings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from contextlib import nullcontext
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from core.errors import InputError, Problem
+from core.limits import ReadLimits
+from core.service_records import DATE_KEYS, RECORD_COLUMNS, RECORD_KINDS, read_records
+from db.accounts import security
+from db.accounts.audit import record
+from db.accounts.throttle import KEY_NAME
+from db.findings.towns import towns_from_db
+from db.store.engine import transaction
+from db.store.inserts import bulk_insert
+from db.store.models import (
+    ChangeRecord,
+    ContractRecord,
+    PractitionerRecord,
+    RegistryRecord,
+    ReportRecord,
+    SiteKey,
+    Upload,
+    VisitRecord,
+    utcnow,
+)
+from db.store.settings import get_settings
+from db.uploads.imports import _existing_upload, _insert_upload, _who
+
+RECORD_MODELS = {
+    "registry": RegistryRecord, "practitioners": PractitionerRecord, "changes": ChangeRecord,
+    "contracts": ContractRecord, "visits": VisitRecord, "reports": ReportRecord,
+}
+_LOOKUP_CHUNK = 1000  # credit codes per IN (…) list: well under SQLite's bound-parameter limit
+_DAY_KEYS = (*DATE_KEYS, "month")
+
+
+@dataclass(frozen=True)
+class RecordImport:
+    """What a service-record import did: the upload it made (or found) and the rows it added."""
+
+    upload_id: int
+    added: int
+    kind: str
+    duplicate: bool = False
+
+
+class RepeatedRecords(InputError):
+    """An import stopped because rows of the file are identical to stored rows of its kind; `repeats` lists them
+    (row, upload_id and file_name of the earliest upload holding each)."""
+
+    def __init__(self, kind: str, repeats: pd.DataFrame):
+        self.kind = kind
+        self.repeats = repeats
+        super().__init__([
+            Problem(int(r.row), None, "与已存的同类记录完全相同", "identical to a stored row of this kind",
+                    f"{r.file_name}（上传 upload #{int(r.upload_id)}）")
+            for r in repeats.itertuples(index=False)
+        ])
+
+
+def record_digest(kind: str, content: bytes) -> str:
+    """The SHA-256 that recognises a file imported before as `kind` (the kind is part of it, like a roster's year)."""
+    return hashlib.sha256(f"records:{kind}\n".encode() + content).hexdigest()
+
+
+def id_number_hash(key: str, number: str) -> str:
+    """The stored stand-in for an ID number (normalized as the reader gives it): equal numbers, equal hashes."""
+    return security.keyed_digest(key, f"id_number:{number}")
+
+
+def site_key(bind: Session | Connection) -> str:
+    """The database's site key (made by migration 0003); never shown."""
+    statement = select(SiteKey.value).where(SiteKey.name == KEY_NAME)
+    if isinstance(bind, Session):
+        return bind.exec(statement).one()
+    return bind.execute(statement).scalar_one()
+
+
+def import_records(*, engine: Engine, kind: str, content: bytes, file_name: str, by: str,
+                   limits: ReadLimits | None = None, allow_repeats: bool = False) -> RecordImport:
+    """Store every row of a service-record file of `kind` (CSV/XLSX bytes), or raise InputError with all its problems.
+
+    Rows identical to stored rows of the kind raise RepeatedRecords (writing nothing) unless allow_repeats.
+    """
+    if kind not in RECORD_MODELS:
+        raise ValueError(f"unknown record kind {kind!r} (expected one of {RECORD_KINDS})")
+    by = _who(by)
+    digest = record_digest(kind, content)
+    found = _existing_upload(engine, digest)
+    if found is not None:
+        return RecordImport(upload_id=found, added=0, kind=kind, duplicate=True)
+    with engine.connect() as conn:
+        towns = towns_from_db(conn)
+        key = site_key(conn)
+    frame = read_records(kind, content, name=file_name, towns=towns, limits=limits or get_settings().read_limits)
+    if frame.empty:
+        raise InputError([Problem(None, None, "文件中没有数据行", "the file has no data rows")])
+    _check_fits(kind, frame)
+    columns = _stored_columns(kind, frame, key)
+    repeats = repeated_records(engine, kind, columns, frame["row"].tolist())
+    if not repeats.empty and not allow_repeats:
+        raise RepeatedRecords(kind, repeats)
+    now = utcnow()
+    try:
+        with transaction(engine) as session:
+            upload_id = _insert_upload(session, kind=kind, digest=digest, file_name=file_name, by=by, now=now,
+                                       row_count=len(frame))
+            added = bulk_insert(session, RECORD_MODELS[kind], {"row": frame["row"].tolist(), **columns},
+                                constants={"upload_id": upload_id})
+            record(session, actor=by, action="upload", entity="upload", entity_id=upload_id, after={
+                "kind": kind, "file_name": file_name, "sha256": digest, "rows": len(frame), "added": added,
+                "repeats_allowed": len(repeats),
+            })
+    except IntegrityError:
+        # Another process imported the same file a moment ago: its upload won the unique sha256.
+        found = _existing_upload(engine, digest)
+        if found is None:
+            raise
+        return RecordImport(upload_id=found, added=0, kind=kind, duplicate=True)
+    return RecordImport(upload_id=upload_id, added=added, kind=kind)
+
+
+def _stored_columns(kind: str, frame: pd.DataFrame, key: str) -> dict[str, list]:
+    """The frame's columns as stored (no `row`): dates as date or None, the ID number as hash + last 4."""
+    out: dict[str, list] = {}
+    for column in RECORD_COLUMNS[kind]:
+        values = frame[column.key]
+        if column.key == "id_number":
+            numbers = values.tolist()
+            out["id_hash"] = [id_number_hash(key, n) for n in numbers]
+            out["id_last4"] = [n[-4:] for n in numbers]
+        elif column.key in _DAY_KEYS:
+            out[column.key] = [None if pd.isna(d) else d for d in values.dt.date]
+        else:
+            out[column.key] = values.tolist()  # numpy → Python int / bool / str
+    return out
+
+
+def repeated_records(bind: Engine | Connection, kind: str, columns: dict[str, list],
+                     rows: Sequence[int]) -> pd.DataFrame:
+    """The file rows (`columns` as stored, `rows` their Excel rows) identical in every column to a stored row of
+    `kind`: row, upload_id, file_name (the earliest upload holding it), by row. One query per 1000 credit codes."""
+    model = RECORD_MODELS[kind]
+    table = model.__table__
+    keys = list(columns)
+    codes = sorted(set(columns["credit_code"]))
+    query = (select(*(table.c[k] for k in keys), table.c.upload_id, Upload.__table__.c.file_name)
+             .join(Upload.__table__, Upload.__table__.c.id == table.c.upload_id))
+    stored = []
+    with _connection(bind) as conn:
+        for i in range(0, len(codes), _LOOKUP_CHUNK):
+            stored += conn.execute(query.where(table.c.credit_code.in_(codes[i:i + _LOOKUP_CHUNK]))).all()
+    empty = pd.DataFrame({"row": pd.Series(dtype="int64"), "upload_id": pd.Series(dtype="int64"),
+                          "file_name": pd.Series(dtype=object)})
+    if not stored:
+        return empty
+    mine = _comparable(pd.DataFrame(columns), keys).assign(row=list(rows))
+    theirs = _comparable(pd.DataFrame(stored, columns=[*keys, "upload_id", "file_name"]), keys)
+    merged = mine.merge(theirs, on=keys)
+    if merged.empty:
+        return empty
+    merged = merged.sort_values(["row", "upload_id"]).drop_duplicates("row")
+    return merged[["row", "upload_id", "file_name"]].astype({"row": "int64", "upload_id": "int64"}).reset_index(
+        drop=True)
+
+
+def _comparable(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    # One spelling on both sides: dates as ISO text ("" for blank; SQLite gives date objects back), the rest as text.
+    out = frame.copy()
+    for k in keys:
+        out[k] = ["" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in out[k]]
+    return out
+
+
+def _connection(bind: Engine | Connection):
+    """`with _connection(bind) as conn`: a new connection for an Engine, the caller's own for a Connection."""
+    return bind.connect() if isinstance(bind, Engine) else nullcontext(bind)
+
+
+def load_records(bind: Engine | Connection, kind: str) -> pd.DataFrame:
+    """Every stored row of `kind`, typed as read_records types a file (dates datetime64[ns], NaT for blank),
+    with upload_id and row; practitioners carry id_hash and id_last4 where a file has id_number."""
+    table = RECORD_MODELS[kind].__table__
+    names = [c.name for c in table.columns if c.name != "id"]
+    with _connection(bind) as conn:
+        rows = conn.execute(select(*(table.c[n] for n in names)).order_by(table.c.id)).all()
+    frame = pd.DataFrame(rows, columns=names)
+    for name in names:
+        if name in _DAY_KEYS:
+            frame[name] = pd.to_datetime(frame[name]).astype("datetime64[ns]")
+        elif name in ("upload_id", "row", "hazards", "visits_per_year"):
+            frame[name] = frame[name].astype("int64")
+        elif name == "written_advice":
+            frame[name] = frame[name].astype(bool)
+    return frame
+
+
+def _check_fits(kind: str, frame: pd.DataFrame) -> None:
+    """Refuse text longer than its column (PostgreSQL refuses it; SQLite would keep it), by row and column."""
+    table = RECORD_MODELS[kind].__table__
+    problems = []
+    for column in RECORD_COLUMNS[kind]:
+        if column.key not in table.c or column.key in _DAY_KEYS:
+            continue
+        limit = getattr(table.c[column.key].type, "length", None)
+        values = frame[column.key]
+        if limit is None or max(map(len, values.tolist())) <= limit:
+            continue
+        too_long = values.str.len() > limit
+        for row, value in zip(frame.loc[too_long, "row"], values[too_long], strict=True):
+            problems.append(Problem(int(row), column.label_zh, f"内容过长（最多{limit}个字符）",
+                                    f"too long (at most {limit} characters)", value[:20] + "…"))
+    if problems:
+        raise InputError(problems)
