@@ -32,7 +32,6 @@ from core.limits import ReadLimits
 from core.service_records import DATE_KEYS, RECORD_COLUMNS, RECORD_KINDS, read_records
 from db.accounts import security
 from db.accounts.audit import record
-from db.accounts.throttle import KEY_NAME
 from db.findings.towns import towns_from_db
 from db.store.engine import transaction
 from db.store.inserts import bulk_insert
@@ -92,9 +91,12 @@ def id_number_hash(key: str, number: str) -> str:
     return security.keyed_digest(key, f"id_number:{number}")
 
 
+ID_KEY_NAME = "id_number"  # the site key of the ID-number hashes (made by migration 0005; apart from sign-in's)
+
+
 def site_key(bind: Session | Connection) -> str:
-    """The database's site key (made by migration 0003); never shown."""
-    statement = select(SiteKey.value).where(SiteKey.name == KEY_NAME)
+    """The database's ID-number key (made by migration 0005); never shown."""
+    statement = select(SiteKey.value).where(SiteKey.name == ID_KEY_NAME)
     if isinstance(bind, Session):
         return bind.exec(statement).one()
     return bind.execute(statement).scalar_one()

@@ -176,3 +176,18 @@ def test_every_kind_has_a_table_with_a_column_for_each_file_column():
         expected = {c.key for c in columns} - {"id_number"}
         assert expected | {"upload_id", "row"} <= names
         assert "id_number" not in names
+
+
+def test_id_hashes_use_a_key_of_their_own_so_a_new_sign_in_key_never_splits_one_person(engine):
+    import_records(engine=engine, kind="practitioners", content=records_csv("practitioners", ROWS["practitioners"][:1]),
+                   file_name="甲.csv", by="t")
+    with engine.begin() as conn:  # the sign-in key replaced (e.g. after a suspected leak of the audit log)
+        conn.execute(text("UPDATE sitekey SET value = :v WHERE name = 'sign_in'"), {"v": "f" * 64})
+    later = records_csv("practitioners", [{"credit_code": B, "name": "张三", "id_number": PERSON, "specialty": "消防",
+                                           "joined_on": "2025-01-01"}])
+    import_records(engine=engine, kind="practitioners", content=later, file_name="乙.csv", by="t")
+    with engine.connect() as conn:
+        keys = set(conn.execute(text("SELECT name FROM sitekey")).scalars())
+        hashes = conn.execute(select(PractitionerRecord.id_hash).order_by(PractitionerRecord.id)).scalars().all()
+    assert {"sign_in", "id_number"} <= keys
+    assert len(hashes) == 2 and hashes[0] == hashes[1]

@@ -5,12 +5,14 @@ Revises: 0004
 Create Date: 2026-12-08
 
 Columns as core/service_records.py types them; every row keeps the upload it came from and its Excel row.
-A practitioner's ID number is never stored in clear: only its keyed hash (HMAC-SHA256 under the database's
-"sign_in" site key from 0003, prefixed "id_number:") and its last 4 characters. No key is made here.
+A practitioner's ID number is never stored in clear: only its keyed hash (HMAC-SHA256 under the database's own
+"id_number" site key, made here once and never changed, apart from the sign-in key so that rotating one never breaks
+the other) and its last 4 characters.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -66,9 +68,13 @@ def upgrade() -> None:
         for column in ("upload_id", "credit_code"):
             op.create_index(op.f(f"ix_{table}_{column}"), table, [column])
     op.create_index(op.f("ix_practitionerrecord_id_hash"), "practitionerrecord", ["id_hash"])
+    # A key of its own: the ID-number hashes must match across imports for ever, whatever happens to other keys.
+    sitekey = sa.table("sitekey", sa.column("name", sa.String), sa.column("value", sa.String))
+    op.bulk_insert(sitekey, [{"name": "id_number", "value": secrets.token_hex(32)}])
 
 
 def downgrade() -> None:
+    op.execute(sa.text("DELETE FROM sitekey WHERE name = 'id_number'"))
     for table in reversed(TABLES):
         op.drop_table(table)  # its indexes go with it
     # Uploads of these kinds lose their rows: drop them too, so importing the file again after an upgrade works.
