@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from core.service_records import KIND_LABELS
 from dashboard.i18n import current
+
+# The six service-record files in English (their Chinese names are core.service_records.KIND_LABELS).
+_RECORD_KINDS_EN = {
+    "registry": "Agency registry (附件1)", "practitioners": "Practitioners", "changes": "Changes",
+    "contracts": "Service contracts", "visits": "Visits (附件2)", "reports": "Monthly reports",
+}
 
 # key: (中文, English)
 LABELS: dict[str, tuple[str, str]] = {
@@ -85,6 +92,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "kind": ("文件类型", "File type"),
     "kind_findings": ("年度扣分记录", "Findings of the year"),
     "kind_roster": ("参评机构名录", "Roster of agencies"),
+    **{f"kind_{k}": (zh, _RECORD_KINDS_EN[k]) for k, zh in KIND_LABELS.items()},
     "roster_year": ("名录所属年度", "Year of the roster"),
     "file": ("选择 CSV 或 XLSX 文件", "Choose a CSV or XLSX file"),
     "problems_found": (
@@ -116,6 +124,22 @@ LABELS: dict[str, tuple[str, str]] = {
     "repeat_source": ("相同的已存记录来自", "Matching stored finding from"),
     "imported": ("已导入 {added} 条记录（上传编号 {upload}）。", "Imported {added} rows (upload {upload})."),
     "imported_duplicate": ("此文件已导入过，未增加记录。", "This file was imported before; nothing added."),
+    "records_valid": ("文件有效：{rows} 行，尚未保存。前{n}行预览：", "valid: {rows} rows, not stored yet. The first {n} rows:"),
+    "records_duplicate": ("此文件已作为“{kind}”导入过；再次导入不会增加任何记录。",
+                          "This file was imported as “{kind}” before; importing it again adds nothing."),
+    "records_on_behalf": ("代机构上传“{kind}”：导入记入您的账号并写入操作日志。",
+                          "Uploading “{kind}” on an agency's behalf: the import is recorded under your account in the audit log."),
+    "submitted_on_note": (
+        "邮寄报送的，请在“报送日期”（submitted_on）列填写收到日期：该日期即为报送日期，导入后保持不变。",
+        "A report received by post keeps its received date: put it in the submitted_on (报送日期) column; that is the "
+        "date stored.",
+    ),
+    "records_repeats": ("此文件第 {rows} 行与已存的同类记录完全相同；仍要导入请勾选下方确认。",
+                        "Row(s) {rows} of this file are identical to stored rows of this kind; tick below to import anyway."),
+    "repeat_upload": ("相同的已存记录来自", "Matching stored row from"),
+    "upload_no": ("上传编号", "Upload no."),
+    "id_last4": ("身份证号后4位", "ID number (last 4)"),
+    "records_imported": ("已导入“{kind}” {added} 行（上传编号 {upload}）。", "Imported {added} rows of “{kind}” (upload {upload})."),
     "publish_next": ("导入后需由管理员在“发布”页面发布，公众才能看到。", "An administrator publishes on the Publish page before the public sees it."),
     # publish
     "publish_year": ("发布年度", "Year to publish"),

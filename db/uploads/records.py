@@ -115,15 +115,8 @@ def import_records(*, engine: Engine, kind: str, content: bytes, file_name: str,
     found = _existing_upload(engine, digest)
     if found is not None:
         return RecordImport(upload_id=found, added=0, kind=kind, duplicate=True)
-    with engine.connect() as conn:
-        towns = towns_from_db(conn)
-        key = site_key(conn)
-    frame = read_records(kind, content, name=file_name, towns=towns, limits=limits or get_settings().read_limits)
-    if frame.empty:
-        raise InputError([Problem(None, None, "文件中没有数据行", "the file has no data rows")])
-    _check_fits(kind, frame)
-    columns = _stored_columns(kind, frame, key)
-    repeats = repeated_records(engine, kind, columns, frame["row"].tolist())
+    frame, columns, repeats = read_for_import(engine=engine, kind=kind, content=content, file_name=file_name,
+                                              limits=limits)
     if not repeats.empty and not allow_repeats:
         raise RepeatedRecords(kind, repeats)
     now = utcnow()
@@ -144,6 +137,35 @@ def import_records(*, engine: Engine, kind: str, content: bytes, file_name: str,
             raise
         return RecordImport(upload_id=found, added=0, kind=kind, duplicate=True)
     return RecordImport(upload_id=upload_id, added=added, kind=kind)
+
+
+def read_for_import(*, engine: Engine, kind: str, content: bytes, file_name: str, limits: ReadLimits | None = None,
+                    repeats: bool = True) -> tuple[pd.DataFrame, dict[str, list], pd.DataFrame]:
+    """Check a file of `kind` as an import would (InputError with every problem; stores nothing) → the read
+    table, its columns as they would be stored (ID numbers as hash + last 4) and its rows identical to stored
+    rows (repeated_records; not looked up when `repeats` is False)."""
+    if kind not in RECORD_MODELS:
+        raise ValueError(f"unknown record kind {kind!r} (expected one of {RECORD_KINDS})")
+    with engine.connect() as conn:
+        towns = towns_from_db(conn)
+        key = site_key(conn)
+    frame = read_records(kind, content, name=file_name, towns=towns, limits=limits or get_settings().read_limits)
+    if frame.empty:
+        raise InputError([Problem(None, None, "文件中没有数据行", "the file has no data rows")])
+    _check_fits(kind, frame)
+    columns = _stored_columns(kind, frame, key)
+    found = repeated_records(engine, kind, columns, frame["row"].tolist()) if repeats else _no_repeats()
+    return frame, columns, found
+
+
+def _no_repeats() -> pd.DataFrame:
+    return pd.DataFrame({"row": pd.Series(dtype="int64"), "upload_id": pd.Series(dtype="int64"),
+                         "file_name": pd.Series(dtype=object)})
+
+
+def already_imported(engine: Engine, kind: str, content: bytes) -> bool:
+    """True when these very bytes were imported as `kind` before (importing them again adds nothing)."""
+    return _existing_upload(engine, record_digest(kind, content)) is not None
 
 
 def _stored_columns(kind: str, frame: pd.DataFrame, key: str) -> dict[str, list]:
@@ -176,8 +198,7 @@ def repeated_records(bind: Engine | Connection, kind: str, columns: dict[str, li
     with _connection(bind) as conn:
         for i in range(0, len(codes), _LOOKUP_CHUNK):
             stored += conn.execute(query.where(table.c.credit_code.in_(codes[i:i + _LOOKUP_CHUNK]))).all()
-    empty = pd.DataFrame({"row": pd.Series(dtype="int64"), "upload_id": pd.Series(dtype="int64"),
-                          "file_name": pd.Series(dtype=object)})
+    empty = _no_repeats()
     if not stored:
         return empty
     mine = _comparable(pd.DataFrame(columns), keys).assign(row=list(rows))

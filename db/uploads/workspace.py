@@ -14,6 +14,7 @@ from core.errors import InputError, Problem
 from core.limits import ReadLimits
 from core.reader import check_size, read_findings, read_roster
 from core.rulebook import Rulebook
+from core.service_records import RECORD_COLUMNS, RECORD_KINDS
 from core.template import template_bytes
 from db.accounts.roles import UserLike, acting_user
 from db.findings.towns import load_towns
@@ -22,9 +23,14 @@ from db.publishing.publish import diff_year, publish_year, rate_year
 from db.store.models import Finding, Publication, RosterEntry, Upload
 from db.store.settings import get_settings
 from db.uploads.imports import ImportResult, import_findings, import_roster, upload_digest
+from db.uploads.records import RecordImport, already_imported, import_records, read_for_import, record_digest
 from db.uploads.repeats import no_repeats, repeated_findings
 
 KINDS = ("findings", "roster")
+# Every file the upload page takes: the findings and roster, then the six service-record files an agency reports.
+UPLOAD_KINDS = (*KINDS, *RECORD_KINDS)
+PREVIEW_ROWS = 5  # rows of a checked service-record file shown before its import
+ID_LAST4 = "id_last4"  # what a preview shows of an ID number: its last 4 characters, never the whole number
 PROBLEM_COLUMNS = ("row", "column", "message_zh", "message_en", "value")
 # The diff's changes that staff most need to see before importing or publishing.
 GRADE_CHANGES = ("entered_blacklist", "left_blacklist", "grade", "new", "removed")
@@ -77,6 +83,8 @@ def problems_frame(problems: list[Problem]) -> pd.DataFrame:
 
 def file_digest(*, kind: str, content: bytes, year: int | None) -> str:
     """The digest db.uploads.imports gives this upload (a roster's year is part of it): the same file gives the same one."""
+    if kind in RECORD_KINDS:
+        return record_digest(kind, content)
     return upload_digest(content, roster_year=year if kind == "roster" else None)
 
 
@@ -163,6 +171,77 @@ def import_upload(
         return import_roster(engine=engine, content=content, file_name=file_name, by=by, year=int(year),
                              limits=limits)
     raise ValueError("a roster needs its year; kind must be findings or roster")
+
+
+@dataclass(frozen=True)
+class RecordCheck:
+    """The outcome of checking a service-record file (RECORD_KINDS); nothing has been stored.
+
+    `problems` lists every problem (empty when valid); `duplicate` when these very bytes were imported as this kind
+    before; `repeats` the rows identical to stored rows of the kind (row, upload_id, file_name: importing them needs
+    allow_repeats); `preview` the first rows, typed as text, with an ID number cut to its last 4 characters.
+    """
+
+    kind: str
+    file_name: str
+    rows: int
+    problems: pd.DataFrame
+    duplicate: bool = False
+    repeats: pd.DataFrame = field(default_factory=pd.DataFrame)
+    preview: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def ok(self) -> bool:
+        return self.problems.empty
+
+
+def record_preview(kind: str, frame: pd.DataFrame, rows: int = PREVIEW_ROWS) -> pd.DataFrame:
+    """The first `rows` of a read service-record file as text: `row`, then its columns by key (dates ISO, blank
+    as ""); the ID number becomes ID_LAST4, so no full number leaves this function."""
+    head = frame.head(rows)
+    out = {"row": head["row"].astype("int64").tolist()}
+    for column in RECORD_COLUMNS[kind]:
+        values = head[column.key]
+        if column.key == "id_number":
+            out[ID_LAST4] = [str(v)[-4:] for v in values]
+        elif pd.api.types.is_datetime64_any_dtype(values):
+            out[column.key] = ["" if pd.isna(v) else v.date().isoformat() for v in values]
+        else:
+            out[column.key] = [str(v) for v in values]
+    return pd.DataFrame(out)
+
+
+def check_records(*, engine: Engine, user: UserLike, content: bytes, file_name: str, kind: str,
+                  limits: ReadLimits | None = None) -> RecordCheck:
+    """Check a service-record file of `kind` as its import would, and preview its first rows; stores nothing.
+
+    The roles that may upload (PERMISSIONS["upload"]).
+    """
+    with Session(engine) as session:
+        acting_user(session, user, "upload")
+    if kind not in RECORD_KINDS:
+        raise ValueError(f"kind must be one of {RECORD_KINDS}")
+    duplicate = already_imported(engine, kind, content)
+    try:  # the very same file adds nothing, so nothing of it would be repeated
+        frame, _, repeats = read_for_import(engine=engine, kind=kind, content=content, file_name=file_name,
+                                            limits=limits, repeats=not duplicate)
+    except InputError as exc:
+        return RecordCheck(kind=kind, file_name=file_name, rows=0, problems=problems_frame(exc.problems))
+    return RecordCheck(kind=kind, file_name=file_name, rows=len(frame), problems=problems_frame([]),
+                       duplicate=duplicate, repeats=repeats, preview=record_preview(kind, frame))
+
+
+def import_record_file(*, engine: Engine, user: UserLike, content: bytes, file_name: str, kind: str,
+                       allow_repeats: bool = False, limits: ReadLimits | None = None) -> RecordImport:
+    """Store a checked service-record file on an agency's behalf (audited under the signed-in account).
+
+    InputError if it is not valid after all; db.uploads.records.RepeatedRecords (nothing written) when rows are
+    identical to stored ones and not allow_repeats; the same file again adds nothing (`duplicate`).
+    """
+    with Session(engine) as session:
+        by = acting_user(session, user, "upload").username
+    return import_records(engine=engine, kind=kind, content=content, file_name=file_name, by=by, limits=limits,
+                          allow_repeats=allow_repeats)
 
 
 def years_to_publish(*, engine: Engine, user: UserLike) -> list[int]:

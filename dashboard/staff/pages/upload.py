@@ -1,14 +1,21 @@
-"""上传年度结果 Upload: check the whole file, show every problem or a preview with the diff, then import."""
+"""上传年度结果 Upload: check the whole file, show every problem or a preview with the diff, then import.
+
+The six service-record files (core.service_records) go the same way on an agency's behalf: every problem, or the
+row count and a preview of the first rows (an ID number only by its last 4 characters), then 导入.
+"""
 
 import streamlit as st
 
 from core.errors import CreditBoardError, InputError
+from core.service_records import RECORD_COLUMNS, RECORD_KINDS
 from core.values import YEAR_MAX, YEAR_MIN
 from dashboard import data, plain
+from dashboard.i18n import current
 from dashboard.staff import session, widgets
 from dashboard.staff.text import t
 from db.accounts.roles import may
 from db.uploads import workspace
+from db.uploads.records import RepeatedRecords
 from db.uploads.repeats import RepeatedFindings, warning_text
 
 user = session.require("upload")
@@ -29,8 +36,14 @@ with st.expander(t("template"), icon=":material/description:"):
                             data=lambda f=fmt: workspace.template(engine=engine, fmt=f), on_click="ignore",
                             key=f"template_{fmt}", icon=":material/download:")
 
-kind = st.radio(t("kind"), workspace.KINDS, horizontal=True, key=widgets.keep("upload_kind", workspace.KINDS[0]),
-                format_func=widgets.labels_of({k: t(f"kind_{k}") for k in workspace.KINDS}))
+kind = st.radio(t("kind"), workspace.UPLOAD_KINDS, horizontal=True,
+                key=widgets.keep("upload_kind", workspace.UPLOAD_KINDS[0]),
+                format_func=widgets.labels_of({k: t(f"kind_{k}") for k in workspace.UPLOAD_KINDS}))
+records = kind in RECORD_KINDS
+if records:
+    st.caption(t("records_on_behalf", kind=t(f"kind_{kind}")))
+    if any(c.key == "submitted_on" for c in RECORD_COLUMNS[kind]):
+        st.caption(t("submitted_on_note"))
 year = None
 if kind == "roster":
     year = int(st.number_input(t("roster_year"), min_value=YEAR_MIN, max_value=YEAR_MAX, step=1, key="upload_year",
@@ -49,8 +62,12 @@ ident = (workspace.file_digest(kind=kind, content=content, year=year), kind)
 cached = st.session_state.get(CHECK_KEY)
 if cached is None or cached[0] != ident:
     try:
-        check = workspace.check_upload(engine=engine, user=user, content=content, file_name=uploaded.name,
-                                       kind=kind, year=year, limits=limits)
+        if records:
+            check = workspace.check_records(engine=engine, user=user, content=content, file_name=uploaded.name,
+                                            kind=kind, limits=limits)
+        else:
+            check = workspace.check_upload(engine=engine, user=user, content=content, file_name=uploaded.name,
+                                           kind=kind, year=year, limits=limits)
     except CreditBoardError as exc:
         st.error(widgets.refusal(exc))
         st.stop()
@@ -61,6 +78,50 @@ else:
 
 if not check.ok:
     widgets.show_problems(check.problems)
+    st.stop()
+
+
+def preview_table(preview):
+    """A record preview with its columns named in the visitor's language (Chinese labels, or the English keys)."""
+    names = {"row": t("row"), workspace.ID_LAST4: t("id_last4")}
+    names |= {c.key: (c.key if current() == "en" else c.label_zh) for c in RECORD_COLUMNS[kind]}
+    return preview.rename(columns=names)
+
+
+def show_record_repeats(repeats):
+    """Rows identical to stored rows of the kind: named in both languages' sentence, then row by row."""
+    st.warning(t("records_repeats", rows=", ".join(str(int(r)) for r in repeats["row"])),
+               icon=":material/content_copy:")
+    names = {"row": t("row"), "file_name": t("repeat_upload"), "upload_id": t("upload_no")}
+    plain.dataframe(repeats.rename(columns=names)[list(names.values())], hide_index=True, width="stretch")
+
+
+if records:  # a service-record file: row count, preview, repeats, 导入
+    st.success(t("records_valid", rows=check.rows, n=len(check.preview)))
+    plain.dataframe(preview_table(check.preview), hide_index=True, width="stretch")
+    if check.duplicate:
+        st.info(t("records_duplicate", kind=t(f"kind_{kind}")))
+    allow_repeats = False
+    if not check.repeats.empty:
+        show_record_repeats(check.repeats)
+        allow_repeats = st.checkbox(t("import_repeats"), key=REPEATS_KEY)
+    blocked = not check.repeats.empty and not allow_repeats
+    if st.button(t("import"), type="primary", key="upload_import", icon=":material/database_upload:",
+                 disabled=blocked) and not blocked:
+        try:
+            done = workspace.import_record_file(engine=engine, user=user, content=content, file_name=uploaded.name,
+                                                kind=kind, allow_repeats=allow_repeats, limits=limits)
+        except RepeatedRecords as exc:  # stored by someone else since the check: name them again, store nothing
+            st.session_state.pop(CHECK_KEY, None)
+            show_record_repeats(exc.repeats)
+        except InputError as exc:
+            widgets.show_problems(workspace.problems_frame(exc.problems))
+        except CreditBoardError as exc:
+            st.error(widgets.refusal(exc))
+        else:
+            st.session_state.pop(CHECK_KEY, None)
+            st.success(t("imported_duplicate") if done.duplicate else
+                       t("records_imported", kind=t(f"kind_{kind}"), added=done.added, upload=done.upload_id))
     st.stop()
 
 st.success(t("file_valid", rows=check.rows))
