@@ -182,9 +182,15 @@ def test_the_english_switch_keeps_what_staff_chose_and_shows_it_in_english(site,
     sign_in(page, site["url"])
     go(page, "上传年度结果")
     checked = "() => [...document.querySelectorAll('[data-testid=stMain] input[type=radio]')].map(e => e.checked)"
-    assert page.evaluate(checked) == [True, False]
+    first = page.evaluate(checked)
+    assert first[0] and sum(first) == 1  # findings by default
+    page.locator("[data-testid=stMain] label").get_by_text("执业人员", exact=True).click()
+    wait_for_app(page)
+    chosen = page.evaluate(checked)
+    assert sum(chosen) == 1 and chosen != first
     switch_language(page, "English")
-    assert page.evaluate(checked) == [True, False]  # the file type is still chosen, not blank
+    assert page.evaluate(checked) == chosen  # the file type is still the one chosen, not blank or reset
+    assert page.get_by_text("Practitioners", exact=True).count() >= 1
 
     go(page, "Record a finding")
     page.get_by_label("Period").click()
