@@ -711,14 +711,7 @@ class _FindingChecks:
         return (key, None) if key else ("", (f"未知的考核期（可用：{zh}）", f"unknown period (expected {en})"))
 
     def date(self, value: str) -> tuple[dt.date | None, Failure]:
-        if not value.strip():
-            return None, _REQUIRED
-        day = parse_date(value)
-        if day is None:
-            return None, ("无法识别的日期（应为YYYY-MM-DD）", "unreadable date (expected YYYY-MM-DD)")
-        if not YEAR_MIN <= day.year <= YEAR_MAX + 1:
-            return None, (f"日期超出合理范围（{YEAR_MIN}—{YEAR_MAX}年）", f"date out of range ({YEAR_MIN}–{YEAR_MAX})")
-        return day, None
+        return date_check(value, required=True)
 
     @staticmethod
     def year(value: str) -> tuple[int, Failure]:
@@ -911,3 +904,15 @@ def required_text_check(value: str) -> tuple[str, Failure]:
 _AS_IS: dict[Callable, Callable[[list[str]], np.ndarray]] = {
     _credit_code: credit_codes_as_is, credit_code_check: credit_codes_as_is,
 }
+
+
+def date_check(value: str, *, required: bool) -> tuple[dt.date | None, Failure]:
+    """A date in any accepted spelling, within the rating years (+1 for a year-end dated next spring); every file's check."""
+    if not value.strip():
+        return None, (_REQUIRED if required else None)
+    day = parse_date(value)
+    if day is None:
+        return None, ("无法识别的日期（应为YYYY-MM-DD）", "unreadable date (expected YYYY-MM-DD)")
+    if not YEAR_MIN <= day.year <= YEAR_MAX + 1:
+        return None, (f"日期超出合理范围（{YEAR_MIN}—{YEAR_MAX}年）", f"date out of range ({YEAR_MIN}–{YEAR_MAX})")
+    return day, None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
 
 from core.errors import InputError
 from core.limits import ReadLimits
-from core.reader import CheckedFile, Source, credit_code_check, read_checked, required_text_check
+from core.reader import CheckedFile, Source, credit_code_check, date_check, read_checked, required_text_check
 from core.rulebook import fold
 from core.schema import Column
 from core.towns import BUREAU, Towns, default_towns
@@ -112,16 +113,7 @@ DATE_KEYS = ("filed_on", "commitment_on", "joined_on", "left_on", "changed_on", 
 
 
 def _date(required: bool) -> Callable[[str], tuple[dt.date | None, Failure]]:
-    def check(value: str) -> tuple[dt.date | None, Failure]:
-        if not value.strip():
-            return None, (_REQUIRED if required else None)
-        day = parse_date(value)
-        if day is None:
-            return None, ("无法识别的日期（应为YYYY-MM-DD）", "unreadable date (expected YYYY-MM-DD)")
-        if not YEAR_MIN <= day.year <= YEAR_MAX + 1:
-            return None, (f"日期超出合理范围（{YEAR_MIN}—{YEAR_MAX}年）", f"date out of range ({YEAR_MIN}–{YEAR_MAX})")
-        return day, None
-    return check
+    return functools.partial(date_check, required=required)
 
 
 def parse_month(value: object) -> dt.date | None:
