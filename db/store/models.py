@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, DateTime, ForeignKeyConstraint, Index, UniqueConstraint
+from sqlalchemy import Column, DateTime, ForeignKeyConstraint, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # Named constraints, so a later migration can drop or alter them by name (SQLite batch mode needs names).
@@ -202,6 +202,43 @@ class Finding(SQLModel, table=True):
     recorded_at: dt.datetime = _when()
 
 
+# Table: a suggested finding of the compliance watch (core/watch.py) that a person decided: confirmed (then
+# finding_id is the finding it became) or dismissed (with a required reason). Open suggestions are recomputed from
+# the service records, so a late report filed meanwhile simply makes one disappear; `key` is the watch's stable key,
+# so a rerun never suggests a decided one again. evidence names file rows; it is staff/agency-only like descriptions.
+class Suggestion(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=32, unique=True, index=True)
+    year: int = Field(index=True)
+    credit_code: str = Field(max_length=18, index=True)
+    agency_name: str = Field(max_length=200)
+    clause: str = Field(max_length=8)
+    date: dt.date
+    assessor: str = Field(max_length=64, index=True)  # "bureau" or a town's full name
+    rule: str = Field(max_length=32)
+    evidence: str = Field(default="", max_length=2000)
+    status: str = Field(max_length=12, index=True)  # confirmed | dismissed
+    reason: str = Field(default="", max_length=2000)  # required for a dismissal
+    finding_id: int | None = Field(default=None, foreign_key="finding.id")
+    decided_by: str = Field(max_length=64)
+    decided_at: dt.datetime = _when()
+
+
+# Table: a scanned document an agency filed (附件1 form, 守法诚信承诺书): bytes kept with their SHA-256. Staff and the
+# agency itself only; size-limited where it is received.
+class AgencyDocument(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    credit_code: str = Field(max_length=18, index=True)
+    kind: str = Field(max_length=16)  # commitment | registry
+    file_name: str = Field(max_length=255)
+    content_type: str = Field(max_length=64)
+    size: int
+    sha256: str = Field(max_length=64)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    uploaded_by: str = Field(max_length=64)
+    uploaded_at: dt.datetime = _when()
+
+
 # Table: a formal talk (约谈) the bureau held with an agency; counts drive clauses 3.8 / 2.7 / 1.8.
 class Interview(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
@@ -294,8 +331,9 @@ class User(SQLModel, table=True):
     username: str = Field(max_length=64, unique=True, index=True)
     display_name: str = Field(default="", max_length=64)
     password_hash: str = Field(max_length=255)
-    role: str = Field(max_length=16)  # bureau_admin | bureau_staff | town_staff
+    role: str = Field(max_length=16)  # bureau_admin | bureau_staff | town_staff | agency
     town: str | None = Field(default=None, max_length=64)  # for town_staff
+    credit_code: str | None = Field(default=None, max_length=18, index=True)  # for agency: the one agency it acts for
     active: bool = True
     created_at: dt.datetime = _when()
 
