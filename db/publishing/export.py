@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
 import json
 from collections.abc import Iterable, Mapping
@@ -18,10 +17,15 @@ from sqlmodel import Session
 from core.china_time import to_china
 from core.errors import CreditBoardError
 from core.schema import rating_columns
+from db.publishing.canonical import UnreadableDocument, digest_hex, read_json
 from db.publishing.scores import SUFFIX, with_scores
+from db.publishing.signing import ALGORITHM
 from db.store.models import Publication, PublishedCharge, PublishedPractitioner, PublishedRating
 
-FORMAT_ID = "jiangyin-credit-board/publication/1"
+# Format 1: digest only (versions published before signatures); format 2: digest and an Ed25519 signature.
+# Both digest the same canonical form (db.publishing.canonical), so a format-1 file still verifies.
+FORMAT_UNSIGNED = "jiangyin-credit-board/publication/1"
+FORMAT_SIGNED = "jiangyin-credit-board/publication/2"
 # Who publishes, as the public sees it: the office, never the staff account that clicked.
 PUBLISHER = "市应急管理局"
 
@@ -113,14 +117,16 @@ def build_document(
     ratings: pd.DataFrame | Iterable[Mapping[str, Any]],
     charges: pd.DataFrame | Iterable[Mapping[str, Any]],
     practitioners: pd.DataFrame | Iterable[Mapping[str, Any]],
+    signed: bool = True,
 ) -> dict[str, Any]:
     """The public content of one published version as a plain dict (everything the digest covers).
 
     Each rating holds a `<bucket>_score` for every bucket of the rulebook it was rated under, in that order.
+    `signed` False rebuilds a version published before signatures (format 1).
     """
     rating_rows = records(normal_rows(ratings, rating_fields(buckets)))
     return {
-        "format": FORMAT_ID,
+        "format": FORMAT_SIGNED if signed else FORMAT_UNSIGNED,
         "year": int(year),
         "version": int(version),
         "rulebook": rulebook,
@@ -136,26 +142,14 @@ def build_document(
     }
 
 
-def canonical_json(document: Mapping[str, Any]) -> bytes:
-    """The canonical bytes of a publication document — what its SHA-256 digest is taken of.
-
-    Recipe (anyone can redo it on a downloaded JSON export):
-      1. parse the file as JSON and remove the top-level key "digest";
-      2. serialise the rest with object keys sorted, no whitespace at all (separators "," and ":"),
-         non-ASCII characters written as themselves (not \\u escapes), i.e. in Python
-         json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"));
-      3. encode as UTF-8 (no BOM) and take SHA-256, written as 64 lower-case hex digits.
-    The document holds only strings, whole numbers, booleans, lists and objects (no floats), so every JSON
-    library spells it the same way. Rows are in a fixed order (by credit_code, then every other field);
-    "previous_digest" is the digest of the version before ("" for version 1), which chains the versions.
-    """
-    body = {k: v for k, v in document.items() if k != "digest"}
-    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
 def digest_of(document: Mapping[str, Any]) -> str:
-    """SHA-256 (hex) of the canonical JSON of `document`."""
-    return hashlib.sha256(canonical_json(document)).hexdigest()
+    """SHA-256 (hex) of the canonical bytes of `document` (RFC 8785; see db.publishing.canonical)."""
+    return digest_hex(document)
+
+
+def signature_block(publication: Publication) -> dict[str, str]:
+    """The document's "signature" object: which key signed the canonical bytes, and the signature (base64)."""
+    return {"algorithm": ALGORITHM, "key_id": publication.key_id, "value": publication.signature}
 
 
 # --- reading a published version back -------------------------------------------------------------------------
@@ -204,8 +198,11 @@ def publication_document(session: Session, publication: Publication) -> dict[str
         ratings=ratings,
         charges=stored_rows(session, PublishedCharge, publication.id, CHARGE_FIELDS),
         practitioners=stored_rows(session, PublishedPractitioner, publication.id, PRACTITIONER_FIELDS),
+        signed=bool(publication.signature),
     )
     document["digest"] = publication.digest
+    if publication.signature:
+        document["signature"] = signature_block(publication)
     return document
 
 
@@ -323,8 +320,8 @@ def verify_export(*, engine: Engine, content: bytes) -> Publication | None:
     file claims and the digest of a version in the database.
     """
     try:
-        document = json.loads(content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        document = read_json(content)
+    except UnreadableDocument:
         return None
     if not isinstance(document, dict) or not isinstance(document.get("digest"), str):
         return None

@@ -45,7 +45,7 @@ def _publish_under_0003(engine) -> dict:
         year=YEAR, version=1, rulebook=rating.rulebook.name, published_at=dt.datetime(2026, 1, 16, 2, tzinfo=dt.UTC),
         reason="", previous_digest="", demo=False, buckets=[b.key for b in rating.rulebook.buckets],
         ratings=rating.table.assign(towns="澄江街道"), charges=rating.explanation,
-        practitioners=rating.practitioners,
+        practitioners=rating.practitioners, signed=False,  # before 0007 no version was signed
     )
     document["digest"] = digest_of(document)
     old = MetaData()

@@ -85,8 +85,10 @@ def test_json_export_reads_back_equal_and_its_digest_checks_by_hand(engine, publ
     stored = load_document(engine=engine, year=YEAR)
     assert document == stored
     assert [list(r) for r in document["ratings"]][0] == sorted(RATING_FIELDS)
-    # The README recipe, verbatim in spirit: drop "digest", dump canonically, SHA-256.
+    # The documented recipe: drop "digest" and "signature", dump canonically (plain text, whole numbers: sorted
+    # keys, no whitespace, characters as themselves), SHA-256.
     claimed = document.pop("digest")
+    assert document.pop("signature")["algorithm"] == "Ed25519"
     canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
     assert hashlib.sha256(canonical).hexdigest() == claimed == published.digest
 
