@@ -170,6 +170,14 @@ def identify(content: bytes):
     return identify_file(engine(), content, checksums())
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def version_changes(year: int, version: int) -> pd.DataFrame:
+    """What a published correction changed, per agency (immutable, so cached for good)."""
+    from db.publishing.changes import published_changes
+
+    return published_changes(engine(), year, version)
+
+
 def rulebook(name: str | None = None) -> Rulebook:
     """A rulebook by name (the default one when None); loaded once per process by core."""
     return load_rulebook(name) if name else load_rulebook()
@@ -178,5 +186,6 @@ def rulebook(name: str | None = None) -> Rulebook:
 def clear() -> None:
     """Forget every cached read (call after publishing, so the new version shows at once)."""
     for fn in (publications, _published_years, _current_publication, _publication_history, ratings,
-               grade_counts, blacklist, _agency_index, _agency_profile, _compare, export, _checksums, _signing_keys):
+               grade_counts, blacklist, _agency_index, _agency_profile, _compare, export, _checksums, _signing_keys,
+               version_changes):
         fn.clear()
