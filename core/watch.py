@@ -190,19 +190,59 @@ def _month_start(index: np.ndarray) -> np.ndarray:
     return (index - 1970 * 12).astype("datetime64[M]").astype("datetime64[ns]")
 
 
-def late_report(records: ServiceRecords, window: _Window, rules: WatchRules) -> pd.DataFrame:
-    """Each month from the earlier of filing and first visit to December whose report came after the due day of
-    the next month, or had not come by the as-of date once that day had passed."""
+def report_due_dates(months: pd.Series, rules: WatchRules) -> pd.Series:
+    """The day each month's report is due (months as their first day): the rulebook's report_due_day of the next
+    month, inclusive. The one statement of the rule: the watch and the agency portal's due dates both use it."""
+    return months + pd.offsets.MonthBegin(1) + pd.Timedelta(days=rules.report_due_day - 1)
+
+
+def _report_starts(records: ServiceRecords, window: _Window) -> pd.Series:
+    """credit_code → the first month of the year it must report: the month of its filing or first visit."""
     registry, visits = records["registry"], records["visits"]
     starts = pd.concat([registry[["credit_code"]].assign(day=registry["filed_on"]),
                         visits[["credit_code"]].assign(day=visits["visit_date"])])
     start = starts.groupby("credit_code")["day"].min().dt.to_period("M").dt.start_time
-    start = start[start <= window.last].clip(lower=window.first)
+    return start[start <= window.last].clip(lower=window.first)
+
+
+REPORT_MONTH_COLUMNS = ("month", "due", "submitted_on", "status")
+REPORT_STATUSES = ("on_time", "late", "missing", "open", "not_required")
+
+
+def report_months(records: ServiceRecords, *, credit_code: str, year: int, as_of: dt.date,
+                  rulebook: Rulebook) -> pd.DataFrame:
+    """One agency's twelve monthly reports of `year` as the watch sees them on `as_of` (REPORT_MONTH_COLUMNS).
+
+    status: on_time (first report by the due day), late (after it), missing (due day passed, none yet), open (not
+    yet due, none yet), not_required (before the month of its filing or first visit, as late_report counts).
+    """
+    rules = _watch_rules(rulebook)
+    window = _Window(year, as_of)
+    months = pd.DataFrame({"month": pd.date_range(window.first, periods=12, freq="MS")})
+    months["due"] = report_due_dates(months["month"], rules)
+    first = _first_reports(records, window)
+    first = first[first["credit_code"] == credit_code].set_index("month")["submitted_on"]
+    months["submitted_on"] = months["month"].map(first)
+    start = _report_starts(records, window).get(credit_code)
+    submitted, due = months["submitted_on"], months["due"]
+    months["status"] = np.select(
+        [submitted.notna() & (submitted <= due), submitted.notna(), window.as_of > due],
+        ["on_time", "late", "missing"], "open")
+    # No filing and no visit yet: the watch counts no month of this agency, so none is required.
+    required = (months["month"] >= start) if start is not None and not pd.isna(start) else months["month"].isna()
+    months.loc[~required & submitted.isna(), "status"] = "not_required"
+    return months[list(REPORT_MONTH_COLUMNS)]
+
+
+def late_report(records: ServiceRecords, window: _Window, rules: WatchRules) -> pd.DataFrame:
+    """Each month from the earlier of filing and first visit to December whose report came after the due day of
+    the next month, or had not come by the as-of date once that day had passed."""
+    start = _report_starts(records, window)
     first_month = (start.dt.year * 12 + start.dt.month - 1).to_numpy()  # months since year 0: plain integers
     counts = 12 - start.dt.month.to_numpy() + 1
     index = np.repeat(first_month, counts) + _offsets(counts)
     months = pd.DataFrame({"credit_code": np.repeat(start.index.to_numpy(), counts), "month": _month_start(index)})
-    months["date"] = _month_start(index + 1) + pd.Timedelta(days=rules.report_due_day - 1)
+    months["date"] = report_due_dates(months["month"], rules)
     months = months[window.as_of > months["date"]]  # not yet due: nothing to say
     months = months.merge(_first_reports(records, window), how="left", on=["credit_code", "month"])
     found = months[months["submitted_on"].isna() | (months["submitted_on"] > months["date"])].copy()
