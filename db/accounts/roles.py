@@ -76,6 +76,11 @@ def own_town(user: UserLike | User) -> str | None:
     return town if is_town_role(role) else None
 
 
+def is_staff_role(role: str | None) -> bool:
+    """True for a staff role (the staff workspace's pages); False for an agency account or no role."""
+    return role in STAFF_ROLES
+
+
 def is_agency_role(role: str | None) -> bool:
     """True for an agency account: bound to one credit code, never a staff page or action."""
     return role == AGENCY

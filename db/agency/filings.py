@@ -20,12 +20,14 @@ from sqlmodel import Session, select
 
 from core import china_time
 from core.errors import CreditBoardError, InputError, Problem
+from core.record_template import record_template_bytes
 from core.service_records import RECORD_COLUMNS
 from db.accounts import audit
 from db.accounts.roles import UserLike
 from db.agency.access import ActingAgency, acting_agency
 from db.agency.documents import latest_commitment_day
 from db.agency.forms import records_csv
+from db.findings.towns import load_towns
 from db.store.engine import transaction
 from db.store.inserts import bulk_insert
 from db.store.models import PractitionerRecord, RegistryRecord, Upload, utcnow
@@ -233,3 +235,10 @@ def file_registry(*, engine: Engine, user: UserLike, fields: Mapping[str, str], 
                       "changed_on": changed_on or today, "reported_on": today}
             parts.append(("changes", records_csv("changes", [change]), f"registry-change-{stamp}.csv"))
     return _file(engine, user, parts, today)
+
+
+def template(*, engine: Engine, kind: str) -> bytes:
+    """The blank XLSX template of a file the portal takes, with the towns as the database holds them."""
+    if kind not in FILE_KINDS:
+        raise CreditBoardError(f"没有此类模板（{kind}）", f"no template of this kind ({kind})")
+    return record_template_bytes(kind, "xlsx", load_towns(engine=engine))

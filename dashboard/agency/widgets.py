@@ -1,0 +1,45 @@
+"""Small UI pieces of the portal's pages: relabelled tables, refusals with their problems by row and column."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core.errors import CreditBoardError
+from dashboard import plain
+from dashboard.agency.text import t
+from dashboard.i18n import current
+from dashboard.labels import local_date
+
+
+def table(frame: pd.DataFrame, keys: tuple[str, ...], dates: tuple[str, ...] = ()) -> None:
+    """Show the columns `keys` of `frame` under labels in the visitor's language (dates as YYYY-MM-DD)."""
+    shown = frame[list(keys)].copy()
+    for key in dates:
+        shown[key] = shown[key].map(local_date)
+    plain.dataframe(shown.rename(columns={k: t(k) for k in keys}), hide_index=True, width="stretch")
+
+
+def refusal(exc: CreditBoardError) -> None:
+    """A refused filing: its message, and every problem by row and column when there are several."""
+    problems = exc.problems
+    if len(problems) <= 1 or all(p.row is None and p.column is None for p in problems):
+        st.error(plain.md(exc.message_en if current() == "en" else exc.message_zh))
+        return
+    st.error(t("problems"))
+    english = current() == "en"
+    plain.dataframe(pd.DataFrame({
+        t("row"): ["—" if p.row is None else str(p.row) for p in problems],
+        t("column"): [p.column or "—" for p in problems],
+        t("problem"): [p.message_en if english else p.message_zh for p in problems],
+        t("value"): ["" if p.value is None else str(p.value) for p in problems],
+    }), hide_index=True, width="stretch")
+
+
+def filed(results: list) -> None:
+    """What a filing stored: rows added, or that the same filing was on record already."""
+    added = sum(r.added for r in results)
+    if added:
+        st.success(t("filed", n=added))
+    else:
+        st.info(t("filed_nothing_new"))
