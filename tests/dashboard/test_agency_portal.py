@@ -11,7 +11,7 @@ from core import china_time
 from dashboard.agency.session import AGENCY_PAGES
 from dashboard.agency.text import LABELS
 from dashboard.staff.text import LABELS as STAFF_LABELS
-from db.accounts.users import deactivate
+from db.accounts.users import authenticate, deactivate
 from db.agency import filings
 from db.agency.forms import records_csv
 from db.findings.records import record_finding
@@ -19,6 +19,7 @@ from tests.core.factory import uscc
 from tests.core.records_factory import id_number
 from tests.dashboard.staff_helpers import APP, TIMEOUT, check_no_exception, open_page, reachable, shown_text, sign_in
 from tests.db.agency_factories import MINE, NAMES, THEIRS, make_agencies, make_agency_user
+from tests.db.staff_factories import PASSWORD
 
 SECRET_DESCRIPTION = "乙机构的情况说明（不应出现在甲机构页面）"
 THEIR_CONTRACT = "HT-THEIRS-9"
@@ -167,3 +168,27 @@ def test_a_bureau_admin_makes_an_agency_account_on_the_users_page(portal, staff_
     check_no_exception(portal)
     assert portal.success, [e.value for e in portal.error]
     assert MINE in shown_text(portal)
+
+
+def test_an_agency_signs_out_back_to_the_sign_in_page_and_changes_its_own_password(portal, staff_db):
+    sign_in(portal, "jia")
+    portal.text_input(key="agency_current_password").input(PASSWORD)
+    portal.text_input(key="agency_new_password").input("another long password")
+    portal.text_input(key="agency_new_password_again").input("another long password")
+    portal.get("form_submit_button")[0].click().run()
+    check_no_exception(portal)
+    assert portal.success and portal.success[0].value == STAFF_LABELS["password_changed"][0]
+    next(b for b in portal.button if b.key == "agency_sign_out").click().run()
+    check_no_exception(portal)
+    assert portal.title[0].value == STAFF_LABELS["page_home_signed_out"][0]
+    assert agency_reachable(portal) == set()
+    assert authenticate(engine=staff_db, username="jia", password="another long password")
+
+
+def test_every_portal_label_has_chinese_and_english_with_the_same_placeholders():
+    import string
+
+    for key, (zh, en) in LABELS.items():
+        assert zh.strip() and en.strip(), key
+        names = [{f for _, f, _, _ in string.Formatter().parse(text) if f} for text in (zh, en)]
+        assert names[0] == names[1], key

@@ -6,10 +6,11 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from db.accounts.users import create_user
 from db.store.engine import transaction
 from db.store.models import Agency
 from tests.core.factory import uscc
-from tests.db.staff_factories import make_user
+from tests.db.staff_factories import PASSWORD
 
 MINE, THEIRS = uscc(11), uscc(12)
 NAMES = {MINE: "甲安全技术服务有限公司", THEIRS: "乙安全咨询有限公司"}
@@ -24,11 +25,6 @@ def make_agencies(engine: Engine, codes: tuple[str, ...] = (MINE, THEIRS)) -> No
 
 def make_agency_user(engine: Engine, username: str, credit_code: str) -> dict[str, Any]:
     """An agency account bound to `credit_code` (created from the command line's side)."""
-    from db.accounts.users import create_user
-    from tests.db.staff_factories import PASSWORD
-
     return create_user(engine=engine, username=username, password=PASSWORD, role="agency", by="test",
                        credit_code=credit_code)
 
-
-__all__ = ["MINE", "THEIRS", "make_agencies", "make_agency_user", "make_user"]

@@ -21,6 +21,7 @@ st.markdown(t("signed_in_as", name=plain.md(user["display_name"] or user["userna
               agency=plain.md(identity["agency_name"]), code=plain.md(identity["credit_code"])))
 st.caption(t("only_yours"))
 st.button(t("sign_out"), icon=":material/logout:", key="agency_sign_out", on_click=staff_session.sign_out)
+widgets.password_change(user)
 
 st.subheader(t("reports_of_year", year=year))
 st.caption(t("due_rule", day=rulebook.watch.report_due_day))
