@@ -414,10 +414,25 @@ def _finish(found: pd.DataFrame, records: ServiceRecords, columns: tuple[str, ..
     return found.sort_values(order, kind="stable")[list(columns)].reset_index(drop=True)
 
 
+def one_registry_row(records: ServiceRecords) -> ServiceRecords:
+    """The records with one 附件1 row per agency. An agency that updates its 附件1 (the agency portal files each
+    update as a new row) has several: the watch reads its first filing (day and row), its latest name and its earliest
+    commitment letter."""
+    registry = records["registry"]
+    if not registry["credit_code"].duplicated().any():
+        return records
+    ordered = registry.sort_values(["filed_on", "row"], kind="stable")
+    first = ordered.drop_duplicates("credit_code", keep="first").set_index("credit_code")
+    first["agency_name"] = ordered.drop_duplicates("credit_code", keep="last").set_index("credit_code")["agency_name"]
+    first["commitment_on"] = registry.groupby("credit_code")["commitment_on"].min()
+    return ServiceRecords({**records.tables, "registry": first.reset_index()[list(registry.columns)]})
+
+
 def watch(records: ServiceRecords, *, year: int, as_of: dt.date, rulebook: Rulebook,
           calendar: WorkCalendar | None = None) -> pd.DataFrame:
     """Every suggested finding of `year` as known on `as_of` (SUGGESTION_COLUMNS); nothing is deducted by it."""
     rules = _watch_rules(rulebook)
+    records = one_registry_row(records)
     window = _Window(year, as_of)
     visited = _VisitDays(records, window)
     found = _concat([
@@ -438,6 +453,7 @@ def watch_notes(records: ServiceRecords, *, year: int, as_of: dt.date, rulebook:
     """Contracts of the year shorter than the rulebook's months or with fewer visits a year (原则上: notes, not
     findings), dated at their start (NOTE_COLUMNS)."""
     rules = _watch_rules(rulebook)
+    records = one_registry_row(records)
     contracts = _in_year(records["contracts"], _Window(year, as_of))
     full_term = contracts["start"] + pd.DateOffset(months=rules.contract_min_months) - pd.Timedelta(days=1)
     where = (KIND_LABELS["contracts"] + "第" + contracts["row"].astype(str) + "行（合同编号" + contracts["contract_no"] + "，"
