@@ -20,7 +20,6 @@ from sqlmodel import Session
 from core.rulebook import load_rulebook
 from core.schema import rating_columns
 from core.towns import default_towns
-from db.agency import documents, filings
 from db.publishing.export import (
     TABLE_EXTRA_FIELDS,
     ExportError,
@@ -31,21 +30,8 @@ from db.publishing.export import (
 )
 from db.publishing.publish import publish_year
 from db.seed import seed_demo
-from db.store.engine import transaction
-from db.store.models import (
-    Agency,
-    AgencyDocument,
-    Finding,
-    Practitioner,
-    PractitionerRecord,
-    Publication,
-    PublishedPractitioner,
-    Suggestion,
-)
-from tests.core.records_factory import id_number
-from tests.db.agency_factories import make_agency_user
+from db.store.models import Agency, Finding, Practitioner, Publication, PublishedPractitioner
 from tests.db.publishing import YEAR, a_year, finding, load
-from tests.db.staff_factories import fast_argon2  # noqa: F401  (fixture)
 
 INTS = ("year", "town_score", "bureau_score", "total", "version")
 # The jiangyin-2020 rating columns as the core derives them from the rulebook, and the towns served.
@@ -211,34 +197,3 @@ def test_the_readme_recipe_checks_a_downloaded_export(engine, published, tmp_pat
     with contextlib.chdir(tmp_path):
         exec(recipe, {})
     assert capsys.readouterr().out.split() == ["True", published.digest]
-
-
-def test_no_export_holds_what_an_agency_filed_or_the_watch_s_evidence(engine, fast_argon2):  # noqa: F811
-    """The portal's tables (scans, 附件1, practitioners, confirmed suggestions) never reach an export."""
-    seed_demo(engine=engine)
-    with Session(engine) as session:
-        code = session.execute(select(Agency.credit_code).order_by(Agency.id)).scalars().first()
-    agency = make_agency_user(engine, "portal.jia", code)
-    documents.file_document(engine=engine, user=agency, kind="commitment", file_name="承诺书-机密扫描件.pdf",
-                            content=b"%PDF-1.4 scan\n")
-    filings.file_registry(engine=engine, user=agency, fields={
-        "agency_name": "机构报送名称", "address": "江阴市某路1号", "office_address": "澄江某路2号",
-        "legal_rep": "司马法代", "phone": "13912345678"})
-    filings.join_practitioner(engine=engine, user=agency, name="上官入职", id_number=id_number(77), specialty="化工",
-                              certificate="ZS-SECRET-1", joined_on=dt.date(2024, 3, 1))
-    with transaction(engine) as session:
-        session.add(Suggestion(key="portal-secret", year=2024, credit_code=code, agency_name="", clause="2.1",
-                               date=dt.date(2024, 3, 5), assessor="bureau", rule="late_report",
-                               evidence="服务记录（附件2）第77行：机密依据", status="confirmed", decided_by="staff.wu"))
-    publish_year(engine=engine, year=2024, by="admin.zhou", reason="机构报送后重新发布")
-    with Session(engine) as session:
-        scan = session.execute(select(AgencyDocument.file_name, AgencyDocument.sha256)).one()
-        person = session.execute(select(PractitionerRecord.id_hash)).scalars().one()
-        versions = session.execute(select(Publication.year, Publication.version)).all()
-    secrets = {*scan, person, id_number(77), "13912345678", "司马法代", "上官入职", "ZS-SECRET-1", "portal.jia",
-               "服务记录（附件2）第77行：机密依据", "staff.wu", "机构报送名称"}
-    for year, version in versions:
-        for fmt in ("csv", "xlsx", "json"):
-            text = all_text(export_publication(engine=engine, year=year, version=version, fmt=fmt), fmt)
-            leaked = sorted(s for s in secrets if s in text)
-            assert leaked == [], f"{year} v{version} {fmt}: {leaked[:3]}"
