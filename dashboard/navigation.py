@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from dashboard.agency.session import agency_section
 from dashboard.i18n import t
 from dashboard.staff.session import staff_section
 from dashboard.ui import PAGES
@@ -37,7 +38,7 @@ def public_section() -> dict[str, list[st.Page]]:
 
 
 # One function per audience, in menu order. Each returns {section title: pages} for this session ({} if none).
-AUDIENCES: list[Callable[[], dict[str, list[st.Page]]]] = [public_section, staff_section]
+AUDIENCES: list[Callable[[], dict[str, list[st.Page]]]] = [public_section, staff_section, agency_section]
 
 
 def sections() -> dict[str, list[st.Page]]:

@@ -200,6 +200,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "after": ("修改后", "After"),
     "entries": ("共 {n} 条", "{n} entries"),
     "download_csv": ("下载 CSV", "Download CSV"),
+    # agency accounts (issue 11 item 2)
+    "credit_code_only": ("统一社会信用代码（仅机构用户）", "Credit code (agency accounts only)"),
+    "agency_sign_in": ("服务机构的机构用户账号也在此登录。", "Agencies sign in here with their agency account too."),
 }
 
 
@@ -223,6 +226,8 @@ AUDIT_TERMS: dict[str, tuple[str, str]] = {
     "user_password": ("修改或重设密码", "password changed or reset"),
     "user_unlock": ("解除锁定", "account unlocked"),
     "sign_in_locked": ("登录受限（须等待）", "sign-in wait started"),
+    "agency_document": ("机构上传扫描件", "agency filed a scan"),
+    "practitioner_left": ("登记执业人员离职", "practitioner left"),
 }
 
 

@@ -224,13 +224,17 @@ def _connection(bind: Engine | Connection):
     return bind.connect() if isinstance(bind, Engine) else nullcontext(bind)
 
 
-def load_records(bind: Engine | Connection, kind: str) -> pd.DataFrame:
-    """Every stored row of `kind`, typed as read_records types a file (dates datetime64[ns], NaT for blank),
-    with upload_id and row; practitioners carry id_hash and id_last4 where a file has id_number."""
+def load_records(bind: Engine | Connection, kind: str, credit_code: str | None = None) -> pd.DataFrame:
+    """Every stored row of `kind` (only `credit_code`'s when given), typed as read_records types a file (dates
+    datetime64[ns], NaT for blank), with upload_id and row; practitioners carry id_hash and id_last4 where a file
+    has id_number."""
     table = RECORD_MODELS[kind].__table__
     names = [c.name for c in table.columns if c.name != "id"]
+    query = select(*(table.c[n] for n in names)).order_by(table.c.id)
+    if credit_code is not None:
+        query = query.where(table.c.credit_code == credit_code)
     with _connection(bind) as conn:
-        rows = conn.execute(select(*(table.c[n] for n in names)).order_by(table.c.id)).all()
+        rows = conn.execute(query).all()
     frame = pd.DataFrame(rows, columns=names)
     for name in names:
         if name in _DAY_KEYS:

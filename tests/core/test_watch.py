@@ -255,3 +255,16 @@ def test_shuffling_the_rows_never_changes_the_suggestions(random):
     shuffled = ServiceRecords({kind: table.sample(frac=1, random_state=random.randint(0, 2**31))
                                for kind, table in recs.tables.items()})
     pd.testing.assert_frame_equal(run(shuffled), run(recs))
+
+
+def test_an_updated_registry_counts_as_one_filing_its_first_with_its_earliest_commitment():
+    first = records(registry=[registry(filed="2025-03-12", commitment="")])
+    update = read_records("registry", records_csv("registry", [{**registry(filed="2025-05-02", commitment="2025-05-02"),
+                                                               "agency_name": "新名称"}]), name="update.csv")
+    recs = ServiceRecords({**first.tables, "registry": pd.concat([first["registry"], update], ignore_index=True)},)
+    recs.tables["visits"] = read_records("visits", records_csv("visits", [visit("2025-03-11")]), name="v.csv")
+    found = run(recs, as_of=dt.date(2025, 4, 30))
+    assert of(found, "served_before_filing")["date"].tolist() == ["2025-03-11"]  # before its first filing
+    assert of(found, "no_commitment")["date"].tolist() == ["2025-03-12"]  # none yet on 30 April
+    assert set(found["agency_name"]) == {"新名称"}
+    assert of(run(recs), "no_commitment").empty  # filed with the update in May
