@@ -28,6 +28,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "compare": (f"{PAGES_DIR}/compare.py", "compare"),
     "open_data": (f"{PAGES_DIR}/open_data.py", "open-data"),
     "rules": (f"{PAGES_DIR}/rules.py", "rules"),
+    "find": (f"{PAGES_DIR}/find.py", "find"),
 }
 
 

@@ -1,8 +1,9 @@
-"""机构详情 Agency profile: score and grade for every published year, why points were lost, towns served."""
+"""机构详情 Agency profile: score and grade for every published year, why points were lost, and apart from the rating,
+the agency's own service facts (towns served by contract, clients, practitioners, reports on time, visits)."""
 
 import streamlit as st
 
-from dashboard import charts, data, plain, state, tables, ui
+from dashboard import charts, data, facts_view, plain, state, tables, ui
 from dashboard.i18n import t
 from dashboard.labels import blacklist_grounds, clause_legend, grade_label, kv, local_date, towns_text
 
@@ -61,6 +62,15 @@ for row in years.sort_values("year", ascending=False).itertuples():
 if not charges.empty:
     with st.expander(t("clause_texts")):
         st.markdown(clause_legend(charges["clause"], rulebook))
+
+# The agency's own filings, under their own heading and dated: never read as part of the rating above.
+st.subheader(t("facts_title"))
+facts = data.agency_facts(code)
+if facts is None:
+    st.info(t("facts_none"))
+else:
+    st.caption(facts_view.facts_caption(facts))
+    plain.dataframe(facts_view.profile_table(facts), hide_index=True, key="facts_table")
 
 st.subheader(t("specialties"))
 specialties = profile["specialties"]
