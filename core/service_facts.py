@@ -115,7 +115,8 @@ def service_facts(records: ServiceRecords, *, year: int, as_of: dt.date, report_
 def serving(facts: pd.DataFrame, *, town: str, specialty: str | None = None) -> pd.DataFrame:
     """The facts' agencies with a contract in `town` in the facts' year and, when given, at least one practitioner of
     `specialty` (one of FINDER_SPECIALTIES) employed on the as-of date."""
-    found = facts[facts["towns"].map(lambda cell: town in cell.split(";"))]
+    # A bool array, not a mapped Series: an empty object Series would select columns instead of rows.
+    found = facts[np.array([town in cell.split(";") for cell in facts["towns"]], dtype=bool)]
     if specialty:
         found = found[found[SPECIALTY_COLUMNS[specialty]] > 0]
     return found
