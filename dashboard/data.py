@@ -162,7 +162,12 @@ def _service_facts(year: int | None, version: int, today: dt.date) -> dict[str, 
 
 def agency_facts(credit_code: str) -> dict[str, Any] | None:
     """One agency's current facts as a dict (with "year" and "as_of"), or None when it has filed nothing."""
-    found = service_facts()
+    return _agency_facts(credit_code, records_version(), china_today())
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _agency_facts(credit_code: str, version: int, today: dt.date) -> dict[str, Any] | None:
+    found = _service_facts(None, version, today)
     rows = found["facts"][found["facts"]["credit_code"] == credit_code]
     return None if rows.empty else {**rows.iloc[0].to_dict(), "year": found["year"], "as_of": found["as_of"]}
 
@@ -211,5 +216,5 @@ def clear() -> None:
     """Forget every cached read (call after publishing, so the new version shows at once)."""
     for fn in (publications, _published_years, _current_publication, _publication_history, ratings,
                grade_counts, blacklist, _agency_index, _agency_profile, _compare, export,
-               records_version, _service_facts, _serving, _town_names, _find_agencies, _latest_ratings):
+               records_version, _service_facts, _agency_facts, _serving, _town_names, _find_agencies, _latest_ratings):
         fn.clear()

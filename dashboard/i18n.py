@@ -246,6 +246,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "spec_电气": ("电气", "electrical"),
     "spec_化工": ("化工", "chemical"),
     "spec_消防": ("消防", "fire safety"),
+    "spec_其他": ("其他", "other"),
     "find_title": ("找服务机构", "Find an agency"),
     "find_intro": (
         "选择企业所在镇街园和需要的专业：列出在该镇街园有服务合同、且有该专业在职执业人员的已评定机构，"

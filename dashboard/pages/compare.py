@@ -27,7 +27,7 @@ rulebook = data.rulebook()
 names = compare_view.column_names(chosen, data.agency_index())
 
 st.subheader(t("totals_by_year"))
-st.altair_chart(charts.compare_totals_chart(years, names, rulebook), width="stretch")
+st.vega_lite_chart(spec=charts.compare_totals_spec(tuple(chosen), names), width="stretch")
 
 st.subheader(t("grades_by_year"))
 plain.dataframe(compare_view.grades_by_year(years, chosen, names, rulebook), hide_index=True)

@@ -11,6 +11,7 @@ from dashboard import data, facts_view, plain, state, ui
 from dashboard.i18n import t
 
 ui.header("find_title")
+ui.demo_notice(ui.any_demo())  # the grades the list is sorted by may be demo data
 st.caption(t("find_intro"))
 towns = data.town_names()
 names = {x: plain.text(x) for x in towns}

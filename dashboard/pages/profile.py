@@ -42,7 +42,7 @@ st.markdown(kv(t("towns_served_all"), towns_text(";".join(profile["towns"])) or 
 ui.page_link("compare", t("compare_with_others"), compare=[code], icon=":material/compare_arrows:")
 
 st.subheader(t("score_by_year"))
-st.altair_chart(charts.totals_by_year_chart(years, rulebook), width="stretch")
+st.vega_lite_chart(spec=charts.profile_totals_spec(code), width="stretch")
 
 st.subheader(t("explanation"))
 st.caption(t("explanation_note"))
@@ -73,7 +73,8 @@ else:
     plain.dataframe(facts_view.profile_table(facts), hide_index=True, key="facts_table")
 
 st.subheader(t("specialties"))
-specialties = profile["specialties"]
+specialties = profile["specialties"].assign(
+    specialty=lambda f: f["specialty"].map(facts_view.specialty_label))  # data, but one of a known few: in words
 if specialties.empty:
     st.caption(t("no_specialties"))
 else:
