@@ -136,6 +136,52 @@ def export(year: int, version: int, fmt: str) -> bytes:
     return export_publication(engine=engine(), year=year, version=version, fmt=fmt)
 
 
+def checksums() -> pd.DataFrame:
+    """Every file of every published version with its SHA-256 (computed once per set of publications)."""
+    return _checksums(catalog_key())
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _checksums(key: tuple[int, ...]) -> pd.DataFrame:
+    from db.publishing.open_data import checksums as all_checksums
+
+    return all_checksums(engine())
+
+
+def checksum_file() -> bytes:
+    """The checksum list as a SHA256SUMS file."""
+    from db.publishing.open_data import checksum_file as as_file
+
+    return as_file(checksums())
+
+
+def signing_keys() -> pd.DataFrame:
+    """The public keys that signed published versions."""
+    return _signing_keys(catalog_key())
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _signing_keys(key: tuple[int, ...]) -> pd.DataFrame:
+    from db.publishing.open_data import signing_keys as keys
+
+    return keys(engine())
+
+
+def identify(content: bytes):
+    """Which published version an uploaded file is (db.publishing.open_data.identify); not cached: uploads vary."""
+    from db.publishing.open_data import identify as identify_file
+
+    return identify_file(engine(), content, checksums())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def version_changes(year: int, version: int) -> pd.DataFrame:
+    """What a published correction changed, per agency (immutable, so cached for good)."""
+    from db.publishing.changes import published_changes
+
+    return published_changes(engine(), year, version)
+
+
 def rulebook(name: str | None = None) -> Rulebook:
     """A rulebook by name (the default one when None); loaded once per process by core."""
     return load_rulebook(name) if name else load_rulebook()
@@ -215,6 +261,7 @@ def _latest_ratings(key: tuple[int, ...]) -> pd.DataFrame:
 def clear() -> None:
     """Forget every cached read (call after publishing, so the new version shows at once)."""
     for fn in (publications, _published_years, _current_publication, _publication_history, ratings,
-               grade_counts, blacklist, _agency_index, _agency_profile, _compare, export,
-               records_version, _service_facts, _agency_facts, _serving, _town_names, _find_agencies, _latest_ratings):
+               grade_counts, blacklist, _agency_index, _agency_profile, _compare, export, _checksums, _signing_keys,
+               version_changes, records_version, _service_facts, _agency_facts, _serving, _town_names,
+               _find_agencies, _latest_ratings):
         fn.clear()

@@ -15,8 +15,10 @@ from stdnum.cn import ric, uscc
 
 from core.towns import default_towns
 from db.publishing.publish import publish_year
+from db.publishing.signing import Signer, keygen, load_signer
 from db.store.engine import transaction
 from db.store.models import Agency, Interview, Practitioner, Publication
+from db.store.settings import get_settings
 from db.uploads.imports import import_findings, import_roster
 
 SEED = 20200401  # the day the measures were issued
@@ -277,6 +279,12 @@ def _add_people(engine: Engine, data: DemoData) -> None:
         ])
 
 
+def demo_signer() -> Signer:
+    """The configured signing key; on a machine without one, a new key marked demo in its file (demo data only)."""
+    path = get_settings().signing_key
+    return load_signer(path) if path.exists() else keygen(path, demo=True)
+
+
 def seed_demo(*, engine: Engine, seed: int = SEED) -> list[Publication]:
     """Load the demo data set and publish 2023–2025 (plus a correction of 2024); nothing if agencies exist.
 
@@ -288,10 +296,11 @@ def seed_demo(*, engine: Engine, seed: int = SEED) -> list[Publication]:
             return []
     data = demo_data(seed)
     published: list[Publication] = []
+    signer = demo_signer()
 
     def publish(year: int, version: int, reason: str | None = None) -> None:
         published.append(publish_year(engine=engine, year=year, by=DEMO_BY, reason=reason, demo=True,
-                                      published_at=PUBLISHED_AT[(year, version)]))
+                                      published_at=PUBLISHED_AT[(year, version)], signer=signer))
 
     for year in YEARS:
         import_roster(engine=engine, content=data.rosters[year], file_name=f"{year}年度服务机构名录（演示）.csv",

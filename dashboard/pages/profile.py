@@ -54,6 +54,15 @@ for row in years.sort_values("year", ascending=False).itertuples():
     with st.expander(title, expanded=row.Index == years.index[-1]):
         if row.grade == rulebook.blacklist_grade.key:
             st.markdown(kv(t("basis"), blacklist_grounds(row.blacklist_clauses, row.total, rulebook)))
+        for version in range(2, int(row.version) + 1):  # what each correction of the year changed for this agency
+            changed = data.version_changes(int(row.year), version)
+            mine = changed[changed["credit_code"] == code]
+            if not mine.empty:
+                table, config = tables.changes_table(mine, rulebook)
+                change = table.iloc[0]
+                st.info(plain.md(t("profile_correction", version=version, total=change["total"], grade=change["grade"]))
+                        + "".join(f"  \n{plain.md(t(k))}：{plain.md(change[k])}" for k in ("added", "withdrawn")
+                                  if change[k]), icon=":material/history:")
         if of_year.empty:
             st.caption(t("no_charges"))
         else:

@@ -7,7 +7,6 @@ db/cli/commands.py runs each inside the one guard of db/cli/guard.py.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 
@@ -18,6 +17,8 @@ from db.cli.guard import read_file, ready_engine, write_file
 
 # An export of 10,000 agencies is a few megabytes: a file far beyond that is not one, and is not read whole.
 MAX_EXPORT_BYTES = 64 * 1024 * 1024
+MAX_KEY_BYTES = 64 * 1024
+EXPORT_FORMATS = ("csv", "xlsx", "charges.csv", "changes.csv", "keys.csv", "json")  # db.publishing.export.WRITERS (a test checks)
 # (name, help, arguments, run): db/cli/commands.py wraps each in its Command.
 Spec = tuple[str, str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
 
@@ -58,7 +59,10 @@ def _diff(args: argparse.Namespace) -> int:
 def _export_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--year", type=year_argument, required=True, help="评定年度 / the year")
     parser.add_argument("--version", type=version_argument, default=None, help="版本（默认最新）/ version (default: the latest)")
-    parser.add_argument("--format", choices=("csv", "xlsx", "json"), required=True, help="文件格式 / file format")
+    parser.add_argument("--format", choices=EXPORT_FORMATS, required=True,
+                        help="文件格式：csv/xlsx 中文表头，charges.csv 扣分明细，changes.csv 更正变化，keys.csv 英文字段名，"
+                             "json 签名原件 / csv and xlsx with Chinese headers, charges.csv the charges, changes.csv "
+                             "what a correction changed, keys.csv field names, json the signed document")
     parser.add_argument("out", help="输出文件，- 为标准输出 / output file, - for stdout")
 
 
@@ -75,36 +79,97 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- verify ---------------------------------------------------------------------------------------------------
+# --- verify (offline) -----------------------------------------------------------------------------------------
 def _verify_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help="下载的 JSON 文件 / a downloaded JSON export")
+    parser.add_argument("--public-key", action="append", default=[], metavar="KEY",
+                        help="公钥文件（PEM，可多次给出；缺省用本机签名密钥的公钥）/ public key file (PEM; may repeat; "
+                             "default: the public half of this machine's signing key)")
+
+
+def _public_keys(paths: list[str]) -> list:
+    from db.publishing.signing import load_public_keys, load_signer
+    from db.store.settings import get_settings
+
+    if paths:
+        keys = []
+        for path in paths:
+            keys += load_public_keys(read_file(path, limit=MAX_KEY_BYTES, too_big=(
+                "公钥文件过大", "the public key file is too big")))
+        return keys
+    path = get_settings().signing_key
+    if not path.exists():
+        raise CommandError([Problem(None, "--public-key", "请用 --public-key 给出公钥文件（网站“数据下载”页或 python -m db "
+                                    "public-key 提供）", "give the public key with --public-key (from the site's open-data "
+                                    "page or python -m db public-key)", None)])
+    return [load_signer(path).private_key.public_key()]
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from db.publishing.export import iso_utc, verify_export
+    """Touches no database: the file, the keys and the canonical form are all it needs."""
+    from db.publishing.verify import verify_document
 
     content = read_file(args.file, limit=MAX_EXPORT_BYTES, too_big=(
         f"文件过大（超过{MAX_EXPORT_BYTES // 2**20} MB），不是本系统的导出文件",
         f"the file is too big to be an export of this board (over {MAX_EXPORT_BYTES // 2**20} MB)"))
-    _check_is_json(content, args.file)
-    publication = verify_export(engine=ready_engine(), content=content)
-    if publication is None:
-        print(f"不一致：{args.file} 与任何已发布版本都不相符（内容被改动，或不是本系统导出的 JSON 文件）\n"
-              f"NO MATCH: {args.file} matches no published version (altered, or not a JSON export of this board)")
-        return 1
-    print(f"一致：{publication.year}年度第{publication.version}版，发布于 {iso_utc(publication.published_at)}\n"
-          f"MATCH: {publication.year} version {publication.version}, published {iso_utc(publication.published_at)}\n"
-          f"SHA-256 {publication.digest}")
+    verdict = verify_document(content, _public_keys(args.public_key))
+    out = sys.stdout if verdict.exit_code == 0 else (sys.stderr if verdict.exit_code == 2 else sys.stdout)
+    print(f"{verdict.message_zh}\n{verdict.message_en}", file=out)
+    if verdict.digest:
+        print(f"SHA-256 {verdict.digest}", file=out)
+    return verdict.exit_code
+
+
+# --- keys -----------------------------------------------------------------------------------------------------
+def _keygen_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", default=None, help="私钥文件（缺省 SIGNING_KEY_FILE 或 data/keys/…）/ where to write the "
+                        "private key (default: SIGNING_KEY_FILE or data/keys/…)")
+
+
+def _keygen(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from db.publishing.signing import keygen
+    from db.store.settings import get_settings
+
+    path = Path(args.out) if args.out else get_settings().signing_key
+    signer = keygen(path)
+    print(f"已生成发布签名密钥 {path}（仅本机保存，请备份并限制访问）/ made the publication signing key {path} "
+          f"(keep it off the database, back it up, restrict access)\nkey id {signer.key_id}\n{signer.public_pem}", end="")
     return 0
 
 
-def _check_is_json(content: bytes, path: str) -> None:
-    """Refuse what is not JSON text at all (bad bytes, broken, nested past Python's limit) before comparing digests."""
-    try:
-        json.loads(content.decode("utf-8-sig"))
-    except (RecursionError, ValueError):  # ValueError: JSONDecodeError and UnicodeDecodeError alike
-        raise CommandError([Problem(None, None, "不是有效的导出文件（应为本系统导出的JSON文件）",
-                                    "not a valid export (a JSON file exported by this board)", path)]) from None
+def _public_key_arguments(parser: argparse.ArgumentParser) -> None:
+    pass
+
+
+def _public_key(args: argparse.Namespace) -> int:
+    from db.publishing.signing import load_signer
+    from db.store.settings import get_settings
+
+    signer = load_signer(get_settings().signing_key)
+    if signer.demo:
+        print("# 演示密钥 demo key: not the bureau's key", file=sys.stderr)
+    print(signer.public_pem, end="")
+    return 0
+
+
+# --- check ----------------------------------------------------------------------------------------------------
+def _check_arguments(parser: argparse.ArgumentParser) -> None:
+    pass
+
+
+def _check(args: argparse.Namespace) -> int:
+    from db.publishing.check import check_store
+
+    found = check_store(engine=ready_engine())
+    for d in found:
+        print(f"{d.message_zh} / {d.message_en}")
+    if found:
+        print(f"发现{len(found)}处不一致 / {len(found)} discrepancies found")
+        return 1
+    print("已发布的每个版本都与其摘要、链条和签名一致 / every published version matches its digest, chain and signature")
+    return 0
 
 
 # --- seed-demo ------------------------------------------------------------------------------------------------
@@ -129,8 +194,13 @@ COMMANDS: list[Spec] = [
      _publish_arguments, _publish),
     ("diff", "新发布相对现行版本的变化 / what a new publication would change", _diff_arguments, _diff),
     ("export", "导出已发布版本 CSV/XLSX/JSON / export a published version", _export_arguments, _export),
-    ("verify", "校验下载的 JSON 文件 / check a downloaded JSON export against the published digests",
-     _verify_arguments, _verify),
+    ("verify", "离线校验下载的 JSON 文件（摘要与签名，不连数据库）/ check a downloaded JSON export offline (digest and "
+     "signature, no database)", _verify_arguments, _verify),
+    ("check", "重新核对数据库中每个已发布版本 / re-check every stored version (digests, chain, signatures, guards)",
+     _check_arguments, _check),
+    ("keygen", "生成发布签名密钥 / make the publication signing key (Ed25519, a file outside the database)",
+     _keygen_arguments, _keygen),
+    ("public-key", "显示发布签名公钥 / print the publication public key (PEM)", _public_key_arguments, _public_key),
     ("seed-demo", "写入演示数据并发布2023–2025 / load the demo data set and publish 2023–2025",
      _seed_arguments, _seed),
 ]

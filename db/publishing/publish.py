@@ -19,20 +19,25 @@ from core.rulebook import Rulebook, load_rulebook
 from core.schema import FINDINGS_COLUMNS, ROSTER_COLUMNS
 from core.towns import BUREAU
 from db.accounts import audit
-from db.publishing.export import STORED_RATING_FIELDS, build_document, digest_of, stored_rows
+from db.publishing.canonical import digest_and_bytes
+from db.publishing.export import STORED_RATING_FIELDS, build_document, stored_rows
 from db.publishing.scores import score_rows
+from db.publishing.signing import Signer, load_signer
 from db.store.engine import transaction
 from db.store.inserts import bulk_insert
 from db.store.models import (
     Agency,
     Finding,
     Publication,
+    PublicationSeal,
     PublishedCharge,
     PublishedPractitioner,
     PublishedRating,
     PublishedScore,
     RosterEntry,
+    SigningKey,
 )
+from db.store.settings import get_settings
 
 DIFF_COLUMNS: tuple[str, ...] = (
     "credit_code", "agency_name", "change", "change_zh",
@@ -183,9 +188,16 @@ def _next_version(session: Session, year: int) -> tuple[int, str]:
     return (1, "") if latest is None else (latest.version + 1, latest.digest)
 
 
+def _register_key(session: Session, signer: Signer) -> None:
+    """Add the signing key's public half to the public key list the first time it signs."""
+    if session.get(SigningKey, signer.key_id) is None:
+        session.add(SigningKey(key_id=signer.key_id, public_key=signer.public_pem, demo=signer.demo))
+        session.flush()
+
+
 def _publish_once(
     *, engine: Engine, year: int, by: str, reason: str, rulebook: Rulebook | str | None, demo: bool,
-    published_at: dt.datetime,
+    published_at: dt.datetime, signer: Signer,
 ) -> Publication:
     with transaction(engine) as session:
         rating, findings = _rate(session.connection(), year, rulebook, staff_fields=False)
@@ -208,11 +220,12 @@ def _publish_once(
             year=year, version=version, rulebook=rating.rulebook.name, published_at=published_at, reason=reason,
             previous_digest=previous_digest, demo=demo, buckets=buckets, **rows,
         )
-        digest = digest_of(document)
+        digest, canonical = digest_and_bytes(document)
+        _register_key(session, signer)
         publication = Publication(
             year=year, version=version, rulebook=rating.rulebook.name, published_at=published_at, published_by=by,
             reason=reason, digest=digest, previous_digest=previous_digest, agency_count=document["agency_count"],
-            demo=demo,
+            demo=demo, signature=signer.sign(canonical), key_id=signer.key_id,
         )
         session.add(publication)
         session.flush()  # the unique (year, version) guard fires here if someone else got this version first
@@ -222,6 +235,7 @@ def _publish_once(
         bulk_insert(session, PublishedScore, score_rows(document["ratings"], buckets), constants={"publication_id": pid})
         _bulk(session, PublishedCharge, document["charges"], pid)
         _bulk(session, PublishedPractitioner, document["blacklisted_practitioners"], pid)
+        session.add(PublicationSeal(publication_id=pid))  # from here on its rows refuse INSERT (migration 0007)
         audit.record(
             session, actor=by, action="publish", entity="publication", entity_id=pid,
             after={"year": year, "version": version, "digest": digest, "previous_digest": previous_digest,
@@ -240,8 +254,12 @@ def publish_year(
     rulebook: Rulebook | str | None = None,
     demo: bool = False,
     published_at: dt.datetime | None = None,
+    signer: Signer | None = None,
 ) -> Publication:
     """Rate `year` from the database and store it as version n+1, in one transaction; returns the Publication.
+
+    The version is signed by `signer`, by default the key in the file the settings name (SIGNING_KEY_FILE):
+    with no key nothing is published, and the message says how to make one.
 
     Version 1 needs no reason; a correction (version ≥ 2) requires one. Two publishes racing for the same year
     end as versions n+1 and n+2 or one refusal: unique (year, version) refuses the second insert, which is
@@ -254,10 +272,11 @@ def publish_year(
     if len(by) > 64 or len(reason) > 2000:
         raise PublishError("发布人不超过64字、更正原因不超过2000字", "by is at most 64 characters, reason at most 2000")
     when = (published_at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+    signer = signer or load_signer(get_settings().signing_key)
     for attempt in (1, 2):
         try:
             return _publish_once(engine=engine, year=year, by=by, reason=reason, rulebook=rulebook, demo=demo,
-                                 published_at=when)
+                                 published_at=when, signer=signer)
         except IntegrityError as exc:
             if "unique" not in str(exc.orig).lower():
                 raise  # not the (year, version) guard: a real fault, shown as it is

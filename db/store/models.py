@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, DateTime, ForeignKeyConstraint, Index, LargeBinary, UniqueConstraint
+from sqlalchemy import Column, DateTime, ForeignKeyConstraint, Index, LargeBinary, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 # Named constraints, so a later migration can drop or alter them by name (SQLite batch mode needs names).
@@ -264,6 +264,23 @@ class Publication(SQLModel, table=True):
     previous_digest: str = Field(default="", max_length=64)
     agency_count: int = 0
     demo: bool = False
+    signature: str = Field(default="", max_length=128, sa_column_kwargs={"server_default": text("''")})  # Ed25519 over the canonical bytes, base64; "" before 0007
+    key_id: str = Field(default="", max_length=16, sa_column_kwargs={"server_default": text("''")})  # the signing key (signingkey.key_id)
+
+
+# Table: a publication whose rows are complete. Published rows of a sealed publication refuse INSERT (triggers of
+# migration 0007), as all published rows refuse UPDATE and DELETE: a published year can only gain a new version.
+class PublicationSeal(SQLModel, table=True):
+    publication_id: int = Field(primary_key=True, foreign_key="publication.id", sa_column_kwargs={"autoincrement": False})
+    sealed_at: dt.datetime = _when()
+
+
+# Table: every public key that signed a version (the private key stays in its file, never here).
+class SigningKey(SQLModel, table=True):
+    key_id: str = Field(primary_key=True, max_length=16)
+    public_key: str = Field(max_length=400)  # PEM
+    demo: bool = False
+    first_used_at: dt.datetime = _when()
 
 
 # Table: one agency's rating in a publication (what the public sees).

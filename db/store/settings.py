@@ -26,6 +26,12 @@ class Settings:
     seed_demo: bool
     data_dir: Path
     read_limits: ReadLimits = field(default_factory=ReadLimits)
+    signing_key_file: Path | None = None  # None: `keys/publication-signing-key.pem` under data_dir
+
+    @property
+    def signing_key(self) -> Path:
+        """The bureau's private publication key (outside the database; made by `python -m db keygen`)."""
+        return self.signing_key_file or self.data_dir / "keys" / "publication-signing-key.pem"
 
 
 def get_settings(overrides: Mapping[str, str] | None = None) -> Settings:
@@ -33,6 +39,7 @@ def get_settings(overrides: Mapping[str, str] | None = None) -> Settings:
 
     DATABASE_URL  default: a SQLite file `data/credit-board.db` in the project, created on first use
     DATA_DIR      where the default SQLite file lives
+    SIGNING_KEY_FILE  the Ed25519 private key that signs publications (default DATA_DIR/keys/…)
     SEED_DEMO     1 (default) seeds an empty database with demo data on the app's first start; 0 keeps it empty
     MAX_…         the read limits (core.limits.ENVIRONMENT), positive whole numbers
     """
@@ -50,4 +57,6 @@ def get_settings(overrides: Mapping[str, str] | None = None) -> Settings:
         problems += exc.problems
     if problems:
         raise SettingsError(problems=problems)
-    return Settings(database_url=url, seed_demo=SEED_DEMO_VALUES[seed], data_dir=data_dir, read_limits=limits)
+    key_file = Path(env["SIGNING_KEY_FILE"]) if env.get("SIGNING_KEY_FILE", "").strip() else None
+    return Settings(database_url=url, seed_demo=SEED_DEMO_VALUES[seed], data_dir=data_dir, read_limits=limits,
+                    signing_key_file=key_file)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -95,7 +96,8 @@ def test_an_unreachable_database_exits_2_with_a_message(monkeypatch, capsys):
 def test_the_real_command_exits_2_without_a_traceback(engine):
     done = subprocess.run(
         [sys.executable, "-m", "db", "publish", "--year", "2019", "--by", "admin.zhou"],
-        cwd=PROJECT, env={"DATABASE_URL": url_of(engine), "PATH": "/usr/bin:/bin"}, capture_output=True, text=True,
+        cwd=PROJECT, env={"DATABASE_URL": url_of(engine), "PATH": "/usr/bin:/bin",
+                               "SIGNING_KEY_FILE": os.environ["SIGNING_KEY_FILE"]}, capture_output=True, text=True,
         timeout=120,
     )
     assert done.returncode == 2 and "nothing to publish for 2019" in done.stderr and "Traceback" not in done.stderr

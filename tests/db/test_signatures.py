@@ -1,0 +1,246 @@
+"""Signed, sealed publications: RFC 8785 digests, Ed25519 signatures, offline verify, `db check`, sealed rows."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import rfc8785
+from sqlalchemy import insert, text
+from sqlalchemy.exc import DBAPIError
+
+from db.publishing.canonical import canonical_bytes, digest_hex
+from db.publishing.check import check_store
+from db.publishing.export import export_publication, load_document
+from db.publishing.publish import publish_year
+from db.publishing.signing import SigningKeyError, keygen, load_public_keys, load_signer
+from db.publishing.verify import ALTERED, FOREIGN_KEY, GENUINE, UNREADABLE, UNSIGNED, verify_document
+from db.store.models import PublishedRating
+from tests.db.conftest import url_of
+from tests.db.publishing import YEAR, a_year, count
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def published(engine):
+    a_year(engine)
+    return publish_year(engine=engine, year=YEAR, by="admin.zhou")
+
+
+@pytest.fixture
+def our_keys(signing_key_file):
+    return [load_signer(Path(signing_key_file)).private_key.public_key()]
+
+
+def _json(engine) -> bytes:
+    return export_publication(engine=engine, year=YEAR, fmt="json")
+
+
+def _edited(content: bytes, change) -> bytes:
+    document = json.loads(content)
+    change(document)
+    return json.dumps(document, ensure_ascii=False).encode()
+
+
+# --- the canonical form ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value", ["澄江街道", "a\"b\\c", "tab\tnew\nline\x01\x1f", "\u2028\u2029", "😀 astral", "", "/</"])
+def test_jcs_equals_the_recipe_before_signatures_for_text_whole_numbers_and_booleans(value):
+    # Versions published before signatures were digested with json.dumps; their digests must not move.
+    document = {"b": value, "a": [1, -2, 0, True, False], "c": {"z": value, "y": 10**15}}
+    assert rfc8785.dumps(document) == json.dumps(document, sort_keys=True, ensure_ascii=False,
+                                                 separators=(",", ":")).encode()
+
+
+def test_the_digest_and_signature_keys_are_not_part_of_the_canonical_bytes():
+    assert canonical_bytes({"a": 1, "digest": "x", "signature": {"v": 1}}) == b'{"a":1}'
+
+
+# --- offline verification: the auditor's cases -------------------------------------------------------------------
+
+def test_a_fresh_export_is_genuine_and_names_its_version(engine, published, our_keys):
+    verdict = verify_document(_json(engine), our_keys)
+    assert (verdict.status, verdict.exit_code, verdict.year, verdict.version) == (GENUINE, 0, YEAR, 1)
+    assert verdict.digest == published.digest
+
+
+def test_layout_bom_and_key_order_do_not_matter(engine, published, our_keys):
+    document = json.loads(_json(engine))
+    reordered = {k: document[k] for k in reversed(list(document))}
+    compact = json.dumps(reordered, ensure_ascii=True, separators=(",", ":")).encode()
+    assert verify_document(b"\xef\xbb\xbf \n" + compact + b"\n\t ", our_keys).status == GENUINE
+
+
+def test_a_changed_total_with_a_recomputed_digest_fails_on_the_signature(engine, published, our_keys):
+    def cheat(d):
+        d["ratings"][0]["total"] -= 5
+        d["digest"] = digest_hex(d)
+    verdict = verify_document(_edited(_json(engine), cheat), our_keys)
+    assert (verdict.status, verdict.exit_code) == (FOREIGN_KEY, 1)
+
+
+def test_a_changed_total_alone_fails_on_the_digest(engine, published, our_keys):
+    verdict = verify_document(_edited(_json(engine), lambda d: d["ratings"][0].update(total=1)), our_keys)
+    assert (verdict.status, verdict.exit_code) == (ALTERED, 1)
+
+
+def test_reordered_rows_and_a_removed_agency_fail(engine, published, our_keys):
+    assert verify_document(_edited(_json(engine), lambda d: d["ratings"].reverse()), our_keys).status == ALTERED
+    assert verify_document(_edited(_json(engine), lambda d: d["ratings"].pop()), our_keys).status == ALTERED
+
+
+def test_a_duplicated_key_fails_even_when_the_first_value_is_the_true_one(engine, published, our_keys):
+    content = _json(engine)
+    first = json.loads(content)["ratings"][0]
+    total = f'"total": {first["total"]}'
+    doubled = content.replace(total.encode(), f'{total}, "total": 0'.encode(), 1)
+    verdict = verify_document(doubled, our_keys)
+    assert (verdict.status, verdict.exit_code) == (ALTERED, 1) and "duplicated key" in verdict.message_en
+
+
+def test_a_file_resigned_by_another_key_fails(engine, published, our_keys, tmp_path):
+    other = keygen(tmp_path / "other.pem")
+    def resign(d):
+        d["signature"]["value"] = other.sign(canonical_bytes(d))
+        d["signature"]["key_id"] = other.key_id
+    verdict = verify_document(_edited(_json(engine), resign), our_keys)
+    assert verdict.status == FOREIGN_KEY
+    assert verify_document(_edited(_json(engine), resign), [other.private_key.public_key()]).status == GENUINE
+
+
+def test_a_removed_signature_fails(engine, published, our_keys):
+    assert verify_document(_edited(_json(engine), lambda d: d.pop("signature")), our_keys).status == ALTERED
+
+
+@pytest.mark.parametrize("content", [b"", b"nope", b"\xff\xfe", b"[1,2]", b'{"a": 1}', b'{"x": NaN}', b"[" * 100_000])
+def test_what_is_not_an_export_is_unreadable(content, our_keys):
+    assert verify_document(content, our_keys).status == UNREADABLE
+
+
+def test_a_version_published_before_signatures_still_verifies_as_unsigned(engine, published, our_keys):
+    document = json.loads(_json(engine))
+    document.pop("signature")
+    document["format"] = "jiangyin-credit-board/publication/1"
+    document["digest"] = digest_hex(document)
+    verdict = verify_document(json.dumps(document).encode(), our_keys)
+    assert (verdict.status, verdict.exit_code) == (UNSIGNED, 0)
+
+
+# --- the command line: offline -----------------------------------------------------------------------------------
+
+def _verify_cli(path: Path, *args: str, key_file: str | None = None) -> subprocess.CompletedProcess:
+    env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"}  # unusable
+    if key_file:
+        env["SIGNING_KEY_FILE"] = key_file
+    else:
+        env["SIGNING_KEY_FILE"] = str(path.parent / "no-key-here.pem")
+    return subprocess.run([sys.executable, "-m", "db", "verify", str(path), *args], cwd=PROJECT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_verify_needs_no_database_and_exits_0_1_2(engine, published, tmp_path, signing_key_file):
+    public = tmp_path / "public.pem"
+    public.write_text(load_signer(Path(signing_key_file)).public_pem)
+    good, bad, broken = tmp_path / "good.json", tmp_path / "bad.json", tmp_path / "broken.json"
+    good.write_bytes(_json(engine))
+    bad.write_bytes(_edited(_json(engine), lambda d: d["ratings"][0].update(total=1)))
+    broken.write_bytes(b"{")
+    done = _verify_cli(good, "--public-key", str(public))
+    assert done.returncode == 0 and "GENUINE" in done.stdout and published.digest in done.stdout
+    assert _verify_cli(good, key_file=signing_key_file).returncode == 0  # the machine's own key by default
+    assert _verify_cli(bad, "--public-key", str(public)).returncode == 1
+    done = _verify_cli(broken, "--public-key", str(public))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    done = _verify_cli(good)  # no key given and none on this machine
+    assert done.returncode == 2 and "--public-key" in done.stderr and "Traceback" not in done.stderr
+
+
+# --- keys ------------------------------------------------------------------------------------------------------
+
+def test_keygen_writes_a_private_file_and_never_overwrites(tmp_path):
+    path = tmp_path / "keys" / "k.pem"
+    signer = keygen(path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert load_signer(path).key_id == signer.key_id and not signer.demo
+    with pytest.raises(SigningKeyError, match="never overwritten"):
+        keygen(path)
+    assert keygen(tmp_path / "demo.pem", demo=True).demo and load_signer(tmp_path / "demo.pem").demo
+    assert load_public_keys(signer.public_pem.encode())[0].public_bytes_raw() == \
+        signer.private_key.public_key().public_bytes_raw()
+
+
+def test_publishing_without_a_key_writes_nothing(engine, tmp_path, monkeypatch):
+    a_year(engine)
+    monkeypatch.setenv("SIGNING_KEY_FILE", str(tmp_path / "missing.pem"))
+    with pytest.raises(SigningKeyError, match="python -m db keygen"):
+        publish_year(engine=engine, year=YEAR, by="admin.zhou")
+    assert count(engine, PublishedRating) == 0
+
+
+# --- the stored record -----------------------------------------------------------------------------------------
+
+def test_check_finds_nothing_on_an_honest_database(engine, published):
+    publish_year(engine=engine, year=YEAR, by="admin.zhou", reason="复核更正")
+    assert check_store(engine=engine) == []
+
+
+def test_rows_of_a_sealed_publication_refuse_insert(engine, published):
+    row = {k: v for k, v in load_document(engine=engine, year=YEAR)["ratings"][0].items() if not k.endswith("_score")}
+    row.update(credit_code="91320281MA1XXXXXX0", publication_id=published.id)
+    with pytest.raises(DBAPIError, match="sealed"), engine.begin() as conn:
+        conn.execute(insert(PublishedRating), [row])
+    assert check_store(engine=engine) == []
+
+
+def test_check_reports_dropped_triggers_and_rows_changed_behind_them(engine, published):
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("DROP TRIGGER publishedrating_immutable ON publishedrating"))
+        else:
+            conn.execute(text("DROP TRIGGER publishedrating_no_update"))
+        conn.execute(text("UPDATE publishedrating SET total = total - 1 WHERE publication_id = :p"),
+                     {"p": published.id})
+    found = check_store(engine=engine)
+    messages = " ".join(d.message_en for d in found)
+    assert "triggers guarding published rows are missing" in messages
+    assert "recomputed from the stored rows differs" in messages
+    assert "signature does not verify" in messages
+
+
+def test_the_check_command_exits_1_on_a_difference(engine, published):
+    env = {**os.environ, "DATABASE_URL": url_of(engine)}
+    run = [sys.executable, "-m", "db", "check"]
+    done = subprocess.run(run, cwd=PROJECT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    with engine.begin() as conn:
+        conn.execute(text("DROP TRIGGER publishedrating_sealed" + (" ON publishedrating"
+                                                                   if engine.dialect.name == "postgresql" else "")))
+    done = subprocess.run(run, cwd=PROJECT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "publishedrating_sealed" in done.stdout
+
+
+@pytest.mark.parametrize("document", [
+    {"k": 10**17}, {"é": 1, "e": 2, "\U0001f600": 3, "\ufb01": 4}, {"a": 1.5}, {"a": [None, {"b": -0}]},
+])
+def test_the_fast_path_and_the_jcs_library_agree_or_the_library_decides(document):
+    from db.publishing.canonical import UnreadableDocument
+
+    try:
+        expected = rfc8785.dumps(document)
+    except rfc8785.CanonicalizationError:
+        with pytest.raises(UnreadableDocument):
+            canonical_bytes(document)
+        return
+    assert canonical_bytes(document) == expected
+
+
+def test_a_file_with_a_number_beyond_the_canonical_range_is_refused(engine, published, our_keys):
+    content = _edited(_json(engine), lambda d: d["ratings"][0].update(total=10**20))
+    verdict = verify_document(content, our_keys)
+    assert (verdict.status, verdict.exit_code) == (ALTERED, 1) and "canonical form" in verdict.message_en
