@@ -190,10 +190,10 @@ def _month_start(index: np.ndarray) -> np.ndarray:
     return (index - 1970 * 12).astype("datetime64[M]").astype("datetime64[ns]")
 
 
-def report_due_dates(months: pd.Series, rules: WatchRules) -> pd.Series:
+def report_due_dates(months: pd.Series, due_day: int) -> pd.Series:
     """The day each month's report is due (months as their first day): the rulebook's report_due_day of the next
-    month, inclusive. The one statement of the rule: the watch and the agency portal's due dates both use it."""
-    return months + pd.offsets.MonthBegin(1) + pd.Timedelta(days=rules.report_due_day - 1)
+    month, inclusive. The one statement of the rule: the watch, the agency portal and the service facts use it."""
+    return months + pd.offsets.MonthBegin(1) + pd.Timedelta(days=due_day - 1)
 
 
 def _report_starts(records: ServiceRecords, window: _Window) -> pd.Series:
@@ -219,7 +219,7 @@ def report_months(records: ServiceRecords, *, credit_code: str, year: int, as_of
     rules = _watch_rules(rulebook)
     window = _Window(year, as_of)
     months = pd.DataFrame({"month": pd.date_range(window.first, periods=12, freq="MS")})
-    months["due"] = report_due_dates(months["month"], rules)
+    months["due"] = report_due_dates(months["month"], rules.report_due_day)
     first = _first_reports(records, window)
     first = first[first["credit_code"] == credit_code].set_index("month")["submitted_on"]
     months["submitted_on"] = months["month"].map(first)
@@ -234,17 +234,30 @@ def report_months(records: ServiceRecords, *, credit_code: str, year: int, as_of
     return months[list(REPORT_MONTH_COLUMNS)]
 
 
-def late_report(records: ServiceRecords, window: _Window, rules: WatchRules) -> pd.DataFrame:
-    """Each month from the earlier of filing and first visit to December whose report came after the due day of
-    the next month, or had not come by the as-of date once that day had passed."""
+def _due_reports(records: ServiceRecords, window: _Window, due_day: int) -> pd.DataFrame:
+    """Each agency's months from the earlier of filing and first visit to December whose report was due (the
+    `due_day` of the next month) before the as-of date: credit_code, month, date (the due day) and the first
+    submission by the as-of date (submitted_on, kind, row; NaT/NaN when none)."""
     start = _report_starts(records, window)
     first_month = (start.dt.year * 12 + start.dt.month - 1).to_numpy()  # months since year 0: plain integers
     counts = 12 - start.dt.month.to_numpy() + 1
     index = np.repeat(first_month, counts) + _offsets(counts)
     months = pd.DataFrame({"credit_code": np.repeat(start.index.to_numpy(), counts), "month": _month_start(index)})
-    months["date"] = report_due_dates(months["month"], rules)
+    months["date"] = report_due_dates(months["month"], due_day)
     months = months[window.as_of > months["date"]]  # not yet due: nothing to say
-    months = months.merge(_first_reports(records, window), how="left", on=["credit_code", "month"])
+    return months.merge(_first_reports(records, window), how="left", on=["credit_code", "month"])
+
+
+def due_reports(records: ServiceRecords, *, year: int, as_of: dt.date, due_day: int) -> pd.DataFrame:
+    """The monthly reports of `year` due before `as_of`, each with its due date and first submission (第十条; the
+    rule late_report applies, and the on-time share of the service facts counts)."""
+    return _due_reports(records, _Window(year, as_of), due_day)
+
+
+def late_report(records: ServiceRecords, window: _Window, rules: WatchRules) -> pd.DataFrame:
+    """Each month from the earlier of filing and first visit to December whose report came after the due day of
+    the next month, or had not come by the as-of date once that day had passed."""
+    months = _due_reports(records, window, rules.report_due_day)
     found = months[months["submitted_on"].isna() | (months["submitted_on"] > months["date"])].copy()
     label = found["month"].dt.strftime("%Y-%m") + "月报：截止" + found["date"].dt.strftime("%Y-%m-%d")
     source = found["kind"].map(KIND_LABELS).fillna("") + "第" + found["row"].astype("Int64").astype(str) + "行"

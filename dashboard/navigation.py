@@ -19,6 +19,7 @@ from dashboard.ui import PAGES
 PUBLIC_MENU: tuple[tuple[str, str], ...] = (
     ("overview", ":material/dashboard:"),
     ("ratings", ":material/table_view:"),
+    ("find", ":material/travel_explore:"),
     ("blacklist", ":material/block:"),
     ("profile", ":material/apartment:"),
     ("compare", ":material/compare_arrows:"),
