@@ -32,6 +32,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "manage_users": (BUREAU_ADMIN,),
     "manage_towns": (BUREAU_ADMIN,),
     "read_audit": (BUREAU_ADMIN,),
+    "work_suggestions": (BUREAU_ADMIN, BUREAU_STAFF, TOWN_STAFF),  # the watch's queue; towns see only their own
 }
 
 UserLike = Mapping[str, Any]
