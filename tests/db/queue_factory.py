@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy.engine import Engine
 
+from db.findings.suggestions import dismiss_suggestion
 from db.uploads.records import import_records
 from tests.core.factory import uscc
 from tests.core.records_factory import records_csv
@@ -44,3 +45,12 @@ def store_records(engine: Engine, rows: dict[str, list[dict]] | None = None) -> 
     for kind, kind_rows in (rows or ROWS).items():
         import_records(engine=engine, kind=kind, content=records_csv(kind, kind_rows), file_name=f"{kind}.csv",
                        by="test")
+
+
+def store_hostile_decision(engine: Engine, user: dict, *, agency_name: str, text: str) -> None:
+    """Benign stored records, and a dismissed suggestion whose agency name, evidence and reason are `agency_name`
+    and `text` (hostile texts a file could not bring in: the reader refuses bidi controls)."""
+    store_records(engine, {"registry": ROWS["registry"]})
+    dismiss_suggestion(engine=engine, user=user, year=YEAR, reason=text, suggestion={
+        "key": "hostile00000000", "credit_code": A, "agency_name": agency_name, "clause": "3.2",
+        "date": "2025-01-02", "assessor": "bureau", "rule": "no_commitment", "evidence": text})

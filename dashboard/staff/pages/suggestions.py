@@ -5,6 +5,7 @@ import streamlit as st
 from core import china_time
 from core.errors import CreditBoardError
 from core.towns import own_assessor
+from core.values import YEAR_MAX, YEAR_MIN
 from dashboard import data, plain
 from dashboard.i18n import current
 from dashboard.labels import assessor_label, local_date, period_labels
@@ -32,11 +33,12 @@ PICK_LIMIT = 500  # suggestions offered in the picker at once; the filters narro
 st.title(t("page_suggestions"))
 st.caption(t("sq_intro"))
 st.caption(t("sq_scope_town", town=plain.md(town)) if town else t("sq_scope_bureau"))
+widgets.empty_after_save("sq", {"sq_pick": None, "sq_reason": ""})
 widgets.outcome("sq_outcome")
 
 today = china_time.today()
 left, middle, right = st.columns([1, 1, 1], vertical_alignment="bottom")
-year = left.selectbox(t("year"), [today.year - i for i in range(4)], key=widgets.keep("sq_year", today.year))
+year = int(left.number_input(t("year"), min_value=YEAR_MIN, max_value=YEAR_MAX, value=today.year, step=1, key="sq_year"))
 as_of = middle.date_input(t("sq_as_of"), value=today, key="sq_as_of", format="YYYY-MM-DD", help=t("sq_as_of_help"))
 if right.button(t("sq_refresh"), key="sq_refresh", icon=":material/refresh:"):
     queue.clear()
@@ -115,11 +117,8 @@ def decide(suggestion) -> None:
 
 
 def done(message: str) -> None:
-    # The decided suggestion leaves the list: forget the choice and the reason before the rerun draws them.
-    st.session_state.pop("sq_pick", None)
-    st.session_state["sq_reason"] = ""
-    widgets.outcome("sq_outcome", "success", message)
-    st.rerun()
+    # The decided suggestion leaves the list: the rerun starts with no choice and an empty reason.
+    widgets.saved("sq", "success", message)
 
 
 open_tab, decided_tab = st.tabs([t("sq_tab_open"), t("sq_tab_decided")])
