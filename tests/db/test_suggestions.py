@@ -267,3 +267,19 @@ def test_the_filters_narrow_by_clause_and_by_name_or_code(engine, staff):
     assert set(matching(found, search="甲安全")["credit_code"]) == {A}
     assert set(matching(found, search=B.lower()[-6:])["credit_code"]) == {B}
     assert len(matching(found)) == len(found)
+
+
+def test_the_command_line_prints_the_open_suggestions_as_csv(engine, staff, monkeypatch, capsys):
+    from db.cli.commands import main
+    from tests.db.conftest import url_of
+
+    dismiss_suggestion(engine=engine, user=staff["staff"], suggestion=_one(engine, "no_commitment", "bureau"),
+                       year=YEAR, reason="已核实")
+    monkeypatch.setenv("DATABASE_URL", url_of(engine))
+    assert main(["suggestions", "--year", str(YEAR), "--as-of", AS_OF.isoformat()]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("credit_code,agency_name,clause,date,assessor,rule,evidence,key,period")
+    assert len(lines) == 3 and all(",visit_without_contract," in line for line in lines[1:])
+    with pytest.raises(SystemExit) as usage:  # argparse refuses a year out of range, bilingual, exit 2
+        main(["suggestions", "--year", "1999"])
+    assert usage.value.code == 2 and "2000" in capsys.readouterr().err
