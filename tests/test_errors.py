@@ -19,6 +19,7 @@ from db.accounts.roles import AccessDenied
 from db.accounts.security import PasswordPolicyError
 from db.accounts.users import UserError
 from db.findings.records import RecordError
+from db.findings.suggestions import SuggestionError
 from db.findings.towns import TownError
 from db.publishing.export import ExportError
 from db.publishing.publish import PublishConflict, PublishError, ReasonRequired
@@ -47,6 +48,7 @@ REFUSALS: dict[type, CreditBoardError] = {
     SettingsError: SettingsError(problems=[Problem(None, "SEED_DEMO", "设置应为 1 或 0", "must be 1 or 0", "x")]),
     RepeatedFindings: RepeatedFindings(pd.DataFrame([{c: REPEAT.get(c, "") for c in REPEAT_COLUMNS}])),
     RepeatedRecords: RepeatedRecords("visits", pd.DataFrame([{"row": 2, "upload_id": 1, "file_name": "a.csv"}])),
+    SuggestionError: SuggestionError("驳回须填写理由", "a dismissal needs a reason"),
 }
 
 
