@@ -231,6 +231,8 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "sq_none_open": ("{year}年度没有待处理的建议。", "No open suggestions for {year}."),
     "sq_none_match": ("没有符合筛选条件的建议。", "No suggestion matches the filters."),
+    "sq_shown_first": ("共{total}条，显示前{n}条；请按条款或机构筛选。",
+                       "{total} suggestions; the first {n} are shown: filter by clause or agency."),
     "sq_none_decided": ("{year}年度还没有已处理的建议。", "No suggestion of {year} has been decided yet."),
     "sq_pick": ("选择一条建议查看证据并处理", "Choose a suggestion to see its evidence and decide it"),
     "sq_pick_hint": ("在表格中点选一行，或在此选择。", "Click a row of the table, or choose it here."),

@@ -63,16 +63,15 @@ ALREADY_DECIDED = ("该建议已由他人处理（确认或驳回），请刷新
 
 
 def records_fingerprint(bind: Engine | Connection) -> tuple[int, ...]:
-    """Changes whenever stored service records change: (max id, row count) of each of the six tables, in
-    RECORD_KINDS order, and the newest upload id. Two indexed aggregates a table: cheap enough for every page load."""
-    out: list[int] = []
+    """Changes whenever stored service records change: the highest id of each of the six tables (RECORD_KINDS
+    order), then the newest upload's id and the number of uploads. Rows are only ever added, by an upload, so these
+    say it; each is one primary-key lookup, cheap at a million rows (a row count is not: it reads the table)."""
     with _connect(bind) as conn:
-        for kind in RECORD_KINDS:
-            table = RECORD_MODELS[kind].__table__
-            top, count = conn.execute(select(func.max(table.c.id), func.count())).one()
-            out += [int(top or 0), int(count)]
-        out.append(int(conn.execute(select(func.max(Upload.__table__.c.id))).scalar() or 0))
-    return tuple(out)
+        out = [int(conn.execute(select(func.max(RECORD_MODELS[kind].__table__.c.id))).scalar() or 0)
+               for kind in RECORD_KINDS]
+        uploads = Upload.__table__
+        top, count = conn.execute(select(func.max(uploads.c.id), func.count())).one()
+    return (*out, int(top or 0), int(count))
 
 
 def stored_records(bind: Engine | Connection) -> ServiceRecords:
@@ -267,8 +266,8 @@ def _connect(bind: Engine | Connection):
 
 
 def has_records(fingerprint: tuple[int, ...]) -> bool:
-    """True when a records_fingerprint says any service record is stored (its row counts are the odd places)."""
-    return any(fingerprint[1:-1:2])
+    """True when a records_fingerprint says any service record is stored (a table's highest id is not 0)."""
+    return any(fingerprint[:len(RECORD_KINDS)])
 
 
 def matching(suggestions: pd.DataFrame, *, clause: str | None = None, search: str = "") -> pd.DataFrame:

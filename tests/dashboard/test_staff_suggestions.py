@@ -176,3 +176,18 @@ def test_the_page_reads_in_english(staff_app, queue_db):
     check_no_exception(at)
     assert at.title[0].value == LABELS["page_suggestions"][1]
     assert LABELS["sq_rule_no_commitment"][1] in open_table(at)[LABELS["sq_rule"][1]].tolist()
+
+
+def test_a_long_queue_shows_its_first_rows_and_says_how_many_there_are(staff_app, staff_db):
+    from tests.core.factory import uscc
+
+    many = [{"credit_code": uscc(1000 + i), "agency_name": f"机构{i}", "office_address": "澄江街道",
+             "filed_on": "2025-01-02"} for i in range(503)]  # no commitment letter: one suggestion each
+    store_records(staff_db, {"registry": many})
+    at = open_queue(staff_app, "staff")
+    assert len(open_table(at)) == 500 and len(at.selectbox(key="sq_pick").options) == 500
+    total = int(at.metric[0].value)  # 503 letters missing, and each agency's monthly reports (none were filed)
+    assert total > 503 and zh("sq_shown_first", n=500, total=total) in [c.value for c in at.caption]
+    at.selectbox(key="sq_clause").set_value("3.2").run()
+    at.text_input(key="sq_search").input("机构502").run()
+    assert open_table(at)[zh("agency_name")].tolist() == ["机构502"]

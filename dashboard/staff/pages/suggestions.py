@@ -28,7 +28,7 @@ rulebook = data.rulebook()
 town = own_town(user)
 unit = own_assessor(town)  # the assessor whose suggestions this account may decide
 periods = period_labels(rulebook)
-PICK_LIMIT = 500  # suggestions offered in the picker at once; the filters narrow a province's list
+SHOWN_LIMIT = 500  # suggestions in the table and the picker at once: a province has tens of thousands; filters narrow
 
 st.title(t("page_suggestions"))
 st.caption(t("sq_intro"))
@@ -136,8 +136,11 @@ with open_tab:
         if shown.empty:
             st.info(t("sq_none_match"))
         else:
+            if len(shown) > SHOWN_LIMIT:
+                st.caption(t("sq_shown_first", n=SHOWN_LIMIT, total=len(shown)))
+            shown = shown.head(SHOWN_LIMIT)
             plain.dataframe(open_table(shown), hide_index=True, width="stretch")
-            by_key = {row["key"]: row for row in shown.head(PICK_LIMIT).to_dict("records")}
+            by_key = {row["key"]: row for row in shown.to_dict("records")}
             labels = {k: plain.text(f"{r['agency_name'] or r['credit_code']}　{r['clause']}　{r['date']}　"
                                     f"{rule_words(r['rule'])}") for k, r in by_key.items()}
             if st.session_state.get("sq_pick") not in by_key:
