@@ -229,6 +229,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "practitioners, changes, contracts, visits, monthly reports) on the “Upload results” page, or have the "
         "agencies file them.",
     ),
+    "sq_running": ("正在按服务记录检查（服务记录更新后的首次检查可能需要一两分钟）……",
+                   "Checking the service records (the first check after new records may take a minute or two)…"),
     "sq_none_open": ("{year}年度没有待处理的建议。", "No open suggestions for {year}."),
     "sq_none_match": ("没有符合筛选条件的建议。", "No suggestion matches the filters."),
     "sq_shown_first": ("共{total}条，显示前{n}条；请按条款或机构筛选。",

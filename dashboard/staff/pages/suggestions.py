@@ -50,7 +50,8 @@ if not has_records(fingerprint):
         st.page_link(session.page_path("upload"), label=t("page_upload"), icon=":material/upload_file:")
     st.stop()
 try:
-    found = queue.watch_result(year, as_of, rulebook.name, fingerprint)
+    with st.spinner(t("sq_running")):  # instant from the cache; the first run after new records is not
+        found = queue.watch_result(year, as_of, rulebook.name, fingerprint)
 except CreditBoardError as exc:  # e.g. a year the working-day calendar does not cover yet
     st.error(widgets.refusal(exc))
     st.stop()
