@@ -20,6 +20,7 @@ from db.accounts.security import PasswordPolicyError
 from db.accounts.users import UserError
 from db.agency.documents import DocumentError
 from db.findings.records import RecordError
+from db.findings.suggestions import SuggestionError
 from db.findings.towns import TownError
 from db.publishing.export import ExportError
 from db.publishing.publish import PublishConflict, PublishError, ReasonRequired
@@ -49,6 +50,7 @@ REFUSALS: dict[type, CreditBoardError] = {
     RepeatedFindings: RepeatedFindings(pd.DataFrame([{c: REPEAT.get(c, "") for c in REPEAT_COLUMNS}])),
     RepeatedRecords: RepeatedRecords("visits", pd.DataFrame([{"row": 2, "upload_id": 1, "file_name": "a.csv"}])),
     DocumentError: DocumentError("只接受PDF、JPG或PNG扫描件", "only PDF, JPG or PNG scans are accepted"),
+    SuggestionError: SuggestionError("驳回须填写理由", "a dismissal needs a reason"),
 }
 
 

@@ -203,6 +203,74 @@ LABELS: dict[str, tuple[str, str]] = {
     # agency accounts (issue 11 item 2)
     "credit_code_only": ("统一社会信用代码（仅机构用户）", "Credit code (agency accounts only)"),
     "agency_sign_in": ("服务机构的机构用户账号也在此登录。", "Agencies sign in here with their agency account too."),
+    # the suggestions queue (dashboard/staff/pages/suggestions.py)
+    "page_suggestions": ("合规监测建议", "Suggestions queue"),
+    "sq_intro": (
+        "根据已上传的服务记录（第九条—第十一条）自动提出的建议扣分。建议本身不扣分：确认后才成为扣分记录，驳回须填写理由；"
+        "两者都记入操作日志。",
+        "Suggested findings the watch draws from the uploaded service records (Articles 9–11). A suggestion costs "
+        "nothing: only a confirmation makes it a finding, and a dismissal needs a reason; both are audited.",
+    ),
+    "sq_scope_town": ("您只能看到并处理由{town}评定的建议。", "You see and decide only the suggestions assessed by {town}."),
+    "sq_scope_bureau": ("您可以看到全部建议；由镇街园评定的建议由该镇街园工作人员处理。",
+                        "You see every suggestion; those assessed by a town are decided by that town's staff."),
+    "sq_as_of": ("截至日期", "As of"),
+    "sq_as_of_help": ("按截至该日已知的情况检查（例如：某月报送在截至日期前是否已到期）。",
+                      "Checked as known on this day (e.g. whether a month's report was already due)."),
+    "sq_refresh": ("重新检查", "Check again"),
+    "sq_all_clauses": ("全部条款", "All clauses"),
+    "sq_search": ("搜索机构（名称或统一社会信用代码）", "Search agencies (name or credit code)"),
+    "sq_open": ("待处理", "Open"),
+    "sq_confirmed": ("已确认", "Confirmed"),
+    "sq_dismissed": ("已驳回", "Dismissed"),
+    "sq_tab_open": ("待处理建议", "Open suggestions"),
+    "sq_tab_decided": ("已处理", "Decided"),
+    "sq_no_records": (
+        "还没有任何服务记录，监测无从检查。请在“上传年度结果”页面选择服务记录类文件（基本情况、执业人员、信息变化、"
+        "服务合同、服务记录、月度报送）上传，或由机构自行报送。",
+        "No service records yet, so the watch has nothing to check. Upload the service-record files (registry, "
+        "practitioners, changes, contracts, visits, monthly reports) on the “Upload results” page, or have the "
+        "agencies file them.",
+    ),
+    "sq_running": ("正在按服务记录检查（服务记录更新后的首次检查可能需要一两分钟）……",
+                   "Checking the service records (the first check after new records may take a minute or two)…"),
+    "sq_none_open": ("{year}年度没有待处理的建议。", "No open suggestions for {year}."),
+    "sq_none_match": ("没有符合筛选条件的建议。", "No suggestion matches the filters."),
+    "sq_shown_first": ("共{total}条，显示前{n}条；请按条款或机构筛选。",
+                       "{total} suggestions; the first {n} are shown: filter by clause or agency."),
+    "sq_none_decided": ("{year}年度还没有已处理的建议。", "No suggestion of {year} has been decided yet."),
+    "sq_pick": ("选择一条建议查看证据并处理", "Choose a suggestion to see its evidence and decide it"),
+    "sq_pick_hint": ("在表格中点选一行，或在此选择。", "Click a row of the table, or choose it here."),
+    "sq_rule": ("监测规则", "Rule"),
+    "sq_evidence": ("证据", "Evidence"),
+    "sq_evidence_rows": ("证据所在记录", "Evidence rows"),
+    "sq_no_evidence_rows": ("没有找到对应的记录行。", "No stored row matches."),
+    "sq_file": ("文件", "File"),
+    "sq_places_in": ("确认后计入{year}年度{period}。", "Once confirmed it counts in {period} of {year}."),
+    "sq_cannot_place": ("无法确认：{why}", "Cannot be confirmed: {why}"),
+    "sq_not_your_unit": ("该建议由{assessor}评定，只能由其工作人员处理。",
+                         "This suggestion is assessed by {assessor}: only its staff decide it."),
+    "sq_confirm": ("确认并生成扣分记录", "Confirm: record the finding"),
+    "sq_dismiss_reason": ("驳回理由（必填）", "Reason for dismissing (required)"),
+    "sq_dismiss": ("驳回", "Dismiss"),
+    "sq_confirmed_done": ("已确认：扣分记录 #{finding}（{agency}，条款{clause}，{year}年度{period}）。",
+                          "Confirmed: finding #{finding} ({agency}, clause {clause}, {period} of {year})."),
+    "sq_dismissed_done": ("已驳回：{agency}，条款{clause}。", "Dismissed: {agency}, clause {clause}."),
+    "sq_status": ("处理结果", "Decision"),
+    "sq_decided_by": ("处理人", "Decided by"),
+    "sq_decided_at": ("处理时间", "Decided at"),
+    "sq_reason": ("理由", "Reason"),
+    "sq_finding_id": ("扣分记录编号", "Finding no."),
+    "sq_status_confirmed": ("已确认", "confirmed"),
+    "sq_status_dismissed": ("已驳回", "dismissed"),
+    "sq_rule_served_before_filing": ("首次服务前未报送附件1", "Served before filing 附件1"),
+    "sq_rule_no_commitment": ("未报送守法诚信承诺书", "No commitment letter"),
+    "sq_rule_visit_without_contract": ("无有效服务合同开展服务", "Service without a covering contract"),
+    "sq_rule_late_report": ("月度服务记录逾期或未报送", "Monthly report late or missing"),
+    "sq_rule_late_change": ("信息变化逾期或未告知", "Change reported late or not at all"),
+    "sq_rule_too_few_visits": ("服务次数少于合同约定", "Fewer visits than contracted"),
+    "sq_rule_shared_practitioner": ("执业人员同时受聘于两家以上机构", "Practitioner employed by two agencies"),
+    "sq_rule_no_written_advice": ("发现隐患未出具书面整改建议", "Hazards found, no written advice"),
 }
 
 
@@ -228,6 +296,9 @@ AUDIT_TERMS: dict[str, tuple[str, str]] = {
     "sign_in_locked": ("登录受限（须等待）", "sign-in wait started"),
     "agency_document": ("机构上传扫描件", "agency filed a scan"),
     "practitioner_left": ("登记执业人员离职", "practitioner left"),
+    "suggestion": ("合规监测建议", "watch suggestion"),
+    "suggestion_confirm": ("确认建议", "suggestion confirmed"),
+    "suggestion_dismiss": ("驳回建议", "suggestion dismissed"),
 }
 
 

@@ -36,6 +36,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "read_audit": (BUREAU_ADMIN,),
     # The agency portal (issue 11): an agency account acts for its own credit code only, and holds no staff action.
     "agency_portal": (AGENCY,),
+    "work_suggestions": (BUREAU_ADMIN, BUREAU_STAFF, TOWN_STAFF),  # the watch's queue; towns see only their own
 }
 STAFF_ROLES = (BUREAU_ADMIN, BUREAU_STAFF, TOWN_STAFF)
 

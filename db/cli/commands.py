@@ -259,3 +259,29 @@ def main(argv: list[str] | None = None) -> int:
     utf8_streams()
     args = build_parser().parse_args(argv)
     return args.run(args)
+
+
+# --- suggestions -----------------------------------------------------------------------------------------------
+def _suggestions_arguments(parser: argparse.ArgumentParser) -> None:
+    from core.cli import _date_argument
+
+    parser.add_argument("--year", type=year_argument, required=True, metavar="YYYY", help="年度 / the year watched")
+    parser.add_argument("--as-of", type=_date_argument, metavar="DATE",
+                        help="截至日期（默认今天，北京时间）/ as known on this day (default: today, China time)")
+
+
+def _suggestions(args: argparse.Namespace) -> int:
+    """The open suggestions of the queue (the watch over the stored records, decided ones left out), as CSV."""
+    from core import china_time
+    from db.findings.suggestions import decided_keys, run_watch
+
+    engine = ready_engine()
+    found = run_watch(engine=engine, year=args.year, as_of=args.as_of or china_time.today())
+    open_rows = found[~found["key"].isin(decided_keys(engine=engine, year=args.year))]
+    engine.dispose()
+    sys.stdout.write(open_rows.drop(columns=["refusal_en"]).to_csv(index=False, lineterminator="\n"))
+    return 0
+
+
+COMMANDS.append(Command("suggestions", "合规监测待处理建议（CSV）/ the open suggestions of the watch over the stored "
+                        "service records, as CSV", _suggestions_arguments, _suggestions))
