@@ -61,7 +61,11 @@ def upload_and_wait(page, path: Path, verdict: str) -> str:
     page.wait_for_timeout(1000)
     wait_for_app(page, timeout=90_000)
     alert = page.get_by_test_id("stAlert").filter(has_text=re.compile(verdict)).first
-    alert.wait_for(timeout=60_000)
+    try:
+        alert.wait_for(timeout=60_000)
+    except Exception:
+        page.screenshot(path=str(Path(__file__).resolve().parents[2] / "test-output" / "browser" / "check-failed.png"))
+        raise
     return alert.inner_text()
 
 
