@@ -121,6 +121,17 @@ def timed_import(engine, content: bytes) -> tuple[float, int]:
     return time.perf_counter() - start, result.added
 
 
+class _Given:
+    def __init__(self, url: str):
+        self.url = url
+
+    def __enter__(self):
+        return self.url
+
+    def __exit__(self, *exc):
+        return False
+
+
 def _fresh(fresh_url, action):
     with fresh_url() as url:
         engine = make_engine(url)
@@ -159,10 +170,20 @@ def main() -> None:
     parser.add_argument("--only", choices=("sqlite", "postgresql"), help="one database only")
     parser.add_argument("--pg-executemany", action="store_true",
                         help="also time a bare executemany on PostgreSQL (slow: ~60 µs a row)")
+    parser.add_argument("--memory", action="store_true",
+                        help="only one import into SQLite, for the peak RSS of an import alone (file included)")
     args = parser.parse_args()
     start = time.perf_counter()
     content = visits_csv(args.rows, args.agencies)
     made = time.perf_counter() - start
+    if args.memory:
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        with tempfile.TemporaryDirectory() as folder, _SqliteFile(Path(folder))() as url:
+            seconds, _ = _fresh(lambda: _Given(url), lambda e: timed_import(e, content))
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"{args.rows:,} visits ({len(content) / 1e6:.1f} MB CSV): one SQLite import {seconds:.2f} s; peak RSS "
+              f"{peak:,.0f} MB (before the import, with the file made: {before:,.0f} MB); load {os.getloadavg()[0]:.2f}")
+        return
     start = time.perf_counter()
     frame = read_records("visits", content, name="bench.csv", limits=LIMITS)
     print(f"{args.rows:,} visits, {args.agencies:,} agencies, {len(content) / 1e6:.1f} MB CSV (made in {made:.1f} s); "
