@@ -16,7 +16,7 @@ from core.towns import default_towns
 from core.watch import watch
 from db.seed import SEED, YEARS, demo_data, seed_demo
 from db.store.models import Upload
-from db.uploads.records import load_records
+from db.uploads.records import RepeatedRecords, import_records, load_records
 
 TODAY = dt.date(2026, 11, 29)  # a late day of the year: every breach of the current year is planted and due
 RULEBOOK = load_rulebook()
@@ -95,3 +95,15 @@ def test_the_seeded_records_import_cleanly_and_the_watch_over_the_database_finds
     records = ServiceRecords(tables)
     for year in data.records.years:
         assert found(records, year, TODAY) == planted(data, year), year
+
+
+def test_a_resaved_copy_of_the_demo_visits_is_refused_row_by_row_as_repeats(engine):
+    # Every column type of a visit (text, dates, count, 是/否) must compare equal to its stored spelling.
+    content = demo_data(today=TODAY).records.files["visits"]
+    import_records(engine=engine, kind="visits", content=content, file_name="visits.csv", by="t")
+    resaved = content.decode("utf-8-sig").replace("\r\n", "\n").encode("gb18030")
+    with pytest.raises(RepeatedRecords) as info:
+        import_records(engine=engine, kind="visits", content=resaved, file_name="visits-gbk.csv", by="t")
+    rows = content.count(b"\r\n") - 1
+    assert info.value.repeats["row"].tolist() == list(range(2, rows + 2))
+    assert set(info.value.repeats["file_name"]) == {"visits.csv"}
