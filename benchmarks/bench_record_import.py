@@ -1,6 +1,7 @@
 """Import of 1,200,000 visits (附件2 rows) into SQLite and PostgreSQL, each against a bare insert of the same rows.
 
-    python benchmarks/bench_record_import.py [--rows 1200000] [--agencies 5000] [--repeat 3]
+    python benchmarks/bench_record_import.py [--rows 1200000] [--agencies 5000] [--repeat 3] [--csv FILE]
+    python benchmarks/bench_record_import.py --rows 1200000 --csv FILE --memory   (twice: the peak RSS of an import)
     TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test  (PostgreSQL part; skipped if unset)
 
 A 1.2M-row visits CSV is ~150 MB, past the default read limits (20 MB, 200,000 rows: core/limits.py). The
@@ -172,17 +173,27 @@ def main() -> None:
                         help="also time a bare executemany on PostgreSQL (slow: ~60 µs a row)")
     parser.add_argument("--memory", action="store_true",
                         help="only one import into SQLite, for the peak RSS of an import alone (file included)")
+    parser.add_argument("--csv", type=Path,
+                        help="the visits file: read from here if it exists, else made and saved here (with --memory, "
+                             "run once to make it, then again so making it does not count in the peak)")
     args = parser.parse_args()
     start = time.perf_counter()
-    content = visits_csv(args.rows, args.agencies)
+    if args.csv and args.csv.exists():
+        content = args.csv.read_bytes()
+    else:
+        content = visits_csv(args.rows, args.agencies)
+        if args.csv:
+            args.csv.write_bytes(content)
     made = time.perf_counter() - start
     if args.memory:
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         with tempfile.TemporaryDirectory() as folder, _SqliteFile(Path(folder))() as url:
             seconds, _ = _fresh(lambda: _Given(url), lambda e: timed_import(e, content))
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"{args.rows:,} visits ({len(content) / 1e6:.1f} MB CSV): one SQLite import {seconds:.2f} s; peak RSS "
-              f"{peak:,.0f} MB (before the import, with the file made: {before:,.0f} MB); load {os.getloadavg()[0]:.2f}")
+        rows = content.count(b"\n") - 1
+        print(f"{rows:,} visits ({len(content) / 1e6:.1f} MB CSV): one SQLite import {seconds:.2f} s; peak RSS "
+              f"{peak:,.0f} MB (before the import, with the file in memory: {before:,.0f} MB); "
+              f"load {os.getloadavg()[0]:.2f}")
         return
     start = time.perf_counter()
     frame = read_records("visits", content, name="bench.csv", limits=LIMITS)
