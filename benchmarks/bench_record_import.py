@@ -197,7 +197,7 @@ def main() -> None:
         return
     start = time.perf_counter()
     frame = read_records("visits", content, name="bench.csv", limits=LIMITS)
-    print(f"{args.rows:,} visits, {args.agencies:,} agencies, {len(content) / 1e6:.1f} MB CSV (made in {made:.1f} s); "
+    print(f"{len(frame):,} visits, {frame['credit_code'].nunique():,} agencies, {len(content) / 1e6:.1f} MB CSV (made in {made:.1f} s); "
           f"core.service_records.read_records alone {time.perf_counter() - start:.2f} s (part of every import); "
           f"load {os.getloadavg()[0]:.2f}")
     if args.only != "postgresql":
