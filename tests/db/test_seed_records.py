@@ -20,7 +20,7 @@ from db.uploads.records import RepeatedRecords, import_records, load_records
 
 TODAY = dt.date(2026, 11, 29)  # a late day of the year: every breach of the current year is planted and due
 RULEBOOK = load_rulebook()
-# The clause each rule suggests (SPEC "Service records", the jiangyin-2020 rulebook's [watch.clauses]).
+# The clause each rule suggests (the watch's table of rules; the jiangyin-2020 rulebook's [watch.clauses]).
 CLAUSES = {"served_before_filing": "3.1", "no_commitment": "3.2", "visit_without_contract": "3.3",
            "late_report": "3.4", "late_change": "3.4", "too_few_visits": "3.6", "shared_practitioner": "2.4",
            "no_written_advice": "3.7"}
