@@ -471,12 +471,14 @@ def watch_notes(records: ServiceRecords, *, year: int, as_of: dt.date, rulebook:
     full_term = contracts["start"] + pd.DateOffset(months=rules.contract_min_months) - pd.Timedelta(days=1)
     where = (KIND_LABELS["contracts"] + "第" + contracts["row"].astype(str) + "行（合同编号" + contracts["contract_no"] + "，"
              + contracts["client_name"] + "）：")
-    short = contracts[contracts["end"] < full_term].assign(
+    # Evidence is made on every contract, then filtered: assigning a Series to an empty frame would take the
+    # Series' index, and a year with no short contract would note every contract as short.
+    short = contracts.assign(
         evidence=where + "服务期限" + contracts["start"].dt.strftime("%Y-%m-%d") + "至" + contracts["end"].dt.strftime("%Y-%m-%d")
-        + f"，不足{rules.contract_min_months}个月", rule="short_contract")
-    few = contracts[contracts["visits_per_year"] < rules.visits_min_per_year].assign(
+        + f"，不足{rules.contract_min_months}个月", rule="short_contract")[contracts["end"] < full_term]
+    few = contracts.assign(
         evidence=where + "约定年服务" + contracts["visits_per_year"].astype(str) + f"次，少于{rules.visits_min_per_year}次",
-        rule="few_visits_contracted")
+        rule="few_visits_contracted")[contracts["visits_per_year"] < rules.visits_min_per_year]
     notes = _concat([short, few])
     notes["date"] = notes["start"]
     notes["facts"] = notes["contract_no"] + "|" + notes["client_code"]

@@ -224,6 +224,12 @@ def test_short_contracts_and_few_contracted_visits_are_notes_not_findings():
     assert (notes["evidence"].str.contains("HT-2")).all()
 
 
+def test_full_year_contracts_with_enough_visits_have_no_notes():
+    # A year with nothing short once noted every contract as short (an empty frame took the evidence's index).
+    recs = records(contracts=[contract(), {**contract(per_year=6), "contract_no": "HT-2"}])
+    assert watch_notes(recs, year=2025, as_of=LATE, rulebook=RULEBOOK).empty
+
+
 # --- the whole ------------------------------------------------------------------------------------------------
 
 
