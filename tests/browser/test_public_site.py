@@ -129,7 +129,8 @@ def test_search_then_profile_then_compare_then_download(site, agencies, page, sh
     no_exception(page)
     with page.expect_download() as info:
         page.get_by_role("button", name="JSON 原件（含签名）").first.click()
-    json_file = Path(info.value.path())
+    json_file = Path(info.value.path()).with_name(info.value.suggested_filename)  # the uploader checks the suffix
+    info.value.save_as(json_file)
     content = json_file.read_bytes()
     assert a in content.decode("utf-8-sig")
     engine = make_engine(site["db"])
@@ -140,7 +141,9 @@ def test_search_then_profile_then_compare_then_download(site, agencies, page, sh
     screenshot(page, shots_dir / "flow-4-open-data.png")
     with page.expect_download() as info:
         page.get_by_role("button", name="评定结果 XLSX").nth(1).click()  # the second listed version
-    xlsx = Path(info.value.path())
+    xlsx = Path(info.value.path()).with_name(info.value.suggested_filename)
+    info.value.save_as(xlsx)
+    assert xlsx.suffix == ".xlsx" and json_file.suffix == ".json"
 
     # A visitor checks the downloaded files on the check page: which year and version, current or superseded.
     page.get_by_role("link", name="核验文件").first.click()
