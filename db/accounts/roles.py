@@ -32,6 +32,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "manage_users": (BUREAU_ADMIN,),
     "manage_towns": (BUREAU_ADMIN,),
     "read_audit": (BUREAU_ADMIN,),
+    "decide_listings": BUREAU_ROLES,  # blacklist listings: record and decide 信用修复 applications
 }
 
 UserLike = Mapping[str, Any]
