@@ -9,11 +9,14 @@ database query.
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from core.rulebook import Rulebook, load_rulebook
 from db.app_db import get_ready_engine
@@ -21,6 +24,7 @@ from db.publishing import public
 from db.store.settings import Settings, get_settings
 
 CATALOG_TTL = 60  # seconds
+logger = logging.getLogger(__name__)
 
 
 @st.cache_resource(show_spinner=False)
@@ -132,6 +136,30 @@ def export(year: int, version: int, fmt: str) -> bytes:
     return export_publication(engine=engine(), year=year, version=version, fmt=fmt)
 
 
+@st.cache_data(ttl=CATALOG_TTL, show_spinner=False, max_entries=4)
+def listings(today: dt.date) -> dict[str, pd.DataFrame]:
+    """Every blacklist listing as of `today` and the public history, after recording removals at term end.
+
+    Expires (and so refreshes) within CATALOG_TTL; staff decisions call `clear()` so they show at once.
+    """
+    from db.publishing import listing_reads
+    from db.publishing.listing_removal import expire_listings
+
+    try:
+        expire_listings(engine=engine(), today=today)
+    except SQLAlchemyError:  # e.g. a read-only database user: the reads below show the same status anyway
+        logger.exception("recording removals at term end failed")
+    return {"listings": listing_reads.listings(engine(), today), "history": listing_reads.history(engine())}
+
+
+@st.cache_data(ttl=CATALOG_TTL, show_spinner=False, max_entries=4)
+def listings_export(fmt: str, today: dt.date) -> bytes:
+    """The listings export for credit platforms (CSV or XLSX)."""
+    from db.publishing.listing_export import export_listings
+
+    return export_listings(engine=engine(), fmt=fmt, today=today)
+
+
 def rulebook(name: str | None = None) -> Rulebook:
     """A rulebook by name (the default one when None); loaded once per process by core."""
     return load_rulebook(name) if name else load_rulebook()
@@ -140,5 +168,5 @@ def rulebook(name: str | None = None) -> Rulebook:
 def clear() -> None:
     """Forget every cached read (call after publishing, so the new version shows at once)."""
     for fn in (publications, _published_years, _current_publication, _publication_history, ratings,
-               grade_counts, blacklist, _agency_index, _agency_profile, _compare, export):
+               grade_counts, blacklist, _agency_index, _agency_profile, _compare, export, listings, listings_export):
         fn.clear()

@@ -1,7 +1,9 @@
-"""数据下载 Open data: every published version as CSV, XLSX and JSON, with its digest and how to check a file."""
+"""数据下载 Open data: every published version as CSV, XLSX and JSON, with its digest and how to check a file; the
+blacklist listings in the credit platforms' fields."""
 
 import streamlit as st
 
+from core.china_time import today
 from dashboard import data, ui
 from dashboard.i18n import t
 from dashboard.labels import kv, local_date, paren
@@ -38,3 +40,15 @@ for year in data.published_years():
                     file_name=f"jiangyin-credit-{year}-v{pub.version}.{fmt}",
                     mime=mime, on_click="ignore", key=f"dl-{year}-{pub.version}-{fmt}", icon=":material/download:",
                 )
+
+# The listings for credit platforms (the city credit department, the safety committee): docs/listings.md.
+st.subheader(t("listings_export"))
+st.markdown(t("listings_export_intro"))
+day = today()
+cols = st.columns(2)
+for col, fmt in zip(cols, ("csv", "xlsx"), strict=True):
+    col.download_button(
+        t("download", fmt=fmt.upper()), data=lambda f=fmt: data.listings_export(f, day),
+        file_name=f"jiangyin-blacklist-listings-{day.isoformat()}.{fmt}", mime=FORMATS[fmt], on_click="ignore",
+        key=f"dl-listings-{fmt}", icon=":material/download:",
+    )

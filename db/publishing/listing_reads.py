@@ -11,14 +11,14 @@ from sqlalchemy.engine import Engine
 from core import china_time
 from core.terms import add_months
 from db.publishing.listing_removal import effective_status
-from db.publishing.listings import LISTED, REMOVED_AT_TERM, WITHDRAWN
+from db.publishing.listings import LISTED, REMOVED_AT_TERM
 from db.store.models import Listing, ListingEvent, Publication, RepairApplication
 from db.store.settings import get_settings
 
 # A listing as the public reads it (removed_on: when it ended, or ends as planned; status: effective on `today`).
 LISTING_COLUMNS: tuple[str, ...] = (
-    "id", "year", "subject_kind", "agency_name", "credit_code", "practitioner", "basis_kind", "basis_text",
-    "department", "listed_on", "planned_removal_on", "status", "removed_on",
+    "id", "year", "subject_kind", "agency_name", "credit_code", "practitioner", "basis_kind", "basis_clauses",
+    "basis_total", "basis_text", "department", "listed_on", "planned_removal_on", "status", "removed_on",
 )
 # The history the public sees: what happened to which listing, when, by which office. Applications and refusals
 # stay with staff (an application is the agency's letter, not a public act); reasons and accounts never leave.
@@ -49,13 +49,15 @@ def _day(value) -> dt.date | None:
 def listings(engine: Engine, today: dt.date | None = None) -> pd.DataFrame:
     """Every listing (LISTING_COLUMNS), status as of `today` (default: today in China); newest listing first."""
     day = today or china_time.today()
-    stored = ("id", "year", "subject_kind", "agency_name", "credit_code", "practitioner", "basis_kind", "basis_text",
-              "department", "listed_on", "planned_removal_on", "status", "ended_on")
+    stored = ("id", "year", "subject_kind", "agency_name", "credit_code", "practitioner", "basis_kind",
+              "basis_clauses", "basis_total", "basis_text", "department", "listed_on", "planned_removal_on", "status",
+              "ended_on")
     stmt = select(*[getattr(Listing, c) for c in stored]).order_by(
         Listing.listed_on.desc(), Listing.year.desc(), Listing.subject_kind, Listing.credit_code, Listing.practitioner)
     out = _frame(engine, stmt, stored)
     for column in ("listed_on", "planned_removal_on", "ended_on"):
         out[column] = out[column].map(_day).astype(object)
+    out["basis_total"] = out["basis_total"].astype("Int64")
     out["status"] = [effective_status(s, p, day) for s, p in zip(out["status"], out["planned_removal_on"], strict=True)]
     # An ended listing ended on its recorded day; one ended at term but not recorded yet, on its planned day.
     out["removed_on"] = [
@@ -107,6 +109,3 @@ def applications(engine: Engine) -> pd.DataFrame:
 def repairable(frame: pd.DataFrame) -> pd.DataFrame:
     """The listings (of a `listings` frame) an application may be recorded for: those in force."""
     return frame[(frame["status"] == LISTED)].reset_index(drop=True)
-
-
-__all__ = ["WITHDRAWN", "applications", "current", "history", "listings", "repairable"]

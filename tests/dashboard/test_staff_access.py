@@ -23,10 +23,10 @@ from tests.dashboard.staff_helpers import (
 )
 from tests.db.staff_factories import PASSWORD
 
-EVERY_PAGE = {"home", "record_finding", "record_interview", "upload", "publish", "users", "towns", "audit"}
+EVERY_PAGE = {"home", "record_finding", "record_interview", "upload", "publish", "users", "towns", "audit", "listings"}
 ROLE_PAGES = {
     "town": {"home", "record_finding"},
-    "staff": {"home", "record_finding", "record_interview", "upload"},
+    "staff": {"home", "record_finding", "record_interview", "upload", "listings"},
     "admin": EVERY_PAGE,
 }
 GENERIC = LABELS["sign_in_failed"][0]
