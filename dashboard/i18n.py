@@ -251,8 +251,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "listings_export_intro": (
         "全部列入记录及其现状，字段为：主体名称、统一社会信用代码、列入原因、认定部门、列入日期、移出日期、状态；"
         "执业人员的统一社会信用代码为其所在机构的代码。",
-        "Every listing and its status, in the fields credit platforms take (主体名称, 统一社会信用代码, 列入原因, "
-        "认定部门, 列入日期, 移出日期, 状态); a practitioner's credit code is their agency's.",
+        "Every listing and its status, in the fields credit platforms take (name, unified social credit code, "
+        "grounds, deciding department, listing date, removal date, status; the file's headers are in Chinese); a "
+        "practitioner's credit code is their agency's.",
     ),
 }
 
