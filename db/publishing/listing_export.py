@@ -11,7 +11,7 @@ import zipfile
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from db.publishing.export import ExportError, escape_cell
+from db.publishing.export import DEMO_MARK, ExportError, escape_cell
 from db.publishing.listing_reads import listings
 from db.publishing.listings import LISTED, PRACTITIONER, REMOVED_AT_TERM, REPAIRED, WITHDRAWN
 
@@ -30,9 +30,10 @@ FIXED_TIME = dt.datetime(2020, 1, 1)
 
 
 def reason(row: pd.Series) -> str:
-    """列入原因: the year, the 认定依据, and for a practitioner the agency it worked for."""
+    """列入原因: the year, the 认定依据, and for a practitioner the agency it worked for; demo data says so first."""
+    demo = f"【{DEMO_MARK}】" if row["demo"] else ""
     who = f"{row['agency_name']}从业人员；" if row["subject_kind"] == PRACTITIONER else ""
-    return f"{who}{row['year']}年度信用评定：{row['basis_text']}"
+    return f"{demo}{who}{row['year']}年度信用评定：{row['basis_text']}"
 
 
 def export_rows(engine: Engine, today: dt.date | None = None) -> list[list[str]]:

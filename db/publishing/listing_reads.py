@@ -18,7 +18,7 @@ from db.store.settings import get_settings
 # A listing as the public reads it (removed_on: when it ended, or ends as planned; status: effective on `today`).
 LISTING_COLUMNS: tuple[str, ...] = (
     "id", "year", "subject_kind", "agency_name", "credit_code", "practitioner", "basis_kind", "basis_clauses",
-    "basis_total", "basis_text", "department", "listed_on", "planned_removal_on", "status", "removed_on",
+    "basis_total", "basis_text", "department", "listed_on", "planned_removal_on", "status", "removed_on", "demo",
 )
 # The history the public sees: what happened to which listing, when, by which office. Applications and refusals
 # stay with staff (an application is the agency's letter, not a public act); reasons and accounts never leave.
@@ -52,12 +52,15 @@ def listings(engine: Engine, today: dt.date | None = None) -> pd.DataFrame:
     stored = ("id", "year", "subject_kind", "agency_name", "credit_code", "practitioner", "basis_kind",
               "basis_clauses", "basis_total", "basis_text", "department", "listed_on", "planned_removal_on", "status",
               "ended_on")
-    stmt = select(*[getattr(Listing, c) for c in stored]).order_by(
+    stored = (*stored, "demo")  # the listing version's demo mark: a downloaded file must say so on every row
+    stmt = select(*[getattr(Listing, c) for c in stored[:-1]], Publication.demo).join(
+        Publication, Publication.id == Listing.publication_id).order_by(
         Listing.listed_on.desc(), Listing.year.desc(), Listing.subject_kind, Listing.credit_code, Listing.practitioner)
     out = _frame(engine, stmt, stored)
     for column in ("listed_on", "planned_removal_on", "ended_on"):
         out[column] = out[column].map(_day).astype(object)
     out["basis_total"] = out["basis_total"].astype("Int64")
+    out["demo"] = out["demo"].astype(bool)
     out["status"] = [effective_status(s, p, day) for s, p in zip(out["status"], out["planned_removal_on"], strict=True)]
     # An ended listing ended on its recorded day; one ended at term but not recorded yet, on its planned day.
     out["removed_on"] = [

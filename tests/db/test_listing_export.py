@@ -15,6 +15,7 @@ from db.publishing.export import ExportError, unescape_cell
 from db.publishing.listing_export import EXPORT_COLUMNS, export_listings
 from db.publishing.listing_removal import expire_listings
 from db.publishing.publish import publish_year
+from db.seed import seed_demo
 from tests.db.conftest import url_of
 from tests.db.factories import credit_code
 from tests.db.publishing import YEAR, a_year, finding, load
@@ -98,3 +99,10 @@ def test_the_command_line_exports_and_expires(engine, listed, monkeypatch, capsy
     assert main(["listings", "expire", "--by", "cron"]) == 0
     out, err = capsys.readouterr()
     assert "主体名称" in out and "0 listings removed at term end" in out and "Traceback" not in out + err
+
+
+def test_every_row_of_demo_listings_says_demo(engine):
+    seed_demo(engine=engine)
+    rows = read_csv(export_listings(engine=engine, fmt="csv"))
+    assert rows and all(r["列入原因"].startswith("【演示数据 demo】") for r in rows)
+    assert {r["认定部门"] for r in rows} and all(r["认定部门"] and r["列入日期"] for r in rows)

@@ -68,8 +68,8 @@ def test_publishing_lists_every_blacklisted_agency_and_named_practitioner(engine
     by_clause = rows[(credit_code(2), "")]
     assert (by_clause["basis_kind"], by_clause["basis_text"], by_clause["department"]) == ("clause", CLAUSE_1_3,
                                                                                           "市应急管理局")
-    assert (by_clause["listed_on"], by_clause["planned_removal_on"], by_clause["status"]) == (
-        V1_DAY, dt.date(2027, 1, 17), "listed")
+    assert (by_clause["listed_on"], by_clause["planned_removal_on"], by_clause["status"], by_clause["demo"]) == (
+        V1_DAY, dt.date(2027, 1, 17), "listed", False)
     by_score = rows[(credit_code(5), "")]
     assert (by_score["basis_kind"], by_score["basis_text"], by_score["department"], by_score["listed_on"]) == (
         "score", "总分55分，低于60分", "市应急管理局", V1_DAY)
