@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from alembic import command
@@ -297,3 +298,19 @@ def test_add_months_clamps_to_the_end_of_the_month():
     assert add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
     assert add_months(dt.date(2026, 11, 30), 14) == dt.date(2028, 1, 30)
     assert add_months(dt.date(2026, 5, 1), 0) == dt.date(2026, 5, 1)
+
+
+def test_two_expiry_runs_at_once_record_each_removal_once(engine, year_published):
+    end = dt.date(2027, 1, 17)
+    results: list[list[int]] = []
+    threads = [threading.Thread(target=lambda: results.append(expire_listings(engine=engine, today=end)))
+               for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(len(r) for r in results) == [0, 5]
+    assert count(engine, ListingEvent) == 10  # five "listed", five "removed_at_term"
+    with Session(engine) as session:
+        audits = session.execute(select(AuditEntry).where(AuditEntry.action == "expire_listings")).all()
+    assert len(audits) == 1
