@@ -136,6 +136,44 @@ def export(year: int, version: int, fmt: str) -> bytes:
     return export_publication(engine=engine(), year=year, version=version, fmt=fmt)
 
 
+def checksums() -> pd.DataFrame:
+    """Every file of every published version with its SHA-256 (computed once per set of publications)."""
+    return _checksums(catalog_key())
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _checksums(key: tuple[int, ...]) -> pd.DataFrame:
+    from db.publishing.open_data import checksums as all_checksums
+
+    return all_checksums(engine())
+
+
+def checksum_file() -> bytes:
+    """The checksum list as a SHA256SUMS file."""
+    from db.publishing.open_data import checksum_file as as_file
+
+    return as_file(checksums())
+
+
+def signing_keys() -> pd.DataFrame:
+    """The public keys that signed published versions."""
+    return _signing_keys(catalog_key())
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _signing_keys(key: tuple[int, ...]) -> pd.DataFrame:
+    from db.publishing.open_data import signing_keys as keys
+
+    return keys(engine())
+
+
+def identify(content: bytes):
+    """Which published version an uploaded file is (db.publishing.open_data.identify); not cached: uploads vary."""
+    from db.publishing.open_data import identify as identify_file
+
+    return identify_file(engine(), content, checksums())
+
+
 @st.cache_data(ttl=CATALOG_TTL, show_spinner=False, max_entries=4)
 def listings(today: dt.date) -> dict[str, pd.DataFrame]:
     """Every blacklist listing as of `today` and the public history, after recording removals at term end.
@@ -168,5 +206,6 @@ def rulebook(name: str | None = None) -> Rulebook:
 def clear() -> None:
     """Forget every cached read (call after publishing, so the new version shows at once)."""
     for fn in (publications, _published_years, _current_publication, _publication_history, ratings,
-               grade_counts, blacklist, _agency_index, _agency_profile, _compare, export, listings, listings_export):
+               grade_counts, blacklist, _agency_index, _agency_profile, _compare, export, _checksums, _signing_keys,
+               listings, listings_export):
         fn.clear()

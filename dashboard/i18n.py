@@ -37,6 +37,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "page_profile": ("机构详情", "Agency profile"),
     "page_compare": ("机构对比", "Compare agencies"),
     "page_open_data": ("数据下载", "Open data"),
+    "page_check_file": ("核验文件", "Check a file"),
     "page_rules": ("评定办法", "The rules"),
     # shared
     "year": ("年度", "Year"),
@@ -182,14 +183,45 @@ LABELS: dict[str, tuple[str, str]] = {
     # open data
     "open_data_title": ("数据下载", "Open data"),
     "open_data_intro": (
-        "每个已发布版本均可下载为 CSV、XLSX 或 JSON；文件不含任何个人信息。",
-        "Every published version downloads as CSV, XLSX or JSON; the files hold no personal data.",
+        "每个已发布版本均可下载：评定结果 CSV 与 XLSX（中文表头；XLSX 另含扣分明细与黑名单人员）、扣分明细 CSV、"
+        "供程序读取的英文字段 CSV，以及带摘要和签名的 JSON 原件。文件不含任何个人信息；字段说明见 docs/open-data.md。",
+        "Every published version downloads as: ratings CSV and XLSX (Chinese headers; the XLSX also holds the charges "
+        "and listed practitioners), the charges CSV, a CSV with field names for programs, and the JSON original with "
+        "its digest and signature. The files hold no personal data; docs/open-data.md describes every field.",
     ),
     "verify_hint": (
-        "核对文件：`python -m db verify FILE` 会重新计算下载的 JSON 文件的摘要，并告知是否与某一公示版本一致。",
-        "To check a file: `python -m db verify FILE` recomputes a downloaded JSON file's digest and says whether it matches a published version.",
+        "核对文件：在“核验文件”页上传下载的文件；或离线运行 `python -m db verify 文件.json --public-key 公钥.pem`，"
+        "它重新计算 JSON 原件的摘要并用下方公钥验证签名，无需连接本网站。",
+        "To check a file: upload it on the Check a file page, or offline run `python -m db verify FILE.json "
+        "--public-key KEY.pem`, which recomputes the JSON original's digest and checks its signature with the key "
+        "below, without this site.",
     ),
     "download": ("下载 {fmt}", "Download {fmt}"),
+    "format_csv": ("评定结果 CSV", "Ratings CSV"),
+    "format_xlsx": ("评定结果 XLSX", "Ratings XLSX"),
+    "format_charges.csv": ("扣分明细 CSV", "Charges CSV"),
+    "format_keys.csv": ("英文字段 CSV", "Field-name CSV"),
+    "format_json": ("JSON 原件（含签名）", "JSON original (signed)"),
+    "signed_by": ("签名公钥", "Signed by key"),
+    "unsigned": ("签名功能启用前发布，无签名", "published before signatures: no signature"),
+    "keys_title": ("发布签名公钥", "Publication signing keys"),
+    "keys_intro": ("用这些公钥核验 JSON 原件的 Ed25519 签名。", "These keys check the Ed25519 signature of each JSON original."),
+    "demo_key": ("演示密钥：由演示数据生成，不是主管部门的密钥", "Demo key: made with the demo data, not the bureau's key"),
+    "download_keys": ("下载公钥（PEM）", "Download the public keys (PEM)"),
+    "checksums_title": ("全部文件的 SHA-256 校验值", "SHA-256 of every file"),
+    "checksums_intro": ("每个版本每种格式文件的 SHA-256；`sha256sum -c SHA256SUMS` 可一次核对一批下载的文件。",
+                        "The SHA-256 of every file of every version; `sha256sum -c SHA256SUMS` checks a folder of "
+                        "downloads at once."),
+    "download_checksums": ("下载 SHA256SUMS", "Download SHA256SUMS"),
+    "check_title": ("核验文件", "Check a file"),
+    "check_intro": ("上传从本网站下载的评定结果文件（JSON、CSV 或 XLSX），查看它是哪一年度哪一版本、是否被改动、是否已被更正取代。"
+                    "文件只在本次核验中读取，不会保存。",
+                    "Upload a ratings file downloaded from this site (JSON, CSV or XLSX) to see which year and version "
+                    "it is, whether it was altered, and whether it has been superseded. The file is read for this "
+                    "check only and never stored."),
+    "check_upload": ("选择文件", "Choose a file"),
+    "check_too_big": ("文件超过 {mb} MB，不是本网站的导出文件", "The file is over {mb} MB: not an export of this site"),
+    "check_open_data": ("查看全部版本", "See every version"),
     "current_version": ("现行版本", "current"),
     "superseded_version": ("已被更正", "superseded"),
     # rules

@@ -22,6 +22,7 @@ PUBLIC_MENU: tuple[tuple[str, str], ...] = (
     ("profile", ":material/apartment:"),
     ("compare", ":material/compare_arrows:"),
     ("open_data", ":material/download:"),
+    ("check_file", ":material/verified:"),
     ("rules", ":material/gavel:"),
 )
 

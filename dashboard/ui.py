@@ -27,6 +27,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "profile": (f"{PAGES_DIR}/profile.py", "profile"),
     "compare": (f"{PAGES_DIR}/compare.py", "compare"),
     "open_data": (f"{PAGES_DIR}/open_data.py", "open-data"),
+    "check_file": (f"{PAGES_DIR}/check_file.py", "check"),
     "rules": (f"{PAGES_DIR}/rules.py", "rules"),
 }
 

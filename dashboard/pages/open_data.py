@@ -1,15 +1,15 @@
-"""数据下载 Open data: every published version as CSV, XLSX and JSON, with its digest and how to check a file; the
-blacklist listings in the credit platforms' fields."""
+"""数据下载 Open data: every file of every published version, its digest and signature, the keys and the checksums;
+the blacklist listings in the credit platforms' fields."""
 
 import streamlit as st
 
 from core.china_time import today
-from dashboard import data, ui
+from dashboard import data, plain, ui
 from dashboard.i18n import t
 from dashboard.labels import kv, local_date, paren
 
-FORMATS = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-           "json": "application/json"}
+CSV, XLSX, JSON = "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/json"
+FORMATS = {"csv": CSV, "xlsx": XLSX, "charges.csv": CSV, "keys.csv": CSV, "json": JSON}  # db.publishing.export.WRITERS
 
 ui.header("open_data_title")
 pubs = data.publications()
@@ -19,6 +19,7 @@ if pubs.empty:
 ui.demo_notice(bool(pubs["demo"].any()))
 st.markdown(t("open_data_intro"))
 st.markdown(t("verify_hint"))
+ui.page_link("check_file", t("page_check_file"), icon=":material/verified:")
 
 for year in data.published_years():
     st.subheader(t("year_value", year=year))
@@ -32,14 +33,31 @@ for year in data.published_years():
                 st.markdown(kv(t("reason"), pub.reason))
             st.markdown(f"**{t('digest')}**")
             st.code(pub.digest, language=None, wrap_lines=True)
-            cols = st.columns(len(FORMATS))
-            for col, (fmt, mime) in zip(cols, FORMATS.items(), strict=True):
-                col.download_button(
-                    t("download", fmt=fmt.upper()),
+            st.markdown(kv(t("signed_by"), pub.key_id) if pub.key_id else plain.md(t("unsigned")))
+            cols = st.columns(3)
+            for n, (fmt, mime) in enumerate(FORMATS.items()):
+                cols[n % 3].download_button(
+                    t(f"format_{fmt}"),
                     data=lambda y=year, v=pub.version, f=fmt: data.export(int(y), int(v), f),
                     file_name=f"jiangyin-credit-{year}-v{pub.version}.{fmt}",
                     mime=mime, on_click="ignore", key=f"dl-{year}-{pub.version}-{fmt}", icon=":material/download:",
                 )
+
+st.subheader(t("keys_title"))
+keys = data.signing_keys()
+st.markdown(t("keys_intro"))
+for key in keys.itertuples():
+    st.markdown(kv("key id", key.key_id) + (paren(t("demo_key")) if key.demo else ""))
+    st.code(key.public_key, language=None)
+if not keys.empty:
+    st.download_button(t("download_keys"), data="".join(keys["public_key"]).encode("ascii"),
+                       file_name="jiangyin-credit-public-keys.pem", mime="application/x-pem-file", on_click="ignore",
+                       icon=":material/key:")
+
+st.subheader(t("checksums_title"))
+st.markdown(t("checksums_intro"))
+st.download_button(t("download_checksums"), data=lambda: data.checksum_file(), file_name="SHA256SUMS",
+                   mime="text/plain", on_click="ignore", icon=":material/checklist:")
 
 # The listings for credit platforms (the city credit department, the safety committee): docs/listings.md.
 st.subheader(t("listings_export"))

@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -17,7 +17,9 @@ from sqlmodel import Session
 from core.china_time import to_china
 from core.errors import CreditBoardError
 from core.schema import rating_columns
+from db.publishing import editions
 from db.publishing.canonical import UnreadableDocument, digest_hex, read_json
+from db.publishing.cells import escape_cell
 from db.publishing.scores import SUFFIX, with_scores
 from db.publishing.signing import ALGORITHM
 from db.store.models import Publication, PublishedCharge, PublishedPractitioner, PublishedRating
@@ -47,11 +49,6 @@ PRACTITIONER_FIELDS: tuple[str, ...] = ("credit_code", "agency_name", "practitio
 # data (a downloaded file travels without the page that said so).
 TABLE_EXTRA_FIELDS: tuple[str, ...] = ("rating_date", "version", "demo")
 DEMO_MARK = "演示数据 demo"
-# XLSX column widths of the fixed fields.
-COLUMN_WIDTHS = {"credit_code": 22, "agency_name": 36, "year": 8, "total": 8, "grade": 11, "blacklist_clauses": 18,
-                 "towns": 40, "rating_date": 12, "version": 8, "demo": 14}
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 class ExportError(CreditBoardError):
     """A publication that cannot be exported (none for that year/version, unknown format); readable text."""
@@ -214,20 +211,6 @@ def load_document(*, engine: Engine, year: int, version: int | None = None) -> d
 
 # --- files ----------------------------------------------------------------------------------------------------
 
-def escape_cell(value: Any) -> Any:
-    """Defuse spreadsheet formulas: a text cell starting with = + - @ (or tab/CR) gets a leading single quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def unescape_cell(value: Any) -> Any:
-    """Undo `escape_cell` (for reading an export back)."""
-    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_START):
-        return value[1:]
-    return value
-
-
 def table_fields(document: Mapping[str, Any]) -> tuple[str, ...]:
     """The CSV / XLSX columns of a document: its rating fields (scores in the rulebook's order), then the extras."""
     ratings = document["ratings"]
@@ -246,25 +229,9 @@ def _table_rows(document: Mapping[str, Any]) -> list[list[Any]]:
     ]
 
 
-def _metadata(document: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
-    return [
-        ("year", "年度", document["year"]),
-        ("version", "版本", document["version"]),
-        ("published_at", "发布时间（UTC）", document["published_at"]),
-        ("publisher", "发布单位", document["publisher"]),
-        ("reason", "更正原因", document["reason"]),
-        ("rulebook", "评定办法", document["rulebook"]),
-        ("agency_count", "机构数", document["agency_count"]),
-        ("demo", "演示数据", "是 yes" if document["demo"] else "否 no"),
-        ("digest", "摘要 SHA-256", document["digest"]),
-        ("previous_digest", "上一版本摘要", document["previous_digest"]),
-        ("verify", "校验方法", "下载 JSON 文件后运行 python -m db verify FILE / download the JSON export and run "
-                               "python -m db verify FILE"),
-    ]
-
-
-def to_csv(document: Mapping[str, Any]) -> bytes:
-    """UTF-8 with BOM (so Excel shows Chinese), one row per agency, formula-looking text escaped."""
+def to_keys_csv(document: Mapping[str, Any]) -> bytes:
+    """The machines' edition: the document's own field names as headers, one row per agency, UTF-8 with BOM,
+    formula-looking text escaped. People get Chinese headers (db.publishing.editions)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(table_fields(document))
@@ -272,45 +239,25 @@ def to_csv(document: Mapping[str, Any]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def to_xlsx(document: Mapping[str, Any]) -> bytes:
-    """A sheet of ratings and a sheet of publication metadata with the digest."""
-    from openpyxl import Workbook  # openpyxl is only needed for this format
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "评定结果 ratings"
-    fields = table_fields(document)
-    sheet.append(list(fields))
-    for row in _table_rows(document):
-        sheet.append(row)
-    sheet.freeze_panes = "A2"
-    for number, field in enumerate(fields, 1):
-        # A score column is as wide as its header (town_score 11, bureau_score 13, as before).
-        sheet.column_dimensions[get_column_letter(number)].width = COLUMN_WIDTHS.get(field, len(field) + 1)
-    meta = book.create_sheet("发布信息 publication")
-    meta.append(["key", "项目", "value"])
-    for key, label, value in _metadata(document):
-        meta.append([key, label, escape_cell(value)])
-    meta.column_dimensions["A"].width = 16
-    meta.column_dimensions["B"].width = 16
-    meta.column_dimensions["C"].width = 70
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 def to_json(document: Mapping[str, Any]) -> bytes:
     """The whole document with its digest, indented for people (the digest does not depend on layout)."""
     return (json.dumps(dict(document), sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+# Every file of a version, by the suffix of its name: people's CSV/XLSX (Chinese headers), the charges, the
+# machines' CSV (field names) and the signed JSON. The open-data page and the SHA-256 list offer each of them.
+WRITERS: dict[str, Callable[[Mapping[str, Any]], bytes]] = {
+    "csv": editions.to_ratings_csv, "xlsx": editions.to_xlsx, "charges.csv": editions.to_charges_csv,
+    "keys.csv": to_keys_csv, "json": to_json,
+}
+
+
 def export_publication(*, engine: Engine, year: int, version: int | None = None, fmt: str = "csv") -> bytes:
     """A published version (default: the latest of `year`) as CSV, XLSX or JSON bytes. No personal data."""
-    writers = {"csv": to_csv, "xlsx": to_xlsx, "json": to_json}
-    if fmt not in writers:
-        raise ExportError(f"未知格式“{fmt}”（可选 csv、xlsx、json）", f"unknown format {fmt!r} (csv, xlsx or json)")
-    return writers[fmt](load_document(engine=engine, year=year, version=version))
+    if fmt not in WRITERS:
+        names = "、".join(WRITERS)
+        raise ExportError(f"未知格式“{fmt}”（可选 {names}）", f"unknown format {fmt!r} ({', '.join(WRITERS)})")
+    return WRITERS[fmt](load_document(engine=engine, year=year, version=version))
 
 
 def verify_export(*, engine: Engine, content: bytes) -> Publication | None:

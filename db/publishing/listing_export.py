@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
-import zipfile
 
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from db.publishing.export import DEMO_MARK, ExportError, escape_cell
+from core import china_time
+from db.publishing.cells import escape_cell
+from db.publishing.editions import reproducible_zip
+from db.publishing.export import DEMO_MARK, PUBLISHER, ExportError
 from db.publishing.listing_reads import listings
 from db.publishing.listings import LISTED, PRACTITIONER, REMOVED_AT_TERM, REPAIRED, WITHDRAWN
 
@@ -25,8 +26,6 @@ STATUS_ZH = {
 }
 WIDTHS = (36, 22, 80, 30, 12, 12, 14)
 FORMATS = ("csv", "xlsx")
-# A fixed creation time, so the same listings give the same XLSX bytes (openpyxl writes it into docProps).
-FIXED_TIME = dt.datetime(2020, 1, 1)
 
 
 def reason(row: pd.Series) -> str:
@@ -63,8 +62,9 @@ def to_csv(rows: list[list[str]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def to_xlsx(rows: list[list[str]]) -> bytes:
-    """One sheet of EXPORT_COLUMNS, formula-looking cells escaped, the same bytes for the same rows."""
+def to_xlsx(rows: list[list[str]], day: dt.date) -> bytes:
+    """One sheet of EXPORT_COLUMNS, formula-looking cells escaped; the same listings on the same day give the same
+    bytes (dated `day`, nothing from the clock: editions.reproducible_zip)."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
@@ -77,29 +77,19 @@ def to_xlsx(rows: list[list[str]]) -> bytes:
     sheet.freeze_panes = "A2"
     for number, width in enumerate(WIDTHS, 1):
         sheet.column_dimensions[get_column_letter(number)].width = width
+    book.properties.creator = book.properties.lastModifiedBy = PUBLISHER
+    book.properties.created = book.properties.modified = dt.datetime.combine(day, dt.time())
+    book.properties.title = f"江阴市安全生产技术服务机构黑名单列入记录（{day.isoformat()}）"
     buffer = io.BytesIO()
     book.save(buffer)
-    return _fixed_zip_times(buffer.getvalue())
-
-
-def _fixed_zip_times(content: bytes) -> bytes:
-    """The same zip with every member dated FIXED_TIME (openpyxl stamps members and docProps with the clock)."""
-    out = io.BytesIO()
-    stamp = FIXED_TIME.isoformat() + "Z"
-    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "docProps/core.xml":  # created/modified: the fixed time, not the save's
-                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), data)
-            target.writestr(zipfile.ZipInfo(item.filename, date_time=FIXED_TIME.timetuple()[:6]), data,
-                            compress_type=zipfile.ZIP_DEFLATED)
-    return out.getvalue()
+    return reproducible_zip(buffer.getvalue())
 
 
 def export_listings(*, engine: Engine, fmt: str = "csv", today: dt.date | None = None) -> bytes:
     """Every listing ever made, with its status on `today`, as CSV or XLSX bytes. No personal data beyond a
     listed practitioner's published name."""
-    writers = {"csv": to_csv, "xlsx": to_xlsx}
-    if fmt not in writers:
+    if fmt not in FORMATS:
         raise ExportError(f"未知格式：{fmt}（可选 csv、xlsx）", f"unknown format: {fmt} (csv or xlsx)")
-    return writers[fmt](export_rows(engine, today))
+    day = today or china_time.today()
+    rows = export_rows(engine, day)
+    return to_csv(rows) if fmt == "csv" else to_xlsx(rows, day)

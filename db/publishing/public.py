@@ -27,7 +27,7 @@ from db.store.models import Agency, Practitioner, Publication, PublishedCharge, 
 # What a publication looks like to the public (never `published_by`: staff accounts stay private).
 PUBLICATION_COLUMNS: tuple[str, ...] = (
     "id", "year", "version", "rulebook", "published_at", "reason", "digest", "previous_digest",
-    "agency_count", "demo",
+    "agency_count", "demo", "key_id",
 )
 # A rating as the public sees it: rating_fields(buckets), a `<bucket>_score` for each bucket of the rulebook
 # the publication was rated under (town_score, bureau_score for jiangyin-2020). These are the stored ones.

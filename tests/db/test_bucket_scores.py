@@ -9,7 +9,7 @@ from sqlalchemy import MetaData, insert
 
 from core.rulebook import load_rulebook
 from db.publishing import public
-from db.publishing.export import build_document, digest_of, export_publication, to_csv, to_json, verify_export
+from db.publishing.export import build_document, digest_of, export_publication, to_json, to_keys_csv, verify_export
 from db.publishing.publish import publish_year, rate_year
 from db.store.migrate import upgrade
 from tests.db.publishing import YEAR, a_year, finding, load, load_roster
@@ -32,7 +32,7 @@ def test_a_year_rated_under_another_rulebook_reads_back_with_its_own_bucket(engi
     for row in expected.itertuples():
         assert (by_code.loc[row.credit_code, "points_score"], by_code.loc[row.credit_code, "total"]) == (
             row.points_score, row.total)
-    csv_lines = export_publication(engine=engine, year=YEAR, fmt="csv").decode("utf-8-sig").splitlines()
+    csv_lines = export_publication(engine=engine, year=YEAR, fmt="keys.csv").decode("utf-8-sig").splitlines()
     assert csv_lines[0].startswith("credit_code,agency_name,year,points_score,total,")
     assert verify_export(engine=engine, content=export_publication(engine=engine, year=YEAR, fmt="json")).id == \
         published.id
@@ -72,9 +72,9 @@ def test_upgrading_to_0004_keeps_every_published_export_byte_for_byte(database_u
     upgrade(engine, "0003")
     a_year(engine)
     document = _publish_under_0003(engine)
-    before_json, before_csv = to_json(document), to_csv(document)
+    before_json, before_csv = to_json(document), to_keys_csv(document)
     upgrade(engine)
     assert export_publication(engine=engine, year=YEAR, fmt="json") == before_json
-    assert export_publication(engine=engine, year=YEAR, fmt="csv") == before_csv
+    assert export_publication(engine=engine, year=YEAR, fmt="keys.csv") == before_csv
     assert verify_export(engine=engine, content=before_json) is not None
     engine.dispose()

@@ -20,12 +20,14 @@ from sqlmodel import Session
 from core.rulebook import load_rulebook
 from core.schema import rating_columns
 from core.towns import default_towns
+from db.publishing.cells import unescape_cell
+from db.publishing.editions import RATING_HEADERS, grade_zh
 from db.publishing.export import (
     TABLE_EXTRA_FIELDS,
+    WRITERS,
     ExportError,
     export_publication,
     load_document,
-    unescape_cell,
     verify_export,
 )
 from db.publishing.listing_export import export_listings
@@ -56,11 +58,25 @@ def read_csv(content: bytes) -> list[dict]:
 
 
 def read_xlsx(content: bytes) -> tuple[list[dict], dict]:
+    """The ratings sheet (Chinese headers) and the details sheet of a readers' XLSX."""
     book = load_workbook(io.BytesIO(content))
-    ratings, meta = book.worksheets
+    assert book.sheetnames == ["评定结果", "扣分明细", "黑名单人员", "发布信息"]
+    ratings, meta = book["评定结果"], book["发布信息"]
     header, *body = list(ratings.iter_rows(values_only=True))
     rows = [{k: unescape_cell("" if v is None else v) for k, v in zip(header, r, strict=True)} for r in body]
-    return rows, {k: "" if v is None else v for k, _label, v in list(meta.iter_rows(values_only=True))[1:]}
+    return rows, {k: "" if v is None else v for k, v in list(meta.iter_rows(values_only=True))[1:]}
+
+
+def readers_rows(engine, version=None) -> list[dict]:
+    """published_table as the readers' editions spell it: Chinese headers, grades in words, towns with ；."""
+    rulebook = load_rulebook()
+    labels = {"town_score": "镇街园评定得分", "bureau_score": "市应急管理局评定得分", **RATING_HEADERS}
+    out = []
+    for r in published_table(engine, version):
+        row = {**r, "grade": grade_zh(r["grade"], rulebook), "towns": r["towns"].replace(";", "；"),
+               "demo": "演示数据" if r["demo"] else ""}
+        out.append({labels[k]: v for k, v in row.items()})
+    return out
 
 
 @pytest.fixture
@@ -69,17 +85,49 @@ def published(engine):
     return publish_year(engine=engine, year=YEAR, by="admin.zhou")
 
 
-def test_csv_export_reads_back_equal_to_the_published_rows(engine, published):
-    rows = read_csv(export_publication(engine=engine, year=YEAR, fmt="csv"))
+def test_the_machines_csv_reads_back_equal_to_the_published_rows(engine, published):
+    rows = read_csv(export_publication(engine=engine, year=YEAR, fmt="keys.csv"))
     assert list(rows[0]) == [*RATING_FIELDS, *TABLE_EXTRA_FIELDS]
     assert rows == published_table(engine)
 
 
+def test_the_readers_csv_has_chinese_headers_and_grades_in_words(engine, published):
+    content = export_publication(engine=engine, year=YEAR, fmt="csv")
+    assert content.startswith(b"\xef\xbb\xbf")
+    rows = [{k: (int(v) if k in ("年度", "总分", "版本", "镇街园评定得分", "市应急管理局评定得分") else unescape_cell(v))
+             for k, v in r.items()} for r in csv.DictReader(io.StringIO(content.decode("utf-8-sig")))]
+    assert list(rows[0])[:3] == ["统一社会信用代码", "机构名称", "年度"]
+    assert rows == readers_rows(engine)
+    assert {r["等级"] for r in rows} <= {"A（优秀）", "B（良好）", "C（一般）", "黑名单"}
+
+
 def test_xlsx_export_reads_back_equal_and_carries_the_digest(engine, published):
     rows, meta = read_xlsx(export_publication(engine=engine, year=YEAR, fmt="xlsx"))
-    assert rows == published_table(engine)
-    assert (meta["digest"], meta["previous_digest"], meta["version"], meta["publisher"]) == (
+    assert rows == readers_rows(engine)
+    assert (meta["摘要 SHA-256"], meta["上一版本摘要"], meta["版本"], meta["发布单位"]) == (
         published.digest, "", 1, "市应急管理局")
+    assert meta["签名公钥"] == published.key_id
+
+
+def test_the_charges_are_a_file_and_a_sheet_of_their_own(engine, published):
+    document = load_document(engine=engine, year=YEAR)
+    text = export_publication(engine=engine, year=YEAR, fmt="charges.csv").decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == len(document["charges"]) > 0
+    assert list(rows[0]) == ["统一社会信用代码", "机构名称", "条款", "条款内容", "认定部门", "期间", "日期", "标准扣分",
+                             "实际扣分", "直接列入黑名单"]
+    assert all(r["条款内容"] and r["机构名称"] for r in rows)
+    book = load_workbook(io.BytesIO(export_publication(engine=engine, year=YEAR, fmt="xlsx")))
+    assert book["扣分明细"].max_row == len(rows) + 1
+
+
+def test_the_xlsx_is_the_same_bytes_every_time(engine, published):
+    first = export_publication(engine=engine, year=YEAR, fmt="xlsx")
+    import time
+    time.sleep(1.1)  # openpyxl stamps zip entries with the clock to the second: a second later must not matter
+    assert export_publication(engine=engine, year=YEAR, fmt="xlsx") == first
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
 def test_json_export_reads_back_equal_and_its_digest_checks_by_hand(engine, published):
@@ -97,17 +145,19 @@ def test_json_export_reads_back_equal_and_its_digest_checks_by_hand(engine, publ
 
 def test_every_row_of_a_demo_export_says_demo(engine):
     seed_demo(engine=engine)
-    rows = read_csv(export_publication(engine=engine, year=2024, fmt="csv"))
+    rows = read_csv(export_publication(engine=engine, year=2024, fmt="keys.csv"))
     xlsx_rows, meta = read_xlsx(export_publication(engine=engine, year=2024, fmt="xlsx"))
-    assert {r["demo"] for r in rows} == {r["demo"] for r in xlsx_rows} == {"演示数据 demo"}
-    assert meta["demo"] == "是 yes" and json.loads(export_publication(engine=engine, year=2024, fmt="json"))["demo"]
+    assert {r["demo"] for r in rows} == {"演示数据 demo"} and {r["演示数据"] for r in xlsx_rows} == {"演示数据"}
+    readers = export_publication(engine=engine, year=2024, fmt="csv").decode("utf-8-sig")
+    assert {r["演示数据"] for r in csv.DictReader(io.StringIO(readers))} == {"演示数据"}
+    assert meta["演示数据"] == "是" and json.loads(export_publication(engine=engine, year=2024, fmt="json"))["demo"]
 
 
 def test_an_older_version_exports_with_its_own_rows(engine, published):
     load(engine, [finding(0, "2.1", period="Q4")])
     publish_year(engine=engine, year=YEAR, by="admin.zhou", reason="补录")
-    v1 = read_csv(export_publication(engine=engine, year=YEAR, version=1, fmt="csv"))
-    v2 = read_csv(export_publication(engine=engine, year=YEAR, fmt="csv"))
+    v1 = read_csv(export_publication(engine=engine, year=YEAR, version=1, fmt="keys.csv"))
+    v2 = read_csv(export_publication(engine=engine, year=YEAR, fmt="keys.csv"))
     assert (v1[0]["total"], v1[0]["version"], v2[0]["total"], v2[0]["version"]) == (100, 1, 90, 2)
 
 
@@ -115,13 +165,16 @@ def test_an_older_version_exports_with_its_own_rows(engine, published):
 def test_formula_looking_agency_names_are_escaped_in_csv_and_xlsx(engine, name):
     load(engine, [finding(7, "3.1", name=name)])
     publish_year(engine=engine, year=YEAR, by="admin.zhou")
-    text = export_publication(engine=engine, year=YEAR, fmt="csv").decode("utf-8-sig")
-    cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
-    assert "'" + name in cells and name not in cells
+    for fmt in ("csv", "keys.csv", "charges.csv"):
+        text = export_publication(engine=engine, year=YEAR, fmt=fmt).decode("utf-8-sig")
+        cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
+        assert "'" + name in cells and name not in cells, fmt
     book = load_workbook(io.BytesIO(export_publication(engine=engine, year=YEAR, fmt="xlsx")))
-    cell = book.worksheets[0]["B2"]
-    assert (cell.value, cell.data_type) == ("'" + name, "s")  # text, never a formula
-    assert read_csv(text.encode("utf-8-sig"))[0]["agency_name"] == name  # and it reads back as written
+    for sheet in ("评定结果", "扣分明细"):
+        cell = book[sheet]["B2"]
+        assert (cell.value, cell.data_type) == ("'" + name, "s")  # text, never a formula
+    text = export_publication(engine=engine, year=YEAR, fmt="keys.csv")
+    assert read_csv(text)[0]["agency_name"] == name  # and it reads back as written
 
 
 def test_verify_accepts_a_true_export_of_each_version(engine, published):
@@ -188,7 +241,7 @@ def test_no_export_holds_personal_data_descriptions_or_staff_accounts(engine):
     secrets |= {p.name for p in people if p.name not in listed and p.name not in public_text}
     assert len(people) > 40 and len(descriptions) > 100 and len(versions) == 5 and listed
     for year, version in versions:
-        for fmt in ("csv", "xlsx", "json"):
+        for fmt in WRITERS:
             text = all_text(export_publication(engine=engine, year=year, version=version, fmt=fmt), fmt)
             leaked = sorted(s for s in secrets if s in text)
             assert leaked == [], f"{year} v{version} {fmt}: {leaked[:3]}"
@@ -215,3 +268,9 @@ def test_the_readme_recipe_checks_a_downloaded_export(engine, published, tmp_pat
     with contextlib.chdir(tmp_path):
         exec(recipe, {})
     assert capsys.readouterr().out.split() == ["True", published.digest]
+
+
+def test_the_command_line_offers_every_export_format():
+    from db.cli.publish_commands import EXPORT_FORMATS
+
+    assert set(EXPORT_FORMATS) == set(WRITERS)

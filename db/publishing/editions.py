@@ -1,0 +1,191 @@
+"""Readers' editions of a published version: Chinese headers and grade labels, the charges, a reproducible XLSX.
+
+The JSON document (db.publishing.export) is what is digested and signed; these files are views of it for people
+(a bureau clerk in Excel, a journalist), written from the document alone, so the same version always gives the
+same bytes — the SHA-256 list of every file (db.publishing.checksums) can then name any downloaded file.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Mapping
+from typing import Any
+
+from core.china_time import to_china
+from core.errors import RulebookError
+from core.rulebook import Rulebook, load_rulebook
+from core.towns import assessor_name_zh
+from db.publishing.cells import escape_cell
+from db.publishing.scores import SUFFIX
+
+# Chinese header of each field (a `<bucket>_score` takes its bucket's label from the rulebook).
+RATING_HEADERS = {
+    "credit_code": "统一社会信用代码", "agency_name": "机构名称", "year": "年度", "total": "总分", "grade": "等级",
+    "blacklist_clauses": "直接列入黑名单条款", "towns": "评分镇街园", "rating_date": "评定日期", "version": "版本",
+    "demo": "演示数据",
+}
+CHARGE_HEADERS = {
+    "credit_code": "统一社会信用代码", "agency_name": "机构名称", "clause": "条款", "clause_text": "条款内容",
+    "assessor": "认定部门", "period": "期间", "date": "日期", "points_nominal": "标准扣分", "points_charged": "实际扣分",
+    "blacklist": "直接列入黑名单",
+}
+PRACTITIONER_HEADERS = {
+    "credit_code": "统一社会信用代码", "agency_name": "机构名称", "practitioner": "执业人员", "clause": "条款",
+    "clause_text": "条款内容", "assessor": "认定部门", "date": "日期",
+}
+DEMO_MARK = "演示数据"
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry: fixed, so the bytes never vary
+
+
+def _rulebook(document: Mapping[str, Any]) -> Rulebook | None:
+    try:
+        return load_rulebook(document["rulebook"])
+    except RulebookError:  # rated under a rulebook file this machine lacks: keys instead of labels
+        return None
+
+
+def grade_zh(grade: str, rulebook: Rulebook | None) -> str:
+    """`A（优秀）`, `黑名单`: the grade in words, as the public pages show it."""
+    for g in rulebook.grades if rulebook else ():
+        if g.key == grade:
+            return g.label_zh if g.blacklist else f"{g.key}（{g.label_zh}）"
+    return grade
+
+
+def _score_header(field: str, rulebook: Rulebook | None) -> str:
+    bucket = field.removesuffix(SUFFIX)
+    for b in rulebook.buckets if rulebook else ():
+        if b.key == bucket:
+            return f"{b.label_zh}得分"
+    return field
+
+
+def _rating_date(document: Mapping[str, Any]) -> str:
+    published = dt.datetime.strptime(document["published_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+    return to_china(published).date().isoformat()
+
+
+def ratings_table(document: Mapping[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """The ratings with Chinese headers: one row per agency, grades in words, rating date and version added."""
+    rulebook = _rulebook(document)
+    fields = list(document["ratings"][0]) if document["ratings"] else []
+    header = [RATING_HEADERS.get(f) or _score_header(f, rulebook) for f in fields]
+    header += [RATING_HEADERS["rating_date"], RATING_HEADERS["version"], RATING_HEADERS["demo"]]
+    towns = "towns"
+    extra = [_rating_date(document), document["version"], DEMO_MARK if document["demo"] else ""]
+    rows = [[grade_zh(r[f], rulebook) if f == "grade" else (r[f].replace(";", "；") if f == towns else r[f])
+             for f in fields] + extra for r in document["ratings"]]
+    return header, rows
+
+
+def _with_names(document: Mapping[str, Any], rows: list[dict[str, Any]], headers: Mapping[str, str]
+                ) -> tuple[list[str], list[list[Any]]]:
+    rulebook = _rulebook(document)
+    clauses = rulebook.clause_map if rulebook else {}
+    names = {r["credit_code"]: r["agency_name"] for r in document["ratings"]}
+    out = []
+    for r in rows:
+        full = {**r, "agency_name": r.get("agency_name") or names.get(r["credit_code"], ""),
+                "clause_text": clauses[r["clause"]].text_zh if r["clause"] in clauses else "",
+                "assessor": assessor_name_zh(r["assessor"])}
+        if "blacklist" in full:
+            full["blacklist"] = "是" if full["blacklist"] else "否"
+        out.append([full[f] for f in headers])
+    return list(headers.values()), out
+
+
+def charges_table(document: Mapping[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """Every charged finding (the clause-by-clause explanation of the scores), Chinese headers."""
+    return _with_names(document, document["charges"], CHARGE_HEADERS)
+
+
+def practitioners_table(document: Mapping[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """Practitioners listed by a 1.x finding (names only), Chinese headers."""
+    return _with_names(document, document["blacklisted_practitioners"], PRACTITIONER_HEADERS)
+
+
+def metadata_table(document: Mapping[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """What the version is and how to check it."""
+    rows = [
+        ["年度", document["year"]], ["版本", document["version"]], ["发布时间（UTC）", document["published_at"]],
+        ["发布单位", document["publisher"]], ["更正原因", document["reason"]], ["评定办法", document["rulebook"]],
+        ["机构数", document["agency_count"]], ["演示数据", "是" if document["demo"] else "否"],
+        ["摘要 SHA-256", document["digest"]], ["上一版本摘要", document["previous_digest"]],
+        ["签名公钥", (document.get("signature") or {}).get("key_id", "（签名功能启用前发布，无签名）")],
+        ["校验方法", "下载同一版本的 JSON 文件，运行 python -m db verify 文件 --public-key 公钥；或在网站“核验文件”页上传本文件"],
+    ]
+    return ["项目", "内容"], rows
+
+
+def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([[escape_cell(v) for v in row] for row in rows])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def to_ratings_csv(document: Mapping[str, Any]) -> bytes:
+    """The ratings for people: Chinese headers and grade labels, UTF-8 with BOM so Excel shows Chinese."""
+    return _csv(*ratings_table(document))
+
+
+def to_charges_csv(document: Mapping[str, Any]) -> bytes:
+    """The charges for people: which clause cost which agency how many points, and who found it."""
+    return _csv(*charges_table(document))
+
+
+SHEETS = (("评定结果", ratings_table), ("扣分明细", charges_table), ("黑名单人员", practitioners_table),
+          ("发布信息", metadata_table))
+WIDTHS = {"统一社会信用代码": 22, "机构名称": 36, "条款内容": 50, "评分镇街园": 30, "摘要 SHA-256": 70, "内容": 70,
+          "校验方法": 70}
+
+
+def to_xlsx(document: Mapping[str, Any]) -> bytes:
+    """One workbook: ratings, charges, listed practitioners and the version's details; byte-for-byte reproducible."""
+    from openpyxl import Workbook  # openpyxl is only needed for this format
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, table in SHEETS:
+        sheet = book.create_sheet(title)
+        header, rows = table(document)
+        sheet.append(header)
+        for row in rows:
+            sheet.append([escape_cell(v) for v in row])
+        sheet.freeze_panes = "A2"
+        for number, name in enumerate(header, 1):
+            sheet.column_dimensions[get_column_letter(number)].width = WIDTHS.get(name, max(10, 2 * len(name) + 2))
+    published = dt.datetime.strptime(document["published_at"], "%Y-%m-%dT%H:%M:%SZ")
+    book.properties.creator = book.properties.lastModifiedBy = document["publisher"]
+    book.properties.created = book.properties.modified = published
+    book.properties.title = f"{document['year']}年度安全生产技术服务机构诚信等级评定结果（第{document['version']}版）"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return reproducible_zip(buffer.getvalue())
+
+
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+_CREATED = re.compile(rb"<dcterms:created[^>]*>([^<]*)</dcterms:created>")
+
+
+def reproducible_zip(content: bytes) -> bytes:
+    """The same workbook with nothing taken from the clock: openpyxl stamps every zip entry and the "modified"
+    property with the time of saving; entries get a fixed time and "modified" becomes "created" (published_at)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, \
+            zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            part = source.read(info.filename)
+            if info.filename == "docProps/core.xml" and (created := _CREATED.search(part)):
+                part = _MODIFIED.sub(lambda m: m.group(1) + created.group(1) + m.group(2), part)
+            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_EPOCH)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            target.writestr(fixed, part)
+    return out.getvalue()

@@ -1,0 +1,75 @@
+"""The open-data reads: every file's SHA-256, the public keys, and identifying an uploaded file."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+
+from db.publishing.export import WRITERS, export_publication
+from db.publishing.open_data import checksum_file, checksums, file_name, identify, signing_keys
+from db.publishing.publish import publish_year
+from tests.db.publishing import YEAR, a_year, finding, load
+
+
+@pytest.fixture
+def two_versions(engine):
+    a_year(engine)
+    publish_year(engine=engine, year=YEAR, by="admin.zhou")
+    old = {fmt: export_publication(engine=engine, year=YEAR, version=1, fmt=fmt) for fmt in WRITERS}
+    load(engine, [finding(0, "2.1", period="Q4")])
+    publish_year(engine=engine, year=YEAR, by="admin.zhou", reason="补录第四季度记录")
+    new = {fmt: export_publication(engine=engine, year=YEAR, version=2, fmt=fmt) for fmt in WRITERS}
+    return old, new
+
+
+def test_the_list_names_every_file_of_every_version_with_the_bytes_served(engine, two_versions):
+    old, new = two_versions
+    sums = checksums(engine)
+    assert len(sums) == 2 * len(WRITERS)
+    for version, files in ((1, old), (2, new)):
+        for fmt, content in files.items():
+            row = sums[sums["file_name"] == file_name(YEAR, version, fmt)]
+            assert row["sha256"].tolist() == [hashlib.sha256(content).hexdigest()]
+    lines = checksum_file(sums).decode().splitlines()
+    assert f"{hashlib.sha256(new['xlsx']).hexdigest()}  jiangyin-credit-{YEAR}-v2.xlsx" in lines
+
+
+def test_the_key_that_signed_is_listed(engine, two_versions, signing_key_file):
+    keys = signing_keys(engine)
+    assert len(keys) == 1 and keys.iloc[0]["public_key"].startswith("-----BEGIN PUBLIC KEY-----")
+    assert not keys.iloc[0]["demo"]
+
+
+@pytest.mark.parametrize("fmt", list(WRITERS))
+def test_each_file_is_named_current_or_superseded(engine, two_versions, fmt):
+    old, new = two_versions
+    sums = checksums(engine)
+    current = identify(engine, new[fmt], sums)
+    assert (current.status, current.year, current.version) == ("current", YEAR, 2)
+    superseded = identify(engine, old[fmt], sums)
+    assert (superseded.status, superseded.version, superseded.latest_version) == ("superseded", 1, 2)
+    assert "superseded by version 2" in superseded.message_en
+
+
+def test_a_json_in_another_layout_is_still_found_and_an_altered_one_is_not(engine, two_versions):
+    _, new = two_versions
+    sums = checksums(engine)
+    document = json.loads(new["json"])
+    assert identify(engine, json.dumps(document, separators=(",", ":")).encode(), sums).status == "current"
+    document["ratings"][0]["total"] = 1
+    found = identify(engine, json.dumps(document).encode(), sums)
+    assert found.status == "altered" and "does not match its digest" in found.message_en
+
+
+@pytest.mark.parametrize("content", [b"", b"a,b\n1,2\n", b"PK\x03\x04 not really", b"{not json"])
+def test_anything_else_matches_nothing(engine, two_versions, content):
+    assert identify(engine, content, checksums(engine)).status in ("unknown", "altered")
+
+
+def test_a_csv_with_one_changed_cell_matches_nothing(engine, two_versions):
+    _, new = two_versions
+    changed = new["csv"].replace(b"100", b"99", 1)
+    assert changed != new["csv"]
+    assert identify(engine, changed, checksums(engine)).status == "unknown"
