@@ -21,6 +21,7 @@ from db.accounts.users import UserError
 from db.findings.records import RecordError
 from db.findings.towns import TownError
 from db.publishing.export import ExportError
+from db.publishing.listing_removal import ListingError
 from db.publishing.publish import PublishConflict, PublishError, ReasonRequired
 from db.store.settings import SettingsError
 from db.uploads.records import RepeatedRecords
@@ -47,6 +48,7 @@ REFUSALS: dict[type, CreditBoardError] = {
     SettingsError: SettingsError(problems=[Problem(None, "SEED_DEMO", "设置应为 1 或 0", "must be 1 or 0", "x")]),
     RepeatedFindings: RepeatedFindings(pd.DataFrame([{c: REPEAT.get(c, "") for c in REPEAT_COLUMNS}])),
     RepeatedRecords: RepeatedRecords("visits", pd.DataFrame([{"row": 2, "upload_id": 1, "file_name": "a.csv"}])),
+    ListingError: ListingError("必须填写决定理由", "a reason is required"),
 }
 
 
