@@ -190,21 +190,74 @@ def _month_start(index: np.ndarray) -> np.ndarray:
     return (index - 1970 * 12).astype("datetime64[M]").astype("datetime64[ns]")
 
 
-def late_report(records: ServiceRecords, window: _Window, rules: WatchRules) -> pd.DataFrame:
-    """Each month from the earlier of filing and first visit to December whose report came after the due day of
-    the next month, or had not come by the as-of date once that day had passed."""
+def report_due_dates(months: pd.Series, due_day: int) -> pd.Series:
+    """The day each month's report is due (months as their first day): the rulebook's report_due_day of the next
+    month, inclusive. The one statement of the rule: the watch, the agency portal and the service facts use it."""
+    return months + pd.offsets.MonthBegin(1) + pd.Timedelta(days=due_day - 1)
+
+
+def _report_starts(records: ServiceRecords, window: _Window) -> pd.Series:
+    """credit_code → the first month of the year it must report: the month of its filing or first visit."""
     registry, visits = records["registry"], records["visits"]
     starts = pd.concat([registry[["credit_code"]].assign(day=registry["filed_on"]),
                         visits[["credit_code"]].assign(day=visits["visit_date"])])
     start = starts.groupby("credit_code")["day"].min().dt.to_period("M").dt.start_time
-    start = start[start <= window.last].clip(lower=window.first)
+    return start[start <= window.last].clip(lower=window.first)
+
+
+REPORT_MONTH_COLUMNS = ("month", "due", "submitted_on", "status")
+REPORT_STATUSES = ("on_time", "late", "missing", "open", "not_required")
+
+
+def report_months(records: ServiceRecords, *, credit_code: str, year: int, as_of: dt.date,
+                  rulebook: Rulebook) -> pd.DataFrame:
+    """One agency's twelve monthly reports of `year` as the watch sees them on `as_of` (REPORT_MONTH_COLUMNS).
+
+    status: on_time (first report by the due day), late (after it), missing (due day passed, none yet), open (not
+    yet due, none yet), not_required (before the month of its filing or first visit, as late_report counts).
+    """
+    rules = _watch_rules(rulebook)
+    window = _Window(year, as_of)
+    months = pd.DataFrame({"month": pd.date_range(window.first, periods=12, freq="MS")})
+    months["due"] = report_due_dates(months["month"], rules.report_due_day)
+    first = _first_reports(records, window)
+    first = first[first["credit_code"] == credit_code].set_index("month")["submitted_on"]
+    months["submitted_on"] = months["month"].map(first)
+    start = _report_starts(records, window).get(credit_code)
+    submitted, due = months["submitted_on"], months["due"]
+    months["status"] = np.select(
+        [submitted.notna() & (submitted <= due), submitted.notna(), window.as_of > due],
+        ["on_time", "late", "missing"], "open")
+    # No filing and no visit yet: the watch counts no month of this agency, so none is required.
+    required = (months["month"] >= start) if start is not None and not pd.isna(start) else months["month"].isna()
+    months.loc[~required & submitted.isna(), "status"] = "not_required"
+    return months[list(REPORT_MONTH_COLUMNS)]
+
+
+def _due_reports(records: ServiceRecords, window: _Window, due_day: int) -> pd.DataFrame:
+    """Each agency's months from the earlier of filing and first visit to December whose report was due (the
+    `due_day` of the next month) before the as-of date: credit_code, month, date (the due day) and the first
+    submission by the as-of date (submitted_on, kind, row; NaT/NaN when none)."""
+    start = _report_starts(records, window)
     first_month = (start.dt.year * 12 + start.dt.month - 1).to_numpy()  # months since year 0: plain integers
     counts = 12 - start.dt.month.to_numpy() + 1
     index = np.repeat(first_month, counts) + _offsets(counts)
     months = pd.DataFrame({"credit_code": np.repeat(start.index.to_numpy(), counts), "month": _month_start(index)})
-    months["date"] = _month_start(index + 1) + pd.Timedelta(days=rules.report_due_day - 1)
+    months["date"] = report_due_dates(months["month"], due_day)
     months = months[window.as_of > months["date"]]  # not yet due: nothing to say
-    months = months.merge(_first_reports(records, window), how="left", on=["credit_code", "month"])
+    return months.merge(_first_reports(records, window), how="left", on=["credit_code", "month"])
+
+
+def due_reports(records: ServiceRecords, *, year: int, as_of: dt.date, due_day: int) -> pd.DataFrame:
+    """The monthly reports of `year` due before `as_of`, each with its due date and first submission (第十条; the
+    rule late_report applies, and the on-time share of the service facts counts)."""
+    return _due_reports(records, _Window(year, as_of), due_day)
+
+
+def late_report(records: ServiceRecords, window: _Window, rules: WatchRules) -> pd.DataFrame:
+    """Each month from the earlier of filing and first visit to December whose report came after the due day of
+    the next month, or had not come by the as-of date once that day had passed."""
+    months = _due_reports(records, window, rules.report_due_day)
     found = months[months["submitted_on"].isna() | (months["submitted_on"] > months["date"])].copy()
     label = found["month"].dt.strftime("%Y-%m") + "月报：截止" + found["date"].dt.strftime("%Y-%m-%d")
     source = found["kind"].map(KIND_LABELS).fillna("") + "第" + found["row"].astype("Int64").astype(str) + "行"
@@ -374,10 +427,25 @@ def _finish(found: pd.DataFrame, records: ServiceRecords, columns: tuple[str, ..
     return found.sort_values(order, kind="stable")[list(columns)].reset_index(drop=True)
 
 
+def one_registry_row(records: ServiceRecords) -> ServiceRecords:
+    """The records with one 附件1 row per agency. An agency that updates its 附件1 (the agency portal files each
+    update as a new row) has several: the watch reads its first filing (day and row), its latest name and its earliest
+    commitment letter."""
+    registry = records["registry"]
+    if not registry["credit_code"].duplicated().any():
+        return records
+    ordered = registry.sort_values(["filed_on", "row"], kind="stable")
+    first = ordered.drop_duplicates("credit_code", keep="first").set_index("credit_code")
+    first["agency_name"] = ordered.drop_duplicates("credit_code", keep="last").set_index("credit_code")["agency_name"]
+    first["commitment_on"] = registry.groupby("credit_code")["commitment_on"].min()
+    return ServiceRecords({**records.tables, "registry": first.reset_index()[list(registry.columns)]})
+
+
 def watch(records: ServiceRecords, *, year: int, as_of: dt.date, rulebook: Rulebook,
           calendar: WorkCalendar | None = None) -> pd.DataFrame:
     """Every suggested finding of `year` as known on `as_of` (SUGGESTION_COLUMNS); nothing is deducted by it."""
     rules = _watch_rules(rulebook)
+    records = one_registry_row(records)
     window = _Window(year, as_of)
     visited = _VisitDays(records, window)
     found = _concat([
@@ -398,16 +466,19 @@ def watch_notes(records: ServiceRecords, *, year: int, as_of: dt.date, rulebook:
     """Contracts of the year shorter than the rulebook's months or with fewer visits a year (原则上: notes, not
     findings), dated at their start (NOTE_COLUMNS)."""
     rules = _watch_rules(rulebook)
+    records = one_registry_row(records)
     contracts = _in_year(records["contracts"], _Window(year, as_of))
     full_term = contracts["start"] + pd.DateOffset(months=rules.contract_min_months) - pd.Timedelta(days=1)
     where = (KIND_LABELS["contracts"] + "第" + contracts["row"].astype(str) + "行（合同编号" + contracts["contract_no"] + "，"
              + contracts["client_name"] + "）：")
-    short = contracts[contracts["end"] < full_term].assign(
+    # Evidence is made on every contract, then filtered: assigning a Series to an empty frame would take the
+    # Series' index, and a year with no short contract would note every contract as short.
+    short = contracts.assign(
         evidence=where + "服务期限" + contracts["start"].dt.strftime("%Y-%m-%d") + "至" + contracts["end"].dt.strftime("%Y-%m-%d")
-        + f"，不足{rules.contract_min_months}个月", rule="short_contract")
-    few = contracts[contracts["visits_per_year"] < rules.visits_min_per_year].assign(
+        + f"，不足{rules.contract_min_months}个月", rule="short_contract")[contracts["end"] < full_term]
+    few = contracts.assign(
         evidence=where + "约定年服务" + contracts["visits_per_year"].astype(str) + f"次，少于{rules.visits_min_per_year}次",
-        rule="few_visits_contracted")
+        rule="few_visits_contracted")[contracts["visits_per_year"] < rules.visits_min_per_year]
     notes = _concat([short, few])
     notes["date"] = notes["start"]
     notes["facts"] = notes["contract_no"] + "|" + notes["client_code"]

@@ -18,9 +18,12 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from core.china_time import today as china_today
 from core.rulebook import Rulebook, load_rulebook
+from core.service_facts import serving as serving_town
 from db.app_db import get_ready_engine
-from db.publishing import public
+from db.findings.towns import load_towns
+from db.publishing import facts, public
 from db.store.settings import Settings, get_settings
 
 CATALOG_TTL = 60  # seconds
@@ -198,14 +201,94 @@ def listings_export(fmt: str, today: dt.date) -> bytes:
     return export_listings(engine=engine(), fmt=fmt, today=today)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def version_changes(year: int, version: int) -> pd.DataFrame:
+    """What a published correction changed, per agency (immutable, so cached for good)."""
+    from db.publishing.changes import published_changes
+
+    return published_changes(engine(), year, version)
+
+
 def rulebook(name: str | None = None) -> Rulebook:
     """A rulebook by name (the default one when None); loaded once per process by core."""
     return load_rulebook(name) if name else load_rulebook()
+
+
+# --- service facts (issue 11): the agencies' own filings, keyed by the newest record upload, not by publications --
+
+
+@st.cache_data(ttl=CATALOG_TTL, show_spinner=False)
+def records_version() -> int:
+    """The newest service-record upload's id: the facts change exactly when it does (read at most once a minute)."""
+    return facts.records_version(engine())
+
+
+def service_facts(year: int | None = None) -> dict[str, Any]:
+    """{"year", "as_of", "facts"} of `year` (None: the year the facts describe now); see db.publishing.facts."""
+    return _service_facts(year, records_version(), china_today())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _service_facts(year: int | None, version: int, today: dt.date) -> dict[str, Any]:
+    return facts.service_facts(engine(), year, today)
+
+
+def agency_facts(credit_code: str) -> dict[str, Any] | None:
+    """One agency's current facts as a dict (with "year" and "as_of"), or None when it has filed nothing."""
+    return _agency_facts(credit_code, records_version(), china_today())
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _agency_facts(credit_code: str, version: int, today: dt.date) -> dict[str, Any] | None:
+    found = _service_facts(None, version, today)
+    rows = found["facts"][found["facts"]["credit_code"] == credit_code]
+    return None if rows.empty else {**rows.iloc[0].to_dict(), "year": found["year"], "as_of": found["as_of"]}
+
+
+def serving(year: int, town: str) -> frozenset[str]:
+    """The credit codes of the agencies with a contract in `town` in `year`."""
+    return _serving(year, town, records_version(), china_today())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _serving(year: int, town: str, version: int, today: dt.date) -> frozenset[str]:
+    return frozenset(serving_town(_service_facts(year, version, today)["facts"], town=town)["credit_code"])
+
+
+def town_names() -> list[str]:
+    """The active towns, in the town list's order (bureau admins edit it)."""
+    return _town_names(catalog_key())
+
+
+@st.cache_data(ttl=CATALOG_TTL, show_spinner=False, max_entries=4)
+def _town_names(key: tuple[int, ...]) -> list[str]:
+    return list(load_towns(engine=engine()).names)
+
+
+def find_agencies(town: str, specialty: str) -> dict[str, Any]:
+    """The finder's answer: {"found": rated agencies serving `town` with `specialty`, best grade first (blacklisted
+    ones included, flagged), "unrated": how many more have no published rating, "year", "as_of", "any": any filing}."""
+    return _find_agencies(town, specialty, records_version(), china_today(), catalog_key())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _find_agencies(town: str, specialty: str, version: int, today: dt.date, key: tuple[int, ...]) -> dict[str, Any]:
+    found = _service_facts(None, version, today)
+    latest = _latest_ratings(key)
+    return {"found": facts.find_agencies(found["facts"], latest, town=town, specialty=specialty),
+            "unrated": facts.unrated_serving(found["facts"], latest, town=town, specialty=specialty),
+            "year": found["year"], "as_of": found["as_of"], "any": not found["facts"].empty}
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _latest_ratings(key: tuple[int, ...]) -> pd.DataFrame:
+    return facts.latest_ratings(engine())
 
 
 def clear() -> None:
     """Forget every cached read (call after publishing, so the new version shows at once)."""
     for fn in (publications, _published_years, _current_publication, _publication_history, ratings,
                grade_counts, blacklist, _agency_index, _agency_profile, _compare, export, _checksums, _signing_keys,
-               listings, listings_export):
+               version_changes, records_version, _service_facts, _agency_facts, _serving, _town_names,
+               _find_agencies, _latest_ratings, listings, listings_export):
         fn.clear()

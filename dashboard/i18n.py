@@ -62,7 +62,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "score_of": ("{bucket}得分", "{bucket} score"),
     "grade": ("诚信等级", "Grade"),
     "blacklist_clauses": ("列入黑名单条款", "Blacklisting clauses"),
-    "towns_served": ("服务镇街园", "Towns served"),
+    "towns_served": ("评分镇街园", "Towns that assessed"),  # published: the towns whose findings rated it
     "profile_link": ("详情", "Profile"),
     "open_profile": ("查看详情", "Open profile"),
     "clause": ("条款", "Clause"),
@@ -96,6 +96,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "count": ("机构数", "Agencies"),
     "publication": ("本年度公示信息", "This year's publication"),
     "corrections": ("更正记录", "Corrections"),
+    "findings_added": ("新增扣分记录", "Findings added"),
+    "added": ("新增扣分记录", "Findings added"),
+    "withdrawn": ("撤销扣分记录", "Findings withdrawn"),
+    "findings_withdrawn": ("撤销扣分记录", "Findings withdrawn"),
+    "correction_changes": ("第{version}版更正了什么（{count}家机构）", "What version {version} changed · agencies: {count}"),
+    "correction_changed_nothing": ("本次更正未改变任何机构的分数、等级或扣分记录。",
+                                   "This correction changed no agency's score, grade or findings."),
+    "profile_correction": ("第{version}版更正：总分 {total}，等级 {grade}", "Version {version} corrected: total {total}, grade {grade}"),
     "no_corrections": ("本年度结果发布后未作更正。", "This year's ratings have not been corrected."),
     "reason": ("更正原因", "Reason"),
     "search": ("搜索机构", "Search agencies"),
@@ -108,7 +116,7 @@ LABELS: dict[str, tuple[str, str]] = {
     # ratings
     "ratings_title": ("年度评定结果", "Ratings of the year"),
     "filter_grade": ("按等级筛选", "Filter by grade"),
-    "filter_town": ("按服务镇街园筛选", "Filter by town served"),
+    "filter_town": ("按服务镇街园筛选（服务合同）", "Filter by town served (contracts)"),
     "all_towns": ("全部镇街园", "All towns"),
     "all_grades": ("全部等级", "All grades"),
     "clause_texts": ("条款原文", "The clauses in full"),
@@ -152,7 +160,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "explanation": ("扣分说明", "Why points were lost"),
     "explanation_year": ("{year}年度扣分说明", "{year}: why points were lost"),
     "no_charges": ("该年度无扣分记录。", "No points were lost this year."),
-    "towns_served_all": ("评定过该机构的镇街园", "Towns that assessed this agency"),
+    "towns_served_all": ("评分镇街园（评定过该机构的镇街园）", "Towns that assessed (this agency's ratings)"),
     "specialties": ("执业人员专业构成", "Practitioners by specialty"),
     "specialty": ("专业", "Specialty"),
     "people": ("人数", "People"),
@@ -201,6 +209,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "format_xlsx": ("评定结果 XLSX", "Ratings XLSX"),
     "format_charges.csv": ("扣分明细 CSV", "Charges CSV"),
     "format_keys.csv": ("英文字段 CSV", "Field-name CSV"),
+    "format_changes.csv": ("更正变化 CSV", "Changes CSV"),
     "format_json": ("JSON 原件（含签名）", "JSON original (signed)"),
     "signed_by": ("签名公钥", "Signed by key"),
     "unsigned": ("签名功能启用前发布，无签名", "published before signatures: no signature"),
@@ -286,6 +295,82 @@ LABELS: dict[str, tuple[str, str]] = {
         "Every listing and its status, in the fields credit platforms take (name, unified social credit code, "
         "grounds, deciding department, listing date, removal date, status; the file's headers are in Chinese); a "
         "practitioner's credit code is their agency's.",
+    ),
+    # service facts and the enterprise finder (issue 11 item 4): the agencies' own filings, apart from the rating
+    "page_find": ("找服务机构", "Find an agency"),
+    "facts_title": ("服务情况（机构自报）", "Service facts (as reported by the agency)"),
+    "facts_caption": (
+        "以下为该机构自行报送的备案和服务记录的统计（{year}年度，截至{as_of}；最近一次报送：{last}），未经核实，不属于评定结果。",
+        "Counted from the agency's own filings ({year}, as of {as_of}; latest filing: {last}); not verified and not "
+        "part of the rating.",
+    ),
+    "facts_none": ("该机构尚未报送服务记录（服务合同、执业人员、月度报送等）。",
+                   "This agency has no filings yet (contracts, practitioners, monthly reports)."),
+    "fact": ("项目", "Fact"),
+    "fact_value": ("情况", "Value"),
+    "fact_towns": ("服务镇街园（服务合同）", "Towns served (contracts)"),
+    "fact_clients": ("委托企业数", "Client enterprises"),
+    "fact_contracts": ("服务合同数", "Contracts"),
+    "fact_people": ("在职执业人员（按专业）", "Practitioners by specialty"),
+    "fact_on_time": ("本年度月报按时报送", "Monthly reports on time this year"),
+    "fact_visits_per_contract": ("每份合同服务次数", "Visits per contract"),
+    "fact_last_filed": ("最近报送日期", "Latest filing"),
+    "on_time_value": ("{pct}%（{on}/{due}个月）", "{pct}% ({on} of {due} months)"),
+    "none_due": ("尚无到期月报", "no report due yet"),
+    "people_value": ("{parts}；共{n}人", "{parts}; {n} in all"),
+    "people_part": ("{specialty}{n}人", "{specialty} {n}"),
+    "visits_value": ("{per}（{visits}次/{contracts}份）", "{per} ({visits} visits, {contracts} contracts)"),
+    "spec_机械": ("机械", "mechanical"),
+    "spec_电气": ("电气", "electrical"),
+    "spec_化工": ("化工", "chemical"),
+    "spec_消防": ("消防", "fire safety"),
+    "spec_其他": ("其他", "other"),
+    "find_title": ("找服务机构", "Find an agency"),
+    "find_intro": (
+        "选择企业所在镇街园和需要的专业：列出在该镇街园有服务合同、且有该专业在职执业人员的已评定机构，"
+        "按最近一次公示的诚信等级从高到低、再按总分排序。",
+        "Choose your town and the specialty you need: rated agencies with a contract in that town and a practitioner "
+        "of that specialty on staff, best grade of their latest published rating first, then highest total.",
+    ),
+    "find_town": ("我的企业所在镇街园", "My enterprise's town"),
+    "find_town_placeholder": ("请选择镇街园", "Choose a town"),
+    "find_specialty": ("需要的专业", "Specialty needed"),
+    "find_choose_town": ("请先选择企业所在的镇街园。", "Choose your enterprise's town first."),
+    "find_no_filings": (
+        "暂无服务机构报送服务合同和执业人员信息，暂时无法查找。机构报送后即可在此查找。",
+        "No agency has filed its contracts and practitioners yet, so there is nothing to search; this page fills in "
+        "as agencies file.",
+    ),
+    "find_none": (
+        "{year}年度没有已评定的机构在{town}有服务合同且有{specialty}专业在职执业人员。可换一个专业，或在“评定结果”中按名称查找。",
+        "No rated agency had a contract in {town} in {year} with a {specialty} practitioner on staff. Try another "
+        "specialty, or look agencies up by name under Ratings.",
+    ),
+    "find_found": ("共{n}家机构（{year}年度服务合同，截至{as_of}）。", "{n} agencies ({year} contracts, as of {as_of})."),
+    "find_blacklisted": (
+        "另有{n}家列入黑名单的机构在该镇街园有服务合同，不予推荐，未列出；详见“黑名单”。",
+        "{n} more agencies with a contract here are on the blacklist: they are not offered here; see the Blacklist.",
+    ),
+    "find_unrated": ("另有{n}家机构尚无已公示的评定结果，未列出。", "{n} more agencies have no published rating and are not listed."),
+    "find_note": (
+        "等级和总分为已公示的评定结果；服务镇街园、人数、按时率和服务次数为机构自报，未经核实，不属于评定结果。",
+        "Grade and total are the published rating; towns, practitioners, reports on time and visits are the "
+        "agency's own filings, not verified and not part of the rating.",
+    ),
+    "rating_year": ("评定年度", "Rated"),
+    "people_of_specialty": ("该专业人数", "Practitioners"),
+    "ratings_town_note": (
+        "服务镇街园来自机构报送的{year}年度服务合同（机构自报，不属于评定结果）。",
+        "Towns served come from the agencies' own {year} contracts (as filed; not part of the rating).",
+    ),
+    "ratings_town_no_filings": (
+        "没有机构报送在该镇街园的{year}年度服务合同，按服务镇街园筛选暂无结果。",
+        "No agency has filed a {year} contract in this town, so the town filter finds none.",
+    ),
+    "facts_compare_none": ("未报送", "no filings"),
+    "facts_caption_all": (
+        "以下为各机构自行报送的备案和服务记录的统计（{year}年度，截至{as_of}），未经核实，不属于评定结果。",
+        "Counted from each agency's own filings ({year}, as of {as_of}); not verified and not part of the rating.",
     ),
 }
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from dashboard.agency.session import agency_section
 from dashboard.i18n import t
 from dashboard.staff.session import staff_section
 from dashboard.ui import PAGES
@@ -18,6 +19,7 @@ from dashboard.ui import PAGES
 PUBLIC_MENU: tuple[tuple[str, str], ...] = (
     ("overview", ":material/dashboard:"),
     ("ratings", ":material/table_view:"),
+    ("find", ":material/travel_explore:"),
     ("blacklist", ":material/block:"),
     ("profile", ":material/apartment:"),
     ("compare", ":material/compare_arrows:"),
@@ -37,7 +39,7 @@ def public_section() -> dict[str, list[st.Page]]:
 
 
 # One function per audience, in menu order. Each returns {section title: pages} for this session ({} if none).
-AUDIENCES: list[Callable[[], dict[str, list[st.Page]]]] = [public_section, staff_section]
+AUDIENCES: list[Callable[[], dict[str, list[st.Page]]]] = [public_section, staff_section, agency_section]
 
 
 def sections() -> dict[str, list[st.Page]]:

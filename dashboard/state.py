@@ -1,6 +1,6 @@
 """Page state in the URL (st.query_params), so that any view can be shared as a link and reloads the same.
 
-Each piece of state has a query parameter (year, agency, q, compare, grade, town, sort, lang). A widget is seeded from the URL when the URL says
+Each piece of state has a query parameter (year, agency, q, compare, grade, town, specialty, sort, lang). A widget is seeded from the URL when the URL says
 something new (a shared link, a reload, a link from another page), otherwise it keeps what the visitor
 chose; what the widget returns is written back to the URL. A value is also remembered for the session, so
 that moving to another page keeps the year, the language and the filters.

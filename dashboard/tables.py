@@ -240,3 +240,28 @@ def listing_history_table(history: pd.DataFrame) -> tuple[pd.DataFrame, dict[str
         "credit_code": cc.TextColumn(t("credit_code")),
     }
     return out, config
+
+
+def changes_table(changes: pd.DataFrame, rulebook: Rulebook) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """What a correction changed, per agency: old → new total and grade, findings added and withdrawn."""
+
+    def arrow(old: Any, new: Any) -> str:
+        return f"{'—' if old in ('', None) or pd.isna(old) else old} → {'—' if new in ('', None) or pd.isna(new) else new}"
+
+    grade = lambda g: grade_label(g, rulebook) if g else ""  # noqa: E731
+    out = pd.DataFrame({
+        "agency_name": changes["agency_name"],
+        "total": [arrow(o, n) for o, n in zip(changes["old_total"], changes["new_total"], strict=True)],
+        "grade": [arrow(grade(o), grade(n)) for o, n in zip(changes["old_grade"], changes["new_grade"], strict=True)],
+        "added": changes["findings_added"],
+        "withdrawn": changes["findings_withdrawn"],
+    })
+    cc = st.column_config
+    config = {
+        "agency_name": cc.TextColumn(t("agency_name"), pinned=True),
+        "total": cc.TextColumn(t("total")),
+        "grade": cc.TextColumn(t("grade")),
+        "added": cc.TextColumn(t("findings_added"), width="large"),
+        "withdrawn": cc.TextColumn(t("findings_withdrawn"), width="large"),
+    }
+    return out, config

@@ -29,6 +29,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "open_data": (f"{PAGES_DIR}/open_data.py", "open-data"),
     "check_file": (f"{PAGES_DIR}/check_file.py", "check"),
     "rules": (f"{PAGES_DIR}/rules.py", "rules"),
+    "find": (f"{PAGES_DIR}/find.py", "find"),
 }
 
 

@@ -11,22 +11,24 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
-from stdnum.cn import ric, uscc
 
+from core import china_time
+from core.service_records import KIND_LABELS, RECORD_KINDS
 from core.towns import default_towns
 from db.publishing.publish import publish_year
 from db.publishing.signing import Signer, keygen, load_signer
+from db.seed_names import JIANGYIN, credit_code, id_number, person_name
+from db.seed_records import DemoRecords, demo_records
 from db.store.engine import transaction
 from db.store.models import Agency, Interview, Practitioner, Publication
 from db.store.settings import get_settings
 from db.uploads.imports import import_findings, import_roster
+from db.uploads.records import import_records
 
 SEED = 20200401  # the day the measures were issued
 DEMO_BY = "demo"
 YEARS = (2023, 2024, 2025)
-JIANGYIN = "320281"
 WUXI_DISTRICTS = ("320211", "320213", "320214")  # 滨湖区, 梁溪区, 新吴区
-USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 SPECIALTIES = ("机械", "电气", "化工", "消防")
 # When each version went out (UTC): late January of the next year; the 2024 correction a month later.
 PUBLISHED_AT = {
@@ -51,8 +53,6 @@ NAME_FORMS = (
     ("无锡市{}安全技术服务有限公司", "wuxi"),
     ("江苏{}安全科技有限公司", "wuxi"),
 )
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁沈任姚卢姜"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红文斌波辉鹏飞宇浩凯健俊峰晨阳琳雪梅婷玉兰萍"
 CLIENT_TRADES = ("机械制造", "化工", "纺织印染", "金属制品", "电子科技", "新材料", "特钢", "塑业", "精密铸造", "物流")
 
 DEDUCT_10 = ("2.1", "2.2", "2.3", "2.5", "2.6", "2.8")
@@ -94,28 +94,7 @@ class DemoData:
     findings: dict[int, bytes]
     correction_2024: bytes
     interviews: list[dict]
-
-
-def credit_code(rng: random.Random, region: str) -> str:
-    """A valid-looking USCC: 91 (enterprise), region, an organisation code with its GB 11714 check, check digit."""
-    body = "MA" + "".join(rng.choice(USCC_ALPHABET[:10] + "ABCDEFGHJKLMNPQRTUWXY") for _ in range(6))
-    weights = (3, 7, 9, 10, 5, 8, 4, 2)
-    total = sum((int(c) if c.isdigit() else ord(c) - 55) * w for c, w in zip(body, weights, strict=True))
-    check = 11 - total % 11
-    org_code = body + ("X" if check == 10 else "0" if check == 11 else str(check))
-    first17 = f"91{region}{org_code}"
-    return first17 + uscc.calc_check_digit(first17)
-
-
-def id_number(rng: random.Random) -> str:
-    """A synthetic 18-digit resident ID with a valid check digit (demo: not a real person)."""
-    born = dt.date(1965, 1, 1) + dt.timedelta(days=rng.randrange(30 * 365))
-    first17 = f"{rng.choice((JIANGYIN, '320282', '320211', '321281'))}{born:%Y%m%d}{rng.randrange(1000):03d}"
-    return first17 + ric.calc_check_digit(first17 + "0")
-
-
-def person_name(rng: random.Random) -> str:
-    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+    records: DemoRecords
 
 
 def clause_form(rng: random.Random, code: str) -> str:
@@ -213,8 +192,9 @@ def _csv(rows: list[dict]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def demo_data(seed: int = SEED) -> DemoData:
-    """The demo data set for `seed`: the same bytes every time."""
+def demo_data(seed: int = SEED, today: dt.date | None = None) -> DemoData:
+    """The demo data set for `seed` as known on `today` (China time by default): the same bytes every time for
+    the same seed and day. Only the service records depend on the day (the current year is a year in progress)."""
     rng = random.Random(seed)
     agencies = _agencies(rng)
     rosters, findings, interviews = {}, {}, []
@@ -262,7 +242,8 @@ def demo_data(seed: int = SEED) -> DemoData:
                      on=dt.date(year, 11, 26))
             late.add(target, "3.6", "Q3", "璜土镇", on=dt.date(year, 8, 14))
             correction = late.csv()
-    return DemoData(agencies, rosters, findings, correction, interviews)
+    records = demo_records(agencies, seed=seed, latest=YEARS[-1], today=today or china_time.today())
+    return DemoData(agencies, rosters, findings, correction, interviews, records)
 
 
 def _add_people(engine: Engine, data: DemoData) -> None:
@@ -285,8 +266,9 @@ def demo_signer() -> Signer:
     return load_signer(path) if path.exists() else keygen(path, demo=True)
 
 
-def seed_demo(*, engine: Engine, seed: int = SEED) -> list[Publication]:
-    """Load the demo data set and publish 2023–2025 (plus a correction of 2024); nothing if agencies exist.
+def seed_demo(*, engine: Engine, seed: int = SEED, today: dt.date | None = None) -> list[Publication]:
+    """Load the demo data set and publish 2023–2025 (plus a correction of 2024), then the service records of the
+    latest year and the current one (db.seed_records); nothing if agencies exist.
 
     Goes through db.uploads.imports and db.publishing.publish like a real upload, so the demo proves the pipeline. Every version is
     marked demo, so the public site can say so.
@@ -294,7 +276,7 @@ def seed_demo(*, engine: Engine, seed: int = SEED) -> list[Publication]:
     with Session(engine) as session:
         if session.execute(select(func.count()).select_from(Agency)).scalar_one():
             return []
-    data = demo_data(seed)
+    data = demo_data(seed, today)
     published: list[Publication] = []
     signer = demo_signer()
 
@@ -313,4 +295,7 @@ def seed_demo(*, engine: Engine, seed: int = SEED) -> list[Publication]:
                             by=DEMO_BY)
             publish(year, 2, CORRECTION_REASON)
     _add_people(engine, data)
+    for kind in RECORD_KINDS:  # one file per kind, as an agency's upload would come
+        import_records(engine=engine, kind=kind, content=data.records.files[kind], by=DEMO_BY,
+                       file_name=f"{KIND_LABELS[kind]}（演示）.csv")
     return published

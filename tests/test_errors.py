@@ -18,11 +18,15 @@ from core.workdays import CalendarMissing
 from db.accounts.roles import AccessDenied
 from db.accounts.security import PasswordPolicyError
 from db.accounts.users import UserError
+from db.agency.documents import DocumentError
 from db.findings.records import RecordError
+from db.findings.suggestions import SuggestionError
 from db.findings.towns import TownError
+from db.publishing.canonical import DuplicateKeys, UnreadableDocument
 from db.publishing.export import ExportError
 from db.publishing.listing_removal import ListingError
 from db.publishing.publish import PublishConflict, PublishError, ReasonRequired
+from db.publishing.signing import SigningKeyError
 from db.store.settings import SettingsError
 from db.uploads.records import RepeatedRecords
 from db.uploads.repeats import REPEAT_COLUMNS, RepeatedFindings
@@ -49,6 +53,11 @@ REFUSALS: dict[type, CreditBoardError] = {
     RepeatedFindings: RepeatedFindings(pd.DataFrame([{c: REPEAT.get(c, "") for c in REPEAT_COLUMNS}])),
     RepeatedRecords: RepeatedRecords("visits", pd.DataFrame([{"row": 2, "upload_id": 1, "file_name": "a.csv"}])),
     ListingError: ListingError("必须填写决定理由", "a reason is required"),
+    DocumentError: DocumentError("只接受PDF、JPG或PNG扫描件", "only PDF, JPG or PNG scans are accepted"),
+    SuggestionError: SuggestionError("驳回须填写理由", "a dismissal needs a reason"),
+    UnreadableDocument: UnreadableDocument("不是有效的 JSON", "not valid JSON"),
+    DuplicateKeys: DuplicateKeys("JSON 中有重复的键：total", "duplicated key(s) in the JSON: total"),
+    SigningKeyError: SigningKeyError("没有发布签名密钥", "no publication signing key"),
 }
 
 

@@ -8,6 +8,8 @@ from dashboard.i18n import pick, t
 MAX_CHECK_MB = 64  # the largest export of a province-size year is well under this
 
 ui.header("check_title")
+pubs = data.publications()
+ui.demo_notice(bool(not pubs.empty and pubs["demo"].any()))  # files of a demo database are demo files
 st.markdown(t("check_intro"))
 upload = st.file_uploader(t("check_upload"), type=["json", "csv", "xlsx"], key="check_file")
 if upload is not None:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, compare_view, data, plain, state, ui
+from dashboard import charts, compare_view, data, facts_view, plain, state, ui
 from dashboard.i18n import t
 from dashboard.labels import paren
 
@@ -27,7 +27,7 @@ rulebook = data.rulebook()
 names = compare_view.column_names(chosen, data.agency_index())
 
 st.subheader(t("totals_by_year"))
-st.altair_chart(charts.compare_totals_chart(years, names, rulebook), width="stretch")
+st.vega_lite_chart(spec=charts.compare_totals_spec(tuple(chosen), names), width="stretch")
 
 st.subheader(t("grades_by_year"))
 plain.dataframe(compare_view.grades_by_year(years, chosen, names, rulebook), hide_index=True)
@@ -37,6 +37,12 @@ plain.dataframe(compare_view.points_lost(found["points_lost"], chosen, names, ru
 
 st.subheader(t("blacklist_history_compare"))
 plain.dataframe(compare_view.blacklist_history(found["blacklist"], chosen, names, rulebook), hide_index=True)
+
+# Apart from the rating: the agencies' own filings, dated.
+st.subheader(t("facts_title"))
+facts = data.service_facts()
+st.caption(t("facts_caption_all", year=facts["year"], as_of=facts["as_of"].isoformat()))
+plain.dataframe(facts_view.compare_table(facts, chosen, names), hide_index=True, key="facts_compare")
 
 for code in chosen:
     ui.page_link("profile", f"{t('open_profile')}{paren(plain.md(names[code]))}", agency=code, icon=":material/apartment:")

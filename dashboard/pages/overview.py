@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, data, plain, ui
+from dashboard import charts, data, plain, tables, ui
 from dashboard.i18n import t
 from dashboard.labels import grade_label, kv, local_date
 
@@ -42,18 +42,17 @@ corrections = history[history["version"] > 1]
 if corrections.empty:
     st.caption(t("no_corrections"))
 else:
-    plain.dataframe(
-        corrections.assign(published_on=corrections["published_at"].map(local_date))[
-            ["version", "published_on", "reason", "digest"]
-        ],
-        hide_index=True,
-        column_config={
-            "version": st.column_config.NumberColumn(t("version"), width="small"),
-            "published_on": st.column_config.TextColumn(t("published_at")),
-            "reason": st.column_config.TextColumn(t("reason"), width="large"),
-            "digest": st.column_config.TextColumn(t("digest")),
-        },
-    )
+    for row in corrections.sort_values("version", ascending=False).itertuples():
+        changes = data.version_changes(int(pub["year"]), int(row.version))
+        st.markdown(kv(t("version"), t("version_value", version=row.version)) + "　"
+                    + kv(t("published_at"), local_date(row.published_at)))
+        st.markdown(kv(t("reason"), row.reason))  # the whole reason, wrapped: never cut in a table cell
+        with st.expander(t("correction_changes", version=row.version, count=len(changes)), expanded=len(corrections) == 1):
+            if changes.empty:
+                st.caption(t("correction_changed_nothing"))
+            else:
+                table, config = tables.changes_table(changes, rulebook)
+                plain.dataframe(table, hide_index=True, column_config=config, key=f"changes-{row.version}")
 ui.page_link("ratings", t("page_ratings"), year=pub["year"], icon=":material/table_view:")
 ui.page_link("blacklist", t("page_blacklist"), year=pub["year"], icon=":material/block:")
 ui.page_link("open_data", t("page_open_data"), icon=":material/download:")

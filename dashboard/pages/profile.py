@@ -1,8 +1,9 @@
-"""机构详情 Agency profile: score and grade for every published year, why points were lost, towns served."""
+"""机构详情 Agency profile: score and grade for every published year, why points were lost, and apart from the rating,
+the agency's own service facts (towns served by contract, clients, practitioners, reports on time, visits)."""
 
 import streamlit as st
 
-from dashboard import charts, data, plain, state, tables, ui
+from dashboard import charts, data, facts_view, plain, state, tables, ui
 from dashboard.i18n import t
 from dashboard.labels import blacklist_grounds, clause_legend, grade_label, kv, local_date, towns_text
 
@@ -41,7 +42,7 @@ st.markdown(kv(t("towns_served_all"), towns_text(";".join(profile["towns"])) or 
 ui.page_link("compare", t("compare_with_others"), compare=[code], icon=":material/compare_arrows:")
 
 st.subheader(t("score_by_year"))
-st.altair_chart(charts.totals_by_year_chart(years, rulebook), width="stretch")
+st.vega_lite_chart(spec=charts.profile_totals_spec(code), width="stretch")
 
 st.subheader(t("explanation"))
 st.caption(t("explanation_note"))
@@ -53,6 +54,15 @@ for row in years.sort_values("year", ascending=False).itertuples():
     with st.expander(title, expanded=row.Index == years.index[-1]):
         if row.grade == rulebook.blacklist_grade.key:
             st.markdown(kv(t("basis"), blacklist_grounds(row.blacklist_clauses, row.total, rulebook)))
+        for version in range(2, int(row.version) + 1):  # what each correction of the year changed for this agency
+            changed = data.version_changes(int(row.year), version)
+            mine = changed[changed["credit_code"] == code]
+            if not mine.empty:
+                table, config = tables.changes_table(mine, rulebook)
+                change = table.iloc[0]
+                st.info(plain.md(t("profile_correction", version=version, total=change["total"], grade=change["grade"]))
+                        + "".join(f"  \n{plain.md(t(k))}：{plain.md(change[k])}" for k in ("added", "withdrawn")
+                                  if change[k]), icon=":material/history:")
         if of_year.empty:
             st.caption(t("no_charges"))
         else:
@@ -62,8 +72,18 @@ if not charges.empty:
     with st.expander(t("clause_texts")):
         st.markdown(clause_legend(charges["clause"], rulebook))
 
+# The agency's own filings, under their own heading and dated: never read as part of the rating above.
+st.subheader(t("facts_title"))
+facts = data.agency_facts(code)
+if facts is None:
+    st.info(t("facts_none"))
+else:
+    st.caption(facts_view.facts_caption(facts))
+    plain.dataframe(facts_view.profile_table(facts), hide_index=True, key="facts_table")
+
 st.subheader(t("specialties"))
-specialties = profile["specialties"]
+specialties = profile["specialties"].assign(
+    specialty=lambda f: f["specialty"].map(facts_view.specialty_label))  # data, but one of a known few: in words
 if specialties.empty:
     st.caption(t("no_specialties"))
 else:

@@ -1,11 +1,12 @@
-"""评定结果 Ratings: the year's table; search by any part of the name or code; filter by grade and town; sort."""
+"""评定结果 Ratings: the year's table; search by any part of the name or code; filter by grade and by town served
+(the agencies' contracts of the year, not the towns that assessed them); sort."""
 
 import streamlit as st
 
 from dashboard import data, plain, state, tables, ui
 from dashboard.i18n import t
 from dashboard.labels import grade_labels, paren
-from db.publishing.public import filter_ratings, towns_in
+from db.publishing.public import filter_ratings
 
 SORTS = {
     "total_desc": (["total", "credit_code"], [False, True]),
@@ -22,7 +23,7 @@ ui.demo_notice(pub["demo"])
 rulebook = data.rulebook(pub["rulebook"])
 frame = data.ratings(int(pub["id"]))
 labels = grade_labels(rulebook)
-towns = towns_in(frame)
+towns = data.town_names()
 
 query = st.text_input(t("search"), key=state.seed("q", default=""), placeholder=t("search_help"))
 state.put("q", query.strip())
@@ -45,7 +46,10 @@ sort = right.selectbox(
 )
 state.put("sort", sort)
 
-shown = filter_ratings(frame, query=query, grades=grades, town=town or None)
+served = data.serving(int(pub["year"]), town) if town else None
+shown = filter_ratings(frame, query=query, grades=grades, serving=served)
+if town:  # the filter reads the agencies' own contracts: say so, and say when there are none to read
+    st.caption(t("ratings_town_note" if served else "ratings_town_no_filings", year=pub["year"]))
 by, ascending = SORTS[sort]
 shown = shown.sort_values(by, ascending=ascending, kind="stable")
 st.caption(t("rows_shown", shown=len(shown), total=len(frame)))

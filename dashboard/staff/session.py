@@ -20,7 +20,7 @@ from dashboard import data
 from dashboard.i18n import current
 from dashboard.staff.text import t
 from db.accounts import security, users
-from db.accounts.roles import PERMISSIONS, ROLES, may
+from db.accounts.roles import PERMISSIONS, ROLES, is_staff_role, may
 
 IDLE_LIMIT_SECONDS = 30 * 60
 TOKEN_KEY = "staff_token"
@@ -38,6 +38,7 @@ STAFF_PAGES: dict[str, tuple[str, str, str, str | None]] = {
     "towns": (f"{PAGES_DIR}/towns.py", "staff-towns", ":material/location_city:", "manage_towns"),
     "audit": (f"{PAGES_DIR}/audit.py", "staff-audit", ":material/history:", "read_audit"),
     "listings": (f"{PAGES_DIR}/listings.py", "staff-listings", ":material/gavel:", "decide_listings"),
+    "suggestions": (f"{PAGES_DIR}/suggestions.py", "staff-suggestions", ":material/fact_check:", "work_suggestions"),
 }
 assert all(action is None or action in PERMISSIONS for *_, action in STAFF_PAGES.values())
 
@@ -140,6 +141,8 @@ def allowed_pages(user: dict[str, Any] | None) -> list[str]:
     """The staff page keys this user may open (only the sign-in page when signed out)."""
     if user is None:
         return ["home"]
+    if not is_staff_role(user.get("role")):  # an agency account: the portal's pages (dashboard/agency), never these
+        return []
     return [key for key, (*_, action) in STAFF_PAGES.items() if action is None or may(user, action)]
 
 
@@ -150,7 +153,7 @@ def staff_section() -> dict[str, list[st.Page]]:
         _page(key, t("page_home_signed_out") if user is None and key == "home" else t(f"page_{key}"))
         for key in allowed_pages(user)
     ]
-    return {t("section_staff"): pages}
+    return {t("section_staff"): pages} if pages else {}
 
 
 def require(action: str | None = None) -> dict[str, Any]:
@@ -159,7 +162,7 @@ def require(action: str | None = None) -> dict[str, Any]:
     The menu already hides what a role may not use; this is the second check, and every db service checks again.
     """
     user = current_user()
-    if user is None or (action is not None and not may(user, action)):
+    if user is None or not allowed_pages(user) or (action is not None and not may(user, action)):
         st.warning(t("not_allowed"))
         st.stop()
     return user

@@ -13,10 +13,12 @@ from db.store.models import User
 BUREAU_ADMIN = "bureau_admin"
 BUREAU_STAFF = "bureau_staff"
 TOWN_STAFF = "town_staff"
+AGENCY = "agency"
 ROLES: dict[str, tuple[str, str]] = {
     BUREAU_ADMIN: ("市应急管理局管理员", "Bureau administrator"),
     BUREAU_STAFF: ("市应急管理局工作人员", "Bureau staff"),
     TOWN_STAFF: ("镇街园工作人员", "Town staff"),
+    AGENCY: ("机构用户", "Agency"),
 }
 BUREAU_ROLES = (BUREAU_ADMIN, BUREAU_STAFF)
 # Roles whose account is bound to one town: they act for that town only and see only its findings.
@@ -33,7 +35,11 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "manage_towns": (BUREAU_ADMIN,),
     "read_audit": (BUREAU_ADMIN,),
     "decide_listings": BUREAU_ROLES,  # blacklist listings: record and decide 信用修复 applications
+    # The agency portal (issue 11): an agency account acts for its own credit code only, and holds no staff action.
+    "agency_portal": (AGENCY,),
+    "work_suggestions": (BUREAU_ADMIN, BUREAU_STAFF, TOWN_STAFF),  # the watch's queue; towns see only their own
 }
+STAFF_ROLES = (BUREAU_ADMIN, BUREAU_STAFF, TOWN_STAFF)
 
 UserLike = Mapping[str, Any]
 
@@ -72,6 +78,16 @@ def own_town(user: UserLike | User) -> str | None:
     return town if is_town_role(role) else None
 
 
+def is_staff_role(role: str | None) -> bool:
+    """True for a staff role (the staff workspace's pages); False for an agency account or no role."""
+    return role in STAFF_ROLES
+
+
+def is_agency_role(role: str | None) -> bool:
+    """True for an agency account: bound to one credit code, never a staff page or action."""
+    return role == AGENCY
+
+
 def may(user: UserLike | None, action: str) -> bool:
     """True when `user` may perform `action` (used to build the navigation; services still check)."""
     try:
@@ -93,6 +109,8 @@ def acting_user(session: Session, user: UserLike | None, action: str) -> User:
     require({"username": row.username, "role": row.role, "active": row.active}, action)
     if is_town_role(row.role) and not row.town:
         raise AccessDenied("该账号未绑定镇街园", "this town account is bound to no town")
+    if is_agency_role(row.role) and not row.credit_code:
+        raise AccessDenied("该机构账号未绑定统一社会信用代码", "this agency account is bound to no credit code")
     return row
 
 

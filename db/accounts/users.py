@@ -13,15 +13,16 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from core.errors import CreditBoardError
+from core.reader import credit_code_check
 from core.towns import is_bureau
 from db.accounts import audit, security, throttle
-from db.accounts.roles import PERMISSIONS, ROLES, AccessDenied, UserLike, actor_name, is_town_role
+from db.accounts.roles import PERMISSIONS, ROLES, AccessDenied, UserLike, actor_name, is_agency_role, is_town_role
 from db.findings.towns import towns_in
 from db.store.engine import transaction, write_lock
-from db.store.models import User, aware, utcnow
+from db.store.models import Agency, User, aware, utcnow
 
 WAIT_SCOPES = {"client": "this client", "account": "every client (account-wide ceiling)"}
-USER_COLUMNS = ("username", "display_name", "role", "town", "active", "locked", "locked_until", "failed_attempts",
+USER_COLUMNS = ("username", "display_name", "role", "town", "credit_code", "active", "locked", "locked_until", "failed_attempts",
                 "created_at")
 
 
@@ -55,7 +56,7 @@ def _public(row: User) -> dict[str, Any]:
     """The account as a plain dict for the session and pages: never the hash."""
     return {
         "id": row.id, "username": row.username, "display_name": row.display_name or row.username,
-        "role": row.role, "town": row.town, "active": row.active,
+        "role": row.role, "town": row.town, "credit_code": row.credit_code, "active": row.active,
     }
 
 
@@ -80,6 +81,21 @@ def _check_role_and_town(session: Session, role: str, town: str | None) -> str |
     return resolved
 
 
+def _check_credit_code(session: Session, role: str, credit_code: str | None) -> str | None:
+    """An agency account's credit code: valid and of a known agency; any other role is bound to none."""
+    if not is_agency_role(role):
+        if credit_code:
+            raise UserError("只有机构用户账号绑定统一社会信用代码", "only agency accounts are bound to a credit code")
+        return None
+    code, failure = credit_code_check(credit_code or "")
+    if failure is not None:
+        raise UserError(f"机构用户须绑定有效的统一社会信用代码（{credit_code or ''}）：{failure[0]}",
+                        f"an agency account needs a valid credit code ({credit_code or ''}): {failure[1]}")
+    if session.exec(select(Agency.id).where(Agency.credit_code == code)).first() is None:
+        raise UserError(f"未知机构（{code}）：须先有该机构的记录", f"unknown agency ({code}): it must be on record first")
+    return code
+
+
 def _get(session: Session, username: str) -> User:
     row = session.exec(select(User).where(User.username == normalize_username(username))).first()
     if row is None:
@@ -89,18 +105,22 @@ def _get(session: Session, username: str) -> User:
 
 def create_user(
     *, engine: Engine, username: str, password: str, role: str, town: str | None = None,
-    by: str | UserLike, display_name: str = "",
+    by: str | UserLike, display_name: str = "", credit_code: str | None = None,
 ) -> dict[str, Any]:
-    """Create an account (by a bureau admin, or a name from the command line); returns it without the hash."""
+    """Create an account (by a bureau admin, or a name from the command line); returns it without the hash.
+
+    An agency account names the credit code of a known agency and no town; staff accounts name no credit code.
+    """
     name = _check_username(username)
     password_hash = security.hash_password(password)  # raises PasswordPolicyError before touching the database
     with transaction(engine) as session:
         actor = actor_name(session, by, "manage_users")
         town = _check_role_and_town(session, role, town)
+        credit_code = _check_credit_code(session, role, credit_code)
         if session.exec(select(User.id).where(User.username == name)).first() is not None:
             raise UserError(f"用户名已存在（{name}）", f"the username is taken ({name})")
         row = User(username=name, display_name=(display_name or "").strip()[:64], password_hash=password_hash,
-                   role=role, town=town)
+                   role=role, town=town, credit_code=credit_code)
         session.add(row)
         session.flush()
         user = _public(row)
@@ -285,6 +305,6 @@ def list_users(*, engine: Engine, now: dt.datetime | None = None) -> pd.DataFram
     records = []
     for r in rows:
         failures, until = waits[tokens[r.username]]
-        records.append((r.username, r.display_name, r.role, r.town or "", r.active, until is not None, until,
+        records.append((r.username, r.display_name, r.role, r.town or "", r.credit_code or "", r.active, until is not None, until,
                         failures, aware(r.created_at)))
     return pd.DataFrame(records, columns=list(USER_COLUMNS))

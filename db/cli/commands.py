@@ -193,6 +193,7 @@ def _create_user_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("username", help="登录名 / the sign-in name")
     parser.add_argument("--role", required=True, choices=list(ROLES), help="角色 / role")
     parser.add_argument("--town", help="镇街园工作人员所属镇街园 / the town of a town_staff account")
+    parser.add_argument("--credit-code", help="机构用户所代表机构的统一社会信用代码 / the agency an agency account acts for")
     parser.add_argument("--display-name", default="", help="显示名称 / name shown in the app")
 
 
@@ -212,9 +213,9 @@ def _create_user(args: argparse.Namespace) -> int:
 
     user = _with_new_password(lambda engine, password: create_user(
         engine=engine, username=args.username, password=password, role=args.role, town=args.town,
-        by=_cli_actor(), display_name=args.display_name))
+        by=_cli_actor(), display_name=args.display_name, credit_code=args.credit_code))
     zh, en = ROLES[user["role"]]
-    town = f"（{user['town']}）" if user["town"] else ""
+    town = f"（{user['town'] or user['credit_code']}）" if user["town"] or user["credit_code"] else ""
     print(f"已创建账号 {user['username']}：{zh}{town} / created account {user['username']}: {en}")
     return 0
 
@@ -233,7 +234,7 @@ def _reset_password(args: argparse.Namespace) -> int:
 
 
 COMMANDS += [
-    Command("create-user", "创建工作人员账号（密码输入两次）/ create a staff account (password asked twice)",
+    Command("create-user", "创建工作人员或机构用户账号（密码输入两次）/ create a staff or agency account (password asked twice)",
             _create_user_arguments, _create_user),
     Command("reset-password", "重设工作人员密码 / reset a staff account's password (asked twice)",
             _reset_password_arguments, _reset_password),
@@ -259,3 +260,29 @@ def main(argv: list[str] | None = None) -> int:
     utf8_streams()
     args = build_parser().parse_args(argv)
     return args.run(args)
+
+
+# --- suggestions -----------------------------------------------------------------------------------------------
+def _suggestions_arguments(parser: argparse.ArgumentParser) -> None:
+    from core.cli import _date_argument
+
+    parser.add_argument("--year", type=year_argument, required=True, metavar="YYYY", help="年度 / the year watched")
+    parser.add_argument("--as-of", type=_date_argument, metavar="DATE",
+                        help="截至日期（默认今天，北京时间）/ as known on this day (default: today, China time)")
+
+
+def _suggestions(args: argparse.Namespace) -> int:
+    """The open suggestions of the queue (the watch over the stored records, decided ones left out), as CSV."""
+    from core import china_time
+    from db.findings.suggestions import decided_keys, run_watch
+
+    engine = ready_engine()
+    found = run_watch(engine=engine, year=args.year, as_of=args.as_of or china_time.today())
+    open_rows = found[~found["key"].isin(decided_keys(engine=engine, year=args.year))]
+    engine.dispose()
+    sys.stdout.write(open_rows.drop(columns=["refusal_en"]).to_csv(index=False, lineterminator="\n"))
+    return 0
+
+
+COMMANDS.append(Command("suggestions", "合规监测待处理建议（CSV）/ the open suggestions of the watch over the stored "
+                        "service records, as CSV", _suggestions_arguments, _suggestions))

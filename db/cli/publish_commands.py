@@ -18,7 +18,7 @@ from db.cli.guard import read_file, ready_engine, write_file
 # An export of 10,000 agencies is a few megabytes: a file far beyond that is not one, and is not read whole.
 MAX_EXPORT_BYTES = 64 * 1024 * 1024
 MAX_KEY_BYTES = 64 * 1024
-EXPORT_FORMATS = ("csv", "xlsx", "charges.csv", "keys.csv", "json")  # db.publishing.export.WRITERS (a test checks)
+EXPORT_FORMATS = ("csv", "xlsx", "charges.csv", "changes.csv", "keys.csv", "json")  # db.publishing.export.WRITERS (a test checks)
 # (name, help, arguments, run): db/cli/commands.py wraps each in its Command.
 Spec = tuple[str, str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
 
@@ -60,9 +60,9 @@ def _export_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--year", type=year_argument, required=True, help="评定年度 / the year")
     parser.add_argument("--version", type=version_argument, default=None, help="版本（默认最新）/ version (default: the latest)")
     parser.add_argument("--format", choices=EXPORT_FORMATS, required=True,
-                        help="文件格式：csv/xlsx 中文表头，charges.csv 扣分明细，keys.csv 英文字段名，json 签名原件 / csv and "
-                             "xlsx with Chinese headers, charges.csv the charges, keys.csv field names, json the signed "
-                             "document")
+                        help="文件格式：csv/xlsx 中文表头，charges.csv 扣分明细，changes.csv 更正变化，keys.csv 英文字段名，"
+                             "json 签名原件 / csv and xlsx with Chinese headers, charges.csv the charges, changes.csv "
+                             "what a correction changed, keys.csv field names, json the signed document")
     parser.add_argument("out", help="输出文件，- 为标准输出 / output file, - for stdout")
 
 

@@ -20,7 +20,7 @@ from db.accounts import audit
 from db.accounts.roles import AccessDenied, UserLike, acting_user, own_town, require
 from db.findings.towns import towns_in
 from db.store.engine import transaction
-from db.store.models import Agency, Finding, Interview
+from db.store.models import Agency, Finding, Interview, User
 
 FINDING_LIST_COLUMNS = ("id", "date", "year", "period", "credit_code", "agency_name", "clause", "assessor",
                         "practitioner", "document_no", "description", "recorded_by")
@@ -92,41 +92,62 @@ def record_finding(
     town_staff record for their own town only (the assessor defaults to it; another town is refused);
     bureau roles record for the bureau. The period comes from the date when not given.
     """
-    rulebook = rulebook or load_rulebook()
     require(user, "record_finding")
+    with transaction(engine) as session:
+        row_user = acting_user(session, user, "record_finding")
+        return add_finding(
+            session, row_user, credit_code=credit_code, clause=clause, date=date, agency_name=agency_name,
+            assessor=assessor, period=period, year=year, practitioner=practitioner, description=description,
+            document_no=document_no, rulebook=rulebook,
+        )
+
+
+def own_unit(session: Session, row_user: User, assessor: str | None) -> str:
+    """The assessor `row_user` acts for (its town, or the bureau); AccessDenied when `assessor` names another."""
+    own = own_assessor(own_town(row_user))
+    wanted = towns_in(session).resolve(assessor) if assessor else own
+    if wanted is None:
+        raise RecordError(f"未知评定单位（{assessor}）", f"unknown assessor ({assessor})")
+    if wanted != own:
+        raise AccessDenied(f"只能以本单位（{assessor_name_zh(own)}）名义录入",
+                           f"you may record findings only for {own}")
+    return own
+
+
+def add_finding(
+    session: Session, row_user: User, *, credit_code: str, clause: str, date: dt.date,
+    agency_name: str | None = None, assessor: str | None = None, period: str | None = None,
+    year: int | None = None, practitioner: str = "", description: str = "", document_no: str = "",
+    rulebook: Rulebook | None = None,
+) -> dict[str, Any]:
+    """Add one finding by `row_user` (an account row acting_user checked) and its audit entry to the caller's
+    transaction: the checks and placement of every staff-made finding (the form, a confirmed suggestion)."""
+    rulebook = rulebook or load_rulebook()
     if clause not in rulebook.clause_map:
         raise RecordError(f"未知条款（{clause}）", f"unknown clause ({clause})")
     if not isinstance(date, dt.date):
         raise RecordError("请填写日期", "a date is needed")
-    with transaction(engine) as session:
-        row_user = acting_user(session, user, "record_finding")
-        own = own_assessor(own_town(row_user))
-        wanted = towns_in(session).resolve(assessor) if assessor else own
-        if wanted is None:
-            raise RecordError(f"未知评定单位（{assessor}）", f"unknown assessor ({assessor})")
-        if wanted != own:
-            raise AccessDenied(f"只能以本单位（{assessor_name_zh(own)}）名义录入",
-                               f"you may record findings only for {own}")
-        period_key, rating_year = period_for(assessor=own, date=date, year=year, period=period, rulebook=rulebook)
-        agency = _agency(session, credit_code, agency_name)
-        finding = Finding(
-            agency_id=agency.id, year=rating_year, clause=clause, assessor=own, period=period_key, date=date,
-            practitioner=_text(practitioner, 64, "执业人员", "practitioner"),
-            description=_text(description, 2000, "情况说明", "description"),
-            document_no=_text(document_no, 64, "文书编号", "document number"),
-            recorded_by=row_user.username,
-        )
-        session.add(finding)
-        session.flush()
-        stored = {
-            "id": finding.id, "credit_code": agency.credit_code, "agency_name": agency.name, "year": rating_year,
-            "clause": clause, "assessor": own, "period": period_key, "date": date.isoformat(),
-            "practitioner": finding.practitioner, "document_no": finding.document_no,
-            "description": finding.description, "recorded_by": row_user.username,
-        }
-        audit.record(session, actor=row_user.username, action="finding", entity="finding", entity_id=finding.id,
-                     after=stored)
-        return stored
+    own = own_unit(session, row_user, assessor)
+    period_key, rating_year = period_for(assessor=own, date=date, year=year, period=period, rulebook=rulebook)
+    agency = _agency(session, credit_code, agency_name)
+    finding = Finding(
+        agency_id=agency.id, year=rating_year, clause=clause, assessor=own, period=period_key, date=date,
+        practitioner=_text(practitioner, 64, "执业人员", "practitioner"),
+        description=_text(description, 2000, "情况说明", "description"),
+        document_no=_text(document_no, 64, "文书编号", "document number"),
+        recorded_by=row_user.username,
+    )
+    session.add(finding)
+    session.flush()
+    stored = {
+        "id": finding.id, "credit_code": agency.credit_code, "agency_name": agency.name, "year": rating_year,
+        "clause": clause, "assessor": own, "period": period_key, "date": date.isoformat(),
+        "practitioner": finding.practitioner, "document_no": finding.document_no,
+        "description": finding.description, "recorded_by": row_user.username,
+    }
+    audit.record(session, actor=row_user.username, action="finding", entity="finding", entity_id=finding.id,
+                 after=stored)
+    return stored
 
 
 def record_interview(

@@ -8,8 +8,8 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from db.publishing.canonical import canonical_bytes
-from db.publishing.export import digest_of, publication_document
+from db.publishing.canonical import digest_and_bytes
+from db.publishing.export import publication_document
 from db.publishing.signing import load_public_keys, signature_valid
 from db.store.models import Publication, PublicationSeal, SigningKey, aware
 
@@ -72,7 +72,8 @@ def check_store(*, engine: Engine) -> list[Discrepancy]:
             if p.previous_digest != chained_to:
                 note("上一版本摘要与上一版本不符（链条断开）", "previous_digest is not the digest of the version before (chain broken)")
             document = publication_document(session, p)
-            if digest_of(document) != p.digest:
+            digest, canonical = digest_and_bytes(document)
+            if digest != p.digest:
                 note("由存储的行重新计算的摘要与发布时的摘要不符（数据被改动）",
                      "the digest recomputed from the stored rows differs from the published digest (rows changed)")
             if len(document["ratings"]) != p.agency_count:
@@ -82,7 +83,7 @@ def check_store(*, engine: Engine) -> list[Discrepancy]:
                 key = keys.get(p.key_id)
                 if key is None:
                     note(f"签名公钥 {p.key_id} 不在公钥列表中", f"signing key {p.key_id} is not in the key list")
-                elif not signature_valid(key, canonical_bytes(document), p.signature):
+                elif not signature_valid(key, canonical, p.signature):
                     note("签名无效", "the signature does not verify")
             elif signed_since is not None and aware(p.published_at) >= signed_since:
                 note("签名启用后发布的版本没有签名", "no signature, though published after signing began")

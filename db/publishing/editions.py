@@ -15,11 +15,14 @@ import zipfile
 from collections.abc import Mapping
 from typing import Any
 
+import pandas as pd
+
 from core.china_time import to_china
 from core.errors import RulebookError
 from core.rulebook import Rulebook, load_rulebook
 from core.towns import assessor_name_zh
 from db.publishing.cells import escape_cell
+from db.publishing.changes import changes_between
 from db.publishing.scores import SUFFIX
 
 # Chinese header of each field (a `<bucket>_score` takes its bucket's label from the rulebook).
@@ -108,6 +111,22 @@ def practitioners_table(document: Mapping[str, Any]) -> tuple[list[str], list[li
     return _with_names(document, document["blacklisted_practitioners"], PRACTITIONER_HEADERS)
 
 
+CHANGE_HEADERS = {
+    "credit_code": "统一社会信用代码", "agency_name": "机构名称", "old_total": "原总分", "new_total": "现总分",
+    "old_grade": "原等级", "new_grade": "现等级", "findings_added": "新增扣分记录", "findings_withdrawn": "撤销扣分记录",
+}
+
+
+def changes_table(document: Mapping[str, Any], previous: Mapping[str, Any] | None) -> tuple[list[str], list[list[Any]]]:
+    """What this version changed against the one before it, per agency (empty for version 1)."""
+    rulebook = _rulebook(document)
+    frame = changes_between(previous, document)
+    rows = [[("" if pd.isna(r[f]) else int(r[f])) if f.endswith("_total") else
+             (grade_zh(r[f], rulebook) if r[f] else "") if f.endswith("_grade") else r[f] for f in CHANGE_HEADERS]
+            for r in frame.to_dict("records")]
+    return list(CHANGE_HEADERS.values()), rows
+
+
 def metadata_table(document: Mapping[str, Any]) -> tuple[list[str], list[list[Any]]]:
     """What the version is and how to check it."""
     rows = [
@@ -134,18 +153,24 @@ def to_ratings_csv(document: Mapping[str, Any]) -> bytes:
     return _csv(*ratings_table(document))
 
 
+def to_changes_csv(document: Mapping[str, Any], previous: Mapping[str, Any] | None) -> bytes:
+    """What a correction changed, per agency: old → new total and grade, findings added and withdrawn."""
+    return _csv(*changes_table(document, previous))
+
+
 def to_charges_csv(document: Mapping[str, Any]) -> bytes:
     """The charges for people: which clause cost which agency how many points, and who found it."""
     return _csv(*charges_table(document))
 
 
 SHEETS = (("评定结果", ratings_table), ("扣分明细", charges_table), ("黑名单人员", practitioners_table),
-          ("发布信息", metadata_table))
+          ("更正变化", changes_table), ("发布信息", metadata_table))
+WITH_PREVIOUS = {"更正变化"}  # sheets that compare with the version before
 WIDTHS = {"统一社会信用代码": 22, "机构名称": 36, "条款内容": 50, "评分镇街园": 30, "摘要 SHA-256": 70, "内容": 70,
           "校验方法": 70}
 
 
-def to_xlsx(document: Mapping[str, Any]) -> bytes:
+def to_xlsx(document: Mapping[str, Any], previous: Mapping[str, Any] | None = None) -> bytes:
     """One workbook: ratings, charges, listed practitioners and the version's details; byte-for-byte reproducible."""
     from openpyxl import Workbook  # openpyxl is only needed for this format
     from openpyxl.utils import get_column_letter
@@ -154,7 +179,7 @@ def to_xlsx(document: Mapping[str, Any]) -> bytes:
     book.remove(book.active)
     for title, table in SHEETS:
         sheet = book.create_sheet(title)
-        header, rows = table(document)
+        header, rows = table(document, previous) if title in WITH_PREVIOUS else table(document)
         sheet.append(header)
         for row in rows:
             sheet.append([escape_cell(v) for v in row])

@@ -246,10 +246,23 @@ def to_json(document: Mapping[str, Any]) -> bytes:
 
 # Every file of a version, by the suffix of its name: people's CSV/XLSX (Chinese headers), the charges, the
 # machines' CSV (field names) and the signed JSON. The open-data page and the SHA-256 list offer each of them.
-WRITERS: dict[str, Callable[[Mapping[str, Any]], bytes]] = {
-    "csv": editions.to_ratings_csv, "xlsx": editions.to_xlsx, "charges.csv": editions.to_charges_csv,
-    "keys.csv": to_keys_csv, "json": to_json,
+# Each writer gets the version's document and the one before it (None for version 1): what a correction changed
+# is computed from the two (db.publishing.changes).
+Document = Mapping[str, Any]
+WRITERS: dict[str, Callable[[Document, Document | None], bytes]] = {
+    "csv": lambda d, _: editions.to_ratings_csv(d), "xlsx": editions.to_xlsx,
+    "charges.csv": lambda d, _: editions.to_charges_csv(d), "changes.csv": editions.to_changes_csv,
+    "keys.csv": lambda d, _: to_keys_csv(d), "json": lambda d, _: to_json(d),
 }
+
+
+def load_with_previous(session: Session, publication: Publication) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """A version's document and the previous version's (None for version 1)."""
+    previous = None
+    if publication.version > 1:
+        previous = publication_document(session, find_publication(session, year=publication.year,
+                                                                  version=publication.version - 1))
+    return publication_document(session, publication), previous
 
 
 def export_publication(*, engine: Engine, year: int, version: int | None = None, fmt: str = "csv") -> bytes:
@@ -257,7 +270,8 @@ def export_publication(*, engine: Engine, year: int, version: int | None = None,
     if fmt not in WRITERS:
         names = "、".join(WRITERS)
         raise ExportError(f"未知格式“{fmt}”（可选 {names}）", f"unknown format {fmt!r} ({', '.join(WRITERS)})")
-    return WRITERS[fmt](load_document(engine=engine, year=year, version=version))
+    with Session(engine) as session:
+        return WRITERS[fmt](*load_with_previous(session, find_publication(session, year=year, version=version)))
 
 
 def verify_export(*, engine: Engine, content: bytes) -> Publication | None:

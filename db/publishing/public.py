@@ -9,7 +9,7 @@ version of a year; corrections are earlier versions plus their reasons.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -402,14 +402,16 @@ def search(frame: pd.DataFrame, query: str | None) -> pd.DataFrame:
 
 
 def filter_ratings(
-    frame: pd.DataFrame, *, query: str | None = None, grades: Sequence[str] = (), town: str | None = None
+    frame: pd.DataFrame, *, query: str | None = None, grades: Sequence[str] = (),
+    serving: Collection[str] | None = None,
 ) -> pd.DataFrame:
-    """The ratings a visitor asked for: search text, any of `grades`, and agencies a `town` assessed."""
+    """The ratings a visitor asked for: search text, any of `grades`, and (when given) only the agencies `serving`
+    a town — the credit codes of its contracts (db.publishing.facts), never the towns that assessed the agency."""
     out = search(frame, query)
     if grades:
         out = out[out["grade"].isin(list(grades))]
-    if town:
-        out = out[out["towns"].map(lambda cell: town in str(cell).split(";"))]
+    if serving is not None:
+        out = out[out["credit_code"].isin(list(serving))]
     return out
 
 

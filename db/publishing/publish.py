@@ -19,8 +19,8 @@ from core.rulebook import Rulebook, load_rulebook
 from core.schema import FINDINGS_COLUMNS, ROSTER_COLUMNS
 from core.towns import BUREAU
 from db.accounts import audit
-from db.publishing.canonical import canonical_bytes
-from db.publishing.export import STORED_RATING_FIELDS, build_document, digest_of, stored_rows
+from db.publishing.canonical import digest_and_bytes
+from db.publishing.export import STORED_RATING_FIELDS, build_document, stored_rows
 from db.publishing.listings import sync_listings
 from db.publishing.scores import score_rows
 from db.publishing.signing import Signer, load_signer
@@ -221,12 +221,12 @@ def _publish_once(
             year=year, version=version, rulebook=rating.rulebook.name, published_at=published_at, reason=reason,
             previous_digest=previous_digest, demo=demo, buckets=buckets, **rows,
         )
-        digest = digest_of(document)
+        digest, canonical = digest_and_bytes(document)
         _register_key(session, signer)
         publication = Publication(
             year=year, version=version, rulebook=rating.rulebook.name, published_at=published_at, published_by=by,
             reason=reason, digest=digest, previous_digest=previous_digest, agency_count=document["agency_count"],
-            demo=demo, signature=signer.sign(canonical_bytes(document)), key_id=signer.key_id,
+            demo=demo, signature=signer.sign(canonical), key_id=signer.key_id,
         )
         session.add(publication)
         session.flush()  # the unique (year, version) guard fires here if someone else got this version first

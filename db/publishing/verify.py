@@ -8,7 +8,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from db.publishing.canonical import DuplicateKeys, UnreadableDocument, canonical_bytes, digest_hex, read_json
+from db.publishing.canonical import DuplicateKeys, UnreadableDocument, digest_and_bytes, read_json
 from db.publishing.export import FORMAT_SIGNED, FORMAT_UNSIGNED
 from db.publishing.signing import ALGORITHM, key_id, signature_valid
 
@@ -58,7 +58,10 @@ def verify_document(content: bytes, public_keys: Sequence[Ed25519PublicKey] = ()
     zh, en = _claims(document)
     found = {"year": document["year"], "version": document["version"], "digest": document["digest"],
              "previous_digest": str(document.get("previous_digest", ""))}
-    recomputed = digest_hex(document)
+    try:
+        recomputed, message = digest_and_bytes(document)
+    except UnreadableDocument as exc:  # a value no canonical form has (a 20-digit number, a lone surrogate)
+        return Verdict(ALTERED, f"不可信：{exc.message_zh}", f"NOT GENUINE: {exc.message_en}")
     if recomputed != document["digest"]:
         return Verdict(ALTERED, f"不可信：文件自称{zh}，但内容与其摘要不符（内容被改动过）",
                        f"NOT GENUINE: the file claims {en}, but its content does not match its digest (altered)",
@@ -72,7 +75,6 @@ def verify_document(content: bytes, public_keys: Sequence[Ed25519PublicKey] = ()
             or not isinstance(signature.get("value"), str):
         return Verdict(ALTERED, f"不可信：{zh}应有 Ed25519 签名，文件中没有或格式不对",
                        f"NOT GENUINE: {en} must carry an Ed25519 signature; it is missing or malformed", **found)
-    message = canonical_bytes(document)
     for key in public_keys:
         if signature_valid(key, message, signature["value"]):
             return Verdict(GENUINE, f"真实：{zh}，摘要一致，签名由公钥 {key_id(key)} 验证",

@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+_CHUNK_ROWS = 50_000  # rows per executemany
+
 
 def bulk_insert(session: Session, model: Any, columns: Mapping[str, Sequence[Any]],
                 constants: Mapping[str, Any] | None = None) -> int:
@@ -55,21 +57,19 @@ def bulk_insert(session: Session, model: Any, columns: Mapping[str, Sequence[Any
                 copy.write_row(row)
         return count
     mark = {"qmark": "?", "format": "%s", "pyformat": "%s"}[dialect.paramstyle]
-    conn.exec_driver_sql(f"INSERT INTO {target} VALUES ({', '.join([mark] * len(names))})", list(rows))
+    sql = f"INSERT INTO {target} VALUES ({', '.join([mark] * len(names))})"
+    # In slices: the driver needs a list, and a list of 1.2M row tuples alone is ~200 MB; the speed is the same.
+    while chunk := list(itertools.islice(rows, _CHUNK_ROWS)):
+        conn.exec_driver_sql(sql, chunk)
     return count
 
 
 def _converted(values: Sequence[Any], process) -> Sequence[Any]:
     if process is None:
         return values
-    cache: dict[Any, Any] = {}
-    out = []
-    for v in values:
-        try:
-            out.append(cache[v])
-        except KeyError:
-            out.append(cache.setdefault(v, process(v)))
-    return out
+    # Once per distinct value, then a C-level lookup per row (a Python loop per row cost ~0.1 s per 200,000).
+    cache = {v: process(v) for v in set(values)}
+    return list(map(cache.__getitem__, values))
 
 
 def insert_ignoring_duplicates(session: Session, model: Any, rows: Sequence[dict[str, Any]],

@@ -24,6 +24,7 @@ PAGES = {  # url path → extra query string
     "profile": "&agency={b}",  # the lowest total: a profile with findings to explain
     "compare": "&compare={a},{b}",
     "open-data": "",
+    "check": "",
     "rules": "",
 }
 
@@ -52,6 +53,20 @@ def agencies(site, browser) -> dict:
     names = dict(zip(frame["credit_code"], frame["agency_name"], strict=True))
     a, b = frame["credit_code"].iloc[0], frame["credit_code"].iloc[-1]
     return {"a": a, "b": b, "names": names}
+
+
+def upload_and_wait(page, path: Path, verdict: str) -> str:
+    """Give the check page a file and return its verdict, once an alert matching `verdict` (a regex) shows."""
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
+    page.wait_for_timeout(1000)
+    wait_for_app(page, timeout=90_000)
+    alert = page.get_by_test_id("stAlert").filter(has_text=re.compile(verdict)).first
+    try:
+        alert.wait_for(timeout=60_000)
+    except Exception:
+        page.screenshot(path=str(Path(__file__).resolve().parents[2] / "test-output" / "browser" / "check-failed.png"))
+        raise
+    return alert.inner_text()
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -113,8 +128,9 @@ def test_search_then_profile_then_compare_then_download(site, agencies, page, sh
     wait_for_app(page)
     no_exception(page)
     with page.expect_download() as info:
-        page.get_by_role("button", name="下载 JSON").first.click()
-    content = Path(info.value.path()).read_bytes()
+        page.get_by_role("button", name="JSON 原件（含签名）").first.click()
+    json_file = Path(info.value.path())
+    content = json_file.read_bytes()
     assert a in content.decode("utf-8-sig")
     engine = make_engine(site["db"])
     try:  # the file checks out against a published version, as `python -m db verify FILE` would say
@@ -122,6 +138,21 @@ def test_search_then_profile_then_compare_then_download(site, agencies, page, sh
     finally:
         engine.dispose()
     screenshot(page, shots_dir / "flow-4-open-data.png")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="评定结果 XLSX").nth(1).click()  # the second listed version
+    xlsx = Path(info.value.path())
+
+    # A visitor checks the downloaded files on the check page: which year and version, current or superseded.
+    page.get_by_role("link", name="核验文件").first.click()
+    wait_for_app(page)
+    for path in (json_file, xlsx):
+        verdict = upload_and_wait(page, path, r"\d{4}年度第\d+版")
+        no_exception(page)
+        assert "现行版本" in verdict or "已被第" in verdict, verdict
+    screenshot(page, shots_dir / "flow-5-check-file.png")
+    tampered = xlsx.with_name("tampered.csv")
+    tampered.write_bytes(b"\xef\xbb\xbf" + "统一社会信用代码,总分\r\nX,100\r\n".encode())
+    assert "不相符" in upload_and_wait(page, tampered, "不相符")
 
 
 def test_the_english_switch_changes_the_labels_and_the_url(site, agencies, page):

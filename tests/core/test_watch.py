@@ -224,6 +224,12 @@ def test_short_contracts_and_few_contracted_visits_are_notes_not_findings():
     assert (notes["evidence"].str.contains("HT-2")).all()
 
 
+def test_full_year_contracts_with_enough_visits_have_no_notes():
+    # A year with nothing short once noted every contract as short (an empty frame took the evidence's index).
+    recs = records(contracts=[contract(), {**contract(per_year=6), "contract_no": "HT-2"}])
+    assert watch_notes(recs, year=2025, as_of=LATE, rulebook=RULEBOOK).empty
+
+
 # --- the whole ------------------------------------------------------------------------------------------------
 
 
@@ -255,3 +261,16 @@ def test_shuffling_the_rows_never_changes_the_suggestions(random):
     shuffled = ServiceRecords({kind: table.sample(frac=1, random_state=random.randint(0, 2**31))
                                for kind, table in recs.tables.items()})
     pd.testing.assert_frame_equal(run(shuffled), run(recs))
+
+
+def test_an_updated_registry_counts_as_one_filing_its_first_with_its_earliest_commitment():
+    first = records(registry=[registry(filed="2025-03-12", commitment="")])
+    update = read_records("registry", records_csv("registry", [{**registry(filed="2025-05-02", commitment="2025-05-02"),
+                                                               "agency_name": "新名称"}]), name="update.csv")
+    recs = ServiceRecords({**first.tables, "registry": pd.concat([first["registry"], update], ignore_index=True)},)
+    recs.tables["visits"] = read_records("visits", records_csv("visits", [visit("2025-03-11")]), name="v.csv")
+    found = run(recs, as_of=dt.date(2025, 4, 30))
+    assert of(found, "served_before_filing")["date"].tolist() == ["2025-03-11"]  # before its first filing
+    assert of(found, "no_commitment")["date"].tolist() == ["2025-03-12"]  # none yet on 30 April
+    assert set(found["agency_name"]) == {"新名称"}
+    assert of(run(recs), "no_commitment").empty  # filed with the update in May

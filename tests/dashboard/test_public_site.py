@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -12,9 +13,22 @@ from core.rulebook import load_rulebook
 from dashboard.i18n import LABELS
 from dashboard.plain import WORD_JOINER
 from dashboard.ui import PAGES
+from db.accounts.users import create_user
+from db.agency import documents, filings
 from db.publishing import public
-from db.store.engine import make_engine
-from db.store.models import Finding, Interview, Practitioner, User
+from db.store.engine import make_engine, transaction
+from db.store.models import (
+    Agency,
+    AgencyDocument,
+    Finding,
+    Interview,
+    Practitioner,
+    PractitionerRecord,
+    RegistryRecord,
+    Suggestion,
+    User,
+)
+from tests.core.records_factory import id_number
 from tests.dashboard.markdown_check import markup, rendered_text
 from tests.dashboard.page_text import page_text
 
@@ -102,13 +116,16 @@ def test_grade_filter_shows_only_that_grade(app, engine):
     assert set(app.dataframe(key="ratings_table").value["grade"]) == {"黑名单"}  # the grade in words
 
 
-def test_town_filter_shows_agencies_that_town_assessed(app, engine):
+def test_town_filter_offers_every_town_not_only_those_that_assessed(app, engine):
+    # The filter means "towns served" (contracts; tests/dashboard/test_service_facts_pages.py): every town on the
+    # list is offered, also one that assessed nobody, so an enterprise there can look for agencies serving it.
+    from db.findings.towns import load_towns
+
     frame = current_ratings(engine)
-    town = public.towns_in(frame)[0]
-    open_page(app, "ratings", town=town)
-    expected = frame[frame["towns"].str.split(";").map(lambda towns: town in towns)]["credit_code"]
-    assert sorted(table_codes(app)) == sorted(expected)
-    assert app.selectbox(key="w_town").value == town
+    towns = list(load_towns(engine=engine).names)
+    open_page(app, "ratings")
+    assert app.selectbox(key="w_town").options[1:] == towns
+    assert set(towns) - set(public.towns_in(frame))
 
 
 def test_switching_the_year_shows_that_years_version(app, engine):
@@ -232,6 +249,27 @@ def test_a_rerun_that_changes_nothing_runs_no_database_query(app):
     assert statements == []
 
 
+def _file_as_an_agency(engine) -> None:
+    """What an agency files through its portal (a scan, 附件1, a practitioner) and a confirmed suggestion about it:
+    none of it may reach a public page."""
+    with engine.connect() as conn:
+        code = conn.execute(select(Agency.credit_code).order_by(Agency.id)).scalars().first()
+    user = create_user(engine=engine, username="portal.jia", password="correct horse battery", role="agency",
+                       by="test", credit_code=code)
+    documents.file_document(engine=engine, user=user, kind="commitment", file_name="承诺书-机密扫描件.pdf",
+                            content=b"%PDF-1.4 portal scan\n")
+    filings.file_registry(engine=engine, user=user, fields={
+        "agency_name": "机构报送名称", "address": "江阴市某路1号", "office_address": "澄江某路2号",
+        "legal_rep": "司马法代", "phone": "13912345678"})
+    filings.join_practitioner(engine=engine, user=user, name="上官入职", id_number=id_number(77), specialty="化工",
+                              certificate="ZS-SECRET-1", joined_on=dt.date(2024, 3, 1))
+    with transaction(engine) as session:
+        session.add(Suggestion(key="portal-secret", year=2024, credit_code=code, agency_name="", clause="2.1",
+                               date=dt.date(2024, 3, 5), assessor="bureau", rule="late_report",
+                               evidence="服务记录（附件2）第77行：机密依据", reason="", status="confirmed",
+                               decided_by="staff"))
+
+
 def _private_values(engine) -> list[str]:
     with engine.connect() as conn:
         ids = conn.execute(select(Practitioner.id_number)).scalars().all()
@@ -239,13 +277,21 @@ def _private_values(engine) -> list[str]:
         descriptions = conn.execute(select(Finding.description)).scalars().all()
         notes = conn.execute(select(Interview.notes)).scalars().all()
         hashes = conn.execute(select(User.password_hash)).scalars().all()
-    return [v for v in [*ids, *phones, *descriptions, *notes, *hashes] if v and len(v) >= 6]
+        # What agencies file through the portal, and the watch's evidence about them (staff and the agency only).
+        scans = conn.execute(select(AgencyDocument.file_name, AgencyDocument.sha256)).all()
+        registry = conn.execute(select(RegistryRecord.phone, RegistryRecord.legal_rep, RegistryRecord.address)).all()
+        people = conn.execute(select(PractitionerRecord.id_hash, PractitionerRecord.certificate)).all()
+        evidence = conn.execute(select(Suggestion.evidence)).scalars().all()
+    filed = [v for row in [*scans, *registry, *people] for v in row]
+    return [v for v in [*ids, *phones, *descriptions, *notes, *hashes, *filed, *evidence] if v and len(v) >= 6]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_no_id_number_phone_or_description_appears_on_any_page(app, engine, lang):
+    _file_as_an_agency(engine)
     private = _private_values(engine)
     assert private, "the seeded database must hold personal data for this test to mean anything"
+    assert "承诺书-机密扫描件.pdf" in private and "13912345678" in private and "服务记录（附件2）第77行：机密依据" in private
     frame = current_ratings(engine, 2024)
     params = {"agency": frame.iloc[0]["credit_code"], "compare": ",".join(frame["credit_code"][:4]), "lang": lang}
     for page in PAGES:

@@ -10,10 +10,13 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.staff.session import STAFF_PAGES
 from dashboard.ui import PAGES
+from db.accounts.users import current_user
 from tests.dashboard import hostile_data as hostile
 from tests.dashboard.markdown_check import markup, raw_bidi
 from tests.dashboard.page_text import page_text
 from tests.dashboard.staff_helpers import APP, TIMEOUT, check_no_exception, sign_in
+from tests.db.queue_factory import YEAR as QUEUE_YEAR
+from tests.db.queue_factory import store_hostile_decision
 
 # Elements whose strings Streamlit shows as they are (st.text, st.code, JSON); everything else may render Markdown.
 PLAIN_PROTOS = {"Text", "Code", "Json"}
@@ -104,7 +107,7 @@ def test_a_search_for_hostile_text_is_shown_as_text(hostile_app):
     assert_shown_as_text(at, "ratings", typed=query)
 
 
-def test_every_staff_page_shows_hostile_data_as_text(hostile_app):
+def test_every_staff_page_shows_hostile_data_as_text(hostile_app, staff_db):
     at = sign_in(hostile_app, hostile.USERNAME)
     for page in STAFF_PAGES:
         at.switch_page(STAFF_PAGES[page][0]).run()
@@ -114,4 +117,8 @@ def test_every_staff_page_shows_hostile_data_as_text(hostile_app):
             at.selectbox(key="users_choice").set_value(hostile.USERNAME).run()
         if page == "towns":
             at.selectbox(key="towns_choice").set_value(hostile.TOWN).run()
+        if page == "suggestions":  # a decided suggestion with a hostile agency name, evidence and reason
+            store_hostile_decision(staff_db, current_user(engine=staff_db, username=hostile.USERNAME),
+                                   agency_name=hostile.AGENCY, text=hostile.REASON)
+            at.number_input(key="sq_year").set_value(QUEUE_YEAR).run()
         assert_shown_as_text(at, page, shows_data=page not in ("upload",))

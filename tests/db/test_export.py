@@ -60,7 +60,7 @@ def read_csv(content: bytes) -> list[dict]:
 def read_xlsx(content: bytes) -> tuple[list[dict], dict]:
     """The ratings sheet (Chinese headers) and the details sheet of a readers' XLSX."""
     book = load_workbook(io.BytesIO(content))
-    assert book.sheetnames == ["评定结果", "扣分明细", "黑名单人员", "发布信息"]
+    assert book.sheetnames == ["评定结果", "扣分明细", "黑名单人员", "更正变化", "发布信息"]
     ratings, meta = book["评定结果"], book["发布信息"]
     header, *body = list(ratings.iter_rows(values_only=True))
     rows = [{k: unescape_cell("" if v is None else v) for k, v in zip(header, r, strict=True)} for r in body]

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import insert, select
 
+from db.store import inserts
 from db.store.engine import transaction
 from db.store.inserts import bulk_insert
 from db.store.models import Agency, Finding
@@ -37,6 +38,11 @@ def test_awkward_text_dates_times_and_nulls_come_back_exactly(engine):
     assert [r.date for r in rows] == [dt.date(2025, 1, 1) + dt.timedelta(days=i) for i in range(len(AWKWARD))]
     assert {r.upload_id for r in rows} == {None}
     assert {naive_utc(r.recorded_at) for r in rows} == {naive_utc(when)}
+
+
+def test_rows_past_one_executemany_slice_all_go_in_exactly(engine, monkeypatch):
+    monkeypatch.setattr(inserts, "_CHUNK_ROWS", 3)  # 8 rows: three slices on SQLite, the last one short
+    test_awkward_text_dates_times_and_nulls_come_back_exactly(engine)
 
 
 def test_columns_of_different_lengths_are_refused(engine):

@@ -73,3 +73,17 @@ def test_a_csv_with_one_changed_cell_matches_nothing(engine, two_versions):
     changed = new["csv"].replace(b"100", b"99", 1)
     assert changed != new["csv"]
     assert identify(engine, changed, checksums(engine)).status == "unknown"
+
+
+def test_a_correction_says_what_changed_per_agency_in_its_files(engine, two_versions):
+    import csv
+    import io
+
+    _, new = two_versions
+    rows = list(csv.DictReader(io.StringIO(new["changes.csv"].decode("utf-8-sig"))))
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["原总分"], row["现总分"], row["原等级"], row["现等级"]) == ("100", "90", "A（优秀）", "A（优秀）")
+    assert row["新增扣分记录"].startswith("2.1 ") and row["撤销扣分记录"] == ""
+    old, _ = two_versions
+    assert len(old["changes.csv"].decode("utf-8-sig").splitlines()) == 1  # version 1 changes nothing: header only

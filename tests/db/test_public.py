@@ -137,10 +137,14 @@ def test_search_matches_any_part_of_the_name_or_code_in_any_width_or_case(publis
     assert len(public.search(frame, "  ")) == len(frame)
 
 
-def test_filters_combine_search_grade_and_town(published):
+def test_filters_combine_search_grade_and_the_agencies_serving_a_town(published):
     frame = public.ratings(published, _current_id(published, 2024))
     assert public.filter_ratings(frame, grades=["BLACKLIST"])["credit_code"].tolist() == [C, D]
-    assert public.filter_ratings(frame, town="月城镇")["credit_code"].tolist() == [D]
+    # The town filter takes the agencies serving the town (from contracts), not the towns that assessed them:
+    # 月城镇 assessed D only, yet an agency with a contract there and no deduction is what an enterprise wants.
+    assert public.filter_ratings(frame, serving={A, D})["credit_code"].tolist() == [A, D]
+    assert public.filter_ratings(frame, serving=set()).empty
+    assert public.filter_ratings(frame, grades=["BLACKLIST"], serving={A, D})["credit_code"].tolist() == [D]
     assert public.filter_ratings(frame, query="江阴", grades=["A"])["credit_code"].tolist() == [A, B]
     assert public.towns_in(frame) == ["璜土镇", "月城镇", "华士镇", "周庄镇"]  # the official order
 

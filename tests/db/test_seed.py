@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 from stdnum.cn import ric, uscc
 
+from core.service_records import RECORD_KINDS
 from core.towns import default_towns
 from db.seed import CORRECTION_REASON, seed_demo
 from db.store.engine import make_engine
@@ -81,7 +82,9 @@ def test_seed_demo_goes_through_the_import_path(engine):
         uploads = session.execute(select(Upload.kind, Upload.uploaded_by)).all()
         orphan = session.execute(select(func.count()).select_from(Finding).where(Finding.upload_id.is_(None)))
         assert orphan.scalar_one() == 0
-    assert sorted(k for k, _ in uploads) == ["findings"] * 4 + ["roster"] * 3
+    # Findings and rosters for the ratings, then one file of each kind of service record; all by "demo".
+    assert sorted(k for k, _ in uploads) == sorted(["findings"] * 4 + ["roster"] * 3 + list(RECORD_KINDS))
+    assert {by for _, by in uploads} == {"demo"}
 
 
 def test_seed_demo_does_nothing_when_agencies_exist(engine):

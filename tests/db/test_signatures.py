@@ -223,3 +223,24 @@ def test_the_check_command_exits_1_on_a_difference(engine, published):
                                                                    if engine.dialect.name == "postgresql" else "")))
     done = subprocess.run(run, cwd=PROJECT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and "publishedrating_sealed" in done.stdout
+
+
+@pytest.mark.parametrize("document", [
+    {"k": 10**17}, {"é": 1, "e": 2, "\U0001f600": 3, "\ufb01": 4}, {"a": 1.5}, {"a": [None, {"b": -0}]},
+])
+def test_the_fast_path_and_the_jcs_library_agree_or_the_library_decides(document):
+    from db.publishing.canonical import UnreadableDocument
+
+    try:
+        expected = rfc8785.dumps(document)
+    except rfc8785.CanonicalizationError:
+        with pytest.raises(UnreadableDocument):
+            canonical_bytes(document)
+        return
+    assert canonical_bytes(document) == expected
+
+
+def test_a_file_with_a_number_beyond_the_canonical_range_is_refused(engine, published, our_keys):
+    content = _edited(_json(engine), lambda d: d["ratings"][0].update(total=10**20))
+    verdict = verify_document(content, our_keys)
+    assert (verdict.status, verdict.exit_code) == (ALTERED, 1) and "canonical form" in verdict.message_en

@@ -14,6 +14,7 @@ from db.accounts.users import authenticate, list_users
 from db.cli import commands
 from db.store.models import User
 from db.store.settings import PROJECT_DIR
+from tests.db.agency_factories import MINE, THEIRS, make_agencies
 from tests.db.conftest import url_of
 from tests.db.staff_factories import fast_argon2  # noqa: F401  (fixture)
 
@@ -56,6 +57,18 @@ def test_create_user_binds_town_staff_to_a_known_town(engine, run):
     assert run(["create-user", "hu", "--role", "town_staff", "--town", "火星镇"], f"{GOOD}\n{GOOD}\n")[0] == 2
     assert run(["create-user", "hu", "--role", "town_staff", "--town", "华士"], f"{GOOD}\n{GOOD}\n")[0] == 0
     assert list_users(engine=engine)["town"].tolist() == ["华士镇"]
+
+
+def test_create_user_binds_an_agency_account_to_a_known_agency_s_credit_code(engine, run):
+    make_agencies(engine, (MINE,))
+    assert run(["create-user", "jia", "--role", "agency"], f"{GOOD}\n{GOOD}\n")[0] == 2  # no credit code
+    assert run(["create-user", "jia", "--role", "agency", "--credit-code", THEIRS], f"{GOOD}\n{GOOD}\n")[0] == 2
+    assert run(["create-user", "jia", "--role", "bureau_staff", "--credit-code", MINE], f"{GOOD}\n{GOOD}\n")[0] == 2
+    code, out, err = run(["create-user", "jia", "--role", "agency", "--credit-code", MINE.lower()],
+                         f"{GOOD}\n{GOOD}\n")
+    assert code == 0, err
+    assert MINE in out
+    assert list_users(engine=engine)[["username", "role", "credit_code"]].values.tolist() == [["jia", "agency", MINE]]
 
 
 def test_create_user_at_a_terminal_asks_with_getpass(engine, monkeypatch, capsys):

@@ -59,6 +59,7 @@ if user is None:
         st.form_submit_button(t("sign_in"), type="primary", on_click=submit_sign_in)
     widgets.outcome("sign_in_outcome")
     st.caption(t("sign_in_help"))
+    st.caption(t("agency_sign_in"))
     st.stop()
 
 st.title(t("page_home"))

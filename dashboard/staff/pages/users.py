@@ -9,7 +9,7 @@ from dashboard.labels import local_date
 from dashboard.staff import session, widgets
 from dashboard.staff.text import t
 from db.accounts import users
-from db.accounts.roles import BUREAU_STAFF, ROLES, is_town_role
+from db.accounts.roles import BUREAU_STAFF, ROLES, is_agency_role, is_town_role
 from db.accounts.security import MIN_PASSWORD_LENGTH
 from db.findings.towns import load_towns
 
@@ -33,11 +33,13 @@ def submit_create(admin: dict) -> None:
     try:
         made = users.create_user(engine=engine, username=state.get("new_user_name", ""), password=password, role=role,
                                  town=(state.get("new_user_town") or None) if is_town_role(role) else None, by=admin,
-                                 display_name=state.get("new_user_display", ""))
+                                 display_name=state.get("new_user_display", ""),
+                                 credit_code=(state.get("new_user_credit_code") or None) if is_agency_role(role)
+                                 else None)
     except CreditBoardError as exc:
         widgets.outcome("users_outcome", "error", widgets.refusal(exc))
         return
-    state["new_user_name"] = state["new_user_display"] = ""
+    state["new_user_name"] = state["new_user_display"] = state["new_user_credit_code"] = ""
     widgets.outcome("users_outcome", "success", t("user_created", name=plain.md(made["username"])))
 
 
@@ -75,7 +77,8 @@ widgets.outcome("users_outcome")
 accounts = users.list_users(engine=engine)
 shown = accounts.assign(role=accounts["role"].map(role_name), created_at=accounts["created_at"].map(local_date))
 plain.dataframe(widgets.relabel(shown, {
-    "username": "username", "display_name": "display_name", "role": "role", "town": "town", "active": "active",
+    "username": "username", "display_name": "display_name", "role": "role", "town": "town",
+    "credit_code": "credit_code", "active": "active",
     "locked": "locked_col", "failed_attempts": "failed_attempts", "created_at": "created_at",
 }), hide_index=True, width="stretch")
 
@@ -89,6 +92,7 @@ with st.form("create_user"):
     right.selectbox(t("town_only"), [widgets.NO_CHOICE, *load_towns(engine=engine).names],
                     key=widgets.keep("new_user_town", widgets.NO_CHOICE),
                     format_func=widgets.labels_of({widgets.NO_CHOICE: "—"}, plain.text))
+    left.text_input(t("credit_code_only"), max_chars=24, key="new_user_credit_code")
     left.text_input(t("new_password", n=MIN_PASSWORD_LENGTH), type="password", autocomplete="new-password",
                     key="new_user_password")
     right.text_input(t("new_password_again"), type="password", autocomplete="new-password",

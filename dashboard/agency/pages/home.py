@@ -1,0 +1,51 @@
+"""机构工作台: who is signed in, this year's due dates and on-time record, the draft score and grade, confirmed issues."""
+
+import streamlit as st
+
+from core import china_time
+from dashboard import data, plain
+from dashboard.agency import session, widgets
+from dashboard.agency.text import t
+from dashboard.labels import grade_label
+from dashboard.staff import session as staff_session
+from db.agency import overview
+
+user = session.require()
+engine = data.engine()
+rulebook = data.rulebook()
+identity = overview.own_registry(engine=engine, user=user)
+year = china_time.today().year
+
+st.title(t("page_home"))
+st.markdown(t("signed_in_as", name=plain.md(user["display_name"] or user["username"]),
+              agency=plain.md(identity["agency_name"]), code=plain.md(identity["credit_code"])))
+st.caption(t("only_yours"))
+st.button(t("sign_out"), icon=":material/logout:", key="agency_sign_out", on_click=staff_session.sign_out)
+widgets.password_change(user)
+
+st.subheader(t("reports_of_year", year=year))
+st.caption(t("due_rule", day=rulebook.watch.report_due_day))
+months = overview.report_record(engine=engine, user=user, year=year, rulebook=rulebook)
+counts = months["status"].value_counts()
+st.markdown(t("on_time_count", on_time=int(counts.get("on_time", 0)), late=int(counts.get("late", 0)),
+              missing=int(counts.get("missing", 0))))
+months = months.assign(month=months["month"].dt.strftime("%Y-%m"),
+                       status=months["status"].map(lambda s: t(f"status_{s}")))
+widgets.table(months, ("month", "due", "submitted_on", "status"), dates=("due", "submitted_on"))
+
+st.subheader(t("draft", year=year))
+draft = overview.draft_rating(engine=engine, user=user, year=year, rulebook=rulebook)
+if draft.total is None:
+    st.info(t("no_draft"))
+else:
+    left, right = st.columns(2)
+    left.metric(t("total"), draft.total)
+    right.metric(t("grade"), grade_label(draft.grade, rulebook))
+    st.caption(t("draft_note"))
+
+st.subheader(t("confirmed"))
+confirmed = overview.confirmed_suggestions(engine=engine, user=user)
+if confirmed.empty:
+    st.caption(t("no_confirmed"))
+else:
+    widgets.table(confirmed, ("date", "clause", "evidence"), dates=("date",))

@@ -1,0 +1,60 @@
+"""执业人员: the agency's practitioners (ID numbers as ****1234), a joining or a leaving filed with its dated change."""
+
+import streamlit as st
+
+from core import china_time
+from core.errors import CreditBoardError
+from core.service_records import SPECIALTIES
+from dashboard import data, plain
+from dashboard.agency import session, widgets
+from dashboard.agency.text import t
+from db.agency import filings, overview
+
+user = session.require()
+engine = data.engine()
+today = china_time.today()
+st.title(t("page_practitioners"))
+st.caption(t("only_yours"))
+
+try:
+    with st.form("join_form"):
+        st.markdown(f"**{t('join')}**")
+        left, right = st.columns(2)
+        name = left.text_input(t("name"), max_chars=64, key="join_name")
+        number = right.text_input(t("id_number"), max_chars=18, key="join_id", type="password")
+        specialty = left.selectbox(t("specialty"), SPECIALTIES, key="join_specialty")
+        certificate = right.text_input(t("certificate"), max_chars=64, key="join_certificate")
+        joined_on = left.date_input(t("joined_on"), value=today, max_value=today, key="join_on")
+        st.caption(t("id_note"))
+        if st.form_submit_button(t("file"), type="primary"):
+            filings.join_practitioner(engine=engine, user=user, name=name, id_number=number, specialty=specialty,
+                                      certificate=certificate, joined_on=joined_on)
+            st.success(t("change_filed"))
+except CreditBoardError as exc:
+    widgets.refusal(exc)
+
+people = overview.own_practitioners(engine=engine, user=user)
+st.subheader(t("practitioners_now"))
+if people.empty:
+    st.info(t("no_practitioners"))
+else:
+    widgets.table(people, ("name", "id_number", "specialty", "certificate", "joined_on", "left_on"),
+                  dates=("joined_on", "left_on"))
+
+working = people[people["left_on"].isna()]
+if not working.empty:
+    labels = {int(r.id): f"{plain.text(r.name)}（{r.id_number}）" for r in working.itertuples()}
+    try:
+        with st.form("leave_form"):
+            st.markdown(f"**{t('leave')}**")
+            who = st.selectbox(t("who_leaves"), list(labels), index=None, placeholder=t("choose"),
+                               format_func=lambda i: labels.get(i, str(i)), key="leave_who")
+            left_on = st.date_input(t("left_on"), value=today, max_value=today, key="leave_on")
+            if st.form_submit_button(t("file")):
+                if who is None:
+                    st.warning(t("choose"))
+                else:
+                    filings.leave_practitioner(engine=engine, user=user, practitioner_id=who, left_on=left_on)
+                    st.success(t("change_filed"))
+    except CreditBoardError as exc:
+        widgets.refusal(exc)

@@ -1,0 +1,133 @@
+"""Every label of the agency portal in Chinese (the default) and English; follows the site's language switch."""
+
+from __future__ import annotations
+
+from dashboard.i18n import current
+
+# key: (中文, English)
+LABELS: dict[str, tuple[str, str]] = {
+    "section_agency": ("机构", "Agency"),
+    "page_home": ("机构工作台", "Agency workspace"),
+    "page_registry": ("基本情况与承诺书", "Basic information"),
+    "page_practitioners": ("执业人员", "Practitioners"),
+    "page_contracts": ("服务合同", "Contracts"),
+    "page_monthly": ("月度报送", "Monthly reports"),
+    "page_findings": ("扣分记录", "Findings"),
+    "not_allowed": ("请先以机构用户登录。", "Sign in with an agency account first."),
+    "signed_in_as": ("已登录：{name}（{agency}，{code}）", "Signed in: {name} ({agency}, {code})"),
+    "sign_out": ("退出登录", "Sign out"),
+    "only_yours": ("此处只显示本机构的记录；其他机构的信息请看公开页面。",
+                   "Only your own agency's records are shown here; other agencies are on the public pages."),
+    "year": ("年度", "Year"),
+    # home
+    "reports_of_year": ("{year}年月度报送", "Monthly reports of {year}"),
+    "due_rule": ("每月报送截止于次月{day}日（含），逾期报送照收，但会标记逾期。",
+                 "Each month's report is due by day {day} of the next month (inclusive); a late one is accepted and"
+                 " marked late."),
+    "month": ("月份", "Month"),
+    "due": ("截止日期", "Due"),
+    "submitted_on": ("最早报送", "First filed"),
+    "status": ("状态", "Status"),
+    "status_on_time": ("按时", "on time"),
+    "status_late": ("逾期", "late"),
+    "status_missing": ("未报送（已逾期）", "missing (overdue)"),
+    "status_open": ("未到期", "not yet due"),
+    "status_not_required": ("无须报送", "not required"),
+    "on_time_count": ("按时 {on_time} 个月，逾期 {late} 个月，未报送 {missing} 个月",
+                      "{on_time} months on time, {late} late, {missing} missing"),
+    "draft": ("{year}年度草拟得分（未公示）", "Draft score of {year} (not published)"),
+    "draft_note": ("按目前已录入的扣分记录计算，公示前仍可能变化。", "From the findings recorded so far; it may change before"
+                   " publication."),
+    "total": ("总分", "Total"),
+    "grade": ("等级", "Grade"),
+    "no_draft": ("本年度尚无评定。", "Nothing rated for this year yet."),
+    "confirmed": ("工作人员已确认的问题", "Issues confirmed by staff"),
+    "no_confirmed": ("暂无。", "None."),
+    "date": ("日期", "Date"),
+    "clause": ("条款", "Clause"),
+    "rule": ("规则", "Rule"),
+    "evidence": ("依据", "Evidence"),
+    # registry
+    "registry_now": ("当前报送的基本情况（附件1）", "Basic information on file (附件1)"),
+    "registry_none": ("尚未报送附件1。", "No 附件1 filed yet."),
+    "registry_form": ("报送或更新附件1", "File or update 附件1"),
+    "changed_on": ("变化日期（更新时填写）", "Date of the change (for an update)"),
+    "file": ("报送", "File"),
+    "filed": ("已报送：{n} 条记录。", "Filed: {n} rows."),
+    "filed_nothing_new": ("同一内容已报送过，未重复保存。", "The same filing is on record; nothing was added."),
+    "scans": ("扫描件（承诺书、附件1）", "Scans (commitment letter, 附件1)"),
+    "scan_kind": ("类别", "Kind"),
+    "scan_commitment": ("守法诚信承诺书", "Commitment letter"),
+    "scan_registry": ("附件1盖章件", "Signed 附件1"),
+    "scan_file": ("选择PDF、JPG或PNG文件（最大{mb} MB）", "Choose a PDF, JPG or PNG file (at most {mb} MB)"),
+    "scan_upload": ("上传扫描件", "Upload scan"),
+    "scan_saved": ("扫描件已保存。", "Scan saved."),
+    "scan_duplicate": ("同一文件已上传过，未重复保存。", "The same file is on record; nothing was added."),
+    "no_scans": ("尚未上传扫描件。", "No scans yet."),
+    "file_name": ("文件名", "File name"),
+    "size": ("大小（字节）", "Size (bytes)"),
+    "uploaded_at": ("上传日期", "Uploaded"),
+    # practitioners
+    "practitioners_now": ("执业人员名单", "Practitioners"),
+    "no_practitioners": ("尚无执业人员记录。", "No practitioners on record."),
+    "join": ("登记入职", "Register a joining"),
+    "leave": ("登记离职", "Register a leaving"),
+    "name": ("姓名", "Name"),
+    "id_number": ("身份证号", "ID number"),
+    "id_note": ("身份证号只保存其校验摘要和末四位，页面只显示末四位。",
+                "Only a keyed digest and the last four characters of an ID number are kept; pages show the last four."),
+    "specialty": ("专业", "Specialty"),
+    "certificate": ("资格证书编号", "Certificate"),
+    "joined_on": ("入职日期", "Joined"),
+    "left_on": ("离职日期", "Left"),
+    "who_leaves": ("离职人员", "Who leaves"),
+    "choose": ("请选择", "Choose"),
+    "change_filed": ("已登记，并已报送信息变化。", "Registered, and the change was reported."),
+    # contracts
+    "contracts_now": ("本机构的服务合同", "Your service contracts"),
+    "no_contracts": ("尚无合同记录。", "No contracts on record."),
+    "upload_file": ("上传文件（CSV或XLSX，按模板）", "Upload a file (CSV or XLSX, as the template)"),
+    "template": ("下载模板", "Download the template"),
+    "contract_no": ("合同编号", "Contract no."),
+    "client_name": ("委托企业", "Client"),
+    "client_code": ("委托企业代码", "Client code"),
+    "town": ("镇街园", "Town"),
+    "signed_on": ("签订日期", "Signed"),
+    "start": ("开始", "Start"),
+    "end": ("结束", "End"),
+    "visits_per_year": ("约定年服务次数", "Visits a year"),
+    # monthly
+    "report_month": ("报送月份", "Month reported"),
+    "how": ("报送方式", "How"),
+    "how_none": ("本月无服务（报送“无服务”）", "No visits this month"),
+    "how_form": ("填写服务记录（附件2）", "Enter the visits (附件2)"),
+    "how_file": ("上传附件2文件", "Upload a 附件2 file"),
+    "visits_table": ("服务记录：每行一次服务", "Visits: one row per visit"),
+    "hazards": ("发现隐患数", "Hazards found"),
+    "written_advice": ("出具书面整改建议", "Written advice"),
+    "visit_date": ("服务日期", "Visit date"),
+    "practitioner": ("执业人员", "Practitioner"),
+    "will_be_late": ("该月报送截止于{due}，今天报送将标记为逾期（照常接收）。",
+                     "This month was due by {due}; filed today it is marked late (and accepted)."),
+    "on_time_until": ("该月报送截止于{due}。", "This month is due by {due}."),
+    "problems": ("未保存，请修改以下问题（行号按文件计，标题为第1行）：", "Not saved; fix these problems (rows as in the"
+                 " file, the heading is row 1):"),
+    "row": ("行", "Row"),
+    "column": ("列", "Column"),
+    "problem": ("问题", "Problem"),
+    "value": ("内容", "Value"),
+    # findings
+    "findings_now": ("本机构的扣分记录", "Findings recorded against your agency"),
+    "no_findings": ("暂无扣分记录。", "No findings."),
+    "assessor": ("评定单位", "Assessed by"),
+    "period": ("考核期", "Period"),
+    "description": ("情况说明", "Description"),
+    "document_no": ("文书编号", "Document no."),
+}
+
+
+def t(key: str, **values: object) -> str:
+    """The portal label `key` in the visitor's language, `{name}` placeholders filled from `values`."""
+    zh, en = LABELS[key]
+    text = en if current() == "en" else zh
+    return text.format(**values) if values else text

@@ -1,0 +1,106 @@
+"""How the service facts read on a page: the profile's fact list, the compare rows and the finder's table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from core.rulebook import Rulebook
+from core.service_facts import SPECIALTY_COLUMNS
+from dashboard import ui
+from dashboard.i18n import LABELS, current, t
+from dashboard.labels import grade_label, local_date, paren, towns_text
+
+
+def specialty_label(specialty: str) -> str:
+    """机械 / mechanical …; a specialty the site has no label for stays as filed."""
+    return t(f"spec_{specialty}") if f"spec_{specialty}" in LABELS else specialty
+
+
+def _people(row: dict[str, Any]) -> str:
+    parts = ("，" if current() != "en" else ", ").join(
+        t("people_part", specialty=specialty_label(s), n=int(row[column])) for s, column in SPECIALTY_COLUMNS.items())
+    return t("people_value", parts=parts, n=int(row["people"]))
+
+
+def on_time_text(on_time: Any, due: Any) -> str:
+    """`83%（10/12个月）`, or that no report was due yet."""
+    if not due:
+        return t("none_due")
+    return t("on_time_value", pct=round(100 * int(on_time) / int(due)), on=int(on_time), due=int(due))
+
+
+def _per_contract(row: dict[str, Any]) -> str:
+    if not row["contracts"]:
+        return "—"
+    return t("visits_value", per=f"{row['visits_per_contract']:.1f}", visits=int(row["visits"]),
+             contracts=int(row["contracts"]))
+
+
+def facts_caption(row: dict[str, Any]) -> str:
+    """Whose numbers these are and as of when: the agency's own filings, not the rating."""
+    return t("facts_caption", year=row["year"], as_of=local_date(row["as_of"]),
+             last=local_date(row["last_filed"]) or t("none"))
+
+
+def facts_rows(row: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, value) of each fact of one agency, in reading order."""
+    return [
+        (t("fact_towns"), towns_text(row["towns"]) or t("none")),
+        (t("fact_clients"), str(int(row["clients"]))),
+        (t("fact_contracts"), str(int(row["contracts"]))),
+        (t("fact_people"), _people(row)),
+        (t("fact_on_time"), on_time_text(row["reports_on_time"], row["reports_due"])),
+        (t("fact_visits_per_contract"), _per_contract(row)),
+        (t("fact_last_filed"), local_date(row["last_filed"]) or t("none")),
+    ]
+
+
+def profile_table(row: dict[str, Any]) -> pd.DataFrame:
+    """The profile's facts: two columns, a row per fact (reads on a phone)."""
+    return pd.DataFrame(facts_rows(row), columns=[t("fact"), t("fact_value")])
+
+
+def compare_table(facts: dict[str, Any], codes: list[str], names: dict[str, str]) -> pd.DataFrame:
+    """Rows: facts; columns: agencies (an agency that filed nothing says so)."""
+    by_code = facts["facts"].set_index("credit_code")
+    labels = [label for label, _ in facts_rows(_blank_row())]
+    columns: dict[str, list[str]] = {t("fact"): labels}
+    for code in codes:
+        if code in by_code.index:
+            row = {**by_code.loc[code].to_dict(), "year": facts["year"], "as_of": facts["as_of"]}
+            columns[names[code]] = [value for _, value in facts_rows(row)]
+        else:
+            columns[names[code]] = [t("facts_compare_none")] * len(labels)
+    return pd.DataFrame(columns)
+
+
+def _blank_row() -> dict[str, Any]:
+    return {"towns": "", "clients": 0, "contracts": 0, **dict.fromkeys(SPECIALTY_COLUMNS.values(), 0), "people": 0,
+            "reports_on_time": 0, "reports_due": 0, "visits": 0, "visits_per_contract": 0.0, "last_filed": None}
+
+
+def finder_table(found: pd.DataFrame, rulebook: Rulebook) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The finder's rows for display, few columns so a phone shows them: name, grade, total, people of the
+    specialty, reports on time, visits per contract, profile link."""
+    out = pd.DataFrame(index=found.index)
+    out["agency_name"] = found["agency_name"]
+    out["grade"] = [grade_label(g, rulebook) + paren(str(y)) for g, y in zip(found["grade"], found["year"], strict=True)]
+    out["total"] = found["total"].astype("int64")
+    out["people_of_specialty"] = found["people_of_specialty"].astype("int64")
+    out["on_time"] = [f"{round(100 * s)}%" if pd.notna(s) else t("none_due") for s in found["on_time_share"]]
+    out["visits_per_contract"] = found["visits_per_contract"]
+    out["profile"] = found["credit_code"].map(ui.profile_url)
+    cc = st.column_config
+    config = {
+        "agency_name": cc.TextColumn(t("agency_name"), pinned=True),
+        "grade": cc.TextColumn(t("grade")),
+        "total": cc.NumberColumn(t("total"), format="%d"),
+        "people_of_specialty": cc.NumberColumn(t("people_of_specialty"), format="%d"),
+        "on_time": cc.TextColumn(t("fact_on_time")),
+        "visits_per_contract": cc.NumberColumn(t("fact_visits_per_contract"), format="%.1f"),
+        "profile": cc.LinkColumn(t("profile_link"), display_text=t("open_profile"), width="small"),
+    }
+    return out, config

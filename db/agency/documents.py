@@ -1,0 +1,105 @@
+"""An agency's filed scans (附件1 form, 守法诚信承诺书): type by magic bytes, size-limited, stored with their hash."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import PurePath
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from core.errors import CreditBoardError
+from db.accounts import audit
+from db.accounts.roles import UserLike
+from db.agency.access import acting_agency
+from db.store.engine import transaction
+from db.store.models import AgencyDocument, aware
+
+DOCUMENT_KINDS = ("commitment", "registry")
+MAX_DOCUMENT_BYTES = 5 * 1024 * 1024  # a scanned page or two; README "Limits"
+# The type is decided by the file's first bytes, never by its name or what the browser says.
+MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+DOCUMENT_COLUMNS = ("id", "kind", "file_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at")
+
+
+class DocumentError(CreditBoardError):
+    """A scan refused (type, size, kind); bilingual and safe to show."""
+
+
+@dataclass(frozen=True)
+class DocumentFiled:
+    """What filing a scan did: the stored document's id, and whether the same scan was on file already."""
+
+    id: int
+    sha256: str
+    duplicate: bool = False
+
+
+def content_type_of(content: bytes) -> str | None:
+    """The type a scan really is (PDF, JPEG, PNG) from its magic bytes; None for anything else."""
+    return next((kind for magic, kind in MAGIC if content.startswith(magic)), None)
+
+
+def _clean_name(file_name: str) -> str:
+    # Only the last part of a path, printable, at most 255 characters: a name is shown back to staff.
+    name = PurePath(unicodedata.normalize("NFKC", str(file_name or "")).replace("\\", "/")).name
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
+    return (name or "scan")[-255:]
+
+
+def file_document(*, engine: Engine, user: UserLike, kind: str, file_name: str, content: bytes) -> DocumentFiled:
+    """Store a scan of `kind` for the signed-in agency (audited); the same bytes filed again add nothing."""
+    if kind not in DOCUMENT_KINDS:
+        raise DocumentError(f"未知的文件类别（{kind}）", f"unknown document kind ({kind})")
+    if not content:
+        raise DocumentError("文件为空", "the file is empty")
+    if len(content) > MAX_DOCUMENT_BYTES:
+        limit = MAX_DOCUMENT_BYTES // (1024 * 1024)
+        raise DocumentError(f"文件过大（最多{limit} MB）", f"the file is too large (at most {limit} MB)")
+    content_type = content_type_of(content)
+    if content_type is None:
+        raise DocumentError("只接受PDF、JPG或PNG扫描件", "only PDF, JPG or PNG scans are accepted")
+    digest = hashlib.sha256(content).hexdigest()
+    with transaction(engine) as session:
+        agency = acting_agency(session, user)
+        found = session.exec(select(AgencyDocument.id).where(
+            AgencyDocument.credit_code == agency.credit_code, AgencyDocument.kind == kind,
+            AgencyDocument.sha256 == digest)).first()
+        if found is not None:
+            return DocumentFiled(int(found), digest, duplicate=True)
+        row = AgencyDocument(credit_code=agency.credit_code, kind=kind, file_name=_clean_name(file_name),
+                             content_type=content_type, size=len(content), sha256=digest, content=content,
+                             uploaded_by=agency.username)
+        session.add(row)
+        session.flush()
+        audit.record(session, actor=agency.username, action="agency_document", entity="agency_document",
+                     entity_id=int(row.id), after={"credit_code": agency.credit_code, "kind": kind,
+                                                   "file_name": row.file_name, "size": row.size, "sha256": digest})
+        return DocumentFiled(int(row.id), digest)
+
+
+def own_documents(*, engine: Engine, user: UserLike) -> pd.DataFrame:
+    """The signed-in agency's filed scans, newest first (DOCUMENT_COLUMNS; never the bytes)."""
+    with Session(engine) as session:
+        agency = acting_agency(session, user)
+        rows = session.exec(select(*(getattr(AgencyDocument, c) for c in DOCUMENT_COLUMNS))
+                            .where(AgencyDocument.credit_code == agency.credit_code)
+                            .order_by(AgencyDocument.uploaded_at.desc(), AgencyDocument.id.desc())).all()
+    frame = pd.DataFrame(rows, columns=list(DOCUMENT_COLUMNS))
+    frame["uploaded_at"] = frame["uploaded_at"].map(aware)
+    return frame
+
+
+def latest_commitment_day(session: Session, credit_code: str) -> pd.Timestamp | None:
+    """When the agency last filed a commitment letter scan (UTC time), or None."""
+    when = session.exec(select(AgencyDocument.uploaded_at).where(
+        AgencyDocument.credit_code == credit_code, AgencyDocument.kind == "commitment")
+        .order_by(AgencyDocument.uploaded_at.desc())).first()
+    return None if when is None else pd.Timestamp(aware(when))

@@ -1,0 +1,281 @@
+"""The suggestions queue: the compliance watch run over the stored service records, and people deciding each one.
+
+A suggestion (core.watch) is never a deduction by itself. A person confirms it — it becomes a finding through the
+same checks and placement as the staff form (db.findings.records.add_finding), in the transaction that stores the
+decided Suggestion row — or dismisses it with a reason. Only decided suggestions are stored; open ones are
+recomputed from the records (a late report filed meanwhile makes one vanish), and a decided key is never offered
+again. town_staff see and decide the suggestions assessed by their own town; bureau roles see all of them and decide
+the bureau's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from contextlib import nullcontext
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from core.errors import CreditBoardError
+from core.rulebook import Rulebook, load_rulebook
+from core.service_records import KIND_LABELS, RECORD_KINDS, ServiceRecords
+from core.watch import SUGGESTION_COLUMNS, watch
+from db.accounts import audit
+from db.accounts.roles import AccessDenied, UserLike, acting_user, own_town, require
+from db.findings.records import RecordError, add_finding, own_unit, period_for
+from db.store.engine import transaction, write_lock
+from db.store.models import Suggestion, Upload
+from db.uploads.records import RECORD_MODELS, load_records
+
+ACTION = "work_suggestions"
+# What the queue adds to each watch row: the period and rating year a confirmed finding would get (by the one
+# placement rule), or why it cannot be placed (then it cannot be confirmed).
+QUEUE_COLUMNS = (*SUGGESTION_COLUMNS, "period", "rating_year", "refusal_zh", "refusal_en")
+DECIDED_COLUMNS = ("key", "year", "credit_code", "agency_name", "clause", "date", "assessor", "rule", "evidence",
+                   "status", "reason", "finding_id", "decided_by", "decided_at")
+# The files each rule reads, for the evidence rows shown beside a suggestion (core.watch's rules).
+RULE_KINDS: dict[str, tuple[str, ...]] = {
+    "served_before_filing": ("visits", "registry"), "no_commitment": ("registry",),
+    "visit_without_contract": ("visits", "contracts"), "late_report": ("reports", "visits"),
+    "late_change": ("changes", "practitioners"), "too_few_visits": ("contracts", "visits"),
+    "shared_practitioner": ("practitioners",), "no_written_advice": ("visits",),
+}
+AUDIT_ACTIONS = {"confirmed": "suggestion_confirm", "dismissed": "suggestion_dismiss"}
+REASON_LIMIT = 2000
+EVIDENCE_ROWS_LIMIT = 200  # rows of one kind shown for one suggestion
+
+
+class SuggestionError(CreditBoardError):
+    """A decision refused (already decided, no reason, cannot be placed); bilingual and safe to show."""
+
+
+ALREADY_DECIDED = ("该建议已由他人处理（确认或驳回），请刷新页面", "this suggestion has already been decided (confirmed or "
+                   "dismissed) by someone: reload the page")
+
+
+# --- the watch over the stored records ------------------------------------------------------------------------
+
+
+def records_fingerprint(bind: Engine | Connection) -> tuple[int, ...]:
+    """Changes whenever stored service records change: the highest id of each of the six tables (RECORD_KINDS
+    order), then the newest upload's id and the number of uploads. Rows are only ever added, by an upload, so these
+    say it; each is one primary-key lookup, cheap at a million rows (a row count is not: it reads the table)."""
+    with _connect(bind) as conn:
+        out = [int(conn.execute(select(func.max(RECORD_MODELS[kind].__table__.c.id))).scalar() or 0)
+               for kind in RECORD_KINDS]
+        uploads = Upload.__table__
+        top, count = conn.execute(select(func.max(uploads.c.id), func.count())).one()
+    return (*out, int(top or 0), int(count))
+
+
+def stored_records(bind: Engine | Connection) -> ServiceRecords:
+    """The six stored kinds as the watch reads files. A stored practitioner has no ID number, only its keyed hash and
+    last four: `id_number` = hash + last four, so equal people stay equal and the evidence's 尾号 is the real one."""
+    tables = {kind: load_records(bind, kind) for kind in RECORD_KINDS}
+    people = tables["practitioners"]
+    tables["practitioners"] = people.assign(id_number=people["id_hash"] + people["id_last4"])
+    return ServiceRecords(tables)
+
+
+def run_watch(*, engine: Engine, year: int, as_of: dt.date, rulebook: Rulebook | None = None) -> pd.DataFrame:
+    """Every suggestion of `year` as of `as_of` over the stored records, decided or not (QUEUE_COLUMNS); the
+    expensive part of the queue, so the page caches it by records_fingerprint. CalendarMissing for a year without
+    holidays."""
+    rulebook = rulebook or load_rulebook()
+    with engine.connect() as conn:
+        records = stored_records(conn)
+    found = watch(records, year=year, as_of=as_of, rulebook=rulebook)
+    return with_placement(found, year=year, rulebook=rulebook)
+
+
+def with_placement(found: pd.DataFrame, *, year: int, rulebook: Rulebook) -> pd.DataFrame:
+    """The watch rows with the period and rating year each would be confirmed into, or the placement's refusal;
+    one placement per distinct (assessor, date), not per row."""
+    placed: dict[tuple[str, str], tuple[str, int | None, str, str]] = {}
+    for assessor, day in set(zip(found["assessor"], found["date"], strict=True)):
+        try:
+            period, rating_year = period_for(assessor=assessor, date=dt.date.fromisoformat(day), year=year,
+                                             rulebook=rulebook)
+            placed[(assessor, day)] = (period, rating_year, "", "")
+        except RecordError as exc:
+            placed[(assessor, day)] = ("", None, exc.message_zh, exc.message_en)
+    parts = [placed[pair] for pair in zip(found["assessor"], found["date"], strict=True)]
+    out = found.copy()
+    for i, name in enumerate(("period", "rating_year", "refusal_zh", "refusal_en")):
+        out[name] = pd.Series([p[i] for p in parts], index=found.index, dtype="Int64" if i == 1 else object)
+    return out[list(QUEUE_COLUMNS)]
+
+
+# --- what a user sees ------------------------------------------------------------------------------------------
+
+
+def decided_keys(*, engine: Engine, year: int) -> set[str]:
+    """The keys of `year`'s decided suggestions (one indexed query)."""
+    with engine.connect() as conn:
+        return set(conn.execute(select(Suggestion.__table__.c.key).where(Suggestion.__table__.c.year == year))
+                   .scalars())
+
+
+def open_suggestions(*, engine: Engine, user: UserLike, suggestions: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The rows of run_watch's `suggestions` for `year` that nobody decided yet and that `user` may see (a town's
+    own for town_staff, re-read from the database): QUEUE_COLUMNS. Staff with the queue's right only."""
+    with Session(engine) as session:
+        town = own_town(acting_user(session, user, ACTION))
+    decided = decided_keys(engine=engine, year=year)
+    shown = suggestions[~suggestions["key"].isin(decided)]
+    if town:
+        shown = shown[shown["assessor"] == town]
+    return shown.reset_index(drop=True)
+
+
+def decided_suggestions(*, engine: Engine, user: UserLike, year: int) -> pd.DataFrame:
+    """`year`'s decided suggestions `user` may see, newest first: DECIDED_COLUMNS."""
+    table = Suggestion.__table__
+    with Session(engine) as session:
+        town = own_town(acting_user(session, user, ACTION))
+        query = select(*(table.c[c] for c in DECIDED_COLUMNS)).where(table.c.year == year)
+        if town:
+            query = query.where(table.c.assessor == town)
+        rows = session.execute(query.order_by(table.c.decided_at.desc(), table.c.id.desc())).all()
+    return pd.DataFrame(rows, columns=list(DECIDED_COLUMNS))
+
+
+def evidence_rows(*, engine: Engine, user: UserLike, suggestion: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
+    """The stored rows behind a suggestion, kind by kind (RULE_KINDS of its rule): the agency's rows whose file row
+    numbers its evidence names (all of the agency's rows of that kind when it names none), with the file they came
+    from; at most EVIDENCE_ROWS_LIMIT a kind. ID numbers stay hidden (last four only)."""
+    with Session(engine) as session:
+        town = own_town(acting_user(session, user, ACTION))
+    if town and suggestion["assessor"] != town:
+        raise _not_yours(town)
+    out: dict[str, pd.DataFrame] = {}
+    uploads = Upload.__table__
+    for kind in RULE_KINDS.get(suggestion["rule"], ()):
+        table = RECORD_MODELS[kind].__table__
+        rows = _named_rows(str(suggestion["evidence"]), kind)
+        columns = [c for c in table.columns if c.name not in ("id", "upload_id", "row", "id_hash", "credit_code")]
+        query = (select(uploads.c.file_name, table.c.row, *columns)
+                 .join(uploads, uploads.c.id == table.c.upload_id)
+                 .where(table.c.credit_code == suggestion["credit_code"]))
+        if rows:
+            query = query.where(table.c.row.in_(rows))
+        with engine.connect() as conn:
+            found = conn.execute(query.order_by(table.c.upload_id, table.c.row).limit(EVIDENCE_ROWS_LIMIT)).all()
+        out[kind] = pd.DataFrame(found, columns=["file_name", "row", *(c.name for c in columns)])
+    return out
+
+
+def _named_rows(evidence: str, kind: str) -> list[int]:
+    """The row numbers the evidence names for `kind` (core.watch.row_list writes `服务合同第3、7行`)."""
+    numbers: list[int] = []
+    for match in re.finditer(re.escape(KIND_LABELS[kind]) + r"第([\d、]+)", evidence):
+        numbers += [int(n) for n in match.group(1).split("、") if n]
+    return sorted(set(numbers))
+
+
+# --- deciding ----------------------------------------------------------------------------------------------------
+
+
+def confirm_suggestion(*, engine: Engine, user: UserLike, suggestion: Mapping[str, Any], year: int,
+                       rulebook: Rulebook | None = None) -> dict[str, Any]:
+    """Make a suggestion a finding: clause, date and assessor from it, period and rating year by the placement rule
+    (year = the watched year), in one transaction with its Suggestion row (status confirmed, finding_id) and both
+    audit entries. `suggestion` is a row of run_watch computed on the server, never fields sent by a browser.
+
+    Refused (SuggestionError / RecordError / AccessDenied, nothing written) when it was decided already — also by a
+    second clerk at the same moment: the unique key lets exactly one through — when it cannot be placed, or when
+    the user may not record for its assessor."""
+    require(user, ACTION)
+    try:
+        with transaction(engine) as session:
+            write_lock(session)
+            row_user = acting_user(session, user, ACTION)
+            _check_open(session, suggestion["key"])
+            finding = add_finding(
+                session, row_user, credit_code=suggestion["credit_code"], agency_name=suggestion["agency_name"],
+                clause=suggestion["clause"], date=dt.date.fromisoformat(str(suggestion["date"])),
+                assessor=suggestion["assessor"], year=year, rulebook=rulebook,
+                description=_text(f"合规监测建议（{suggestion['key']}）：{suggestion['evidence']}"),
+            )
+            return _decide(session, row_user.username, suggestion, year, "confirmed", "", finding["id"])
+    except IntegrityError:
+        raise SuggestionError(*ALREADY_DECIDED) from None
+
+
+def dismiss_suggestion(*, engine: Engine, user: UserLike, suggestion: Mapping[str, Any], year: int,
+                       reason: str) -> dict[str, Any]:
+    """Dismiss a suggestion with a required reason (not blank, at most REASON_LIMIT characters), audited; a rerun
+    never offers it again. Who may dismiss it is who may confirm it (the unit that assesses it)."""
+    require(user, ACTION)
+    reason = (reason or "").strip()
+    if not reason:
+        raise SuggestionError("驳回须填写理由", "a dismissal needs a reason")
+    if len(reason) > REASON_LIMIT:
+        raise SuggestionError(f"理由不能超过{REASON_LIMIT}个字", f"the reason may have at most {REASON_LIMIT} characters")
+    try:
+        with transaction(engine) as session:
+            write_lock(session)
+            row_user = acting_user(session, user, ACTION)
+            own_unit(session, row_user, suggestion["assessor"])
+            _check_open(session, suggestion["key"])
+            return _decide(session, row_user.username, suggestion, year, "dismissed", reason, None)
+    except IntegrityError:
+        raise SuggestionError(*ALREADY_DECIDED) from None
+
+
+def _check_open(session: Session, key: str) -> None:
+    # The common case of a second click, answered before any write; the unique key still decides a true race.
+    if session.execute(select(Suggestion.__table__.c.id).where(Suggestion.__table__.c.key == key)).first():
+        raise SuggestionError(*ALREADY_DECIDED)
+
+
+def _decide(session: Session, by: str, suggestion: Mapping[str, Any], year: int, status: str, reason: str,
+            finding_id: int | None) -> dict[str, Any]:
+    """Store the decided Suggestion row and its audit entry; flushed, so a duplicate key fails here."""
+    row = Suggestion(
+        key=suggestion["key"], year=year, credit_code=suggestion["credit_code"],
+        agency_name=str(suggestion["agency_name"])[:200], clause=suggestion["clause"],
+        date=dt.date.fromisoformat(str(suggestion["date"])), assessor=suggestion["assessor"], rule=suggestion["rule"],
+        evidence=_text(str(suggestion["evidence"])), status=status, reason=reason, finding_id=finding_id,
+        decided_by=by,
+    )
+    session.add(row)
+    session.flush()
+    stored = {c: getattr(row, c) for c in DECIDED_COLUMNS}
+    audit.record(session, actor=by, action=AUDIT_ACTIONS[status],
+                 entity="suggestion", entity_id=row.id, before={"key": row.key, "status": "open"}, after=stored)
+    return stored
+
+
+def _not_yours(town: str) -> AccessDenied:
+    return AccessDenied(f"只能查看本镇街园（{town}）的建议", f"you may see only the suggestions of {town}")
+
+
+def _text(value: str) -> str:
+    return value if len(value) <= 2000 else value[:1999] + "…"
+
+
+def _connect(bind: Engine | Connection):
+    return bind.connect() if isinstance(bind, Engine) else nullcontext(bind)
+
+
+def has_records(fingerprint: tuple[int, ...]) -> bool:
+    """True when a records_fingerprint says any service record is stored (a table's highest id is not 0)."""
+    return any(fingerprint[:len(RECORD_KINDS)])
+
+
+def matching(suggestions: pd.DataFrame, *, clause: str | None = None, search: str = "") -> pd.DataFrame:
+    """The suggestions under `clause` (all when None) whose agency name or credit code contains `search`."""
+    shown = suggestions if not clause else suggestions[suggestions["clause"] == clause]
+    words = search.strip()
+    if words:
+        hit = (shown["agency_name"].str.contains(words, case=False, regex=False)
+               | shown["credit_code"].str.contains(words.upper(), regex=False))
+        shown = shown[hit]
+    return shown

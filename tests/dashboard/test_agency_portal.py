@@ -1,0 +1,194 @@
+"""The agency portal in the app: same sign-in, its own pages only, never a staff page or another agency's records."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core import china_time
+from dashboard.agency.session import AGENCY_PAGES
+from dashboard.agency.text import LABELS
+from dashboard.staff.text import LABELS as STAFF_LABELS
+from db.accounts.users import authenticate, deactivate
+from db.agency import filings
+from db.agency.forms import records_csv
+from db.findings.records import record_finding
+from tests.core.factory import uscc
+from tests.core.records_factory import id_number
+from tests.dashboard.staff_helpers import APP, TIMEOUT, check_no_exception, open_page, reachable, shown_text, sign_in
+from tests.db.agency_factories import MINE, NAMES, THEIRS, make_agencies, make_agency_user
+from tests.db.staff_factories import PASSWORD
+
+SECRET_DESCRIPTION = "乙机构的情况说明（不应出现在甲机构页面）"
+THEIR_CONTRACT = "HT-THEIRS-9"
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+@pytest.fixture
+def portal(staff_db):
+    """Two agencies with an account each; the other agency has a finding and a contract of its own."""
+    make_agencies(staff_db)
+    users = {"jia": make_agency_user(staff_db, "jia", MINE), "yi": make_agency_user(staff_db, "yi", THEIRS)}
+    record_finding(engine=staff_db, user={"username": "admin", "role": "bureau_admin"}, credit_code=THEIRS,
+                   agency_name=None, clause="2.1", assessor="bureau", date=dt.date(2026, 3, 5),
+                   description=SECRET_DESCRIPTION)
+    contract = {"credit_code": THEIRS, "client_code": uscc(501), "client_name": "丙化工有限公司", "town": "华士",
+                "contract_no": THEIR_CONTRACT, "signed_on": "2025-12-20", "start": "2026-01-01", "end": "2026-12-31",
+                "visits_per_year": "12"}
+    filings.file_records(engine=staff_db, user=users["yi"], kind="contracts",
+                         content=records_csv("contracts", [contract]), file_name="c.csv")
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    return at
+
+
+def open_agency(at: AppTest, key: str) -> AppTest:
+    return at.switch_page(AGENCY_PAGES[key][0]).run()
+
+
+def agency_reachable(at: AppTest) -> set[str]:
+    out = set()
+    for key, (script, *_rest) in AGENCY_PAGES.items():
+        try:
+            at.switch_page(script)
+        except ValueError:
+            continue
+        out.add(key)
+    return out
+
+
+def test_an_agency_signs_in_on_the_same_page_and_lands_on_its_own_workspace(portal):
+    sign_in(portal, "jia")
+    check_no_exception(portal)
+    assert portal.title[0].value == LABELS["page_home"][0]
+    assert NAMES[MINE] in shown_text(portal)
+    assert reachable(portal) == set()  # no staff page exists in its session, by menu or by URL
+    assert agency_reachable(portal) == set(AGENCY_PAGES)
+
+
+def test_every_portal_page_renders_and_shows_nothing_of_another_agency(portal):
+    sign_in(portal, "jia")
+    for key in AGENCY_PAGES:
+        open_agency(portal, key)
+        check_no_exception(portal)
+        assert portal.title[0].value == LABELS[f"page_{key}"][0]
+        shown = shown_text(portal)
+        assert SECRET_DESCRIPTION not in shown and THEIR_CONTRACT not in shown and THEIRS not in shown
+
+
+def test_the_other_agency_sees_its_own_finding_with_its_description(portal):
+    sign_in(portal, "yi")
+    open_agency(portal, "findings")
+    assert SECRET_DESCRIPTION in shown_text(portal)
+    open_agency(portal, "contracts")
+    assert THEIR_CONTRACT in shown_text(portal)
+
+
+@pytest.mark.parametrize("who", [None, "town", "staff", "admin"])
+def test_no_visitor_and_no_staff_account_reaches_a_portal_page(portal, who):
+    if who:
+        sign_in(portal, who)
+    assert agency_reachable(portal) == set()
+
+
+def test_a_deactivated_agency_account_loses_the_portal_at_once(portal, staff_db):
+    sign_in(portal, "jia")
+    deactivate(engine=staff_db, username="jia", by="test")
+    portal.run()
+    assert agency_reachable(portal) == set()
+
+
+def test_a_month_without_visits_is_filed_and_the_record_shows_it(portal):
+    sign_in(portal, "jia")
+    open_agency(portal, "monthly")
+    portal.radio(key="monthly_how").set_value("none").run()
+    next(b for b in portal.button if b.key == "monthly_file_none").click().run()
+    check_no_exception(portal)
+    assert portal.success and LABELS["filed"][0].format(n=1) == portal.success[0].value
+    open_agency(portal, "home")
+    today = china_time.today()
+    previous = (dt.date(today.year, today.month, 1) - dt.timedelta(days=1)).replace(day=1)  # the page's default
+    months = portal.dataframe[0].value
+    status = months.set_index(LABELS["month"][0]).loc[f"{previous:%Y-%m}", LABELS["status"][0]]
+    if previous.year == today.year:  # the home page shows this year's months
+        assert status == LABELS["status_on_time" if today.day <= 5 else "status_late"][0]
+
+
+def test_an_uploaded_file_with_another_agencys_row_is_refused_by_row_and_column(portal):
+    sign_in(portal, "jia")
+    open_agency(portal, "monthly")
+    portal.radio(key="monthly_how").set_value("file").run()
+    today = china_time.today()
+    row = {"credit_code": THEIRS, "month": f"{today:%Y-%m}", "submitted_on": today.isoformat(),
+           "client_code": uscc(501), "client_name": "丙化工", "town": "华士", "visit_date": today.isoformat(),
+           "practitioner": "张三", "hazards": "0", "written_advice": "是"}
+    portal.file_uploader(key="monthly_upload").set_value(("附件2.csv", records_csv("visits", [row]), "text/csv")).run()
+    next(b for b in portal.button if b.key == "monthly_file_upload").click().run()
+    check_no_exception(portal)
+    assert portal.error and "统一社会信用代码" in portal.error[0].value + shown_text(portal)
+
+
+def test_a_scan_must_really_be_a_pdf_or_image_and_is_listed_once_saved(portal):
+    sign_in(portal, "jia")
+    open_agency(portal, "registry")
+    portal.file_uploader(key="scan_upload").set_value(("承诺书.pdf", b"MZ not a pdf", "application/pdf")).run()
+    next(b for b in portal.button if b.key == "scan_save").click().run()
+    assert portal.error and not portal.success
+    portal.file_uploader(key="scan_upload").set_value(("承诺书.pdf", PDF, "application/pdf")).run()
+    next(b for b in portal.button if b.key == "scan_save").click().run()
+    check_no_exception(portal)
+    assert portal.success and "承诺书.pdf" in shown_text(portal)
+
+
+def test_a_practitioner_joins_by_form_and_the_id_number_is_shown_only_masked(portal):
+    sign_in(portal, "jia")
+    open_agency(portal, "practitioners")
+    number = id_number(42)
+    portal.text_input(key="join_name").input("王五")
+    portal.text_input(key="join_id").input(number)
+    portal.get("form_submit_button")[0].click().run()
+    check_no_exception(portal)
+    assert portal.success
+    open_agency(portal, "practitioners")
+    shown = shown_text(portal)
+    assert "****" + number[-4:] in shown and number not in shown
+
+
+def test_a_bureau_admin_makes_an_agency_account_on_the_users_page(portal, staff_db):
+    sign_in(portal, "admin")
+    open_page(portal, "users")
+    portal.text_input(key="new_user_name").input("jia2")
+    portal.selectbox(key="new_user_role").set_value("agency")
+    portal.text_input(key="new_user_credit_code").input(MINE)
+    portal.text_input(key="new_user_password").input("a long enough password")
+    portal.text_input(key="new_user_password_again").input("a long enough password")
+    next(b for b in portal.get("form_submit_button") if b.label == STAFF_LABELS["create"][0]).click().run()
+    check_no_exception(portal)
+    assert portal.success, [e.value for e in portal.error]
+    assert MINE in shown_text(portal)
+
+
+def test_an_agency_signs_out_back_to_the_sign_in_page_and_changes_its_own_password(portal, staff_db):
+    sign_in(portal, "jia")
+    portal.text_input(key="agency_current_password").input(PASSWORD)
+    portal.text_input(key="agency_new_password").input("another long password")
+    portal.text_input(key="agency_new_password_again").input("another long password")
+    portal.get("form_submit_button")[0].click().run()
+    check_no_exception(portal)
+    assert portal.success and portal.success[0].value == STAFF_LABELS["password_changed"][0]
+    next(b for b in portal.button if b.key == "agency_sign_out").click().run()
+    check_no_exception(portal)
+    assert portal.title[0].value == STAFF_LABELS["page_home_signed_out"][0]
+    assert agency_reachable(portal) == set()
+    assert authenticate(engine=staff_db, username="jia", password="another long password")
+
+
+def test_every_portal_label_has_chinese_and_english_with_the_same_placeholders():
+    import string
+
+    for key, (zh, en) in LABELS.items():
+        assert zh.strip() and en.strip(), key
+        names = [{f for _, f, _, _ in string.Formatter().parse(text) if f} for text in (zh, en)]
+        assert names[0] == names[1], key

@@ -1,0 +1,194 @@
+"""Service facts on the public pages (zh and en): the finder, the profile's and compare's facts apart from the
+rating, the ratings' town filter reading contracts, empty states, and no personal detail of the filings shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from dashboard.i18n import LABELS
+from dashboard.ui import PAGES
+from db.publishing import public
+from db.store.engine import make_engine
+from tests.dashboard.page_text import page_text
+from tests.dashboard.test_public_site import open_page
+from tests.db.facts_records import FACTS_YEAR, Filer, import_filings, personal_values
+
+TODAY = dt.date(2026, 11, 29)
+TOWN = "璜土镇"
+
+
+def zh(key: str, **values: object) -> str:
+    return LABELS[key][0].format(**values) if values else LABELS[key][0]
+
+
+def en(key: str, **values: object) -> str:
+    return LABELS[key][1].format(**values) if values else LABELS[key][1]
+
+
+@pytest.fixture
+def engine(app_db, monkeypatch):
+    import dashboard.data
+
+    monkeypatch.setattr(dashboard.data, "china_today", lambda: TODAY)  # the facts are counted to a fixed day
+    eng = make_engine(f"sqlite:///{app_db}")
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def rated(engine):
+    """The latest year's ratings: a clean A (never assessed by any town), a B, a C and a blacklisted agency."""
+    ratings = public.ratings(engine, int(public.current_publication(engine, 2025)["id"]))
+    pick = {grade: ratings[ratings["grade"] == grade].iloc[0] for grade in ("A", "B", "C", "BLACKLIST")}
+    assert TOWN not in pick["A"]["towns"].split(";")  # the complaint: a clean agency serving 璜土镇
+    return pick
+
+
+@pytest.fixture
+def filed(engine, rated):
+    """Filings: A, B, C and the blacklisted agency serve 璜土镇 with a mechanical engineer; only B has electrical."""
+    filers = [
+        Filer(rated["C"]["credit_code"], rated["C"]["agency_name"], [TOWN], ["机械"]),
+        Filer(rated["BLACKLIST"]["credit_code"], rated["BLACKLIST"]["agency_name"], [TOWN], ["机械"]),
+        Filer(rated["B"]["credit_code"], rated["B"]["agency_name"], [TOWN, "华士镇"], ["机械", "电气"]),
+        Filer(rated["A"]["credit_code"], rated["A"]["agency_name"], [TOWN], ["机械", "化工"], left=["电气"]),
+        Filer("91320281MA1X00009L", "新设安全咨询有限公司", [TOWN], ["机械"]),  # no published rating
+    ]
+    return import_filings(engine, filers)
+
+
+def table_with(app, column: str):
+    """The first table of the page with `column` (a table shown without row selection carries no key)."""
+    return next(df.value for df in app.dataframe if column in df.value.columns)
+
+
+def finder_codes(app) -> list[str]:
+    urls = table_with(app, "people_of_specialty")["profile"].tolist()
+    return [url.split("agency=")[1].split("&")[0] for url in urls]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_finder_lists_agencies_serving_my_town_best_grade_first(app, rated, filed, lang):
+    open_page(app, "find", town=TOWN, specialty="机械", lang=lang)
+    codes = [rated[g]["credit_code"] for g in ("A", "B", "C")]
+    assert finder_codes(app) == codes  # the blacklisted one is not offered
+    table = table_with(app, "people_of_specialty")
+    assert table["agency_name"].tolist() == [rated[g]["agency_name"] for g in ("A", "B", "C")]
+    assert table["people_of_specialty"].tolist() == [1, 1, 1]
+    label = zh if lang == "zh" else en
+    assert app.title[0].value == label("find_title")
+    assert label("find_blacklisted", n=1) in [w.value for w in app.warning]
+    captions = [c.value for c in app.caption]
+    assert label("find_unrated", n=1) in captions and label("find_note") in captions
+    assert label("find_found", n=3, year=FACTS_YEAR, as_of=TODAY.isoformat()) in captions
+    assert app.query_params["town"] == TOWN and app.query_params["specialty"] == "机械"
+
+
+def test_the_finder_keeps_only_agencies_with_that_specialty_on_staff(app, rated, filed):
+    open_page(app, "find", town=TOWN)
+    app.radio(key="w_specialty").set_value("电气").run()
+    assert finder_codes(app) == [rated["B"]["credit_code"]]  # A's electrical engineer has left
+    app.radio(key="w_specialty").set_value("消防").run()
+    assert zh("find_none", year=FACTS_YEAR, town=TOWN, specialty="消防") in [i.value for i in app.info]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_finder_explains_its_empty_states(app, engine, lang):
+    label = zh if lang == "zh" else en
+    open_page(app, "find", lang=lang)
+    assert label("find_choose_town") in [i.value for i in app.info]
+    app.selectbox(key="w_town").set_value(TOWN).run()
+    assert label("find_no_filings") in [i.value for i in app.info]  # nobody has filed anything yet
+    assert not app.exception
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_profile_shows_the_agency_s_facts_apart_from_the_rating_and_dated(app, rated, filed, lang):
+    label = zh if lang == "zh" else en
+    code = rated["B"]["credit_code"]
+    open_page(app, "profile", agency=code, lang=lang)
+    assert label("facts_title") in [s.value for s in app.subheader]
+    caption = label("facts_caption", year=FACTS_YEAR, as_of=TODAY.isoformat(), last="2026-04-03")
+    assert caption in [c.value for c in app.caption]
+    facts = dict(table_with(app, label("fact")).values.tolist())
+    assert facts[label("fact_towns")] == ("璜土镇、华士镇" if lang == "zh" else "璜土镇, 华士镇")
+    assert facts[label("fact_clients")] == "2"
+    assert facts[label("fact_on_time")] == label("on_time_value", pct=20, on=2, due=10)
+    assert facts[label("fact_visits_per_contract")] == label("visits_value", per="2.0", visits=4, contracts=2)
+    # The published towns stay, named for what they are.
+    assert any(m.value.startswith(f"**{label('towns_served_all')}**") for m in app.markdown)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_profile_without_filings_says_so(app, engine, rated, lang):
+    open_page(app, "profile", agency=rated["A"]["credit_code"], lang=lang)
+    assert (zh if lang == "zh" else en)("facts_none") in [i.value for i in app.info]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_compare_shows_the_facts_as_rows_per_agency(app, rated, filed, engine, lang):
+    label = zh if lang == "zh" else en
+    codes = [rated["A"]["credit_code"], rated["B"]["credit_code"]]
+    other = public.agency_index(engine)
+    unfiled = other[~other["credit_code"].isin([r["credit_code"] for r in filed["registry"]])].iloc[0]["credit_code"]
+    open_page(app, "compare", compare=f"{codes[0]},{codes[1]},{unfiled}", lang=lang)
+    assert label("facts_title") in [s.value for s in app.subheader]
+    table = table_with(app, label("fact"))
+    assert table.iloc[:, 0].tolist()[0] == label("fact_towns")
+    assert table.iloc[0, 1] == TOWN and table.iloc[1, 2] == "2"
+    assert set(table.iloc[:, 3]) == {label("facts_compare_none")}
+
+
+def test_the_ratings_town_filter_finds_a_clean_agency_serving_the_town(app, rated, filed):
+    open_page(app, "ratings", year="2025", town=TOWN)
+    shown = app.dataframe(key="ratings_table").value["credit_code"].tolist()
+    assert sorted(shown) == sorted(rated[g]["credit_code"] for g in ("A", "B", "C", "BLACKLIST"))
+    assert zh("ratings_town_note", year=2025) in [c.value for c in app.caption]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_ratings_town_filter_without_filings_says_why_it_finds_none(app, engine, lang):
+    open_page(app, "ratings", year="2025", town=TOWN, lang=lang)
+    label = zh if lang == "zh" else en
+    assert label("ratings_town_no_filings", year=2025) in [c.value for c in app.caption]
+    assert app.selectbox(key="w_town").label == label("filter_town")
+
+
+def test_the_published_towns_column_is_named_towns_that_assessed(app, engine):
+    open_page(app, "ratings", lang="en")
+    assert "Towns that assessed" in app.dataframe(key="ratings_table").proto.columns  # the column config's labels
+    assert LABELS["towns_served"] == ("评分镇街园", "Towns that assessed")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_personal_detail_of_the_filings_appears_on_any_page(app, rated, filed, lang):
+    private = personal_values(filed)
+    params = {"agency": rated["B"]["credit_code"], "town": TOWN, "specialty": "机械", "lang": lang,
+              "compare": ",".join(rated[g]["credit_code"] for g in ("A", "B", "C"))}
+    for page in PAGES:
+        open_page(app, page, year="2025", **params)
+        text = page_text(app)
+        assert [v for v in private if v in text] == [], page
+
+
+def test_a_rerun_of_the_finder_and_the_profile_runs_no_database_query(app, rated, filed):
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        for page, params in (("find", {"town": TOWN}), ("profile", {"agency": rated["B"]["credit_code"]})):
+            open_page(app, page, **params)
+            assert statements, "the first run reads the database (else this test could not fail)"
+            app.run()
+            statements.clear()
+            app.run()
+            assert statements == [], page
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
