@@ -10,11 +10,13 @@ database query.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from core.china_time import today as china_today
 from core.rulebook import Rulebook, load_rulebook
@@ -25,6 +27,7 @@ from db.publishing import facts, public
 from db.store.settings import Settings, get_settings
 
 CATALOG_TTL = 60  # seconds
+logger = logging.getLogger(__name__)
 
 
 @st.cache_resource(show_spinner=False)
@@ -174,6 +177,30 @@ def identify(content: bytes):
     return identify_file(engine(), content, checksums())
 
 
+@st.cache_data(ttl=CATALOG_TTL, show_spinner=False, max_entries=4)
+def listings(today: dt.date) -> dict[str, pd.DataFrame]:
+    """Every blacklist listing as of `today` and the public history, after recording removals at term end.
+
+    Expires (and so refreshes) within CATALOG_TTL; staff decisions call `clear()` so they show at once.
+    """
+    from db.publishing import listing_reads
+    from db.publishing.listing_removal import expire_listings
+
+    try:
+        expire_listings(engine=engine(), today=today)
+    except SQLAlchemyError:  # e.g. a read-only database user: the reads below show the same status anyway
+        logger.exception("recording removals at term end failed")
+    return {"listings": listing_reads.listings(engine(), today), "history": listing_reads.history(engine())}
+
+
+@st.cache_data(ttl=CATALOG_TTL, show_spinner=False, max_entries=4)
+def listings_export(fmt: str, today: dt.date) -> bytes:
+    """The listings export for credit platforms (CSV or XLSX)."""
+    from db.publishing.listing_export import export_listings
+
+    return export_listings(engine=engine(), fmt=fmt, today=today)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def version_changes(year: int, version: int) -> pd.DataFrame:
     """What a published correction changed, per agency (immutable, so cached for good)."""
@@ -263,5 +290,5 @@ def clear() -> None:
     for fn in (publications, _published_years, _current_publication, _publication_history, ratings,
                grade_counts, blacklist, _agency_index, _agency_profile, _compare, export, _checksums, _signing_keys,
                version_changes, records_version, _service_facts, _agency_facts, _serving, _town_names,
-               _find_agencies, _latest_ratings):
+               _find_agencies, _latest_ratings, listings, listings_export):
         fn.clear()

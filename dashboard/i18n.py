@@ -259,6 +259,43 @@ LABELS: dict[str, tuple[str, str]] = {
     "effect_bonus": ("每次加{points}分", "{points} bonus points each time"),
     "assessors_town": ("镇街园安监部门", "Town supervision departments"),
     "assessors_bureau": ("市应急管理局", "The city bureau"),
+    # blacklist listings (issue 12 item 3; docs/listings.md)
+    "listings_current": ("现行黑名单列入记录", "Blacklist listings in force"),
+    "listings_intro": (
+        "每条列入记录自公示之日起列入，期满（默认一年）移出；列入满规定期限后，经申请并由市应急管理局决定，可提前移出（信用修复）。",
+        "Each listing runs from its publication date to the end of its term (one year by default); after a minimum "
+        "time the bureau may end it early on the agency's application (credit repair).",
+    ),
+    "no_listings": ("目前没有列入黑名单的主体。", "Nobody is on the blacklist now."),
+    "listings_history": ("列入与移出记录", "History of listings and removals"),
+    "no_listing_history": ("尚无列入或移出记录。", "No listing or removal yet."),
+    "listing_subject": ("主体", "Listed"),
+    "listing_kind": ("类别", "Kind"),
+    "subject_agency": ("服务机构", "Agency"),
+    "subject_practitioner": ("执业人员", "Practitioner"),
+    "removal_on": ("移出日期", "Removed on"),
+    "listing_status": ("状态", "Status"),
+    "listing_listed": ("列入中", "listed"),
+    "listing_removed_at_term": ("期满移出", "removed at term end"),
+    "listing_repaired": ("信用修复移出", "removed early (credit repair)"),
+    "listing_withdrawn": ("更正撤销", "withdrawn by a correction"),
+    "event_on": ("日期", "Date"),
+    "event_action": ("事项", "Event"),
+    "event_office": ("决定部门", "Decided by"),
+    "listing_event_listed": ("列入", "listed"),
+    "listing_event_amended": ("更正认定依据", "grounds corrected"),
+    "listing_event_withdrawn": ("更正撤销", "withdrawn by a correction"),
+    "listing_event_removed_at_term": ("期满移出", "removed at term end"),
+    "listing_event_repair_granted": ("信用修复移出", "removed early (credit repair)"),
+    "listing_event_repair_revoked": ("撤销信用修复，恢复列入", "credit repair revoked: listed again"),
+    "listings_export": ("黑名单列入记录（信用平台格式）", "Blacklist listings (credit-platform format)"),
+    "listings_export_intro": (
+        "全部列入记录及其现状，字段为：主体名称、统一社会信用代码、列入原因、认定部门、列入日期、移出日期、状态；"
+        "执业人员的统一社会信用代码为其所在机构的代码。",
+        "Every listing and its status, in the fields credit platforms take (name, unified social credit code, "
+        "grounds, deciding department, listing date, removal date, status; the file's headers are in Chinese); a "
+        "practitioner's credit code is their agency's.",
+    ),
     # service facts and the enterprise finder (issue 11 item 4): the agencies' own filings, apart from the rating
     "page_find": ("找服务机构", "Find an agency"),
     "facts_title": ("服务情况（机构自报）", "Service facts (as reported by the agency)"),

@@ -12,6 +12,7 @@ from dashboard import data, ui
 from dashboard.i18n import current, t
 from dashboard.labels import (
     assessor_label,
+    blacklist_grounds,
     bucket_score_labels,
     clause_codes_text,
     grade_label,
@@ -175,6 +176,70 @@ def blacklist_practitioners_table(people: pd.DataFrame) -> tuple[pd.DataFrame, d
 def _department_label(department: str) -> str:
     # 认定部门 may join several departments with 、; the bureau reads in the visitor's language.
     return "、".join(assessor_label(part) for part in str(department).split("、"))
+
+
+def _subject(frame: pd.DataFrame) -> list[str]:
+    """Who is listed: the agency, or the practitioner with the agency they worked for."""
+    return [
+        f"{person}（{agency}）" if kind == "practitioner" else agency
+        for kind, person, agency in zip(frame["subject_kind"], frame["practitioner"], frame["agency_name"], strict=True)
+    ]
+
+
+def listings_table(listings: pd.DataFrame, rulebook: Rulebook) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Blacklist listings: who, 认定依据, 认定部门, 列入日期, 移出日期 (planned or actual), 状态, year, code."""
+    out = pd.DataFrame(
+        {
+            "subject": _subject(listings),
+            "subject_kind": listings["subject_kind"].map(lambda k: t(f"subject_{k}")),
+            "basis": [blacklist_grounds(c, total, rulebook) for c, total in
+                      zip(listings["basis_clauses"], listings["basis_total"], strict=True)],
+            "department": listings["department"].map(_department_label),
+            "listed_on": listings["listed_on"].map(local_date),
+            "removal_on": [local_date(r if r is not None else p) for r, p in
+                           zip(listings["removed_on"], listings["planned_removal_on"], strict=True)],
+            "status": listings["status"].map(lambda s: t(f"listing_{s}")),
+            "year": listings["year"].astype(int),
+            "credit_code": listings["credit_code"],
+        }
+    )
+    cc = st.column_config
+    config = {
+        "subject": cc.TextColumn(t("listing_subject"), pinned=True),
+        "subject_kind": cc.TextColumn(t("listing_kind")),
+        "basis": cc.TextColumn(t("basis"), width="large"),
+        "department": cc.TextColumn(t("department")),
+        "listed_on": cc.TextColumn(t("listed_on")),
+        "removal_on": cc.TextColumn(t("removal_on")),
+        "status": cc.TextColumn(t("listing_status")),
+        "year": cc.NumberColumn(t("year"), format="%d"),
+        "credit_code": cc.TextColumn(t("credit_code")),
+    }
+    return out, config
+
+
+def listing_history_table(history: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The public history: date, what happened, to whom, by which office (never an account or a reason)."""
+    out = pd.DataFrame(
+        {
+            "on": history["on"].map(local_date),
+            "action": history["action"].map(lambda a: t(f"listing_event_{a}")),
+            "subject": _subject(history),
+            "year": history["year"].astype(int),
+            "office": history["office"].map(_department_label),
+            "credit_code": history["credit_code"],
+        }
+    )
+    cc = st.column_config
+    config = {
+        "on": cc.TextColumn(t("event_on")),
+        "action": cc.TextColumn(t("event_action")),
+        "subject": cc.TextColumn(t("listing_subject")),
+        "year": cc.NumberColumn(t("year"), format="%d"),
+        "office": cc.TextColumn(t("event_office")),
+        "credit_code": cc.TextColumn(t("credit_code")),
+    }
+    return out, config
 
 
 def changes_table(changes: pd.DataFrame, rulebook: Rulebook) -> tuple[pd.DataFrame, dict[str, Any]]:

@@ -24,6 +24,7 @@ from db.findings.suggestions import SuggestionError
 from db.findings.towns import TownError
 from db.publishing.canonical import DuplicateKeys, UnreadableDocument
 from db.publishing.export import ExportError
+from db.publishing.listing_removal import ListingError
 from db.publishing.publish import PublishConflict, PublishError, ReasonRequired
 from db.publishing.signing import SigningKeyError
 from db.store.settings import SettingsError
@@ -51,6 +52,7 @@ REFUSALS: dict[type, CreditBoardError] = {
     SettingsError: SettingsError(problems=[Problem(None, "SEED_DEMO", "设置应为 1 或 0", "must be 1 or 0", "x")]),
     RepeatedFindings: RepeatedFindings(pd.DataFrame([{c: REPEAT.get(c, "") for c in REPEAT_COLUMNS}])),
     RepeatedRecords: RepeatedRecords("visits", pd.DataFrame([{"row": 2, "upload_id": 1, "file_name": "a.csv"}])),
+    ListingError: ListingError("必须填写决定理由", "a reason is required"),
     DocumentError: DocumentError("只接受PDF、JPG或PNG扫描件", "only PDF, JPG or PNG scans are accepted"),
     SuggestionError: SuggestionError("驳回须填写理由", "a dismissal needs a reason"),
     UnreadableDocument: UnreadableDocument("不是有效的 JSON", "not valid JSON"),

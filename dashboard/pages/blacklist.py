@@ -1,8 +1,10 @@
-"""黑名单 Blacklist: the year's listed agencies and practitioners with their grounds, and earlier years' lists."""
+"""黑名单 Blacklist: the year's listed agencies and practitioners with their grounds, earlier years' lists, the
+listings in force (认定部门, 认定依据, 列入日期, 移出日期, 状态) and the history of listings and removals."""
 
 import pandas as pd
 import streamlit as st
 
+from core.china_time import today
 from dashboard import data, plain, tables, ui
 from dashboard.i18n import t
 from dashboard.labels import clause_legend
@@ -45,3 +47,21 @@ if history.empty:
 else:
     table, config = tables.blacklist_agencies_table(history, rulebook)
     plain.dataframe(table, hide_index=True, column_config=config, key="blacklist_history")
+
+# The listings (docs/listings.md): every year's, in force now, and what happened to them.
+listings = data.listings(today())
+st.subheader(t("listings_current"))
+st.caption(t("listings_intro"))
+in_force = listings["listings"][listings["listings"]["status"] == "listed"]
+if in_force.empty:
+    st.caption(t("no_listings"))
+else:
+    table, config = tables.listings_table(in_force, rulebook)
+    plain.dataframe(table, hide_index=True, column_config=config, key="listings_current")
+
+st.subheader(t("listings_history"))
+if listings["history"].empty:
+    st.caption(t("no_listing_history"))
+else:
+    table, config = tables.listing_history_table(listings["history"])
+    plain.dataframe(table, hide_index=True, column_config=config, key="listings_history")

@@ -1,7 +1,9 @@
-"""数据下载 Open data: every file of every published version, its digest and signature, the keys and the checksums."""
+"""数据下载 Open data: every file of every published version, its digest and signature, the keys and the checksums;
+the blacklist listings in the credit platforms' fields."""
 
 import streamlit as st
 
+from core.china_time import today
 from dashboard import data, plain, ui
 from dashboard.i18n import t
 from dashboard.labels import kv, local_date, paren
@@ -56,3 +58,15 @@ st.subheader(t("checksums_title"))
 st.markdown(t("checksums_intro"))
 st.download_button(t("download_checksums"), data=lambda: data.checksum_file(), file_name="SHA256SUMS",
                    mime="text/plain", on_click="ignore", icon=":material/checklist:")
+
+# The listings for credit platforms (the city credit department, the safety committee): docs/listings.md.
+st.subheader(t("listings_export"))
+st.markdown(t("listings_export_intro"))
+day = today()
+cols = st.columns(2)
+for col, fmt in zip(cols, ("csv", "xlsx"), strict=True):
+    col.download_button(
+        t("download", fmt=fmt.upper()), data=lambda f=fmt: data.listings_export(f, day),
+        file_name=f"jiangyin-blacklist-listings-{day.isoformat()}.{fmt}", mime=FORMATS[fmt], on_click="ignore",
+        key=f"dl-listings-{fmt}", icon=":material/download:",
+    )

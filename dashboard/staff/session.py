@@ -37,6 +37,7 @@ STAFF_PAGES: dict[str, tuple[str, str, str, str | None]] = {
     "users": (f"{PAGES_DIR}/users.py", "staff-users", ":material/manage_accounts:", "manage_users"),
     "towns": (f"{PAGES_DIR}/towns.py", "staff-towns", ":material/location_city:", "manage_towns"),
     "audit": (f"{PAGES_DIR}/audit.py", "staff-audit", ":material/history:", "read_audit"),
+    "listings": (f"{PAGES_DIR}/listings.py", "staff-listings", ":material/gavel:", "decide_listings"),
     "suggestions": (f"{PAGES_DIR}/suggestions.py", "staff-suggestions", ":material/fact_check:", "work_suggestions"),
 }
 assert all(action is None or action in PERMISSIONS for *_, action in STAFF_PAGES.values())

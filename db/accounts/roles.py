@@ -34,6 +34,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "manage_users": (BUREAU_ADMIN,),
     "manage_towns": (BUREAU_ADMIN,),
     "read_audit": (BUREAU_ADMIN,),
+    "decide_listings": BUREAU_ROLES,  # blacklist listings: record and decide 信用修复 applications
     # The agency portal (issue 11): an agency account acts for its own credit code only, and holds no staff action.
     "agency_portal": (AGENCY,),
     "work_suggestions": (BUREAU_ADMIN, BUREAU_STAFF, TOWN_STAFF),  # the watch's queue; towns see only their own

@@ -21,6 +21,7 @@ from core.towns import BUREAU
 from db.accounts import audit
 from db.publishing.canonical import digest_and_bytes
 from db.publishing.export import STORED_RATING_FIELDS, build_document, stored_rows
+from db.publishing.listings import sync_listings
 from db.publishing.scores import score_rows
 from db.publishing.signing import Signer, load_signer
 from db.store.engine import transaction
@@ -235,6 +236,8 @@ def _publish_once(
         bulk_insert(session, PublishedScore, score_rows(document["ratings"], buckets), constants={"publication_id": pid})
         _bulk(session, PublishedCharge, document["charges"], pid)
         _bulk(session, PublishedPractitioner, document["blacklisted_practitioners"], pid)
+        # The version's blacklist listings, in this same write: a publication and its listings never disagree.
+        sync_listings(session, publication, actor=by, rulebook=rating.rulebook)
         session.add(PublicationSeal(publication_id=pid))  # from here on its rows refuse INSERT (migration 0007)
         audit.record(
             session, actor=by, action="publish", entity="publication", entity_id=pid,

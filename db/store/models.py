@@ -385,3 +385,61 @@ class AuditEntry(SQLModel, table=True):
     before: str = Field(default="", max_length=10000)
     after: str = Field(default="", max_length=10000)
     detail: str = Field(default="", max_length=2000)
+
+
+# Table: a blacklist listing (docs/listings.md): one agency blacklisted in a year (by clause or by score), or one
+# practitioner named in a 1.x finding of a year. Made by publishing, in the publication's transaction; a later
+# version of the year keeps it (same subject, same year: never a second one) or withdraws it. `status` is what was
+# last recorded; a listing past its planned removal date reads as removed_at_term even before expire_listings runs.
+class Listing(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(index=True)
+    subject_kind: str = Field(max_length=12)  # agency | practitioner
+    credit_code: str = Field(max_length=18, index=True)  # a practitioner's is its agency's
+    agency_name: str = Field(max_length=200)
+    practitioner: str = Field(default="", max_length=64)  # "" for an agency; the name as published, nothing more
+    basis_kind: str = Field(max_length=8)  # clause | score
+    basis_clauses: str = Field(default="", max_length=128)  # ";"-joined clause codes (clause listings)
+    basis_total: int | None = None  # the total under the threshold (score listings)
+    basis_text: str = Field(max_length=2000)  # 认定依据 as the public reads it
+    department: str = Field(max_length=500)  # 认定部门
+    publication_id: int = Field(foreign_key="publication.id", index=True)  # the version that listed it
+    listed_on: dt.date  # 列入日期: that version's date in China
+    term_months: int
+    planned_removal_on: dt.date  # 移出日期 as planned: listed_on + term_months
+    status: str = Field(max_length=24, index=True)  # listed | removed_at_term | repaired | withdrawn
+    ended_on: dt.date | None = None
+    ended_by_publication_id: int | None = Field(default=None, foreign_key="publication.id")  # a withdrawing version
+    updated_at: dt.datetime = _when()
+
+
+# Table: an application for early removal (信用修复) of a listing, recorded by bureau staff from the agency's letter
+# and decided by bureau staff: pending → granted | refused; granted → revoked (the listing is restored).
+class RepairApplication(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    listing_id: int = Field(foreign_key="listing.id", index=True)
+    received_on: dt.date  # the date of the agency's letter
+    summary: str = Field(default="", max_length=2000)  # staff-only: what the agency asks and why
+    status: str = Field(max_length=12, index=True)  # pending | granted | refused | revoked
+    recorded_by: str = Field(max_length=64)
+    recorded_at: dt.datetime = _when()
+    decided_by: str = Field(default="", max_length=64)
+    decided_on: dt.date | None = None
+    decision_reason: str = Field(default="", max_length=2000)  # staff-only
+    revoked_by: str = Field(default="", max_length=64)
+    revoked_on: dt.date | None = None
+    revoke_reason: str = Field(default="", max_length=2000)  # staff-only
+
+
+# Table: the history of a listing (the public history shows action, date and office; never actor or reason).
+class ListingEvent(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    listing_id: int = Field(foreign_key="listing.id", index=True)
+    action: str = Field(max_length=24)  # listed | amended | withdrawn | removed_at_term | repair_applied | …
+    on: dt.date  # the day it took effect, China time
+    office: str = Field(max_length=64)  # who acted, as the public reads it (市应急管理局), never an account
+    publication_id: int | None = Field(default=None, foreign_key="publication.id")
+    application_id: int | None = Field(default=None, foreign_key="repairapplication.id")
+    actor: str = Field(default="", max_length=64)  # staff-only
+    reason: str = Field(default="", max_length=2000)  # staff-only
+    at: dt.datetime = _when()

@@ -27,6 +27,8 @@ class Settings:
     data_dir: Path
     read_limits: ReadLimits = field(default_factory=ReadLimits)
     signing_key_file: Path | None = None  # None: `keys/publication-signing-key.pem` under data_dir
+    listing_term_months: int = 12  # how long a blacklist listing lasts (docs/listings.md)
+    repair_minimum_months: int = 12  # how long after listing a 信用修复 may be granted
 
     @property
     def signing_key(self) -> Path:
@@ -41,6 +43,8 @@ def get_settings(overrides: Mapping[str, str] | None = None) -> Settings:
     DATA_DIR      where the default SQLite file lives
     SIGNING_KEY_FILE  the Ed25519 private key that signs publications (default DATA_DIR/keys/…)
     SEED_DEMO     1 (default) seeds an empty database with demo data on the app's first start; 0 keeps it empty
+    LISTING_TERM_MONTHS    a blacklist listing's term in months (default 12 = one year), 1..120
+    REPAIR_MINIMUM_MONTHS  months after listing before early removal (信用修复) may be granted (default 12), 0..120
     MAX_…         the read limits (core.limits.ENVIRONMENT), positive whole numbers
     """
     env = {**os.environ, **(overrides or {})}
@@ -55,8 +59,22 @@ def get_settings(overrides: Mapping[str, str] | None = None) -> Settings:
         limits = ReadLimits.from_env(env)
     except InputError as exc:
         problems += exc.problems
+    term = _months(env, "LISTING_TERM_MONTHS", 12, 1, problems)
+    minimum = _months(env, "REPAIR_MINIMUM_MONTHS", 12, 0, problems)
     if problems:
         raise SettingsError(problems=problems)
     key_file = Path(env["SIGNING_KEY_FILE"]) if env.get("SIGNING_KEY_FILE", "").strip() else None
     return Settings(database_url=url, seed_demo=SEED_DEMO_VALUES[seed], data_dir=data_dir, read_limits=limits,
-                    signing_key_file=key_file)
+                    signing_key_file=key_file, listing_term_months=term, repair_minimum_months=minimum)
+
+
+def _months(env: Mapping[str, str], name: str, default: int, lowest: int, problems: list[Problem]) -> int:
+    """A whole number of months from `name` (default when unset), lowest..120; a Problem when it is not one."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if raw.isascii() and raw.isdigit() and lowest <= int(raw) <= 120:
+        return int(raw)
+    problems.append(Problem(None, name, f"设置应为{lowest}到120之间的整数（月）",
+                            f"the setting must be a whole number of months from {lowest} to 120", raw))
+    return default

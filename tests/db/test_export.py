@@ -30,9 +30,11 @@ from db.publishing.export import (
     load_document,
     verify_export,
 )
+from db.publishing.listing_export import export_listings
+from db.publishing.listing_removal import apply_repair, decide_repair
 from db.publishing.publish import publish_year
 from db.seed import seed_demo
-from db.store.models import Agency, Finding, Practitioner, Publication, PublishedPractitioner
+from db.store.models import Agency, Finding, Listing, Practitioner, Publication, PublishedPractitioner
 from tests.db.publishing import YEAR, a_year, finding, load
 
 INTS = ("year", "town_score", "bureau_score", "total", "version")
@@ -243,6 +245,20 @@ def test_no_export_holds_personal_data_descriptions_or_staff_accounts(engine):
             text = all_text(export_publication(engine=engine, year=year, version=version, fmt=fmt), fmt)
             leaked = sorted(s for s in secrets if s in text)
             assert leaked == [], f"{year} v{version} {fmt}: {leaked[:3]}"
+    # The blacklist listings export too, after a repair application with a summary and a decision reason.
+    with Session(engine) as session:
+        listing = session.execute(select(Listing).order_by(Listing.id.desc())).scalars().first()
+    day = listing.listed_on
+    application = apply_repair(engine=engine, by="staff.sun", listing_id=listing.id, received_on=day,
+                               summary="联系人电话13800001111", today=day)
+    decide_repair(engine=engine, by="staff.sun", application_id=application.id, grant=False,
+                  reason="材料中身份证号320281199001015678不符", today=day)
+    secrets |= {"staff.sun", "13800001111", "320281199001015678"}
+    for fmt in ("csv", "xlsx"):
+        text = all_text(export_listings(engine=engine, fmt=fmt), fmt)
+        assert "主体名称" in text or fmt == "xlsx"
+        leaked = sorted(s for s in secrets if s in text)
+        assert leaked == [], f"listings {fmt}: {leaked[:3]}"
 
 
 def test_the_readme_recipe_checks_a_downloaded_export(engine, published, tmp_path, capsys):

@@ -44,3 +44,21 @@ def test_the_db_command_line_refuses_a_bad_setting_before_it_starts(monkeypatch,
     out, err = capsys.readouterr()
     assert out == "" and "SEED_DEMO" in err and "设置应为 1" in err and "must be 1" in err
     assert not (tmp_path / "never.db").exists()
+
+
+def test_listing_term_and_repair_minimum_default_to_twelve_months_and_can_be_set(monkeypatch):
+    for name in ("LISTING_TERM_MONTHS", "REPAIR_MINIMUM_MONTHS"):
+        monkeypatch.delenv(name, raising=False)
+    assert (get_settings().listing_term_months, get_settings().repair_minimum_months) == (12, 12)
+    settings = get_settings({"LISTING_TERM_MONTHS": "24", "REPAIR_MINIMUM_MONTHS": "0"})
+    assert (settings.listing_term_months, settings.repair_minimum_months) == (24, 0)
+
+
+@pytest.mark.parametrize(("name", "value"), [("LISTING_TERM_MONTHS", "0"), ("LISTING_TERM_MONTHS", "1 year"),
+                                             ("REPAIR_MINIMUM_MONTHS", "-1"), ("REPAIR_MINIMUM_MONTHS", "121"),
+                                             ("LISTING_TERM_MONTHS", "１２")])
+def test_a_bad_listing_setting_is_refused_by_name(name, value):
+    with pytest.raises(SettingsError) as info:
+        get_settings({name: value})
+    [problem] = info.value.problems
+    assert (problem.column, problem.value) == (name, value)

@@ -1,0 +1,201 @@
+"""Blacklist listings made by publishing: who a version blacklists, kept in step with the listings of its year."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from core.china_time import to_china
+from core.rulebook import Rulebook, load_rulebook
+from core.terms import add_months
+from core.towns import BUREAU_NAME_ZH, assessor_name_zh
+from db.accounts import audit
+from db.store.models import (
+    Listing,
+    ListingEvent,
+    Publication,
+    PublishedCharge,
+    PublishedPractitioner,
+    PublishedRating,
+    utcnow,
+)
+from db.store.settings import get_settings
+
+AGENCY = "agency"
+PRACTITIONER = "practitioner"
+BY_CLAUSE = "clause"
+BY_SCORE = "score"
+LISTED = "listed"
+REMOVED_AT_TERM = "removed_at_term"
+REPAIRED = "repaired"
+WITHDRAWN = "withdrawn"
+STATUSES = (LISTED, REMOVED_AT_TERM, REPAIRED, WITHDRAWN)
+# The office that acts for the bureau, as the public reads it (never a staff account).
+OFFICE = BUREAU_NAME_ZH
+
+Key = tuple[str, str, str]  # (subject_kind, credit_code, practitioner)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One blacklisted subject of a version and why: what its listing records."""
+
+    kind: str
+    credit_code: str
+    agency_name: str
+    practitioner: str
+    basis_kind: str
+    clauses: tuple[str, ...]
+    total: int | None
+    department: str
+
+    @property
+    def key(self) -> Key:
+        return (self.kind, self.credit_code, self.practitioner)
+
+
+def clause_order(code: str) -> tuple[int, ...]:
+    """"1.10" after "1.9": clause codes compared as numbers."""
+    return tuple(int(p) if p.isdigit() else 0 for p in code.split("."))
+
+
+def basis_text(kind: str, clauses: tuple[str, ...], total: int | None, rulebook: Rulebook) -> str:
+    """认定依据 as the public reads it: each clause with its text, or the total and the threshold it fell under."""
+    if kind == BY_SCORE:
+        threshold = rulebook.blacklist_grade.max
+        return f"总分{total}分，低于{threshold:g}分"
+    texts = rulebook.clause_map
+    # A clause's text ends in "；" or "。" (it is an item of a list): the joined grounds end in one "。".
+    return "；".join(f"{c} {texts[c].text_zh.rstrip('；;。. ')}" if c in texts else c for c in clauses) + "。"
+
+
+def _departments(assessors: set[str]) -> str:
+    return "、".join(sorted({assessor_name_zh(a) for a in assessors}))
+
+
+def subjects_of(session: Session, publication_id: int, rulebook: Rulebook) -> dict[Key, Subject]:
+    """Every subject a publication blacklists, read from its stored rows (what was published, nothing else)."""
+    rated = session.execute(
+        select(PublishedRating.credit_code, PublishedRating.agency_name, PublishedRating.total,
+               PublishedRating.blacklist_clauses)
+        .where(PublishedRating.publication_id == publication_id,
+               PublishedRating.grade == rulebook.blacklist_grade.key)
+    ).all()
+    found: dict[str, set[str]] = {}
+    for code, assessor in session.execute(
+        select(PublishedCharge.credit_code, PublishedCharge.assessor)
+        .where(PublishedCharge.publication_id == publication_id, PublishedCharge.blacklist.is_(True))
+    ).all():
+        found.setdefault(code, set()).add(assessor)
+    out: dict[Key, Subject] = {}
+    for code, name, total, clauses in rated:
+        codes = tuple(sorted({c for c in clauses.split(";") if c}, key=clause_order))
+        if codes:  # 认定部门: the departments whose findings listed it
+            subject = Subject(AGENCY, code, name, "", BY_CLAUSE, codes, None, _departments(found.get(code, set())))
+        else:  # by score: the bureau rates and so decides
+            subject = Subject(AGENCY, code, name, "", BY_SCORE, (), int(total), BUREAU_NAME_ZH)
+        out[subject.key] = subject
+    people: dict[tuple[str, str], list[Any]] = {}
+    for row in session.execute(
+        select(PublishedPractitioner.credit_code, PublishedPractitioner.agency_name,
+               PublishedPractitioner.practitioner, PublishedPractitioner.clause, PublishedPractitioner.assessor)
+        .where(PublishedPractitioner.publication_id == publication_id)
+    ).all():
+        people.setdefault((row.credit_code, row.practitioner), []).append(row)
+    for (code, person), rows in people.items():
+        codes = tuple(sorted({r.clause for r in rows}, key=clause_order))
+        subject = Subject(PRACTITIONER, code, rows[0].agency_name, person, BY_CLAUSE, codes, None,
+                          _departments({r.assessor for r in rows}))
+        out[subject.key] = subject
+    return out
+
+
+def _fields(subject: Subject, rulebook: Rulebook) -> dict[str, Any]:
+    """The listing columns a version decides (a correction may change them)."""
+    return {
+        "agency_name": subject.agency_name, "basis_kind": subject.basis_kind,
+        "basis_clauses": ";".join(subject.clauses), "basis_total": subject.total,
+        "basis_text": basis_text(subject.basis_kind, subject.clauses, subject.total, rulebook),
+        "department": subject.department,
+    }
+
+
+def listed_on(publication: Publication) -> dt.date:
+    """列入日期 of what a version lists: the day it was published, in China."""
+    return to_china(publication.published_at).date()
+
+
+def _event(session: Session, listing: Listing, action: str, on: dt.date, *, publication_id: int | None = None,
+           actor: str = "") -> None:
+    session.add(ListingEvent(listing_id=listing.id, action=action, on=on, office=OFFICE,
+                             publication_id=publication_id, actor=actor))
+
+
+def sync_listings(session: Session, publication: Publication, *, actor: str, term_months: int | None = None,
+                  rulebook: Rulebook | None = None) -> dict[str, list[int]]:
+    """Bring the listings of the publication's year in step with it, in the caller's transaction (audited).
+
+    A subject it blacklists that has a listing of this year (other than a withdrawn one) keeps that listing — its
+    列入日期 and term are those of the version that first listed it; its grounds follow the new version. A subject
+    with none gets a new listing dated this version. A listing whose subject this version no longer blacklists is
+    withdrawn by it (a correction found it wrong), whatever its status: the withdrawal is the public record.
+    Returns the listing ids {"listed": …, "amended": …, "withdrawn": …}.
+    """
+    book = rulebook or load_rulebook(publication.rulebook)
+    term = term_months or get_settings().listing_term_months
+    day = listed_on(publication)
+    subjects = subjects_of(session, publication.id, book)
+    current = session.execute(
+        select(Listing).where(Listing.year == publication.year, Listing.status != WITHDRAWN)
+        .order_by(Listing.id).with_for_update()
+    ).scalars().all()
+    done: dict[str, list[int]] = {"listed": [], "amended": [], "withdrawn": []}
+    kept: set[Key] = set()
+    for listing in current:
+        key = (listing.subject_kind, listing.credit_code, listing.practitioner)
+        subject = subjects.get(key)
+        if subject is None:
+            listing.status, listing.ended_on, listing.ended_by_publication_id = WITHDRAWN, day, publication.id
+            listing.updated_at = utcnow()
+            _event(session, listing, WITHDRAWN, day, publication_id=publication.id, actor=actor)
+            done["withdrawn"].append(listing.id)
+            continue
+        kept.add(key)
+        fields = _fields(subject, book)
+        if any(getattr(listing, name) != value for name, value in fields.items()):
+            for name, value in fields.items():
+                setattr(listing, name, value)
+            listing.updated_at = utcnow()
+            _event(session, listing, "amended", day, publication_id=publication.id, actor=actor)
+            done["amended"].append(listing.id)
+    for key in sorted(set(subjects) - kept):
+        subject = subjects[key]
+        listing = Listing(year=publication.year, subject_kind=subject.kind, credit_code=subject.credit_code,
+                          practitioner=subject.practitioner, publication_id=publication.id, listed_on=day,
+                          term_months=term, planned_removal_on=add_months(day, term), status=LISTED,
+                          **_fields(subject, book))
+        session.add(listing)
+        session.flush()
+        _event(session, listing, LISTED, day, publication_id=publication.id, actor=actor)
+        done["listed"].append(listing.id)
+    session.flush()
+    if any(done.values()):
+        audit.record(session, actor=actor, action="listings", entity="publication", entity_id=publication.id,
+                     after={"year": publication.year, "version": publication.version, **done})
+    return done
+
+
+def backfill(session: Session, *, actor: str = "migration 0008") -> int:
+    """Listings for publications stored before listings existed: every version in order, as if just published."""
+    publications = session.execute(
+        select(Publication).order_by(Publication.year, Publication.version)
+    ).scalars().all()
+    made = 0
+    for publication in publications:
+        made += len(sync_listings(session, publication, actor=actor)["listed"])
+    session.flush()
+    return made
