@@ -113,10 +113,12 @@ def _verify(args: argparse.Namespace) -> int:
         f"文件过大（超过{MAX_EXPORT_BYTES // 2**20} MB），不是本系统的导出文件",
         f"the file is too big to be an export of this board (over {MAX_EXPORT_BYTES // 2**20} MB)"))
     verdict = verify_document(content, _public_keys(args.public_key))
-    out = sys.stdout if verdict.exit_code == 0 else (sys.stderr if verdict.exit_code == 2 else sys.stdout)
-    print(f"{verdict.message_zh}\n{verdict.message_en}", file=out)
+    if verdict.exit_code == 2:  # not a file this command can judge: a refusal like any other bad input
+        raise CommandError([Problem(None, None, f"不是有效的导出文件：{verdict.message_zh}",
+                                    f"not a valid export: {verdict.message_en}", args.file)])
+    print(f"{verdict.message_zh}\n{verdict.message_en}")
     if verdict.digest:
-        print(f"SHA-256 {verdict.digest}", file=out)
+        print(f"SHA-256 {verdict.digest}")
     return verdict.exit_code
 
 

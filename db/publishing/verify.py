@@ -51,10 +51,13 @@ def verify_document(content: bytes, public_keys: Sequence[Ed25519PublicKey] = ()
         return Verdict(ALTERED, f"不可信：{exc.message_zh}", f"NOT GENUINE: {exc.message_en}")
     except UnreadableDocument as exc:
         return Verdict(UNREADABLE, exc.message_zh, exc.message_en)
-    fields = ("format", "year", "version", "digest")
-    if not isinstance(document, dict) or any(f not in document for f in fields) \
-            or document["format"] not in (FORMAT_SIGNED, FORMAT_UNSIGNED) or not isinstance(document["digest"], str):
+    if not isinstance(document, dict) or "digest" not in document:
         return Verdict(UNREADABLE, "不是本系统导出的评定结果 JSON 文件", "not a JSON export of published ratings of this board")
+    fields = ("format", "year", "version")
+    if any(f not in document for f in fields) or document["format"] not in (FORMAT_SIGNED, FORMAT_UNSIGNED) \
+            or not isinstance(document["digest"], str):  # claims a digest, but is no whole publication
+        return Verdict(ALTERED, "不可信：文件带有摘要，但不是完整的评定结果文件（缺少或改动了必要字段）",
+                       "NOT GENUINE: the file carries a digest but is not a whole publication (fields missing or changed)")
     zh, en = _claims(document)
     found = {"year": document["year"], "version": document["version"], "digest": document["digest"],
              "previous_digest": str(document.get("previous_digest", ""))}
