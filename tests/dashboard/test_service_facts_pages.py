@@ -29,12 +29,24 @@ def en(key: str, **values: object) -> str:
     return LABELS[key][1].format(**values) if values else LABELS[key][1]
 
 
+def _without_demo_records(engine: Engine) -> None:
+    """This test's copy of the demo database without the demo's service records: each test files its own."""
+    from db.store.models import Upload
+    from db.uploads.records import RECORD_MODELS
+
+    with engine.begin() as conn:
+        for model in RECORD_MODELS.values():
+            conn.execute(model.__table__.delete())
+        conn.execute(Upload.__table__.delete().where(Upload.kind.in_(list(RECORD_MODELS))))
+
+
 @pytest.fixture
 def engine(app_db, monkeypatch):
     import dashboard.data
 
     monkeypatch.setattr(dashboard.data, "china_today", lambda: TODAY)  # the facts are counted to a fixed day
     eng = make_engine(f"sqlite:///{app_db}")
+    _without_demo_records(eng)
     yield eng
     eng.dispose()
 
