@@ -53,7 +53,8 @@ def test_no_export_holds_what_an_agency_filed_or_the_watch_s_evidence(engine):
     publish_year(engine=engine, year=2024, by="admin.zhou", reason="机构报送后重新发布")
     with Session(engine) as session:
         scan = session.execute(select(AgencyDocument.file_name, AgencyDocument.sha256)).one()
-        person = session.execute(select(PractitionerRecord.id_hash)).scalars().one()
+        person = session.execute(select(PractitionerRecord.id_hash).where(PractitionerRecord.name == "上官入职")
+                                 ).scalars().one()  # the demo files practitioners too
         versions = session.execute(select(Publication.year, Publication.version)).all()
     secrets = {*scan, person, id_number(77), "13912345678", "司马法代", "上官入职", "ZS-SECRET-1", "portal.jia",
                "服务记录（附件2）第77行：机密依据", "staff.wu", "机构报送名称"}
