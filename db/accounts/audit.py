@@ -14,6 +14,9 @@ def _json(value: Any) -> str:
     return "" if value is None else json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
 
 
+AUDIT_TEXT_MAX = 10000  # auditentry.before / after (db/store/models.py)
+
+
 def record(
     session: Session,
     *,
@@ -33,5 +36,9 @@ def record(
         actor=actor, action=action, entity=entity, entity_id=str(entity_id),
         before=_json(before), after=_json(after), detail=detail,
     )
+    # PostgreSQL refuses a longer text and SQLite would keep it: fail alike on both, so tests on SQLite catch it.
+    for name in ("before", "after"):
+        if len(getattr(entry, name)) > AUDIT_TEXT_MAX:
+            raise ValueError(f"audit {action}: {name} is over {AUDIT_TEXT_MAX} characters; summarise it")
     session.add(entry)
     return entry

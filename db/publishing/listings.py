@@ -185,8 +185,17 @@ def sync_listings(session: Session, publication: Publication, *, actor: str, ter
     session.flush()
     if any(done.values()):
         audit.record(session, actor=actor, action="listings", entity="publication", entity_id=publication.id,
-                     after={"year": publication.year, "version": publication.version, **done})
+                     after={"year": publication.year, "version": publication.version,
+                            **{k: _ids(v) for k, v in done.items()}})
     return done
+
+
+AUDITED_IDS = 100  # listing ids named one by one in the audit entry; more are summarised (each has its own events)
+
+
+def _ids(ids: list[int]) -> list[int] | dict[str, int]:
+    """The ids, or for a province-size year their count and range: an audit entry has a bounded size."""
+    return ids if len(ids) <= AUDITED_IDS else {"count": len(ids), "first": min(ids), "last": max(ids)}
 
 
 def backfill(session: Session, *, actor: str = "migration 0008") -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 
 import pytest
@@ -314,3 +315,21 @@ def test_two_expiry_runs_at_once_record_each_removal_once(engine, year_published
     with Session(engine) as session:
         audits = session.execute(select(AuditEntry).where(AuditEntry.action == "expire_listings")).all()
     assert len(audits) == 1
+
+
+def test_a_year_with_hundreds_of_listings_publishes_and_audits_a_bounded_summary(engine):
+    # 2,199 blacklisted agencies once overflowed the audit text on PostgreSQL (bench_publish found it).
+    load(engine, [finding(n, "1.3", assessor="市应急管理局") for n in range(250)])
+    publish_year(engine=engine, year=YEAR, by="admin.zhou")
+    assert count(engine, Listing) == 250
+    with Session(engine) as session:
+        after = session.execute(select(AuditEntry.after).where(AuditEntry.action == "listings")).scalars().one()
+    summary = json.loads(after)["listed"]
+    assert summary["count"] == 250 and summary["last"] - summary["first"] == 249
+
+
+def test_an_audit_entry_over_the_column_size_fails_alike_on_both_databases(engine):
+    from db.accounts import audit
+
+    with Session(engine) as session, pytest.raises(ValueError, match="summarise"):
+        audit.record(session, actor="x", action="probe", after={"ids": list(range(5000))})
