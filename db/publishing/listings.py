@@ -172,14 +172,14 @@ def sync_listings(session: Session, publication: Publication, *, actor: str, ter
             listing.updated_at = utcnow()
             _event(session, listing, "amended", day, publication_id=publication.id, actor=actor)
             done["amended"].append(listing.id)
-    for key in sorted(set(subjects) - kept):
-        subject = subjects[key]
-        listing = Listing(year=publication.year, subject_kind=subject.kind, credit_code=subject.credit_code,
-                          practitioner=subject.practitioner, publication_id=publication.id, listed_on=day,
-                          term_months=term, planned_removal_on=add_months(day, term), status=LISTED,
-                          **_fields(subject, book))
-        session.add(listing)
-        session.flush()
+    new = [Listing(year=publication.year, subject_kind=subjects[key].kind, credit_code=subjects[key].credit_code,
+                   practitioner=subjects[key].practitioner, publication_id=publication.id, listed_on=day,
+                   term_months=term, planned_removal_on=add_months(day, term), status=LISTED,
+                   **_fields(subjects[key], book))
+           for key in sorted(set(subjects) - kept)]
+    session.add_all(new)
+    session.flush()  # one batched INSERT … RETURNING for all of them: a flush per listing cost seconds at 2,000
+    for listing in new:
         _event(session, listing, LISTED, day, publication_id=publication.id, actor=actor)
         done["listed"].append(listing.id)
     session.flush()
