@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from core.china_time import to_china
@@ -172,16 +172,20 @@ def sync_listings(session: Session, publication: Publication, *, actor: str, ter
             listing.updated_at = utcnow()
             _event(session, listing, "amended", day, publication_id=publication.id, actor=actor)
             done["amended"].append(listing.id)
-    new = [Listing(year=publication.year, subject_kind=subjects[key].kind, credit_code=subjects[key].credit_code,
-                   practitioner=subjects[key].practitioner, publication_id=publication.id, listed_on=day,
-                   term_months=term, planned_removal_on=add_months(day, term), status=LISTED,
-                   **_fields(subjects[key], book))
-           for key in sorted(set(subjects) - kept)]
-    session.add_all(new)
-    session.flush()  # one batched INSERT … RETURNING for all of them: a flush per listing cost seconds at 2,000
-    for listing in new:
-        _event(session, listing, LISTED, day, publication_id=publication.id, actor=actor)
-        done["listed"].append(listing.id)
+    # Core inserts with RETURNING, in order: building a validated SQLModel object per listing and per event cost
+    # over a second for a province's 2,000 listings.
+    rows = [{"year": publication.year, "subject_kind": subjects[key].kind, "credit_code": subjects[key].credit_code,
+             "practitioner": subjects[key].practitioner, "publication_id": publication.id, "listed_on": day,
+             "term_months": term, "planned_removal_on": add_months(day, term), "status": LISTED,
+             "ended_on": None, "ended_by_publication_id": None, "updated_at": utcnow(), **_fields(subjects[key], book)}
+            for key in sorted(set(subjects) - kept)]
+    if rows:
+        ids = session.execute(insert(Listing).returning(Listing.id, sort_by_parameter_order=True), rows).scalars().all()
+        now = utcnow()
+        session.execute(insert(ListingEvent), [
+            {"listing_id": i, "action": LISTED, "on": day, "office": OFFICE, "publication_id": publication.id,
+             "application_id": None, "actor": actor, "reason": "", "at": now} for i in ids])
+        done["listed"].extend(ids)
     session.flush()
     if any(done.values()):
         audit.record(session, actor=actor, action="listings", entity="publication", entity_id=publication.id,
