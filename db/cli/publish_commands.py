@@ -85,6 +85,9 @@ def _verify_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--public-key", action="append", default=[], metavar="KEY",
                         help="公钥文件（PEM，可多次给出；缺省用本机签名密钥的公钥）/ public key file (PEM; may repeat; "
                              "default: the public half of this machine's signing key)")
+    parser.add_argument("--sums", default=None, metavar="SHA256SUMS",
+                        help="网站“数据下载”页的 SHA256SUMS 清单：据此说明该版本是否已被取代 / the site's SHA256SUMS list "
+                             "(open-data page): tells whether the version has been superseded")
 
 
 def _public_keys(paths: list[str]) -> list:
@@ -107,7 +110,7 @@ def _public_keys(paths: list[str]) -> list:
 
 def _verify(args: argparse.Namespace) -> int:
     """Touches no database: the file, the keys and the canonical form are all it needs."""
-    from db.publishing.verify import verify_document
+    from db.publishing.verify import currency, verify_document
 
     content = read_file(args.file, limit=MAX_EXPORT_BYTES, too_big=(
         f"文件过大（超过{MAX_EXPORT_BYTES // 2**20} MB），不是本系统的导出文件",
@@ -119,6 +122,12 @@ def _verify(args: argparse.Namespace) -> int:
     print(f"{verdict.message_zh}\n{verdict.message_en}")
     if verdict.digest:
         print(f"SHA-256 {verdict.digest}")
+    if args.sums and verdict.exit_code == 0:
+        sums = read_file(args.sums, limit=MAX_EXPORT_BYTES, too_big=("SHA256SUMS 清单过大", "the SHA256SUMS list is too big"))
+        told = currency(verdict, sums.decode("utf-8", errors="replace"))
+        zh, en = told or ("SHA256SUMS 清单中没有该年度的文件，无法判断是否已被取代",
+                          "the SHA256SUMS list names no file of that year: it cannot tell whether it was superseded")
+        print(f"{zh}\n{en}")
     return verdict.exit_code
 
 

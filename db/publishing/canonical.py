@@ -19,7 +19,7 @@ class UnreadableDocument(CreditBoardError):
     """Bytes that are not one JSON document this board could have written (broken, duplicated keys, NaN…)."""
 
 
-_SAFE_INT = 2**53  # JCS writes numbers as IEEE doubles: beyond this a whole number is no longer spelled exactly
+SAFE_INT = 2**53  # JCS writes numbers as IEEE doubles: beyond this a whole number is no longer spelled exactly
 
 
 def _plain(value: Any) -> bool:
@@ -43,9 +43,16 @@ def _plain(value: Any) -> bool:
                     return False
         elif isinstance(item, bool) or item is None:
             continue
-        elif not (isinstance(item, int) and -_SAFE_INT < item < _SAFE_INT):
+        elif not (isinstance(item, int) and -SAFE_INT < item < SAFE_INT):
             return False
     return True
+
+
+class PlainDocument(dict):
+    """A document built from typed columns (db.publishing.export.build_document) whose values are already limited to
+    the plain kinds `_plain` looks for — ASCII keys, text, booleans, whole numbers under 2**53 — so canonicalising it
+    skips that walk over every value (about a second on a year of 10,000 agencies). Text is still checked: a lone
+    surrogate fails the UTF-8 encoding and goes to the rfc8785 library, which refuses it."""
 
 
 def canonical_bytes(document: Mapping[str, Any]) -> bytes:
@@ -59,8 +66,11 @@ def canonical_bytes(document: Mapping[str, Any]) -> bytes:
     a year of 10,000 agencies; a test checks both paths agree); anything else goes through the rfc8785 library.
     """
     body = {k: v for k, v in document.items() if k not in SELF_KEYS}
-    if _plain(body):
-        return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    if isinstance(document, PlainDocument) or _plain(body):
+        try:
+            return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        except UnicodeEncodeError:
+            pass  # a lone surrogate: rfc8785 below names the problem
     try:
         return rfc8785.dumps(body)
     except rfc8785.CanonicalizationError as exc:  # huge numbers, NaN, lone surrogates: never in a file of ours

@@ -18,7 +18,7 @@ from core.china_time import to_china
 from core.errors import CreditBoardError
 from core.schema import rating_columns
 from db.publishing import editions
-from db.publishing.canonical import UnreadableDocument, digest_hex, read_json
+from db.publishing.canonical import SAFE_INT, PlainDocument, UnreadableDocument, digest_hex, read_json
 from db.publishing.cells import escape_cell
 from db.publishing.scores import SUFFIX, with_scores
 from db.publishing.signing import ALGORITHM
@@ -84,6 +84,8 @@ def normal_rows(rows: pd.DataFrame | Iterable[Mapping[str, Any]], fields: tuple[
             numbers = pd.to_numeric(column)
             if len(numbers) and bool((numbers != numbers.round()).any()):
                 raise ValueError(f"published {field} must be whole points")
+            if len(numbers) and bool((numbers.abs() >= SAFE_INT).any()):  # beyond it JSON numbers lose digits
+                raise ValueError(f"published {field} is out of range")
             out[field] = numbers.astype("int64")
         elif field in BOOL_FIELDS:
             out[field] = column.astype(bool)
@@ -121,8 +123,9 @@ def build_document(
     Each rating holds a `<bucket>_score` for every bucket of the rulebook it was rated under, in that order.
     `signed` False rebuilds a version published before signatures (format 1).
     """
-    rating_rows = records(normal_rows(ratings, rating_fields(buckets)))
-    return {
+    fields = rating_fields(buckets)
+    rating_rows = records(normal_rows(ratings, fields))
+    document = {
         "format": FORMAT_SIGNED if signed else FORMAT_UNSIGNED,
         "year": int(year),
         "version": int(version),
@@ -137,6 +140,10 @@ def build_document(
         "charges": records(normal_rows(charges, CHARGE_FIELDS)),
         "blacklisted_practitioners": records(normal_rows(practitioners, PRACTITIONER_FIELDS)),
     }
+    # normal_rows spelled every row value as a range-checked whole number, a boolean or text: with ASCII field names
+    # and whole year/version the document is plain, and canonicalising it may skip the walk over every value.
+    plain = all(name.isascii() for name in fields) and all(abs(document[k]) < SAFE_INT for k in ("year", "version"))
+    return PlainDocument(document) if plain else document
 
 
 def digest_of(document: Mapping[str, Any]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -85,3 +86,27 @@ def verify_document(content: bytes, public_keys: Sequence[Ed25519PublicKey] = ()
     return Verdict(FOREIGN_KEY, f"不可信：{zh}的签名不是所给公钥签署的（被改动后重新签名，或公钥不对）",
                    f"NOT GENUINE: the signature of {en} was not made by the given key(s) (re-signed, or wrong key)",
                    **found)
+
+
+# The names in the site's SHA256SUMS list: jiangyin-credit-<year>-v<version>.<format> (db.publishing.open_data).
+_LISTED_FILE = re.compile(r"^([0-9a-f]{64}) [ *]jiangyin-credit-(\d{4})-v(\d+)\.[a-z.]+$")
+
+
+def currency(verdict: Verdict, sums: str) -> tuple[str, str] | None:
+    """Whether the version a genuine file names is still current, by the site's SHA256SUMS list (downloaded with it).
+
+    The list names every file of every version; a later version of the same year supersedes this one. None when the
+    verdict names no version or the list holds no file of that year (then the list cannot tell).
+    """
+    if verdict.year is None or verdict.version is None:
+        return None
+    versions = {int(m[3]) for line in sums.splitlines() if (m := _LISTED_FILE.match(line.strip()))
+                and int(m[2]) == verdict.year}
+    if not versions:
+        return None
+    latest = max(versions)
+    if latest > verdict.version:
+        return (f"已被取代：{verdict.year}年度已有第{latest}版（据 SHA256SUMS），请以最新版本为准",
+                f"SUPERSEDED: {verdict.year} has version {latest} (by SHA256SUMS); use the latest version")
+    return (f"据 SHA256SUMS，第{verdict.version}版是{verdict.year}年度的最新版本",
+            f"by SHA256SUMS, version {verdict.version} is the latest of {verdict.year}")

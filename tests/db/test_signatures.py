@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import stat
@@ -9,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import rfc8785
 from sqlalchemy import insert, text
@@ -244,3 +246,72 @@ def test_a_file_with_a_number_beyond_the_canonical_range_is_refused(engine, publ
     content = _edited(_json(engine), lambda d: d["ratings"][0].update(total=10**20))
     verdict = verify_document(content, our_keys)
     assert (verdict.status, verdict.exit_code) == (ALTERED, 1) and "canonical form" in verdict.message_en
+
+
+# --- documents built by publishing skip the walk over every value ------------------------------------------------
+
+def _built(**rows):
+    from db.publishing.export import build_document
+
+    ratings = pd.DataFrame([{"credit_code": "C1", "agency_name": "江阴😀\u2028机构", "year": YEAR, "total": 90,
+                             "grade": "A", "blacklist": False, "blacklist_clauses": "", "assessed_by": "",
+                             "towns": "澄江街道"}])
+    return build_document(year=YEAR, version=1, rulebook="jiangyin-2020", published_at=dt.datetime(2026, 1, 5, 2),
+                          reason="", previous_digest="", demo=False, buckets=[], ratings=rows.get("ratings", ratings),
+                          charges=[], practitioners=[])
+
+
+def test_a_built_document_is_marked_plain_and_its_bytes_are_the_jcs_libraries():
+    from db.publishing.canonical import PlainDocument
+
+    document = _built()
+    assert isinstance(document, PlainDocument)
+    assert canonical_bytes(document) == rfc8785.dumps(dict(document))
+
+
+def test_a_built_document_with_a_lone_surrogate_is_still_refused():
+    from db.publishing.canonical import UnreadableDocument
+
+    document = _built()
+    document["ratings"][0]["agency_name"] = "bad \udc80"
+    with pytest.raises(UnreadableDocument):
+        canonical_bytes(document)
+
+
+def test_publishing_refuses_a_whole_number_beyond_the_canonical_range():
+    ratings = _built()["ratings"]
+    frame = pd.DataFrame([{**ratings[0], "total": 2**53}])
+    with pytest.raises(ValueError, match="out of range"):
+        _built(ratings=frame)
+
+
+# --- currency: a genuine file may still be superseded ------------------------------------------------------------
+
+def test_verify_with_the_sums_list_says_a_version_was_superseded(engine, published, tmp_path, signing_key_file):
+    from db.publishing.open_data import checksum_file, checksums
+
+    public = tmp_path / "public.pem"
+    public.write_text(load_signer(Path(signing_key_file)).public_pem)
+    old = tmp_path / "v1.json"
+    old.write_bytes(_json(engine))
+    sums = tmp_path / "SHA256SUMS"
+    sums.write_bytes(checksum_file(checksums(engine)))
+    done = _verify_cli(old, "--public-key", str(public), "--sums", str(sums))
+    assert done.returncode == 0 and f"version 1 is the latest of {YEAR}" in done.stdout, done.stdout + done.stderr
+    publish_year(engine=engine, year=YEAR, by="admin.zhou", reason="复核更正")
+    sums.write_bytes(checksum_file(checksums(engine)))
+    done = _verify_cli(old, "--public-key", str(public), "--sums", str(sums))
+    assert done.returncode == 0 and f"SUPERSEDED: {YEAR} has version 2" in done.stdout and "已被取代" in done.stdout
+
+
+def test_currency_reads_only_the_years_own_lines_of_the_list():
+    from db.publishing.verify import GENUINE, Verdict, currency
+
+    verdict = Verdict(GENUINE, "", "", year=2025, version=2)
+    line = "{}  jiangyin-credit-{}-v{}.{}"
+    sums = "\n".join([line.format("a" * 64, 2025, 1, "json"), line.format("b" * 64, 2025, 2, "csv"),
+                      line.format("c" * 64, 2026, 7, "json"), "garbage jiangyin-credit-2025-v9.json"])
+    assert "latest of 2025" in currency(verdict, sums)[1]
+    assert "version 3" in currency(verdict, sums + "\n" + line.format("d" * 64, 2025, 3, "xlsx"))[1]
+    assert currency(verdict, line.format("c" * 64, 2026, 7, "json")) is None
+    assert currency(Verdict(GENUINE, "", ""), sums) is None
