@@ -20,15 +20,12 @@ CHANGE_COLUMNS = ("credit_code", "agency_name", "old_total", "new_total", "old_g
 _CHARGE_KEY = ("credit_code", "clause", "assessor", "period", "date")
 
 
-def _finding(row: Mapping[str, Any]) -> str:
-    """`3.4 2025-03-20 新桥镇`: a finding as a reader identifies it."""
-    return f"{row['clause']} {row['date']} {assessor_name_zh(row['assessor'])}"
-
-
 def _findings(document: Mapping[str, Any] | None) -> pd.Series:
-    """Each charged finding of the document as a counted key (the same finding twice counts twice)."""
+    """Each charged finding of the document as a counted (credit_code, `3.4 2025-03-20 新桥镇`) key — a finding as a
+    reader identifies it; the same finding twice counts twice. Vectorised: a year holds tens of thousands."""
     rows = pd.DataFrame(document["charges"] if document else [], columns=[*_CHARGE_KEY, "points_charged"])
-    keys = rows.apply(_finding, axis=1) if len(rows) else pd.Series(dtype=object)
+    assessors = rows["assessor"].map({a: assessor_name_zh(a) for a in rows["assessor"].unique()})
+    keys = rows["clause"].astype(str) + " " + rows["date"].astype(str) + " " + assessors.astype(str)
     return pd.Series(list(zip(rows["credit_code"], keys, strict=True)), dtype=object).value_counts()
 
 

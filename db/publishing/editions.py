@@ -87,18 +87,20 @@ def ratings_table(document: Mapping[str, Any]) -> tuple[list[str], list[list[Any
 
 def _with_names(document: Mapping[str, Any], rows: list[dict[str, Any]], headers: Mapping[str, str]
                 ) -> tuple[list[str], list[list[Any]]]:
+    """`rows` with the agency's name, the clause's text, the assessor's full name and 是/否, column by column."""
+    if not rows:
+        return list(headers.values()), []
     rulebook = _rulebook(document)
-    clauses = rulebook.clause_map if rulebook else {}
-    names = {r["credit_code"]: r["agency_name"] for r in document["ratings"]}
-    out = []
-    for r in rows:
-        full = {**r, "agency_name": r.get("agency_name") or names.get(r["credit_code"], ""),
-                "clause_text": clauses[r["clause"]].text_zh if r["clause"] in clauses else "",
-                "assessor": assessor_name_zh(r["assessor"])}
-        if "blacklist" in full:
-            full["blacklist"] = "是" if full["blacklist"] else "否"
-        out.append([full[f] for f in headers])
-    return list(headers.values()), out
+    texts = {key: clause.text_zh for key, clause in (rulebook.clause_map if rulebook else {}).items()}
+    frame = pd.DataFrame(rows)
+    by_code = frame["credit_code"].map({r["credit_code"]: r["agency_name"] for r in document["ratings"]}).fillna("")
+    own = frame["agency_name"] if "agency_name" in frame else pd.Series("", index=frame.index)
+    frame["agency_name"] = own.where(own.fillna("").astype(bool), by_code)
+    frame["clause_text"] = frame["clause"].map(texts).fillna("")
+    frame["assessor"] = frame["assessor"].map({a: assessor_name_zh(a) for a in frame["assessor"].unique()})
+    if "blacklist" in frame:
+        frame["blacklist"] = frame["blacklist"].map(lambda black: "是" if black else "否")
+    return list(headers.values()), frame[list(headers)].astype(object).to_numpy().tolist()
 
 
 def charges_table(document: Mapping[str, Any]) -> tuple[list[str], list[list[Any]]]:
