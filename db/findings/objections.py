@@ -57,6 +57,7 @@ def _live_finding(session: Session, finding_id: int) -> tuple[Finding, Agency]:
 
 def _file(session: Session, *, finding: Finding, agency: Agency, channel: str, by: str, day: dt.date,
           text: str) -> Objection:
+    text = _text(text, "异议内容", "objection")
     notice = notice_of_objection_window(session, finding.year, day)
     pending = session.exec(select(Objection.id).where(Objection.finding_id == finding.id,
                                                       Objection.status == "open")).first()
@@ -64,7 +65,7 @@ def _file(session: Session, *, finding: Finding, agency: Agency, channel: str, b
         raise RecordError(f"该扣分记录已有未处理的异议（编号{pending}）",
                           f"this finding already has an open objection (no. {pending})")
     objection = Objection(notice_id=notice.id, finding_id=finding.id, credit_code=agency.credit_code,
-                          channel=channel, filed_by=by, filed_on=day, text=_text(text, "异议内容", "objection"))
+                          channel=channel, filed_by=by, filed_on=day, text=text)
     session.add(objection)
     session.flush()
     audit.record(session, actor=by, action="objection", entity="objection", entity_id=objection.id,

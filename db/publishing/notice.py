@@ -28,6 +28,7 @@ from db.store.settings import get_settings
 NOTICE_COLUMNS = ("id", "year", "opened_on", "ends_on", "opened_by", "status", "publication_id", "objections",
                   "open_objections")
 PUBLIC_NOTICE_COLUMNS = ("year", "opened_on", "ends_on", "running")
+NOTICE_RATING_COLUMNS = ("credit_code", "agency_name", "total", "grade", "blacklist_clauses")
 
 
 class NoticeError(CreditBoardError):
@@ -175,6 +176,19 @@ def public_notices(*, engine: Engine, today: dt.date | None = None) -> pd.DataFr
     return pd.DataFrame([(y, o, e, today <= e) for y, o, e in rows], columns=list(PUBLIC_NOTICE_COLUMNS))
 
 
+def notice_ratings(*, engine: Engine, year: int) -> pd.DataFrame:
+    """The draft ratings of a year under notice as the public may see them (NOTICE_RATING_COLUMNS: no finding,
+    description or account); empty when the year has no pending notice. Rated now: an upheld objection shows."""
+    with Session(engine) as session:
+        if pending_notice(session, year) is None:
+            return pd.DataFrame(columns=list(NOTICE_RATING_COLUMNS))
+    from db.publishing.publish import rate_year  # here: publish imports this module
+
+    table = rate_year(engine=engine, year=year).table
+    return table[list(NOTICE_RATING_COLUMNS)].sort_values(["total", "credit_code"], ascending=[False, True],
+                                                          ignore_index=True)
+
+
 def notice_of_objection_window(session: Session, year: int, day: dt.date) -> Notice:
     """The year's pending notice if `day` is within it (opened_on ≤ day ≤ ends_on); NoticeError otherwise."""
     notice = pending_notice(session, year)
@@ -188,7 +202,7 @@ def notice_of_objection_window(session: Session, year: int, day: dt.date) -> Not
 
 
 __all__ = [
-    "NOTICE_COLUMNS", "PUBLIC_NOTICE_COLUMNS", "NoticeError", "cancel_notice", "check_publishable", "default_end",
-    "mark_published", "notice_list", "notice_of_objection_window", "open_notice", "open_objections",
+    "NOTICE_COLUMNS", "NOTICE_RATING_COLUMNS", "PUBLIC_NOTICE_COLUMNS", "NoticeError", "cancel_notice", "check_publishable", "default_end",
+    "mark_published", "notice_list", "notice_ratings", "notice_of_objection_window", "open_notice", "open_objections",
     "pending_notice", "public_notices", "publish_gate",
 ]
