@@ -18,6 +18,7 @@ today = china_time.today()
 st.title(t("page_objections"))
 st.caption(t("objections_intro"))
 widgets.outcome("objections_outcome")
+widgets.outcome("letter_outcome")
 everything = objections.objections(engine=engine, user=user)
 
 
