@@ -43,9 +43,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "year": ("年度", "Year"),
     "year_value": ("{year}年度", "{year}"),
     "no_publication": ("尚未发布任何年度的评定结果。", "No year's ratings have been published yet."),
-    "notice_running": ("公示中：{year}年度评定结果正在公示（{opened_on}至{ends_on}），尚未正式发布；对评定有异议的机构可在公示期内提出。",
-                       "公示中 · Under notice: the ratings of {year} are shown for objections from {opened_on} to "
-                       "{ends_on} and are not published yet; an agency may object until then."),
+    "notice_running": ("公示中：{year}年度评定结果（草案）正在公示（{opened_on}至{ends_on}），公示期内机构可提出异议；"
+                       "正式结果以发布版本为准。",
+                       "公示中 · Under notice: the draft ratings of {year} are shown for objections from {opened_on} to "
+                       "{ends_on}; the published version is the official one."),
     "notice_ended": ("{year}年度评定结果公示期已于{ends_on}结束，待处理完异议后正式发布。",
                      "The notice of {year}'s ratings ended on {ends_on}; they will be published once every objection "
                      "is resolved."),
