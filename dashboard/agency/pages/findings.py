@@ -51,8 +51,8 @@ if not mine.empty:
     st.subheader(t("objections_heading"))
     shown = mine.assign(status=mine["status"].map(lambda s: t(f"objection_{s}")),
                         finding_action=mine["finding_action"].map(lambda a: t("finding_withdrawn") if a else ""))
-    widgets.table(shown, ("year", "finding_id", "clause", "date", "filed_on", "text", "status", "reason",
-                          "finding_action"), dates=("date", "filed_on"))
+    widgets.table(shown, ("year", "finding_id", "clause", "date", "status", "reason", "finding_action", "filed_on",
+                          "text"), dates=("date", "filed_on"))
 
 # --- every finding ------------------------------------------------------------------------------------------------
 st.subheader(t("findings_now"))
