@@ -73,3 +73,20 @@ def store_hostile_data(engine: Engine, *, admin: str = "admin") -> dict[str, Any
     record_finding(engine=engine, user=by, credit_code=AGENCY_CODE, clause="2.2", date=dt.date(YEAR, 8, 1),
                    practitioner=PRACTITIONER, description=NOTE)
     return hostile_admin
+
+
+def store_hostile_objections(engine: Engine, user: dict[str, Any]) -> None:
+    """YEAR under notice, and two objections from letters to the hostile agency's findings with hostile text: one
+    open, one rejected with a hostile reason (the staff objections page)."""
+    from core import china_time
+    from db.findings.objections import findings_under_notice, record_letter, resolve_objection
+    from db.publishing.notice import open_notice
+
+    today = china_time.today()
+    open_notice(engine=engine, by="test", year=YEAR, ends_on=today + dt.timedelta(days=3),
+                today=today - dt.timedelta(days=1))
+    found = findings_under_notice(engine=engine, user=user)
+    ids = found[found["credit_code"] == AGENCY_CODE]["id"].tolist()
+    first = record_letter(engine=engine, user=user, finding_id=int(ids[0]), text=NOTE, received_on=today)
+    resolve_objection(engine=engine, user=user, objection_id=first.id, uphold=False, reason=REASON)
+    record_letter(engine=engine, user=user, finding_id=int(ids[1]), text=NOTE, received_on=today)

@@ -40,7 +40,7 @@ if pending.empty:
 for _, row in pending.iterrows():
     with st.container(border=True):
         oid = int(row["id"])
-        st.markdown(f"**{plain.md(finding_line(row))}**")
+        st.markdown(plain.md(finding_line(row)))  # data inside: never bold, so no markup is made of it
         st.caption(plain.md(t("objection_filed", channel=t(f"channel_{row['channel']}"),
                               filed_on=local_date(row["filed_on"]), id=oid)))
         st.text(plain.text(row["text"]))
