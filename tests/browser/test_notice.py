@@ -106,6 +106,7 @@ def test_an_objection_upheld_during_the_notice_shows_in_the_published_correction
     wait_for_app(page)
     no_exception(page)
     page.get_by_text(re.compile(r"已开启公示，截止\d{4}-\d{2}-\d{2}")).wait_for()
+    wait_for_app(page)  # the rerun that shows it draws the rest of the page too
     assert page.get_by_text(re.compile(rf"{YEAR}年度公示中：")).count() == 1
     assert page.get_by_role("button", name="发布", exact=True).is_disabled()  # not while the notice runs
     screenshot(page, shots_dir / "notice-1-admin-opens.png")
@@ -115,6 +116,7 @@ def test_an_objection_upheld_during_the_notice_shows_in_the_published_correction
     context, page = visit(browser, site)
     banner = page.get_by_text(re.compile(rf"公示中：{YEAR}年度评定结果（草案）正在公示（.*至\d{{4}}-\d{{2}}-\d{{2}}）"))
     banner.wait_for()
+    wait_for_app(page)  # the rerun that shows it draws the rest of the page too
     screenshot(page, shots_dir / "notice-2-public-under-notice.png")
     context.close()
 
@@ -128,6 +130,7 @@ def test_an_objection_upheld_during_the_notice_shows_in_the_published_correction
     wait_for_app(page)
     no_exception(page)
     page.get_by_text("异议已提交，工作人员处理后会在此显示结果。").wait_for()
+    wait_for_app(page)  # the rerun that shows it draws the rest of the page too
     screenshot(page, shots_dir / "notice-3-agency-objects.png")
     context.close()
 
@@ -140,6 +143,7 @@ def test_an_objection_upheld_during_the_notice_shows_in_the_published_correction
     wait_for_app(page)
     no_exception(page)
     page.get_by_text("异议成立，扣分记录已撤销。").wait_for()
+    wait_for_app(page)  # the rerun that shows it draws the rest of the page too
     screenshot(page, shots_dir / "notice-4-staff-upholds.png")
     context.close()
 
@@ -155,6 +159,7 @@ def test_an_objection_upheld_during_the_notice_shows_in_the_published_correction
     wait_for_app(page)
     no_exception(page)
     page.get_by_text(f"已发布 {YEAR} 年度第 2 版").wait_for()
+    wait_for_app(page)  # the rerun that shows it draws the rest of the page too
     screenshot(page, shots_dir / "notice-5-admin-publishes-v2.png")
     context.close()
 
@@ -164,6 +169,7 @@ def test_an_objection_upheld_during_the_notice_shows_in_the_published_correction
     assert page.get_by_text("第2版").count() >= 1 and page.get_by_text(REASON).count() == 1
     assert page.get_by_text(re.compile(r"公示中：")).count() == 0  # the notice led to v2: no longer shown
     page.get_by_text(re.compile(r"第2版更正了什么（2家机构）")).wait_for()
+    wait_for_app(page)  # the rerun that shows it draws the rest of the page too
     screenshot(page, shots_dir / "notice-6-public-correction-diff.png")
     context.close()
     changes = published_changes(engine, YEAR, 2).set_index("credit_code")
