@@ -194,6 +194,22 @@ def listings(today: dt.date) -> dict[str, pd.DataFrame]:
 
 
 @st.cache_data(ttl=CATALOG_TTL, show_spinner=False, max_entries=4)
+def notices(today: dt.date) -> pd.DataFrame:
+    """The years under 公示 as the public sees them (year, opened_on, ends_on, running): no accounts, no findings."""
+    from db.publishing.notice import public_notices
+
+    return public_notices(engine=engine(), today=today)
+
+
+@st.cache_data(ttl=CATALOG_TTL, show_spinner=False, max_entries=8)
+def notice_ratings(year: int) -> pd.DataFrame:
+    """The draft ratings of a year under 公示 (db.publishing.notice.notice_ratings); refreshed within CATALOG_TTL."""
+    from db.publishing.notice import notice_ratings as draft
+
+    return draft(engine=engine(), year=year)
+
+
+@st.cache_data(ttl=CATALOG_TTL, show_spinner=False, max_entries=4)
 def listings_export(fmt: str, today: dt.date) -> bytes:
     """The listings export for credit platforms (CSV or XLSX)."""
     from db.publishing.listing_export import export_listings
@@ -290,5 +306,6 @@ def clear() -> None:
     for fn in (publications, _published_years, _current_publication, _publication_history, ratings,
                grade_counts, blacklist, _agency_index, _agency_profile, _compare, export, _checksums, _signing_keys,
                version_changes, records_version, _service_facts, _agency_facts, _serving, _town_names,
-               _find_agencies, _latest_ratings, listings, listings_export):
+               _find_agencies, _latest_ratings, listings, listings_export, notices,
+               notice_ratings):
         fn.clear()

@@ -43,6 +43,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "year": ("年度", "Year"),
     "year_value": ("{year}年度", "{year}"),
     "no_publication": ("尚未发布任何年度的评定结果。", "No year's ratings have been published yet."),
+    "notice_running": ("公示中：{year}年度评定结果（草案）正在公示（{opened_on}至{ends_on}），公示期内机构可提出异议；"
+                       "正式结果以发布版本为准。",
+                       "公示中 · Under notice: the draft ratings of {year} are shown for objections from {opened_on} to "
+                       "{ends_on}; the published version is the official one."),
+    "notice_ended": ("{year}年度评定结果公示期已于{ends_on}结束，待处理完异议后正式发布。",
+                     "The notice of {year}'s ratings ended on {ends_on}; they will be published once every objection "
+                     "is resolved."),
+    "notice_ratings": ("查看公示中的{year}年度评定结果（草案）", "See the {year} ratings under notice (draft)"),
+    "notice_ratings_note": ("公示期间的评定结果为草案，可能因异议处理而变化；正式结果以发布版本为准。",
+                            "Ratings under notice are a draft and may change as objections are resolved; the "
+                            "published version is the official one."),
     "demo_notice": (
         "演示数据：本页显示的是虚构的演示数据，并非真实的评定结果。",
         "Demo data: this page shows made-up demonstration data, not real ratings.",

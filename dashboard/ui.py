@@ -9,10 +9,11 @@ from typing import Any
 
 import streamlit as st
 
+from core.china_time import today as china_today
 from dashboard import data, state
 from dashboard.i18n import current, t
-from dashboard.labels import paren
-from dashboard.plain import md, text
+from dashboard.labels import grade_label, local_date, paren
+from dashboard.plain import dataframe, md, text
 from db.store.engine import is_unavailable
 from db.store.settings import SettingsError
 
@@ -37,6 +38,24 @@ def header(title_key: str) -> None:
     """The page title and the line that says what this site is."""
     st.title(t(title_key))
     st.caption(t("site_caption"))
+
+
+def notice_banner(year: int | None = None) -> None:
+    """Each year under 公示 (or only `year`), marked 公示中 with its deadline, apart from the published years."""
+    shown = data.notices(china_today())
+    if year is not None:
+        shown = shown[shown["year"] == year]
+    for row in shown.itertuples():
+        key = "notice_running" if row.running else "notice_ended"
+        st.info(t(key, year=row.year, opened_on=local_date(row.opened_on), ends_on=local_date(row.ends_on)),
+                icon=":material/campaign:")
+        with st.expander(t("notice_ratings", year=row.year)):
+            st.caption(t("notice_ratings_note"))
+            draft = data.notice_ratings(int(row.year))
+            book = data.rulebook()
+            shown_rows = draft.assign(grade=[grade_label(g, book) for g in draft["grade"]])
+            dataframe(shown_rows.rename(columns={c: t(c) for c in draft.columns}), hide_index=True,
+                      width="stretch", key=f"notice-ratings-{row.year}")
 
 
 def demo_notice(is_demo: bool) -> None:

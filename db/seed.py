@@ -15,6 +15,7 @@ from sqlmodel import Session
 from core import china_time
 from core.service_records import KIND_LABELS, RECORD_KINDS
 from core.towns import default_towns
+from db.publishing.notice import default_end, open_notice
 from db.publishing.publish import publish_year
 from db.publishing.signing import Signer, keygen, load_signer
 from db.seed_names import JIANGYIN, credit_code, id_number, person_name
@@ -267,7 +268,7 @@ def demo_signer() -> Signer:
 
 
 def seed_demo(*, engine: Engine, seed: int = SEED, today: dt.date | None = None) -> list[Publication]:
-    """Load the demo data set and publish 2023–2025 (plus a correction of 2024), then the service records of the
+    """Load the demo data set and publish 2023–2025 (plus a correction of 2024), each after an ended notice, then the service records of the
     latest year and the current one (db.seed_records); nothing if agencies exist.
 
     Goes through db.uploads.imports and db.publishing.publish like a real upload, so the demo proves the pipeline. Every version is
@@ -281,6 +282,12 @@ def seed_demo(*, engine: Engine, seed: int = SEED, today: dt.date | None = None)
     signer = demo_signer()
 
     def publish(year: int, version: int, reason: str | None = None) -> None:
+        # Every version goes through its 公示, as a real one would: opened two weeks before the demo's publication
+        # date, for the default number of working days, ended before that date.
+        day = china_time.to_china(PUBLISHED_AT[(year, version)]).date()
+        opened_on = day - dt.timedelta(days=14)
+        open_notice(engine=engine, by=DEMO_BY, year=year, ends_on=min(default_end(opened_on), day - dt.timedelta(days=1)),
+                    today=opened_on)
         published.append(publish_year(engine=engine, year=year, by=DEMO_BY, reason=reason, demo=True,
                                       published_at=PUBLISHED_AT[(year, version)], signer=signer))
 

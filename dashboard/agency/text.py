@@ -123,6 +123,28 @@ LABELS: dict[str, tuple[str, str]] = {
     "period": ("考核期", "Period"),
     "description": ("情况说明", "Description"),
     "document_no": ("文书编号", "Document no."),
+    # objections (异议) during a notice
+    "notice_open_for": ("{year}年度评定结果公示中，截止{ends_on}（含）：对本机构的扣分记录有异议的，可在截止日前提出。",
+                        "The ratings of {year} are under notice until {ends_on} (inclusive): you may object to a "
+                        "finding against your agency until then."),
+    "object_heading": ("提出异议", "Object"),
+    "object_none": ("目前没有可提出异议的扣分记录（不在公示期，或已提出）。",
+                    "No finding to object to now (no notice running, or objected already)."),
+    "object_button": ("提出异议 / Object", "提出异议 / Object"),
+    "object_text": ("异议内容与理由", "Your objection and why"),
+    "object_filed": ("异议已提交，工作人员处理后会在此显示结果。", "Your objection is filed; the outcome will show here."),
+    "object_finding": ("{year}年度 · 条款{clause} · {date} · {assessor}", "{year} · clause {clause} · {date} · {assessor}"),
+    "objections_heading": ("本机构的异议", "Your objections"),
+    "objections_none": ("暂无异议。", "No objections."),
+    "finding_id": ("扣分记录编号", "Finding no."),
+    "filed_on": ("提出日期", "Filed on"),
+    "text": ("异议内容", "Objection"),
+    "reason": ("处理理由", "Reason"),
+    "finding_action": ("扣分记录处理", "Finding"),
+    "objection_open": ("待处理", "open"),
+    "objection_upheld": ("成立", "upheld"),
+    "objection_rejected": ("不成立", "rejected"),
+    "finding_withdrawn": ("已撤销", "withdrawn"),
 }
 
 

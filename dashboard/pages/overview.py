@@ -7,6 +7,7 @@ from dashboard.i18n import t
 from dashboard.labels import grade_label, kv, local_date
 
 ui.header("overview_title")
+ui.notice_banner()  # years under 公示, apart from the published years below
 pub = ui.year_picker()
 if pub is None:
     st.stop()

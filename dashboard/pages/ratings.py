@@ -16,6 +16,7 @@ SORTS = {
 }
 
 ui.header("ratings_title")
+ui.notice_banner()  # years under 公示, apart from the published years below
 pub = ui.year_picker()
 if pub is None:
     st.stop()

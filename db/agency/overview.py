@@ -78,11 +78,12 @@ def confirmed_suggestions(*, engine: Engine, user: UserLike) -> pd.DataFrame:
 
 
 def own_findings(*, engine: Engine, user: UserLike) -> pd.DataFrame:
-    """Every finding recorded against the agency, newest first, with its description (FINDING_COLUMNS)."""
+    """Every finding recorded against the agency and not withdrawn, newest first, with its description
+    (FINDING_COLUMNS)."""
     with Session(engine) as session:
         agency = acting_agency(session, user)
         rows = session.exec(select(*(getattr(Finding, c) for c in FINDING_COLUMNS))
-                            .where(Finding.agency_id == agency.agency_id)
+                            .where(Finding.agency_id == agency.agency_id, Finding.withdrawn_at.is_(None))
                             .order_by(Finding.date.desc(), Finding.id.desc())).all()
     return pd.DataFrame(rows, columns=list(FINDING_COLUMNS))
 

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 
 from core.cli_common import CommandError, name_argument, refuse, refuse_one, utf8_streams, year_argument
 from core.errors import Problem
-from db.cli import listing_commands, publish_commands
+from db.cli import listing_commands, notice_commands, publish_commands
 from db.cli.guard import guarded, read_file, ready_engine
 
 
@@ -138,6 +138,7 @@ COMMANDS: list[Command] = [
 ]
 COMMANDS += [Command(*spec) for spec in publish_commands.COMMANDS]  # publish, diff, export, verify, seed-demo
 COMMANDS += [Command(*spec) for spec in listing_commands.COMMANDS]  # listings export|expire
+COMMANDS += [Command(*spec) for spec in notice_commands.COMMANDS]  # notice open|list
 
 
 # --- create-user / reset-password (staff accounts; no default password exists anywhere) ------------------------

@@ -188,6 +188,7 @@ def recent_findings(*, engine: Engine, user: UserLike, limit: int = 20) -> pd.Da
     with Session(engine) as session:
         row_user = acting_user(session, user, "record_finding")
         query = (select(Finding, Agency).join(Agency, Agency.id == Finding.agency_id)
+                 .where(Finding.withdrawn_at.is_(None))
                  .order_by(Finding.recorded_at.desc(), Finding.id.desc()).limit(limit))
         town = own_town(row_user)
         if town:

@@ -22,6 +22,7 @@ from db.accounts import audit
 from db.publishing.canonical import digest_and_bytes
 from db.publishing.export import STORED_RATING_FIELDS, build_document, stored_rows
 from db.publishing.listings import sync_listings
+from db.publishing.notice import mark_published, publish_gate
 from db.publishing.scores import score_rows
 from db.publishing.signing import Signer, load_signer
 from db.store.engine import transaction
@@ -92,7 +93,7 @@ def _findings_frame(connection: Connection, year: int, *, staff_fields: bool = T
             Finding.document_no if staff_fields else blank.label("document_no"),
         )
         .join(Agency, Agency.id == Finding.agency_id)
-        .where(Finding.year == year)
+        .where(Finding.year == year, Finding.withdrawn_at.is_(None))  # a withdrawn finding is no longer rated
         # A fixed order, so findings charged in (date, row) order tie-break the same way every time.
         .order_by(Finding.date, Finding.upload_id, Finding.source_row, Finding.id)
     )
@@ -216,6 +217,8 @@ def _publish_once(
                 f"{year} is already published (version {version - 1}); a correction (version {version}) "
                 "requires a reason",
             )
+        # The year's 公示 must have ended with every objection resolved: a first version and a correction alike.
+        notice = publish_gate(session, year, version=version)
         buckets = [b.key for b in rating.rulebook.buckets]
         document = build_document(
             year=year, version=version, rulebook=rating.rulebook.name, published_at=published_at, reason=reason,
@@ -238,6 +241,7 @@ def _publish_once(
         _bulk(session, PublishedPractitioner, document["blacklisted_practitioners"], pid)
         # The version's blacklist listings, in this same write: a publication and its listings never disagree.
         sync_listings(session, publication, actor=by, rulebook=rating.rulebook)
+        mark_published(session, notice, publication, by)
         session.add(PublicationSeal(publication_id=pid))  # from here on its rows refuse INSERT (migration 0007)
         audit.record(
             session, actor=by, action="publish", entity="publication", entity_id=pid,
@@ -264,7 +268,9 @@ def publish_year(
     The version is signed by `signer`, by default the key in the file the settings name (SIGNING_KEY_FILE):
     with no key nothing is published, and the message says how to make one.
 
-    Version 1 needs no reason; a correction (version ≥ 2) requires one. Two publishes racing for the same year
+    Each version needs a 公示 of its own that has ended with no objection open (db.publishing.notice); the
+    notice is marked published in the same transaction. Version 1 needs no reason; a correction (version ≥ 2)
+    requires one. Two publishes racing for the same year
     end as versions n+1 and n+2 or one refusal: unique (year, version) refuses the second insert, which is
     retried once against the new latest version. `published_at` (default now) is for demo data with fixed dates.
     """

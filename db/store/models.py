@@ -200,6 +200,10 @@ class Finding(SQLModel, table=True):
     source_row: int = 0
     recorded_by: str = Field(max_length=64)
     recorded_at: dt.datetime = _when()
+    # Withdrawn (db/findings/withdraw.py, e.g. an upheld objection): kept for the record, no longer rated.
+    withdrawn_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    withdrawn_by: str | None = Field(default=None, max_length=64)
+    withdrawal_reason: str | None = Field(default=None, max_length=2000)
 
 
 # Table: a suggested finding of the compliance watch (core/watch.py) that a person decided: confirmed (then
@@ -443,3 +447,39 @@ class ListingEvent(SQLModel, table=True):
     actor: str = Field(default="", max_length=64)  # staff-only
     reason: str = Field(default="", max_length=2000)  # staff-only
     at: dt.datetime = _when()
+
+
+# Table: a 公示 (notice) of a year's draft before it is published (db/publishing/notice.py). Objections may be filed
+# from the day it opens to ends_on (a China date, inclusive); the year may be published once today is after ends_on
+# and no objection is open. status: open → published (the version it led to: publication_id) | cancelled.
+class Notice(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(index=True)
+    opened_on: dt.date  # the China date it opened (objections count from here)
+    ends_on: dt.date  # the last day of the notice, China date, inclusive
+    opened_by: str = Field(max_length=64)
+    opened_at: dt.datetime = _when()
+    status: str = Field(default="open", max_length=12, index=True)  # open | published | cancelled
+    publication_id: int | None = Field(default=None, foreign_key="publication.id")
+    closed_by: str = Field(default="", max_length=64)  # who cancelled it (or published the version)
+    closed_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+
+
+# Table: an objection (异议) to one finding during a notice: filed by the agency's account, or by bureau staff from a
+# letter (received_on = the letter's date). Resolved by bureau staff: upheld (the finding withdrawn, finding_action)
+# or rejected, with a reason the agency sees. text and reason are staff/agency-only, never public.
+class Objection(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    notice_id: int = Field(foreign_key="notice.id", index=True)
+    finding_id: int = Field(foreign_key="finding.id", index=True)
+    credit_code: str = Field(max_length=18, index=True)
+    channel: str = Field(max_length=8)  # account | letter
+    filed_by: str = Field(max_length=64)  # the agency account, or the staff account that recorded the letter
+    filed_on: dt.date  # China date: the day filed on the portal, or the letter's received date
+    filed_at: dt.datetime = _when()
+    text: str = Field(max_length=2000)
+    status: str = Field(default="open", max_length=12, index=True)  # open | upheld | rejected
+    reason: str = Field(default="", max_length=2000)  # the resolution's reason, shown to the agency
+    finding_action: str = Field(default="", max_length=12)  # "withdrawn" when upheld; "" otherwise
+    resolved_by: str = Field(default="", max_length=64)
+    resolved_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))

@@ -29,6 +29,7 @@ class Settings:
     signing_key_file: Path | None = None  # None: `keys/publication-signing-key.pem` under data_dir
     listing_term_months: int = 12  # how long a blacklist listing lasts (docs/listings.md)
     repair_minimum_months: int = 12  # how long after listing a 信用修复 may be granted
+    notice_working_days: int = 5  # a 公示's default length in working days (db/publishing/notice.py)
 
     @property
     def signing_key(self) -> Path:
@@ -45,6 +46,7 @@ def get_settings(overrides: Mapping[str, str] | None = None) -> Settings:
     SEED_DEMO     1 (default) seeds an empty database with demo data on the app's first start; 0 keeps it empty
     LISTING_TERM_MONTHS    a blacklist listing's term in months (default 12 = one year), 1..120
     REPAIR_MINIMUM_MONTHS  months after listing before early removal (信用修复) may be granted (default 12), 0..120
+    NOTICE_WORKING_DAYS    a 公示 (notice)'s default length in working days after the day it opens (default 5), 1..30
     MAX_…         the read limits (core.limits.ENVIRONMENT), positive whole numbers
     """
     env = {**os.environ, **(overrides or {})}
@@ -61,11 +63,13 @@ def get_settings(overrides: Mapping[str, str] | None = None) -> Settings:
         problems += exc.problems
     term = _months(env, "LISTING_TERM_MONTHS", 12, 1, problems)
     minimum = _months(env, "REPAIR_MINIMUM_MONTHS", 12, 0, problems)
+    notice_days = _working_days(env, "NOTICE_WORKING_DAYS", 5, problems)
     if problems:
         raise SettingsError(problems=problems)
     key_file = Path(env["SIGNING_KEY_FILE"]) if env.get("SIGNING_KEY_FILE", "").strip() else None
     return Settings(database_url=url, seed_demo=SEED_DEMO_VALUES[seed], data_dir=data_dir, read_limits=limits,
-                    signing_key_file=key_file, listing_term_months=term, repair_minimum_months=minimum)
+                    signing_key_file=key_file, listing_term_months=term, repair_minimum_months=minimum,
+                    notice_working_days=notice_days)
 
 
 def _months(env: Mapping[str, str], name: str, default: int, lowest: int, problems: list[Problem]) -> int:
@@ -77,4 +81,16 @@ def _months(env: Mapping[str, str], name: str, default: int, lowest: int, proble
         return int(raw)
     problems.append(Problem(None, name, f"设置应为{lowest}到120之间的整数（月）",
                             f"the setting must be a whole number of months from {lowest} to 120", raw))
+    return default
+
+
+def _working_days(env: Mapping[str, str], name: str, default: int, problems: list[Problem]) -> int:
+    """A whole number of working days from `name` (default when unset), 1..30; a Problem when it is not one."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= 30:
+        return int(raw)
+    problems.append(Problem(None, name, "设置应为1到30之间的整数（工作日）",
+                            "the setting must be a whole number of working days from 1 to 30", raw))
     return default

@@ -19,6 +19,7 @@ import pytest
 from db.publishing import public
 from db.store.engine import make_engine
 from tests.browser.conftest import ROOT, Server, no_exception, screenshot, wait_for_app
+from tests.notices import ended_notice
 
 pytestmark = pytest.mark.browser
 
@@ -50,6 +51,7 @@ def site(tmp_path_factory) -> Iterator[dict]:
     assert PASSWORD not in done.stdout + done.stderr
     engine = make_engine(url)
     ratings = public.ratings(engine, int(public.current_publication(engine, YEAR)["id"]))
+    ended_notice(engine, YEAR, by=ADMIN)  # the correction published below goes through a notice that has ended
     engine.dispose()
     target = ratings[ratings["grade"] != "BLACKLIST"].iloc[0]
     server = Server(url, folder / "streamlit.log", {"SEED_DEMO": "0"})

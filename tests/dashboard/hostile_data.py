@@ -14,9 +14,9 @@ from sqlalchemy.engine import Engine
 from db.accounts.users import create_user, current_user
 from db.findings.records import record_finding, record_interview
 from db.findings.towns import save_town
-from db.publishing.publish import publish_year
 from db.uploads.imports import import_findings
 from tests.db.staff_factories import PASSWORD
+from tests.notices import publish_after_notice
 
 FINGERPRINTS = ("恶意", "host")
 RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: the text after it reads backwards
@@ -66,10 +66,27 @@ def store_hostile_data(engine: Engine, *, admin: str = "admin") -> dict[str, Any
                    date=dt.date(YEAR, 3, 5), practitioner=PRACTITIONER, description=NOTE, document_no="恶意**1**")
     record_finding(engine=engine, user=by, credit_code=OTHER_CODE, agency_name=OTHER_AGENCY, clause="2.1",
                    date=dt.date(YEAR, 3, 6))
-    publish_year(engine=engine, year=YEAR, by="test")
+    publish_after_notice(engine=engine, year=YEAR, by="test")
     import_findings(engine=engine, content=_benign_file(OTHER_CODE), file_name=FILE_NAME, by=USERNAME)
-    publish_year(engine=engine, year=YEAR, by="test", reason=REASON)
+    publish_after_notice(engine=engine, year=YEAR, by="test", reason=REASON)
     record_interview(engine=engine, user=by, credit_code=AGENCY_CODE, date=dt.date(YEAR, 7, 1), notes=NOTE)
     record_finding(engine=engine, user=by, credit_code=AGENCY_CODE, clause="2.2", date=dt.date(YEAR, 8, 1),
                    practitioner=PRACTITIONER, description=NOTE)
     return hostile_admin
+
+
+def store_hostile_objections(engine: Engine, user: dict[str, Any]) -> None:
+    """YEAR under notice, and two objections from letters to the hostile agency's findings with hostile text: one
+    open, one rejected with a hostile reason (the staff objections page)."""
+    from core import china_time
+    from db.findings.objections import findings_under_notice, record_letter, resolve_objection
+    from db.publishing.notice import open_notice
+
+    today = china_time.today()
+    open_notice(engine=engine, by="test", year=YEAR, ends_on=today + dt.timedelta(days=3),
+                today=today - dt.timedelta(days=1))
+    found = findings_under_notice(engine=engine, user=user)
+    ids = found[found["credit_code"] == AGENCY_CODE]["id"].tolist()
+    first = record_letter(engine=engine, user=user, finding_id=int(ids[0]), text=NOTE, received_on=today)
+    resolve_objection(engine=engine, user=user, objection_id=first.id, uphold=False, reason=REASON)
+    record_letter(engine=engine, user=user, finding_id=int(ids[1]), text=NOTE, received_on=today)

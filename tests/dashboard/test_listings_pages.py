@@ -14,7 +14,6 @@ from core.china_time import today
 from dashboard.i18n import LABELS
 from dashboard.ui import PAGES
 from db.publishing import listing_reads
-from db.publishing.publish import publish_year
 from db.store.engine import make_engine
 from db.store.models import Listing, RepairApplication, User
 from tests.dashboard.page_text import page_text
@@ -23,6 +22,7 @@ from tests.dashboard.staff_helpers import staff_db as staff_db  # noqa: F401
 from tests.db.publishing import YEAR, a_year
 from tests.db.staff_factories import fast_argon2  # noqa: F401
 from tests.db.test_listings import score_listed
+from tests.notices import publish_after_notice
 
 LISTINGS_LABELS = ("listings_current", "listings_history")
 
@@ -88,7 +88,8 @@ def listed_db(staff_db, monkeypatch):
     monkeypatch.setenv("REPAIR_MINIMUM_MONTHS", "0")
     a_year(staff_db)
     score_listed(staff_db)
-    publish_year(engine=staff_db, year=YEAR, by="admin", published_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=10))
+    publish_after_notice(engine=staff_db, year=YEAR, by="admin",
+                         published_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=10))
     return staff_db
 
 

@@ -17,6 +17,7 @@ from db.store.models import User
 from tests.dashboard.staff_helpers import open_page, shown_text, sign_in, sign_out
 from tests.db.staff_factories import PASSWORD
 from tests.db.test_workspace import BASE
+from tests.notices import ended_notice
 
 NEW_USER = "liwenjuan_qa7"  # distinctive: a short name such as "li" is inside many words
 WRONG_GUESS = "wrong-guess-4711"
@@ -62,6 +63,7 @@ def test_no_secret_reaches_logs_pages_audit_or_exports(staff_app, staff_db, capl
     open_page(staff_app, "upload")
     staff_app.file_uploader(key="upload_file").set_value(("base.csv", BASE, "text/csv")).run()
     staff_app.button(key="upload_import").click().run()
+    ended_notice(staff_db, 2025, by="admin")
     open_page(staff_app, "publish")
     staff_app.checkbox(key="publish_confirm").check().run()
     staff_app.button(key="publish_go").click().run()

@@ -20,6 +20,7 @@ from tests.dashboard.staff_helpers import (
 )
 from tests.db import factories
 from tests.db.test_workspace import BAD, BASE, MORE
+from tests.notices import ended_notice
 
 A1 = factories.credit_code(1)
 A2 = factories.credit_code(2)
@@ -37,7 +38,9 @@ def _upload(at, content: bytes, name: str = "findings.csv"):
     return at
 
 
-def _publish(at, reason: str | None = None):
+def _publish(at, engine, reason: str | None = None):
+    """Publish 2025 from the page, after a notice of its own that has ended (tests.notices)."""
+    ended_notice(engine, 2025, by="admin")
     open_page(at, "publish")
     if reason is not None:
         at.text_area(key="publish_reason").input(reason)
@@ -66,7 +69,7 @@ def test_a_valid_upload_previews_the_change_then_imports_and_a_publication_reach
     assert _count(staff_db, Finding) == 0  # a preview stores nothing
     staff_app.button(key="upload_import").click().run()
     assert _count(staff_db, Finding) == 3
-    _publish(staff_app)
+    _publish(staff_app, staff_db)
     assert LABELS["published"][0].format(year=2025, version=1) in shown_text(staff_app)
     assert [b for b in staff_app.button if b.key == "publish_go"] == []  # nothing changed since: nothing to publish
 
@@ -79,7 +82,7 @@ def test_a_valid_upload_previews_the_change_then_imports_and_a_publication_reach
     changes = staff_app.dataframe[0].value
     assert dict(zip(changes["统一社会信用代码"], changes["变化"], strict=True)) == {A1: "列入黑名单", A2: "等级变化"}
     staff_app.button(key="upload_import").click().run()
-    _publish(staff_app, reason="补录第三季度检查记录")
+    _publish(staff_app, staff_db, reason="补录第三季度检查记录")
     assert LABELS["published"][0].format(year=2025, version=2) in shown_text(staff_app)
 
     # At once (no cache expiry to wait for): version 2 with its reason, and the new grades.
@@ -96,15 +99,15 @@ def test_a_correction_without_a_reason_is_refused(staff_app, staff_db):
     sign_in(staff_app, "admin")
     _upload(staff_app, BASE)
     staff_app.button(key="upload_import").click().run()
-    _publish(staff_app)
+    _publish(staff_app, staff_db)
     _upload(staff_app, MORE, "more.csv")
     staff_app.button(key="upload_import").click().run()
-    _publish(staff_app, reason="   ")
+    _publish(staff_app, staff_db, reason="   ")
     assert errors(staff_app) == [LABELS["reason_required"][0]]
     assert _count(staff_db, Publication) == 1
 
 
-def test_only_bureau_roles_upload_and_only_admins_publish(staff_app):
+def test_only_bureau_roles_upload_and_only_admins_publish(staff_app, staff_db):
     sign_in(staff_app, "town")
     assert {"upload", "publish"} & reachable(staff_app) == set()
     sign_out(staff_app)

@@ -121,4 +121,7 @@ def test_every_staff_page_shows_hostile_data_as_text(hostile_app, staff_db):
             store_hostile_decision(staff_db, current_user(engine=staff_db, username=hostile.USERNAME),
                                    agency_name=hostile.AGENCY, text=hostile.REASON)
             at.number_input(key="sq_year").set_value(QUEUE_YEAR).run()
+        if page == "objections":  # objections from letters with hostile text and reason, to the hostile agency
+            hostile.store_hostile_objections(staff_db, current_user(engine=staff_db, username=hostile.USERNAME))
+            at.run()
         assert_shown_as_text(at, page, shows_data=page not in ("upload",))

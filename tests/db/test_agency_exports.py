@@ -13,13 +13,13 @@ from sqlmodel import Session
 
 from db.agency import documents, filings
 from db.publishing import export
-from db.publishing.publish import publish_year
 from db.seed import seed_demo
 from db.store.engine import transaction
 from db.store.models import Agency, AgencyDocument, PractitionerRecord, Publication, Suggestion
 from tests.core.records_factory import id_number
 from tests.db.agency_factories import make_agency_user
 from tests.db.staff_factories import fast_argon2  # noqa: F401  (fixture)
+from tests.notices import publish_after_notice
 
 pytestmark = pytest.mark.usefixtures("fast_argon2")
 # Every format the export module writes (a later module may add formats: they are scanned too).
@@ -50,7 +50,7 @@ def test_no_export_holds_what_an_agency_filed_or_the_watch_s_evidence(engine):
         session.add(Suggestion(key="portal-secret", year=2024, credit_code=code, agency_name="", clause="2.1",
                                date=dt.date(2024, 3, 5), assessor="bureau", rule="late_report",
                                evidence="服务记录（附件2）第77行：机密依据", status="confirmed", decided_by="staff.wu"))
-    publish_year(engine=engine, year=2024, by="admin.zhou", reason="机构报送后重新发布")
+    publish_after_notice(engine=engine, year=2024, by="admin.zhou", reason="机构报送后重新发布")
     with Session(engine) as session:
         scan = session.execute(select(AgencyDocument.file_name, AgencyDocument.sha256)).one()
         person = session.execute(select(PractitionerRecord.id_hash).where(PractitionerRecord.name == "上官入职")

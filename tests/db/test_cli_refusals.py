@@ -15,6 +15,7 @@ from db.cli.commands import main
 from db.cli.publish_commands import MAX_EXPORT_BYTES
 from tests.db.conftest import url_of
 from tests.db.publishing import YEAR, a_year
+from tests.notices import ended_notice
 from tests.refusals import assert_bilingual_refusal
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -125,6 +126,7 @@ EXPORT_TARGETS = {
 def test_an_export_that_cannot_be_written_is_refused_in_both_languages(case, engine, monkeypatch, capsys, tmp_path):
     monkeypatch.setenv("DATABASE_URL", url_of(engine))
     a_year(engine)
+    ended_notice(engine, int(YEAR))
     assert run_main(monkeypatch, capsys, ["publish", "--year", YEAR, "--by", "admin.zhou"])[0] == 0
     (tmp_path / "plain.txt").write_text("x", encoding="utf-8")
     args = ["export", "--year", YEAR, "--format", "csv", EXPORT_TARGETS[case](tmp_path)]
@@ -138,6 +140,8 @@ EVERY_COMMAND = {
     "import": (["import", "FILE", "--by", "li"], ""),
     "import roster": (["import", "FILE", "--kind", "roster", "--year", "2025", "--by", "li"], ""),
     "publish": (["publish", "--year", "2025", "--by", "li"], ""),
+    "notice open": (["notice", "open", "2025", "--by", "li"], ""),
+    "notice list": (["notice", "list"], ""),
     "diff": (["diff", "--year", "2025"], ""),
     "export": (["export", "--year", "2025", "--format", "json", "OUT"], ""),
     "seed-demo": (["seed-demo"], ""),

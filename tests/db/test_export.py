@@ -32,10 +32,10 @@ from db.publishing.export import (
 )
 from db.publishing.listing_export import export_listings
 from db.publishing.listing_removal import apply_repair, decide_repair
-from db.publishing.publish import publish_year
 from db.seed import seed_demo
 from db.store.models import Agency, Finding, Listing, Practitioner, Publication, PublishedPractitioner
 from tests.db.publishing import YEAR, a_year, finding, load
+from tests.notices import publish_after_notice
 
 INTS = ("year", "town_score", "bureau_score", "total", "version")
 # The jiangyin-2020 rating columns as the core derives them from the rulebook, and the towns served.
@@ -82,7 +82,7 @@ def readers_rows(engine, version=None) -> list[dict]:
 @pytest.fixture
 def published(engine):
     a_year(engine)
-    return publish_year(engine=engine, year=YEAR, by="admin.zhou")
+    return publish_after_notice(engine=engine, year=YEAR, by="admin.zhou")
 
 
 def test_the_machines_csv_reads_back_equal_to_the_published_rows(engine, published):
@@ -155,7 +155,7 @@ def test_every_row_of_a_demo_export_says_demo(engine):
 
 def test_an_older_version_exports_with_its_own_rows(engine, published):
     load(engine, [finding(0, "2.1", period="Q4")])
-    publish_year(engine=engine, year=YEAR, by="admin.zhou", reason="补录")
+    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou", reason="补录")
     v1 = read_csv(export_publication(engine=engine, year=YEAR, version=1, fmt="keys.csv"))
     v2 = read_csv(export_publication(engine=engine, year=YEAR, fmt="keys.csv"))
     assert (v1[0]["total"], v1[0]["version"], v2[0]["total"], v2[0]["version"]) == (100, 1, 90, 2)
@@ -164,7 +164,7 @@ def test_an_older_version_exports_with_its_own_rows(engine, published):
 @pytest.mark.parametrize("name", ['=HYPERLINK("http://evil.example","点击")', "+1", "-2+3", "@SUM(A1)"])
 def test_formula_looking_agency_names_are_escaped_in_csv_and_xlsx(engine, name):
     load(engine, [finding(7, "3.1", name=name)])
-    publish_year(engine=engine, year=YEAR, by="admin.zhou")
+    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou")
     for fmt in ("csv", "keys.csv", "charges.csv"):
         text = export_publication(engine=engine, year=YEAR, fmt=fmt).decode("utf-8-sig")
         cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
@@ -180,7 +180,7 @@ def test_formula_looking_agency_names_are_escaped_in_csv_and_xlsx(engine, name):
 def test_verify_accepts_a_true_export_of_each_version(engine, published):
     v1 = export_publication(engine=engine, year=YEAR, fmt="json")
     load(engine, [finding(0, "2.1", period="Q4")])
-    v2 = publish_year(engine=engine, year=YEAR, by="admin.zhou", reason="补录")
+    v2 = publish_after_notice(engine=engine, year=YEAR, by="admin.zhou", reason="补录")
     assert verify_export(engine=engine, content=v1).id == published.id
     assert verify_export(engine=engine, content=export_publication(engine=engine, year=YEAR, fmt="json")).id == v2.id
     compact = json.dumps(json.loads(v1), ensure_ascii=True).encode()  # layout and escaping do not matter
@@ -228,7 +228,7 @@ def session_names(engine) -> list[tuple[str]]:
 def test_no_export_holds_personal_data_descriptions_or_staff_accounts(engine):
     seed_demo(engine=engine)
     load(engine, [finding(3, "2.5", period="Q2", practitioner="欧阳晓明", description="联系人身份证320281199001011234")])
-    publish_year(engine=engine, year=YEAR, by="admin.zhou", reason="补录第二季度记录")
+    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou", reason="补录第二季度记录")
     with Session(engine) as session:
         people = session.execute(select(Practitioner.name, Practitioner.id_number, Practitioner.phone)).all()
         descriptions = {d for (d,) in session.execute(select(Finding.description)) if d}

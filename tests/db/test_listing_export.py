@@ -15,12 +15,12 @@ from db.publishing.cells import unescape_cell
 from db.publishing.export import ExportError
 from db.publishing.listing_export import EXPORT_COLUMNS, export_listings
 from db.publishing.listing_removal import expire_listings
-from db.publishing.publish import publish_year
 from db.seed import seed_demo
 from tests.db.conftest import url_of
 from tests.db.factories import credit_code
 from tests.db.publishing import YEAR, a_year, finding, load
 from tests.db.test_listings import V1_AT, score_listed
+from tests.notices import publish_after_notice
 
 COLUMNS = ["主体名称", "统一社会信用代码", "列入原因", "认定部门", "列入日期", "移出日期", "状态"]
 
@@ -43,7 +43,7 @@ def read_xlsx(content: bytes) -> list[dict]:
 def listed(engine):
     a_year(engine)
     score_listed(engine)
-    publish_year(engine=engine, year=YEAR, by="admin.zhou", published_at=V1_AT)
+    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou", published_at=V1_AT)
 
 
 def test_the_export_has_the_platform_columns_for_every_listing(engine, listed):
@@ -70,7 +70,7 @@ def test_the_status_follows_the_listing(engine, listed):
 def test_formula_looking_names_are_escaped(engine):
     name = "=HYPERLINK(\"http://x\")公司"
     load(engine, [finding(7, "1.3", assessor="市应急管理局", name=name)])
-    publish_year(engine=engine, year=YEAR, by="admin.zhou", published_at=V1_AT)
+    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou", published_at=V1_AT)
     csv_text = export_listings(engine=engine, fmt="csv").decode("utf-8-sig")
     assert "'=HYPERLINK" in csv_text and "\n=" not in csv_text and ",=" not in csv_text
     [sheet] = load_workbook(io.BytesIO(export_listings(engine=engine, fmt="xlsx"))).worksheets

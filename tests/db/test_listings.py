@@ -22,12 +22,12 @@ from db.publishing.listing_removal import (
     expire_listings,
     revoke_repair,
 )
-from db.publishing.publish import publish_year
 from db.store.migrate import alembic_config, upgrade
 from db.store.models import AuditEntry, Listing, ListingEvent, Publication
 from tests.db.factories import credit_code
 from tests.db.publishing import YEAR, a_year, count, finding, load
 from tests.db.staff_factories import fast_argon2, make_staff  # noqa: F401  (fixture)
+from tests.notices import publish_after_notice
 
 # 20:00 UTC on the 16th is the 17th in Jiangyin: 列入日期 is the China date.
 V1_AT = dt.datetime(2026, 1, 16, 20, 0, tzinfo=dt.UTC)
@@ -46,7 +46,7 @@ def score_listed(engine, agency: int = 5) -> None:
 
 
 def published(engine, at: dt.datetime = V1_AT, reason: str | None = None) -> Publication:
-    return publish_year(engine=engine, year=YEAR, by="admin.zhou", reason=reason, published_at=at)
+    return publish_after_notice(engine=engine, year=YEAR, by="admin.zhou", reason=reason, published_at=at)
 
 
 def listed(engine, today: dt.date = V1_DAY) -> dict[tuple[str, str], dict]:
@@ -320,7 +320,7 @@ def test_two_expiry_runs_at_once_record_each_removal_once(engine, year_published
 def test_a_year_with_hundreds_of_listings_publishes_and_audits_a_bounded_summary(engine):
     # 2,199 blacklisted agencies once overflowed the audit text on PostgreSQL (bench_publish found it).
     load(engine, [finding(n, "1.3", assessor="市应急管理局") for n in range(250)])
-    publish_year(engine=engine, year=YEAR, by="admin.zhou")
+    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou")
     assert count(engine, Listing) == 250
     with Session(engine) as session:
         after = session.execute(select(AuditEntry.after).where(AuditEntry.action == "listings")).scalars().one()

@@ -9,17 +9,17 @@ import pytest
 
 from db.publishing.export import WRITERS, export_publication
 from db.publishing.open_data import checksum_file, checksums, file_name, identify, signing_keys
-from db.publishing.publish import publish_year
 from tests.db.publishing import YEAR, a_year, finding, load
+from tests.notices import publish_after_notice
 
 
 @pytest.fixture
 def two_versions(engine):
     a_year(engine)
-    publish_year(engine=engine, year=YEAR, by="admin.zhou")
+    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou")
     old = {fmt: export_publication(engine=engine, year=YEAR, version=1, fmt=fmt) for fmt in WRITERS}
     load(engine, [finding(0, "2.1", period="Q4")])
-    publish_year(engine=engine, year=YEAR, by="admin.zhou", reason="补录第四季度记录")
+    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou", reason="补录第四季度记录")
     new = {fmt: export_publication(engine=engine, year=YEAR, version=2, fmt=fmt) for fmt in WRITERS}
     return old, new
 

@@ -13,9 +13,9 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
 from db.publishing.export import export_publication, load_document
-from db.publishing.publish import publish_year
 from db.publishing.signing import load_signer
 from tests.db.publishing import YEAR, a_year, finding, load
+from tests.notices import publish_after_notice
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "open-data.md").read_text(encoding="utf-8")
 
@@ -81,7 +81,7 @@ def outsider_verify(content: bytes, public_key_pem: bytes) -> bool:
 def published(engine):
     a_year(engine)
     load(engine, [finding(3, "3.4", name='名称 "引号" \\ 反斜杠 /斜杠 😀')])  # the escapes a name can hold
-    return publish_year(engine=engine, year=YEAR, by="admin.zhou")
+    return publish_after_notice(engine=engine, year=YEAR, by="admin.zhou")
 
 
 def test_the_outsiders_verifier_accepts_a_true_file_and_refuses_changed_ones(engine, published, signing_key_file):

@@ -13,6 +13,7 @@ import pytest
 from db.cli.commands import main
 from tests.db.conftest import url_of
 from tests.db.publishing import YEAR, a_year, finding, load
+from tests.notices import ended_notice
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -33,16 +34,23 @@ def run(engine, monkeypatch, capsys):
 
 def test_publish_then_a_correction_needs_a_reason(engine, run):
     a_year(engine)
+    code, _, err = run("publish", "--year", str(YEAR), "--by", "admin.zhou")
+    assert code == 2 and "must be put under notice first" in err and "须先公示" in err
+    ended_notice(engine, YEAR)
     code, out, _ = run("publish", "--year", str(YEAR), "--by", "admin.zhou")
     assert code == 0 and "published 2025 version 1 (5 agencies)" in out
     code, out, err = run("publish", "--year", str(YEAR), "--by", "admin.zhou")
     assert (code, out) == (2, "") and "requires a reason" in err and "更正原因" in err
+    code, _, err = run("publish", "--year", str(YEAR), "--by", "admin.zhou", "--reason", "补录")
+    assert code == 2 and "notice first" in err  # a correction needs a notice of its own
+    ended_notice(engine, YEAR)
     code, out, _ = run("publish", "--year", str(YEAR), "--by", "admin.zhou", "--reason", "补录")
     assert code == 0 and "version 2" in out
 
 
 def test_diff_shows_changes_or_says_there_are_none(engine, run):
     a_year(engine)
+    ended_notice(engine, YEAR)
     run("publish", "--year", str(YEAR), "--by", "admin.zhou")
     code, out, _ = run("diff", "--year", str(YEAR))
     assert code == 0 and "nothing would change" in out
@@ -53,6 +61,7 @@ def test_diff_shows_changes_or_says_there_are_none(engine, run):
 
 def test_export_then_verify_matches_and_a_changed_file_does_not(engine, run, tmp_path):
     a_year(engine)
+    ended_notice(engine, YEAR)
     run("publish", "--year", str(YEAR), "--by", "admin.zhou")
     for fmt in ("csv", "xlsx", "json"):
         code, _, _ = run("export", "--year", str(YEAR), "--format", fmt, str(tmp_path / f"out.{fmt}"))
@@ -68,6 +77,7 @@ def test_export_then_verify_matches_and_a_changed_file_does_not(engine, run, tmp
 
 def test_refusals_exit_2_with_a_message(engine, run, tmp_path):
     a_year(engine)
+    ended_notice(engine, YEAR)
     run("publish", "--year", str(YEAR), "--by", "admin.zhou")
     code, _, err = run("export", "--year", "2019", "--format", "csv", str(tmp_path / "x.csv"))
     assert code == 2 and "no published rating for 2019" in err
@@ -77,6 +87,22 @@ def test_refusals_exit_2_with_a_message(engine, run, tmp_path):
     assert code == 2 and "cannot read" in err
     code, _, err = run("publish", "--year", "2019", "--by", "admin.zhou")
     assert code == 2 and "nothing to publish" in err
+
+
+def test_notice_open_then_list_and_publishing_waits_for_its_end(engine, run):
+    a_year(engine)
+    code, out, _ = run("notice", "open", str(YEAR), "--ends", "2999-01-04", "--by", "admin.zhou")
+    assert code == 0 and "open until 2999-01-04" in out
+    code, _, err = run("notice", "open", str(YEAR), "--by", "admin.zhou")
+    assert code == 2 and "already has a notice" in err and "已有公示" in err
+    code, out, _ = run("notice", "list", "--year", str(YEAR))
+    assert code == 0 and "2999-01-04" in out and "admin.zhou" in out and "open" in out
+    code, _, err = run("publish", "--year", str(YEAR), "--by", "admin.zhou")
+    assert code == 2 and "under notice until 2999-01-04" in err and "正在公示" in err
+    code, _, err = run("notice", "open", "2019", "--by", "admin.zhou")
+    assert code == 2 and "nothing to put under notice" in err
+    code, _, err = run("notice", "open", "2024", "--ends", "2020-01-01", "--by", "admin.zhou")
+    assert code == 2 and "must be after today" in err
 
 
 def test_seed_demo_seeds_once(engine, run):

@@ -19,12 +19,12 @@ from sqlalchemy.exc import DBAPIError
 from db.publishing.canonical import canonical_bytes, digest_hex
 from db.publishing.check import check_store
 from db.publishing.export import export_publication, load_document
-from db.publishing.publish import publish_year
 from db.publishing.signing import SigningKeyError, keygen, load_public_keys, load_signer
 from db.publishing.verify import ALTERED, FOREIGN_KEY, GENUINE, UNREADABLE, UNSIGNED, verify_document
 from db.store.models import PublishedRating
 from tests.db.conftest import url_of
 from tests.db.publishing import YEAR, a_year, count
+from tests.notices import publish_after_notice
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -32,7 +32,7 @@ PROJECT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def published(engine):
     a_year(engine)
-    return publish_year(engine=engine, year=YEAR, by="admin.zhou")
+    return publish_after_notice(engine=engine, year=YEAR, by="admin.zhou")
 
 
 @pytest.fixture
@@ -181,14 +181,14 @@ def test_publishing_without_a_key_writes_nothing(engine, tmp_path, monkeypatch):
     a_year(engine)
     monkeypatch.setenv("SIGNING_KEY_FILE", str(tmp_path / "missing.pem"))
     with pytest.raises(SigningKeyError, match="python -m db keygen"):
-        publish_year(engine=engine, year=YEAR, by="admin.zhou")
+        publish_after_notice(engine=engine, year=YEAR, by="admin.zhou")
     assert count(engine, PublishedRating) == 0
 
 
 # --- the stored record -----------------------------------------------------------------------------------------
 
 def test_check_finds_nothing_on_an_honest_database(engine, published):
-    publish_year(engine=engine, year=YEAR, by="admin.zhou", reason="复核更正")
+    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou", reason="复核更正")
     assert check_store(engine=engine) == []
 
 

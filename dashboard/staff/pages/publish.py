@@ -1,16 +1,70 @@
-"""发布 Publish (bureau admins): the diff against the current publication, a confirm step, a reason for corrections."""
+"""发布 Publish (bureau admins): the year's 公示 (open it, its objections), the diff against the current publication,
+a confirm step, a reason for corrections; the button stays off until the notice has ended with no objection open."""
+
+import datetime as dt
 
 import streamlit as st
 
+from core import china_time
 from core.errors import CreditBoardError
 from dashboard import data, ui
 from dashboard.staff import session, widgets
 from dashboard.staff.text import t
+from db.publishing import notice
 from db.uploads import workspace
 
 user = session.require("publish")
 engine = data.engine()
 rulebook = data.rulebook()
+today = china_time.today()
+
+
+def notice_section(year: int, version: int) -> bool:
+    """The year's 公示: open one, or its dates and objections (and cancel it); True while publishing is blocked."""
+    st.subheader(t("notice_heading"))
+    st.caption(t("notice_rule"))
+    listed = notice.notice_list(engine=engine, year=year)
+    pending = listed[listed["status"] == "open"]
+    if pending.empty:
+        st.info(t("notice_none", year=year))
+        try:
+            suggested = notice.default_end(today)
+        except CreditBoardError as exc:  # a year the holiday calendar does not cover yet: say so, pick by hand
+            st.warning(widgets.refusal(exc))
+            suggested = today + dt.timedelta(days=7)
+        ends = st.date_input(t("notice_ends_on"), value=suggested, min_value=today + dt.timedelta(days=1),
+                             key=f"notice_ends_{year}", format="YYYY-MM-DD")
+        st.caption(t("notice_default", days=data.settings().notice_working_days))
+        if st.button(t("notice_open"), key="notice_open", icon=":material/campaign:"):
+            try:
+                opened = notice.open_notice(engine=engine, by=user, year=year, ends_on=ends)
+            except CreditBoardError as exc:
+                st.error(widgets.refusal(exc))
+            else:
+                data.clear()  # the public pages show the notice at once
+                widgets.saved("notice", "success", t("notice_opened", ends_on=opened.ends_on))
+    else:
+        row = pending.iloc[0]
+        key = "notice_running" if today <= row["ends_on"] else "notice_ended"
+        st.info(t(key, year=year, opened_on=row["opened_on"], ends_on=row["ends_on"], total=row["objections"],
+                  open=row["open_objections"]))
+        st.page_link(session.page_path("objections"), label=t("page_objections"), icon=":material/rate_review:")
+        if st.button(t("notice_cancel"), key="notice_cancel"):
+            try:
+                notice.cancel_notice(engine=engine, by=user, notice_id=int(row["id"]))
+            except CreditBoardError as exc:
+                st.error(widgets.refusal(exc))
+            else:
+                data.clear()
+                widgets.saved("notice", "success", t("notice_cancelled"))
+    widgets.outcome("notice_outcome")
+    try:
+        notice.check_publishable(engine=engine, year=year, version=version)
+    except CreditBoardError as exc:
+        st.warning(t("publish_blocked", why=widgets.refusal(exc)))
+        return True
+    return False
+
 
 st.title(t("page_publish"))
 done = st.session_state.pop("publish_done", None)
@@ -31,6 +85,7 @@ if preview.current is not None and preview.diff.empty:
     st.info(t("no_change"))
     st.stop()
 st.markdown(t("will_be_version", year=year, version=version))
+blocked = notice_section(int(year), version)
 
 widgets.show_changes(preview, rulebook, t("no_grade_change") if preview.current else t("first_version"))
 
@@ -39,7 +94,8 @@ if preview.current:
     st.warning(t("correction_note"))
     reason = st.text_area(t("reason"), key="publish_reason", max_chars=2000)
 confirmed = st.checkbox(t("confirm"), key="publish_confirm")
-if st.button(t("publish"), type="primary", disabled=not confirmed, key="publish_go", icon=":material/publish:"):
+if st.button(t("publish"), type="primary", disabled=not confirmed or blocked, key="publish_go",
+             icon=":material/publish:"):
     if preview.current and not reason.strip():
         st.error(t("reason_required"))
         st.stop()
