@@ -104,6 +104,22 @@ LABELS: dict[str, tuple[str, str]] = {
     "problem": ("问题", "Problem"),
     "value": ("内容", "Value"),
     "file_valid": ("文件有效：{rows} 行，尚未保存。以下为导入后的评定预览。", "The file is valid: {rows} rows, not stored yet. Preview of the ratings after import:"),
+    "at_floor": (
+        "第 {rows} 行不扣分或少扣分：所在考核期的分数已扣至下限（考核期分数不低于下限）。",
+        "Row(s) {rows} cost nothing or less than their points: their period is already at its floor (a period never "
+        "drops below it).",
+    ),
+    "pushed_to_zero": (
+        "导入后，{n} 条已存记录将不再扣分或少扣分：文件中同一考核期日期更早的记录先扣分，已扣至下限。",
+        "After the import, {n} stored finding(s) cost nothing or less: rows of this file dated earlier in the same "
+        "period are charged first and reach the floor.",
+    ),
+    "points_nominal": ("条款分值", "Clause points"),
+    "points_charged": ("实际扣分", "Points charged"),
+    "charged_before": ("导入前扣分", "Charged before"),
+    "charged_after": ("导入后扣分", "Charged after"),
+    "imported_state": ("已导入，此文件无需再次导入。上传另一个文件可继续。",
+                       "Imported: this file needs no second import. Choose another file to go on."),
     "duplicate": ("此文件已导入过；再次导入不会增加任何记录。", "This file was imported before; importing it again adds nothing."),
     "preview_year": ("{year}年度预览", "Preview of {year}"),
     "current_version": ("当前公示：第{version}版（{date}发布）", "Currently published: version {version} ({date})"),
