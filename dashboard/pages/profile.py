@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import charts, data, facts_view, plain, state, tables, ui
 from dashboard.i18n import t
-from dashboard.labels import blacklist_grounds, clause_legend, grade_label, kv, local_date, towns_text
+from dashboard.labels import blacklist_grounds, clause_legend, grade_label, kv, local_date, specialty_label, towns_text
 
 ui.header("profile_title")
 codes, label_of = ui.agency_choices()
@@ -83,7 +83,7 @@ else:
 
 st.subheader(t("specialties"))
 specialties = profile["specialties"].assign(
-    specialty=lambda f: f["specialty"].map(facts_view.specialty_label))  # data, but one of a known few: in words
+    specialty=lambda f: f["specialty"].map(specialty_label))  # data, but one of a known few: in words
 if specialties.empty:
     st.caption(t("no_specialties"))
 else:
