@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.service_records import KIND_LABELS
 from dashboard.i18n import current
+from db.publishing.publish import CHANGES_ZH
 
 # The six service-record files in English (their Chinese names are core.service_records.KIND_LABELS).
 _RECORD_KINDS_EN = {
@@ -11,8 +12,16 @@ _RECORD_KINDS_EN = {
     "contracts": "Service contracts", "visits": "Visits (附件2)", "reports": "Monthly reports",
 }
 
+# What a new version changes for an agency (db.publishing.publish.CHANGES_ZH holds the Chinese) in English.
+_CHANGES_EN = {
+    "new": "new agency", "removed": "no longer rated", "entered_blacklist": "enters the blacklist",
+    "left_blacklist": "leaves the blacklist", "grade": "grade changes", "score": "score changes",
+    "blacklist_clauses": "blacklist clauses change", "name": "name changes",
+}
+
 # key: (中文, English)
 LABELS: dict[str, tuple[str, str]] = {
+    **{f"change_{k}": (zh, _CHANGES_EN[k]) for k, zh in CHANGES_ZH.items()},
     "section_staff": ("工作人员", "Staff"),
     "page_home_signed_out": ("工作人员登录", "Staff sign-in"),
     "page_home": ("工作台", "Workspace"),

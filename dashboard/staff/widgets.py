@@ -126,7 +126,7 @@ def repeats_table(repeats: pd.DataFrame) -> pd.DataFrame:
 def diff_table(diff: pd.DataFrame, rulebook: Rulebook) -> pd.DataFrame:
     """A diff (db.publishing.publish.DIFF_COLUMNS) for people: agency, what changes, grade and total before and after."""
     grades = grade_labels(rulebook)
-    change = diff["change"].str.replace("_", " ") if current() == "en" else diff["change_zh"]
+    change = diff["change"].map(lambda c: t(f"change_{c}"))  # never the raw key (`score`, `grade`)
     return pd.DataFrame({
         t("agency_name"): diff["agency_name"], t("credit_code"): diff["credit_code"], t("change"): change,
         t("grade_before"): diff["old_grade"].map(lambda g: grades.get(g, g)),

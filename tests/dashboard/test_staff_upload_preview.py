@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dashboard.staff.text import LABELS
 from tests.dashboard.staff_helpers import check_no_exception, open_page, problems_shown, shown_text, sign_in
+from tests.dashboard.test_staff_upload_publish import _publish
 from tests.db import factories
-from tests.db.test_workspace import BASE, _finding
+from tests.db.test_workspace import BASE, MORE, _finding
 
 A0, A1 = factories.credit_code(0), factories.credit_code(1)
 
@@ -54,3 +55,16 @@ def test_the_preview_names_rows_at_the_floor_and_stored_findings_pushed_to_zero(
     assert free[[LABELS["credit_code"][0], LABELS["points_charged"][0]]].values.tolist() == [[A1, 0]]
     assert pushed[[LABELS["credit_code"][0], LABELS["clause"][0], LABELS["charged_before"][0],
                    LABELS["charged_after"][0]]].values.tolist() == [[A0, "3.1", 5, 0]]
+
+
+def test_the_preview_names_changes_in_words_in_english_never_by_their_keys(staff_app):
+    staff_app.query_params["lang"] = "en"
+    staff_app.run()
+    sign_in(staff_app, "admin")
+    _upload(staff_app, BASE, "base.csv")
+    staff_app.button(key="upload_import").click().run()
+    _publish(staff_app)
+    _upload(staff_app, MORE, "more.csv")
+    changes = staff_app.dataframe[0].value
+    assert dict(zip(changes[LABELS["credit_code"][1]], changes[LABELS["change"][1]], strict=True)) == {
+        A1: "enters the blacklist", factories.credit_code(2): "grade changes"}
