@@ -19,8 +19,43 @@ _CHANGES_EN = {
     "blacklist_clauses": "blacklist clauses change", "name": "name changes",
 }
 
+# Fields of the audit log's before / after (dashboard.staff.audit_text): key → (中文, English).
+AUDIT_FIELDS: dict[str, tuple[str, str]] = {
+    "year": ("年度", "year"), "version": ("版本", "version"), "digest": ("摘要", "digest"),
+    "previous_digest": ("上一版摘要", "previous digest"), "agency_count": ("机构数", "agencies"),
+    "ids": ("编号", "ids"), "application": ("申请编号", "application"), "received_on": ("收到日期", "received on"),
+    "status": ("状态", "status"), "kind": ("类型", "kind"), "file_name": ("文件名", "file"), "rows": ("行数", "rows"),
+    "added": ("新增", "added"), "size": ("大小（字节）", "size (bytes)"), "repeats_allowed": ("允许的重复记录", "repeats allowed"),
+    "agencies_added": ("新增机构", "agencies added"), "agencies_renamed": ("更名机构", "agencies renamed"),
+    "name": ("名称", "name"), "left_on": ("离职日期", "left on"), "credit_code": ("统一社会信用代码", "credit code"),
+    "key": ("建议键", "key"), "filed_by_agency": ("机构自行报送", "filed by the agency"), "username": ("用户名", "username"),
+    "display_name": ("显示名称", "display name"), "role": ("角色", "role"), "town": ("镇街园", "town"),
+    "active": ("启用", "active"), "locked": ("锁定", "locked"), "clause": ("条款", "clause"),
+    "assessor": ("评定单位", "assessor"), "period": ("考核期", "period"), "date": ("日期", "date"),
+    "description": ("情况说明", "description"), "document_no": ("文书编号", "document no."),
+    "practitioner": ("执业人员", "practitioner"), "agency_name": ("机构名称", "agency"), "reason": ("原因", "reason"),
+    "aliases": ("简称", "aliases"), "finding": ("扣分记录", "finding"), "interview_date": ("约谈日期", "interview date"),
+}
+
 # key: (中文, English)
 LABELS: dict[str, tuple[str, str]] = {
+    # audit details (dashboard.staff.audit_text): what the data layer writes in English, in both languages
+    "audit_wrong_password": ("密码错误", "wrong password"),
+    "audit_unknown_user": ("用户名不存在", "unknown user"),
+    "audit_deactivated": ("账号已停用", "account deactivated"),
+    "audit_waiting": ("须等待至 {until}，未核对密码", "waiting until {until}; password not checked"),
+    "audit_waits": ("{scope}须等待 {minutes} 分钟，至 {until}", "{scope} waits {minutes} min, until {until}"),
+    "audit_scope_client": ("本客户端", "this client"),
+    "audit_scope_account": ("所有客户端（账号上限）", "every client (account-wide ceiling)"),
+    "audit_password_reset": ("重设密码", "password reset"),
+    "audit_change_refused": ("修改被拒：当前密码错误", "change refused: current password wrong"),
+    "audit_changed_own": ("本人修改密码", "changed own password"),
+    "audit_upload": ("上传编号 {upload}", "upload {upload}"),
+    "audit_signed_out": ("退出登录", "signed out"),
+    "audit_idle": ("超时未操作，自动退出", "idle timeout"),
+    "audit_account_deactivated": ("账号已停用，会话结束", "account deactivated"),
+    "audit_yes": ("是", "yes"),
+    "audit_no": ("否", "no"),
     **{f"change_{k}": (zh, _CHANGES_EN[k]) for k, zh in CHANGES_ZH.items()},
     "section_staff": ("工作人员", "Staff"),
     "page_home_signed_out": ("工作人员登录", "Staff sign-in"),

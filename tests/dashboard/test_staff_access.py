@@ -141,3 +141,25 @@ def test_the_audit_log_names_actions_in_words_of_the_chosen_language(staff_app, 
     assert signed_in in set(table[action])
     assert "sign_in" not in set(table[action])  # never the bare code
     assert set(table[entity]) <= {"账号（user）", "account (user)"}
+
+
+@pytest.mark.parametrize(("lang", "wrong", "uploaded"), [("zh", "密码错误", "文件名：base.csv"),
+                                                         ("en", "wrong password", "file: base.csv")])
+def test_the_audit_log_shows_details_and_changes_as_words_not_phrases_or_json(staff_app, lang, wrong, uploaded):
+    from tests.db.test_workspace import BASE
+
+    sign_in(staff_app, "admin", "not the password")  # refused: the log keeps why
+    sign_in(staff_app, "admin")
+    staff_app.sidebar.radio[0].set_value(lang).run()
+    open_page(staff_app, "upload")
+    staff_app.file_uploader(key="upload_file").set_value(("base.csv", BASE, "text/csv")).run()
+    staff_app.button(key="upload_import").click().run()
+    open_page(staff_app, "audit")
+    check_no_exception(staff_app)
+    table = staff_app.dataframe[0].value
+    detail, after = (LABELS[k][0 if lang == "zh" else 1] for k in ("detail", "after"))
+    assert wrong in set(table[detail])
+    if lang == "zh":
+        assert "wrong password" not in set(table[detail])
+    assert any(uploaded in a for a in table[after])
+    assert not any(a.startswith("{") for a in table[after])  # never raw JSON
