@@ -79,9 +79,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "idle_ended": ("您已{minutes}分钟未操作，已自动退出登录。", "You were idle for {minutes} minutes and have been signed out."),
     "signed_out": ("已退出登录。", "You are signed out."),
     "sign_in_help": (
-        "仅限市应急管理局和镇街园工作人员。账号由管理员创建；首个管理员账号用命令 `python -m db create-user` 创建。",
-        "For bureau and town staff only. Accounts are made by an administrator; the first one with "
-        "`python -m db create-user`.",
+        "仅限市应急管理局和镇街园工作人员。账号由管理员创建：没有账号或忘记密码，请联系市应急管理局的系统管理员。",
+        "For bureau and town staff only. Accounts are made by an administrator: with no account or a forgotten "
+        "password, ask the bureau's administrator.",
     ),
     "not_allowed": ("无权使用此页面，请先以有权限的账号登录。", "You may not use this page: sign in with an account that may."),
     # home

@@ -42,6 +42,15 @@ def test_a_visitor_who_is_not_signed_in_reaches_only_the_sign_in_page(staff_app)
     assert staff_app.text_input(key="sign_in_password").proto.type == staff_app.text_input(key="sign_in_password").proto.PASSWORD
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_public_sign_in_page_sends_people_to_the_administrator_not_to_a_command_line(staff_app, lang):
+    staff_app.sidebar.radio[0].set_value(lang).run()
+    open_page(staff_app, "home")
+    text = shown_text(staff_app)
+    assert "python -m" not in text and "create-user" not in text
+    assert ("系统管理员" if lang == "zh" else "ask the bureau's administrator") in text
+
+
 @pytest.mark.parametrize("who", ["town", "staff", "admin"])
 def test_each_role_gets_exactly_its_pages_and_every_one_renders(staff_app, who):
     sign_in(staff_app, who)
