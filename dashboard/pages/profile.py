@@ -33,7 +33,7 @@ st.markdown(kv(t("credit_code"), code))
 cols = st.columns(3)
 cols[0].metric(t("year_value", year=int(latest["year"])) + " · " + t("grade"), grade_label(latest["grade"], rulebook))
 cols[1].metric(t("total"), int(latest["total"]))
-cols[2].metric(t("rating_date"), local_date(latest["published_at"]))
+cols[2].metric(t("rating_date"), local_date(latest["rated_on"]))
 if latest["grade"] == rulebook.blacklist_grade.key:
     # Why, in words, where a phone shows it first: a listed agency may still have a high total (a clause lists it).
     st.error(t("profile_blacklisted", year=int(latest["year"]),
