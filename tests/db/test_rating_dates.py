@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+
+from openpyxl import load_workbook
 
 from db.publishing import public
+from db.publishing.export import export_publication
 from db.publishing.publish import publish_year
 from tests.db.factories import credit_code
 from tests.db.publishing import YEAR, finding, load, load_roster
@@ -46,3 +51,21 @@ def test_the_profile_years_carry_the_agencys_own_rating_date(engine):
     publish_year(engine=engine, year=YEAR, by="admin", reason="补录", published_at=V2)
     assert public.agency_profile(engine, credit_code(0))["years"]["rated_on"].tolist() == [dt.date(2026, 1, 20)]
     assert public.agency_profile(engine, credit_code(1))["years"]["rated_on"].tolist() == [dt.date(2026, 2, 28)]
+
+
+def test_the_downloaded_files_date_each_agency_as_the_pages_do(engine):
+    load_roster(engine, range(2))
+    load(engine, [finding(1, "3.1")])
+    publish_year(engine=engine, year=YEAR, by="admin", published_at=V1)
+    load(engine, [finding(1, "3.2", period="Q2")])
+    publish_year(engine=engine, year=YEAR, by="admin", reason="补录", published_at=V2)
+    keys = csv.DictReader(io.StringIO(export_publication(engine=engine, year=YEAR, fmt="keys.csv").decode("utf-8-sig")))
+    assert {r["credit_code"]: r["rating_date"] for r in keys} == {credit_code(0): "2026-01-20",
+                                                                 credit_code(1): "2026-02-28"}
+    people = csv.DictReader(io.StringIO(export_publication(engine=engine, year=YEAR, fmt="csv").decode("utf-8-sig")))
+    assert {r["统一社会信用代码"]: r["评定日期"] for r in people} == {credit_code(0): "2026-01-20",
+                                                                  credit_code(1): "2026-02-28"}
+    sheet = load_workbook(io.BytesIO(export_publication(engine=engine, year=YEAR, fmt="xlsx")))["评定结果"]
+    header, *rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    code, day = header.index("统一社会信用代码"), header.index("评定日期")
+    assert {r[code]: r[day] for r in rows} == {credit_code(0): "2026-01-20", credit_code(1): "2026-02-28"}
