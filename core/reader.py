@@ -688,13 +688,20 @@ class _FindingChecks:
         self.aliases = rulebook.period_aliases()
         periods = [p for b in rulebook.buckets for p in b.periods]
         self.period_labels = ("、".join(p.label_zh for p in periods), ", ".join(p.key for p in periods))
+        # The clauses a file may name, per group (1.1–1.10 …): people read these, never the rulebook's internal id.
+        spans = []
+        for group in rulebook.groups:
+            codes = [c.code for c in rulebook.clauses if c.group == group.key]
+            if codes:
+                spans.append(codes[0] if len(codes) == 1 else f"{codes[0]}–{codes[-1]}")
+        self.clause_spans = ("、".join(spans), ", ".join(spans))
 
     def clause(self, value: str) -> tuple[str, Failure]:
         if not value.strip():
             return "", _REQUIRED
         code = parse_clause(value, self.rulebook)
-        return (code, None) if code else ("", (f"未知条款（{self.rulebook.name}中没有此条款）",
-                                                f"unknown clause (not in rulebook {self.rulebook.name})"))
+        return (code, None) if code else ("", (f"未知条款（评分规则中的条款为 {self.clause_spans[0]}）",
+                                                f"unknown clause (the scoring rules have {self.clause_spans[1]})"))
 
     def assessor(self, value: str) -> tuple[str, Failure]:
         if not value.strip():

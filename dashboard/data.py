@@ -90,6 +90,12 @@ def ratings(publication_id: int) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
+def rating_dates(publication_id: int) -> dict:
+    """credit_code → 评定日期 of a publication's agencies (a correction keeps the date of agencies it left alone)."""
+    return public.rating_dates(engine(), publication_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
 def grade_counts(publication_id: int) -> pd.DataFrame:
     """Agencies per grade of a publication."""
     return public.grade_counts(engine(), publication_id)

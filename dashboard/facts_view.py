@@ -10,13 +10,8 @@ import streamlit as st
 from core.rulebook import Rulebook
 from core.service_facts import SPECIALTY_COLUMNS
 from dashboard import ui
-from dashboard.i18n import LABELS, current, t
-from dashboard.labels import grade_label, local_date, paren, towns_text
-
-
-def specialty_label(specialty: str) -> str:
-    """机械 / mechanical …; a specialty the site has no label for stays as filed."""
-    return t(f"spec_{specialty}") if f"spec_{specialty}" in LABELS else specialty
+from dashboard.i18n import current, t
+from dashboard.labels import grade_label, local_date, paren, specialty_label, towns_text
 
 
 def _people(row: dict[str, Any]) -> str:

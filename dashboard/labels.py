@@ -10,7 +10,7 @@ import pandas as pd
 from core.china_time import CHINA_TZ
 from core.rulebook import Rulebook
 from core.towns import is_bureau
-from dashboard.i18n import current, pick, t
+from dashboard.i18n import LABELS, current, pick, t
 from dashboard.plain import md
 
 
@@ -43,6 +43,12 @@ def local_date(value: Any) -> str:
     stamp = pd.Timestamp(value)
     stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
     return stamp.tz_convert(CHINA_TZ).date().isoformat()
+
+
+def specialty_label(specialty: str) -> str:
+    """机械 / mechanical …: a specialty (core.service_records.SPECIALTIES) in the visitor's language; one the site has
+    no label for stays as filed."""
+    return t(f"spec_{specialty}") if f"spec_{specialty}" in LABELS else specialty
 
 
 def assessor_label(assessor: str) -> str:

@@ -30,11 +30,20 @@ PUBLIC_MENU: tuple[tuple[str, str], ...] = (
 
 
 def public_section() -> dict[str, list[st.Page]]:
-    """The public site: every visitor gets these pages."""
+    """The public site: every visitor gets these pages.
+
+    Streamlit serves the default page at "/" only: its own path (`/overview`) answered "Page not found". The default
+    page is given the root path, and a hidden page (not in the menu; registered last, so links and the menu still
+    go to "/") opens the same script at its own path.
+    """
     pages = [
-        st.Page(PAGES[key][0], title=t(f"page_{key}"), icon=icon, url_path=PAGES[key][1], default=(i == 0))
+        st.Page(PAGES[key][0], title=t(f"page_{key}"), icon=icon, url_path="" if i == 0 else PAGES[key][1],
+                default=(i == 0))
         for i, (key, icon) in enumerate(PUBLIC_MENU)
     ]
+    first, icon = PUBLIC_MENU[0]
+    pages.append(st.Page(PAGES[first][0], title=t(f"page_{first}"), icon=icon, url_path=PAGES[first][1],
+                         visibility="hidden"))
     return {t("section_public"): pages}
 
 

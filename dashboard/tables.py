@@ -55,7 +55,7 @@ def _ratings_display(publication_id: int, lang: str) -> pd.DataFrame:
         out[column] = frame[column].astype("int16")
     out["blacklist_clauses"] = frame["blacklist_clauses"].map(clause_codes_text).astype("category")
     out["towns"] = frame["towns"].map(towns_text).astype("category")
-    out["rating_date"] = pd.Series(local_date(pub["published_at"]), index=frame.index, dtype="category")
+    out["rating_date"] = frame["credit_code"].map(data.rating_dates(publication_id)).map(local_date).astype("category")
     out["profile"] = frame["credit_code"].map(ui.profile_url)
     return out
 

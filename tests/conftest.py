@@ -22,3 +22,33 @@ def signing_key_file(tmp_path_factory) -> Iterator[str]:
         os.environ.pop("SIGNING_KEY_FILE", None)
     else:
         os.environ["SIGNING_KEY_FILE"] = before
+
+
+_DESELECTED = pytest.StashKey[int]()  # how many PostgreSQL tests this run deselected
+
+
+def _without_postgres() -> bool:
+    return not os.environ.get("TEST_DATABASE_URL")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without TEST_DATABASE_URL the PostgreSQL tests are deselected, not skipped one by one: 145 SKIPPED lines
+    would bury the result line; pytest_terminal_summary says once why. .ci/run sets the variable, so CI runs them."""
+    if not _without_postgres():
+        return
+    postgres = [item for item in items if item.get_closest_marker("postgres")]
+    if not postgres:
+        return
+    config.stash[_DESELECTED] = len(postgres)
+    config.hook.pytest_deselected(items=postgres)
+    items[:] = [item for item in items if not item.get_closest_marker("postgres")]
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    """One line on the deselected PostgreSQL tests, just above pytest's result line."""
+    n = config.stash.get(_DESELECTED, 0)
+    if n:
+        terminalreporter.write_line(
+            f"{n} PostgreSQL tests deselected: TEST_DATABASE_URL is not set "
+            "(e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test; .ci/run sets it)")
+

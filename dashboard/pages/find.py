@@ -9,6 +9,7 @@ import streamlit as st
 from core.service_facts import FINDER_SPECIALTIES
 from dashboard import data, facts_view, plain, state, ui
 from dashboard.i18n import t
+from dashboard.labels import specialty_label
 
 ui.header("find_title")
 ui.demo_notice(ui.any_demo())  # the grades the list is sorted by may be demo data
@@ -21,7 +22,7 @@ town = left.selectbox(
     key=state.seed("town", default=None, options=towns),
 )
 state.put("town", town)
-specialties = {s: facts_view.specialty_label(s) for s in FINDER_SPECIALTIES}
+specialties = {s: specialty_label(s) for s in FINDER_SPECIALTIES}
 specialty = right.radio(
     t("find_specialty"), list(specialties), format_func=specialties.__getitem__, horizontal=True,
     key=state.seed("specialty", default=FINDER_SPECIALTIES[0], options=list(FINDER_SPECIALTIES)),

@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import charts, data, facts_view, plain, state, tables, ui
 from dashboard.i18n import t
-from dashboard.labels import blacklist_grounds, clause_legend, grade_label, kv, local_date, towns_text
+from dashboard.labels import blacklist_grounds, clause_legend, grade_label, kv, local_date, specialty_label, towns_text
 
 ui.header("profile_title")
 codes, label_of = ui.agency_choices()
@@ -33,7 +33,7 @@ st.markdown(kv(t("credit_code"), code))
 cols = st.columns(3)
 cols[0].metric(t("year_value", year=int(latest["year"])) + " · " + t("grade"), grade_label(latest["grade"], rulebook))
 cols[1].metric(t("total"), int(latest["total"]))
-cols[2].metric(t("rating_date"), local_date(latest["published_at"]))
+cols[2].metric(t("rating_date"), local_date(latest["rated_on"]))
 if latest["grade"] == rulebook.blacklist_grade.key:
     # Why, in words, where a phone shows it first: a listed agency may still have a high total (a clause lists it).
     st.error(t("profile_blacklisted", year=int(latest["year"]),
@@ -83,7 +83,7 @@ else:
 
 st.subheader(t("specialties"))
 specialties = profile["specialties"].assign(
-    specialty=lambda f: f["specialty"].map(facts_view.specialty_label))  # data, but one of a known few: in words
+    specialty=lambda f: f["specialty"].map(specialty_label))  # data, but one of a known few: in words
 if specialties.empty:
     st.caption(t("no_specialties"))
 else:

@@ -9,7 +9,7 @@ from dashboard.labels import grade_label, kv, paren
 
 ui.header("rules_title")
 pubs = data.publications()
-ui.demo_notice(ui.any_demo())
+# No demo notice: the rulebook is the real regulation's, whatever data the database holds (only data can be demo).
 # The rulebook of the latest publication (the default one before anything is published).
 rulebook = data.rulebook(pubs.iloc[0]["rulebook"] if not pubs.empty else None)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.service_records import KIND_LABELS
 from dashboard.i18n import current
+from db.publishing.publish import CHANGES_ZH
 
 # The six service-record files in English (their Chinese names are core.service_records.KIND_LABELS).
 _RECORD_KINDS_EN = {
@@ -11,8 +12,51 @@ _RECORD_KINDS_EN = {
     "contracts": "Service contracts", "visits": "Visits (附件2)", "reports": "Monthly reports",
 }
 
+# What a new version changes for an agency (db.publishing.publish.CHANGES_ZH holds the Chinese) in English.
+_CHANGES_EN = {
+    "new": "new agency", "removed": "no longer rated", "entered_blacklist": "enters the blacklist",
+    "left_blacklist": "leaves the blacklist", "grade": "grade changes", "score": "score changes",
+    "blacklist_clauses": "blacklist clauses change", "name": "name changes",
+}
+
+# Fields of the audit log's before / after (dashboard.staff.audit_text): key → (中文, English).
+AUDIT_FIELDS: dict[str, tuple[str, str]] = {
+    "year": ("年度", "year"), "version": ("版本", "version"), "digest": ("摘要", "digest"),
+    "previous_digest": ("上一版摘要", "previous digest"), "agency_count": ("机构数", "agencies"),
+    "ids": ("编号", "ids"), "application": ("申请编号", "application"), "received_on": ("收到日期", "received on"),
+    "status": ("状态", "status"), "kind": ("类型", "kind"), "file_name": ("文件名", "file"), "rows": ("行数", "rows"),
+    "added": ("新增", "added"), "size": ("大小（字节）", "size (bytes)"), "repeats_allowed": ("允许的重复记录", "repeats allowed"),
+    "agencies_added": ("新增机构", "agencies added"), "agencies_renamed": ("更名机构", "agencies renamed"),
+    "name": ("名称", "name"), "left_on": ("离职日期", "left on"), "credit_code": ("统一社会信用代码", "credit code"),
+    "key": ("建议键", "key"), "filed_by_agency": ("机构自行报送", "filed by the agency"), "username": ("用户名", "username"),
+    "display_name": ("显示名称", "display name"), "role": ("角色", "role"), "town": ("镇街园", "town"),
+    "active": ("启用", "active"), "locked": ("锁定", "locked"), "clause": ("条款", "clause"),
+    "assessor": ("评定单位", "assessor"), "period": ("考核期", "period"), "date": ("日期", "date"),
+    "description": ("情况说明", "description"), "document_no": ("文书编号", "document no."),
+    "practitioner": ("执业人员", "practitioner"), "agency_name": ("机构名称", "agency"), "reason": ("原因", "reason"),
+    "aliases": ("简称", "aliases"), "finding": ("扣分记录", "finding"), "interview_date": ("约谈日期", "interview date"),
+}
+
 # key: (中文, English)
 LABELS: dict[str, tuple[str, str]] = {
+    # audit details (dashboard.staff.audit_text): what the data layer writes in English, in both languages
+    "audit_wrong_password": ("密码错误", "wrong password"),
+    "audit_unknown_user": ("用户名不存在", "unknown user"),
+    "audit_deactivated": ("账号已停用", "account deactivated"),
+    "audit_waiting": ("须等待至 {until}，未核对密码", "waiting until {until}; password not checked"),
+    "audit_waits": ("{scope}须等待 {minutes} 分钟，至 {until}", "{scope} waits {minutes} min, until {until}"),
+    "audit_scope_client": ("本客户端", "this client"),
+    "audit_scope_account": ("所有客户端（账号上限）", "every client (account-wide ceiling)"),
+    "audit_password_reset": ("重设密码", "password reset"),
+    "audit_change_refused": ("修改被拒：当前密码错误", "change refused: current password wrong"),
+    "audit_changed_own": ("本人修改密码", "changed own password"),
+    "audit_upload": ("上传编号 {upload}", "upload {upload}"),
+    "audit_signed_out": ("退出登录", "signed out"),
+    "audit_idle": ("超时未操作，自动退出", "idle timeout"),
+    "audit_account_deactivated": ("账号已停用，会话结束", "account deactivated"),
+    "audit_yes": ("是", "yes"),
+    "audit_no": ("否", "no"),
+    **{f"change_{k}": (zh, _CHANGES_EN[k]) for k, zh in CHANGES_ZH.items()},
     "section_staff": ("工作人员", "Staff"),
     "page_home_signed_out": ("工作人员登录", "Staff sign-in"),
     "page_home": ("工作台", "Workspace"),
@@ -35,9 +79,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "idle_ended": ("您已{minutes}分钟未操作，已自动退出登录。", "You were idle for {minutes} minutes and have been signed out."),
     "signed_out": ("已退出登录。", "You are signed out."),
     "sign_in_help": (
-        "仅限市应急管理局和镇街园工作人员。账号由管理员创建；首个管理员账号用命令 `python -m db create-user` 创建。",
-        "For bureau and town staff only. Accounts are made by an administrator; the first one with "
-        "`python -m db create-user`.",
+        "仅限市应急管理局和镇街园工作人员。账号由管理员创建：没有账号或忘记密码，请联系市应急管理局的系统管理员。",
+        "For bureau and town staff only. Accounts are made by an administrator: with no account or a forgotten "
+        "password, ask the bureau's administrator.",
     ),
     "not_allowed": ("无权使用此页面，请先以有权限的账号登录。", "You may not use this page: sign in with an account that may."),
     # home
@@ -104,6 +148,22 @@ LABELS: dict[str, tuple[str, str]] = {
     "problem": ("问题", "Problem"),
     "value": ("内容", "Value"),
     "file_valid": ("文件有效：{rows} 行，尚未保存。以下为导入后的评定预览。", "The file is valid: {rows} rows, not stored yet. Preview of the ratings after import:"),
+    "at_floor": (
+        "第 {rows} 行不扣分或少扣分：所在考核期的分数已扣至下限（考核期分数不低于下限）。",
+        "Row(s) {rows} cost nothing or less than their points: their period is already at its floor (a period never "
+        "drops below it).",
+    ),
+    "pushed_to_zero": (
+        "导入后，{n} 条已存记录将不再扣分或少扣分：文件中同一考核期日期更早的记录先扣分，已扣至下限。",
+        "After the import, {n} stored finding(s) cost nothing or less: rows of this file dated earlier in the same "
+        "period are charged first and reach the floor.",
+    ),
+    "points_nominal": ("条款分值", "Clause points"),
+    "points_charged": ("实际扣分", "Points charged"),
+    "charged_before": ("导入前扣分", "Charged before"),
+    "charged_after": ("导入后扣分", "Charged after"),
+    "imported_state": ("已导入，此文件无需再次导入。上传另一个文件可继续。",
+                       "Imported: this file needs no second import. Choose another file to go on."),
     "duplicate": ("此文件已导入过；再次导入不会增加任何记录。", "This file was imported before; importing it again adds nothing."),
     "preview_year": ("{year}年度预览", "Preview of {year}"),
     "current_version": ("当前公示：第{version}版（{date}发布）", "Currently published: version {version} ({date})"),

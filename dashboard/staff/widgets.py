@@ -11,7 +11,7 @@ from core.errors import CreditBoardError
 from core.rulebook import Rulebook
 from dashboard import data
 from dashboard.i18n import current, pick
-from dashboard.labels import grade_labels, local_date
+from dashboard.labels import assessor_label, grade_labels, local_date, period_labels
 from dashboard.plain import dataframe, md, text
 from dashboard.staff.text import t
 from db.findings.records import agency_choices
@@ -98,10 +98,19 @@ def problems_table(problems: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+PROBLEM_TABLE_ROWS = 20  # longer problem lists scroll inside the table, under a header that stays
+
+
 def show_problems(problems: pd.DataFrame) -> None:
-    """How many problems a file has, then every one of them as a table."""
+    """How many problems a file has, then every one of them as a static table whose cells wrap.
+
+    Not st.dataframe: its cells are one line, so a long message was cut mid-sentence. st.table wraps, but renders
+    Markdown, so every cell goes through plain.md (the text reads exactly as stored).
+    """
     st.error(t("problems_found", n=len(problems)))
-    dataframe(problems_table(problems), hide_index=True, width="stretch")
+    shown = problems_table(problems)
+    shown = pd.DataFrame({md(c): [md(v) for v in shown[c]] for c in shown.columns})
+    st.table(shown, hide_index=True, height="content" if len(shown) <= PROBLEM_TABLE_ROWS else 640)
 
 
 def repeats_table(repeats: pd.DataFrame) -> pd.DataFrame:
@@ -117,7 +126,7 @@ def repeats_table(repeats: pd.DataFrame) -> pd.DataFrame:
 def diff_table(diff: pd.DataFrame, rulebook: Rulebook) -> pd.DataFrame:
     """A diff (db.publishing.publish.DIFF_COLUMNS) for people: agency, what changes, grade and total before and after."""
     grades = grade_labels(rulebook)
-    change = diff["change"].str.replace("_", " ") if current() == "en" else diff["change_zh"]
+    change = diff["change"].map(lambda c: t(f"change_{c}"))  # never the raw key (`score`, `grade`)
     return pd.DataFrame({
         t("agency_name"): diff["agency_name"], t("credit_code"): diff["credit_code"], t("change"): change,
         t("grade_before"): diff["old_grade"].map(lambda g: grades.get(g, g)),
@@ -202,3 +211,34 @@ def show_changes(preview: YearPreview, rulebook: Rulebook, no_change: str) -> No
         dataframe(diff_table(preview.diff, rulebook), hide_index=True, width="stretch")
     with st.expander(t("all_ratings", n=len(preview.ratings))):
         dataframe(ratings_table(preview.ratings, rulebook), hide_index=True, width="stretch")
+
+
+def floor_effects_table(effects: pd.DataFrame, rulebook: Rulebook, *, charged: tuple[str, ...]) -> pd.DataFrame:
+    """A core.charge_effects table for people: row, agency, clause, assessor, period, date, points, then the
+    `charged` columns (each labelled by the label key of its own name)."""
+    periods = period_labels(rulebook)
+    out = {
+        t("row"): effects["row"].astype("int64"), t("agency_name"): effects["agency_name"],
+        t("credit_code"): effects["credit_code"], t("clause"): effects["clause"],
+        t("assessor"): effects["assessor"].map(assessor_label), t("period"): effects["period"].map(
+            lambda p: periods.get(p, p)),
+        t("date"): effects["date"].map(local_date), t("points_nominal"): effects["points_nominal"].astype("int64"),
+    }
+    for column in charged:
+        out[t(column)] = effects[column].astype("int64")
+    return pd.DataFrame(out)
+
+
+def show_floor_effects(preview: YearPreview, rulebook: Rulebook) -> None:
+    """Before an import: the file's rows that cost nothing (or less) because their period was at its floor, and the
+    stored findings the file pushes down (to 0). Computed in core.charge_effects; shown only when there are any."""
+    if not preview.at_floor.empty:
+        st.warning(t("at_floor", rows=", ".join(str(int(r)) for r in preview.at_floor["row"])),
+                   icon=":material/vertical_align_bottom:")
+        dataframe(floor_effects_table(preview.at_floor, rulebook, charged=("points_charged",)),
+                  hide_index=True, width="stretch")
+    if not preview.pushed.empty:
+        st.warning(t("pushed_to_zero", n=len(preview.pushed)), icon=":material/arrow_downward:")
+        # No row: a stored finding's row is of another file (or of none, from the form) and would mislead here.
+        table = floor_effects_table(preview.pushed, rulebook, charged=("charged_before", "charged_after"))
+        dataframe(table.drop(columns=t("row")), hide_index=True, width="stretch")

@@ -72,16 +72,21 @@ def _rating_date(document: Mapping[str, Any]) -> str:
     return to_china(published).date().isoformat()
 
 
-def ratings_table(document: Mapping[str, Any]) -> tuple[list[str], list[list[Any]]]:
-    """The ratings with Chinese headers: one row per agency, grades in words, rating date and version added."""
+def ratings_table(document: Mapping[str, Any], rated_on: Mapping[str, str] | None = None
+                  ) -> tuple[list[str], list[list[Any]]]:
+    """The ratings with Chinese headers: one row per agency, grades in words, rating date and version added.
+
+    `rated_on`: credit_code → 评定日期 (db.publishing.rating_dates); without it, the version's own date.
+    """
     rulebook = _rulebook(document)
     fields = list(document["ratings"][0]) if document["ratings"] else []
     header = [RATING_HEADERS.get(f) or _score_header(f, rulebook) for f in fields]
     header += [RATING_HEADERS["rating_date"], RATING_HEADERS["version"], RATING_HEADERS["demo"]]
     towns = "towns"
-    extra = [_rating_date(document), document["version"], DEMO_MARK if document["demo"] else ""]
+    day, rated_on = _rating_date(document), rated_on or {}
+    extra = [document["version"], DEMO_MARK if document["demo"] else ""]
     rows = [[grade_zh(r[f], rulebook) if f == "grade" else (r[f].replace(";", "；") if f == towns else r[f])
-             for f in fields] + extra for r in document["ratings"]]
+             for f in fields] + [rated_on.get(r["credit_code"], day), *extra] for r in document["ratings"]]
     return header, rows
 
 
@@ -150,9 +155,9 @@ def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def to_ratings_csv(document: Mapping[str, Any]) -> bytes:
+def to_ratings_csv(document: Mapping[str, Any], rated_on: Mapping[str, str] | None = None) -> bytes:
     """The ratings for people: Chinese headers and grade labels, UTF-8 with BOM so Excel shows Chinese."""
-    return _csv(*ratings_table(document))
+    return _csv(*ratings_table(document, rated_on))
 
 
 def to_changes_csv(document: Mapping[str, Any], previous: Mapping[str, Any] | None) -> bytes:
@@ -172,7 +177,8 @@ WIDTHS = {"统一社会信用代码": 22, "机构名称": 36, "条款内容": 50
           "校验方法": 70}
 
 
-def to_xlsx(document: Mapping[str, Any], previous: Mapping[str, Any] | None = None) -> bytes:
+def to_xlsx(document: Mapping[str, Any], previous: Mapping[str, Any] | None = None,
+            rated_on: Mapping[str, str] | None = None) -> bytes:
     """One workbook: ratings, charges, listed practitioners and the version's details; byte-for-byte reproducible."""
     from openpyxl import Workbook  # openpyxl is only needed for this format
     from openpyxl.utils import get_column_letter
@@ -181,7 +187,8 @@ def to_xlsx(document: Mapping[str, Any], previous: Mapping[str, Any] | None = No
     book.remove(book.active)
     for title, table in SHEETS:
         sheet = book.create_sheet(title)
-        header, rows = table(document, previous) if title in WITH_PREVIOUS else table(document)
+        header, rows = (table(document, previous) if title in WITH_PREVIOUS else
+                        table(document, rated_on) if table is ratings_table else table(document))
         sheet.append(header)
         for row in rows:
             sheet.append([escape_cell(v) for v in row])

@@ -20,6 +20,7 @@ from core.schema import rating_columns
 from db.publishing import editions
 from db.publishing.canonical import SAFE_INT, PlainDocument, UnreadableDocument, digest_hex, read_json
 from db.publishing.cells import escape_cell
+from db.publishing.rating_dates import rating_dates
 from db.publishing.scores import SUFFIX, with_scores
 from db.publishing.signing import ALGORITHM
 from db.store.models import Publication, PublishedCharge, PublishedPractitioner, PublishedRating
@@ -225,24 +226,25 @@ def table_fields(document: Mapping[str, Any]) -> tuple[str, ...]:
     return (*(list(ratings[0]) if ratings else STORED_RATING_FIELDS), *TABLE_EXTRA_FIELDS)
 
 
-def _table_rows(document: Mapping[str, Any]) -> list[list[Any]]:
+def _table_rows(document: Mapping[str, Any], rated_on: Mapping[str, str] | None = None) -> list[list[Any]]:
     fields = table_fields(document)[:-len(TABLE_EXTRA_FIELDS)]
     published = dt.datetime.strptime(document["published_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
     rating_date = to_china(published).date().isoformat()
+    rated_on = rated_on or {}  # 评定日期 per agency (db.publishing.rating_dates); else the version's own date
     demo = DEMO_MARK if document["demo"] else ""
     return [
-        [escape_cell(r[f]) for f in fields] + [rating_date, document["version"], demo]
+        [escape_cell(r[f]) for f in fields] + [rated_on.get(r["credit_code"], rating_date), document["version"], demo]
         for r in document["ratings"]
     ]
 
 
-def to_keys_csv(document: Mapping[str, Any]) -> bytes:
+def to_keys_csv(document: Mapping[str, Any], rated_on: Mapping[str, str] | None = None) -> bytes:
     """The machines' edition: the document's own field names as headers, one row per agency, UTF-8 with BOM,
     formula-looking text escaped. People get Chinese headers (db.publishing.editions)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(table_fields(document))
-    writer.writerows(_table_rows(document))
+    writer.writerows(_table_rows(document, rated_on))
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -253,13 +255,14 @@ def to_json(document: Mapping[str, Any]) -> bytes:
 
 # Every file of a version, by the suffix of its name: people's CSV/XLSX (Chinese headers), the charges, the
 # machines' CSV (field names) and the signed JSON. The open-data page and the SHA-256 list offer each of them.
-# Each writer gets the version's document and the one before it (None for version 1): what a correction changed
-# is computed from the two (db.publishing.changes).
+# Each writer gets the version's document, the one before it (None for version 1): what a correction changed
+# is computed from the two (db.publishing.changes); and each agency's 评定日期 (db.publishing.rating_dates).
 Document = Mapping[str, Any]
-WRITERS: dict[str, Callable[[Document, Document | None], bytes]] = {
-    "csv": lambda d, _: editions.to_ratings_csv(d), "xlsx": editions.to_xlsx,
-    "charges.csv": lambda d, _: editions.to_charges_csv(d), "changes.csv": editions.to_changes_csv,
-    "keys.csv": lambda d, _: to_keys_csv(d), "json": lambda d, _: to_json(d),
+RatedOn = Mapping[str, str]
+WRITERS: dict[str, Callable[[Document, Document | None, RatedOn | None], bytes]] = {
+    "csv": lambda d, _, r: editions.to_ratings_csv(d, r), "xlsx": editions.to_xlsx,
+    "charges.csv": lambda d, _, __: editions.to_charges_csv(d), "changes.csv": lambda d, p, _: editions.to_changes_csv(d, p),
+    "keys.csv": lambda d, _, r: to_keys_csv(d, r), "json": lambda d, _, __: to_json(d),
 }
 
 
@@ -272,13 +275,20 @@ def load_with_previous(session: Session, publication: Publication) -> tuple[dict
     return publication_document(session, publication), previous
 
 
+def load_for_files(session: Session, publication: Publication
+                   ) -> tuple[dict[str, Any], dict[str, Any] | None, dict[str, str]]:
+    """What WRITERS need: the version's document, the previous one, and credit_code → 评定日期 (ISO)."""
+    dates = rating_dates(session.connection(), int(publication.id))
+    return (*load_with_previous(session, publication), {code: day.isoformat() for code, day in dates.items()})
+
+
 def export_publication(*, engine: Engine, year: int, version: int | None = None, fmt: str = "csv") -> bytes:
     """A published version (default: the latest of `year`) as CSV, XLSX or JSON bytes. No personal data."""
     if fmt not in WRITERS:
         names = "、".join(WRITERS)
         raise ExportError(f"未知格式“{fmt}”（可选 {names}）", f"unknown format {fmt!r} ({', '.join(WRITERS)})")
     with Session(engine) as session:
-        return WRITERS[fmt](*load_with_previous(session, find_publication(session, year=year, version=version)))
+        return WRITERS[fmt](*load_for_files(session, find_publication(session, year=year, version=version)))
 
 
 def verify_export(*, engine: Engine, content: bytes) -> Publication | None:

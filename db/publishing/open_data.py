@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from db.publishing.export import WRITERS, load_with_previous
+from db.publishing.export import WRITERS, load_for_files
 from db.publishing.signing import load_public_keys
 from db.publishing.verify import GENUINE, UNSIGNED, verify_document
 from db.store.models import Publication, SigningKey
@@ -33,7 +33,7 @@ def checksums(engine: Engine) -> pd.DataFrame:
     rows = []
     with Session(engine) as session:
         for p in session.execute(select(Publication).order_by(Publication.year.desc(), Publication.version)).scalars():
-            documents = load_with_previous(session, p)
+            documents = load_for_files(session, p)
             for fmt, write in WRITERS.items():
                 digest = hashlib.sha256(write(*documents)).hexdigest()
                 rows.append((p.year, p.version, file_name(p.year, p.version, fmt), digest))

@@ -20,6 +20,7 @@ from core.china_time import CHINA_TZ
 from core.rulebook import Rulebook, load_rulebook
 from core.text import fold
 from core.towns import BUREAU_NAME_ZH, assessor_name_zh, default_towns
+from db.publishing import rating_dates as dates
 from db.publishing.export import STORED_RATING_FIELDS, rating_fields
 from db.publishing.scores import with_scores
 from db.store.models import Agency, Practitioner, Publication, PublishedCharge, PublishedPractitioner, PublishedRating
@@ -131,6 +132,13 @@ def ratings(engine: Engine, publication_id: int) -> pd.DataFrame:
         .order_by(PublishedRating.total.desc(), PublishedRating.credit_code)
     )
     return _with_scores(engine, _frame(engine, stmt, cols))
+
+
+def rating_dates(engine: Engine, publication_id: int, credit_codes: Sequence[str] | None = None
+                 ) -> dict[str, dt.date]:
+    """credit_code → 评定日期: the day of the version that last changed the agency (db.publishing.rating_dates)."""
+    with engine.connect() as conn:
+        return dates.rating_dates(conn, publication_id, credit_codes)
 
 
 def _with_clause_text(frame: pd.DataFrame, rulebook: Rulebook) -> pd.DataFrame:
@@ -331,13 +339,16 @@ def agency_profile(engine: Engine, credit_code: str) -> dict[str, Any] | None:
     """Everything the public may know of one agency, or None if no current publication lists it.
 
     {"credit_code", "agency_name" (as in its latest year), "years": one row per published year
-    (current version: total, grade, parts, towns, version, published_at, demo), "charges": the clause-level
+    (current version: total, grade, parts, towns, version, published_at, rated_on, demo), "charges": the clause-level
     explanation of every year (clause, text, assessor, period, points charged; never descriptions),
     "towns": every town that assessed it, "specialties": practitioners per specialty (counts only)}.
     """
     years = _profile_years(engine, [credit_code])
     if years.empty:
         return None
+    # 评定日期 per year: a correction that did not change this agency leaves its date as it was.
+    years["rated_on"] = [rating_dates(engine, int(pid), [credit_code]).get(credit_code)
+                         for pid in years["publication_id"]]
     towns = towns_in(years)
     return {
         "credit_code": credit_code,

@@ -10,6 +10,7 @@ from sqlalchemy import select, union
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from core.charge_effects import AT_FLOOR_COLUMNS, PUSHED_COLUMNS, at_floor, pushed
 from core.errors import InputError, Problem
 from core.limits import ReadLimits
 from core.reader import check_size, read_findings, read_roster
@@ -44,6 +45,10 @@ class YearPreview:
     ratings: pd.DataFrame
     diff: pd.DataFrame
     current: dict[str, Any] | None  # the current publication of the year (version, published_at…) or None
+    # The file's rows that cost less (often nothing) because their period was at its floor (core.charge_effects).
+    at_floor: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(AT_FLOOR_COLUMNS)))
+    # Stored findings the file's rows would push down (to 0), charged before → after (core.charge_effects).
+    pushed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(PUSHED_COLUMNS)))
 
     @property
     def grade_changes(self) -> pd.DataFrame:
@@ -99,7 +104,13 @@ def preview_year(*, engine: Engine, year: int, extra_findings: pd.DataFrame | No
     rating = rate_year(engine=engine, year=year, rulebook=rulebook, extra_findings=extra_findings,
                        extra_roster=extra_roster)
     diff = diff_year(engine=engine, year=year, rulebook=rulebook, rating=rating)
-    return YearPreview(year=year, ratings=rating.table, diff=diff, current=public.current_publication(engine, year))
+    effects = {}
+    if extra_findings is not None and (extra_findings["year"] == year).any():
+        # rate_year rates the stored findings first, then the file's: compare with the stored ones alone.
+        stored = rate_year(engine=engine, year=year, rulebook=rulebook, extra_roster=extra_roster)
+        effects = {"at_floor": at_floor(stored, rating), "pushed": pushed(stored, rating)}
+    return YearPreview(year=year, ratings=rating.table, diff=diff, current=public.current_publication(engine, year),
+                       **effects)
 
 
 def too_large(*, size: int, file_name: str, kind: str = "findings", limits: ReadLimits | None = None,

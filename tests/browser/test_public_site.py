@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.i18n import LABELS
 from db.publishing import public
 from db.publishing.export import verify_export
 from db.store.engine import make_engine
@@ -77,6 +78,17 @@ def test_every_page_opens_and_is_saved_as_a_screenshot(site, agencies, page, sho
         no_exception(page)
         screenshot(page, shots_dir / f"{path or 'overview'}-{lang}.png")
         assert page.locator("h1").first.inner_text().strip()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_overview_opens_at_its_own_path_and_the_tab_title_follows_the_language(site, agencies, page, lang):
+    index = 0 if lang == "zh" else 1
+    page.goto(f"{site['url']}/overview?lang={lang}")
+    wait_for_app(page)
+    no_exception(page)
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.locator("h1").first.inner_text().strip() == LABELS["overview_title"][index]
+    page.wait_for_function("t => document.title.includes(t)", arg=LABELS["site_title"][index], timeout=10_000)
 
 
 def test_ratings_page_reads_on_a_phone(site, agencies, browser, shots_dir: Path):

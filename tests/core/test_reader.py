@@ -251,6 +251,12 @@ def test_names_differing_only_in_bracket_width_are_one_name(tmp_path):
     assert len(read_findings(write_csv(tmp_path / "f.csv", table(rows)))) == 2
 
 
+def test_an_unknown_clause_names_the_clauses_there_are_not_the_rulebook_id(tmp_path):
+    problem = only_problem(write_csv(tmp_path / "f.csv", table([finding(), finding(clause="4.1")])))
+    assert "jiangyin-2020" not in problem.message_zh + problem.message_en
+    assert "1.1–1.10、2.1–2.8、3.1–3.9" in problem.message_zh and "1.1–1.10, 2.1–2.8, 3.1–3.9" in problem.message_en
+
+
 @pytest.mark.parametrize(("key", "value", "column", "words"), [
     ("clause", "4.1", "条款", "unknown clause"),
     ("clause", "二（九）", "条款", "unknown clause"),

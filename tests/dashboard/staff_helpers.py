@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
+from dashboard.plain import WORD_JOINER
 from dashboard.staff.session import STAFF_PAGES
 from db.app_db import prepare
 from db.store.engine import make_engine
@@ -79,7 +82,26 @@ def shown_text(at: AppTest) -> str:
         parts += [str(getattr(e, "label", "")) for e in getattr(at, kind)]
     for frame in at.dataframe:
         parts.append(frame.value.to_csv())
+    for table in at.table:
+        parts.append(unescaped(table.value).to_csv())
     return "\n".join(parts)
+
+
+def _unescape(value: object) -> object:
+    # plain.md escapes every ASCII punctuation with a backslash (and adds word joiners): read it back as stored.
+    return re.sub(r"\\(.)", r"\1", value.replace(WORD_JOINER, "")) if isinstance(value, str) else value
+
+
+def unescaped(table: pd.DataFrame) -> pd.DataFrame:
+    """An st.table's cells and column names (Markdown made safe by plain.md) as the text they show."""
+    out = table.map(_unescape)
+    out.columns = [_unescape(c) for c in table.columns]
+    return out
+
+
+def problems_shown(at: AppTest) -> pd.DataFrame:
+    """The upload page's problems table (st.table, so long messages wrap), as the text it shows."""
+    return unescaped(at.table[0].value)
 
 
 def errors(at: AppTest) -> list[str]:

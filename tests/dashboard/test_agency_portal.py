@@ -156,6 +156,23 @@ def test_a_practitioner_joins_by_form_and_the_id_number_is_shown_only_masked(por
     assert "****" + number[-4:] in shown and number not in shown
 
 
+def test_specialties_read_in_english_under_the_english_switch(portal):
+    portal.query_params["lang"] = "en"
+    portal.run()
+    sign_in(portal, "jia")
+    open_agency(portal, "practitioners")
+    portal.text_input(key="join_name").input("王五")
+    portal.text_input(key="join_id").input(id_number(43))
+    portal.selectbox(key="join_specialty").set_value("电气")
+    assert portal.selectbox(key="join_specialty").options == ["mechanical", "electrical", "chemical", "fire safety",
+                                                              "other"]
+    portal.get("form_submit_button")[0].click().run()
+    check_no_exception(portal)
+    open_agency(portal, "practitioners")
+    people = portal.dataframe[0].value
+    assert people[LABELS["specialty"][1]].tolist() == ["electrical"]
+
+
 def test_a_bureau_admin_makes_an_agency_account_on_the_users_page(portal, staff_db):
     sign_in(portal, "admin")
     open_page(portal, "users")

@@ -42,6 +42,15 @@ def test_a_visitor_who_is_not_signed_in_reaches_only_the_sign_in_page(staff_app)
     assert staff_app.text_input(key="sign_in_password").proto.type == staff_app.text_input(key="sign_in_password").proto.PASSWORD
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_public_sign_in_page_sends_people_to_the_administrator_not_to_a_command_line(staff_app, lang):
+    staff_app.sidebar.radio[0].set_value(lang).run()
+    open_page(staff_app, "home")
+    text = shown_text(staff_app)
+    assert "python -m" not in text and "create-user" not in text
+    assert ("系统管理员" if lang == "zh" else "ask the bureau's administrator") in text
+
+
 @pytest.mark.parametrize("who", ["town", "staff", "admin"])
 def test_each_role_gets_exactly_its_pages_and_every_one_renders(staff_app, who):
     sign_in(staff_app, who)
@@ -141,3 +150,25 @@ def test_the_audit_log_names_actions_in_words_of_the_chosen_language(staff_app, 
     assert signed_in in set(table[action])
     assert "sign_in" not in set(table[action])  # never the bare code
     assert set(table[entity]) <= {"账号（user）", "account (user)"}
+
+
+@pytest.mark.parametrize(("lang", "wrong", "uploaded"), [("zh", "密码错误", "文件名：base.csv"),
+                                                         ("en", "wrong password", "file: base.csv")])
+def test_the_audit_log_shows_details_and_changes_as_words_not_phrases_or_json(staff_app, lang, wrong, uploaded):
+    from tests.db.test_workspace import BASE
+
+    sign_in(staff_app, "admin", "not the password")  # refused: the log keeps why
+    sign_in(staff_app, "admin")
+    staff_app.sidebar.radio[0].set_value(lang).run()
+    open_page(staff_app, "upload")
+    staff_app.file_uploader(key="upload_file").set_value(("base.csv", BASE, "text/csv")).run()
+    staff_app.button(key="upload_import").click().run()
+    open_page(staff_app, "audit")
+    check_no_exception(staff_app)
+    table = staff_app.dataframe[0].value
+    detail, after = (LABELS[k][0 if lang == "zh" else 1] for k in ("detail", "after"))
+    assert wrong in set(table[detail])
+    if lang == "zh":
+        assert "wrong password" not in set(table[detail])
+    assert any(uploaded in a for a in table[after])
+    assert not any(a.startswith("{") for a in table[after])  # never raw JSON

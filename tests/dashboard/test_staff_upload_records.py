@@ -8,7 +8,7 @@ from dashboard.staff.text import LABELS
 from db.store.models import AuditEntry, PractitionerRecord, Upload, VisitRecord
 from tests.core.factory import uscc
 from tests.core.records_factory import id_number, records_csv
-from tests.dashboard.staff_helpers import check_no_exception, errors, open_page, shown_text, sign_in
+from tests.dashboard.staff_helpers import check_no_exception, errors, open_page, problems_shown, shown_text, sign_in
 from tests.db.test_service_record_imports import ROWS
 
 PERSON, OTHER = id_number(7), id_number(8, born="19900101")
@@ -68,7 +68,7 @@ def test_a_bad_visits_file_shows_every_problem_and_stores_nothing(staff_app, sta
     bad = records_csv("visits", [{**ROWS["visits"][0], "client_code": "123", "hazards": "many"},
                                  {**ROWS["visits"][1], "visit_date": ""}])
     _upload(staff_app, "visits", bad, "visits.csv")
-    table = staff_app.dataframe[0].value
+    table = problems_shown(staff_app)
     assert errors(staff_app) == [LABELS["problems_found"][0].format(n=len(table))]
     assert sorted(set(table["行"].astype(int))) == [2, 3]
     assert {"client_code", "hazards", "visit_date"} <= set(table["列"])  # as the file names its columns

@@ -127,7 +127,7 @@ def _insert_publication(conn) -> int:
     return pub_id
 
 
-@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+@pytest.mark.parametrize("database_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
 @pytest.mark.parametrize("statement", [
     "UPDATE publication SET reason = 'edited'",
     "DELETE FROM publication",

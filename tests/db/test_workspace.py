@@ -80,6 +80,18 @@ def test_a_valid_file_previews_grade_changes_against_the_publication_before_anyt
     assert result.added == 2 and _count(engine, Finding) == 5
 
 
+def test_the_preview_names_rows_at_their_period_floor_and_stored_findings_pushed_to_zero(engine, published):
+    # BASE left agency 1's Q2 at its floor (2.1, 10 points) and agency 0's Q2 at 5 (3.1 on 2025-05-10).
+    floor = factories.findings_csv([_finding(1, "2.5", "2025-06-01"), _finding(0, "2.1", "2025-04-10")])
+    check = workspace.check_upload(engine=engine, user=published["staff"], content=floor, file_name="floor.csv")
+    [preview] = check.previews
+    assert preview.at_floor[["credit_code", "row", "clause", "points_nominal", "points_charged"]].values.tolist() == [
+        [A1, 2, "2.5", 10, 0]]
+    assert preview.pushed[["credit_code", "clause", "charged_before", "charged_after"]].values.tolist() == [
+        [A0, "3.1", 5, 0]]
+    assert _count(engine, Finding) == 3  # a preview stores nothing
+
+
 def test_the_same_file_again_is_recognised_and_previews_no_change(engine, published):
     check = workspace.check_upload(engine=engine, user=published["staff"], content=BASE, file_name="again.csv")
     assert check.ok and check.duplicate

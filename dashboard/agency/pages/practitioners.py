@@ -8,6 +8,7 @@ from core.service_records import SPECIALTIES
 from dashboard import data, plain
 from dashboard.agency import session, widgets
 from dashboard.agency.text import t
+from dashboard.labels import specialty_label
 from db.agency import filings, overview
 
 user = session.require()
@@ -22,7 +23,8 @@ try:
         left, right = st.columns(2)
         name = left.text_input(t("name"), max_chars=64, key="join_name")
         number = right.text_input(t("id_number"), max_chars=18, key="join_id", type="password")
-        specialty = left.selectbox(t("specialty"), SPECIALTIES, key="join_specialty")
+        specialty = left.selectbox(t("specialty"), SPECIALTIES, key="join_specialty",
+                                   format_func={s: specialty_label(s) for s in SPECIALTIES}.__getitem__)
         certificate = right.text_input(t("certificate"), max_chars=64, key="join_certificate")
         joined_on = left.date_input(t("joined_on"), value=today, max_value=today, key="join_on")
         st.caption(t("id_note"))
@@ -38,6 +40,7 @@ st.subheader(t("practitioners_now"))
 if people.empty:
     st.info(t("no_practitioners"))
 else:
+    people = people.assign(specialty=people["specialty"].map(specialty_label))  # data, but one of a known few
     widgets.table(people, ("name", "id_number", "specialty", "certificate", "joined_on", "left_on"),
                   dates=("joined_on", "left_on"))
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import data, plain
-from dashboard.staff import session, widgets
+from dashboard.staff import audit_text, session, widgets
 from dashboard.staff.text import t, term
 from db.accounts.audit_log import audit_csv, audit_entries, audit_facets
 
@@ -25,7 +25,11 @@ until = cols[3].date_input(t("until"), value=None, key="audit_until", format="YY
 
 entries = audit_entries(engine=engine, user=admin, actor=actor, action=action, since=since, until=until)
 st.caption(t("entries", n=len(entries)))
-shown = entries.assign(action=entries["action"].map(term), entity=entries["entity"].map(term))
+# Details, before and after in words (readable zh/en), not the stored English phrases and JSON; the CSV keeps them.
+shown = entries.assign(action=entries["action"].map(term), entity=entries["entity"].map(term),
+                       detail=entries["detail"].map(audit_text.detail_text),
+                       before=entries["before"].map(audit_text.json_text),
+                       after=entries["after"].map(audit_text.json_text))
 plain.dataframe(widgets.relabel(shown, {k: k for k in ("at", "actor", "action", "entity", "entity_id", "detail",
                                                       "before", "after")}),
              hide_index=True, width="stretch",

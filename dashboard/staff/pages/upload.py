@@ -24,6 +24,7 @@ rulebook = data.rulebook()
 limits = data.settings().read_limits
 CHECK_KEY = "upload_check"  # (file digest, kind, year) → UploadCheck: checked once per file, not on every rerun
 REPEATS_KEY = "upload_allow_repeats"  # the "import anyway" tick; reset for every newly checked file
+IMPORTED_KEY = "upload_imported"  # (file ident, duplicate, rows added, upload id) of the file just imported
 
 st.title(t("page_upload"))
 
@@ -59,6 +60,21 @@ if refused is not None:  # refused from its size, before its bytes are read
     st.stop()
 content = uploaded.getvalue()
 ident = (workspace.file_digest(kind=kind, content=content, year=year), kind)
+imported = st.session_state.get(IMPORTED_KEY)
+if imported is not None and imported[0] == ident:
+    # The file still sits in the picker after its import: say it is stored, offer the next step, and no second
+    # import (the check would now read "valid, not stored yet", which is no longer true).
+    _, duplicate, added, upload_id = imported
+    st.success(t("imported_duplicate") if duplicate else
+               t("records_imported", kind=t(f"kind_{kind}"), added=added, upload=upload_id) if records else
+               t("imported", added=added, upload=upload_id))
+    st.caption(t("imported_state"))
+    if not records and may(user, "publish"):
+        st.page_link(session.page_path("publish"), label=t("page_publish"), icon=":material/publish:")
+    elif not records:
+        st.caption(t("publish_next"))
+    st.stop()
+st.session_state.pop(IMPORTED_KEY, None)
 cached = st.session_state.get(CHECK_KEY)
 if cached is None or cached[0] != ident:
     try:
@@ -120,8 +136,8 @@ if records:  # a service-record file: row count, preview, repeats, 导入
             st.error(widgets.refusal(exc))
         else:
             st.session_state.pop(CHECK_KEY, None)
-            st.success(t("imported_duplicate") if done.duplicate else
-                       t("records_imported", kind=t(f"kind_{kind}"), added=done.added, upload=done.upload_id))
+            st.session_state[IMPORTED_KEY] = (ident, done.duplicate, done.added, done.upload_id)
+            st.rerun()
     st.stop()
 
 st.success(t("file_valid", rows=check.rows))
@@ -136,6 +152,7 @@ if not check.repeats.empty:
 for preview in check.previews:
     st.subheader(t("preview_year", year=preview.year))
     widgets.current_caption(preview.current)
+    widgets.show_floor_effects(preview, rulebook)
     widgets.show_changes(preview, rulebook, t("no_grade_change"))
 
 blocked = not check.repeats.empty and not allow_repeats
@@ -154,9 +171,5 @@ if st.button(t("import"), type="primary", key="upload_import", icon=":material/d
         st.error(widgets.refusal(exc))
     else:
         st.session_state.pop(CHECK_KEY, None)
-        st.success(t("imported_duplicate") if result.duplicate else
-                   t("imported", added=result.added, upload=result.upload_id))
-        if may(user, "publish"):
-            st.page_link(session.page_path("publish"), label=t("page_publish"), icon=":material/publish:")
-        else:
-            st.caption(t("publish_next"))
+        st.session_state[IMPORTED_KEY] = (ident, result.duplicate, result.added, result.upload_id)
+        st.rerun()  # drawn again as imported: no "not stored yet", no live 导入 button
