@@ -29,6 +29,7 @@ class Settings:
     signing_key_file: Path | None = None  # None: `keys/publication-signing-key.pem` under data_dir
     listing_term_months: int = 12  # how long a blacklist listing lasts (docs/listings.md)
     repair_minimum_months: int = 12  # how long after listing a 信用修复 may be granted
+    session_idle_seconds: int = 30 * 60  # a signed-in session ends after this long without activity
 
     @property
     def signing_key(self) -> Path:
@@ -45,6 +46,7 @@ def get_settings(overrides: Mapping[str, str] | None = None) -> Settings:
     SEED_DEMO     1 (default) seeds an empty database with demo data on the app's first start; 0 keeps it empty
     LISTING_TERM_MONTHS    a blacklist listing's term in months (default 12 = one year), 1..120
     REPAIR_MINIMUM_MONTHS  months after listing before early removal (信用修复) may be granted (default 12), 0..120
+    SESSION_IDLE_SECONDS   a sign-in's idle limit in seconds (default 1800 = 30 minutes), 10..86400
     MAX_…         the read limits (core.limits.ENVIRONMENT), positive whole numbers
     """
     env = {**os.environ, **(overrides or {})}
@@ -61,11 +63,13 @@ def get_settings(overrides: Mapping[str, str] | None = None) -> Settings:
         problems += exc.problems
     term = _months(env, "LISTING_TERM_MONTHS", 12, 1, problems)
     minimum = _months(env, "REPAIR_MINIMUM_MONTHS", 12, 0, problems)
+    idle = _idle_seconds(env.get("SESSION_IDLE_SECONDS", ""), problems)
     if problems:
         raise SettingsError(problems=problems)
     key_file = Path(env["SIGNING_KEY_FILE"]) if env.get("SIGNING_KEY_FILE", "").strip() else None
     return Settings(database_url=url, seed_demo=SEED_DEMO_VALUES[seed], data_dir=data_dir, read_limits=limits,
-                    signing_key_file=key_file, listing_term_months=term, repair_minimum_months=minimum)
+                    signing_key_file=key_file, listing_term_months=term, repair_minimum_months=minimum,
+                    session_idle_seconds=idle)
 
 
 def _months(env: Mapping[str, str], name: str, default: int, lowest: int, problems: list[Problem]) -> int:
@@ -78,3 +82,15 @@ def _months(env: Mapping[str, str], name: str, default: int, lowest: int, proble
     problems.append(Problem(None, name, f"设置应为{lowest}到120之间的整数（月）",
                             f"the setting must be a whole number of months from {lowest} to 120", raw))
     return default
+
+
+def _idle_seconds(raw: str, problems: list[Problem]) -> int:
+    """SESSION_IDLE_SECONDS: 10 seconds (tests) to one day; 1800 when unset."""
+    raw = raw.strip()
+    if not raw:
+        return 30 * 60
+    if raw.isascii() and raw.isdigit() and 10 <= int(raw) <= 86400:
+        return int(raw)
+    problems.append(Problem(None, "SESSION_IDLE_SECONDS", "设置应为10到86400之间的整数（秒）",
+                            "the setting must be a whole number of seconds from 10 to 86400", raw))
+    return 30 * 60
