@@ -10,6 +10,7 @@ session's activity is written). It cannot be HttpOnly: a script sets it (README,
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import streamlit as st
@@ -20,7 +21,7 @@ _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,100}")  # what security.new_session_token
 _SCRIPT = """<script>
 (function () {{
   var secure = window.location.protocol === "https:" ? "; Secure" : "";
-  document.cookie = "{name}={value}; Max-Age={max_age}; Path=/; SameSite=Strict" + secure;
+  document.cookie = "{name}={value}; Expires={expires}; Path=/; SameSite=Strict" + secure;
 }})();
 </script>"""
 
@@ -34,15 +35,23 @@ def read() -> str | None:
     return value if isinstance(value, str) and _TOKEN.fullmatch(value) else None
 
 
-def script(token: str | None, max_age: int) -> str:
-    """The script that sets the cookie to `token` for `max_age` seconds, or clears it (token None)."""
-    if token is not None and not _TOKEN.fullmatch(token):
-        raise ValueError("not a session token")
-    value, age = (token, max(1, int(max_age))) if token else ("", 0)
-    return _SCRIPT.format(name=COOKIE_NAME, value=value, max_age=age)
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
-def put(token: str | None, max_age: int = 0) -> None:
-    """Write (or clear) the cookie from this run; the same script again is not run twice by the browser."""
+def script(token: str | None, expires_at: dt.datetime | None = None) -> str:
+    """The script that sets the cookie to `token` until `expires_at`, or clears it (token None).
+
+    An absolute expiry, not Max-Age: the script stays the same from run to run until the session's expiry moves,
+    so the page does not rerun it on every click.
+    """
+    if token is not None and (not _TOKEN.fullmatch(token) or expires_at is None):
+        raise ValueError("not a session token and its expiry")
+    value, when = (token, expires_at) if token else ("", _EPOCH)
+    expires = when.astimezone(dt.UTC).strftime("%a, %d %b %Y %H:%M:%S GMT")  # RFC 7231 date, always English
+    return _SCRIPT.format(name=COOKIE_NAME, value=value, expires=expires)
+
+
+def put(token: str | None, expires_at: dt.datetime | None = None) -> None:
+    """Write the cookie until `expires_at` from this run, or clear it (token None)."""
     with st.sidebar:
-        st.html(script(token, max_age), unsafe_allow_javascript=True, width="content")
+        st.html(script(token, expires_at), unsafe_allow_javascript=True, width="content")

@@ -144,7 +144,7 @@ def keep_cookie() -> None:
     token, expires_at = st.session_state.get(TOKEN_KEY), st.session_state.get(EXPIRES_KEY)
     if token and expires_at:
         st.session_state[COOKIE_SET_KEY] = True
-        cookie.put(token, int((expires_at - utcnow()).total_seconds()))
+        cookie.put(token, expires_at)
     elif st.session_state.get(COOKIE_SET_KEY) or cookie.read():
         cookie.put(None)
 
