@@ -6,6 +6,7 @@ from dashboard import data, i18n, navigation, ui
 from dashboard.staff import session
 
 st.set_page_config(page_title="江阴市安全生产技术服务机构诚信等级公示", page_icon="🛡️", layout="wide")
+session.new_run()  # this run looks the sign-in up afresh (once)
 i18n.language_switch()
 with ui.failure_guard():  # a database that is down or a bad setting must read as a message, not a traceback
     data.settings()  # checked before any page runs: a bad SEED_DEMO or MAX_… is refused by name

@@ -31,6 +31,8 @@ EXPIRES_KEY = "staff_expires"  # when the session ends unless used, as last read
 COOKIE_READ_KEY = "staff_cookie_read"  # the cookie is read once per Streamlit session, not again after sign-out
 COOKIE_SET_KEY = "staff_cookie_set"  # this tab wrote the cookie, so sign-out must clear it
 NOTICE_KEY = "staff_notice"  # why the last session ended ("idle"), shown once on the sign-in page
+RUN_KEY = "staff_run"  # marks the current script run: the session is looked up once per run, not per menu and page
+SEEN_KEY = "staff_seen"  # (run mark, token, account) of this run's look-up
 PAGES_DIR = "dashboard/staff/pages"
 
 # Staff pages in menu order: key → (script, url path, icon, action that must be allowed; None = any signed-in user).
@@ -116,19 +118,30 @@ def _token() -> str | None:
     return token
 
 
+def new_run() -> None:
+    """Mark the start of a script run (streamlit_app.py, after the callbacks): the next look-up reads the database."""
+    st.session_state[RUN_KEY] = os.urandom(8).hex()
+
+
 def current_user(now: dt.datetime | None = None) -> dict[str, Any] | None:
     """The signed-in account of this tab as it is now in the database, or None.
 
-    The session is looked up in the database on every run (any process may have ended it); past the idle limit it
-    ends with a notice for the sign-in page; a deactivated account's session ends.
+    The session is looked up in the database once per run (any process may have ended it; the menu, the stand-ins
+    and the page then share the answer); past the idle limit it ends with a notice for the sign-in page; a
+    deactivated account's session ends.
     """
     token = _token()
     if not token:
         return None
+    seen = st.session_state.get(SEEN_KEY)
+    run = st.session_state.get(RUN_KEY)
+    if now is None and run and seen and seen[:2] == (run, token):
+        return dict(seen[2])
     found = sessions.resume(engine=data.engine(), token=token, idle=idle_limit(), now=now)
     if found.status == "open":
         st.session_state[EXPIRES_KEY] = found.expires_at
-        return found.user
+        st.session_state[SEEN_KEY] = (run, token, found.user)
+        return dict(found.user)
     st.session_state.pop(TOKEN_KEY, None)
     st.session_state.pop(EXPIRES_KEY, None)
     if found.status == "expired":
