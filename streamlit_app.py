@@ -3,10 +3,18 @@
 import streamlit as st
 
 from dashboard import data, i18n, navigation, ui
+from dashboard.staff import session
 
+<<<<<<< HEAD
 st.set_page_config(page_icon="🛡️", layout="wide")
+=======
+st.set_page_config(page_title="江阴市安全生产技术服务机构诚信等级公示", page_icon="🛡️", layout="wide")
+session.new_run()  # this run looks the sign-in up afresh (once)
+>>>>>>> sessions
 i18n.language_switch()
 st.set_page_config(page_title=i18n.t("site_title"))  # the browser tab follows the chosen language
 with ui.failure_guard():  # a database that is down or a bad setting must read as a message, not a traceback
     data.settings()  # checked before any page runs: a bad SEED_DEMO or MAX_… is refused by name
-    st.navigation(navigation.sections(), position="sidebar", expanded=True).run()  # staff menus run past ten pages
+    menu = navigation.sections()  # resumes this browser's sign-in (from its cookie on a reload) or ends it
+    session.keep_cookie()  # the browser's cookie follows the server-side session
+    st.navigation(menu, position="sidebar", expanded=True).run()  # staff menus run past ten pages

@@ -1,16 +1,18 @@
-"""Who is signed in to the staff workspace: sign-in, the 30-minute idle limit, sign-out, and the staff menu.
+"""Who is signed in to the staff workspace (and the agency portal): sign-in, the idle limit, sign-out, the staff menu.
 
-A signed-in browser session holds only a random token (st.session_state); the account behind it lives in a
-map of open sessions in this server process (not in the database: a reload or a restart signs staff out), so an
-administrator can end someone's sessions (deactivation, password reset) and the idle limit is enforced in one place. Every rerun re-reads the account from the database: a
-role or town changed meanwhile shows at once, and a deactivated account is signed out.
+A signed-in browser holds only a random token (st.session_state and a cookie, dashboard/staff/cookie.py); the
+session lives in the database (db/accounts/sessions.py: its hash, its account, its expiry), so a reload, a bookmark,
+a restart or another app process on the same database continues it, and sign-out, the idle limit, deactivation
+and a password reset end it everywhere. Every rerun re-reads the session and the account: a role or town changed
+meanwhile shows at once, and a deactivated account is signed out.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from dataclasses import dataclass
+import datetime as dt
+import math
+import os
+import platform
 from typing import Any
 
 import streamlit as st
@@ -18,13 +20,19 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import data
 from dashboard.i18n import current
+from dashboard.staff import cookie
 from dashboard.staff.text import t
-from db.accounts import security, users
+from db.accounts import sessions, users
 from db.accounts.roles import PERMISSIONS, ROLES, is_staff_role, may
+from db.store.models import utcnow
 
-IDLE_LIMIT_SECONDS = 30 * 60
-TOKEN_KEY = "staff_token"
+TOKEN_KEY = "staff_token"  # the session's token (the cookie's value; only its hash is in the database)
+EXPIRES_KEY = "staff_expires"  # when the session ends unless used, as last read from the database
+COOKIE_READ_KEY = "staff_cookie_read"  # the cookie is read once per Streamlit session, not again after sign-out
+COOKIE_SET_KEY = "staff_cookie_set"  # this tab wrote the cookie, so sign-out must clear it
 NOTICE_KEY = "staff_notice"  # why the last session ended ("idle"), shown once on the sign-in page
+RUN_KEY = "staff_run"  # marks the current script run: the session is looked up once per run, not per menu and page
+SEEN_KEY = "staff_seen"  # (run mark, token, account) of this run's look-up
 PAGES_DIR = "dashboard/staff/pages"
 
 # Staff pages in menu order: key → (script, url path, icon, action that must be allowed; None = any signed-in user).
@@ -42,18 +50,6 @@ STAFF_PAGES: dict[str, tuple[str, str, str, str | None]] = {
     "objections": (f"{PAGES_DIR}/objections.py", "staff-objections", ":material/rate_review:", "resolve_objections"),
 }
 assert all(action is None or action in PERMISSIONS for *_, action in STAFF_PAGES.values())
-
-
-@dataclass
-class OpenSession:
-    """One signed-in browser session (server side)."""
-
-    user: dict[str, Any]
-    last_active: float
-
-
-_SESSIONS: dict[str, OpenSession] = {}
-_LOCK = threading.Lock()
 
 
 def client_key() -> str:
@@ -74,63 +70,97 @@ def client_key() -> str:
     return f"session:{ctx.session_id if ctx else ''}"
 
 
+def idle_limit() -> dt.timedelta:
+    """How long a session may stay idle (SESSION_IDLE_SECONDS, default 30 minutes)."""
+    return dt.timedelta(seconds=data.settings().session_idle_seconds)
+
+
+def idle_minutes() -> int:
+    """The idle limit in whole minutes, as the pages state it (at least 1)."""
+    return max(1, math.ceil(idle_limit().total_seconds() / 60))
+
+
+def _note() -> str:
+    # Which app process opened the session: useful when several serve one site. Never a secret, never an address.
+    return f"{platform.node()[:100]} pid {os.getpid()}"
+
+
 def sign_in(username: str, password: str) -> users.SignInResult:
-    """Check the credentials (throttled and audited by db.accounts.users); on success open a session for this browser tab."""
-    result = users.authenticate(engine=data.engine(), username=username, password=password, client=client_key())
-    if result.user is not None:
-        token = security.new_session_token()
-        with _LOCK:
-            _SESSIONS[token] = OpenSession(user=result.user, last_active=time.time())
-        st.session_state[TOKEN_KEY] = token
+    """Check the credentials (throttled and audited by db.accounts.users); on success open a server-side session.
+
+    The session's token goes to this browser tab (st.session_state) and, through keep_cookie, to a cookie, so a
+    reload, a bookmark or another app process on the same database finds it again.
+    """
+    result = users.authenticate(engine=data.engine(), username=username, password=password, client=client_key(),
+                                session_idle=idle_limit(), note=_note())
+    if result.user is not None and result.token:
+        st.session_state[TOKEN_KEY] = result.token
+        st.session_state[EXPIRES_KEY] = utcnow() + idle_limit()
         st.session_state.pop(NOTICE_KEY, None)
     return result
 
 
-def _end(token: str, reason: str) -> None:
-    with _LOCK:
-        session = _SESSIONS.pop(token, None)
-    if session is not None:
-        users.sign_out(engine=data.engine(), user=session.user, reason=reason)
-
-
 def sign_out() -> None:
-    """End this browser tab's session (audited)."""
+    """End this browser's session (audited); keep_cookie then clears the cookie."""
     token = st.session_state.pop(TOKEN_KEY, None)
+    st.session_state.pop(EXPIRES_KEY, None)
     if token:
-        _end(token, "signed out")
+        sessions.end(engine=data.engine(), token=token, reason=sessions.SIGNED_OUT)
 
 
-def end_sessions_of(username: str, reason: str) -> None:
-    """End every open session of an account (after it is deactivated or its password reset)."""
-    with _LOCK:
-        tokens = [tok for tok, s in _SESSIONS.items() if s.user["username"] == username]
-    for token in tokens:
-        _end(token, reason)
-
-
-def current_user(now: float | None = None) -> dict[str, Any] | None:
-    """The signed-in account of this tab, or None; ends the session after IDLE_LIMIT_SECONDS without activity."""
+def _token() -> str | None:
+    """This tab's session token; on a fresh Streamlit session (a reload, a bookmark) the cookie's, read once."""
     token = st.session_state.get(TOKEN_KEY)
+    if token is None and not st.session_state.get(COOKIE_READ_KEY):
+        st.session_state[COOKIE_READ_KEY] = True
+        token = cookie.read()
+        if token:
+            st.session_state[TOKEN_KEY] = token
+    return token
+
+
+def new_run() -> None:
+    """Mark the start of a script run (streamlit_app.py, after the callbacks): the next look-up reads the database."""
+    st.session_state[RUN_KEY] = os.urandom(8).hex()
+
+
+def current_user(now: dt.datetime | None = None) -> dict[str, Any] | None:
+    """The signed-in account of this tab as it is now in the database, or None.
+
+    The session is looked up in the database once per run (any process may have ended it; the menu, the stand-ins
+    and the page then share the answer); past the idle limit it ends with a notice for the sign-in page; a
+    deactivated account's session ends.
+    """
+    token = _token()
     if not token:
         return None
-    now = time.time() if now is None else now
-    with _LOCK:
-        session = _SESSIONS.get(token)
-    if session is None:  # ended elsewhere (an admin, a server restart)
-        st.session_state.pop(TOKEN_KEY, None)
-        return None
-    if now - session.last_active > IDLE_LIMIT_SECONDS:
-        st.session_state.pop(TOKEN_KEY, None)
+    seen = st.session_state.get(SEEN_KEY)
+    run = st.session_state.get(RUN_KEY)
+    if now is None and run and seen and seen[:2] == (run, token):
+        return dict(seen[2])
+    found = sessions.resume(engine=data.engine(), token=token, idle=idle_limit(), now=now)
+    if found.status == "open":
+        st.session_state[EXPIRES_KEY] = found.expires_at
+        st.session_state[SEEN_KEY] = (run, token, found.user)
+        return dict(found.user)
+    st.session_state.pop(TOKEN_KEY, None)
+    st.session_state.pop(EXPIRES_KEY, None)
+    if found.status == "expired":
         st.session_state[NOTICE_KEY] = "idle"
-        _end(token, "idle timeout")
-        return None
-    fresh = users.current_user(engine=data.engine(), username=session.user["username"])
-    if fresh is None or not fresh["active"]:
-        st.session_state.pop(TOKEN_KEY, None)
-        _end(token, "account deactivated")
-        return None
-    session.user, session.last_active = fresh, now
-    return fresh
+    return None
+
+
+def keep_cookie() -> None:
+    """Make the browser's cookie follow the session: set with its expiry while signed in, cleared after.
+
+    Called once per run after the menu is built (so after current_user has resumed or ended the session).
+    """
+    token, expires_at = st.session_state.get(TOKEN_KEY), st.session_state.get(EXPIRES_KEY)
+    if token and expires_at:
+        st.session_state[COOKIE_SET_KEY] = True
+        cookie.put(token, expires_at)
+    elif st.session_state.get(COOKIE_SET_KEY) or cookie.read():
+        cookie.put(None)
 
 
 def _page(key: str, title: str) -> st.Page:

@@ -15,7 +15,8 @@ from sqlmodel import Session, select
 from core.errors import CreditBoardError
 from core.reader import credit_code_check
 from core.towns import is_bureau
-from db.accounts import audit, security, throttle
+from db.accounts import audit, security, sessions, throttle
+from db.accounts.account_view import public as _public
 from db.accounts.roles import PERMISSIONS, ROLES, AccessDenied, UserLike, actor_name, is_agency_role, is_town_role
 from db.findings.towns import towns_in
 from db.store.engine import transaction, write_lock
@@ -42,6 +43,7 @@ class SignInResult:
     user: dict[str, Any] | None
     reason: str | None = None
     locked_until: dt.datetime | None = None
+    token: str | None = None  # the new session's token (db/accounts/sessions.py), when one was asked for
 
     def __bool__(self) -> bool:
         return self.user is not None
@@ -50,14 +52,6 @@ class SignInResult:
 def normalize_username(username: str) -> str:
     """The stored form of a username: NFKC, stripped, lower case (so `Admin` and `admin` are one account)."""
     return unicodedata.normalize("NFKC", str(username or "")).strip().lower()
-
-
-def _public(row: User) -> dict[str, Any]:
-    """The account as a plain dict for the session and pages: never the hash."""
-    return {
-        "id": row.id, "username": row.username, "display_name": row.display_name or row.username,
-        "role": row.role, "town": row.town, "credit_code": row.credit_code, "active": row.active,
-    }
 
 
 def _check_username(username: str) -> str:
@@ -172,20 +166,27 @@ def _refusal(session: Session, attempt: _Attempt, detail: str, now: dt.datetime)
     return SignInResult(None, "wrong" if attempt.active else "inactive")
 
 
-def _succeed(session: Session, attempt: _Attempt, password: str) -> SignInResult:
+def _succeed(session: Session, attempt: _Attempt, password: str, now: dt.datetime,
+             session_idle: dt.timedelta | None, note: str) -> SignInResult:
     throttle.clear(session, account=attempt.token, client=attempt.client)
     row = session.exec(select(User).where(User.username == attempt.name)).one()
     if security.needs_rehash(row.password_hash):
         row.password_hash = security.rehash(password)
         session.add(row)
+    # The session row is part of the sign-in's transaction and its audit entry: no session without a sign-in.
+    token = sessions.open_in(session, user=row, idle=session_idle, now=now, note=note) if session_idle else None
     audit.record(session, actor=row.username, action="sign_in", entity="user", entity_id=row.username)
-    return SignInResult(_public(row))
+    return SignInResult(_public(row), token=token)
 
 
 def authenticate(
     *, engine: Engine, username: str, password: str, client: str = "", now: dt.datetime | None = None,
+    session_idle: dt.timedelta | None = None, note: str = "",
 ) -> SignInResult:
     """Check a username and password from `client` (an address or session id); throttled (db/accounts/throttle.py), audited.
+
+    With `session_idle`, a success also opens a server-side session with that idle limit (db/accounts/sessions.py)
+    in the same transaction, and the result carries its token; `note` is kept with the session (never a secret).
 
     The attempt is counted before the password is checked, so parallel attempts cannot outrun the throttle.
     Every path verifies one argon2 hash (the dummy one for an unknown name or a running wait) so the time taken
@@ -202,7 +203,7 @@ def authenticate(
         matches = security.verify_password(password, attempt.password_hash)
     with transaction(engine) as session:
         if matches and attempt.active:
-            return _succeed(session, attempt, password)
+            return _succeed(session, attempt, password, now, session_idle, note)
         if not attempt.reservation.allowed:
             detail = f"waiting until {attempt.reservation.blocked_until.isoformat(timespec='seconds')}; not checked"
         elif attempt.password_hash is None:
@@ -227,7 +228,7 @@ def current_user(*, engine: Engine, username: str) -> dict[str, Any] | None:
 
 
 def set_password(*, engine: Engine, username: str, password: str, by: str | UserLike) -> None:
-    """Reset an account's password (bureau admins, or the command line); also lifts a lock."""
+    """Reset an account's password (bureau admins, or the command line); also lifts a lock and ends its sessions."""
     password_hash = security.hash_password(password)
     with transaction(engine) as session:
         actor = actor_name(session, by, "manage_users")
@@ -237,6 +238,7 @@ def set_password(*, engine: Engine, username: str, password: str, by: str | User
         throttle.clear(session, account=throttle.name_token(session, row.username))
         audit.record(session, actor=actor, action="user_password", entity="user", entity_id=row.username,
                      detail="password reset")
+        sessions.end_all_in(session, user=row, reason=sessions.PASSWORD_RESET, now=utcnow())
 
 
 def change_own_password(*, engine: Engine, user: UserLike, current_password: str, new_password: str) -> bool:
@@ -273,13 +275,15 @@ def set_active(*, engine: Engine, username: str, active: bool, by: str | UserLik
             raise UserError("不能停用最后一个管理员账号", "the last active bureau admin cannot be deactivated")
         row.active = active
         session.add(row)
+        if not active:  # every process sees it at once: the sessions are in the database
+            sessions.end_all_in(session, user=row, reason=sessions.DEACTIVATED, now=utcnow())
         audit.record(session, actor=actor, action="user_activate" if active else "user_deactivate", entity="user",
                      entity_id=row.username, before=before, after=_public(row))
         return _public(row)
 
 
 def deactivate(*, engine: Engine, username: str, by: str | UserLike) -> dict[str, Any]:
-    """Deactivate an account (it can no longer sign in; an open session loses its rights at the next action)."""
+    """Deactivate an account (it can no longer sign in; its open sessions end at once, in every app process)."""
     return set_active(engine=engine, username=username, active=False, by=by)
 
 

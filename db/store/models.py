@@ -483,3 +483,16 @@ class Objection(SQLModel, table=True):
     finding_action: str = Field(default="", max_length=12)  # "withdrawn" when upheld; "" otherwise
     resolved_by: str = Field(default="", max_length=64)
     resolved_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+# Table: a signed-in browser (db/accounts/sessions.py). The browser's cookie holds a random token; only its SHA-256
+# hash is stored. Open while ended_at is empty and expires_at (last activity + the idle limit) is ahead; any app
+# process on the database can continue it.
+class WebSession(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: dt.datetime = _when()
+    last_active_at: dt.datetime = _when()
+    expires_at: dt.datetime = _when(index=True)
+    ended_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    end_reason: str = Field(default="", max_length=32)  # signed out | idle timeout | account deactivated | …
+    client_note: str = Field(default="", max_length=200)  # optional, e.g. the sign-in client key; never a token

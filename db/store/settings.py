@@ -30,6 +30,7 @@ class Settings:
     listing_term_months: int = 12  # how long a blacklist listing lasts (docs/listings.md)
     repair_minimum_months: int = 12  # how long after listing a 信用修复 may be granted
     notice_working_days: int = 5  # a 公示's default length in working days (db/publishing/notice.py)
+    session_idle_seconds: int = 30 * 60  # a signed-in session ends after this long without activity
 
     @property
     def signing_key(self) -> Path:
@@ -47,6 +48,7 @@ def get_settings(overrides: Mapping[str, str] | None = None) -> Settings:
     LISTING_TERM_MONTHS    a blacklist listing's term in months (default 12 = one year), 1..120
     REPAIR_MINIMUM_MONTHS  months after listing before early removal (信用修复) may be granted (default 12), 0..120
     NOTICE_WORKING_DAYS    a 公示 (notice)'s default length in working days after the day it opens (default 5), 1..30
+    SESSION_IDLE_SECONDS   a sign-in's idle limit in seconds (default 1800 = 30 minutes), 10..86400
     MAX_…         the read limits (core.limits.ENVIRONMENT), positive whole numbers
     """
     env = {**os.environ, **(overrides or {})}
@@ -64,12 +66,13 @@ def get_settings(overrides: Mapping[str, str] | None = None) -> Settings:
     term = _months(env, "LISTING_TERM_MONTHS", 12, 1, problems)
     minimum = _months(env, "REPAIR_MINIMUM_MONTHS", 12, 0, problems)
     notice_days = _working_days(env, "NOTICE_WORKING_DAYS", 5, problems)
+    idle = _idle_seconds(env.get("SESSION_IDLE_SECONDS", ""), problems)
     if problems:
         raise SettingsError(problems=problems)
     key_file = Path(env["SIGNING_KEY_FILE"]) if env.get("SIGNING_KEY_FILE", "").strip() else None
     return Settings(database_url=url, seed_demo=SEED_DEMO_VALUES[seed], data_dir=data_dir, read_limits=limits,
                     signing_key_file=key_file, listing_term_months=term, repair_minimum_months=minimum,
-                    notice_working_days=notice_days)
+                    notice_working_days=notice_days, session_idle_seconds=idle)
 
 
 def _months(env: Mapping[str, str], name: str, default: int, lowest: int, problems: list[Problem]) -> int:
@@ -94,3 +97,13 @@ def _working_days(env: Mapping[str, str], name: str, default: int, problems: lis
     problems.append(Problem(None, name, "设置应为1到30之间的整数（工作日）",
                             "the setting must be a whole number of working days from 1 to 30", raw))
     return default
+def _idle_seconds(raw: str, problems: list[Problem]) -> int:
+    """SESSION_IDLE_SECONDS: 10 seconds (tests) to one day; 1800 when unset."""
+    raw = raw.strip()
+    if not raw:
+        return 30 * 60
+    if raw.isascii() and raw.isdigit() and 10 <= int(raw) <= 86400:
+        return int(raw)
+    problems.append(Problem(None, "SESSION_IDLE_SECONDS", "设置应为10到86400之间的整数（秒）",
+                            "the setting must be a whole number of seconds from 10 to 86400", raw))
+    return 30 * 60

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from dashboard.staff import session as staff_session
 from dashboard.staff.text import LABELS
 from db.accounts.throttle import FREE_ATTEMPTS
 from db.accounts.users import deactivate
 from db.store.engine import transaction
-from db.store.models import AuditEntry, SignInThrottle
+from db.store.models import AuditEntry, SignInThrottle, WebSession
 from tests.dashboard.staff_helpers import (
     check_no_exception,
     errors,
@@ -97,21 +98,28 @@ def test_an_unknown_name_gets_the_same_wait_notice_as_a_real_account(staff_app):
     assert shown["staff"] == shown["nobody"] == [LOCKED]
 
 
-def _token(at) -> str:
-    return at.session_state[staff_session.TOKEN_KEY]
+def _age_session(engine, seconds: float) -> None:
+    """Move every open session's recorded activity `seconds` into the past (as if the person had been idle)."""
+    back = dt.timedelta(seconds=seconds)
+    with transaction(engine) as s:
+        for row in s.exec(select(WebSession).where(WebSession.ended_at.is_(None))).all():
+            row.last_active_at, row.expires_at = row.last_active_at - back, row.expires_at - back
+            s.add(row)
 
 
-def test_a_session_ends_after_thirty_idle_minutes(staff_app):
+def test_a_session_ends_after_thirty_idle_minutes(staff_app, staff_db):
     sign_in(staff_app, "admin")
-    session = staff_session._SESSIONS[_token(staff_app)]
-    session.last_active -= 29 * 60
+    _age_session(staff_db, 29 * 60)
     open_page(staff_app, "home")
     assert reachable(staff_app) == EVERY_PAGE  # 29 idle minutes: still signed in (and the clock restarts)
-    session.last_active -= 30 * 60 + 1
-    staff_app.run()
-    assert reachable(staff_app) == {"home"}
-    open_page(staff_app, "home")
+    _age_session(staff_db, 30 * 60 + 1)
+    staff_app.run()  # still on a staff page's URL: it is now the sign-in page, saying why
+    assert staff_app.title[0].value == LABELS["page_home_signed_out"][0]
     assert LABELS["idle_ended"][0].format(minutes=30) in shown_text(staff_app)
+    assert reachable(staff_app) == {"home"}
+    with Session(staff_db) as s:
+        entry = s.exec(select(AuditEntry).where(AuditEntry.action == "sign_out")).one()
+    assert (entry.actor, entry.detail) == ("admin", "idle timeout")
 
 
 def test_signing_out_ends_the_session_and_is_audited(staff_app, staff_db):

@@ -62,3 +62,16 @@ def test_a_bad_listing_setting_is_refused_by_name(name, value):
         get_settings({name: value})
     [problem] = info.value.problems
     assert (problem.column, problem.value) == (name, value)
+
+
+def test_the_session_idle_limit_defaults_to_thirty_minutes_and_takes_seconds():
+    assert get_settings({"SESSION_IDLE_SECONDS": ""}).session_idle_seconds == 1800
+    assert get_settings({"SESSION_IDLE_SECONDS": "45"}).session_idle_seconds == 45
+
+
+@pytest.mark.parametrize("value", ["0", "9", "86401", "30m", "-5", "１２"])
+def test_a_session_idle_limit_outside_ten_seconds_to_a_day_is_refused_by_name(value):
+    with pytest.raises(SettingsError) as info:
+        get_settings({"SESSION_IDLE_SECONDS": value})
+    [problem] = info.value.problems
+    assert (problem.column, problem.value) == ("SESSION_IDLE_SECONDS", value)

@@ -12,7 +12,7 @@ from db.accounts.security import MIN_PASSWORD_LENGTH
 from db.accounts.users import change_own_password
 from db.store.models import utcnow
 
-IDLE_MINUTES = session.IDLE_LIMIT_SECONDS // 60
+IDLE_MINUTES = session.idle_minutes()
 
 
 def submit_sign_in() -> None:

@@ -53,15 +53,13 @@ def submit_reset(admin: dict, name: str) -> None:
     except CreditBoardError as exc:
         widgets.outcome("users_outcome", "error", widgets.refusal(exc))
         return
-    session.end_sessions_of(name, "password reset")
     widgets.outcome("users_outcome", "success", t("done"))
 
 
 def change(admin: dict, name: str, what: str) -> None:
     try:
         if what == "deactivate":
-            users.deactivate(engine=engine, username=name, by=admin)
-            session.end_sessions_of(name, "account deactivated")
+            users.deactivate(engine=engine, username=name, by=admin)  # ends its sessions in the same transaction
         elif what == "activate":
             users.set_active(engine=engine, username=name, active=True, by=admin)
         else:
