@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from core import china_time
 from core.china_time import CHINA_TZ
 from core.rulebook import Rulebook
 from core.towns import is_bureau
@@ -43,6 +44,11 @@ def local_date(value: Any) -> str:
     stamp = pd.Timestamp(value)
     stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
     return stamp.tz_convert(CHINA_TZ).date().isoformat()
+
+
+def local_time(value: dt.datetime | None) -> str:
+    """A stored UTC time as China time to the minute, YYYY-MM-DD HH:MM ("" for none)."""
+    return "" if value is None else china_time.to_china(value).strftime("%Y-%m-%d %H:%M")
 
 
 def assessor_label(assessor: str) -> str:

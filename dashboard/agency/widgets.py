@@ -10,6 +10,7 @@ from dashboard import data, plain
 from dashboard.agency.text import t
 from dashboard.i18n import current
 from dashboard.labels import local_date
+from dashboard.staff import queue
 from dashboard.staff import widgets as staff_widgets
 from dashboard.staff.text import t as staff_t
 from db.accounts.security import MIN_PASSWORD_LENGTH
@@ -44,6 +45,7 @@ def filed(results: list) -> None:
     """What a filing stored: rows added, or that the same filing was on record already."""
     added = sum(r.added for r in results)
     if added:
+        queue.records_changed()  # the staff queue's watch runs now, in the background, not when a clerk opens it
         st.success(t("filed", n=added))
     else:
         st.info(t("filed_nothing_new"))

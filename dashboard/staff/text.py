@@ -286,8 +286,17 @@ LABELS: dict[str, tuple[str, str]] = {
         "practitioners, changes, contracts, visits, monthly reports) on the “Upload results” page, or have the "
         "agencies file them.",
     ),
-    "sq_running": ("正在按服务记录检查（服务记录更新后的首次检查可能需要一两分钟）……",
-                   "Checking the service records (the first check after new records may take a minute or two)…"),
+    "sq_refresh_help": ("按现有服务记录在后台重新检查；页面先显示已存结果，完成后刷新即可看到。",
+                        "Check the stored records again in the background; the stored result stays shown meanwhile."),
+    "sq_computing": ("正在按服务记录计算{year}年度的建议（服务记录较多时需一两分钟，在后台进行）。请稍后点击“刷新”。",
+                     "The suggestions of {year} are being computed from the service records in the background (a "
+                     "minute or two for many records). Press “Reload” in a moment."),
+    "sq_updating": ("正在更新：服务记录已有变化，下列建议为截至{as_of}、于{at}计算的结果，新结果正在后台计算，稍后刷新即可看到。",
+                    "Updating: the service records changed; below are the suggestions as of {as_of}, computed at "
+                    "{at}. The new result is being computed in the background: reload in a moment."),
+    "sq_rechecking": ("已开始在后台重新检查；完成后刷新页面即可看到。",
+                      "A new check runs in the background; reload the page in a moment to see it."),
+    "sq_reload": ("刷新", "Reload"),
     "sq_none_open": ("{year}年度没有待处理的建议。", "No open suggestions for {year}."),
     "sq_none_match": ("没有符合筛选条件的建议。", "No suggestion matches the filters."),
     "sq_shown_first": ("共{total}条，显示前{n}条；请按条款或机构筛选。",

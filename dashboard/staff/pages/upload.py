@@ -11,7 +11,7 @@ from core.service_records import RECORD_COLUMNS, RECORD_KINDS
 from core.values import YEAR_MAX, YEAR_MIN
 from dashboard import data, plain
 from dashboard.i18n import current
-from dashboard.staff import session, widgets
+from dashboard.staff import queue, session, widgets
 from dashboard.staff.text import t
 from db.accounts.roles import may
 from db.uploads import workspace
@@ -120,6 +120,8 @@ if records:  # a service-record file: row count, preview, repeats, 导入
             st.error(widgets.refusal(exc))
         else:
             st.session_state.pop(CHECK_KEY, None)
+            if not done.duplicate:
+                queue.records_changed()  # the suggestions queue's watch runs now, in the background
             st.success(t("imported_duplicate") if done.duplicate else
                        t("records_imported", kind=t(f"kind_{kind}"), added=done.added, upload=done.upload_id))
     st.stop()
