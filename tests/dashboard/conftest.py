@@ -67,6 +67,16 @@ def app(app_db):
     return AppTest.from_file(APP, default_timeout=TIMEOUT)
 
 
+@pytest.fixture(autouse=True)
+def _background_runs_end_with_the_test():
+    # A page may start the suggestions queue's watch in a background thread (after an import, a filing, or on the
+    # queue page): it must finish before the test's database goes away.
+    yield
+    from dashboard.staff import queue
+
+    queue.wait_all()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _quiet_streamlit():
     # Outside a running app Streamlit warns about a missing ScriptRunContext on every cache clear.
