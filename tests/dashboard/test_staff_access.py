@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import update
 from sqlmodel import Session, select
@@ -141,3 +143,27 @@ def test_the_audit_log_names_actions_in_words_of_the_chosen_language(staff_app, 
     assert signed_in in set(table[action])
     assert "sign_in" not in set(table[action])  # never the bare code
     assert set(table[entity]) <= {"账号（user）", "account (user)"}
+
+
+def test_staff_change_their_own_password_on_home_with_the_shared_widget(staff_app, staff_db):
+    from db.accounts.users import authenticate
+
+    at = sign_in(staff_app, "staff")
+    at.text_input(key="own_current_password").input("not the password at all")
+    at.text_input(key="own_new_password").input("another long password")
+    at.text_input(key="own_new_password_again").input("another long password")
+    at.get("form_submit_button")[0].click().run()
+    check_no_exception(at)
+    assert [e.value for e in at.error] == [LABELS["current_password_wrong"][0]]
+    at.text_input(key="own_current_password").input(PASSWORD)
+    at.text_input(key="own_new_password").input("another long password")
+    at.text_input(key="own_new_password_again").input("another long password")
+    at.get("form_submit_button")[0].click().run()
+    assert at.success and at.success[0].value == LABELS["password_changed"][0]
+    assert authenticate(engine=staff_db, username="staff", password="another long password")
+
+
+def test_one_password_change_widget_serves_staff_and_agencies():
+    root = Path(__file__).resolve().parents[2] / "dashboard"
+    users = [p.relative_to(root).as_posix() for p in root.rglob("*.py") if "change_own_password" in p.read_text()]
+    assert users == ["staff/password.py"]
