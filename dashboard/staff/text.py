@@ -18,7 +18,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "page_home": ("工作台", "Workspace"),
     "page_record_finding": ("录入扣分记录", "Record a finding"),
     "page_record_interview": ("录入约谈", "Record an interview"),
-    "page_upload": ("上传年度结果", "Upload results"),
+    "page_upload": ("上传文件", "Upload files"),
     "page_publish": ("发布", "Publish"),
     "page_users": ("账号管理", "Accounts"),
     "page_towns": ("镇街园管理", "Towns"),
@@ -86,7 +86,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "recorded_by": ("录入人", "Recorded by"),
     "no_agencies": ("尚无机构记录，请选择“新机构”并填写代码和名称。", "No agency on file yet: choose a new agency."),
     # upload
-    "template": ("空白模板", "Blank template"),
+    "template_of": ("空白模板：{kind}", "Blank template: {kind}"),
+    "roster_template_help": ("名录只有两列：统一社会信用代码、机构名称（或 credit_code、agency_name），每行一家机构。",
+                             "A roster has two columns: 统一社会信用代码 and 机构名称 (or credit_code and agency_name), "
+                             "one agency a row."),
     "template_help": ("下载模板，按列填写后上传。", "Download the template, fill in the columns, upload it."),
     "download_template": ("下载模板（{fmt}）", "Download template ({fmt})"),
     "kind": ("文件类型", "File type"),
@@ -280,10 +283,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "sq_tab_open": ("待处理建议", "Open suggestions"),
     "sq_tab_decided": ("已处理", "Decided"),
     "sq_no_records": (
-        "还没有任何服务记录，监测无从检查。请在“上传年度结果”页面选择服务记录类文件（基本情况、执业人员、信息变化、"
+        "还没有任何服务记录，监测无从检查。请在“上传文件”页面选择服务记录类文件（基本情况、执业人员、信息变化、"
         "服务合同、服务记录、月度报送）上传，或由机构自行报送。",
         "No service records yet, so the watch has nothing to check. Upload the service-record files (registry, "
-        "practitioners, changes, contracts, visits, monthly reports) on the “Upload results” page, or have the "
+        "practitioners, changes, contracts, visits, monthly reports) on the “Upload files” page, or have the "
         "agencies file them.",
     ),
     "sq_refresh_help": ("按现有服务记录在后台重新检查；页面先显示已存结果，完成后刷新即可看到。",
