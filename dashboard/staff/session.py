@@ -39,6 +39,7 @@ STAFF_PAGES: dict[str, tuple[str, str, str, str | None]] = {
     "audit": (f"{PAGES_DIR}/audit.py", "staff-audit", ":material/history:", "read_audit"),
     "listings": (f"{PAGES_DIR}/listings.py", "staff-listings", ":material/gavel:", "decide_listings"),
     "suggestions": (f"{PAGES_DIR}/suggestions.py", "staff-suggestions", ":material/fact_check:", "work_suggestions"),
+    "documents": (f"{PAGES_DIR}/documents.py", "staff-documents", ":material/folder_open:", "read_documents"),
 }
 assert all(action is None or action in PERMISSIONS for *_, action in STAFF_PAGES.values())
 

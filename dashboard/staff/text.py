@@ -262,6 +262,25 @@ LABELS: dict[str, tuple[str, str]] = {
     "agency_sign_in": ("服务机构的机构用户账号也在此登录。", "Agencies sign in here with their agency account too."),
     # the suggestions queue (dashboard/staff/pages/suggestions.py)
     "page_suggestions": ("合规监测建议", "Suggestions queue"),
+    "page_documents": ("机构扫描件", "Agency scans"),
+    "doc_intro": ("机构在门户上传的守法诚信承诺书和附件1盖章件，按上传时的SHA-256核对后下载。仅限工作人员，不对外公开。",
+                  "The commitment letters and signed 附件1 agencies filed on their portal, checked against the SHA-256 "
+                  "stored on upload before download. Staff only, never public."),
+    "doc_none": ("还没有机构上传扫描件。", "No agency has filed a scan yet."),
+    "doc_agency": ("机构", "Agency"),
+    "doc_search": ("搜索机构（名称或统一社会信用代码）", "Search agencies (name or credit code)"),
+    "doc_count": ("{n}份", "{n} scans"),
+    "doc_kind": ("类别", "Kind"),
+    "doc_kind_commitment": ("守法诚信承诺书", "Commitment letter"),
+    "doc_kind_registry": ("附件1盖章件", "Signed 附件1"),
+    "doc_file": ("文件名", "File name"),
+    "doc_type": ("类型", "Type"),
+    "doc_size": ("大小（字节）", "Size (bytes)"),
+    "doc_uploaded_by": ("上传账号", "Uploaded by"),
+    "doc_uploaded_at": ("上传时间", "Uploaded at"),
+    "doc_sha256": ("SHA-256", "SHA-256"),
+    "doc_id": ("编号", "No."),
+    "doc_download": ("下载 #{id}（{kind}）", "Download #{id} ({kind})"),
     "sq_intro": (
         "根据已上传的服务记录（第九条—第十一条）自动提出的建议扣分。建议本身不扣分：确认后才成为扣分记录，驳回须填写理由；"
         "两者都记入操作日志。",

@@ -38,6 +38,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     # The agency portal (issue 11): an agency account acts for its own credit code only, and holds no staff action.
     "agency_portal": (AGENCY,),
     "work_suggestions": (BUREAU_ADMIN, BUREAU_STAFF, TOWN_STAFF),  # the watch's queue; towns see only their own
+    "read_documents": BUREAU_ROLES,  # agencies' filed scans (承诺书, 附件1) go to the bureau (第九条): never public
 }
 STAFF_ROLES = (BUREAU_ADMIN, BUREAU_STAFF, TOWN_STAFF)
 

@@ -26,10 +26,10 @@ from tests.dashboard.staff_helpers import (
 from tests.db.staff_factories import PASSWORD
 
 EVERY_PAGE = {"home", "record_finding", "record_interview", "upload", "publish", "users", "towns", "audit",
-              "suggestions", "listings"}
+              "suggestions", "listings", "documents"}
 ROLE_PAGES = {
     "town": {"home", "record_finding", "suggestions"},
-    "staff": {"home", "record_finding", "record_interview", "upload", "suggestions", "listings"},
+    "staff": {"home", "record_finding", "record_interview", "upload", "suggestions", "listings", "documents"},
     "admin": EVERY_PAGE,
 }
 GENERIC = LABELS["sign_in_failed"][0]
