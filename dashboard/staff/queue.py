@@ -2,7 +2,7 @@
 background thread of this process after records change, so no clerk waits for the watch.
 
 A run is stored in the database, so every app process (and every browser session) reads the same one; what this
-module caches is only a ready run's rows by its id (a run never changes once ready).
+module caches is only a ready run's rows, by its id and finishing time.
 """
 
 from __future__ import annotations
@@ -39,8 +39,9 @@ def latest(year: int, as_of: dt.date, rulebook_name: str, now: tuple[int, ...]) 
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def result(run_id: int) -> pd.DataFrame:
-    """A ready run's suggestions (db.findings.suggestions.QUEUE_COLUMNS), by its id: a run never changes."""
+def result(run_id: int, finished_at: dt.datetime) -> pd.DataFrame:
+    """A ready run's suggestions (db.findings.suggestions.QUEUE_COLUMNS), by its id and when it finished (a forced
+    重新检查 rewrites its run in place)."""
     return watch_runs.run_result(engine=data.engine(), run_id=run_id)
 
 
@@ -103,5 +104,5 @@ def _logged(job):
 
 
 def clear() -> None:
-    """Forget the cached rows (a run's rows never change; only for memory)."""
+    """Forget the cached rows (only for memory: the cache key says when a run changed)."""
     result.clear()

@@ -70,7 +70,7 @@ if stored.status == "failed":  # e.g. a year the working-day calendar does not c
     st.error(stored.error_en if current() == "en" else stored.error_zh)
     st.stop()
 try:
-    found = queue.result(stored.id)
+    found = queue.result(stored.id, stored.finished_at)
 except CreditBoardError as exc:  # replaced by a newer run a moment ago
     st.error(widgets.refusal(exc))
     st.stop()
