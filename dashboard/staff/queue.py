@@ -49,8 +49,8 @@ def refresh(year: int, as_of: dt.date, rulebook_name: str, force: bool = False) 
     """Compute this key's run in the background (one thread per key in this process; the database lets one process
     of several compute it)."""
     engine = data.engine()
-    return _start(("run", year, as_of, rulebook_name, force), lambda: watch_runs.refresh(
-        engine=engine, year=year, as_of=as_of, rulebook=rulebook_name, force=force))
+    return _start(("run", year, as_of, rulebook_name, force), lambda: _warm(engine, [watch_runs.refresh(
+        engine=engine, year=year, as_of=as_of, rulebook=rulebook_name, force=force)]))
 
 
 def records_changed() -> threading.Thread:
@@ -58,7 +58,15 @@ def records_changed() -> threading.Thread:
     background, so the queue's next load reads them stored."""
     engine = data.engine()
     today = china_time.today()
-    return _start(("changed",), lambda: watch_runs.refresh_after_change(engine=engine, today=today))
+    return _start(("changed",), lambda: _warm(engine, watch_runs.refresh_after_change(engine=engine, today=today)))
+
+
+def _warm(engine, run_ids: list[int | None]) -> None:
+    # The new runs' rows decoded now, in the background, so the next page load of this process finds them cached.
+    for run_id in run_ids:
+        when = None if run_id is None else watch_runs.finished_at(engine=engine, run_id=run_id)
+        if when is not None:
+            result(run_id, when)
 
 
 def running() -> list[threading.Thread]:

@@ -78,6 +78,13 @@ def latest_run(*, engine: Engine, year: int, as_of: dt.date, rulebook: str,
                      error_zh=row["error_zh"], error_en=row["error_en"], fresh=bool(exact))
 
 
+def finished_at(*, engine: Engine, run_id: int) -> dt.datetime | None:
+    """When a run finished (None while it runs, or once it is gone)."""
+    with engine.connect() as conn:
+        when = conn.execute(select(WatchRun.__table__.c.finished_at).where(WatchRun.__table__.c.id == run_id)).scalar()
+    return aware(when)
+
+
 def run_result(*, engine: Engine, run_id: int) -> pd.DataFrame:
     """A ready run's suggestions (db.findings.suggestions.QUEUE_COLUMNS). A run is never changed once ready, so
     callers may cache this by `run_id`."""
