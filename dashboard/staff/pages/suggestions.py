@@ -67,7 +67,7 @@ if not stored.fresh:
 elif recheck:
     st.caption(t("sq_rechecking"))
 if stored.status == "failed":  # e.g. a year the working-day calendar does not cover yet
-    st.error(stored.error_en if current() == "en" else stored.error_zh)
+    st.error(plain.md(stored.error_en if current() == "en" else stored.error_zh))
     st.stop()
 try:
     found = queue.result(stored.id, stored.finished_at)
