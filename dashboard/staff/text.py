@@ -319,6 +319,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "sq_rechecking": ("已开始在后台重新检查；完成后刷新页面即可看到。",
                       "A new check runs in the background; reload the page in a moment to see it."),
     "sq_reload": ("刷新", "Reload"),
+    "sq_decide_stale": ("此建议来自服务记录变化前的结果：确认前请核对上方按最新记录显示的证据，或等待更新完成后再处理。",
+                        "This suggestion is from the result before the records changed: check the evidence above (read "
+                        "from the records as they are now) before confirming, or decide it once the update is done."),
     "sq_none_open": ("{year}年度没有待处理的建议。", "No open suggestions for {year}."),
     "sq_none_match": ("没有符合筛选条件的建议。", "No suggestion matches the filters."),
     "sq_shown_first": ("共{total}条，显示前{n}条；请按条款或机构筛选。",

@@ -118,6 +118,8 @@ def decide(suggestion) -> None:
     if suggestion["assessor"] != unit:
         st.info(t("sq_not_your_unit", assessor=plain.md(assessor_label(suggestion["assessor"]))))
         return
+    if not stored.fresh:  # the records changed since this run: the evidence rows above are read as they are now
+        st.warning(t("sq_decide_stale"), icon=":material/sync_problem:")
     if st.button(t("sq_confirm"), type="primary", key="sq_confirm", disabled=bool(suggestion["refusal_zh"])):
         try:
             stored = confirm_suggestion(engine=engine, user=user, suggestion=suggestion, year=year, rulebook=rulebook)
