@@ -122,20 +122,20 @@ def decide(suggestion) -> None:
         st.warning(t("sq_decide_stale"), icon=":material/sync_problem:")
     if st.button(t("sq_confirm"), type="primary", key="sq_confirm", disabled=bool(suggestion["refusal_zh"])):
         try:
-            stored = confirm_suggestion(engine=engine, user=user, suggestion=suggestion, year=year, rulebook=rulebook)
+            saved = confirm_suggestion(engine=engine, user=user, suggestion=suggestion, year=year, rulebook=rulebook)
         except CreditBoardError as exc:
             st.error(widgets.refusal(exc))
         else:
-            done(t("sq_confirmed_done", finding=stored["finding_id"], agency=plain.md(stored["agency_name"]),
-                   clause=stored["clause"], year=int(suggestion["rating_year"]), period=periods[suggestion["period"]]))
+            done(t("sq_confirmed_done", finding=saved["finding_id"], agency=plain.md(saved["agency_name"]),
+                   clause=saved["clause"], year=int(suggestion["rating_year"]), period=periods[suggestion["period"]]))
     reason = st.text_area(t("sq_dismiss_reason"), key="sq_reason", max_chars=2000)
     if st.button(t("sq_dismiss"), key="sq_dismiss"):
         try:
-            stored = dismiss_suggestion(engine=engine, user=user, suggestion=suggestion, year=year, reason=reason)
+            saved = dismiss_suggestion(engine=engine, user=user, suggestion=suggestion, year=year, reason=reason)
         except CreditBoardError as exc:
             st.error(widgets.refusal(exc))
         else:
-            done(t("sq_dismissed_done", agency=plain.md(stored["agency_name"]), clause=stored["clause"]))
+            done(t("sq_dismissed_done", agency=plain.md(saved["agency_name"]), clause=saved["clause"]))
 
 
 def done(message: str) -> None:
