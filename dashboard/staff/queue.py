@@ -7,6 +7,7 @@ module caches is only a ready run's rows, by its id and finishing time.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import threading
@@ -15,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from core import china_time
+from core.errors import CreditBoardError
 from dashboard import data
 from db.findings import watch_runs
 from db.findings.suggestions import records_fingerprint
@@ -66,7 +68,8 @@ def _warm(engine, run_ids: list[int | None]) -> None:
     for run_id in run_ids:
         when = None if run_id is None else watch_runs.finished_at(engine=engine, run_id=run_id)
         if when is not None:
-            result(run_id, when)
+            with contextlib.suppress(CreditBoardError):  # replaced by a newer run meanwhile: decoded when asked
+                result(run_id, when)
 
 
 def running() -> list[threading.Thread]:
