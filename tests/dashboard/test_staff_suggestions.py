@@ -60,13 +60,6 @@ def _count(engine, model) -> int:
         return len(s.exec(select(model)).all())
 
 
-@pytest.fixture(autouse=True)
-def _first_run_waits(monkeypatch):
-    # Tests read the result of the run the page starts (a town's records take well under a second, but the test
-    # machine is shared): the page waits for it instead of saying it is being computed.
-    monkeypatch.setattr(queue, "FIRST_WAIT_SECONDS", 120)
-
-
 @pytest.fixture
 def queue_db(staff_db):
     store_records(staff_db)
