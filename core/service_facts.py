@@ -11,7 +11,7 @@ import pandas as pd
 
 from core.service_records import SPECIALTIES, ServiceRecords
 from core.towns import default_towns
-from core.watch import due_reports
+from core.watch import due_reports, report_due_dates
 
 # Specialty (as filed) → the column of its practitioner count; 其他 is counted in `people` only.
 SPECIALTY_COLUMNS: dict[str, str] = {"机械": "people_mechanical", "电气": "people_electrical", "化工": "people_chemical",
@@ -38,6 +38,14 @@ def facts_year(contract_spans: Sequence[tuple[dt.date, dt.date]] | pd.DataFrame,
 def facts_as_of(year: int, today: dt.date) -> dt.date:
     """The day the facts of `year` are counted to: today, or 31 December for a year that is over."""
     return min(today, dt.date(year, 12, 31))
+
+
+def reports_as_of(year: int, today: dt.date, due_day: int) -> dt.date:
+    """The day `year`'s monthly reports are counted to for the on-time share: today, but for a year that is over at
+    most the day after December's report fell due (the rulebook's due day of January: 5 January → the 6th), so
+    December counts in its own year once it is due, and a finished year's share stops moving then."""
+    december_due = report_due_dates(pd.Series([pd.Timestamp(year, 12, 1)]), due_day).iat[0].date()
+    return min(today, december_due + dt.timedelta(days=1))
 
 
 def _in_year(frame: pd.DataFrame, column: str, first: pd.Timestamp, last: pd.Timestamp) -> pd.DataFrame:
@@ -74,11 +82,11 @@ def _last_filed(records: ServiceRecords, as_of: pd.Timestamp) -> pd.Series:
 
 
 def service_facts(records: ServiceRecords, *, year: int, as_of: dt.date, report_due_day: int,
-                  town_order: Sequence[str] | None = None) -> pd.DataFrame:
+                  town_order: Sequence[str] | None = None, reports_to: dt.date | None = None) -> pd.DataFrame:
     """One row per agency with any filing (FACT_COLUMNS), sorted by credit_code: the towns of its contracts running
     in `year` (`;`-joined, in `town_order`), distinct clients and contracts, practitioners employed on `as_of` per
-    specialty, monthly reports due by `as_of` and how many came by their due day (on_time_share: NaN when none was
-    due yet), distinct visit days of the year by `as_of` and their number per contract (NaN with no contract),
+    specialty, monthly reports due by `reports_to` (default `as_of`; see reports_as_of) and how many came by their
+    due day (on_time_share: NaN when none was due yet), distinct visit days of the year by `as_of` and their number per contract (NaN with no contract),
     and the latest filing date. Counts only: no person and no client is named."""
     first, last, day = pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31), pd.Timestamp(as_of)
     contracts = records["contracts"]
@@ -92,7 +100,7 @@ def service_facts(records: ServiceRecords, *, year: int, as_of: dt.date, report_
     })
     visits = _in_year(records["visits"], "visit_date", first, min(last, day))
     visit_days = visits.drop_duplicates(["credit_code", "client_code", "visit_date"]).groupby("credit_code").size()
-    due = due_reports(records, year=year, as_of=as_of, due_day=report_due_day)
+    due = due_reports(records, year=year, as_of=reports_to or as_of, due_day=report_due_day)
     due = due.assign(on_time=due["submitted_on"].notna() & (due["submitted_on"] <= due["date"]))
     reports = due.groupby("credit_code").agg(reports_due=("month", "size"), reports_on_time=("on_time", "sum"))
     codes = sorted(set().union(*(records[k]["credit_code"] for k in ("registry", "practitioners", "changes",

@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from core import china_time
 from core.china_time import CHINA_TZ
 from core.rulebook import Rulebook
 from core.towns import is_bureau
@@ -49,6 +50,9 @@ def specialty_label(specialty: str) -> str:
     """机械 / mechanical …: a specialty (core.service_records.SPECIALTIES) in the visitor's language; one the site has
     no label for stays as filed."""
     return t(f"spec_{specialty}") if f"spec_{specialty}" in LABELS else specialty
+def local_time(value: dt.datetime | None) -> str:
+    """A stored UTC time as China time to the minute, YYYY-MM-DD HH:MM ("" for none)."""
+    return "" if value is None else china_time.to_china(value).strftime("%Y-%m-%d %H:%M")
 
 
 def assessor_label(assessor: str) -> str:

@@ -62,7 +62,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "page_home": ("工作台", "Workspace"),
     "page_record_finding": ("录入扣分记录", "Record a finding"),
     "page_record_interview": ("录入约谈", "Record an interview"),
-    "page_upload": ("上传年度结果", "Upload results"),
+    "page_upload": ("上传文件", "Upload files"),
     "page_publish": ("发布", "Publish"),
     "page_users": ("账号管理", "Accounts"),
     "page_towns": ("镇街园管理", "Towns"),
@@ -130,7 +130,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "recorded_by": ("录入人", "Recorded by"),
     "no_agencies": ("尚无机构记录，请选择“新机构”并填写代码和名称。", "No agency on file yet: choose a new agency."),
     # upload
-    "template": ("空白模板", "Blank template"),
+    "template_of": ("空白模板：{kind}", "Blank template: {kind}"),
+    "roster_template_help": ("名录只有两列：统一社会信用代码、机构名称（或 credit_code、agency_name），每行一家机构。",
+                             "A roster has two columns: 统一社会信用代码 and 机构名称 (or credit_code and agency_name), "
+                             "one agency a row."),
     "template_help": ("下载模板，按列填写后上传。", "Download the template, fill in the columns, upload it."),
     "download_template": ("下载模板（{fmt}）", "Download template ({fmt})"),
     "kind": ("文件类型", "File type"),
@@ -378,6 +381,25 @@ LABELS: dict[str, tuple[str, str]] = {
     "status_upheld": ("成立", "upheld"),
     "status_rejected": ("不成立", "rejected"),
     "finding_withdrawn": ("已撤销", "withdrawn"),
+    "page_documents": ("机构扫描件", "Agency scans"),
+    "doc_intro": ("机构在门户上传的守法诚信承诺书和附件1盖章件，按上传时的SHA-256核对后下载。仅限工作人员，不对外公开。",
+                  "The commitment letters and signed 附件1 agencies filed on their portal, checked against the SHA-256 "
+                  "stored on upload before download. Staff only, never public."),
+    "doc_none": ("还没有机构上传扫描件。", "No agency has filed a scan yet."),
+    "doc_agency": ("机构", "Agency"),
+    "doc_search": ("搜索机构（名称或统一社会信用代码）", "Search agencies (name or credit code)"),
+    "doc_count": ("{n}份", "{n} scans"),
+    "doc_kind": ("类别", "Kind"),
+    "doc_kind_commitment": ("守法诚信承诺书", "Commitment letter"),
+    "doc_kind_registry": ("附件1盖章件", "Signed 附件1"),
+    "doc_file": ("文件名", "File name"),
+    "doc_type": ("类型", "Type"),
+    "doc_size": ("大小（字节）", "Size (bytes)"),
+    "doc_uploaded_by": ("上传账号", "Uploaded by"),
+    "doc_uploaded_at": ("上传时间", "Uploaded at"),
+    "doc_sha256": ("SHA-256", "SHA-256"),
+    "doc_id": ("编号", "No."),
+    "doc_download": ("下载 #{id}（{kind}）", "Download #{id} ({kind})"),
     "sq_intro": (
         "根据已上传的服务记录（第九条—第十一条）自动提出的建议扣分。建议本身不扣分：确认后才成为扣分记录，驳回须填写理由；"
         "两者都记入操作日志。",
@@ -399,14 +421,26 @@ LABELS: dict[str, tuple[str, str]] = {
     "sq_tab_open": ("待处理建议", "Open suggestions"),
     "sq_tab_decided": ("已处理", "Decided"),
     "sq_no_records": (
-        "还没有任何服务记录，监测无从检查。请在“上传年度结果”页面选择服务记录类文件（基本情况、执业人员、信息变化、"
+        "还没有任何服务记录，监测无从检查。请在“上传文件”页面选择服务记录类文件（基本情况、执业人员、信息变化、"
         "服务合同、服务记录、月度报送）上传，或由机构自行报送。",
         "No service records yet, so the watch has nothing to check. Upload the service-record files (registry, "
-        "practitioners, changes, contracts, visits, monthly reports) on the “Upload results” page, or have the "
+        "practitioners, changes, contracts, visits, monthly reports) on the “Upload files” page, or have the "
         "agencies file them.",
     ),
-    "sq_running": ("正在按服务记录检查（服务记录更新后的首次检查可能需要一两分钟）……",
-                   "Checking the service records (the first check after new records may take a minute or two)…"),
+    "sq_refresh_help": ("按现有服务记录在后台重新检查；页面先显示已存结果，完成后刷新即可看到。",
+                        "Check the stored records again in the background; the stored result stays shown meanwhile."),
+    "sq_computing": ("正在按服务记录计算{year}年度的建议（服务记录较多时需一两分钟，在后台进行）。请稍后点击“刷新”。",
+                     "The suggestions of {year} are being computed from the service records in the background (a "
+                     "minute or two for many records). Press “Reload” in a moment."),
+    "sq_updating": ("正在更新：服务记录已有变化，下列建议为截至{as_of}、于{at}计算的结果，新结果正在后台计算，稍后刷新即可看到。",
+                    "Updating: the service records changed; below are the suggestions as of {as_of}, computed at "
+                    "{at}. The new result is being computed in the background: reload in a moment."),
+    "sq_rechecking": ("已开始在后台重新检查；完成后刷新页面即可看到。",
+                      "A new check runs in the background; reload the page in a moment to see it."),
+    "sq_reload": ("刷新", "Reload"),
+    "sq_decide_stale": ("此建议来自服务记录变化前的结果：确认前请核对上方按最新记录显示的证据，或等待更新完成后再处理。",
+                        "This suggestion is from the result before the records changed: check the evidence above (read "
+                        "from the records as they are now) before confirming, or decide it once the update is done."),
     "sq_none_open": ("{year}年度没有待处理的建议。", "No open suggestions for {year}."),
     "sq_none_match": ("没有符合筛选条件的建议。", "No suggestion matches the filters."),
     "sq_shown_first": ("共{total}条，显示前{n}条；请按条款或机构筛选。",

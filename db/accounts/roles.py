@@ -43,6 +43,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "open_notice": (BUREAU_ADMIN,),
     "resolve_objections": BUREAU_ROLES,
     "withdraw_finding": BUREAU_ROLES,
+    "read_documents": BUREAU_ROLES,  # agencies' filed scans (承诺书, 附件1) go to the bureau (第九条): never public
 }
 STAFF_ROLES = (BUREAU_ADMIN, BUREAU_STAFF, TOWN_STAFF)
 

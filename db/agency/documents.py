@@ -8,15 +8,16 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 import pandas as pd
+from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from core.errors import CreditBoardError
 from db.accounts import audit
-from db.accounts.roles import UserLike
+from db.accounts.roles import UserLike, acting_user
 from db.agency.access import acting_agency
 from db.store.engine import transaction
-from db.store.models import AgencyDocument, aware
+from db.store.models import Agency, AgencyDocument, aware
 
 DOCUMENT_KINDS = ("commitment", "registry")
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024  # a scanned page or two; README "Limits"
@@ -88,13 +89,74 @@ def file_document(*, engine: Engine, user: UserLike, kind: str, file_name: str, 
 def own_documents(*, engine: Engine, user: UserLike) -> pd.DataFrame:
     """The signed-in agency's filed scans, newest first (DOCUMENT_COLUMNS; never the bytes)."""
     with Session(engine) as session:
-        agency = acting_agency(session, user)
-        rows = session.exec(select(*(getattr(AgencyDocument, c) for c in DOCUMENT_COLUMNS))
-                            .where(AgencyDocument.credit_code == agency.credit_code)
-                            .order_by(AgencyDocument.uploaded_at.desc(), AgencyDocument.id.desc())).all()
+        return _documents_of(session, acting_agency(session, user).credit_code)
+
+
+def _documents_of(session: Session, credit_code: str) -> pd.DataFrame:
+    rows = session.exec(select(*(getattr(AgencyDocument, c) for c in DOCUMENT_COLUMNS))
+                        .where(AgencyDocument.credit_code == credit_code)
+                        .order_by(AgencyDocument.uploaded_at.desc(), AgencyDocument.id.desc())).all()
     frame = pd.DataFrame(rows, columns=list(DOCUMENT_COLUMNS))
     frame["uploaded_at"] = frame["uploaded_at"].map(aware)
     return frame
+
+
+# --- staff: read any agency's scans (action read_documents; staff pages only, never public) -----------------------
+
+STAFF_ACTION = "read_documents"
+FILER_COLUMNS = ("credit_code", "agency_name", "documents", "latest")
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """A scan's bytes for a staff download, with what names and checks it."""
+
+    id: int
+    credit_code: str
+    kind: str
+    file_name: str
+    content_type: str
+    sha256: str
+    content: bytes
+
+
+def agencies_with_documents(*, engine: Engine, user: UserLike) -> pd.DataFrame:
+    """Every agency that filed a scan (FILER_COLUMNS: its name as the agency list holds it, the number of scans, the
+    newest one's time), newest first. Staff with read_documents only."""
+    with Session(engine) as session:
+        acting_user(session, user, STAFF_ACTION)
+        rows = session.exec(
+            select(AgencyDocument.credit_code, Agency.name, func.count(AgencyDocument.id),
+                   func.max(AgencyDocument.uploaded_at))
+            .join(Agency, Agency.credit_code == AgencyDocument.credit_code, isouter=True)
+            .group_by(AgencyDocument.credit_code, Agency.name)
+            .order_by(func.max(AgencyDocument.uploaded_at).desc(), AgencyDocument.credit_code)).all()
+    frame = pd.DataFrame(rows, columns=list(FILER_COLUMNS))
+    frame["agency_name"] = frame["agency_name"].fillna("")
+    frame["latest"] = frame["latest"].map(aware)
+    return frame
+
+
+def agency_documents(*, engine: Engine, user: UserLike, credit_code: str) -> pd.DataFrame:
+    """One agency's filed scans for staff, newest first (DOCUMENT_COLUMNS; never the bytes)."""
+    with Session(engine) as session:
+        acting_user(session, user, STAFF_ACTION)
+        return _documents_of(session, credit_code)
+
+
+def document_content(*, engine: Engine, user: UserLike, document_id: int) -> StoredDocument:
+    """A scan's bytes for a staff download, checked against its stored SHA-256 (a changed file is refused, not
+    handed out). Staff with read_documents only."""
+    with Session(engine) as session:
+        acting_user(session, user, STAFF_ACTION)
+        row = session.get(AgencyDocument, int(document_id))
+    if row is None:
+        raise DocumentError("没有这份扫描件", "no such scan")
+    if hashlib.sha256(row.content).hexdigest() != row.sha256:
+        raise DocumentError("扫描件与保存时的SHA-256不符，请联系管理员", "the scan no longer matches its stored "
+                            "SHA-256: tell an administrator")
+    return StoredDocument(id=int(row.id), credit_code=row.credit_code, kind=row.kind, file_name=row.file_name,
+                          content_type=row.content_type, sha256=row.sha256, content=bytes(row.content))
 
 
 def latest_commitment_day(session: Session, credit_code: str) -> pd.Timestamp | None:

@@ -31,6 +31,7 @@ from db.accounts.roles import AccessDenied, UserLike, acting_user, own_town, req
 from db.findings.records import RecordError, add_finding, own_unit, period_for
 from db.store.engine import transaction, write_lock
 from db.store.models import Suggestion, Upload
+from db.uploads.record_cache import record_tables
 from db.uploads.records import RECORD_MODELS, load_records
 
 ACTION = "work_suggestions"
@@ -74,10 +75,11 @@ def records_fingerprint(bind: Engine | Connection) -> tuple[int, ...]:
     return (*out, int(top or 0), int(count))
 
 
-def stored_records(bind: Engine | Connection) -> ServiceRecords:
-    """The six stored kinds as the watch reads files. A stored practitioner has no ID number, only its keyed hash and
-    last four: `id_number` = hash + last four, so equal people stay equal and the evidence's 尾号 is the real one."""
-    tables = {kind: load_records(bind, kind) for kind in RECORD_KINDS}
+def stored_records(bind: Engine | Connection, tables: Mapping[str, pd.DataFrame] | None = None) -> ServiceRecords:
+    """The six stored kinds as the watch reads files (`tables` as load_records gives them, if already loaded). A
+    stored practitioner has no ID number, only its keyed hash and last four: `id_number` = hash + last four, so equal
+    people stay equal and the evidence's 尾号 is the real one."""
+    tables = dict(tables) if tables is not None else {kind: load_records(bind, kind) for kind in RECORD_KINDS}
     people = tables["practitioners"]
     tables["practitioners"] = people.assign(id_number=people["id_hash"] + people["id_last4"])
     return ServiceRecords(tables)
@@ -85,11 +87,11 @@ def stored_records(bind: Engine | Connection) -> ServiceRecords:
 
 def run_watch(*, engine: Engine, year: int, as_of: dt.date, rulebook: Rulebook | None = None) -> pd.DataFrame:
     """Every suggestion of `year` as of `as_of` over the stored records, decided or not (QUEUE_COLUMNS); the
-    expensive part of the queue, so the page caches it by records_fingerprint. CalendarMissing for a year without
-    holidays."""
+    expensive part of the queue, so it runs after imports and is stored (db.findings.watch_runs), never while a clerk
+    waits. The record tables stay loaded in this process (db.uploads.record_cache): a rerun after a filing reads only
+    the new rows. CalendarMissing for a year without holidays."""
     rulebook = rulebook or load_rulebook()
-    with engine.connect() as conn:
-        records = stored_records(conn)
+    records = stored_records(engine, record_tables(engine))
     found = watch(records, year=year, as_of=as_of, rulebook=rulebook)
     return with_placement(found, year=year, rulebook=rulebook)
 

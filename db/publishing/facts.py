@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from core.china_time import today as china_today
 from core.errors import RulebookError
 from core.rulebook import load_rulebook
-from core.service_facts import SPECIALTY_COLUMNS, facts_as_of, facts_year, serving
+from core.service_facts import SPECIALTY_COLUMNS, facts_as_of, facts_year, reports_as_of, serving
 from core.service_facts import service_facts as count_facts
 from core.service_records import RECORD_KINDS, ServiceRecords
 from db.findings.towns import load_towns
@@ -59,8 +59,10 @@ def service_facts(engine: Engine, year: int | None = None, today: dt.date | None
     rulebook = load_rulebook()
     if rulebook.watch is None:  # the due day is rulebook data: never a number typed here
         raise RulebookError(f"rulebook {rulebook.name} has no [watch] table: the monthly reports' due day is in it")
-    facts = count_facts(records, year=year, as_of=as_of, report_due_day=rulebook.watch.report_due_day,
-                        town_order=load_towns(engine=engine).names)
+    due_day = rulebook.watch.report_due_day
+    # A past year's December report falls due in January: counted in its own year once due (reports_as_of).
+    facts = count_facts(records, year=year, as_of=as_of, report_due_day=due_day,
+                        town_order=load_towns(engine=engine).names, reports_to=reports_as_of(year, today, due_day))
     return {"year": year, "as_of": as_of, "facts": facts}
 
 

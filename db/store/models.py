@@ -496,3 +496,22 @@ class WebSession(SQLModel, table=True):
     ended_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     end_reason: str = Field(default="", max_length=32)  # signed out | idle timeout | account deactivated | …
     client_note: str = Field(default="", max_length=200)  # optional, e.g. the sign-in client key; never a token
+# Table: a stored run of the compliance watch (db/findings/watch_runs.py): every suggestion of a year as of a day
+# under a rulebook, for the stored service records as they were (`fingerprint`, db.findings.suggestions.
+# records_fingerprint as text). Computed after each import or filing, never while a clerk waits; the queue page
+# reads the newest one. A row is first claimed as `running` (the unique key lets one process of several compute it),
+# then becomes `ready` (result: the suggestions as Parquet bytes) or `failed` (the refusal, in both languages).
+class WatchRun(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("year", "as_of", "rulebook", "fingerprint"),)
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(index=True)
+    as_of: dt.date
+    rulebook: str = Field(max_length=200)
+    fingerprint: str = Field(max_length=400)
+    status: str = Field(max_length=12)  # running | ready | failed
+    started_at: dt.datetime = _when()
+    finished_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    rows: int = 0
+    result: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    error_zh: str = Field(default="", max_length=2000)
+    error_en: str = Field(default="", max_length=2000)

@@ -235,10 +235,11 @@ def _connection(bind: Engine | Connection):
     return bind.connect() if isinstance(bind, Engine) else nullcontext(bind)
 
 
-def load_records(bind: Engine | Connection, kind: str, credit_code: str | None = None) -> pd.DataFrame:
-    """Every stored row of `kind` (only `credit_code`'s when given), typed as read_records types a file (dates
-    datetime64[ns], NaT for blank), with upload_id and row; practitioners carry id_hash and id_last4 where a file
-    has id_number."""
+def load_records(bind: Engine | Connection, kind: str, credit_code: str | None = None,
+                 ids: tuple[int, int] | None = None) -> pd.DataFrame:
+    """Every stored row of `kind` (only `credit_code`'s when given; only ids in (low, high] when `ids`), typed as
+    read_records types a file (dates datetime64[ns], NaT for blank), with upload_id and row; practitioners carry
+    id_hash and id_last4 where a file has id_number."""
     table = RECORD_MODELS[kind].__table__
     names = [c.name for c in table.columns if c.name != "id"]
     # Days come back as ISO text, parsed by pandas in one pass: a date object per value costs seconds at 1.2 million
@@ -247,6 +248,8 @@ def load_records(bind: Engine | Connection, kind: str, credit_code: str | None =
     query = select(*columns).order_by(table.c.id)
     if credit_code is not None:
         query = query.where(table.c.credit_code == credit_code)
+    if ids is not None:
+        query = query.where(table.c.id > ids[0], table.c.id <= ids[1])
     with _connection(bind) as conn:
         rows = conn.execute(query).all()
     frame = pd.DataFrame(rows, columns=names)

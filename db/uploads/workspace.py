@@ -14,6 +14,7 @@ from core.charge_effects import AT_FLOOR_COLUMNS, PUSHED_COLUMNS, at_floor, push
 from core.errors import InputError, Problem
 from core.limits import ReadLimits
 from core.reader import check_size, read_findings, read_roster
+from core.record_template import record_template_bytes
 from core.rulebook import Rulebook
 from core.service_records import RECORD_COLUMNS, RECORD_KINDS
 from core.template import template_bytes
@@ -277,6 +278,13 @@ def publish(*, engine: Engine, user: UserLike, year: int, reason: str | None = N
     return publish_year(engine=engine, year=int(year), by=by, reason=reason)
 
 
-def template(*, engine: Engine, fmt: str = "xlsx") -> bytes:
-    """The blank findings template (core.template) with the towns as the database holds them."""
-    return template_bytes(fmt, towns=load_towns(engine=engine))
+TEMPLATE_KINDS = ("findings", *RECORD_KINDS)  # the kinds with a blank template (a roster is two plain columns)
+
+
+def template(*, engine: Engine, fmt: str = "xlsx", kind: str = "findings") -> bytes:
+    """The blank template of `kind` (TEMPLATE_KINDS: the findings file, core.template, or a service-record file,
+    core.record_template) with the towns as the database holds them."""
+    if kind not in TEMPLATE_KINDS:
+        raise ValueError(f"no template of kind {kind!r} (expected one of {TEMPLATE_KINDS})")
+    towns = load_towns(engine=engine)
+    return template_bytes(fmt, towns=towns) if kind == "findings" else record_template_bytes(kind, fmt, towns)

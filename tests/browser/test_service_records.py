@@ -110,7 +110,7 @@ def test_a_late_report_and_a_hazard_without_advice_become_findings_in_the_draft(
     context, page = sign_in(browser, site, AGENCY_USER)
     assert page.get_by_text("机构工作台").count() >= 1
     nav = page.locator("[data-testid='stSidebarNav']")
-    assert nav.get_by_text("合规监测建议").count() == 0 and nav.get_by_text("上传年度结果").count() == 0
+    assert nav.get_by_text("合规监测建议").count() == 0 and nav.get_by_text("上传文件").count() == 0
     go(page, "月度报送")
     choose(page, "报送月份", f"{year}-02")
     assert page.get_by_text(re.compile("将标记为逾期")).count() == 1

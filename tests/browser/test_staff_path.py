@@ -89,7 +89,7 @@ def test_sign_in_upload_with_mistakes_then_a_correct_file_publish_and_the_public
 
     # Signed out, the staff pages do not exist: the menu has the sign-in page only.
     nav = page.locator("[data-testid='stSidebarNav']")
-    assert nav.get_by_text("上传年度结果").count() == 0
+    assert nav.get_by_text("上传文件").count() == 0
     go(page, "工作人员登录")
     page.get_by_label("用户名").fill(ADMIN)
     page.get_by_label("密码", exact=True).fill(PASSWORD)
@@ -100,7 +100,7 @@ def test_sign_in_upload_with_mistakes_then_a_correct_file_publish_and_the_public
     assert page.get_by_label("密码", exact=True).count() == 0
     screenshot(page, shots_dir / "staff-1-signed-in.png")
 
-    go(page, "上传年度结果")
+    go(page, "上传文件")
     good_row = {"统一社会信用代码": site["code"], "机构名称": site["name"], "条款": "一（二）", "评定单位": "璜土",
                 "考核期": "二季度", "日期": f"{YEAR}-06-10", "情况说明": "内部说明：现场核查"}
     bad = _csv([
@@ -182,7 +182,7 @@ def switch_language(page, name: str) -> None:
 
 def test_the_english_switch_keeps_what_staff_chose_and_shows_it_in_english(site, page, shots_dir: Path):
     sign_in(page, site["url"])
-    go(page, "上传年度结果")
+    go(page, "上传文件")
     checked = "() => [...document.querySelectorAll('[data-testid=stMain] input[type=radio]')].map(e => e.checked)"
     first = page.evaluate(checked)
     assert first[0] and sum(first) == 1  # findings by default

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from core.rulebook import load_rulebook
-from core.service_facts import FACT_COLUMNS, facts_as_of, facts_year, service_facts, serving
+from core.service_facts import FACT_COLUMNS, facts_as_of, facts_year, reports_as_of, service_facts, serving
 from core.service_records import ServiceRecords, read_records
 from core.watch import due_reports, watch
 from tests.core.factory import uscc
@@ -113,3 +113,24 @@ def test_the_facts_year_is_this_year_or_the_last_year_a_started_contract_ran():
     assert facts_year([], dt.date(2026, 3, 1)) == 2026
     assert facts_as_of(2025, dt.date(2026, 3, 1)) == dt.date(2025, 12, 31)
     assert facts_as_of(2026, dt.date(2026, 3, 1)) == dt.date(2026, 3, 1)
+
+
+def test_a_past_year_s_reports_count_to_the_day_after_december_s_due_day():
+    assert reports_as_of(2025, dt.date(2026, 3, 1), DUE_DAY) == dt.date(2026, 1, DUE_DAY + 1)
+    assert reports_as_of(2025, dt.date(2026, 1, DUE_DAY), DUE_DAY) == dt.date(2026, 1, DUE_DAY)
+    assert reports_as_of(2026, dt.date(2026, 7, 1), DUE_DAY) == dt.date(2026, 7, 1)
+
+
+@pytest.mark.parametrize(("submitted", "today", "due", "on_time"), [
+    (f"2026-01-0{DUE_DAY}", dt.date(2026, 1, DUE_DAY), 11, 0),  # December not due yet on its due day
+    (f"2026-01-0{DUE_DAY}", dt.date(2026, 1, DUE_DAY + 1), 12, 1),  # the day after: due, and came on time
+    (f"2026-01-0{DUE_DAY + 1}", dt.date(2026, 2, 1), 12, 0),  # came a day late
+])
+def test_december_s_report_counts_in_its_own_year_once_due(submitted, today, due, on_time):
+    months = [{"credit_code": A, "month": f"2025-{m:02d}", "submitted_on": f"2025-{m + 1:02d}-20"} for m in range(1, 12)]
+    rs = records(registry=[{"credit_code": A, "agency_name": "甲", "office_address": "澄江", "filed_on": "2025-01-10",
+                            "commitment_on": "2025-01-10"}],
+                 reports=[*months, {"credit_code": A, "month": "2025-12", "submitted_on": submitted}])
+    row = service_facts(rs, year=2025, as_of=facts_as_of(2025, today), report_due_day=DUE_DAY,
+                        reports_to=reports_as_of(2025, today, DUE_DAY)).set_index("credit_code").loc[A]
+    assert (row["reports_due"], row["reports_on_time"]) == (due, on_time)

@@ -67,6 +67,18 @@ def app(app_db):
     return AppTest.from_file(APP, default_timeout=TIMEOUT)
 
 
+@pytest.fixture(autouse=True)
+def _background_runs_end_with_the_test(monkeypatch):
+    # A page may start the suggestions queue's watch in a background thread (after an import, a filing, or on the
+    # queue page): it must finish before the test's database goes away. The queue page waits for a run it had to
+    # start (the test machine is shared: 1.5 s is not always enough); tests of its "being computed" note set 0.
+    from dashboard.staff import queue
+
+    monkeypatch.setattr(queue, "FIRST_WAIT_SECONDS", 120)
+    yield
+    queue.wait_all()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _quiet_streamlit():
     # Outside a running app Streamlit warns about a missing ScriptRunContext on every cache clear.

@@ -209,3 +209,26 @@ def test_every_portal_label_has_chinese_and_english_with_the_same_placeholders()
         assert zh.strip() and en.strip(), key
         names = [{f for _, f, _, _ in string.Formatter().parse(text) if f} for text in (zh, en)]
         assert names[0] == names[1], key
+
+
+def test_bureau_staff_see_an_agency_s_scans_and_town_staff_have_no_such_page(staff_app, staff_db, portal):
+    from db.agency import documents
+
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    documents.file_document(engine=staff_db, user={"username": "jia", "role": "agency", "active": True},
+                            kind="commitment", file_name="承诺书.pdf", content=pdf)
+    sign_in(staff_app, "staff")
+    open_page(staff_app, "documents")
+    check_no_exception(staff_app)
+    assert staff_app.title[0].value == STAFF_LABELS["page_documents"][0]
+    box = staff_app.selectbox(key="doc_agency")
+    assert len(box.options) == 1 and MINE in box.options[0]
+    box.select_index(0).run()
+    check_no_exception(staff_app)
+    table = staff_app.dataframe[0].value
+    assert table[STAFF_LABELS["doc_file"][0]].tolist() == ["承诺书.pdf"]
+    assert table[STAFF_LABELS["doc_kind"][0]].tolist() == [STAFF_LABELS["doc_kind_commitment"][0]]
+    town = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    sign_in(town, "town")
+    with pytest.raises(ValueError):  # the page does not exist in a town session
+        open_page(town, "documents")

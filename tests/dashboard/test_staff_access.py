@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from sqlalchemy import update
@@ -25,10 +26,11 @@ from tests.dashboard.staff_helpers import (
 from tests.db.staff_factories import PASSWORD
 
 EVERY_PAGE = {"home", "record_finding", "record_interview", "upload", "publish", "users", "towns", "audit",
-              "suggestions", "listings", "objections"}
+              "suggestions", "listings", "objections", "documents"}
 ROLE_PAGES = {
     "town": {"home", "record_finding", "suggestions"},
-    "staff": {"home", "record_finding", "record_interview", "upload", "suggestions", "listings", "objections"},
+    "staff": {"home", "record_finding", "record_interview", "upload", "suggestions", "listings", "objections",
+              "documents"},
     "admin": EVERY_PAGE,
 }
 GENERIC = LABELS["sign_in_failed"][0]
@@ -180,3 +182,27 @@ def test_the_audit_log_shows_details_and_changes_as_words_not_phrases_or_json(st
         assert "wrong password" not in set(table[detail])
     assert any(uploaded in a for a in table[after])
     assert not any(a.startswith("{") for a in table[after])  # never raw JSON
+
+
+def test_staff_change_their_own_password_on_home_with_the_shared_widget(staff_app, staff_db):
+    from db.accounts.users import authenticate
+
+    at = sign_in(staff_app, "staff")
+    at.text_input(key="own_current_password").input("not the password at all")
+    at.text_input(key="own_new_password").input("another long password")
+    at.text_input(key="own_new_password_again").input("another long password")
+    at.get("form_submit_button")[0].click().run()
+    check_no_exception(at)
+    assert [e.value for e in at.error] == [LABELS["current_password_wrong"][0]]
+    at.text_input(key="own_current_password").input(PASSWORD)
+    at.text_input(key="own_new_password").input("another long password")
+    at.text_input(key="own_new_password_again").input("another long password")
+    at.get("form_submit_button")[0].click().run()
+    assert at.success and at.success[0].value == LABELS["password_changed"][0]
+    assert authenticate(engine=staff_db, username="staff", password="another long password")
+
+
+def test_one_password_change_widget_serves_staff_and_agencies():
+    root = Path(__file__).resolve().parents[2] / "dashboard"
+    users = [p.relative_to(root).as_posix() for p in root.rglob("*.py") if "change_own_password" in p.read_text()]
+    assert users == ["staff/password.py"]

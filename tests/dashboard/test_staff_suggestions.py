@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
+from dashboard.staff import queue
 from dashboard.staff.session import STAFF_PAGES, TOKEN_KEY
 from dashboard.staff.text import LABELS
 from db.accounts import security
@@ -191,3 +192,50 @@ def test_a_long_queue_shows_its_first_rows_and_says_how_many_there_are(staff_app
     at.selectbox(key="sq_clause").set_value("3.2").run()
     at.text_input(key="sq_search").input("机构502").run()
     assert open_table(at)[zh("agency_name")].tolist() == ["机构502"]
+
+
+def _infos(at: AppTest) -> str:
+    return " ".join(i.value for i in at.info)
+
+
+def test_after_new_records_the_page_shows_the_last_run_at_once_with_an_updating_note(staff_app, queue_db,
+                                                                                     monkeypatch):
+    from db.findings import watch_runs
+
+    watch_runs.refresh(engine=queue_db, year=YEAR, as_of=AS_OF)
+    # An agency files a report meanwhile: the stored run is stale.
+    store_records(queue_db, {"reports": [{"credit_code": A, "month": "2024-12", "submitted_on": "2025-01-03"}]})
+    monkeypatch.setattr(queue, "FIRST_WAIT_SECONDS", 0)
+    at = open_queue(staff_app, "staff")
+    assert "正在更新" in _infos(at) and len(open_table(at)) > 0  # the last result, not a wait
+    queue.wait_all()
+    at.button(key="sq_reload").click().run()
+    assert "正在更新" not in _infos(at) and len(open_table(at)) > 0
+
+
+def test_a_year_with_no_run_yet_says_it_is_being_computed_then_shows_it(staff_app, queue_db, monkeypatch):
+    monkeypatch.setattr(queue, "FIRST_WAIT_SECONDS", 0)
+    at = sign_in(staff_app, "staff")
+    at.session_state["sq_year"] = YEAR
+    at.session_state["sq_as_of"] = AS_OF
+    open_page(at, "suggestions")
+    check_no_exception(at)
+    queue.wait_all()
+    at.run()
+    if not at.dataframe:  # the run was not done at the first render: the page said so instead of waiting
+        pytest.fail(f"no table after the background run: {_infos(at)}")
+    assert {A_NAME, B_NAME} <= set(open_table(at)[zh("agency_name")])
+
+
+def test_the_watch_never_runs_while_the_page_renders(staff_app, queue_db, monkeypatch):
+    from db.findings import suggestions, watch_runs
+
+    watch_runs.refresh(engine=queue_db, year=YEAR, as_of=AS_OF)
+    calls = []
+    monkeypatch.setattr(suggestions, "watch", lambda *a, **k: calls.append(1))
+    at = sign_in(staff_app, "staff")
+    at.session_state["sq_year"] = YEAR
+    at.session_state["sq_as_of"] = AS_OF
+    open_page(at, "suggestions")
+    check_no_exception(at)
+    assert not calls and len(open_table(at)) > 0 and not queue.running()

@@ -107,3 +107,17 @@ def test_english_labels_under_the_english_switch(staff_app, staff_db):
     assert LABELS["records_imported"][1].format(kind=LABELS["kind_reports"][1], added=1, upload=1) in \
         shown_text(staff_app)
     assert uscc(1) in staff_app.dataframe[0].value["credit_code"].tolist()
+
+
+def test_the_page_is_titled_upload_files_and_offers_the_chosen_kind_s_template(staff_app, staff_db):
+    sign_in(staff_app, "staff")
+    open_page(staff_app, "upload")
+    assert staff_app.title[0].value == LABELS["page_upload"][0] == "上传文件"
+    for kind in ("findings", "visits", "reports", "roster"):
+        staff_app.radio(key="upload_kind").set_value(kind).run()
+        check_no_exception(staff_app)
+        labels = [e.label for e in staff_app.expander]
+        assert LABELS["template_of"][0].format(kind=LABELS[f"kind_{kind}"][0]) in labels
+    assert LABELS["roster_template_help"][0] in shown_text(staff_app)
+    staff_app.radio(key="upload_kind").set_value("reports").run()
+    assert LABELS["submitted_on_note"][0] in shown_text(staff_app)  # a report by post keeps its received date

@@ -4,6 +4,8 @@ a link, bold, HTML, math or a colour, and bidi controls never reach the page raw
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from google.protobuf.message import Message
 from streamlit.testing.v1 import AppTest
@@ -124,4 +126,21 @@ def test_every_staff_page_shows_hostile_data_as_text(hostile_app, staff_db):
         if page == "objections":  # objections from letters with hostile text and reason, to the hostile agency
             hostile.store_hostile_objections(staff_db, current_user(engine=staff_db, username=hostile.USERNAME))
             at.run()
+        if page == "documents":  # a scan of the hostile agency under a hostile file name (a browser could send one)
+            store_hostile_scan(staff_db)
+            at.run()
+            at.selectbox(key="doc_agency").set_value(hostile.AGENCY_CODE).run()
         assert_shown_as_text(at, page, shows_data=page not in ("upload",))
+
+
+def store_hostile_scan(engine) -> None:
+    """A stored scan whose file name is hostile text, as the row would hold it had the name not been cleaned."""
+    from db.store.engine import transaction
+    from db.store.models import AgencyDocument
+
+    content = b"%PDF-1.4\n%%EOF\n"
+    with transaction(engine) as session:
+        session.add(AgencyDocument(credit_code=hostile.AGENCY_CODE, kind="commitment", file_name=hostile.REASON[:255],
+                                   content_type="application/pdf", size=len(content),
+                                   sha256=hashlib.sha256(content).hexdigest(), content=content,
+                                   uploaded_by=hostile.USERNAME))

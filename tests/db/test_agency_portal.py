@@ -301,3 +301,32 @@ def test_own_findings_draft_rating_and_confirmed_suggestions_only(engine, people
     draft = overview.draft_rating(engine=engine, user=people["mine"], year=2026)
     assert draft.total == 90 and draft.grade and draft.scores
     assert overview.draft_rating(engine=engine, user=people["mine"], year=2020).total is None
+
+
+def test_bureau_staff_list_and_download_an_agency_s_scans_checked_by_their_hash(engine, people):
+    import hashlib
+
+    from sqlalchemy import update
+
+    first = documents.file_document(engine=engine, user=people["mine"], kind="commitment", file_name="承诺书.pdf",
+                                    content=PDF)
+    documents.file_document(engine=engine, user=people["mine"], kind="registry", file_name="附件1.pdf",
+                            content=PDF + b"%page 2\n")
+    for who in ("admin", "staff"):
+        filers = documents.agencies_with_documents(engine=engine, user=people[who])
+        assert filers[["credit_code", "documents"]].values.tolist() == [[MINE, 2]]
+        scans = documents.agency_documents(engine=engine, user=people[who], credit_code=MINE)
+        assert sorted(scans["kind"]) == ["commitment", "registry"] and "content" not in scans
+        got = documents.document_content(engine=engine, user=people[who], document_id=first.id)
+        assert (got.content, got.file_name, got.content_type) == (PDF, "承诺书.pdf", "application/pdf")
+        assert hashlib.sha256(got.content).hexdigest() == got.sha256 == first.sha256
+    assert documents.agency_documents(engine=engine, user=people["admin"], credit_code=THEIRS).empty
+    for who in ("town", "mine", "theirs"):  # town staff and agencies: no staff right to read scans
+        with pytest.raises(AccessDenied):
+            documents.agencies_with_documents(engine=engine, user=people[who])
+        with pytest.raises(AccessDenied):
+            documents.document_content(engine=engine, user=people[who], document_id=first.id)
+    with transaction(engine) as session:  # bytes changed behind the application's back: refused, not handed out
+        session.execute(update(AgencyDocument).where(AgencyDocument.id == first.id).values(content=b"%PDF-forged"))
+    with pytest.raises(documents.DocumentError):
+        documents.document_content(engine=engine, user=people["staff"], document_id=first.id)

@@ -92,3 +92,29 @@ def test_seed_demo_does_nothing_when_agencies_exist(engine):
     before = [count(engine, m) for m in (Agency, Finding, Practitioner, Publication, Upload)]
     assert seed_demo(engine=engine) == []
     assert [count(engine, m) for m in (Agency, Finding, Practitioner, Publication, Upload)] == before
+
+
+def _readme_demo_accounts() -> list[tuple[str, str]]:
+    """The agency accounts the README's demo section tells an operator to make: (username, credit code)."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"python -m db create-user (\S+) --role agency --credit-code (\w{18})", readme)
+
+
+def test_the_demo_makes_no_account_and_the_readme_s_demo_agency_accounts_can_be_made(engine):
+    from db.accounts.users import authenticate, create_user
+    from db.store.models import RegistryRecord, User
+
+    seed_demo(engine=engine)
+    assert count(engine, User) == 0  # no demo password anywhere: accounts are made on the server
+    accounts = [a for a in _readme_demo_accounts() if a[0].startswith("demo-")]
+    assert len(accounts) >= 3
+    with Session(engine) as session:
+        filed = set(session.execute(select(RegistryRecord.credit_code)).scalars())
+    for username, code in accounts:
+        assert code in filed  # a demo agency with service records to see on its portal
+        create_user(engine=engine, username=username, password="a demo password 123", role="agency",
+                    credit_code=code, by="cli")
+        assert authenticate(engine=engine, username=username, password="a demo password 123")

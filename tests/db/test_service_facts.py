@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from db.publishing import facts
+from db.uploads.records import import_records
+from tests.core.records_factory import records_csv
 from tests.db import published_rows
 from tests.db.facts_records import FACTS_YEAR, Filer, import_filings
 
@@ -45,8 +47,24 @@ def test_facts_of_a_past_year_are_counted_to_its_last_day(engine):
     found = facts.service_facts(engine, 2025, today=TODAY)
     assert found["as_of"] == dt.date(2025, 12, 31)
     row = found["facts"].iloc[0]
-    # January to November 2025 were due by 31 December (December's on 5 January); none was filed.
-    assert (row["towns"], row["visits"], row["reports_due"], row["reports_on_time"]) == ("璜土镇", 0, 11, 0)
+    # January to December 2025 were due (December's on 5 January 2026, counted in 2025 once due); none was filed.
+    assert (row["towns"], row["visits"], row["reports_due"], row["reports_on_time"]) == ("璜土镇", 0, 12, 0)
+
+
+def test_a_past_year_s_december_report_counts_in_that_year_from_the_day_after_it_fell_due(engine):
+    import_filings(engine, _filers()[:1])
+    code = _filers()[0].code
+    on_time = {"credit_code": code, "month": "2025-12", "submitted_on": "2026-01-05"}  # the due day itself
+    import_records(engine=engine, kind="reports", content=records_csv("reports", [on_time]), file_name="dec.csv",
+                   by="test")
+
+    def counted(today: dt.date) -> tuple[int, int]:
+        row = facts.service_facts(engine, 2025, today=today)["facts"].set_index("credit_code").loc[code]
+        return int(row["reports_due"]), int(row["reports_on_time"])
+
+    assert counted(dt.date(2026, 1, 5)) == (11, 0)  # not yet due on its due day
+    assert counted(dt.date(2026, 1, 6)) == (12, 1)  # due: December counts, on time
+    assert counted(TODAY) == (12, 1)  # and stays so
 
 
 def test_with_no_records_there_are_no_facts_and_the_year_is_this_year(engine):

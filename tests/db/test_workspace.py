@@ -156,6 +156,15 @@ def test_bureau_staff_upload_but_cannot_publish(engine, staff):
     assert _count(engine, Publication) == 0
 
 
+@pytest.mark.parametrize(("kind", "header"), [("findings", "条款"), ("visits", "报送月份"), ("reports", "报送日期"),
+                                             ("registry", "本市办公地址"), ("contracts", "约定年服务次数")])
+def test_each_kind_has_its_own_blank_template(engine, kind, header):
+    assert header in workspace.template(engine=engine, fmt="csv", kind=kind).decode("utf-8-sig").splitlines()[0]
+    assert workspace.template(engine=engine, fmt="xlsx", kind=kind)[:2] == b"PK"
+    with pytest.raises(ValueError):
+        workspace.template(engine=engine, kind="roster")
+
+
 def test_the_blank_template_downloads_as_xlsx_and_csv(engine):
     assert workspace.template(engine=engine, fmt="xlsx")[:2] == b"PK"
     assert "统一社会信用代码" in workspace.template(engine=engine, fmt="csv").decode("utf-8-sig")

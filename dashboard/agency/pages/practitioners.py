@@ -9,6 +9,7 @@ from dashboard import data, plain
 from dashboard.agency import session, widgets
 from dashboard.agency.text import t
 from dashboard.labels import specialty_label
+from dashboard.staff import queue
 from db.agency import filings, overview
 
 user = session.require()
@@ -58,6 +59,7 @@ if not working.empty:
                     st.warning(t("choose"))
                 else:
                     filings.leave_practitioner(engine=engine, user=user, practitioner_id=who, left_on=left_on)
+                    queue.records_changed()  # the staff queue's watch, in the background
                     st.success(t("change_filed"))
     except CreditBoardError as exc:
         widgets.refusal(exc)

@@ -4,12 +4,9 @@ import math
 
 import streamlit as st
 
-from core.errors import CreditBoardError
-from dashboard import data, plain
-from dashboard.staff import session, widgets
+from dashboard import plain
+from dashboard.staff import password, session, widgets
 from dashboard.staff.text import t
-from db.accounts.security import MIN_PASSWORD_LENGTH
-from db.accounts.users import change_own_password
 from db.store.models import utcnow
 
 IDLE_MINUTES = session.idle_minutes()
@@ -29,23 +26,6 @@ def submit_sign_in() -> None:
     else:
         # One message for unknown user, wrong password and deactivated account: nobody learns which it was.
         widgets.outcome("sign_in_outcome", "error", t("sign_in_failed"))
-
-
-def submit_password_change(user: dict) -> None:
-    current_password = widgets.take_secret("own_current_password")
-    new_password = widgets.take_secret("own_new_password")
-    again = widgets.take_secret("own_new_password_again")
-    if new_password != again:
-        widgets.outcome("password_outcome", "error", t("passwords_differ"))
-        return
-    try:
-        ok = change_own_password(engine=data.engine(), user=user, current_password=current_password,
-                                 new_password=new_password)
-    except CreditBoardError as exc:
-        widgets.outcome("password_outcome", "error", widgets.refusal(exc))
-        return
-    widgets.outcome("password_outcome", *(("success", t("password_changed")) if ok else
-                                          ("error", t("current_password_wrong"))))
 
 
 user = session.current_user()
@@ -75,13 +55,4 @@ for key in session.allowed_pages(user):
 
 st.button(t("sign_out"), icon=":material/logout:", key="sign_out", on_click=session.sign_out)
 
-with st.expander(t("change_password")):
-    with st.form("change_password"):
-        st.text_input(t("current_password"), type="password", key="own_current_password",
-                      autocomplete="current-password")
-        st.text_input(t("new_password", n=MIN_PASSWORD_LENGTH), type="password", key="own_new_password",
-                      autocomplete="new-password")
-        st.text_input(t("new_password_again"), type="password", key="own_new_password_again",
-                      autocomplete="new-password")
-        st.form_submit_button(t("save"), on_click=submit_password_change, args=(user,))
-    widgets.outcome("password_outcome")
+password.password_change(user, "own")

@@ -8,7 +8,7 @@ from core.towns import own_assessor
 from core.values import YEAR_MAX, YEAR_MIN
 from dashboard import data, plain
 from dashboard.i18n import current
-from dashboard.labels import assessor_label, local_date, period_labels
+from dashboard.labels import assessor_label, local_date, local_time, period_labels
 from dashboard.staff import queue, session, widgets
 from dashboard.staff.text import t
 from db.accounts.roles import may, own_town
@@ -40,8 +40,7 @@ today = china_time.today()
 left, middle, right = st.columns([1, 1, 1], vertical_alignment="bottom")
 year = int(left.number_input(t("year"), min_value=YEAR_MIN, max_value=YEAR_MAX, value=today.year, step=1, key="sq_year"))
 as_of = middle.date_input(t("sq_as_of"), value=today, key="sq_as_of", format="YYYY-MM-DD", help=t("sq_as_of_help"))
-if right.button(t("sq_refresh"), key="sq_refresh", icon=":material/refresh:"):
-    queue.clear()
+recheck = right.button(t("sq_refresh"), key="sq_refresh", icon=":material/refresh:", help=t("sq_refresh_help"))
 
 fingerprint = queue.fingerprint()
 if not has_records(fingerprint):
@@ -49,10 +48,30 @@ if not has_records(fingerprint):
     if may(user, "upload"):
         st.page_link(session.page_path("upload"), label=t("page_upload"), icon=":material/upload_file:")
     st.stop()
+# The watch never runs here: the page reads its stored run (computed after each import or filing), and starts a
+# background run only when none is stored for these records.
+stored = queue.latest(year, as_of, rulebook.name, fingerprint)
+if recheck or stored is None or not stored.fresh:
+    worker = queue.refresh(year, as_of, rulebook.name, force=recheck)
+    if stored is None:  # nothing to show yet: a small database is done in a moment
+        worker.join(queue.FIRST_WAIT_SECONDS)
+        stored = queue.latest(year, as_of, rulebook.name, fingerprint)
+if stored is None:
+    st.info(t("sq_computing", year=year))
+    st.button(t("sq_reload"), key="sq_reload", icon=":material/refresh:")
+    st.stop()
+if not stored.fresh:
+    st.info(t("sq_updating", as_of=stored.as_of.isoformat(), at=local_time(stored.finished_at)),
+            icon=":material/sync:")
+    st.button(t("sq_reload"), key="sq_reload", icon=":material/refresh:")
+elif recheck:
+    st.caption(t("sq_rechecking"))
+if stored.status == "failed":  # e.g. a year the working-day calendar does not cover yet
+    st.error(plain.md(stored.error_en if current() == "en" else stored.error_zh))
+    st.stop()
 try:
-    with st.spinner(t("sq_running")):  # instant from the cache; the first run after new records is not
-        found = queue.watch_result(year, as_of, rulebook.name, fingerprint)
-except CreditBoardError as exc:  # e.g. a year the working-day calendar does not cover yet
+    found = queue.result(stored.id, stored.finished_at)
+except CreditBoardError as exc:  # replaced by a newer run a moment ago
     st.error(widgets.refusal(exc))
     st.stop()
 open_rows = open_suggestions(engine=engine, user=user, suggestions=found, year=year)
@@ -99,22 +118,24 @@ def decide(suggestion) -> None:
     if suggestion["assessor"] != unit:
         st.info(t("sq_not_your_unit", assessor=plain.md(assessor_label(suggestion["assessor"]))))
         return
+    if not stored.fresh:  # the records changed since this run: the evidence rows above are read as they are now
+        st.warning(t("sq_decide_stale"), icon=":material/sync_problem:")
     if st.button(t("sq_confirm"), type="primary", key="sq_confirm", disabled=bool(suggestion["refusal_zh"])):
         try:
-            stored = confirm_suggestion(engine=engine, user=user, suggestion=suggestion, year=year, rulebook=rulebook)
+            saved = confirm_suggestion(engine=engine, user=user, suggestion=suggestion, year=year, rulebook=rulebook)
         except CreditBoardError as exc:
             st.error(widgets.refusal(exc))
         else:
-            done(t("sq_confirmed_done", finding=stored["finding_id"], agency=plain.md(stored["agency_name"]),
-                   clause=stored["clause"], year=int(suggestion["rating_year"]), period=periods[suggestion["period"]]))
+            done(t("sq_confirmed_done", finding=saved["finding_id"], agency=plain.md(saved["agency_name"]),
+                   clause=saved["clause"], year=int(suggestion["rating_year"]), period=periods[suggestion["period"]]))
     reason = st.text_area(t("sq_dismiss_reason"), key="sq_reason", max_chars=2000)
     if st.button(t("sq_dismiss"), key="sq_dismiss"):
         try:
-            stored = dismiss_suggestion(engine=engine, user=user, suggestion=suggestion, year=year, reason=reason)
+            saved = dismiss_suggestion(engine=engine, user=user, suggestion=suggestion, year=year, reason=reason)
         except CreditBoardError as exc:
             st.error(widgets.refusal(exc))
         else:
-            done(t("sq_dismissed_done", agency=plain.md(stored["agency_name"]), clause=stored["clause"]))
+            done(t("sq_dismissed_done", agency=plain.md(saved["agency_name"]), clause=saved["clause"]))
 
 
 def done(message: str) -> None:

@@ -1,4 +1,5 @@
-"""上传年度结果 Upload: check the whole file, show every problem or a preview with the diff, then import.
+"""上传文件 Upload files: findings, a roster or a service-record file, each with its template; check the whole file,
+show every problem or a preview with the diff, then import.
 
 The six service-record files (core.service_records) go the same way on an agency's behalf: every problem, or the
 row count and a preview of the first rows (an ID number only by its last 4 characters), then 导入.
@@ -11,7 +12,7 @@ from core.service_records import RECORD_COLUMNS, RECORD_KINDS
 from core.values import YEAR_MAX, YEAR_MIN
 from dashboard import data, plain
 from dashboard.i18n import current
-from dashboard.staff import session, widgets
+from dashboard.staff import queue, session, widgets
 from dashboard.staff.text import t
 from db.accounts.roles import may
 from db.uploads import workspace
@@ -28,19 +29,22 @@ IMPORTED_KEY = "upload_imported"  # (file ident, duplicate, rows added, upload i
 
 st.title(t("page_upload"))
 
-with st.expander(t("template"), icon=":material/description:"):
-    st.caption(t("template_help"))
-    cols = st.columns(2)
-    for col, (fmt, mime) in zip(cols, (("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-                                       ("csv", "text/csv")), strict=True):
-        col.download_button(t("download_template", fmt=fmt.upper()), file_name=f"findings-template.{fmt}", mime=mime,
-                            data=lambda f=fmt: workspace.template(engine=engine, fmt=f), on_click="ignore",
-                            key=f"template_{fmt}", icon=":material/download:")
-
 kind = st.radio(t("kind"), workspace.UPLOAD_KINDS, horizontal=True,
                 key=widgets.keep("upload_kind", workspace.UPLOAD_KINDS[0]),
                 format_func=widgets.labels_of({k: t(f"kind_{k}") for k in workspace.UPLOAD_KINDS}))
 records = kind in RECORD_KINDS
+
+with st.expander(t("template_of", kind=t(f"kind_{kind}")), icon=":material/description:"):
+    if kind in workspace.TEMPLATE_KINDS:
+        st.caption(t("template_help"))
+        cols = st.columns(2)
+        for col, (fmt, mime) in zip(cols, (("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml"
+                                                     ".sheet"), ("csv", "text/csv")), strict=True):
+            col.download_button(t("download_template", fmt=fmt.upper()), file_name=f"{kind}-template.{fmt}", mime=mime,
+                                data=lambda f=fmt, k=kind: workspace.template(engine=engine, fmt=f, kind=k),
+                                on_click="ignore", key=f"template_{kind}_{fmt}", icon=":material/download:")
+    else:
+        st.caption(t("roster_template_help"))
 if records:
     st.caption(t("records_on_behalf", kind=t(f"kind_{kind}")))
     if any(c.key == "submitted_on" for c in RECORD_COLUMNS[kind]):
@@ -136,6 +140,8 @@ if records:  # a service-record file: row count, preview, repeats, 导入
             st.error(widgets.refusal(exc))
         else:
             st.session_state.pop(CHECK_KEY, None)
+            if not done.duplicate:
+                queue.records_changed()  # the suggestions queue's watch runs now, in the background
             st.session_state[IMPORTED_KEY] = (ident, done.duplicate, done.added, done.upload_id)
             st.rerun()
     st.stop()
