@@ -5,12 +5,8 @@ import streamlit as st
 from dashboard import data, i18n, navigation, ui
 from dashboard.staff import session
 
-<<<<<<< HEAD
 st.set_page_config(page_icon="🛡️", layout="wide")
-=======
-st.set_page_config(page_title="江阴市安全生产技术服务机构诚信等级公示", page_icon="🛡️", layout="wide")
 session.new_run()  # this run looks the sign-in up afresh (once)
->>>>>>> sessions
 i18n.language_switch()
 st.set_page_config(page_title=i18n.t("site_title"))  # the browser tab follows the chosen language
 with ui.failure_guard():  # a database that is down or a bad setting must read as a message, not a traceback

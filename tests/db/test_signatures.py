@@ -298,7 +298,7 @@ def test_verify_with_the_sums_list_says_a_version_was_superseded(engine, publish
     sums.write_bytes(checksum_file(checksums(engine)))
     done = _verify_cli(old, "--public-key", str(public), "--sums", str(sums))
     assert done.returncode == 0 and f"version 1 is the latest of {YEAR}" in done.stdout, done.stdout + done.stderr
-    publish_year(engine=engine, year=YEAR, by="admin.zhou", reason="复核更正")
+    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou", reason="复核更正")
     sums.write_bytes(checksum_file(checksums(engine)))
     done = _verify_cli(old, "--public-key", str(public), "--sums", str(sums))
     assert done.returncode == 0 and f"SUPERSEDED: {YEAR} has version 2" in done.stdout and "已被取代" in done.stdout
