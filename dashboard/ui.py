@@ -10,7 +10,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard import data, state
-from dashboard.i18n import current, t
+from dashboard.i18n import LANGUAGES, current, t
 from dashboard.labels import paren
 from dashboard.plain import md, text
 from db.store.engine import is_unavailable
@@ -34,9 +34,20 @@ PAGES: dict[str, tuple[str, str]] = {
 
 
 def header(title_key: str) -> None:
-    """The page title and the line that says what this site is."""
+    """The page title, the line that says what this site is, and the switch to the other language."""
     st.title(t(title_key))
     st.caption(t("site_caption"))
+    other_language_button()
+
+
+def other_language_button() -> None:
+    """A button to the other language under the title: on a phone the sidebar's switch is hidden behind the menu.
+
+    It sets the sidebar switch's own state (before the switch is drawn on the next run), so the two never disagree.
+    """
+    other = "en" if current() == "zh" else "zh"
+    st.button(LANGUAGES[other], key="other_language", icon=":material/translate:", type="tertiary",
+              on_click=st.session_state.__setitem__, args=(state.widget_key("lang"), other))
 
 
 def demo_notice(is_demo: bool) -> None:
