@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -57,6 +59,13 @@ def test_captions_reach_the_aa_contrast_on_white_and_on_the_sidebar():
     assert contrast(caption, "#ffffff") >= 4.5
     assert contrast(caption, "#f0f2f6") >= 4.5  # Streamlit's sidebar grey
     assert contrast("#828180", "#ffffff") < 4.5  # Streamlit's own caption grey, which the CSS replaces
+
+
+def test_a_pinned_column_drawn_at_60_percent_opacity_still_reaches_the_aa_contrast():
+    theme = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text())["theme"]
+    text = theme["textColor"]
+    faded = "#" + "".join(f"{round(0.6 * int(text[i:i + 2], 16) + 0.4 * 255):02x}" for i in (1, 3, 5))
+    assert contrast(faded, "#ffffff") >= 4.5
 
 
 def test_the_language_button_under_the_title_switches_the_whole_page(app):
