@@ -1,13 +1,13 @@
-"""Entry point of the Streamlit site: page config, language, navigation. Nothing else."""
+"""Entry point of the Streamlit site: page config, language (with its page style), navigation. Nothing else."""
 
 import streamlit as st
 
-from dashboard import data, i18n, navigation, ui
+from dashboard import data, i18n, navigation, page_style, ui
 from dashboard.staff import session
 
 st.set_page_config(page_icon="🛡️", layout="wide")
 session.new_run()  # this run looks the sign-in up afresh (once)
-i18n.language_switch()
+page_style.apply(i18n.language_switch())  # <html lang> and CSS follow the chosen language
 st.set_page_config(page_title=i18n.t("site_title"))  # the browser tab follows the chosen language
 with ui.failure_guard():  # a database that is down or a bad setting must read as a message, not a traceback
     data.settings()  # checked before any page runs: a bad SEED_DEMO or MAX_… is refused by name

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
+import streamlit as st
 
 from core.rulebook import Rulebook
 from dashboard.i18n import current, t
@@ -14,6 +17,19 @@ def column_names(codes: list[str], index: pd.DataFrame) -> dict[str, str]:
     name_of = dict(zip(index["credit_code"], index["agency_name"], strict=True))
     names = [name_of.get(c, c) for c in codes]
     return {c: (n if names.count(n) == 1 else n + paren(c[-6:])) for c, n in zip(codes, names, strict=True)}
+
+
+# Four agencies of 176 px beside their row label (up to 190 px) fit the 904 px of a 1366 px screen without a
+# sideways scroll.
+AGENCY_COLUMN_WIDTH = 176
+
+
+def columns(table: pd.DataFrame) -> dict[str, Any]:
+    """Column settings of a comparison table: its first column (what a row is) pinned, the agencies 200 px each."""
+    first, *agencies = table.columns
+    cc = st.column_config
+    return {first: cc.TextColumn(pinned=True, width=190),
+            **{name: cc.TextColumn(width=AGENCY_COLUMN_WIDTH) for name in agencies}}
 
 
 def grades_by_year(years: pd.DataFrame, codes: list[str], names: dict[str, str], rulebook: Rulebook) -> pd.DataFrame:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from core.rulebook import Rulebook
 from core.service_facts import SPECIALTY_COLUMNS
-from dashboard import ui
+from dashboard import tables, ui
 from dashboard.i18n import current, t
 from dashboard.labels import grade_label, local_date, paren, specialty_label, towns_text
 
@@ -80,22 +80,23 @@ def _blank_row() -> dict[str, Any]:
 def finder_table(found: pd.DataFrame, rulebook: Rulebook) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The finder's rows for display, few columns so a phone shows them: name, grade, total, people of the
     specialty, reports on time, visits per contract, profile link."""
+    # Name, grade, total and link first, in widths a phone shows side by side (tables.py); then the facts.
     out = pd.DataFrame(index=found.index)
     out["agency_name"] = found["agency_name"]
     out["grade"] = [grade_label(g, rulebook) + paren(str(y)) for g, y in zip(found["grade"], found["year"], strict=True)]
     out["total"] = found["total"].astype("int64")
+    out["profile"] = found["credit_code"].map(ui.profile_url)
     out["people_of_specialty"] = found["people_of_specialty"].astype("int64")
     out["on_time"] = [f"{round(100 * s)}%" if pd.notna(s) else t("none_due") for s in found["on_time_share"]]
     out["visits_per_contract"] = found["visits_per_contract"]
-    out["profile"] = found["credit_code"].map(ui.profile_url)
     cc = st.column_config
     config = {
-        "agency_name": cc.TextColumn(t("agency_name"), pinned=True),
-        "grade": cc.TextColumn(t("grade")),
-        "total": cc.NumberColumn(t("total"), format="%d"),
+        "agency_name": cc.TextColumn(t("agency_name"), pinned=True, width=tables.NAME_WIDTH),
+        "grade": cc.TextColumn(t("grade"), width=tables.GRADE_WIDTH),
+        "total": cc.NumberColumn(t("total"), format="%d", width=tables.TOTAL_WIDTH),
+        "profile": cc.LinkColumn(t("profile_link"), display_text=t("profile_link"), width=tables.LINK_WIDTH),
         "people_of_specialty": cc.NumberColumn(t("people_of_specialty"), format="%d"),
         "on_time": cc.TextColumn(t("fact_on_time")),
         "visits_per_contract": cc.NumberColumn(t("fact_visits_per_contract"), format="%.1f"),
-        "profile": cc.LinkColumn(t("profile_link"), display_text=t("open_profile"), width="small"),
     }
     return out, config

@@ -383,6 +383,9 @@ LABELS: dict[str, tuple[str, str]] = {
         "以下为各机构自行报送的备案和服务记录的统计（{year}年度，截至{as_of}），未经核实，不属于评定结果。",
         "Counted from each agency's own filings ({year}, as of {as_of}); not verified and not part of the rating.",
     ),
+    # layout (issue 13): tables show the columns that matter first; charts name their grade thresholds
+    "all_columns": ("显示全部列", "Show every column"),
+    "threshold": ("{grade} ≥{min}", "{grade} ≥{min}"),
 }
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from core.rulebook import Rulebook
-from dashboard import data, ui
+from dashboard import data, plain, ui
 from dashboard.i18n import current, t
 from dashboard.labels import (
     assessor_label,
@@ -26,6 +26,27 @@ from db.publishing.scores import score_columns
 
 # Tables longer than this are sent to the browser in chunks (st.dataframe lazy=True), without row selection.
 LAZY_FROM = 2000
+# Rows tall enough for Streamlit to wrap a cell's text (it wraps only above 4rem): for tables whose grounds are a
+# clause's whole sentence.
+WRAP_ROW_HEIGHT = 68
+# Column widths in px of what a phone must show: the pinned name, grade, total and link, with the row checkboxes
+# (34 px), in the 358 px a 390 px screen leaves a table.
+NAME_WIDTH, GRADE_WIDTH, TOTAL_WIDTH, LINK_WIDTH = 136, 76, 50, 60
+
+
+def show(table: pd.DataFrame, config: dict[str, Any], *, key: str, compact: list[str], full: list[str],
+         **kwargs: Any) -> Any:
+    """A table with the columns that matter first and, under it, a switch to every column.
+
+    Which columns fit is not known on the server (no width detection), so every table shows by default only
+    `compact`: what a phone must see beside the pinned name, and what fits a 1366 px screen without a sideways
+    scroll. `full` adds the rest, in reading order.
+    """
+    every = st.session_state.get(f"{key}_all_columns", False)  # the switch below, as last set
+    event = plain.dataframe(table, hide_index=True, column_config=config, key=key,
+                            column_order=full if every else compact, **kwargs)
+    st.toggle(t("all_columns"), key=f"{key}_all_columns")
+    return event
 
 
 def ratings_table(shown: pd.DataFrame, pub: dict[str, Any]) -> pd.DataFrame:
@@ -65,16 +86,26 @@ def ratings_columns(rulebook: Rulebook) -> dict[str, Any]:
     scores = bucket_score_labels(rulebook)
     cc = st.column_config
     return {
-        "agency_name": cc.TextColumn(t("agency_name"), pinned=True),
-        "grade": cc.TextColumn(t("grade")),
-        "total": cc.NumberColumn(t("total"), format="%d"),
+        "agency_name": cc.TextColumn(t("agency_name"), pinned=True, width=NAME_WIDTH),
+        "grade": cc.TextColumn(t("grade"), width=GRADE_WIDTH),
+        "total": cc.NumberColumn(t("total"), format="%d", width=TOTAL_WIDTH),
         "credit_code": cc.TextColumn(t("credit_code")),
         **{column: cc.NumberColumn(label, format="%d") for column, label in scores.items()},
         "blacklist_clauses": cc.TextColumn(t("blacklist_clauses")),
         "towns": cc.TextColumn(t("towns_served")),
         "rating_date": cc.TextColumn(t("rating_date")),
-        "profile": cc.LinkColumn(t("profile_link"), display_text=t("open_profile"), width="small"),
+        "profile": cc.LinkColumn(t("profile_link"), display_text=t("profile_link"), width=LINK_WIDTH),
     }
+
+
+# A phone shows the pinned name, the grade, the total and the link; 1366 px adds the code and the clauses.
+RATINGS_COMPACT = ["agency_name", "grade", "total", "profile", "credit_code", "blacklist_clauses"]
+
+
+def ratings_order(rulebook: Rulebook) -> tuple[list[str], list[str]]:
+    """The ratings table's compact and full column orders."""
+    full = [*RATINGS_COMPACT[:5], *bucket_score_labels(rulebook), "blacklist_clauses", "towns", "rating_date"]
+    return RATINGS_COMPACT, full
 
 
 def explanation_table(charges: pd.DataFrame, rulebook: Rulebook) -> tuple[pd.DataFrame, dict[str, Any]]:
@@ -103,10 +134,19 @@ def explanation_table(charges: pd.DataFrame, rulebook: Rulebook) -> tuple[pd.Dat
         "assessor": cc.TextColumn(t("assessor")),
         "period": cc.TextColumn(t("period")),
         "date": cc.TextColumn(t("date")),
-        "clause_text": cc.TextColumn(t("clause_gloss") if en else t("clause_text"), width="large"),
-        "clause_original": cc.TextColumn(t("clause_text"), width="large"),
+        "clause_text": cc.TextColumn(t("clause_gloss") if en else t("clause_text"), width=CLAUSE_TEXT_WIDTH),
+        "clause_original": cc.TextColumn(t("clause_text"), width=CLAUSE_TEXT_WIDTH),
     }
     return out, config
+
+
+CLAUSE_TEXT_WIDTH = 260  # wrapped (WRAP_ROW_HEIGHT): the clause's text beside six short columns in an expander
+
+
+def explanation_order(table: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """The explanation's compact and full column orders: in English the Chinese original only with every column."""
+    full = list(table.columns)
+    return [c for c in full if c != "clause_original"], full
 
 
 def blacklist_agencies_table(agencies: pd.DataFrame, rulebook: Rulebook) -> tuple[pd.DataFrame, dict[str, Any]]:
@@ -134,15 +174,21 @@ def blacklist_agencies_table(agencies: pd.DataFrame, rulebook: Rulebook) -> tupl
     )
     cc = st.column_config
     config = {
-        "agency_name": cc.TextColumn(t("agency_name"), pinned=True),
+        "agency_name": cc.TextColumn(t("agency_name"), pinned=True, width=NAME_WIDTH),
         "credit_code": cc.TextColumn(t("credit_code")),
         "year": cc.NumberColumn(t("year"), format="%d"),
         "listed_by": cc.TextColumn(t("listed_by")),
-        "basis": cc.TextColumn(t("basis"), width="large"),
+        "basis": cc.TextColumn(t("basis"), width=BASIS_WIDTH),
         "department": cc.TextColumn(t("department")),
         "listed_on": cc.TextColumn(t("listed_on")),
     }
     return out, config
+
+
+# Shown with WRAP_ROW_HEIGHT: the grounds wrap in their column instead of running off to the right.
+BASIS_WIDTH = 300
+BLACKLIST_AGENCIES_COMPACT = ["agency_name", "basis", "listed_on", "year", "credit_code"]
+BLACKLIST_AGENCIES_FULL = ["agency_name", "listed_by", "basis", "department", "listed_on", "year", "credit_code"]
 
 
 def blacklist_practitioners_table(people: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
@@ -162,15 +208,19 @@ def blacklist_practitioners_table(people: pd.DataFrame) -> tuple[pd.DataFrame, d
     )
     cc = st.column_config
     config = {
-        "practitioner": cc.TextColumn(t("practitioner"), pinned=True),
-        "agency_name": cc.TextColumn(t("agency_name")),
+        "practitioner": cc.TextColumn(t("practitioner"), pinned=True, width=GRADE_WIDTH + TOTAL_WIDTH),
+        "agency_name": cc.TextColumn(t("agency_name"), width=NAME_WIDTH),
         "credit_code": cc.TextColumn(t("credit_code")),
         "year": cc.NumberColumn(t("year"), format="%d"),
-        "basis": cc.TextColumn(t("basis"), width="large"),
+        "basis": cc.TextColumn(t("basis"), width=BASIS_WIDTH),
         "department": cc.TextColumn(t("department")),
         "listed_on": cc.TextColumn(t("listed_on")),
     }
     return out, config
+
+
+BLACKLIST_PRACTITIONERS_COMPACT = ["practitioner", "basis", "agency_name", "listed_on", "year"]
+BLACKLIST_PRACTITIONERS_FULL = ["practitioner", "agency_name", "basis", "department", "listed_on", "year", "credit_code"]
 
 
 def _department_label(department: str) -> str:
@@ -205,9 +255,9 @@ def listings_table(listings: pd.DataFrame, rulebook: Rulebook) -> tuple[pd.DataF
     )
     cc = st.column_config
     config = {
-        "subject": cc.TextColumn(t("listing_subject"), pinned=True),
+        "subject": cc.TextColumn(t("listing_subject"), pinned=True, width=NAME_WIDTH),
         "subject_kind": cc.TextColumn(t("listing_kind")),
-        "basis": cc.TextColumn(t("basis"), width="large"),
+        "basis": cc.TextColumn(t("basis"), width=BASIS_WIDTH),
         "department": cc.TextColumn(t("department")),
         "listed_on": cc.TextColumn(t("listed_on")),
         "removal_on": cc.TextColumn(t("removal_on")),
@@ -216,6 +266,11 @@ def listings_table(listings: pd.DataFrame, rulebook: Rulebook) -> tuple[pd.DataF
         "credit_code": cc.TextColumn(t("credit_code")),
     }
     return out, config
+
+
+LISTINGS_COMPACT = ["subject", "basis", "listed_on", "removal_on", "status", "year"]
+LISTINGS_FULL = ["subject", "subject_kind", "basis", "department", "listed_on", "removal_on", "status", "year",
+                 "credit_code"]
 
 
 def listing_history_table(history: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:

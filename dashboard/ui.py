@@ -11,7 +11,7 @@ import streamlit as st
 
 from core.china_time import today as china_today
 from dashboard import data, state
-from dashboard.i18n import current, t
+from dashboard.i18n import LANGUAGES, current, t
 from dashboard.labels import grade_label, local_date, paren
 from dashboard.plain import dataframe, md, text
 from db.store.engine import is_unavailable
@@ -35,9 +35,20 @@ PAGES: dict[str, tuple[str, str]] = {
 
 
 def header(title_key: str) -> None:
-    """The page title and the line that says what this site is."""
+    """The page title, the line that says what this site is, and the switch to the other language."""
     st.title(t(title_key))
     st.caption(t("site_caption"))
+    other_language_button()
+
+
+def other_language_button() -> None:
+    """A button to the other language under the title: on a phone the sidebar's switch is hidden behind the menu.
+
+    It sets the sidebar switch's own state (before the switch is drawn on the next run), so the two never disagree.
+    """
+    other = "en" if current() == "zh" else "zh"
+    st.button(LANGUAGES[other], key="other_language", icon=":material/translate:", type="tertiary",
+              on_click=st.session_state.__setitem__, args=(state.widget_key("lang"), other))
 
 
 def notice_banner(year: int | None = None) -> None:

@@ -22,7 +22,8 @@ if listed["agencies"].empty:
     st.info(t("no_blacklist"))
 else:
     table, config = tables.blacklist_agencies_table(listed["agencies"], rulebook)
-    plain.dataframe(table, hide_index=True, column_config=config, key="blacklist_agencies")
+    tables.show(table, config, key="blacklist_agencies", compact=tables.BLACKLIST_AGENCIES_COMPACT,
+                full=tables.BLACKLIST_AGENCIES_FULL, row_height=tables.WRAP_ROW_HEIGHT)
 codes = [c for c in [*listed["agencies"]["clause"], *listed["practitioners"]["clause"]] if c]
 if codes:
     st.markdown(f"**{t('clause_texts')}**")
@@ -33,7 +34,8 @@ if listed["practitioners"].empty:
     st.caption(t("no_blacklist_practitioners"))
 else:
     table, config = tables.blacklist_practitioners_table(listed["practitioners"])
-    plain.dataframe(table, hide_index=True, column_config=config, key="blacklist_practitioners")
+    tables.show(table, config, key="blacklist_practitioners", compact=tables.BLACKLIST_PRACTITIONERS_COMPACT,
+                full=tables.BLACKLIST_PRACTITIONERS_FULL, row_height=tables.WRAP_ROW_HEIGHT)
 
 st.subheader(t("blacklist_history"))
 earlier = [y for y in data.published_years() if y < int(pub["year"])]
@@ -46,7 +48,8 @@ if history.empty:
     st.caption(t("no_history"))
 else:
     table, config = tables.blacklist_agencies_table(history, rulebook)
-    plain.dataframe(table, hide_index=True, column_config=config, key="blacklist_history")
+    tables.show(table, config, key="blacklist_history", compact=tables.BLACKLIST_AGENCIES_COMPACT,
+                full=tables.BLACKLIST_AGENCIES_FULL, row_height=tables.WRAP_ROW_HEIGHT)
 
 # The listings (docs/listings.md): every year's, in force now, and what happened to them.
 listings = data.listings(today())
@@ -57,7 +60,8 @@ if in_force.empty:
     st.caption(t("no_listings"))
 else:
     table, config = tables.listings_table(in_force, rulebook)
-    plain.dataframe(table, hide_index=True, column_config=config, key="listings_current")
+    tables.show(table, config, key="listings_current", compact=tables.LISTINGS_COMPACT, full=tables.LISTINGS_FULL,
+                row_height=tables.WRAP_ROW_HEIGHT)
 
 st.subheader(t("listings_history"))
 if listings["history"].empty:

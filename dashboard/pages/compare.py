@@ -30,10 +30,12 @@ st.subheader(t("totals_by_year"))
 st.vega_lite_chart(spec=charts.compare_totals_spec(tuple(chosen), names), width="stretch")
 
 st.subheader(t("grades_by_year"))
-plain.dataframe(compare_view.grades_by_year(years, chosen, names, rulebook), hide_index=True)
+grades = compare_view.grades_by_year(years, chosen, names, rulebook)
+plain.dataframe(grades, hide_index=True, column_config=compare_view.columns(grades))
 
 st.subheader(t("points_lost"))
-plain.dataframe(compare_view.points_lost(found["points_lost"], chosen, names, rulebook), hide_index=True)
+lost = compare_view.points_lost(found["points_lost"], chosen, names, rulebook)
+plain.dataframe(lost, hide_index=True, column_config=compare_view.columns(lost))
 
 st.subheader(t("blacklist_history_compare"))
 plain.dataframe(compare_view.blacklist_history(found["blacklist"], chosen, names, rulebook), hide_index=True)
@@ -42,7 +44,8 @@ plain.dataframe(compare_view.blacklist_history(found["blacklist"], chosen, names
 st.subheader(t("facts_title"))
 facts = data.service_facts()
 st.caption(t("facts_caption_all", year=facts["year"], as_of=facts["as_of"].isoformat()))
-plain.dataframe(facts_view.compare_table(facts, chosen, names), hide_index=True, key="facts_compare")
+facts_table = facts_view.compare_table(facts, chosen, names)
+plain.dataframe(facts_table, hide_index=True, key="facts_compare", column_config=compare_view.columns(facts_table))
 
 for code in chosen:
     ui.page_link("profile", f"{t('open_profile')}{paren(plain.md(names[code]))}", agency=code, icon=":material/apartment:")

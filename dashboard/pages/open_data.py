@@ -48,7 +48,7 @@ keys = data.signing_keys()
 st.markdown(t("keys_intro"))
 for key in keys.itertuples():
     st.markdown(kv("key id", key.key_id) + (paren(t("demo_key")) if key.demo else ""))
-    st.code(key.public_key, language=None)
+    st.code(key.public_key, language=None, wrap_lines=True)  # no sideways scroll a keyboard cannot reach
 if not keys.empty:
     st.download_button(t("download_keys"), data="".join(keys["public_key"]).encode("ascii"),
                        file_name="jiangyin-credit-public-keys.pem", mime="application/x-pem-file", on_click="ignore",

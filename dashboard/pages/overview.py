@@ -21,10 +21,11 @@ with st.form("search_form", border=False):
         ui.switch_to("ratings", year=pub["year"], q=query.strip() or None)
 
 st.subheader(t("grade_counts"))
-cols = st.columns(len(counts) + 1)
-cols[0].metric(t("agencies_rated"), int(counts["count"].sum()))
-for col, row in zip(cols[1:], counts.itertuples(), strict=True):
-    col.metric(grade_label(row.grade, rulebook), int(row.count))
+# A row that wraps, not columns: columns stack on a phone, one number per line, and take a whole screen.
+with st.container(horizontal=True, gap="medium", key="grade_numbers"):
+    st.metric(t("agencies_rated"), int(counts["count"].sum()), width="content")
+    for row in counts.itertuples():
+        st.metric(grade_label(row.grade, rulebook), int(row.count), width="content")
 st.altair_chart(charts.grade_counts_chart(counts, rulebook), width="stretch")
 
 st.subheader(t("publication"))

@@ -30,10 +30,11 @@ rulebook = data.rulebook()
 
 st.subheader(plain.md(profile["agency_name"]))
 st.markdown(kv(t("credit_code"), code))
-cols = st.columns(3)
-cols[0].metric(t("year_value", year=int(latest["year"])) + " · " + t("grade"), grade_label(latest["grade"], rulebook))
-cols[1].metric(t("total"), int(latest["total"]))
-cols[2].metric(t("rating_date"), local_date(latest["rated_on"]))
+with st.container(horizontal=True, gap="small", key="latest_rating"):  # a row that wraps: columns stack on a phone
+    st.metric(t("year_value", year=int(latest["year"])) + " · " + t("grade"), grade_label(latest["grade"], rulebook),
+              width="content")
+    st.metric(t("total"), int(latest["total"]), width="content")
+    st.metric(t("rating_date"), local_date(latest["rated_on"]), width="content")
 if latest["grade"] == rulebook.blacklist_grade.key:
     # Why, in words, where a phone shows it first: a listed agency may still have a high total (a clause lists it).
     st.error(t("profile_blacklisted", year=int(latest["year"]),
@@ -67,7 +68,9 @@ for row in years.sort_values("year", ascending=False).itertuples():
             st.caption(t("no_charges"))
         else:
             table, config = tables.explanation_table(of_year, rulebook)
-            plain.dataframe(table, hide_index=True, column_config=config)
+            compact, full = tables.explanation_order(table)
+            tables.show(table, config, key=f"charges-{row.year}", compact=compact, full=full,
+                        row_height=tables.WRAP_ROW_HEIGHT)
 if not charges.empty:
     with st.expander(t("clause_texts")):
         st.markdown(clause_legend(charges["clause"], rulebook))

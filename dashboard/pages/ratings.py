@@ -65,9 +65,11 @@ table = tables.ratings_table(shown, pub)
 # A long table is sent in chunks as the visitor scrolls (the first rows show sooner); row selection needs the
 # whole table in the browser, so it is offered once search or filters narrow the list to LAZY_FROM rows or fewer.
 lazy = len(table) > tables.LAZY_FROM
-event = plain.dataframe(
-    table, hide_index=True, column_config=tables.ratings_columns(rulebook), key="ratings_table",
+compact, full = tables.ratings_order(rulebook)
+event = tables.show(
+    table, tables.ratings_columns(rulebook), key="ratings_table", compact=compact, full=full,
     lazy=lazy, on_select="ignore" if lazy else "rerun", selection_mode="multi-row",
+    row_height=tables.WRAP_ROW_HEIGHT,  # a long name wraps in its narrow pinned column instead of being cut
 )
 st.caption(t("select_hint_long", n=tables.LAZY_FROM) if lazy else t("select_hint"))
 

@@ -167,7 +167,7 @@ def test_overview_search_opens_the_ratings_with_the_query(app, engine):
     code = current_ratings(engine).iloc[0]["credit_code"]
     open_page(app, "overview")
     app.text_input(key="overview_q").input(code)
-    app.button[0].click().run()
+    next(b for b in app.button if b.label == LABELS["search_button"][0]).click().run()
     assert app.title[0].value == LABELS["ratings_title"][0]
     assert table_codes(app) == [code]
 
@@ -350,8 +350,9 @@ def test_the_blacklist_puts_why_right_after_who_so_a_phone_shows_it(app):
     assert list(people.columns)[:3] == ["practitioner", "agency_name", "basis"]
 
 
-def test_the_profile_chart_legend_wraps_two_grades_a_row_to_fit_a_phone(app, engine):
+def test_the_profile_chart_writes_each_grade_on_its_point_instead_of_a_legend_that_takes_a_phone_s_height(app, engine):
     open_page(app, "profile", agency=current_ratings(engine).iloc[0]["credit_code"], lang="en")
     spec = json.loads(app.get("vega_lite_chart")[0].proto.spec)
     legends = [layer["encoding"]["color"].get("legend") for layer in spec["layer"] if "color" in layer.get("encoding", {})]
-    assert {"columns": 2, "labelLimit": 200} in legends
+    assert legends == [None]
+    assert "grade" in [layer["encoding"].get("text", {}).get("field") for layer in spec["layer"]]
