@@ -114,6 +114,13 @@ def open_objections(session: Session, year: int) -> int:
                         .where(Notice.year == year, Objection.status == "open")).one()
 
 
+def late_findings(session: Session, year: int, notice: Notice) -> int:
+    """How many findings of `year` in force were recorded after `notice` opened (withdrawals only ever help an agency,
+    and an upheld objection withdraws: they need no new notice)."""
+    return session.exec(select(func.count()).select_from(Finding).where(
+        Finding.year == year, Finding.withdrawn_at.is_(None), Finding.recorded_at > notice.opened_at)).one()
+
+
 def publish_gate(session: Session, year: int, *, version: int, today: dt.date | None = None) -> Notice:
     """The notice that lets version `version` of `year` be published now; NoticeError saying why not otherwise.
 
@@ -128,6 +135,11 @@ def publish_gate(session: Session, year: int, *, version: int, today: dt.date | 
     if today <= notice.ends_on:
         raise NoticeError(f"{year}年度正在公示，截止{notice.ends_on}；公示期满后（{notice.ends_on}之后）才能发布",
                           f"{year} is under notice until {notice.ends_on}; it can be published after that day")
+    late = late_findings(session, year, notice)
+    if late:  # what is published must be what the agencies could object to
+        raise NoticeError(f"公示开启后又记录了{year}年度{late}项扣分记录，机构未能在公示中看到：请撤销本次公示并重新公示",
+                          f"{late} finding(s) of {year} were recorded after the notice opened, so the agencies could "
+                          "not object to them: cancel this notice and open a new one")
     count = open_objections(session, year)
     if count:
         raise NoticeError(f"{year}年度还有{count}项异议未处理，全部处理后才能发布",

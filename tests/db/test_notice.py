@@ -290,3 +290,19 @@ def test_a_refusal_is_a_credit_board_error_with_both_languages(engine, people):
     with pytest.raises(CreditBoardError) as refused:
         publish_year(engine=engine, year=YEAR, by="admin.zhou")
     assert refused.value.message_zh and refused.value.message_en
+
+
+def test_a_finding_recorded_after_the_notice_opened_needs_a_new_notice(engine, people):
+    from tests.db.publishing import finding, load
+
+    notice = ended_notice(engine, YEAR)
+    load(engine, [finding(1, "3.1", period="Q3")])  # recorded now: after the notice opened
+    with pytest.raises(NoticeError, match="1 finding\\(s\\) of 2025 were recorded after the notice opened") as late:
+        publish_year(engine=engine, year=YEAR, by="admin.zhou")
+    assert "公示开启后又记录" in str(late.value) and count(engine, Publication) == 0
+    with Session(engine) as session:  # withdrawing it (it helps the agency) needs no new notice
+        late_id = session.exec(select(Finding.id).where(Finding.clause == "3.1")).one()
+    withdraw_finding(engine=engine, user=people["staff"], finding_id=late_id, reason="误录")
+    assert publish_year(engine=engine, year=YEAR, by="admin.zhou").version == 1
+    with Session(engine) as session:
+        assert session.get(Notice, notice.id).status == "published"
