@@ -88,8 +88,16 @@ def choose(page, label: str, option: str) -> None:
 
 def confirm_in_queue(page, site: dict, agency_name: str, clause: str, shot: str, shots_dir: Path) -> None:
     go(page, "合规监测建议")
-    page.get_by_text("待处理建议").first.wait_for(timeout=240_000)  # the first run of the watch after new records
-    wait_for_app(page, timeout=240_000)
+    # The watch runs in the background after each filing; a year with no stored run yet says so and offers 刷新.
+    for _ in range(120):
+        if page.get_by_text("待处理建议").count():
+            break
+        page.wait_for_timeout(2000)
+        reload = page.get_by_role("button", name="刷新")
+        if reload.count():
+            reload.first.click()
+        wait_for_app(page, timeout=240_000)
+    page.get_by_text("待处理建议").first.wait_for(timeout=10_000)
     page.get_by_label("搜索机构（名称或统一社会信用代码）").fill(agency_name)
     page.keyboard.press("Enter")
     wait_for_app(page)
