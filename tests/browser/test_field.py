@@ -190,13 +190,14 @@ def shown_data(site, browser) -> dict:
 
 def settle(page) -> None:
     """Wait until the page has run and drawn: its title shown, no placeholder left, charts and tables drawn."""
-    wait_for_app(page)
-    # On a busy machine the app may still say notRunning before its first run starts: wait for what it draws.
+    # Generous timeouts: a page's first run in a fresh cache takes tens of seconds on a busy two-core machine.
+    wait_for_app(page, timeout=90_000)
+    # The app may still say notRunning before its first run starts: wait for what it draws.
     page.wait_for_function(
         "() => document.querySelector(\"[data-testid='stMain'] h1\")"
         " && !document.querySelector(\"[data-testid='stSkeleton'], [data-testid='stSkeletonElement']\")",
-        timeout=60_000)
-    wait_for_app(page)
+        timeout=90_000)
+    wait_for_app(page, timeout=90_000)
     page.wait_for_timeout(500)  # charts and tables draw after the script has run
 
 
