@@ -91,8 +91,10 @@ def normal_rows(rows: pd.DataFrame | Iterable[Mapping[str, Any]], fields: tuple[
         elif field in BOOL_FIELDS:
             out[field] = column.astype(bool)
         elif field in DATE_FIELDS:
-            days = pd.to_datetime(column).to_numpy().astype("datetime64[D]")
-            out[field] = pd.Series(days.astype(str), index=frame.index, dtype=object)
+            # Parsed once per distinct day (a year has at most 366), not once per row.
+            codes, uniques = pd.factorize(column, use_na_sentinel=False)
+            days = pd.to_datetime(pd.Series(uniques)).to_numpy().astype("datetime64[D]").astype(str)
+            out[field] = pd.Series(days[codes], index=frame.index, dtype=object)
         else:
             out[field] = column.fillna("").astype(str).astype(object)
     return out.sort_values(list(fields), kind="stable", ignore_index=True)

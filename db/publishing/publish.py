@@ -94,8 +94,9 @@ def _findings_frame(connection: Connection, year: int, *, staff_fields: bool = T
         )
         .join(Agency, Agency.id == Finding.agency_id)
         .where(Finding.year == year, Finding.withdrawn_at.is_(None))  # a withdrawn finding is no longer rated
-        # A fixed order, so findings charged in (date, row) order tie-break the same way every time.
-        .order_by(Finding.date, Finding.upload_id, Finding.source_row, Finding.id)
+        # A fixed order, so findings charged in (date, row) order tie-break the same way every time — on both
+        # databases: a single finding (no upload) first, where SQLite puts NULL and PostgreSQL would not.
+        .order_by(Finding.date, Finding.upload_id.nulls_first(), Finding.source_row, Finding.id)
     )
     frame = pd.DataFrame(connection.execute(query).all(), columns=list(FINDINGS_COLUMNS))
     frame["row"] = frame["row"].astype("int64")

@@ -52,3 +52,18 @@ def test_a_finding_outside_its_window_is_refused_the_same_way_by_file_and_form(e
         _from_form(engine, town, period, day, year)
     [problem] = from_file.value.problems
     assert (problem.message_zh, problem.message_en) == (from_form.value.message_zh, from_form.value.message_en)
+
+
+def test_a_single_finding_is_charged_before_an_uploaded_one_of_the_same_day_on_both_databases(engine):
+    """Which finding a period's floor leaves at 0 depends on the charge order: both databases order it alike."""
+    from db.publishing.publish import _findings_frame
+    from tests.db.publishing import finding, load
+
+    staff = make_staff(engine)
+    day = dt.date(2025, 2, 10)
+    load(engine, [finding(1, "2.1", period="Q1", assessor=TOWN, day="02-10")])
+    record_finding(engine=engine, user=staff["town"], credit_code=CODE, agency_name="江阴安信评价有限公司",
+                   clause="3.1", date=day, period="Q1", year=2025)
+    with engine.connect() as connection:
+        frame = _findings_frame(connection, 2025)
+    assert list(frame["clause"]) == ["3.1", "2.1"]
