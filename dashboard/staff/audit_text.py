@@ -13,6 +13,7 @@ from dashboard.staff.text import AUDIT_FIELDS, t
 # Anything else (a correction's reason, a listing's bilingual summary) is a person's text and is shown as written.
 _DETAILS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), key) for p, key in (
     (r"wrong password", "audit_wrong_password"),
+    (r"wrong password \((?P<n>\d+) of (?P<of>\d+)\)", "audit_wrong_password_count"),
     (r"unknown user", "audit_unknown_user"),
     (r"deactivated", "audit_deactivated"),
     (r"waiting until (?P<until>\S+); not checked", "audit_waiting"),

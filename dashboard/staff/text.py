@@ -41,6 +41,7 @@ AUDIT_FIELDS: dict[str, tuple[str, str]] = {
 LABELS: dict[str, tuple[str, str]] = {
     # audit details (dashboard.staff.audit_text): what the data layer writes in English, in both languages
     "audit_wrong_password": ("密码错误", "wrong password"),
+    "audit_wrong_password_count": ("密码错误（第{n}次，共可试{of}次）", "wrong password ({n} of {of})"),
     "audit_unknown_user": ("用户名不存在", "unknown user"),
     "audit_deactivated": ("账号已停用", "account deactivated"),
     "audit_waiting": ("须等待至 {until}，未核对密码", "waiting until {until}; password not checked"),

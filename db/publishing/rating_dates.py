@@ -36,7 +36,7 @@ def rating_dates(connection: Connection, publication_id: int,
     same = pd.Series(True, index=current.index)
     for pid in reversed(ids[:-1]):  # walk back while the agency reads the same in the older version
         older = signature[signature["publication_id"] == pid].set_index("credit_code")["signature"]
-        same &= older.reindex(current.index).eq(current).fillna(False)
+        same &= older.reindex(current.index).eq(current)  # an agency missing there compares unequal
         since[same] = pid
         if not same.any():
             break

@@ -46,3 +46,15 @@ def test_an_unchanged_agency_profile_has_no_correction_note(app, app_db, changes
     untouched = sorted(set(others["credit_code"]) - set(changes["credit_code"]))[0]
     open_page(app, "profile", agency=untouched)
     assert not [i.value for i in app.info if "第2版更正" in i.value]
+
+
+def test_the_overview_shows_a_corrections_whole_reason_as_wrapping_text_never_in_a_table_cell(app, app_db):
+    from db.publishing import public
+
+    engine = make_engine(f"sqlite:///{app_db}")
+    reason = public.publication_history(engine, 2024).iloc[0]["reason"]
+    engine.dispose()
+    assert len(reason) > 30  # long enough to be cut in a table cell
+    open_page(app, "overview", year="2024")
+    assert any(reason in m.value for m in app.markdown)  # Markdown text wraps on any screen
+    assert not any(reason in d.value.to_csv() for d in app.dataframe)  # st.dataframe cuts it at the cell's width

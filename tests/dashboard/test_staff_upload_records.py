@@ -6,7 +6,6 @@ from sqlalchemy import func, select
 
 from dashboard.staff.text import LABELS
 from db.store.models import AuditEntry, PractitionerRecord, Upload, VisitRecord
-from tests.core.factory import uscc
 from tests.core.records_factory import id_number, records_csv
 from tests.dashboard.staff_helpers import check_no_exception, errors, open_page, problems_shown, shown_text, sign_in
 from tests.db.test_service_record_imports import ROWS
@@ -106,7 +105,8 @@ def test_english_labels_under_the_english_switch(staff_app, staff_db):
     staff_app.button(key="upload_import").click().run()
     assert LABELS["records_imported"][1].format(kind=LABELS["kind_reports"][1], added=1, upload=1) in \
         shown_text(staff_app)
-    assert uscc(1) in staff_app.dataframe[0].value["credit_code"].tolist()
+    assert LABELS["imported_state"][1] in shown_text(staff_app)
+    assert [b for b in staff_app.button if b.key == "upload_import"] == []  # stored: no second import
 
 
 def test_the_page_is_titled_upload_files_and_offers_the_chosen_kind_s_template(staff_app, staff_db):

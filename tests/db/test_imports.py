@@ -238,7 +238,8 @@ def test_an_import_killed_mid_transaction_leaves_the_database_as_before(engine, 
         time.sleep(0.05)
     assert marker.read_text() == "20000"
     child.send_signal(signal.SIGKILL)
-    assert child.wait(30) == -signal.SIGKILL
+    child.communicate(timeout=30)  # waits, and closes its pipes
+    assert child.returncode == -signal.SIGKILL
 
     engine.dispose()  # open the database afresh, as the next process would
     assert row_counts(engine) == before

@@ -25,7 +25,9 @@ rulebook = data.rulebook()
 limits = data.settings().read_limits
 CHECK_KEY = "upload_check"  # (file digest, kind, year) → UploadCheck: checked once per file, not on every rerun
 REPEATS_KEY = "upload_allow_repeats"  # the "import anyway" tick; reset for every newly checked file
-IMPORTED_KEY = "upload_imported"  # (file ident, duplicate, rows added, upload id) of the file just imported
+# (file ident, upload id of the picker, duplicate, rows added, upload id) of the file just imported: the same bytes
+# chosen again are a new upload (the page then says they were imported before), not this one.
+IMPORTED_KEY = "upload_imported"
 
 st.title(t("page_upload"))
 
@@ -65,10 +67,10 @@ if refused is not None:  # refused from its size, before its bytes are read
 content = uploaded.getvalue()
 ident = (workspace.file_digest(kind=kind, content=content, year=year), kind)
 imported = st.session_state.get(IMPORTED_KEY)
-if imported is not None and imported[0] == ident:
+if imported is not None and imported[:2] == (ident, uploaded.file_id):
     # The file still sits in the picker after its import: say it is stored, offer the next step, and no second
     # import (the check would now read "valid, not stored yet", which is no longer true).
-    _, duplicate, added, upload_id = imported
+    _, _, duplicate, added, upload_id = imported
     st.success(t("imported_duplicate") if duplicate else
                t("records_imported", kind=t(f"kind_{kind}"), added=added, upload=upload_id) if records else
                t("imported", added=added, upload=upload_id))
@@ -142,7 +144,8 @@ if records:  # a service-record file: row count, preview, repeats, 导入
             st.session_state.pop(CHECK_KEY, None)
             if not done.duplicate:
                 queue.records_changed()  # the suggestions queue's watch runs now, in the background
-            st.session_state[IMPORTED_KEY] = (ident, done.duplicate, done.added, done.upload_id)
+            st.session_state[IMPORTED_KEY] = (ident, uploaded.file_id, done.duplicate, done.added,
+                                              done.upload_id)
             st.rerun()
     st.stop()
 
@@ -177,5 +180,5 @@ if st.button(t("import"), type="primary", key="upload_import", icon=":material/d
         st.error(widgets.refusal(exc))
     else:
         st.session_state.pop(CHECK_KEY, None)
-        st.session_state[IMPORTED_KEY] = (ident, result.duplicate, result.added, result.upload_id)
+        st.session_state[IMPORTED_KEY] = (ident, uploaded.file_id, result.duplicate, result.added, result.upload_id)
         st.rerun()  # drawn again as imported: no "not stored yet", no live 导入 button
