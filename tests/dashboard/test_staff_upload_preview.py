@@ -57,13 +57,13 @@ def test_the_preview_names_rows_at_the_floor_and_stored_findings_pushed_to_zero(
                    LABELS["charged_after"][0]]].values.tolist() == [[A0, "3.1", 5, 0]]
 
 
-def test_the_preview_names_changes_in_words_in_english_never_by_their_keys(staff_app):
+def test_the_preview_names_changes_in_words_in_english_never_by_their_keys(staff_app, staff_db):
     staff_app.query_params["lang"] = "en"
     staff_app.run()
     sign_in(staff_app, "admin")
     _upload(staff_app, BASE, "base.csv")
     staff_app.button(key="upload_import").click().run()
-    _publish(staff_app)
+    _publish(staff_app, staff_db)
     _upload(staff_app, MORE, "more.csv")
     changes = staff_app.dataframe[0].value
     assert dict(zip(changes[LABELS["credit_code"][1]], changes[LABELS["change"][1]], strict=True)) == {
