@@ -25,6 +25,7 @@ from db.findings.towns import TownError
 from db.publishing.canonical import DuplicateKeys, UnreadableDocument
 from db.publishing.export import ExportError
 from db.publishing.listing_removal import ListingError
+from db.publishing.notice import NoticeError
 from db.publishing.publish import PublishConflict, PublishError, ReasonRequired
 from db.publishing.signing import SigningKeyError
 from db.store.settings import SettingsError
@@ -55,6 +56,7 @@ REFUSALS: dict[type, CreditBoardError] = {
     ListingError: ListingError("必须填写决定理由", "a reason is required"),
     DocumentError: DocumentError("只接受PDF、JPG或PNG扫描件", "only PDF, JPG or PNG scans are accepted"),
     SuggestionError: SuggestionError("驳回须填写理由", "a dismissal needs a reason"),
+    NoticeError: NoticeError("2025年度正在公示，截止2025-12-31", "2025 is under notice until 2025-12-31"),
     UnreadableDocument: UnreadableDocument("不是有效的 JSON", "not valid JSON"),
     DuplicateKeys: DuplicateKeys("JSON 中有重复的键：total", "duplicated key(s) in the JSON: total"),
     SigningKeyError: SigningKeyError("没有发布签名密钥", "no publication signing key"),

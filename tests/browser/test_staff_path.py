@@ -122,6 +122,8 @@ def test_sign_in_upload_with_mistakes_then_a_correct_file_publish_and_the_public
     assert page.get_by_text("等级变化、列入或移出黑名单").count() == 1
     screenshot(page, shots_dir / "staff-3-preview.png")
     page.get_by_role("button", name="导入").click()
+    # The import ends in st.rerun(): wait_for_app may see the first run end before the rerun draws the result.
+    page.get_by_text(re.compile(r"已导入 1 条记录")).wait_for()
     wait_for_app(page)
     no_exception(page)
     assert page.get_by_text(re.compile(r"已导入 1 条记录")).count() == 1
