@@ -51,7 +51,6 @@ def site(tmp_path_factory) -> Iterator[dict]:
     assert PASSWORD not in done.stdout + done.stderr
     engine = make_engine(url)
     ratings = public.ratings(engine, int(public.current_publication(engine, YEAR)["id"]))
-    ended_notice(engine, YEAR, by=ADMIN)  # the correction published below goes through a notice that has ended
     engine.dispose()
     target = ratings[ratings["grade"] != "BLACKLIST"].iloc[0]
     server = Server(url, folder / "streamlit.log", {"SEED_DEMO": "0"})
@@ -129,6 +128,11 @@ def test_sign_in_upload_with_mistakes_then_a_correct_file_publish_and_the_public
     assert page.get_by_text(re.compile(r"已导入 1 条记录")).count() == 1
     screenshot(page, shots_dir / "staff-4-imported.png")
 
+    # The correction goes through a notice of its own, opened once the file is in (the agencies see what is
+    # published) and, as if five working days had passed, ended.
+    engine = make_engine(site["db"])
+    ended_notice(engine, YEAR, by=ADMIN)
+    engine.dispose()
     go(page, "发布")
     assert page.get_by_text(re.compile(rf"本次将发布为 {YEAR} 年度第 \d+ 版")).count() == 1
     page.get_by_label("更正原因（必填）").fill(REASON)
