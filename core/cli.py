@@ -12,6 +12,7 @@ from pathlib import Path
 from core.cli_common import (
     EXIT_OK,
     CommandError,
+    date_argument,
     file_refusal,
     refuse_or_fault,
     rulebook_problems,
@@ -67,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
 
     watch = sub.add_parser("watch", help="suggested findings from service records / 合规监测：建议扣分")
     watch.add_argument("--year", type=year_argument, required=True, metavar="YYYY", help="year to watch / 年度")
-    watch.add_argument("--as-of", type=_date_argument, metavar="DATE", help="as known on this day (default: today, "
+    watch.add_argument("--as-of", type=date_argument, metavar="DATE", help="as known on this day (default: today, "
                        "China time) / 截至日期")
     for kind in RECORD_FILES:
         watch.add_argument(f"--{kind}", metavar="F", help=f"{kind} file, CSV or XLSX")
@@ -82,17 +83,6 @@ def _parser() -> argparse.ArgumentParser:
 # The service-record files `watch` takes (core.service_records.RECORD_KINDS; named here so `--help` loads no pandas).
 RECORD_FILES = ("registry", "practitioners", "changes", "contracts", "visits", "reports")
 TEMPLATE_KINDS = ("findings", *RECORD_FILES)
-
-
-def _date_argument(text: str):
-    """`--as-of`: a date in any form the files take (2025-03-01, 2025/3/1, 2025年3月1日)."""
-    from core.values import parse_date
-
-    day = parse_date(text)
-    if day is None:
-        raise argparse.ArgumentTypeError(Problem(None, None, "无法识别的日期（应为YYYY-MM-DD）",
-                                                 "unreadable date (expected YYYY-MM-DD)", text).format())
-    return day
 
 
 def _common(p: argparse.ArgumentParser, formats: tuple[str, ...], default: str) -> None:

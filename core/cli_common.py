@@ -114,6 +114,17 @@ def _whole_number(text: str, low: int, high: int, message_zh: str, message_en: s
     return number
 
 
+def date_argument(text: str):
+    """A date option (`--as-of`, `--ends`): any form the files take (2025-03-01, 2025/3/1, 2025年3月1日)."""
+    from core.values import parse_date  # here, not at the top, as in year_argument
+
+    day = parse_date(text)
+    if day is None:
+        raise argparse.ArgumentTypeError(Problem(None, None, "无法识别的日期（应为YYYY-MM-DD）",
+                                                 "unreadable date (expected YYYY-MM-DD)", text).format())
+    return day
+
+
 def year_argument(text: str) -> int:
     """`--year`: a whole number in the years a file may hold (core.reader's YEAR_MIN..YEAR_MAX)."""
     from core.reader import YEAR_MAX, YEAR_MIN  # here, not at the top: the reader loads pandas, `--help` should not

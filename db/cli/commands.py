@@ -286,10 +286,10 @@ def main(argv: list[str] | None = None) -> int:
 
 # --- suggestions -----------------------------------------------------------------------------------------------
 def _suggestions_arguments(parser: argparse.ArgumentParser) -> None:
-    from core.cli import _date_argument
+    from core.cli_common import date_argument
 
     parser.add_argument("--year", type=year_argument, required=True, metavar="YYYY", help="年度 / the year watched")
-    parser.add_argument("--as-of", type=_date_argument, metavar="DATE",
+    parser.add_argument("--as-of", type=date_argument, metavar="DATE",
                         help="截至日期（默认今天，北京时间）/ as known on this day (default: today, China time)")
 
 

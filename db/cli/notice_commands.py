@@ -7,28 +7,16 @@ from __future__ import annotations
 
 import argparse
 
-from core.cli_common import name_argument, year_argument
-from core.errors import Problem
+from core.cli_common import date_argument, name_argument, year_argument
 from db.cli.guard import ready_engine
 from db.cli.publish_commands import Spec
-
-
-def _date_argument(text: str):
-    """`--ends`: a date in any form the files take (2025-03-01, 2025/3/1, 2025年3月1日)."""
-    from core.values import parse_date
-
-    day = parse_date(text)
-    if day is None:
-        raise argparse.ArgumentTypeError(Problem(None, None, "无法识别的日期（应为YYYY-MM-DD）",
-                                                 "unreadable date (expected YYYY-MM-DD)", text).format())
-    return day
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="notice_command", required=True, metavar="ACTION")
     opening = sub.add_parser("open", help="开启某年度评定结果公示 / open the notice of a year's draft")
     opening.add_argument("year", type=year_argument, metavar="YEAR", help="评定年度 / the year")
-    opening.add_argument("--ends", type=_date_argument, metavar="DATE",
+    opening.add_argument("--ends", type=date_argument, metavar="DATE",
                          help="公示截止日期（含），默认今天起第5个工作日 / the last day (inclusive); default: the "
                               "NOTICE_WORKING_DAYS-th working day after today")
     opening.add_argument("--by", required=True, type=name_argument, metavar="NAME",
