@@ -5,8 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from json.encoder import encode_basestring  # the C spelling of a string that json.dumps(ensure_ascii=False) uses
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import rfc8785
 
 from core.errors import CreditBoardError
@@ -76,6 +79,44 @@ def canonical_bytes(document: Mapping[str, Any]) -> bytes:
     except rfc8785.CanonicalizationError as exc:  # huge numbers, NaN, lone surrogates: never in a file of ours
         raise UnreadableDocument(f"JSON 中有无法规范化的值（{exc}）", f"the JSON holds a value with no canonical form ({exc})"
                                  ) from None
+
+
+def _spelled(column: pd.Series) -> list[str]:
+    """Each value of a typed column as its JSON text: whole numbers, booleans, or strings (spelled once per distinct
+    value: a year's charges repeat a few clauses, towns and days)."""
+    if column.dtype == bool:
+        return np.where(column.to_numpy(), "true", "false").tolist()
+    if pd.api.types.is_integer_dtype(column.dtype):
+        return list(map(str, column.tolist()))
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    return np.array([encode_basestring(str(u)) for u in uniques], dtype=object)[codes].tolist()
+
+
+def canonical_table_bytes(header: Mapping[str, Any], tables: Mapping[str, pd.DataFrame]) -> bytes | None:
+    """The canonical bytes of a document given as plain header values and typed row frames — written column by column.
+
+    Every frame column must be int64 (values range-checked under 2**53), bool, or text; the rows are in document
+    order. The result equals `canonical_bytes` of the same document as dicts (a test holds the two to each other and
+    to the rfc8785 library): RFC 8785 on such values is sorted ASCII keys, no spaces, strings spelled as json.dumps
+    spells them with ensure_ascii=False. None when a key is not ASCII or a text cannot be UTF-8 (a lone surrogate):
+    the caller then canonicalises the dicts, which refuses such a value by name.
+    """
+    body = {k: v for k, v in header.items() if k not in SELF_KEYS}
+    keys = [*body, *tables]
+    columns = [str(c) for frame in tables.values() for c in frame.columns]
+    if not all(isinstance(k, str) and k.isascii() for k in (*keys, *columns)):
+        return None
+    spelled = {k: json.dumps(v, ensure_ascii=False, separators=(",", ":")) for k, v in body.items()}
+    for key, frame in tables.items():
+        names = sorted(str(c) for c in frame.columns)
+        template = "{" + ",".join(encode_basestring(n).replace("%", "%%") + ":%s" for n in names) + "}"
+        values = zip(*(_spelled(frame[n]) for n in names), strict=True)
+        spelled[key] = "[" + ",".join(map(template.__mod__, values)) + "]" if len(frame) else "[]"
+    text = "{" + ",".join(f"{encode_basestring(k)}:{spelled[k]}" for k in sorted(spelled)) + "}"
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
 
 
 def digest_hex(document: Mapping[str, Any]) -> str:

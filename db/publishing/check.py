@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from db.publishing.canonical import digest_and_bytes
-from db.publishing.export import publication_document
+from db.publishing.export import publication_tables
 from db.publishing.signing import load_public_keys, signature_valid
 from db.store.models import Publication, PublicationSeal, SigningKey, aware
 
@@ -71,14 +71,15 @@ def check_store(*, engine: Engine) -> list[Discrepancy]:
                 note(f"版本号不连续（应为第{expected_version}版）", f"versions are not consecutive (expected {expected_version})")
             if p.previous_digest != chained_to:
                 note("上一版本摘要与上一版本不符（链条断开）", "previous_digest is not the digest of the version before (chain broken)")
-            document = publication_document(session, p)
-            digest, canonical = digest_and_bytes(document)
+            tables = publication_tables(session, p)
+            canonical = tables.canonical()
+            digest = hashlib.sha256(canonical).hexdigest()
             if digest != p.digest:
                 note("由存储的行重新计算的摘要与发布时的摘要不符（数据被改动）",
                      "the digest recomputed from the stored rows differs from the published digest (rows changed)")
-            if len(document["ratings"]) != p.agency_count:
-                note(f"机构数应为{p.agency_count}，存储了{len(document['ratings'])}",
-                     f"{p.agency_count} agencies published, {len(document['ratings'])} stored")
+            if len(tables.ratings) != p.agency_count:
+                note(f"机构数应为{p.agency_count}，存储了{len(tables.ratings)}",
+                     f"{p.agency_count} agencies published, {len(tables.ratings)} stored")
             if p.signature:
                 key = keys.get(p.key_id)
                 if key is None:

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -18,7 +19,15 @@ from core.china_time import to_china
 from core.errors import CreditBoardError
 from core.schema import rating_columns
 from db.publishing import editions
-from db.publishing.canonical import SAFE_INT, PlainDocument, UnreadableDocument, digest_hex, read_json
+from db.publishing.canonical import (
+    SAFE_INT,
+    PlainDocument,
+    UnreadableDocument,
+    canonical_bytes,
+    canonical_table_bytes,
+    digest_hex,
+    read_json,
+)
 from db.publishing.cells import escape_cell
 from db.publishing.rating_dates import rating_dates
 from db.publishing.scores import SUFFIX, with_scores
@@ -106,7 +115,34 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [dict(zip(names, values, strict=True)) for values in zip(*(frame[c].tolist() for c in names), strict=True)]
 
 
-def build_document(
+@dataclass(frozen=True)
+class DocumentTables:
+    """One published version as its header values and its three typed, normalised row frames (canonical order):
+    what the digest covers, before it becomes dicts. Publishing stores and digests these frames directly."""
+
+    header: dict[str, Any]
+    ratings: pd.DataFrame
+    charges: pd.DataFrame
+    practitioners: pd.DataFrame
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        return {"ratings": self.ratings, "charges": self.charges, "blacklisted_practitioners": self.practitioners}
+
+    def canonical(self) -> bytes:
+        """The canonical bytes (RFC 8785), written column by column; through the dicts when that path declines."""
+        return canonical_table_bytes(self.header, self.frames()) or canonical_bytes(self.document())
+
+    def document(self) -> dict[str, Any]:
+        """The document as plain dicts (exports, JSON downloads)."""
+        document = {**self.header, **{key: records(frame) for key, frame in self.frames().items()}}
+        # normal_rows spelled every row value as a range-checked whole number, a boolean or text: with ASCII field
+        # names and whole year/version the document is plain, and canonicalising it may skip the walk over values.
+        plain = all(str(name).isascii() for name in self.ratings.columns) and all(
+            abs(document[k]) < SAFE_INT for k in ("year", "version"))
+        return PlainDocument(document) if plain else document
+
+
+def document_tables(
     *,
     year: int,
     version: int,
@@ -120,15 +156,14 @@ def build_document(
     charges: pd.DataFrame | Iterable[Mapping[str, Any]],
     practitioners: pd.DataFrame | Iterable[Mapping[str, Any]],
     signed: bool = True,
-) -> dict[str, Any]:
-    """The public content of one published version as a plain dict (everything the digest covers).
+) -> DocumentTables:
+    """The public content of one published version (everything the digest covers), as header and typed frames.
 
     Each rating holds a `<bucket>_score` for every bucket of the rulebook it was rated under, in that order.
     `signed` False rebuilds a version published before signatures (format 1).
     """
-    fields = rating_fields(buckets)
-    rating_rows = records(normal_rows(ratings, fields))
-    document = {
+    rating_frame = normal_rows(ratings, rating_fields(buckets))
+    header = {
         "format": FORMAT_SIGNED if signed else FORMAT_UNSIGNED,
         "year": int(year),
         "version": int(version),
@@ -138,15 +173,15 @@ def build_document(
         "reason": reason or "",
         "previous_digest": previous_digest or "",
         "demo": bool(demo),
-        "agency_count": len(rating_rows),
-        "ratings": rating_rows,
-        "charges": records(normal_rows(charges, CHARGE_FIELDS)),
-        "blacklisted_practitioners": records(normal_rows(practitioners, PRACTITIONER_FIELDS)),
+        "agency_count": len(rating_frame),
     }
-    # normal_rows spelled every row value as a range-checked whole number, a boolean or text: with ASCII field names
-    # and whole year/version the document is plain, and canonicalising it may skip the walk over every value.
-    plain = all(name.isascii() for name in fields) and all(abs(document[k]) < SAFE_INT for k in ("year", "version"))
-    return PlainDocument(document) if plain else document
+    return DocumentTables(header, rating_frame, normal_rows(charges, CHARGE_FIELDS),
+                          normal_rows(practitioners, PRACTITIONER_FIELDS))
+
+
+def build_document(**parts: Any) -> dict[str, Any]:
+    """The public content of one published version as a plain dict (`document_tables`' arguments)."""
+    return document_tables(**parts).document()
 
 
 def digest_of(document: Mapping[str, Any]) -> str:
@@ -190,10 +225,10 @@ def stored_ratings(session: Session, publication_id: int) -> tuple[pd.DataFrame,
     return frame[list(rating_fields(buckets))], buckets
 
 
-def publication_document(session: Session, publication: Publication) -> dict[str, Any]:
-    """The canonical document of a stored publication, rebuilt from its stored rows (digest added)."""
+def publication_tables(session: Session, publication: Publication) -> DocumentTables:
+    """A stored publication's content rebuilt from its stored rows (what `db check` digests again)."""
     ratings, buckets = stored_ratings(session, publication.id)
-    document = build_document(
+    return document_tables(
         year=publication.year,
         version=publication.version,
         rulebook=publication.rulebook,
@@ -207,6 +242,11 @@ def publication_document(session: Session, publication: Publication) -> dict[str
         practitioners=stored_rows(session, PublishedPractitioner, publication.id, PRACTITIONER_FIELDS),
         signed=bool(publication.signature),
     )
+
+
+def publication_document(session: Session, publication: Publication) -> dict[str, Any]:
+    """The canonical document of a stored publication, rebuilt from its stored rows (digest added)."""
+    document = publication_tables(session, publication).document()
     document["digest"] = publication.digest
     if publication.signature:
         document["signature"] = signature_block(publication)

@@ -114,6 +114,10 @@ def subjects_of(session: Session, publication_id: int, rulebook: Rulebook) -> di
     return out
 
 
+# The listing columns a version decides (a correction may change them).
+DECIDED_FIELDS = ("agency_name", "basis_kind", "basis_clauses", "basis_total", "basis_text", "department")
+
+
 def _fields(subject: Subject, rulebook: Rulebook) -> dict[str, Any]:
     """The listing columns a version decides (a correction may change them)."""
     return {
@@ -149,16 +153,21 @@ def sync_listings(session: Session, publication: Publication, *, actor: str, ter
     term = term_months or get_settings().listing_term_months
     day = listed_on(publication)
     subjects = subjects_of(session, publication.id, book)
+    # Plain rows, locked: a correction compares every listing of the year but changes few, and an ORM object for
+    # each of a province's 2,000 listings cost more than the comparison. Only the ones that change are loaded.
     current = session.execute(
-        select(Listing).where(Listing.year == publication.year, Listing.status != WITHDRAWN)
+        select(Listing.id, Listing.subject_kind, Listing.credit_code, Listing.practitioner,
+               *(getattr(Listing, name) for name in DECIDED_FIELDS))
+        .where(Listing.year == publication.year, Listing.status != WITHDRAWN)
         .order_by(Listing.id).with_for_update()
-    ).scalars().all()
+    ).all()
     done: dict[str, list[int]] = {"listed": [], "amended": [], "withdrawn": []}
     kept: set[Key] = set()
-    for listing in current:
-        key = (listing.subject_kind, listing.credit_code, listing.practitioner)
+    for row in current:
+        key = (row.subject_kind, row.credit_code, row.practitioner)
         subject = subjects.get(key)
         if subject is None:
+            listing = session.get(Listing, row.id)
             listing.status, listing.ended_on, listing.ended_by_publication_id = WITHDRAWN, day, publication.id
             listing.updated_at = utcnow()
             _event(session, listing, WITHDRAWN, day, publication_id=publication.id, actor=actor)
@@ -166,7 +175,8 @@ def sync_listings(session: Session, publication: Publication, *, actor: str, ter
             continue
         kept.add(key)
         fields = _fields(subject, book)
-        if any(getattr(listing, name) != value for name, value in fields.items()):
+        if any(getattr(row, name) != value for name, value in fields.items()):
+            listing = session.get(Listing, row.id)
             for name, value in fields.items():
                 setattr(listing, name, value)
             listing.updated_at = utcnow()

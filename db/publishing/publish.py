@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from itertools import groupby
-from operator import itemgetter
+import hashlib
 from typing import Any
 
 import pandas as pd
@@ -19,8 +18,7 @@ from core.rulebook import Rulebook, load_rulebook
 from core.schema import FINDINGS_COLUMNS, ROSTER_COLUMNS
 from core.towns import BUREAU
 from db.accounts import audit
-from db.publishing.canonical import digest_and_bytes
-from db.publishing.export import STORED_RATING_FIELDS, build_document, stored_rows
+from db.publishing.export import STORED_RATING_FIELDS, document_tables, stored_rows
 from db.publishing.listings import sync_listings
 from db.publishing.notice import mark_published, publish_gate
 from db.publishing.scores import score_rows
@@ -72,40 +70,51 @@ class PublishConflict(PublishError):
 # --- rating from the database ---------------------------------------------------------------------------------
 
 def _findings_frame(connection: Connection, year: int, *, staff_fields: bool = True) -> pd.DataFrame:
-    """The year's findings as core.schema.FINDINGS_COLUMNS, in one query (row = the row in the uploaded file).
+    """The year's findings as core.schema.FINDINGS_COLUMNS (row = the row in the uploaded file).
 
     `staff_fields=False` leaves description and document_no empty: publishing never needs (or reads) them.
+    Two plain queries, joined and ordered here: the database's join and sort of a year's 60,000 findings cost more
+    than reading them.
     """
     blank = literal("", String)
     query = (
         select(
-            Finding.source_row.label("row"),
-            Agency.credit_code,
-            Agency.name.label("agency_name"),
+            Finding.source_row,
+            Finding.agency_id,
             Finding.clause,
             Finding.assessor,
             Finding.period,
             # As stored (text on SQLite, a date on PostgreSQL): pandas parses the column at once, not row by row.
-            type_coerce(Finding.date, String).label("date"),
-            Finding.year,
+            type_coerce(Finding.date, String),
             Finding.practitioner,
-            Finding.description if staff_fields else blank.label("description"),
-            Finding.document_no if staff_fields else blank.label("document_no"),
+            Finding.description if staff_fields else blank,
+            Finding.document_no if staff_fields else blank,
+            Finding.upload_id,
+            Finding.id,
         )
-        .join(Agency, Agency.id == Finding.agency_id)
         .where(Finding.year == year, Finding.withdrawn_at.is_(None))  # a withdrawn finding is no longer rated
-        # A fixed order, so findings charged in (date, row) order tie-break the same way every time — on both
-        # databases: a single finding (no upload) first, where SQLite puts NULL and PostgreSQL would not.
-        .order_by(Finding.date, Finding.upload_id.nulls_first(), Finding.source_row, Finding.id)
     )
-    frame = pd.DataFrame(connection.execute(query).all(), columns=list(FINDINGS_COLUMNS))
-    frame["row"] = frame["row"].astype("int64")
-    frame["year"] = frame["year"].astype("int64")
+    read = ["row", "agency_id", "clause", "assessor", "period", "date", "practitioner", "description", "document_no",
+            "upload_id", "id"]
+    # Plain tuples from the driver's cursor: building SQLAlchemy Row objects for 60,000 findings costs more than reading.
+    frame = pd.DataFrame.from_records(connection.execute(query).cursor.fetchall(), columns=read)
+    agencies = pd.DataFrame(connection.execute(
+        select(Agency.id, Agency.credit_code, Agency.name)
+        .where(Agency.id.in_(select(Finding.agency_id).where(Finding.year == year).distinct()))
+    ).all(), columns=["agency_id", "credit_code", "agency_name"]).set_index("agency_id")
     frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
+    # A fixed order, so findings charged in (date, row) order tie-break the same way every time — on both
+    # databases: a single finding (no upload) first.
+    frame = frame.sort_values(["date", "upload_id", "row", "id"], na_position="first", kind="stable",
+                              ignore_index=True)
+    frame["credit_code"] = frame["agency_id"].map(agencies["credit_code"])
+    frame["agency_name"] = frame["agency_id"].map(agencies["agency_name"])
+    frame["row"] = frame["row"].astype("int64")
+    frame["year"] = pd.Series(year, index=frame.index, dtype="int64")
     for column in ("credit_code", "agency_name", "clause", "assessor", "period", "practitioner", "description",
                    "document_no"):
         frame[column] = frame[column].fillna("").astype(str)
-    return frame
+    return frame[list(FINDINGS_COLUMNS)]
 
 
 def _roster_frame(connection: Connection, year: int) -> pd.DataFrame:
@@ -147,12 +156,10 @@ def rate_year(*, engine: Engine, year: int, rulebook: Rulebook | str | None = No
 
 # --- publishing -----------------------------------------------------------------------------------------------
 
-def _towns_served(findings: pd.DataFrame) -> dict[str, str]:
+def _towns_served(findings: pd.DataFrame) -> pd.Series:
     """credit_code → ";"-joined towns that assessed the agency that year (sorted)."""
-    town = findings["assessor"].to_numpy() != BUREAU
-    pairs = sorted(set(zip(findings["credit_code"].to_numpy()[town], findings["assessor"].to_numpy()[town],
-                           strict=True)))
-    return {code: ";".join(t for _, t in group) for code, group in groupby(pairs, key=itemgetter(0))}
+    pairs = findings.loc[findings["assessor"] != BUREAU, ["credit_code", "assessor"]].drop_duplicates()
+    return pairs.sort_values(["credit_code", "assessor"]).groupby("credit_code", sort=False)["assessor"].agg(";".join)
 
 
 def _published_rows(rating: Rating, findings: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -163,13 +170,13 @@ def _published_rows(rating: Rating, findings: pd.DataFrame) -> dict[str, pd.Data
     return {"ratings": ratings, "charges": rating.explanation, "practitioners": rating.practitioners}
 
 
-def _bulk(session: Session, model: type, rows: list[dict[str, Any]], publication_id: int,
+def _bulk(session: Session, model: type, rows: pd.DataFrame, publication_id: int,
           fields: tuple[str, ...] | None = None) -> None:
-    """A publication's rows (these `fields`, default all) into `model`'s table through db.store.inserts (COPY on
-    PostgreSQL, one executemany on SQLite)."""
-    if not rows:
+    """A publication's normalised rows (these `fields`, default all) into `model`'s table through db.store.inserts
+    (COPY on PostgreSQL, one executemany on SQLite)."""
+    if rows.empty:
         return
-    columns = {name: [r[name] for r in rows] for name in (fields or rows[0])}
+    columns = {name: rows[name].tolist() for name in (fields or rows.columns)}
     if "date" in columns:  # the document spells dates as text; the column takes dates (few distinct days a year)
         days = {d: dt.date.fromisoformat(d) for d in set(columns["date"])}
         columns["date"] = [days[d] for d in columns["date"]]
@@ -221,25 +228,26 @@ def _publish_once(
         # The year's 公示 must have ended with every objection resolved: a first version and a correction alike.
         notice = publish_gate(session, year, version=version)
         buckets = [b.key for b in rating.rulebook.buckets]
-        document = build_document(
+        tables = document_tables(
             year=year, version=version, rulebook=rating.rulebook.name, published_at=published_at, reason=reason,
             previous_digest=previous_digest, demo=demo, buckets=buckets, **rows,
         )
-        digest, canonical = digest_and_bytes(document)
+        canonical = tables.canonical()
+        digest = hashlib.sha256(canonical).hexdigest()
         _register_key(session, signer)
         publication = Publication(
             year=year, version=version, rulebook=rating.rulebook.name, published_at=published_at, published_by=by,
-            reason=reason, digest=digest, previous_digest=previous_digest, agency_count=document["agency_count"],
+            reason=reason, digest=digest, previous_digest=previous_digest, agency_count=tables.header["agency_count"],
             demo=demo, signature=signer.sign(canonical), key_id=signer.key_id,
         )
         session.add(publication)
         session.flush()  # the unique (year, version) guard fires here if someone else got this version first
         pid = publication.id
         # Bulk inserts of the document's rows: what is stored is exactly what was digested.
-        _bulk(session, PublishedRating, document["ratings"], pid, STORED_RATING_FIELDS)
-        bulk_insert(session, PublishedScore, score_rows(document["ratings"], buckets), constants={"publication_id": pid})
-        _bulk(session, PublishedCharge, document["charges"], pid)
-        _bulk(session, PublishedPractitioner, document["blacklisted_practitioners"], pid)
+        _bulk(session, PublishedRating, tables.ratings, pid, STORED_RATING_FIELDS)
+        bulk_insert(session, PublishedScore, score_rows(tables.ratings, buckets), constants={"publication_id": pid})
+        _bulk(session, PublishedCharge, tables.charges, pid)
+        _bulk(session, PublishedPractitioner, tables.practitioners, pid)
         # The version's blacklist listings, in this same write: a publication and its listings never disagree.
         sync_listings(session, publication, actor=by, rulebook=rating.rulebook)
         mark_published(session, notice, publication, by)
@@ -247,7 +255,7 @@ def _publish_once(
         audit.record(
             session, actor=by, action="publish", entity="publication", entity_id=pid,
             after={"year": year, "version": version, "digest": digest, "previous_digest": previous_digest,
-                   "agency_count": document["agency_count"]},
+                   "agency_count": tables.header["agency_count"]},
             detail=reason,
         )
         return publication

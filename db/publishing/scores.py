@@ -18,15 +18,17 @@ def score_field(bucket: str) -> str:
     return f"{bucket}{SUFFIX}"
 
 
-def score_rows(ratings: Sequence[dict], buckets: Sequence[str]) -> dict[str, list]:
+def score_rows(ratings: pd.DataFrame | Sequence[dict], buckets: Sequence[str]) -> dict[str, list]:
     """The publishedscore rows of published rating rows, column by column (for db.store.inserts.bulk_insert)."""
+    fields = ["credit_code", *map(score_field, buckets)]
+    frame = ratings if isinstance(ratings, pd.DataFrame) else pd.DataFrame(list(ratings), columns=fields)
+    codes = frame["credit_code"].tolist()
     columns: dict[str, list] = {"credit_code": [], "bucket": [], "bucket_order": [], "score": []}
     for order, bucket in enumerate(buckets):
-        field = score_field(bucket)
-        columns["credit_code"] += [r["credit_code"] for r in ratings]
-        columns["bucket"] += [bucket] * len(ratings)
-        columns["bucket_order"] += [order] * len(ratings)
-        columns["score"] += [r[field] for r in ratings]
+        columns["credit_code"] += codes
+        columns["bucket"] += [bucket] * len(codes)
+        columns["bucket_order"] += [order] * len(codes)
+        columns["score"] += frame[score_field(bucket)].tolist()
     return columns
 
 

@@ -285,6 +285,61 @@ def test_publishing_refuses_a_whole_number_beyond_the_canonical_range():
         _built(ratings=frame)
 
 
+# --- publishing writes the canonical bytes column by column -----------------------------------------------------
+
+TRICKY_TEXT = ["江阴😀\u2028机构", 'quote " and \\ backslash', "tab\tnew\nline\x01\x1f", "bidi \u202e evil",
+               "%s %d %% percent", "", "ﬁ ligature é", "a" * 300]
+
+
+def _tables(**rows):
+    from db.publishing.export import document_tables
+
+    ratings = pd.DataFrame([{"credit_code": f"C{i:02d}", "agency_name": name, "year": YEAR, "total": 100 - i,
+                             "grade": "A" if i % 2 else "黑名单", "blacklist": bool(i % 2), "blacklist_clauses": "1.3",
+                             "assessed_by": "", "towns": name, "town_score": 50 - i, "bureau_score": 50}
+                            for i, name in enumerate(TRICKY_TEXT)])
+    charges = pd.DataFrame([{"credit_code": f"C{i:02d}", "clause": "2.1", "assessor": name, "period": "Q1",
+                             "date": f"{YEAR}-03-0{1 + i % 9}", "points_nominal": 10, "points_charged": 10 - i % 2,
+                             "blacklist": i == 3} for i, name in enumerate(TRICKY_TEXT)])
+    return document_tables(year=YEAR, version=2, rulebook="jiangyin-2020", published_at=dt.datetime(2026, 1, 5, 2),
+                           reason='更正 "原因" \\ %s', previous_digest="ab" * 32, demo=True,
+                           buckets=["town", "bureau"], ratings=rows.get("ratings", ratings),
+                           charges=rows.get("charges", charges), practitioners=rows.get("practitioners", []))
+
+
+def test_the_column_by_column_bytes_are_the_jcs_librarys_for_tricky_text():
+    from db.publishing.canonical import canonical_table_bytes
+
+    tables = _tables()
+    written = canonical_table_bytes(tables.header, tables.frames())
+    assert written is not None  # the column path was taken, not the fallback
+    assert written == rfc8785.dumps(dict(tables.document())) == tables.canonical()
+
+
+def test_the_column_by_column_bytes_of_empty_tables_are_the_jcs_librarys():
+    tables = _tables(charges=[], practitioners=[])
+    assert tables.canonical() == rfc8785.dumps(dict(tables.document()))
+    assert b'"charges":[]' in tables.canonical()
+
+
+def test_a_lone_surrogate_leaves_the_column_path_and_is_refused():
+    from db.publishing.canonical import UnreadableDocument, canonical_table_bytes
+
+    ratings = _tables().ratings.assign(agency_name="bad \udc80")
+    tables = _tables(ratings=ratings)
+    assert canonical_table_bytes(tables.header, tables.frames()) is None
+    with pytest.raises(UnreadableDocument):
+        tables.canonical()
+
+
+def test_a_non_ascii_key_leaves_the_column_path_for_the_library():
+    from db.publishing.canonical import canonical_table_bytes
+
+    tables = _tables()
+    frames = {**tables.frames(), "ratings": tables.ratings.rename(columns={"towns": "镇街"})}
+    assert canonical_table_bytes(tables.header, frames) is None
+
+
 # --- currency: a genuine file may still be superseded ------------------------------------------------------------
 
 def test_verify_with_the_sums_list_says_a_version_was_superseded(engine, published, tmp_path, signing_key_file):
