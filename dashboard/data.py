@@ -90,6 +90,12 @@ def ratings(publication_id: int) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
+def search_keys(publication_id: int) -> pd.Series:
+    """What the ratings search looks in, per row of `ratings(publication_id)` (folded once, not on every search)."""
+    return public.search_keys(ratings(publication_id))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
 def rating_dates(publication_id: int) -> dict:
     """credit_code → 评定日期 of a publication's agencies (a correction keeps the date of agencies it left alone)."""
     return public.rating_dates(engine(), publication_id)

@@ -48,7 +48,7 @@ sort = right.selectbox(
 state.put("sort", sort)
 
 served = data.serving(int(pub["year"]), town) if town else None
-shown = filter_ratings(frame, query=query, grades=grades, serving=served)
+shown = filter_ratings(frame, query=query, grades=grades, serving=served, keys=data.search_keys(int(pub["id"])))
 if town:  # the filter reads the agencies' own contracts: say so, and say when there are none to read
     st.caption(t("ratings_town_note" if served else "ratings_town_no_filings", year=pub["year"]))
 by, ascending = SORTS[sort]

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 
 from core.china_time import CHINA_TZ
 from core.rulebook import Rulebook, load_rulebook
-from core.text import fold
+from core.text import fold, fold_all
 from core.towns import BUREAU_NAME_ZH, assessor_name_zh, default_towns
 from db.publishing import rating_dates as dates
 from db.publishing.export import STORED_RATING_FIELDS, rating_fields
@@ -402,23 +402,31 @@ def compare(engine: Engine, credit_codes: Sequence[str]) -> dict[str, pd.DataFra
     return {"years": years.reset_index(drop=True), "points_lost": lost, "blacklist": listed.reset_index(drop=True)}
 
 
-def search(frame: pd.DataFrame, query: str | None) -> pd.DataFrame:
-    """Rows of `frame` whose agency_name or credit_code contains `query` (full/half width, case folded)."""
-    if not query or not fold(query):
+def search_keys(frame: pd.DataFrame) -> pd.Series:
+    """What a search looks in, per row of `frame`: the folded name and the lower-case credit code, on two lines (a
+    folded query holds no whitespace, so it never matches across them). Built once per table, not per search."""
+    return fold_all(frame["agency_name"]) + "\n" + frame["credit_code"].astype(str).str.lower()
+
+
+def search(frame: pd.DataFrame, query: str | None, keys: pd.Series | None = None) -> pd.DataFrame:
+    """Rows of `frame` whose agency_name or credit_code contains `query` (full/half width, case folded).
+
+    `keys`: `search_keys(frame)` when the caller keeps it (same index as `frame`)."""
+    needle = fold(query or "")
+    if not needle:
         return frame
-    needle = fold(query)
-    names = frame["agency_name"].map(fold)
-    codes = frame["credit_code"].str.lower()
-    return frame[names.str.contains(needle, regex=False) | codes.str.contains(needle, regex=False)]
+    keys = search_keys(frame) if keys is None else keys
+    return frame[keys.str.contains(needle, regex=False)]
 
 
 def filter_ratings(
     frame: pd.DataFrame, *, query: str | None = None, grades: Sequence[str] = (),
-    serving: Collection[str] | None = None,
+    serving: Collection[str] | None = None, keys: pd.Series | None = None,
 ) -> pd.DataFrame:
     """The ratings a visitor asked for: search text, any of `grades`, and (when given) only the agencies `serving`
-    a town — the credit codes of its contracts (db.publishing.facts), never the towns that assessed the agency."""
-    out = search(frame, query)
+    a town — the credit codes of its contracts (db.publishing.facts), never the towns that assessed the agency.
+    `keys`: the frame's `search_keys`, when the caller keeps them."""
+    out = search(frame, query, keys)
     if grades:
         out = out[out["grade"].isin(list(grades))]
     if serving is not None:

@@ -5,6 +5,7 @@ Core on the session's own connection, not ORM objects: same transaction, none of
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -51,10 +52,18 @@ def bulk_insert(session: Session, model: Any, columns: Mapping[str, Sequence[Any
     if dialect.name == "postgresql":
         # COPY is PostgreSQL's own bulk path: several times faster than even a pipelined executemany.
         # Same connection, so it is part of the caller's transaction like any other statement.
+        converted = [list(values) for values in converted]
+        spelled = [_copy_spelled(values) for values in converted]
         with conn.connection.driver_connection.cursor() as cursor, \
                 cursor.copy(f"COPY {target} FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+            if all(column is not None for column in spelled):
+                # The rows as COPY text, written at once: psycopg's write_row formats one row at a time.
+                for start in range(0, count, _CHUNK_ROWS):
+                    lines = zip(*(column[start:start + _CHUNK_ROWS] for column in spelled), strict=True)
+                    copy.write("".join(map(_copy_line, lines)).encode("utf-8"))
+            else:
+                for row in zip(*converted, strict=True):
+                    copy.write_row(row)
         return count
     mark = {"qmark": "?", "format": "%s", "pyformat": "%s"}[dialect.paramstyle]
     sql = f"INSERT INTO {target} VALUES ({', '.join([mark] * len(names))})"
@@ -62,6 +71,46 @@ def bulk_insert(session: Session, model: Any, columns: Mapping[str, Sequence[Any
     while chunk := list(itertools.islice(rows, _CHUNK_ROWS)):
         conn.exec_driver_sql(sql, chunk)
     return count
+
+
+# COPY's text format (PostgreSQL docs, "COPY … File Formats"): tab between columns, newline after a row, \\N for
+# NULL, and a backslash before the backslash, newline, carriage return and tab inside a value.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def _copy_line(values: tuple[str, ...]) -> str:
+    return "\t".join(values) + "\n"
+
+
+def _copy_value(value: Any) -> str | None:
+    """One value as COPY text, or None for a kind not spelled here (psycopg's own write_row takes those)."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        if "\x00" in value:  # PostgreSQL text cannot hold it: let the driver say so
+            return None
+        return value.translate(_COPY_ESCAPES)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return None
+
+
+def _copy_spelled(values: list[Any]) -> list[str] | None:
+    """A column as COPY text (once per distinct value), or None when a value is of a kind not spelled here."""
+    kinds = set(map(type, values))
+    if bool in kinds and kinds - {bool, type(None)}:  # True == 1 in a set: a column mixing them is not cached
+        return None
+    try:
+        cache = {v: _copy_value(v) for v in set(values)}
+    except TypeError:  # unhashable (JSON objects): the driver's path
+        return None
+    if any(spelling is None for spelling in cache.values()):
+        return None
+    return list(map(cache.__getitem__, values))
 
 
 def _converted(values: Sequence[Any], process) -> Sequence[Any]:

@@ -291,9 +291,10 @@ class SigningKey(SQLModel, table=True):
 
 # Table: one agency's rating in a publication (what the public sees).
 class PublishedRating(SQLModel, table=True):
+    # The unique (publication_id, credit_code) index also serves every read by publication: no index of its own.
     __table_args__ = (UniqueConstraint("publication_id", "credit_code"),)
     id: int | None = Field(default=None, primary_key=True)
-    publication_id: int = Field(foreign_key="publication.id", index=True)
+    publication_id: int = Field(foreign_key="publication.id")
     credit_code: str = Field(max_length=18, index=True)
     agency_name: str = Field(max_length=200)
     year: int

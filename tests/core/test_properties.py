@@ -82,3 +82,12 @@ def test_row_order_never_changes_a_result(rows, data):
         b.explanation.sort_values(by_row).reset_index(drop=True),
     )
     pd.testing.assert_frame_equal(a.practitioners, b.practitioners)
+
+
+@given(st.lists(st.text(), max_size=20))
+def test_folding_a_column_at_once_equals_folding_each_value(texts):
+    import pandas as pd
+
+    from core.text import fold, fold_all
+
+    assert fold_all(pd.Series(texts, dtype=object)).tolist() == [fold(t) for t in texts]

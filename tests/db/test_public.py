@@ -137,6 +137,15 @@ def test_search_matches_any_part_of_the_name_or_code_in_any_width_or_case(publis
     assert len(public.search(frame, "  ")) == len(frame)
 
 
+def test_search_with_kept_keys_finds_what_search_alone_finds_and_never_spans_name_and_code(published):
+    frame = public.ratings(published, _current_id(published, 2024))
+    keys = public.search_keys(frame)
+    for query in ("华信", "ma1x000032", "ＭＡ１Ｘ００００４", "江阴", "  ", "公司"):
+        assert public.search(frame, query, keys).equals(public.search(frame, query))
+    name, code = frame.iloc[0][["agency_name", "credit_code"]]
+    assert public.search(frame, name[-2:] + code[:3].lower(), keys).empty  # the end of a name + a code's start
+
+
 def test_filters_combine_search_grade_and_the_agencies_serving_a_town(published):
     frame = public.ratings(published, _current_id(published, 2024))
     assert public.filter_ratings(frame, grades=["BLACKLIST"])["credit_code"].tolist() == [C, D]

@@ -1,5 +1,6 @@
 """Indexes for publishing a province-size year: one (publication_id, credit_code) index on the published charges in
-place of one index each, and (year, recorded_at) on findings for the publish gate's count of late findings.
+place of one index each, none of its own for a rating's publication_id (its unique (publication_id, credit_code)
+index serves), and (year, recorded_at) on findings for the publish gate's count of late findings.
 
 Revision ID: 0012
 Revises: 0011
@@ -23,10 +24,12 @@ def upgrade() -> None:
                     ["publication_id", "credit_code"])
     op.drop_index("ix_publishedcharge_publication_id", table_name="publishedcharge")
     op.drop_index("ix_publishedcharge_credit_code", table_name="publishedcharge")
+    op.drop_index("ix_publishedrating_publication_id", table_name="publishedrating")
     op.create_index("ix_finding_year_recorded_at", "finding", ["year", "recorded_at"])
 
 
 def downgrade() -> None:
+    op.create_index("ix_publishedrating_publication_id", "publishedrating", ["publication_id"])
     op.drop_index("ix_finding_year_recorded_at", table_name="finding")
     op.create_index("ix_publishedcharge_credit_code", "publishedcharge", ["credit_code"])
     op.create_index("ix_publishedcharge_publication_id", "publishedcharge", ["publication_id"])
