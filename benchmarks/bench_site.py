@@ -88,6 +88,13 @@ class Streamlit:
                 time.sleep(0.2)
         raise SystemExit("streamlit did not start")
 
+    def rss_mb(self) -> float:
+        """The server process's resident memory (Linux /proc), in MB."""
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=10)
@@ -144,6 +151,7 @@ def measure(server: Streamlit, tour: tuple[str, ...], table_path: str, terms: li
         page = browser.new_page(viewport={"width": 1366, "height": 900})
         page.goto(f"{server.url}/{table_path}")
         page.wait_for_selector(FIRST_ROW, state="attached", timeout=120_000)
+        memory = [server.rss_mb()]
         for _ in range(repeat):
             for path in tour:  # every page once first: its caches warm, as for any visitor after the first
                 heading, settled = switch(page, path)
@@ -153,7 +161,10 @@ def measure(server: Streamlit, tour: tuple[str, ...], table_path: str, terms: li
         page.wait_for_selector(FIRST_ROW, state="attached", timeout=60_000)
         out["search"] = [search(page, term) for term in terms[:repeat]]
         out["first row"] = [first_row(browser, f"{server.url}/{table_path}") for _ in range(repeat)]
+        memory.append(server.rss_mb())
         browser.close()
+    # Streamlit's collection after every rerun is off (.streamlit/config.toml): the server's memory must not grow.
+    print(f"  server memory after the first page {memory[0]:.0f} MB, after every step {memory[1]:.0f} MB")
     return out
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import String, literal, select, type_coerce
 from sqlalchemy.engine import Connection, Engine
@@ -159,7 +160,16 @@ def rate_year(*, engine: Engine, year: int, rulebook: Rulebook | str | None = No
 def _towns_served(findings: pd.DataFrame) -> pd.Series:
     """credit_code → ";"-joined towns that assessed the agency that year (sorted)."""
     pairs = findings.loc[findings["assessor"] != BUREAU, ["credit_code", "assessor"]].drop_duplicates()
-    return pairs.sort_values(["credit_code", "assessor"]).groupby("credit_code", sort=False)["assessor"].agg(";".join)
+    pairs = pairs.sort_values(["credit_code", "assessor"])
+    codes, towns = pairs["credit_code"].to_numpy(), pairs["assessor"].to_numpy()
+    # Each agency's towns are one run of the sorted pairs: join each run (a groupby with a Python join per group
+    # costs ten times more at 10,000 agencies).
+    if not len(codes):
+        return pd.Series([], dtype=object)
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    ends = np.r_[starts[1:], len(codes)]
+    return pd.Series([";".join(towns[a:b]) for a, b in zip(starts, ends, strict=True)], index=codes[starts],
+                     dtype=object)
 
 
 def _published_rows(rating: Rating, findings: pd.DataFrame) -> dict[str, pd.DataFrame]:
