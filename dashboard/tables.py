@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from core.rulebook import Rulebook
-from dashboard import data, plain, ui
+from dashboard import data, plain, ui, wrap
 from dashboard.i18n import current, t
 from dashboard.labels import (
     assessor_label,
@@ -153,7 +153,8 @@ def blacklist_agencies_table(agencies: pd.DataFrame, rulebook: Rulebook) -> tupl
     """Blacklisted agencies: code, 认定依据 (clause + full text, or the total under the threshold), 认定部门, dates."""
     en = current() == "en"
     basis = [
-        f"{clause} {gloss if en else text}" if by == "clause" else score_basis(total, rulebook)
+        wrap.wrapped(f"{clause} {gloss if en else text}" if by == "clause" else score_basis(total, rulebook),
+                     BASIS_WIDTH)
         for by, clause, text, gloss, total in zip(
             agencies["listed_by"], agencies["clause"], agencies["clause_text"], agencies["clause_gloss"],
             agencies["total"], strict=True,
@@ -185,8 +186,17 @@ def blacklist_agencies_table(agencies: pd.DataFrame, rulebook: Rulebook) -> tupl
     return out, config
 
 
-# Shown with WRAP_ROW_HEIGHT: the grounds wrap in their column instead of running off to the right.
-BASIS_WIDTH = 300
+# The grounds, broken into lines here (dashboard/wrap.py) and shown in rows as tall as the most lines
+# (grounds_row_height): beside the pinned name they fit a 390 px phone's 358 px table, so the whole of "why"
+# shows without a sideways scroll.
+BASIS_WIDTH = 216
+
+
+def grounds_row_height(table: pd.DataFrame) -> int:
+    """The row height that shows every line of a blacklist or listings table's grounds."""
+    return wrap.row_height(table["basis"].tolist(), least=WRAP_ROW_HEIGHT)
+
+
 BLACKLIST_AGENCIES_COMPACT = ["agency_name", "basis", "listed_on", "year", "credit_code"]
 BLACKLIST_AGENCIES_FULL = ["agency_name", "listed_by", "basis", "department", "listed_on", "year", "credit_code"]
 
@@ -198,7 +208,7 @@ def blacklist_practitioners_table(people: pd.DataFrame) -> tuple[pd.DataFrame, d
         {
             "practitioner": people["practitioner"],
             "agency_name": people["agency_name"],
-            "basis": [f"{c} {g if en else x}" for c, x, g in
+            "basis": [wrap.wrapped(f"{c} {g if en else x}", BASIS_WIDTH) for c, x, g in
                       zip(people["clause"], people["clause_text"], people["clause_gloss"], strict=True)],
             "department": people["department"].map(_department_label),
             "listed_on": people["listed_on"].map(local_date),
@@ -242,7 +252,7 @@ def listings_table(listings: pd.DataFrame, rulebook: Rulebook) -> tuple[pd.DataF
         {
             "subject": _subject(listings),
             "subject_kind": listings["subject_kind"].map(lambda k: t(f"subject_{k}")),
-            "basis": [blacklist_grounds(c, total, rulebook) for c, total in
+            "basis": [wrap.wrapped(blacklist_grounds(c, total, rulebook), BASIS_WIDTH) for c, total in
                       zip(listings["basis_clauses"], listings["basis_total"], strict=True)],
             "department": listings["department"].map(_department_label),
             "listed_on": listings["listed_on"].map(local_date),

@@ -23,7 +23,7 @@ if listed["agencies"].empty:
 else:
     table, config = tables.blacklist_agencies_table(listed["agencies"], rulebook)
     tables.show(table, config, key="blacklist_agencies", compact=tables.BLACKLIST_AGENCIES_COMPACT,
-                full=tables.BLACKLIST_AGENCIES_FULL, row_height=tables.WRAP_ROW_HEIGHT)
+                full=tables.BLACKLIST_AGENCIES_FULL, row_height=tables.grounds_row_height(table))
 codes = [c for c in [*listed["agencies"]["clause"], *listed["practitioners"]["clause"]] if c]
 if codes:
     st.markdown(f"**{t('clause_texts')}**")
@@ -35,7 +35,7 @@ if listed["practitioners"].empty:
 else:
     table, config = tables.blacklist_practitioners_table(listed["practitioners"])
     tables.show(table, config, key="blacklist_practitioners", compact=tables.BLACKLIST_PRACTITIONERS_COMPACT,
-                full=tables.BLACKLIST_PRACTITIONERS_FULL, row_height=tables.WRAP_ROW_HEIGHT)
+                full=tables.BLACKLIST_PRACTITIONERS_FULL, row_height=tables.grounds_row_height(table))
 
 st.subheader(t("blacklist_history"))
 earlier = [y for y in data.published_years() if y < int(pub["year"])]
@@ -49,7 +49,7 @@ if history.empty:
 else:
     table, config = tables.blacklist_agencies_table(history, rulebook)
     tables.show(table, config, key="blacklist_history", compact=tables.BLACKLIST_AGENCIES_COMPACT,
-                full=tables.BLACKLIST_AGENCIES_FULL, row_height=tables.WRAP_ROW_HEIGHT)
+                full=tables.BLACKLIST_AGENCIES_FULL, row_height=tables.grounds_row_height(table))
 
 # The listings (docs/listings.md): every year's, in force now, and what happened to them.
 listings = data.listings(today())
@@ -61,7 +61,7 @@ if in_force.empty:
 else:
     table, config = tables.listings_table(in_force, rulebook)
     tables.show(table, config, key="listings_current", compact=tables.LISTINGS_COMPACT, full=tables.LISTINGS_FULL,
-                row_height=tables.WRAP_ROW_HEIGHT)
+                row_height=tables.grounds_row_height(table))
 
 st.subheader(t("listings_history"))
 if listings["history"].empty:
