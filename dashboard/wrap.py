@@ -1,10 +1,11 @@
-"""Long text in a table cell broken into lines that fit its column, and the row height that shows them all.
+"""How many lines a table wraps a cell's text into, by estimate, so that its rows can be made tall enough.
 
-Streamlit's table (glide-data-grid, drawn on a canvas) wraps a cell's text only where it measures it too long, and
-it measures only the first characters of a line, as many as fit by the average width of every character the
-table has drawn so far. A page of Chinese names makes that average wide, so an English line of narrow letters
-looks short enough and runs past its cell unwrapped (the English blacklist's grounds did). Lines broken here,
-by a generous estimate of each character's width, never need the table's own wrapping.
+Streamlit's table (glide-data-grid, drawn on a canvas) wraps text in rows over 4 rem, but gives every row one
+height: the page must choose it. Chinese text wraps anywhere; English only where the table measures a line too
+long, and it measures only a line's first characters, as many as fit by the average width of every character it
+has drawn so far. Beside Chinese names that average is wide, so a long English line looks short and runs past its
+cell unwrapped, and line breaks in the data do not help (Streamlit turns them into spaces): long English text
+does not belong in a table cell (dashboard/tables.py keeps English grounds short).
 """
 
 from __future__ import annotations
@@ -59,12 +60,10 @@ def lines(text: str, column_px: int) -> list[str]:
     return out
 
 
-def wrapped(text: str, column_px: int) -> str:
-    """`text` with line breaks where a column `column_px` wide needs them (shown by a table with tall rows)."""
-    return "\n".join(lines(text, column_px))
+def row_height(texts: list[str], column_px: int, *, least: int) -> int:
+    """Rows tall enough for the most lines any of `texts` takes in a column `column_px` wide, never under `least`.
 
-
-def row_height(texts: list[str], *, least: int) -> int:
-    """Rows tall enough for the most lines among `texts` (already wrapped), and never under `least` px."""
-    most = max((str(t).count("\n") + 1 for t in texts), default=1)
+    One line more than the estimate: the table breaks at a space first, so `1.3 弄虚作假…` starts a line after `1.3`.
+    """
+    most = max((len(lines(t, column_px)) for t in texts), default=0) + 1
     return max(least, math.ceil(LINE_PX * most + 2 * CELL_PADDING_Y + 4))
