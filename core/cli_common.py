@@ -138,6 +138,11 @@ def version_argument(text: str) -> int:
     return _whole_number(text, 1, VERSION_MAX, "版本号应为从1开始的整数", "the version must be a whole number from 1")
 
 
+def notice_id_argument(text: str) -> int:
+    """A notice's number, as `notice list` shows it: 1 or more (a PostgreSQL integer, like a version)."""
+    return _whole_number(text, 1, VERSION_MAX, "公示编号应为从1开始的整数", "the notice number must be a whole number from 1")
+
+
 def name_argument(text: str) -> str:
     """`--by`: who did it, as recorded in the audit log: not blank, at most NAME_MAX characters, no control characters."""
     name = text.strip()

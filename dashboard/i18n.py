@@ -155,6 +155,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "listed_by_clause": ("触犯条款直接列入", "by clause"),
     "listed_by_score": ("总分低于{min}分", "total below {min}"),
     "basis": ("认定依据", "Grounds"),
+    "grounds_clauses": ("第{codes}项", "clause {codes}"),
     "department": ("认定部门", "Decided by"),
     "listed_on": ("列入日期", "Listed on"),
     "no_blacklist": ("本年度无服务机构列入黑名单。", "No agency is on this year's blacklist."),

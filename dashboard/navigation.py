@@ -7,13 +7,15 @@ for a signed-in user with the right role, so a page a visitor may not use does n
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 
-from dashboard.agency.session import AGENCY_PAGES, agency_section
+from dashboard.agency.session import AGENCY_PAGES, agency_section, is_agency
+from dashboard.agency.text import t as agency_t
 from dashboard.i18n import t
 from dashboard.staff import session as staff_session
-from dashboard.staff.session import STAFF_PAGES, staff_section
+from dashboard.staff.session import STAFF_PAGES, allowed_pages, staff_section
 from dashboard.staff.text import t as staff_t
 from dashboard.ui import PAGES
 
@@ -71,10 +73,39 @@ def sign_in_stand_ins() -> dict[str, list[st.Page]]:
     return {staff_t("section_staff"): pages}
 
 
+NO_ACCESS_SCRIPT = "dashboard/staff/pages/no_access.py"
+
+
+def own_pages(user: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """The (script, url path, title, icon) of every staff or portal page a signed-in account may use, in menu order."""
+    if is_agency(user):
+        return [(script, url, agency_t(f"page_{key}"), icon) for key, (script, url, icon) in AGENCY_PAGES.items()]
+    return [(STAFF_PAGES[key][0], STAFF_PAGES[key][1], staff_t(f"page_{key}"), STAFF_PAGES[key][2])
+            for key in allowed_pages(user)]
+
+
+def no_access_stand_ins() -> dict[str, list[st.Page]]:
+    """Signed in: every staff and portal URL the account's role may not use opens the no-access page, hidden.
+
+    Without it Streamlit answers such a URL (a colleague's link, an old bookmark) with its English "Page not found";
+    the page says, in the chosen language, that the role may not use it and links the account's own pages. The
+    page a role may not use still does not exist in its session: only this notice answers at its URL.
+    """
+    user = staff_session.current_user()
+    if user is None:
+        return {}
+    own = {url for _, url, _, _ in own_pages(user)}
+    pages = [st.Page(NO_ACCESS_SCRIPT, title=staff_t("page_no_access"), url_path=url, visibility="hidden")
+             for url in signed_in_urls() if url not in own]
+    # Joins the account's own section: a section of hidden pages alone would show an empty heading in the menu.
+    section = agency_t("section_agency") if is_agency(user) else staff_t("section_staff")
+    return {section: pages} if pages else {}
+
+
 # One function per audience, in menu order. Each returns {section title: pages} for this session ({} if none);
 # pages under a title another audience already used join that section.
 AUDIENCES: list[Callable[[], dict[str, list[st.Page]]]] = [public_section, staff_section, sign_in_stand_ins,
-                                                           agency_section]
+                                                           agency_section, no_access_stand_ins]
 
 
 def sections() -> dict[str, list[st.Page]]:

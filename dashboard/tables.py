@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from core.rulebook import Rulebook
-from dashboard import data, plain, ui
+from dashboard import data, plain, ui, wrap
 from dashboard.i18n import current, t
 from dashboard.labels import (
     assessor_label,
@@ -151,13 +151,9 @@ def explanation_order(table: pd.DataFrame) -> tuple[list[str], list[str]]:
 
 def blacklist_agencies_table(agencies: pd.DataFrame, rulebook: Rulebook) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Blacklisted agencies: code, 认定依据 (clause + full text, or the total under the threshold), 认定部门, dates."""
-    en = current() == "en"
     basis = [
-        f"{clause} {gloss if en else text}" if by == "clause" else score_basis(total, rulebook)
-        for by, clause, text, gloss, total in zip(
-            agencies["listed_by"], agencies["clause"], agencies["clause_text"], agencies["clause_gloss"],
-            agencies["total"], strict=True,
-        )
+        _grounds(clause, total, rulebook) if by == "clause" else score_basis(total, rulebook)
+        for by, clause, total in zip(agencies["listed_by"], agencies["clause"], agencies["total"], strict=True)
     ]
     # Who, then why (how and on what grounds): on a phone the pinned name leaves room for one column, and "why"
     # is what a visitor came for. By whom, when and the code follow (the page lists each clause in full below).
@@ -185,21 +181,37 @@ def blacklist_agencies_table(agencies: pd.DataFrame, rulebook: Rulebook) -> tupl
     return out, config
 
 
-# Shown with WRAP_ROW_HEIGHT: the grounds wrap in their column instead of running off to the right.
-BASIS_WIDTH = 300
+# The grounds beside the pinned name fit a 390 px phone's 358 px table, so the whole of "why" shows without a
+# sideways scroll, in rows as tall as its lines (grounds_row_height).
+BASIS_WIDTH = 216
+
+
+def _grounds(clauses: str | None, total: Any, rulebook: Rulebook) -> str:
+    """A listing's grounds in a table cell: in Chinese each clause with its text (the table wraps Chinese); in
+    English the clauses' numbers, as the table leaves a long English line unwrapped (dashboard/wrap.py says why)
+    and the page lists each clause in full, with its English gloss, below the table."""
+    codes = [c for c in str(clauses or "").split(";") if c]
+    if codes and current() == "en":
+        return t("grounds_clauses", codes="; ".join(codes))
+    return blacklist_grounds(clauses, total, rulebook)
+
+
+def grounds_row_height(table: pd.DataFrame) -> int:
+    """The row height that shows every line of a blacklist or listings table's grounds."""
+    return wrap.row_height(table["basis"].tolist(), BASIS_WIDTH, least=WRAP_ROW_HEIGHT)
+
+
 BLACKLIST_AGENCIES_COMPACT = ["agency_name", "basis", "listed_on", "year", "credit_code"]
 BLACKLIST_AGENCIES_FULL = ["agency_name", "listed_by", "basis", "department", "listed_on", "year", "credit_code"]
 
 
-def blacklist_practitioners_table(people: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
+def blacklist_practitioners_table(people: pd.DataFrame, rulebook: Rulebook) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Blacklisted practitioners: name, agency, 认定依据, 认定部门, year, 列入日期 (never an ID number)."""
-    en = current() == "en"
     out = pd.DataFrame(
         {
             "practitioner": people["practitioner"],
             "agency_name": people["agency_name"],
-            "basis": [f"{c} {g if en else x}" for c, x, g in
-                      zip(people["clause"], people["clause_text"], people["clause_gloss"], strict=True)],
+            "basis": [_grounds(c, None, rulebook) for c in people["clause"]],
             "department": people["department"].map(_department_label),
             "listed_on": people["listed_on"].map(local_date),
             "year": people["year"].astype(int),
@@ -242,7 +254,7 @@ def listings_table(listings: pd.DataFrame, rulebook: Rulebook) -> tuple[pd.DataF
         {
             "subject": _subject(listings),
             "subject_kind": listings["subject_kind"].map(lambda k: t(f"subject_{k}")),
-            "basis": [blacklist_grounds(c, total, rulebook) for c, total in
+            "basis": [_grounds(c, total, rulebook) for c, total in
                       zip(listings["basis_clauses"], listings["basis_total"], strict=True)],
             "department": listings["department"].map(_department_label),
             "listed_on": listings["listed_on"].map(local_date),

@@ -16,6 +16,12 @@ if pub is None:
 ui.demo_notice(pub["demo"])
 rulebook = data.rulebook(pub["rulebook"])
 listed = data.blacklist(int(pub["id"]), int(pub["year"]))
+earlier = [y for y in data.published_years() if y < int(pub["year"])]
+parts = []
+for year in earlier:
+    earlier_pub = data.current_publication(year)
+    parts.append(data.blacklist(int(earlier_pub["id"]), year)["agencies"])
+history = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 st.subheader(t("blacklist_agencies"))
 if listed["agencies"].empty:
@@ -23,8 +29,10 @@ if listed["agencies"].empty:
 else:
     table, config = tables.blacklist_agencies_table(listed["agencies"], rulebook)
     tables.show(table, config, key="blacklist_agencies", compact=tables.BLACKLIST_AGENCIES_COMPACT,
-                full=tables.BLACKLIST_AGENCIES_FULL, row_height=tables.WRAP_ROW_HEIGHT)
-codes = [c for c in [*listed["agencies"]["clause"], *listed["practitioners"]["clause"]] if c]
+                full=tables.BLACKLIST_AGENCIES_FULL, row_height=tables.grounds_row_height(table))
+# Every clause the year's tables and the earlier years' name: in English the tables give only its number.
+codes = [c for c in [*listed["agencies"]["clause"], *listed["practitioners"]["clause"],
+                     *(history["clause"] if not history.empty else [])] if isinstance(c, str) and c]
 if codes:
     st.markdown(f"**{t('clause_texts')}**")
     st.markdown(clause_legend(codes, rulebook))
@@ -33,23 +41,17 @@ st.subheader(t("blacklist_practitioners"))
 if listed["practitioners"].empty:
     st.caption(t("no_blacklist_practitioners"))
 else:
-    table, config = tables.blacklist_practitioners_table(listed["practitioners"])
+    table, config = tables.blacklist_practitioners_table(listed["practitioners"], rulebook)
     tables.show(table, config, key="blacklist_practitioners", compact=tables.BLACKLIST_PRACTITIONERS_COMPACT,
-                full=tables.BLACKLIST_PRACTITIONERS_FULL, row_height=tables.WRAP_ROW_HEIGHT)
+                full=tables.BLACKLIST_PRACTITIONERS_FULL, row_height=tables.grounds_row_height(table))
 
 st.subheader(t("blacklist_history"))
-earlier = [y for y in data.published_years() if y < int(pub["year"])]
-parts = []
-for year in earlier:
-    earlier_pub = data.current_publication(year)
-    parts.append(data.blacklist(int(earlier_pub["id"]), year)["agencies"])
-history = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 if history.empty:
     st.caption(t("no_history"))
 else:
     table, config = tables.blacklist_agencies_table(history, rulebook)
     tables.show(table, config, key="blacklist_history", compact=tables.BLACKLIST_AGENCIES_COMPACT,
-                full=tables.BLACKLIST_AGENCIES_FULL, row_height=tables.WRAP_ROW_HEIGHT)
+                full=tables.BLACKLIST_AGENCIES_FULL, row_height=tables.grounds_row_height(table))
 
 # The listings (docs/listings.md): every year's, in force now, and what happened to them.
 listings = data.listings(today())
@@ -61,7 +63,11 @@ if in_force.empty:
 else:
     table, config = tables.listings_table(in_force, rulebook)
     tables.show(table, config, key="listings_current", compact=tables.LISTINGS_COMPACT, full=tables.LISTINGS_FULL,
-                row_height=tables.WRAP_ROW_HEIGHT)
+                row_height=tables.grounds_row_height(table))
+    listed_codes = [c for clauses in in_force["basis_clauses"] for c in str(clauses or "").split(";") if c]
+    if listed_codes:
+        st.markdown(f"**{t('clause_texts')}**")
+        st.markdown(clause_legend(listed_codes, rulebook))
 
 st.subheader(t("listings_history"))
 if listings["history"].empty:

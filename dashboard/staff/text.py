@@ -85,6 +85,9 @@ LABELS: dict[str, tuple[str, str]] = {
         "password, ask the bureau's administrator.",
     ),
     "not_allowed": ("无权使用此页面，请先以有权限的账号登录。", "You may not use this page: sign in with an account that may."),
+    "page_no_access": ("无权访问此页面", "No access to this page"),
+    "no_access": ("您的账号角色（{role}）不能使用此页面。您可以使用下面这些页面。",
+                  "Your account's role ({role}) may not use this page. These are the pages you can use."),
     # home
     "signed_in_as": ("当前登录：{name}（{role}{town}）", "Signed in as {name} ({role}{town})"),
     "sign_out": ("退出登录", "Sign out"),

@@ -30,7 +30,8 @@ def repeated_findings(bind: Engine | Connection, findings: pd.DataFrame) -> pd.D
     """The rows of `findings` (core.schema.FINDINGS_COLUMNS) identical to a stored finding or to an earlier row of
     the same file: REPEAT_COLUMNS, by row.
 
-    One query (every stored finding of the file's years, with its agency and upload), then a merge on MATCH_KEYS.
+    One query (every stored finding of the file's years that is not withdrawn, with its agency and upload), then a
+    merge on MATCH_KEYS.
     A file row matching several stored findings is listed once, with the earliest upload; a row that matches a
     stored finding is named by that match rather than by an earlier row.
     """
@@ -52,7 +53,8 @@ def _stored_matches(bind: Engine | Connection, keyed: pd.DataFrame) -> pd.DataFr
                Finding.practitioner, Finding.document_no, Finding.upload_id, Upload.file_name, Finding.recorded_by)
         .join(Agency, Agency.id == Finding.agency_id)
         .outerjoin(Upload, Upload.id == Finding.upload_id)
-        .where(Finding.year.in_(years))
+        # A withdrawn finding no longer deducts anything, so recording the act again is not a second deduction.
+        .where(Finding.year.in_(years), Finding.withdrawn_at.is_(None))
     )
     if isinstance(bind, Engine):
         with bind.connect() as conn:

@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,35 @@ class Server:
                 self.process.kill()
                 self.process.wait()
         self._log.close()
+
+
+@contextmanager
+def demo_app(folder: Path, browser) -> Iterator[dict]:
+    """The app on an empty SQLite file in `folder`, seeding the demo data itself on first start as on a new machine.
+
+    Yields {"url", "db"} once the first run (migrations and the seed) has finished; stops the app on leaving.
+    """
+    url = f"sqlite:///{folder / 'site.db'}"
+    server = Server(url, folder / "streamlit.log", {"SEED_DEMO": "1"})
+    try:
+        server.wait_healthy()
+        page = browser.new_page()
+        page.goto(server.url)
+        wait_for_app(page, timeout=120_000)  # the first run migrates and seeds
+        page.close()
+        yield {"url": server.url, "db": url}
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory, browser) -> Iterator[dict]:
+    """One demo app for every test that only reads the public site (test_public_site.py, test_field.py).
+
+    Seeding takes a minute on a busy machine, so the files share it; a test that writes needs an app of its own.
+    """
+    with demo_app(tmp_path_factory.mktemp("demo-site"), browser) as site:
+        yield site
 
 
 @pytest.fixture(scope="session")

@@ -4,17 +4,18 @@ Chinese and English: every public page is screenshot to test-output/browser/fiel
 - an element wider than the screen (the page scrolling sideways), or, on the desktop, a table hiding columns
   behind a sideways scroll;
 - a heading or a line of text covered by another element (a table's toolbar, the app's header);
+- text inside a table running out of its cell (not wrapped, or cut off at the column's edge);
 - untranslated text in the English site (Chinese left once the data shown on the page is taken out);
 - an axe-core WCAG 2.1 A/AA violation from our content (Streamlit's own nodes are allowed by name below and in the
   README's "Accessibility" section).
 
-One app process serves the whole module (the demo data, seeded on first start).
+One demo app (`demo_site` in tests/browser/conftest.py, seeded on first start) serves this file and
+test_public_site.py.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ from core.rulebook import load_rulebook
 from db.findings.towns import load_towns
 from db.publishing import listing_reads, public
 from db.store.engine import make_engine
-from tests.browser.conftest import Server, no_exception, screenshot, wait_for_app
+from tests.browser.conftest import no_exception, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -100,6 +101,53 @@ PAGE_CHECKS = """
 }
 """
 
+# Text running out of its cell in a table with tall rows (over 4 rem: where Streamlit wraps, and where we promise
+# the whole text; a one-line row shows the rest on a tap). Streamlit draws tables on a canvas, so the check reads
+# its pixels. Rows and columns are separated by lines of the grid's border colour (#E8E5E2) across most of the
+# canvas; text stays 8 px (the cell's padding) left of a column's line, so dark pixels in the 3 px before it are
+# text that ran out of its cell (unwrapped, or cut). The canvas's own right edge is not checked: on a phone a
+# table scrolls sideways.
+CELLS_CUT = """
+() => {
+  const out = [];
+  const canvases = document.querySelectorAll("[data-testid='stMain'] canvas[data-testid='data-grid-canvas']");
+  canvases.forEach((canvas, index) => {
+    const ctx = canvas.getContext("2d");
+    const {width, height} = canvas;
+    if (!ctx || !width || !height) return;
+    const dpr = Math.max(1, Math.round(width / canvas.getBoundingClientRect().width));
+    const px = ctx.getImageData(0, 0, width, height).data;
+    const at = (x, y) => 4 * (y * width + x);
+    const border = (i) => Math.abs(px[i] - 0xE8) + Math.abs(px[i + 1] - 0xE5) + Math.abs(px[i + 2] - 0xE2) < 12;
+    const dark = (i) => px[i + 3] > 0 && (px[i] + px[i + 1] + px[i + 2]) / 3 < 200;
+    const rows = [];
+    for (let y = 0; y < height; y++) {
+      let n = 0;
+      for (let x = 0; x < width; x += 2) if (border(at(x, y))) n++;
+      if (n > 0.3 * width && (!rows.length || y - rows[rows.length - 1] > dpr)) rows.push(y);
+    }
+    const gaps = rows.slice(1).map((y, i) => (y - rows[i]) / dpr).sort((a, b) => a - b);
+    if (!gaps.length || gaps[Math.floor(gaps.length / 2)] <= 64) return;  // one-line rows
+    let column = 0;
+    for (let x = 3 * dpr; x < width - 2 * dpr; x++) {
+      let lines = 0;
+      for (let y = 0; y < height; y++) if (border(at(x, y))) lines++;
+      if (lines < 0.6 * height) continue;
+      column++;
+      let ink = 0;
+      for (let y = 0; y < height; y++)
+        for (let dx = 1; dx <= 3 * dpr; dx++) if (dark(at(x - dx, y))) ink++;
+      if (ink >= 3) {
+        const header = canvas.querySelectorAll("th")[column - 1]?.innerText || `column ${column}`;
+        out.push(`table ${index + 1}: text runs out of its cell in "${header}"`);
+      }
+      x += dpr;  // the rest of this line
+    }
+  });
+  return out;
+}
+"""
+
 # Is the text of `el` on top at its start, middle and end? (elementFromPoint at points of each of its lines)
 _COVERED_TEXT = """
 const coveredText = (el) => {
@@ -152,24 +200,9 @@ TABLE_COVERS = "(i) => {" + _COVERED_TEXT + """
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Iterator[dict]:
-    """The app on an empty temp SQLite database: it seeds the demo data itself on first start."""
-    folder = tmp_path_factory.mktemp("field")
-    url = f"sqlite:///{folder / 'site.db'}"
-    server = Server(url, folder / "streamlit.log", {"SEED_DEMO": "1"})
-    server.wait_healthy()
-    yield {"url": server.url, "db": url, "server": server}
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def shown_data(site, browser) -> dict:
+def shown_data(demo_site) -> dict:
     """What the pages show as data (kept as published in every language), and the agencies and town to open."""
-    page = browser.new_page()
-    page.goto(site["url"])
-    wait_for_app(page, timeout=120_000)  # the first run migrates and seeds
-    page.close()
-    engine = make_engine(site["db"])
+    engine = make_engine(demo_site["db"])
     try:
         years = public.published_years(engine)
         frame = public.ratings(engine, int(public.current_publication(engine, years[0])["id"]))
@@ -248,14 +281,14 @@ def covered_by_toolbars(page, phone: bool) -> list[str]:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("device", list(VIEWPORTS))
-def test_every_public_page_reads_on_this_screen(site, shown_data, browser, shots_dir: Path, device, lang):
+def test_every_public_page_reads_on_this_screen(demo_site, shown_data, browser, shots_dir: Path, device, lang):
     context = browser.new_context(locale="zh-CN" if lang == "zh" else "en-US", **VIEWPORTS[device])
     page = context.new_page()
     axe = Axe()
     problems: list[str] = []
     try:
         for path, query in PAGES.items():
-            page.goto(f"{site['url']}/{path}?lang={lang}" + query.format(**shown_data))
+            page.goto(f"{demo_site['url']}/{path}?lang={lang}" + query.format(**shown_data))
             settle(page)
             no_exception(page)
             screenshot(page, shots_dir / f"field-{path or 'overview'}-{device}-{lang}.png")
@@ -265,6 +298,7 @@ def test_every_public_page_reads_on_this_screen(site, shown_data, browser, shots
             problems += [f"{path}: wider than the screen: {w}" for w in found["wide"][:5]]
             if device == "desktop":
                 problems += [f"{path}: {s}" for s in found["scrolling"]]
+            problems += [f"{path}: {c}" for c in page.evaluate(CELLS_CUT)]
             problems += [f"{path}: covered: {c}" for c in page.evaluate(HEADINGS_COVERED)]
             problems += [f"{path}: covered by a table's toolbar: {c}" for c in covered_by_toolbars(page, device == "phone")]
             if lang == "en":

@@ -5,7 +5,6 @@ and a screenshot of each page is saved under test-output/browser/ (look at them)
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from dashboard.i18n import LABELS
 from db.publishing import public
 from db.publishing.export import verify_export
 from db.store.engine import make_engine
-from tests.browser.conftest import Server, no_exception, screenshot, wait_for_app
+from tests.browser.conftest import no_exception, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -31,24 +30,9 @@ PAGES = {  # url path → extra query string
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Iterator[dict]:
-    """The app on an empty temp SQLite database: it seeds the demo data itself on first start, as on a new machine."""
-    folder = tmp_path_factory.mktemp("site")
-    url = f"sqlite:///{folder / 'site.db'}"
-    server = Server(url, folder / "streamlit.log", {"SEED_DEMO": "1"})
-    server.wait_healthy()
-    yield {"url": server.url, "db": url, "server": server}
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def agencies(site, browser) -> dict:
+def agencies(demo_site) -> dict:
     """Two agencies of the latest year (the search target and a second one to compare with)."""
-    page = browser.new_page()
-    page.goto(site["url"])
-    wait_for_app(page, timeout=120_000)  # the first run migrates and seeds
-    page.close()
-    engine = make_engine(site["db"])
+    engine = make_engine(demo_site["db"])
     frame = public.ratings(engine, int(public.current_publication(engine, public.published_years(engine)[0])["id"]))
     engine.dispose()
     names = dict(zip(frame["credit_code"], frame["agency_name"], strict=True))
@@ -71,9 +55,9 @@ def upload_and_wait(page, path: Path, verdict: str) -> str:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_every_page_opens_and_is_saved_as_a_screenshot(site, agencies, page, shots_dir: Path, lang):
+def test_every_page_opens_and_is_saved_as_a_screenshot(demo_site, agencies, page, shots_dir: Path, lang):
     for path, extra in PAGES.items():
-        page.goto(f"{site['url']}/{path}?lang={lang}" + extra.format(a=agencies["a"], b=agencies["b"]))
+        page.goto(f"{demo_site['url']}/{path}?lang={lang}" + extra.format(a=agencies["a"], b=agencies["b"]))
         wait_for_app(page)
         no_exception(page)
         screenshot(page, shots_dir / f"{path or 'overview'}-{lang}.png")
@@ -81,9 +65,9 @@ def test_every_page_opens_and_is_saved_as_a_screenshot(site, agencies, page, sho
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_overview_opens_at_its_own_path_and_the_tab_title_follows_the_language(site, agencies, page, lang):
+def test_the_overview_opens_at_its_own_path_and_the_tab_title_follows_the_language(demo_site, agencies, page, lang):
     index = 0 if lang == "zh" else 1
-    page.goto(f"{site['url']}/overview?lang={lang}")
+    page.goto(f"{demo_site['url']}/overview?lang={lang}")
     wait_for_app(page)
     no_exception(page)
     assert page.get_by_text("Page not found").count() == 0
@@ -91,11 +75,11 @@ def test_the_overview_opens_at_its_own_path_and_the_tab_title_follows_the_langua
     page.wait_for_function("t => document.title.includes(t)", arg=LABELS["site_title"][index], timeout=10_000)
 
 
-def test_ratings_page_reads_on_a_phone(site, agencies, browser, shots_dir: Path):
+def test_ratings_page_reads_on_a_phone(demo_site, agencies, browser, shots_dir: Path):
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
                                   has_touch=True, locale="zh-CN")
     phone = context.new_page()
-    phone.goto(f"{site['url']}/ratings?lang=zh")
+    phone.goto(f"{demo_site['url']}/ratings?lang=zh")
     wait_for_app(phone)
     no_exception(phone)
     # Nothing wider than the screen: the page itself never scrolls sideways (tables scroll inside themselves).
@@ -105,9 +89,9 @@ def test_ratings_page_reads_on_a_phone(site, agencies, browser, shots_dir: Path)
     context.close()
 
 
-def test_search_then_profile_then_compare_then_download(site, agencies, page, shots_dir: Path):
+def test_search_then_profile_then_compare_then_download(demo_site, agencies, page, shots_dir: Path):
     a, b, names = agencies["a"], agencies["b"], agencies["names"]
-    page.goto(f"{site['url']}/?lang=zh")
+    page.goto(f"{demo_site['url']}/?lang=zh")
     wait_for_app(page)
     page.get_by_label("搜索机构").fill(a[-8:].lower())  # any part of the code, in any case
     page.get_by_role("button", name="在评定结果中查找").click()
@@ -145,7 +129,7 @@ def test_search_then_profile_then_compare_then_download(site, agencies, page, sh
     info.value.save_as(json_file)
     content = json_file.read_bytes()
     assert a in content.decode("utf-8-sig")
-    engine = make_engine(site["db"])
+    engine = make_engine(demo_site["db"])
     try:  # the file checks out against a published version, as `python -m db verify FILE` would say
         assert verify_export(engine=engine, content=content) is not None
     finally:
@@ -170,8 +154,8 @@ def test_search_then_profile_then_compare_then_download(site, agencies, page, sh
     assert "不相符" in upload_and_wait(page, tampered, "不相符")
 
 
-def test_the_english_switch_changes_the_labels_and_the_url(site, agencies, page):
-    page.goto(f"{site['url']}/ratings?lang=zh")
+def test_the_english_switch_changes_the_labels_and_the_url(demo_site, agencies, page):
+    page.goto(f"{demo_site['url']}/ratings?lang=zh")
     wait_for_app(page)
     assert page.locator("h1").first.inner_text().strip() == "年度评定结果"
     page.get_by_test_id("stSidebar").get_by_text("English").click()

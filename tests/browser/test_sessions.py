@@ -30,15 +30,17 @@ from tests.db.conftest import drop_postgres_schema, postgres_schema_url
 
 pytestmark = pytest.mark.browser
 
-ADMIN, PASSWORD = "li.admin", "a long admin secret"
+ADMIN, TOWN, PASSWORD = "li.admin", "wang.town", "a long admin secret"
 IDLE_SECONDS = 30  # short enough to wait for, long enough for a loaded machine to sign in and reload within
 
 
 def _prepare(url: str) -> None:
-    """Tables by `python -m db upgrade`, the first admin by `python -m db create-user` (as a deployment would)."""
+    """Tables by `python -m db upgrade`, the first admin and a town clerk by `python -m db create-user` (as a
+    deployment would)."""
     env = {**os.environ, "DATABASE_URL": url, "SEED_DEMO": "0"}
-    for args, stdin in ((["upgrade"], ""), (["create-user", ADMIN, "--role", "bureau_admin"],
-                                            f"{PASSWORD}\n{PASSWORD}\n")):
+    for args, stdin in ((["upgrade"], ""),
+                        (["create-user", ADMIN, "--role", "bureau_admin"], f"{PASSWORD}\n{PASSWORD}\n"),
+                        (["create-user", TOWN, "--role", "town_staff", "--town", "璜土镇"], f"{PASSWORD}\n{PASSWORD}\n")):
         done = subprocess.run([sys.executable, "-m", "db", *args], input=stdin, capture_output=True, text=True,
                               env=env, cwd=ROOT, timeout=300)
         assert done.returncode == 0, done.stderr
@@ -56,9 +58,9 @@ def site(tmp_path_factory) -> Iterator[dict]:
     server.stop()
 
 
-def sign_in_here(page) -> None:
+def sign_in_here(page, username: str = ADMIN) -> None:
     """Fill the sign-in form shown on this page (Chinese or English labels) and submit it."""
-    page.get_by_label(LABELS["username"][0]).or_(page.get_by_label(LABELS["username"][1])).fill(ADMIN)
+    page.get_by_label(LABELS["username"][0]).or_(page.get_by_label(LABELS["username"][1])).fill(username)
     page.get_by_label(LABELS["password"][0], exact=True).or_(
         page.get_by_label(LABELS["password"][1], exact=True)).fill(PASSWORD)
     page.get_by_role("button", name=LABELS["sign_in"][0], exact=True).or_(
@@ -121,6 +123,28 @@ def test_a_bookmark_opened_signed_out_signs_in_in_its_language_then_shows_that_p
     assert title(page) == LABELS["page_audit"][1]
     assert "/staff-audit" in page.url
     screenshot(page, shots_dir / "sessions-3-bookmark-landed.png")
+
+
+def test_a_url_the_role_may_not_use_says_so_in_its_language_instead_of_page_not_found(site, page, shots_dir: Path):
+    page.goto(f"{site['url']}/staff?lang=en")
+    wait_for_app(page, timeout=120_000)
+    sign_in_here(page, TOWN)
+    for path, shot in (("/staff-users?lang=en", "sessions-5-town-no-access.png"),
+                       ("/agency-monthly?lang=en", "sessions-6-town-portal-no-access.png")):
+        page.goto(f"{site['url']}{path}")  # a bookmark or a colleague's link: a new Streamlit session
+        wait_for_app(page, timeout=60_000)
+        no_exception(page)
+        assert not not_found(page)
+        assert title(page) == LABELS["page_no_access"][1]
+        assert page.get_by_text(LABELS["no_access"][1].format(role="Town staff")).count() == 1
+        links = page.locator("[data-testid='stMain'] [data-testid='stPageLink'] a")
+        # Each link's text is its icon's name (a font ligature), then its title.
+        assert [text.split("\n")[-1] for text in links.all_inner_texts()] == [LABELS[f"page_{key}"][1] for key in ("home", "record_finding",
+                                                                                 "suggestions")]
+        screenshot(page, shots_dir / shot)
+    links.first.click()  # one of its own pages: there it is signed in as before
+    wait_for_app(page)
+    assert title(page) == LABELS["page_home"][1]
 
 
 def test_signing_out_ends_the_session_and_clears_the_cookie(site, page):

@@ -118,3 +118,9 @@ def sign_out(at: AppTest) -> AppTest:
 
     open_page(at, "home")
     return next(b for b in at.button if b.label == LABELS["sign_out"][0]).click().run()
+
+
+def placeholders(at: AppTest) -> dict[str, str]:
+    """The placeholder of every selectbox and multiselect on the page, by key ("" where the page gave none, which
+    Streamlit shows as its English "Choose an option")."""
+    return {w.key: w.proto.placeholder for w in [*at.selectbox, *at.multiselect]}

@@ -11,6 +11,7 @@ from core import china_time
 from dashboard.agency.session import AGENCY_PAGES
 from dashboard.agency.text import LABELS
 from dashboard.staff.text import LABELS as STAFF_LABELS
+from db.accounts.roles import ROLES
 from db.accounts.users import authenticate, deactivate
 from db.agency import filings
 from db.agency.forms import records_csv
@@ -91,6 +92,18 @@ def test_no_visitor_and_no_staff_account_reaches_a_portal_page(portal, who):
     if who:
         sign_in(portal, who)
     assert agency_reachable(portal) == set()
+
+
+@pytest.mark.parametrize("lang", [0, 1])
+def test_a_staff_url_opened_by_an_agency_says_it_has_no_access_and_offers_the_portal(portal, lang):
+    portal.sidebar.radio[0].set_value(("zh", "en")[lang]).run()
+    sign_in(portal, "jia")
+    portal.switch_page("dashboard/staff/pages/no_access.py").run()
+    check_no_exception(portal)
+    assert portal.title[0].value == STAFF_LABELS["page_no_access"][lang]
+    assert portal.warning[0].value == STAFF_LABELS["no_access"][lang].format(role=ROLES["agency"][lang])
+    assert [link.proto.label for link in portal.get("page_link")] == [
+        LABELS[f"page_{key}"][lang] for key in AGENCY_PAGES]
 
 
 def test_a_deactivated_agency_account_loses_the_portal_at_once(portal, staff_db):

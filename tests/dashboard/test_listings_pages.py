@@ -12,12 +12,13 @@ from sqlmodel import Session
 
 from core.china_time import today
 from dashboard.i18n import LABELS
+from dashboard.staff.text import LABELS as STAFF_LABELS
 from dashboard.ui import PAGES
 from db.publishing import listing_reads
 from db.store.engine import make_engine
 from db.store.models import Listing, RepairApplication, User
 from tests.dashboard.page_text import page_text
-from tests.dashboard.staff_helpers import open_page, shown_text, sign_in, staff_app  # noqa: F401
+from tests.dashboard.staff_helpers import open_page, placeholders, shown_text, sign_in, staff_app  # noqa: F401
 from tests.dashboard.staff_helpers import staff_db as staff_db  # noqa: F401
 from tests.db.publishing import YEAR, a_year
 from tests.db.staff_factories import fast_argon2  # noqa: F401
@@ -105,6 +106,7 @@ def test_staff_record_grant_and_revoke_a_repair_on_the_listings_page(listed_db, 
     at = sign_in(staff_app, "staff")
     at = open_page(at, "listings")
     assert not at.exception
+    assert placeholders(at)["repair_listing"] == STAFF_LABELS["choose"][("zh", "en").index(lang)]
     listing = at.selectbox(key="repair_listing")
     with Session(listed_db) as session:
         score_id = session.execute(select(Listing.id).where(Listing.basis_kind == "score")).scalar_one()

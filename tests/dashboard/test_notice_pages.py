@@ -18,7 +18,16 @@ from db.findings.objections import file_objection
 from db.findings.records import record_finding
 from db.publishing.notice import open_notice
 from db.store.models import Finding, Notice, Objection
-from tests.dashboard.staff_helpers import APP, TIMEOUT, check_no_exception, open_page, reachable, shown_text, sign_in
+from tests.dashboard.staff_helpers import (
+    APP,
+    TIMEOUT,
+    check_no_exception,
+    open_page,
+    placeholders,
+    reachable,
+    shown_text,
+    sign_in,
+)
 from tests.db.agency_factories import MINE, NAMES, THEIRS, make_agencies, make_agency_user
 
 YEAR = 2025
@@ -106,6 +115,17 @@ def test_staff_see_an_agencys_objection_and_reject_it_with_a_reason_the_agency_t
     agency.switch_page(AGENCY_PAGES["findings"][0]).run()
     text = shown_text(agency)
     assert "检查记录属实，维持扣分" in text and AGENCY_LABELS["objection_rejected"][0] in text
+
+
+@pytest.mark.parametrize("lang", [0, 1])
+def test_the_letter_picker_asks_in_the_visitors_language(noticed, lang):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["lang"] = ("zh", "en")[lang]
+    at.run()
+    sign_in(at, "staff")
+    open_page(at, "objections")
+    check_no_exception(at)
+    assert placeholders(at)["letter_finding"] == LABELS["choose"][lang]
 
 
 def test_staff_record_a_letter_and_uphold_it_which_withdraws_the_finding(noticed):

@@ -9,7 +9,9 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from dashboard.staff.session import STAFF_PAGES
 from dashboard.staff.text import LABELS
+from db.accounts.roles import ROLES
 from db.accounts.throttle import FREE_ATTEMPTS
 from db.accounts.users import deactivate
 from db.store.engine import transaction
@@ -64,6 +66,33 @@ def test_each_role_gets_exactly_its_pages_and_every_one_renders(staff_app, who):
         open_page(staff_app, key)
         check_no_exception(staff_app)
         assert staff_app.title[0].value == LABELS[f"page_{key}"][0]
+
+
+NO_ACCESS = "dashboard/staff/pages/no_access.py"
+ROLE_OF = {"town": "town_staff", "staff": "bureau_staff", "admin": "bureau_admin"}
+
+
+def page_links(at) -> list[str]:
+    return [link.proto.label for link in at.get("page_link")]
+
+
+@pytest.mark.parametrize(("who", "lang"), [("town", 0), ("staff", 1)])
+def test_a_page_the_role_may_not_use_says_so_in_the_chosen_language_and_offers_its_own(staff_app, who, lang):
+    # Streamlit knows a page by its URL: every staff or portal URL outside the role's pages opens this page
+    # (tests/browser/test_sessions.py opens such URLs); here its text and links.
+    staff_app.sidebar.radio[0].set_value(("zh", "en")[lang]).run()
+    sign_in(staff_app, who)
+    staff_app.switch_page(NO_ACCESS).run()
+    check_no_exception(staff_app)
+    assert staff_app.title[0].value == LABELS["page_no_access"][lang]
+    assert staff_app.warning[0].value == LABELS["no_access"][lang].format(role=ROLES[ROLE_OF[who]][lang])
+    own = [key for key in STAFF_PAGES if key in ROLE_PAGES[who]]
+    assert page_links(staff_app) == [LABELS[f"page_{key}"][lang] for key in own]
+
+
+def test_a_signed_out_visitor_gets_the_sign_in_page_not_the_no_access_page(staff_app):
+    with pytest.raises(ValueError):
+        staff_app.switch_page(NO_ACCESS)
 
 
 def test_an_unknown_user_and_a_wrong_password_get_the_same_message(staff_app):

@@ -141,6 +141,7 @@ EVERY_COMMAND = {
     "import roster": (["import", "FILE", "--kind", "roster", "--year", "2025", "--by", "li"], ""),
     "publish": (["publish", "--year", "2025", "--by", "li"], ""),
     "notice open": (["notice", "open", "2025", "--by", "li"], ""),
+    "notice cancel": (["notice", "cancel", "1", "--by", "li"], ""),
     "notice list": (["notice", "list"], ""),
     "diff": (["diff", "--year", "2025"], ""),
     "export": (["export", "--year", "2025", "--format", "json", "OUT"], ""),

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from db.cli.commands import main
 from tests.db.conftest import url_of
@@ -103,6 +104,25 @@ def test_notice_open_then_list_and_publishing_waits_for_its_end(engine, run):
     assert code == 2 and "nothing to put under notice" in err
     code, _, err = run("notice", "open", "2024", "--ends", "2020-01-01", "--by", "admin.zhou")
     assert code == 2 and "must be after today" in err
+
+
+def test_notice_cancel_from_the_command_line_is_audited_and_refused_twice(engine, run, capsys):
+    a_year(engine)
+    code, out, _ = run("notice", "open", str(YEAR), "--ends", "2999-01-04", "--by", "admin.zhou")
+    notice_id = out.rsplit("no. ", 1)[1].strip()
+    code, out, err = run("notice", "cancel", notice_id, "--by", "admin.zhou")
+    assert code == 0 and f"notice no. {notice_id}" in out and "已撤销" in out and err == ""
+    code, out, _ = run("notice", "list", "--year", str(YEAR))
+    assert "cancelled" in out
+    with engine.connect() as conn:
+        actor, action = conn.execute(text("SELECT actor, action FROM auditentry ORDER BY id DESC LIMIT 1")).one()
+    assert (actor, action) == ("admin.zhou", "notice_cancel")
+    code, out, err = run("notice", "cancel", notice_id, "--by", "admin.zhou")
+    assert code == 2 and out == "" and "no notice to cancel" in err and "没有可撤销的公示" in err
+    with pytest.raises(SystemExit) as refused:  # argparse refuses it before the database is opened
+        run("notice", "cancel", "0", "--by", "admin.zhou")
+    err = capsys.readouterr().err
+    assert refused.value.code == 2 and "notice number" in err and "公示编号" in err
 
 
 def test_seed_demo_seeds_once(engine, run):

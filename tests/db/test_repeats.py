@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from core.schema import FINDINGS_FILE_COLUMNS
 from db.cli.commands import main
 from db.findings.records import record_finding
+from db.findings.withdraw import withdraw_finding
 from db.store.models import AuditEntry, Finding, Upload
 from db.uploads import workspace
 from db.uploads.repeats import RepeatedFindings
@@ -86,6 +87,17 @@ def test_a_finding_recorded_by_hand_is_found_too_and_named_as_such(engine, staff
     [match] = check.repeats.to_dict("records")
     assert (match["row"], match["file_name"], match["recorded_by"]) == (2, "", "town")
     assert match["upload_id"] is None or str(match["upload_id"]) == "<NA>"
+
+
+def test_a_withdrawn_finding_does_not_make_a_new_one_a_repeat(engine, staff):
+    with Session(engine) as s:
+        first = s.exec(select(Finding).order_by(Finding.id)).first()
+    withdraw_finding(engine=engine, user=staff["staff"], finding_id=first.id, reason="异议成立")
+    check = workspace.check_upload(engine=engine, user=staff["staff"], content=_xlsx(ROWS), file_name="again.xlsx")
+    assert check.repeats["row"].tolist() == [3, 4, 5, 6, 7]  # row 2 is the withdrawn one, recorded anew
+    result = workspace.import_upload(engine=engine, user=staff["staff"], content=_xlsx(ROWS[:1]),
+                                     file_name="row2.xlsx")
+    assert result.added == 1  # no yes needed: nothing stored and still rated matches it
 
 
 def test_importing_repeats_needs_an_explicit_yes_and_otherwise_writes_nothing(engine, staff):

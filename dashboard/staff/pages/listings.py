@@ -43,7 +43,7 @@ else:
     widgets.empty_after_save("listings", {"repair_listing": None, "repair_summary": ""})
     labels = {int(r["id"]): f"{subject(r)} · {t('listed_on_short')} {r['listed_on']}" for _, r in in_force.iterrows()}
     listing_id = st.selectbox(t("listing"), list(labels), format_func=lambda i: plain.text(labels[i]),
-                              index=None, key="repair_listing")
+                              index=None, key="repair_listing", placeholder=t("choose"))
     received = st.date_input(t("received_on"), value=today, max_value=today, key="repair_received",
                              format="YYYY-MM-DD")
     summary = st.text_area(t("repair_summary"), key="repair_summary", max_chars=2000)

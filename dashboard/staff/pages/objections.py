@@ -68,7 +68,7 @@ else:
     widgets.empty_after_save("letter", {"letter_finding": None, "letter_text": ""})
     labels = {int(r["id"]): finding_line(r) for _, r in choices.iterrows()}
     finding_id = st.selectbox(t("letter_finding"), list(labels), format_func=lambda i: plain.text(labels[i]),
-                              index=None, key="letter_finding")
+                              index=None, key="letter_finding", placeholder=t("choose"))
     received = st.date_input(t("col_received_on"), value=today, max_value=today, key="letter_received",
                              format="YYYY-MM-DD")
     text = st.text_area(t("letter_text"), key="letter_text", max_chars=2000)
