@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from db.publishing.export import publication_tables
 from db.publishing.signing import load_public_keys, signature_valid
+from db.store.links import STATEMENT_CHECKED_LINKS
 from db.store.models import Publication, PublicationSeal, SigningKey, aware
 
 # Trigger names the migrations make (0001/0002 UPDATE/DELETE guards, 0004 for scores, 0007 seals): a dropped one
@@ -32,6 +33,7 @@ class Discrepancy:
 def _expected_triggers(dialect: str) -> set[str]:
     if dialect == "postgresql":
         names = {f"{t}_immutable" for t in GUARDED_TABLES} | {f"{t}_no_truncate" for t in GUARDED_TABLES}
+        names |= {f"{t}_linked" for t in STATEMENT_CHECKED_LINKS.values()}  # in place of per-row foreign keys
     else:
         names = {f"{t}_no_{op}" for t in GUARDED_TABLES for op in ("update", "delete")}
     return names | {f"{t}_sealed" for t in ROW_TABLES}

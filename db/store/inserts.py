@@ -59,8 +59,8 @@ def bulk_insert(session: Session, model: Any, columns: Mapping[str, Sequence[Any
             if all(column is not None for column in spelled):
                 # The rows as COPY text, written at once: psycopg's write_row formats one row at a time.
                 for start in range(0, count, _CHUNK_ROWS):
-                    lines = zip(*(column[start:start + _CHUNK_ROWS] for column in spelled), strict=True)
-                    copy.write("".join(map(_copy_line, lines)).encode("utf-8"))
+                    lines = map("\t".join, zip(*(column[start:start + _CHUNK_ROWS] for column in spelled), strict=True))
+                    copy.write(("\n".join(lines) + "\n").encode("utf-8"))
             else:
                 for row in zip(*converted, strict=True):
                     copy.write_row(row)
@@ -76,10 +76,6 @@ def bulk_insert(session: Session, model: Any, columns: Mapping[str, Sequence[Any
 # COPY's text format (PostgreSQL docs, "COPY … File Formats"): tab between columns, newline after a row, \\N for
 # NULL, and a backslash before the backslash, newline, carriage return and tab inside a value.
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
-
-
-def _copy_line(values: tuple[str, ...]) -> str:
-    return "\t".join(values) + "\n"
 
 
 def _copy_value(value: Any) -> str | None:

@@ -227,6 +227,20 @@ def test_the_check_command_exits_1_on_a_difference(engine, published):
     assert done.returncode == 1 and "publishedrating_sealed" in done.stdout
 
 
+def test_check_reports_a_dropped_link_check_where_it_replaces_a_foreign_key(engine, published):
+    """On PostgreSQL a statement-level trigger checks the published rows' links (db/store/links.py); on SQLite the
+    foreign key does, and dropping it needs a table rebuild, so the check names the trigger on PostgreSQL only."""
+    from db.publishing.check import check_store
+
+    if engine.dialect.name != "postgresql":
+        assert not any("linked" in d.message_en for d in check_store(engine=engine))
+        return
+    assert check_store(engine=engine) == []
+    with engine.begin() as conn:
+        conn.execute(text("DROP TRIGGER publishedcharge_linked ON publishedcharge"))
+    assert any("publishedcharge_linked" in d.message_en for d in check_store(engine=engine))
+
+
 @pytest.mark.parametrize("document", [
     {"k": 10**17}, {"é": 1, "e": 2, "\U0001f600": 3, "\ufb01": 4}, {"a": 1.5}, {"a": [None, {"b": -0}]},
 ])

@@ -10,6 +10,7 @@ from sqlmodel import SQLModel
 
 import db.store.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from db.store.engine import make_engine
+from db.store.links import include_object_for
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -25,6 +26,7 @@ def _configure_and_run(connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite can only ALTER by copying a table
         compare_type=True,
         compare_server_default=True,
+        include_object=include_object_for(connection.dialect.name),  # PostgreSQL checks some links per statement
     )
     with context.begin_transaction():
         if connection.dialect.name == "postgresql":
