@@ -1,5 +1,6 @@
 """On PostgreSQL, the published rows' links to their publication (and a score's to its rating) are checked once per
-statement by a trigger instead of row by row by a foreign key (db/store/links.py says why). SQLite is unchanged.
+statement by a trigger instead of row by row by a foreign key (db/store/links.py says why), and the seal check (0007)
+looks at each distinct publication of the inserted rows instead of each row. SQLite is unchanged.
 
 Revision ID: 0013
 Revises: 0012
@@ -28,17 +29,32 @@ LINKS = {
     "publishedscore": ("fk_publishedscore_publication_id_publishedrating", ["publication_id", "credit_code"],
                        "publishedrating", ["publication_id", "credit_code"], RATING_FUNCTION),
 }
+SEAL_FUNCTION = "refuse_rows_for_sealed_publication"  # made by 0007
+SEAL_MESSAGE = "this publication is sealed: its rows cannot grow; publish a new version instead (已发布版本已封存，不能再添加行，更正请发布新版本)"
 NO_PUBLICATION = "published rows must belong to a publication (已发布数据行必须属于一个已发布版本)"
 NO_RATING = "a published score must belong to a published rating (已发布分项得分必须属于一条已发布评定)"
+
+
+def _seal_function(rows: str) -> str:
+    return f"""
+        CREATE OR REPLACE FUNCTION {SEAL_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF EXISTS (SELECT 1 FROM {rows} n JOIN publicationseal s ON s.publication_id = n.publication_id) THEN
+                RAISE EXCEPTION '%', '{SEAL_MESSAGE}';
+            END IF;
+            RETURN NULL;
+        END $$"""
 
 
 def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
+    # Both checks look at each distinct publication of the inserted rows, not at each row (60,000 of them).
+    op.execute(_seal_function("(SELECT DISTINCT publication_id FROM new_rows)"))
     op.execute(f"""
         CREATE FUNCTION {PUBLICATION_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            IF EXISTS (SELECT 1 FROM new_rows n
+            IF EXISTS (SELECT 1 FROM (SELECT DISTINCT publication_id FROM new_rows) n
                        WHERE NOT EXISTS (SELECT 1 FROM publication p WHERE p.id = n.publication_id)) THEN
                 RAISE EXCEPTION '%', '{NO_PUBLICATION}';
             END IF;
@@ -47,7 +63,7 @@ def upgrade() -> None:
     op.execute(f"""
         CREATE FUNCTION {RATING_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            IF EXISTS (SELECT 1 FROM new_rows n
+            IF EXISTS (SELECT 1 FROM (SELECT DISTINCT publication_id, credit_code FROM new_rows) n
                        WHERE NOT EXISTS (SELECT 1 FROM publishedrating r WHERE r.publication_id = n.publication_id
                                                                           AND r.credit_code = n.credit_code)) THEN
                 RAISE EXCEPTION '%', '{NO_RATING}';
@@ -68,3 +84,4 @@ def downgrade() -> None:
         op.create_foreign_key(key, table, referred, columns, referred_columns)
     op.execute(f"DROP FUNCTION IF EXISTS {PUBLICATION_FUNCTION}()")
     op.execute(f"DROP FUNCTION IF EXISTS {RATING_FUNCTION}()")
+    op.execute(_seal_function("new_rows"))
