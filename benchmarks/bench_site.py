@@ -1,7 +1,7 @@
 """Benchmark: what a visitor waits for in headless Chromium on 10,000 agencies × 3 published years (SQLite), and
 what Streamlit itself costs for the same steps on a bare two-page app.
 
-    python benchmarks/bench_site.py [--agencies 10000] [--repeat 5]
+    python benchmarks/bench_site.py [--agencies 10000] [--repeat 5] [--soak 240]
 
 Measures, with a real `streamlit run` (the database from bench_public.py):
 - page switch: a click in the sidebar menu → the new page's heading visible, and → its script finished;
@@ -168,10 +168,34 @@ def measure(server: Streamlit, tour: tuple[str, ...], table_path: str, terms: li
     return out
 
 
+def soak(server: Streamlit, table_path: str, count: int) -> None:
+    """`count` searches on one page, printing the server's memory as they go: it must level off (Streamlit's
+    collection after every rerun is off, .streamlit/config.toml)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        page.goto(f"{server.url}/{table_path}")
+        page.wait_for_selector(FIRST_ROW, state="attached", timeout=120_000)
+        box = page.locator("[data-testid='stTextInput'] input").first
+        for i in range(1, count + 1):
+            term = f"{(i * 37) % 10_000:05d}"
+            box.fill(term)
+            box.press("Enter")
+            _wait(page, ROW_HAS, term)
+            if i == 1 or i % max(1, count // 6) == 0:
+                print(f"  soak: {i} searches, server memory {server.rss_mb():.0f} MB", flush=True)
+        browser.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agencies", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--soak", type=int, default=0, help="then this many searches, printing the server's memory")
     args = parser.parse_args()
     results: dict[str, dict[str, list[float]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -185,6 +209,8 @@ def main() -> int:
         try:
             server.wait_healthy()
             results["site"] = measure(server, TOUR, "ratings?lang=zh", terms, args.repeat)
+            if args.soak:
+                soak(server, "ratings?lang=zh", args.soak)
         finally:
             server.stop()
         bare_script = folder / "bare_app.py"
