@@ -106,6 +106,8 @@ def canonical_table_bytes(header: Mapping[str, Any], tables: Mapping[str, pd.Dat
     columns = [str(c) for frame in tables.values() for c in frame.columns]
     if not all(isinstance(k, str) and k.isascii() for k in (*keys, *columns)):
         return None
+    if not all(isinstance(v, str | bool) or (isinstance(v, int) and abs(v) < SAFE_INT) for v in body.values()):
+        return None  # a header value JCS spells differently from json.dumps (a float, a huge number): the library's
     spelled = {k: json.dumps(v, ensure_ascii=False, separators=(",", ":")) for k, v in body.items()}
     for key, frame in tables.items():
         names = sorted(str(c) for c in frame.columns)

@@ -346,6 +346,14 @@ def test_a_lone_surrogate_leaves_the_column_path_and_is_refused():
         tables.canonical()
 
 
+def test_a_header_number_beyond_the_canonical_range_leaves_the_column_path():
+    from db.publishing.canonical import canonical_table_bytes
+
+    tables = _tables()
+    assert canonical_table_bytes({**tables.header, "version": 2**53}, tables.frames()) is None
+    assert canonical_table_bytes({**tables.header, "version": 2.5}, tables.frames()) is None
+
+
 def test_a_non_ascii_key_leaves_the_column_path_for_the_library():
     from db.publishing.canonical import canonical_table_bytes
 
