@@ -11,7 +11,7 @@ from core.rulebook import Rulebook
 from core.service_facts import SPECIALTY_COLUMNS
 from dashboard import tables, ui
 from dashboard.i18n import current, t
-from dashboard.labels import grade_label, local_date, paren, specialty_label, towns_text
+from dashboard.labels import grade_label, local_date, specialty_label, towns_text
 
 
 def _people(row: dict[str, Any]) -> str:
@@ -83,12 +83,14 @@ def finder_table(found: pd.DataFrame, rulebook: Rulebook) -> tuple[pd.DataFrame,
     # Name, grade, total and link first, in widths a phone shows side by side (tables.py); then the facts.
     out = pd.DataFrame(index=found.index)
     out["agency_name"] = found["agency_name"]
-    out["grade"] = [grade_label(g, rulebook) + paren(str(y)) for g, y in zip(found["grade"], found["year"], strict=True)]
+    # The grade alone fits its narrow column in either language; the year it was rated in has its own column.
+    out["grade"] = [grade_label(g, rulebook) for g in found["grade"]]
     out["total"] = found["total"].astype("int64")
     out["profile"] = found["credit_code"].map(ui.profile_url)
     out["people_of_specialty"] = found["people_of_specialty"].astype("int64")
     out["on_time"] = [f"{round(100 * s)}%" if pd.notna(s) else t("none_due") for s in found["on_time_share"]]
     out["visits_per_contract"] = found["visits_per_contract"]
+    out["year"] = found["year"].astype("int64")
     cc = st.column_config
     config = {
         "agency_name": cc.TextColumn(t("agency_name"), pinned=True, width=tables.NAME_WIDTH),
@@ -98,5 +100,6 @@ def finder_table(found: pd.DataFrame, rulebook: Rulebook) -> tuple[pd.DataFrame,
         "people_of_specialty": cc.NumberColumn(t("people_of_specialty"), format="%d"),
         "on_time": cc.TextColumn(t("fact_on_time")),
         "visits_per_contract": cc.NumberColumn(t("fact_visits_per_contract"), format="%.1f"),
+        "year": cc.NumberColumn(t("rated_year"), format="%d"),
     }
     return out, config

@@ -41,6 +41,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "page_rules": ("评定办法", "The rules"),
     # shared
     "year": ("年度", "Year"),
+    "rated_year": ("评定年度", "Rated in"),
     "year_value": ("{year}年度", "{year}"),
     "no_publication": ("尚未发布任何年度的评定结果。", "No year's ratings have been published yet."),
     "notice_running": ("公示中：{year}年度评定结果（草案）正在公示（{opened_on}至{ends_on}），公示期内机构可提出异议；"

@@ -7,7 +7,7 @@ hiring them); how many were left out is said, with a link to the blacklist, so n
 import streamlit as st
 
 from core.service_facts import FINDER_SPECIALTIES
-from dashboard import data, facts_view, plain, state, ui
+from dashboard import data, facts_view, plain, state, tables, ui
 from dashboard.i18n import t
 from dashboard.labels import specialty_label
 
@@ -43,7 +43,8 @@ if offered.empty:
 else:
     st.caption(t("find_found", n=len(offered), year=answer["year"], as_of=answer["as_of"].isoformat()))
     table, config = facts_view.finder_table(offered, data.rulebook())
-    plain.dataframe(table, hide_index=True, column_config=config, key="find_table")
+    # Rows tall enough for a long name to wrap in its narrow pinned column (as on the ratings page).
+    plain.dataframe(table, hide_index=True, column_config=config, key="find_table", row_height=tables.WRAP_ROW_HEIGHT)
 listed = int(found["blacklisted"].sum())
 if listed:
     st.warning(t("find_blacklisted", n=listed), icon=":material/block:")

@@ -91,6 +91,9 @@ def test_the_finder_lists_agencies_serving_my_town_best_grade_first(app, rated, 
     table = table_with(app, "people_of_specialty")
     assert table["agency_name"].tolist() == [rated[g]["agency_name"] for g in ("A", "B", "C")]
     assert table["people_of_specialty"].tolist() == [1, 1, 1]
+    # The grade alone (it fits its narrow column in English too); the year rated in has a column of its own.
+    assert not table["grade"].str.contains(r"\d{4}").any()
+    assert table["year"].notna().all()
     label = zh if lang == "zh" else en
     assert app.title[0].value == label("find_title")
     assert label("find_blacklisted", n=1) in [w.value for w in app.warning]
