@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import select, text
@@ -74,8 +73,7 @@ def check_store(*, engine: Engine) -> list[Discrepancy]:
             if p.previous_digest != chained_to:
                 note("上一版本摘要与上一版本不符（链条断开）", "previous_digest is not the digest of the version before (chain broken)")
             tables = publication_tables(session, p)
-            canonical = tables.canonical()
-            digest = hashlib.sha256(canonical).hexdigest()
+            digest, canonical = tables.digest_and_bytes()
             if digest != p.digest:
                 note("由存储的行重新计算的摘要与发布时的摘要不符（数据被改动）",
                      "the digest recomputed from the stored rows differs from the published digest (rows changed)")

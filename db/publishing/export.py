@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 from collections.abc import Callable, Iterable, Mapping
@@ -131,6 +132,11 @@ class DocumentTables:
     def canonical(self) -> bytes:
         """The canonical bytes (RFC 8785), written column by column; through the dicts when that path declines."""
         return canonical_table_bytes(self.header, self.frames()) or canonical_bytes(self.document())
+
+    def digest_and_bytes(self) -> tuple[str, bytes]:
+        """The digest and the canonical bytes at once, as db.publishing.canonical.digest_and_bytes gives them."""
+        canonical = self.canonical()
+        return hashlib.sha256(canonical).hexdigest(), canonical
 
     def document(self) -> dict[str, Any]:
         """The document as plain dicts (exports, JSON downloads)."""

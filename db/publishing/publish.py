@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import Any
 
 import numpy as np
@@ -242,8 +241,7 @@ def _publish_once(
             year=year, version=version, rulebook=rating.rulebook.name, published_at=published_at, reason=reason,
             previous_digest=previous_digest, demo=demo, buckets=buckets, **rows,
         )
-        canonical = tables.canonical()
-        digest = hashlib.sha256(canonical).hexdigest()
+        digest, canonical = tables.digest_and_bytes()
         _register_key(session, signer)
         publication = Publication(
             year=year, version=version, rulebook=rating.rulebook.name, published_at=published_at, published_by=by,
