@@ -157,7 +157,7 @@ COMMANDS: list[Command] = [
     Command("import", "导入扣分记录、名录或服务记录文件 / import a findings, roster or service-record file (all or nothing)",
             _import_arguments, _import),
 ]
-COMMANDS += [Command(*spec) for spec in publish_commands.COMMANDS]  # publish, diff, export, verify, seed-demo
+COMMANDS += [Command(*spec) for spec in publish_commands.COMMANDS]  # publish, diff, export, verify, check, sums, keys, seed-demo
 COMMANDS += [Command(*spec) for spec in listing_commands.COMMANDS]  # listings export|expire
 COMMANDS += [Command(*spec) for spec in notice_commands.COMMANDS]  # notice open|list
 

@@ -1,4 +1,5 @@
-"""The publishing subcommands of `python -m db`: publish, diff, export, verify, seed-demo (registered in db/cli/commands.py).
+"""The publishing subcommands of `python -m db`: publish, diff, export, verify, sums, keys, seed-demo (registered in
+db/cli/commands.py).
 
 Exit codes as db/cli/commands.py says: 0 done, 1 verify found no match, 2 bad input (a clear message on stderr, no traceback);
 db/cli/commands.py runs each inside the one guard of db/cli/guard.py.
@@ -83,55 +84,82 @@ def _export(args: argparse.Namespace) -> int:
 def _verify_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help="下载的 JSON 文件 / a downloaded JSON export")
     parser.add_argument("--public-key", action="append", default=[], metavar="KEY",
-                        help="公钥文件（PEM，可多次给出；缺省用本机签名密钥的公钥）/ public key file (PEM; may repeat; "
-                             "default: the public half of this machine's signing key)")
+                        help="网站公布的公钥文件（PEM，可多次给出）：“数据下载”页的 jiangyin-credit-public-keys.pem，或 "
+                             "python -m db public-key --all 的输出；从不使用本机的签名私钥 / the site's published public "
+                             "keys (PEM; may repeat): jiangyin-credit-public-keys.pem from the open-data page, or the "
+                             "output of python -m db public-key --all; this machine's signing key is never used")
     parser.add_argument("--sums", default=None, metavar="SHA256SUMS",
-                        help="网站“数据下载”页的 SHA256SUMS 清单：据此说明该版本是否已被取代 / the site's SHA256SUMS list "
-                             "(open-data page): tells whether the version has been superseded")
+                        help="网站“数据下载”页的 SHA256SUMS 清单（或 python -m db sums 的输出）：文件须列于其中（无签名的"
+                             "文件只能据此核验），并说明该版本是否已被取代 / the site's SHA256SUMS list (open-data page, or "
+                             "python -m db sums): the file must be on it (the only way an unsigned file verifies); also "
+                             "tells whether the version has been superseded")
 
 
-def _public_keys(paths: list[str]) -> list:
-    from db.publishing.signing import load_public_keys, load_signer
-    from db.store.settings import get_settings
+# What verify needs when it cannot judge a signed file: it never falls back to this machine's private key, which
+# would make "genuine" mean "signed by whoever set SIGNING_KEY_FILE here" rather than "signed by the bureau".
+_NEEDS_KEY = (
+    "该文件带有签名：请用 --public-key 给出网站公布的公钥文件（“数据下载”页的 jiangyin-credit-public-keys.pem，或在"
+    "主管部门的服务器上运行 python -m db public-key --all），或用 --sums 给出网站的 SHA256SUMS 清单；本命令不使用本机的"
+    "签名私钥",
+    "the file is signed: give the site's published public keys with --public-key (jiangyin-credit-public-keys.pem "
+    "from the open-data page, or python -m db public-key --all on the bureau's server), or the site's list with "
+    "--sums SHA256SUMS; verify never uses this machine's signing key")
 
-    if paths:
-        keys = []
-        for path in paths:
-            keys += load_public_keys(read_file(path, limit=MAX_KEY_BYTES, too_big=(
-                "公钥文件过大", "the public key file is too big")))
-        return keys
-    path = get_settings().signing_key
-    if not path.exists():
-        raise CommandError([Problem(None, "--public-key", "请用 --public-key 给出公钥文件（网站“数据下载”页或 python -m db "
-                                    "public-key 提供）", "give the public key with --public-key (from the site's open-data "
-                                    "page or python -m db public-key)", None)])
-    return [load_signer(path).private_key.public_key()]
+
+def _public_keys(paths: list[str]) -> list | None:
+    """The keys in the given PEM files; None when none was given (verify then judges a signed file by --sums only)."""
+    from db.publishing.signing import load_public_keys
+
+    if not paths:
+        return None
+    keys = []
+    for path in paths:
+        keys += load_public_keys(read_file(path, limit=MAX_KEY_BYTES, too_big=("公钥文件过大", "the public key file is too big")))
+    return keys
 
 
 def _verify(args: argparse.Namespace) -> int:
-    """Touches no database: the file, the keys and the canonical form are all it needs."""
-    from db.publishing.verify import currency, verify_document
+    """Touches no database: the file, the keys, the list and the canonical form are all it needs."""
+    from db.publishing.verify import NO_KEY, UNREADABLE, currency, verify_document
 
     content = read_file(args.file, limit=MAX_EXPORT_BYTES, too_big=(
         f"文件过大（超过{MAX_EXPORT_BYTES // 2**20} MB），不是本系统的导出文件",
         f"the file is too big to be an export of this board (over {MAX_EXPORT_BYTES // 2**20} MB)"))
-    verdict = verify_document(content, _public_keys(args.public_key))
-    if verdict.exit_code == 2:  # not a file this command can judge: a refusal like any other bad input
+    keys = _public_keys(args.public_key)
+    sums = None
+    if args.sums:
+        sums = read_file(args.sums, limit=MAX_EXPORT_BYTES, too_big=("SHA256SUMS 清单过大", "the SHA256SUMS list is too big")
+                         ).decode("utf-8", errors="replace")
+    verdict = verify_document(content, keys, sums)
+    if verdict.status == UNREADABLE:  # not a file this command can judge: a refusal like any other bad input
         raise CommandError([Problem(None, None, f"不是有效的导出文件：{verdict.message_zh}",
                                     f"not a valid export: {verdict.message_en}", args.file)])
+    if verdict.status == NO_KEY:
+        raise CommandError([Problem(None, "--public-key", *_NEEDS_KEY)])
     print(f"{verdict.message_zh}\n{verdict.message_en}")
     if verdict.digest:
-        print(f"SHA-256 {verdict.digest}")
-    if args.sums and verdict.exit_code == 0:
-        sums = read_file(args.sums, limit=MAX_EXPORT_BYTES, too_big=("SHA256SUMS 清单过大", "the SHA256SUMS list is too big"))
-        told = currency(verdict, sums.decode("utf-8", errors="replace"))
-        zh, en = told or ("SHA256SUMS 清单中没有该年度的文件，无法判断是否已被取代",
-                          "the SHA256SUMS list names no file of that year: it cannot tell whether it was superseded")
+        print(f"摘要 digest SHA-256 {verdict.digest}\n文件 file SHA-256 {verdict.file_sha256}")
+    if sums is not None and verdict.exit_code == 0:
+        zh, en = currency(verdict, sums) or ("SHA256SUMS 清单中没有该年度的文件，无法判断是否已被取代",
+                                             "the SHA256SUMS list names no file of that year: it cannot tell whether "
+                                             "it was superseded")
         print(f"{zh}\n{en}")
     return verdict.exit_code
 
 
-# --- keys -----------------------------------------------------------------------------------------------------
+# --- sums, keys -----------------------------------------------------------------------------------------------
+def _sums_arguments(parser: argparse.ArgumentParser) -> None:
+    pass
+
+
+def _sums(args: argparse.Namespace) -> int:
+    from db.publishing.open_data import sha256sums
+
+    sys.stdout.buffer.write(sha256sums(ready_engine()))
+    sys.stdout.flush()
+    return 0
+
+
 def _keygen_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default=None, help="私钥文件（缺省 SIGNING_KEY_FILE 或 data/keys/…）/ where to write the "
                         "private key (default: SIGNING_KEY_FILE or data/keys/…)")
@@ -151,17 +179,43 @@ def _keygen(args: argparse.Namespace) -> int:
 
 
 def _public_key_arguments(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("--all", action="store_true",
+                        help="列出曾签署过版本的全部公钥（读数据库）：编号、指纹、启用日期、签署的首末版本 / every key that "
+                             "ever signed a version (from the database): id, fingerprint, dates, first and last version")
 
 
 def _public_key(args: argparse.Namespace) -> int:
     from db.publishing.signing import load_signer
     from db.store.settings import get_settings
 
+    if args.all:
+        return _all_public_keys()
     signer = load_signer(get_settings().signing_key)
     if signer.demo:
         print("# 演示密钥 demo key: not the bureau's key", file=sys.stderr)
     print(signer.public_pem, end="")
+    return 0
+
+
+def _signed(which: tuple[int, int, object] | None) -> str:
+    from db.publishing.export import iso_utc
+
+    return "-" if which is None else f"{which[0]} v{which[1]} ({iso_utc(which[2])})"
+
+
+def _all_public_keys() -> int:
+    """Every key that ever signed, each as `#` lines then its PEM: the whole output is a key file verify reads."""
+    from db.publishing.export import iso_utc
+    from db.publishing.open_data import key_history
+
+    keys = key_history(ready_engine())
+    if keys.empty:
+        print("# 尚无签名发布的版本 / no version has been signed yet", file=sys.stderr)
+    for key in keys.itertuples():
+        demo = "  演示密钥 demo key: not the bureau's key" if key.demo else ""
+        print(f"# key id {key.key_id}{demo}\n# SHA-256 fingerprint {key.fingerprint}\n"
+              f"# 登记 registered {iso_utc(key.first_used_at)}; 签署 signed {key.versions} version(s), "
+              f"first {_signed(key.first_signed)}, last {_signed(key.last_signed)}\n{key.public_key}", end="")
     return 0
 
 
@@ -205,13 +259,16 @@ COMMANDS: list[Spec] = [
      _publish_arguments, _publish),
     ("diff", "新发布相对现行版本的变化 / what a new publication would change", _diff_arguments, _diff),
     ("export", "导出已发布版本 CSV/XLSX/JSON / export a published version", _export_arguments, _export),
-    ("verify", "离线校验下载的 JSON 文件（摘要与签名，不连数据库）/ check a downloaded JSON export offline (digest and "
-     "signature, no database)", _verify_arguments, _verify),
+    ("verify", "离线校验下载的 JSON 文件（摘要、签名、SHA256SUMS 清单，不连数据库）/ check a downloaded JSON export "
+     "offline (digest, signature, the SHA256SUMS list; no database)", _verify_arguments, _verify),
     ("check", "重新核对数据库中每个已发布版本 / re-check every stored version (digests, chain, signatures, guards)",
      _check_arguments, _check),
+    ("sums", "打印网站公布的 SHA256SUMS 清单（每个版本每种格式文件的 SHA-256）/ print the SHA256SUMS list the site "
+     "shows (the SHA-256 of every file of every version)", _sums_arguments, _sums),
     ("keygen", "生成发布签名密钥 / make the publication signing key (Ed25519, a file outside the database)",
      _keygen_arguments, _keygen),
-    ("public-key", "显示发布签名公钥 / print the publication public key (PEM)", _public_key_arguments, _public_key),
+    ("public-key", "显示发布签名公钥；--all 列出曾签名的全部公钥 / print the publication public key (PEM); "
+     "--all: every key that ever signed", _public_key_arguments, _public_key),
     ("seed-demo", "写入演示数据并发布2023–2025 / load the demo data set and publish 2023–2025",
      _seed_arguments, _seed),
 ]

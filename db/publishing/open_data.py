@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from db.publishing.export import WRITERS, load_for_files
 from db.publishing.signing import load_public_keys
-from db.publishing.verify import GENUINE, UNSIGNED, verify_document
+from db.publishing.verify import GENUINE, UNCONFIRMED, verify_document
 from db.store.models import Publication, SigningKey
 
 CHECKSUM_COLUMNS = ("year", "version", "file_name", "sha256")
@@ -45,11 +45,41 @@ def checksum_file(sums: pd.DataFrame) -> bytes:
     return "".join(f"{r.sha256}  {r.file_name}\n" for r in sums.itertuples()).encode("ascii")
 
 
+def sha256sums(engine: Engine) -> bytes:
+    """The SHA256SUMS file the open-data page offers, as `python -m db sums` prints it (one list, one way to make it)."""
+    return checksum_file(checksums(engine))
+
+
 def signing_keys(engine: Engine) -> pd.DataFrame:
     """Every public key that signed a version (PEM), oldest first; a demo key says so."""
     with Session(engine) as session:
         keys = session.execute(select(*[getattr(SigningKey, c) for c in KEY_COLUMNS]).order_by(SigningKey.first_used_at))
         return pd.DataFrame(keys.all(), columns=list(KEY_COLUMNS))
+
+
+def key_history(engine: Engine) -> pd.DataFrame:
+    """Every public key that ever signed a version, oldest first: its id, SHA-256 fingerprint (of the 32 raw bytes;
+    the id is its first 16 digits), PEM, demo mark, when it was registered, the first and last version it signed
+    (`year`/`version`, `published_at`) and how many versions it signed."""
+    keys = signing_keys(engine)
+    with Session(engine) as session:
+        signed = pd.DataFrame(session.execute(select(Publication.key_id, Publication.year, Publication.version,
+                                                     Publication.published_at)
+                                              .where(Publication.key_id != "")).all(),
+                              columns=["key_id", "year", "version", "published_at"])
+    rows = []
+    for key in keys.itertuples():
+        mine = signed[signed["key_id"] == key.key_id].sort_values("published_at")
+        first, last = (mine.iloc[0], mine.iloc[-1]) if len(mine) else (None, None)
+        raw = load_public_keys(key.public_key.encode())[0].public_bytes_raw()
+        rows.append({"key_id": key.key_id, "fingerprint": hashlib.sha256(raw).hexdigest(),
+                     "public_key": key.public_key, "demo": bool(key.demo), "first_used_at": key.first_used_at,
+                     "first_signed": None if first is None else (int(first.year), int(first.version),
+                                                                 first.published_at),
+                     "last_signed": None if last is None else (int(last.year), int(last.version), last.published_at),
+                     "versions": len(mine)})
+    return pd.DataFrame(rows, columns=["key_id", "fingerprint", "public_key", "demo", "first_used_at", "first_signed",
+                                       "last_signed", "versions"])
 
 
 @dataclass(frozen=True)
@@ -72,21 +102,25 @@ def _versions(engine: Engine) -> pd.DataFrame:
 
 
 def identify(engine: Engine, content: bytes, sums: pd.DataFrame) -> Identification:
-    """Which published version `content` is: a JSON by its digest and signature (any layout), a CSV/XLSX by its
-    bytes (the checksum list `sums`); whether that version is the year's current one or has been superseded."""
+    """Which published version `content` is, and whether that version is the year's current one or superseded.
+
+    A file is the site's when its bytes are one of the site's files (`sums`, the SHA256SUMS list), or — a JSON in
+    another layout — when its recomputed digest is a stored version's digest and it is either signed by a key the
+    site published or carries no signature (a version published before signatures). Never on the file's own say-so:
+    the digest covers the `format` field, so a signed version stripped of its signature and relabelled unsigned has
+    a digest no stored version has.
+    """
     versions = _versions(engine)
     found: tuple[int, int] | None = None
-    stripped = content.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if stripped.startswith(b"{"):
+    match = sums[sums["sha256"] == hashlib.sha256(content).hexdigest()]
+    if not match.empty:
+        found = int(match.iloc[0]["year"]), int(match.iloc[0]["version"])
+    elif content.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
         keys = [k for pem in signing_keys(engine)["public_key"] for k in load_public_keys(pem.encode())]
         verdict = verify_document(content, keys)
-        if verdict.status not in (GENUINE, UNSIGNED):
+        if verdict.status not in (GENUINE, UNCONFIRMED):
             return Identification("altered", verdict.message_zh, verdict.message_en, verdict.year, verdict.version)
         match = versions[versions["digest"] == verdict.digest]
-        if not match.empty:
-            found = int(match.iloc[0]["year"]), int(match.iloc[0]["version"])
-    else:
-        match = sums[sums["sha256"] == hashlib.sha256(content).hexdigest()]
         if not match.empty:
             found = int(match.iloc[0]["year"]), int(match.iloc[0]["version"])
     if found is None:

@@ -67,12 +67,14 @@ def test_export_then_verify_matches_and_a_changed_file_does_not(engine, run, tmp
     for fmt in ("csv", "xlsx", "json"):
         code, _, _ = run("export", "--year", str(YEAR), "--format", fmt, str(tmp_path / f"out.{fmt}"))
         assert code == 0 and (tmp_path / f"out.{fmt}").stat().st_size > 100
-    code, out, _ = run("verify", str(tmp_path / "out.json"))
+    code, keys, _ = run("public-key", "--all")  # every key that signed, as the open-data page lists them
+    (tmp_path / "keys.pem").write_text(keys, encoding="utf-8")
+    code, out, _ = run("verify", str(tmp_path / "out.json"), "--public-key", str(tmp_path / "keys.pem"))
     assert code == 0 and "GENUINE: 2025 version 1" in out
     document = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
     document["ratings"][0]["grade"] = "B"
     (tmp_path / "changed.json").write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
-    code, out, _ = run("verify", str(tmp_path / "changed.json"))
+    code, out, _ = run("verify", str(tmp_path / "changed.json"), "--public-key", str(tmp_path / "keys.pem"))
     assert code == 1 and "NOT GENUINE" in out
 
 

@@ -20,7 +20,17 @@ from db.publishing.canonical import canonical_bytes, digest_hex
 from db.publishing.check import check_store
 from db.publishing.export import export_publication, load_document
 from db.publishing.signing import SigningKeyError, keygen, load_public_keys, load_signer
-from db.publishing.verify import ALTERED, FOREIGN_KEY, GENUINE, UNREADABLE, UNSIGNED, verify_document
+from db.publishing.verify import (
+    ALTERED,
+    FOREIGN_KEY,
+    GENUINE,
+    LISTED,
+    NO_KEY,
+    UNCONFIRMED,
+    UNLISTED,
+    UNREADABLE,
+    verify_document,
+)
 from db.store.models import PublishedRating
 from tests.db.conftest import url_of
 from tests.db.publishing import YEAR, a_year, count
@@ -125,13 +135,29 @@ def test_what_is_not_an_export_is_unreadable(content, our_keys):
     assert verify_document(content, our_keys).status == UNREADABLE
 
 
-def test_a_version_published_before_signatures_still_verifies_as_unsigned(engine, published, our_keys):
+def test_an_unsigned_file_is_never_genuine_on_its_own_say_so_only_by_the_list(engine, published, our_keys):
+    import hashlib
+
     document = json.loads(_json(engine))
     document.pop("signature")
     document["format"] = "jiangyin-credit-board/publication/1"
     document["digest"] = digest_hex(document)
-    verdict = verify_document(json.dumps(document).encode(), our_keys)
-    assert (verdict.status, verdict.exit_code) == (UNSIGNED, 0)
+    content = json.dumps(document).encode()
+    verdict = verify_document(content, our_keys)
+    assert (verdict.status, verdict.exit_code) == (UNCONFIRMED, 1) and "DIGEST MATCHES" not in verdict.message_en
+    listed = f"{hashlib.sha256(content).hexdigest()}  jiangyin-credit-{YEAR}-v1.json\n"
+    assert verify_document(content, our_keys, listed).status == LISTED  # what the site lists is the site's
+    assert verify_document(content, None, listed).exit_code == 0
+    elsewhere = f"{hashlib.sha256(content).hexdigest()}  jiangyin-credit-{YEAR - 1}-v1.json\n"
+    assert verify_document(content, our_keys, elsewhere).status == UNLISTED  # listed as another version: not it
+    assert verify_document(content, our_keys, "").status == UNLISTED
+
+
+def test_a_signed_file_needs_a_key_or_the_list_and_no_key_trusted_means_foreign(engine, published, our_keys):
+    content = _json(engine)
+    assert verify_document(content).status == NO_KEY and verify_document(content).exit_code == 2
+    assert verify_document(content, []).status == FOREIGN_KEY  # none trusted: every signature is someone else's
+    assert verify_document(content, None, "").status == UNLISTED
 
 
 # --- the command line: offline -----------------------------------------------------------------------------------
@@ -155,7 +181,8 @@ def test_verify_needs_no_database_and_exits_0_1_2(engine, published, tmp_path, s
     broken.write_bytes(b"{")
     done = _verify_cli(good, "--public-key", str(public))
     assert done.returncode == 0 and "GENUINE" in done.stdout and published.digest in done.stdout
-    assert _verify_cli(good, key_file=signing_key_file).returncode == 0  # the machine's own key by default
+    done = _verify_cli(good, key_file=signing_key_file)  # never the machine's own key: only a published one counts
+    assert done.returncode == 2 and "--public-key" in done.stderr
     assert _verify_cli(bad, "--public-key", str(public)).returncode == 1
     done = _verify_cli(broken, "--public-key", str(public))
     assert done.returncode == 2 and "Traceback" not in done.stderr
