@@ -8,9 +8,7 @@ import datetime as dt
 import hashlib
 import io
 import json
-import re
 import zipfile
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -262,12 +260,14 @@ def test_no_export_holds_personal_data_descriptions_or_staff_accounts(engine):
 
 
 def test_the_readme_recipe_checks_a_downloaded_export(engine, published, tmp_path, capsys):
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    recipe = re.search(r"\*\*Checking a digest\.\*\*.*?```python\n(.*?)```", readme, re.S).group(1)
-    (tmp_path / "2025-v1.json").write_bytes(export_publication(engine=engine, year=YEAR, fmt="json"))
+    from tests.db.test_hand_check import readme_recipe
+
+    content = export_publication(engine=engine, year=YEAR, fmt="json")
+    (tmp_path / "jiangyin-credit-2025-v1.json").write_bytes(content)
     with contextlib.chdir(tmp_path):
-        exec(recipe, {})
-    assert capsys.readouterr().out.split() == ["True", published.digest]
+        exec(readme_recipe(), {})
+    assert capsys.readouterr().out.split() == ["digest", "matches:", "True", published.digest, "file", "SHA-256:",
+                                               hashlib.sha256(content).hexdigest()]
 
 
 def test_the_command_line_offers_every_export_format():
