@@ -211,11 +211,13 @@ LABELS: dict[str, tuple[str, str]] = {
         "its digest and signature. The files hold no personal data; docs/open-data.md describes every field.",
     ),
     "verify_hint": (
-        "核对文件：在“核验文件”页上传下载的文件；或离线运行 `python -m db verify 文件.json --public-key 公钥.pem`，"
-        "它重新计算 JSON 原件的摘要并用下方公钥验证签名，无需连接本网站。",
+        "核对文件：在“核验文件”页上传下载的文件；或离线运行 `python -m db verify 文件.json --public-key "
+        "jiangyin-credit-public-keys.pem --sums SHA256SUMS`，它重新计算 JSON 原件的摘要，用下方公钥验证签名，并核对"
+        "文件列于 SHA256SUMS 清单，无需连接本网站。没有签名的文件（签名功能启用前发布）只有列于该清单才算真实。",
         "To check a file: upload it on the Check a file page, or offline run `python -m db verify FILE.json "
-        "--public-key KEY.pem`, which recomputes the JSON original's digest and checks its signature with the key "
-        "below, without this site.",
+        "--public-key jiangyin-credit-public-keys.pem --sums SHA256SUMS`, which recomputes the JSON original's digest, "
+        "checks its signature with the keys below and that the file is on the SHA256SUMS list, without this site. A "
+        "file without a signature (published before signatures) is genuine only if it is on that list.",
     ),
     "download": ("下载 {fmt}", "Download {fmt}"),
     "format_csv": ("评定结果 CSV", "Ratings CSV"),

@@ -97,9 +97,11 @@ def verify_document(content: bytes, public_keys: Sequence[Ed25519PublicKey] | No
         if public_keys is not None:
             signed_by = next((key_id(k) for k in public_keys if signature_valid(k, message, signature["value"])), "")
             if not signed_by:
-                return Verdict(FOREIGN_KEY, f"不可信：{zh}的签名不是所给公钥签署的（被改动后重新签名，或公钥不对）",
-                               f"NOT GENUINE: the signature of {en} was not made by the given key(s) (re-signed, "
-                               "or wrong key)", **found)
+                return Verdict(FOREIGN_KEY, f"不可信：{zh}的签名不是由可信公钥（所给公钥；在网站上为网站公布的公钥）"
+                                            "签署的（被改动后重新签名，或公钥不对）",
+                               f"NOT GENUINE: the signature of {en} was made by none of the trusted keys (the keys "
+                               "given; on the site, the keys it published): altered and re-signed, or the wrong key",
+                               **found)
         elif sums is None:
             return Verdict(NO_KEY, f"{zh}带有签名，但没有给出用来核验的公钥",
                            f"{en} is signed, but no public key was given to check it", **found)

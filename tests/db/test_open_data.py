@@ -87,3 +87,37 @@ def test_a_correction_says_what_changed_per_agency_in_its_files(engine, two_vers
     assert row["新增扣分记录"].startswith("2.1 ") and row["撤销扣分记录"] == ""
     old, _ = two_versions
     assert len(old["changes.csv"].decode("utf-8-sig").splitlines()) == 1  # version 1 changes nothing: header only
+
+
+def test_an_unsigned_version_is_known_in_another_layout_by_the_sites_digest_and_never_when_relabelled(engine):
+    from db.publishing.canonical import digest_hex
+    from db.publishing.export import FORMAT_UNSIGNED
+    from tests.db.unsigned import publish_unsigned
+
+    a_year(engine)
+    publish_unsigned(engine, YEAR)
+    load(engine, [finding(0, "2.1", period="Q4")])
+    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou", reason="补录第四季度记录")
+    sums = checksums(engine)
+    old = json.loads(export_publication(engine=engine, year=YEAR, version=1, fmt="json"))
+    found = identify(engine, json.dumps(old, separators=(",", ":")).encode(), sums)  # not the listed bytes
+    assert (found.status, found.version) == ("superseded", 1)
+    new = json.loads(export_publication(engine=engine, year=YEAR, version=2, fmt="json"))
+    new.pop("signature")
+    new["format"] = FORMAT_UNSIGNED
+    new["digest"] = digest_hex(new)  # every rating as published, but no longer what the bureau signed
+    assert identify(engine, json.dumps(new).encode(), sums).status == "unknown"
+
+
+def test_a_file_signed_by_a_key_the_site_never_published_is_altered(engine, two_versions, tmp_path):
+    from db.publishing.canonical import canonical_bytes, digest_hex
+    from db.publishing.signing import keygen
+
+    _, new = two_versions
+    other = keygen(tmp_path / "other.pem")
+    document = json.loads(new["json"])
+    document["ratings"][0]["total"] = 100
+    document["digest"] = digest_hex(document)
+    document["signature"] = {"algorithm": "Ed25519", "key_id": other.key_id, "value": other.sign(canonical_bytes(document))}
+    found = identify(engine, json.dumps(document).encode(), checksums(engine))
+    assert found.status == "altered" and "made by none of the trusted keys" in found.message_en

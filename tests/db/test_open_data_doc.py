@@ -61,14 +61,15 @@ def no_duplicates(pairs):
     return dict(pairs)
 
 
-def outsider_verify(content: bytes, public_key_pem: bytes) -> bool:
+def outsider_verify(content: bytes, public_key_pem: bytes, sums: str = "") -> bool:
     document = json.loads(content.decode("utf-8-sig"), object_pairs_hook=no_duplicates)  # step 1
     digest, signature = document.pop("digest"), document.pop("signature", None)  # step 2
     body = canonical(document).encode("utf-8")  # step 3
     if hashlib.sha256(body).hexdigest() != digest:  # step 4
         return False
-    if signature is None:
-        return document["format"].endswith("/1")
+    if signature is None:  # step 6: only the site's list makes an unsigned file genuine
+        name = f"jiangyin-credit-{document['year']}-v{document['version']}.json"
+        return f"{hashlib.sha256(content).hexdigest()}  {name}" in sums.splitlines()
     key = load_pem_public_key(public_key_pem)  # step 5
     try:
         key.verify(base64.b64decode(signature["value"]), body)
@@ -95,6 +96,25 @@ def test_the_outsiders_verifier_accepts_a_true_file_and_refuses_changed_ones(eng
     assert doubled != content
     with pytest.raises(ValueError, match="duplicated key"):
         outsider_verify(doubled, pem)
+
+
+def test_the_outsider_and_we_take_a_listed_unsigned_file_and_refuse_it_edited_with_a_new_digest(engine, tmp_path):
+    from db.publishing.open_data import checksum_file, checksums
+    from db.publishing.verify import verify_document
+    from tests.db.unsigned import publish_unsigned
+
+    a_year(engine)
+    publish_unsigned(engine, YEAR)
+    old = export_publication(engine=engine, year=YEAR, fmt="json")
+    sums = checksum_file(checksums(engine)).decode()
+    assert outsider_verify(old, b"", sums) and verify_document(old, [], sums).exit_code == 0
+    document = json.loads(old)
+    document["ratings"][0]["total"] -= 5
+    document["digest"] = hashlib.sha256(canonical({k: v for k, v in document.items() if k != "digest"}).encode()
+                                        ).hexdigest()
+    relabelled = json.dumps(document, ensure_ascii=False, indent=2).encode()
+    assert not outsider_verify(relabelled, b"", sums) and verify_document(relabelled, [], sums).exit_code == 1
+    assert not outsider_verify(old, b"", "") and verify_document(old, []).exit_code == 1  # no list: not shown
 
 
 def test_the_key_id_is_as_the_document_says(engine, published, signing_key_file):
