@@ -36,7 +36,8 @@ from db.publishing.signing import ALGORITHM
 from db.store.models import Publication, PublishedCharge, PublishedPractitioner, PublishedRating
 
 # Format 1: digest only (versions published before signatures); format 2: digest and an Ed25519 signature.
-# Both digest the same canonical form (db.publishing.canonical), so a format-1 file still verifies.
+# Both digest the same canonical form (db.publishing.canonical). A format-1 file is genuine only by the site's
+# SHA256SUMS list or stored digests, never on its own say-so (db.publishing.verify).
 FORMAT_UNSIGNED = "jiangyin-credit-board/publication/1"
 FORMAT_SIGNED = "jiangyin-credit-board/publication/2"
 # Who publishes, as the public sees it: the office, never the staff account that clicked.
