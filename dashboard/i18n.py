@@ -82,7 +82,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "clause_gloss": ("英文释义", "English gloss"),
     "assessor": ("评定单位", "Assessed by"),
     "period": ("考核期", "Period"),
-    "date": ("日期", "Date"),
     "points_nominal": ("应扣分", "Points per finding"),
     "points_charged": ("实扣分", "Points charged"),
     "bureau": ("市应急管理局", "City bureau"),
@@ -158,7 +157,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "basis": ("认定依据", "Grounds"),
     "grounds_clauses": ("第{codes}项", "clause {codes}"),
     "department": ("认定部门", "Decided by"),
+    # 列入日期 is always the listing's date (the day the listing version was published); the act's date is 行为日期.
     "listed_on": ("列入日期", "Listed on"),
+    "act_on": ("行为日期", "Date of the act"),
     "no_blacklist": ("本年度无服务机构列入黑名单。", "No agency is on this year's blacklist."),
     "no_blacklist_practitioners": ("本年度无执业人员列入黑名单。", "No practitioner is on this year's blacklist."),
     "blacklist_history": ("往年黑名单", "Earlier years' blacklists"),

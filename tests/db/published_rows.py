@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
+from db.publishing.listings import sync_listings
 from db.publishing.scores import split_scores
 from db.store.models import (
     Agency,
@@ -122,3 +124,7 @@ def build(engine: Engine, *, demo: bool = True) -> None:
                  charge(d, "2.3", "月城镇", "Q1", dt.date(2025, 3, 1), 10, 10),
                  charge(d, "2.8", "bureau", "Y", dt.date(2025, 6, 1), 10, 10)],
                 [])
+    # The listings publishing makes in the same transaction (列入日期 is the listing version's date in China).
+    with Session(engine) as session, session.begin():
+        for pub in session.execute(select(Publication).order_by(Publication.year, Publication.version)).scalars():
+            sync_listings(session, pub, actor="admin-secret")
