@@ -205,11 +205,14 @@ LABELS: dict[str, tuple[str, str]] = {
     # open data
     "open_data_title": ("数据下载", "Open data"),
     "open_data_intro": (
-        "每个已发布版本均可下载：评定结果 CSV 与 XLSX（中文表头；XLSX 另含扣分明细与黑名单人员）、扣分明细 CSV、"
-        "供程序读取的英文字段 CSV，以及带摘要和签名的 JSON 原件。文件不含任何个人信息；字段说明见 docs/open-data.md。",
-        "Every published version downloads as: ratings CSV and XLSX (Chinese headers; the XLSX also holds the charges "
-        "and listed practitioners), the charges CSV, a CSV with field names for programs, and the JSON original with "
-        "its digest and signature. The files hold no personal data; docs/open-data.md describes every field.",
+        "每个已发布版本均可下载：评定结果 CSV 与 XLSX（中文表头；XLSX 另含扣分明细、黑名单人员与更正变化）、扣分明细 CSV、"
+        "更正变化 CSV、供程序读取的英文字段 CSV，以及带摘要和签名的 JSON 原件。扣分的“行为日期”是行为发生之日；"
+        "“列入日期”是列入黑名单的版本发布之日。文件不含任何个人信息；字段说明见 docs/open-data.md。",
+        "Every published version downloads as: ratings CSV and XLSX (Chinese headers; the XLSX also holds the charges, "
+        "listed practitioners and what a correction changed), the charges CSV, the changes CSV, a CSV with field names "
+        "for programs, and the JSON original with its digest and signature. A finding's 行为日期 is the date of the "
+        "act; 列入日期 is the day the version that listed a subject was published. The files hold no personal data; "
+        "docs/open-data.md describes every field.",
     ),
     "verify_hint": (
         "核对文件：在“核验文件”页上传下载的文件；或离线运行 `python -m db verify 文件.json --public-key 公钥.pem`，"
