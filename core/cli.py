@@ -150,7 +150,8 @@ def _explain(args: argparse.Namespace) -> str:
     ]
     if agency["blacklist_clauses"]:
         lines.append(f"列入黑名单条款 blacklisting clauses: {agency['blacklist_clauses']}")
-    headers = ["条款 clause", "条款内容 text", "评定单位 assessor", "考核期 period", "日期 date", "应扣 nominal", "实扣 charged"]
+    headers = ["条款 clause", "条款内容 text", "评定单位 assessor", "考核期 period", "行为日期 date of the act",
+               "应扣 nominal", "实扣 charged"]
     shown = [{**r, "assessor": assessor_name_zh(r["assessor"])} for r in findings_rows]
     return "\n".join(lines) + "\n\n" + output.to_table(shown, EXPLAIN_OUTPUT_COLUMNS, headers)
 

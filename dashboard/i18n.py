@@ -82,7 +82,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "clause_gloss": ("英文释义", "English gloss"),
     "assessor": ("评定单位", "Assessed by"),
     "period": ("考核期", "Period"),
-    "date": ("日期", "Date"),
     "points_nominal": ("应扣分", "Points per finding"),
     "points_charged": ("实扣分", "Points charged"),
     "bureau": ("市应急管理局", "City bureau"),
@@ -158,7 +157,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "basis": ("认定依据", "Grounds"),
     "grounds_clauses": ("第{codes}项", "clause {codes}"),
     "department": ("认定部门", "Decided by"),
+    # 列入日期 is always the listing's date (the day the listing version was published); the act's date is 行为日期.
     "listed_on": ("列入日期", "Listed on"),
+    "act_on": ("行为日期", "Date of the act"),
     "no_blacklist": ("本年度无服务机构列入黑名单。", "No agency is on this year's blacklist."),
     "no_blacklist_practitioners": ("本年度无执业人员列入黑名单。", "No practitioner is on this year's blacklist."),
     "blacklist_history": ("往年黑名单", "Earlier years' blacklists"),
@@ -204,11 +205,14 @@ LABELS: dict[str, tuple[str, str]] = {
     # open data
     "open_data_title": ("数据下载", "Open data"),
     "open_data_intro": (
-        "每个已发布版本均可下载：评定结果 CSV 与 XLSX（中文表头；XLSX 另含扣分明细与黑名单人员）、扣分明细 CSV、"
-        "供程序读取的英文字段 CSV，以及带摘要和签名的 JSON 原件。文件不含任何个人信息；字段说明见 docs/open-data.md。",
-        "Every published version downloads as: ratings CSV and XLSX (Chinese headers; the XLSX also holds the charges "
-        "and listed practitioners), the charges CSV, a CSV with field names for programs, and the JSON original with "
-        "its digest and signature. The files hold no personal data; docs/open-data.md describes every field.",
+        "每个已发布版本均可下载：评定结果 CSV 与 XLSX（中文表头；XLSX 另含扣分明细、黑名单人员与更正变化）、扣分明细 CSV、"
+        "更正变化 CSV、供程序读取的英文字段 CSV，以及带摘要和签名的 JSON 原件。扣分的“行为日期”是行为发生之日；"
+        "“列入日期”是列入黑名单的版本发布之日。文件不含任何个人信息；字段说明见 docs/open-data.md。",
+        "Every published version downloads as: ratings CSV and XLSX (Chinese headers; the XLSX also holds the charges, "
+        "listed practitioners and what a correction changed), the charges CSV, the changes CSV, a CSV with field names "
+        "for programs, and the JSON original with its digest and signature. A finding's 行为日期 is the date of the "
+        "act; 列入日期 is the day the version that listed a subject was published. The files hold no personal data; "
+        "docs/open-data.md describes every field.",
     ),
     "verify_hint": (
         "核对文件：在“核验文件”页上传下载的文件；或离线运行 `python -m db verify 文件.json --public-key "

@@ -120,7 +120,7 @@ def explanation_table(charges: pd.DataFrame, rulebook: Rulebook) -> tuple[pd.Dat
             "points_nominal": charges["points_nominal"],
             "assessor": charges["assessor"].map(assessor_label),
             "period": charges["period"].map(lambda p: periods.get(p, p)),
-            "date": charges["date"].map(local_date),
+            "date": charges["date"].map(local_date),  # the finding's: the date of the act (行为日期)
             "clause_text": charges["clause_gloss"] if en else charges["clause_text"],
         }
     )
@@ -133,7 +133,7 @@ def explanation_table(charges: pd.DataFrame, rulebook: Rulebook) -> tuple[pd.Dat
         "points_nominal": cc.NumberColumn(t("points_nominal"), format="%d"),
         "assessor": cc.TextColumn(t("assessor")),
         "period": cc.TextColumn(t("period")),
-        "date": cc.TextColumn(t("date")),
+        "date": cc.TextColumn(t("act_on")),
         "clause_text": cc.TextColumn(t("clause_gloss") if en else t("clause_text"), width=CLAUSE_TEXT_WIDTH),
         "clause_original": cc.TextColumn(t("clause_text"), width=CLAUSE_TEXT_WIDTH),
     }
@@ -150,7 +150,8 @@ def explanation_order(table: pd.DataFrame) -> tuple[list[str], list[str]]:
 
 
 def blacklist_agencies_table(agencies: pd.DataFrame, rulebook: Rulebook) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Blacklisted agencies: code, 认定依据 (clause + full text, or the total under the threshold), 认定部门, dates."""
+    """Blacklisted agencies: code, 认定依据 (clause + full text, or the total under the threshold), 认定部门, 列入日期
+    (the listing's publication date) and 行为日期 (the date of the act; none for a listing by score)."""
     basis = [
         _grounds(clause, total, rulebook) if by == "clause" else score_basis(total, rulebook)
         for by, clause, total in zip(agencies["listed_by"], agencies["clause"], agencies["total"], strict=True)
@@ -164,6 +165,7 @@ def blacklist_agencies_table(agencies: pd.DataFrame, rulebook: Rulebook) -> tupl
             "basis": basis,
             "department": agencies["department"].map(_department_label),
             "listed_on": agencies["listed_on"].map(local_date),
+            "act_on": agencies["act_on"].map(local_date),
             "year": agencies["year"].astype(int),
             "credit_code": agencies["credit_code"],
         }
@@ -177,6 +179,7 @@ def blacklist_agencies_table(agencies: pd.DataFrame, rulebook: Rulebook) -> tupl
         "basis": cc.TextColumn(t("basis"), width=BASIS_WIDTH),
         "department": cc.TextColumn(t("department")),
         "listed_on": cc.TextColumn(t("listed_on")),
+        "act_on": cc.TextColumn(t("act_on")),
     }
     return out, config
 
@@ -202,11 +205,12 @@ def grounds_row_height(table: pd.DataFrame) -> int:
 
 
 BLACKLIST_AGENCIES_COMPACT = ["agency_name", "basis", "listed_on", "year", "credit_code"]
-BLACKLIST_AGENCIES_FULL = ["agency_name", "listed_by", "basis", "department", "listed_on", "year", "credit_code"]
+BLACKLIST_AGENCIES_FULL = ["agency_name", "listed_by", "basis", "department", "listed_on", "act_on", "year",
+                           "credit_code"]
 
 
 def blacklist_practitioners_table(people: pd.DataFrame, rulebook: Rulebook) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Blacklisted practitioners: name, agency, 认定依据, 认定部门, year, 列入日期 (never an ID number)."""
+    """Blacklisted practitioners: name, agency, 认定依据, 认定部门, year, 列入日期, 行为日期 (never an ID number)."""
     out = pd.DataFrame(
         {
             "practitioner": people["practitioner"],
@@ -214,6 +218,7 @@ def blacklist_practitioners_table(people: pd.DataFrame, rulebook: Rulebook) -> t
             "basis": [_grounds(c, None, rulebook) for c in people["clause"]],
             "department": people["department"].map(_department_label),
             "listed_on": people["listed_on"].map(local_date),
+            "act_on": people["act_on"].map(local_date),
             "year": people["year"].astype(int),
             "credit_code": people["credit_code"],
         }
@@ -227,12 +232,14 @@ def blacklist_practitioners_table(people: pd.DataFrame, rulebook: Rulebook) -> t
         "basis": cc.TextColumn(t("basis"), width=BASIS_WIDTH),
         "department": cc.TextColumn(t("department")),
         "listed_on": cc.TextColumn(t("listed_on")),
+        "act_on": cc.TextColumn(t("act_on")),
     }
     return out, config
 
 
 BLACKLIST_PRACTITIONERS_COMPACT = ["practitioner", "basis", "agency_name", "listed_on", "year"]
-BLACKLIST_PRACTITIONERS_FULL = ["practitioner", "agency_name", "basis", "department", "listed_on", "year", "credit_code"]
+BLACKLIST_PRACTITIONERS_FULL = ["practitioner", "agency_name", "basis", "department", "listed_on", "act_on", "year",
+                                "credit_code"]
 
 
 def _department_label(department: str) -> str:

@@ -43,7 +43,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "no_draft": ("本年度尚无评定。", "Nothing rated for this year yet."),
     "confirmed": ("工作人员已确认的问题", "Issues confirmed by staff"),
     "no_confirmed": ("暂无。", "None."),
-    "date": ("日期", "Date"),
+    "date": ("行为日期", "Date of the act"),  # a finding's date: the act's, never a listing's (列入日期)
     "clause": ("条款", "Clause"),
     "rule": ("规则", "Rule"),
     "evidence": ("依据", "Evidence"),

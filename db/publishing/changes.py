@@ -39,11 +39,13 @@ def _multiset_minus(a: pd.Series, b: pd.Series) -> dict[str, list[str]]:
     return out
 
 
-def changes_between(previous: Mapping[str, Any] | None, current: Mapping[str, Any]) -> pd.DataFrame:
+def changes_between(previous: Mapping[str, Any] | None, current: Mapping[str, Any], separator: str = "；"
+                    ) -> pd.DataFrame:
     """One row per agency whose total, grade or findings differ between `previous` and `current` (CHANGE_COLUMNS).
 
     An agency new in `current` has old_total/old_grade empty; one gone from it has new_total/new_grade empty.
-    Findings are `；`-joined, sorted. Version 1 (no previous) changes nothing.
+    Findings are joined with `separator` (the pages' `；`; the files' edition says theirs), sorted. Version 1 (no
+    previous) changes nothing.
     """
     if previous is None:
         return pd.DataFrame(columns=list(CHANGE_COLUMNS))
@@ -62,7 +64,7 @@ def changes_between(previous: Mapping[str, Any] | None, current: Mapping[str, An
             "credit_code": code, "agency_name": (n or o)["agency_name"],
             "old_total": o["total"] if o else None, "new_total": n["total"] if n else None,
             "old_grade": o["grade"] if o else "", "new_grade": n["grade"] if n else "",
-            "findings_added": "；".join(plus), "findings_withdrawn": "；".join(minus),
+            "findings_added": separator.join(plus), "findings_withdrawn": separator.join(minus),
         })
     out = pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
     return out.astype({"old_total": "Int64", "new_total": "Int64"})

@@ -24,6 +24,7 @@ from core.towns import assessor_name_zh
 from db.publishing.cells import escape_cell
 from db.publishing.changes import changes_between
 from db.publishing.scores import SUFFIX
+from db.store.models import FILES_EDITION
 
 # Chinese header of each field (a `<bucket>_score` takes its bucket's label from the rulebook).
 RATING_HEADERS = {
@@ -31,15 +32,22 @@ RATING_HEADERS = {
     "blacklist_clauses": "直接列入黑名单条款", "towns": "评分镇街园", "rating_date": "评定日期", "version": "版本",
     "demo": "演示数据",
 }
+# A finding's `date` is the date of the act: 行为日期 (edition 1 wrote 日期), never 列入日期, which is a listing's
+# publication date (db.publishing.listings).
+ACT_DATE_HEADER = {1: "日期", 2: "行为日期"}
 CHARGE_HEADERS = {
     "credit_code": "统一社会信用代码", "agency_name": "机构名称", "clause": "条款", "clause_text": "条款内容",
-    "assessor": "认定部门", "period": "期间", "date": "日期", "points_nominal": "标准扣分", "points_charged": "实际扣分",
-    "blacklist": "直接列入黑名单",
+    "assessor": "认定部门", "period": "期间", "date": "行为日期", "points_nominal": "标准扣分",
+    "points_charged": "实际扣分", "blacklist": "直接列入黑名单",
 }
 PRACTITIONER_HEADERS = {
     "credit_code": "统一社会信用代码", "agency_name": "机构名称", "practitioner": "执业人员", "clause": "条款",
-    "clause_text": "条款内容", "assessor": "认定部门", "date": "日期",
+    "clause_text": "条款内容", "assessor": "认定部门", "date": "行为日期",
 }
+# One separator for every list in a cell, in every format: ";" as the JSON's blacklist_clauses and towns. Edition 1
+# wrote towns and a correction's findings with "；" (its versions keep it).
+LIST_SEPARATOR = ";"
+EDITION_1_SEPARATOR = "；"
 DEMO_MARK = "演示数据"
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry: fixed, so the bytes never vary
 
@@ -72,8 +80,13 @@ def _rating_date(document: Mapping[str, Any]) -> str:
     return to_china(published).date().isoformat()
 
 
-def ratings_table(document: Mapping[str, Any], rated_on: Mapping[str, str] | None = None
-                  ) -> tuple[list[str], list[list[Any]]]:
+def _headers(headers: Mapping[str, str], edition: int) -> dict[str, str]:
+    """`headers` as an edition spells them (the act's date)."""
+    return {**headers, "date": ACT_DATE_HEADER[min(edition, 2)]}
+
+
+def ratings_table(document: Mapping[str, Any], rated_on: Mapping[str, str] | None = None,
+                  edition: int = FILES_EDITION) -> tuple[list[str], list[list[Any]]]:
     """The ratings with Chinese headers: one row per agency, grades in words, rating date and version added.
 
     `rated_on`: credit_code → 评定日期 (db.publishing.rating_dates); without it, the version's own date.
@@ -85,7 +98,8 @@ def ratings_table(document: Mapping[str, Any], rated_on: Mapping[str, str] | Non
     towns = "towns"
     day, rated_on = _rating_date(document), rated_on or {}
     extra = [document["version"], DEMO_MARK if document["demo"] else ""]
-    rows = [[grade_zh(r[f], rulebook) if f == "grade" else (r[f].replace(";", "；") if f == towns else r[f])
+    separator = LIST_SEPARATOR if edition >= 2 else EDITION_1_SEPARATOR
+    rows = [[grade_zh(r[f], rulebook) if f == "grade" else (r[f].replace(";", separator) if f == towns else r[f])
              for f in fields] + [rated_on.get(r["credit_code"], day), *extra] for r in document["ratings"]]
     return header, rows
 
@@ -108,14 +122,15 @@ def _with_names(document: Mapping[str, Any], rows: list[dict[str, Any]], headers
     return list(headers.values()), frame[list(headers)].astype(object).to_numpy().tolist()
 
 
-def charges_table(document: Mapping[str, Any]) -> tuple[list[str], list[list[Any]]]:
+def charges_table(document: Mapping[str, Any], edition: int = FILES_EDITION) -> tuple[list[str], list[list[Any]]]:
     """Every charged finding (the clause-by-clause explanation of the scores), Chinese headers."""
-    return _with_names(document, document["charges"], CHARGE_HEADERS)
+    return _with_names(document, document["charges"], _headers(CHARGE_HEADERS, edition))
 
 
-def practitioners_table(document: Mapping[str, Any]) -> tuple[list[str], list[list[Any]]]:
+def practitioners_table(document: Mapping[str, Any], edition: int = FILES_EDITION
+                        ) -> tuple[list[str], list[list[Any]]]:
     """Practitioners listed by a 1.x finding (names only), Chinese headers."""
-    return _with_names(document, document["blacklisted_practitioners"], PRACTITIONER_HEADERS)
+    return _with_names(document, document["blacklisted_practitioners"], _headers(PRACTITIONER_HEADERS, edition))
 
 
 CHANGE_HEADERS = {
@@ -124,17 +139,18 @@ CHANGE_HEADERS = {
 }
 
 
-def changes_table(document: Mapping[str, Any], previous: Mapping[str, Any] | None) -> tuple[list[str], list[list[Any]]]:
+def changes_table(document: Mapping[str, Any], previous: Mapping[str, Any] | None, edition: int = FILES_EDITION
+                  ) -> tuple[list[str], list[list[Any]]]:
     """What this version changed against the one before it, per agency (empty for version 1)."""
     rulebook = _rulebook(document)
-    frame = changes_between(previous, document)
+    frame = changes_between(previous, document, LIST_SEPARATOR if edition >= 2 else EDITION_1_SEPARATOR)
     rows = [[("" if pd.isna(r[f]) else int(r[f])) if f.endswith("_total") else
              (grade_zh(r[f], rulebook) if r[f] else "") if f.endswith("_grade") else r[f] for f in CHANGE_HEADERS]
             for r in frame.to_dict("records")]
     return list(CHANGE_HEADERS.values()), rows
 
 
-def metadata_table(document: Mapping[str, Any]) -> tuple[list[str], list[list[Any]]]:
+def metadata_table(document: Mapping[str, Any], edition: int = FILES_EDITION) -> tuple[list[str], list[list[Any]]]:
     """What the version is and how to check it."""
     rows = [
         ["年度", document["year"]], ["版本", document["version"]], ["发布时间（UTC）", document["published_at"]],
@@ -155,19 +171,21 @@ def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def to_ratings_csv(document: Mapping[str, Any], rated_on: Mapping[str, str] | None = None) -> bytes:
+def to_ratings_csv(document: Mapping[str, Any], rated_on: Mapping[str, str] | None = None,
+                   edition: int = FILES_EDITION) -> bytes:
     """The ratings for people: Chinese headers and grade labels, UTF-8 with BOM so Excel shows Chinese."""
-    return _csv(*ratings_table(document, rated_on))
+    return _csv(*ratings_table(document, rated_on, edition))
 
 
-def to_changes_csv(document: Mapping[str, Any], previous: Mapping[str, Any] | None) -> bytes:
+def to_changes_csv(document: Mapping[str, Any], previous: Mapping[str, Any] | None,
+                   edition: int = FILES_EDITION) -> bytes:
     """What a correction changed, per agency: old → new total and grade, findings added and withdrawn."""
-    return _csv(*changes_table(document, previous))
+    return _csv(*changes_table(document, previous, edition))
 
 
-def to_charges_csv(document: Mapping[str, Any]) -> bytes:
+def to_charges_csv(document: Mapping[str, Any], edition: int = FILES_EDITION) -> bytes:
     """The charges for people: which clause cost which agency how many points, and who found it."""
-    return _csv(*charges_table(document))
+    return _csv(*charges_table(document, edition))
 
 
 SHEETS = (("评定结果", ratings_table), ("扣分明细", charges_table), ("黑名单人员", practitioners_table),
@@ -178,7 +196,7 @@ WIDTHS = {"统一社会信用代码": 22, "机构名称": 36, "条款内容": 50
 
 
 def to_xlsx(document: Mapping[str, Any], previous: Mapping[str, Any] | None = None,
-            rated_on: Mapping[str, str] | None = None) -> bytes:
+            rated_on: Mapping[str, str] | None = None, edition: int = FILES_EDITION) -> bytes:
     """One workbook: ratings, charges, listed practitioners and the version's details; byte-for-byte reproducible."""
     from openpyxl import Workbook  # openpyxl is only needed for this format
     from openpyxl.utils import get_column_letter
@@ -187,8 +205,8 @@ def to_xlsx(document: Mapping[str, Any], previous: Mapping[str, Any] | None = No
     book.remove(book.active)
     for title, table in SHEETS:
         sheet = book.create_sheet(title)
-        header, rows = (table(document, previous) if title in WITH_PREVIOUS else
-                        table(document, rated_on) if table is ratings_table else table(document))
+        header, rows = (table(document, previous, edition) if title in WITH_PREVIOUS else
+                        table(document, rated_on, edition) if table is ratings_table else table(document, edition))
         sheet.append(header)
         for row in rows:
             sheet.append([escape_cell(v) for v in row])

@@ -33,7 +33,7 @@ from db.publishing.cells import escape_cell
 from db.publishing.rating_dates import rating_dates
 from db.publishing.scores import SUFFIX, with_scores
 from db.publishing.signing import ALGORITHM
-from db.store.models import Publication, PublishedCharge, PublishedPractitioner, PublishedRating
+from db.store.models import FILES_EDITION, Publication, PublishedCharge, PublishedPractitioner, PublishedRating
 
 # Format 1: digest only (versions published before signatures); format 2: digest and an Ed25519 signature.
 # Both digest the same canonical form (db.publishing.canonical). A format-1 file is genuine only by the site's
@@ -60,7 +60,7 @@ PRACTITIONER_FIELDS: tuple[str, ...] = ("credit_code", "agency_name", "practitio
 # CSV / XLSX rating sheet: the rating fields, when/which version rated them, and a mark on every row of demo
 # data (a downloaded file travels without the page that said so).
 TABLE_EXTRA_FIELDS: tuple[str, ...] = ("rating_date", "version", "demo")
-DEMO_MARK = "演示数据 demo"
+DEMO_MARK = "演示数据 demo"  # keys.csv's demo of edition 1, and the listings export's 列入原因
 
 class ExportError(CreditBoardError):
     """A publication that cannot be exported (none for that year/version, unknown format); readable text."""
@@ -275,25 +275,28 @@ def table_fields(document: Mapping[str, Any]) -> tuple[str, ...]:
     return (*(list(ratings[0]) if ratings else STORED_RATING_FIELDS), *TABLE_EXTRA_FIELDS)
 
 
-def _table_rows(document: Mapping[str, Any], rated_on: Mapping[str, str] | None = None) -> list[list[Any]]:
+def _table_rows(document: Mapping[str, Any], rated_on: Mapping[str, str] | None = None,
+                edition: int = FILES_EDITION) -> list[list[Any]]:
     fields = table_fields(document)[:-len(TABLE_EXTRA_FIELDS)]
     published = dt.datetime.strptime(document["published_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
     rating_date = to_china(published).date().isoformat()
     rated_on = rated_on or {}  # 评定日期 per agency (db.publishing.rating_dates); else the version's own date
-    demo = DEMO_MARK if document["demo"] else ""
+    # demo as the JSON spells it (true/false); edition 1 wrote a mark or nothing, and keeps doing so for its versions.
+    demo = ("true" if document["demo"] else "false") if edition >= 2 else (DEMO_MARK if document["demo"] else "")
     return [
         [escape_cell(r[f]) for f in fields] + [rated_on.get(r["credit_code"], rating_date), document["version"], demo]
         for r in document["ratings"]
     ]
 
 
-def to_keys_csv(document: Mapping[str, Any], rated_on: Mapping[str, str] | None = None) -> bytes:
+def to_keys_csv(document: Mapping[str, Any], rated_on: Mapping[str, str] | None = None,
+                edition: int = FILES_EDITION) -> bytes:
     """The machines' edition: the document's own field names as headers, one row per agency, UTF-8 with BOM,
     formula-looking text escaped. People get Chinese headers (db.publishing.editions)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(table_fields(document))
-    writer.writerows(_table_rows(document, rated_on))
+    writer.writerows(_table_rows(document, rated_on, edition))
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -302,16 +305,19 @@ def to_json(document: Mapping[str, Any]) -> bytes:
     return (json.dumps(dict(document), sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-# Every file of a version, by the suffix of its name: people's CSV/XLSX (Chinese headers), the charges, the
-# machines' CSV (field names) and the signed JSON. The open-data page and the SHA-256 list offer each of them.
-# Each writer gets the version's document, the one before it (None for version 1): what a correction changed
-# is computed from the two (db.publishing.changes); and each agency's 评定日期 (db.publishing.rating_dates).
+# Every file of a version, by the suffix of its name: people's CSV/XLSX (Chinese headers), the charges, what a
+# correction changed, the machines' CSV (field names) and the signed JSON. The open-data page and the SHA-256 list
+# offer each of them. Each writer gets the version's document, the one before it (None for version 1): what a
+# correction changed is computed from the two (db.publishing.changes); each agency's 评定日期
+# (db.publishing.rating_dates); and the edition of the readers' files the version is offered in (its
+# `files_edition`: the JSON has none, its bytes are fixed by the digest).
 Document = Mapping[str, Any]
 RatedOn = Mapping[str, str]
-WRITERS: dict[str, Callable[[Document, Document | None, RatedOn | None], bytes]] = {
-    "csv": lambda d, _, r: editions.to_ratings_csv(d, r), "xlsx": editions.to_xlsx,
-    "charges.csv": lambda d, _, __: editions.to_charges_csv(d), "changes.csv": lambda d, p, _: editions.to_changes_csv(d, p),
-    "keys.csv": lambda d, _, r: to_keys_csv(d, r), "json": lambda d, _, __: to_json(d),
+WRITERS: dict[str, Callable[[Document, Document | None, RatedOn | None, int], bytes]] = {
+    "csv": lambda d, _, r, e: editions.to_ratings_csv(d, r, e), "xlsx": editions.to_xlsx,
+    "charges.csv": lambda d, _, __, e: editions.to_charges_csv(d, e),
+    "changes.csv": lambda d, p, _, e: editions.to_changes_csv(d, p, e),
+    "keys.csv": lambda d, _, r, e: to_keys_csv(d, r, e), "json": lambda d, _, __, ___: to_json(d),
 }
 
 
@@ -325,10 +331,12 @@ def load_with_previous(session: Session, publication: Publication) -> tuple[dict
 
 
 def load_for_files(session: Session, publication: Publication
-                   ) -> tuple[dict[str, Any], dict[str, Any] | None, dict[str, str]]:
-    """What WRITERS need: the version's document, the previous one, and credit_code → 评定日期 (ISO)."""
+                   ) -> tuple[dict[str, Any], dict[str, Any] | None, dict[str, str], int]:
+    """What WRITERS need: the version's document, the previous one, credit_code → 评定日期 (ISO), and the edition
+    of its readers' files."""
     dates = rating_dates(session.connection(), int(publication.id))
-    return (*load_with_previous(session, publication), {code: day.isoformat() for code, day in dates.items()})
+    return (*load_with_previous(session, publication), {code: day.isoformat() for code, day in dates.items()},
+            int(publication.files_edition))
 
 
 def export_publication(*, engine: Engine, year: int, version: int | None = None, fmt: str = "csv") -> bytes:

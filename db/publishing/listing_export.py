@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from core import china_time
 from db.publishing.cells import escape_cell
-from db.publishing.editions import reproducible_zip
+from db.publishing.editions import LIST_SEPARATOR, reproducible_zip
 from db.publishing.export import DEMO_MARK, PUBLISHER, ExportError
 from db.publishing.listing_reads import listings
 from db.publishing.listings import LISTED, PRACTITIONER, REMOVED_AT_TERM, REPAIRED, WITHDRAWN
@@ -44,8 +44,8 @@ def export_rows(engine: Engine, today: dt.date | None = None) -> list[list[str]]
             r["practitioner"] if r["subject_kind"] == PRACTITIONER else r["agency_name"],
             r["credit_code"],
             reason(r),
-            r["department"],
-            r["listed_on"].isoformat(),
+            r["department"].replace("、", LIST_SEPARATOR),  # several departments: one list separator in every file
+            r["listed_on"].isoformat(),  # 列入日期: the listing version's publication date, never the act's
             (r["removed_on"] or r["planned_removal_on"]).isoformat(),
             STATUS_ZH[r["status"]],
         ]

@@ -219,9 +219,11 @@ def _ids(ids: list[int]) -> list[int] | dict[str, int]:
 
 def backfill(session: Session, *, actor: str = "migration 0008") -> int:
     """Listings for publications stored before listings existed: every version in order, as if just published."""
+    # The columns sync_listings reads, named: the model may hold columns later migrations add (0014's files_edition).
     publications = session.execute(
-        select(Publication).order_by(Publication.year, Publication.version)
-    ).scalars().all()
+        select(Publication.id, Publication.year, Publication.version, Publication.rulebook, Publication.published_at)
+        .order_by(Publication.year, Publication.version)
+    ).all()
     made = 0
     for publication in publications:
         made += len(sync_listings(session, publication, actor=actor)["listed"])

@@ -16,14 +16,22 @@ import pandas as pd
 from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Engine
 
-from core.china_time import CHINA_TZ
 from core.rulebook import Rulebook, load_rulebook
 from core.text import fold, fold_all
 from core.towns import BUREAU_NAME_ZH, assessor_name_zh, default_towns
 from db.publishing import rating_dates as dates
 from db.publishing.export import STORED_RATING_FIELDS, rating_fields
+from db.publishing.listings import AGENCY, PRACTITIONER, WITHDRAWN
 from db.publishing.scores import with_scores
-from db.store.models import Agency, Practitioner, Publication, PublishedCharge, PublishedPractitioner, PublishedRating
+from db.store.models import (
+    Agency,
+    Listing,
+    Practitioner,
+    Publication,
+    PublishedCharge,
+    PublishedPractitioner,
+    PublishedRating,
+)
 
 # What a publication looks like to the public (never `published_by`: staff accounts stay private).
 PUBLICATION_COLUMNS: tuple[str, ...] = (
@@ -37,13 +45,15 @@ CHARGE_COLUMNS: tuple[str, ...] = (
     "credit_code", "clause", "clause_text", "clause_gloss", "group", "assessor", "period", "date",
     "points_nominal", "points_charged", "blacklist",
 )
+# listed_on is 列入日期, the listing's date (the day the version that listed the subject was published);
+# act_on is 行为日期, the date of the act (the earliest finding of that clause; none for a listing by score).
 BLACKLIST_AGENCY_COLUMNS: tuple[str, ...] = (
     "credit_code", "agency_name", "year", "total", "listed_by", "clause", "clause_text", "clause_gloss",
-    "department", "listed_on",
+    "department", "listed_on", "act_on",
 )
 BLACKLIST_PRACTITIONER_COLUMNS: tuple[str, ...] = (
     "practitioner", "credit_code", "agency_name", "year", "clause", "clause_text", "clause_gloss",
-    "department", "listed_on",
+    "department", "listed_on", "act_on",
 )
 
 
@@ -189,9 +199,10 @@ def department(assessor: str) -> str:
 def blacklist(engine: Engine, year: int) -> dict[str, pd.DataFrame]:
     """The blacklist of `year`'s current version: {"agencies": …, "practitioners": …}.
 
-    Agencies listed by clause give one row per clause, with the department that found it and the date of
-    the finding; agencies listed by score give one row, the bureau as department and the date of the first
-    version of the year that listed them.
+    Agencies listed by clause give one row per clause, with the department that found it and 行为日期, the date
+    of its earliest finding; agencies listed by score give one row, the bureau as department and no 行为日期.
+    Every row's 列入日期 is its listing's (db.publishing.listings): the day the version that listed it was
+    published — never the date of the act.
     """
     empty = {
         "agencies": pd.DataFrame(columns=list(BLACKLIST_AGENCY_COLUMNS)),
@@ -203,6 +214,7 @@ def blacklist(engine: Engine, year: int) -> dict[str, pd.DataFrame]:
     pub_id = int(pub["id"])
     rulebook = load_rulebook(pub["rulebook"])
     grade_key = rulebook.blacklist_grade.key
+    listed_on = _listing_dates(engine, year)
 
     listed = _frame(
         engine,
@@ -221,25 +233,26 @@ def blacklist(engine: Engine, year: int) -> dict[str, pd.DataFrame]:
                func.min(PublishedCharge.date))
         .where(PublishedCharge.publication_id == pub_id, PublishedCharge.blacklist.is_(True))
         .group_by(PublishedCharge.credit_code, PublishedCharge.clause, PublishedCharge.assessor),
-        ("credit_code", "clause", "assessor", "listed_on"),
+        ("credit_code", "clause", "assessor", "act_on"),
     )
     clause_rows = (
         clause_rows.groupby(["credit_code", "clause"], as_index=False)
         .agg(assessor=("assessor", lambda s: "、".join(sorted({department(a) for a in s}))),
-             listed_on=("listed_on", "min"))
+             act_on=("act_on", "min"))
         .rename(columns={"assessor": "department"})
     )
     clause_part = by_clause[["credit_code", "agency_name", "total"]].merge(clause_rows, on="credit_code")
     clause_part["listed_by"] = "clause"
 
-    first_listed = _first_listed_by_score(engine, year, grade_key, by_score["credit_code"].tolist())
     score_part = by_score[["credit_code", "agency_name", "total"]].copy()
     score_part["clause"] = ""
     score_part["department"] = BUREAU_NAME_ZH
-    score_part["listed_on"] = score_part["credit_code"].map(first_listed)
+    score_part["act_on"] = None
     score_part["listed_by"] = "score"
 
     agencies = pd.concat([clause_part, score_part], ignore_index=True) if len(listed) else empty["agencies"].copy()
+    agencies["listed_on"] = [listed_on.get((AGENCY, code, "")) for code in agencies["credit_code"]]
+    agencies["act_on"] = agencies["act_on"].map(_day).astype(object)
     agencies["year"] = year
     agencies = _with_clause_text(agencies, rulebook)
     agencies = agencies.sort_values(["listed_by", "credit_code", "clause"], kind="stable")
@@ -252,27 +265,30 @@ def blacklist(engine: Engine, year: int) -> dict[str, pd.DataFrame]:
                PublishedPractitioner.date)
         .where(PublishedPractitioner.publication_id == pub_id)
         .order_by(PublishedPractitioner.credit_code, PublishedPractitioner.practitioner),
-        ("practitioner", "credit_code", "agency_name", "clause", "assessor", "listed_on"),
+        ("practitioner", "credit_code", "agency_name", "clause", "assessor", "act_on"),
     )
     people["department"] = people["assessor"].map(department)
+    people["listed_on"] = [listed_on.get((PRACTITIONER, code, name))
+                           for code, name in zip(people["credit_code"], people["practitioner"], strict=True)]
+    people["act_on"] = people["act_on"].map(_day).astype(object)
     people["year"] = year
     people = _with_clause_text(people, rulebook)[list(BLACKLIST_PRACTITIONER_COLUMNS)]
     return {"agencies": agencies, "practitioners": people}
 
 
-def _first_listed_by_score(engine: Engine, year: int, grade_key: str, codes: list[str]) -> dict[str, dt.date]:
-    """For agencies blacklisted by score: the date of the first version of `year` that listed them."""
-    if not codes:
-        return {}
-    stmt = (
-        select(PublishedRating.credit_code, func.min(Publication.published_at))
-        .join(Publication, Publication.id == PublishedRating.publication_id)
-        .where(Publication.year == year, PublishedRating.grade == grade_key, PublishedRating.credit_code.in_(codes))
-        .group_by(PublishedRating.credit_code)
-    )
-    found = _frame(engine, stmt, ("credit_code", "published_at"))
-    found["published_at"] = _utc(found["published_at"]).dt.tz_convert(CHINA_TZ).dt.date
-    return dict(zip(found["credit_code"], found["published_at"], strict=True))
+def _day(value: Any) -> dt.date | None:
+    """A stored date as a date (SQLite may hand back text; a listing by score has none)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def _listing_dates(engine: Engine, year: int) -> dict[tuple[str, str, str], dt.date]:
+    """列入日期 of each subject `year`'s current version lists: its listing's (one not withdrawn per subject)."""
+    stmt = (select(Listing.subject_kind, Listing.credit_code, Listing.practitioner, Listing.listed_on)
+            .where(Listing.year == year, Listing.status != WITHDRAWN))
+    with engine.connect() as conn:
+        return {(kind, code, name): _day(on) for kind, code, name, on in conn.execute(stmt).all()}
 
 
 def agency_index(engine: Engine) -> pd.DataFrame:

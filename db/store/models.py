@@ -257,6 +257,11 @@ class Interview(SQLModel, table=True):
 
 
 # Table: an immutable published version of one year's ratings; digest chains to the previous version.
+# The current edition of the readers' files: 2 labels the act's date 行为日期, joins every list with ";" and
+# spells keys.csv's demo as true/false (docs/open-data.md, "Editions of the readers' files").
+FILES_EDITION = 2
+
+
 class Publication(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("year", "version"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -272,6 +277,10 @@ class Publication(SQLModel, table=True):
     demo: bool = False
     signature: str = Field(default="", max_length=128, sa_column_kwargs={"server_default": text("''")})  # Ed25519 over the canonical bytes, base64; "" before 0007
     key_id: str = Field(default="", max_length=16, sa_column_kwargs={"server_default": text("''")})  # the signing key (signingkey.key_id)
+    # The edition of the readers' files (CSV, XLSX, keys.csv) this version is offered in (docs/open-data.md): set when
+    # it is published, never changed, so a file downloaded once is always named by SHA256SUMS. Versions published
+    # before editions (0014) are of edition 1.
+    files_edition: int = Field(default=FILES_EDITION, sa_column_kwargs={"server_default": text("1")})
 
 
 # Table: a publication whose rows are complete. Published rows of a sealed publication refuse INSERT (triggers of

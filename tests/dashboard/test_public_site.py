@@ -11,11 +11,12 @@ from sqlalchemy.engine import Engine
 
 from core.rulebook import load_rulebook
 from dashboard.i18n import LABELS
+from dashboard.labels import local_date
 from dashboard.plain import WORD_JOINER
 from dashboard.ui import PAGES
 from db.accounts.users import create_user
 from db.agency import documents, filings
-from db.publishing import public
+from db.publishing import listing_reads, public
 from db.store.engine import make_engine, transaction
 from db.store.models import (
     Agency,
@@ -183,6 +184,29 @@ def test_blacklist_lists_grounds_department_and_listing_date(app, engine):
     assert row["listed_on"] == by_clause["listed_on"].isoformat()
     people = app.dataframe[1].value
     assert people["practitioner"].tolist() == listed["practitioners"]["practitioner"].tolist()
+
+
+def test_blacklist_shows_the_publication_date_as_列入日期_and_the_act_apart_as_行为日期(app, engine):
+    listed = public.blacklist(engine, 2024)
+    by_clause = listed["agencies"][listed["agencies"]["listed_by"] == "clause"].iloc[0]
+    code = by_clause["credit_code"]
+    listing = listing_reads.listings(engine).query("year == 2024 and subject_kind == 'agency' and credit_code == @code")
+    published_on = {local_date(at) for at in public.publication_history(engine, 2024)["published_at"]}
+    assert listing.iloc[0]["listed_on"] in {dt.date.fromisoformat(d) for d in published_on}
+    assert by_clause["act_on"] != listing.iloc[0]["listed_on"]  # the demo's act and its listing are different days
+    open_page(app, "blacklist", year="2024")
+    app.toggle(key="blacklist_agencies_all_columns").set_value(True).run()
+    app.toggle(key="blacklist_practitioners_all_columns").set_value(True).run()
+    agencies, people = app.dataframe[0], app.dataframe[1]
+    for table in (agencies, people):
+        labels = {key: column.get("label") for key, column in json.loads(table.proto.columns).items()}
+        assert (labels["listed_on"], labels["act_on"]) == ("列入日期", "行为日期")
+    row = agencies.value[agencies.value["credit_code"] == code].iloc[0]
+    assert (row["listed_on"], row["act_on"]) == (listing.iloc[0]["listed_on"].isoformat(), by_clause["act_on"].isoformat())
+    person = listed["practitioners"].iloc[0]
+    shown = people.value.iloc[0]
+    assert (shown["listed_on"], shown["act_on"]) == (person["listed_on"].isoformat(), person["act_on"].isoformat())
+    assert shown["listed_on"] in published_on and shown["act_on"] not in published_on
 
 
 def test_profile_permalink_shows_every_published_year_and_the_explanation(app, engine):

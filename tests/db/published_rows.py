@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
+from db.publishing.listings import sync_listings
 from db.publishing.scores import split_scores
 from db.store.models import (
+    FILES_EDITION,
     Agency,
     Finding,
     Practitioner,
@@ -37,8 +40,9 @@ def _when(y: int, m: int, d: int) -> dt.datetime:
     return dt.datetime(y, m, d, 2, 0, tzinfo=dt.UTC)
 
 
-def build(engine: Engine, *, demo: bool = True) -> None:
-    """Insert three published years (2024 with a correction) and private rows into a migrated database."""
+def build(engine: Engine, *, demo: bool = True, files_edition: int = FILES_EDITION) -> None:
+    """Insert three published years (2024 with a correction) and private rows into a migrated database; the
+    versions' readers' files are of `files_edition`."""
     with engine.begin() as conn:
         for code, name in AGENCIES:
             conn.execute(insert(Agency).values(credit_code=code, name=name, created_at=_when(2023, 1, 1)))
@@ -61,7 +65,7 @@ def build(engine: Engine, *, demo: bool = True) -> None:
             pub_id = conn.execute(insert(Publication).values(
                 year=year, version=version, rulebook="jiangyin-2020", published_at=at, published_by="admin-secret",
                 reason=reason, digest=f"{year}{version}".ljust(64, "a"), previous_digest=previous,
-                agency_count=len(rows), demo=demo)).inserted_primary_key[0]
+                agency_count=len(rows), demo=demo, files_edition=files_edition)).inserted_primary_key[0]
             plain, scores = split_scores(rows, ("town", "bureau"), pub_id)
             for r in plain:
                 conn.execute(insert(PublishedRating).values(publication_id=pub_id, year=year, **r))
@@ -122,3 +126,7 @@ def build(engine: Engine, *, demo: bool = True) -> None:
                  charge(d, "2.3", "月城镇", "Q1", dt.date(2025, 3, 1), 10, 10),
                  charge(d, "2.8", "bureau", "Y", dt.date(2025, 6, 1), 10, 10)],
                 [])
+    # The listings publishing makes in the same transaction (列入日期 is the listing version's date in China).
+    with Session(engine) as session, session.begin():
+        for pub in session.execute(select(Publication).order_by(Publication.year, Publication.version)).scalars():
+            sync_listings(session, pub, actor="admin-secret")

@@ -45,7 +45,7 @@ def published_table(engine, version=None) -> list[dict]:
     document = load_document(engine=engine, year=YEAR, version=version)
     when = dt.datetime.strptime(document["published_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
     day = when.astimezone(dt.timezone(dt.timedelta(hours=8))).date().isoformat()
-    demo = "演示数据 demo" if document["demo"] else ""
+    demo = "true" if document["demo"] else "false"  # as the JSON spells it
     return [{**r, "rating_date": day, "version": document["version"], "demo": demo} for r in document["ratings"]]
 
 
@@ -66,13 +66,12 @@ def read_xlsx(content: bytes) -> tuple[list[dict], dict]:
 
 
 def readers_rows(engine, version=None) -> list[dict]:
-    """published_table as the readers' editions spell it: Chinese headers, grades in words, towns with ；."""
+    """published_table as the readers' editions spell it: Chinese headers, grades in words, towns with ;."""
     rulebook = load_rulebook()
     labels = {"town_score": "镇街园评定得分", "bureau_score": "市应急管理局评定得分", **RATING_HEADERS}
     out = []
     for r in published_table(engine, version):
-        row = {**r, "grade": grade_zh(r["grade"], rulebook), "towns": r["towns"].replace(";", "；"),
-               "demo": "演示数据" if r["demo"] else ""}
+        row = {**r, "grade": grade_zh(r["grade"], rulebook), "demo": "演示数据" if r["demo"] == "true" else ""}
         out.append({labels[k]: v for k, v in row.items()})
     return out
 
@@ -112,8 +111,8 @@ def test_the_charges_are_a_file_and_a_sheet_of_their_own(engine, published):
     text = export_publication(engine=engine, year=YEAR, fmt="charges.csv").decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == len(document["charges"]) > 0
-    assert list(rows[0]) == ["统一社会信用代码", "机构名称", "条款", "条款内容", "认定部门", "期间", "日期", "标准扣分",
-                             "实际扣分", "直接列入黑名单"]
+    assert list(rows[0]) == ["统一社会信用代码", "机构名称", "条款", "条款内容", "认定部门", "期间", "行为日期",
+                             "标准扣分", "实际扣分", "直接列入黑名单"]
     assert all(r["条款内容"] and r["机构名称"] for r in rows)
     book = load_workbook(io.BytesIO(export_publication(engine=engine, year=YEAR, fmt="xlsx")))
     assert book["扣分明细"].max_row == len(rows) + 1
@@ -145,7 +144,7 @@ def test_every_row_of_a_demo_export_says_demo(engine):
     seed_demo(engine=engine)
     rows = read_csv(export_publication(engine=engine, year=2024, fmt="keys.csv"))
     xlsx_rows, meta = read_xlsx(export_publication(engine=engine, year=2024, fmt="xlsx"))
-    assert {r["demo"] for r in rows} == {"演示数据 demo"} and {r["演示数据"] for r in xlsx_rows} == {"演示数据"}
+    assert {r["demo"] for r in rows} == {"true"} and {r["演示数据"] for r in xlsx_rows} == {"演示数据"}
     readers = export_publication(engine=engine, year=2024, fmt="csv").decode("utf-8-sig")
     assert {r["演示数据"] for r in csv.DictReader(io.StringIO(readers))} == {"演示数据"}
     assert meta["演示数据"] == "是" and json.loads(export_publication(engine=engine, year=2024, fmt="json"))["demo"]

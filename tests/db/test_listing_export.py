@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from db.cli.commands import main
 from db.publishing.cells import unescape_cell
-from db.publishing.export import ExportError
+from db.publishing.export import ExportError, load_document
 from db.publishing.listing_export import EXPORT_COLUMNS, export_listings
 from db.publishing.listing_removal import expire_listings
 from db.seed import seed_demo
@@ -59,6 +59,14 @@ def test_the_export_has_the_platform_columns_for_every_listing(engine, listed):
     person = by_name["王建国"]
     assert person["统一社会信用代码"] == credit_code(2)  # a practitioner's is its agency's
     assert person["列入原因"].startswith("江阴市第2安全技术服务有限公司从业人员；2025年度信用评定：1.3 ")
+
+
+def test_列入日期_is_the_publication_date_for_a_clause_listing_never_the_acts(engine, listed):
+    rows = {r["主体名称"]: r for r in read_csv(export_listings(engine=engine, fmt="csv", today=dt.date(2026, 2, 1)))}
+    acts = {c["date"] for c in load_document(engine=engine, year=YEAR)["charges"] if c["clause"] == "1.3"}
+    assert acts and "2026-01-17" not in acts
+    for name in ("江阴市第2安全技术服务有限公司", "王建国"):  # by clause 1.3: the agency and its practitioner
+        assert rows[name]["列入日期"] == "2026-01-17" and rows[name]["列入日期"] not in acts
 
 
 def test_the_status_follows_the_listing(engine, listed):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import csv
 import hashlib
+import io
 import json
 import re
 from pathlib import Path
@@ -11,9 +13,12 @@ from pathlib import Path
 import pytest
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
+from openpyxl import load_workbook
 
-from db.publishing.export import export_publication, load_document
+from db.publishing import listing_export
+from db.publishing.export import WRITERS, export_publication, load_document
 from db.publishing.signing import load_signer
+from db.store.models import FILES_EDITION
 from tests.db.publishing import YEAR, a_year, finding, load
 from tests.notices import publish_after_notice
 
@@ -142,5 +147,106 @@ def test_every_field_of_a_real_file_is_documented(engine, published):
     assert set(document) == _documented_fields("## The JSON original")
     assert set(document["ratings"][0]) == _documented_fields("A rating (`ratings[]`)")
     assert set(document["charges"][0]) == _documented_fields("A charge (`charges[]`)")
-    practitioner_fields = {"credit_code", "agency_name", "practitioner", "clause", "assessor", "date"}
-    assert all(f"`{f}`" in DOC.split("A listed practitioner", 1)[1][:300] for f in practitioner_fields)
+    assert set(document["blacklisted_practitioners"][0]) == _documented_fields("A listed practitioner")
+
+
+# --- every file the site offers, every column of every file ------------------------------------------------------
+
+PAGE = (Path(__file__).resolve().parents[2] / "dashboard" / "pages" / "open_data.py").read_text(encoding="utf-8")
+
+
+def _first_cells(marker: str) -> list[str]:
+    """The backticked first cells of the first table after the heading that contains `marker`, in order."""
+    heading = next(line for line in DOC.splitlines() if line.startswith("#") and marker in line)
+    section = DOC.split(heading, 1)[1]
+    table = re.search(r"^\|.*\|\n\| ---.*\n((?:\|.*\n)+)", section, re.M).group(1)
+    return re.findall(r"^\| `([^`]+)` \|", table, re.M)
+
+
+def _offered_files() -> set[str]:
+    """Every file name the open-data page offers, with the docs' placeholders for year, version and day."""
+    names = set()
+    for pattern in re.findall(r'file_name=f?"([^"]+)"', PAGE):
+        name = pattern.replace("{year}", "YEAR").replace("v{pub.version}", "vN").replace("{day.isoformat()}", "DATE")
+        formats = (WRITERS if name.startswith("jiangyin-credit-YEAR") else listing_export.FORMATS) if "{fmt}" in name \
+            else [""]
+        names |= {name.replace("{fmt}", fmt) for fmt in formats}
+    return names
+
+
+def test_every_file_the_open_data_page_offers_is_documented_and_no_other():
+    offered = _offered_files()
+    assert {"SHA256SUMS", "jiangyin-credit-public-keys.pem", "jiangyin-credit-YEAR-vN.changes.csv",
+            "jiangyin-blacklist-listings-DATE.xlsx"} <= offered  # the page's names were read
+    assert set(_first_cells("## The files")) == offered
+
+
+@pytest.fixture
+def corrected(engine):
+    """A year published twice: the correction adds a finding by a second town (a list of towns, a changed agency)."""
+    a_year(engine)
+    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou")
+    load(engine, [finding(1, "3.4", assessor="华士镇", period="Q4")])
+    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou", reason="补录华士镇第四季度记录")
+    return engine
+
+
+def _csv_rows(content: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+# Each file (or XLSX sheet) and the heading of its table in the docs.
+CSV_FILES = {"keys.csv": "`jiangyin-credit-YEAR-vN.keys.csv`", "csv": "`jiangyin-credit-YEAR-vN.csv`",
+             "charges.csv": "`jiangyin-credit-YEAR-vN.charges.csv`", "changes.csv": "`jiangyin-credit-YEAR-vN.changes.csv`"}
+SHEETS = {"评定结果": "sheet `评定结果`", "扣分明细": "sheet `扣分明细`", "黑名单人员": "sheet `黑名单人员`",
+          "更正变化": "sheet `更正变化`"}
+
+
+def test_every_column_of_every_file_and_sheet_is_documented_in_its_order(corrected):
+    files = {fmt: export_publication(engine=corrected, year=YEAR, fmt=fmt) for fmt in WRITERS}
+    assert set(CSV_FILES) | {"xlsx", "json"} == set(WRITERS)  # a new file needs its table here and in the docs
+    for fmt, marker in CSV_FILES.items():
+        rows = _csv_rows(files[fmt])
+        assert len(rows) > 1, fmt  # a real row under the header: the correction changed something
+        assert rows[0] == _first_cells(marker), fmt
+    book = load_workbook(io.BytesIO(files["xlsx"]))
+    assert book.sheetnames == [*SHEETS, "发布信息"]
+    for sheet, marker in SHEETS.items():
+        assert book[sheet].max_row > 1, sheet
+        assert [c.value for c in book[sheet][1]] == _first_cells(marker), sheet
+    details = list(book["发布信息"].iter_rows(values_only=True))
+    assert details[0] == ("项目", "内容") and "`项目` (item) and `内容` (value)" in DOC
+    assert [row[0] for row in details[1:]] == _first_cells("sheet `发布信息`")
+    listings = _csv_rows(listing_export.export_listings(engine=corrected, fmt="csv"))
+    assert len(listings) > 1 and listings[0] == _first_cells("`jiangyin-blacklist-listings-DATE.csv`")
+    sheet = load_workbook(io.BytesIO(listing_export.export_listings(engine=corrected, fmt="xlsx"))).active
+    assert sheet.title in DOC and [c.value for c in sheet[1]] == listings[0]
+
+
+def test_lists_use_the_one_documented_separator_and_demo_is_a_boolean(corrected):
+    assert "joins them with `;`" in DOC
+    keys = list(csv.DictReader(io.StringIO(export_publication(engine=corrected, year=YEAR, fmt="keys.csv")
+                                          .decode("utf-8-sig"))))
+    assert {r["demo"] for r in keys} <= {"true", "false"} and "| `demo` | true/false |" in DOC.split(
+        "`jiangyin-credit-YEAR-vN.keys.csv`\n", 1)[1]
+    assert any(";" in r["towns"] for r in keys)
+    readers = list(csv.DictReader(io.StringIO(export_publication(engine=corrected, year=YEAR, fmt="csv")
+                                             .decode("utf-8-sig"))))
+    assert [r["评分镇街园"] for r in readers] == [r["towns"] for r in keys]
+    lists = [*(r[c] for r in readers for c in ("直接列入黑名单条款", "评分镇街园"))]
+    changes = list(csv.DictReader(io.StringIO(export_publication(engine=corrected, year=YEAR, fmt="changes.csv")
+                                             .decode("utf-8-sig"))))
+    lists += [r[c] for r in changes for c in ("新增扣分记录", "撤销扣分记录")]
+    lists += [row[3] for row in _csv_rows(listing_export.export_listings(engine=corrected, fmt="csv"))[1:]]
+    assert not [cell for cell in lists if "；" in cell or "、" in cell or "|" in cell]
+
+
+def test_every_edition_of_the_readers_files_is_documented():
+    assert [int(e) for e in _first_cells_plain("## Editions of the readers' files")] == list(
+        range(1, FILES_EDITION + 1))
+
+
+def _first_cells_plain(marker: str) -> list[str]:
+    section = DOC.split(marker, 1)[1]
+    table = re.search(r"^\|.*\|\n\| ---.*\n((?:\|.*\n)+)", section, re.M).group(1)
+    return re.findall(r"^\| ([^|`]+?) \|", table, re.M)

@@ -81,14 +81,23 @@ def test_blacklist_names_grounds_department_and_date_by_clause_and_by_score(publ
     assert agencies.loc[C, "clause"] == "1.3"
     assert agencies.loc[C, "clause_text"].startswith("弄虚作假")
     assert agencies.loc[C, "department"] == "周庄镇"
-    assert agencies.loc[C, "listed_on"] == dt.date(2024, 8, 8)
     assert agencies.loc[D, "listed_by"] == "score"
     assert agencies.loc[D, "department"] == "市应急管理局"
-    assert agencies.loc[D, "listed_on"] == dt.date(2025, 1, 17)  # the first version that listed it, local date
     people = listed["practitioners"]
     assert people[["practitioner", "credit_code", "clause", "department"]].values.tolist() == [
         ["王芳", C, "1.3", "周庄镇"]
     ]
+
+
+def test_blacklist_listed_on_is_the_publication_date_and_the_act_has_its_own_date(published):
+    # 列入日期 is the day (China time) of the first version of the year that listed the subject — for a listing by
+    # clause too, whose finding is dated 2024-08-08 — and the act's date is 行为日期 (none for a listing by score).
+    listed = public.blacklist(published, 2024)
+    agencies = listed["agencies"].set_index("credit_code")
+    assert (agencies.loc[C, "listed_on"], agencies.loc[C, "act_on"]) == (dt.date(2025, 1, 17), dt.date(2024, 8, 8))
+    assert (agencies.loc[D, "listed_on"], agencies.loc[D, "act_on"]) == (dt.date(2025, 1, 17), None)
+    person = listed["practitioners"].iloc[0]
+    assert (person["listed_on"], person["act_on"]) == (dt.date(2025, 1, 17), dt.date(2024, 8, 8))
 
 
 def test_a_year_without_blacklistings_gives_empty_tables(published):
