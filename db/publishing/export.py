@@ -231,9 +231,19 @@ def stored_ratings(session: Session, publication_id: int) -> tuple[pd.DataFrame,
     return frame[list(rating_fields(buckets))], buckets
 
 
-def publication_tables(session: Session, publication: Publication) -> DocumentTables:
-    """A stored publication's content rebuilt from its stored rows (what `db check` digests again)."""
-    ratings, buckets = stored_ratings(session, publication.id)
+def stored_content(session: Session, publication_id: int) -> tuple[pd.DataFrame, list[str], dict[str, pd.DataFrame]]:
+    """A publication's stored rows as read: ratings with scores, their buckets, and {"charges", "practitioners"}."""
+    ratings, buckets = stored_ratings(session, publication_id)
+    return ratings, buckets, {"charges": stored_rows(session, PublishedCharge, publication_id, CHARGE_FIELDS),
+                              "practitioners": stored_rows(session, PublishedPractitioner, publication_id,
+                                                           PRACTITIONER_FIELDS)}
+
+
+def publication_tables(session: Session, publication: Publication,
+                       content: tuple[pd.DataFrame, list[str], dict[str, pd.DataFrame]] | None = None) -> DocumentTables:
+    """A stored publication's content rebuilt from its stored rows (`content`: those rows, already read by
+    `stored_content`): what `db check` digests again."""
+    ratings, buckets, others = content or stored_content(session, publication.id)
     return document_tables(
         year=publication.year,
         version=publication.version,
@@ -244,8 +254,8 @@ def publication_tables(session: Session, publication: Publication) -> DocumentTa
         demo=publication.demo,
         buckets=buckets,
         ratings=ratings,
-        charges=stored_rows(session, PublishedCharge, publication.id, CHARGE_FIELDS),
-        practitioners=stored_rows(session, PublishedPractitioner, publication.id, PRACTITIONER_FIELDS),
+        charges=others["charges"],
+        practitioners=others["practitioners"],
         signed=bool(publication.signature),
     )
 

@@ -65,7 +65,7 @@ def test_a_json_in_another_layout_is_still_found_and_an_altered_one_is_not(engin
 
 @pytest.mark.parametrize("content", [b"", b"a,b\n1,2\n", b"PK\x03\x04 not really", b"{not json"])
 def test_anything_else_matches_nothing(engine, two_versions, content):
-    assert identify(engine, content, checksums(engine)).status in ("unknown", "altered")
+    assert identify(engine, content, checksums(engine)).status in ("unknown", "altered", "unreadable")
 
 
 def test_a_csv_with_one_changed_cell_matches_nothing(engine, two_versions):
@@ -87,3 +87,9 @@ def test_a_correction_says_what_changed_per_agency_in_its_files(engine, two_vers
     assert row["新增扣分记录"].startswith("2.1 ") and row["撤销扣分记录"] == ""
     old, _ = two_versions
     assert len(old["changes.csv"].decode("utf-8-sig").splitlines()) == 1  # version 1 changes nothing: header only
+
+
+def test_a_json_with_a_5000_digit_number_is_unreadable_with_a_plain_message(engine, two_versions):
+    found = identify(engine, b'{"digest": "0", "total": ' + b"9" * 5000 + b"}", checksums(engine))
+    assert found.status == "unreadable"
+    assert "too many digits (5,000" in found.message_en and "位数过多的数字" in found.message_zh
