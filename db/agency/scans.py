@@ -100,7 +100,7 @@ def _check_pdf(content: bytes, kind: str) -> None:
     _refuse_active(_raw_names(content))
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # a scanner's quirks are not the server's news
     try:
-        reader = PdfReader(io.BytesIO(content), strict=True)
+        reader = PdfReader(io.BytesIO(content), strict=False)  # as viewers do: a table a few bytes off is repaired
         if reader.is_encrypted:
             raise DocumentError("PDF 已加密，无法检查，请上传未加密的扫描件", "the PDF is encrypted and cannot be "
                               "checked: upload an unencrypted scan")

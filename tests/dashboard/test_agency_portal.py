@@ -150,6 +150,10 @@ def test_a_scan_must_really_be_a_pdf_or_image_and_is_listed_once_saved(portal):
     portal.file_uploader(key="scan_upload").set_value(("承诺书.pdf", b"MZ not a pdf", "application/pdf")).run()
     next(b for b in portal.button if b.key == "scan_save").click().run()
     assert portal.error and not portal.success
+    polyglot = b"\x89PNG\r\n\x1a\n<html><script>alert(1)</script></html>"
+    portal.file_uploader(key="scan_upload").set_value(("承诺书.png", polyglot, "image/png")).run()
+    next(b for b in portal.button if b.key == "scan_save").click().run()
+    assert not portal.success and "网页代码" in " ".join(e.value for e in portal.error)
     portal.file_uploader(key="scan_upload").set_value(("承诺书.pdf", PDF, "application/pdf")).run()
     next(b for b in portal.button if b.key == "scan_save").click().run()
     check_no_exception(portal)

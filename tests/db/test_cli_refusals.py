@@ -225,6 +225,12 @@ def test_a_path_that_is_not_utf8_is_named_not_crashed_on(engine, tmp_path):
     assert_bilingual_refusal(*run_db(["verify", path], url_of(engine)), "cannot read", "无法读取")
 
 
+def test_a_malformed_database_url_is_exit_2_in_the_real_process_too():
+    code, out, err = run_db(["upgrade"], MALFORMED_URL)
+    assert_bilingual_refusal(code, out, err, "DATABASE_URL", "数据库地址")
+    assert SECRET not in err
+
+
 def test_a_password_that_is_not_utf8_is_refused_without_echoing_it(engine, tmp_path):
     code, out, err = run_db(["create-user", "chen", "--role", "bureau_admin"], url_of(engine),
                             stdin=b"secret\xff\xfe long\nsecret\xff\xfe long\n")

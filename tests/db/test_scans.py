@@ -29,6 +29,14 @@ def test_a_pdf_made_by_a_library_passes_too():
     assert checked_type(buffer.getvalue()) == PDF
 
 
+def test_a_pdf_whose_table_is_a_few_bytes_off_is_accepted_as_viewers_accept_it():
+    """Scanners write such files; every object is still found (by the repaired table) and looked at."""
+    shifted = pdf().replace(b"%PDF-1.7\n", b"%PDF-1.7\n\n\n", 1)
+    assert checked_type(shifted) == PDF
+    with pytest.raises(DocumentError, match="active content"):
+        checked_type(pdf(b"/OpenAction 4 0 R", [JS_ACTION]).replace(b"%PDF-1.7\n", b"%PDF-1.7\n\n\n", 1))
+
+
 REFUSED = {
     "OpenAction JavaScript": (pdf(b"/OpenAction 4 0 R", [JS_ACTION]), "active content (/JavaScript"),
     "OpenAction inline JavaScript": (pdf(b"/OpenAction " + JS_ACTION), "active content"),
