@@ -3,6 +3,7 @@ stored and downloaded under a safe name."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 
 import pytest
@@ -77,8 +78,25 @@ def test_a_file_that_is_not_the_scan_it_claims_is_refused(case):
 def test_javascript_inside_a_compressed_object_is_found_by_reading_the_objects():
     """Inside a compressed object stream no byte scan sees it; the object walk does (pypdf decompresses)."""
     assert checked_type(pdf_with_compressed_action(b"<< /S /GoTo /D [3 0 R /Fit] >>")) == PDF  # a harmless one
-    with pytest.raises(DocumentError, match="active content"):
-        checked_type(pdf_with_compressed_action(JS_ACTION))
+    for action in (JS_ACTION, b"<< /S /Launch /F (cmd.exe) >>", b"<< /S /URI /URI (JavaScript:alert\\(1\\)) >>"):
+        with pytest.raises(DocumentError, match="active content"):
+            checked_type(pdf_with_compressed_action(action))
+
+
+def test_mangled_scans_are_refused_as_unreadable_never_with_another_error():
+    """Bytes changed, cut and inserted at random in good scans: any failure is the ordinary refusal."""
+    import random
+
+    rng = random.Random(20)
+    seeds = [pdf(), image("PNG", (32, 32)), image("JPEG", (32, 32)),
+             pdf_with_compressed_action(b"<< /S /GoTo /D [3 0 R /Fit] >>")]
+    for _ in range(300):
+        data = bytearray(rng.choice(seeds))
+        for _ in range(rng.randint(1, 6)):
+            at = rng.randrange(len(data))
+            data[at:at + rng.randint(0, 8)] = bytes(rng.randrange(256) for _ in range(rng.randint(0, 8)))
+        with contextlib.suppress(DocumentError):  # refused is fine; any other exception fails the test
+            checked_type(bytes(data))
 
 
 def test_an_encrypted_pdf_cannot_be_checked_so_is_refused():
