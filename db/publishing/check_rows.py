@@ -43,8 +43,8 @@ def row_faults(session: Session, publication_id: int, ratings: pd.DataFrame, buc
     """
     found: list[tuple[str, str]] = []
     scores = score_columns(ratings)
-    lacking = ratings["credit_code"][ratings[scores].isna().any(axis=1)] if scores else \
-        ratings["credit_code"]  # no score rows at all: every rating lacks its scores
+    lacking = ratings["credit_code"][ratings[scores].isna().any(axis=1)] if buckets else \
+        ratings["credit_code"]  # no score rows at all (no bucket): every rating lacks its scores
     if len(lacking):
         found.append((f"评定行缺少分项得分：{_named(lacking)}（行在发布后被添加，或其得分被删除）",
                       f"rating rows lack their bucket scores: {_named(lacking)} (added after publishing, or their "

@@ -91,3 +91,12 @@ def test_values_no_published_row_holds_are_named_by_field_and_agency(engine, pub
     assert f"ratings: total holds a value no published row can (empty, not whole, out of range): " \
            f"{ratings.loc[0, 'credit_code']}" in english
     assert any(en.startswith("charges: date holds") and charges.loc[0, "credit_code"] in en for en in english)
+
+
+def test_a_version_whose_scores_are_all_gone_names_five_agencies_and_counts_the_rest(engine, published):
+    codes = sorted(r["credit_code"] for r in load_document(engine=engine, year=YEAR)["ratings"])
+    with engine.begin() as conn:
+        drop_guards(conn, engine, "publishedscore")
+        conn.execute(delete(PublishedScore))
+    more = f" (+{len(codes) - 5})" if len(codes) > 5 else ""
+    assert f"rating rows lack their bucket scores: {', '.join(codes[:5])}{more} " in messages(engine)
