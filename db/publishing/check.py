@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from db.publishing.check_rows import row_faults
-from db.publishing.export import DocumentTables, publication_tables, stored_content
+from db.publishing.export import DocumentTables, ExportError, publication_tables, stored_content
 from db.publishing.signing import load_public_keys, signature_valid
 from db.store.links import STATEMENT_CHECKED_LINKS
 from db.store.models import Publication, PublicationSeal, SigningKey, aware
@@ -56,7 +56,7 @@ def _rebuilt(session: Session, p: Publication, note: Callable[[str, str], None])
         faults = row_faults(session, p.id, *content)
         if not faults:
             return publication_tables(session, p, content)
-    except (ValueError, TypeError, ArithmeticError) as exc:  # a stored value no reader of ours expects
+    except (ValueError, TypeError, ArithmeticError, ExportError) as exc:  # a stored value no reader of ours expects
         faults = [("存储的行无法还原为发布的文件（数据被改动）",
                    f"the stored rows cannot be rebuilt into the published document (rows changed: {exc})")]
     for zh, en in faults:

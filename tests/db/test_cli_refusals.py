@@ -252,8 +252,8 @@ def test_a_fault_of_ours_is_one_bilingual_line_and_exit_1_not_a_traceback(capsys
     assert "Traceback" not in err and "secret" not in err
 
 
-def test_check_names_a_row_inserted_behind_a_dropped_trigger_instead_of_an_internal_error(engine, monkeypatch,
-                                                                                          capsys):
+def a_rating_inserted_without_scores(engine, monkeypatch, capsys) -> None:
+    """A published year, then a rating row inserted behind its dropped guards (no scores: a hand-made INSERT)."""
     from sqlalchemy import insert
 
     from db.publishing.export import load_document
@@ -269,6 +269,22 @@ def test_check_names_a_row_inserted_behind_a_dropped_trigger_instead_of_an_inter
         drop_guards(conn, engine, "publishedrating")
         publication_id = conn.execute(text("SELECT id FROM publication")).scalar_one()
         conn.execute(insert(PublishedRating), [{**row, "credit_code": STRANGER, "publication_id": publication_id}])
+
+
+def test_check_names_a_row_inserted_behind_a_dropped_trigger_instead_of_an_internal_error(engine, monkeypatch,
+                                                                                          capsys):
+    from tests.db.test_check_rows import STRANGER
+
+    a_rating_inserted_without_scores(engine, monkeypatch, capsys)
     code, out, err = run_main(monkeypatch, capsys, ["check"])
     assert code == 1 and "internal error" not in err and "Traceback" not in err
     assert f"rating rows lack their bucket scores: {STRANGER}" in out and "缺少分项得分" in out
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_an_export_of_rows_that_cannot_be_rebuilt_is_refused_and_points_to_check(fmt, engine, monkeypatch, capsys,
+                                                                                 tmp_path):
+    a_rating_inserted_without_scores(engine, monkeypatch, capsys)
+    args = ["export", "--year", YEAR, "--format", fmt, tmp_path / f"out.{fmt}"]
+    assert_bilingual_refusal(*run_main(monkeypatch, capsys, args), "python -m db check", "无法还原")
+    assert not (tmp_path / f"out.{fmt}").exists()
