@@ -17,7 +17,7 @@ _DETAILS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), key) f
     (r"unknown user", "audit_unknown_user"),
     (r"deactivated", "audit_deactivated"),
     (r"waiting until (?P<until>\S+); not checked", "audit_waiting"),
-    (r"(?P<scope>this client|every client \(account-wide ceiling\)) waits (?P<minutes>\d+) min, until (?P<until>\S+)",
+    (r"(?P<scope>this client|every (?:unknown )?client \(account-wide ceiling\)) waits (?P<minutes>\d+) min, until (?P<until>\S+)",
      "audit_waits"),
     (r"password reset", "audit_password_reset"),
     (r"change refused: current password wrong", "audit_change_refused"),
@@ -27,7 +27,9 @@ _DETAILS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), key) f
     (r"idle timeout", "audit_idle"),
     (r"account deactivated", "audit_account_deactivated"),
 ))
-_SCOPES = {"this client": "audit_scope_client", "every client (account-wide ceiling)": "audit_scope_account"}
+# "every client" is how entries written before known clients (db/accounts/throttle.py) said it.
+_SCOPES = {"this client": "audit_scope_client", "every unknown client (account-wide ceiling)": "audit_scope_account",
+           "every client (account-wide ceiling)": "audit_scope_account"}
 
 
 def detail_text(detail: Any) -> str:

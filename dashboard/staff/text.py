@@ -47,7 +47,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "audit_waiting": ("须等待至 {until}，未核对密码", "waiting until {until}; password not checked"),
     "audit_waits": ("{scope}须等待 {minutes} 分钟，至 {until}", "{scope} waits {minutes} min, until {until}"),
     "audit_scope_client": ("本客户端", "this client"),
-    "audit_scope_account": ("所有客户端（账号上限）", "every client (account-wide ceiling)"),
+    "audit_scope_account": ("所有未知客户端（账号上限）", "every unknown client (account-wide ceiling)"),
     "audit_password_reset": ("重设密码", "password reset"),
     "audit_change_refused": ("修改被拒：当前密码错误", "change refused: current password wrong"),
     "audit_changed_own": ("本人修改密码", "changed own password"),

@@ -1,16 +1,20 @@
-"""Sign-in throttling: growing waits per (account, client) and an account-wide ceiling, counted atomically.
+"""Sign-in throttling: growing waits per (account, client) and an account-wide ceiling for unknown clients.
 
 Why this shape: a hard lock after five failures let anyone lock any account, and told a stranger which names
 exist. Here a client that fails FREE_ATTEMPTS times in a row must wait before its next attempt is checked —
 1, 2, 4, 8, then 15 minutes — while the owner signing in from elsewhere is not affected. Since a client key
 can be faked (a new session, a forged header), all clients together also count against ACCOUNT_CEILING, after
-which the same growing waits apply to every client: a lone stranger needs about ten hours of steady guessing
-to get there, and a crowd of fake clients gets ACCOUNT_CEILING guesses and then one per wait. Unknown names
-are throttled exactly like real ones, so the answers do not tell them apart.
+which the same growing waits apply to every *unknown* client: a lone stranger needs about ten hours of steady
+guessing to get there, and a crowd of fake clients gets ACCOUNT_CEILING guesses and then one per wait. A client
+the account signed in from within KNOWN_FOR is known: the ceiling does not apply to it (only its own count does),
+so a crowd guessing a name cannot lock its owner out of the place they always sign in from. The trade-off: the
+owner on a new device waits with the crowd (or asks an admin to unlock). Unknown names are throttled exactly
+like real ones, so the answers do not tell them apart.
 
 An attempt is counted as failed *before* its password is checked (`reserve`, one short transaction that holds
 the rows: SELECT … FOR UPDATE on PostgreSQL, the write lock on SQLite), and cleared on success: parallel
-attempts cannot all read "not locked yet". Names and clients are stored only as keyed hashes.
+attempts cannot all read "not locked yet". Names and clients are stored only as keyed hashes; a known client is
+a row of its own under another keyed hash of the client (`known_token`), holding the time of its last success.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ ACCOUNT_CEILING = 50  # failures from all clients together before every client h
 FIRST_WAIT = dt.timedelta(minutes=1)
 LONGEST_WAIT = dt.timedelta(minutes=15)
 FORGET_AFTER = dt.timedelta(hours=24)  # a count untouched this long starts again (old typos never add up)
+KNOWN_FOR = dt.timedelta(days=90)  # a client the account signed in from this recently is known (no ceiling)
 ALL_CLIENTS = "*"
 KEY_NAME = "sign_in"
 
@@ -60,6 +65,11 @@ def name_token(session: Session, name: str) -> str:
 def client_token(session: Session, client: str) -> str:
     """The keyed hash of a client key (an address or a session id): not kept as typed."""
     return security.keyed_digest(_key(session), f"client:{client}")
+
+
+def known_token(session: Session, client: str) -> str:
+    """The keyed hash under which a client the account signed in from is remembered (apart from its count's row)."""
+    return security.keyed_digest(_key(session), f"known:{client}")
 
 
 def wait_after(failures: int, free: int) -> dt.timedelta | None:
@@ -100,15 +110,22 @@ def _count(row: SignInThrottle, free: int, now: dt.datetime) -> dt.datetime | No
     return row.blocked_until
 
 
-def reserve(session: Session, *, account: str, client: str, now: dt.datetime) -> Reservation:
+def _is_known(row: SignInThrottle | None, now: dt.datetime) -> bool:
+    last = None if row is None else aware(row.updated_at)
+    return last is not None and now - last <= KNOWN_FOR
+
+
+def reserve(session: Session, *, account: str, client: str, known: str, now: dt.datetime) -> Reservation:
     """Count an attempt as failed before its password is checked, unless a wait is running (then refuse it).
 
-    Call first in its own transaction (after db.store.engine.write_lock) and commit before checking the password.
+    `known` is the client's `known_token`: a client the account signed in from lately waits only for its own
+    failures, never for the account-wide ceiling. Call first in its own transaction (after
+    db.store.engine.write_lock) and commit before checking the password.
     """
-    clients = tuple(sorted({client, ALL_CLIENTS}))
-    _insert_missing(session, account, clients, now)
-    rows = _locked_rows(session, account, clients)
-    blocked = _blocked_until(rows.values(), now)
+    _insert_missing(session, account, sorted({client, ALL_CLIENTS}), now)
+    rows = _locked_rows(session, account, tuple(sorted({client, ALL_CLIENTS, known})))
+    applies = [rows[client]] if _is_known(rows.get(known), now) else [rows[client], rows[ALL_CLIENTS]]
+    blocked = _blocked_until(applies, now)
     if blocked is not None:
         return Reservation(False, blocked)
     waits = []
@@ -120,8 +137,17 @@ def reserve(session: Session, *, account: str, client: str, now: dt.datetime) ->
     return Reservation(True, None, tuple(waits))
 
 
+def remember(session: Session, *, account: str, known: str, now: dt.datetime) -> None:
+    """Note a success from the client of `known` (its `known_token`): known to the account for KNOWN_FOR."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    row = {"account": account, "client": known, "failures": 0, "updated_at": now}
+    session.execute(dialect.insert(SignInThrottle).values([row])
+                    .on_conflict_do_update(index_elements=["account", "client"], set_={"updated_at": now}))
+
+
 def clear(session: Session, *, account: str, client: str | None = None) -> None:
-    """Forget the failures of `account`: from `client` and the account-wide count (a success), or all (unlock)."""
+    """Forget the failures of `account`: from `client` and the account-wide count (a success), or all, known
+    clients too (an admin's unlock, a password reset)."""
     query = delete(SignInThrottle).where(SignInThrottle.account == account)
     if client is not None:
         query = query.where(SignInThrottle.client.in_((client, ALL_CLIENTS)))

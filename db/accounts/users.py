@@ -22,7 +22,7 @@ from db.findings.towns import towns_in
 from db.store.engine import transaction, write_lock
 from db.store.models import Agency, User, aware, utcnow
 
-WAIT_SCOPES = {"client": "this client", "account": "every client (account-wide ceiling)"}
+WAIT_SCOPES = {"client": "this client", "account": "every unknown client (account-wide ceiling)"}
 USER_COLUMNS = ("username", "display_name", "role", "town", "credit_code", "active", "locked", "locked_until", "failed_attempts",
                 "created_at")
 
@@ -129,6 +129,7 @@ class _Attempt:
     name: str
     token: str
     client: str
+    known: str  # the client's token as a known client of the account (throttle.known_token)
     reservation: throttle.Reservation
     password_hash: str | None
     active: bool
@@ -143,10 +144,10 @@ def _reserve(engine: Engine, name: str, client: str, now: dt.datetime) -> _Attem
     with transaction(engine) as session:
         write_lock(session)
         token = throttle.name_token(session, name)
-        client_token = throttle.client_token(session, client)
-        reservation = throttle.reserve(session, account=token, client=client_token, now=now)
+        client_token, known = throttle.client_token(session, client), throttle.known_token(session, client)
+        reservation = throttle.reserve(session, account=token, client=client_token, known=known, now=now)
         row = session.exec(select(User).where(User.username == name)).first() if name else None
-        return _Attempt(name, token, client_token, reservation, row and row.password_hash,
+        return _Attempt(name, token, client_token, known, reservation, row and row.password_hash,
                         bool(row and row.active))
 
 
@@ -169,6 +170,7 @@ def _refusal(session: Session, attempt: _Attempt, detail: str, now: dt.datetime)
 def _succeed(session: Session, attempt: _Attempt, password: str, now: dt.datetime,
              session_idle: dt.timedelta | None, note: str) -> SignInResult:
     throttle.clear(session, account=attempt.token, client=attempt.client)
+    throttle.remember(session, account=attempt.token, known=attempt.known, now=now)
     row = session.exec(select(User).where(User.username == attempt.name)).one()
     if security.needs_rehash(row.password_hash):
         row.password_hash = security.rehash(password)

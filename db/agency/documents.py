@@ -1,37 +1,26 @@
-"""An agency's filed scans (附件1 form, 守法诚信承诺书): type by magic bytes, size-limited, stored with their hash."""
+"""An agency's filed scans (附件1 form, 守法诚信承诺书): checked as their type (db.agency.scans), size-limited, stored
+with their hash under a safe name."""
 
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from dataclasses import dataclass
-from pathlib import PurePath
 
 import pandas as pd
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from core.errors import CreditBoardError
 from db.accounts import audit
 from db.accounts.roles import UserLike, acting_user
 from db.agency.access import acting_agency
+from db.agency.scans import DocumentError, checked_type, safe_name
 from db.store.engine import transaction
 from db.store.models import Agency, AgencyDocument, aware
 
 DOCUMENT_KINDS = ("commitment", "registry")
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024  # a scanned page or two; README "Limits"
-# The type is decided by the file's first bytes, never by its name or what the browser says.
-MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-)
 DOCUMENT_COLUMNS = ("id", "kind", "file_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at")
-
-
-class DocumentError(CreditBoardError):
-    """A scan refused (type, size, kind); bilingual and safe to show."""
 
 
 @dataclass(frozen=True)
@@ -43,18 +32,6 @@ class DocumentFiled:
     duplicate: bool = False
 
 
-def content_type_of(content: bytes) -> str | None:
-    """The type a scan really is (PDF, JPEG, PNG) from its magic bytes; None for anything else."""
-    return next((kind for magic, kind in MAGIC if content.startswith(magic)), None)
-
-
-def _clean_name(file_name: str) -> str:
-    # Only the last part of a path, printable, at most 255 characters: a name is shown back to staff.
-    name = PurePath(unicodedata.normalize("NFKC", str(file_name or "")).replace("\\", "/")).name
-    name = "".join(ch for ch in name if ch.isprintable()).strip()
-    return (name or "scan")[-255:]
-
-
 def file_document(*, engine: Engine, user: UserLike, kind: str, file_name: str, content: bytes) -> DocumentFiled:
     """Store a scan of `kind` for the signed-in agency (audited); the same bytes filed again add nothing."""
     if kind not in DOCUMENT_KINDS:
@@ -64,9 +41,7 @@ def file_document(*, engine: Engine, user: UserLike, kind: str, file_name: str, 
     if len(content) > MAX_DOCUMENT_BYTES:
         limit = MAX_DOCUMENT_BYTES // (1024 * 1024)
         raise DocumentError(f"文件过大（最多{limit} MB）", f"the file is too large (at most {limit} MB)")
-    content_type = content_type_of(content)
-    if content_type is None:
-        raise DocumentError("只接受PDF、JPG或PNG扫描件", "only PDF, JPG or PNG scans are accepted")
+    content_type = checked_type(content)
     digest = hashlib.sha256(content).hexdigest()
     with transaction(engine) as session:
         agency = acting_agency(session, user)
@@ -75,7 +50,7 @@ def file_document(*, engine: Engine, user: UserLike, kind: str, file_name: str, 
             AgencyDocument.sha256 == digest)).first()
         if found is not None:
             return DocumentFiled(int(found), digest, duplicate=True)
-        row = AgencyDocument(credit_code=agency.credit_code, kind=kind, file_name=_clean_name(file_name),
+        row = AgencyDocument(credit_code=agency.credit_code, kind=kind, file_name=safe_name(file_name, content_type),
                              content_type=content_type, size=len(content), sha256=digest, content=content,
                              uploaded_by=agency.username)
         session.add(row)
@@ -98,6 +73,8 @@ def _documents_of(session: Session, credit_code: str) -> pd.DataFrame:
                         .order_by(AgencyDocument.uploaded_at.desc(), AgencyDocument.id.desc())).all()
     frame = pd.DataFrame(rows, columns=list(DOCUMENT_COLUMNS))
     frame["uploaded_at"] = frame["uploaded_at"].map(aware)
+    # Names filed before they were made safe at filing are shown and downloaded as safe too.
+    frame["file_name"] = [safe_name(n, t) for n, t in zip(frame["file_name"], frame["content_type"], strict=True)]
     return frame
 
 
@@ -155,7 +132,8 @@ def document_content(*, engine: Engine, user: UserLike, document_id: int) -> Sto
     if hashlib.sha256(row.content).hexdigest() != row.sha256:
         raise DocumentError("扫描件与保存时的SHA-256不符，请联系管理员", "the scan no longer matches its stored "
                             "SHA-256: tell an administrator")
-    return StoredDocument(id=int(row.id), credit_code=row.credit_code, kind=row.kind, file_name=row.file_name,
+    return StoredDocument(id=int(row.id), credit_code=row.credit_code, kind=row.kind,
+                          file_name=safe_name(row.file_name, row.content_type),
                           content_type=row.content_type, sha256=row.sha256, content=bytes(row.content))
 
 

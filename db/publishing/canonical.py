@@ -149,6 +149,22 @@ def _refuse_constant(name: str) -> Any:
     raise UnreadableDocument(f"JSON 中不允许 {name}", f"{name} is not allowed in JSON")
 
 
+# Python's default limit on the digits of a whole number read from text (sys.get_int_max_str_digits): a longer one
+# is refused by name, not met as int()'s ValueError; no count or score comes near it.
+MAX_NUMBER_DIGITS = 4300
+
+
+def _bounded_int(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    try:
+        if digits <= MAX_NUMBER_DIGITS:
+            return int(text)
+    except ValueError:  # the interpreter's limit set lower (PYTHONINTMAXSTRDIGITS)
+        pass
+    raise UnreadableDocument(f"JSON 中有位数过多的数字（{digits:,} 位，最多 {MAX_NUMBER_DIGITS:,} 位）",
+                             f"a number in the JSON has too many digits ({digits:,}; at most {MAX_NUMBER_DIGITS:,})")
+
+
 def read_json(content: bytes) -> Any:
     """The JSON value in `content` (UTF-8, a BOM and any whitespace allowed); UnreadableDocument otherwise.
 
@@ -157,7 +173,8 @@ def read_json(content: bytes) -> Any:
     """
     try:
         text = content.decode("utf-8-sig")
-        return json.loads(text, object_pairs_hook=_refuse_duplicates, parse_constant=_refuse_constant)
+        return json.loads(text, object_pairs_hook=_refuse_duplicates, parse_constant=_refuse_constant,
+                          parse_int=_bounded_int)
     except UnicodeDecodeError:
         raise UnreadableDocument("文件不是 UTF-8 编码的 JSON", "the file is not UTF-8 JSON text") from None
     except (json.JSONDecodeError, RecursionError) as exc:

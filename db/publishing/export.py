@@ -232,23 +232,40 @@ def stored_ratings(session: Session, publication_id: int) -> tuple[pd.DataFrame,
     return frame[list(rating_fields(buckets))], buckets
 
 
-def publication_tables(session: Session, publication: Publication) -> DocumentTables:
-    """A stored publication's content rebuilt from its stored rows (what `db check` digests again)."""
-    ratings, buckets = stored_ratings(session, publication.id)
-    return document_tables(
-        year=publication.year,
-        version=publication.version,
-        rulebook=publication.rulebook,
-        published_at=publication.published_at,
-        reason=publication.reason,
-        previous_digest=publication.previous_digest,
-        demo=publication.demo,
-        buckets=buckets,
-        ratings=ratings,
-        charges=stored_rows(session, PublishedCharge, publication.id, CHARGE_FIELDS),
-        practitioners=stored_rows(session, PublishedPractitioner, publication.id, PRACTITIONER_FIELDS),
-        signed=bool(publication.signature),
-    )
+def stored_content(session: Session, publication_id: int) -> tuple[pd.DataFrame, list[str], dict[str, pd.DataFrame]]:
+    """A publication's stored rows as read: ratings with scores, their buckets, and {"charges", "practitioners"}."""
+    ratings, buckets = stored_ratings(session, publication_id)
+    return ratings, buckets, {"charges": stored_rows(session, PublishedCharge, publication_id, CHARGE_FIELDS),
+                              "practitioners": stored_rows(session, PublishedPractitioner, publication_id,
+                                                           PRACTITIONER_FIELDS)}
+
+
+def publication_tables(session: Session, publication: Publication,
+                       content: tuple[pd.DataFrame, list[str], dict[str, pd.DataFrame]] | None = None) -> DocumentTables:
+    """A stored publication's content rebuilt from its stored rows (`content`: those rows, already read by
+    `stored_content`): what `db check` digests again. ExportError when the rows cannot be (changed behind a dropped
+    trigger: a rating without its scores, a value no published row holds); `db check` names them."""
+    try:
+        ratings, buckets, others = content or stored_content(session, publication.id)
+        return document_tables(
+            year=publication.year,
+            version=publication.version,
+            rulebook=publication.rulebook,
+            published_at=publication.published_at,
+            reason=publication.reason,
+            previous_digest=publication.previous_digest,
+            demo=publication.demo,
+            buckets=buckets,
+            ratings=ratings,
+            charges=others["charges"],
+            practitioners=others["practitioners"],
+            signed=bool(publication.signature),
+        )
+    except (ValueError, TypeError) as exc:
+        raise ExportError(f"{publication.year}年度第{publication.version}版的存储行无法还原为发布的文件（数据被改动过？），"
+                          "请运行 python -m db check 查看", f"the stored rows of {publication.year} version "
+                          f"{publication.version} cannot be rebuilt into the published document (changed?): run "
+                          "python -m db check to see which") from exc
 
 
 def publication_document(session: Session, publication: Publication) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from db.publishing.export import WRITERS, load_for_files
 from db.publishing.signing import load_public_keys
-from db.publishing.verify import GENUINE, UNCONFIRMED, verify_document
+from db.publishing.verify import GENUINE, UNCONFIRMED, UNREADABLE, verify_document
 from db.store.models import Publication, SigningKey
 
 CHECKSUM_COLUMNS = ("year", "version", "file_name", "sha256")
@@ -84,7 +84,8 @@ def key_history(engine: Engine) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Identification:
-    """What an uploaded file is: `status` current | superseded | altered | unknown, and which version it names."""
+    """What an uploaded file is: `status` current | superseded | altered | unreadable | unknown, and which version it
+    names (unreadable: no JSON this board could have written, e.g. a number of 5,000 digits)."""
 
     status: str
     message_zh: str
@@ -119,7 +120,8 @@ def identify(engine: Engine, content: bytes, sums: pd.DataFrame) -> Identificati
         keys = [k for pem in signing_keys(engine)["public_key"] for k in load_public_keys(pem.encode())]
         verdict = verify_document(content, keys)
         if verdict.status not in (GENUINE, UNCONFIRMED):
-            return Identification("altered", verdict.message_zh, verdict.message_en, verdict.year, verdict.version)
+            status = "unreadable" if verdict.status == UNREADABLE else "altered"
+            return Identification(status, verdict.message_zh, verdict.message_en, verdict.year, verdict.version)
         match = versions[versions["digest"] == verdict.digest]
         if not match.empty:
             found = int(match.iloc[0]["year"]), int(match.iloc[0]["version"])

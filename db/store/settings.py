@@ -55,6 +55,7 @@ def get_settings(overrides: Mapping[str, str] | None = None) -> Settings:
     data_dir = Path(env.get("DATA_DIR") or PROJECT_DIR / "data")
     url = env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'credit-board.db'}"
     problems: list[Problem] = []
+    _check_database_url(url, problems)
     seed = env.get("SEED_DEMO", "").strip() or "1"
     if seed not in SEED_DEMO_VALUES:
         problems.append(Problem(None, "SEED_DEMO", "设置应为 1（填充演示数据）或 0（保持空库）",
@@ -73,6 +74,20 @@ def get_settings(overrides: Mapping[str, str] | None = None) -> Settings:
     return Settings(database_url=url, seed_demo=SEED_DEMO_VALUES[seed], data_dir=data_dir, read_limits=limits,
                     signing_key_file=key_file, listing_term_months=term, repair_minimum_months=minimum,
                     notice_working_days=notice_days, session_idle_seconds=idle)
+
+
+def _check_database_url(url: str, problems: list[Problem]) -> None:
+    """A Problem naming DATABASE_URL when it cannot be parsed (`postgresql://u:p@[::1`), without its text: a URL
+    holds the password. Whether its kind of database and driver exist is found when the engine is made."""
+    from sqlalchemy.engine import make_url  # here: reading settings stays light
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        make_url(url)
+    except (ArgumentError, ValueError, TypeError):  # ValueError: a port that is no number, an unclosed [ of IPv6
+        problems.append(Problem(None, "DATABASE_URL", "设置不是可解析的数据库地址（应为 sqlite:///文件 或 "
+                                "postgresql+psycopg://用户@主机:端口/数据库）", "the setting is not a database URL that "
+                                "can be parsed (sqlite:///FILE or postgresql+psycopg://USER@HOST:PORT/DATABASE)"))
 
 
 def _months(env: Mapping[str, str], name: str, default: int, lowest: int, problems: list[Problem]) -> int:

@@ -21,10 +21,11 @@ from tests.core.records_factory import id_number
 from tests.dashboard.staff_helpers import APP, TIMEOUT, check_no_exception, open_page, reachable, shown_text, sign_in
 from tests.db.agency_factories import MINE, NAMES, THEIRS, make_agencies, make_agency_user
 from tests.db.staff_factories import PASSWORD
+from tests.scan_files import pdf
 
 SECRET_DESCRIPTION = "乙机构的情况说明（不应出现在甲机构页面）"
 THEIR_CONTRACT = "HT-THEIRS-9"
-PDF = b"%PDF-1.4\n%%EOF\n"
+PDF = pdf()
 
 
 @pytest.fixture
@@ -149,6 +150,10 @@ def test_a_scan_must_really_be_a_pdf_or_image_and_is_listed_once_saved(portal):
     portal.file_uploader(key="scan_upload").set_value(("承诺书.pdf", b"MZ not a pdf", "application/pdf")).run()
     next(b for b in portal.button if b.key == "scan_save").click().run()
     assert portal.error and not portal.success
+    polyglot = b"\x89PNG\r\n\x1a\n<html><script>alert(1)</script></html>"
+    portal.file_uploader(key="scan_upload").set_value(("承诺书.png", polyglot, "image/png")).run()
+    next(b for b in portal.button if b.key == "scan_save").click().run()
+    assert not portal.success and "网页代码" in " ".join(e.value for e in portal.error)
     portal.file_uploader(key="scan_upload").set_value(("承诺书.pdf", PDF, "application/pdf")).run()
     next(b for b in portal.button if b.key == "scan_save").click().run()
     check_no_exception(portal)
@@ -227,9 +232,8 @@ def test_every_portal_label_has_chinese_and_english_with_the_same_placeholders()
 def test_bureau_staff_see_an_agency_s_scans_and_town_staff_have_no_such_page(staff_app, staff_db, portal):
     from db.agency import documents
 
-    pdf = b"%PDF-1.4\n%%EOF\n"
     documents.file_document(engine=staff_db, user={"username": "jia", "role": "agency", "active": True},
-                            kind="commitment", file_name="承诺书.pdf", content=pdf)
+                            kind="commitment", file_name="承诺书.pdf", content=PDF)
     sign_in(staff_app, "staff")
     open_page(staff_app, "documents")
     check_no_exception(staff_app)
@@ -245,3 +249,24 @@ def test_bureau_staff_see_an_agency_s_scans_and_town_staff_have_no_such_page(sta
     sign_in(town, "town")
     with pytest.raises(ValueError):  # the page does not exist in a town session
         open_page(town, "documents")
+
+
+def test_staff_download_a_scan_under_its_safe_name_and_real_type(staff_app, staff_db, portal, monkeypatch):
+    """The page hands st.download_button the safe name and the detected type; Streamlit serves a download button's
+    file as `Content-Disposition: attachment` with that name (README, "Agency scans")."""
+    import streamlit as st
+
+    from db.agency import documents
+    from tests.scan_files import image
+
+    documents.file_document(engine=staff_db, user={"username": "jia", "role": "agency", "active": True},
+                            kind="registry", file_name="附件1\u202egnp.exe", content=image("PNG"))
+    offered = []
+    real = st.download_button
+    monkeypatch.setattr(st, "download_button", lambda *a, **kw: offered.append(kw) or real(*a, **kw))
+    sign_in(staff_app, "staff")
+    open_page(staff_app, "documents")
+    staff_app.selectbox(key="doc_agency").select_index(0).run()
+    check_no_exception(staff_app)
+    assert [(kw["file_name"], kw["mime"]) for kw in offered] == [("附件1gnp_exe.png", "image/png")]
+    assert staff_app.dataframe[0].value[STAFF_LABELS["doc_file"][0]].tolist() == ["附件1gnp_exe.png"]

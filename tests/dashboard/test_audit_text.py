@@ -10,6 +10,9 @@ def test_the_data_layers_phrases_read_in_chinese_and_peoples_text_stays_as_writt
     assert detail_text("wrong password (1 of 5)") == "密码错误（第1次，共可试5次）"
     assert detail_text("this client waits 1 min, until 2025-01-01T08:00:00+08:00") == (
         "本客户端须等待 1 分钟，至 2025-01-01T08:00:00+08:00")
+    for scope in ("every unknown client", "every client"):  # the latter: entries written before known clients
+        assert detail_text(f"{scope} (account-wide ceiling) waits 2 min, until 2025-01-01T08:00:00+08:00") == (
+            "所有未知客户端（账号上限）须等待 2 分钟，至 2025-01-01T08:00:00+08:00")
     assert detail_text("upload 12") == "上传编号 12"
     assert detail_text("璜土镇补录（演示）") == "璜土镇补录（演示）"
 

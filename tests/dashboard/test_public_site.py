@@ -32,6 +32,7 @@ from db.store.models import (
 from tests.core.records_factory import id_number
 from tests.dashboard.markdown_check import markup, rendered_text
 from tests.dashboard.page_text import page_text
+from tests.scan_files import pdf
 
 
 @pytest.fixture
@@ -281,7 +282,7 @@ def _file_as_an_agency(engine) -> None:
     user = create_user(engine=engine, username="portal.jia", password="correct horse battery", role="agency",
                        by="test", credit_code=code)
     documents.file_document(engine=engine, user=user, kind="commitment", file_name="承诺书-机密扫描件.pdf",
-                            content=b"%PDF-1.4 portal scan\n")
+                            content=pdf(header=b"%portal scan\n"))
     filings.file_registry(engine=engine, user=user, fields={
         "agency_name": "机构报送名称", "address": "江阴市某路1号", "office_address": "澄江某路2号",
         "legal_rep": "司马法代", "phone": "13912345678"})

@@ -20,6 +20,7 @@ from tests.core.records_factory import id_number
 from tests.db.agency_factories import make_agency_user
 from tests.db.staff_factories import fast_argon2  # noqa: F401  (fixture)
 from tests.notices import publish_after_notice
+from tests.scan_files import pdf
 
 pytestmark = pytest.mark.usefixtures("fast_argon2")
 # Every format the export module writes (a later module may add formats: they are scanned too).
@@ -40,7 +41,7 @@ def test_no_export_holds_what_an_agency_filed_or_the_watch_s_evidence(engine):
         code = session.execute(select(Agency.credit_code).order_by(Agency.id)).scalars().first()
     agency = make_agency_user(engine, "portal.jia", code)
     documents.file_document(engine=engine, user=agency, kind="commitment", file_name="承诺书-机密扫描件.pdf",
-                            content=b"%PDF-1.4 scan\n")
+                            content=pdf(header=b"%scan\n"))
     filings.file_registry(engine=engine, user=agency, fields={
         "agency_name": "机构报送名称", "address": "江阴市某路1号", "office_address": "澄江某路2号",
         "legal_rep": "司马法代", "phone": "13912345678"})

@@ -30,10 +30,11 @@ from tests.core.factory import uscc
 from tests.core.records_factory import id_number
 from tests.db.agency_factories import MINE, THEIRS, make_agencies, make_agency_user
 from tests.db.staff_factories import PASSWORD, fast_argon2, make_staff  # noqa: F401  (fixture)
+from tests.scan_files import pdf
 
 pytestmark = pytest.mark.usefixtures("fast_argon2")
 TODAY = dt.date(2026, 4, 10)
-PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+PDF = pdf()
 VISIT = {"client_code": uscc(501), "client_name": "甲化工有限公司", "town": "华士", "contract_no": "HT-1",
          "visit_date": "2026-03-12", "practitioner": "张三", "hazards": "2", "written_advice": "是"}
 
@@ -330,3 +331,35 @@ def test_bureau_staff_list_and_download_an_agency_s_scans_checked_by_their_hash(
         session.execute(update(AgencyDocument).where(AgencyDocument.id == first.id).values(content=b"%PDF-forged"))
     with pytest.raises(documents.DocumentError):
         documents.document_content(engine=engine, user=people["staff"], document_id=first.id)
+
+
+def test_a_scan_named_to_mislead_is_stored_and_handed_to_staff_under_a_safe_name(engine, people):
+    """U+202E turns "承诺书\u202egnp.exe" into what reads as "承诺书exe.png"; the bytes decide the extension."""
+    from sqlalchemy import update
+
+    from tests.scan_files import image
+
+    png = image("PNG")
+    filed = documents.file_document(engine=engine, user=people["mine"], kind="registry",
+                                    file_name="承诺书\u202egnp.exe", content=png)
+    with Session(engine) as session:
+        assert session.get(AgencyDocument, filed.id).file_name == "承诺书gnp_exe.png"
+    got = documents.document_content(engine=engine, user=people["staff"], document_id=filed.id)
+    assert (got.file_name, got.content_type) == ("承诺书gnp_exe.png", "image/png")
+    with transaction(engine) as session:  # a name stored before names were made safe is safe when it leaves
+        session.execute(update(AgencyDocument).where(AgencyDocument.id == filed.id)
+                        .values(file_name="old\u202egnp.exe\x1b"))
+    assert documents.document_content(engine=engine, user=people["staff"], document_id=filed.id).file_name == \
+        "oldgnp_exe.png"
+    listed = documents.agency_documents(engine=engine, user=people["staff"], credit_code=MINE)
+    assert listed["file_name"].tolist() == ["oldgnp_exe.png"]
+
+
+def test_a_polyglot_or_a_scripted_pdf_is_refused_and_nothing_is_stored(engine, people):
+    for content in (pdf(header=b"%<html><script>alert(1)</script>\n"), pdf(b"/OpenAction << /S /JavaScript /JS (x) >>"),
+                    b"\x89PNG\r\n\x1a\n<html><script>alert(1)</script>"):
+        with pytest.raises(documents.DocumentError):
+            documents.file_document(engine=engine, user=people["mine"], kind="commitment", file_name="scan.pdf",
+                                    content=content)
+    assert documents.own_documents(engine=engine, user=people["mine"]).empty
+    assert _count(engine, AuditEntry, action="agency_document") == 0

@@ -44,6 +44,8 @@ def hostile_files(tmp_path: Path) -> dict[str, Path | str]:
     (tmp_path / "deep.json").write_text("[" * 100_000, encoding="utf-8")
     (tmp_path / "broken.json").write_text('{"digest": ', encoding="utf-8")
     (tmp_path / "binary.json").write_bytes(b"\xff\xfe\x00garbage")
+    # Past Python's int-string limit: int() would raise its own ValueError (once an "internal error")
+    (tmp_path / "long-number.json").write_text('{"digest": "0", "total": ' + "9" * 5000 + "}", encoding="utf-8")
     with open(tmp_path / "huge.json", "wb") as huge:
         huge.truncate(MAX_EXPORT_BYTES + 1)  # sparse: big on paper, instant to make
     return {
@@ -54,6 +56,7 @@ def hostile_files(tmp_path: Path) -> dict[str, Path | str]:
         "deep": tmp_path / "deep.json",
         "broken": tmp_path / "broken.json",
         "binary": tmp_path / "binary.json",
+        "long number": tmp_path / "long-number.json",
         "huge": tmp_path / "huge.json",
     }
 
@@ -94,6 +97,7 @@ FILE_CASES = {
     "verify deeply nested": ("verify", "deep", "not a valid export", "不是有效的"),
     "verify broken JSON": ("verify", "broken", "not a valid export", "不是有效的"),
     "verify not UTF-8": ("verify", "binary", "not a valid export", "不是有效的"),
+    "verify a 5,000-digit number": ("verify", "long number", "too many digits (5,000", "位数过多的数字（5,000 位"),
     "verify too big": ("verify", "huge", "too big", "过大"),
 }
 
@@ -151,10 +155,10 @@ EVERY_COMMAND = {
 }
 
 
-def every_command(tmp_path: Path, name: str) -> tuple[list, str]:
+def every_command(tmp_path: Path, name: str, commands: dict | None = None) -> tuple[list, str]:
     """The command `name` with a real file where it reads one (so only the database can be the problem)."""
     (tmp_path / "f.json").write_text('{"digest": "0"}', encoding="utf-8")
-    args, stdin_text = EVERY_COMMAND[name]
+    args, stdin_text = (commands or EVERY_COMMAND)[name]
     files = {"FILE": tmp_path / "f.json", "OUT": tmp_path / "out.json"}
     return [files.get(a, a) for a in args], stdin_text
 
@@ -167,6 +171,21 @@ def test_an_unreachable_postgresql_is_named_by_host_never_by_password(name, monk
     assert_bilingual_refusal(code, out, err, "the database cannot be reached", "数据库无法连接")
     assert "127.0.0.1:1" in err and SECRET not in err
     assert not (tmp_path / "out.json").exists()
+
+
+MALFORMED_URL = f"postgresql://u:{SECRET}@[::1"  # an IPv6 host never closed: SQLAlchemy's parser raises ValueError
+
+
+# Beside every command that opens a database: verify opens none, but the settings are checked before any command.
+EVERY_COMMAND_AND_MORE = {**EVERY_COMMAND, "verify": (["verify", "FILE"], ""), "check": (["check"], "")}
+
+
+@pytest.mark.parametrize("name", list(EVERY_COMMAND_AND_MORE))
+def test_a_malformed_database_url_is_named_by_its_setting_never_by_password(name, monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", MALFORMED_URL)
+    code, out, err = run_main(monkeypatch, capsys, *every_command(tmp_path, name, EVERY_COMMAND_AND_MORE))
+    assert_bilingual_refusal(code, out, err, "DATABASE_URL", "数据库地址")
+    assert SECRET not in err and "internal error" not in err
 
 
 BAD_DATABASES = {
@@ -206,6 +225,12 @@ def test_a_path_that_is_not_utf8_is_named_not_crashed_on(engine, tmp_path):
     assert_bilingual_refusal(*run_db(["verify", path], url_of(engine)), "cannot read", "无法读取")
 
 
+def test_a_malformed_database_url_is_exit_2_in_the_real_process_too():
+    code, out, err = run_db(["upgrade"], MALFORMED_URL)
+    assert_bilingual_refusal(code, out, err, "DATABASE_URL", "数据库地址")
+    assert SECRET not in err
+
+
 def test_a_password_that_is_not_utf8_is_refused_without_echoing_it(engine, tmp_path):
     code, out, err = run_db(["create-user", "chen", "--role", "bureau_admin"], url_of(engine),
                             stdin=b"secret\xff\xfe long\nsecret\xff\xfe long\n")
@@ -225,3 +250,41 @@ def test_a_fault_of_ours_is_one_bilingual_line_and_exit_1_not_a_traceback(capsys
     err = capsys.readouterr().err
     assert "internal error: RuntimeError" in err and "内部错误" in err and "CORE_DEBUG=1" in err
     assert "Traceback" not in err and "secret" not in err
+
+
+def a_rating_inserted_without_scores(engine, monkeypatch, capsys) -> None:
+    """A published year, then a rating row inserted behind its dropped guards (no scores: a hand-made INSERT)."""
+    from sqlalchemy import insert
+
+    from db.publishing.export import load_document
+    from db.store.models import PublishedRating
+    from tests.db.test_check_rows import STRANGER, drop_guards
+
+    monkeypatch.setenv("DATABASE_URL", url_of(engine))
+    a_year(engine)
+    ended_notice(engine, int(YEAR))
+    assert run_main(monkeypatch, capsys, ["publish", "--year", YEAR, "--by", "admin.zhou"])[0] == 0
+    row = {k: v for k, v in load_document(engine=engine, year=YEAR)["ratings"][0].items() if not k.endswith("_score")}
+    with engine.begin() as conn:
+        drop_guards(conn, engine, "publishedrating")
+        publication_id = conn.execute(text("SELECT id FROM publication")).scalar_one()
+        conn.execute(insert(PublishedRating), [{**row, "credit_code": STRANGER, "publication_id": publication_id}])
+
+
+def test_check_names_a_row_inserted_behind_a_dropped_trigger_instead_of_an_internal_error(engine, monkeypatch,
+                                                                                          capsys):
+    from tests.db.test_check_rows import STRANGER
+
+    a_rating_inserted_without_scores(engine, monkeypatch, capsys)
+    code, out, err = run_main(monkeypatch, capsys, ["check"])
+    assert code == 1 and "internal error" not in err and "Traceback" not in err
+    assert f"rating rows lack their bucket scores: {STRANGER}" in out and "缺少分项得分" in out
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_an_export_of_rows_that_cannot_be_rebuilt_is_refused_and_points_to_check(fmt, engine, monkeypatch, capsys,
+                                                                                 tmp_path):
+    a_rating_inserted_without_scores(engine, monkeypatch, capsys)
+    args = ["export", "--year", YEAR, "--format", fmt, tmp_path / f"out.{fmt}"]
+    assert_bilingual_refusal(*run_main(monkeypatch, capsys, args), "python -m db check", "无法还原")
+    assert not (tmp_path / f"out.{fmt}").exists()

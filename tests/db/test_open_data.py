@@ -65,7 +65,7 @@ def test_a_json_in_another_layout_is_still_found_and_an_altered_one_is_not(engin
 
 @pytest.mark.parametrize("content", [b"", b"a,b\n1,2\n", b"PK\x03\x04 not really", b"{not json"])
 def test_anything_else_matches_nothing(engine, two_versions, content):
-    assert identify(engine, content, checksums(engine)).status in ("unknown", "altered")
+    assert identify(engine, content, checksums(engine)).status in ("unknown", "altered", "unreadable")
 
 
 def test_a_csv_with_one_changed_cell_matches_nothing(engine, two_versions):
@@ -121,3 +121,9 @@ def test_a_file_signed_by_a_key_the_site_never_published_is_altered(engine, two_
     document["signature"] = {"algorithm": "Ed25519", "key_id": other.key_id, "value": other.sign(canonical_bytes(document))}
     found = identify(engine, json.dumps(document).encode(), checksums(engine))
     assert found.status == "altered" and "made by none of the trusted keys" in found.message_en
+
+
+def test_a_json_with_a_5000_digit_number_is_unreadable_with_a_plain_message(engine, two_versions):
+    found = identify(engine, b'{"digest": "0", "total": ' + b"9" * 5000 + b"}", checksums(engine))
+    assert found.status == "unreadable"
+    assert "too many digits (5,000" in found.message_en and "位数过多的数字" in found.message_zh

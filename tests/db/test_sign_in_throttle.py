@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from db.accounts import security, users
 from db.accounts.audit_log import audit_csv, audit_entries
-from db.accounts.throttle import ACCOUNT_CEILING, FREE_ATTEMPTS
+from db.accounts.throttle import ACCOUNT_CEILING, FREE_ATTEMPTS, KNOWN_FOR
 from db.accounts.users import authenticate
 from db.store.models import AuditEntry
 from tests.db.staff_factories import (
@@ -141,6 +141,52 @@ def test_the_account_wide_ceiling_stops_guesses_from_many_clients(engine, verifi
     result = authenticate(engine=engine, username="li", password=PASSWORD, client="fresh", now=T0)
     assert result.reason == "locked" and _real_checks(verified) == 0
     assert users.list_users(engine=engine, now=T0)["locked"].tolist() == [True]
+
+
+def _crowd_reaches_the_ceiling(engine, now: dt.datetime) -> None:
+    for i in range(ACCOUNT_CEILING):
+        authenticate(engine=engine, username="li", password=WRONG, client=f"crowd-{i}", now=now)
+
+
+def test_the_owner_on_a_client_it_signed_in_from_is_never_stopped_by_the_ceiling(engine, verified):
+    make_user(engine, "li", "bureau_admin")
+    assert authenticate(engine=engine, username="li", password=PASSWORD, client="office", now=T0)
+    later = T0 + dt.timedelta(days=30)
+    _crowd_reaches_the_ceiling(engine, later)
+    verified.clear()
+    assert authenticate(engine=engine, username="li", password=PASSWORD, client="office", now=later)
+    assert _real_checks(verified) == 1
+    # The success cleared the account-wide count: the crowd starts again from zero, as after any success.
+
+
+def test_the_ceiling_still_slows_every_unknown_client_even_with_the_right_password(engine, verified):
+    make_user(engine, "li", "bureau_admin")
+    assert authenticate(engine=engine, username="li", password=PASSWORD, client="office", now=T0)
+    _crowd_reaches_the_ceiling(engine, T0)
+    verified.clear()
+    for client in ("fresh", "crowd-0", "new laptop"):
+        assert authenticate(engine=engine, username="li", password=PASSWORD, client=client, now=T0).reason == "locked"
+    assert _real_checks(verified) == 0
+
+
+def test_a_known_client_still_waits_for_its_own_failures(engine, verified):
+    make_user(engine, "li", "bureau_admin")
+    assert authenticate(engine=engine, username="li", password=PASSWORD, client="office", now=T0)
+    verified.clear()
+    results = _all_at_once(engine, [WRONG] * THREADS, client="office")
+    assert _real_checks(verified) <= FREE_ATTEMPTS and not any(results)
+    assert authenticate(engine=engine, username="li", password=PASSWORD, client="office", now=T0).reason == "locked"
+
+
+def test_a_client_is_known_for_ninety_days_after_its_last_success(engine):
+    make_user(engine, "li", "bureau_admin")
+    assert authenticate(engine=engine, username="li", password=PASSWORD, client="office", now=T0)
+    long_after = T0 + KNOWN_FOR + dt.timedelta(seconds=1)
+    _crowd_reaches_the_ceiling(engine, long_after)
+    assert authenticate(engine=engine, username="li", password=PASSWORD, client="office", now=long_after).reason == \
+        "locked"
+    assert authenticate(engine=engine, username="li", password=PASSWORD, client="office",
+                        now=long_after + dt.timedelta(minutes=15))
 
 
 def test_an_admin_unlock_clears_every_throttle_of_the_account_and_is_audited(engine):

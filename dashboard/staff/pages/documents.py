@@ -44,6 +44,8 @@ def download(document_id: int) -> bytes:
     return document_content(engine=engine, user=user, document_id=document_id).content
 
 
+# Streamlit serves a download button's file with `Content-Disposition: attachment` and this name (RFC 5987 form when
+# it is not plain ASCII), and the type as Content-Type: the browser saves the scan, never opens it as a page.
 for scan in scans.itertuples():
     try:
         st.download_button(t("doc_download", id=scan.id, kind=kinds[scan.kind]), data=lambda i=scan.id: download(i),
