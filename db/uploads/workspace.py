@@ -20,6 +20,7 @@ from core.rulebook import Rulebook
 from core.service_records import RECORD_COLUMNS, RECORD_KINDS
 from core.template import template_bytes
 from db.accounts.roles import UserLike, acting_user
+from db.findings.live import live_findings
 from db.findings.towns import load_towns
 from db.publishing import public
 from db.publishing.population import YearPopulation, record_years, year_population
@@ -263,7 +264,7 @@ def years_to_publish(*, engine: Engine, user: UserLike) -> list[int]:
     admins): a year served only by filings, contracts and visits has a draft too (db/publishing/population.py)."""
     with Session(engine) as session:
         acting_user(session, user, "publish")
-        query = union(select(Finding.year), select(RosterEntry.year), select(Publication.year))
+        query = union(live_findings(Finding.year), select(RosterEntry.year), select(Publication.year))
         years = {int(y) for (y,) in session.execute(query).all()}
         years |= record_years(session.connection(), through=china_time.today().year)
         return sorted(years, reverse=True)
