@@ -177,3 +177,21 @@ def test_the_notice_and_population_words_exist_in_both_languages(key):
     zh_text, en_text = LABELS[key]
     assert "公示" in zh_text or "机构" in zh_text
     assert "notice" in en_text or "agencies" in en_text.lower()
+
+
+def test_importing_findings_of_a_year_under_notice_warns_on_the_preview_and_after_the_import(staff_db):
+    from db.uploads.imports import import_findings
+    from tests.db.publishing import load as _  # noqa: F401  (the same import path the page uses)
+    from tests.db.test_workspace import BASE, MORE
+
+    import_findings(engine=staff_db, content=BASE, file_name="base.csv", by="test")
+    words = notice_of(staff_db, 2025)
+    at = app()
+    sign_in(at, "admin")
+    open_page(at, "upload")
+    at.file_uploader(key="upload_file").set_value(("more.csv", MORE, "text/csv")).run()
+    check_no_exception(at)
+    assert zh("draft_change_new", **words) in warnings(at)  # on the preview, before the import
+    at.button(key="upload_import").click().run()
+    check_no_exception(at)
+    assert zh("draft_changed_new", year=2025) in warnings(at)
