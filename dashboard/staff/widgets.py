@@ -266,7 +266,8 @@ def saved_with_change(form: str, text: str, change: DraftChange | None) -> None:
 
 
 def show_population(report: YearPopulation) -> None:
-    """The year's population: count, the shrink against last year's publication (named), a table with sources."""
+    """The year's population: count and table with sources, then last year's publication and who dropped out of it
+    (a warning, in the visitor's language, when the year holds fewer agencies)."""
     st.subheader(t("population_heading"))
     st.caption(t("population_rule"))
     agencies, year = report.agencies, report.year
@@ -274,19 +275,19 @@ def show_population(report: YearPopulation) -> None:
         st.warning(t("population_none", year=year))
     else:
         st.markdown(t("population_count", year=year, n=len(agencies)))
+        shown = agencies.assign(
+            agency_name=agencies["agency_name"].map(lambda n: n or t("name_unknown")),
+            sources=agencies["sources"].map(lambda s: "、".join(t(f"source_{k}") for k in s.split(";"))))
+        dataframe(relabel(shown, {"credit_code": "credit_code", "agency_name": "agency_name",
+                                  "sources": "col_sources"}), hide_index=True, width="stretch")
+    if report.previous_version is None:
+        return
+    st.caption(t("population_vs", previous=year - 1, version=report.previous_version, count=report.previous_count))
     dropped = len(report.dropped)
-    if report.previous_version is not None:
-        st.caption(t("population_vs", previous=year - 1, version=report.previous_version, count=report.previous_count))
     if report.shrank:
         st.warning(t("population_shrank", year=year, n=len(agencies), previous=year - 1, count=report.previous_count,
                      dropped=dropped), icon=":material/group_remove:")
     if dropped:
         st.caption(t("population_dropped", dropped=dropped))
         dataframe(relabel(report.dropped, {"credit_code": "credit_code", "agency_name": "agency_name"}),
-                  hide_index=True, width="stretch", key="population_dropped")
-    if not agencies.empty:
-        shown = agencies.assign(
-            agency_name=agencies["agency_name"].map(lambda n: n or t("name_unknown")),
-            sources=agencies["sources"].map(lambda s: "、".join(t(f"source_{k}") for k in s.split(";"))))
-        dataframe(relabel(shown, {"credit_code": "credit_code", "agency_name": "agency_name",
-                                  "sources": "col_sources"}), hide_index=True, width="stretch", key="population")
+                  hide_index=True, width="stretch")

@@ -54,10 +54,10 @@ def population_table(at: AppTest):
 
 
 def dropped_table(at: AppTest):
-    """The agencies of last year's publication not in this year: the table just before the population's."""
+    """The agencies of last year's publication not in this year: the table just after the population's."""
     frames = [d.value for d in at.dataframe]
     at_population = next(i for i, f in enumerate(frames) if zh("col_sources") in f.columns)
-    return frames[at_population - 1]
+    return frames[at_population + 1]
 
 
 def warnings(at: AppTest) -> str:
