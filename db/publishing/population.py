@@ -70,21 +70,22 @@ def _codes_by_source(year: int) -> dict[str, Select]:
 
 def _names(connection: Connection, codes: Iterable[str], year: int) -> dict[str, str]:
     """An agency's name: as the agency table holds it (rosters and findings name it), else its latest 附件1 filing on
-    or before 31 Dec of `year`, else its latest filing at all; "" when nothing names it (visits and contracts alone)."""
-    codes = sorted(set(codes))
+    or before 31 Dec of `year`, else its latest filing at all; "" when nothing names it (visits and contracts alone).
+
+    Whole tables read, not an IN list of thousands of codes (SQLite caps bound parameters); both hold one or a few
+    rows per agency."""
+    wanted = set(codes)
     names: dict[str, str] = {}
-    if not codes:
+    if not wanted:
         return names
     last = _bounds(year)[1]
-    filings = connection.execute(
-        select(RegistryRecord.credit_code, RegistryRecord.agency_name, RegistryRecord.filed_on)
-        .where(RegistryRecord.credit_code.in_(codes))
-        # Latest wins below: filings after the year sort first, so one on or before 31 Dec overrides them.
-        .order_by((RegistryRecord.filed_on <= last), RegistryRecord.filed_on, RegistryRecord.id)).all()
-    for code, name, _ in filings:
-        names[code] = name
-    for code, name in connection.execute(select(Agency.credit_code, Agency.name).where(Agency.credit_code.in_(codes))):
-        names[code] = name
+    # Latest wins below: filings after the year sort first, so one on or before 31 Dec overrides them.
+    filings = connection.execute(select(RegistryRecord.credit_code, RegistryRecord.agency_name)
+                                 .order_by((RegistryRecord.filed_on <= last), RegistryRecord.filed_on,
+                                           RegistryRecord.id))
+    for code, name in [*filings, *connection.execute(select(Agency.credit_code, Agency.name))]:
+        if code in wanted:
+            names[code] = name
     return names
 
 

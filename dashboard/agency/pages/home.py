@@ -38,7 +38,7 @@ widgets.table(months, ("month", "due", "submitted_on", "status"), dates=("due", 
 notices = public_notices(engine=engine)
 for draft_year in overview.draft_years(engine=engine):
     # The year under notice too: in January its draft, not this year's empty one, is what the agency may object to.
-    under = notices[notices["year"] == draft_year]
+    under = notices[(notices["year"] == draft_year) & notices["running"]]
     st.subheader(t("draft_under_notice" if len(under) else "draft", year=draft_year))
     draft = overview.draft_rating(engine=engine, user=user, year=draft_year, rulebook=rulebook)
     if draft.total is None:
