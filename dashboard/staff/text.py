@@ -472,6 +472,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "sq_decided_at": ("处理时间", "Decided at"),
     "sq_reason": ("理由", "Reason"),
     "sq_finding_id": ("扣分记录编号", "Finding no."),
+    "sq_status_withdrawn": ("已确认（扣分记录已撤销）", "confirmed (finding withdrawn since)"),
     "sq_status_confirmed": ("已确认", "confirmed"),
     "sq_status_dismissed": ("已驳回", "dismissed"),
     "sq_rule_served_before_filing": ("首次服务前未报送附件1", "Served before filing 附件1"),

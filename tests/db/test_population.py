@@ -205,3 +205,22 @@ def test_a_finding_recorded_under_notice_needs_a_new_notice_and_a_withdrawal_doe
         check_publishable(engine=engine, year=YEAR, version=1)
     withdraw_finding(engine=engine, user=staff["admin"], finding_id=ids[1], reason="误录")  # the late one
     check_publishable(engine=engine, year=YEAR, version=1)
+
+
+def test_a_withdrawn_confirmation_leaves_the_agencys_confirmed_issues_and_is_marked_in_the_staff_list(engine):
+    from db.agency.overview import confirmed_suggestions
+    from db.findings.suggestions import confirm_suggestion, decided_suggestions
+    from tests.db.agency_factories import make_agency_user
+
+    staff = make_staff(engine)
+    load_roster(engine, [1])
+    agency = make_agency_user(engine, "agency.one", credit_code(1))
+    made = []
+    for clause, key in (("3.4", "k-withdrawn"), ("3.7", "k-kept")):
+        made.append(confirm_suggestion(engine=engine, user=staff["admin"], year=YEAR, suggestion={
+            "key": key, "credit_code": credit_code(1), "agency_name": "机构一", "clause": clause,
+            "date": f"{YEAR}-07-07", "assessor": "市应急管理局", "rule": "late_report", "evidence": f"依据{clause}"}))
+    withdraw_finding(engine=engine, user=staff["admin"], finding_id=made[0]["finding_id"], reason="复核不成立")
+    assert confirmed_suggestions(engine=engine, user=agency)["clause"].tolist() == ["3.7"]
+    decided = decided_suggestions(engine=engine, user=staff["admin"], year=YEAR).set_index("key")
+    assert decided["finding_withdrawn"].to_dict() == {"k-withdrawn": True, "k-kept": False}

@@ -189,8 +189,11 @@ with decided_tab:
         st.info(t("sq_none_decided", year=year))
     else:
         status = {"confirmed": t("sq_status_confirmed"), "dismissed": t("sq_status_dismissed")}
-        plain.dataframe(widgets.relabel(decided.assign(
-            status=decided["status"].map(status), assessor=decided["assessor"].map(assessor_label),
+        # A confirmation whose finding was withdrawn since no longer counts: it says so.
+        shown_status = decided["status"].map(status).where(~decided["finding_withdrawn"],
+                                                           t("sq_status_withdrawn"))
+        plain.dataframe(widgets.relabel(decided.drop(columns="finding_withdrawn").assign(
+            status=shown_status, assessor=decided["assessor"].map(assessor_label),
             rule=decided["rule"].map(rule_words), decided_at=decided["decided_at"].map(local_date),
             finding_id=decided["finding_id"].map(lambda f: "" if f is None or f != f else str(int(f))),
         ), {"agency_name": "agency_name", "credit_code": "credit_code", "clause": "clause", "date": "date",
