@@ -40,7 +40,12 @@ LABELS: dict[str, tuple[str, str]] = {
                    " publication."),
     "total": ("总分", "Total"),
     "grade": ("等级", "Grade"),
-    "no_draft": ("本年度尚无评定。", "Nothing rated for this year yet."),
+    "no_draft": ("{year}年度尚无评定：本机构当年没有备案、合同、服务记录、名录或扣分记录。",
+                 "Nothing rated for {year}: the agency has no filing, contract, visit, roster entry or finding that year."),
+    "draft_under_notice": ("{year}年度草拟得分（公示中）", "Draft score of {year} (under notice)"),
+    "draft_notice_note": ("公示中的草拟结果，公示期至{ends_on}；对扣分记录有异议请在“扣分记录”页提出。没有扣分记录的机构为100分。",
+                          "The draft under notice until {ends_on}; object to a finding on the Findings page. An agency "
+                          "without findings scores 100."),
     "confirmed": ("工作人员已确认的问题", "Issues confirmed by staff"),
     "no_confirmed": ("暂无。", "None."),
     "date": ("行为日期", "Date of the act"),  # a finding's date: the act's, never a listing's (列入日期)

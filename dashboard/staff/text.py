@@ -472,6 +472,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "sq_decided_at": ("处理时间", "Decided at"),
     "sq_reason": ("理由", "Reason"),
     "sq_finding_id": ("扣分记录编号", "Finding no."),
+    "sq_status_withdrawn": ("已确认（扣分记录已撤销）", "confirmed (finding withdrawn since)"),
     "sq_status_confirmed": ("已确认", "confirmed"),
     "sq_status_dismissed": ("已驳回", "dismissed"),
     "sq_rule_served_before_filing": ("首次服务前未报送附件1", "Served before filing 附件1"),
@@ -482,6 +483,46 @@ LABELS: dict[str, tuple[str, str]] = {
     "sq_rule_too_few_visits": ("服务次数少于合同约定", "Fewer visits than contracted"),
     "sq_rule_shared_practitioner": ("执业人员同时受聘于两家以上机构", "Practitioner employed by two agencies"),
     "sq_rule_no_written_advice": ("发现隐患未出具书面整改建议", "Hazards found, no written advice"),
+    # a write to a year under 公示 (db.publishing.notice.draft_change: the publish gate's own rule)
+    "draft_change_new": ("{year}年度正在公示（{opened_on}至{ends_on}）：保存后公示中的草稿将改变，发布前需重新公示"
+                         "（撤销本次公示并重新开启）。",
+                         "{year} is under notice ({opened_on} to {ends_on}): saving changes the draft under notice; "
+                         "publishing will need a new notice (cancel this one and open a new one)."),
+    "draft_change_kept": ("{year}年度正在公示（{opened_on}至{ends_on}）：撤销扣分记录后公示中的草稿将改变（该机构得分"
+                          "只升不降），无需重新公示。",
+                          "{year} is under notice ({opened_on} to {ends_on}): withdrawing the finding changes the draft "
+                          "under notice (the agency's score can only rise); no new notice is needed."),
+    "draft_changed_new": ("公示中的{year}年度草稿已改变，发布前需重新公示。",
+                          "The draft of {year} under notice has changed; publishing will need a new notice."),
+    "draft_changed_kept": ("公示中的{year}年度草稿已改变（扣分记录撤销），无需重新公示。",
+                           "The draft of {year} under notice has changed (a finding withdrawn); no new notice is needed."),
+    # the year's population on the publish page (db/publishing/population.py)
+    "population_heading": ("参评机构", "Agencies rated"),
+    "population_rule": ("当年在江阴服务的每个机构都参加评定：当年12月31日前已备案（附件1）、服务合同在当年任一天有效、"
+                        "当年有服务记录、列入当年名录或有当年未撤销的扣分记录。没有扣分记录的机构为100分（A级）。",
+                        "Every agency that served in Jiangyin that year is rated: a 附件1 filing on or before 31 "
+                        "December, a contract in force some day of the year, a visit in the year, the year's roster, or "
+                        "a finding of the year not withdrawn. An agency without findings scores 100 (A)."),
+    "population_count": ("{year}年度共{n}家机构参评。", "{n} agencies are rated in {year}."),
+    "population_vs": ("上一年度（{previous}年第{version}版）评定了{count}家。",
+                      "The year before ({previous}, version {version}) rated {count}."),
+    "population_shrank": ("参评机构比上一年度少：{year}年度{n}家，{previous}年度已发布{count}家；上一年度的以下{dropped}家"
+                          "本年度没有备案、合同、服务记录、名录或扣分记录，不会被评定。请确认后再公示或发布"
+                          "（缺少的服务记录可在“上传文件”导入，或导入名录）。",
+                          "Fewer agencies than the year before: {n} in {year} against {count} published for "
+                          "{previous}. These {dropped} agencies of last year have no filing, contract, visit, roster "
+                          "entry or finding in {year} and will not be rated. Check before the notice or publishing "
+                          "(import the missing service records or a roster on the Upload page)."),
+    "population_dropped": ("上一年度已评定、本年度不在参评范围的{dropped}家机构：",
+                           "{dropped} agencies rated last year and not in this year:"),
+    "population_none": ("{year}年度没有参评机构。", "No agency is rated in {year}."),
+    "col_sources": ("来源", "From"),
+    "source_registry": ("备案", "filing"),
+    "source_contract": ("合同", "contract"),
+    "source_visit": ("服务记录", "visit"),
+    "source_roster": ("名录", "roster"),
+    "source_finding": ("扣分记录", "finding"),
+    "name_unknown": ("（无名称：未备案）", "(no name: not filed)"),
 }
 
 

@@ -15,6 +15,8 @@ from dashboard.labels import assessor_label, grade_labels, local_date, period_la
 from dashboard.plain import dataframe, md, text
 from dashboard.staff.text import t
 from db.findings.records import agency_choices
+from db.publishing.notice import DraftChange
+from db.publishing.population import YearPopulation
 from db.uploads.repeats import source_text
 from db.uploads.workspace import YearPreview
 
@@ -242,3 +244,50 @@ def show_floor_effects(preview: YearPreview, rulebook: Rulebook) -> None:
         # No row: a stored finding's row is of another file (or of none, from the form) and would mislead here.
         table = floor_effects_table(preview.pushed, rulebook, charged=("charged_before", "charged_after"))
         dataframe(table.drop(columns=t("row")), hide_index=True, width="stretch")
+
+
+def _draft_change_words(change: DraftChange, before: bool) -> str:
+    key = ("draft_change_" if before else "draft_changed_") + ("new" if change.new_notice else "kept")
+    return t(key, year=change.year, opened_on=local_date(change.opened_on), ends_on=local_date(change.ends_on))
+
+
+def warn_draft_change(change: DraftChange | None) -> None:
+    """Before a write that touches a year under 公示: what it does to the notice (db.publishing.notice.draft_change)."""
+    if change is not None:
+        st.warning(_draft_change_words(change, before=True), icon=":material/campaign:")
+
+
+def saved_with_change(form: str, text: str, change: DraftChange | None) -> None:
+    """`saved`, saying again after the write what it did to a year under notice (a warning when a new notice is due)."""
+    if change is None:
+        saved(form, "success", text)
+        return
+    saved(form, "warning" if change.new_notice else "success", f"{text}  \n{_draft_change_words(change, before=False)}")
+
+
+def show_population(report: YearPopulation) -> None:
+    """The year's population: count and table with sources, then last year's publication and who dropped out of it
+    (a warning, in the visitor's language, when the year holds fewer agencies)."""
+    st.subheader(t("population_heading"))
+    st.caption(t("population_rule"))
+    agencies, year = report.agencies, report.year
+    if agencies.empty:
+        st.warning(t("population_none", year=year))
+    else:
+        st.markdown(t("population_count", year=year, n=len(agencies)))
+        shown = agencies.assign(
+            agency_name=agencies["agency_name"].map(lambda n: n or t("name_unknown")),
+            sources=agencies["sources"].map(lambda s: "、".join(t(f"source_{k}") for k in s.split(";"))))
+        dataframe(relabel(shown, {"credit_code": "credit_code", "agency_name": "agency_name",
+                                  "sources": "col_sources"}), hide_index=True, width="stretch")
+    if report.previous_version is None:
+        return
+    st.caption(t("population_vs", previous=year - 1, version=report.previous_version, count=report.previous_count))
+    dropped = len(report.dropped)
+    if report.shrank:
+        st.warning(t("population_shrank", year=year, n=len(agencies), previous=year - 1, count=report.previous_count,
+                     dropped=dropped), icon=":material/group_remove:")
+    if dropped:
+        st.caption(t("population_dropped", dropped=dropped))
+        dataframe(relabel(report.dropped, {"credit_code": "credit_code", "agency_name": "agency_name"}),
+                  hide_index=True, width="stretch")

@@ -18,6 +18,8 @@ from core.watch import report_months
 from db.accounts.roles import UserLike
 from db.agency.access import acting_agency
 from db.agency.filings import latest_registry
+from db.findings.live import is_live, live_findings
+from db.publishing.notice import public_notices
 from db.publishing.publish import rate_year
 from db.store.models import ContractRecord, Finding, PractitionerRecord, Suggestion
 from db.uploads.records import load_records
@@ -54,13 +56,20 @@ def report_record(*, engine: Engine, user: UserLike, year: int, as_of: dt.date |
                          as_of=as_of or china_time.today(), rulebook=_book(rulebook))
 
 
+def draft_years(*, engine: Engine, today: dt.date | None = None) -> list[int]:
+    """The years whose draft the workbench shows, newest first: this year, and every year under notice or waiting to
+    be published after it (in January a notice is of last year's draft, the one the agency may object to)."""
+    today = today or china_time.today()
+    return sorted({today.year, *(int(y) for y in public_notices(engine=engine, today=today)["year"])}, reverse=True)
+
+
 def draft_rating(*, engine: Engine, user: UserLike, year: int, rulebook: Rulebook | None = None) -> DraftRating:
     """The agency's draft score and grade of `year`: the publisher's own rating (rate_year), not yet published."""
     with Session(engine) as session:
         agency = acting_agency(session, user)
     table = rate_year(engine=engine, year=year, rulebook=rulebook).table
     mine = table[table["credit_code"] == agency.credit_code]
-    if mine.empty:  # neither a finding nor a roster entry of the year: nothing rated yet
+    if mine.empty:  # not in the year's population (db/publishing/population.py): it did not serve that year
         return DraftRating(year, None, None, {})
     row = mine.iloc[0]
     scores = {c[: -len("_score")]: int(row[c]) for c in table.columns if c.endswith("_score")}
@@ -71,7 +80,9 @@ def confirmed_suggestions(*, engine: Engine, user: UserLike) -> pd.DataFrame:
     """The watch's suggestions about this agency that staff confirmed (SUGGESTION_COLUMNS), newest first."""
     with Session(engine) as session:
         agency = acting_agency(session, user)
-        rows = session.exec(select(*(getattr(Suggestion, c) for c in SUGGESTION_COLUMNS))
+        # Only those whose finding is still in force: a withdrawn finding is no confirmed issue any more.
+        rows = session.exec(live_findings(*(getattr(Suggestion, c) for c in SUGGESTION_COLUMNS))
+                            .join(Suggestion, Suggestion.finding_id == Finding.id)
                             .where(Suggestion.credit_code == agency.credit_code, Suggestion.status == "confirmed")
                             .order_by(Suggestion.date.desc(), Suggestion.id.desc())).all()
     return pd.DataFrame(rows, columns=list(SUGGESTION_COLUMNS))
@@ -83,7 +94,7 @@ def own_findings(*, engine: Engine, user: UserLike) -> pd.DataFrame:
     with Session(engine) as session:
         agency = acting_agency(session, user)
         rows = session.exec(select(*(getattr(Finding, c) for c in FINDING_COLUMNS))
-                            .where(Finding.agency_id == agency.agency_id, Finding.withdrawn_at.is_(None))
+                            .where(Finding.agency_id == agency.agency_id, is_live())
                             .order_by(Finding.date.desc(), Finding.id.desc())).all()
     return pd.DataFrame(rows, columns=list(FINDING_COLUMNS))
 

@@ -18,6 +18,7 @@ from core import china_time
 from db.accounts import audit
 from db.accounts.roles import AccessDenied, UserLike, acting_user
 from db.agency.access import acting_agency
+from db.findings.live import is_live, live_findings
 from db.findings.records import RecordError
 from db.findings.withdraw import withdraw_in
 from db.publishing.notice import notice_of_objection_window
@@ -48,9 +49,9 @@ def _state(o: Objection) -> dict[str, Any]:
 
 
 def _live_finding(session: Session, finding_id: int) -> tuple[Finding, Agency]:
-    row = session.exec(select(Finding, Agency).join(Agency, Agency.id == Finding.agency_id)
+    row = session.exec(live_findings(Finding, Agency).join(Agency, Agency.id == Finding.agency_id)
                        .where(Finding.id == finding_id)).first()
-    if row is None or row[0].withdrawn_at is not None:
+    if row is None:
         raise RecordError(f"没有该扣分记录（编号{finding_id}）", f"no such finding (no. {finding_id})")
     return row
 
@@ -158,7 +159,7 @@ def _findings_under_notice(session: Session, day: dt.date, agency_id: int | None
     objected = select(Objection.finding_id).where(Objection.status == "open")
     query = (select(Finding, Agency).join(Agency, Agency.id == Finding.agency_id)
              .join(Notice, (Notice.year == Finding.year) & (Notice.status == "open"))
-             .where(Finding.withdrawn_at.is_(None), Finding.id.not_in(objected))
+             .where(is_live(), Finding.id.not_in(objected))
              .order_by(Finding.year.desc(), Agency.credit_code, Finding.date, Finding.id))
     if agency_id is not None:
         query = query.where(Finding.agency_id == agency_id, Notice.opened_on <= day, Notice.ends_on >= day)

@@ -18,6 +18,7 @@ from core.towns import assessor_name_zh, own_assessor
 from core.values import is_valid_credit_code, normalize_credit_code
 from db.accounts import audit
 from db.accounts.roles import AccessDenied, UserLike, acting_user, own_town, require
+from db.findings.live import is_live
 from db.findings.towns import towns_in
 from db.store.engine import transaction
 from db.store.models import Agency, Finding, Interview, User
@@ -188,7 +189,7 @@ def recent_findings(*, engine: Engine, user: UserLike, limit: int = 20) -> pd.Da
     with Session(engine) as session:
         row_user = acting_user(session, user, "record_finding")
         query = (select(Finding, Agency).join(Agency, Agency.id == Finding.agency_id)
-                 .where(Finding.withdrawn_at.is_(None))
+                 .where(is_live())
                  .order_by(Finding.recorded_at.desc(), Finding.id.desc()).limit(limit))
         town = own_town(row_user)
         if town:

@@ -17,7 +17,7 @@ from contextlib import nullcontext
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, not_, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -28,9 +28,10 @@ from core.service_records import KIND_LABELS, RECORD_KINDS, ServiceRecords
 from core.watch import SUGGESTION_COLUMNS, watch
 from db.accounts import audit
 from db.accounts.roles import AccessDenied, UserLike, acting_user, own_town, require
+from db.findings.live import is_live
 from db.findings.records import RecordError, add_finding, own_unit, period_for
 from db.store.engine import transaction, write_lock
-from db.store.models import Suggestion, Upload
+from db.store.models import Finding, Suggestion, Upload
 from db.uploads.record_cache import record_tables
 from db.uploads.records import RECORD_MODELS, load_records
 
@@ -40,6 +41,7 @@ ACTION = "work_suggestions"
 QUEUE_COLUMNS = (*SUGGESTION_COLUMNS, "period", "rating_year", "refusal_zh", "refusal_en")
 DECIDED_COLUMNS = ("key", "year", "credit_code", "agency_name", "clause", "date", "assessor", "rule", "evidence",
                    "status", "reason", "finding_id", "decided_by", "decided_at")
+DECIDED_LIST_COLUMNS = (*DECIDED_COLUMNS, "finding_withdrawn")
 # The files each rule reads, for the evidence rows shown beside a suggestion (core.watch's rules).
 RULE_KINDS: dict[str, tuple[str, ...]] = {
     "served_before_filing": ("visits", "registry"), "no_commitment": ("registry",),
@@ -137,15 +139,20 @@ def open_suggestions(*, engine: Engine, user: UserLike, suggestions: pd.DataFram
 
 
 def decided_suggestions(*, engine: Engine, user: UserLike, year: int) -> pd.DataFrame:
-    """`year`'s decided suggestions `user` may see, newest first: DECIDED_COLUMNS."""
+    """`year`'s decided suggestions `user` may see, newest first: DECIDED_LIST_COLUMNS (`finding_withdrawn`: the
+    finding a confirmation made was withdrawn since, so it no longer counts)."""
     table = Suggestion.__table__
     with Session(engine) as session:
         town = own_town(acting_user(session, user, ACTION))
-        query = select(*(table.c[c] for c in DECIDED_COLUMNS)).where(table.c.year == year)
+        withdrawn = and_(Finding.id.is_not(None), not_(is_live())).label("finding_withdrawn")
+        query = (select(*(table.c[c] for c in DECIDED_COLUMNS), withdrawn)
+                 .outerjoin(Finding, Finding.id == table.c.finding_id).where(table.c.year == year))
         if town:
             query = query.where(table.c.assessor == town)
         rows = session.execute(query.order_by(table.c.decided_at.desc(), table.c.id.desc())).all()
-    return pd.DataFrame(rows, columns=list(DECIDED_COLUMNS))
+    frame = pd.DataFrame(rows, columns=list(DECIDED_LIST_COLUMNS))
+    frame["finding_withdrawn"] = frame["finding_withdrawn"].fillna(False).astype(bool)
+    return frame
 
 
 def evidence_rows(*, engine: Engine, user: UserLike, suggestion: Mapping[str, Any]) -> dict[str, pd.DataFrame]:

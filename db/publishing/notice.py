@@ -9,10 +9,11 @@ Publishing marks the notice `published` with the version it led to, so the next 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import case, func, union
+from sqlalchemy import case, func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -21,8 +22,10 @@ from core.errors import CreditBoardError
 from core.workdays import WorkCalendar
 from db.accounts import audit
 from db.accounts.roles import UserLike, actor_name
+from db.findings.live import is_live
+from db.publishing.population import has_population
 from db.store.engine import transaction, write_lock
-from db.store.models import Finding, Notice, Objection, Publication, RosterEntry, utcnow
+from db.store.models import Finding, Notice, Objection, Publication, aware, utcnow
 from db.store.settings import get_settings
 
 NOTICE_COLUMNS = ("id", "year", "opened_on", "ends_on", "opened_by", "status", "publication_id", "objections",
@@ -49,11 +52,6 @@ def pending_notice(session: Session, year: int) -> Notice | None:
     return session.exec(select(Notice).where(Notice.year == year, Notice.status == "open")).first()
 
 
-def _has_draft(session: Session, year: int) -> bool:
-    query = union(select(Finding.year).where(Finding.year == year), select(RosterEntry.year).where(RosterEntry.year == year))
-    return session.execute(query.limit(1)).first() is not None
-
-
 def _row(notice: Notice) -> dict[str, Any]:
     return {"id": notice.id, "year": notice.year, "opened_on": notice.opened_on.isoformat(),
             "ends_on": notice.ends_on.isoformat(), "opened_by": notice.opened_by, "status": notice.status,
@@ -78,9 +76,10 @@ def open_notice(*, engine: Engine, by: str | UserLike, year: int, ends_on: dt.da
     with transaction(engine) as session:
         write_lock(session)  # two admins opening at once: the second waits and then sees the first
         actor = actor_name(session, by, "open_notice")
-        if not _has_draft(session, year):
-            raise NoticeError(f"{year}年度没有扣分记录和名录，无可公示的内容",
-                              f"{year} has no findings and no roster: nothing to put under notice")
+        if not has_population(session.connection(), year):
+            raise NoticeError(f"{year}年度没有在江阴服务的机构（无备案、合同、服务记录、名录或扣分记录），无可公示的内容",
+                              f"no agency served in {year} (no filing, contract, visit, roster or finding): nothing to "
+                              "put under notice")
         running = pending_notice(session, year)
         if running is not None:
             raise NoticeError(f"{year}年度已有公示（截止{running.ends_on}），发布或撤销后才能再开",
@@ -114,11 +113,40 @@ def open_objections(session: Session, year: int) -> int:
                         .where(Notice.year == year, Objection.status == "open")).one()
 
 
+def counts_against(notice: Notice, *, live: bool, recorded_at: dt.datetime) -> bool:
+    """The gate's rule for one finding: it blocks publishing through `notice` when it is in force and was recorded
+    after the notice opened — the agencies could not object to it. A withdrawn finding never blocks: a withdrawal only
+    ever raises an agency's score, which no one could object to, and an upheld objection withdraws (docs/scoring.md)."""
+    return live and aware(recorded_at) > aware(notice.opened_at)
+
+
 def late_findings(session: Session, year: int, notice: Notice) -> int:
-    """How many findings of `year` in force were recorded after `notice` opened (withdrawals only ever help an agency,
-    and an upheld objection withdraws: they need no new notice)."""
+    """How many findings of `year` block publishing through `notice` (counts_against, as one query)."""
     return session.exec(select(func.count()).select_from(Finding).where(
-        Finding.year == year, Finding.withdrawn_at.is_(None), Finding.recorded_at > notice.opened_at)).one()
+        Finding.year == year, is_live(), Finding.recorded_at > notice.opened_at)).one()
+
+
+@dataclass(frozen=True)
+class DraftChange:
+    """What writing a finding of a year under notice does: the draft the agencies saw changes; `new_notice` when
+    publishing will then need a new notice (counts_against), else the notice still covers it (a withdrawal)."""
+
+    year: int
+    opened_on: dt.date
+    ends_on: dt.date
+    new_notice: bool
+
+
+def draft_change(*, engine: Engine, year: int, withdrawal: bool = False) -> DraftChange | None:
+    """What recording (or, `withdrawal`, withdrawing) a finding of `year` now would do to the year's pending notice;
+    None when the year has no pending notice (a draft not under notice changes freely). Pages warn with it before
+    the write and say it again after."""
+    with Session(engine) as session:
+        notice = pending_notice(session, int(year))
+        if notice is None:
+            return None
+        blocks = counts_against(notice, live=not withdrawal, recorded_at=utcnow())
+        return DraftChange(int(year), notice.opened_on, notice.ends_on, blocks)
 
 
 def publish_gate(session: Session, year: int, *, version: int, today: dt.date | None = None) -> Notice:
@@ -214,6 +242,7 @@ def notice_of_objection_window(session: Session, year: int, day: dt.date) -> Not
 
 
 __all__ = [
+    "DraftChange", "counts_against", "draft_change", "late_findings",
     "NOTICE_COLUMNS", "NOTICE_RATING_COLUMNS", "PUBLIC_NOTICE_COLUMNS", "NoticeError", "cancel_notice", "check_publishable", "default_end",
     "mark_published", "notice_list", "notice_ratings", "notice_of_objection_window", "open_notice", "open_objections",
     "pending_notice", "public_notices", "publish_gate",

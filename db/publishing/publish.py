@@ -18,9 +18,11 @@ from core.rulebook import Rulebook, load_rulebook
 from core.schema import FINDINGS_COLUMNS, ROSTER_COLUMNS
 from core.towns import BUREAU
 from db.accounts import audit
+from db.findings.live import is_live
 from db.publishing.export import STORED_RATING_FIELDS, document_tables, stored_rows
 from db.publishing.listings import sync_listings
 from db.publishing.notice import mark_published, publish_gate
+from db.publishing.population import population, roster_of
 from db.publishing.scores import score_rows
 from db.publishing.signing import Signer, load_signer
 from db.store.engine import transaction
@@ -34,7 +36,6 @@ from db.store.models import (
     PublishedPractitioner,
     PublishedRating,
     PublishedScore,
-    RosterEntry,
     SigningKey,
 )
 from db.store.settings import get_settings
@@ -92,7 +93,7 @@ def _findings_frame(connection: Connection, year: int, *, staff_fields: bool = T
             Finding.upload_id,
             Finding.id,
         )
-        .where(Finding.year == year, Finding.withdrawn_at.is_(None))  # a withdrawn finding is no longer rated
+        .where(Finding.year == year, is_live())  # a withdrawn finding is no longer rated
     )
     read = ["row", "agency_id", "clause", "assessor", "period", "date", "practitioner", "description", "document_no",
             "upload_id", "id"]
@@ -117,22 +118,13 @@ def _findings_frame(connection: Connection, year: int, *, staff_fields: bool = T
     return frame[list(FINDINGS_COLUMNS)]
 
 
-def _roster_frame(connection: Connection, year: int) -> pd.DataFrame:
-    query = (
-        select(Agency.credit_code, Agency.name.label("agency_name"))
-        .join(RosterEntry, RosterEntry.agency_id == Agency.id)
-        .where(RosterEntry.year == year)
-        .order_by(Agency.credit_code)
-    )
-    return pd.DataFrame(connection.execute(query).all(), columns=list(ROSTER_COLUMNS)).astype(str)
-
-
 def _rate(connection: Connection, year: int, rulebook: Rulebook | str | None, *,
           staff_fields: bool = True, extra_findings: pd.DataFrame | None = None,
           extra_roster: pd.DataFrame | None = None) -> tuple[Rating, pd.DataFrame]:
     book = rulebook if isinstance(rulebook, Rulebook) else load_rulebook(rulebook or "jiangyin-2020")
     findings = _findings_frame(connection, year, staff_fields=staff_fields)
-    roster = _roster_frame(connection, year)
+    # The whole year: every agency that served in it is rated, 100 without findings (db/publishing/population.py).
+    roster = roster_of(population(connection, year))
     if extra_findings is not None and len(extra_findings):
         extra = extra_findings[extra_findings["year"] == year]
         findings = pd.concat([findings, extra[list(FINDINGS_COLUMNS)]], ignore_index=True) if len(extra) else findings
@@ -221,8 +213,9 @@ def _publish_once(
     with transaction(engine) as session:
         rating, findings = _rate(session.connection(), year, rulebook, staff_fields=False)
         if rating.table.empty:
-            raise PublishError(f"{year}年度没有可评定的机构（无扣分记录、无名录）",
-                               f"nothing to publish for {year}: no findings and no roster")
+            raise PublishError(f"{year}年度没有可评定的机构（无备案、合同、服务记录、名录或扣分记录）",
+                               f"nothing to publish for {year}: no agency served in it (no filing, contract, visit, "
+                               "roster or finding)")
         rows = _published_rows(rating, findings)
         version, previous_digest = _next_version(session, year)
         # A database that holds demo data publishes demo data (a correction, or a new year, rates demo findings):

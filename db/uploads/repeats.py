@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
 from core.errors import InputError, Problem
+from db.findings.live import is_live
 from db.store.models import Agency, Finding, Upload
 
 # Two findings are the same when all of these agree (description is free text and may be re-worded).
@@ -54,7 +55,7 @@ def _stored_matches(bind: Engine | Connection, keyed: pd.DataFrame) -> pd.DataFr
         .join(Agency, Agency.id == Finding.agency_id)
         .outerjoin(Upload, Upload.id == Finding.upload_id)
         # A withdrawn finding no longer deducts anything, so recording the act again is not a second deduction.
-        .where(Finding.year.in_(years), Finding.withdrawn_at.is_(None))
+        .where(Finding.year.in_(years), is_live())
     )
     if isinstance(bind, Engine):
         with bind.connect() as conn:

@@ -10,6 +10,7 @@ from sqlalchemy import select, union
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from core import china_time
 from core.charge_effects import AT_FLOOR_COLUMNS, PUSHED_COLUMNS, at_floor, pushed
 from core.errors import InputError, Problem
 from core.limits import ReadLimits
@@ -19,8 +20,10 @@ from core.rulebook import Rulebook
 from core.service_records import RECORD_COLUMNS, RECORD_KINDS
 from core.template import template_bytes
 from db.accounts.roles import UserLike, acting_user
+from db.findings.live import live_findings
 from db.findings.towns import load_towns
 from db.publishing import public
+from db.publishing.population import YearPopulation, record_years, year_population
 from db.publishing.publish import diff_year, publish_year, rate_year
 from db.store.models import Finding, Publication, RosterEntry, Upload
 from db.store.settings import get_settings
@@ -257,11 +260,14 @@ def import_record_file(*, engine: Engine, user: UserLike, content: bytes, file_n
 
 
 def years_to_publish(*, engine: Engine, user: UserLike) -> list[int]:
-    """Years with findings, a roster or a publication, newest first (bureau admins)."""
+    """Years with findings, a roster, a publication or service records (up to this year), newest first (bureau
+    admins): a year served only by filings, contracts and visits has a draft too (db/publishing/population.py)."""
     with Session(engine) as session:
         acting_user(session, user, "publish")
-        query = union(select(Finding.year), select(RosterEntry.year), select(Publication.year))
-        return sorted({int(y) for (y,) in session.execute(query).all()}, reverse=True)
+        query = union(live_findings(Finding.year), select(RosterEntry.year), select(Publication.year))
+        years = {int(y) for (y,) in session.execute(query).all()}
+        years |= record_years(session.connection(), through=china_time.today().year)
+        return sorted(years, reverse=True)
 
 
 def publish_preview(*, engine: Engine, user: UserLike, year: int, rulebook: Rulebook | None = None) -> YearPreview:
@@ -288,3 +294,10 @@ def template(*, engine: Engine, fmt: str = "xlsx", kind: str = "findings") -> by
         raise ValueError(f"no template of kind {kind!r} (expected one of {TEMPLATE_KINDS})")
     towns = load_towns(engine=engine)
     return template_bytes(fmt, towns=towns) if kind == "findings" else record_template_bytes(kind, fmt, towns)
+
+
+def publish_population(*, engine: Engine, user: UserLike, year: int) -> YearPopulation:
+    """The agencies `year`'s draft rates, with their sources, beside last year's publication (bureau admins)."""
+    with Session(engine) as session:
+        acting_user(session, user, "publish")
+    return year_population(engine=engine, year=int(year))

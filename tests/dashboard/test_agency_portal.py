@@ -270,3 +270,46 @@ def test_staff_download_a_scan_under_its_safe_name_and_real_type(staff_app, staf
     check_no_exception(staff_app)
     assert [(kw["file_name"], kw["mime"]) for kw in offered] == [("附件1gnp_exe.png", "image/png")]
     assert staff_app.dataframe[0].value[STAFF_LABELS["doc_file"][0]].tolist() == ["附件1gnp_exe.png"]
+
+
+WITHDRAWN_EVIDENCE = "2025年6月月报逾期（已撤销的建议）"
+
+
+def test_a_withdrawn_finding_is_no_confirmed_issue_and_the_year_under_notice_shows_its_draft(portal, staff_db):
+    """Issue 19 item 9: the workbench lists only confirmed issues still in force, and while last year is under notice
+    it shows that year's draft — 100, grade A, for an agency of the year's population whose finding was withdrawn."""
+    from db.findings.suggestions import confirm_suggestion
+    from db.findings.withdraw import withdraw_finding
+    from db.publishing.notice import open_notice
+
+    admin = {"username": "admin", "role": "bureau_admin"}
+    last = china_time.today().year - 1
+    contract = {"credit_code": MINE, "client_code": uscc(502), "client_name": "丁机械有限公司", "town": "华士",
+                "contract_no": "HT-MINE-1", "signed_on": f"{last}-01-02", "start": f"{last}-01-05",
+                "end": f"{last}-12-31", "visits_per_year": "6"}
+    filings.file_records(engine=staff_db, user=make_agency_user_of(staff_db, MINE), kind="contracts",
+                         content=records_csv("contracts", [contract]), file_name="mine.csv")
+    suggestion = {"key": "test-3.4-withdrawn", "credit_code": MINE, "agency_name": NAMES[MINE], "clause": "3.4",
+                  "date": f"{last}-07-07", "assessor": "市应急管理局", "rule": "late_report",
+                  "evidence": WITHDRAWN_EVIDENCE}
+    kept = {**suggestion, "key": "test-3.7-kept", "clause": "3.7", "evidence": "仍然有效的建议"}
+    confirmed = confirm_suggestion(engine=staff_db, user=admin, suggestion=suggestion, year=last)
+    confirm_suggestion(engine=staff_db, user=admin, suggestion=kept, year=last)
+    open_notice(engine=staff_db, by=admin, year=last, ends_on=china_time.today() + dt.timedelta(days=5))
+    withdraw_finding(engine=staff_db, user=admin, finding_id=confirmed["finding_id"], reason="复核：月报按时")
+
+    sign_in(portal, "jia")
+    check_no_exception(portal)
+    shown = shown_text(portal)
+    assert WITHDRAWN_EVIDENCE not in shown and "仍然有效的建议" in shown
+    assert LABELS["draft_under_notice"][0].format(year=last) in [h.value for h in portal.subheader]
+    assert [m.value for m in portal.metric][:2] == ["95", "A 优秀"]  # 3.7 costs 5; the withdrawn 3.4 nothing
+    withdraw_finding(engine=staff_db, user=admin, finding_id=confirmed["finding_id"] + 1, reason="复核不成立")
+    portal.run()
+    assert [m.value for m in portal.metric][:2] == ["100", "A 优秀"]  # no finding left: 100, not "no rating"
+    assert "仍然有效的建议" not in shown_text(portal)
+
+
+def make_agency_user_of(engine, code: str) -> dict:
+    """The existing account of the agency `code` (the portal fixture made one per agency)."""
+    return {"username": {MINE: "jia", THEIRS: "yi"}[code], "role": "agency", "credit_code": code}

@@ -1,4 +1,5 @@
-"""机构工作台: who is signed in, this year's due dates and on-time record, the draft score and grade, confirmed issues."""
+"""机构工作台: who is signed in, this year's due dates and on-time record, the draft score and grade of this year and of
+a year under notice, confirmed issues whose findings are still in force."""
 
 import streamlit as st
 
@@ -6,9 +7,10 @@ from core import china_time
 from dashboard import data, plain
 from dashboard.agency import session, widgets
 from dashboard.agency.text import t
-from dashboard.labels import grade_label
+from dashboard.labels import grade_label, local_date
 from dashboard.staff import session as staff_session
 from db.agency import overview
+from db.publishing.notice import public_notices
 
 user = session.require()
 engine = data.engine()
@@ -33,15 +35,22 @@ months = months.assign(month=months["month"].dt.strftime("%Y-%m"),
                        status=months["status"].map(lambda s: t(f"status_{s}")))
 widgets.table(months, ("month", "due", "submitted_on", "status"), dates=("due", "submitted_on"))
 
-st.subheader(t("draft", year=year))
-draft = overview.draft_rating(engine=engine, user=user, year=year, rulebook=rulebook)
-if draft.total is None:
-    st.info(t("no_draft"))
-else:
+notices = public_notices(engine=engine)
+for draft_year in overview.draft_years(engine=engine):
+    # The year under notice too: in January its draft, not this year's empty one, is what the agency may object to.
+    under = notices[(notices["year"] == draft_year) & notices["running"]]
+    st.subheader(t("draft_under_notice" if len(under) else "draft", year=draft_year))
+    draft = overview.draft_rating(engine=engine, user=user, year=draft_year, rulebook=rulebook)
+    if draft.total is None:
+        st.info(t("no_draft", year=draft_year))
+        continue
     left, right = st.columns(2)
     left.metric(t("total"), draft.total)
     right.metric(t("grade"), grade_label(draft.grade, rulebook))
-    st.caption(t("draft_note"))
+    if len(under):
+        st.caption(t("draft_notice_note", ends_on=local_date(under.iloc[0]["ends_on"])))
+    else:
+        st.caption(t("draft_note"))
 
 st.subheader(t("confirmed"))
 confirmed = overview.confirmed_suggestions(engine=engine, user=user)

@@ -10,6 +10,7 @@ from dashboard.labels import local_date
 from dashboard.staff import session, widgets
 from dashboard.staff.text import t
 from db.findings import objections
+from db.publishing.notice import draft_change
 
 user = session.require("resolve_objections")
 engine = data.engine()
@@ -22,9 +23,10 @@ widgets.outcome("letter_outcome")
 everything = objections.objections(engine=engine, user=user)
 
 
-def done(text: str) -> None:
+def done(text: str, year: int | None = None) -> None:
     data.clear()  # the agency's draft and the public notice read fresh
-    widgets.saved("objections", "success", text)
+    widgets.saved_with_change("objections", text, None if year is None else
+                              draft_change(engine=engine, year=year, withdrawal=True))
 
 
 def finding_line(row) -> str:
@@ -45,6 +47,8 @@ for _, row in pending.iterrows():
                               filed_on=local_date(row["filed_on"]), id=oid)))
         st.text(plain.text(row["text"]))
         reason = st.text_area(t("resolution_reason"), key=f"objection_reason_{oid}", max_chars=2000)
+        # Upholding withdraws the finding: say before what that does to the year's notice.
+        widgets.warn_draft_change(draft_change(engine=engine, year=int(row["year"]), withdrawal=True))
         uphold, reject = st.columns(2)
         choice = None
         if uphold.button(t("uphold"), type="primary", key=f"objection_uphold_{oid}"):
@@ -57,7 +61,7 @@ for _, row in pending.iterrows():
             except CreditBoardError as exc:
                 st.error(widgets.refusal(exc))
             else:
-                done(t("objection_upheld") if choice else t("objection_rejected"))
+                done(t("objection_upheld"), int(row["year"])) if choice else done(t("objection_rejected"))
 
 # --- from a letter --------------------------------------------------------------------------------------------------
 st.subheader(t("letter_heading"))

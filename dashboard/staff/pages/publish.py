@@ -1,5 +1,6 @@
-"""发布 Publish (bureau admins): the year's 公示 (open it, its objections), the diff against the current publication,
-a confirm step, a reason for corrections; the button stays off until the notice has ended with no objection open."""
+"""发布 Publish (bureau admins): the agencies the year rates (with sources, and a warning when fewer than last year's
+publication), the year's 公示 (open it, its objections), the diff against the current publication, a confirm step,
+a reason for corrections; the button stays off until the notice has ended with no objection open."""
 
 import datetime as dt
 
@@ -80,6 +81,8 @@ year = st.selectbox(t("publish_year"), years, key="publish_year")
 preview = workspace.publish_preview(engine=engine, user=user, year=int(year))
 version = 1 if preview.current is None else int(preview.current["version"]) + 1
 widgets.current_caption(preview.current)
+# Who the draft rates, and who of last year's publication is missing: before anything is put under notice.
+widgets.show_population(workspace.publish_population(engine=engine, user=user, year=int(year)))
 if preview.current is not None and preview.diff.empty:
     # An identical version would only add noise to the public correction list: nothing to publish.
     st.info(t("no_change"))

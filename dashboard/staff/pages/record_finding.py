@@ -11,6 +11,7 @@ from dashboard.staff import session, widgets
 from dashboard.staff.text import t
 from db.accounts.roles import own_town
 from db.findings.records import period_for, recent_findings, record_finding, suggest_interview_clause
+from db.publishing.notice import draft_change
 
 user = session.require("record_finding")
 engine = data.engine()
@@ -64,6 +65,8 @@ description = st.text_area(t("description"), key="finding_description", max_char
 document_no = st.text_input(t("document_no"), key="finding_document_no", max_chars=64)
 
 widgets.outcome("finding_outcome")
+# Before the write: a finding of a year under notice changes the draft the agencies saw (the publish gate's rule).
+widgets.warn_draft_change(draft_change(engine=engine, year=rating_year))
 # Checked here too, not only by `disabled`: a click may arrive from a form drawn before it was emptied.
 if st.button(t("record"), type="primary", disabled=not (code and clause), key="finding_save") and code and clause:
     try:
@@ -75,8 +78,10 @@ if st.button(t("record"), type="primary", disabled=not (code and clause), key="f
     except CreditBoardError as exc:
         st.error(widgets.refusal(exc))
     else:
-        widgets.saved("finding", "success", t("finding_saved", agency=plain.md(stored["agency_name"]), clause=stored["clause"],
-                                              period=periods[stored["period"]], year=stored["year"]))
+        widgets.saved_with_change(
+            "finding", t("finding_saved", agency=plain.md(stored["agency_name"]), clause=stored["clause"],
+                         period=periods[stored["period"]], year=stored["year"]),
+            draft_change(engine=engine, year=int(stored["year"])))
 
 st.subheader(t("recent_findings"))
 recent = recent_findings(engine=engine, user=user)

@@ -21,6 +21,7 @@ from db.findings.suggestions import (
     matching,
     open_suggestions,
 )
+from db.publishing.notice import draft_change
 
 user = session.require("work_suggestions")
 engine = data.engine()
@@ -120,14 +121,19 @@ def decide(suggestion) -> None:
         return
     if not stored.fresh:  # the records changed since this run: the evidence rows above are read as they are now
         st.warning(t("sq_decide_stale"), icon=":material/sync_problem:")
+    if not suggestion["refusal_zh"]:  # a confirmed finding of a year under notice changes the draft the agencies saw
+        widgets.warn_draft_change(draft_change(engine=engine, year=int(suggestion["rating_year"])))
     if st.button(t("sq_confirm"), type="primary", key="sq_confirm", disabled=bool(suggestion["refusal_zh"])):
         try:
             saved = confirm_suggestion(engine=engine, user=user, suggestion=suggestion, year=year, rulebook=rulebook)
         except CreditBoardError as exc:
             st.error(widgets.refusal(exc))
         else:
-            done(t("sq_confirmed_done", finding=saved["finding_id"], agency=plain.md(saved["agency_name"]),
-                   clause=saved["clause"], year=int(suggestion["rating_year"]), period=periods[suggestion["period"]]))
+            widgets.saved_with_change(
+                "sq", t("sq_confirmed_done", finding=saved["finding_id"], agency=plain.md(saved["agency_name"]),
+                        clause=saved["clause"], year=int(suggestion["rating_year"]),
+                        period=periods[suggestion["period"]]),
+                draft_change(engine=engine, year=int(suggestion["rating_year"])))
     reason = st.text_area(t("sq_dismiss_reason"), key="sq_reason", max_chars=2000)
     if st.button(t("sq_dismiss"), key="sq_dismiss"):
         try:
@@ -183,8 +189,11 @@ with decided_tab:
         st.info(t("sq_none_decided", year=year))
     else:
         status = {"confirmed": t("sq_status_confirmed"), "dismissed": t("sq_status_dismissed")}
-        plain.dataframe(widgets.relabel(decided.assign(
-            status=decided["status"].map(status), assessor=decided["assessor"].map(assessor_label),
+        # A confirmation whose finding was withdrawn since no longer counts: it says so.
+        shown_status = decided["status"].map(status).where(~decided["finding_withdrawn"],
+                                                           t("sq_status_withdrawn"))
+        plain.dataframe(widgets.relabel(decided.drop(columns="finding_withdrawn").assign(
+            status=shown_status, assessor=decided["assessor"].map(assessor_label),
             rule=decided["rule"].map(rule_words), decided_at=decided["decided_at"].map(local_date),
             finding_id=decided["finding_id"].map(lambda f: "" if f is None or f != f else str(int(f))),
         ), {"agency_name": "agency_name", "credit_code": "credit_code", "clause": "clause", "date": "date",

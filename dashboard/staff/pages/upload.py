@@ -15,6 +15,7 @@ from dashboard.i18n import current
 from dashboard.staff import queue, session, widgets
 from dashboard.staff.text import t
 from db.accounts.roles import may
+from db.publishing.notice import draft_change
 from db.uploads import workspace
 from db.uploads.records import RepeatedRecords
 from db.uploads.repeats import RepeatedFindings, warning_text
@@ -23,6 +24,7 @@ user = session.require("upload")
 engine = data.engine()
 rulebook = data.rulebook()
 limits = data.settings().read_limits
+NOTICE_KEY = "upload_notice_changes"  # the years under notice the imported file changed, said again after the import
 CHECK_KEY = "upload_check"  # (file digest, kind, year) → UploadCheck: checked once per file, not on every rerun
 REPEATS_KEY = "upload_allow_repeats"  # the "import anyway" tick; reset for every newly checked file
 # (file ident, upload id of the picker, duplicate, rows added, upload id) of the file just imported: the same bytes
@@ -74,6 +76,9 @@ if imported is not None and imported[:2] == (ident, uploaded.file_id):
     st.success(t("imported_duplicate") if duplicate else
                t("records_imported", kind=t(f"kind_{kind}"), added=added, upload=upload_id) if records else
                t("imported", added=added, upload=upload_id))
+    if not records and not duplicate and added:  # after the write: what it did to a year under notice
+        for change in st.session_state.get(NOTICE_KEY, []):
+            st.warning(t("draft_changed_new", year=change.year), icon=":material/campaign:")
     st.caption(t("imported_state"))
     if not records and may(user, "publish"):
         st.page_link(session.page_path("publish"), label=t("page_publish"), icon=":material/publish:")
@@ -158,9 +163,14 @@ if not check.repeats.empty:
     st.warning("  \n".join(warning_text(check.repeats)), icon=":material/content_copy:")
     plain.dataframe(widgets.repeats_table(check.repeats), hide_index=True, width="stretch")
     allow_repeats = st.checkbox(t("import_repeats"), key=REPEATS_KEY)
+changes = []
 for preview in check.previews:
     st.subheader(t("preview_year", year=preview.year))
     widgets.current_caption(preview.current)
+    # Before the write: findings of a year under notice change the draft the agencies saw (the publish gate's rule).
+    change = draft_change(engine=engine, year=preview.year)
+    widgets.warn_draft_change(change)
+    changes += [change] if change is not None else []
     widgets.show_floor_effects(preview, rulebook)
     widgets.show_changes(preview, rulebook, t("no_grade_change"))
 
@@ -181,4 +191,5 @@ if st.button(t("import"), type="primary", key="upload_import", icon=":material/d
     else:
         st.session_state.pop(CHECK_KEY, None)
         st.session_state[IMPORTED_KEY] = (ident, uploaded.file_id, result.duplicate, result.added, result.upload_id)
+        st.session_state[NOTICE_KEY] = changes
         st.rerun()  # drawn again as imported: no "not stored yet", no live 导入 button
