@@ -26,6 +26,16 @@ class CalendarMissing(InputError):
             f"add that year from the State Council's notice to {origin}", str(year))])
 
 
+def waiting_problems(missing: dict[int, int], origin: str = f"core/{HOLIDAYS_FILE.name}") -> list[Problem]:
+    """One warning per calendar year missing (year → how many watch items wait for it): the rest was decided."""
+    return [Problem(
+        None, None,
+        f"{n}项监测结果需要{year}年的法定节假日安排才能判定，暂不列为建议（其余已判定）：请按国务院办公厅通知补充到{origin}",
+        f"{n} watch item(s) need the statutory holiday calendar of {year} and are not suggested yet (everything else "
+        f"was decided): add that year from the State Council's notice to {origin}", str(year))
+        for year, n in sorted(missing.items())]
+
+
 @dataclass(frozen=True)
 class YearDays:
     """One year's exceptions to Monday–Friday: days off and working weekend days (调休)."""
