@@ -27,16 +27,17 @@ def registry(code: str = A, filed: str = "2025-01-02", commitment: str = "2025-0
 
 
 def visit(day: str, *, code: str = A, submitted: str | None = None, hazards: int = 0, advice: str = "是",
-          client: str = CLIENT) -> dict:
+          client: str = CLIENT, number: str = "") -> dict:
     d = dt.date.fromisoformat(day)
     return {"credit_code": code, "month": f"{d:%Y-%m}", "submitted_on": submitted or f"{d:%Y-%m}-28",
             "client_code": client, "client_name": "甲化工", "town": "华士", "visit_date": day,
-            "practitioner": "张三", "hazards": hazards, "written_advice": advice}
+            "practitioner": "张三", "hazards": hazards, "written_advice": advice, "contract_no": number}
 
 
-def contract(start: str = "2025-01-01", end: str = "2025-12-31", per_year: int = 12, *, code: str = A) -> dict:
+def contract(start: str = "2025-01-01", end: str = "2025-12-31", per_year: int = 12, *, code: str = A,
+             number: str = "HT-1", signed: str | None = None) -> dict:
     return {"credit_code": code, "client_code": CLIENT, "client_name": "甲化工", "town": "华士镇",
-            "contract_no": "HT-1", "signed_on": start, "start": start, "end": end, "visits_per_year": per_year}
+            "contract_no": number, "signed_on": signed or start, "start": start, "end": end, "visits_per_year": per_year}
 
 
 def monthly_reports(code: str = A, day: int = 3, year: int = 2025) -> list[dict]:
@@ -229,7 +230,76 @@ def test_a_report_in_by_the_unmoved_5th_is_on_time_without_the_next_years_calend
     assert result.suggestions.empty and result.waiting.empty
 
 
+def test_the_practitioners_an_agency_filed_with_are_no_late_changes():
+    # Filed on 12 March 2025: who joined before or on that day is part of the filing; who joined after is a change.
+    filed = registry(filed="2025-03-12", commitment="2025-03-12")
+    initial = [{**person(A, "2024-06-01"), "name": "甲"}, {**person(A, "2025-02-01"), "name": "乙"},
+               {**person(A, "2025-03-12"), "name": "丙"}]
+    assert of(run(records(registry=[filed], practitioners=initial, reports=monthly_reports()[2:])), "late_change").empty
+    later = [*initial, {**person(A, "2025-03-13"), "name": "丁"}]
+    found = of(run(records(registry=[filed], practitioners=later, reports=monthly_reports()[2:])), "late_change")
+    assert len(found) == 1 and "丁入职" in found["evidence"].iat[0]
+    # No filing known yet: no change of it either (serving without a filing is 3.1).
+    assert of(run(records(registry=[], practitioners=later, reports=[])), "late_change").empty
+
+
 # --- 第十一条 and Annex 3 -------------------------------------------------------------------------------------
+
+
+def test_a_visit_before_its_contract_was_signed_is_a_3_3_that_says_so():
+    # The contract's term starts 1 January but it was signed on 1 March: a visit of 10 February had no contract.
+    late_signed = [contract(per_year=1, signed="2025-03-01")]
+    found = of(run(records(visits=[visit("2025-02-10"), visit("2025-03-05")], contracts=late_signed)),
+               "visit_without_contract")
+    assert found[["date", "clause"]].values.tolist() == [["2025-02-10", "3.3"]]
+    assert "签订于2025-03-01" in found["evidence"].iat[0] and "签订于服务之后" in found["evidence"].iat[0]
+    assert of(run(records(visits=[visit("2025-03-01")], contracts=late_signed)), "visit_without_contract").empty
+    # No contract at all: the evidence says there is none.
+    bare = of(run(records(visits=[visit("2025-02-10")])), "visit_without_contract")
+    assert "没有该机构与该企业覆盖服务日期的服务合同" in bare["evidence"].iat[0]
+
+
+def test_a_visit_naming_a_contract_is_judged_against_that_contract_only():
+    both = [contract(per_year=1), contract("2025-06-01", "2026-05-31", 1, number="HT-2")]
+    # HT-1 covers 10 March, but the visit names HT-2, which starts in June: not covered.
+    found = of(run(records(visits=[visit("2025-03-10", number="HT-2")], contracts=both)), "visit_without_contract")
+    assert found["date"].tolist() == ["2025-03-10"] and "编号为HT-2" in found["evidence"].iat[0]
+    assert of(run(records(visits=[visit("2025-03-10", number="HT-1")], contracts=both)), "visit_without_contract").empty
+    assert of(run(records(visits=[visit("2025-03-10")], contracts=both)), "visit_without_contract").empty
+    missing = of(run(records(visits=[visit("2025-03-10", number="HT-9")], contracts=both)), "visit_without_contract")
+    assert "编号为HT-9" in missing["evidence"].iat[0]
+
+
+def test_one_visit_under_two_contracts_counts_once():
+    # Two full-year contracts of the same client, 1 visit a year each; one visit is made.
+    two = [contract(per_year=1, signed="2024-12-01"), contract(per_year=1, number="HT-2", signed="2024-12-15")]
+    # Unnamed, it counts for the earliest-signed covering contract (HT-1): HT-2 is short of its visit.
+    found = of(run(records(visits=[visit("2025-03-10")], contracts=two)), "too_few_visits")
+    assert len(found) == 1 and "HT-2" in found["evidence"].iat[0] and "实际0次" in found["evidence"].iat[0]
+    # Named, it counts for the contract it names.
+    named = of(run(records(visits=[visit("2025-03-10", number="HT-2")], contracts=two)), "too_few_visits")
+    assert len(named) == 1 and "HT-1" in named["evidence"].iat[0]
+    # The same day in two reports, one naming HT-2, is one visit: for HT-2.
+    twice = of(run(records(visits=[visit("2025-03-10"), visit("2025-03-10", number="HT-2")], contracts=two)),
+               "too_few_visits")
+    assert len(twice) == 1 and "HT-1" in twice["evidence"].iat[0]
+    # Two unnamed visits both count for HT-1; one naming HT-2 and one unnamed leave nothing short.
+    assert "HT-2" in of(run(records(visits=[visit("2025-03-10"), visit("2025-04-10")], contracts=two)),
+                        "too_few_visits")["evidence"].iat[0]
+    assert of(run(records(visits=[visit("2025-03-10"), visit("2025-04-10", number="HT-2")], contracts=two)),
+              "too_few_visits").empty
+
+
+def test_too_few_visits_waits_until_the_last_months_report_is_due():
+    # A contract ending 30 June 2025 (4 a year: 1 visit due). June's visits are reported by 7 July (5 July is a
+    # Saturday), so it is judged from 8 July.
+    ending = [contract(start="2024-07-01", end="2025-06-30", per_year=4)]
+    assert of(run(records(contracts=ending), as_of=dt.date(2025, 7, 7)), "too_few_visits").empty
+    found = of(run(records(contracts=ending), as_of=dt.date(2025, 7, 8)), "too_few_visits")
+    assert found["date"].tolist() == ["2025-06-30"]
+    # A June visit filed on 7 July counts.
+    visited = records(contracts=ending, visits=[visit("2025-06-20", submitted="2025-07-07")])
+    assert of(run(visited, as_of=dt.date(2025, 7, 8)), "too_few_visits").empty
 
 
 def test_a_visit_outside_every_contract_is_suggested_once_per_client_for_the_clients_town():
@@ -314,6 +384,29 @@ def busy_records() -> ServiceRecords:
         contracts=[contract(start="2025-04-01", per_year=24)],
         practitioners=[person(A, "2024-01-01", "2025-04-02"), person(B, "2025-04-01")],
         changes=[change("2025-06-03", None)], reports=monthly_reports()[5:])
+
+
+def test_a_run_as_of_a_day_before_later_filings_sees_nothing_of_them():
+    # Everything below is filed or happens after 6 April 2025; as of that day the watch knows none of it.
+    as_of = dt.date(2025, 4, 6)
+    later = records(
+        registry=[registry(filed="2025-01-02", commitment="2025-05-01")],
+        visits=[visit("2025-03-20", submitted="2025-04-28", hazards=2, advice="否"),  # filed after as-of
+                visit("2025-10-24", hazards=1, advice="否", submitted="2025-10-28")],  # happens after as-of
+        contracts=[contract(per_year=24)],
+        practitioners=[person(A, "2025-05-01"), person(B, "2025-05-01")],
+        changes=[change("2025-03-03", "2025-04-20"), change("2025-05-06", None)],
+        reports=[r for r in monthly_reports() if r["submitted_on"] > "2025-04-06"])
+    found = run(later, as_of=as_of)
+    assert (found["date"] <= as_of.isoformat()).all()
+    assert set(found["rule"]) == {"no_commitment", "late_report", "late_change"}
+    # January's and February's reports were due by then and had not come; March's is not due yet (7 April).
+    assert of(found, "late_report")["date"].tolist() == ["2025-02-05", "2025-03-05"]
+    # The change of 3 March was reported on 20 April: not yet reported on 6 April, past its deadline of 17 March.
+    assert "截至2025-04-06未告知" in of(found, "late_change")["evidence"].iat[0]
+    assert not found["evidence"].str.contains("2025-10-24|2025-04-28").any()
+    # The watch of the whole year later finds the rest.
+    assert {"no_written_advice", "shared_practitioner"} <= set(run(later)["rule"])
 
 
 def test_a_rerun_gives_the_same_keys_and_every_key_is_distinct():
