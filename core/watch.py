@@ -134,7 +134,7 @@ def _change_events(records: ServiceRecords, window: _Window) -> pd.DataFrame:
     changes = changes[window.holds(changes["changed_on"]) & (changes["changed_on"] > changes["credit_code"].map(filed))]
     listed = pd.DataFrame({
         "credit_code": changes["credit_code"], "changed_on": changes["changed_on"],
-        "reported_on": changes["reported_on"],
+        "reported_on": changes["reported_on"], "row": changes["row"],
         "what": KIND_LABELS["changes"] + "第" + changes["row"].astype(str) + "行：" + changes["item"]
         + np.where(changes["practitioner"] != "", "（" + changes["practitioner"] + "）", ""),
         "facts": changes["changed_on"].dt.strftime("%Y-%m-%d") + "|" + changes["item"] + "|" + changes["practitioner"],
@@ -145,6 +145,7 @@ def _change_events(records: ServiceRecords, window: _Window) -> pd.DataFrame:
         moved = people[window.holds(people[column]) & (people[column] > people["credit_code"].map(filed))]
         moves.append(pd.DataFrame({
             "credit_code": moved["credit_code"], "practitioner": moved["name"], "changed_on": moved[column],
+            "row": moved["row"],
             "what": KIND_LABELS["practitioners"] + "第" + moved["row"].astype(str) + "行：" + moved["name"] + verb
             + "，信息变化中没有该人该日的告知",
             "facts": moved[column].dt.strftime("%Y-%m-%d") + "|" + verb + "|" + moved["name"],
@@ -153,7 +154,9 @@ def _change_events(records: ServiceRecords, window: _Window) -> pd.DataFrame:
     told = records["changes"][["credit_code", "practitioner", "changed_on"]].drop_duplicates().assign(told=True)
     moved = moved.merge(told, how="left", on=["credit_code", "practitioner", "changed_on"])
     untold = moved[moved["told"].isna()].drop(columns=["told", "practitioner"]).assign(reported_on=pd.NaT)
-    return _concat([listed, untold])
+    # The same change in several rows is one change, reported when first reported (its first row names it).
+    events = _concat([listed, untold]).sort_values(["reported_on", "row"], kind="stable", na_position="last")
+    return events.drop_duplicates(["credit_code", "facts"]).drop(columns="row")
 
 
 def late_change(records: ServiceRecords, window: _Window, rules: WatchRules, calendar: WorkCalendar) -> pd.DataFrame:
@@ -433,7 +436,11 @@ def too_few_visits(window: _Window, visited: _VisitDays, rules: WatchRules, cale
                          + found["to"].dt.strftime("%Y-%m-%d") + "应至少服务" + found["required"].astype(str)
                          + "次（年约定" + found["visits_per_year"].astype(str) + "次按天数折算，向下取整），服务记录中实际"
                          + found["done"].astype(str) + "次")
-    found["facts"] = found["contract_no"] + "|" + found["client_code"] + f"|{window.year}"
+    # A contract number used again for the same client (a renewal) gets its start in the key, the first keeps its own.
+    found = found.sort_values(["start", "row"], kind="stable")
+    again = found.duplicated(["credit_code", "contract_no", "client_code"]).to_numpy()
+    found["facts"] = (found["contract_no"] + "|" + found["client_code"] + f"|{window.year}"
+                      + np.where(again, "|" + found["start"].dt.strftime("%Y-%m-%d"), ""))
     return _result(found, "too_few_visits", found["town"])
 
 
