@@ -526,6 +526,17 @@ def _upto(frame: pd.DataFrame, keep: pd.Series) -> pd.DataFrame:
     return frame if keep.all() else frame[keep]
 
 
+# As known on the as-of day (docs/watch.md): a row counts once every date of ROW_KNOWN_BY is on or before it (its
+# filing, and the event it records); a date of DATE_KNOWN_BY after it is blank (filed, or happened, later).
+ROW_KNOWN_BY: dict[str, tuple[str, ...]] = {
+    "registry": ("filed_on",), "visits": ("submitted_on", "visit_date"), "reports": ("submitted_on",),
+    "changes": ("changed_on",), "practitioners": ("joined_on",), "contracts": ("signed_on",),
+}
+DATE_KNOWN_BY: dict[str, tuple[str, ...]] = {
+    "registry": ("commitment_on",), "changes": ("reported_on",), "practitioners": ("left_on",),
+}
+
+
 def known_records(records: ServiceRecords, as_of: dt.date) -> ServiceRecords:
     """The records as the bureau knew them on `as_of`, the one reading every rule uses: a row filed after it
     (registry filed_on, visits and reports submitted_on) is not yet filed and a date filed after it (commitment_on,
@@ -534,21 +545,14 @@ def known_records(records: ServiceRecords, as_of: dt.date) -> ServiceRecords:
     per agency (one_registry_row) of the rows known."""
     day = pd.Timestamp(as_of)
     tables = dict(records.tables)
-    registry = records["registry"]
-    registry = _upto(registry, registry["filed_on"] <= day)
-    tables["registry"] = registry.assign(commitment_on=registry["commitment_on"].where(registry["commitment_on"] <= day))
-    visits = records["visits"]
-    tables["visits"] = _upto(visits, (visits["submitted_on"] <= day) & (visits["visit_date"] <= day))
-    reports = records["reports"]
-    tables["reports"] = _upto(reports, reports["submitted_on"] <= day)
-    changes = records["changes"]
-    changes = _upto(changes, changes["changed_on"] <= day)
-    tables["changes"] = changes.assign(reported_on=changes["reported_on"].where(changes["reported_on"] <= day))
-    people = records["practitioners"]
-    people = _upto(people, people["joined_on"] <= day)
-    tables["practitioners"] = people.assign(left_on=people["left_on"].where(people["left_on"] <= day))
-    contracts = records["contracts"]
-    tables["contracts"] = _upto(contracts, contracts["signed_on"] <= day)
+    for kind, columns in ROW_KNOWN_BY.items():
+        table = records[kind]
+        keep = pd.Series(True, index=table.index)
+        for column in columns:
+            keep &= table[column] <= day
+        table = _upto(table, keep)
+        later = {c: table[c].where(table[c] <= day) for c in DATE_KNOWN_BY.get(kind, ())}
+        tables[kind] = table.assign(**later) if later else table
     return one_registry_row(ServiceRecords(tables))
 
 
