@@ -340,14 +340,19 @@ class _VisitDays:
         visits = records["visits"][["credit_code", "client_code", "visit_date", "contract_no"]]
         visits = visits[window.holds(visits["visit_date"])]
         contracts = records["contracts"]
-        both = pd.concat([visits[["credit_code", "client_code"]], contracts[["credit_code", "client_code"]]])
+        both = pd.concat([visits[["credit_code", "client_code", "contract_no"]],
+                          contracts[["credit_code", "client_code", "contract_no"]]])
         agency, _ = pd.factorize(both["credit_code"])
         client, clients = pd.factorize(both["client_code"])
         pair, _ = pd.factorize(agency.astype(np.int64) * max(len(clients), 1) + client)
-        self.contracts = contracts.assign(pair=pair[len(visits):])
-        visits = visits.assign(pair=pair[:len(visits)])
+        # Contract numbers as integers shared by visits and contracts (-1: none named), so _judged compares integers.
+        number, numbers = pd.factorize(both["contract_no"])
+        number[number == (numbers.get_loc("") if "" in numbers else -2)] = -1
+        self.contracts = contracts.assign(pair=pair[len(visits):], number=number[len(visits):])
+        visits = visits.assign(pair=pair[:len(visits)], number=number[:len(visits)])
         key = visits["pair"].to_numpy().astype(np.int64) << _DAY_BITS | _day_numbers(visits["visit_date"])
-        self.visits = visits[~pd.DataFrame({"key": key, "no": visits["contract_no"].to_numpy()}).duplicated().to_numpy()]
+        named = key * (len(numbers) + 1) + visits["number"].to_numpy() + 1  # pair, day, number: one integer, 63 bits
+        self.visits = visits[~pd.Series(named).duplicated().to_numpy()]
         # A day's rows that name different contracts (rare) are sorted so the choice never depends on row order.
         repeated = pd.Series(key).duplicated(keep=False).to_numpy()
         several = visits[repeated].assign(blank=visits["contract_no"][repeated] == "", key=key[repeated])
@@ -356,14 +361,36 @@ class _VisitDays:
 
 
 def _judged(visits: pd.DataFrame, contracts: pd.DataFrame) -> pd.DataFrame:
-    """Each visit (index into `visits`, as `visit`) with each contract it is judged against: the one it names, else
-    every contract of its agency and client; with `covers` (signed by the visit day, the day within its term) and
-    `in_term` (the day within its term, signed or not)."""
-    pairs = visits[["pair", "visit_date", "contract_no"]].assign(visit=np.arange(len(visits))).merge(
-        contracts[["pair", "contract_no", "signed_on", "start", "end", "row"]], on="pair", suffixes=("", "_c"))
-    pairs = pairs[(pairs["contract_no"] == "") | (pairs["contract_no"] == pairs["contract_no_c"])]
-    in_term = (pairs["start"] <= pairs["visit_date"]) & (pairs["visit_date"] <= pairs["end"])
-    return pairs.assign(in_term=in_term, covers=in_term & (pairs["signed_on"] <= pairs["visit_date"]))
+    """Each visit (position in `visits`, as `visit`) with each contract it is judged against (position in
+    `contracts`, as `contract`): the one it names, else every contract of its agency and client; with `named`,
+    `covers` (signed by the visit day, the day within its term) and `in_term` (the day within its term, signed or
+    not). A join on the integer `pair` by binary search over the contracts sorted by it: no pandas merge of a
+    million visits with text columns."""
+    order = np.argsort(contracts["pair"].to_numpy(), kind="stable")
+    sorted_pairs = contracts["pair"].to_numpy()[order]
+    pair = visits["pair"].to_numpy()
+    low = np.searchsorted(sorted_pairs, pair, side="left")
+    counts = np.searchsorted(sorted_pairs, pair, side="right") - low
+    visit = np.repeat(np.arange(len(visits)), counts)
+    contract = order[np.repeat(low, counts) + _offsets(counts)] if len(visit) else np.array([], dtype=np.int64)
+    number = visits["number"].to_numpy()[visit]
+    named = number >= 0
+    keep = ~named | (number == contracts["number"].to_numpy()[contract])
+    visit, contract, named = visit[keep], contract[keep], named[keep]
+    day = visits["visit_date"].to_numpy()[visit]
+    signed = contracts["signed_on"].to_numpy()[contract]
+    in_term = (contracts["start"].to_numpy()[contract] <= day) & (day <= contracts["end"].to_numpy()[contract])
+    return pd.DataFrame({"visit": visit, "contract": contract, "visit_date": day, "signed_on": signed,
+                         "named": named, "in_term": in_term, "covers": in_term & (signed <= day)})
+
+
+def _with_contract(pairs: pd.DataFrame, contracts: pd.DataFrame) -> pd.DataFrame:
+    """`pairs` (of _judged) with the number and file row of each one's contract, sorted so each visit's
+    earliest-signed contract comes first (then by number and row: never by the order of the rows)."""
+    position = pairs["contract"].to_numpy()
+    return pairs.assign(contract_no=contracts["contract_no"].to_numpy()[position],
+                        row=contracts["row"].to_numpy()[position]).sort_values(
+        ["visit", "signed_on", "contract_no", "row"], kind="stable")
 
 
 def visit_without_contract(records: ServiceRecords, window: _Window, visited: _VisitDays) -> pd.DataFrame:
@@ -374,10 +401,10 @@ def visit_without_contract(records: ServiceRecords, window: _Window, visited: _V
     pairs = _judged(visits, visited.contracts)
     covered = np.zeros(len(visits), dtype=bool)
     covered[pairs.loc[pairs["covers"], "visit"].to_numpy()] = True
-    late = pairs[pairs["in_term"] & ~pairs["covers"]].sort_values(["visit", "signed_on", "contract_no_c", "row"])
+    late = _with_contract(pairs[pairs["in_term"] & ~pairs["covers"]], visited.contracts)
     late = late.drop_duplicates("visit").set_index("visit")
     bare = visits.assign(visit=np.arange(len(visits)))[~covered]
-    bare = bare.assign(signed_late=bare["visit"].map(late["signed_on"]), late_no=bare["visit"].map(late["contract_no_c"]))
+    bare = bare.assign(signed_late=bare["visit"].map(late["signed_on"]), late_no=bare["visit"].map(late["contract_no"]))
     rows = records["visits"].merge(bare.drop(columns=["pair", "visit"]),
                                    on=["credit_code", "client_code", "visit_date", "contract_no"])
     if rows.empty:
@@ -406,12 +433,14 @@ def _in_year(contracts: pd.DataFrame, window: _Window) -> pd.DataFrame:
 def _counted_visits(visited: _VisitDays, contracts: pd.DataFrame) -> np.ndarray:
     """How many visit days of each of `contracts` fall in its part of the year (from, to), a visit counting for one
     contract only: the one it names, else the earliest-signed one that covers it (signed by the day, within term)."""
-    days = visited.days
-    pairs = _judged(days, contracts.assign(row=np.arange(len(contracts))))  # `row`: the contract's position here
-    named = pairs["contract_no"] != ""
-    pairs = pairs[named | pairs["covers"]].sort_values(["visit", "signed_on", "contract_no_c", "row"], kind="stable")
-    counted = pairs.drop_duplicates("visit")
-    position = counted["row"].to_numpy()
+    pairs = _judged(visited.days, contracts)
+    pairs = pairs[pairs["named"] | pairs["covers"]]
+    # A visit with one candidate counts for it; only the few with several are sorted (earliest signed first).
+    several = pairs["visit"].duplicated(keep=False).to_numpy()
+    chosen = _with_contract(pairs[several], contracts).drop_duplicates("visit")
+    position = np.concatenate([pairs["contract"].to_numpy()[~several], chosen["contract"].to_numpy()])
+    counted = pd.DataFrame({"visit_date": np.concatenate([pairs["visit_date"].to_numpy()[~several],
+                                                          chosen["visit_date"].to_numpy()])})
     inside = ((contracts["from"].to_numpy()[position] <= counted["visit_date"].to_numpy())
               & (counted["visit_date"].to_numpy() <= contracts["to"].to_numpy()[position]))
     return np.bincount(position[inside], minlength=len(contracts))
