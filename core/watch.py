@@ -340,24 +340,31 @@ class _VisitDays:
         visits = records["visits"][["credit_code", "client_code", "visit_date", "contract_no"]]
         visits = visits[window.holds(visits["visit_date"])]
         contracts = records["contracts"]
-        both = pd.concat([visits[["credit_code", "client_code", "contract_no"]],
-                          contracts[["credit_code", "client_code", "contract_no"]]])
+        both = pd.concat([visits[["credit_code", "client_code"]], contracts[["credit_code", "client_code"]]])
         agency, _ = pd.factorize(both["credit_code"])
         client, clients = pd.factorize(both["client_code"])
         pair, _ = pd.factorize(agency.astype(np.int64) * max(len(clients), 1) + client)
-        # Contract numbers as integers shared by visits and contracts (-1: none named), so _judged compares integers.
-        number, numbers = pd.factorize(both["contract_no"])
-        number[number == (numbers.get_loc("") if "" in numbers else -2)] = -1
-        self.contracts = contracts.assign(pair=pair[len(visits):], number=number[len(visits):])
-        visits = visits.assign(pair=pair[:len(visits)], number=number[:len(visits)])
+        self.contracts = contracts.assign(pair=pair[len(visits):], cid=np.arange(len(contracts)))
+        visits = visits.assign(pair=pair[:len(visits)])
         key = visits["pair"].to_numpy().astype(np.int64) << _DAY_BITS | _day_numbers(visits["visit_date"])
-        named = key * (len(numbers) + 1) + visits["number"].to_numpy() + 1  # pair, day, number: one integer, 63 bits
-        self.visits = visits[~pd.Series(named).duplicated().to_numpy()]
-        # A day's rows that name different contracts (rare) are sorted so the choice never depends on row order.
+        # Most days are visited once: only a repeated pair and day (rare) is sorted out by its contract numbers, so the
+        # choice never depends on row order, and no million text values are hashed.
         repeated = pd.Series(key).duplicated(keep=False).to_numpy()
-        several = visits[repeated].assign(blank=visits["contract_no"][repeated] == "", key=key[repeated])
-        several = several.sort_values(["key", "blank", "contract_no"], kind="stable").drop_duplicates("key")
-        self.days = _concat([visits[~repeated], several.drop(columns=["blank", "key"])])
+        once, again = visits[~repeated], visits[repeated].assign(blank=visits["contract_no"][repeated] == "",
+                                                                 key=key[repeated])
+        if again.empty:  # no copy of a million rows for nothing, and one join for both rules
+            self.visits = self.days = once
+            self.judged_visits = self.judged_days = _judged(once, self.contracts)
+            return
+        distinct = again.drop_duplicates(["key", "contract_no"])
+        self.visits = _concat([once, distinct.drop(columns=["blank", "key"])])
+        self.judged_visits = _judged(self.visits, self.contracts)
+        if not distinct["key"].duplicated().any():  # the same visit in two reports, naming the same contract
+            self.days, self.judged_days = self.visits, self.judged_visits
+            return
+        several = distinct.sort_values(["key", "blank", "contract_no"], kind="stable").drop_duplicates("key")
+        self.days = _concat([once, several.drop(columns=["blank", "key"])])
+        self.judged_days = _judged(self.days, self.contracts)
 
 
 def _judged(visits: pd.DataFrame, contracts: pd.DataFrame) -> pd.DataFrame:
@@ -373,9 +380,9 @@ def _judged(visits: pd.DataFrame, contracts: pd.DataFrame) -> pd.DataFrame:
     counts = np.searchsorted(sorted_pairs, pair, side="right") - low
     visit = np.repeat(np.arange(len(visits)), counts)
     contract = order[np.repeat(low, counts) + _offsets(counts)] if len(visit) else np.array([], dtype=np.int64)
-    number = visits["number"].to_numpy()[visit]
-    named = number >= 0
-    keep = ~named | (number == contracts["number"].to_numpy()[contract])
+    number = visits["contract_no"].to_numpy()[visit]
+    named = number != ""
+    keep = ~named | (number == contracts["contract_no"].to_numpy()[contract])
     visit, contract, named = visit[keep], contract[keep], named[keep]
     day = visits["visit_date"].to_numpy()[visit]
     signed = contracts["signed_on"].to_numpy()[contract]
@@ -397,8 +404,7 @@ def visit_without_contract(records: ServiceRecords, window: _Window, visited: _V
     """A visit that no contract of that agency and client covers (signed by its day, its day within the term; a
     visit naming a contract number judged against that contract only): once per client, at the first. The evidence
     says whether the contract was signed after the visit (签订于服务之后) or there is none."""
-    visits = visited.visits
-    pairs = _judged(visits, visited.contracts)
+    visits, pairs = visited.visits, visited.judged_visits
     covered = np.zeros(len(visits), dtype=bool)
     covered[pairs.loc[pairs["covers"], "visit"].to_numpy()] = True
     late = _with_contract(pairs[pairs["in_term"] & ~pairs["covers"]], visited.contracts)
@@ -433,8 +439,12 @@ def _in_year(contracts: pd.DataFrame, window: _Window) -> pd.DataFrame:
 def _counted_visits(visited: _VisitDays, contracts: pd.DataFrame) -> np.ndarray:
     """How many visit days of each of `contracts` fall in its part of the year (from, to), a visit counting for one
     contract only: the one it names, else the earliest-signed one that covers it (signed by the day, within term)."""
-    pairs = _judged(visited.days, contracts)
+    place = np.full(len(visited.contracts), -1)
+    place[contracts["cid"].to_numpy()] = np.arange(len(contracts))  # each contract's place in `contracts`, or -1
+    pairs = visited.judged_days
     pairs = pairs[pairs["named"] | pairs["covers"]]
+    pairs = pairs.assign(contract=place[pairs["contract"].to_numpy()])
+    pairs = pairs[pairs["contract"] >= 0]  # a contract not running in the year counts no visit of it
     # A visit with one candidate counts for it; only the few with several are sorted (earliest signed first).
     several = pairs["visit"].duplicated(keep=False).to_numpy()
     chosen = _with_contract(pairs[several], contracts).drop_duplicates("visit")
