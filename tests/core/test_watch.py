@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from core.rulebook import load_rulebook
 from core.service_records import ServiceRecords, read_records
 from core.watch import SUGGESTION_COLUMNS, due_reports, judge, report_months, watch, watch_notes
-from core.workdays import WorkCalendar
+from core.workdays import WorkCalendar, YearDays
 from tests.core.factory import uscc
 from tests.core.records_factory import id_number, records_csv
 
@@ -194,39 +194,40 @@ def test_the_10th_working_day_across_spring_festival_with_its_tiaoxiu_days():
     assert found[["date", "clause"]].values.tolist() == [["2025-02-13", "3.4"]]
 
 
-def test_a_missing_calendar_year_never_stops_the_rest_and_lists_what_waits(tmp_path):
-    from core.workdays import load_holidays
+def weekdays_only(*years: int) -> WorkCalendar:
+    """A calendar of `years` (Monday–Friday working, 1 January off) and no other year: no library will ever cover
+    2098 or 2099, so what waits for a missing year stays missing whatever chinesecalendar version is installed."""
+    return WorkCalendar({y: YearDays(frozenset({dt.date(y, 1, 1)}), frozenset()) for y in years})
 
-    # 2026's changes and December report cross into 2027, a year chinesecalendar 1.11 does not cover.
-    recs = records(registry=[registry(filed="2026-01-05", commitment="2026-01-05")],
-                   reports=with_report(12, "2027-01-08", year=2026),
-                   visits=[visit("2026-03-10", hazards=1, advice="否")], contracts=[contract("2026-01-01", "2026-12-31", 1)],
-                   changes=[change("2026-12-24", None), change("2026-12-01", None), change("2026-12-28", "2027-01-06")])
-    result = judge(recs, year=2026, as_of=dt.date(2027, 3, 1), rulebook=RULEBOOK, calendar=WorkCalendar({}))
+
+def test_a_missing_calendar_year_never_stops_the_rest_and_lists_what_waits():
+    # 2098's changes and December report cross into 2099, a year the calendar does not cover.
+    recs = records(registry=[registry(filed="2098-01-06", commitment="2098-01-06")],
+                   reports=with_report(12, "2099-01-08", year=2098),
+                   visits=[visit("2098-03-10", hazards=1, advice="否")], contracts=[contract("2098-01-01", "2098-12-31", 1)],
+                   changes=[change("2098-12-24", None), change("2098-12-01", None), change("2098-12-28", "2099-01-06")])
+    result = judge(recs, year=2098, as_of=dt.date(2099, 3, 1), rulebook=RULEBOOK, calendar=weekdays_only(2098))
     decided = result.suggestions
-    # Decided: the hazards without advice, and the change of 1 December (its 10th working day is in 2026).
+    # Decided: the hazards without advice, and the change of Monday 1 December (its 10th working day is in 2098).
     assert sorted(decided["rule"]) == ["late_change", "no_written_advice"]
-    assert of(decided, "late_change")["date"].tolist() == ["2026-12-15"]
+    assert of(decided, "late_change")["date"].tolist() == ["2098-12-15"]
     # Waiting: the unreported change of 24 December and December's report filed after the 5th; the change of
     # 28 December reported 9 days later is on time under any calendar.
     waiting = result.waiting
-    assert sorted(waiting["rule"]) == ["late_change", "late_report"] and set(waiting["missing_year"]) == {2027}
-    assert result.missing_years() == {2027: 2}
-    assert (waiting["date"] <= "2027-03-01").all() and waiting["evidence"].str.contains("2027年").all()
+    assert sorted(waiting["rule"]) == ["late_change", "late_report"] and set(waiting["missing_year"]) == {2099}
+    assert result.missing_years() == {2099: 2}
+    assert (waiting["date"] <= "2099-03-01").all() and waiting["evidence"].str.contains("2099年").all()
     # Once the year is added as data, every waiting item is decided, under the key it waited with.
-    path = tmp_path / "holidays.toml"
-    path.write_text('[years.2027]\nholidays = ["2027-01-01"]\nworking_weekends = []\n', encoding="utf-8")
-    added = judge(recs, year=2026, as_of=dt.date(2027, 3, 1), rulebook=RULEBOOK,
-                  calendar=WorkCalendar(load_holidays(path)))
+    added = judge(recs, year=2098, as_of=dt.date(2099, 3, 1), rulebook=RULEBOOK, calendar=weekdays_only(2098, 2099))
     assert added.waiting.empty and set(waiting["key"]) <= set(added.suggestions["key"])
-    # 5 January 2027 is a Tuesday (a working day in this calendar): a report on the 8th is late.
-    assert of(added.suggestions, "late_report")["date"].tolist() == ["2027-01-05"]
+    # 5 January 2099 is a Monday, a working day: a report on the 8th is late.
+    assert of(added.suggestions, "late_report")["date"].tolist() == ["2099-01-05"]
 
 
 def test_a_report_in_by_the_unmoved_5th_is_on_time_without_the_next_years_calendar():
-    recs = records(registry=[registry(filed="2026-01-05", commitment="2026-01-05")],
-                   reports=with_report(12, "2027-01-05", year=2026))
-    result = judge(recs, year=2026, as_of=dt.date(2027, 3, 1), rulebook=RULEBOOK, calendar=WorkCalendar({}))
+    recs = records(registry=[registry(filed="2098-01-06", commitment="2098-01-06")],
+                   reports=with_report(12, "2099-01-05", year=2098))
+    result = judge(recs, year=2098, as_of=dt.date(2099, 3, 1), rulebook=RULEBOOK, calendar=weekdays_only(2098))
     assert result.suggestions.empty and result.waiting.empty
 
 
