@@ -172,7 +172,7 @@ def _template(args: argparse.Namespace) -> str:
 
 def _watch(args: argparse.Namespace) -> str:
     from core import output
-    from core.watch import NOTE_COLUMNS, SUGGESTION_COLUMNS, watch, watch_notes
+    from core.watch import NOTE_COLUMNS, SUGGESTION_COLUMNS, judge, watch_notes
 
     paths = {kind: getattr(args, kind) for kind in RECORD_FILES if getattr(args, kind)}
     rulebook = _load_rulebook_and_check_files(args.rulebook, list(paths.values()))
@@ -183,13 +183,28 @@ def _watch(args: argparse.Namespace) -> str:
     if args.notes:
         frame, columns = watch_notes(records, year=args.year, as_of=as_of, rulebook=rulebook), NOTE_COLUMNS
     else:
-        frame, columns = watch(records, year=args.year, as_of=as_of, rulebook=rulebook), SUGGESTION_COLUMNS
+        result = judge(records, year=args.year, as_of=as_of, rulebook=rulebook)
+        frame, columns = result.suggestions, SUGGESTION_COLUMNS
+        _warn_waiting(result)
     rows = frame.to_dict("records")
     if args.format == "json":
         return output.to_json(rows)
     if args.format == "table":
         return output.to_table(rows, columns)
     return output.to_csv(rows, columns)
+
+
+def _warn_waiting(result) -> None:
+    """What waits for a missing calendar year, on stderr (exit 0: everything else was decided and printed)."""
+    from core.errors import format_problems
+    from core.workdays import waiting_problems
+
+    if result.waiting.empty:
+        return
+    lines = [f"warning / 注意: {format_problems(waiting_problems(result.missing_years()))}"]
+    lines += [f"  {visible_controls(str(r.credit_code))} {r.clause} {r.date} {r.rule} ({r.missing_year}): "
+              f"{visible_controls(str(r.evidence))}" for r in result.waiting.itertuples()]
+    print("\n".join(lines), file=sys.stderr)
 
 
 def _read_records(paths: dict[str, str]):

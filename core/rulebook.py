@@ -21,6 +21,7 @@ WATCH_RULES = ("served_before_filing", "no_commitment", "visit_without_contract"
                "too_few_visits", "shared_practitioner", "no_written_advice")
 WATCH_NUMBERS = {"report_due_day": (1, 28), "change_deadline_workdays": (1, 60), "contract_min_months": (1, 120),
                  "visits_min_per_year": (1, 365)}
+WATCH_FLAGS = {"move_rest_day_deadlines": True}  # yes/no settings of `[watch]`, with their default when left out
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +99,9 @@ class WatchRules:
     contract_min_months: int  # shorter contracts are a note (第十一条: 原则上)
     visits_min_per_year: int  # fewer contracted visits a year are a note
     clauses: dict[str, str]  # rule key (WATCH_RULES) → clause code
+    # A deadline whose last day is a rest day (weekend or statutory holiday, not a 调休 working day) ends on the next
+    # working day (民法典 第二百零三条): the monthly report's due day; a working-day count always ends on one.
+    move_rest_day_deadlines: bool = True
 
 
 @dataclass(frozen=True)
@@ -304,7 +308,9 @@ def _watch_problems(watch: object, codes: set[str]) -> list[str]:
             problems.append(f"watch.clauses: `{rule}` needs a clause of this rulebook ({clauses.get(rule)!r})")
     problems += [f"watch.clauses: unknown rule `{rule}` (known: {', '.join(WATCH_RULES)})"
                  for rule in clauses if rule not in WATCH_RULES]
-    unknown = sorted(set(watch) - set(WATCH_NUMBERS) - {"clauses"})
+    problems += [f"watch: `{key}` must be true or false ({watch[key]!r})"
+                 for key in WATCH_FLAGS if key in watch and not isinstance(watch[key], bool)]
+    unknown = sorted(set(watch) - set(WATCH_NUMBERS) - set(WATCH_FLAGS) - {"clauses"})
     problems += [f"watch: unknown setting `{key}`" for key in unknown]
     return problems
 
@@ -312,7 +318,8 @@ def _watch_problems(watch: object, codes: set[str]) -> list[str]:
 def _watch_rules(watch: dict | None) -> WatchRules | None:
     if watch is None:
         return None
-    return WatchRules(**{key: watch[key] for key in WATCH_NUMBERS}, clauses=dict(watch["clauses"]))
+    flags = {key: watch.get(key, default) for key, default in WATCH_FLAGS.items()}
+    return WatchRules(**{key: watch[key] for key in WATCH_NUMBERS}, **flags, clauses=dict(watch["clauses"]))
 
 
 def parse_rulebook(raw: dict, origin: str = "rulebook") -> Rulebook:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from core.rulebook import WatchRules
 from core.service_records import SPECIALTIES, ServiceRecords
 from core.towns import default_towns
 from core.watch import due_reports, report_due_dates
@@ -40,11 +41,13 @@ def facts_as_of(year: int, today: dt.date) -> dt.date:
     return min(today, dt.date(year, 12, 31))
 
 
-def reports_as_of(year: int, today: dt.date, due_day: int) -> dt.date:
+def reports_as_of(year: int, today: dt.date, rules: WatchRules) -> dt.date:
     """The day `year`'s monthly reports are counted to for the on-time share: today, but for a year that is over at
-    most the day after December's report fell due (the rulebook's due day of January: 5 January → the 6th), so
-    December counts in its own year once it is due, and a finished year's share stops moving then."""
-    december_due = report_due_dates(pd.Series([pd.Timestamp(year, 12, 1)]), due_day).iat[0].date()
+    most the day after December's report fell due (the rulebook's due day of January, moved past rest days: 5
+    January → the 6th), so December counts in its own year once it is due, and a finished year's share stops moving
+    then. Without the next year's calendar, the unmoved day (December then counts once decided)."""
+    due = report_due_dates(pd.Series([pd.Timestamp(year, 12, 1)]), rules).iloc[0]
+    december_due = (due["nominal"] if pd.isna(due["due"]) else due["due"]).date()
     return min(today, december_due + dt.timedelta(days=1))
 
 
@@ -81,7 +84,7 @@ def _last_filed(records: ServiceRecords, as_of: pd.Timestamp) -> pd.Series:
     return both.groupby("credit_code")["day"].max()
 
 
-def service_facts(records: ServiceRecords, *, year: int, as_of: dt.date, report_due_day: int,
+def service_facts(records: ServiceRecords, *, year: int, as_of: dt.date, rules: WatchRules,
                   town_order: Sequence[str] | None = None, reports_to: dt.date | None = None) -> pd.DataFrame:
     """One row per agency with any filing (FACT_COLUMNS), sorted by credit_code: the towns of its contracts running
     in `year` (`;`-joined, in `town_order`), distinct clients and contracts, practitioners employed on `as_of` per
@@ -100,7 +103,7 @@ def service_facts(records: ServiceRecords, *, year: int, as_of: dt.date, report_
     })
     visits = _in_year(records["visits"], "visit_date", first, min(last, day))
     visit_days = visits.drop_duplicates(["credit_code", "client_code", "visit_date"]).groupby("credit_code").size()
-    due = due_reports(records, year=year, as_of=reports_to or as_of, due_day=report_due_day)
+    due = due_reports(records, year=year, as_of=reports_to or as_of, rules=rules)
     due = due.assign(on_time=due["submitted_on"].notna() & (due["submitted_on"] <= due["date"]))
     reports = due.groupby("credit_code").agg(reports_due=("month", "size"), reports_on_time=("on_time", "sum"))
     codes = sorted(set().union(*(records[k]["credit_code"] for k in ("registry", "practitioners", "changes",

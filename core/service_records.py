@@ -7,14 +7,14 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
 
-from core.errors import InputError
+from core.errors import InputError, Problem
 from core.limits import ReadLimits
 from core.reader import CheckedFile, Source, credit_code_check, date_check, read_checked, required_text_check
 from core.rulebook import fold
@@ -283,8 +283,17 @@ def read_records(kind: str, source: Source, *, name: str | None = None, towns: T
     frame = _frame(kind, checked)
     _check_rows(kind, checked, frame)
     if checked.problems:
-        raise InputError(checked.problems)
+        raise InputError(_id_numbers_hidden(checked.problems, checked.names.get("id_number")))
     return frame
+
+
+def _id_numbers_hidden(problems: list[Problem], column: str | None) -> list[Problem]:
+    """The problems with any value of the ID number column cut to its last 4 characters: an ID number is personal
+    data, never echoed whole, not even back to the one who uploaded it (messages are logged and shown to staff)."""
+    if column is None:
+        return problems
+    return [replace(p, value=f"…{p.value[-4:]}") if p.column == column and p.value and len(p.value) > 4 else p
+            for p in problems]
 
 
 def empty_records(kind: str) -> pd.DataFrame:

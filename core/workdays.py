@@ -26,6 +26,16 @@ class CalendarMissing(InputError):
             f"add that year from the State Council's notice to {origin}", str(year))])
 
 
+def waiting_problems(missing: dict[int, int], origin: str = f"core/{HOLIDAYS_FILE.name}") -> list[Problem]:
+    """One warning per calendar year missing (year → how many watch items wait for it): the rest was decided."""
+    return [Problem(
+        None, None,
+        f"{n}项监测结果需要{year}年的法定节假日安排才能判定，暂不列为建议（其余已判定）：请按国务院办公厅通知补充到{origin}",
+        f"{n} watch item(s) need the statutory holiday calendar of {year} and are not suggested yet (everything else "
+        f"was decided): add that year from the State Council's notice to {origin}", str(year))
+        for year, n in sorted(missing.items())]
+
+
 @dataclass(frozen=True)
 class YearDays:
     """One year's exceptions to Monday–Friday: days off and working weekend days (调休)."""
@@ -126,9 +136,24 @@ class WorkCalendar:
             left -= self.is_workday(current)
         return current
 
-    def deadlines(self, days: np.ndarray, workdays: int) -> np.ndarray:
-        """`after` for each of `days` (datetime64), computed once per distinct day."""
+    def deadlines(self, days: np.ndarray, workdays: int) -> tuple[np.ndarray, np.ndarray]:
+        """`after` for each of `days` (datetime64), computed once per distinct day: the last days (NaT where a year
+        the calendar does not cover was needed) and that missing year (0 where the day is known)."""
         distinct, inverse = np.unique(days.astype("datetime64[D]"), return_inverse=True)
-        ends = np.array([np.datetime64(self.after(d.astype(dt.date), workdays), "D") for d in distinct],
-                        dtype="datetime64[D]")
-        return ends[inverse.reshape(-1)] if len(days) else ends
+        ends = np.full(len(distinct), np.datetime64("NaT"), dtype="datetime64[D]")
+        missing = np.zeros(len(distinct), dtype=np.int64)
+        for i, day in enumerate(distinct):
+            if np.isnat(day):
+                continue
+            try:
+                ends[i] = np.datetime64(self.after(day.astype(dt.date), workdays), "D")
+            except CalendarMissing as exc:
+                missing[i] = exc.year
+        inverse = inverse.reshape(-1)
+        return ends[inverse], missing[inverse]
+
+    def rest_day_moves(self, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each of `days` (datetime64), or when it is not a working day the next working day (民法典 第二百零三条: a
+        period whose last day is a rest day ends on the day after the rest); as `deadlines`, NaT and the missing year
+        where the calendar does not cover a day needed."""
+        return self.deadlines(days.astype("datetime64[D]") - np.timedelta64(1, "D"), 1)

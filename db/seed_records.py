@@ -281,11 +281,11 @@ def _plant(build: _Builder, role: str, agency: Agency, year: int, cast: dict[str
     elif role in ("advice", "advice_2"):  # one more visit under its first contract, in April
         _visit(build, contracts[0], _weekday_in(rng, year, 4), staff, hazards=rng.randint(1, 4), advice="否")
         build.plant(year, "no_written_advice", agency, f"{contracts[0].client[1]}：发现隐患未出具书面整改建议")
-    elif role == "too_few":  # half a year at 12 a year needs 5 visits; 2 were made
+    elif role == "too_few":  # five months at 12 a year need 4 visits; 2 were made (judged once May's report is due)
         client = _clients(rng, 1, taken)[0]
         _contract_rows(build, _Contract(agency, client, contracts[0].town, f"JY{year}-{code[-6:]}-99",
-                                        dt.date(year, 1, 1), dt.date(year, 6, 30), 12, [1, 2]), year, staff)
-        build.plant(year, "too_few_visits", agency, f"{client[1]}：半年合同约定年12次，实际服务2次")
+                                        dt.date(year, 1, 1), dt.date(year, 5, 31), 12, [1, 2]), year, staff)
+        build.plant(year, "too_few_visits", agency, f"{client[1]}：五个月合同约定年12次，实际服务2次")
     elif role == "shared_from":
         build.plant(year, "shared_practitioner", agency, f"{staff[0]['name']}同时受聘于{cast['shared_to'].name}")
     elif role == "shared_to":

@@ -33,6 +33,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "status_missing": ("未报送（已逾期）", "missing (overdue)"),
     "status_open": ("未到期", "not yet due"),
     "status_not_required": ("无须报送", "not required"),
+    "status_undecided": ("待定（截止日所在年度的法定节假日安排尚未补充）",
+                         "undecided (the holiday calendar of the due day's year is not added yet)"),
     "on_time_count": ("按时 {on_time} 个月，逾期 {late} 个月，未报送 {missing} 个月",
                       "{on_time} months on time, {late} late, {missing} missing"),
     "draft": ("{year}年度草拟得分（未公示）", "Draft score of {year} (not published)"),

@@ -445,6 +445,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "sq_decide_stale": ("此建议来自服务记录变化前的结果：确认前请核对上方按最新记录显示的证据，或等待更新完成后再处理。",
                         "This suggestion is from the result before the records changed: check the evidence above (read "
                         "from the records as they are now) before confirming, or decide it once the update is done."),
+    "sq_waiting": ("{n}项监测结果需要{year}年的法定节假日安排才能判定，暂不列为建议（其余已判定）：请管理员按国务院办公厅"
+                   "通知补充到 core/holidays.toml。",
+                   "{n} item(s) of the watch need the statutory holiday calendar of {year} and are not suggested yet "
+                   "(everything else was decided): an administrator adds that year from the State Council's notice "
+                   "to core/holidays.toml."),
     "sq_none_open": ("{year}年度没有待处理的建议。", "No open suggestions for {year}."),
     "sq_none_match": ("没有符合筛选条件的建议。", "No suggestion matches the filters."),
     "sq_shown_first": ("共{total}条，显示前{n}条；请按条款或机构筛选。",

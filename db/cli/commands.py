@@ -296,12 +296,18 @@ def _suggestions_arguments(parser: argparse.ArgumentParser) -> None:
 def _suggestions(args: argparse.Namespace) -> int:
     """The open suggestions of the queue (the watch over the stored records, decided ones left out), as CSV."""
     from core import china_time
-    from db.findings.suggestions import decided_keys, run_watch
+    from core.errors import format_problems
+    from core.workdays import waiting_problems
+    from db.findings.suggestions import decided_keys, run_watch, split_waiting
 
     engine = ready_engine()
-    found = run_watch(engine=engine, year=args.year, as_of=args.as_of or china_time.today())
+    found, waiting = split_waiting(run_watch(engine=engine, year=args.year, as_of=args.as_of or china_time.today()))
     open_rows = found[~found["key"].isin(decided_keys(engine=engine, year=args.year))]
     engine.dispose()
+    if len(waiting):  # decided the rest: a warning, not a refusal
+        counts = waiting["missing_year"].value_counts().sort_index()
+        print(f"warning / 注意: {format_problems(waiting_problems({int(y): int(n) for y, n in counts.items()}))}",
+              file=sys.stderr)
     sys.stdout.write(open_rows.drop(columns=["refusal_en"]).to_csv(index=False, lineterminator="\n"))
     return 0
 

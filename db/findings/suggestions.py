@@ -25,7 +25,7 @@ from sqlmodel import Session
 from core.errors import CreditBoardError
 from core.rulebook import Rulebook, load_rulebook
 from core.service_records import KIND_LABELS, RECORD_KINDS, ServiceRecords
-from core.watch import SUGGESTION_COLUMNS, watch
+from core.watch import SUGGESTION_COLUMNS, judge
 from db.accounts import audit
 from db.accounts.roles import AccessDenied, UserLike, acting_user, own_town, require
 from db.findings.live import is_live
@@ -39,6 +39,9 @@ ACTION = "work_suggestions"
 # What the queue adds to each watch row: the period and rating year a confirmed finding would get (by the one
 # placement rule), or why it cannot be placed (then it cannot be confirmed).
 QUEUE_COLUMNS = (*SUGGESTION_COLUMNS, "period", "rating_year", "refusal_zh", "refusal_en")
+# A stored run holds the suggestions and, marked by `missing_year` (blank on a suggestion), what waits for a working-
+# day calendar year nobody added yet: never offered for a decision, counted in the queue's banner.
+RUN_COLUMNS = (*QUEUE_COLUMNS, "missing_year")
 DECIDED_COLUMNS = ("key", "year", "credit_code", "agency_name", "clause", "date", "assessor", "rule", "evidence",
                    "status", "reason", "finding_id", "decided_by", "decided_at")
 DECIDED_LIST_COLUMNS = (*DECIDED_COLUMNS, "finding_withdrawn")
@@ -88,14 +91,33 @@ def stored_records(bind: Engine | Connection, tables: Mapping[str, pd.DataFrame]
 
 
 def run_watch(*, engine: Engine, year: int, as_of: dt.date, rulebook: Rulebook | None = None) -> pd.DataFrame:
-    """Every suggestion of `year` as of `as_of` over the stored records, decided or not (QUEUE_COLUMNS); the
-    expensive part of the queue, so it runs after imports and is stored (db.findings.watch_runs), never while a clerk
-    waits. The record tables stay loaded in this process (db.uploads.record_cache): a rerun after a filing reads only
-    the new rows. CalendarMissing for a year without holidays."""
+    """Every suggestion of `year` as known on `as_of` over the stored records, decided or not, then what waits for a
+    missing calendar year (RUN_COLUMNS; split_waiting parts them); the expensive part of the queue, so it runs after
+    imports and is stored (db.findings.watch_runs), never while a clerk waits. The record tables stay loaded in this
+    process (db.uploads.record_cache): a rerun after a filing reads only the new rows. The watch reads only what was
+    filed and happened by `as_of` (core.watch.known_records), as on the command line."""
     rulebook = rulebook or load_rulebook()
     records = stored_records(engine, record_tables(engine))
-    found = watch(records, year=year, as_of=as_of, rulebook=rulebook)
-    return with_placement(found, year=year, rulebook=rulebook)
+    result = judge(records, year=year, as_of=as_of, rulebook=rulebook)
+    found = with_placement(result.suggestions, year=year, rulebook=rulebook)
+    waiting = with_placement(result.waiting[list(SUGGESTION_COLUMNS)], year=year, rulebook=rulebook)
+    found["missing_year"] = pd.Series(pd.NA, index=found.index, dtype="Int64")
+    waiting["missing_year"] = result.waiting["missing_year"].astype("Int64").to_numpy()
+    return _concat_nonempty(found, waiting)[list(RUN_COLUMNS)]
+
+
+def _concat_nonempty(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
+    # An empty frame left out, so it never decides the dtypes of the other's columns.
+    return first if second.empty else second if first.empty else pd.concat([first, second], ignore_index=True)
+
+
+def split_waiting(run: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A stored run's rows as (suggestions, what waits for a missing calendar year); a run stored before runs kept
+    what waits has none."""
+    if "missing_year" not in run:
+        return run, run.iloc[:0].assign(missing_year=pd.Series(dtype="Int64"))
+    waits = run["missing_year"].notna().to_numpy()
+    return run[~waits].drop(columns="missing_year").reset_index(drop=True), run[waits].reset_index(drop=True)
 
 
 def with_placement(found: pd.DataFrame, *, year: int, rulebook: Rulebook) -> pd.DataFrame:
@@ -128,14 +150,27 @@ def decided_keys(*, engine: Engine, year: int) -> set[str]:
 
 def open_suggestions(*, engine: Engine, user: UserLike, suggestions: pd.DataFrame, year: int) -> pd.DataFrame:
     """The rows of run_watch's `suggestions` for `year` that nobody decided yet and that `user` may see (a town's
-    own for town_staff, re-read from the database): QUEUE_COLUMNS. Staff with the queue's right only."""
+    own for town_staff, re-read from the database): QUEUE_COLUMNS. Staff with the queue's right only. What waits for a
+    missing calendar year is never open (waiting_counts counts it)."""
     with Session(engine) as session:
         town = own_town(acting_user(session, user, ACTION))
     decided = decided_keys(engine=engine, year=year)
+    suggestions = split_waiting(suggestions)[0]
     shown = suggestions[~suggestions["key"].isin(decided)]
     if town:
         shown = shown[shown["assessor"] == town]
     return shown.reset_index(drop=True)
+
+
+def waiting_counts(*, engine: Engine, user: UserLike, suggestions: pd.DataFrame) -> dict[int, int]:
+    """Each calendar year missing → how many of the items `user` may see wait for it (a town's own for
+    town_staff), from a stored run's rows."""
+    with Session(engine) as session:
+        town = own_town(acting_user(session, user, ACTION))
+    waiting = split_waiting(suggestions)[1]
+    if town:
+        waiting = waiting[waiting["assessor"] == town]
+    return {int(y): int(n) for y, n in waiting["missing_year"].value_counts().sort_index().items()}
 
 
 def decided_suggestions(*, engine: Engine, user: UserLike, year: int) -> pd.DataFrame:

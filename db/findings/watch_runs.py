@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.errors import CreditBoardError
 from core.rulebook import DEFAULT_RULEBOOK, load_rulebook
-from db.findings.suggestions import records_fingerprint, run_watch
+from db.findings.suggestions import records_fingerprint, run_watch, split_waiting
 from db.store.engine import transaction
 from db.store.models import WatchRun, aware, utcnow
 
@@ -99,8 +99,9 @@ def run_result(*, engine: Engine, run_id: int) -> pd.DataFrame:
 def refresh(*, engine: Engine, year: int, as_of: dt.date, rulebook: str = DEFAULT_RULEBOOK,
             force: bool = False) -> int | None:
     """Run the watch for `year` as of `as_of` over the records as they are now and store it (the run's id); None when
-    that run is stored already (unless `force`) or another process is computing it. A refusal of the watch (a year
-    the working-day calendar does not cover) is stored as a failed run, shown to staff in both languages."""
+    that run is stored already (unless `force`) or another process is computing it. What waits for a year the
+    working-day calendar does not cover is stored with the run (its rows marked by missing_year; `rows` counts the
+    suggestions only); a refusal of the watch is stored as a failed run, shown to staff in both languages."""
     fingerprint = fingerprint_text(records_fingerprint(engine))  # before reading: a change meanwhile reads as stale
     run_id = _claim(engine, year, as_of, rulebook, fingerprint, force)
     if run_id is None:
@@ -116,7 +117,7 @@ def refresh(*, engine: Engine, year: int, as_of: dt.date, rulebook: str = DEFAUL
     else:
         buffer = io.BytesIO()
         found.to_parquet(buffer, index=False, compression="zstd")
-        _finish(engine, run_id, status="ready", result=buffer.getvalue(), rows=len(found))
+        _finish(engine, run_id, status="ready", result=buffer.getvalue(), rows=len(split_waiting(found)[0]))
     _prune(engine, run_id, year, as_of, rulebook)
     return run_id
 

@@ -59,10 +59,9 @@ def service_facts(engine: Engine, year: int | None = None, today: dt.date | None
     rulebook = load_rulebook()
     if rulebook.watch is None:  # the due day is rulebook data: never a number typed here
         raise RulebookError(f"rulebook {rulebook.name} has no [watch] table: the monthly reports' due day is in it")
-    due_day = rulebook.watch.report_due_day
     # A past year's December report falls due in January: counted in its own year once due (reports_as_of).
-    facts = count_facts(records, year=year, as_of=as_of, report_due_day=due_day,
-                        town_order=load_towns(engine=engine).names, reports_to=reports_as_of(year, today, due_day))
+    facts = count_facts(records, year=year, as_of=as_of, rules=rulebook.watch,
+                        town_order=load_towns(engine=engine).names, reports_to=reports_as_of(year, today, rulebook.watch))
     return {"year": year, "as_of": as_of, "facts": facts}
 
 

@@ -334,14 +334,22 @@ def test_watch_refuses_a_bad_file_by_file_row_and_column_with_nothing_on_stdout(
                              "第2行")
 
 
-def test_watch_refuses_a_year_without_a_holiday_calendar_by_name(tmp_path):
+def test_watch_decides_the_rest_and_warns_of_what_waits_for_a_missing_calendar_year(tmp_path):
     from tests.core.records_factory import records_csv
 
+    registry = tmp_path / "registry.csv"
+    registry.write_bytes(records_csv("registry", [{"credit_code": uscc(1), "agency_name": "甲", "office_address": "澄江",
+                                                   "filed_on": "2099-01-05"}]))
     changes = tmp_path / "changes.csv"
     changes.write_bytes(records_csv("changes", [{"credit_code": uscc(1), "item": "地址", "changed_on": "2099-03-01"}]))
-    result = run("watch", "--year", "2099", "--as-of", "2099-12-31", "--changes", changes)
-    assert_bilingual_refusal(result.returncode, result.stdout, result.stderr, "no statutory holiday calendar for 2099",
-                             "2099")
+    result = run("watch", "--year", "2099", "--as-of", "2099-12-31", "--registry", registry, "--changes", changes)
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["rule"], r["date"]) for r in rows] == [("no_commitment", "2099-01-05")]  # needs no calendar
+    # The change and the reports of January–November wait for 2099's holidays (December's is not due yet).
+    assert "12 watch item(s) need the statutory holiday calendar of 2099" in result.stderr
+    assert "12项监测结果需要2099年的法定节假日安排" in result.stderr
+    assert result.stderr.count(" late_report (2099): ") == 11 and result.stderr.count(" late_change (2099): ") == 1
 
 
 def test_watch_refuses_an_unreadable_as_of_day():

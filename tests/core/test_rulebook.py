@@ -186,6 +186,18 @@ def test_the_watch_table_loads_with_its_numbers_and_clauses():
     assert watch.clauses["shared_practitioner"] == "2.4" and watch.clauses["late_change"] == "3.4"
 
 
+def test_moving_rest_day_deadlines_is_a_yes_or_no_setting_on_by_default():
+    assert load_rulebook("jiangyin-2020").watch.move_rest_day_deadlines is True
+    raw = raw_jiangyin()
+    raw["watch"] = copy.deepcopy(raw["watch"])
+    del raw["watch"]["move_rest_day_deadlines"]
+    assert parse_rulebook(raw).watch.move_rest_day_deadlines is True  # left out: on
+    raw["watch"]["move_rest_day_deadlines"] = False
+    assert parse_rulebook(raw).watch.move_rest_day_deadlines is False
+    raw["watch"]["move_rest_day_deadlines"] = "yes"
+    assert "move_rest_day_deadlines` must be true or false" in refused(raw)
+
+
 def test_a_watch_table_with_bad_numbers_or_clauses_is_refused_with_every_problem():
     raw = raw_jiangyin()
     raw["watch"] = copy.deepcopy(raw["watch"])

@@ -15,7 +15,8 @@ from tests.core.factory import uscc
 from tests.core.records_factory import id_number, records_csv
 
 A, B = uscc(1), uscc(2)
-DUE_DAY = load_rulebook().watch.report_due_day
+RULES = load_rulebook().watch
+DUE_DAY = RULES.report_due_day
 AS_OF = dt.date(2025, 7, 20)
 
 
@@ -41,7 +42,7 @@ def visit(day: str, client: int, submitted: str, code: str = A) -> dict:
 
 
 def facts_of(rs: ServiceRecords, as_of: dt.date = AS_OF) -> pd.DataFrame:
-    return service_facts(rs, year=2025, as_of=as_of, report_due_day=DUE_DAY).set_index("credit_code")
+    return service_facts(rs, year=2025, as_of=as_of, rules=RULES).set_index("credit_code")
 
 
 def test_towns_and_clients_come_from_the_contracts_running_in_the_year():
@@ -72,7 +73,7 @@ def test_on_time_share_uses_the_watch_s_due_day_and_agrees_with_its_late_reports
     assert row["on_time_share"] == pytest.approx(2 / 6)
     late = watch(rs, year=2025, as_of=AS_OF, rulebook=load_rulebook())
     assert (late["rule"] == "late_report").sum() == row["reports_due"] - row["reports_on_time"]
-    assert len(due_reports(rs, year=2025, as_of=AS_OF, due_day=DUE_DAY)) == row["reports_due"]
+    assert len(due_reports(rs, year=2025, as_of=AS_OF, rules=RULES)) == row["reports_due"]
 
 
 def test_visits_are_distinct_days_per_client_up_to_the_as_of_date():
@@ -92,7 +93,7 @@ def test_an_agency_without_contracts_or_due_reports_has_no_ratio_rather_than_zer
 
 
 def test_no_records_give_an_empty_table_with_every_column_that_serves_nobody():
-    found = service_facts(ServiceRecords(), year=2025, as_of=AS_OF, report_due_day=DUE_DAY)
+    found = service_facts(ServiceRecords(), year=2025, as_of=AS_OF, rules=RULES)
     assert found.empty and tuple(found.columns) == FACT_COLUMNS
     assert tuple(serving(found, town="璜土镇", specialty="机械").columns) == FACT_COLUMNS
 
@@ -100,7 +101,7 @@ def test_no_records_give_an_empty_table_with_every_column_that_serves_nobody():
 def test_serving_needs_the_town_and_a_current_practitioner_of_the_specialty():
     rs = records(contracts=[contract("1", 1, "璜土"), contract("2", 2, "华士", code=B)],
                  practitioners=[person(1, "机械"), person(2, "电气", code=B), person(3, "机械", code=B, left="2025-02-01")])
-    found = service_facts(rs, year=2025, as_of=AS_OF, report_due_day=DUE_DAY)
+    found = service_facts(rs, year=2025, as_of=AS_OF, rules=RULES)
     assert serving(found, town="璜土镇", specialty="机械")["credit_code"].tolist() == [A]
     assert serving(found, town="华士镇", specialty="机械").empty  # B's mechanical engineer has left
     assert serving(found, town="华士镇")["credit_code"].tolist() == [B]
@@ -116,9 +117,9 @@ def test_the_facts_year_is_this_year_or_the_last_year_a_started_contract_ran():
 
 
 def test_a_past_year_s_reports_count_to_the_day_after_december_s_due_day():
-    assert reports_as_of(2025, dt.date(2026, 3, 1), DUE_DAY) == dt.date(2026, 1, DUE_DAY + 1)
-    assert reports_as_of(2025, dt.date(2026, 1, DUE_DAY), DUE_DAY) == dt.date(2026, 1, DUE_DAY)
-    assert reports_as_of(2026, dt.date(2026, 7, 1), DUE_DAY) == dt.date(2026, 7, 1)
+    assert reports_as_of(2025, dt.date(2026, 3, 1), RULES) == dt.date(2026, 1, DUE_DAY + 1)
+    assert reports_as_of(2025, dt.date(2026, 1, DUE_DAY), RULES) == dt.date(2026, 1, DUE_DAY)
+    assert reports_as_of(2026, dt.date(2026, 7, 1), RULES) == dt.date(2026, 7, 1)
 
 
 @pytest.mark.parametrize(("submitted", "today", "due", "on_time"), [
@@ -131,6 +132,6 @@ def test_december_s_report_counts_in_its_own_year_once_due(submitted, today, due
     rs = records(registry=[{"credit_code": A, "agency_name": "甲", "office_address": "澄江", "filed_on": "2025-01-10",
                             "commitment_on": "2025-01-10"}],
                  reports=[*months, {"credit_code": A, "month": "2025-12", "submitted_on": submitted}])
-    row = service_facts(rs, year=2025, as_of=facts_as_of(2025, today), report_due_day=DUE_DAY,
-                        reports_to=reports_as_of(2025, today, DUE_DAY)).set_index("credit_code").loc[A]
+    row = service_facts(rs, year=2025, as_of=facts_as_of(2025, today), rules=RULES,
+                        reports_to=reports_as_of(2025, today, RULES)).set_index("credit_code").loc[A]
     assert (row["reports_due"], row["reports_on_time"]) == (due, on_time)

@@ -90,6 +90,20 @@ def test_id_numbers_are_checked_and_stored_with_an_upper_case_check_letter():
     assert frame.loc[0, "id_number"] == valid.upper()
 
 
+def test_a_refused_id_number_is_shown_by_its_last_4_characters_only():
+    good = {"credit_code": uscc(1), "name": "张三", "specialty": "化工", "joined_on": "2025-01-01"}
+    valid = id_number(8)
+    wrong_digit = valid[:-1] + ("0" if valid[-1] != "0" else "1")
+    numbers = [wrong_digit, valid[:17], valid + "99", valid[:10] + "ABCDEFG" + valid[-1], valid[:6] + "\u202e" + valid[6:]]
+    with pytest.raises(InputError) as info:
+        read_records("practitioners", records_csv("practitioners", [{**good, "id_number": n} for n in numbers]))
+    shown = [p for p in info.value.problems if p.column == "id_number"]
+    assert len(shown) == len(numbers)
+    for problem, number in zip(shown, numbers, strict=True):
+        text = problem.format()
+        assert number[:10] not in text and problem.value.startswith("…") and len(problem.value) == 5
+
+
 def test_dates_out_of_order_and_a_repeated_registry_row_are_refused():
     base = {"credit_code": uscc(1), "agency_name": "甲", "office_address": "澄江", "filed_on": "2025-01-05"}
     assert [(r, c) for r, c, _ in problems("registry", records_csv("registry", [base, base]))] == [(3, "credit_code")]

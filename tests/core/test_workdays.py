@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pytest
 
 from core.errors import InputError
@@ -59,3 +60,14 @@ def test_a_malformed_holidays_file_is_refused_with_every_problem(tmp_path):
 
 def test_the_shipped_holidays_file_loads():
     assert isinstance(load_holidays(), dict)
+
+
+def test_deadlines_and_rest_day_moves_name_a_missing_year_instead_of_refusing():
+    calendar = WorkCalendar({})
+    ends, missing = calendar.deadlines(np.array(["2099-03-02", "2025-09-26"], dtype="datetime64[D]"), 10)
+    assert np.isnat(ends[0]) and ends[1] == np.datetime64("2025-10-16") and missing.tolist() == [2099, 0]
+    days = np.array(["2025-10-05", "2025-03-05", "2025-02-08", "2099-01-05"], dtype="datetime64[D]")
+    moved, missing = calendar.rest_day_moves(days)
+    # The National Day week moves the 5th to the 9th; a working Wednesday and a 调休 Saturday stay; 2099 waits.
+    assert moved[:3].astype(str).tolist() == ["2025-10-09", "2025-03-05", "2025-02-08"] and np.isnat(moved[3])
+    assert missing.tolist() == [0, 0, 0, 2099]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -232,10 +233,32 @@ def test_the_watch_never_runs_while_the_page_renders(staff_app, queue_db, monkey
 
     watch_runs.refresh(engine=queue_db, year=YEAR, as_of=AS_OF)
     calls = []
-    monkeypatch.setattr(suggestions, "watch", lambda *a, **k: calls.append(1))
+    monkeypatch.setattr(suggestions, "judge", lambda *a, **k: calls.append(1))
     at = sign_in(staff_app, "staff")
     at.session_state["sq_year"] = YEAR
     at.session_state["sq_as_of"] = AS_OF
     open_page(at, "suggestions")
     check_no_exception(at)
     assert not calls and len(open_table(at)) > 0 and not queue.running()
+
+
+def test_a_banner_names_the_missing_calendar_year_and_how_many_items_wait_for_it(staff_app, staff_db):
+    from db.findings import watch_runs
+
+    # 2099 has no working-day calendar: the unreported change's deadline waits; the reports, all filed by the 1st of
+    # the next month, are on time under any calendar.
+    store_records(staff_db, {
+        "registry": [{"credit_code": A, "agency_name": A_NAME, "office_address": "澄江街道", "filed_on": "2099-01-05",
+                      "commitment_on": "2099-01-05"}],
+        "changes": [{"credit_code": A, "item": "地址变更", "changed_on": "2099-03-02"},
+                    {"credit_code": A, "item": "电话变更", "changed_on": "2099-04-01"}],
+        "reports": [{"credit_code": A, "month": f"2099-{m:02d}", "submitted_on": f"2099-{m + 1:02d}-01"}
+                    for m in range(1, 5)]})
+    as_of = dt.date(2099, 6, 1)
+    watch_runs.refresh(engine=staff_db, year=2099, as_of=as_of)
+    at = sign_in(staff_app, "staff")
+    at.session_state["sq_year"] = 2099
+    at.session_state["sq_as_of"] = as_of
+    open_page(at, "suggestions")
+    check_no_exception(at)
+    assert [w.value for w in at.warning] == [zh("sq_waiting", n=2, year=2099)]

@@ -167,7 +167,11 @@ def test_a_late_report_is_accepted_and_marked_late_never_refused(engine, people)
     assert record.loc["2026-02-01", "due"] == dt.datetime(2026, 3, 5)
     assert record.loc["2026-01-01", "status"] == "not_required"  # before its first visit, as the watch counts
     assert record.loc["2026-04-01", "status"] == "open"
-    later = overview.report_record(engine=engine, user=people["mine"], year=2026, as_of=dt.date(2026, 5, 6))
+    # April's is due on 6 May: 5 May 2026 is the last day of the Labour Day holiday (a rest day moves the due day).
+    on_the_6th = overview.report_record(engine=engine, user=people["mine"], year=2026, as_of=dt.date(2026, 5, 6))
+    assert on_the_6th.set_index("month").loc["2026-04-01", ["due", "status"]].tolist() == [dt.datetime(2026, 5, 6),
+                                                                                             "open"]
+    later = overview.report_record(engine=engine, user=people["mine"], year=2026, as_of=dt.date(2026, 5, 7))
     assert later.set_index("month").loc["2026-04-01", "status"] == "missing"
     # The other agency files nothing and sees nothing of these.
     assert set(overview.report_record(engine=engine, user=people["theirs"], year=2026, as_of=TODAY)["status"]) == {

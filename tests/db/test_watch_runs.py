@@ -13,7 +13,7 @@ from sqlmodel import Session
 from core.rulebook import load_rulebook
 from core.watch import watch
 from db.findings import watch_runs
-from db.findings.suggestions import records_fingerprint, stored_records, with_placement
+from db.findings.suggestions import records_fingerprint, split_waiting, stored_records, with_placement
 from db.store.engine import transaction
 from db.store.models import PractitionerRecord, WatchRun, utcnow
 from db.uploads import record_cache
@@ -48,7 +48,7 @@ def test_a_refresh_stores_the_run_and_the_queue_reads_it_fresh(engine):
     run_id = watch_runs.refresh(engine=engine, year=YEAR, as_of=AS_OF)
     stored = _latest(engine)
     assert stored is not None and stored.id == run_id and stored.fresh and stored.status == "ready"
-    found = watch_runs.run_result(engine=engine, run_id=run_id)
+    found = split_waiting(watch_runs.run_result(engine=engine, run_id=run_id))[0]
     expected = _expected(engine)
     assert stored.rows == len(expected) > 0
     pd.testing.assert_frame_equal(found.reset_index(drop=True), expected.reset_index(drop=True), check_dtype=False)
@@ -99,14 +99,20 @@ def test_a_forced_run_recomputes_in_place(engine):
     assert [r.status for r in _runs(engine)] == ["ready"]
 
 
-def test_a_refusal_of_the_watch_is_stored_in_both_languages(engine):
+def test_a_run_needing_a_missing_calendar_year_decides_the_rest_and_keeps_what_waits(engine):
     year = 2099  # no working-day calendar for it: a change's 10 working days cannot be counted
-    store_records(engine, {"changes": [{"credit_code": A, "item": "地址变更", "changed_on": "2099-03-02"}]})
+    store_records(engine, {"registry": [{"credit_code": A, "agency_name": "甲", "office_address": "澄江街道",
+                                         "filed_on": "2099-01-05"}],
+                           "changes": [{"credit_code": A, "item": "地址变更", "changed_on": "2099-03-02"}],
+                           "reports": [{"credit_code": A, "month": f"2099-{m:02d}", "submitted_on": f"2099-{m + 1:02d}-01"}
+                                       for m in range(1, 6)]})
     run_id = watch_runs.refresh(engine=engine, year=year, as_of=dt.date(2099, 6, 1))
     stored = watch_runs.latest_run(engine=engine, year=year, as_of=dt.date(2099, 6, 1), rulebook=RULEBOOK.name,
                                    fingerprint=records_fingerprint(engine))
-    assert stored.id == run_id and stored.status == "failed" and stored.fresh
-    assert "2099" in stored.error_zh and "2099" in stored.error_en
+    assert stored.id == run_id and stored.status == "ready" and stored.fresh
+    found, waiting = split_waiting(watch_runs.run_result(engine=engine, run_id=run_id))
+    assert found["rule"].tolist() == ["no_commitment"] and stored.rows == 1  # needs no calendar: decided
+    assert waiting[["rule", "missing_year"]].values.tolist() == [["late_change", 2099]]  # reports all by the 1st
 
 
 def test_refresh_targets_are_today_and_this_weeks_chosen_days_not_yesterdays_today(engine):

@@ -20,6 +20,7 @@ from db.findings.suggestions import (
     has_records,
     matching,
     open_suggestions,
+    waiting_counts,
 )
 from db.publishing.notice import draft_change
 
@@ -76,6 +77,8 @@ except CreditBoardError as exc:  # replaced by a newer run a moment ago
     st.error(widgets.refusal(exc))
     st.stop()
 open_rows = open_suggestions(engine=engine, user=user, suggestions=found, year=year)
+for missing_year, n in waiting_counts(engine=engine, user=user, suggestions=found).items():
+    st.warning(t("sq_waiting", n=n, year=missing_year), icon=":material/event_busy:")
 decided = decided_suggestions(engine=engine, user=user, year=year)
 
 counts = st.columns(3)
