@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import case, func
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, select
 
 from core import china_time
@@ -23,7 +23,7 @@ from core.workdays import WorkCalendar
 from db.accounts import audit
 from db.accounts.roles import UserLike, actor_name
 from db.findings.live import is_live
-from db.publishing.population import has_population
+from db.publishing.population import has_population, population, unnamed_refusal
 from db.store.engine import transaction, write_lock
 from db.store.models import Finding, Notice, Objection, Publication, aware, utcnow
 from db.store.settings import get_settings
@@ -58,6 +58,11 @@ def _row(notice: Notice) -> dict[str, Any]:
             "publication_id": notice.publication_id}
 
 
+def _unnamed_codes(connection: Connection, year: int) -> list[str]:
+    agencies = population(connection, year)
+    return agencies.loc[agencies["agency_name"].str.strip() == "", "credit_code"].tolist()
+
+
 def open_notice(*, engine: Engine, by: str | UserLike, year: int, ends_on: dt.date | None = None,
                 today: dt.date | None = None) -> Notice:
     """Open the 公示 of `year`'s draft until `ends_on` (default: NOTICE_WORKING_DAYS working days after today).
@@ -80,6 +85,9 @@ def open_notice(*, engine: Engine, by: str | UserLike, year: int, ends_on: dt.da
             raise NoticeError(f"{year}年度没有在江阴服务的机构（无备案、合同、服务记录、名录或扣分记录），无可公示的内容",
                               f"no agency served in {year} (no filing, contract, visit, roster or finding): nothing to "
                               "put under notice")
+        unnamed = unnamed_refusal(_unnamed_codes(session.connection(), year), year)
+        if unnamed is not None:
+            raise NoticeError(*unnamed)
         running = pending_notice(session, year)
         if running is not None:
             raise NoticeError(f"{year}年度已有公示（截止{running.ends_on}），发布或撤销后才能再开",

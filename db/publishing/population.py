@@ -103,6 +103,21 @@ def population(connection: Connection, year: int) -> pd.DataFrame:
     return pd.DataFrame(records, columns=list(POPULATION_COLUMNS), dtype=object)
 
 
+def unnamed_refusal(codes: Iterable[str], year: int) -> tuple[str, str] | None:
+    """The (zh, en) refusal when agencies of `year` have no name on file, naming the first five codes; else None.
+
+    A contract or visit filed by staff may name an agency no filing, roster or finding names: its row would be
+    published with a blank name, which no reader can use. Notice and publishing refuse until staff name it."""
+    codes = sorted(set(codes))
+    if not codes:
+        return None
+    shown = "、".join(codes[:5]) + (f"等{len(codes)}家" if len(codes) > 5 else "")
+    shown_en = ", ".join(codes[:5]) + (f" and {len(codes) - 5} more" if len(codes) > 5 else "")
+    return (f"{year}年度有{len(codes)}家参评机构没有名称（{shown}）：请上传其附件1，或在当年名录中填写其名称",
+            f"{len(codes)} agencies rated in {year} have no name on file ({shown_en}): file their 附件1 or put them "
+            "on the year's roster with their names")
+
+
 def roster_of(frame: pd.DataFrame) -> pd.DataFrame:
     """A population as core.rating's roster (credit_code, agency_name): every agency rated, 100 without findings."""
     return frame[["credit_code", "agency_name"]].astype(str).reset_index(drop=True)

@@ -22,7 +22,7 @@ from db.findings.live import is_live
 from db.publishing.export import STORED_RATING_FIELDS, document_tables, stored_rows
 from db.publishing.listings import sync_listings
 from db.publishing.notice import mark_published, publish_gate
-from db.publishing.population import population, roster_of
+from db.publishing.population import population, roster_of, unnamed_refusal
 from db.publishing.scores import score_rows
 from db.publishing.signing import Signer, load_signer
 from db.store.engine import transaction
@@ -216,6 +216,10 @@ def _publish_once(
             raise PublishError(f"{year}年度没有可评定的机构（无备案、合同、服务记录、名录或扣分记录）",
                                f"nothing to publish for {year}: no agency served in it (no filing, contract, visit, "
                                "roster or finding)")
+        table = rating.table
+        unnamed = unnamed_refusal(table.loc[table["agency_name"].astype(str).str.strip() == "", "credit_code"], year)
+        if unnamed is not None:
+            raise PublishError(*unnamed)
         rows = _published_rows(rating, findings)
         version, previous_digest = _next_version(session, year)
         # A database that holds demo data publishes demo data (a correction, or a new year, rates demo findings):

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from db.findings.withdraw import withdraw_finding
 from db.publishing.notice import NoticeError, check_publishable, draft_change, notice_ratings, open_notice
 from db.publishing.population import SOURCES, population, year_population
-from db.publishing.publish import rate_year
+from db.publishing.publish import PublishError, publish_year, rate_year
 from db.store.models import ContractRecord, Finding, PublishedRating, RegistryRecord, Upload, VisitRecord
 from tests.db.factories import credit_code
 from tests.db.publishing import YEAR, finding, load, load_roster
@@ -135,7 +135,8 @@ def test_every_draft_rates_the_whole_population_and_an_agency_without_findings_s
     assert [(int(table.loc[credit_code(n), "total"]), table.loc[credit_code(n), "grade"]) for n in (1, 2, 3, 4)] == [
         (100, "A"), (100, "A"), (100, "A"), (90, "A")]
     assert int(table.loc[credit_code(4), "town_score"]) == 40
-    # The public 公示中 view rates the same set.
+    # The public 公示中 view rates the same set (once the roster names the agencies only a contract or visit showed).
+    load_roster(engine, [2, 3])
     ended_notice(engine, YEAR)
     assert sorted(notice_ratings(engine=engine, year=YEAR)["credit_code"]) == sorted(table.index)
 
@@ -144,8 +145,26 @@ def test_a_year_served_only_by_service_records_can_be_put_under_notice_and_publi
     with pytest.raises(NoticeError, match="no agency served"):
         open_notice(engine=engine, by="admin.zhou", year=YEAR, ends_on=D(2100, 1, 1))
     contract(engine, 1, D(YEAR, 1, 1), D(YEAR, 12, 31))
+    filing(engine, 1, D(YEAR, 1, 1), name="合同机构")
     publication = publish_after_notice(engine=engine, year=YEAR, by="admin.zhou")
     assert publication.agency_count == 1
+
+
+def test_an_agency_no_record_names_stops_the_notice_and_publishing_until_staff_name_it(engine):
+    """A contract or visit alone names no agency: its published row would be blank, so both gates refuse by code."""
+    contract(engine, 1, D(YEAR, 1, 1), D(YEAR, 12, 31))
+    with pytest.raises(NoticeError, match=f"1 agencies rated in {YEAR} have no name on file \\({credit_code(1)}\\)"):
+        open_notice(engine=engine, by="admin.zhou", year=YEAR, ends_on=D(2100, 1, 1))
+    load_roster(engine, [1])  # the roster names it
+    ended_notice(engine, YEAR)
+    visit(engine, 2, D(YEAR, 5, 5))  # a visits file of another, unnamed agency arrives after the notice opened
+    with pytest.raises(PublishError, match=f"no name on file \\({credit_code(2)}\\)") as refused:
+        publish_year(engine=engine, year=YEAR, by="admin.zhou")
+    assert "没有名称" in refused.value.message_zh
+    with Session(engine) as session:
+        assert session.exec(select(PublishedRating)).first() is None  # nothing written
+    load_roster(engine, [1, 2])
+    assert publish_year(engine=engine, year=YEAR, by="admin.zhou").agency_count == 2
 
 
 def published_codes(engine, publication_id: int) -> list[str]:
@@ -158,6 +177,7 @@ def test_a_version_keeps_its_agencies_and_a_correction_rates_the_population_of_i
     load(engine, [finding(1, "2.1")])
     first = publish_after_notice(engine=engine, year=YEAR, by="admin.zhou")
     visit(engine, 2, D(YEAR, 10, 1))  # a visits file arrives after the year was published
+    filing(engine, 2, D(YEAR, 9, 1))
     assert published_codes(engine, first.id) == [credit_code(1)]
     second = publish_after_notice(engine=engine, year=YEAR, by="admin.zhou", reason="补充服务记录中的机构")
     assert published_codes(engine, first.id) == [credit_code(1)]
