@@ -210,8 +210,9 @@ LABELS: dict[str, tuple[str, str]] = {
         "“列入日期”是列入黑名单的版本发布之日。文件不含任何个人信息；字段说明见 docs/open-data.md。",
         "Every published version downloads as: ratings CSV and XLSX (Chinese headers; the XLSX also holds the charges, "
         "listed practitioners and what a correction changed), the charges CSV, the changes CSV, a CSV with field names "
-        "for programs, and the JSON original with its digest and signature. A finding's 行为日期 is the date of the "
-        "act; 列入日期 is the day the version that listed a subject was published. The files hold no personal data; "
+        "for programs, and the JSON original with its digest and signature. A finding's date of the act is the day it "
+        "happened; a blacklist listing's date is the day the version that listed the subject was published (two "
+        "columns, never one). The files hold no personal data; "
         "docs/open-data.md describes every field.",
     ),
     "verify_hint": (
