@@ -7,6 +7,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+from core.xlsx_count import EXCEL_MAX_COLUMNS
 from tests.core.upload_files import HEADERS_ZH, csv_bytes, finding, table, uscc, write_xlsx
 
 _CHUNK = 1 << 20
@@ -119,27 +120,6 @@ def _rows_csv(folder: Path, **cells: str) -> Path:
     return csv_with_cell(folder / "f.csv", 3, 1, **cells)
 
 
-# The probe's cases as (builder of the file in a folder, environment that shrinks the limits so the file stays
-# small). The real-size files are in test_limits' default-limit tests and in benchmarks/bench_limits.py.
-PROBE_CASES: dict[str, tuple[Callable[[Path], Path], dict[str, str]]] = {
-    "xlsx claiming A1:XFD1048576": (lambda d: xlsx_claiming(d / "f.xlsx"), {}),
-    "xlsx cell at row 99,999,999": (lambda d: xlsx_with_far_cell(d / "f.xlsx"), {}),
-    "xlsx cell at row 99,999,999, dimension lying": (
-        lambda d: xlsx_with_far_cell(d / "f.xlsx", honest_dimension=False), {}),
-    "xlsx zip bomb": (lambda d: xlsx_bomb(d / "f.xlsx", 3), {"MAX_XLSX_UNCOMPRESSED_MB": "2"}),
-    "csv one line of a,": (lambda d: one_line_csv(d / "f.csv", 100_000), {}),
-    "file too large": (lambda d: csv_of_bytes(d / "f.csv", 2), {"MAX_UPLOAD_MB": "1"}),
-    "too many rows": (lambda d: csv_of_rows(d / "f.csv", 11), {"MAX_ROWS": "10"}),
-    "too many columns": (lambda d: csv_of_columns(d / "f.csv", 13), {"MAX_COLUMNS": "12"}),
-    "cell too long": (lambda d: _rows_csv(d, description="说" * 101), {"MAX_CELL_CHARS": "100"}),
-    "NUL in a name": (lambda d: _rows_csv(d, credit_code=uscc(2), agency_name="江阴\x00安达"), {}),
-    "bidi in a name": (lambda d: _rows_csv(d, credit_code=uscc(2), agency_name="江阴\u202e达安"), {}),
-    "year 2101": (lambda d: _rows_csv(d, assessor="市应急管理局", period="", date="2101-05-01"), {}),
-    "all-zero credit code": (lambda d: _rows_csv(d, credit_code="0" * 18), {}),
-    "clause 2.05": (lambda d: _rows_csv(d, clause="2.05"), {}),
-    "clause 02.5": (lambda d: _rows_csv(d, clause="02.5"), {}),
-    "clause 2,5": (lambda d: _rows_csv(d, clause="2,5"), {}),
-}
 
 
 # --- issue 20: files inside every size limit whose structure is the bomb --------------------------------------
@@ -229,3 +209,36 @@ def csv_of_bad_rows(path: Path, megabytes: int = 19) -> Path:
             out.write(line * 10_000)
         out.write(line * (rows % 10_000))
     return path
+
+
+SMALL_SHEET = {"MAX_ROWS": "10", "MAX_COLUMNS": "12"}  # (10 + 1) × 12 = 132 cells or shared strings at most
+# The probe's cases as (builder of the file in a folder, environment that shrinks the limits so the file stays
+# small). The real-size files are in test_limits' default-limit tests and in benchmarks/bench_limits.py.
+PROBE_CASES: dict[str, tuple[Callable[[Path], Path], dict[str, str]]] = {
+    "xlsx claiming A1:XFD1048576": (lambda d: xlsx_claiming(d / "f.xlsx"), {}),
+    "xlsx cell at row 99,999,999": (lambda d: xlsx_with_far_cell(d / "f.xlsx"), {}),
+    "xlsx cell at row 99,999,999, dimension lying": (
+        lambda d: xlsx_with_far_cell(d / "f.xlsx", honest_dimension=False), {}),
+    "xlsx zip bomb": (lambda d: xlsx_bomb(d / "f.xlsx", 3), {"MAX_XLSX_UNCOMPRESSED_MB": "2"}),
+    "csv one line of a,": (lambda d: one_line_csv(d / "f.csv", 100_000), {}),
+    "file too large": (lambda d: csv_of_bytes(d / "f.csv", 2), {"MAX_UPLOAD_MB": "1"}),
+    "too many rows": (lambda d: csv_of_rows(d / "f.csv", 11), {"MAX_ROWS": "10"}),
+    "too many columns": (lambda d: csv_of_columns(d / "f.csv", 13), {"MAX_COLUMNS": "12"}),
+    "cell too long": (lambda d: _rows_csv(d, description="说" * 101), {"MAX_CELL_CHARS": "100"}),
+    "NUL in a name": (lambda d: _rows_csv(d, credit_code=uscc(2), agency_name="江阴\x00安达"), {}),
+    "bidi in a name": (lambda d: _rows_csv(d, credit_code=uscc(2), agency_name="江阴\u202e达安"), {}),
+    "year 2101": (lambda d: _rows_csv(d, assessor="市应急管理局", period="", date="2101-05-01"), {}),
+    "all-zero credit code": (lambda d: _rows_csv(d, credit_code="0" * 18), {}),
+    "clause 2.05": (lambda d: _rows_csv(d, clause="2.05"), {}),
+    "clause 02.5": (lambda d: _rows_csv(d, clause="02.5"), {}),
+    "clause 2,5": (lambda d: _rows_csv(d, clause="2,5"), {}),
+    # Issue 20: counted, not trusted; and the reading child's own limits.
+    "xlsx one row of 16,385 cells": (lambda d: xlsx_wide_row(d / "f.xlsx", EXCEL_MAX_COLUMNS + 1), {}),
+    "xlsx one row of 16,385 cells after a bad header": (
+        lambda d: xlsx_wide_row(d / "f.xlsx", EXCEL_MAX_COLUMNS + 1, bad_header=True), {}),
+    "xlsx a header and 133 cells, 132 allowed": (lambda d: xlsx_wide_row(d / "f.xlsx", 133), SMALL_SHEET),
+    "xlsx 133 shared strings, 132 allowed": (lambda d: xlsx_many_strings(d / "f.xlsx", 133), SMALL_SHEET),
+    "xlsx 40 nested elements": (lambda d: xlsx_nested(d / "f.xlsx", 40), {}),
+    "csv of bad rows (1,001 problems)": (lambda d: csv_of_bad_rows(d / "f.csv", 1), {}),
+    "csv past the reading child's memory": (lambda d: csv_of_rows(d / "f.csv", 60_000), {"MAX_READ_MEMORY_MB": "1"}),
+}
