@@ -110,12 +110,13 @@ def _public_keys(paths: list[str]) -> list:
 
 def _verify(args: argparse.Namespace) -> int:
     """Touches no database: the file, the keys and the canonical form are all it needs."""
-    from db.publishing.verify import currency, verify_document
+    from db.publishing.verify import currency, verify_isolated
+    from db.store.settings import get_settings
 
     content = read_file(args.file, limit=MAX_EXPORT_BYTES, too_big=(
         f"文件过大（超过{MAX_EXPORT_BYTES // 2**20} MB），不是本系统的导出文件",
         f"the file is too big to be an export of this board (over {MAX_EXPORT_BYTES // 2**20} MB)"))
-    verdict = verify_document(content, _public_keys(args.public_key))
+    verdict = verify_isolated(content, _public_keys(args.public_key), get_settings().read_limits)
     if verdict.exit_code == 2:  # not a file this command can judge: a refusal like any other bad input
         raise CommandError([Problem(None, None, f"不是有效的导出文件：{verdict.message_zh}",
                                     f"not a valid export: {verdict.message_en}", args.file)])
