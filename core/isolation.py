@@ -6,10 +6,12 @@ RLIMIT_CPU set from `limits` (core.limits: MAX_READ_MEMORY_MB, MAX_READ_CPU_SECO
 runs out of memory or time is the ordinary refusal too (InputError, exit 2). The calling process only ever holds
 the reader's answer, so one hostile file cannot grow it.
 
-The "forkserver" start method, not "fork": the app is Streamlit, whose threads may hold locks when a fork copies
-them (a child could hang on a lock no thread will release). Not "spawn" either: every read would import pandas,
-pyarrow and openpyxl again (about a second); the fork server imports them once, single-threaded, and forks a clean
-child of itself for each file in a few milliseconds.
+How the child starts: "forkserver" whenever the caller runs other threads (the app: Streamlit serves each session
+from its own thread, and a plain fork copies locks those threads may hold, so a child could hang on a lock no
+thread will release). The fork server imports pandas, pyarrow and openpyxl once, single-threaded, and forks a
+clean child of itself per file in milliseconds; "spawn" would import them again for every file (about a second).
+A caller with no other thread (the command line, a test, a benchmark) forks itself directly: nothing can be
+held, and a one-shot command does not pay for starting a fork server.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ _PRELOAD = ["core.reader", "core.service_records"]
 _SERVER_ENVIRONMENT = {"ARROW_DEFAULT_MEMORY_POOL": "system", "MALLOC_ARENA_MAX": "2", "OPENBLAS_NUM_THREADS": "1",
                        "OMP_NUM_THREADS": "1"}
 _START = threading.Lock()
-_context = multiprocessing.get_context("forkserver")
+_FORK = multiprocessing.get_context("fork")
 
 
 class _Popen(popen_forkserver.Popen):
@@ -75,9 +77,12 @@ def read_isolated(fn: Callable[..., T], *args: Any, limits: ReadLimits, **kwargs
 
     `fn` and its arguments are pickled to the child (module-level functions, bytes or paths, plain values).
     """
-    _ensure_server()
-    receiver, sender = _context.Pipe(duplex=False)
-    child = _Process(target=_run, args=(sender, fn, args, {**kwargs, "limits": limits}), daemon=True)
+    threaded = threading.active_count() > 1
+    if threaded:
+        _ensure_server()
+    receiver, sender = multiprocessing.Pipe(duplex=False)
+    process = _Process if threaded else _FORK.Process
+    child = process(target=_run, args=(sender, fn, args, {**kwargs, "limits": limits}), daemon=True)
     child.start()
     sender.close()
     # Wall time as well as CPU time: a child that sleeps or waits (a stuck pipe) uses no CPU.

@@ -24,3 +24,10 @@ def fail(*, limits: ReadLimits) -> None:
 
 def refuse(*, limits: ReadLimits) -> None:
     raise InputError([Problem(3, "条款", "未知条款", "unknown clause", "9.9"), Problem(None, None, "整体", "whole")])
+
+
+def parent(*, limits: ReadLimits) -> int:
+    """The child's parent process id: the caller (forked directly) or the fork server."""
+    import os
+
+    return os.getppid()
