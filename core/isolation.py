@@ -168,6 +168,7 @@ def _cap(limits: ReadLimits) -> None:
     """RLIMIT_AS: what the child has now plus the read's allowance; RLIMIT_CPU: SIGXCPU, then SIGKILL a second on."""
     import pyarrow as pa
 
+    pa.set_memory_pool(pa.system_memory_pool())  # mimalloc reserves address space it never touches (a forked caller)
     pa.set_cpu_count(1)  # each Arrow thread would add a stack and an arena to the address space
     pa.set_io_thread_count(1)
     signal.signal(signal.SIGXCPU, signal.SIG_DFL)
