@@ -2,6 +2,7 @@
 
     python benchmarks/bench_limits.py [--code DIR] [--only TEXT] [--cap-mb 2000] [--timeout 60] [--repeat 3]
     python benchmarks/bench_limits.py --paths [--only TEXT]     # issue 20: each file through every way in
+    python benchmarks/bench_limits.py --calamine [--rows N]     # python-calamine against openpyxl, in the child
 
 --paths builds the second probe's files (one row of 8,000,000 cells after a valid and after a bad header, 11 million
 shared strings, 2 million nested elements, 19 MB of bad CSV rows, a JSON number of 5,000 digits) and sends each
@@ -321,6 +322,37 @@ def _public_key(folder: Path) -> Path:
     return path
 
 
+def calamine(rows: int, only: str) -> None:
+    """python-calamine against the reader of today, each in core.isolation's capped child (default limits)."""
+    from benchmarks.calamine_probe import read_with
+    from core.errors import InputError
+    from core.isolation import read_isolated
+    from core.limits import ReadLimits
+
+    limits = ReadLimits()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        files = {f"valid xlsx {rows:,} rows": valid_cases(folder, rows)[f"valid xlsx {rows:,} rows"],
+                 "xlsx 8M cells in one row": hostile.xlsx_wide_row(folder / "wide.xlsx"),
+                 "xlsx 11M shared strings": hostile.xlsx_many_strings(folder / "strings.xlsx"),
+                 "xlsx one cell at row 900,000": hostile.xlsx_with_far_cell(folder / "far.xlsx", 900_000,
+                                                                             honest_dimension=False)}
+        ways = ("openpyxl (the reader today)", "openpyxl rows only", "calamine alone", "count pass, then calamine")
+        print(f"load average {os.getloadavg()[0]:.1f}; each read in the capped child "
+              f"({limits.max_read_memory // 2**20} MB, {limits.max_read_cpu_seconds} s)")
+        for label, path in files.items():
+            if only not in label:
+                continue
+            for way in ways:
+                if not label.startswith("valid") and way == "openpyxl rows only":
+                    continue
+                try:
+                    told = read_isolated(read_with, way, str(path), limits=limits)
+                except InputError as exc:
+                    told = f"refused by the child's limits: {exc.problems[0].message_en[:70]}"
+                print(f"{label:30s} {way:28s} {told}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--code", type=Path, default=REPO, help="project checkout whose reader is measured")
@@ -330,7 +362,11 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each valid file (best is shown)")
     parser.add_argument("--only", default="", help="only the files whose label contains this text")
     parser.add_argument("--paths", action="store_true", help="issue 20: the second probe's files, every way in")
+    parser.add_argument("--calamine", action="store_true", help="python-calamine against the reader of today")
     args = parser.parse_args()
+    if args.calamine:
+        calamine(args.rows, args.only)
+        return 0
     if args.paths:
         return 0 if paths(args.only, args.timeout) else 1
     print(f"reader of {args.code}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
