@@ -3,6 +3,7 @@
     python benchmarks/bench_limits.py [--code DIR] [--only TEXT] [--cap-mb 2000] [--timeout 60] [--repeat 3]
     python benchmarks/bench_limits.py --paths [--only TEXT]     # issue 20: each file through every way in
     python benchmarks/bench_limits.py --calamine [--rows N]     # python-calamine against openpyxl, in the child
+    python benchmarks/bench_limits.py --overhead [--rows N]     # the capped child's cost on a valid CSV
 
 --paths builds the second probe's files (one row of 8,000,000 cells after a valid and after a bad header, 11 million
 shared strings, 2 million nested elements, 19 MB of bad CSV rows, a JSON number of 5,000 digits) and sends each
@@ -322,6 +323,42 @@ def _public_key(folder: Path) -> Path:
     return path
 
 
+def overhead(rows: int, repeat: int) -> None:
+    """A valid findings CSV read in this process, in a forked child and through the fork server (best of `repeat`)."""
+    import threading
+
+    from core.isolation import read_isolated
+    from core.limits import ReadLimits
+    from core.reader import read_findings
+
+    def timed(call) -> float:
+        best = float("inf")
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            call()
+            best = min(best, time.perf_counter() - t0)
+        return best
+
+    def in_a_thread(call):
+        def run() -> None:
+            thread = threading.Thread(target=call)
+            thread.start()
+            thread.join()
+        return run
+
+    limits = ReadLimits()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "valid.csv"
+        path.write_bytes(findings_csv(rows, agencies=1000))
+        read_isolated(read_findings, path, limits=limits)  # the fork server started once, as in the app
+        in_a_thread(lambda: read_isolated(read_findings, path, limits=limits))()
+        print(f"valid csv {rows:,} rows, best of {repeat}, load average {os.getloadavg()[0]:.1f}:")
+        print(f"  in this process        {timed(lambda: read_findings(path, limits=limits)):6.2f} s")
+        print(f"  forked child           {timed(lambda: read_isolated(read_findings, path, limits=limits)):6.2f} s")
+        print(f"  fork server (the app)  "
+              f"{timed(in_a_thread(lambda: read_isolated(read_findings, path, limits=limits))):6.2f} s")
+
+
 def calamine(rows: int, only: str) -> None:
     """python-calamine against the reader of today, each in core.isolation's capped child (default limits)."""
     from benchmarks.calamine_probe import read_with
@@ -363,7 +400,11 @@ def main() -> int:
     parser.add_argument("--only", default="", help="only the files whose label contains this text")
     parser.add_argument("--paths", action="store_true", help="issue 20: the second probe's files, every way in")
     parser.add_argument("--calamine", action="store_true", help="python-calamine against the reader of today")
+    parser.add_argument("--overhead", action="store_true", help="the capped child's cost on a valid file")
     args = parser.parse_args()
+    if args.overhead:
+        overhead(args.rows, args.repeat)
+        return 0
     if args.calamine:
         calamine(args.rows, args.only)
         return 0
