@@ -2,7 +2,7 @@
 
     python benchmarks/bench_limits.py [--code DIR] [--only TEXT] [--cap-mb 2000] [--timeout 60] [--repeat 3]
     python benchmarks/bench_limits.py --paths [--only TEXT]     # issue 20: each file through every way in
-    python benchmarks/bench_limits.py --calamine [--rows N]     # python-calamine against openpyxl, in the child
+    python benchmarks/bench_limits.py --calamine [--rows N]     # python-calamine (pip install python-calamine) vs openpyxl
     python benchmarks/bench_limits.py --overhead [--rows N]     # the capped child's cost on a valid CSV
 
 --paths builds the second probe's files (one row of 8,000,000 cells after a valid and after a bad header, 11 million

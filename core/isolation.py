@@ -107,9 +107,10 @@ def _answer(outcome: tuple, limits: ReadLimits) -> Any:
     if kind == "ok":
         return outcome[1]
     if kind == "refused":
-        _, cls, problems, message_zh, message_en = outcome
+        _, cls, args, state = outcome
         refusal = cls.__new__(cls)  # rebuilt, not unpickled: InputError's constructor takes problems, not a message
-        CreditBoardError.__init__(refusal, message_zh, message_en, problems=problems)
+        Exception.__init__(refusal, *args)
+        refusal.__dict__.update(state)
         raise refusal
     if kind == "memory":
         raise _too_costly(limits)
@@ -148,7 +149,7 @@ def _run(sender, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
     try:
         sender.send(("ok", fn(*args, **kwargs)))
     except CreditBoardError as exc:
-        sender.send(("refused", type(exc), exc.problems, exc.message_zh, exc.message_en))
+        sender.send(("refused", type(exc), exc.args, vars(exc)))
     except BaseException as exc:  # out of memory, or a fault of ours: raised again in the caller, reported as such
         sender.send(("memory",) if _exhausted(exc) else ("error", _picklable(exc)))
     finally:
