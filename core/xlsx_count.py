@@ -50,28 +50,31 @@ def _too_deep(name: str | None) -> InputError:
 
 
 def check_structure(archive: zipfile.ZipFile, name: str | None, limits: ReadLimits) -> None:
-    """Refuse (InputError) a workbook whose XML, counted as it streams, passes a limit: cells per row and in each
-    sheet, shared strings, element depth, or any DTD. Nothing is kept but counters, so memory stays flat."""
+    """Refuse (InputError) a workbook whose XML, counted as it streams, passes a limit: cells per row and in any
+    one member, shared strings, element depth, or any DTD. Nothing is kept but counters, so memory stays flat.
+
+    Every member that is XML is counted for all of them, whatever its name: the workbook's relationships may put
+    its sheet or its shared strings anywhere in the zip.
+    """
     most = most_cells(limits)
     for info in archive.infolist():
-        member = info.filename.lower()
-        if not member.endswith((".xml", ".rels", ".vml")):
+        if not _is_xml(archive, info):
+            continue  # images and the like: no reader parses them as XML
+        # The usual spelling of a shared string, counted in C first: three tags in 13 bytes are slow to count
+        # one by one; and both before expat, which calls back for each element.
+        if _quick_count(archive, info, _STRING_TAGS) > most:
+            raise _too_many_strings(most, name)
+        if _Vectorised(most, name).count(archive, info):
             continue
-        if member.startswith("xl/worksheets/"):
-            kind, tags, refuse = "sheet", _CELL_TAGS, _too_many_cells
-        elif member.endswith("sharedstrings.xml"):
-            kind, tags, refuse = "strings", _STRING_TAGS, _too_many_strings
-        else:
-            kind, tags, refuse = "other", (), _too_many_cells
-        # A count of the usual spelling in C first where it is cheap against the rest: strings are three tags
-        # in 13 bytes (the vectorised pass is slow on such density), and before expat, which calls back for each.
-        if kind == "strings" and _quick_count(archive, info, tags) > most:
-            raise refuse(most, name)
-        if _Vectorised(kind, most, name).count(archive, info):
-            continue
-        if tags and _quick_count(archive, info, tags) > most:
-            raise refuse(most, name)
-        _stream(archive, info, kind, most, name)  # prefixes, comments, a quoted '>': the exact parser
+        if _quick_count(archive, info, _CELL_TAGS) > most:
+            raise _too_many_cells(most, name)
+        _stream(archive, info, most, name)  # prefixes, comments, a quoted '>': the exact parser
+
+
+def _is_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    with archive.open(info) as stream:
+        start = stream.read(64)
+    return start.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
 
 
 def _quick_count(archive: zipfile.ZipFile, info: zipfile.ZipInfo, tags: tuple[bytes, ...]) -> int:
@@ -99,11 +102,18 @@ class _Vectorised:
     returns False, for expat to count.
     """
 
-    def __init__(self, kind: str, most: int, name: str | None):
-        self.kind, self.most, self.name = kind, most, name
-        self.depth = self.in_row = self.total = 0
+    def __init__(self, most: int, name: str | None):
+        self.most, self.name = most, name
+        self.depth = self.in_row = self.cells = self.strings = 0
 
     def count(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+        """True when the member was counted and passed; False to leave it to expat; InputError past a limit."""
+        try:
+            return self._count(archive, info)
+        except (IndexError, ValueError):  # malformed beyond what the checks below foresee: expat will say so
+            return False
+
+    def _count(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
         carry = b""
         with archive.open(info) as stream:
             while chunk := stream.read(_CHUNK):
@@ -120,7 +130,7 @@ class _Vectorised:
             return True
         if _PREFIXED.search(data):
             return False
-        a = np.frombuffer(data + b"   ", dtype=np.uint8)  # padded: a[lt + 4] exists
+        a = np.frombuffer(data + b"     ", dtype=np.uint8)  # padded: a[lt + 4] exists for the last '<' too
         lt = np.flatnonzero(a == _LT)
         if not len(lt):
             return True
@@ -147,21 +157,19 @@ class _Vectorised:
         if depths.min(initial=0) < 0:
             return False
         self.depth = int(depths[-1])
-        if self.kind == "sheet":
-            self._cells(a, lt, opening)
-        elif self.kind == "strings":
-            strings = opening & (second == ord("s")) & (a[lt + 2] == ord("i")) & _NAME_END[a[lt + 3]]
-            self.total += int(strings.sum())
-            if self.total > self.most:
-                raise _too_many_strings(self.most, self.name)
+        self._cells(a, lt, opening)
+        strings = opening & (second == ord("s")) & (a[lt + 2] == ord("i")) & _NAME_END[a[lt + 3]]
+        self.strings += int(strings.sum())
+        if self.strings > self.most:
+            raise _too_many_strings(self.most, self.name)
         return True
 
     def _cells(self, a: np.ndarray, lt: np.ndarray, opening: np.ndarray) -> None:
         cell = lt[opening & (a[lt + 1] == ord("c")) & _NAME_END[a[lt + 2]]]
         row = lt[opening & (a[lt + 1] == ord("r")) & (a[lt + 2] == ord("o")) & (a[lt + 3] == ord("w"))
                  & _NAME_END[a[lt + 4]]]
-        self.total += len(cell)
-        if self.total > self.most:
+        self.cells += len(cell)
+        if self.cells > self.most:
             raise _too_many_cells(self.most, self.name)
         per_row = np.bincount(np.searchsorted(row, cell), minlength=len(row) + 1)  # [0]: the row going on
         per_row[0] += self.in_row
@@ -170,8 +178,8 @@ class _Vectorised:
         self.in_row = int(per_row[-1])
 
 
-def _stream(archive: zipfile.ZipFile, info: zipfile.ZipInfo, kind: str, most: int, name: str | None) -> None:
-    """Expat over one member: its depth, and for a sheet its cells per row and in all, for strings their number."""
+def _stream(archive: zipfile.ZipFile, info: zipfile.ZipInfo, most: int, name: str | None) -> None:
+    """Expat over one member: its depth, its cells per row and in all, its shared strings."""
     parser = pyexpat.ParserCreate()
     depth = cells_in_row = cells = strings = 0
 
@@ -180,18 +188,15 @@ def _stream(archive: zipfile.ZipFile, info: zipfile.ZipInfo, kind: str, most: in
         depth += 1
         if depth > MAX_DEPTH:
             raise _too_deep(name)
-        if kind == "other":
-            return
-        if kind == "sheet":
-            if tag == "c" or tag.endswith(":c"):
-                cells += 1
-                cells_in_row += 1
-                if cells_in_row > EXCEL_MAX_COLUMNS:
-                    raise _too_wide(name)
-                if cells > most:
-                    raise _too_many_cells(most, name)
-            elif tag == "row" or tag.endswith(":row"):
-                cells_in_row = 0
+        if tag == "c" or tag.endswith(":c"):
+            cells += 1
+            cells_in_row += 1
+            if cells_in_row > EXCEL_MAX_COLUMNS:
+                raise _too_wide(name)
+            if cells > most:
+                raise _too_many_cells(most, name)
+        elif tag == "row" or tag.endswith(":row"):
+            cells_in_row = 0
         elif tag == "si" or tag.endswith(":si"):
             strings += 1
             if strings > most:

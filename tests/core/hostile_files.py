@@ -148,7 +148,7 @@ def _pad(path: Path, ratio: int = 70) -> Path:
     with zipfile.ZipFile(path) as book:
         unpacked = sum(info.file_size for info in book.infolist())
     with zipfile.ZipFile(path, "a", zipfile.ZIP_STORED) as book:
-        book.writestr("xl/media/image1.bin", os.urandom(max(unpacked // ratio - path.stat().st_size, 0)))
+        book.writestr("xl/media/image1.png", b"\x89PNG\r\n\x1a\n" + os.urandom(max(unpacked // ratio - path.stat().st_size, 0)))
     return path
 
 

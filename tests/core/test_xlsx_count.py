@@ -61,7 +61,7 @@ def test_each_structure_limit_refuses_the_file_whichever_parser_counts(tmp_path,
     if spelling == "prefixed":
         path = _prefixed(path)
         with zipfile.ZipFile(path) as book:  # the vectorised count declines prefixed XML: expat counts it
-            assert not xlsx_count._Vectorised("sheet", 10**9, None).count(book, book.getinfo(hostile.SHEET))
+            assert not xlsx_count._Vectorised(10**9, None).count(book, book.getinfo(hostile.SHEET))
     assert _refusal(path, limits) == message
 
 
@@ -82,6 +82,21 @@ def test_a_workbook_at_each_limit_passes_the_count(tmp_path, case, spelling):
         path = _prefixed(path)
     with zipfile.ZipFile(path) as book:
         xlsx_count.check_structure(book, None, limits)  # raises nothing
+
+
+def test_a_sheet_stored_under_another_name_is_counted_all_the_same(tmp_path):
+    # The workbook's relationships may put a sheet anywhere in the zip: every XML member is counted.
+    path = hostile.xlsx_wide_row(tmp_path / "f.xlsx", 123)
+    with zipfile.ZipFile(path) as book:
+        members = [(i.filename, book.read(i)) for i in book.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, data in members:
+            if name == hostile.SHEET:
+                name = "xl/elsewhere/data.bin"
+            elif name in ("xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
+                data = data.replace(b"worksheets/sheet1.xml", b"elsewhere/data.bin")
+            book.writestr(name, data)
+    assert _refusal(path, SMALL) == "the sheet holds too many cells (at most 132)"
 
 
 def test_a_dtd_is_refused(tmp_path):
