@@ -11,7 +11,8 @@ from its own thread, and a plain fork copies locks those threads may hold, so a 
 thread will release). The fork server imports pandas, pyarrow and openpyxl once, single-threaded, and forks a
 clean child of itself per file in milliseconds; "spawn" would import them again for every file (about a second).
 A caller with no other thread (the command line, a test, a benchmark) forks itself directly: nothing can be
-held, and a one-shot command does not pay for starting a fork server.
+held, and a one-shot command does not pay for starting a fork server. Such a child may also reuse what its parent
+had allocated and freed (still mapped, so RLIMIT_AS does not count it): a few MB in a fresh command.
 """
 
 from __future__ import annotations

@@ -31,3 +31,25 @@ def parent(*, limits: ReadLimits) -> int:
     import os
 
     return os.getppid()
+
+
+def in_a_thread(call):
+    """call() from a second thread, as the app calls its services (Streamlit): read_isolated then reads through the
+    fork server, whose children start clean. A child forked from this test process would inherit its free heap,
+    memory RLIMIT_AS cannot see, so a test of the memory limit would depend on what ran before it."""
+    import threading
+
+    outcome = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = call()
+        except BaseException as exc:  # handed to the calling thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")

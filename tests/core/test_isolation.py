@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import threading
 from multiprocessing import forkserver
 
 import pandas as pd
@@ -80,29 +79,11 @@ def test_a_fault_in_the_child_is_raised_as_it_is():
         read_isolated(helpers.fail, limits=LIMITS)
 
 
-def _in_a_thread(fn):
-    """fn() from a second thread, as the app calls (Streamlit): read_isolated then goes through the fork server."""
-    outcome = {}
-
-    def target():
-        try:
-            outcome["value"] = fn()
-        except BaseException as exc:  # handed to the test thread
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
-
-
 def test_a_threaded_caller_reads_through_the_fork_server_the_same_and_capped(tmp_path):
     path = small_xlsx(tmp_path / "f.xlsx", rows=3)
-    pd.testing.assert_frame_equal(_in_a_thread(lambda: read_isolated(read_findings, path, limits=LIMITS)),
+    pd.testing.assert_frame_equal(helpers.in_a_thread(lambda: read_isolated(read_findings, path, limits=LIMITS)),
                                   read_findings(path, limits=LIMITS))
-    assert _in_a_thread(lambda: read_isolated(helpers.parent, limits=LIMITS)) == forkserver._forkserver._forkserver_pid
+    assert helpers.in_a_thread(lambda: read_isolated(helpers.parent, limits=LIMITS)) == forkserver._forkserver._forkserver_pid
     assert read_isolated(helpers.parent, limits=LIMITS) == os.getpid()  # no other thread: forked directly
     with pytest.raises(InputError, match="more memory or time than allowed"):
-        _in_a_thread(lambda: read_isolated(helpers.allocate, 300, limits=ReadLimits(max_read_memory=100 * MB)))
+        helpers.in_a_thread(lambda: read_isolated(helpers.allocate, 300, limits=ReadLimits(max_read_memory=100 * MB)))

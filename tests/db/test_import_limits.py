@@ -11,6 +11,7 @@ from db.cli.commands import main
 from db.store.models import ContractRecord, Finding, RosterEntry, Upload
 from db.uploads.workspace import check_upload, too_large
 from tests.core import hostile_files as hostile
+from tests.core.isolation_helpers import in_a_thread
 from tests.db.agency_factories import MINE, make_agencies, make_agency_user
 from tests.db.conftest import url_of
 from tests.db.factories import roster_csv
@@ -31,7 +32,8 @@ def test_import_refuses_each_probe_file_and_writes_nothing(engine, tmp_path, mon
     monkeypatch.setenv("DATABASE_URL", url_of(engine))
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    assert main(["import", str(build(tmp_path)), "--by", "t"]) == 2
+    path = build(tmp_path)
+    assert in_a_thread(lambda: main(["import", str(path), "--by", "t"])) == 2  # a clean child: see in_a_thread
     out, err = capsys.readouterr()
     assert out == "" and "file not imported" in err and "文件未导入" in err
     assert stored(engine) == (0, 0, 0)
@@ -74,7 +76,7 @@ def test_the_staff_upload_check_refuses_each_structure_case(engine, tmp_path, mo
         monkeypatch.setenv(name, value)
     staff = make_user(engine, "staff", "bureau_staff")
     path = build(tmp_path)
-    check = check_upload(engine=engine, user=staff, content=path.read_bytes(), file_name=path.name)
+    check = in_a_thread(lambda: check_upload(engine=engine, user=staff, content=path.read_bytes(), file_name=path.name))
     assert not check.ok and len(check.problems) >= 1
     assert check.problems["message_zh"].str.len().min() > 0 and check.problems["message_en"].str.len().min() > 0
     assert stored(engine) == (0, 0, 0)
@@ -89,7 +91,8 @@ def test_the_portal_refuses_each_structure_case_and_stores_nothing(engine, tmp_p
     agency = make_agency_user(engine, "agency", MINE)
     path = build(tmp_path)
     with pytest.raises(InputError) as refused:
-        file_records(engine=engine, user=agency, kind="contracts", content=path.read_bytes(), file_name=path.name)
+        in_a_thread(lambda: file_records(engine=engine, user=agency, kind="contracts", content=path.read_bytes(),
+                                         file_name=path.name))
     assert _bilingual(refused.value.problems)
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(ContractRecord)).scalar_one() == 0
