@@ -21,6 +21,7 @@ from core.cli_common import (
     year_argument,
 )
 from core.errors import Problem, RulebookError
+from core.limits import ReadLimits
 from core.plain_text import visible_controls
 
 
@@ -210,12 +211,15 @@ def _warn_waiting(result) -> None:
 def _read_records(paths: dict[str, str]):
     """Every given service-record file read; all their problems at once, each naming its file."""
     from core.errors import InputError
+    from core.isolation import read_isolated
     from core.service_records import ServiceRecords, read_records
+
+    limits = ReadLimits.from_env()
 
     tables, problems = {}, []
     for kind, path in paths.items():
         try:
-            tables[kind] = read_records(kind, Path(path))
+            tables[kind] = read_isolated(read_records, kind, Path(path), limits=limits)
         except InputError as exc:
             name = Path(path).name
             problems += [Problem(p.row, f"{name} {p.column}" if p.column else name, p.message_zh, p.message_en,
@@ -269,21 +273,23 @@ def _check_readable(path: str) -> Path:
 
 
 def _read_findings(path: str, rulebook):
+    from core.isolation import read_isolated
     from core.reader import read_findings
 
     p = _check_readable(path)
     try:
-        return read_findings(p, rulebook=rulebook)
+        return read_isolated(read_findings, p, rulebook=rulebook, limits=ReadLimits.from_env())
     except OSError as exc:
         raise CommandError([Problem(None, None, "无法读取文件", f"cannot read the file: {exc.strerror}", path)]) from None
 
 
 def _read_roster(path: str):
+    from core.isolation import read_isolated
     from core.reader import read_roster
 
     p = _check_readable(path)
     try:
-        return read_roster(p)
+        return read_isolated(read_roster, p, limits=ReadLimits.from_env())
     except OSError as exc:
         raise CommandError([Problem(None, None, "无法读取名单文件", f"cannot read the roster: {exc.strerror}", path)]) from None
 

@@ -69,11 +69,42 @@ class CreditBoardError(Exception):
         super().__init__(format_problems(self.problems))
 
 
+MAX_PROBLEMS = 1_000  # listed of one refused file: past this a file is bad throughout, and the rest are counted only
+
+
+class Problems(list):
+    """A list of problems that keeps at most 20 × MAX_PROBLEMS and counts the rest in `more`: a file of a million
+    bad cells costs a counter, not a million Problems (readers also stop at MAX_PROBLEMS per column)."""
+
+    def __init__(self, problems: Sequence[Problem] = ()):
+        super().__init__(problems)
+        self.more = 0
+
+    def append(self, problem: Problem) -> None:
+        if len(self) < 20 * MAX_PROBLEMS:
+            super().append(problem)
+        else:
+            self.more += 1
+
+    def __iadd__(self, problems):  # type: ignore[override]
+        for problem in problems:
+            self.append(problem)
+        return self
+
+
 class InputError(CreditBoardError):
-    """Raised when an input file is refused; carries every problem found, never just the first."""
+    """Raised when an input file is refused; carries every problem found, up to MAX_PROBLEMS in the file's order,
+    then one line saying how many more there are."""
 
     def __init__(self, problems: Sequence[Problem]):
-        super().__init__(problems=sorted(problems, key=lambda p: (p.row is not None, p.row or 0, p.column or "")))
+        ordered = sorted(problems, key=lambda p: (p.row is not None, p.row or 0, p.column or ""))
+        more = getattr(problems, "more", 0) + max(0, len(ordered) - MAX_PROBLEMS)
+        if more:
+            ordered = ordered[:MAX_PROBLEMS] + [Problem(None, None, f"另有{more}个问题未列出（只列出前{MAX_PROBLEMS}个）",
+                                                        f"and {more} more problems not listed (the first "
+                                                        f"{MAX_PROBLEMS} are)")]
+        self.omitted = more
+        super().__init__(problems=ordered)
 
 
 class RulebookError(CreditBoardError):

@@ -21,6 +21,9 @@ class ReadLimits:
     max_cell_chars: int = 2_000  # the longest field, a description, is stored in 2,000 characters
     max_xlsx_uncompressed: int = 200 * MB  # the sum of an XLSX's zip members, unpacked
     max_xlsx_ratio: int = 100  # unpacked size ÷ file size: spreadsheets pack 5–20×, zip bombs 1000×
+    # The child process that reads a file from outside (core.isolation): address space it may add, CPU seconds.
+    max_read_memory: int = 1024 * MB  # a valid 200,000-row file needs a few hundred MB
+    max_read_cpu_seconds: int = 120  # a valid 200,000-row XLSX through openpyxl takes about a minute
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> ReadLimits:
@@ -49,5 +52,7 @@ ENVIRONMENT = {
     "MAX_CELL_CHARS": ("max_cell_chars", 1),
     "MAX_XLSX_UNCOMPRESSED_MB": ("max_xlsx_uncompressed", MB),
     "MAX_XLSX_RATIO": ("max_xlsx_ratio", 1),
+    "MAX_READ_MEMORY_MB": ("max_read_memory", MB),
+    "MAX_READ_CPU_SECONDS": ("max_read_cpu_seconds", 1),
 }
 assert {f for f, _ in ENVIRONMENT.values()} == {f.name for f in fields(ReadLimits)}

@@ -13,6 +13,7 @@ import io
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
-from core.errors import InputError, Problem
+from core.errors import MAX_PROBLEMS, InputError, Problem, Problems
 from core.limits import MB, ReadLimits
 from core.placement import PlacementError, place
 from core.plain_text import BIDI_CONTROLS, BIDI_PATTERN
@@ -43,6 +44,7 @@ from core.values import (
     parse_year,
     year_problem,
 )
+from core.xlsx_count import check_structure
 
 Source = str | os.PathLike | bytes | bytearray | memoryview | BinaryIO
 EXCEL_MAX_ROWS = 1_048_576  # no spreadsheet program writes a row below this
@@ -249,16 +251,21 @@ def _check_zip(data: bytes, name: str | None, limits: ReadLimits) -> None:
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+            _check_sizes(archive, len(data), name, limits)
+            check_structure(archive, name, limits)  # then counted as it unpacks, whatever the sizes claim
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, NotImplementedError, zlib.error):
         raise _not_a_workbook(name) from None
+
+
+def _check_sizes(archive: zipfile.ZipFile, size: int, name: str | None, limits: ReadLimits) -> None:
+    unpacked = sum(member.file_size for member in archive.infolist())
     if unpacked > limits.max_xlsx_uncompressed:
         raise _file_problem(
             f"XLSX文件解压后过大（{unpacked / MB:.0f} MB，上限{limits.max_xlsx_uncompressed / MB:g} MB）",
             f"the XLSX file unpacks to too much ({unpacked / MB:.0f} MB; at most "
             f"{limits.max_xlsx_uncompressed / MB:g} MB)", name)
-    if unpacked > limits.max_xlsx_ratio * len(data):
-        ratio = unpacked // len(data)
+    if unpacked > limits.max_xlsx_ratio * size:
+        ratio = unpacked // size
         raise _file_problem(f"XLSX文件压缩比异常（{ratio}倍，上限{limits.max_xlsx_ratio}倍），可能是压缩炸弹",
                             f"the XLSX file unpacks {ratio} times its size (at most {limits.max_xlsx_ratio}): "
                             "a zip bomb?", name)
@@ -479,13 +486,13 @@ def _match_headers(cells: _Cells, spec: tuple[Column, ...]) -> tuple[dict[str, _
     expected_zh = "、".join(c.label_zh for c in spec)
     expected_en = ", ".join(c.key for c in spec)
     found: dict[str, _Column] = {}
-    problems: list[Problem] = []
+    problems = Problems()
     top = cells.header_row
     for col in cells.columns:
         column = lookup.get(_header_key(col.header)) if col.header else None
         if not col.header:
             blank_value = np.array([not str(v).strip() for v in col.values], dtype=bool)
-            for i in np.flatnonzero(~blank_value[col.codes]):
+            for i in _first(np.flatnonzero(~blank_value[col.codes]), problems):
                 problems.append(Problem(int(cells.rows[i]), col.name, "此单元格所在的列没有列标题",
                                         "this cell is in a column without a header", _shown(col.values[col.codes[i]])))
         elif column is None:
@@ -584,13 +591,20 @@ def _check_column(col: _Column, rows: np.ndarray, check: Check, problems: list[P
         failures.append(failure or own)
     bad_value = np.array([f is not None for f in failures], dtype=bool)
     bad_rows = np.flatnonzero(bad_value[col.codes])
-    for i in bad_rows:
+    for i in _first(bad_rows, problems):
         code = col.codes[i]
         zh, en = failures[code]
         problems.append(Problem(int(rows[i]), col.name, zh, en, _shown(col.values[code])))
     ok = np.ones(len(col.codes), dtype=bool)
     ok[bad_rows] = False
     return _Checked(col, parsed, ok)
+
+
+def _first(bad_rows: np.ndarray, problems: list[Problem]) -> np.ndarray:
+    """The first MAX_PROBLEMS of a column's bad rows, to be listed; the rest are only counted (Problems.more)."""
+    if len(bad_rows) > MAX_PROBLEMS and isinstance(problems, Problems):
+        problems.more += len(bad_rows) - MAX_PROBLEMS
+    return bad_rows[:MAX_PROBLEMS]
 
 
 def _text(value: str) -> tuple[str, Failure]:
@@ -642,7 +656,7 @@ def _two_names(code: _Checked, name: _Checked, rows: np.ndarray, problems: list[
     spellings: dict[int, dict[int, str]] = {}
     for i in bad_rows:
         spellings.setdefault(int(code_id[i]), {}).setdefault(int(name_id[i]), names[i])
-    for i in bad_rows:
+    for i in _first(bad_rows, problems):
         listed = list(spellings[int(code_id[i])].values())
         canonical = code_values[code_id[i]]
         problems.append(Problem(
@@ -787,7 +801,7 @@ def read_findings(source: Source, *, name: str | None = None, rulebook: Rulebook
         rating_years[idx] = np.array([o[1] for o in outcomes], dtype=np.int64)[group]
         bad = np.array([o[2] is not None for o in outcomes], dtype=bool)
         labels = {k: next(c.label_zh for c in FINDINGS_FILE_COLUMNS if c.key == k) for k in ("period", "date", "year")}
-        for i in np.flatnonzero(bad[group]):
+        for i in _first(np.flatnonzero(bad[group]), problems):
             column, zh, en, value = outcomes[group[i]][2]
             where = found[column].name if column in found else labels[column]
             problems.append(Problem(int(rows[idx[i]]), where, zh, en, value))

@@ -120,7 +120,8 @@ def _public_keys(paths: list[str]) -> list | None:
 
 def _verify(args: argparse.Namespace) -> int:
     """Touches no database: the file, the keys, the list and the canonical form are all it needs."""
-    from db.publishing.verify import NO_KEY, UNREADABLE, currency, verify_document
+    from db.publishing.verify import NO_KEY, UNREADABLE, currency, verify_isolated
+    from db.store.settings import get_settings
 
     content = read_file(args.file, limit=MAX_EXPORT_BYTES, too_big=(
         f"文件过大（超过{MAX_EXPORT_BYTES // 2**20} MB），不是本系统的导出文件",
@@ -130,7 +131,7 @@ def _verify(args: argparse.Namespace) -> int:
     if args.sums:
         sums = read_file(args.sums, limit=MAX_EXPORT_BYTES, too_big=("SHA256SUMS 清单过大", "the SHA256SUMS list is too big")
                          ).decode("utf-8", errors="replace")
-    verdict = verify_document(content, keys, sums)
+    verdict = verify_isolated(content, keys, get_settings().read_limits, sums)
     if verdict.status == UNREADABLE:  # not a file this command can judge: a refusal like any other bad input
         raise CommandError([Problem(None, None, f"不是有效的导出文件：{verdict.message_zh}",
                                     f"not a valid export: {verdict.message_en}", args.file)])

@@ -13,8 +13,9 @@ from sqlmodel import Session
 
 from db.publishing.export import WRITERS, load_for_files
 from db.publishing.signing import load_public_keys
-from db.publishing.verify import GENUINE, UNCONFIRMED, UNREADABLE, verify_document
+from db.publishing.verify import GENUINE, UNCONFIRMED, UNREADABLE, verify_isolated
 from db.store.models import Publication, SigningKey
+from db.store.settings import get_settings
 
 CHECKSUM_COLUMNS = ("year", "version", "file_name", "sha256")
 KEY_COLUMNS = ("key_id", "public_key", "demo", "first_used_at")
@@ -118,7 +119,7 @@ def identify(engine: Engine, content: bytes, sums: pd.DataFrame) -> Identificati
         found = int(match.iloc[0]["year"]), int(match.iloc[0]["version"])
     elif content.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
         keys = [k for pem in signing_keys(engine)["public_key"] for k in load_public_keys(pem.encode())]
-        verdict = verify_document(content, keys)
+        verdict = verify_isolated(content, keys, get_settings().read_limits)
         if verdict.status not in (GENUINE, UNCONFIRMED):
             status = "unreadable" if verdict.status == UNREADABLE else "altered"
             return Identification(status, verdict.message_zh, verdict.message_en, verdict.year, verdict.version)

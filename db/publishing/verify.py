@@ -10,6 +10,8 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from core.isolation import read_isolated
+from core.limits import ReadLimits
 from db.publishing.canonical import DuplicateKeys, UnreadableDocument, digest_and_bytes, read_json
 from db.publishing.export import FORMAT_SIGNED, FORMAT_UNSIGNED
 from db.publishing.signing import ALGORITHM, key_id, signature_valid
@@ -50,6 +52,19 @@ class Verdict:
 def _claims(document: dict[str, Any]) -> tuple[str, str]:
     year, version = document.get("year"), document.get("version")
     return f"{year}年度第{version}版", f"{year} version {version}"
+
+
+def verify_isolated(content: bytes, public_keys: Sequence[Ed25519PublicKey] | None, limits: ReadLimits,
+                    sums: str | None = None) -> Verdict:
+    """verify_document in core.isolation's capped child: a JSON file from outside is parsed there, never here.
+    The keys cross as their raw bytes (key objects do not pickle); None (no key given) stays None."""
+    raw = None if public_keys is None else [k.public_bytes_raw() for k in public_keys]
+    return read_isolated(_verify_raw, content, raw, sums, limits=limits)
+
+
+def _verify_raw(content: bytes, raw_keys: list[bytes] | None, sums: str | None, *, limits: ReadLimits) -> Verdict:
+    keys = None if raw_keys is None else [Ed25519PublicKey.from_public_bytes(raw) for raw in raw_keys]
+    return verify_document(content, keys, sums)
 
 
 def verify_document(content: bytes, public_keys: Sequence[Ed25519PublicKey] | None = None,

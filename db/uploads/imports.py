@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from core.errors import InputError, Problem
+from core.isolation import read_isolated
 from core.limits import ReadLimits
 from core.reader import read_findings, read_roster
 from core.rulebook import Rulebook
@@ -82,7 +83,7 @@ def import_findings(*, engine: Engine, content: bytes, file_name: str, by: str,
         return ImportResult(upload_id=found, added=0, duplicate=True)
     with engine.connect() as conn:
         towns = towns_from_db(conn)
-    frame = read_findings(content, name=file_name, rulebook=rulebook, towns=towns,
+    frame = read_isolated(read_findings, content, name=file_name, rulebook=rulebook, towns=towns,
                           limits=limits or get_settings().read_limits)
     _check_fits(frame)
     detail = {}
@@ -119,7 +120,7 @@ def import_roster(*, engine: Engine, content: bytes, file_name: str, by: str, ye
     found = _existing_upload(engine, digest)
     if found is not None:
         return ImportResult(upload_id=found, added=0, duplicate=True, kind="roster")
-    frame = read_roster(content, name=file_name, limits=limits or get_settings().read_limits)
+    frame = read_isolated(read_roster, content, name=file_name, limits=limits or get_settings().read_limits)
     _check_fits(frame)
     now = utcnow()
 

@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from core.errors import InputError, Problem
+from core.isolation import read_isolated
 from core.limits import ReadLimits
 from core.service_records import DATE_KEYS, RECORD_COLUMNS, RECORD_KINDS, read_records
 from db.accounts import security
@@ -150,7 +151,8 @@ def read_for_import(*, engine: Engine, kind: str, content: bytes, file_name: str
     with engine.connect() as conn:
         towns = towns_from_db(conn)
         key = site_key(conn)
-    frame = read_records(kind, content, name=file_name, towns=towns, limits=limits or get_settings().read_limits)
+    frame = read_isolated(read_records, kind, content, name=file_name, towns=towns,
+                          limits=limits or get_settings().read_limits)
     if frame.empty:
         raise InputError([Problem(None, None, "文件中没有数据行", "the file has no data rows")])
     _check_fits(kind, frame)

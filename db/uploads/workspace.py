@@ -13,6 +13,7 @@ from sqlmodel import Session
 from core import china_time
 from core.charge_effects import AT_FLOOR_COLUMNS, PUSHED_COLUMNS, at_floor, pushed
 from core.errors import InputError, Problem
+from core.isolation import read_isolated
 from core.limits import ReadLimits
 from core.reader import check_size, read_findings, read_roster
 from core.record_template import record_template_bytes
@@ -142,12 +143,12 @@ def check_upload(
     limits = limits or get_settings().read_limits
     try:
         if kind == "findings":
-            frame = read_findings(content, name=file_name, rulebook=rulebook, towns=load_towns(engine=engine),
-                                  limits=limits)
+            frame = read_isolated(read_findings, content, name=file_name, rulebook=rulebook,
+                                  towns=load_towns(engine=engine), limits=limits)
         else:
             if year is None:
                 raise InputError([Problem(None, None, "请选择名录所属年度", "choose the year of the roster")])
-            frame = read_roster(content, name=file_name, limits=limits)
+            frame = read_isolated(read_roster, content, name=file_name, limits=limits)
         if frame.empty:
             raise InputError([Problem(None, None, "文件中没有数据行", "the file has no data rows")])
     except InputError as exc:

@@ -7,6 +7,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+from core.xlsx_count import EXCEL_MAX_COLUMNS
 from tests.core.upload_files import HEADERS_ZH, csv_bytes, finding, table, uscc, write_xlsx
 
 _CHUNK = 1 << 20
@@ -119,6 +120,98 @@ def _rows_csv(folder: Path, **cells: str) -> Path:
     return csv_with_cell(folder / "f.csv", 3, 1, **cells)
 
 
+
+
+# --- issue 20: files inside every size limit whose structure is the bomb --------------------------------------
+
+
+def _stream_member(path: Path, member: str, head: bytes, unit: bytes, count: int, tail: bytes) -> None:
+    """Replace `member` of an XLSX by head + unit × count + tail, written in chunks (never whole in memory)."""
+    with zipfile.ZipFile(path) as old:
+        others = [(info.filename, old.read(info)) for info in old.infolist() if info.filename != member]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for filename, data in others:
+            new.writestr(filename, data)
+        with new.open(member, "w", force_zip64=True) as out:
+            out.write(head)
+            block = unit * 10_000
+            for _ in range(count // 10_000):
+                out.write(block)
+            out.write(unit * (count % 10_000))
+            out.write(tail)
+
+
+def _pad(path: Path, ratio: int = 70) -> Path:
+    """Add incompressible bytes (an 'image') so the file unpacks `ratio` times its size: inside the ratio limit."""
+    import os
+
+    with zipfile.ZipFile(path) as book:
+        unpacked = sum(info.file_size for info in book.infolist())
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_STORED) as book:
+        book.writestr("xl/media/image1.png", b"\x89PNG\r\n\x1a\n" + os.urandom(max(unpacked // ratio - path.stat().st_size, 0)))
+    return path
+
+
+def _sheet_parts(path: Path) -> tuple[bytes, bytes]:
+    with zipfile.ZipFile(path) as book:
+        xml = book.read(SHEET).decode("utf-8")
+    xml = re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:J2"', xml)
+    head, tail = xml.split("</sheetData>")
+    return head.encode(), ("</sheetData>" + tail).encode()
+
+
+def xlsx_wide_row(path: Path, cells: int = 8_000_000, *, bad_header: bool = False) -> Path:
+    """The probe's 2.4 MB file: a header (valid, or with an unknown column), then ONE <row> of `cells` cells, all
+    `<c r="A2">`; its declared range A1:J2, its sizes and ratio inside the limits."""
+    headers = (["未知列", *HEADERS_ZH[1:]] if bad_header else HEADERS_ZH)
+    write_xlsx(path, [headers])
+    head, tail = _sheet_parts(path)
+    _stream_member(path, SHEET, head + b'<row r="2">', b'<c r="A2"><v>1</v></c>', cells, b"</row>" + tail)
+    return _pad(path)
+
+
+def xlsx_many_strings(path: Path, strings: int = 11_000_000) -> Path:
+    """A valid one-row XLSX whose shared strings table holds `strings` empty strings (none of them used)."""
+    write_xlsx(path, table([finding()]))
+    _stream_member(path, "xl/sharedStrings.xml",
+                   b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">',
+                   b"<si><t/></si>", strings, b"</sst>")
+    return _pad(path)
+
+
+def xlsx_nested(path: Path, depth: int = 2_000_000) -> Path:
+    """A valid one-row XLSX with `depth` elements nested one in another inside the sheet's first cell."""
+    write_xlsx(path, table([finding()]))
+    head, tail = _sheet_parts(path)
+    head, cell = head.split(b"<c ", 1)  # nest inside the first cell of the first row
+    with zipfile.ZipFile(path) as old:
+        others = [(info.filename, old.read(info)) for info in old.infolist() if info.filename != SHEET]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for filename, data in others:
+            new.writestr(filename, data)
+        with new.open(SHEET, "w", force_zip64=True) as out:
+            out.write(head + b'<c r="L1"><is>')
+            out.write(b"<r>" * depth)
+            out.write(b"</r>" * depth)
+            out.write(b"</is></c><c " + cell + tail)
+    return _pad(path)
+
+
+def csv_of_bad_rows(path: Path, megabytes: int = 19) -> Path:
+    """A findings CSV of `megabytes` MB whose every row has four bad cells (code, clause, assessor, date)."""
+    bad = finding(credit_code="913202810000000000", clause="9.9", assessor="火星", date="2025-13-45",
+                  description="未按规定报送服务记录" * 3)  # long enough rows: 19 MB stays under 200,000 of them
+    header, line = csv_bytes(table([bad])).splitlines(keepends=True)
+    rows = megabytes * _CHUNK // len(line)
+    with path.open("wb") as out:
+        out.write(header)
+        for _ in range(rows // 10_000):
+            out.write(line * 10_000)
+        out.write(line * (rows % 10_000))
+    return path
+
+
+SMALL_SHEET = {"MAX_ROWS": "10", "MAX_COLUMNS": "12"}  # (10 + 1) × 12 = 132 cells or shared strings at most
 # The probe's cases as (builder of the file in a folder, environment that shrinks the limits so the file stays
 # small). The real-size files are in test_limits' default-limit tests and in benchmarks/bench_limits.py.
 PROBE_CASES: dict[str, tuple[Callable[[Path], Path], dict[str, str]]] = {
@@ -139,4 +232,13 @@ PROBE_CASES: dict[str, tuple[Callable[[Path], Path], dict[str, str]]] = {
     "clause 2.05": (lambda d: _rows_csv(d, clause="2.05"), {}),
     "clause 02.5": (lambda d: _rows_csv(d, clause="02.5"), {}),
     "clause 2,5": (lambda d: _rows_csv(d, clause="2,5"), {}),
+    # Issue 20: counted, not trusted; and the reading child's own limits.
+    "xlsx one row of 16,385 cells": (lambda d: xlsx_wide_row(d / "f.xlsx", EXCEL_MAX_COLUMNS + 1), {}),
+    "xlsx one row of 16,385 cells after a bad header": (
+        lambda d: xlsx_wide_row(d / "f.xlsx", EXCEL_MAX_COLUMNS + 1, bad_header=True), {}),
+    "xlsx a header and 133 cells, 132 allowed": (lambda d: xlsx_wide_row(d / "f.xlsx", 133), SMALL_SHEET),
+    "xlsx 133 shared strings, 132 allowed": (lambda d: xlsx_many_strings(d / "f.xlsx", 133), SMALL_SHEET),
+    "xlsx 40 nested elements": (lambda d: xlsx_nested(d / "f.xlsx", 40), {}),
+    "csv of bad rows (1,001 problems)": (lambda d: csv_of_bad_rows(d / "f.csv", 1), {}),
+    "csv past the reading child's memory": (lambda d: csv_of_rows(d / "f.csv", 60_000), {"MAX_READ_MEMORY_MB": "1"}),
 }

@@ -242,8 +242,10 @@ def test_every_limit_has_its_environment_variable():
     env = {name: "7" for name in ENVIRONMENT}
     limits = ReadLimits.from_env(env)
     assert (limits.max_bytes, limits.max_rows, limits.max_columns, limits.max_cell_chars,
-            limits.max_xlsx_uncompressed, limits.max_xlsx_ratio) == (7 * MB, 7, 7, 7, 7 * MB, 7)
+            limits.max_xlsx_uncompressed, limits.max_xlsx_ratio, limits.max_read_memory,
+            limits.max_read_cpu_seconds) == (7 * MB, 7, 7, 7, 7 * MB, 7, 7 * MB, 7)
     assert ReadLimits.from_env({}) == ReadLimits()
+    assert (ReadLimits().max_read_memory, ReadLimits().max_read_cpu_seconds) == (1024 * MB, 120)  # as documented
 
 
 @pytest.mark.parametrize("value", ["-1", "0", "ten", "1.5"])

@@ -5,12 +5,19 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from core.errors import InputError
+from db.agency.filings import file_records
 from db.cli.commands import main
-from db.store.models import Finding, RosterEntry, Upload
-from db.uploads.workspace import too_large
+from db.store.models import ContractRecord, Finding, RosterEntry, Upload
+from db.uploads.workspace import check_upload, too_large
 from tests.core import hostile_files as hostile
+from tests.core.isolation_helpers import in_a_thread
+from tests.db.agency_factories import MINE, make_agencies, make_agency_user
 from tests.db.conftest import url_of
 from tests.db.factories import roster_csv
+from tests.db.staff_factories import fast_argon2, make_user  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.usefixtures("fast_argon2")
 
 
 def stored(engine) -> tuple[int, int, int]:
@@ -25,7 +32,8 @@ def test_import_refuses_each_probe_file_and_writes_nothing(engine, tmp_path, mon
     monkeypatch.setenv("DATABASE_URL", url_of(engine))
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    assert main(["import", str(build(tmp_path)), "--by", "t"]) == 2
+    path = build(tmp_path)
+    assert in_a_thread(lambda: main(["import", str(path), "--by", "t"])) == 2  # a clean child: see in_a_thread
     out, err = capsys.readouterr()
     assert out == "" and "file not imported" in err and "文件未导入" in err
     assert stored(engine) == (0, 0, 0)
@@ -48,3 +56,44 @@ def test_an_upload_over_the_byte_limit_is_refused_from_its_size(monkeypatch):
     assert check is not None and not check.ok
     assert "at most 1 MB" in check.problems["message_en"].iloc[0]
     assert too_large(size=1024 * 1024, file_name="ok.csv") is None
+
+
+# Issue 20: the structure cases and the reading child's memory, through the staff upload check and the portal (the
+# services those pages call), small versions with the limits set low by the settings.
+STRUCTURE_CASES = [case for case in hostile.PROBE_CASES
+                   if case.startswith(("xlsx one row", "xlsx a header", "xlsx 133", "xlsx 40", "csv of bad", "csv past"))]
+
+
+def _bilingual(problems) -> bool:
+    return all(p.message_zh and p.message_en for p in problems) and any(
+        "\u4e00" <= ch <= "\u9fff" for p in problems for ch in p.message_zh)
+
+
+@pytest.mark.parametrize("case", STRUCTURE_CASES)
+def test_the_staff_upload_check_refuses_each_structure_case(engine, tmp_path, monkeypatch, case):
+    build, env = hostile.PROBE_CASES[case]
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    staff = make_user(engine, "staff", "bureau_staff")
+    path = build(tmp_path)
+    check = in_a_thread(lambda: check_upload(engine=engine, user=staff, content=path.read_bytes(), file_name=path.name))
+    assert not check.ok and len(check.problems) >= 1
+    assert check.problems["message_zh"].str.len().min() > 0 and check.problems["message_en"].str.len().min() > 0
+    assert stored(engine) == (0, 0, 0)
+
+
+@pytest.mark.parametrize("case", STRUCTURE_CASES)
+def test_the_portal_refuses_each_structure_case_and_stores_nothing(engine, tmp_path, monkeypatch, case):
+    build, env = hostile.PROBE_CASES[case]
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    make_agencies(engine)
+    agency = make_agency_user(engine, "agency", MINE)
+    path = build(tmp_path)
+    with pytest.raises(InputError) as refused:
+        in_a_thread(lambda: file_records(engine=engine, user=agency, kind="contracts", content=path.read_bytes(),
+                                         file_name=path.name))
+    assert _bilingual(refused.value.problems)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(ContractRecord)).scalar_one() == 0
+    assert stored(engine) == (0, 0, 0)

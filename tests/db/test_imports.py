@@ -80,13 +80,13 @@ def test_the_same_file_imported_twice_at_once_is_stored_once(engine, monkeypatch
     content = findings_csv(3000, agencies=30)
     results, errors = [], []
     both_checked = threading.Barrier(2, timeout=60)
-    read = imports.read_findings
+    read = imports.read_isolated  # the file is read in a child process: the wait is around it, in this one
 
     def read_after_both_found_no_upload(*args, **kwargs):
         both_checked.wait()  # both have passed the "already imported?" check: the database must decide
         return read(*args, **kwargs)
 
-    monkeypatch.setattr(imports, "read_findings", read_after_both_found_no_upload)
+    monkeypatch.setattr(imports, "read_isolated", read_after_both_found_no_upload)
 
     def run():
         try:
