@@ -195,3 +195,16 @@ def test_importing_findings_of_a_year_under_notice_warns_on_the_preview_and_afte
     at.button(key="upload_import").click().run()
     check_no_exception(at)
     assert zh("draft_changed_new", year=2025) in warnings(at)
+
+
+def test_the_publish_page_opens_on_the_latest_year_that_has_ended_not_the_running_one(staff_db):
+    """A year's year-end assessment runs until 31 March of the next: the running year is offered, not chosen."""
+    make_agencies(staff_db)
+    load_roster(staff_db, [41], year=TODAY.year - 1)
+    load_roster(staff_db, [42], year=TODAY.year)
+    at = app()
+    sign_in(at, "admin")
+    open_page(at, "publish")
+    check_no_exception(at)
+    box = at.selectbox(key="publish_year")
+    assert box.options[:2] == [str(TODAY.year), str(TODAY.year - 1)] and box.value == TODAY.year - 1

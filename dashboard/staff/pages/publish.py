@@ -77,7 +77,10 @@ years = workspace.years_to_publish(engine=engine, user=user)
 if not years:
     st.info(t("nothing_to_publish"))
     st.stop()
-year = st.selectbox(t("publish_year"), years, key="publish_year")
+# The year still running keeps its year-end assessment open until 31 March: the clerk's usual task is the latest
+# year that has ended, so that is the default (the running year is offered below it in the list, newest first).
+ended = [y for y in years if y < today.year]
+year = st.selectbox(t("publish_year"), years, index=years.index(ended[0]) if ended else 0, key="publish_year")
 preview = workspace.publish_preview(engine=engine, user=user, year=int(year))
 version = 1 if preview.current is None else int(preview.current["version"]) + 1
 widgets.current_caption(preview.current)
