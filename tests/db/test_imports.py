@@ -208,7 +208,10 @@ _HOLD_BEFORE_COMMIT = textwrap.dedent("""
         n = _original(session, model, columns, constants)
         if model is Finding:
             session.flush()
-            Path(os.environ["IMPORT_HOLD_MARKER"]).write_text(str(n))
+            marker = Path(os.environ["IMPORT_HOLD_MARKER"])
+            # Written aside, then renamed: the test polls for the name and must never read it half-written.
+            marker.with_suffix(".part").write_text(str(n))
+            marker.with_suffix(".part").rename(marker)
             time.sleep(120)
         return n
 
