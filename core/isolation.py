@@ -33,8 +33,9 @@ from core.errors import CreditBoardError, InputError, Problem
 from core.limits import MB, ReadLimits
 
 T = TypeVar("T")
-# Imported once by the fork server, so each child starts with them loaded.
-_PRELOAD = ["core.reader", "core.service_records"]
+# Imported once by the fork server, so each child starts with them loaded (and a child's memory limit is spent on
+# the file, not on loading libraries: Pillow and pypdf check agency scans).
+_PRELOAD = ["core.reader", "core.service_records", "PIL.Image", "PIL.PngImagePlugin", "PIL.JpegImagePlugin", "pypdf"]
 # For the fork server only (read at its start): Arrow's system allocator and one malloc arena per thread kind keep a
 # child's address space near what it uses (Arrow's mimalloc and glibc's per-thread arenas reserve a GB untouched,
 # which RLIMIT_AS would count); one BLAS thread, since a reader multiplies no matrices.

@@ -11,12 +11,15 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from core.isolation import read_isolated
+from core.limits import ReadLimits
 from db.accounts import audit
 from db.accounts.roles import UserLike, acting_user
 from db.agency.access import acting_agency
 from db.agency.scans import DocumentError, checked_type, safe_name
 from db.store.engine import transaction
 from db.store.models import Agency, AgencyDocument, aware
+from db.store.settings import get_settings
 
 DOCUMENT_KINDS = ("commitment", "registry")
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024  # a scanned page or two; README "Limits"
@@ -32,6 +35,10 @@ class DocumentFiled:
     duplicate: bool = False
 
 
+def _checked_type(content: bytes, *, limits: ReadLimits) -> str:
+    return checked_type(content)
+
+
 def file_document(*, engine: Engine, user: UserLike, kind: str, file_name: str, content: bytes) -> DocumentFiled:
     """Store a scan of `kind` for the signed-in agency (audited); the same bytes filed again add nothing."""
     if kind not in DOCUMENT_KINDS:
@@ -41,7 +48,8 @@ def file_document(*, engine: Engine, user: UserLike, kind: str, file_name: str, 
     if len(content) > MAX_DOCUMENT_BYTES:
         limit = MAX_DOCUMENT_BYTES // (1024 * 1024)
         raise DocumentError(f"文件过大（最多{limit} MB）", f"the file is too large (at most {limit} MB)")
-    content_type = checked_type(content)
+    # Decoding an image or walking a PDF is reading a file from outside: in the capped child, like every upload.
+    content_type = read_isolated(_checked_type, content, limits=get_settings().read_limits)
     digest = hashlib.sha256(content).hexdigest()
     with transaction(engine) as session:
         agency = acting_agency(session, user)

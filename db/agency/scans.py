@@ -78,7 +78,7 @@ def _check_image(content: bytes, kind: str) -> None:
                 image.load()
     except Image.DecompressionBombError:  # twice Pillow's ceiling, refused as the file is opened
         raise _too_large("") from None
-    except DocumentError:
+    except (DocumentError, MemoryError):  # MemoryError: the reading child's limit, refused as such by core.isolation
         raise
     except Exception:  # noqa: BLE001 — Pillow's many ways of saying "not this format" (OSError, SyntaxError…)
         raise _unreadable(kind) from None
@@ -108,7 +108,7 @@ def _check_pdf(content: bytes, kind: str) -> None:
         if len(reader.pages) < 1:
             raise _unreadable(kind)
         _refuse_active(_object_names(reader))
-    except DocumentError:
+    except (DocumentError, MemoryError):  # MemoryError: the reading child's limit, refused as such by core.isolation
         raise
     except Exception:  # noqa: BLE001 — pypdf meets a hostile file in many ways (an unknown filter, a bad number…):
         raise _unreadable(kind) from None  # each one means the file does not read as a PDF

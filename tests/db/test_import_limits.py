@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from sqlalchemy import func, select
 
@@ -97,3 +99,31 @@ def test_the_portal_refuses_each_structure_case_and_stores_nothing(engine, tmp_p
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(ContractRecord)).scalar_one() == 0
     assert stored(engine) == (0, 0, 0)
+
+
+def test_a_scan_is_checked_in_the_capped_child_its_refusals_come_back_and_nothing_is_stored(engine, monkeypatch):
+    """Issue 20 item 2 for scans: decoding an image is reading a file from outside. A PNG that decodes to 108 MB is
+    stored under the default limit and refused under a 16 MB one, and a scan's own refusal crosses back unchanged."""
+    from db.agency.documents import file_document
+    from db.agency.scans import DocumentError
+    from db.store.models import AgencyDocument
+    from tests.scan_files import pdf
+
+    make_agencies(engine)
+    agency = make_agency_user(engine, "agency", MINE)
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (6000, 6000), (200, 10, 10)).save(buffer, "PNG")
+    big = buffer.getvalue()  # 120 KB of zip, 108 MB of pixels
+    with pytest.raises(DocumentError, match="JavaScript"):
+        in_a_thread(lambda: file_document(engine=engine, user=agency, kind="registry", file_name="a.pdf",
+                                          content=pdf(catalog=b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>")))
+    monkeypatch.setenv("MAX_READ_MEMORY_MB", "16")
+    with pytest.raises(InputError, match="more memory or time than allowed"):
+        in_a_thread(lambda: file_document(engine=engine, user=agency, kind="registry", file_name="big.png", content=big))
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(AgencyDocument)).scalar_one() == 0
+    monkeypatch.delenv("MAX_READ_MEMORY_MB")
+    assert not in_a_thread(lambda: file_document(engine=engine, user=agency, kind="registry", file_name="big.png",
+                                                 content=big)).duplicate
