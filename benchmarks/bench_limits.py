@@ -9,7 +9,7 @@
 shared strings, 2 million nested elements, 19 MB of bad CSV rows, a JSON number of 5,000 digits) and sends each
 through `python -m core rate`, `python -m db import`, the staff upload check (db.uploads.workspace.check_upload) and
 the portal (db.agency.filings.file_records), the JSON through `python -m db verify` and the check-a-file page
-(db.publishing.open_data.identify). The services are called from a second thread, as Streamlit calls them, so they
+(db.public.open_data.identify). The services are called from a second thread, as Streamlit calls them, so they
 read through the fork server; the peak of the reading process is its VmHWM (sampled every 10 ms), the app
 process's memory its RSS before and after. Targets (issue 20): refused, exit 2 / a bilingual message, the reading
 process ≤ 300 MB and ≤ 10 s, the app process unchanged.
@@ -155,7 +155,7 @@ from core.errors import CreditBoardError
 from db.store.engine import make_engine
 from db.uploads.workspace import check_upload
 from db.agency.filings import file_records
-from db.publishing.open_data import identify
+from db.public.open_data import identify
 
 def rss(pid="self", field="VmRSS"):
     try:

@@ -30,7 +30,7 @@ from sqlalchemy import insert  # noqa: E402
 from stdnum.cn import uscc  # noqa: E402
 
 from core.towns import default_towns  # noqa: E402
-from db.publishing.scores import split_scores  # noqa: E402
+from db.documents.scores import split_scores  # noqa: E402
 from db.store.engine import make_engine  # noqa: E402
 from db.store.migrate import upgrade  # noqa: E402
 from db.store.models import (  # noqa: E402

@@ -4,7 +4,7 @@
                                      [--database-url URL] [--keep DIR]
 
 Builds the six service-record files as benchmarks/bench_watch.py does (same generator, same sizes), imports them
-through db.uploads.records.import_records (the upload page's path; MAX_ROWS and MAX_UPLOAD_MB raised for the run,
+through db.records.imports.import_records (the upload page's path; MAX_ROWS and MAX_UPLOAD_MB raised for the run,
 as the defaults refuse 1.2 million visits) into a fresh SQLite file (or --database-url, e.g. a PostgreSQL schema),
 then, in a fresh interpreter, measures the stored-run design (db.findings.watch_runs: the watch runs after each
 import or filing, never while a clerk waits; the page reads the stored run):
@@ -44,8 +44,8 @@ def build_database(url: str, folder: Path, sizes: argparse.Namespace) -> None:
     from core.limits import ReadLimits
     from db.accounts.users import create_user
     from db.app_db import prepare
+    from db.records.imports import import_records
     from db.store.engine import make_engine
-    from db.uploads.records import import_records
 
     files = build(folder, sizes.agencies, sizes.contracts, sizes.visits, sizes.reports)
     engine = make_engine(url)
@@ -75,9 +75,9 @@ def measure_render(url: str, folder: Path) -> None:
     from db.app_db import prepare
     from db.findings import watch_runs
     from db.findings.suggestions import records_fingerprint
+    from db.records.imports import import_records
     from db.store.engine import make_engine
     from db.store.models import WatchRun
-    from db.uploads.records import import_records
 
     engine = make_engine(url)
     prepare(engine)  # migration 0011 on a database built before it

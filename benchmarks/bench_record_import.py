@@ -12,7 +12,7 @@ For each database, fresh migrated databases (a new SQLite file / a new PostgreSQ
   bare    the same visit rows (values as the import stores them, one upload row already there) through the same
           DBAPI driver: cursor.executemany on SQLite, COPY … FROM STDIN on PostgreSQL (with --pg-executemany an
           executemany there too, for information), then commit: the floor any import has to pay.
-  import  db.uploads.records.import_records(kind="visits") on the CSV bytes: read + validate (core.service_records),
+  import  db.records.imports.import_records(kind="visits") on the CSV bytes: read + validate (core.service_records),
           repeat lookup, upload row, rows, audit, commit — everything an upload of the file does.
 Each is run --repeat times, alternating, and the best of each is compared (the machine is shared and noisy).
 Target (issue 11): each import ≤ 2× its bare insert. Peak RSS of the process is printed at the end.
@@ -37,10 +37,10 @@ from benchmarks.bench_import import _PostgresSchema, _SqliteFile  # noqa: E402
 from core.limits import MB, ReadLimits  # noqa: E402
 from core.service_records import read_records  # noqa: E402
 from core.towns import default_towns  # noqa: E402
+from db.records.imports import import_records  # noqa: E402
 from db.store.engine import make_engine  # noqa: E402
 from db.store.migrate import upgrade  # noqa: E402
 from db.store.models import Upload, utcnow  # noqa: E402
-from db.uploads.records import import_records  # noqa: E402
 from tests.core.factory import uscc  # noqa: E402
 
 COLUMNS = ("credit_code", "month", "submitted_on", "client_code", "client_name", "town", "contract_no", "visit_date",

@@ -579,7 +579,7 @@ def _check_column(col: _Column, rows: np.ndarray, check: Check, problems: list[P
     parsed = np.empty(len(col.values), dtype=object)
     failures: list[Failure] = []
     clean = _all_clean(col.values, limits, free_text)
-    as_is = _AS_IS.get(check)
+    as_is = AS_IS_CHECKS.get(check)
     passes = as_is([str(v) for v in col.values]) if as_is else np.zeros(len(col.values), dtype=bool)
     for i, value in enumerate(col.values):
         text = str(value)
@@ -922,7 +922,7 @@ def required_text_check(value: str) -> tuple[str, Failure]:
 # Checks with a vectorised pass over a column's distinct values: True where `check(value)` is `(value, None)` for
 # sure, so only the rest go through `check` one by one. A USCC by stdnum costs ~13 µs; a province's files hold
 # ~100,000 distinct client codes each, nearly all valid as written.
-_AS_IS: dict[Callable, Callable[[list[str]], np.ndarray]] = {
+AS_IS_CHECKS: dict[Callable, Callable[[list[str]], np.ndarray]] = {
     _credit_code: credit_codes_as_is, credit_code_check: credit_codes_as_is,
 }
 

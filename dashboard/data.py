@@ -22,8 +22,10 @@ from core.china_time import today as china_today
 from core.rulebook import Rulebook, load_rulebook
 from core.service_facts import serving as serving_town
 from db.app_db import get_ready_engine
-from db.findings.towns import load_towns
-from db.publishing import facts, public
+from db.documents import versions
+from db.public import facts
+from db.public import reads as public
+from db.reference.towns import load_towns
 from db.store.settings import Settings, get_settings
 
 CATALOG_TTL = 60  # seconds
@@ -45,7 +47,7 @@ def engine() -> Engine:
 @st.cache_data(ttl=CATALOG_TTL, show_spinner=False)
 def publications() -> pd.DataFrame:
     """Every published version of every year (newest first)."""
-    return public.publications(engine())
+    return versions.publications(engine())
 
 
 def catalog_key() -> tuple[int, ...]:
@@ -70,7 +72,7 @@ def current_publication(year: int) -> dict[str, Any] | None:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _current_publication(year: int, key: tuple[int, ...]) -> dict[str, Any] | None:
-    return public.current_publication(engine(), year)
+    return versions.current_publication(engine(), year)
 
 
 def publication_history(year: int) -> pd.DataFrame:
@@ -80,7 +82,7 @@ def publication_history(year: int) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _publication_history(year: int, key: tuple[int, ...]) -> pd.DataFrame:
-    return public.publication_history(engine(), year)
+    return versions.publication_history(engine(), year)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -124,7 +126,7 @@ def _agency_index(key: tuple[int, ...]) -> pd.DataFrame:
 
 
 def agency_profile(credit_code: str) -> dict[str, Any] | None:
-    """One agency's published history (see db.publishing.public.agency_profile)."""
+    """One agency's published history (see db.public.reads.agency_profile)."""
     return _agency_profile(credit_code, catalog_key())
 
 
@@ -146,7 +148,7 @@ def _compare(credit_codes: tuple[str, ...], key: tuple[int, ...]) -> dict[str, p
 @st.cache_data(show_spinner=False, max_entries=48)
 def export(year: int, version: int, fmt: str) -> bytes:
     """A published version as a file (immutable, so cached for good)."""
-    from db.publishing.export import export_publication
+    from db.documents.export import export_publication
 
     return export_publication(engine=engine(), year=year, version=version, fmt=fmt)
 
@@ -158,14 +160,14 @@ def checksums() -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=2)
 def _checksums(key: tuple[int, ...]) -> pd.DataFrame:
-    from db.publishing.open_data import checksums as all_checksums
+    from db.public.open_data import checksums as all_checksums
 
     return all_checksums(engine())
 
 
 def checksum_file() -> bytes:
     """The checksum list as a SHA256SUMS file."""
-    from db.publishing.open_data import checksum_file as as_file
+    from db.public.open_data import checksum_file as as_file
 
     return as_file(checksums())
 
@@ -177,14 +179,14 @@ def signing_keys() -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=2)
 def _signing_keys(key: tuple[int, ...]) -> pd.DataFrame:
-    from db.publishing.open_data import signing_keys as keys
+    from db.public.open_data import signing_keys as keys
 
     return keys(engine())
 
 
 def identify(content: bytes):
-    """Which published version an uploaded file is (db.publishing.open_data.identify); not cached: uploads vary."""
-    from db.publishing.open_data import identify as identify_file
+    """Which published version an uploaded file is (db.public.open_data.identify); not cached: uploads vary."""
+    from db.public.open_data import identify as identify_file
 
     return identify_file(engine(), content, checksums())
 
@@ -195,7 +197,7 @@ def listings(today: dt.date) -> dict[str, pd.DataFrame]:
 
     Expires (and so refreshes) within CATALOG_TTL; staff decisions call `clear()` so they show at once.
     """
-    from db.publishing import listing_reads
+    from db.public import listings as listing_reads
     from db.publishing.listing_removal import expire_listings
 
     try:
@@ -224,7 +226,7 @@ def notice_ratings(year: int) -> pd.DataFrame:
 @st.cache_data(ttl=CATALOG_TTL, show_spinner=False, max_entries=4)
 def listings_export(fmt: str, today: dt.date) -> bytes:
     """The listings export for credit platforms (CSV or XLSX)."""
-    from db.publishing.listing_export import export_listings
+    from db.public.listing_export import export_listings
 
     return export_listings(engine=engine(), fmt=fmt, today=today)
 
@@ -232,7 +234,7 @@ def listings_export(fmt: str, today: dt.date) -> bytes:
 @st.cache_data(show_spinner=False, max_entries=64)
 def version_changes(year: int, version: int) -> pd.DataFrame:
     """What a published correction changed, per agency (immutable, so cached for good)."""
-    from db.publishing.changes import published_changes
+    from db.documents.export import published_changes
 
     return published_changes(engine(), year, version)
 
@@ -252,7 +254,7 @@ def records_version() -> int:
 
 
 def service_facts(year: int | None = None) -> dict[str, Any]:
-    """{"year", "as_of", "facts"} of `year` (None: the year the facts describe now); see db.publishing.facts."""
+    """{"year", "as_of", "facts"} of `year` (None: the year the facts describe now); see db.public.facts."""
     return _service_facts(year, records_version(), china_today())
 
 

@@ -22,7 +22,7 @@ from dashboard.labels import (
     score_basis,
     towns_text,
 )
-from db.publishing.scores import score_columns
+from db.documents.scores import score_columns
 
 # Tables longer than this are sent to the browser in chunks (st.dataframe lazy=True), without row selection.
 LAZY_FROM = 2000

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from db.findings.towns import seed_default_towns
+from db.reference.towns import seed_default_towns
 from db.store.engine import make_engine
 from db.store.migrate import upgrade
 from db.store.models import Agency
@@ -41,6 +41,6 @@ def has_agencies(engine: Engine) -> bool:
 def _seed_module():
     # Imported on first use only: the demo data set pulls in importing and publishing, which a start with data
     # (or SEED_DEMO=0) never needs.
-    from db import seed
+    from db.demo import seed
 
     return seed

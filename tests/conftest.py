@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from db.publishing.signing import keygen
+from db.documents.signing import keygen
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -19,17 +19,17 @@ from db.accounts.roles import AccessDenied
 from db.accounts.security import PasswordPolicyError
 from db.accounts.users import UserError
 from db.agency.documents import DocumentError
-from db.findings.records import RecordError
+from db.documents.canonical import DuplicateKeys, UnreadableDocument
+from db.documents.export import ExportError
+from db.documents.signing import SigningKeyError
+from db.findings.recording import RecordError
 from db.findings.suggestions import SuggestionError
-from db.findings.towns import TownError
-from db.publishing.canonical import DuplicateKeys, UnreadableDocument
-from db.publishing.export import ExportError
 from db.publishing.listing_removal import ListingError
 from db.publishing.notice import NoticeError
 from db.publishing.publish import PublishConflict, PublishError, ReasonRequired
-from db.publishing.signing import SigningKeyError
+from db.records.imports import RepeatedRecords
+from db.reference.towns import TownError
 from db.store.settings import SettingsError
-from db.uploads.records import RepeatedRecords
 from db.uploads.repeats import REPEAT_COLUMNS, RepeatedFindings
 
 PROBLEM = Problem(3, "条款", "未知条款", "unknown clause", "4.1")

@@ -9,7 +9,7 @@ from dashboard.i18n import t
 from dashboard.labels import kv, local_date, paren
 
 CSV, XLSX, JSON = "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/json"
-FORMATS = {"csv": CSV, "xlsx": XLSX, "charges.csv": CSV, "changes.csv": CSV, "keys.csv": CSV, "json": JSON}  # db.publishing.export.WRITERS
+FORMATS = {"csv": CSV, "xlsx": XLSX, "charges.csv": CSV, "changes.csv": CSV, "keys.csv": CSV, "json": JSON}  # db.documents.export.WRITERS
 
 ui.header("open_data_title")
 pubs = data.publications()

@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard import data, plain, state, tables, ui
 from dashboard.i18n import t
 from dashboard.labels import grade_labels, paren
-from db.publishing.public import filter_ratings
+from db.public.reads import filter_ratings
 
 SORTS = {
     "total_desc": (["total", "credit_code"], [False, True]),

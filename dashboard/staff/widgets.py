@@ -14,11 +14,11 @@ from dashboard.i18n import current, pick
 from dashboard.labels import assessor_label, grade_labels, local_date, period_labels
 from dashboard.plain import dataframe, md, text
 from dashboard.staff.text import t
-from db.findings.records import agency_choices
+from db.findings.recording import agency_choices
 from db.publishing.notice import DraftChange
 from db.publishing.population import YearPopulation
+from db.publishing.preview import YearPreview
 from db.uploads.repeats import source_text
-from db.uploads.workspace import YearPreview
 
 NEW_AGENCY = "__new__"
 # The "all" / "automatic" / "new" option of a picker: "", not None (None reads as "nothing chosen"; see keep).

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from core.china_time import day_start, to_china
 from db.accounts.roles import UserLike, acting_user
-from db.publishing.export import escape_cell
+from db.documents.export import escape_cell
 from db.store.models import AuditEntry
 
 AUDIT_COLUMNS = ("at", "actor", "action", "entity", "entity_id", "detail", "before", "after")

@@ -38,7 +38,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     # The agency portal (issue 11): an agency account acts for its own credit code only, and holds no staff action.
     "agency_portal": (AGENCY,),
     "work_suggestions": (BUREAU_ADMIN, BUREAU_STAFF, TOWN_STAFF),  # the watch's queue; towns see only their own
-    # 公示 and 异议 (db/publishing/notice.py, db/findings/objections.py): admins open a notice; bureau staff record
+    # 公示 and 异议 (db/publishing/notice.py, db/publishing/objections.py): admins open a notice; bureau staff record
     # objections from letters and resolve them, which may withdraw a finding (db/findings/withdraw.py).
     "open_notice": (BUREAU_ADMIN,),
     "resolve_objections": BUREAU_ROLES,

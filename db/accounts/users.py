@@ -18,7 +18,7 @@ from core.towns import is_bureau
 from db.accounts import audit, security, sessions, throttle
 from db.accounts.account_view import public as _public
 from db.accounts.roles import PERMISSIONS, ROLES, AccessDenied, UserLike, actor_name, is_agency_role, is_town_role
-from db.findings.towns import towns_in
+from db.reference.towns import towns_in
 from db.store.engine import transaction, write_lock
 from db.store.models import Agency, User, aware, utcnow
 

@@ -14,8 +14,8 @@ from sqlmodel import Session, select
 from core.isolation import read_isolated
 from core.limits import ReadLimits
 from db.accounts import audit
+from db.accounts.agency_access import acting_agency
 from db.accounts.roles import UserLike, acting_user
-from db.agency.access import acting_agency
 from db.agency.scans import DocumentError, checked_type, safe_name
 from db.store.engine import transaction
 from db.store.models import Agency, AgencyDocument, aware

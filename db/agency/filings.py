@@ -1,6 +1,6 @@
 """What an agency files itself: 附件1, practitioners joining and leaving, contracts and monthly reports (附件2).
 
-Every filing goes through the service-record reader (db.uploads.records.read_for_import: one reader, one
+Every filing goes through the service-record reader (db.records.imports.read_for_import: one reader, one
 validation for a form and a file), then these rules of the portal, by row and column: every row is the account's
 own credit code, and a submission is dated the day it is received (报送日期, 告知日期 and 附件1's 报送日期 are
 today in Jiangyin), so nobody can backdate a late report — it is accepted and the watch marks it late. Each filing
@@ -23,16 +23,11 @@ from core.errors import CreditBoardError, InputError, Problem
 from core.record_template import record_template_bytes
 from core.service_records import RECORD_COLUMNS
 from db.accounts import audit
+from db.accounts.agency_access import ActingAgency, acting_agency
 from db.accounts.roles import UserLike
-from db.agency.access import ActingAgency, acting_agency
 from db.agency.documents import latest_commitment_day
 from db.agency.forms import records_csv
-from db.findings.towns import load_towns
-from db.store.engine import transaction
-from db.store.inserts import bulk_insert
-from db.store.models import PractitionerRecord, RegistryRecord, Upload, utcnow
-from db.uploads.imports import _insert_upload
-from db.uploads.records import (
+from db.records.imports import (
     RECORD_MODELS,
     RecordImport,
     RepeatedRecords,
@@ -40,6 +35,11 @@ from db.uploads.records import (
     read_for_import,
     record_digest,
 )
+from db.reference.towns import load_towns
+from db.store.engine import transaction
+from db.store.inserts import bulk_insert
+from db.store.ledger import insert_upload
+from db.store.models import PractitionerRecord, RegistryRecord, Upload, utcnow
 
 # The files an agency may upload itself; 附件1 and practitioners go through their forms (a change row comes with them).
 FILE_KINDS = ("contracts", "visits", "reports")
@@ -101,7 +101,7 @@ def _store(session: Session, agency: ActingAgency, kind: str, content: bytes, fi
     found = session.exec(select(Upload.id).where(Upload.sha256 == digest)).first()
     if found is not None:
         return RecordImport(upload_id=int(found), added=0, kind=kind, duplicate=True)
-    upload_id = _insert_upload(session, kind=kind, digest=digest, file_name=file_name, by=agency.username,
+    upload_id = insert_upload(session, kind=kind, digest=digest, file_name=file_name, by=agency.username,
                                now=utcnow(), row_count=len(frame))
     added = bulk_insert(session, RECORD_MODELS[kind], {"row": frame["row"].tolist(), **columns},
                         constants={"upload_id": upload_id})

@@ -15,14 +15,14 @@ from core import china_time
 from core.rulebook import DEFAULT_RULEBOOK, Rulebook, load_rulebook
 from core.service_records import ServiceRecords
 from core.watch import report_months
+from db.accounts.agency_access import acting_agency
 from db.accounts.roles import UserLike
-from db.agency.access import acting_agency
 from db.agency.filings import latest_registry
 from db.findings.live import is_live, live_findings
 from db.publishing.notice import public_notices
-from db.publishing.publish import rate_year
+from db.publishing.rating import rate_year
+from db.records.reads import load_records
 from db.store.models import ContractRecord, Finding, PractitionerRecord, Suggestion
-from db.uploads.records import load_records
 
 MASK = "****"  # an ID number is shown as ****1234: the last four characters only
 FINDING_COLUMNS = ("year", "date", "clause", "assessor", "period", "practitioner", "description", "document_no")

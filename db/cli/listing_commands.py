@@ -31,7 +31,7 @@ def _run(args: argparse.Namespace) -> int:
         ids = expire_listings(engine=engine, by=args.by)
         print(f"期满移出 {len(ids)} 条 / {len(ids)} listings removed at term end")
         return 0
-    from db.publishing.listing_export import export_listings
+    from db.public.listing_export import export_listings
 
     content = export_listings(engine=engine, fmt=args.format)
     if args.out == "-":

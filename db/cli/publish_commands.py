@@ -19,7 +19,7 @@ from db.cli.guard import read_file, ready_engine, write_file
 # An export of 10,000 agencies is a few megabytes: a file far beyond that is not one, and is not read whole.
 MAX_EXPORT_BYTES = 64 * 1024 * 1024
 MAX_KEY_BYTES = 64 * 1024
-EXPORT_FORMATS = ("csv", "xlsx", "charges.csv", "changes.csv", "keys.csv", "json")  # db.publishing.export.WRITERS (a test checks)
+EXPORT_FORMATS = ("csv", "xlsx", "charges.csv", "changes.csv", "keys.csv", "json")  # db.documents.export.WRITERS (a test checks)
 # (name, help, arguments, run): db/cli/commands.py wraps each in its Command.
 Spec = tuple[str, str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
 
@@ -68,7 +68,7 @@ def _export_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from db.publishing.export import export_publication
+    from db.documents.export import export_publication
 
     content = export_publication(engine=ready_engine(), year=args.year, version=args.version, fmt=args.format)
     if args.out == "-":
@@ -108,7 +108,7 @@ _NEEDS_KEY = (
 
 def _public_keys(paths: list[str]) -> list | None:
     """The keys in the given PEM files; None when none was given (verify then judges a signed file by --sums only)."""
-    from db.publishing.signing import load_public_keys
+    from db.documents.signing import load_public_keys
 
     if not paths:
         return None
@@ -120,7 +120,7 @@ def _public_keys(paths: list[str]) -> list | None:
 
 def _verify(args: argparse.Namespace) -> int:
     """Touches no database: the file, the keys, the list and the canonical form are all it needs."""
-    from db.publishing.verify import NO_KEY, UNREADABLE, currency, verify_isolated
+    from db.documents.verify import NO_KEY, UNREADABLE, currency, verify_isolated
     from db.store.settings import get_settings
 
     content = read_file(args.file, limit=MAX_EXPORT_BYTES, too_big=(
@@ -154,7 +154,7 @@ def _sums_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _sums(args: argparse.Namespace) -> int:
-    from db.publishing.open_data import sha256sums
+    from db.public.open_data import sha256sums
 
     sys.stdout.buffer.write(sha256sums(ready_engine()))
     sys.stdout.flush()
@@ -169,7 +169,7 @@ def _keygen_arguments(parser: argparse.ArgumentParser) -> None:
 def _keygen(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from db.publishing.signing import keygen
+    from db.documents.signing import keygen
     from db.store.settings import get_settings
 
     path = Path(args.out) if args.out else get_settings().signing_key
@@ -186,7 +186,7 @@ def _public_key_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _public_key(args: argparse.Namespace) -> int:
-    from db.publishing.signing import load_signer
+    from db.documents.signing import load_signer
     from db.store.settings import get_settings
 
     if args.all:
@@ -199,15 +199,15 @@ def _public_key(args: argparse.Namespace) -> int:
 
 
 def _signed(which: tuple[int, int, object] | None) -> str:
-    from db.publishing.export import iso_utc
+    from db.documents.export import iso_utc
 
     return "-" if which is None else f"{which[0]} v{which[1]} ({iso_utc(which[2])})"
 
 
 def _all_public_keys() -> int:
     """Every key that ever signed, each as `#` lines then its PEM: the whole output is a key file verify reads."""
-    from db.publishing.export import iso_utc
-    from db.publishing.open_data import key_history
+    from db.documents.export import iso_utc
+    from db.public.open_data import key_history
 
     keys = key_history(ready_engine())
     if keys.empty:
@@ -226,7 +226,7 @@ def _check_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from db.publishing.check import check_store
+    from db.documents.check import check_store
 
     found = check_store(engine=ready_engine())
     for d in found:
@@ -244,7 +244,7 @@ def _seed_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _seed(args: argparse.Namespace) -> int:
-    from db.seed import seed_demo
+    from db.demo.seed import seed_demo
 
     published = seed_demo(engine=ready_engine())
     if not published:

@@ -1,1 +1,1 @@
-"""Findings as staff record them one at a time (扣分记录, 约谈), and the towns that assess them."""
+"""Findings (扣分记录) and interviews (约谈) as staff record them, withdraw them, and the watch's suggestions to confirm."""

@@ -1,7 +1,7 @@
 """The suggestions queue: the compliance watch run over the stored service records, and people deciding each one.
 
 A suggestion (core.watch) is never a deduction by itself. A person confirms it — it becomes a finding through the
-same checks and placement as the staff form (db.findings.records.add_finding), in the transaction that stores the
+same checks and placement as the staff form (db.findings.recording.add_finding), in the transaction that stores the
 decided Suggestion row — or dismisses it with a reason. Only decided suggestions are stored; open ones are
 recomputed from the records (a late report filed meanwhile makes one vanish), and a decided key is never offered
 again. town_staff see and decide the suggestions assessed by their own town; bureau roles see all of them and decide
@@ -29,11 +29,12 @@ from core.watch import SUGGESTION_COLUMNS, judge
 from db.accounts import audit
 from db.accounts.roles import AccessDenied, UserLike, acting_user, own_town, require
 from db.findings.live import is_live
-from db.findings.records import RecordError, add_finding, own_unit, period_for
+from db.findings.recording import RecordError, add_finding, own_unit, period_for
+from db.records.cache import record_tables
+from db.records.reads import RECORD_MODELS
+from db.records.reads import load_records
 from db.store.engine import transaction, write_lock
 from db.store.models import Finding, Suggestion, Upload
-from db.uploads.record_cache import record_tables
-from db.uploads.records import RECORD_MODELS, load_records
 
 ACTION = "work_suggestions"
 # What the queue adds to each watch row: the period and rating year a confirmed finding would get (by the one
@@ -94,7 +95,7 @@ def run_watch(*, engine: Engine, year: int, as_of: dt.date, rulebook: Rulebook |
     """Every suggestion of `year` as known on `as_of` over the stored records, decided or not, then what waits for a
     missing calendar year (RUN_COLUMNS; split_waiting parts them); the expensive part of the queue, so it runs after
     imports and is stored (db.findings.watch_runs), never while a clerk waits. The record tables stay loaded in this
-    process (db.uploads.record_cache): a rerun after a filing reads only the new rows. The watch reads only what was
+    process (db.records.cache): a rerun after a filing reads only the new rows. The watch reads only what was
     filed and happened by `as_of` (core.watch.known_records), as on the command line."""
     rulebook = rulebook or load_rulebook()
     records = stored_records(engine, record_tables(engine))

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from db.accounts import audit
 from db.accounts.roles import UserLike, acting_user
-from db.findings.records import RecordError
+from db.findings.recording import RecordError
 from db.store.engine import transaction
 from db.store.models import Finding, utcnow
 

@@ -1,1 +1,1 @@
-"""Publishing: rating a year into an immutable version, its scores, exports and digest, and the public read side."""
+"""Writing a year: rating it from the database, its 公示 and objections, publishing a version, the blacklist listings."""

@@ -1,7 +1,7 @@
 """公示 (notice) of a year's draft before it is published: open, cancel, list, and the gate publishing passes.
 
 A notice runs from the China date it opens to `ends_on` (inclusive); objections are filed in that window
-(db/findings/objections.py). A version of a year — the first or a correction — may be published only through a
+(db/publishing/objections.py). A version of a year — the first or a correction — may be published only through a
 notice of its own: one that has ended (today in China is after ends_on) with every objection of the year resolved.
 Publishing marks the notice `published` with the version it led to, so the next version needs a new notice.
 """
@@ -24,6 +24,7 @@ from db.accounts import audit
 from db.accounts.roles import UserLike, actor_name
 from db.findings.live import is_live
 from db.publishing.population import has_population, population, unnamed_refusal
+from db.publishing.rating import rate_year
 from db.store.engine import transaction, write_lock
 from db.store.models import Finding, Notice, Objection, Publication, aware, utcnow
 from db.store.settings import get_settings
@@ -230,8 +231,6 @@ def notice_ratings(*, engine: Engine, year: int) -> pd.DataFrame:
     with Session(engine) as session:
         if pending_notice(session, year) is None:
             return pd.DataFrame(columns=list(NOTICE_RATING_COLUMNS))
-    from db.publishing.publish import rate_year  # here: publish imports this module
-
     table = rate_year(engine=engine, year=year).table
     return table[list(NOTICE_RATING_COLUMNS)].sort_values(["total", "credit_code"], ascending=[False, True],
                                                           ignore_index=True)

@@ -7,29 +7,26 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import String, literal, select, type_coerce
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from core.errors import CreditBoardError
-from core.rating import Rating, rate
+from core.rating import Rating
 from core.rulebook import Rulebook, load_rulebook
-from core.schema import FINDINGS_COLUMNS, ROSTER_COLUMNS
 from core.towns import BUREAU
 from db.accounts import audit
-from db.findings.live import is_live
-from db.publishing.export import STORED_RATING_FIELDS, document_tables, stored_rows
+from db.documents.export import STORED_RATING_FIELDS, document_tables, stored_rows
+from db.documents.scores import score_rows
+from db.documents.signing import Signer, load_signer
 from db.publishing.listings import sync_listings
 from db.publishing.notice import mark_published, publish_gate
-from db.publishing.population import population, roster_of, unnamed_refusal
-from db.publishing.scores import score_rows
-from db.publishing.signing import Signer, load_signer
+from db.publishing.population import unnamed_refusal
+from db.publishing.rating import rate_in, rate_year
 from db.store.engine import transaction
 from db.store.inserts import bulk_insert
 from db.store.models import (
-    Agency,
-    Finding,
     Publication,
     PublicationSeal,
     PublishedCharge,
@@ -68,82 +65,7 @@ class PublishConflict(PublishError):
     """Someone else published the same year at the same moment, twice in a row."""
 
 
-# --- rating from the database ---------------------------------------------------------------------------------
 
-def _findings_frame(connection: Connection, year: int, *, staff_fields: bool = True) -> pd.DataFrame:
-    """The year's findings as core.schema.FINDINGS_COLUMNS (row = the row in the uploaded file).
-
-    `staff_fields=False` leaves description and document_no empty: publishing never needs (or reads) them.
-    Two plain queries, joined and ordered here: the database's join and sort of a year's 60,000 findings cost more
-    than reading them.
-    """
-    blank = literal("", String)
-    query = (
-        select(
-            Finding.source_row,
-            Finding.agency_id,
-            Finding.clause,
-            Finding.assessor,
-            Finding.period,
-            # As stored (text on SQLite, a date on PostgreSQL): pandas parses the column at once, not row by row.
-            type_coerce(Finding.date, String),
-            Finding.practitioner,
-            Finding.description if staff_fields else blank,
-            Finding.document_no if staff_fields else blank,
-            Finding.upload_id,
-            Finding.id,
-        )
-        .where(Finding.year == year, is_live())  # a withdrawn finding is no longer rated
-    )
-    read = ["row", "agency_id", "clause", "assessor", "period", "date", "practitioner", "description", "document_no",
-            "upload_id", "id"]
-    # Plain tuples from the driver's cursor: building SQLAlchemy Row objects for 60,000 findings costs more than reading.
-    frame = pd.DataFrame.from_records(connection.execute(query).cursor.fetchall(), columns=read)
-    agencies = pd.DataFrame(connection.execute(
-        select(Agency.id, Agency.credit_code, Agency.name)
-        .where(Agency.id.in_(select(Finding.agency_id).where(Finding.year == year).distinct()))
-    ).all(), columns=["agency_id", "credit_code", "agency_name"]).set_index("agency_id")
-    frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
-    # A fixed order, so findings charged in (date, row) order tie-break the same way every time — on both
-    # databases: a single finding (no upload) first.
-    frame = frame.sort_values(["date", "upload_id", "row", "id"], na_position="first", kind="stable",
-                              ignore_index=True)
-    frame["credit_code"] = frame["agency_id"].map(agencies["credit_code"])
-    frame["agency_name"] = frame["agency_id"].map(agencies["agency_name"])
-    frame["row"] = frame["row"].astype("int64")
-    frame["year"] = pd.Series(year, index=frame.index, dtype="int64")
-    for column in ("credit_code", "agency_name", "clause", "assessor", "period", "practitioner", "description",
-                   "document_no"):
-        frame[column] = frame[column].fillna("").astype(str)
-    return frame[list(FINDINGS_COLUMNS)]
-
-
-def _rate(connection: Connection, year: int, rulebook: Rulebook | str | None, *,
-          staff_fields: bool = True, extra_findings: pd.DataFrame | None = None,
-          extra_roster: pd.DataFrame | None = None) -> tuple[Rating, pd.DataFrame]:
-    book = rulebook if isinstance(rulebook, Rulebook) else load_rulebook(rulebook or "jiangyin-2020")
-    findings = _findings_frame(connection, year, staff_fields=staff_fields)
-    # The whole year: every agency that served in it is rated, 100 without findings (db/publishing/population.py).
-    roster = roster_of(population(connection, year))
-    if extra_findings is not None and len(extra_findings):
-        extra = extra_findings[extra_findings["year"] == year]
-        findings = pd.concat([findings, extra[list(FINDINGS_COLUMNS)]], ignore_index=True) if len(extra) else findings
-    if extra_roster is not None and len(extra_roster):
-        roster = pd.concat([roster, extra_roster[list(ROSTER_COLUMNS)]], ignore_index=True)
-        roster = roster.drop_duplicates("credit_code", keep="last").sort_values("credit_code", ignore_index=True)
-    rating = rate(findings, roster if len(roster) else None, year=year, rulebook=book)
-    return rating, findings
-
-
-def rate_year(*, engine: Engine, year: int, rulebook: Rulebook | str | None = None,
-              extra_findings: pd.DataFrame | None = None, extra_roster: pd.DataFrame | None = None) -> Rating:
-    """The core's rating of `year` from the findings and roster in the database (nothing is written).
-
-    `extra_findings` / `extra_roster` (core.schema frames: a checked upload not stored yet) are rated as if they
-    were in the database already — the staff workspace's preview before an import.
-    """
-    with engine.connect() as connection:
-        return _rate(connection, year, rulebook, extra_findings=extra_findings, extra_roster=extra_roster)[0]
 
 
 # --- publishing -----------------------------------------------------------------------------------------------
@@ -171,7 +93,7 @@ def _published_rows(rating: Rating, findings: pd.DataFrame) -> dict[str, pd.Data
     return {"ratings": ratings, "charges": rating.explanation, "practitioners": rating.practitioners}
 
 
-def _bulk(session: Session, model: type, rows: pd.DataFrame, publication_id: int,
+def insert_rows(session: Session, model: type, rows: pd.DataFrame, publication_id: int,
           fields: tuple[str, ...] | None = None) -> None:
     """A publication's normalised rows (these `fields`, default all) into `model`'s table through db.store.inserts
     (COPY on PostgreSQL, one executemany on SQLite)."""
@@ -211,7 +133,7 @@ def _publish_once(
     published_at: dt.datetime, signer: Signer,
 ) -> Publication:
     with transaction(engine) as session:
-        rating, findings = _rate(session.connection(), year, rulebook, staff_fields=False)
+        rating, findings = rate_in(session.connection(), year, rulebook, staff_fields=False)
         if rating.table.empty:
             raise PublishError(f"{year}年度没有可评定的机构（无备案、合同、服务记录、名录或扣分记录）",
                                f"nothing to publish for {year}: no agency served in it (no filing, contract, visit, "
@@ -249,10 +171,10 @@ def _publish_once(
         session.flush()  # the unique (year, version) guard fires here if someone else got this version first
         pid = publication.id
         # Bulk inserts of the document's rows: what is stored is exactly what was digested.
-        _bulk(session, PublishedRating, tables.ratings, pid, STORED_RATING_FIELDS)
+        insert_rows(session, PublishedRating, tables.ratings, pid, STORED_RATING_FIELDS)
         bulk_insert(session, PublishedScore, score_rows(tables.ratings, buckets), constants={"publication_id": pid})
-        _bulk(session, PublishedCharge, tables.charges, pid)
-        _bulk(session, PublishedPractitioner, tables.practitioners, pid)
+        insert_rows(session, PublishedCharge, tables.charges, pid)
+        insert_rows(session, PublishedPractitioner, tables.practitioners, pid)
         # The version's blacklist listings, in this same write: a publication and its listings never disagree.
         sync_listings(session, publication, actor=by, rulebook=rating.rulebook)
         mark_published(session, notice, publication, by)
@@ -375,7 +297,4 @@ def _change(r: dict[str, Any], black: str) -> str | None:
     return None
 
 
-__all__ = [
-    "DIFF_COLUMNS", "PublishConflict", "PublishError", "ReasonRequired", "diff_year", "publish_year",
-    "rate_year",
-]
+__all__ = ["DIFF_COLUMNS", "PublishConflict", "PublishError", "ReasonRequired", "diff_year", "publish_year"]

@@ -112,7 +112,7 @@ class RegistryRecord(SQLModel, table=True):
 
 # Table: a practitioner at an agency. The ID number is kept only as id_hash + id_last4, never in clear: the watch
 # needs equality only (one person employed by two agencies), and a leaked copy of this table must not leak ID
-# numbers. id_hash = HMAC-SHA256 under the database's site key (db/uploads/records.py id_number_hash).
+# numbers. id_hash = HMAC-SHA256 under the database's site key (db/records/imports.py id_number_hash).
 class PractitionerRecord(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     upload_id: int = _upload_ref()

@@ -1,1 +1,1 @@
-"""Uploads: a findings or roster file checked whole, repeats found, imported all or nothing; the staff upload flow."""
+"""The findings and roster upload: a file checked whole, repeats found, previewed, imported all or nothing."""

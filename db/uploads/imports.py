@@ -34,10 +34,11 @@ from core.rulebook import Rulebook
 from core.schema import FINDINGS_FILE_COLUMNS
 from core.values import year_problem
 from db.accounts.audit import record
-from db.findings.towns import towns_from_db
+from db.reference.towns import towns_from_db
 from db.store.engine import transaction
 from db.store.inserts import bulk_insert, insert_ignoring_duplicates
-from db.store.models import Agency, Finding, RosterEntry, Upload, utcnow
+from db.store.ledger import existing_upload, insert_upload, uploader_name
+from db.store.models import Agency, Finding, RosterEntry, utcnow
 from db.store.settings import get_settings
 from db.uploads.repeats import RepeatedFindings, repeated_findings
 
@@ -76,9 +77,9 @@ def import_findings(*, engine: Engine, content: bytes, file_name: str, by: str,
     Findings identical to stored ones (db.uploads.repeats): allow_repeats=False raises RepeatedFindings (an InputError
     listing them) and writes nothing; True imports them and audits how many; None (seeding) does not look.
     """
-    by = _who(by)
+    by = uploader_name(by)
     digest = upload_digest(content)
-    found = _existing_upload(engine, digest)
+    found = existing_upload(engine, digest)
     if found is not None:
         return ImportResult(upload_id=found, added=0, duplicate=True)
     with engine.connect() as conn:
@@ -111,13 +112,13 @@ def import_findings(*, engine: Engine, content: bytes, file_name: str, by: str,
 def import_roster(*, engine: Engine, content: bytes, file_name: str, by: str, year: int,
                   limits: ReadLimits | None = None) -> ImportResult:
     """Put every agency of a roster file (CSV/XLSX bytes) on the roster of `year`; InputError on a bad file."""
-    by = _who(by)
+    by = uploader_name(by)
     year = int(year)
     failure = year_problem(year)
     if failure:
         raise InputError([Problem(None, "--year", *failure, str(year))])
     digest = upload_digest(content, roster_year=year)
-    found = _existing_upload(engine, digest)
+    found = existing_upload(engine, digest)
     if found is not None:
         return ImportResult(upload_id=found, added=0, duplicate=True, kind="roster")
     frame = read_isolated(read_roster, content, name=file_name, limits=limits or get_settings().read_limits)
@@ -139,7 +140,7 @@ def _store(*, engine, kind, frame, digest, file_name, by, now, write, detail) ->
         raise InputError([Problem(None, None, "文件中没有数据行", "the file has no data rows")])
     try:
         with transaction(engine) as session:
-            upload_id = _insert_upload(session, kind=kind, digest=digest, file_name=file_name, by=by,
+            upload_id = insert_upload(session, kind=kind, digest=digest, file_name=file_name, by=by,
                                        now=now, row_count=len(frame))
             agency_ids, added_agencies, renamed = _upsert_agencies(session, frame, by=by, upload_id=upload_id)
             added = write(session, upload_id, agency_ids)
@@ -149,20 +150,12 @@ def _store(*, engine, kind, frame, digest, file_name, by, now, write, detail) ->
             })
     except IntegrityError:
         # Another process imported the same file a moment ago: its upload won the unique sha256.
-        found = _existing_upload(engine, digest)
+        found = existing_upload(engine, digest)
         if found is None:
             raise
         return ImportResult(upload_id=found, added=0, duplicate=True, kind=kind)
     return ImportResult(upload_id=upload_id, added=added, kind=kind,
                         agencies_added=added_agencies, agencies_renamed=renamed)
-
-
-def _insert_upload(session: Session, *, kind, digest, file_name, by, now, row_count) -> int:
-    stmt = Upload.__table__.insert().returning(Upload.__table__.c.id)
-    return session.connection().execute(stmt, {
-        "file_name": file_name[-255:], "sha256": digest, "kind": kind, "uploaded_by": by,
-        "uploaded_at": now, "row_count": row_count,
-    }).scalar_one()
 
 
 def _upsert_agencies(session: Session, frame: pd.DataFrame, *, by: str, upload_id: int
@@ -203,11 +196,6 @@ def _agencies(conn, codes: Iterable[str]) -> dict[str, tuple[int, str]]:
     return found
 
 
-def _existing_upload(engine: Engine, digest: str) -> int | None:
-    with engine.connect() as conn:
-        return conn.execute(select(Upload.__table__.c.id).where(Upload.__table__.c.sha256 == digest)).scalar()
-
-
 def _check_fits(frame: pd.DataFrame) -> None:
     """Refuse text longer than its column, named by row and column like every other problem."""
     problems = []
@@ -230,9 +218,3 @@ def _dates(column: pd.Series) -> list[dt.date]:
     # datetime64 → datetime.date, vectorised (the reader keeps dates as datetime64[ns]).
     return list(column.dt.date)
 
-
-def _who(by: str) -> str:
-    by = (by or "").strip()
-    if not by:
-        raise ValueError("an import needs the name of who did it (--by)")
-    return by[:64]

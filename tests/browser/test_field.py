@@ -22,8 +22,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from core.rulebook import load_rulebook
-from db.findings.towns import load_towns
-from db.publishing import listing_reads, public
+from db.documents import versions
+from db.public import listings as listing_reads
+from db.public import reads as public
+from db.reference.towns import load_towns
 from db.store.engine import make_engine
 from tests.browser.conftest import no_exception, screenshot, wait_for_app
 
@@ -205,8 +207,8 @@ def shown_data(demo_site) -> dict:
     engine = make_engine(demo_site["db"])
     try:
         years = public.published_years(engine)
-        frame = public.ratings(engine, int(public.current_publication(engine, years[0])["id"]))
-        values = set(public.agency_index(engine)["agency_name"]) | set(public.publications(engine)["reason"].dropna())
+        frame = public.ratings(engine, int(versions.current_publication(engine, years[0])["id"]))
+        values = set(public.agency_index(engine)["agency_name"]) | set(versions.publications(engine)["reason"].dropna())
         for year in years:
             listed = public.blacklist(engine, year)
             values |= set(listed["practitioners"]["practitioner"]) | set(listed["agencies"]["agency_name"])

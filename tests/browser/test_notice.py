@@ -17,8 +17,8 @@ from sqlmodel import select
 from core import china_time
 from db.accounts.users import create_user
 from db.app_db import prepare
-from db.findings.objections import own_objections
-from db.publishing.changes import published_changes
+from db.documents.export import published_changes
+from db.publishing.objections import own_objections
 from db.publishing.publish import publish_year
 from db.store.engine import make_engine, transaction
 from db.store.models import Notice, Objection

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from dashboard.i18n import LABELS
-from db.publishing import public
-from db.publishing.export import verify_export
+from db.documents import versions
+from db.documents.export import verify_export
+from db.public import reads as public
 from db.store.engine import make_engine
 from tests.browser.conftest import no_exception, screenshot, wait_for_app
 
@@ -33,7 +34,7 @@ PAGES = {  # url path → extra query string
 def agencies(demo_site) -> dict:
     """Two agencies of the latest year (the search target and a second one to compare with)."""
     engine = make_engine(demo_site["db"])
-    frame = public.ratings(engine, int(public.current_publication(engine, public.published_years(engine)[0])["id"]))
+    frame = public.ratings(engine, int(versions.current_publication(engine, public.published_years(engine)[0])["id"]))
     engine.dispose()
     names = dict(zip(frame["credit_code"], frame["agency_name"], strict=True))
     a, b = frame["credit_code"].iloc[0], frame["credit_code"].iloc[-1]

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from db.publishing import public
+from db.documents import versions
+from db.public import reads as public
 from db.store.engine import make_engine
 from tests.browser.conftest import ROOT, Server, no_exception, screenshot, wait_for_app
 from tests.notices import ended_notice
@@ -50,7 +51,7 @@ def site(tmp_path_factory) -> Iterator[dict]:
         assert done.returncode == 0, done.stderr
     assert PASSWORD not in done.stdout + done.stderr
     engine = make_engine(url)
-    ratings = public.ratings(engine, int(public.current_publication(engine, YEAR)["id"]))
+    ratings = public.ratings(engine, int(versions.current_publication(engine, YEAR)["id"]))
     engine.dispose()
     target = ratings[ratings["grade"] != "BLACKLIST"].iloc[0]
     server = Server(url, folder / "streamlit.log", {"SEED_DEMO": "0"})

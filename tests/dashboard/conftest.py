@@ -1,4 +1,4 @@
-"""AppTest fixtures: the demo data set (db.seed) in a temp SQLite file, plus findings of 2026 that were never
+"""AppTest fixtures: the demo data set (db.demo.seed) in a temp SQLite file, plus findings of 2026 that were never
 published; each test gets its own copy, with the app pointed at it through DATABASE_URL and its caches empty.
 """
 

@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from db.accounts.users import create_user, current_user
-from db.findings.records import record_finding, record_interview
-from db.findings.towns import save_town
+from db.findings.recording import record_finding, record_interview
+from db.reference.towns import save_town
 from db.uploads.imports import import_findings
 from tests.db.staff_factories import PASSWORD
 from tests.notices import publish_after_notice
@@ -79,8 +79,8 @@ def store_hostile_objections(engine: Engine, user: dict[str, Any]) -> None:
     """YEAR under notice, and two objections from letters to the hostile agency's findings with hostile text: one
     open, one rejected with a hostile reason (the staff objections page)."""
     from core import china_time
-    from db.findings.objections import findings_under_notice, record_letter, resolve_objection
     from db.publishing.notice import open_notice
+    from db.publishing.objections import findings_under_notice, record_letter, resolve_objection
 
     today = china_time.today()
     open_notice(engine=engine, by="test", year=YEAR, ends_on=today + dt.timedelta(days=3),

@@ -18,7 +18,7 @@ from db.accounts.roles import ROLES
 from db.accounts.users import authenticate, deactivate
 from db.agency import filings
 from db.agency.forms import records_csv
-from db.findings.records import record_finding
+from db.findings.recording import record_finding
 from tests.core.factory import uscc
 from tests.core.records_factory import id_number
 from tests.dashboard.staff_helpers import APP, TIMEOUT, check_no_exception, open_page, reachable, shown_text, sign_in

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from db.publishing.changes import published_changes
+from db.documents import versions
+from db.documents.export import published_changes
 from db.store.engine import make_engine
 from tests.dashboard.test_public_site import open_page
 
@@ -37,10 +38,10 @@ def test_the_profile_of_a_changed_agency_says_what_its_correction_did(app, chang
 
 
 def test_an_unchanged_agency_profile_has_no_correction_note(app, app_db, changes):
-    from db.publishing import public
+    from db.public import reads as public
 
     engine = make_engine(f"sqlite:///{app_db}")
-    pub = public.current_publication(engine, 2024)
+    pub = versions.current_publication(engine, 2024)
     others = public.ratings(engine, int(pub["id"]))
     engine.dispose()
     untouched = sorted(set(others["credit_code"]) - set(changes["credit_code"]))[0]
@@ -49,10 +50,9 @@ def test_an_unchanged_agency_profile_has_no_correction_note(app, app_db, changes
 
 
 def test_the_overview_shows_a_corrections_whole_reason_as_wrapping_text_never_in_a_table_cell(app, app_db):
-    from db.publishing import public
 
     engine = make_engine(f"sqlite:///{app_db}")
-    reason = public.publication_history(engine, 2024).iloc[0]["reason"]
+    reason = versions.publication_history(engine, 2024).iloc[0]["reason"]
     engine.dispose()
     assert len(reason) > 30  # long enough to be cut in a table cell
     open_page(app, "overview", year="2024")

@@ -14,7 +14,7 @@ from core.china_time import today
 from dashboard.i18n import LABELS
 from dashboard.staff.text import LABELS as STAFF_LABELS
 from dashboard.ui import PAGES
-from db.publishing import listing_reads
+from db.public import listings as listing_reads
 from db.store.engine import make_engine
 from db.store.models import Listing, RepairApplication, User
 from tests.dashboard.page_text import page_text

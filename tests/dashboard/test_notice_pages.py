@@ -14,9 +14,9 @@ from dashboard.agency.text import LABELS as AGENCY_LABELS
 from dashboard.i18n import LABELS as PUBLIC_LABELS
 from dashboard.staff.text import LABELS
 from dashboard.ui import PAGES
-from db.findings.objections import file_objection
-from db.findings.records import record_finding
+from db.findings.recording import record_finding
 from db.publishing.notice import open_notice
+from db.publishing.objections import file_objection
 from db.store.models import Finding, Notice, Objection
 from tests.dashboard.staff_helpers import (
     APP,

@@ -6,7 +6,8 @@ import pytest
 
 from dashboard.i18n import LABELS
 from dashboard.ui import PAGES
-from db.publishing import public
+from db.documents import versions
+from db.public import reads as public
 from db.store.engine import make_engine
 
 
@@ -64,7 +65,7 @@ def _chinese_labels(app_db) -> set[str]:
 
     rulebook = load_rulebook()
     engine = make_engine(f"sqlite:///{app_db}")
-    published = [*public.publications(engine)["reason"], *public.agency_index(engine)["agency_name"]]
+    published = [*versions.publications(engine)["reason"], *public.agency_index(engine)["agency_name"]]
     engine.dispose()
     data_text = "\n".join([*(c.text_zh for c in rulebook.clauses), *default_towns().names, rulebook.title_zh,
                            rulebook.source_zh, *(g.label_zh for g in rulebook.grades), *published])

@@ -11,9 +11,9 @@ from streamlit.testing.v1 import AppTest
 
 from core import china_time
 from dashboard.staff.text import LABELS
-from db.findings.objections import file_objection
-from db.findings.records import record_finding
+from db.findings.recording import record_finding
 from db.publishing.notice import open_notice
+from db.publishing.objections import file_objection
 from db.store.models import Finding
 from tests.dashboard.staff_helpers import APP, TIMEOUT, check_no_exception, errors, open_page, shown_text, sign_in
 from tests.db.agency_factories import MINE, NAMES, THEIRS, make_agencies, make_agency_user

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from core.errors import Problem
+from core.problem_table import problems_frame
 from dashboard.staff.widgets import problems_table
-from db.uploads.workspace import problems_frame
 
 
 def test_a_whole_file_problem_has_a_dash_for_row_and_column_and_a_cell_problem_keeps_both():

@@ -16,7 +16,9 @@ from dashboard.plain import WORD_JOINER
 from dashboard.ui import PAGES
 from db.accounts.users import create_user
 from db.agency import documents, filings
-from db.publishing import listing_reads, public
+from db.documents import versions
+from db.public import listings as listing_reads
+from db.public import reads as public
 from db.store.engine import make_engine, transaction
 from db.store.models import (
     Agency,
@@ -58,7 +60,7 @@ def table_codes(app, key: str = "ratings_table") -> list[str]:
 
 def current_ratings(engine, year: int | None = None):
     year = year or public.published_years(engine)[0]
-    return public.ratings(engine, int(public.current_publication(engine, year)["id"]))
+    return public.ratings(engine, int(versions.current_publication(engine, year)["id"]))
 
 
 def test_ratings_default_to_the_latest_published_year_with_every_agency(app, engine):
@@ -121,7 +123,7 @@ def test_grade_filter_shows_only_that_grade(app, engine):
 def test_town_filter_offers_every_town_not_only_those_that_assessed(app, engine):
     # The filter means "towns served" (contracts; tests/dashboard/test_service_facts_pages.py): every town on the
     # list is offered, also one that assessed nobody, so an enterprise there can look for agencies serving it.
-    from db.findings.towns import load_towns
+    from db.reference.towns import load_towns
 
     frame = current_ratings(engine)
     towns = list(load_towns(engine=engine).names)
@@ -155,7 +157,7 @@ def test_an_unpublished_year_never_shows(app, engine):
 
 
 def test_overview_shows_the_version_digest_and_the_correction_with_its_reason(app, engine):
-    history = public.publication_history(engine, 2024)
+    history = versions.publication_history(engine, 2024)
     open_page(app, "overview", year="2024")
     text = page_text(app)
     assert history.iloc[0]["digest"] in text
@@ -192,7 +194,7 @@ def test_blacklist_shows_the_publication_date_as_列入日期_and_the_act_apart_
     by_clause = listed["agencies"][listed["agencies"]["listed_by"] == "clause"].iloc[0]
     code = by_clause["credit_code"]
     listing = listing_reads.listings(engine).query("year == 2024 and subject_kind == 'agency' and credit_code == @code")
-    published_on = {local_date(at) for at in public.publication_history(engine, 2024)["published_at"]}
+    published_on = {local_date(at) for at in versions.publication_history(engine, 2024)["published_at"]}
     assert listing.iloc[0]["listed_on"] in {dt.date.fromisoformat(d) for d in published_on}
     assert by_clause["act_on"] != listing.iloc[0]["listed_on"]  # the demo's act and its listing are different days
     open_page(app, "blacklist", year="2024")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from db.publishing import public
-from db.publishing.changes import published_changes
+from db.documents import versions
+from db.documents.export import published_changes
+from db.public import reads as public
 from db.store.engine import make_engine
 from tests.dashboard.test_pages import open_page
 
@@ -13,7 +14,7 @@ FIRST, CORRECTED = "2025-01-17", "2025-02-21"  # the demo's 2024 version 1 and i
 def test_the_ratings_table_keeps_the_first_date_for_agencies_the_correction_did_not_change(app, app_db):
     engine = make_engine(f"sqlite:///{app_db}")
     changed = set(published_changes(engine, 2024, 2)["credit_code"])
-    everyone = set(public.ratings(engine, int(public.current_publication(engine, 2024)["id"]))["credit_code"])
+    everyone = set(public.ratings(engine, int(versions.current_publication(engine, 2024)["id"]))["credit_code"])
     engine.dispose()
     assert changed and everyone - changed  # the demo correction changes some agencies, not all
     open_page(app, "ratings", year="2024")

@@ -11,7 +11,8 @@ from sqlalchemy.engine import Engine
 
 from dashboard.i18n import LABELS
 from dashboard.ui import PAGES
-from db.publishing import public
+from db.documents import versions
+from db.public import reads as public
 from db.store.engine import make_engine
 from tests.dashboard.page_text import page_text
 from tests.dashboard.test_public_site import open_page
@@ -31,8 +32,8 @@ def en(key: str, **values: object) -> str:
 
 def _without_demo_records(engine: Engine) -> None:
     """This test's copy of the demo database without the demo's service records: each test files its own."""
+    from db.records.reads import RECORD_MODELS
     from db.store.models import Upload
-    from db.uploads.records import RECORD_MODELS
 
     with engine.begin() as conn:
         for model in RECORD_MODELS.values():
@@ -54,7 +55,7 @@ def engine(app_db, monkeypatch):
 @pytest.fixture
 def rated(engine):
     """The latest year's ratings: a clean A (never assessed by any town), a B, a C and a blacklisted agency."""
-    ratings = public.ratings(engine, int(public.current_publication(engine, 2025)["id"]))
+    ratings = public.ratings(engine, int(versions.current_publication(engine, 2025)["id"]))
     pick = {grade: ratings[ratings["grade"] == grade].iloc[0] for grade in ("A", "B", "C", "BLACKLIST")}
     assert TOWN not in pick["A"]["towns"].split(";")  # the complaint: a clean agency serving 璜土镇
     return pick

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from core.rulebook import load_rulebook
 from dashboard.staff.text import LABELS
-from db.findings.records import record_interview
+from db.findings.recording import record_interview
 from db.store.engine import transaction
 from db.store.models import Finding, Interview, User
 from tests.dashboard.staff_helpers import check_no_exception, errors, open_page, shown_text, sign_in

@@ -12,7 +12,7 @@ from dashboard.staff import session as staff_session
 from dashboard.ui import PAGES
 from db.accounts.audit_log import audit_csv, audit_entries
 from db.accounts.users import authenticate
-from db.publishing.export import export_publication
+from db.documents.export import export_publication
 from db.store.models import User
 from tests.dashboard.staff_helpers import open_page, shown_text, sign_in, sign_out
 from tests.db.staff_factories import PASSWORD

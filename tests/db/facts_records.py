@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
 
-from db.uploads.records import import_records
+from db.records.imports import import_records
 from tests.core.factory import uscc
 from tests.core.records_factory import id_number, records_csv
 

@@ -10,8 +10,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from db.documents.scores import split_scores
 from db.publishing.listings import sync_listings
-from db.publishing.scores import split_scores
 from db.store.models import (
     FILES_EDITION,
     Agency,

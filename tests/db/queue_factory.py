@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy.engine import Engine
 
 from db.findings.suggestions import dismiss_suggestion
-from db.uploads.records import import_records
+from db.records.imports import import_records
 from tests.core.factory import uscc
 from tests.core.records_factory import records_csv
 from tests.db.staff_factories import OTHER_TOWN, TOWN

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from db.agency import documents, filings
-from db.publishing import export
-from db.seed import seed_demo
+from db.demo.seed import seed_demo
+from db.documents import export
 from db.store.engine import transaction
 from db.store.models import Agency, AgencyDocument, PractitionerRecord, Publication, Suggestion
 from tests.core.records_factory import id_number

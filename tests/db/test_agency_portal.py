@@ -9,10 +9,10 @@ import pytest
 from sqlmodel import Session, select
 
 from core.errors import CreditBoardError, InputError
+from db.accounts.agency_access import acting_agency
 from db.accounts.roles import PERMISSIONS, AccessDenied, may
 from db.accounts.users import UserError, create_user, deactivate
 from db.agency import documents, filings, overview
-from db.agency.access import acting_agency
 from db.store.engine import transaction
 from db.store.models import (
     AgencyDocument,
@@ -287,7 +287,7 @@ def test_registry_filing_and_update_with_the_commitment_day_from_the_scan(engine
 
 
 def test_own_findings_draft_rating_and_confirmed_suggestions_only(engine, people):
-    from db.findings.records import record_finding
+    from db.findings.recording import record_finding
 
     record_finding(engine=engine, user=people["admin"], credit_code=MINE, agency_name=None, clause="2.1",
                    assessor="bureau", date=dt.date(2026, 3, 5), description="报告代签（说明）")

@@ -8,7 +8,7 @@ from sqlalchemy import func, insert, select
 
 from core.towns import default_towns
 from db import app_db
-from db.findings.towns import seed_default_towns
+from db.reference.towns import seed_default_towns
 from db.store.engine import transaction
 from db.store.models import Agency, Town
 from db.store.settings import Settings

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from db.publishing.changes import CHANGE_COLUMNS, changes_between
+from db.documents.changes import CHANGE_COLUMNS, changes_between
 
 
 def _doc(ratings, charges=()):

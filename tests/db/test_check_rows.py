@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import delete, insert, text
 
-from db.publishing.check import check_store
-from db.publishing.export import load_document
+from db.documents.check import check_store
+from db.documents.export import load_document
 from db.store.models import PublishedRating, PublishedScore
 from tests.db.publishing import YEAR, a_year
 from tests.notices import publish_after_notice
@@ -77,8 +77,8 @@ def test_values_no_published_row_holds_are_named_by_field_and_agency(engine, pub
     """What SQLite's loose column types let through (1.5 points, text for a date) is named, not a crash."""
     from sqlmodel import Session
 
-    from db.publishing.check_rows import row_faults
-    from db.publishing.export import stored_content
+    from db.documents.check_rows import row_faults
+    from db.documents.export import stored_content
 
     with Session(engine) as session:
         ratings, buckets, others = stored_content(session, published.id)

@@ -256,7 +256,7 @@ def a_rating_inserted_without_scores(engine, monkeypatch, capsys) -> None:
     """A published year, then a rating row inserted behind its dropped guards (no scores: a hand-made INSERT)."""
     from sqlalchemy import insert
 
-    from db.publishing.export import load_document
+    from db.documents.export import load_document
     from db.store.models import PublishedRating
     from tests.db.test_check_rows import STRANGER, drop_guards
 

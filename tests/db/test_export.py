@@ -18,9 +18,10 @@ from sqlmodel import Session
 from core.rulebook import load_rulebook
 from core.schema import rating_columns
 from core.towns import default_towns
-from db.publishing.cells import unescape_cell
-from db.publishing.editions import RATING_HEADERS, grade_zh
-from db.publishing.export import (
+from db.demo.seed import seed_demo
+from db.documents.cells import unescape_cell
+from db.documents.editions import RATING_HEADERS, grade_zh
+from db.documents.export import (
     TABLE_EXTRA_FIELDS,
     WRITERS,
     ExportError,
@@ -28,9 +29,8 @@ from db.publishing.export import (
     load_document,
     verify_export,
 )
-from db.publishing.listing_export import export_listings
+from db.public.listing_export import export_listings
 from db.publishing.listing_removal import apply_repair, decide_repair
-from db.seed import seed_demo
 from db.store.models import Agency, Finding, Listing, Practitioner, Publication, PublishedPractitioner
 from tests.db.publishing import YEAR, a_year, finding, load
 from tests.notices import publish_after_notice

@@ -11,8 +11,8 @@ import io
 from openpyxl import load_workbook
 from sqlalchemy import MetaData, insert, select
 
-from db.publishing import open_data
-from db.publishing.export import WRITERS, export_publication
+from db.documents.export import WRITERS, export_publication
+from db.public import open_data
 from db.store.engine import make_engine
 from db.store.migrate import upgrade
 from db.store.models import FILES_EDITION, Publication

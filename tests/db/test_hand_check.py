@@ -13,7 +13,7 @@ import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from db.publishing.canonical import UnreadableDocument, canonical_bytes, read_json
+from db.documents.canonical import UnreadableDocument, canonical_bytes, read_json
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

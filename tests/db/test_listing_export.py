@@ -11,11 +11,11 @@ import pytest
 from openpyxl import load_workbook
 
 from db.cli.commands import main
-from db.publishing.cells import unescape_cell
-from db.publishing.export import ExportError, load_document
-from db.publishing.listing_export import EXPORT_COLUMNS, export_listings
+from db.demo.seed import seed_demo
+from db.documents.cells import unescape_cell
+from db.documents.export import ExportError, load_document
+from db.public.listing_export import EXPORT_COLUMNS, export_listings
 from db.publishing.listing_removal import expire_listings
-from db.seed import seed_demo
 from tests.db.conftest import url_of
 from tests.db.factories import credit_code
 from tests.db.publishing import YEAR, a_year, finding, load

@@ -14,7 +14,7 @@ from sqlmodel import Session
 import db.publishing.publish as publish
 from core.terms import add_months
 from db.accounts.roles import AccessDenied
-from db.publishing.listing_reads import applications, current, history, listings
+from db.public.listings import applications, current, history, listings
 from db.publishing.listing_removal import (
     ListingError,
     apply_repair,

@@ -6,12 +6,16 @@ import datetime as dt
 import json
 
 import pytest
+from db.publishing.rating import rate_year
 from sqlmodel import Session, select
 
 from core import china_time
 from core.errors import CreditBoardError
 from db.accounts.roles import AccessDenied
-from db.findings.objections import (
+from db.findings.recording import RecordError
+from db.findings.withdraw import withdraw_finding
+from db.publishing.notice import NoticeError, cancel_notice, default_end, notice_list, open_notice, public_notices
+from db.publishing.objections import (
     file_objection,
     findings_under_notice,
     objectable_findings,
@@ -20,10 +24,7 @@ from db.findings.objections import (
     record_letter,
     resolve_objection,
 )
-from db.findings.records import RecordError
-from db.findings.withdraw import withdraw_finding
-from db.publishing.notice import NoticeError, cancel_notice, default_end, notice_list, open_notice, public_notices
-from db.publishing.publish import publish_year, rate_year
+from db.publishing.publish import publish_year
 from db.store.models import Agency, AuditEntry, Finding, Notice, Objection, Publication
 from db.store.settings import SettingsError, get_settings
 from tests.db.agency_factories import make_agency_user

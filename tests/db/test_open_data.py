@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from db.publishing.export import WRITERS, export_publication
-from db.publishing.open_data import checksum_file, checksums, file_name, identify, signing_keys
+from db.documents.export import WRITERS, export_publication
+from db.public.open_data import checksum_file, checksums, file_name, identify, signing_keys
 from tests.db.publishing import YEAR, a_year, finding, load
 from tests.notices import publish_after_notice
 
@@ -90,8 +90,8 @@ def test_a_correction_says_what_changed_per_agency_in_its_files(engine, two_vers
 
 
 def test_an_unsigned_version_is_known_in_another_layout_by_the_sites_digest_and_never_when_relabelled(engine):
-    from db.publishing.canonical import digest_hex
-    from db.publishing.export import FORMAT_UNSIGNED
+    from db.documents.canonical import digest_hex
+    from db.documents.export import FORMAT_UNSIGNED
     from tests.db.unsigned import publish_unsigned
 
     a_year(engine)
@@ -110,8 +110,8 @@ def test_an_unsigned_version_is_known_in_another_layout_by_the_sites_digest_and_
 
 
 def test_a_file_signed_by_a_key_the_site_never_published_is_altered(engine, two_versions, tmp_path):
-    from db.publishing.canonical import canonical_bytes, digest_hex
-    from db.publishing.signing import keygen
+    from db.documents.canonical import canonical_bytes, digest_hex
+    from db.documents.signing import keygen
 
     _, new = two_versions
     other = keygen(tmp_path / "other.pem")

@@ -15,9 +15,9 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from openpyxl import load_workbook
 
-from db.publishing import listing_export
-from db.publishing.export import WRITERS, export_publication, load_document
-from db.publishing.signing import load_signer
+from db.documents.export import WRITERS, export_publication, load_document
+from db.documents.signing import load_signer
+from db.public import listing_export
 from db.store.models import FILES_EDITION
 from tests.db.publishing import YEAR, a_year, finding, load
 from tests.notices import publish_after_notice
@@ -104,8 +104,8 @@ def test_the_outsiders_verifier_accepts_a_true_file_and_refuses_changed_ones(eng
 
 
 def test_the_outsider_and_we_take_a_listed_unsigned_file_and_refuse_it_edited_with_a_new_digest(engine, tmp_path):
-    from db.publishing.open_data import checksum_file, checksums
-    from db.publishing.verify import verify_document
+    from db.documents.verify import verify_document
+    from db.public.open_data import checksum_file, checksums
     from tests.db.unsigned import publish_unsigned
 
     a_year(engine)
@@ -129,7 +129,7 @@ def test_the_key_id_is_as_the_document_says(engine, published, signing_key_file)
 
 
 def test_the_documented_escapes_give_our_canonical_bytes_for_every_control_character():
-    from db.publishing.canonical import canonical_bytes  # controls cannot reach a published file: compare directly
+    from db.documents.canonical import canonical_bytes  # controls cannot reach a published file: compare directly
 
     value = "".join(chr(c) for c in range(0x20)) + '"\\/é😀\u2028'
     document = {"b": [value, 1, True], "a": {"y": False, "x": -7}}

@@ -8,7 +8,7 @@ import pytest
 
 from core.errors import InputError
 from core.reader import read_findings
-from db.findings.records import RecordError, record_finding
+from db.findings.recording import RecordError, record_finding
 from tests.db.staff_factories import TOWN, fast_argon2, make_staff  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.usefixtures("fast_argon2")
@@ -56,7 +56,7 @@ def test_a_finding_outside_its_window_is_refused_the_same_way_by_file_and_form(e
 
 def test_a_single_finding_is_charged_before_an_uploaded_one_of_the_same_day_on_both_databases(engine):
     """Which finding a period's floor leaves at 0 depends on the charge order: both databases order it alike."""
-    from db.publishing.publish import _findings_frame
+    from db.publishing.rating import findings_frame
     from tests.db.publishing import finding, load
 
     staff = make_staff(engine)
@@ -65,5 +65,5 @@ def test_a_single_finding_is_charged_before_an_uploaded_one_of_the_same_day_on_b
     record_finding(engine=engine, user=staff["town"], credit_code=CODE, agency_name="江阴安信评价有限公司",
                    clause="3.1", date=day, period="Q1", year=2025)
     with engine.connect() as connection:
-        frame = _findings_frame(connection, 2025)
+        frame = findings_frame(connection, 2025)
     assert list(frame["clause"]) == ["3.1", "2.1"]

@@ -1,4 +1,4 @@
-"""db.publishing.public: the public site's read side returns published data only, as DataFrames and plain dicts."""
+"""db.public.reads: the public site's read side returns published data only, as DataFrames and plain dicts."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from sqlalchemy import text
 from stdnum.cn import uscc
 
 from core.rulebook import load_rulebook
-from db.publishing import public
+from db.documents import versions
+from db.public import reads as public
 from tests.db import published_rows
 from tests.db.published_rows import AGENCIES, PRIVATE_DESCRIPTIONS, PRIVATE_ID_NUMBERS, PRIVATE_PHONES
 
@@ -24,7 +25,7 @@ def published(engine):
 
 
 def _current_id(engine, year: int) -> int:
-    return int(public.current_publication(engine, year)["id"])
+    return int(versions.current_publication(engine, year)["id"])
 
 
 def test_published_years_are_newest_first_and_leave_out_years_with_only_findings(published):
@@ -32,9 +33,9 @@ def test_published_years_are_newest_first_and_leave_out_years_with_only_findings
 
 
 def test_current_publication_is_the_latest_version_and_names_no_staff_account(published):
-    pub = public.current_publication(published, 2024)
+    pub = versions.current_publication(published, 2024)
     assert pub["version"] == 2
-    assert pub["previous_digest"] == public.publication_history(published, 2024).iloc[1]["digest"]
+    assert pub["previous_digest"] == versions.publication_history(published, 2024).iloc[1]["digest"]
     assert pub["demo"] is True or pub["demo"] == True  # noqa: E712 (numpy bool)
     assert "published_by" not in pub
     assert "admin-secret" not in str(pub)
@@ -42,12 +43,12 @@ def test_current_publication_is_the_latest_version_and_names_no_staff_account(pu
 
 
 def test_an_unpublished_year_has_no_current_publication(published):
-    assert public.current_publication(published, 2026) is None
-    assert public.publication_history(published, 2026).empty
+    assert versions.current_publication(published, 2026) is None
+    assert versions.publication_history(published, 2026).empty
 
 
 def test_history_lists_every_version_with_the_reason_of_the_correction(published):
-    history = public.publication_history(published, 2024)
+    history = versions.publication_history(published, 2024)
     assert history["version"].tolist() == [2, 1]
     assert history.iloc[0]["reason"] == "璜土镇第四季度扣分漏报，补录后更正"
     assert "published_by" not in history.columns
@@ -187,8 +188,8 @@ def test_every_agency_of_the_fixture_has_a_valid_credit_code():
 
 
 def test_nothing_returned_holds_a_private_value(published):
-    pub_ids = [int(i) for i in public.publications(published)["id"]]
-    frames: list[pd.DataFrame] = [public.publications(published), public.agency_index(published)]
+    pub_ids = [int(i) for i in versions.publications(published)["id"]]
+    frames: list[pd.DataFrame] = [versions.publications(published), public.agency_index(published)]
     for pub_id in pub_ids:
         frames += [public.ratings(published, pub_id), public.charges(published, pub_id)]
     for year in public.published_years(published):

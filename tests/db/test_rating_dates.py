@@ -8,8 +8,8 @@ import io
 
 from openpyxl import load_workbook
 
-from db.publishing import public
-from db.publishing.export import export_publication
+from db.documents.export import export_publication
+from db.public import reads as public
 from tests.db.factories import credit_code
 from tests.db.publishing import YEAR, finding, load, load_roster
 from tests.notices import publish_after_notice

@@ -11,8 +11,8 @@ from sqlmodel import Session, select
 from core.rulebook import RULEBOOK_DIR, parse_rulebook
 from db.accounts import users
 from db.accounts.roles import AccessDenied
-from db.findings import records
-from db.findings.records import RecordError, record_finding, record_interview, suggest_interview_clause
+from db.findings import recording as records
+from db.findings.recording import RecordError, record_finding, record_interview, suggest_interview_clause
 from db.store.models import AuditEntry, Finding, Interview
 from tests.db.staff_factories import (
     OTHER_TOWN,

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from core.schema import FINDINGS_FILE_COLUMNS
 from db.cli.commands import main
-from db.findings.records import record_finding
+from db.findings.recording import record_finding
 from db.findings.withdraw import withdraw_finding
 from db.store.models import AuditEntry, Finding, Upload
 from db.uploads import workspace

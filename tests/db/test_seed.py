@@ -8,7 +8,7 @@ from stdnum.cn import ric, uscc
 
 from core.service_records import RECORD_KINDS
 from core.towns import default_towns
-from db.seed import CORRECTION_REASON, seed_demo
+from db.demo.seed import CORRECTION_REASON, seed_demo
 from db.store.engine import make_engine
 from db.store.migrate import upgrade
 from db.store.models import (

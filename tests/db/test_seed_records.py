@@ -14,9 +14,10 @@ from core.rulebook import load_rulebook
 from core.service_records import RECORD_KINDS, SPECIALTIES, ServiceRecords, read_records
 from core.towns import default_towns
 from core.watch import watch
-from db.seed import SEED, YEARS, demo_data, seed_demo
+from db.demo.seed import SEED, YEARS, demo_data, seed_demo
+from db.records.imports import RepeatedRecords, import_records
+from db.records.reads import load_records
 from db.store.models import Upload
-from db.uploads.records import RepeatedRecords, import_records, load_records
 
 TODAY = dt.date(2026, 11, 29)  # a late day of the year: every breach of the current year is planted and due
 RULEBOOK = load_rulebook()

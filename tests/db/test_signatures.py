@@ -16,11 +16,11 @@ import rfc8785
 from sqlalchemy import insert, text
 from sqlalchemy.exc import DBAPIError
 
-from db.publishing.canonical import canonical_bytes, digest_hex
-from db.publishing.check import check_store
-from db.publishing.export import export_publication, load_document
-from db.publishing.signing import SigningKeyError, keygen, load_public_keys, load_signer
-from db.publishing.verify import (
+from db.documents.canonical import canonical_bytes, digest_hex
+from db.documents.check import check_store
+from db.documents.export import export_publication, load_document
+from db.documents.signing import SigningKeyError, keygen, load_public_keys, load_signer
+from db.documents.verify import (
     ALTERED,
     FOREIGN_KEY,
     GENUINE,
@@ -257,7 +257,7 @@ def test_the_check_command_exits_1_on_a_difference(engine, published):
 def test_check_reports_a_dropped_link_check_where_it_replaces_a_foreign_key(engine, published):
     """On PostgreSQL a statement-level trigger checks the published rows' links (db/store/links.py); on SQLite the
     foreign key does, and dropping it needs a table rebuild, so the check names the trigger on PostgreSQL only."""
-    from db.publishing.check import check_store
+    from db.documents.check import check_store
 
     if engine.dialect.name != "postgresql":
         assert not any("linked" in d.message_en for d in check_store(engine=engine))
@@ -272,7 +272,7 @@ def test_check_reports_a_dropped_link_check_where_it_replaces_a_foreign_key(engi
     {"k": 10**17}, {"é": 1, "e": 2, "\U0001f600": 3, "\ufb01": 4}, {"a": 1.5}, {"a": [None, {"b": -0}]},
 ])
 def test_the_fast_path_and_the_jcs_library_agree_or_the_library_decides(document):
-    from db.publishing.canonical import UnreadableDocument
+    from db.documents.canonical import UnreadableDocument
 
     try:
         expected = rfc8785.dumps(document)
@@ -292,7 +292,7 @@ def test_a_file_with_a_number_beyond_the_canonical_range_is_refused(engine, publ
 # --- documents built by publishing skip the walk over every value ------------------------------------------------
 
 def _built(**rows):
-    from db.publishing.export import build_document
+    from db.documents.export import build_document
 
     ratings = pd.DataFrame([{"credit_code": "C1", "agency_name": "江阴😀\u2028机构", "year": YEAR, "total": 90,
                              "grade": "A", "blacklist": False, "blacklist_clauses": "", "assessed_by": "",
@@ -303,7 +303,7 @@ def _built(**rows):
 
 
 def test_a_built_document_is_marked_plain_and_its_bytes_are_the_jcs_libraries():
-    from db.publishing.canonical import PlainDocument
+    from db.documents.canonical import PlainDocument
 
     document = _built()
     assert isinstance(document, PlainDocument)
@@ -311,7 +311,7 @@ def test_a_built_document_is_marked_plain_and_its_bytes_are_the_jcs_libraries():
 
 
 def test_a_built_document_with_a_lone_surrogate_is_still_refused():
-    from db.publishing.canonical import UnreadableDocument
+    from db.documents.canonical import UnreadableDocument
 
     document = _built()
     document["ratings"][0]["agency_name"] = "bad \udc80"
@@ -333,7 +333,7 @@ TRICKY_TEXT = ["江阴😀\u2028机构", 'quote " and \\ backslash', "tab\tnew\n
 
 
 def _tables(**rows):
-    from db.publishing.export import document_tables
+    from db.documents.export import document_tables
 
     ratings = pd.DataFrame([{"credit_code": f"C{i:02d}", "agency_name": name, "year": YEAR, "total": 100 - i,
                              "grade": "A" if i % 2 else "黑名单", "blacklist": bool(i % 2), "blacklist_clauses": "1.3",
@@ -349,7 +349,7 @@ def _tables(**rows):
 
 
 def test_the_column_by_column_bytes_are_the_jcs_librarys_for_tricky_text():
-    from db.publishing.canonical import canonical_table_bytes
+    from db.documents.canonical import canonical_table_bytes
 
     tables = _tables()
     written = canonical_table_bytes(tables.header, tables.frames())
@@ -364,7 +364,7 @@ def test_the_column_by_column_bytes_of_empty_tables_are_the_jcs_librarys():
 
 
 def test_a_lone_surrogate_leaves_the_column_path_and_is_refused():
-    from db.publishing.canonical import UnreadableDocument, canonical_table_bytes
+    from db.documents.canonical import UnreadableDocument, canonical_table_bytes
 
     ratings = _tables().ratings.assign(agency_name="bad \udc80")
     tables = _tables(ratings=ratings)
@@ -374,7 +374,7 @@ def test_a_lone_surrogate_leaves_the_column_path_and_is_refused():
 
 
 def test_a_header_number_beyond_the_canonical_range_leaves_the_column_path():
-    from db.publishing.canonical import canonical_table_bytes
+    from db.documents.canonical import canonical_table_bytes
 
     tables = _tables()
     assert canonical_table_bytes({**tables.header, "version": 2**53}, tables.frames()) is None
@@ -382,7 +382,7 @@ def test_a_header_number_beyond_the_canonical_range_leaves_the_column_path():
 
 
 def test_a_non_ascii_key_leaves_the_column_path_for_the_library():
-    from db.publishing.canonical import canonical_table_bytes
+    from db.documents.canonical import canonical_table_bytes
 
     tables = _tables()
     frames = {**tables.frames(), "ratings": tables.ratings.rename(columns={"towns": "镇街"})}
@@ -392,7 +392,7 @@ def test_a_non_ascii_key_leaves_the_column_path_for_the_library():
 # --- currency: a genuine file may still be superseded ------------------------------------------------------------
 
 def test_verify_with_the_sums_list_says_a_version_was_superseded(engine, published, tmp_path, signing_key_file):
-    from db.publishing.open_data import checksum_file, checksums
+    from db.public.open_data import checksum_file, checksums
 
     public = tmp_path / "public.pem"
     public.write_text(load_signer(Path(signing_key_file)).public_pem)
@@ -409,7 +409,7 @@ def test_verify_with_the_sums_list_says_a_version_was_superseded(engine, publish
 
 
 def test_currency_reads_only_the_years_own_lines_of_the_list():
-    from db.publishing.verify import GENUINE, Verdict, currency
+    from db.documents.verify import GENUINE, Verdict, currency
 
     verdict = Verdict(GENUINE, "", "", year=2025, version=2)
     line = "{}  jiangyin-credit-{}-v{}.{}"

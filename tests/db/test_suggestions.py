@@ -18,7 +18,7 @@ from core.watch import watch
 from db.accounts.roles import AccessDenied
 from db.accounts.users import deactivate
 from db.findings import suggestions as queue
-from db.findings.records import RecordError
+from db.findings.recording import RecordError
 from db.findings.suggestions import (
     SuggestionError,
     confirm_suggestion,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from db.findings.towns import TownError, list_towns, save_town
+from db.reference.towns import TownError, list_towns, save_town
 from tests.db.staff_factories import OTHER_TOWN, TOWN, fast_argon2, make_staff  # noqa: F401  (fixture)
 
 

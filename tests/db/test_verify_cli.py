@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from db.publishing.canonical import canonical_bytes, digest_hex
-from db.publishing.export import FORMAT_UNSIGNED, export_publication
-from db.publishing.open_data import checksum_file, checksums, identify, signing_keys
-from db.publishing.signing import keygen, load_signer
+from db.documents.canonical import canonical_bytes, digest_hex
+from db.documents.export import FORMAT_UNSIGNED, export_publication
+from db.documents.signing import keygen, load_signer
+from db.public.open_data import checksum_file, checksums, identify, signing_keys
 from tests.db.conftest import url_of
 from tests.db.publishing import YEAR, a_year, finding, load
 from tests.db.unsigned import publish_unsigned

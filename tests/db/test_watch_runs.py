@@ -14,10 +14,10 @@ from core.rulebook import load_rulebook
 from core.watch import watch
 from db.findings import watch_runs
 from db.findings.suggestions import records_fingerprint, split_waiting, stored_records, with_placement
+from db.records import cache as record_cache
+from db.records.reads import load_records
 from db.store.engine import transaction
 from db.store.models import PractitionerRecord, WatchRun, utcnow
-from db.uploads import record_cache
-from db.uploads.records import load_records
 from tests.core.records_factory import id_number
 from tests.db.queue_factory import AS_OF, ROWS, YEAR, A, B, store_records
 

@@ -7,6 +7,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from db.accounts.roles import AccessDenied
+from db.publishing import actions
 from db.publishing.publish import ReasonRequired
 from db.store.models import AuditEntry, Finding, Publication, RosterEntry, Upload
 from db.uploads import workspace
@@ -54,7 +55,7 @@ def published(engine, staff):
     """2025 imported from BASE and published as version 1."""
     workspace.import_upload(engine=engine, user=staff["staff"], content=BASE, file_name="base.csv")
     ended_notice(engine, 2025, by="admin")
-    workspace.publish(engine=engine, user=staff["admin"], year=2025)
+    actions.publish(engine=engine, user=staff["admin"], year=2025)
     return staff
 
 
@@ -129,15 +130,15 @@ def test_a_roster_without_its_year_is_refused_as_a_problem(engine, staff):
 
 def test_a_correction_needs_a_reason_and_then_becomes_version_two(engine, published):
     workspace.import_upload(engine=engine, user=published["staff"], content=MORE, file_name="more.csv")
-    assert set(workspace.publish_preview(engine=engine, user=published["admin"], year=2025).diff["credit_code"]) \
+    assert set(actions.publish_preview(engine=engine, user=published["admin"], year=2025).diff["credit_code"]) \
         == {A1, A2}
     for reason in (None, "", "   "):
         with pytest.raises(ReasonRequired):
-            workspace.publish(engine=engine, user=published["admin"], year=2025, reason=reason)
+            actions.publish(engine=engine, user=published["admin"], year=2025, reason=reason)
     ended_notice(engine, 2025, by="admin")  # the correction's own notice
-    publication = workspace.publish(engine=engine, user=published["admin"], year=2025, reason="补录第三季度记录")
+    publication = actions.publish(engine=engine, user=published["admin"], year=2025, reason="补录第三季度记录")
     assert (publication.version, publication.published_by) == (2, "admin")
-    assert workspace.years_to_publish(engine=engine, user=published["admin"]) == [2025]
+    assert actions.years_to_publish(engine=engine, user=published["admin"]) == [2025]
 
 
 def test_town_staff_cannot_upload_or_publish(engine, staff):
@@ -147,15 +148,15 @@ def test_town_staff_cannot_upload_or_publish(engine, staff):
     with pytest.raises(AccessDenied):
         workspace.import_upload(engine=engine, user=town, content=BASE, file_name="base.csv")
     with pytest.raises(AccessDenied):
-        workspace.publish(engine=engine, user=town, year=2025)
+        actions.publish(engine=engine, user=town, year=2025)
     assert (_count(engine, Finding), _count(engine, Publication)) == (0, 0)
 
 
 def test_bureau_staff_upload_but_cannot_publish(engine, staff):
     workspace.import_upload(engine=engine, user=staff["staff"], content=BASE, file_name="base.csv")
-    for action in (workspace.publish, workspace.publish_preview, workspace.years_to_publish):
+    for action in (actions.publish, actions.publish_preview, actions.years_to_publish):
         with pytest.raises(AccessDenied):
-            action(engine=engine, user=staff["staff"], **({} if action is workspace.years_to_publish else {"year": 2025}))
+            action(engine=engine, user=staff["staff"], **({} if action is actions.years_to_publish else {"year": 2025}))
     assert _count(engine, Publication) == 0
 
 

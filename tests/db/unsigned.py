@@ -6,9 +6,10 @@ import datetime as dt
 
 from sqlalchemy.engine import Engine
 
-from db.publishing.export import STORED_RATING_FIELDS, document_tables
-from db.publishing.publish import _bulk, rate_year
-from db.publishing.scores import score_rows
+from db.documents.export import STORED_RATING_FIELDS, document_tables
+from db.documents.scores import score_rows
+from db.publishing.publish import insert_rows
+from db.publishing.rating import rate_year
 from db.store.engine import transaction
 from db.store.inserts import bulk_insert
 from db.store.models import (
@@ -38,9 +39,9 @@ def publish_unsigned(engine: Engine, year: int) -> Publication:
         session.add(publication)
         session.flush()
         pid = publication.id
-        _bulk(session, PublishedRating, tables.ratings, pid, STORED_RATING_FIELDS)
+        insert_rows(session, PublishedRating, tables.ratings, pid, STORED_RATING_FIELDS)
         bulk_insert(session, PublishedScore, score_rows(tables.ratings, buckets), constants={"publication_id": pid})
-        _bulk(session, PublishedCharge, tables.charges, pid)
-        _bulk(session, PublishedPractitioner, tables.practitioners, pid)
+        insert_rows(session, PublishedCharge, tables.charges, pid)
+        insert_rows(session, PublishedPractitioner, tables.practitioners, pid)
         session.add(PublicationSeal(publication_id=pid))
         return publication

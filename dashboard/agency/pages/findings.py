@@ -9,7 +9,7 @@ from dashboard.agency import session, widgets
 from dashboard.agency.text import t
 from dashboard.labels import local_date
 from db.agency import overview
-from db.findings import objections
+from db.publishing import objections
 from db.publishing.notice import public_notices
 
 user = session.require()

@@ -4,10 +4,10 @@ import math
 
 import streamlit as st
 
+from core.china_time import utc_now
 from dashboard import plain
 from dashboard.staff import password, session, widgets
 from dashboard.staff.text import t
-from db.store.models import utcnow
 
 IDLE_MINUTES = session.idle_minutes()
 
@@ -21,7 +21,7 @@ def submit_sign_in() -> None:
         st.session_state["sign_in_username"] = ""
     elif result.reason == "locked":
         # Unknown names wait exactly like real ones, so this notice tells nobody whether the account exists.
-        seconds = (result.locked_until - utcnow()).total_seconds()
+        seconds = (result.locked_until - utc_now()).total_seconds()
         widgets.outcome("sign_in_outcome", "error", t("locked", minutes=max(1, math.ceil(seconds / 60))))
     else:
         # One message for unknown user, wrong password and deactivated account: nobody learns which it was.

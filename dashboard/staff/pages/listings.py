@@ -9,7 +9,7 @@ from dashboard import data, plain
 from dashboard.i18n import t as site_t
 from dashboard.staff import session, widgets
 from dashboard.staff.text import t
-from db.publishing import listing_reads
+from db.public import listings as listing_reads
 from db.publishing.listing_removal import apply_repair, decide_repair, revoke_repair
 
 user = session.require("decide_listings")

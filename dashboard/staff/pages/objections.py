@@ -9,7 +9,7 @@ from dashboard import data, plain
 from dashboard.labels import local_date
 from dashboard.staff import session, widgets
 from dashboard.staff.text import t
-from db.findings import objections
+from db.publishing import objections
 from db.publishing.notice import draft_change
 
 user = session.require("resolve_objections")

@@ -11,8 +11,7 @@ from core.errors import CreditBoardError
 from dashboard import data, ui
 from dashboard.staff import session, widgets
 from dashboard.staff.text import t
-from db.publishing import notice
-from db.uploads import workspace
+from db.publishing import actions, notice
 
 user = session.require("publish")
 engine = data.engine()
@@ -73,7 +72,7 @@ if done:
     st.success(t("published", year=done[0], version=done[1]))
     st.page_link(ui.PAGES["overview"][0], label=t("open_public"), icon=":material/public:")
 
-years = workspace.years_to_publish(engine=engine, user=user)
+years = actions.years_to_publish(engine=engine, user=user)
 if not years:
     st.info(t("nothing_to_publish"))
     st.stop()
@@ -81,11 +80,11 @@ if not years:
 # year that has ended, so that is the default (the running year is offered below it in the list, newest first).
 ended = [y for y in years if y < today.year]
 year = st.selectbox(t("publish_year"), years, index=years.index(ended[0]) if ended else 0, key="publish_year")
-preview = workspace.publish_preview(engine=engine, user=user, year=int(year))
+preview = actions.publish_preview(engine=engine, user=user, year=int(year))
 version = 1 if preview.current is None else int(preview.current["version"]) + 1
 widgets.current_caption(preview.current)
 # Who the draft rates, and who of last year's publication is missing: before anything is put under notice.
-widgets.show_population(workspace.publish_population(engine=engine, user=user, year=int(year)))
+widgets.show_population(actions.publish_population(engine=engine, user=user, year=int(year)))
 if preview.current is not None and preview.diff.empty:
     # An identical version would only add noise to the public correction list: nothing to publish.
     st.info(t("no_change"))
@@ -106,7 +105,7 @@ if st.button(t("publish"), type="primary", disabled=not confirmed or blocked, ke
         st.error(t("reason_required"))
         st.stop()
     try:
-        publication = workspace.publish(engine=engine, user=user, year=int(year), reason=reason or None)
+        publication = actions.publish(engine=engine, user=user, year=int(year), reason=reason or None)
     except CreditBoardError as exc:
         st.error(widgets.refusal(exc))
     else:

@@ -10,7 +10,7 @@ from dashboard.labels import assessor_label, period_labels
 from dashboard.staff import session, widgets
 from dashboard.staff.text import t
 from db.accounts.roles import own_town
-from db.findings.records import period_for, recent_findings, record_finding, suggest_interview_clause
+from db.findings.recording import period_for, recent_findings, record_finding, suggest_interview_clause
 from db.publishing.notice import draft_change
 
 user = session.require("record_finding")

@@ -7,7 +7,7 @@ from core.errors import CreditBoardError
 from dashboard import data, plain
 from dashboard.staff import session, widgets
 from dashboard.staff.text import t
-from db.findings.records import interview_count, record_interview, suggest_interview_clause
+from db.findings.recording import interview_count, record_interview, suggest_interview_clause
 
 user = session.require("record_interview")
 engine = data.engine()

@@ -6,7 +6,7 @@ from core.errors import CreditBoardError
 from dashboard import data, plain
 from dashboard.staff import session, widgets
 from dashboard.staff.text import t
-from db.findings.towns import list_towns, save_town
+from db.reference.towns import list_towns, save_town
 
 admin = session.require("manage_towns")
 engine = data.engine()

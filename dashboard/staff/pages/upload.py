@@ -7,6 +7,7 @@ row count and a preview of the first rows (an ID number only by its last 4 chara
 
 import streamlit as st
 
+from core import problem_table
 from core.errors import CreditBoardError, InputError
 from core.service_records import RECORD_COLUMNS, RECORD_KINDS
 from core.values import YEAR_MAX, YEAR_MIN
@@ -16,8 +17,9 @@ from dashboard.staff import queue, session, widgets
 from dashboard.staff.text import t
 from db.accounts.roles import may
 from db.publishing.notice import draft_change
+from db.records import workspace as record_workspace
+from db.records.imports import RepeatedRecords
 from db.uploads import workspace
-from db.uploads.records import RepeatedRecords
 from db.uploads.repeats import RepeatedFindings, warning_text
 
 user = session.require("upload")
@@ -90,7 +92,7 @@ cached = st.session_state.get(CHECK_KEY)
 if cached is None or cached[0] != ident:
     try:
         if records:
-            check = workspace.check_records(engine=engine, user=user, content=content, file_name=uploaded.name,
+            check = record_workspace.check_records(engine=engine, user=user, content=content, file_name=uploaded.name,
                                             kind=kind, limits=limits)
         else:
             check = workspace.check_upload(engine=engine, user=user, content=content, file_name=uploaded.name,
@@ -110,7 +112,7 @@ if not check.ok:
 
 def preview_table(preview):
     """A record preview with its columns named in the visitor's language (Chinese labels, or the English keys)."""
-    names = {"row": t("row"), workspace.ID_LAST4: t("id_last4")}
+    names = {"row": t("row"), record_workspace.ID_LAST4: t("id_last4")}
     names |= {c.key: (c.key if current() == "en" else c.label_zh) for c in RECORD_COLUMNS[kind]}
     return preview.rename(columns=names)
 
@@ -136,13 +138,13 @@ if records:  # a service-record file: row count, preview, repeats, 导入
     if st.button(t("import"), type="primary", key="upload_import", icon=":material/database_upload:",
                  disabled=blocked) and not blocked:
         try:
-            done = workspace.import_record_file(engine=engine, user=user, content=content, file_name=uploaded.name,
+            done = record_workspace.import_record_file(engine=engine, user=user, content=content, file_name=uploaded.name,
                                                 kind=kind, allow_repeats=allow_repeats, limits=limits)
         except RepeatedRecords as exc:  # stored by someone else since the check: name them again, store nothing
             st.session_state.pop(CHECK_KEY, None)
             show_record_repeats(exc.repeats)
         except InputError as exc:
-            widgets.show_problems(workspace.problems_frame(exc.problems))
+            widgets.show_problems(problem_table.problems_frame(exc.problems))
         except CreditBoardError as exc:
             st.error(widgets.refusal(exc))
         else:
@@ -185,7 +187,7 @@ if st.button(t("import"), type="primary", key="upload_import", icon=":material/d
         st.warning("  \n".join(warning_text(exc.repeats)))
         plain.dataframe(widgets.repeats_table(exc.repeats), hide_index=True, width="stretch")
     except InputError as exc:  # e.g. a value longer than its column: every problem, nothing stored
-        widgets.show_problems(workspace.problems_frame(exc.problems))
+        widgets.show_problems(problem_table.problems_frame(exc.problems))
     except CreditBoardError as exc:  # any other refusal (no right to import): one message
         st.error(widgets.refusal(exc))
     else:

@@ -11,7 +11,7 @@ from dashboard.staff.text import t
 from db.accounts import users
 from db.accounts.roles import BUREAU_STAFF, ROLES, is_agency_role, is_town_role
 from db.accounts.security import MIN_PASSWORD_LENGTH
-from db.findings.towns import load_towns
+from db.reference.towns import load_towns
 
 admin = session.require("manage_users")
 engine = data.engine()

@@ -10,8 +10,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from core.towns import assessor_name_zh
 
@@ -69,11 +67,3 @@ def changes_between(previous: Mapping[str, Any] | None, current: Mapping[str, An
     out = pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
     return out.astype({"old_total": "Int64", "new_total": "Int64"})
 
-
-def published_changes(engine: Engine, year: int, version: int) -> pd.DataFrame:
-    """What version `version` of `year` changed against the version before it (empty for version 1)."""
-    from db.publishing.export import find_publication, load_with_previous  # export imports editions, which imports us
-
-    with Session(engine) as session:
-        document, previous = load_with_previous(session, find_publication(session, year=year, version=version))
-    return changes_between(previous, document)

@@ -2,7 +2,7 @@
 
 The private key never enters the database; the public key does (table signingkey), so the site can show every key
 that ever signed a version (`python -m db public-key --all` prints them), and `python -m db public-key` prints the
-current one. Checking a file uses published keys only, never this private key's half (db.publishing.verify). A key
+current one. Checking a file uses published keys only, never this private key's half (db.documents.verify). A key
 made by the demo seed says so in its file, and the site marks it as a demo key.
 """
 

@@ -15,16 +15,16 @@ from sqlmodel import Session
 from core import china_time
 from core.service_records import KIND_LABELS, RECORD_KINDS
 from core.towns import default_towns
+from db.demo.names import JIANGYIN, credit_code, id_number, person_name
+from db.demo.records import DemoRecords, demo_records
+from db.documents.signing import Signer, keygen, load_signer
 from db.publishing.notice import default_end, open_notice
 from db.publishing.publish import publish_year
-from db.publishing.signing import Signer, keygen, load_signer
-from db.seed_names import JIANGYIN, credit_code, id_number, person_name
-from db.seed_records import DemoRecords, demo_records
+from db.records.imports import import_records
 from db.store.engine import transaction
 from db.store.models import Agency, Interview, Practitioner, Publication
 from db.store.settings import get_settings
 from db.uploads.imports import import_findings, import_roster
-from db.uploads.records import import_records
 
 SEED = 20200401  # the day the measures were issued
 DEMO_BY = "demo"
@@ -269,7 +269,7 @@ def demo_signer() -> Signer:
 
 def seed_demo(*, engine: Engine, seed: int = SEED, today: dt.date | None = None) -> list[Publication]:
     """Load the demo data set and publish 2023–2025 (plus a correction of 2024), each after an ended notice, then the service records of the
-    latest year and the current one (db.seed_records); nothing if agencies exist.
+    latest year and the current one (db.demo.records); nothing if agencies exist.
 
     Goes through db.uploads.imports and db.publishing.publish like a real upload, so the demo proves the pipeline. Every version is
     marked demo, so the public site can say so.

@@ -1,6 +1,6 @@
 """Readers' editions of a published version: Chinese headers and grade labels, the charges, a reproducible XLSX.
 
-The JSON document (db.publishing.export) is what is digested and signed; these files are views of it for people
+The JSON document (db.documents.export) is what is digested and signed; these files are views of it for people
 (a bureau clerk in Excel, a journalist), written from the document alone, so the same version always gives the
 same bytes — the SHA-256 list of every file (db.publishing.checksums) can then name any downloaded file.
 """
@@ -21,9 +21,9 @@ from core.china_time import to_china
 from core.errors import RulebookError
 from core.rulebook import Rulebook, load_rulebook
 from core.towns import assessor_name_zh
-from db.publishing.cells import escape_cell
-from db.publishing.changes import changes_between
-from db.publishing.scores import SUFFIX
+from db.documents.cells import escape_cell
+from db.documents.changes import changes_between
+from db.documents.scores import SUFFIX
 from db.store.models import FILES_EDITION
 
 # Chinese header of each field (a `<bucket>_score` takes its bucket's label from the rulebook).
@@ -89,7 +89,7 @@ def ratings_table(document: Mapping[str, Any], rated_on: Mapping[str, str] | Non
                   edition: int = FILES_EDITION) -> tuple[list[str], list[list[Any]]]:
     """The ratings with Chinese headers: one row per agency, grades in words, rating date and version added.
 
-    `rated_on`: credit_code → 评定日期 (db.publishing.rating_dates); without it, the version's own date.
+    `rated_on`: credit_code → 评定日期 (db.documents.rating_dates); without it, the version's own date.
     """
     rulebook = _rulebook(document)
     fields = list(document["ratings"][0]) if document["ratings"] else []

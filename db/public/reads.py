@@ -19,10 +19,17 @@ from sqlalchemy.engine import Engine
 from core.rulebook import Rulebook, load_rulebook
 from core.text import fold, fold_all
 from core.towns import BUREAU_NAME_ZH, assessor_name_zh, default_towns
-from db.publishing import rating_dates as dates
-from db.publishing.export import STORED_RATING_FIELDS, rating_fields
+from db.documents import rating_dates as dates
+from db.documents.export import STORED_RATING_FIELDS, rating_fields
+from db.documents.scores import with_scores
+from db.documents.versions import (
+    as_utc,
+    current_publication,
+    current_publications_stmt,
+    current_versions,
+    frame_of,
+)
 from db.publishing.listings import AGENCY, PRACTITIONER, WITHDRAWN
-from db.publishing.scores import with_scores
 from db.store.models import (
     Agency,
     Listing,
@@ -33,11 +40,6 @@ from db.store.models import (
     PublishedRating,
 )
 
-# What a publication looks like to the public (never `published_by`: staff accounts stay private).
-PUBLICATION_COLUMNS: tuple[str, ...] = (
-    "id", "year", "version", "rulebook", "published_at", "reason", "digest", "previous_digest",
-    "agency_count", "demo", "key_id",
-)
 # A rating as the public sees it: rating_fields(buckets), a `<bucket>_score` for each bucket of the rulebook
 # the publication was rated under (town_score, bureau_score for jiangyin-2020). These are the stored ones.
 RATING_COLUMNS: tuple[str, ...] = STORED_RATING_FIELDS
@@ -57,66 +59,11 @@ BLACKLIST_PRACTITIONER_COLUMNS: tuple[str, ...] = (
 )
 
 
-def _frame(engine: Engine, stmt, columns: Sequence[str]) -> pd.DataFrame:
-    """Run a select and return its rows as a DataFrame with exactly `columns`."""
-    with engine.connect() as conn:
-        rows = conn.execute(stmt).all()
-    return pd.DataFrame.from_records(rows, columns=list(columns))
-
-
-def _utc(series: pd.Series) -> pd.Series:
-    """Stored times as timezone-aware UTC (SQLite hands them back naive)."""
-    out = pd.to_datetime(series)
-    return out.dt.tz_localize("UTC") if out.dt.tz is None else out.dt.tz_convert("UTC")
-
-
-def _current_versions():
-    """A subquery of (year, version) of every year's latest version."""
-    return (
-        select(Publication.year.label("year"), func.max(Publication.version).label("version"))
-        .group_by(Publication.year)
-        .subquery("current_versions")
-    )
-
-
-def _current_publications_stmt():
-    latest = _current_versions()
-    return select(Publication.id).join(
-        latest, and_(Publication.year == latest.c.year, Publication.version == latest.c.version)
-    )
-
-
-def publications(engine: Engine) -> pd.DataFrame:
-    """Every published version of every year (newest year first, then version), without staff names."""
-    cols = [getattr(Publication, c) for c in PUBLICATION_COLUMNS]
-    stmt = select(*cols).order_by(Publication.year.desc(), Publication.version.desc())
-    out = _frame(engine, stmt, PUBLICATION_COLUMNS)
-    out["published_at"] = _utc(out["published_at"])
-    out["demo"] = out["demo"].astype(bool)
-    return out
-
-
 def published_years(engine: Engine) -> list[int]:
     """The years with at least one published version, newest first."""
     stmt = select(Publication.year).distinct().order_by(Publication.year.desc())
     with engine.connect() as conn:
         return [int(y) for y in conn.execute(stmt).scalars()]
-
-
-def current_publication(engine: Engine, year: int) -> dict[str, Any] | None:
-    """The latest version of `year` as a dict (PUBLICATION_COLUMNS), or None if the year is unpublished."""
-    history = publication_history(engine, year)
-    return None if history.empty else history.iloc[0].to_dict()
-
-
-def publication_history(engine: Engine, year: int) -> pd.DataFrame:
-    """All versions of `year`, newest first; each correction's `reason` says why it was made."""
-    cols = [getattr(Publication, c) for c in PUBLICATION_COLUMNS]
-    stmt = select(*cols).where(Publication.year == year).order_by(Publication.version.desc())
-    out = _frame(engine, stmt, PUBLICATION_COLUMNS)
-    out["published_at"] = _utc(out["published_at"])
-    out["demo"] = out["demo"].astype(bool)
-    return out
 
 
 def _rulebook_of(engine: Engine, publication_id: int) -> Rulebook:
@@ -141,12 +88,12 @@ def ratings(engine: Engine, publication_id: int) -> pd.DataFrame:
         .where(PublishedRating.publication_id == publication_id)
         .order_by(PublishedRating.total.desc(), PublishedRating.credit_code)
     )
-    return _with_scores(engine, _frame(engine, stmt, cols))
+    return _with_scores(engine, frame_of(engine, stmt, cols))
 
 
 def rating_dates(engine: Engine, publication_id: int, credit_codes: Sequence[str] | None = None
                  ) -> dict[str, dt.date]:
-    """credit_code → 评定日期: the day of the version that last changed the agency (db.publishing.rating_dates)."""
+    """credit_code → 评定日期: the day of the version that last changed the agency (db.documents.rating_dates)."""
     with engine.connect() as conn:
         return dates.rating_dates(conn, publication_id, credit_codes)
 
@@ -167,7 +114,7 @@ def charges(engine: Engine, publication_id: int, credit_code: str | None = None)
     if credit_code is not None:
         stmt = stmt.where(PublishedCharge.credit_code == credit_code)
     stmt = stmt.order_by(PublishedCharge.credit_code, PublishedCharge.date, PublishedCharge.id)
-    out = _with_clause_text(_frame(engine, stmt, base), _rulebook_of(engine, publication_id))
+    out = _with_clause_text(frame_of(engine, stmt, base), _rulebook_of(engine, publication_id))
     out["blacklist"] = out["blacklist"].astype(bool)
     return out[list(CHARGE_COLUMNS)]
 
@@ -216,7 +163,7 @@ def blacklist(engine: Engine, year: int) -> dict[str, pd.DataFrame]:
     grade_key = rulebook.blacklist_grade.key
     listed_on = _listing_dates(engine, year)
 
-    listed = _frame(
+    listed = frame_of(
         engine,
         select(PublishedRating.credit_code, PublishedRating.agency_name, PublishedRating.total,
                PublishedRating.blacklist_clauses)
@@ -227,7 +174,7 @@ def blacklist(engine: Engine, year: int) -> dict[str, pd.DataFrame]:
     by_clause = listed[listed["blacklist_clauses"] != ""]
     by_score = listed[listed["blacklist_clauses"] == ""]
 
-    clause_rows = _frame(
+    clause_rows = frame_of(
         engine,
         select(PublishedCharge.credit_code, PublishedCharge.clause, PublishedCharge.assessor,
                func.min(PublishedCharge.date))
@@ -258,7 +205,7 @@ def blacklist(engine: Engine, year: int) -> dict[str, pd.DataFrame]:
     agencies = agencies.sort_values(["listed_by", "credit_code", "clause"], kind="stable")
     agencies = agencies[list(BLACKLIST_AGENCY_COLUMNS)].reset_index(drop=True)
 
-    people = _frame(
+    people = frame_of(
         engine,
         select(PublishedPractitioner.practitioner, PublishedPractitioner.credit_code,
                PublishedPractitioner.agency_name, PublishedPractitioner.clause, PublishedPractitioner.assessor,
@@ -293,19 +240,19 @@ def _listing_dates(engine: Engine, year: int) -> dict[tuple[str, str, str], dt.d
 
 def agency_index(engine: Engine) -> pd.DataFrame:
     """Every agency in any year's current version: credit_code, agency_name (latest year's), latest_year."""
-    current = _current_publications_stmt().subquery("current_ids")
+    current = current_publications_stmt().subquery("current_ids")
     stmt = (
         select(PublishedRating.credit_code, PublishedRating.agency_name, PublishedRating.year)
         .where(PublishedRating.publication_id.in_(select(current.c.id)))
         .order_by(PublishedRating.credit_code, PublishedRating.year.desc())
     )
-    rows = _frame(engine, stmt, ("credit_code", "agency_name", "latest_year"))
+    rows = frame_of(engine, stmt, ("credit_code", "agency_name", "latest_year"))
     return rows.drop_duplicates("credit_code", keep="first").sort_values("agency_name", kind="stable").reset_index(drop=True)
 
 
 def _profile_years(engine: Engine, credit_codes: Sequence[str]) -> pd.DataFrame:
     """The current-version rating rows of these agencies in every published year."""
-    latest = _current_versions()
+    latest = current_versions()
     cols = ("publication_id", "version", "published_at", "demo", *RATING_COLUMNS)
     stmt = (
         select(PublishedRating.publication_id, Publication.version, Publication.published_at, Publication.demo,
@@ -315,8 +262,8 @@ def _profile_years(engine: Engine, credit_codes: Sequence[str]) -> pd.DataFrame:
         .where(PublishedRating.credit_code.in_(list(credit_codes)))
         .order_by(PublishedRating.credit_code, PublishedRating.year)
     )
-    out = _with_scores(engine, _frame(engine, stmt, cols), cols[:4], credit_codes)
-    out["published_at"] = _utc(out["published_at"])
+    out = _with_scores(engine, frame_of(engine, stmt, cols), cols[:4], credit_codes)
+    out["published_at"] = as_utc(out["published_at"])
     out["demo"] = out["demo"].astype(bool)
     return out
 
@@ -333,7 +280,7 @@ def _charges_of(engine: Engine, years: pd.DataFrame, credit_codes: Sequence[str]
                PublishedCharge.credit_code.in_(list(credit_codes)))
         .order_by(PublishedCharge.credit_code, PublishedCharge.date, PublishedCharge.id)
     )
-    out = _frame(engine, stmt, cols)
+    out = frame_of(engine, stmt, cols)
     year_of = years.drop_duplicates("publication_id").set_index("publication_id")["year"]
     out["year"] = out["publication_id"].map(year_of)
     rulebook_of = _rulebook_names(engine, years["publication_id"].unique())
@@ -389,7 +336,7 @@ def agency_specialties(engine: Engine, credit_code: str) -> pd.DataFrame:
         .group_by(Practitioner.specialty)
         .order_by(func.count().desc(), Practitioner.specialty)
     )
-    return _frame(engine, stmt, ("specialty", "count"))
+    return frame_of(engine, stmt, ("specialty", "count"))
 
 
 def compare(engine: Engine, credit_codes: Sequence[str]) -> dict[str, pd.DataFrame]:
@@ -440,7 +387,7 @@ def filter_ratings(
     serving: Collection[str] | None = None, keys: pd.Series | None = None,
 ) -> pd.DataFrame:
     """The ratings a visitor asked for: search text, any of `grades`, and (when given) only the agencies `serving`
-    a town — the credit codes of its contracts (db.publishing.facts), never the towns that assessed the agency.
+    a town — the credit codes of its contracts (db.public.facts), never the towns that assessed the agency.
     `keys`: the frame's `search_keys`, when the caller keeps them."""
     out = search(frame, query, keys)
     if grades:

@@ -10,10 +10,10 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from core import china_time
-from db.publishing.cells import escape_cell
-from db.publishing.editions import LIST_SEPARATOR, reproducible_zip
-from db.publishing.export import DEMO_MARK, PUBLISHER, ExportError
-from db.publishing.listing_reads import listings
+from db.documents.cells import escape_cell
+from db.documents.editions import LIST_SEPARATOR, reproducible_zip
+from db.documents.export import DEMO_MARK, PUBLISHER, ExportError
+from db.public.listings import listings
 from db.publishing.listings import LISTED, PRACTITIONER, REMOVED_AT_TERM, REPAIRED, WITHDRAWN
 
 # Exactly the fields credit platforms take, in their order.

@@ -19,7 +19,7 @@ from core.values import is_valid_credit_code, normalize_credit_code
 from db.accounts import audit
 from db.accounts.roles import AccessDenied, UserLike, acting_user, own_town, require
 from db.findings.live import is_live
-from db.findings.towns import towns_in
+from db.reference.towns import towns_in
 from db.store.engine import transaction
 from db.store.models import Agency, Finding, Interview, User
 

@@ -12,9 +12,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from core.isolation import read_isolated
 from core.limits import ReadLimits
-from db.publishing.canonical import DuplicateKeys, UnreadableDocument, digest_and_bytes, read_json
-from db.publishing.export import FORMAT_SIGNED, FORMAT_UNSIGNED
-from db.publishing.signing import ALGORITHM, key_id, signature_valid
+from db.documents.canonical import DuplicateKeys, UnreadableDocument, digest_and_bytes, read_json
+from db.documents.export import FORMAT_SIGNED, FORMAT_UNSIGNED
+from db.documents.signing import ALGORITHM, key_id, signature_valid
 
 # Genuine: signed by one of the given keys. Listed: its bytes are on the given SHA256SUMS list (how an unsigned file
 # is ever shown genuine). Unconfirmed: unsigned and no list to look it up in. Unlisted: a list was given and the file
@@ -149,7 +149,7 @@ def _by_list(found: dict[str, Any], signed_by: str, sums: str, zh: str, en: str)
                    f"GENUINE: {en}, this file's SHA-256 is on the site's SHA256SUMS list ({name})", **found)
 
 
-# The names in the site's SHA256SUMS list: jiangyin-credit-<year>-v<version>.<format> (db.publishing.open_data).
+# The names in the site's SHA256SUMS list: jiangyin-credit-<year>-v<version>.<format> (db.public.open_data).
 _LISTED_FILE = re.compile(r"^([0-9a-fA-F]{64}) [ *](jiangyin-credit-(\d{4})-v(\d+)\.[a-z.]+)$")
 
 

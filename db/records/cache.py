@@ -19,7 +19,8 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from core.service_records import RECORD_KINDS
-from db.uploads.records import RECORD_MODELS, load_records
+from db.records.reads import RECORD_MODELS
+from db.records.reads import load_records
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ _LOCK = threading.Lock()  # one reader per process at a time: two background run
 
 
 def record_tables(engine: Engine) -> dict[str, pd.DataFrame]:
-    """Every stored record table (RECORD_KINDS), as db.uploads.records.load_records gives them, kept between calls."""
+    """Every stored record table (RECORD_KINDS), as db.records.reads.load_records gives them, kept between calls."""
     with _LOCK:
         cached = _CACHE.setdefault(engine, {})
         with engine.connect() as conn:

@@ -16,10 +16,10 @@ from sqlmodel import Session, select
 
 from core import china_time
 from db.accounts import audit
+from db.accounts.agency_access import acting_agency
 from db.accounts.roles import AccessDenied, UserLike, acting_user
-from db.agency.access import acting_agency
 from db.findings.live import is_live, live_findings
-from db.findings.records import RecordError
+from db.findings.recording import RecordError
 from db.findings.withdraw import withdraw_in
 from db.publishing.notice import notice_of_objection_window
 from db.store.engine import transaction

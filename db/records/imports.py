@@ -18,45 +18,32 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import String, cast, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
 
 from core.errors import InputError, Problem
 from core.isolation import read_isolated
 from core.limits import ReadLimits
-from core.service_records import DATE_KEYS, RECORD_COLUMNS, RECORD_KINDS, read_records
-from db.accounts import security
+from core.service_records import RECORD_COLUMNS, RECORD_KINDS, read_records
 from db.accounts.audit import record
-from db.findings.towns import towns_from_db
+from db.records.identity import id_number_hash, site_key
+from db.records.reads import DAY_KEYS, RECORD_MODELS, connection_for
+from db.reference.towns import towns_from_db
 from db.store.engine import transaction
 from db.store.inserts import bulk_insert
+from db.store.ledger import existing_upload, insert_upload, uploader_name
 from db.store.models import (
-    ChangeRecord,
-    ContractRecord,
-    PractitionerRecord,
-    RegistryRecord,
-    ReportRecord,
-    SiteKey,
     Upload,
-    VisitRecord,
     utcnow,
 )
 from db.store.settings import get_settings
-from db.uploads.imports import _existing_upload, _insert_upload, _who
 
-RECORD_MODELS = {
-    "registry": RegistryRecord, "practitioners": PractitionerRecord, "changes": ChangeRecord,
-    "contracts": ContractRecord, "visits": VisitRecord, "reports": ReportRecord,
-}
 _LOOKUP_CHUNK = 1000  # credit codes per IN (…) list: well under SQLite's bound-parameter limit
-_DAY_KEYS = (*DATE_KEYS, "month")
 
 
 @dataclass(frozen=True)
@@ -88,22 +75,6 @@ def record_digest(kind: str, content: bytes) -> str:
     return hashlib.sha256(f"records:{kind}\n".encode() + content).hexdigest()
 
 
-def id_number_hash(key: str, number: str) -> str:
-    """The stored stand-in for an ID number (normalized as the reader gives it): equal numbers, equal hashes."""
-    return security.keyed_digest(key, f"id_number:{number}")
-
-
-ID_KEY_NAME = "id_number"  # the site key of the ID-number hashes (made by migration 0005; apart from sign-in's)
-
-
-def site_key(bind: Session | Connection) -> str:
-    """The database's ID-number key (made by migration 0005); never shown."""
-    statement = select(SiteKey.value).where(SiteKey.name == ID_KEY_NAME)
-    if isinstance(bind, Session):
-        return bind.exec(statement).one()
-    return bind.execute(statement).scalar_one()
-
-
 def import_records(*, engine: Engine, kind: str, content: bytes, file_name: str, by: str,
                    limits: ReadLimits | None = None, allow_repeats: bool = False) -> RecordImport:
     """Store every row of a service-record file of `kind` (CSV/XLSX bytes), or raise InputError with all its problems.
@@ -112,9 +83,9 @@ def import_records(*, engine: Engine, kind: str, content: bytes, file_name: str,
     """
     if kind not in RECORD_MODELS:
         raise ValueError(f"unknown record kind {kind!r} (expected one of {RECORD_KINDS})")
-    by = _who(by)
+    by = uploader_name(by)
     digest = record_digest(kind, content)
-    found = _existing_upload(engine, digest)
+    found = existing_upload(engine, digest)
     if found is not None:
         return RecordImport(upload_id=found, added=0, kind=kind, duplicate=True)
     frame, columns, repeats = read_for_import(engine=engine, kind=kind, content=content, file_name=file_name,
@@ -124,7 +95,7 @@ def import_records(*, engine: Engine, kind: str, content: bytes, file_name: str,
     now = utcnow()
     try:
         with transaction(engine) as session:
-            upload_id = _insert_upload(session, kind=kind, digest=digest, file_name=file_name, by=by, now=now,
+            upload_id = insert_upload(session, kind=kind, digest=digest, file_name=file_name, by=by, now=now,
                                        row_count=len(frame))
             added = bulk_insert(session, RECORD_MODELS[kind], {"row": frame["row"].tolist(), **columns},
                                 constants={"upload_id": upload_id})
@@ -134,7 +105,7 @@ def import_records(*, engine: Engine, kind: str, content: bytes, file_name: str,
             })
     except IntegrityError:
         # Another process imported the same file a moment ago: its upload won the unique sha256.
-        found = _existing_upload(engine, digest)
+        found = existing_upload(engine, digest)
         if found is None:
             raise
         return RecordImport(upload_id=found, added=0, kind=kind, duplicate=True)
@@ -168,7 +139,7 @@ def _no_repeats() -> pd.DataFrame:
 
 def already_imported(engine: Engine, kind: str, content: bytes) -> bool:
     """True when these very bytes were imported as `kind` before (importing them again adds nothing)."""
-    return _existing_upload(engine, record_digest(kind, content)) is not None
+    return existing_upload(engine, record_digest(kind, content)) is not None
 
 
 def _stored_columns(kind: str, frame: pd.DataFrame, key: str) -> dict[str, list]:
@@ -180,7 +151,7 @@ def _stored_columns(kind: str, frame: pd.DataFrame, key: str) -> dict[str, list]
             numbers = values.tolist()
             out["id_hash"] = [id_number_hash(key, n) for n in numbers]
             out["id_last4"] = [n[-4:] for n in numbers]
-        elif column.key in _DAY_KEYS:
+        elif column.key in DAY_KEYS:
             out[column.key] = _dates(values)
         else:
             out[column.key] = values.tolist()  # numpy → Python int / bool / str
@@ -205,7 +176,7 @@ def repeated_records(bind: Engine | Connection, kind: str, columns: dict[str, li
     query = (select(*(table.c[k] for k in keys), table.c.upload_id, Upload.__table__.c.file_name)
              .join(Upload.__table__, Upload.__table__.c.id == table.c.upload_id))
     stored = []
-    with _connection(bind) as conn:
+    with connection_for(bind) as conn:
         for i in range(0, len(codes), _LOOKUP_CHUNK):
             stored += conn.execute(query.where(table.c.credit_code.in_(codes[i:i + _LOOKUP_CHUNK]))).all()
     empty = _no_repeats()
@@ -232,45 +203,12 @@ def _comparable(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return out
 
 
-def _connection(bind: Engine | Connection):
-    """`with _connection(bind) as conn`: a new connection for an Engine, the caller's own for a Connection."""
-    return bind.connect() if isinstance(bind, Engine) else nullcontext(bind)
-
-
-def load_records(bind: Engine | Connection, kind: str, credit_code: str | None = None,
-                 ids: tuple[int, int] | None = None) -> pd.DataFrame:
-    """Every stored row of `kind` (only `credit_code`'s when given; only ids in (low, high] when `ids`), typed as
-    read_records types a file (dates datetime64[ns], NaT for blank), with upload_id and row; practitioners carry
-    id_hash and id_last4 where a file has id_number."""
-    table = RECORD_MODELS[kind].__table__
-    names = [c.name for c in table.columns if c.name != "id"]
-    # Days come back as ISO text, parsed by pandas in one pass: a date object per value costs seconds at 1.2 million
-    # visits (SQLite's driver makes them one by one in Python).
-    columns = [cast(table.c[n], String).label(n) if n in _DAY_KEYS else table.c[n] for n in names]
-    query = select(*columns).order_by(table.c.id)
-    if credit_code is not None:
-        query = query.where(table.c.credit_code == credit_code)
-    if ids is not None:
-        query = query.where(table.c.id > ids[0], table.c.id <= ids[1])
-    with _connection(bind) as conn:
-        rows = conn.execute(query).all()
-    frame = pd.DataFrame(rows, columns=names)
-    for name in names:
-        if name in _DAY_KEYS:
-            frame[name] = pd.to_datetime(frame[name], format="%Y-%m-%d").astype("datetime64[ns]")
-        elif name in ("upload_id", "row", "hazards", "visits_per_year"):
-            frame[name] = frame[name].astype("int64")
-        elif name == "written_advice":
-            frame[name] = frame[name].astype(bool)
-    return frame
-
-
 def _check_fits(kind: str, frame: pd.DataFrame) -> None:
     """Refuse text longer than its column (PostgreSQL refuses it; SQLite would keep it), by row and column."""
     table = RECORD_MODELS[kind].__table__
     problems = []
     for column in RECORD_COLUMNS[kind]:
-        if column.key not in table.c or column.key in _DAY_KEYS:
+        if column.key not in table.c or column.key in DAY_KEYS:
             continue
         limit = getattr(table.c[column.key].type, "length", None)
         values = frame[column.key]

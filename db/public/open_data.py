@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from db.publishing.export import WRITERS, load_for_files
-from db.publishing.signing import load_public_keys
-from db.publishing.verify import GENUINE, UNCONFIRMED, UNREADABLE, verify_isolated
+from db.documents.export import WRITERS, load_for_files
+from db.documents.signing import load_public_keys
+from db.documents.verify import GENUINE, UNCONFIRMED, UNREADABLE, verify_isolated
 from db.store.models import Publication, SigningKey
 from db.store.settings import get_settings
 

@@ -20,10 +20,10 @@ from core.rulebook import load_rulebook
 from core.service_facts import SPECIALTY_COLUMNS, facts_as_of, facts_year, reports_as_of, serving
 from core.service_facts import service_facts as count_facts
 from core.service_records import RECORD_KINDS, ServiceRecords
-from db.findings.towns import load_towns
-from db.publishing.public import _current_versions
+from db.documents.versions import current_versions
+from db.records.reads import load_records
+from db.reference.towns import load_towns
 from db.store.models import ContractRecord, Publication, PublishedRating, Upload
-from db.uploads.records import load_records
 
 LATEST_COLUMNS = ("credit_code", "agency_name", "year", "grade", "total", "grade_rank", "blacklisted")
 FINDER_COLUMNS = ("credit_code", "agency_name", "year", "grade", "total", "blacklisted", "towns", "clients",
@@ -68,7 +68,7 @@ def service_facts(engine: Engine, year: int | None = None, today: dt.date | None
 def latest_ratings(engine: Engine) -> pd.DataFrame:
     """Each published agency's rating of its latest published year (current version): LATEST_COLUMNS, where
     grade_rank is the grade's place in its rulebook (0 = best) and blacklisted says it is the blacklist grade."""
-    latest = _current_versions()
+    latest = current_versions()
     stmt = (
         select(PublishedRating.credit_code, PublishedRating.agency_name, PublishedRating.year, PublishedRating.grade,
                PublishedRating.total, Publication.rulebook)

@@ -9,9 +9,9 @@ import pandas as pd
 from sqlalchemy import select
 from sqlmodel import Session
 
-from db.publishing.canonical import SAFE_INT
-from db.publishing.export import DATE_FIELDS, INT_FIELDS
-from db.publishing.scores import SUFFIX, score_columns
+from db.documents.canonical import SAFE_INT
+from db.documents.export import DATE_FIELDS, INT_FIELDS
+from db.documents.scores import SUFFIX, score_columns
 from db.store.models import PublishedScore
 
 SHOWN = 5  # agencies named per finding; the rest are counted
@@ -38,7 +38,7 @@ def row_faults(session: Session, publication_id: int, ratings: pd.DataFrame, buc
                tables: dict[str, pd.DataFrame]) -> list[tuple[str, str]]:
     """(zh, en) for every kind of row the document cannot be rebuilt from, naming the agencies; [] when none.
 
-    `ratings` is the rating frame with its `<bucket>_score` columns (db.publishing.export.stored_ratings);
+    `ratings` is the rating frame with its `<bucket>_score` columns (db.documents.export.stored_ratings);
     `tables` the other row frames by name (charges, practitioners), each with its credit_code.
     """
     found: list[tuple[str, str]] = []

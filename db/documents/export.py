@@ -19,8 +19,8 @@ from sqlmodel import Session
 from core.china_time import to_china
 from core.errors import CreditBoardError
 from core.schema import rating_columns
-from db.publishing import editions
-from db.publishing.canonical import (
+from db.documents import editions
+from db.documents.canonical import (
     SAFE_INT,
     PlainDocument,
     UnreadableDocument,
@@ -29,15 +29,16 @@ from db.publishing.canonical import (
     digest_hex,
     read_json,
 )
-from db.publishing.cells import escape_cell
-from db.publishing.rating_dates import rating_dates
-from db.publishing.scores import SUFFIX, with_scores
-from db.publishing.signing import ALGORITHM
+from db.documents.cells import escape_cell
+from db.documents.changes import changes_between
+from db.documents.rating_dates import rating_dates
+from db.documents.scores import SUFFIX, with_scores
+from db.documents.signing import ALGORITHM
 from db.store.models import FILES_EDITION, Publication, PublishedCharge, PublishedPractitioner, PublishedRating
 
 # Format 1: digest only (versions published before signatures); format 2: digest and an Ed25519 signature.
-# Both digest the same canonical form (db.publishing.canonical). A format-1 file is genuine only by the site's
-# SHA256SUMS list or stored digests, never on its own say-so (db.publishing.verify).
+# Both digest the same canonical form (db.documents.canonical). A format-1 file is genuine only by the site's
+# SHA256SUMS list or stored digests, never on its own say-so (db.documents.verify).
 FORMAT_UNSIGNED = "jiangyin-credit-board/publication/1"
 FORMAT_SIGNED = "jiangyin-credit-board/publication/2"
 # Who publishes, as the public sees it: the office, never the staff account that clicked.
@@ -51,7 +52,7 @@ def rating_fields(buckets: Iterable[str]) -> tuple[str, ...]:
 
 
 # The fields of each kind of published row, as they appear in the canonical document and the exports.
-# A rating's bucket scores are stored apart (db.publishing.scores); these are the fields of its publishedrating row.
+# A rating's bucket scores are stored apart (db.documents.scores); these are the fields of its publishedrating row.
 STORED_RATING_FIELDS: tuple[str, ...] = rating_fields(())
 CHARGE_FIELDS: tuple[str, ...] = (
     "credit_code", "clause", "assessor", "period", "date", "points_nominal", "points_charged", "blacklist",
@@ -135,7 +136,7 @@ class DocumentTables:
         return canonical_table_bytes(self.header, self.frames()) or canonical_bytes(self.document())
 
     def digest_and_bytes(self) -> tuple[str, bytes]:
-        """The digest and the canonical bytes at once, as db.publishing.canonical.digest_and_bytes gives them."""
+        """The digest and the canonical bytes at once, as db.documents.canonical.digest_and_bytes gives them."""
         canonical = self.canonical()
         return hashlib.sha256(canonical).hexdigest(), canonical
 
@@ -192,7 +193,7 @@ def build_document(**parts: Any) -> dict[str, Any]:
 
 
 def digest_of(document: Mapping[str, Any]) -> str:
-    """SHA-256 (hex) of the canonical bytes of `document` (RFC 8785; see db.publishing.canonical)."""
+    """SHA-256 (hex) of the canonical bytes of `document` (RFC 8785; see db.documents.canonical)."""
     return digest_hex(document)
 
 
@@ -297,7 +298,7 @@ def _table_rows(document: Mapping[str, Any], rated_on: Mapping[str, str] | None 
     fields = table_fields(document)[:-len(TABLE_EXTRA_FIELDS)]
     published = dt.datetime.strptime(document["published_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
     rating_date = to_china(published).date().isoformat()
-    rated_on = rated_on or {}  # 评定日期 per agency (db.publishing.rating_dates); else the version's own date
+    rated_on = rated_on or {}  # 评定日期 per agency (db.documents.rating_dates); else the version's own date
     # demo as the JSON spells it (true/false); edition 1 wrote a mark or nothing, and keeps doing so for its versions.
     demo = ("true" if document["demo"] else "false") if edition >= 2 else (DEMO_MARK if document["demo"] else "")
     return [
@@ -309,7 +310,7 @@ def _table_rows(document: Mapping[str, Any], rated_on: Mapping[str, str] | None 
 def to_keys_csv(document: Mapping[str, Any], rated_on: Mapping[str, str] | None = None,
                 edition: int = FILES_EDITION) -> bytes:
     """The machines' edition: the document's own field names as headers, one row per agency, UTF-8 with BOM,
-    formula-looking text escaped. People get Chinese headers (db.publishing.editions)."""
+    formula-looking text escaped. People get Chinese headers (db.documents.editions)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(table_fields(document))
@@ -325,8 +326,8 @@ def to_json(document: Mapping[str, Any]) -> bytes:
 # Every file of a version, by the suffix of its name: people's CSV/XLSX (Chinese headers), the charges, what a
 # correction changed, the machines' CSV (field names) and the signed JSON. The open-data page and the SHA-256 list
 # offer each of them. Each writer gets the version's document, the one before it (None for version 1): what a
-# correction changed is computed from the two (db.publishing.changes); each agency's 评定日期
-# (db.publishing.rating_dates); and the edition of the readers' files the version is offered in (its
+# correction changed is computed from the two (db.documents.changes); each agency's 评定日期
+# (db.documents.rating_dates); and the edition of the readers' files the version is offered in (its
 # `files_edition`: the JSON has none, its bytes are fixed by the digest).
 Document = Mapping[str, Any]
 RatedOn = Mapping[str, str]
@@ -382,3 +383,10 @@ def verify_export(*, engine: Engine, content: bytes) -> Publication | None:
         return None
     with Session(engine, expire_on_commit=False) as session:
         return session.execute(select(Publication).where(Publication.digest == recomputed)).scalars().first()
+
+
+def published_changes(engine: Engine, year: int, version: int) -> pd.DataFrame:
+    """What version `version` of `year` changed against the version before it (empty for version 1)."""
+    with Session(engine) as session:
+        document, previous = load_with_previous(session, find_publication(session, year=year, version=version))
+    return changes_between(previous, document)

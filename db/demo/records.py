@@ -17,7 +17,7 @@ from typing import Protocol
 
 from core.service_records import RECORD_COLUMNS, RECORD_KINDS, SPECIALTIES
 from core.towns import default_towns
-from db.seed_names import JIANGYIN, credit_code, id_number, person_name
+from db.demo.names import JIANGYIN, credit_code, id_number, person_name
 
 STREAM = "service-records"  # the records' own random stream, apart from the findings'
 CLIENT_WORDS = ("东", "南", "西", "北", "新", "华", "宏", "金", "泰", "永", "恒", "利", "盛", "通", "达", "丰")

@@ -52,7 +52,7 @@ def _plain(value: Any) -> bool:
 
 
 class PlainDocument(dict):
-    """A document built from typed columns (db.publishing.export.build_document) whose values are already limited to
+    """A document built from typed columns (db.documents.export.build_document) whose values are already limited to
     the plain kinds `_plain` looks for — ASCII keys, text, booleans, whole numbers under 2**53 — so canonicalising it
     skips that walk over every value (about a second on a year of 10,000 agencies). Text is still checked: a lone
     surrogate fails the UTF-8 encoding and goes to the rfc8785 library, which refuses it."""

@@ -2,7 +2,7 @@
 
 A correction republishes the whole year, but an agency whose total, grade and findings it did not change was not
 rated again: it keeps the date it was rated on. "Changed" is what the public sees per agency between versions
-(db.publishing.changes): total, grade, or the findings charged (clause, date, assessor, counted), or the agency
+(db.documents.changes): total, grade, or the findings charged (clause, date, assessor, counted), or the agency
 appearing. Read from the stored rows of the year's versions, so every page and file says the same.
 """
 

@@ -9,9 +9,9 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from db.publishing.check_rows import row_faults
-from db.publishing.export import DocumentTables, ExportError, publication_tables, stored_content
-from db.publishing.signing import load_public_keys, signature_valid
+from db.documents.check_rows import row_faults
+from db.documents.export import DocumentTables, ExportError, publication_tables, stored_content
+from db.documents.signing import load_public_keys, signature_valid
 from db.store.links import STATEMENT_CHECKED_LINKS
 from db.store.models import Publication, PublicationSeal, SigningKey, aware
 
