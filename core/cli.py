@@ -1,5 +1,4 @@
-"""`python -m core rate|explain|template|watch`: the scoring core from the command line (README "The scoring core
-from the command line")."""
+"""`python -m core rate|explain|template|watch`: the scoring core from the command line (docs/cli.md)."""
 
 from __future__ import annotations
 

@@ -44,7 +44,7 @@ class ReadLimits:
         return cls(**values)
 
 
-# Environment variable → (field of ReadLimits, unit). Documented in README "Limits".
+# Environment variable → (field of ReadLimits, unit). Documented in docs/operations.md ("Settings", "Limits").
 ENVIRONMENT = {
     "MAX_UPLOAD_MB": ("max_bytes", MB),
     "MAX_ROWS": ("max_rows", 1),

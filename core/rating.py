@@ -179,7 +179,7 @@ def rate(
 
 
 def output_rows(rating: Rating) -> list[dict[str, object]]:
-    """The rating table as plain rows (str/int), in the README's column order, for CSV, JSON and text tables."""
+    """The rating table as plain rows (str/int), in the column order docs/cli.md gives for `rate`, for CSV, JSON and text tables."""
     return [_plain(r) for r in rating.table.to_dict("records")]
 
 

@@ -16,7 +16,7 @@ class Column:
     note_en: str = ""
 
 
-# The year-end findings upload (README "Input files"; what each column means: docs/scoring.md). Headers may be the key or the label.
+# The year-end findings upload (docs/staff-guide.md, "Preparing a file"; what each column means: docs/scoring.md). Headers may be the key or the label.
 FINDINGS_FILE_COLUMNS: tuple[Column, ...] = (
     Column("credit_code", "统一社会信用代码", True, "18位，校验位正确", "18 characters, valid check digit"),
     Column("agency_name", "机构名称", True, "同一代码只能对应一个名称", "one name per code within a file"),
@@ -52,7 +52,7 @@ FINDINGS_COLUMNS: tuple[str, ...] = (
 
 ROSTER_COLUMNS: tuple[str, ...] = ("credit_code", "agency_name")
 
-# One row per agency and year (`python -m core rate` in the README). The score columns are `<bucket key>_score`
+# One row per agency and year (`python -m core rate` in docs/cli.md). The score columns are `<bucket key>_score`
 # for each bucket of the rulebook: for jiangyin-2020 that is town_score, bureau_score.
 RATING_ID_COLUMNS: tuple[str, ...] = ("credit_code", "agency_name", "year")
 RATING_TAIL_COLUMNS: tuple[str, ...] = ("total", "grade", "blacklist_clauses")
@@ -74,5 +74,5 @@ BLACKLISTED_PRACTITIONER_COLUMNS: tuple[str, ...] = (
 
 
 def rating_columns(bucket_keys: list[str] | tuple[str, ...]) -> list[str]:
-    """The rating table's columns for a rulebook with these buckets, in the order the README's `rate` line lists them."""
+    """The rating table's columns for a rulebook with these buckets, in the order docs/cli.md's `rate` lists them."""
     return [*RATING_ID_COLUMNS, *(f"{k}_score" for k in bucket_keys), *RATING_TAIL_COLUMNS]

@@ -5,7 +5,7 @@ a reload or a bookmark opens a new connection, which carries the cookie. Writing
 st.html with unsafe_allow_javascript runs a fixed script we write here, with only the token (checked to be URL-safe
 base64) and a number filled in. Nothing is fetched from anywhere. The cookie is SameSite=Strict, path=/, Secure
 when the page is served over https, and expires with the server-side session's idle limit (renewed when the
-session's activity is written). It cannot be HttpOnly: a script sets it (README, "Sign-in sessions").
+session's activity is written). It cannot be HttpOnly: a script sets it (docs/operations.md, "Sign-in sessions").
 """
 
 from __future__ import annotations

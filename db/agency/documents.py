@@ -22,7 +22,7 @@ from db.store.models import Agency, AgencyDocument, aware
 from db.store.settings import get_settings
 
 DOCUMENT_KINDS = ("commitment", "registry")
-MAX_DOCUMENT_BYTES = 5 * 1024 * 1024  # a scanned page or two; README "Limits"
+MAX_DOCUMENT_BYTES = 5 * 1024 * 1024  # a scanned page or two; docs/operations.md, "Limits"
 DOCUMENT_COLUMNS = ("id", "kind", "file_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at")
 
 

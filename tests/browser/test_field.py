@@ -7,7 +7,7 @@ Chinese and English: every public page is screenshot to test-output/browser/fiel
 - text inside a table running out of its cell (not wrapped, or cut off at the column's edge);
 - untranslated text in the English site (Chinese left once the data shown on the page is taken out);
 - an axe-core WCAG 2.1 A/AA violation from our content (Streamlit's own nodes are allowed by name below and in the
-  README's "Accessibility" section).
+  "Accessibility" part of docs/public-site.md).
 
 One demo app (`demo_site` in tests/browser/conftest.py, seeded on first start) serves this file and
 test_public_site.py.
@@ -54,8 +54,8 @@ CJK = re.compile(r"[\u3001-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 # English gloss of clause 1.8 names the legal term it translates.
 BILINGUAL_ON_PURPOSE = ("语言 Language", "中文", "(约谈)")
 
-# axe-core rules and the Streamlit containers whose nodes are Streamlit's own markup, not our content (README,
-# "Accessibility"): a node is let through only for that rule and only inside that container.
+# axe-core rules and the Streamlit containers whose nodes are Streamlit's own markup, not our content
+# (docs/public-site.md, "Accessibility"): a node is let through only for that rule and only inside that container.
 STREAMLIT_NODES = (
     # The sidebar menu of st.navigation: its section lists put <li> items in a <div> between <ul> and <li>,
     # so axe finds list items without a list (WCAG 1.3.1). Our menu passes only titles and icons to Streamlit.

@@ -257,7 +257,7 @@ def test_bureau_staff_see_an_agency_s_scans_and_town_staff_have_no_such_page(sta
 
 def test_staff_download_a_scan_under_its_safe_name_and_real_type(staff_app, staff_db, portal, monkeypatch):
     """The page hands st.download_button the safe name and the detected type; Streamlit serves a download button's
-    file as `Content-Disposition: attachment` with that name (README, "Agency scans")."""
+    file as `Content-Disposition: attachment` with that name (docs/agency-guide.md, "Agency scans")."""
     import streamlit as st
 
     from db.agency import documents

@@ -1,5 +1,5 @@
-"""The README's hand check gives RFC 8785 bytes — our canonical bytes — for every file it accepts, and refuses only
-numbers no file of ours holds (not whole, or 2**53 and beyond in size), as the README says."""
+"""The hand check in docs/open-data.md gives RFC 8785 bytes — our canonical bytes — for every file it accepts, and
+refuses only numbers no file of ours holds (not whole, or 2**53 and beyond in size), as the page says."""
 
 from __future__ import annotations
 
@@ -15,21 +15,21 @@ from hypothesis import strategies as st
 
 from db.documents.canonical import UnreadableDocument, canonical_bytes, read_json
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+OPEN_DATA = Path(__file__).resolve().parents[2] / "docs" / "open-data.md"
 
 
-def readme_recipe() -> str:
-    """The Python block of the README's "Checking a file" paragraph, exactly as a reader copies it."""
-    text = README.read_text(encoding="utf-8")
+def hand_recipe() -> str:
+    """The Python block of the "Checking a file" paragraph of docs/open-data.md, exactly as a reader copies it."""
+    text = OPEN_DATA.read_text(encoding="utf-8")
     return re.search(r"\*\*Checking a file\.\*\*.*?```python\n(.*?)```", text, re.S).group(1)
 
 
 def by_hand(content: bytes, folder: Path) -> bytes:
-    """The canonical bytes the README's recipe computes for a file holding `content`."""
+    """The canonical bytes the recipe computes for a file holding `content`."""
     (folder / "jiangyin-credit-2025-v1.json").write_bytes(content)
     namespace: dict = {}
     with contextlib.chdir(folder), contextlib.redirect_stdout(None):
-        exec(readme_recipe(), namespace)
+        exec(hand_recipe(), namespace)
     return namespace["canonical"]
 
 

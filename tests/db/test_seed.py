@@ -95,12 +95,12 @@ def test_seed_demo_does_nothing_when_agencies_exist(engine):
 
 
 def _readme_demo_accounts() -> list[tuple[str, str]]:
-    """The agency accounts the README's demo section tells an operator to make: (username, credit code)."""
+    """The agency accounts docs/operations.md tells an operator to make on the demo: (username, credit code)."""
     import re
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    return re.findall(r"python -m db create-user (\S+) --role agency --credit-code (\w{18})", readme)
+    operations = (Path(__file__).resolve().parents[2] / "docs" / "operations.md").read_text(encoding="utf-8")
+    return re.findall(r"python -m db create-user (\S+) --role agency --credit-code (\w{18})", operations)
 
 
 def test_the_demo_makes_no_account_and_the_readme_s_demo_agency_accounts_can_be_made(engine):

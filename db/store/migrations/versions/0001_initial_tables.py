@@ -17,7 +17,7 @@ down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# A published version is never edited: corrections are new versions (README "Publishing, corrections and open data").
+# A published version is never edited: corrections are new versions (docs/open-data.md).
 # PostgreSQL refuses UPDATE, DELETE and TRUNCATE on these tables; SQLite relies on there being no such code path.
 PUBLISHED_TABLES = ("publication", "publishedrating", "publishedcharge", "publishedpractitioner")
 GUARD_FUNCTION = "refuse_published_change"
