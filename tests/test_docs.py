@@ -6,12 +6,18 @@ import argparse
 import re
 from pathlib import Path
 
+import pytest
+
 import core.cli
 import db.cli.commands
-from core.limits import ENVIRONMENT
+from core.cli_common import DEBUG
+from core.limits import LIMITS
+from core.setting import Whole, markdown_table
+from db.store.settings import APP_SETTINGS, settings_markdown
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-SETTINGS_SOURCE = (Path(__file__).resolve().parents[1] / "db" / "store" / "settings.py").read_text(encoding="utf-8")
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 
 
 def subcommands(parser: argparse.ArgumentParser) -> list[str]:
@@ -39,14 +45,51 @@ def test_every_import_kind_is_in_the_readme():
     assert [k for k in kinds if k != "findings" and not re.search(rf"--kind [a-z|]*\b{k}\b", README)] == []
 
 
-def test_every_setting_read_from_the_environment_is_in_the_readme():
-    settings = set(re.findall(r'env\.get\("([A-Z_]+)"', SETTINGS_SOURCE))
-    assert {"DATABASE_URL", "SEED_DEMO", "DATA_DIR"} <= settings
-    assert [s for s in sorted(settings) if f"`{s}" not in README] == []
+GENERATED = re.compile(r"<!-- generated from ([\w.]+) .*?-->\n(.*?)\n<!-- end of generated table -->", re.S)
 
 
-def test_every_read_limit_setting_is_in_the_readme():
-    assert [s for s in ENVIRONMENT if f"`{s}`" not in README] == []
+def _generated_tables() -> dict[str, list[str]]:
+    """Every generated table in the README and docs/, by what it is generated from."""
+    found: dict[str, list[str]] = {}
+    for doc in DOCS:
+        for source, text in GENERATED.findall(doc.read_text(encoding="utf-8")):
+            found.setdefault(source, []).append(text)
+    return found
+
+
+@pytest.mark.parametrize(("source", "expected"), [("core.limits.LIMITS", markdown_table(LIMITS)),
+                                                  ("db.store.settings.Settings", settings_markdown())])
+def test_the_docs_list_every_setting_as_declared_once_with_its_default(source, expected):
+    """The settings tables are generated from the declarations: a setting missing, added or with another default or
+    range fails here (paste the table this prints)."""
+    assert _generated_tables().get(source) == [expected], f"the table generated from {source}:\n{expected}"
+
+
+def test_every_setting_is_in_a_generated_table():
+    names = {s.name for s in (*LIMITS, *APP_SETTINGS, DEBUG)}
+    assert {"DATABASE_URL", "SEED_DEMO", "DATA_DIR", "LISTING_TERM_MONTHS", "REPAIR_MINIMUM_MONTHS",
+            "NOTICE_WORKING_DAYS", "SESSION_IDLE_SECONDS", "MAX_READ_MEMORY_MB", "CORE_DEBUG"} <= names
+    tables = "\n".join(text for texts in _generated_tables().values() for text in texts)
+    assert [n for n in sorted(names) if f"| `{n}` |" not in tables] == []
+
+
+def test_a_default_stated_in_prose_is_the_declared_one():
+    """`NAME` (default N …) anywhere in the README or docs/ says the declared default, in the declared unit."""
+    wholes = {s.name: s.default for s in (*LIMITS, *APP_SETTINGS) if isinstance(s, Whole)}
+    stated = [(doc.name, name, int(number.replace(",", ""))) for doc in DOCS for name, number in re.findall(
+        r"`([A-Z_]+)`\s*[(,]\s*default\s+([0-9][0-9,]*)", doc.read_text(encoding="utf-8"))]
+    assert {name for _, name, _ in stated} >= {"SESSION_IDLE_SECONDS", "LISTING_TERM_MONTHS"}
+    assert [(doc, name, n) for doc, name, n in stated if wholes.get(name) != n] == []
+
+
+def test_core_db_and_the_dashboard_read_the_environment_only_through_the_declared_settings():
+    """No setting read on the side: core.setting reads os.environ for every declared setting; core.isolation only
+    sets the fork server's own environment."""
+    allowed = {ROOT / "core" / "setting.py", ROOT / "core" / "isolation.py", ROOT / "db" / "store" / "settings.py"}
+    sources = [ROOT / "streamlit_app.py", *(p for folder in ("core", "db", "dashboard") for p in (ROOT / folder).rglob("*.py"))]
+    reads = [str(p.relative_to(ROOT)) for p in sources if p not in allowed
+             and re.search(r"os\.environ|os\.getenv|getenv\(", p.read_text(encoding="utf-8"))]
+    assert reads == []
 
 
 def test_set_up_is_exactly_two_commands_one_starts_the_app_one_runs_the_tests():
