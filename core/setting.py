@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, TypeVar
@@ -241,7 +241,7 @@ def _read(table: type[T], env: Mapping[str, str], problems: list[Problem]) -> T:
     return table(**values)
 
 
-def markdown_table(settings: Iterator[Setting] | tuple[Setting, ...]) -> str:
+def markdown_table(settings: Iterable[Setting]) -> str:
     """The settings as the docs list them (generated; tests/test_docs.py checks the docs hold exactly this)."""
     lines = ["| setting | default | allowed | what it sets |", "| --- | --- | --- | --- |"]
     lines += [f"| `{s.name}` | {s.shown_default()} | {s.allowed()} | {s.doc} |" for s in settings]
