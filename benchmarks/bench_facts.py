@@ -140,6 +140,9 @@ def bench_pages(url: str, agency: str, other: str, reruns: int = 5) -> dict[str,
     dashboard.data.china_today = lambda: TODAY  # the generated records are of 2026
     os.environ["DATABASE_URL"] = url
     os.environ["SEED_DEMO"] = "0"
+    from db.store.settings import forget_settings
+
+    forget_settings()  # read once a process: this run's database from here on
     app_path = str(ROOT / "streamlit_app.py")
     pages = {
         "profile with service facts": ("dashboard/pages/profile.py", {"agency": agency}),

@@ -121,6 +121,9 @@ def bench_apptest(url: str, agency: str, reruns: int = 5) -> dict[str, float]:
         logging.getLogger(name).setLevel(logging.ERROR)
     os.environ["DATABASE_URL"] = url
     os.environ["SEED_DEMO"] = "0"
+    from db.store.settings import forget_settings
+
+    forget_settings()  # read once a process: this run's database from here on
     app_path = str(ROOT / "streamlit_app.py")
     out: dict[str, float] = {}
     pages = {"ratings": ("dashboard/pages/ratings.py", {}), "profile": ("dashboard/pages/profile.py",

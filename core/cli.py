@@ -20,7 +20,7 @@ from core.cli_common import (
     year_argument,
 )
 from core.errors import Problem, RulebookError
-from core.limits import ReadLimits
+from core.limits import read_limits
 from core.plain_text import visible_controls
 
 
@@ -213,7 +213,7 @@ def _read_records(paths: dict[str, str]):
     from core.isolation import read_isolated
     from core.service_records import ServiceRecords, read_records
 
-    limits = ReadLimits.from_env()
+    limits = read_limits()
 
     tables, problems = {}, []
     for kind, path in paths.items():
@@ -277,7 +277,7 @@ def _read_findings(path: str, rulebook):
 
     p = _check_readable(path)
     try:
-        return read_isolated(read_findings, p, rulebook=rulebook, limits=ReadLimits.from_env())
+        return read_isolated(read_findings, p, rulebook=rulebook, limits=read_limits())
     except OSError as exc:
         raise CommandError([Problem(None, None, "无法读取文件", f"cannot read the file: {exc.strerror}", path)]) from None
 
@@ -288,7 +288,7 @@ def _read_roster(path: str):
 
     p = _check_readable(path)
     try:
-        return read_isolated(read_roster, p, limits=ReadLimits.from_env())
+        return read_isolated(read_roster, p, limits=read_limits())
     except OSError as exc:
         raise CommandError([Problem(None, None, "无法读取名单文件", f"cannot read the roster: {exc.strerror}", path)]) from None
 

@@ -12,13 +12,15 @@ from dataclasses import replace
 from typing import NoReturn
 
 from core.errors import CreditBoardError, Problem, RulebookError, format_problems
+from core.setting import Switch
 
 # Exit codes of both CLIs: 0 done; 1 a check said no (db verify) or a fault of ours; 2 bad input, refused or
 # unreachable (every problem on stderr, nothing on stdout).
 EXIT_OK, EXIT_FAULT, EXIT_BAD_INPUT = 0, 1, 2
 NAME_MAX = 64  # the audited "by" columns hold 64 characters
 VERSION_MAX = 2**31 - 1  # a PostgreSQL integer: a larger number is a typo, not a version
-DEBUG_VARIABLE = "CORE_DEBUG"
+# Read when a fault happens, not once: a developer sets it to see the traceback of the fault at hand.
+DEBUG = Switch("CORE_DEBUG", "a fault of ours shows its traceback instead of one line (both command lines)")
 
 
 class CommandError(CreditBoardError):
@@ -84,10 +86,10 @@ def refuse_or_fault(exc: Exception, more: Callable[[Exception], list[Problem]] |
 
 def internal_error(exc: BaseException) -> int:
     """A fault of ours still ends in one readable line (exit 1); CORE_DEBUG=1 shows the traceback instead."""
-    if os.environ.get(DEBUG_VARIABLE):
+    if DEBUG.read():
         raise exc
-    print(f"internal error: {type(exc).__name__} (set {DEBUG_VARIABLE}=1 for details) / 内部错误：{type(exc).__name__}"
-          f"（设置 {DEBUG_VARIABLE}=1 查看详情）", file=sys.stderr)
+    print(f"internal error: {type(exc).__name__} (set {DEBUG.name}=1 for details) / 内部错误：{type(exc).__name__}"
+          f"（设置 {DEBUG.name}=1 查看详情）", file=sys.stderr)
     return EXIT_FAULT
 
 

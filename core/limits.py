@@ -1,58 +1,55 @@
-"""How big an input file may be: the reader's limits, their defaults and the environment variables that change them."""
+"""How big an input file may be: the reader's limits, each declared once with its default, range and variable."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
+from functools import cache
 
-from core.errors import InputError, Problem
+from core.setting import Unit, Whole, declared, read_settings, settings_of
 
 MB = 1024 * 1024
+_MB = Unit("MB", "MB", MB)
+_ROWS = Unit("行", "rows")
+_COLUMNS = Unit("列", "columns")
+_CHARACTERS = Unit("个字符", "characters")
+_TIMES = Unit("倍", "times")
+_SECONDS = Unit("秒", "seconds")
 
 
 @dataclass(frozen=True, slots=True)
 class ReadLimits:
-    """What core.reader accepts; a file past any of these is refused whole before it can exhaust memory."""
+    """What core.reader accepts; a file past any of these is refused whole before it can exhaust memory.
 
-    max_bytes: int = 20 * MB  # the file as uploaded
-    max_rows: int = 200_000  # data rows below the header (blank rows not counted)
-    max_columns: int = 50  # columns of any row
-    max_cell_chars: int = 2_000  # the longest field, a description, is stored in 2,000 characters
-    max_xlsx_uncompressed: int = 200 * MB  # the sum of an XLSX's zip members, unpacked
-    max_xlsx_ratio: int = 100  # unpacked size ÷ file size: spreadsheets pack 5–20×, zip bombs 1000×
-    # The child process that reads a file from outside (core.isolation): address space it may add, CPU seconds.
-    max_read_memory: int = 1024 * MB  # a valid 200,000-row file needs a few hundred MB
-    max_read_cpu_seconds: int = 120  # a valid 200,000-row XLSX through openpyxl takes about a minute
+    Each field is read from its environment variable (a positive whole number), else its default.
+    """
+
+    max_bytes: int = declared(Whole("MAX_UPLOAD_MB", 20, _MB, "the file as uploaded"))
+    max_rows: int = declared(Whole("MAX_ROWS", 200_000, _ROWS, "data rows below the header (blank rows not counted)"))
+    max_columns: int = declared(Whole("MAX_COLUMNS", 50, _COLUMNS, "columns, up to the last filled cell of any row"))
+    # The longest field, a description, is stored in 2,000 characters.
+    max_cell_chars: int = declared(Whole("MAX_CELL_CHARS", 2_000, _CHARACTERS, "characters in one cell"))
+    max_xlsx_uncompressed: int = declared(Whole("MAX_XLSX_UNCOMPRESSED_MB", 200, _MB,
+                                                "an XLSX unpacked (the sum of its zip members)"))
+    # Spreadsheets pack 5–20×, zip bombs 1000×.
+    max_xlsx_ratio: int = declared(Whole("MAX_XLSX_RATIO", 100, _TIMES, "an XLSX unpacked ÷ its file size (zip bombs)"))
+    # The child process that reads a file from outside (core.isolation): a valid 200,000-row file needs a few hundred
+    # MB, and takes about a minute through openpyxl as XLSX.
+    max_read_memory: int = declared(Whole("MAX_READ_MEMORY_MB", 1024, _MB,
+                                          "address space the reading child process may add"))
+    max_read_cpu_seconds: int = declared(Whole("MAX_READ_CPU_SECONDS", 120, _SECONDS,
+                                               "CPU time of the reading child process"))
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> ReadLimits:
-        """The defaults, each changed by its environment variable (ENVIRONMENT) when set."""
-        env = os.environ if env is None else env
-        values = {}
-        problems = []
-        for name, (field, scale) in ENVIRONMENT.items():
-            text = env.get(name, "").strip()
-            if not text:
-                continue
-            if not text.isdigit() or int(text) == 0:
-                problems.append(Problem(None, name, "设置应为正整数", "the setting must be a positive whole number", text))
-                continue
-            values[field] = int(text) * scale
-        if problems:
-            raise InputError(problems)
-        return cls(**values)
+        """The limits in `env`, read afresh (the environment when None); InputError names every bad one."""
+        return read_settings(cls, env)
 
 
-# Environment variable → (field of ReadLimits, unit). Documented in docs/operations.md ("Settings", "Limits").
-ENVIRONMENT = {
-    "MAX_UPLOAD_MB": ("max_bytes", MB),
-    "MAX_ROWS": ("max_rows", 1),
-    "MAX_COLUMNS": ("max_columns", 1),
-    "MAX_CELL_CHARS": ("max_cell_chars", 1),
-    "MAX_XLSX_UNCOMPRESSED_MB": ("max_xlsx_uncompressed", MB),
-    "MAX_XLSX_RATIO": ("max_xlsx_ratio", 1),
-    "MAX_READ_MEMORY_MB": ("max_read_memory", MB),
-    "MAX_READ_CPU_SECONDS": ("max_read_cpu_seconds", 1),
-}
-assert {f for f, _ in ENVIRONMENT.values()} == {f.name for f in fields(ReadLimits)}
+LIMITS = tuple(settings_of(ReadLimits))  # the table: docs/operations.md "Settings" is generated from it
+
+
+@cache
+def read_limits() -> ReadLimits:
+    """This process's limits, read from the environment once (tests that change it call read_limits.cache_clear())."""
+    return ReadLimits.from_env()

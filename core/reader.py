@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from core.errors import MAX_PROBLEMS, InputError, Problem, Problems
-from core.limits import MB, ReadLimits
+from core.limits import MB, ReadLimits, read_limits
 from core.placement import PlacementError, place
 from core.plain_text import BIDI_CONTROLS, BIDI_PATTERN
 from core.rulebook import Rulebook, load_rulebook
@@ -100,7 +100,7 @@ def _file_problem(zh: str, en: str, value: str | None = None) -> InputError:
 
 def check_size(size: int, name: str | None = None, limits: ReadLimits | None = None) -> None:
     """Refuse (InputError) a file of `size` bytes larger than the limit: callers check before reading it."""
-    limits = limits or ReadLimits.from_env()
+    limits = limits or read_limits()
     if size > limits.max_bytes:
         raise _file_problem(f"文件过大（{size / MB:.1f} MB，上限{limits.max_bytes / MB:g} MB）",
                             f"the file is too large ({size / MB:.1f} MB; at most {limits.max_bytes / MB:g} MB)", name)
@@ -108,7 +108,7 @@ def check_size(size: int, name: str | None = None, limits: ReadLimits | None = N
 
 def read_bytes(path: str | os.PathLike, limits: ReadLimits | None = None) -> bytes:
     """The bytes of a file to read; InputError when it is missing, unreadable or larger than the limit (not read)."""
-    limits = limits or ReadLimits.from_env()
+    limits = limits or read_limits()
     path = Path(path)
     try:
         check_size(path.stat().st_size, path.name, limits)  # refused before a single byte of it is in memory
@@ -463,7 +463,7 @@ def read_table(source: Source, name: str | None = None, limits: ReadLimits | Non
     Blank rows are left out; a column whose header is blank is named by its Excel letter.
     Raises InputError (a whole-file problem) when the file cannot be read or is over the limits.
     """
-    cells = _read_cells(source, name, limits or ReadLimits.from_env())
+    cells = _read_cells(source, name, limits or read_limits())
     frame = pd.DataFrame({j: col.values[col.codes] for j, col in enumerate(cells.columns)},
                          index=pd.Index(cells.rows, name="row"))
     frame.columns = [col.name for col in cells.columns]
@@ -756,11 +756,11 @@ def read_findings(source: Source, *, name: str | None = None, rulebook: Rulebook
                   towns: Towns | None = None, limits: ReadLimits | None = None) -> pd.DataFrame:
     """A checked findings file as core.schema.FINDINGS_COLUMNS; InputError with every problem if anything is wrong.
 
-    `limits` default to ReadLimits.from_env(): a file past them is refused before it is read whole.
+    `limits` default to read_limits(): a file past them is refused before it is read whole.
     """
     rulebook = rulebook or load_rulebook()
     checks = _FindingChecks(rulebook, towns or default_towns())
-    limits = limits or ReadLimits.from_env()
+    limits = limits or read_limits()
     cells = _read_cells(source, name, limits)
     found, problems = _match_headers(cells, FINDINGS_FILE_COLUMNS)
     rows = cells.rows
@@ -844,7 +844,7 @@ def _frame(text: dict[str, np.ndarray], other: dict[str, np.ndarray], order: Seq
 
 def read_roster(source: Source, *, name: str | None = None, limits: ReadLimits | None = None) -> pd.DataFrame:
     """The agencies to rate (credit_code, agency_name), one row per code, indexed by Excel row; InputError if bad."""
-    limits = limits or ReadLimits.from_env()
+    limits = limits or read_limits()
     cells = _read_cells(source, name, limits)
     found, problems = _match_headers(cells, ROSTER_FILE_COLUMNS)
     codes, names = _codes_and_names(found, cells.rows, problems, limits)
@@ -900,7 +900,7 @@ def read_checked(source: Source, spec: tuple[Column, ...], checks: dict[str, Che
     """Read a CSV/XLSX file through this reader's machinery (encodings, limits, headers, unsafe characters) and
     check each column of `spec` with `checks[key]` (plain text when it has none); InputError for whole-file problems.
     """
-    limits = limits or ReadLimits.from_env()
+    limits = limits or read_limits()
     cells = _read_cells(source, name, limits)
     found, problems = _match_headers(cells, spec)
     checked = {key: _check_column(col, cells.rows, checks.get(key, _text), problems, limits)

@@ -32,9 +32,8 @@ CATALOG_TTL = 60  # seconds
 logger = logging.getLogger(__name__)
 
 
-@st.cache_resource(show_spinner=False)
 def settings() -> Settings:
-    """The app's settings, read and checked once (a SettingsError, not cached, names a bad variable)."""
+    """The app's settings, read and checked once a process by get_settings (a SettingsError names a bad variable)."""
     return get_settings()
 
 

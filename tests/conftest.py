@@ -1,4 +1,5 @@
-"""Fixtures for the whole suite: one publication signing key for the session (publishing refuses without one)."""
+"""Fixtures for the whole suite: one publication signing key for the session (publishing refuses without one), and
+settings read afresh whenever a test changes the environment."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from db.documents.signing import keygen
+from db.store.settings import forget_settings
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -22,6 +24,38 @@ def signing_key_file(tmp_path_factory) -> Iterator[str]:
         os.environ.pop("SIGNING_KEY_FILE", None)
     else:
         os.environ["SIGNING_KEY_FILE"] = before
+
+
+class _MonkeyPatch(pytest.MonkeyPatch):
+    """pytest's monkeypatch, but a changed environment variable is read at the next get_settings() / read_limits():
+    the program reads its settings once a process, a test changes them within one."""
+
+    def setenv(self, name: str, value: str, prepend: str | None = None) -> None:
+        super().setenv(name, value, prepend)
+        forget_settings()
+
+    def delenv(self, name: str, raising: bool = True) -> None:
+        super().delenv(name, raising)
+        forget_settings()
+
+    def undo(self) -> None:
+        super().undo()
+        forget_settings()
+
+
+@pytest.fixture
+def monkeypatch() -> Iterator[pytest.MonkeyPatch]:
+    """Every test's monkeypatch (this replaces pytest's own): see _MonkeyPatch."""
+    with _MonkeyPatch.context() as patch:
+        yield patch
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings() -> Iterator[None]:
+    """Each test starts and ends with settings read from the environment as it then is."""
+    forget_settings()
+    yield
+    forget_settings()
 
 
 _DESELECTED = pytest.StashKey[int]()  # how many PostgreSQL tests this run deselected

@@ -5,21 +5,24 @@ tests/test_cli_doc.py)."""
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import re
 from pathlib import Path
 
+import pytest
+
 import db.cli.commands
-from core.limits import ENVIRONMENT, ReadLimits
+from core.cli_common import DEBUG
+from core.limits import LIMITS
+from core.setting import Whole, markdown_table
 from db.accounts.roles import PERMISSIONS, ROLES
-from db.store.settings import Settings
+from db.store.settings import APP_SETTINGS, settings_markdown
 
 REPO = Path(__file__).resolve().parents[1]
+ROOT = REPO
 README = (REPO / "README.md").read_text(encoding="utf-8")
-OPERATIONS = (REPO / "docs" / "operations.md").read_text(encoding="utf-8")
 STAFF_GUIDE = (REPO / "docs" / "staff-guide.md").read_text(encoding="utf-8")
 AGENCY_GUIDE = (REPO / "docs" / "agency-guide.md").read_text(encoding="utf-8")
-SETTINGS_SOURCE = (REPO / "db" / "store" / "settings.py").read_text(encoding="utf-8")
+DOCS = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]
 
 
 def _table(text: str, heading: str) -> list[list[str]]:
@@ -43,6 +46,53 @@ def test_the_readme_is_short_and_links_every_page_of_the_docs():
     assert [p for p in pages if (REPO / "docs" / p).read_text(encoding="utf-8").startswith("# ") is False] == []
 
 
+GENERATED = re.compile(r"<!-- generated from ([\w.]+) .*?-->\n(.*?)\n<!-- end of generated table -->", re.S)
+
+
+def _generated_tables() -> dict[str, list[str]]:
+    """Every generated table in the README and docs/, by what it is generated from."""
+    found: dict[str, list[str]] = {}
+    for doc in DOCS:
+        for source, text in GENERATED.findall(doc.read_text(encoding="utf-8")):
+            found.setdefault(source, []).append(text)
+    return found
+
+
+@pytest.mark.parametrize(("source", "expected"), [("core.limits.LIMITS", markdown_table(LIMITS)),
+                                                  ("db.store.settings.Settings", settings_markdown())])
+def test_the_docs_list_every_setting_as_declared_once_with_its_default(source, expected):
+    """The settings tables are generated from the declarations: a setting missing, added or with another default or
+    range fails here (paste the table this prints)."""
+    assert _generated_tables().get(source) == [expected], f"the table generated from {source}:\n{expected}"
+
+
+def test_every_setting_is_in_a_generated_table():
+    names = {s.name for s in (*LIMITS, *APP_SETTINGS, DEBUG)}
+    assert {"DATABASE_URL", "SEED_DEMO", "DATA_DIR", "LISTING_TERM_MONTHS", "REPAIR_MINIMUM_MONTHS",
+            "NOTICE_WORKING_DAYS", "SESSION_IDLE_SECONDS", "MAX_READ_MEMORY_MB", "CORE_DEBUG"} <= names
+    tables = "\n".join(text for texts in _generated_tables().values() for text in texts)
+    assert [n for n in sorted(names) if f"| `{n}` |" not in tables] == []
+
+
+def test_a_default_stated_in_prose_is_the_declared_one():
+    """`NAME` (default N …) anywhere in the README or docs/ says the declared default, in the declared unit."""
+    wholes = {s.name: s.default for s in (*LIMITS, *APP_SETTINGS) if isinstance(s, Whole)}
+    stated = [(doc.name, name, int(number.replace(",", ""))) for doc in DOCS for name, number in re.findall(
+        r"`([A-Z_]+)`\s*[(,]\s*default\s+([0-9][0-9,]*)", doc.read_text(encoding="utf-8"))]
+    assert {name for _, name, _ in stated} >= {"SESSION_IDLE_SECONDS", "LISTING_TERM_MONTHS"}
+    assert [(doc, name, n) for doc, name, n in stated if wholes.get(name) != n] == []
+
+
+def test_core_db_and_the_dashboard_read_the_environment_only_through_the_declared_settings():
+    """No setting read on the side: core.setting reads os.environ for every declared setting; core.isolation only
+    sets the fork server's own environment."""
+    allowed = {ROOT / "core" / "setting.py", ROOT / "core" / "isolation.py", ROOT / "db" / "store" / "settings.py"}
+    sources = [ROOT / "streamlit_app.py", *(p for folder in ("core", "db", "dashboard") for p in (ROOT / folder).rglob("*.py"))]
+    reads = [str(p.relative_to(ROOT)) for p in sources if p not in allowed
+             and re.search(r"os\.environ|os\.getenv|getenv\(", p.read_text(encoding="utf-8"))]
+    assert reads == []
+
+
 def test_set_up_is_exactly_two_commands_one_starts_the_app_one_runs_the_tests():
     set_up = README.split("## Set up", 1)[1].split("\n## ", 1)[0]
     commands = re.findall(r"```bash\n(.*?)\n```", set_up, flags=re.S)
@@ -59,28 +109,6 @@ def test_every_import_kind_has_its_file_described_for_the_agencies():
     assert {"findings", "roster", "registry", "practitioners", "changes", "contracts", "visits", "reports"} <= set(kinds)
     described = [row[0].split("`")[1] for row in _table(AGENCY_GUIDE, "## The six service-record files")[1:]]
     assert described == [k for k in kinds if k not in ("findings", "roster")]
-
-
-def _settings_table() -> dict[str, str]:
-    return {row[0].strip("`"): row[1] for row in _table(OPERATIONS, "## Settings")[1:]}
-
-
-def test_the_settings_table_names_every_setting_and_no_other():
-    # Every variable name the settings module spells, whether read directly or handed to a parser of months or days.
-    read = set(re.findall(r'"([A-Z][A-Z0-9_]{2,})"', SETTINGS_SOURCE))
-    assert {"DATABASE_URL", "SEED_DEMO", "DATA_DIR", "SESSION_IDLE_SECONDS", "LISTING_TERM_MONTHS"} <= read
-    assert set(_settings_table()) == read | set(ENVIRONMENT)
-
-
-def test_the_settings_table_gives_each_whole_number_default():
-    table = _settings_table()
-    limits = ReadLimits()
-    for name, (field, unit) in ENVIRONMENT.items():
-        assert table[name].replace(",", "") == str(getattr(limits, field) // unit), name
-    numbers = {f.name.upper(): f.default for f in dataclasses.fields(Settings) if isinstance(f.default, int)}
-    assert {"SESSION_IDLE_SECONDS", "LISTING_TERM_MONTHS", "NOTICE_WORKING_DAYS"} <= set(numbers)
-    for name, default in numbers.items():
-        assert table[name].replace(",", "") == str(default), name
 
 
 def test_the_role_table_is_the_permissions_table():

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from core.errors import InputError
-from core.limits import ENVIRONMENT, MB, ReadLimits
+from core.limits import LIMITS, MB, ReadLimits, read_limits
 from core.reader import read_findings, read_roster, read_table
 from core.rulebook import load_rulebook
 from core.values import credit_code_problem, parse_clause
@@ -239,7 +239,7 @@ def test_the_documented_clause_spellings_are_still_read(spelling, code):
 
 
 def test_every_limit_has_its_environment_variable():
-    env = {name: "7" for name in ENVIRONMENT}
+    env = {setting.name: "7" for setting in LIMITS}
     limits = ReadLimits.from_env(env)
     assert (limits.max_bytes, limits.max_rows, limits.max_columns, limits.max_cell_chars,
             limits.max_xlsx_uncompressed, limits.max_xlsx_ratio, limits.max_read_memory,
@@ -248,11 +248,20 @@ def test_every_limit_has_its_environment_variable():
     assert (ReadLimits().max_read_memory, ReadLimits().max_read_cpu_seconds) == (1024 * MB, 120)  # as documented
 
 
-@pytest.mark.parametrize("value", ["-1", "0", "ten", "1.5"])
+@pytest.mark.parametrize("value", ["-1", "0", "ten", "1.5", "１２", "²"])
 def test_a_limit_that_is_not_a_positive_whole_number_is_named(value):
     with pytest.raises(InputError) as caught:
         ReadLimits.from_env({"MAX_ROWS": value})
     assert [(p.column, p.value) for p in caught.value.problems] == [("MAX_ROWS", value)]
+    assert "设置应为正整数（行）" in caught.value.message_zh and "positive whole number (rows)" in caught.value.message_en
+
+
+def test_the_limits_are_read_once_a_process(monkeypatch):
+    monkeypatch.setenv("MAX_ROWS", "7")  # the suite's monkeypatch makes the next read see it (tests/conftest.py)
+    assert read_limits().max_rows == 7
+    os.environ["MAX_ROWS"] = "8"  # changed behind the process's back: what it read stays (monkeypatch undoes this)
+    assert read_limits().max_rows == 7
+    assert ReadLimits.from_env().max_rows == 8  # read afresh only when asked
 
 
 # --- the command line ------------------------------------------------------------------------------------------

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import re
+
 import pytest
 
 from core.limits import MB, ReadLimits
+from core.setting import Choice, Whole, settings_of
 from db.cli.commands import main
-from db.store.settings import SettingsError, get_settings
+from db.store.settings import Settings, SettingsError, forget_settings, get_settings
 
 
 def test_defaults_seed_demo_data_and_use_the_default_read_limits(monkeypatch):
@@ -75,3 +79,32 @@ def test_a_session_idle_limit_outside_ten_seconds_to_a_day_is_refused_by_name(va
         get_settings({"SESSION_IDLE_SECONDS": value})
     [problem] = info.value.problems
     assert (problem.column, problem.value) == ("SESSION_IDLE_SECONDS", value)
+
+
+def test_settings_are_read_once_a_process_and_overrides_are_read_afresh(monkeypatch):
+    monkeypatch.setenv("NOTICE_WORKING_DAYS", "3")  # the suite's monkeypatch makes the next read see it
+    first = get_settings()
+    os.environ["NOTICE_WORKING_DAYS"] = "4"  # changed behind the process's back: what it read stays
+    assert get_settings() is first and first.notice_working_days == 3
+    assert get_settings({"SEED_DEMO": "0"}).notice_working_days == 4  # overrides: read afresh, not kept
+    assert get_settings() is first
+    forget_settings()
+    assert get_settings().notice_working_days == 4
+
+
+@pytest.mark.parametrize("setting", [s for s in settings_of(Settings) if isinstance(s, Whole | Choice)],
+                         ids=lambda s: s.name)
+def test_every_number_or_choice_setting_refuses_a_bad_value_by_name_in_both_languages(setting):
+    with pytest.raises(SettingsError) as info:
+        get_settings({setting.name: "１０"})
+    [problem] = info.value.problems
+    assert (problem.column, problem.value) == (setting.name, "１０")
+    assert re.search(r"[\u4e00-\u9fff]", problem.message_zh) and problem.message_en.startswith("the setting must be")
+    assert get_settings({setting.name: ""}) == get_settings({})  # blank: the declared default
+
+
+def test_the_declared_defaults_are_the_settings_defaults():
+    """A Settings made by hand (tests) has the same defaults as one read from an empty environment."""
+    empty = {s.name: "" for s in settings_of(Settings)}
+    assert get_settings(empty) == Settings()
+    assert Settings().database_url == f"sqlite:///{Settings().data_dir / 'credit-board.db'}"
