@@ -4,6 +4,7 @@ import streamlit as st
 
 from core import china_time
 from core.errors import CreditBoardError
+from core.rulebook import clause_order
 from core.towns import own_assessor
 from core.values import YEAR_MAX, YEAR_MIN
 from dashboard import data, plain
@@ -157,7 +158,7 @@ with open_tab:
     if open_rows.empty:
         st.info(t("sq_none_open", year=year))
     else:
-        codes = sorted(set(open_rows["clause"]), key=lambda c: [int(p) for p in c.split(".")])
+        codes = sorted(set(open_rows["clause"]), key=clause_order)
         f1, f2 = st.columns(2)
         clause = f1.selectbox(t("clause"), ["", *codes], key=widgets.keep("sq_clause", ""),
                               format_func=widgets.labels_of({"": t("sq_all_clauses")},
