@@ -177,7 +177,7 @@ def _fields(subject: Subject, rulebook: Rulebook) -> dict[str, Any]:
     return {
         "agency_name": subject.agency_name, "basis_kind": subject.basis_kind,
         "basis_clauses": ";".join(subject.clauses), "basis_total": subject.basis_total,
-        "basis_text": basis_text(subject.basis_kind, subject.clauses, subject.total, rulebook),
+        "basis_text": basis_text(subject.basis_kind, subject.clauses, subject.basis_total, rulebook),
         "department": subject.department,
     }
 

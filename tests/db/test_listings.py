@@ -110,6 +110,7 @@ def test_the_blacklist_page_shows_what_the_listings_record(engine, year_publishe
     acts = agencies[agencies["credit_code"] == credit_code(6)].set_index("clause")["act_on"]
     assert set(acts.index) == {"1.2", "1.5"} and all(isinstance(day, dt.date) and day < V1_DAY for day in acts)
 
+
 def test_the_term_is_a_setting(engine, monkeypatch):
     monkeypatch.setenv("LISTING_TERM_MONTHS", "6")
     a_year(engine)

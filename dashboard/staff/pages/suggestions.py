@@ -24,6 +24,7 @@ from db.findings.suggestions import (
     waiting_counts,
 )
 from db.publishing.notice import draft_change
+from db.store.text import TEXT_LIMIT
 
 user = session.require("work_suggestions")
 engine = data.engine()
@@ -138,7 +139,7 @@ def decide(suggestion) -> None:
                         clause=saved["clause"], year=int(suggestion["rating_year"]),
                         period=periods[suggestion["period"]]),
                 draft_change(engine=engine, year=int(suggestion["rating_year"])))
-    reason = st.text_area(t("sq_dismiss_reason"), key="sq_reason", max_chars=2000)
+    reason = st.text_area(t("sq_dismiss_reason"), key="sq_reason", max_chars=TEXT_LIMIT)
     if st.button(t("sq_dismiss"), key="sq_dismiss"):
         try:
             saved = dismiss_suggestion(engine=engine, user=user, suggestion=suggestion, year=year, reason=reason)
