@@ -24,7 +24,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from db.publishing.rating import rate_year
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
@@ -36,6 +35,7 @@ from db.documents.export import export_publication  # noqa: E402
 from db.documents.signing import Signer, keygen  # noqa: E402
 from db.publishing.notice import open_notice  # noqa: E402
 from db.publishing.publish import publish_year  # noqa: E402
+from db.publishing.rating import rate_year
 from db.store.engine import make_engine  # noqa: E402
 from db.store.migrate import upgrade  # noqa: E402
 from db.uploads.imports import import_findings, import_roster  # noqa: E402

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from core.rulebook import Rulebook, load_rulebook
+from core.rulebook import Rulebook, clause_order, load_rulebook
 from core.schema import (
     BLACKLISTED_PRACTITIONER_COLUMNS,
     EXPLANATION_COLUMNS,
@@ -300,10 +300,6 @@ def _charge_in_order(nominal: np.ndarray, gid: np.ndarray, starts: np.ndarray, c
     return np.minimum(cum_in_group, group_cap) - np.minimum(cum_in_group - nominal, group_cap)
 
 
-def _clause_sort_key(code: str) -> tuple[int, ...]:
-    return tuple(int(x) for x in code.split("."))
-
-
 def _blacklist_codes(agency: np.ndarray, clause_idx: np.ndarray, clauses, n_agencies: int) -> np.ndarray:
     out = np.full(n_agencies, "", dtype=object)
     if len(agency) == 0:
@@ -313,7 +309,7 @@ def _blacklist_codes(agency: np.ndarray, clause_idx: np.ndarray, clauses, n_agen
     for a, c in pairs:
         by_agency.setdefault(int(a), []).append(clauses[int(c)].code)
     for a, codes in by_agency.items():
-        out[a] = ";".join(sorted(codes, key=_clause_sort_key))
+        out[a] = ";".join(sorted(codes, key=clause_order))
     return out
 
 

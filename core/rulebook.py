@@ -166,6 +166,13 @@ class Rulebook:
         return out
 
 
+def clause_order(code: str) -> tuple[int, ...]:
+    """Sort key of a clause code, the rulebook's order: "1.10" after "1.9" (each part of S.N compared as a number).
+
+    A part that is not a number counts as 0, so a code read back from stored rows never stops a sort."""
+    return tuple(int(part) if part.isdigit() else 0 for part in code.split("."))
+
+
 def _require(d: dict, key: str, where: str, problems: list[str], kind: type | tuple = object):
     if key not in d:
         problems.append(f"{where}: missing `{key}`")

@@ -9,7 +9,7 @@ import pandas as pd
 
 from core import china_time
 from core.china_time import CHINA_TZ
-from core.rulebook import Rulebook
+from core.rulebook import Rulebook, clause_order
 from core.towns import is_bureau
 from dashboard.i18n import LABELS, current, pick, t
 from dashboard.plain import md
@@ -131,7 +131,7 @@ def paren(text: str) -> str:
 def clause_legend(codes, rulebook: Rulebook) -> str:
     """The full text of each clause named in `codes`, one markdown line each (tables cut long texts)."""
     lines = []
-    for code in sorted(set(codes), key=lambda c: tuple(int(x) for x in c.split("."))):
+    for code in sorted(set(codes), key=clause_order):
         if code in rulebook.clause_map:
             clause = rulebook.clause(code)
             line = f"- **{code}** {clause.text_zh}"

@@ -65,8 +65,8 @@ def _import(args: argparse.Namespace) -> int:
 
     from core.errors import InputError
     from core.limits import MB
-    from db.records.reads import RECORD_MODELS
     from db.records.imports import RepeatedRecords, import_records
+    from db.records.reads import RECORD_MODELS
     from db.store.settings import get_settings
     from db.uploads.imports import import_findings, import_roster
     from db.uploads.repeats import RepeatedFindings, warning_text

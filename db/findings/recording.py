@@ -22,6 +22,7 @@ from db.findings.live import is_live
 from db.reference.towns import towns_in
 from db.store.engine import transaction
 from db.store.models import Agency, Finding, Interview, User
+from db.store.text import checked_text, column_length
 
 FINDING_LIST_COLUMNS = ("id", "date", "year", "period", "credit_code", "agency_name", "clause", "assessor",
                         "practitioner", "document_no", "description", "recorded_by")
@@ -75,13 +76,6 @@ def _agency(session: Session, credit_code: str, agency_name: str | None) -> Agen
     return row
 
 
-def _text(value: str | None, limit: int, label_zh: str, label_en: str) -> str:
-    text = (value or "").strip()
-    if len(text) > limit:
-        raise RecordError(f"{label_zh}不能超过{limit}个字", f"{label_en} may have at most {limit} characters")
-    return text
-
-
 def record_finding(
     *, engine: Engine, user: UserLike, credit_code: str, clause: str, date: dt.date,
     agency_name: str | None = None, assessor: str | None = None, period: str | None = None,
@@ -133,9 +127,11 @@ def add_finding(
     agency = _agency(session, credit_code, agency_name)
     finding = Finding(
         agency_id=agency.id, year=rating_year, clause=clause, assessor=own, period=period_key, date=date,
-        practitioner=_text(practitioner, 64, "执业人员", "practitioner"),
-        description=_text(description, 2000, "情况说明", "description"),
-        document_no=_text(document_no, 64, "文书编号", "document number"),
+        practitioner=checked_text(practitioner, field=("执业人员", "practitioner"), required=False,
+                                  limit=column_length(Finding.practitioner), error=RecordError),
+        description=checked_text(description, field=("情况说明", "description"), required=False, error=RecordError),
+        document_no=checked_text(document_no, field=("文书编号", "document number"), required=False,
+                                 limit=column_length(Finding.document_no), error=RecordError),
         recorded_by=row_user.username,
     )
     session.add(finding)
@@ -163,7 +159,7 @@ def record_interview(
         row_user = acting_user(session, user, "record_interview")
         agency = _agency(session, credit_code, agency_name)
         interview = Interview(agency_id=agency.id, date=date, year=date.year,
-                              notes=_text(notes, 2000, "备注", "notes"), recorded_by=row_user.username)
+                              notes=checked_text(notes, field=("备注", "notes"), required=False, error=RecordError), recorded_by=row_user.username)
         session.add(interview)
         session.flush()
         count = session.exec(select(func.count()).select_from(Interview)

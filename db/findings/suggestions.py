@@ -31,10 +31,10 @@ from db.accounts.roles import AccessDenied, UserLike, acting_user, own_town, req
 from db.findings.live import is_live
 from db.findings.recording import RecordError, add_finding, own_unit, period_for
 from db.records.cache import record_tables
-from db.records.reads import RECORD_MODELS
-from db.records.reads import load_records
+from db.records.reads import RECORD_MODELS, load_records
 from db.store.engine import transaction, write_lock
 from db.store.models import Finding, Suggestion, Upload
+from db.store.text import TEXT_LIMIT, checked_text
 
 ACTION = "work_suggestions"
 # What the queue adds to each watch row: the period and rating year a confirmed finding would get (by the one
@@ -54,7 +54,6 @@ RULE_KINDS: dict[str, tuple[str, ...]] = {
     "shared_practitioner": ("practitioners",), "no_written_advice": ("visits",),
 }
 AUDIT_ACTIONS = {"confirmed": "suggestion_confirm", "dismissed": "suggestion_dismiss"}
-REASON_LIMIT = 2000
 EVIDENCE_ROWS_LIMIT = 200  # rows of one kind shown for one suggestion
 
 
@@ -246,7 +245,7 @@ def confirm_suggestion(*, engine: Engine, user: UserLike, suggestion: Mapping[st
                 session, row_user, credit_code=suggestion["credit_code"], agency_name=suggestion["agency_name"],
                 clause=suggestion["clause"], date=dt.date.fromisoformat(str(suggestion["date"])),
                 assessor=suggestion["assessor"], year=year, rulebook=rulebook,
-                description=_text(f"合规监测建议（{suggestion['key']}）：{suggestion['evidence']}"),
+                description=_fitted(f"合规监测建议（{suggestion['key']}）：{suggestion['evidence']}"),
             )
             return _decide(session, row_user.username, suggestion, year, "confirmed", "", finding["id"])
     except IntegrityError:
@@ -255,14 +254,10 @@ def confirm_suggestion(*, engine: Engine, user: UserLike, suggestion: Mapping[st
 
 def dismiss_suggestion(*, engine: Engine, user: UserLike, suggestion: Mapping[str, Any], year: int,
                        reason: str) -> dict[str, Any]:
-    """Dismiss a suggestion with a required reason (not blank, at most REASON_LIMIT characters), audited; a rerun
+    """Dismiss a suggestion with a required reason (db.store.text.checked_text), audited; a rerun
     never offers it again. Who may dismiss it is who may confirm it (the unit that assesses it)."""
     require(user, ACTION)
-    reason = (reason or "").strip()
-    if not reason:
-        raise SuggestionError("驳回须填写理由", "a dismissal needs a reason")
-    if len(reason) > REASON_LIMIT:
-        raise SuggestionError(f"理由不能超过{REASON_LIMIT}个字", f"the reason may have at most {REASON_LIMIT} characters")
+    reason = checked_text(reason, field=("驳回理由", "reason for the dismissal"), error=SuggestionError)
     try:
         with transaction(engine) as session:
             write_lock(session)
@@ -287,7 +282,7 @@ def _decide(session: Session, by: str, suggestion: Mapping[str, Any], year: int,
         key=suggestion["key"], year=year, credit_code=suggestion["credit_code"],
         agency_name=str(suggestion["agency_name"])[:200], clause=suggestion["clause"],
         date=dt.date.fromisoformat(str(suggestion["date"])), assessor=suggestion["assessor"], rule=suggestion["rule"],
-        evidence=_text(str(suggestion["evidence"])), status=status, reason=reason, finding_id=finding_id,
+        evidence=_fitted(str(suggestion["evidence"])), status=status, reason=reason, finding_id=finding_id,
         decided_by=by,
     )
     session.add(row)
@@ -302,8 +297,9 @@ def _not_yours(town: str) -> AccessDenied:
     return AccessDenied(f"只能查看本镇街园（{town}）的建议", f"you may see only the suggestions of {town}")
 
 
-def _text(value: str) -> str:
-    return value if len(value) <= 2000 else value[:1999] + "…"
+def _fitted(value: str) -> str:
+    """Machine-written text (evidence, a finding's description) cut to its column, marked where it was cut."""
+    return value if len(value) <= TEXT_LIMIT else value[:TEXT_LIMIT - 1] + "…"
 
 
 def _connect(bind: Engine | Connection):

@@ -17,6 +17,7 @@ from db.accounts.roles import UserLike, acting_user
 from db.findings.recording import RecordError
 from db.store.engine import transaction
 from db.store.models import Finding, utcnow
+from db.store.text import checked_text
 
 
 def _state(finding: Finding) -> dict[str, Any]:
@@ -28,12 +29,8 @@ def _state(finding: Finding) -> dict[str, Any]:
 
 def withdraw_in(session: Session, *, actor: str, finding_id: int, reason: str, detail: str = "") -> Finding:
     """Withdraw one finding in the caller's transaction, with its audit entry; RecordError when there is no
-    such finding, it is withdrawn already, or the reason is missing (at most 2000 characters)."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise RecordError("撤销扣分记录必须填写原因", "a reason is required to withdraw a finding")
-    if len(reason) > 2000:
-        raise RecordError("撤销原因不能超过2000个字", "the reason may have at most 2000 characters")
+    such finding, it is withdrawn already, or the reason is missing or too long (db.store.text)."""
+    reason = checked_text(reason, field=("撤销原因", "withdrawal reason"), error=RecordError)
     finding = session.get(Finding, finding_id)
     if finding is None:
         raise RecordError(f"没有该扣分记录（编号{finding_id}）", f"no such finding (no. {finding_id})")

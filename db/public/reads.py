@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 
 from core.rulebook import Rulebook, load_rulebook
 from core.text import fold, fold_all
-from core.towns import BUREAU_NAME_ZH, assessor_name_zh, default_towns
+from core.towns import default_towns
 from db.documents import rating_dates as dates
 from db.documents.export import STORED_RATING_FIELDS, rating_fields
 from db.documents.scores import with_scores
@@ -29,14 +29,13 @@ from db.documents.versions import (
     current_versions,
     frame_of,
 )
-from db.publishing.listings import AGENCY, PRACTITIONER, WITHDRAWN
+from db.publishing.listings import AGENCY, BY_CLAUSE, BY_SCORE, PRACTITIONER, WITHDRAWN, Ground, as_date, subjects_of
 from db.store.models import (
     Agency,
     Listing,
     Practitioner,
     Publication,
     PublishedCharge,
-    PublishedPractitioner,
     PublishedRating,
 )
 
@@ -138,96 +137,43 @@ def grade_counts(engine: Engine, publication_id: int) -> pd.DataFrame:
     )
 
 
-def department(assessor: str) -> str:
-    """The department that recorded a finding, as the public reads it (认定部门)."""
-    return assessor_name_zh(assessor)
-
-
 def blacklist(engine: Engine, year: int) -> dict[str, pd.DataFrame]:
-    """The blacklist of `year`'s current version: {"agencies": …, "practitioners": …}.
+    """The blacklist of `year`'s current version: {"agencies": …, "practitioners": …}, as its listings say it
+    (db.publishing.listings.subjects_of, the one derivation).
 
-    Agencies listed by clause give one row per clause, with the department that found it and 行为日期, the date
+    Agencies listed by clause give one row per clause, with the departments that found it and 行为日期, the date
     of its earliest finding; agencies listed by score give one row, the bureau as department and no 行为日期.
-    Every row's 列入日期 is its listing's (db.publishing.listings): the day the version that listed it was
-    published — never the date of the act.
+    Practitioners give one row per finding that named them. Every row's 列入日期 is its listing's: the day the
+    version that listed it was published — never the date of the act.
     """
-    empty = {
-        "agencies": pd.DataFrame(columns=list(BLACKLIST_AGENCY_COLUMNS)),
-        "practitioners": pd.DataFrame(columns=list(BLACKLIST_PRACTITIONER_COLUMNS)),
-    }
     pub = current_publication(engine, year)
     if pub is None:
-        return empty
-    pub_id = int(pub["id"])
+        return {"agencies": pd.DataFrame(columns=list(BLACKLIST_AGENCY_COLUMNS)),
+                "practitioners": pd.DataFrame(columns=list(BLACKLIST_PRACTITIONER_COLUMNS))}
     rulebook = load_rulebook(pub["rulebook"])
-    grade_key = rulebook.blacklist_grade.key
+    with engine.connect() as conn:
+        subjects = list(subjects_of(conn, int(pub["id"]), rulebook).values())
     listed_on = _listing_dates(engine, year)
-
-    listed = frame_of(
-        engine,
-        select(PublishedRating.credit_code, PublishedRating.agency_name, PublishedRating.total,
-               PublishedRating.blacklist_clauses)
-        .where(PublishedRating.publication_id == pub_id, PublishedRating.grade == grade_key)
-        .order_by(PublishedRating.credit_code),
-        ("credit_code", "agency_name", "total", "blacklist_clauses"),
-    )
-    by_clause = listed[listed["blacklist_clauses"] != ""]
-    by_score = listed[listed["blacklist_clauses"] == ""]
-
-    clause_rows = frame_of(
-        engine,
-        select(PublishedCharge.credit_code, PublishedCharge.clause, PublishedCharge.assessor,
-               func.min(PublishedCharge.date))
-        .where(PublishedCharge.publication_id == pub_id, PublishedCharge.blacklist.is_(True))
-        .group_by(PublishedCharge.credit_code, PublishedCharge.clause, PublishedCharge.assessor),
-        ("credit_code", "clause", "assessor", "act_on"),
-    )
-    clause_rows = (
-        clause_rows.groupby(["credit_code", "clause"], as_index=False)
-        .agg(assessor=("assessor", lambda s: "、".join(sorted({department(a) for a in s}))),
-             act_on=("act_on", "min"))
-        .rename(columns={"assessor": "department"})
-    )
-    clause_part = by_clause[["credit_code", "agency_name", "total"]].merge(clause_rows, on="credit_code")
-    clause_part["listed_by"] = "clause"
-
-    score_part = by_score[["credit_code", "agency_name", "total"]].copy()
-    score_part["clause"] = ""
-    score_part["department"] = BUREAU_NAME_ZH
-    score_part["act_on"] = None
-    score_part["listed_by"] = "score"
-
-    agencies = pd.concat([clause_part, score_part], ignore_index=True) if len(listed) else empty["agencies"].copy()
-    agencies["listed_on"] = [listed_on.get((AGENCY, code, "")) for code in agencies["credit_code"]]
-    agencies["act_on"] = agencies["act_on"].map(_day).astype(object)
-    agencies["year"] = year
+    by_score = Ground("", (), None)  # the one row of a listing by score: no clause, no 行为日期
+    agency_rows = [(s.credit_code, s.agency_name, s.total, s.basis_kind, g.clause,
+                    s.department if s.basis_kind == BY_SCORE else g.department, listed_on.get(s.key), g.act_on)
+                   for s in subjects if s.kind == AGENCY for g in (s.grounds or (by_score,))]
+    people_rows = [(s.practitioner, s.credit_code, s.agency_name, g.clause, g.department, listed_on.get(s.key),
+                    g.act_on)
+                   for s in subjects if s.kind == PRACTITIONER for g in s.grounds]
+    agencies = pd.DataFrame.from_records(agency_rows, columns=[
+        "credit_code", "agency_name", "total", "listed_by", "clause", "department", "listed_on", "act_on"])
+    people = pd.DataFrame.from_records(people_rows, columns=[
+        "practitioner", "credit_code", "agency_name", "clause", "department", "listed_on", "act_on"])
+    for frame in (agencies, people):
+        frame["act_on"] = frame["act_on"].astype(object)
+        frame["year"] = year
     agencies = _with_clause_text(agencies, rulebook)
+    # The page's own order: by score after by clause, then code and clause as text.
     agencies = agencies.sort_values(["listed_by", "credit_code", "clause"], kind="stable")
     agencies = agencies[list(BLACKLIST_AGENCY_COLUMNS)].reset_index(drop=True)
-
-    people = frame_of(
-        engine,
-        select(PublishedPractitioner.practitioner, PublishedPractitioner.credit_code,
-               PublishedPractitioner.agency_name, PublishedPractitioner.clause, PublishedPractitioner.assessor,
-               PublishedPractitioner.date)
-        .where(PublishedPractitioner.publication_id == pub_id)
-        .order_by(PublishedPractitioner.credit_code, PublishedPractitioner.practitioner),
-        ("practitioner", "credit_code", "agency_name", "clause", "assessor", "act_on"),
-    )
-    people["department"] = people["assessor"].map(department)
-    people["listed_on"] = [listed_on.get((PRACTITIONER, code, name))
-                           for code, name in zip(people["credit_code"], people["practitioner"], strict=True)]
-    people["act_on"] = people["act_on"].map(_day).astype(object)
-    people["year"] = year
     people = _with_clause_text(people, rulebook)[list(BLACKLIST_PRACTITIONER_COLUMNS)]
     return {"agencies": agencies, "practitioners": people}
-
-
-def _day(value: Any) -> dt.date | None:
-    """A stored date as a date (SQLite may hand back text; a listing by score has none)."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
 def _listing_dates(engine: Engine, year: int) -> dict[tuple[str, str, str], dt.date]:
@@ -235,7 +181,7 @@ def _listing_dates(engine: Engine, year: int) -> dict[tuple[str, str, str], dt.d
     stmt = (select(Listing.subject_kind, Listing.credit_code, Listing.practitioner, Listing.listed_on)
             .where(Listing.year == year, Listing.status != WITHDRAWN))
     with engine.connect() as conn:
-        return {(kind, code, name): _day(on) for kind, code, name, on in conn.execute(stmt).all()}
+        return {(kind, code, name): as_date(on) for kind, code, name, on in conn.execute(stmt).all()}
 
 
 def agency_index(engine: Engine) -> pd.DataFrame:
@@ -361,7 +307,7 @@ def compare(engine: Engine, credit_codes: Sequence[str]) -> dict[str, pd.DataFra
     }
     is_listed = [blacklist_key.get(int(p)) == g for p, g in zip(years["publication_id"], years["grade"], strict=True)]
     listed = years[is_listed][["credit_code", "agency_name", "year", "total", "blacklist_clauses"]].copy()
-    listed["listed_by"] = listed["blacklist_clauses"].map(lambda c: "clause" if c else "score")
+    listed["listed_by"] = listed["blacklist_clauses"].map(lambda c: BY_CLAUSE if c else BY_SCORE)
     return {"years": years.reset_index(drop=True), "points_lost": lost, "blacklist": listed.reset_index(drop=True)}
 
 

@@ -17,10 +17,10 @@ from db.publishing.listings import LISTED, OFFICE, REMOVED_AT_TERM, REPAIRED
 from db.store.engine import transaction, write_lock
 from db.store.models import Listing, ListingEvent, RepairApplication, utcnow
 from db.store.settings import get_settings
+from db.store.text import checked_text
 
 ACTION = "decide_listings"  # db.accounts.roles.PERMISSIONS
 PENDING, GRANTED, REFUSED, REVOKED = "pending", "granted", "refused", "revoked"
-MAX_TEXT = 2000
 
 
 class ListingError(CreditBoardError):
@@ -70,15 +70,6 @@ def expire_listings(*, engine: Engine, today: dt.date | None = None, by: str = "
         return ids
 
 
-def _text(value: str | None, what_zh: str, what_en: str, *, required: bool) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ListingError(f"必须填写{what_zh}", f"a {what_en} is required")
-    if len(value) > MAX_TEXT:
-        raise ListingError(f"{what_zh}不超过{MAX_TEXT}字", f"the {what_en} is at most {MAX_TEXT} characters")
-    return value
-
-
 def _locked(session: Session, model: type, row_id: int, missing: tuple[str, str]):
     row = session.execute(select(model).where(model.id == row_id).with_for_update()).scalars().first()
     if row is None:
@@ -98,7 +89,7 @@ def apply_repair(*, engine: Engine, by: str | UserLike, listing_id: int, receive
                  today: dt.date | None = None) -> RepairApplication:
     """Record an agency's application for early removal of a current listing (from its letter); audited."""
     day = today or china_time.today()
-    summary = _text(summary, "申请摘要", "summary", required=False)
+    summary = checked_text(summary, field=("申请摘要", "summary"), required=False, error=ListingError)
     with transaction(engine) as session:
         write_lock(session)
         actor = actor_name(session, by, ACTION)
@@ -129,7 +120,7 @@ def decide_repair(*, engine: Engine, by: str | UserLike, application_id: int, gr
     Granting needs the minimum time since listing (REPAIR_MINIMUM_MONTHS) to have passed; refusing does not.
     """
     day = today or china_time.today()
-    reason = _text(reason, "决定理由", "reason", required=True)
+    reason = checked_text(reason, field=("决定理由", "reason for the decision"), error=ListingError)
     with transaction(engine) as session:
         write_lock(session)
         actor = actor_name(session, by, ACTION)
@@ -160,7 +151,7 @@ def revoke_repair(*, engine: Engine, by: str | UserLike, application_id: int, re
                   today: dt.date | None = None) -> RepairApplication:
     """Revoke a granted repair: the listing is restored (listed again until its planned removal date); audited."""
     day = today or china_time.today()
-    reason = _text(reason, "撤销理由", "reason", required=True)
+    reason = checked_text(reason, field=("撤销理由", "reason for the revocation"), error=ListingError)
     with transaction(engine) as session:
         write_lock(session)
         actor = actor_name(session, by, ACTION)

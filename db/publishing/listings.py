@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from core.china_time import to_china
-from core.rulebook import Rulebook, load_rulebook
+from core.rulebook import Rulebook, clause_order, load_rulebook
 from core.terms import add_months
 from core.towns import BUREAU_NAME_ZH, assessor_name_zh
 from db.accounts import audit
@@ -41,27 +44,61 @@ OFFICE = BUREAU_NAME_ZH
 Key = tuple[str, str, str]  # (subject_kind, credit_code, practitioner)
 
 
+def _departments(assessors: Iterable[str]) -> str:
+    """认定部门: the departments of these assessors as the public reads them, in one order, joined with 、."""
+    return "、".join(sorted({assessor_name_zh(a) for a in assessors}))
+
+
+@dataclass(frozen=True)
+class Ground:
+    """One ground of a blacklisting: a clause, who found it (assessor keys) and 行为日期, the date of the act.
+
+    An agency has one ground per clause (every department that found it, the earliest finding's date); a practitioner
+    one per published row (each finding that named them)."""
+
+    clause: str
+    assessors: tuple[str, ...]
+    act_on: dt.date | None
+
+    @property
+    def department(self) -> str:
+        return _departments(self.assessors)
+
+
 @dataclass(frozen=True)
 class Subject:
-    """One blacklisted subject of a version and why: what its listing records."""
+    """One blacklisted subject of a version and why: what its listing records and the blacklist page shows.
+
+    `total` is the agency's rated total (None for a practitioner); `grounds` are empty for a listing by score."""
 
     kind: str
     credit_code: str
     agency_name: str
     practitioner: str
     basis_kind: str
-    clauses: tuple[str, ...]
     total: int | None
-    department: str
+    grounds: tuple[Ground, ...]
 
     @property
     def key(self) -> Key:
         return (self.kind, self.credit_code, self.practitioner)
 
+    @property
+    def clauses(self) -> tuple[str, ...]:
+        """The clauses it is listed under, once each, in the rulebook's order."""
+        return tuple(sorted({g.clause for g in self.grounds}, key=clause_order))
 
-def clause_order(code: str) -> tuple[int, ...]:
-    """"1.10" after "1.9": clause codes compared as numbers."""
-    return tuple(int(p) if p.isdigit() else 0 for p in code.split("."))
+    @property
+    def basis_total(self) -> int | None:
+        """The total a listing by score fell under the threshold with; None for a listing by clause."""
+        return self.total if self.basis_kind == BY_SCORE else None
+
+    @property
+    def department(self) -> str:
+        """认定部门: by clause, the departments of its grounds; by score, the bureau, which rates and so decides."""
+        if self.basis_kind == BY_SCORE:
+            return BUREAU_NAME_ZH
+        return _departments(a for g in self.grounds for a in g.assessors)
 
 
 def basis_text(kind: str, clauses: tuple[str, ...], total: int | None, rulebook: Rulebook) -> str:
@@ -74,45 +111,61 @@ def basis_text(kind: str, clauses: tuple[str, ...], total: int | None, rulebook:
     return "；".join(f"{c} {texts[c].text_zh.rstrip('；;。. ')}" if c in texts else c for c in clauses) + "。"
 
 
-def _departments(assessors: set[str]) -> str:
-    return "、".join(sorted({assessor_name_zh(a) for a in assessors}))
+def subjects_of(conn: Session | Connection, publication_id: int, rulebook: Rulebook) -> dict[Key, Subject]:
+    """Who a published version blacklists, with which clauses, found by whom and when: the one derivation the
+    listings (sync_listings), the public blacklist page (db.public.reads.blacklist) and through the listings
+    the export for credit platforms read. From the version's stored rows only (what was published, nothing else).
 
-
-def subjects_of(session: Session, publication_id: int, rulebook: Rulebook) -> dict[Key, Subject]:
-    """Every subject a publication blacklists, read from its stored rows (what was published, nothing else)."""
-    rated = session.execute(
+    Agencies: those rated the blacklist grade; listed by clause when their rating names blacklist clauses (each
+    clause's ground from the blacklisting charges of it), else by score. Practitioners: the published rows naming
+    them. Dates here are 行为日期 (the act's); 列入日期 is the listing's own (`listed_on`, set when first listed).
+    Agencies come first (by credit code), then practitioners in (credit code, name) order as the database sorts.
+    """
+    found: dict[tuple[str, str], list[Any]] = {}
+    for row in conn.execute(
+        select(PublishedCharge.credit_code, PublishedCharge.clause, PublishedCharge.assessor, PublishedCharge.date)
+        .where(PublishedCharge.publication_id == publication_id, PublishedCharge.blacklist.is_(True))
+    ).all():
+        found.setdefault((row.credit_code, row.clause), []).append(row)
+    out: dict[Key, Subject] = {}
+    for code, name, total, clauses in conn.execute(
         select(PublishedRating.credit_code, PublishedRating.agency_name, PublishedRating.total,
                PublishedRating.blacklist_clauses)
         .where(PublishedRating.publication_id == publication_id,
                PublishedRating.grade == rulebook.blacklist_grade.key)
-    ).all()
-    found: dict[str, set[str]] = {}
-    for code, assessor in session.execute(
-        select(PublishedCharge.credit_code, PublishedCharge.assessor)
-        .where(PublishedCharge.publication_id == publication_id, PublishedCharge.blacklist.is_(True))
+        .order_by(PublishedRating.credit_code)
     ).all():
-        found.setdefault(code, set()).add(assessor)
-    out: dict[Key, Subject] = {}
-    for code, name, total, clauses in rated:
-        codes = tuple(sorted({c for c in clauses.split(";") if c}, key=clause_order))
-        if codes:  # 认定部门: the departments whose findings listed it
-            subject = Subject(AGENCY, code, name, "", BY_CLAUSE, codes, None, _departments(found.get(code, set())))
-        else:  # by score: the bureau rates and so decides
-            subject = Subject(AGENCY, code, name, "", BY_SCORE, (), int(total), BUREAU_NAME_ZH)
+        codes = sorted({c for c in clauses.split(";") if c}, key=clause_order)
+        grounds = tuple(_agency_ground(c, found.get((code, c), [])) for c in codes)
+        subject = Subject(AGENCY, code, name, "", BY_CLAUSE if codes else BY_SCORE, int(total), grounds)
         out[subject.key] = subject
     people: dict[tuple[str, str], list[Any]] = {}
-    for row in session.execute(
+    for row in conn.execute(
         select(PublishedPractitioner.credit_code, PublishedPractitioner.agency_name,
-               PublishedPractitioner.practitioner, PublishedPractitioner.clause, PublishedPractitioner.assessor)
+               PublishedPractitioner.practitioner, PublishedPractitioner.clause, PublishedPractitioner.assessor,
+               PublishedPractitioner.date)
         .where(PublishedPractitioner.publication_id == publication_id)
+        .order_by(PublishedPractitioner.credit_code, PublishedPractitioner.practitioner, PublishedPractitioner.id)
     ).all():
         people.setdefault((row.credit_code, row.practitioner), []).append(row)
     for (code, person), rows in people.items():
-        codes = tuple(sorted({r.clause for r in rows}, key=clause_order))
-        subject = Subject(PRACTITIONER, code, rows[0].agency_name, person, BY_CLAUSE, codes, None,
-                          _departments({r.assessor for r in rows}))
+        grounds = tuple(Ground(r.clause, (r.assessor,), as_date(r.date)) for r in rows)
+        subject = Subject(PRACTITIONER, code, rows[0].agency_name, person, BY_CLAUSE, None, grounds)
         out[subject.key] = subject
     return out
+
+
+def _agency_ground(clause: str, charges: list[Any]) -> Ground:
+    """An agency's ground under one clause: every assessor whose finding of it blacklisted, the earliest date."""
+    days = [as_date(c.date) for c in charges]
+    return Ground(clause, tuple(sorted({c.assessor for c in charges})), min(days) if days else None)
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A stored date as a date (SQLite may hand back text; a listing by score has none)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
 # The listing columns a version decides (a correction may change them).
@@ -123,8 +176,8 @@ def _fields(subject: Subject, rulebook: Rulebook) -> dict[str, Any]:
     """The listing columns a version decides (a correction may change them)."""
     return {
         "agency_name": subject.agency_name, "basis_kind": subject.basis_kind,
-        "basis_clauses": ";".join(subject.clauses), "basis_total": subject.total,
-        "basis_text": basis_text(subject.basis_kind, subject.clauses, subject.total, rulebook),
+        "basis_clauses": ";".join(subject.clauses), "basis_total": subject.basis_total,
+        "basis_text": basis_text(subject.basis_kind, subject.clauses, subject.basis_total, rulebook),
         "department": subject.department,
     }
 

@@ -24,6 +24,7 @@ from db.findings.withdraw import withdraw_in
 from db.publishing.notice import notice_of_objection_window
 from db.store.engine import transaction
 from db.store.models import Agency, Finding, Notice, Objection, utcnow
+from db.store.text import checked_text
 
 STAFF_COLUMNS = ("id", "year", "credit_code", "agency_name", "finding_id", "clause", "date", "assessor", "channel",
                  "filed_by", "filed_on", "text", "status", "reason", "finding_action", "resolved_by", "resolved_at")
@@ -31,15 +32,6 @@ STAFF_COLUMNS = ("id", "year", "credit_code", "agency_name", "finding_id", "clau
 AGENCY_COLUMNS = ("id", "year", "finding_id", "clause", "date", "filed_on", "text", "status", "reason",
                   "finding_action")
 FINDING_COLUMNS = ("id", "year", "credit_code", "agency_name", "date", "clause", "assessor", "period", "description")
-
-
-def _text(value: str | None, label_zh: str, label_en: str) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise RecordError(f"请填写{label_zh}", f"the {label_en} is required")
-    if len(text) > 2000:
-        raise RecordError(f"{label_zh}不能超过2000个字", f"the {label_en} may have at most 2000 characters")
-    return text
 
 
 def _state(o: Objection) -> dict[str, Any]:
@@ -58,7 +50,7 @@ def _live_finding(session: Session, finding_id: int) -> tuple[Finding, Agency]:
 
 def _file(session: Session, *, finding: Finding, agency: Agency, channel: str, by: str, day: dt.date,
           text: str) -> Objection:
-    text = _text(text, "异议内容", "objection")
+    text = checked_text(text, field=("异议内容", "objection"), error=RecordError)
     notice = notice_of_objection_window(session, finding.year, day)
     pending = session.exec(select(Objection.id).where(Objection.finding_id == finding.id,
                                                       Objection.status == "open")).first()
@@ -110,7 +102,7 @@ def resolve_objection(*, engine: Engine, user: UserLike, objection_id: int, upho
         objection = session.get(Objection, objection_id)
         if objection is None or objection.status != "open":
             raise RecordError(f"没有待处理的异议（编号{objection_id}）", f"no open objection (no. {objection_id})")
-        reason = _text(reason, "处理理由", "reason")
+        reason = checked_text(reason, field=("处理理由", "reason"), error=RecordError)
         before = _state(objection)
         if uphold:
             withdraw_in(session, actor=actor, finding_id=objection.finding_id, reason=reason,

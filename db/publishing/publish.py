@@ -36,6 +36,7 @@ from db.store.models import (
     SigningKey,
 )
 from db.store.settings import get_settings
+from db.store.text import checked_text
 
 DIFF_COLUMNS: tuple[str, ...] = (
     "credit_code", "agency_name", "change", "change_zh",
@@ -213,9 +214,10 @@ def publish_year(
     by = (by or "").strip()
     if not by:
         raise PublishError("必须注明发布人", "the publisher (by) is required")
-    reason = (reason or "").strip()
-    if len(by) > 64 or len(reason) > 2000:
-        raise PublishError("发布人不超过64字、更正原因不超过2000字", "by is at most 64 characters, reason at most 2000")
+    if len(by) > 64:
+        raise PublishError("发布人不超过64字", "by is at most 64 characters")
+    # Required of a correction only, which the stored versions decide (ReasonRequired, below).
+    reason = checked_text(reason, field=("更正原因", "reason for the correction"), required=False, error=PublishError)
     when = (published_at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     signer = signer or load_signer(get_settings().signing_key)
     for attempt in (1, 2):

@@ -19,8 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from core.service_records import RECORD_KINDS
-from db.records.reads import RECORD_MODELS
-from db.records.reads import load_records
+from db.records.reads import RECORD_MODELS, load_records
 
 
 @dataclass(frozen=True)

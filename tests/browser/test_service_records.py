@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from db.publishing.rating import rate_year
 
 from core import china_time
 from db.findings.suggestions import run_watch, split_waiting
+from db.publishing.rating import rate_year
 from db.store.engine import make_engine
 from tests.browser.conftest import ROOT, Server, no_exception, screenshot, wait_for_app
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import RulebookError
-from core.rulebook import RULEBOOK_DIR, load_rulebook, parse_rulebook
+from core.rulebook import RULEBOOK_DIR, clause_order, load_rulebook, parse_rulebook
 
 REPO = Path(__file__).resolve().parents[2]
 # The repository carries its own copy of the regulation, so the check runs wherever the clone lives.
@@ -208,3 +208,12 @@ def test_a_watch_table_with_bad_numbers_or_clauses_is_refused_with_every_problem
     message = refused(raw)
     for part in ("report_due_day", "late_report", "made_up", "no_commitment"):
         assert part in message
+
+
+def test_clause_order_is_the_rulebooks_own_order():
+    """One order for clause codes everywhere (ratings, listings, legends): "1.10" after "1.9", as the rulebook lists
+    them; text order would put it after "1.1"."""
+    codes = [c.code for c in load_rulebook().clauses]
+    assert sorted(codes, key=clause_order) == codes
+    assert sorted(["1.10", "2.1", "1.9", "1.2"], key=clause_order) == ["1.2", "1.9", "1.10", "2.1"]
+    assert clause_order("1.x") == (1, 0)  # a stored code that is no number never stops a sort

@@ -153,7 +153,7 @@ def test_a_dismissal_without_a_reason_is_refused_and_with_one_is_stored(staff_ap
     at = open_queue(staff_app, "town")
     pick(at, A_NAME, "3.3")
     at.button(key="sq_dismiss").click().run()
-    assert errors(at) == ["驳回须填写理由"] and _count(queue_db, Suggestion) == 0
+    assert errors(at) == ["请填写驳回理由"] and _count(queue_db, Suggestion) == 0
     at.text_area(key="sq_reason").input("已补签合同，经核实").run()
     at.button(key="sq_dismiss").click().run()
     check_no_exception(at)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from db.publishing.rating import rate_year
 from sqlalchemy import MetaData, insert
 
 from core.rulebook import load_rulebook
 from db.documents.export import build_document, digest_of, export_publication, to_json, to_keys_csv, verify_export
 from db.public import reads as public
+from db.publishing.rating import rate_year
 from db.store.migrate import upgrade
 from tests.db.publishing import YEAR, a_year, finding, load, load_roster
 from tests.notices import publish_after_notice

@@ -14,6 +14,7 @@ from sqlmodel import Session
 import db.publishing.publish as publish
 from core.terms import add_months
 from db.accounts.roles import AccessDenied
+from db.public import reads as public
 from db.public.listings import applications, current, history, listings
 from db.publishing.listing_removal import (
     ListingError,
@@ -87,6 +88,27 @@ def test_publishing_lists_every_blacklisted_agency_and_named_practitioner(engine
     with Session(engine) as session:
         entry = session.execute(select(AuditEntry).where(AuditEntry.action == "listings")).scalars().one()
     assert (entry.actor, entry.entity_id) == ("admin.zhou", str(year_published.id))
+
+
+
+def test_the_blacklist_page_shows_what_the_listings_record(engine, year_published):
+    """One derivation (listings.subjects_of): the page's subjects, clauses, departments and 列入日期 are the
+    listings'; the page adds 行为日期, the date of each act."""
+    page = public.blacklist(engine, YEAR)
+    agencies, people = page["agencies"], page["practitioners"]
+    rows = listed(engine)
+    shown = {(c, "") for c in agencies["credit_code"]} | set(zip(people["credit_code"], people["practitioner"],
+                                                                 strict=True))
+    assert shown == set(rows)
+    for (code, person), listing in rows.items():
+        part = (agencies[agencies["credit_code"] == code] if not person else
+                people[(people["credit_code"] == code) & (people["practitioner"] == person)])
+        assert set(part["clause"]) - {""} == set(listing["basis_clauses"].split(";")) - {""}
+        departments = {d for cell in part["department"] for d in cell.split("、")}
+        assert departments == set(listing["department"].split("、"))
+        assert set(part["listed_on"]) == {listing["listed_on"]} == {V1_DAY}
+    acts = agencies[agencies["credit_code"] == credit_code(6)].set_index("clause")["act_on"]
+    assert set(acts.index) == {"1.2", "1.5"} and all(isinstance(day, dt.date) and day < V1_DAY for day in acts)
 
 
 def test_the_term_is_a_setting(engine, monkeypatch):

@@ -6,7 +6,6 @@ import datetime as dt
 import json
 
 import pytest
-from db.publishing.rating import rate_year
 from sqlmodel import Session, select
 
 from core import china_time
@@ -25,6 +24,7 @@ from db.publishing.objections import (
     resolve_objection,
 )
 from db.publishing.publish import publish_year
+from db.publishing.rating import rate_year
 from db.store.models import Agency, AuditEntry, Finding, Notice, Objection, Publication
 from db.store.settings import SettingsError, get_settings
 from tests.db.agency_factories import make_agency_user

@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from db.publishing.rating import rate_year
 from sqlmodel import Session, select
 
 from db.findings.withdraw import withdraw_finding
 from db.publishing.notice import NoticeError, check_publishable, draft_change, notice_ratings, open_notice
 from db.publishing.population import SOURCES, population, year_population
 from db.publishing.publish import PublishError, publish_year
+from db.publishing.rating import rate_year
 from db.store.models import ContractRecord, Finding, PublishedRating, RegistryRecord, Upload, VisitRecord
 from tests.db.factories import credit_code
 from tests.db.publishing import YEAR, finding, load, load_roster

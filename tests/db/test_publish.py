@@ -7,7 +7,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from db.publishing.rating import rate_year
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
@@ -16,6 +15,7 @@ import db.publishing.publish as publish
 from core.errors import CreditBoardError
 from db.documents.export import digest_of, publication_document
 from db.publishing.publish import PublishError, ReasonRequired, diff_year, publish_year
+from db.publishing.rating import rate_year
 from db.store.models import AuditEntry, Publication, PublishedCharge, PublishedPractitioner, PublishedRating
 from tests.db.factories import credit_code
 from tests.db.publishing import YEAR, a_year, count, finding, load

@@ -11,9 +11,8 @@ from sqlalchemy import String, Text, func, inspect, select, text
 from core.errors import InputError
 from core.service_records import RECORD_COLUMNS, RECORD_KINDS, read_records
 from db.cli.commands import main
-from db.records.reads import RECORD_MODELS
 from db.records.imports import RepeatedRecords, import_records
-from db.records.reads import load_records
+from db.records.reads import RECORD_MODELS, load_records
 from db.store.models import AuditEntry, PractitionerRecord, Upload, VisitRecord
 from tests.core.factory import uscc
 from tests.core.records_factory import id_number, records_csv

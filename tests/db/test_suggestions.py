@@ -167,7 +167,8 @@ def test_a_dismissal_needs_a_reason(engine, staff, reason):
     suggestion = _one(engine, "no_commitment", "bureau")
     with pytest.raises(SuggestionError) as refused:
         dismiss_suggestion(engine=engine, user=staff["staff"], suggestion=suggestion, year=YEAR, reason=reason)
-    assert refused.value.message_zh == "驳回须填写理由" and refused.value.message_en == "a dismissal needs a reason"
+    assert (refused.value.message_zh, refused.value.message_en) == ("请填写驳回理由",
+                                                                    "the reason for the dismissal is required")
     assert _rows(engine, Suggestion) == [] and _actions(engine) == []
 
 

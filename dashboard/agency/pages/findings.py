@@ -11,6 +11,7 @@ from dashboard.labels import local_date
 from db.agency import overview
 from db.publishing import objections
 from db.publishing.notice import public_notices
+from db.store.text import TEXT_LIMIT
 
 user = session.require()
 engine = data.engine()
@@ -36,7 +37,7 @@ for _, row in objectable.iterrows():
     with st.expander(plain.md(f"{t('object_button')} · {line}")):
         if row["description"]:
             st.text(plain.text(row["description"]))
-        text = st.text_area(t("object_text"), key=f"objection_text_{fid}", max_chars=2000)
+        text = st.text_area(t("object_text"), key=f"objection_text_{fid}", max_chars=TEXT_LIMIT)
         if st.button(t("object_button"), type="primary", key=f"objection_file_{fid}"):
             try:
                 objections.file_objection(engine=engine, user=user, finding_id=fid, text=text)

@@ -11,6 +11,7 @@ from dashboard.staff import session, widgets
 from dashboard.staff.text import t
 from db.public import listings as listing_reads
 from db.publishing.listing_removal import apply_repair, decide_repair, revoke_repair
+from db.store.text import TEXT_LIMIT
 
 user = session.require("decide_listings")
 engine = data.engine()
@@ -46,7 +47,7 @@ else:
                               index=None, key="repair_listing", placeholder=t("choose"))
     received = st.date_input(t("received_on"), value=today, max_value=today, key="repair_received",
                              format="YYYY-MM-DD")
-    summary = st.text_area(t("repair_summary"), key="repair_summary", max_chars=2000)
+    summary = st.text_area(t("repair_summary"), key="repair_summary", max_chars=TEXT_LIMIT)
     if st.button(t("record"), type="primary", disabled=listing_id is None, key="repair_save") and listing_id:
         try:
             apply_repair(engine=engine, by=user, listing_id=int(listing_id), received_on=received, summary=summary)
@@ -68,7 +69,7 @@ for _, row in pending.iterrows():
                      repair_from=row["repair_from"]))
         if row["summary"]:
             st.text(plain.text(row["summary"]))
-        reason = st.text_area(t("decision_reason"), key=f"repair_reason_{app_id}", max_chars=2000)
+        reason = st.text_area(t("decision_reason"), key=f"repair_reason_{app_id}", max_chars=TEXT_LIMIT)
         grant, refuse = st.columns(2)
         choice = None
         if grant.button(t("repair_grant"), type="primary", key=f"repair_grant_{app_id}"):
@@ -93,7 +94,7 @@ for _, row in granted.iterrows():
         app_id = int(row["id"])
         st.markdown(f"**{plain.md(subject(row))}**")
         st.caption(t("repair_granted_on", decided_on=row["decided_on"]))
-        reason = st.text_area(t("revoke_reason"), key=f"revoke_reason_{app_id}", max_chars=2000)
+        reason = st.text_area(t("revoke_reason"), key=f"revoke_reason_{app_id}", max_chars=TEXT_LIMIT)
         if st.button(t("repair_revoke"), key=f"repair_revoke_{app_id}"):
             try:
                 revoke_repair(engine=engine, by=user, application_id=app_id, reason=reason)

@@ -11,6 +11,7 @@ from dashboard.staff import session, widgets
 from dashboard.staff.text import t
 from db.publishing import objections
 from db.publishing.notice import draft_change
+from db.store.text import TEXT_LIMIT
 
 user = session.require("resolve_objections")
 engine = data.engine()
@@ -46,7 +47,7 @@ for _, row in pending.iterrows():
         st.caption(plain.md(t("objection_filed", channel=t(f"channel_{row['channel']}"),
                               filed_on=local_date(row["filed_on"]), id=oid)))
         st.text(plain.text(row["text"]))
-        reason = st.text_area(t("resolution_reason"), key=f"objection_reason_{oid}", max_chars=2000)
+        reason = st.text_area(t("resolution_reason"), key=f"objection_reason_{oid}", max_chars=TEXT_LIMIT)
         # Upholding withdraws the finding: say before what that does to the year's notice.
         widgets.warn_draft_change(draft_change(engine=engine, year=int(row["year"]), withdrawal=True))
         uphold, reject = st.columns(2)
@@ -75,7 +76,7 @@ else:
                               index=None, key="letter_finding", placeholder=t("choose"))
     received = st.date_input(t("col_received_on"), value=today, max_value=today, key="letter_received",
                              format="YYYY-MM-DD")
-    text = st.text_area(t("letter_text"), key="letter_text", max_chars=2000)
+    text = st.text_area(t("letter_text"), key="letter_text", max_chars=TEXT_LIMIT)
     if st.button(t("record"), type="primary", disabled=finding_id is None, key="letter_save") and finding_id:
         try:
             objections.record_letter(engine=engine, user=user, finding_id=int(finding_id), text=text,

@@ -12,6 +12,7 @@ from dashboard import data, ui
 from dashboard.staff import session, widgets
 from dashboard.staff.text import t
 from db.publishing import actions, notice
+from db.store.text import TEXT_LIMIT
 
 user = session.require("publish")
 engine = data.engine()
@@ -97,7 +98,7 @@ widgets.show_changes(preview, rulebook, t("no_grade_change") if preview.current 
 reason = ""
 if preview.current:
     st.warning(t("correction_note"))
-    reason = st.text_area(t("reason"), key="publish_reason", max_chars=2000)
+    reason = st.text_area(t("reason"), key="publish_reason", max_chars=TEXT_LIMIT)
 confirmed = st.checkbox(t("confirm"), key="publish_confirm")
 if st.button(t("publish"), type="primary", disabled=not confirmed or blocked, key="publish_go",
              icon=":material/publish:"):

@@ -12,6 +12,7 @@ from dashboard.staff.text import t
 from db.accounts.roles import own_town
 from db.findings.recording import period_for, recent_findings, record_finding, suggest_interview_clause
 from db.publishing.notice import draft_change
+from db.store.text import TEXT_LIMIT
 
 user = session.require("record_finding")
 engine = data.engine()
@@ -61,7 +62,7 @@ if clause:
     st.markdown(f"**{t('clause_text')}（{clause}）**：{widgets.clause_text(clause, rulebook)}")
 
 practitioner = st.text_input(t("practitioner"), key="finding_practitioner", max_chars=64)
-description = st.text_area(t("description"), key="finding_description", max_chars=2000)
+description = st.text_area(t("description"), key="finding_description", max_chars=TEXT_LIMIT)
 document_no = st.text_input(t("document_no"), key="finding_document_no", max_chars=64)
 
 widgets.outcome("finding_outcome")

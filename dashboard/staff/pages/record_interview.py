@@ -8,6 +8,7 @@ from dashboard import data, plain
 from dashboard.staff import session, widgets
 from dashboard.staff.text import t
 from db.findings.recording import interview_count, record_interview, suggest_interview_clause
+from db.store.text import TEXT_LIMIT
 
 user = session.require("record_interview")
 engine = data.engine()
@@ -20,7 +21,7 @@ widgets.empty_after_save("interview", {"interview_agency": None, "interview_new_
                                        "interview_notes": ""})
 code, name = widgets.agency_picker("interview")
 date = st.date_input(t("date"), value=china_time.today(), key="interview_date", format="YYYY-MM-DD")
-notes = st.text_area(t("notes"), key="interview_notes", max_chars=2000)
+notes = st.text_area(t("notes"), key="interview_notes", max_chars=TEXT_LIMIT)
 
 if code:
     st.caption(t("interviews_so_far", year=date.year,

@@ -4,6 +4,7 @@ import streamlit as st
 
 from core import china_time
 from core.errors import CreditBoardError
+from core.rulebook import clause_order
 from core.towns import own_assessor
 from core.values import YEAR_MAX, YEAR_MIN
 from dashboard import data, plain
@@ -23,6 +24,7 @@ from db.findings.suggestions import (
     waiting_counts,
 )
 from db.publishing.notice import draft_change
+from db.store.text import TEXT_LIMIT
 
 user = session.require("work_suggestions")
 engine = data.engine()
@@ -137,7 +139,7 @@ def decide(suggestion) -> None:
                         clause=saved["clause"], year=int(suggestion["rating_year"]),
                         period=periods[suggestion["period"]]),
                 draft_change(engine=engine, year=int(suggestion["rating_year"])))
-    reason = st.text_area(t("sq_dismiss_reason"), key="sq_reason", max_chars=2000)
+    reason = st.text_area(t("sq_dismiss_reason"), key="sq_reason", max_chars=TEXT_LIMIT)
     if st.button(t("sq_dismiss"), key="sq_dismiss"):
         try:
             saved = dismiss_suggestion(engine=engine, user=user, suggestion=suggestion, year=year, reason=reason)
@@ -157,7 +159,7 @@ with open_tab:
     if open_rows.empty:
         st.info(t("sq_none_open", year=year))
     else:
-        codes = sorted(set(open_rows["clause"]), key=lambda c: [int(p) for p in c.split(".")])
+        codes = sorted(set(open_rows["clause"]), key=clause_order)
         f1, f2 = st.columns(2)
         clause = f1.selectbox(t("clause"), ["", *codes], key=widgets.keep("sq_clause", ""),
                               format_func=widgets.labels_of({"": t("sq_all_clauses")},
