@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from dashboard.i18n import LABELS
+from dashboard.i18n import fill
+from dashboard.text import CATALOGUE
 from dashboard.ui import PAGES
 from db.publishing import public
 from db.store.engine import make_engine
@@ -22,11 +23,11 @@ TOWN = "璜土镇"
 
 
 def zh(key: str, **values: object) -> str:
-    return LABELS[key][0].format(**values) if values else LABELS[key][0]
+    return fill(CATALOGUE[key][0], values)
 
 
 def en(key: str, **values: object) -> str:
-    return LABELS[key][1].format(**values) if values else LABELS[key][1]
+    return fill(CATALOGUE[key][1], values)
 
 
 def _without_demo_records(engine: Engine) -> None:
@@ -108,7 +109,7 @@ def test_the_finder_keeps_only_agencies_with_that_specialty_on_staff(app, rated,
     app.radio(key="w_specialty").set_value("电气").run()
     assert finder_codes(app) == [rated["B"]["credit_code"]]  # A's electrical engineer has left
     app.radio(key="w_specialty").set_value("消防").run()
-    assert zh("find_none", year=FACTS_YEAR, town=TOWN, specialty="消防") in [i.value for i in app.info]
+    assert zh("public.find_none", year=FACTS_YEAR, town=TOWN, specialty="消防") in [i.value for i in app.info]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -162,7 +163,7 @@ def test_the_ratings_town_filter_finds_a_clean_agency_serving_the_town(app, rate
     open_page(app, "ratings", year="2025", town=TOWN)
     shown = app.dataframe(key="ratings_table").value["credit_code"].tolist()
     assert sorted(shown) == sorted(rated[g]["credit_code"] for g in ("A", "B", "C", "BLACKLIST"))
-    assert zh("ratings_town_note", year=2025) in [c.value for c in app.caption]
+    assert zh("public.ratings_town_note", year=2025) in [c.value for c in app.caption]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -176,7 +177,7 @@ def test_the_ratings_town_filter_without_filings_says_why_it_finds_none(app, eng
 def test_the_published_towns_column_is_named_towns_that_assessed(app, engine):
     open_page(app, "ratings", lang="en")
     assert "Towns that assessed" in app.dataframe(key="ratings_table").proto.columns  # the column config's labels
-    assert LABELS["towns_served"] == ("评分镇街园", "Towns that assessed")
+    assert CATALOGUE["public.towns_served"] == ("评分镇街园", "Towns that assessed")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

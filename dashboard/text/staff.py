@@ -1,9 +1,8 @@
-"""Every label of the staff workspace in Chinese (the default) and English; follows the site's language switch."""
+"""The staff workspace's labels (key → 中文, English); reached as `staff.<key>` through dashboard.i18n.t."""
 
 from __future__ import annotations
 
 from core.service_records import KIND_LABELS
-from dashboard.i18n import current
 from db.publishing.publish import CHANGES_ZH
 
 # The six service-record files in English (their Chinese names are core.service_records.KIND_LABELS).
@@ -480,14 +479,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "sq_status_withdrawn": ("已确认（扣分记录已撤销）", "confirmed (finding withdrawn since)"),
     "sq_status_confirmed": ("已确认", "confirmed"),
     "sq_status_dismissed": ("已驳回", "dismissed"),
-    "sq_rule_served_before_filing": ("首次服务前未报送附件1", "Served before filing 附件1"),
-    "sq_rule_no_commitment": ("未报送守法诚信承诺书", "No commitment letter"),
-    "sq_rule_visit_without_contract": ("无有效服务合同开展服务", "Service without a covering contract"),
-    "sq_rule_late_report": ("月度服务记录逾期或未报送", "Monthly report late or missing"),
-    "sq_rule_late_change": ("信息变化逾期或未告知", "Change reported late or not at all"),
-    "sq_rule_too_few_visits": ("服务次数少于合同约定", "Fewer visits than contracted"),
-    "sq_rule_shared_practitioner": ("执业人员同时受聘于两家以上机构", "Practitioner employed by two agencies"),
-    "sq_rule_no_written_advice": ("发现隐患未出具书面整改建议", "Hazards found, no written advice"),
     # a write to a year under 公示 (db.publishing.notice.draft_change: the publish gate's own rule)
     "draft_change_new": ("{year}年度正在公示（{opened_on}至{ends_on}）：保存后公示中的草稿将改变，发布前需重新公示"
                          "（撤销本次公示并重新开启）。",
@@ -572,16 +563,14 @@ AUDIT_TERMS: dict[str, tuple[str, str]] = {
 }
 
 
-def term(code: str) -> str:
-    """An audit code in the visitor's language, with the code itself: `发布（publish）`; unknown codes as they are."""
-    if code not in AUDIT_TERMS:
-        return code
-    zh, en = AUDIT_TERMS[code]
-    return f"{en} ({code})" if current() == "en" else f"{zh}（{code}）"
-
-
-def t(key: str, **values: object) -> str:
-    """The staff label `key` in the visitor's language, `{name}` placeholders filled from `values`."""
-    zh, en = LABELS[key]
-    text = en if current() == "en" else zh
-    return text.format(**values) if values else text
+# The watch's rules (core.watch), each named for the clause its suggestions are drawn for: `clause.<rule>`.
+CLAUSE_RULES: dict[str, tuple[str, str]] = {
+    "served_before_filing": ("首次服务前未报送附件1", "Served before filing 附件1"),
+    "no_commitment": ("未报送守法诚信承诺书", "No commitment letter"),
+    "visit_without_contract": ("无有效服务合同开展服务", "Service without a covering contract"),
+    "late_report": ("月度服务记录逾期或未报送", "Monthly report late or missing"),
+    "late_change": ("信息变化逾期或未告知", "Change reported late or not at all"),
+    "too_few_visits": ("服务次数少于合同约定", "Fewer visits than contracted"),
+    "shared_practitioner": ("执业人员同时受聘于两家以上机构", "Practitioner employed by two agencies"),
+    "no_written_advice": ("发现隐患未出具书面整改建议", "Hazards found, no written advice"),
+}

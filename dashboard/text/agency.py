@@ -1,8 +1,6 @@
-"""Every label of the agency portal in Chinese (the default) and English; follows the site's language switch."""
+"""The agency portal's labels (key → 中文, English); reached as `agency.<key>` through dashboard.i18n.t."""
 
 from __future__ import annotations
-
-from dashboard.i18n import current
 
 # key: (中文, English)
 LABELS: dict[str, tuple[str, str]] = {
@@ -153,10 +151,3 @@ LABELS: dict[str, tuple[str, str]] = {
     "objection_rejected": ("不成立", "rejected"),
     "finding_withdrawn": ("已撤销", "withdrawn"),
 }
-
-
-def t(key: str, **values: object) -> str:
-    """The portal label `key` in the visitor's language, `{name}` placeholders filled from `values`."""
-    zh, en = LABELS[key]
-    text = en if current() == "en" else zh
-    return text.format(**values) if values else text
