@@ -89,10 +89,10 @@ def totals_by_year_chart(years: pd.DataFrame, rulebook: Rulebook) -> alt.Chart:
     )
     frame["points"] = frame["total"].map(lambda v: f"{v:g}")
     ticks, names = _threshold_axis(rulebook)
-    x = alt.X("year:O", title=t("public.year"), axis=alt.Axis(labelAngle=0))
-    y = alt.Y("total:Q", title=t("public.total"), scale=alt.Scale(domain=[0, rulebook.total * 1.25], nice=False),
+    x = alt.X("year:O", title=t("common.year"), axis=alt.Axis(labelAngle=0))
+    y = alt.Y("total:Q", title=t("common.total"), scale=alt.Scale(domain=[0, rulebook.total * 1.25], nice=False),
               axis=alt.Axis(values=ticks, labelExpr=names, grid=False))
-    tooltip = [alt.Tooltip("year:O", title=t("public.year")), alt.Tooltip("total:Q", title=t("public.total")),
+    tooltip = [alt.Tooltip("year:O", title=t("common.year")), alt.Tooltip("total:Q", title=t("common.total")),
                alt.Tooltip("grade:N", title=t("public.grade"))]
     points = alt.Chart(frame).mark_point(filled=True, size=140, opacity=1).encode(
         x=x, y=y, color=alt.Color("grade:N", scale=_grade_scale(rulebook), legend=None), tooltip=tooltip
@@ -126,17 +126,17 @@ def compare_totals_chart(years: pd.DataFrame, names: dict[str, str], rulebook: R
                      zip(years["grade"], frame["total"], strict=True)]
     order = list(dict.fromkeys(names[c] for c in names))
     ticks, threshold_names = _threshold_axis(rulebook)
-    y = alt.Y("year:O", title=t("public.year"), sort="descending")
-    x = alt.X("total:Q", title=t("public.total"), scale=alt.Scale(domain=[0, rulebook.total], nice=False),
+    y = alt.Y("year:O", title=t("common.year"), sort="descending")
+    x = alt.X("total:Q", title=t("common.total"), scale=alt.Scale(domain=[0, rulebook.total], nice=False),
               # slanted: 60, 80 and 90 lie ~30 px apart on a phone, too close for level labels
               axis=alt.Axis(values=ticks, labelExpr=threshold_names, grid=False, labelAngle=-40, labelOverlap=False))
     offset = alt.YOffset("agency:N", sort=order)
     # Colour tells the agencies apart; the grade is written on each bar, so colour is never the only cue.
     legend = alt.Legend(orient="bottom", direction="vertical", labelLimit=320)
-    colour = alt.Color("agency:N", title=t("public.agency"), sort=order,
+    colour = alt.Color("agency:N", title=t("common.agency"), sort=order,
                        scale=alt.Scale(domain=order, range=list(AGENCY_COLOURS)), legend=legend)
-    tooltip = [alt.Tooltip("agency:N", title=t("public.agency")), alt.Tooltip("year:O", title=t("public.year")),
-               alt.Tooltip("total:Q", title=t("public.total")), alt.Tooltip("grade:N", title=t("public.grade"))]
+    tooltip = [alt.Tooltip("agency:N", title=t("common.agency")), alt.Tooltip("year:O", title=t("common.year")),
+               alt.Tooltip("total:Q", title=t("common.total")), alt.Tooltip("grade:N", title=t("public.grade"))]
     base = alt.Chart(frame).encode(y=y, yOffset=offset, x=x)
     bars = base.mark_bar(cornerRadiusTopRight=2, cornerRadiusBottomRight=2).encode(color=colour, tooltip=tooltip)
     # Inside the bar's end in white, or after a short bar in the text colour.

@@ -36,8 +36,8 @@ def grades_by_year(years: pd.DataFrame, codes: list[str], names: dict[str, str],
     """Rows: years (newest first); columns: agencies; cells: `A 优秀 · 95`."""
     all_years = sorted(years["year"].unique(), reverse=True)
     cell = {(r.credit_code, r.year): f"{grade_label(r.grade, rulebook)} · {r.total}" for r in years.itertuples()}
-    rows = [{t("public.year"): str(y), **{names[c]: cell.get((c, y), t("public.not_rated")) for c in codes}} for y in all_years]
-    return pd.DataFrame(rows, columns=[t("public.year"), *(names[c] for c in codes)])
+    rows = [{t("common.year"): str(y), **{names[c]: cell.get((c, y), t("public.not_rated")) for c in codes}} for y in all_years]
+    return pd.DataFrame(rows, columns=[t("common.year"), *(names[c] for c in codes)])
 
 
 def points_lost(lost: pd.DataFrame, codes: list[str], names: dict[str, str], rulebook: Rulebook) -> pd.DataFrame:
@@ -68,5 +68,5 @@ def blacklist_history(listed: pd.DataFrame, codes: list[str], names: dict[str, s
                 + (f" {clause_codes_text(r.blacklist_clauses)}" if r.blacklist_clauses else ""))
             for r in own.itertuples()
         )
-        rows.append({t("public.agency"): names[code], t("public.blacklist_history_compare"): text or t("public.never_blacklisted")})
-    return pd.DataFrame(rows, columns=[t("public.agency"), t("public.blacklist_history_compare")])
+        rows.append({t("common.agency"): names[code], t("public.blacklist_history_compare"): text or t("public.never_blacklisted")})
+    return pd.DataFrame(rows, columns=[t("common.agency"), t("public.blacklist_history_compare")])

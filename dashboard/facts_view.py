@@ -93,9 +93,9 @@ def finder_table(found: pd.DataFrame, rulebook: Rulebook) -> tuple[pd.DataFrame,
     out["year"] = found["year"].astype("int64")
     cc = st.column_config
     config = {
-        "agency_name": cc.TextColumn(t("public.agency_name"), pinned=True, width=tables.NAME_WIDTH),
+        "agency_name": cc.TextColumn(t("common.agency_name"), pinned=True, width=tables.NAME_WIDTH),
         "grade": cc.TextColumn(t("public.grade"), width=tables.GRADE_WIDTH),
-        "total": cc.NumberColumn(t("public.total"), format="%d", width=tables.TOTAL_WIDTH),
+        "total": cc.NumberColumn(t("common.total"), format="%d", width=tables.TOTAL_WIDTH),
         "profile": cc.LinkColumn(t("public.profile_link"), display_text=t("public.profile_link"), width=tables.LINK_WIDTH),
         "people_of_specialty": cc.NumberColumn(t("public.people_of_specialty"), format="%d"),
         "on_time": cc.TextColumn(t("public.fact_on_time")),

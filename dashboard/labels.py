@@ -57,7 +57,7 @@ def local_time(value: dt.datetime | None) -> str:
 
 def assessor_label(assessor: str) -> str:
     """The city bureau in the visitor's language; towns by their Chinese names (proper nouns)."""
-    return t("public.bureau") if is_bureau(assessor) else assessor
+    return t("common.bureau") if is_bureau(assessor) else assessor
 
 
 def period_labels(rulebook: Rulebook) -> dict[str, str]:

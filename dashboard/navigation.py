@@ -11,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard.agency.session import AGENCY_PAGES, agency_section, is_agency
+from dashboard.agency.session import AGENCY_PAGES, PAGE_TITLES, agency_section, is_agency
 from dashboard.i18n import t
 from dashboard.staff import session as staff_session
 from dashboard.staff.session import STAFF_PAGES, allowed_pages, staff_section
@@ -77,7 +77,7 @@ NO_ACCESS_SCRIPT = "dashboard/staff/pages/no_access.py"
 def own_pages(user: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     """The (script, url path, title, icon) of every staff or portal page a signed-in account may use, in menu order."""
     if is_agency(user):
-        return [(script, url, t(f"agency.page_{key}"), icon) for key, (script, url, icon) in AGENCY_PAGES.items()]
+        return [(script, url, t(PAGE_TITLES[key]), icon) for key, (script, url, icon) in AGENCY_PAGES.items()]
     return [(STAFF_PAGES[key][0], STAFF_PAGES[key][1], t(f"staff.page_{key}"), STAFF_PAGES[key][2])
             for key in allowed_pages(user)]
 
@@ -96,7 +96,7 @@ def no_access_stand_ins() -> dict[str, list[st.Page]]:
     pages = [st.Page(NO_ACCESS_SCRIPT, title=t("staff.page_no_access"), url_path=url, visibility="hidden")
              for url in signed_in_urls() if url not in own]
     # Joins the account's own section: a section of hidden pages alone would show an empty heading in the menu.
-    section = t("agency.section_agency") if is_agency(user) else t("staff.section_staff")
+    section = t("common.agency_short") if is_agency(user) else t("staff.section_staff")
     return {section: pages} if pages else {}
 
 

@@ -86,9 +86,9 @@ def ratings_columns(rulebook: Rulebook) -> dict[str, Any]:
     scores = bucket_score_labels(rulebook)
     cc = st.column_config
     return {
-        "agency_name": cc.TextColumn(t("public.agency_name"), pinned=True, width=NAME_WIDTH),
+        "agency_name": cc.TextColumn(t("common.agency_name"), pinned=True, width=NAME_WIDTH),
         "grade": cc.TextColumn(t("public.grade"), width=GRADE_WIDTH),
-        "total": cc.NumberColumn(t("public.total"), format="%d", width=TOTAL_WIDTH),
+        "total": cc.NumberColumn(t("common.total"), format="%d", width=TOTAL_WIDTH),
         "credit_code": cc.TextColumn(t("public.credit_code")),
         **{column: cc.NumberColumn(label, format="%d") for column, label in scores.items()},
         "blacklist_clauses": cc.TextColumn(t("public.blacklist_clauses")),
@@ -128,12 +128,12 @@ def explanation_table(charges: pd.DataFrame, rulebook: Rulebook) -> tuple[pd.Dat
         out["clause_original"] = charges["clause_text"]
     cc = st.column_config
     config = {
-        "clause": cc.TextColumn(t("public.clause"), pinned=True),
+        "clause": cc.TextColumn(t("common.clause"), pinned=True),
         "points_charged": cc.NumberColumn(t("public.points_charged"), format="%d"),
         "points_nominal": cc.NumberColumn(t("public.points_nominal"), format="%d"),
-        "assessor": cc.TextColumn(t("public.assessor")),
-        "period": cc.TextColumn(t("public.period")),
-        "date": cc.TextColumn(t("public.act_on")),
+        "assessor": cc.TextColumn(t("common.assessor")),
+        "period": cc.TextColumn(t("common.period")),
+        "date": cc.TextColumn(t("common.act_on")),
         "clause_text": cc.TextColumn(t("public.clause_gloss") if en else t("public.clause_text"), width=CLAUSE_TEXT_WIDTH),
         "clause_original": cc.TextColumn(t("public.clause_text"), width=CLAUSE_TEXT_WIDTH),
     }
@@ -172,14 +172,14 @@ def blacklist_agencies_table(agencies: pd.DataFrame, rulebook: Rulebook) -> tupl
     )
     cc = st.column_config
     config = {
-        "agency_name": cc.TextColumn(t("public.agency_name"), pinned=True, width=NAME_WIDTH),
+        "agency_name": cc.TextColumn(t("common.agency_name"), pinned=True, width=NAME_WIDTH),
         "credit_code": cc.TextColumn(t("public.credit_code")),
-        "year": cc.NumberColumn(t("public.year"), format="%d"),
+        "year": cc.NumberColumn(t("common.year"), format="%d"),
         "listed_by": cc.TextColumn(t("public.listed_by")),
-        "basis": cc.TextColumn(t("public.basis"), width=BASIS_WIDTH),
-        "department": cc.TextColumn(t("public.department")),
-        "listed_on": cc.TextColumn(t("public.listed_on")),
-        "act_on": cc.TextColumn(t("public.act_on")),
+        "basis": cc.TextColumn(t("common.grounds"), width=BASIS_WIDTH),
+        "department": cc.TextColumn(t("common.department")),
+        "listed_on": cc.TextColumn(t("common.listed_on")),
+        "act_on": cc.TextColumn(t("common.act_on")),
     }
     return out, config
 
@@ -225,14 +225,14 @@ def blacklist_practitioners_table(people: pd.DataFrame, rulebook: Rulebook) -> t
     )
     cc = st.column_config
     config = {
-        "practitioner": cc.TextColumn(t("public.practitioner"), pinned=True, width=GRADE_WIDTH + TOTAL_WIDTH),
-        "agency_name": cc.TextColumn(t("public.agency_name"), width=NAME_WIDTH),
+        "practitioner": cc.TextColumn(t("common.practitioner"), pinned=True, width=GRADE_WIDTH + TOTAL_WIDTH),
+        "agency_name": cc.TextColumn(t("common.agency_name"), width=NAME_WIDTH),
         "credit_code": cc.TextColumn(t("public.credit_code")),
-        "year": cc.NumberColumn(t("public.year"), format="%d"),
-        "basis": cc.TextColumn(t("public.basis"), width=BASIS_WIDTH),
-        "department": cc.TextColumn(t("public.department")),
-        "listed_on": cc.TextColumn(t("public.listed_on")),
-        "act_on": cc.TextColumn(t("public.act_on")),
+        "year": cc.NumberColumn(t("common.year"), format="%d"),
+        "basis": cc.TextColumn(t("common.grounds"), width=BASIS_WIDTH),
+        "department": cc.TextColumn(t("common.department")),
+        "listed_on": cc.TextColumn(t("common.listed_on")),
+        "act_on": cc.TextColumn(t("common.act_on")),
     }
     return out, config
 
@@ -260,7 +260,7 @@ def listings_table(listings: pd.DataFrame, rulebook: Rulebook) -> tuple[pd.DataF
     out = pd.DataFrame(
         {
             "subject": _subject(listings),
-            "subject_kind": listings["subject_kind"].map(lambda k: t(f"public.subject_{k}")),
+            "subject_kind": listings["subject_kind"].map(lambda k: t(f"common.{k}")),  # agency, practitioner
             "basis": [_grounds(c, total, rulebook) for c, total in
                       zip(listings["basis_clauses"], listings["basis_total"], strict=True)],
             "department": listings["department"].map(_department_label),
@@ -275,13 +275,13 @@ def listings_table(listings: pd.DataFrame, rulebook: Rulebook) -> tuple[pd.DataF
     cc = st.column_config
     config = {
         "subject": cc.TextColumn(t("public.listing_subject"), pinned=True, width=NAME_WIDTH),
-        "subject_kind": cc.TextColumn(t("public.listing_kind")),
-        "basis": cc.TextColumn(t("public.basis"), width=BASIS_WIDTH),
-        "department": cc.TextColumn(t("public.department")),
-        "listed_on": cc.TextColumn(t("public.listed_on")),
-        "removal_on": cc.TextColumn(t("public.removal_on")),
-        "status": cc.TextColumn(t("public.listing_status")),
-        "year": cc.NumberColumn(t("public.year"), format="%d"),
+        "subject_kind": cc.TextColumn(t("common.kind")),
+        "basis": cc.TextColumn(t("common.grounds"), width=BASIS_WIDTH),
+        "department": cc.TextColumn(t("common.department")),
+        "listed_on": cc.TextColumn(t("common.listed_on")),
+        "removal_on": cc.TextColumn(t("common.removed_on")),
+        "status": cc.TextColumn(t("common.status")),
+        "year": cc.NumberColumn(t("common.year"), format="%d"),
         "credit_code": cc.TextColumn(t("public.credit_code")),
     }
     return out, config
@@ -306,10 +306,10 @@ def listing_history_table(history: pd.DataFrame) -> tuple[pd.DataFrame, dict[str
     )
     cc = st.column_config
     config = {
-        "on": cc.TextColumn(t("public.event_on")),
+        "on": cc.TextColumn(t("common.date")),
         "action": cc.TextColumn(t("public.event_action")),
         "subject": cc.TextColumn(t("public.listing_subject")),
-        "year": cc.NumberColumn(t("public.year"), format="%d"),
+        "year": cc.NumberColumn(t("common.year"), format="%d"),
         "office": cc.TextColumn(t("public.event_office")),
         "credit_code": cc.TextColumn(t("public.credit_code")),
     }
@@ -332,8 +332,8 @@ def changes_table(changes: pd.DataFrame, rulebook: Rulebook) -> tuple[pd.DataFra
     })
     cc = st.column_config
     config = {
-        "agency_name": cc.TextColumn(t("public.agency_name"), pinned=True),
-        "total": cc.TextColumn(t("public.total")),
+        "agency_name": cc.TextColumn(t("common.agency_name"), pinned=True),
+        "total": cc.TextColumn(t("common.total")),
         "grade": cc.TextColumn(t("public.grade")),
         "added": cc.TextColumn(t("public.findings_added"), width="large"),
         "withdrawn": cc.TextColumn(t("public.findings_withdrawn"), width="large"),

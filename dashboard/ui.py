@@ -33,6 +33,10 @@ PAGES: dict[str, tuple[str, str]] = {
     "find": (f"{PAGES_DIR}/find.py", "find"),
 }
 
+# The columns of a draft under notice (db.publishing.notice.NOTICE_RATING_COLUMNS) → their labels.
+DRAFT_COLUMNS = {"credit_code": "public.credit_code", "agency_name": "common.agency_name", "total": "common.total",
+                 "grade": "public.grade", "blacklist_clauses": "public.blacklist_clauses"}
+
 
 def header(title_key: str) -> None:
     """The page title, the line that says what this site is, and the switch to the other language."""
@@ -65,7 +69,7 @@ def notice_banner(year: int | None = None) -> None:
             draft = data.notice_ratings(int(row.year))
             book = data.rulebook()
             shown_rows = draft.assign(grade=[grade_label(g, book) for g in draft["grade"]])
-            dataframe(shown_rows.rename(columns={c: t(f"public.{c}") for c in draft.columns}), hide_index=True,
+            dataframe(shown_rows.rename(columns={c: t(DRAFT_COLUMNS[c]) for c in draft.columns}), hide_index=True,
                       width="stretch", key=f"notice-ratings-{row.year}")
 
 
@@ -97,7 +101,7 @@ def year_picker() -> dict[str, Any] | None:
         st.warning(t("public.year_not_published", year=asked, shown=st.session_state[key]))
     # format_func reads a dict made now: AppTest calls it outside the run, where the language is unknown.
     names = {y: t("public.year_value", year=y) for y in years}
-    year = st.selectbox(t("public.year"), years, key=key, format_func=names.__getitem__)
+    year = st.selectbox(t("common.year"), years, key=key, format_func=names.__getitem__)
     state.put("year", year)
     return data.current_publication(int(year))
 

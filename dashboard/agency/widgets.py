@@ -11,13 +11,28 @@ from dashboard.i18n import pick, refusal, t
 from dashboard.labels import local_date
 from dashboard.staff import password, queue
 
+# Columns whose label the portal shares with the rest of the site; every other column `c` is labelled `agency.c`.
+_SHARED_COLUMNS: dict[str, str] = {
+    "year": "common.year", "finding_id": "common.finding_id", "clause": "common.clause", "date": "common.act_on",
+    "status": "common.status", "reason": "common.resolution_reason", "finding_action": "common.finding_action",
+    "filed_on": "common.filed_on", "text": "common.objection", "assessor": "common.assessor",
+    "period": "common.period", "practitioner": "common.practitioner", "town": "common.town",
+    "specialty": "common.specialty", "file_name": "common.file_name", "size": "common.size",
+    "scan_kind": "common.kind",
+}
+
+
+def column_label(column: str) -> str:
+    """The label of a portal table's column `column` in the visitor's language."""
+    return t(_SHARED_COLUMNS.get(column, f"agency.{column}"))
+
 
 def table(frame: pd.DataFrame, keys: tuple[str, ...], dates: tuple[str, ...] = ()) -> None:
     """Show the columns `keys` of `frame` under labels in the visitor's language (dates as YYYY-MM-DD)."""
     shown = frame[list(keys)].copy()
     for key in dates:
         shown[key] = shown[key].map(local_date)
-    plain.dataframe(shown.rename(columns={k: t(f"agency.{k}") for k in keys}), hide_index=True, width="stretch")
+    plain.dataframe(shown.rename(columns={k: column_label(k) for k in keys}), hide_index=True, width="stretch")
 
 
 def show_refusal(exc: CreditBoardError) -> None:
@@ -29,10 +44,10 @@ def show_refusal(exc: CreditBoardError) -> None:
         return
     st.error(t("agency.problems"))
     plain.dataframe(pd.DataFrame({
-        t("agency.row"): ["—" if p.row is None else str(p.row) for p in problems],
-        t("agency.column"): [p.column or "—" for p in problems],
-        t("agency.problem"): [pick(p.message_zh, p.message_en) for p in problems],
-        t("agency.value"): ["" if p.value is None else str(p.value) for p in problems],
+        t("common.row"): ["—" if p.row is None else str(p.row) for p in problems],
+        t("common.column"): [p.column or "—" for p in problems],
+        t("common.problem"): [pick(p.message_zh, p.message_en) for p in problems],
+        t("common.value"): ["" if p.value is None else str(p.value) for p in problems],
     }), hide_index=True, width="stretch")
 
 

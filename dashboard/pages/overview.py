@@ -23,7 +23,7 @@ with st.form("search_form", border=False):
 st.subheader(t("public.grade_counts"))
 # A row that wraps, not columns: columns stack on a phone, one number per line, and take a whole screen.
 with st.container(horizontal=True, gap="medium", key="grade_numbers"):
-    st.metric(t("public.agencies_rated"), int(counts["count"].sum()), width="content")
+    st.metric(t("common.agencies_rated"), int(counts["count"].sum()), width="content")
     for row in counts.itertuples():
         st.metric(grade_label(row.grade, rulebook), int(row.count), width="content")
 st.altair_chart(charts.grade_counts_chart(counts, rulebook), width="stretch")

@@ -33,7 +33,7 @@ st.markdown(kv(t("public.credit_code"), code))
 with st.container(horizontal=True, gap="small", key="latest_rating"):  # a row that wraps: columns stack on a phone
     st.metric(t("public.year_value", year=int(latest["year"])) + " · " + t("public.grade"), grade_label(latest["grade"], rulebook),
               width="content")
-    st.metric(t("public.total"), int(latest["total"]), width="content")
+    st.metric(t("common.total"), int(latest["total"]), width="content")
     st.metric(t("public.rating_date"), local_date(latest["rated_on"]), width="content")
 if latest["grade"] == rulebook.blacklist_grade.key:
     # Why, in words, where a phone shows it first: a listed agency may still have a high total (a clause lists it).
@@ -50,11 +50,11 @@ st.caption(t("public.explanation_note"))
 charges = profile["charges"]
 for row in years.sort_values("year", ascending=False).itertuples():
     of_year = charges[charges["year"] == row.year]
-    title = (f"{t('public.year_value', year=row.year)} · {grade_label(row.grade, rulebook)} · {t('public.total')} {row.total}"
+    title = (f"{t('public.year_value', year=row.year)} · {grade_label(row.grade, rulebook)} · {t('common.total')} {row.total}"
              f" · {t('public.version_value', version=row.version)}")
     with st.expander(title, expanded=row.Index == years.index[-1]):
         if row.grade == rulebook.blacklist_grade.key:
-            st.markdown(kv(t("public.basis"), blacklist_grounds(row.blacklist_clauses, row.total, rulebook)))
+            st.markdown(kv(t("common.grounds"), blacklist_grounds(row.blacklist_clauses, row.total, rulebook)))
         for version in range(2, int(row.version) + 1):  # what each correction of the year changed for this agency
             changed = data.version_changes(int(row.year), version)
             mine = changed[changed["credit_code"] == code]
@@ -92,7 +92,7 @@ if specialties.empty:
 else:
     plain.dataframe(
         specialties, hide_index=True,
-        column_config={"specialty": st.column_config.TextColumn(t("public.specialty")),
+        column_config={"specialty": st.column_config.TextColumn(t("common.specialty")),
                        "count": st.column_config.NumberColumn(t("public.people"), format="%d")},
     )
 st.caption(t("public.specialties_note"))

@@ -14,6 +14,8 @@ SORTS = {
     "name": (["agency_name"], [True]),
     "code": (["credit_code"], [True]),
 }
+SORT_LABELS = {"total_desc": "public.sort_total_desc", "total_asc": "public.sort_total_asc",
+               "name": "common.agency_full_name", "code": "common.credit_code"}
 
 ui.header("public.ratings_title")
 ui.notice_banner()  # years under 公示, apart from the published years below
@@ -40,7 +42,7 @@ town = middle.selectbox(
     key=state.seed("town", default="", options=[""] + towns),
 )
 state.put("town", town)
-sort_names = {s: t(f"public.sort_{s}") for s in SORTS}
+sort_names = {s: t(key) for s, key in SORT_LABELS.items()}
 sort = right.selectbox(
     t("public.sort"), list(SORTS), format_func=sort_names.__getitem__,
     key=state.seed("sort", default="total_desc", options=list(SORTS)),

@@ -27,7 +27,7 @@ for bucket in rulebook.buckets:
     who = "、".join(t(f"public.assessors_{a}") for a in bucket.assessors)
     st.markdown(kv(pick(bucket.label_zh, bucket.label_en) + paren(who), number(bucket.points)))
     plain.dataframe(
-        pd.DataFrame([{t("public.period"): pick(p.label_zh, p.label_en), t("public.period_points"): p.points, t("public.floor"): p.floor}
+        pd.DataFrame([{t("common.period"): pick(p.label_zh, p.label_en), t("public.period_points"): p.points, t("public.floor"): p.floor}
                       for p in bucket.periods]),
         hide_index=True,
     )

@@ -57,13 +57,13 @@ def agency_picker(key: str) -> tuple[str | None, str | None]:
     if not names:
         st.caption(t("staff.no_agencies"))
     choice = st.selectbox(
-        t("staff.choose_agency"), options, index=None, key=keep(f"{key}_agency"), placeholder=t("staff.choose"),
+        t("staff.choose_agency"), options, index=None, key=keep(f"{key}_agency"), placeholder=t("common.choose"),
         format_func=labels_of({NEW_AGENCY: t("staff.agency_new"), **{c: f"{text(n)}（{c}）" for c, n in names.items()}}),
     )
     if choice == NEW_AGENCY:
         left, right = st.columns(2)
         code = left.text_input(t("staff.credit_code"), key=f"{key}_new_code", max_chars=24).strip()
-        name = right.text_input(t("staff.agency_name"), key=f"{key}_new_name", max_chars=200).strip()
+        name = right.text_input(t("common.agency_full_name"), key=f"{key}_new_name", max_chars=200).strip()
         return (code or None), (name or None)
     return choice, (names.get(choice) if choice else None)
 
@@ -92,9 +92,9 @@ def problems_table(problems: pd.DataFrame) -> pd.DataFrame:
     message = problems["message_en"] if current() == "en" else problems["message_zh"]
     return pd.DataFrame({
         # A problem of the whole file has no row or column: a dash, not Streamlit's grey "None".
-        t("staff.row"): [("—" if pd.isna(r) else str(int(r))) for r in problems["row"]],
-        t("staff.column"): problems["column"].fillna("—"), t("staff.problem"): message,
-        t("staff.value"): problems["value"],
+        t("common.row"): [("—" if pd.isna(r) else str(int(r))) for r in problems["row"]],
+        t("common.column"): problems["column"].fillna("—"), t("common.problem"): message,
+        t("common.value"): problems["value"],
     })
 
 
@@ -116,8 +116,8 @@ def show_problems(problems: pd.DataFrame) -> None:
 def repeats_table(repeats: pd.DataFrame) -> pd.DataFrame:
     """A file's findings that repeat stored ones or earlier rows (db.uploads.repeats.REPEAT_COLUMNS): row … what it repeats."""
     return pd.DataFrame({
-        t("staff.row"): repeats["row"], t("staff.agency_name"): repeats["agency_name"], t("staff.credit_code"): repeats["credit_code"],
-        t("staff.clause"): repeats["clause"], t("staff.date"): repeats["date"],
+        t("common.row"): repeats["row"], t("common.agency_full_name"): repeats["agency_name"], t("staff.credit_code"): repeats["credit_code"],
+        t("common.clause"): repeats["clause"], t("common.date"): repeats["date"],
         t("staff.repeat_source"): [source_text(*r) for r in zip(repeats["upload_id"], repeats["file_name"],
                                                             repeats["recorded_by"], repeats["same_as_row"], strict=True)],
     })
@@ -128,7 +128,7 @@ def diff_table(diff: pd.DataFrame, rulebook: Rulebook) -> pd.DataFrame:
     grades = grade_labels(rulebook)
     change = diff["change"].map(lambda c: t(f"staff.change_{c}"))  # never the raw key (`score`, `grade`)
     return pd.DataFrame({
-        t("staff.agency_name"): diff["agency_name"], t("staff.credit_code"): diff["credit_code"], t("staff.change"): change,
+        t("common.agency_full_name"): diff["agency_name"], t("staff.credit_code"): diff["credit_code"], t("staff.change"): change,
         t("staff.grade_before"): diff["old_grade"].map(lambda g: grades.get(g, g)),
         t("staff.grade_after"): diff["new_grade"].map(lambda g: grades.get(g, g)),
         t("staff.total_before"): diff["old_total"].map(_number), t("staff.total_after"): diff["new_total"].map(_number),
@@ -213,11 +213,11 @@ def floor_effects_table(effects: pd.DataFrame, rulebook: Rulebook, *, charged: t
     `charged` columns (each labelled by the label key of its own name)."""
     periods = period_labels(rulebook)
     out = {
-        t("staff.row"): effects["row"].astype("int64"), t("staff.agency_name"): effects["agency_name"],
-        t("staff.credit_code"): effects["credit_code"], t("staff.clause"): effects["clause"],
-        t("staff.assessor"): effects["assessor"].map(assessor_label), t("staff.period"): effects["period"].map(
+        t("common.row"): effects["row"].astype("int64"), t("common.agency_full_name"): effects["agency_name"],
+        t("staff.credit_code"): effects["credit_code"], t("common.clause"): effects["clause"],
+        t("common.assessor"): effects["assessor"].map(assessor_label), t("common.period"): effects["period"].map(
             lambda p: periods.get(p, p)),
-        t("staff.date"): effects["date"].map(local_date), t("staff.points_nominal"): effects["points_nominal"].astype("int64"),
+        t("common.date"): effects["date"].map(local_date), t("staff.points_nominal"): effects["points_nominal"].astype("int64"),
     }
     for column in charged:
         out[t(f"staff.{column}")] = effects[column].astype("int64")
@@ -228,7 +228,8 @@ def show_floor_effects(preview: YearPreview, rulebook: Rulebook) -> None:
     """Before an import: the file's rows that cost nothing (or less) because their period was at its floor, and the
     stored findings the file pushes down (to 0). Computed in core.charge_effects; shown only when there are any."""
     if not preview.at_floor.empty:
-        st.warning(t("staff.at_floor", rows=", ".join(str(int(r)) for r in preview.at_floor["row"])),
+        st.warning(t("staff.at_floor", rows=", ".join(str(int(r)) for r in preview.at_floor["row"]),
+                     n=preview.at_floor["row"].nunique()),
                    icon=":material/vertical_align_bottom:")
         dataframe(floor_effects_table(preview.at_floor, rulebook, charged=("points_charged",)),
                   hide_index=True, width="stretch")
@@ -236,7 +237,7 @@ def show_floor_effects(preview: YearPreview, rulebook: Rulebook) -> None:
         st.warning(t("staff.pushed_to_zero", n=len(preview.pushed)), icon=":material/arrow_downward:")
         # No row: a stored finding's row is of another file (or of none, from the form) and would mislead here.
         table = floor_effects_table(preview.pushed, rulebook, charged=("charged_before", "charged_after"))
-        dataframe(table.drop(columns=t("staff.row")), hide_index=True, width="stretch")
+        dataframe(table.drop(columns=t("common.row")), hide_index=True, width="stretch")
 
 
 def _draft_change_words(change: DraftChange, before: bool) -> str:
@@ -261,7 +262,7 @@ def saved_with_change(form: str, text: str, change: DraftChange | None) -> None:
 def show_population(report: YearPopulation) -> None:
     """The year's population: count and table with sources, then last year's publication and who dropped out of it
     (a warning, in the visitor's language, when the year holds fewer agencies)."""
-    st.subheader(t("staff.population_heading"))
+    st.subheader(t("common.agencies_rated"))
     st.caption(t("staff.population_rule"))
     agencies, year = report.agencies, report.year
     if agencies.empty:
@@ -271,7 +272,7 @@ def show_population(report: YearPopulation) -> None:
         shown = agencies.assign(
             agency_name=agencies["agency_name"].map(lambda n: n or t("staff.name_unknown")),
             sources=agencies["sources"].map(lambda s: "、".join(t(f"staff.source_{k}") for k in s.split(";"))))
-        dataframe(relabel(shown, {"credit_code": "staff.credit_code", "agency_name": "staff.agency_name",
+        dataframe(relabel(shown, {"credit_code": "staff.credit_code", "agency_name": "common.agency_full_name",
                                   "sources": "staff.col_sources"}), hide_index=True, width="stretch")
     if report.previous_version is None:
         return
@@ -282,5 +283,5 @@ def show_population(report: YearPopulation) -> None:
                      dropped=dropped), icon=":material/group_remove:")
     if dropped:
         st.caption(t("staff.population_dropped", dropped=dropped))
-        dataframe(relabel(report.dropped, {"credit_code": "staff.credit_code", "agency_name": "staff.agency_name"}),
+        dataframe(relabel(report.dropped, {"credit_code": "staff.credit_code", "agency_name": "common.agency_full_name"}),
                   hide_index=True, width="stretch")

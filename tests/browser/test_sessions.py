@@ -20,6 +20,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, select
 
+from dashboard.i18n import fill
 from dashboard.staff.cookie import COOKIE_NAME
 from dashboard.text import CATALOGUE
 from db.accounts.sessions import token_hash
@@ -136,7 +137,7 @@ def test_a_url_the_role_may_not_use_says_so_in_its_language_instead_of_page_not_
         no_exception(page)
         assert not not_found(page)
         assert title(page) == CATALOGUE["staff.page_no_access"][1]
-        assert page.get_by_text(CATALOGUE["staff.no_access"][1].format(role="Town staff")).count() == 1
+        assert page.get_by_text(fill(CATALOGUE["staff.no_access"][1], dict(role="Town staff"))).count() == 1
         links = page.locator("[data-testid='stMain'] [data-testid='stPageLink'] a")
         # Each link's text is its icon's name (a font ligature), then its title.
         assert [text.split("\n")[-1] for text in links.all_inner_texts()] == [CATALOGUE[f"staff.page_{key}"][1] for key in ("home", "record_finding",
@@ -153,7 +154,7 @@ def test_signing_out_ends_the_session_and_clears_the_cookie(site, page):
     sign_in_here(page)
     page.wait_for_function(f"document.cookie.includes('{COOKIE_NAME}=')")
     token = session_cookie(page)["value"]
-    page.get_by_role("button", name=CATALOGUE["staff.sign_out"][0]).click()
+    page.get_by_role("button", name=CATALOGUE["common.sign_out"][0]).click()
     wait_for_app(page)
     page.wait_for_function(f"!document.cookie.includes('{COOKIE_NAME}=')")
     page.reload()
@@ -186,7 +187,7 @@ def test_an_idle_session_ends_with_a_notice_and_its_cookie_expires_with_it(tmp_p
         wait_for_app(page)
         no_exception(page)
         assert title(page) == CATALOGUE["staff.page_home_signed_out"][0]
-        assert page.get_by_text(CATALOGUE["staff.idle_ended"][0].format(minutes=1)).count() == 1
+        assert page.get_by_text(fill(CATALOGUE["staff.idle_ended"][0], dict(minutes=1))).count() == 1
         assert "/staff-audit" in page.url
         # The cookie expired with the session: a reload is a plain signed-out visit.
         assert session_cookie(page) is None
@@ -236,7 +237,7 @@ def test_two_app_processes_on_one_postgresql_share_a_sign_in(postgres_url, tmp_p
         stolen = session_cookie(page)
         page.locator("[data-testid='stSidebarNav'] a", has_text=CATALOGUE["staff.page_home"][0]).first.click()
         wait_for_app(page)
-        page.get_by_role("button", name=CATALOGUE["staff.sign_out"][0]).click()  # signed out on the second process…
+        page.get_by_role("button", name=CATALOGUE["common.sign_out"][0]).click()  # signed out on the second process…
         wait_for_app(page)
         page.context.add_cookies([stolen])  # …the old cookie put back does not open the session on the first
         page.goto(f"{first.url}/staff-users")

@@ -117,7 +117,7 @@ def sign_out(at: AppTest) -> AppTest:
     from dashboard.text import CATALOGUE
 
     open_page(at, "home")
-    return next(b for b in at.button if b.label == CATALOGUE["staff.sign_out"][0]).click().run()
+    return next(b for b in at.button if b.label == CATALOGUE["common.sign_out"][0]).click().run()
 
 
 def placeholders(at: AppTest) -> dict[str, str]:

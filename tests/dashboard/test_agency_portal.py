@@ -11,7 +11,8 @@ from streamlit.testing.v1 import AppTest
 from core import china_time
 from core.rulebook import load_rulebook
 from core.watch import report_due_dates
-from dashboard.agency.session import AGENCY_PAGES
+from dashboard.agency.session import AGENCY_PAGES, PAGE_TITLES
+from dashboard.i18n import fill
 from dashboard.text import CATALOGUE
 from db.accounts.roles import ROLES
 from db.accounts.users import authenticate, deactivate
@@ -77,7 +78,7 @@ def test_every_portal_page_renders_and_shows_nothing_of_another_agency(portal):
     for key in AGENCY_PAGES:
         open_agency(portal, key)
         check_no_exception(portal)
-        assert portal.title[0].value == CATALOGUE[f"agency.page_{key}"][0]
+        assert portal.title[0].value == CATALOGUE[PAGE_TITLES[key]][0]
         shown = shown_text(portal)
         assert SECRET_DESCRIPTION not in shown and THEIR_CONTRACT not in shown and THEIRS not in shown
 
@@ -104,9 +105,9 @@ def test_a_staff_url_opened_by_an_agency_says_it_has_no_access_and_offers_the_po
     portal.switch_page("dashboard/staff/pages/no_access.py").run()
     check_no_exception(portal)
     assert portal.title[0].value == CATALOGUE["staff.page_no_access"][lang]
-    assert portal.warning[0].value == CATALOGUE["staff.no_access"][lang].format(role=ROLES["agency"][lang])
+    assert portal.warning[0].value == fill(CATALOGUE["staff.no_access"][lang], dict(role=ROLES["agency"][lang]))
     assert [link.proto.label for link in portal.get("page_link")] == [
-        CATALOGUE[f"agency.page_{key}"][lang] for key in AGENCY_PAGES]
+        CATALOGUE[PAGE_TITLES[key]][lang] for key in AGENCY_PAGES]
 
 
 def test_a_deactivated_agency_account_loses_the_portal_at_once(portal, staff_db):
@@ -122,12 +123,12 @@ def test_a_month_without_visits_is_filed_and_the_record_shows_it(portal):
     portal.radio(key="monthly_how").set_value("none").run()
     next(b for b in portal.button if b.key == "monthly_file_none").click().run()
     check_no_exception(portal)
-    assert portal.success and CATALOGUE["agency.filed"][0].format(n=1) == portal.success[0].value
+    assert portal.success and fill(CATALOGUE["agency.filed"][0], dict(n=1)) == portal.success[0].value
     open_agency(portal, "home")
     today = china_time.today()
     previous = (dt.date(today.year, today.month, 1) - dt.timedelta(days=1)).replace(day=1)  # the page's default
     months = portal.dataframe[0].value
-    status = months.set_index(CATALOGUE["agency.month"][0]).loc[f"{previous:%Y-%m}", CATALOGUE["agency.status"][0]]
+    status = months.set_index(CATALOGUE["agency.month"][0]).loc[f"{previous:%Y-%m}", CATALOGUE["common.status"][0]]
     if previous.year == today.year:  # the home page shows this year's months
         due = report_due_dates(pd.Series([pd.Timestamp(previous)]), load_rulebook().watch)["due"].iat[0]
         assert status == CATALOGUE["agency.status_on_time" if pd.Timestamp(today) <= due else "agency.status_late"][0]
@@ -191,7 +192,7 @@ def test_specialties_read_in_english_under_the_english_switch(portal):
     check_no_exception(portal)
     open_agency(portal, "practitioners")
     people = portal.dataframe[0].value
-    assert people[CATALOGUE["agency.specialty"][1]].tolist() == ["electrical"]
+    assert people[CATALOGUE["common.specialty"][1]].tolist() == ["electrical"]
 
 
 def test_a_bureau_admin_makes_an_agency_account_on_the_users_page(portal, staff_db):
@@ -237,8 +238,8 @@ def test_bureau_staff_see_an_agency_s_scans_and_town_staff_have_no_such_page(sta
     box.select_index(0).run()
     check_no_exception(staff_app)
     table = staff_app.dataframe[0].value
-    assert table[CATALOGUE["staff.doc_file"][0]].tolist() == ["承诺书.pdf"]
-    assert table[CATALOGUE["staff.doc_kind"][0]].tolist() == [CATALOGUE["staff.doc_kind_commitment"][0]]
+    assert table[CATALOGUE["common.file_name"][0]].tolist() == ["承诺书.pdf"]
+    assert table[CATALOGUE["common.kind"][0]].tolist() == [CATALOGUE["common.scan_commitment"][0]]
     town = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     sign_in(town, "town")
     with pytest.raises(ValueError):  # the page does not exist in a town session
@@ -263,7 +264,7 @@ def test_staff_download_a_scan_under_its_safe_name_and_real_type(staff_app, staf
     staff_app.selectbox(key="doc_agency").select_index(0).run()
     check_no_exception(staff_app)
     assert [(kw["file_name"], kw["mime"]) for kw in offered] == [("附件1gnp_exe.png", "image/png")]
-    assert staff_app.dataframe[0].value[CATALOGUE["staff.doc_file"][0]].tolist() == ["附件1gnp_exe.png"]
+    assert staff_app.dataframe[0].value[CATALOGUE["common.file_name"][0]].tolist() == ["附件1gnp_exe.png"]
 
 
 WITHDRAWN_EVIDENCE = "2025年6月月报逾期（已撤销的建议）"
@@ -296,7 +297,7 @@ def test_a_withdrawn_finding_is_no_confirmed_issue_and_the_year_under_notice_sho
     check_no_exception(portal)
     shown = shown_text(portal)
     assert WITHDRAWN_EVIDENCE not in shown and "仍然有效的建议" in shown
-    assert CATALOGUE["agency.draft_under_notice"][0].format(year=last) in [h.value for h in portal.subheader]
+    assert fill(CATALOGUE["agency.draft_under_notice"][0], dict(year=last)) in [h.value for h in portal.subheader]
     assert [m.value for m in portal.metric][:2] == ["95", "A 优秀"]  # 3.7 costs 5; the withdrawn 3.4 nothing
     withdraw_finding(engine=staff_db, user=admin, finding_id=confirmed["finding_id"] + 1, reason="复核不成立")
     portal.run()

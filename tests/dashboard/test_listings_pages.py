@@ -105,7 +105,7 @@ def test_staff_record_grant_and_revoke_a_repair_on_the_listings_page(listed_db, 
     at = sign_in(staff_app, "staff")
     at = open_page(at, "listings")
     assert not at.exception
-    assert placeholders(at)["repair_listing"] == CATALOGUE["staff.choose"][("zh", "en").index(lang)]
+    assert placeholders(at)["repair_listing"] == CATALOGUE["common.choose"][("zh", "en").index(lang)]
     listing = at.selectbox(key="repair_listing")
     with Session(listed_db) as session:
         score_id = session.execute(select(Listing.id).where(Listing.basis_kind == "score")).scalar_one()

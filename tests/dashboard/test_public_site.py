@@ -10,6 +10,7 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
 from core.rulebook import load_rulebook
+from dashboard.i18n import fill
 from dashboard.labels import local_date
 from dashboard.plain import WORD_JOINER
 from dashboard.text import CATALOGUE
@@ -103,7 +104,7 @@ def test_a_long_table_loads_in_chunks_and_offers_selection_once_narrowed(app, en
     monkeypatch.setattr(tables, "LAZY_FROM", len(frame) - 1)
     open_page(app, "ratings")
     assert not app.dataframe[0].proto.selection_mode  # no row selection on a table sent in chunks
-    assert CATALOGUE["public.select_hint_long"][0].format(n=len(frame) - 1) in [c.value for c in app.caption]
+    assert fill(CATALOGUE["public.select_hint_long"][0], dict(n=len(frame) - 1)) in [c.value for c in app.caption]
     app.text_input(key="w_q").input(frame.iloc[0]["credit_code"]).run()
     assert app.dataframe(key="ratings_table").proto.selection_mode
     assert table_codes(app) == [frame.iloc[0]["credit_code"]]
@@ -356,7 +357,7 @@ def test_a_search_with_no_match_names_the_search_and_where_else_to_look(app):
 def test_a_link_to_a_year_never_published_says_so(app, engine):
     open_page(app, "overview", year="2019")
     latest = public.published_years(engine)[0]
-    notice = CATALOGUE["public.year_not_published"][0].format(year=2019, shown=latest)
+    notice = fill(CATALOGUE["public.year_not_published"][0], dict(year=2019, shown=latest))
     assert notice in [w.value for w in app.warning]
     assert app.selectbox(key="w_year").value == latest
     app.run()  # the notice is for the link, not for every click after it

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from dashboard.i18n import fill
 from dashboard.staff.session import STAFF_PAGES
 from dashboard.text import CATALOGUE
 from db.accounts.roles import ROLES
@@ -36,7 +37,7 @@ ROLE_PAGES = {
     "admin": EVERY_PAGE,
 }
 GENERIC = CATALOGUE["staff.sign_in_failed"][0]
-LOCKED = CATALOGUE["staff.locked"][0].format(minutes=1)
+LOCKED = fill(CATALOGUE["staff.locked"][0], dict(minutes=1))
 
 
 def test_a_visitor_who_is_not_signed_in_reaches_only_the_sign_in_page(staff_app):
@@ -85,7 +86,7 @@ def test_a_page_the_role_may_not_use_says_so_in_the_chosen_language_and_offers_i
     staff_app.switch_page(NO_ACCESS).run()
     check_no_exception(staff_app)
     assert staff_app.title[0].value == CATALOGUE["staff.page_no_access"][lang]
-    assert staff_app.warning[0].value == CATALOGUE["staff.no_access"][lang].format(role=ROLES[ROLE_OF[who]][lang])
+    assert staff_app.warning[0].value == fill(CATALOGUE["staff.no_access"][lang], dict(role=ROLES[ROLE_OF[who]][lang]))
     own = [key for key in STAFF_PAGES if key in ROLE_PAGES[who]]
     assert page_links(staff_app) == [CATALOGUE[f"staff.page_{key}"][lang] for key in own]
 
@@ -146,7 +147,7 @@ def test_a_session_ends_after_thirty_idle_minutes(staff_app, staff_db):
     _age_session(staff_db, 30 * 60 + 1)
     staff_app.run()  # still on a staff page's URL: it is now the sign-in page, saying why
     assert staff_app.title[0].value == CATALOGUE["staff.page_home_signed_out"][0]
-    assert CATALOGUE["staff.idle_ended"][0].format(minutes=30) in shown_text(staff_app)
+    assert fill(CATALOGUE["staff.idle_ended"][0], dict(minutes=30)) in shown_text(staff_app)
     assert reachable(staff_app) == {"home"}
     with Session(staff_db) as s:
         entry = s.exec(select(AuditEntry).where(AuditEntry.action == "sign_out")).one()

@@ -113,8 +113,8 @@ def test_with_no_records_the_page_says_how_to_upload_them(staff_app):
 def test_town_staff_see_only_their_towns_suggestions(staff_app, queue_db):
     at = open_queue(staff_app, "town")
     table = open_table(at)
-    assert table[zh("staff.assessor")].tolist() == [TOWN]
-    assert table[zh("staff.agency_name")].tolist() == [A_NAME]
+    assert table[zh("common.assessor")].tolist() == [TOWN]
+    assert table[zh("common.agency_full_name")].tolist() == [A_NAME]
     assert B_NAME not in shown_text(at) and OTHER_TOWN not in shown_text(at)
     assert [m.value for m in at.metric][:1] == ["1"]
 
@@ -122,14 +122,14 @@ def test_town_staff_see_only_their_towns_suggestions(staff_app, queue_db):
 def test_bureau_staff_see_every_suggestion_with_clause_text_and_rule_in_words(staff_app, queue_db):
     at = open_queue(staff_app, "staff")
     table = open_table(at)
-    assert sorted(table[zh("staff.assessor")]) == sorted([zh("staff.bureau"), TOWN, OTHER_TOWN])
+    assert sorted(table[zh("common.assessor")]) == sorted([zh("common.bureau"), TOWN, OTHER_TOWN])
     assert zh("staff.sq_rule_no_commitment") in table[zh("staff.sq_rule")].tolist()
     assert table[zh("staff.clause_text")].str.len().min() > 5
     at.selectbox(key="sq_clause").set_value("3.2").run()
-    assert open_table(at)[zh("staff.clause")].tolist() == ["3.2"]
+    assert open_table(at)[zh("common.clause")].tolist() == ["3.2"]
     at.selectbox(key="sq_clause").set_value("").run()
     at.text_input(key="sq_search").input("乙技术").run()
-    assert open_table(at)[zh("staff.agency_name")].tolist() == [B_NAME]
+    assert open_table(at)[zh("common.agency_full_name")].tolist() == [B_NAME]
 
 
 def test_confirming_on_the_page_records_the_finding_and_moves_it_to_decided(staff_app, queue_db):
@@ -143,7 +143,7 @@ def test_confirming_on_the_page_records_the_finding_and_moves_it_to_decided(staf
     assert errors(at) == []
     assert any("已确认" in s.value for s in at.success)
     assert _count(queue_db, Finding) == 1 and _count(queue_db, Suggestion) == 1
-    assert "3.2" not in open_table(at)[zh("staff.clause")].tolist()
+    assert "3.2" not in open_table(at)[zh("common.clause")].tolist()
     decided = at.dataframe[-1].value
     assert decided[zh("staff.sq_status")].tolist() == [zh("staff.sq_status_confirmed")]
     assert decided[zh("staff.sq_decided_by")].tolist() == ["staff"]
@@ -193,7 +193,7 @@ def test_a_long_queue_shows_its_first_rows_and_says_how_many_there_are(staff_app
     assert total > 503 and zh("staff.sq_shown_first", n=500, total=total) in [c.value for c in at.caption]
     at.selectbox(key="sq_clause").set_value("3.2").run()
     at.text_input(key="sq_search").input("机构502").run()
-    assert open_table(at)[zh("staff.agency_name")].tolist() == ["机构502"]
+    assert open_table(at)[zh("common.agency_full_name")].tolist() == ["机构502"]
 
 
 def _infos(at: AppTest) -> str:
@@ -226,7 +226,7 @@ def test_a_year_with_no_run_yet_says_it_is_being_computed_then_shows_it(staff_ap
     at.run()
     if not at.dataframe:  # the run was not done at the first render: the page said so instead of waiting
         pytest.fail(f"no table after the background run: {_infos(at)}")
-    assert {A_NAME, B_NAME} <= set(open_table(at)[zh("staff.agency_name")])
+    assert {A_NAME, B_NAME} <= set(open_table(at)[zh("common.agency_full_name")])
 
 
 def test_the_watch_never_runs_while_the_page_renders(staff_app, queue_db, monkeypatch):

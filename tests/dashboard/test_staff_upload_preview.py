@@ -3,6 +3,7 @@ page says the file is stored (no "not stored yet", no second 导入)."""
 
 from __future__ import annotations
 
+from dashboard.i18n import fill
 from dashboard.text import CATALOGUE
 from tests.dashboard.staff_helpers import check_no_exception, open_page, problems_shown, shown_text, sign_in
 from tests.dashboard.test_staff_upload_publish import _publish
@@ -25,14 +26,14 @@ def test_problems_are_a_static_table_so_a_long_message_wraps_whole(staff_app):
     _upload(staff_app, bad, "bad.csv")
     assert [f for f in staff_app.dataframe] == []  # st.dataframe cuts a cell at its width
     table = problems_shown(staff_app)
-    [message] = table[CATALOGUE["staff.problem"][0]].tolist()
-    assert len(message) > 8 and "2025-13-01" in table[CATALOGUE["staff.value"][0]].tolist()
+    [message] = table[CATALOGUE["common.problem"][0]].tolist()
+    assert len(message) > 8 and "2025-13-01" in table[CATALOGUE["common.value"][0]].tolist()
 
 
 def test_after_import_the_page_says_stored_and_offers_no_second_import(staff_app):
     sign_in(staff_app, "admin")
     _upload(staff_app, BASE, "base.csv")
-    assert CATALOGUE["staff.file_valid"][0].format(rows=3) in shown_text(staff_app)
+    assert fill(CATALOGUE["staff.file_valid"][0], dict(rows=3)) in shown_text(staff_app)
     staff_app.button(key="upload_import").click().run()
     check_no_exception(staff_app)
     text = shown_text(staff_app)
@@ -49,11 +50,11 @@ def test_the_preview_names_rows_at_the_floor_and_stored_findings_pushed_to_zero(
     floor = factories.findings_csv([_finding(1, "2.5", "2025-06-01"), _finding(0, "2.1", "2025-04-10")])
     _upload(staff_app, floor, "floor.csv")
     warnings = [w.value for w in staff_app.warning]
-    assert CATALOGUE["staff.at_floor"][0].format(rows="2") in warnings
-    assert CATALOGUE["staff.pushed_to_zero"][0].format(n=1) in warnings
+    assert fill(CATALOGUE["staff.at_floor"][0], dict(rows="2")) in warnings
+    assert fill(CATALOGUE["staff.pushed_to_zero"][0], dict(n=1)) in warnings
     free, pushed = staff_app.dataframe[0].value, staff_app.dataframe[1].value
     assert free[[CATALOGUE["staff.credit_code"][0], CATALOGUE["staff.points_charged"][0]]].values.tolist() == [[A1, 0]]
-    assert pushed[[CATALOGUE["staff.credit_code"][0], CATALOGUE["staff.clause"][0], CATALOGUE["staff.charged_before"][0],
+    assert pushed[[CATALOGUE["staff.credit_code"][0], CATALOGUE["common.clause"][0], CATALOGUE["staff.charged_before"][0],
                    CATALOGUE["staff.charged_after"][0]]].values.tolist() == [[A0, "3.1", 5, 0]]
 
 

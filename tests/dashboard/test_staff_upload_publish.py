@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from dashboard.i18n import fill
 from dashboard.text import CATALOGUE
 from dashboard.ui import PAGES
 from db.store.models import Finding, Publication, Upload
@@ -54,7 +55,7 @@ def test_an_invalid_upload_shows_every_problem_and_stores_nothing(staff_app, sta
     sign_in(staff_app, "staff")
     _upload(staff_app, BAD, "bad.csv")
     table = problems_shown(staff_app)  # a static table: a long message wraps instead of being cut mid-sentence
-    assert errors(staff_app) == [CATALOGUE["staff.problems_found"][0].format(n=len(table))]
+    assert errors(staff_app) == [fill(CATALOGUE["staff.problems_found"][0], dict(n=len(table)))]
     assert sorted(set(table["行"].dropna().astype(int))) == [2, 3, 4, 5]
     assert {"clause", "credit_code", "assessor", "date"} <= set(table["列"])
     assert all(table["问题"].str.len() > 0)
@@ -65,17 +66,17 @@ def test_an_invalid_upload_shows_every_problem_and_stores_nothing(staff_app, sta
 def test_a_valid_upload_previews_the_change_then_imports_and_a_publication_reaches_the_public(staff_app, staff_db):
     sign_in(staff_app, "admin")
     _upload(staff_app, BASE, "base.csv")
-    assert CATALOGUE["staff.file_valid"][0].format(rows=3) in shown_text(staff_app)
+    assert fill(CATALOGUE["staff.file_valid"][0], dict(rows=3)) in shown_text(staff_app)
     assert _count(staff_db, Finding) == 0  # a preview stores nothing
     staff_app.button(key="upload_import").click().run()
     assert _count(staff_db, Finding) == 3
     _publish(staff_app, staff_db)
-    assert CATALOGUE["staff.published"][0].format(year=2025, version=1) in shown_text(staff_app)
+    assert fill(CATALOGUE["staff.published"][0], dict(year=2025, version=1)) in shown_text(staff_app)
     assert [b for b in staff_app.button if b.key == "publish_go"] == []  # nothing changed since: nothing to publish
 
     # The public overview now shows 2025, version 1 (and caches it).
     staff_app.switch_page(PAGES["overview"][0]).run()
-    assert CATALOGUE["public.version_value"][0].format(version=1) in shown_text(staff_app)
+    assert fill(CATALOGUE["public.version_value"][0], dict(version=1)) in shown_text(staff_app)
 
     # More findings: the preview names who changes grade and who enters the blacklist, before anything is stored.
     _upload(staff_app, MORE, "more.csv")
@@ -83,12 +84,12 @@ def test_a_valid_upload_previews_the_change_then_imports_and_a_publication_reach
     assert dict(zip(changes["统一社会信用代码"], changes["变化"], strict=True)) == {A1: "列入黑名单", A2: "等级变化"}
     staff_app.button(key="upload_import").click().run()
     _publish(staff_app, staff_db, reason="补录第三季度检查记录")
-    assert CATALOGUE["staff.published"][0].format(year=2025, version=2) in shown_text(staff_app)
+    assert fill(CATALOGUE["staff.published"][0], dict(year=2025, version=2)) in shown_text(staff_app)
 
     # At once (no cache expiry to wait for): version 2 with its reason, and the new grades.
     staff_app.switch_page(PAGES["overview"][0]).run()
     text = shown_text(staff_app)
-    assert CATALOGUE["public.version_value"][0].format(version=2) in text and "补录第三季度检查记录" in text
+    assert fill(CATALOGUE["public.version_value"][0], dict(version=2)) in text and "补录第三季度检查记录" in text
     staff_app.switch_page(PAGES["ratings"][0]).run()
     check_no_exception(staff_app)
     ratings = staff_app.dataframe[0].value.set_index("credit_code")

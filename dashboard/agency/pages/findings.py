@@ -49,8 +49,8 @@ for _, row in objectable.iterrows():
 mine = objections.own_objections(engine=engine, user=user)
 if not mine.empty:
     st.subheader(t("agency.objections_heading"))
-    shown = mine.assign(status=mine["status"].map(lambda s: t(f"agency.objection_{s}")),
-                        finding_action=mine["finding_action"].map(lambda a: t("agency.finding_withdrawn") if a else ""))
+    shown = mine.assign(status=mine["status"].map(lambda s: t(f"common.objection_{s}")),
+                        finding_action=mine["finding_action"].map(lambda a: t("common.finding_withdrawn") if a else ""))
     widgets.table(shown, ("year", "finding_id", "clause", "date", "status", "reason", "finding_action", "filed_on",
                           "text"), dates=("date", "filed_on"))
 

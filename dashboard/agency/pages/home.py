@@ -22,7 +22,7 @@ st.title(t("agency.page_home"))
 st.markdown(t("agency.signed_in_as", name=plain.md(user["display_name"] or user["username"]),
               agency=plain.md(identity["agency_name"]), code=plain.md(identity["credit_code"])))
 st.caption(t("agency.only_yours"))
-st.button(t("agency.sign_out"), icon=":material/logout:", key="agency_sign_out", on_click=staff_session.sign_out)
+st.button(t("common.sign_out"), icon=":material/logout:", key="agency_sign_out", on_click=staff_session.sign_out)
 widgets.password_change(user)
 
 st.subheader(t("agency.reports_of_year", year=year))
@@ -45,7 +45,7 @@ for draft_year in overview.draft_years(engine=engine):
         st.info(t("agency.no_draft", year=draft_year))
         continue
     left, right = st.columns(2)
-    left.metric(t("agency.total"), draft.total)
+    left.metric(t("common.total"), draft.total)
     right.metric(t("agency.grade"), grade_label(draft.grade, rulebook))
     if len(under):
         st.caption(t("agency.draft_notice_note", ends_on=local_date(under.iloc[0]["ends_on"])))

@@ -22,7 +22,7 @@ VISIT_KEYS = ("client_code", "client_name", "town", "contract_no", "visit_date",
 months = [dt.date(index // 12, index % 12 + 1, 1)
           for index in range(today.year * 12 + today.month - 1, today.year * 12 + today.month - 25, -1)]
 
-st.title(t("agency.page_monthly"))
+st.title(t("common.kind_reports"))
 st.caption(t("agency.only_yours"))
 month = st.selectbox(t("agency.report_month"), months, index=1, format_func=lambda m: f"{m:%Y-%m}", key="monthly_month")
 record = overview.report_record(engine=engine, user=user, year=month.year, rulebook=data.rulebook())
@@ -40,7 +40,7 @@ try:
             widgets.filed([filings.file_month(engine=engine, user=user, month=month)])
     elif how == "form":
         blank = pd.DataFrame({key: pd.Series(dtype=str) for key in VISIT_KEYS})
-        config = {key: st.column_config.TextColumn(t(f"agency.{key}")) for key in VISIT_KEYS}
+        config = {key: st.column_config.TextColumn(widgets.column_label(key)) for key in VISIT_KEYS}
         config["written_advice"] = st.column_config.SelectboxColumn(t("agency.written_advice"), options=list(YES_NO))
         st.caption(t("agency.visits_table"))
         edited = st.data_editor(blank, num_rows="dynamic", column_config=config, key="monthly_visits",

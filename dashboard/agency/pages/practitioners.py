@@ -15,7 +15,7 @@ from db.agency import filings, overview
 user = session.require()
 engine = data.engine()
 today = china_time.today()
-st.title(t("agency.page_practitioners"))
+st.title(t("common.kind_practitioners"))
 st.caption(t("agency.only_yours"))
 
 try:
@@ -24,7 +24,7 @@ try:
         left, right = st.columns(2)
         name = left.text_input(t("agency.name"), max_chars=64, key="join_name")
         number = right.text_input(t("agency.id_number"), max_chars=18, key="join_id", type="password")
-        specialty = left.selectbox(t("agency.specialty"), SPECIALTIES, key="join_specialty",
+        specialty = left.selectbox(t("common.specialty"), SPECIALTIES, key="join_specialty",
                                    format_func={s: specialty_label(s) for s in SPECIALTIES}.__getitem__)
         certificate = right.text_input(t("agency.certificate"), max_chars=64, key="join_certificate")
         joined_on = left.date_input(t("agency.joined_on"), value=today, max_value=today, key="join_on")
@@ -51,12 +51,12 @@ if not working.empty:
     try:
         with st.form("leave_form"):
             st.markdown(f"**{t('agency.leave')}**")
-            who = st.selectbox(t("agency.who_leaves"), list(labels), index=None, placeholder=t("agency.choose"),
+            who = st.selectbox(t("agency.who_leaves"), list(labels), index=None, placeholder=t("common.choose"),
                                format_func=lambda i: labels.get(i, str(i)), key="leave_who")
             left_on = st.date_input(t("agency.left_on"), value=today, max_value=today, key="leave_on")
             if st.form_submit_button(t("agency.file")):
                 if who is None:
-                    st.warning(t("agency.choose"))
+                    st.warning(t("common.choose"))
                 else:
                     filings.leave_practitioner(engine=engine, user=user, practitioner_id=who, left_on=left_on)
                     queue.records_changed()  # the staff queue's watch, in the background

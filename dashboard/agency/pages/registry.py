@@ -18,7 +18,7 @@ st.title(t("agency.page_registry"))
 st.caption(t("agency.only_yours"))
 
 st.subheader(t("agency.scans"))
-kind = st.radio(t("agency.scan_kind"), documents.DOCUMENT_KINDS, format_func=lambda k: t(f"agency.scan_{k}"), horizontal=True,
+kind = st.radio(t("common.kind"), documents.DOCUMENT_KINDS, format_func=lambda k: t(f"common.scan_{k}"), horizontal=True,
                 key="scan_kind")
 scan = st.file_uploader(t("agency.scan_file", mb=documents.MAX_DOCUMENT_BYTES // (1024 * 1024)),
                         type=["pdf", "jpg", "jpeg", "png"], key="scan_upload")
@@ -33,7 +33,7 @@ scans = documents.own_documents(engine=engine, user=user)
 if scans.empty:
     st.caption(t("agency.no_scans"))
 else:
-    widgets.table(scans.assign(scan_kind=scans["kind"].map(lambda k: t(f"agency.scan_{k}"))),
+    widgets.table(scans.assign(scan_kind=scans["kind"].map(lambda k: t(f"common.scan_{k}"))),
                   ("scan_kind", "file_name", "size", "uploaded_at"), dates=("uploaded_at",))
 
 identity = overview.own_registry(engine=engine, user=user)

@@ -26,16 +26,16 @@ if search:
     filers = filers[hit]
 labels = {r.credit_code: plain.text(f"{r.agency_name or r.credit_code}（{r.credit_code}）　{t('staff.doc_count', n=r.documents)}")
           for r in filers.itertuples()}
-code = st.selectbox(t("staff.doc_agency"), list(labels), index=None, key="doc_agency", placeholder=t("staff.choose"),
+code = st.selectbox(t("common.agency_short"), list(labels), index=None, key="doc_agency", placeholder=t("common.choose"),
                     format_func=widgets.labels_of(labels))
 if not code:
     st.stop()
 
 scans = agency_documents(engine=engine, user=user, credit_code=code)
-kinds = {k: t(f"staff.doc_kind_{k}") for k in ("commitment", "registry")}
+kinds = {k: t(f"common.scan_{k}") for k in ("commitment", "registry")}
 plain.dataframe(widgets.relabel(scans.assign(kind=scans["kind"].map(kinds), uploaded_at=scans["uploaded_at"].map(
-    local_time)), {"id": "staff.doc_id", "kind": "staff.doc_kind", "file_name": "staff.doc_file", "content_type": "staff.doc_type",
-                   "size": "staff.doc_size", "sha256": "staff.doc_sha256", "uploaded_by": "staff.doc_uploaded_by",
+    local_time)), {"id": "staff.doc_id", "kind": "common.kind", "file_name": "common.file_name", "content_type": "staff.doc_type",
+                   "size": "common.size", "sha256": "staff.doc_sha256", "uploaded_by": "staff.doc_uploaded_by",
                    "uploaded_at": "staff.doc_uploaded_at"}), hide_index=True, width="stretch")
 
 

@@ -53,6 +53,6 @@ for key in session.allowed_pages(user):
     if key != "home":
         st.page_link(session.page_path(key), label=t(f"staff.page_{key}"), icon=session.STAFF_PAGES[key][2])
 
-st.button(t("staff.sign_out"), icon=":material/logout:", key="sign_out", on_click=session.sign_out)
+st.button(t("common.sign_out"), icon=":material/logout:", key="sign_out", on_click=session.sign_out)
 
 password.password_change(user, "own")

@@ -11,6 +11,19 @@ from dashboard.staff import session, widgets
 from db.publishing import listing_reads
 from db.publishing.listing_removal import apply_repair, decide_repair, revoke_repair
 
+# The listings' and applications' columns → their labels.
+COLUMNS: dict[str, str] = {
+    "id": "staff.col_id", "year": "common.year", "subject_kind": "common.kind",
+    "agency_name": "common.agency_name", "practitioner": "common.practitioner",
+    "credit_code": "common.credit_code", "basis_text": "common.grounds", "department": "common.department",
+    "listed_on": "common.listed_on", "planned_removal_on": "staff.col_planned_removal_on",
+    "status": "common.status", "removed_on": "common.removed_on", "received_on": "staff.col_received_on",
+    "recorded_by": "staff.col_recorded_by", "decided_by": "staff.col_decided_by",
+    "decided_on": "staff.col_decided_on", "decision_reason": "staff.col_decision_reason",
+    "revoked_by": "staff.col_revoked_by", "revoked_on": "staff.col_revoked_on",
+    "revoke_reason": "staff.col_revoke_reason",
+}
+
 user = session.require("decide_listings")
 engine = data.engine()
 today = china_time.today()
@@ -40,9 +53,9 @@ if in_force.empty:
     st.caption(t("staff.no_listings_in_force"))
 else:
     widgets.empty_after_save("listings", {"repair_listing": None, "repair_summary": ""})
-    labels = {int(r["id"]): f"{subject(r)} · {t('staff.listed_on_short')} {r['listed_on']}" for _, r in in_force.iterrows()}
+    labels = {int(r["id"]): f"{subject(r)} · {t('public.listing_event_listed')} {r['listed_on']}" for _, r in in_force.iterrows()}
     listing_id = st.selectbox(t("staff.listing"), list(labels), format_func=lambda i: plain.text(labels[i]),
-                              index=None, key="repair_listing", placeholder=t("staff.choose"))
+                              index=None, key="repair_listing", placeholder=t("common.choose"))
     received = st.date_input(t("staff.received_on"), value=today, max_value=today, key="repair_received",
                              format="YYYY-MM-DD")
     summary = st.text_area(t("staff.repair_summary"), key="repair_summary", max_chars=2000)
@@ -109,11 +122,11 @@ else:
     shown = everything[["year", "subject_kind", "agency_name", "practitioner", "credit_code", "basis_text",
                         "department", "listed_on", "planned_removal_on", "status", "removed_on"]].copy()
     shown["status"] = shown["status"].map(lambda s: t(f"public.listing_{s}"))
-    plain.dataframe(widgets.relabel(shown, {c: f"staff.col_{c}" for c in shown.columns}), hide_index=True,
+    plain.dataframe(widgets.relabel(shown, {c: COLUMNS[c] for c in shown.columns}), hide_index=True,
                     key="staff_listings")
 if not applications.empty:
     st.subheader(t("staff.all_repairs"))
     shown = applications[["id", "agency_name", "practitioner", "year", "received_on", "status", "recorded_by",
                           "decided_by", "decided_on", "decision_reason", "revoked_by", "revoked_on", "revoke_reason"]]
-    plain.dataframe(widgets.relabel(shown, {c: f"staff.col_{c}" for c in shown.columns}), hide_index=True,
+    plain.dataframe(widgets.relabel(shown, {c: COLUMNS[c] for c in shown.columns}), hide_index=True,
                     key="staff_repairs")

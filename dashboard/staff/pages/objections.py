@@ -12,6 +12,16 @@ from dashboard.staff import session, widgets
 from db.findings import objections
 from db.publishing.notice import draft_change
 
+# The objections table's columns → their labels.
+COLUMNS: dict[str, str] = {
+    "id": "staff.col_id", "year": "common.year", "agency_name": "common.agency_name",
+    "credit_code": "common.credit_code", "finding_id": "common.finding_id", "clause": "common.clause",
+    "date": "common.date", "channel": "staff.col_channel", "filed_by": "staff.col_filed_by",
+    "filed_on": "common.filed_on", "text": "common.objection", "status": "common.status",
+    "reason": "common.resolution_reason", "finding_action": "common.finding_action",
+    "resolved_by": "staff.col_resolved_by", "resolved_at": "staff.col_resolved_at",
+}
+
 user = session.require("resolve_objections")
 engine = data.engine()
 today = china_time.today()
@@ -72,7 +82,7 @@ else:
     widgets.empty_after_save("letter", {"letter_finding": None, "letter_text": ""})
     labels = {int(r["id"]): finding_line(r) for _, r in choices.iterrows()}
     finding_id = st.selectbox(t("staff.letter_finding"), list(labels), format_func=lambda i: plain.text(labels[i]),
-                              index=None, key="letter_finding", placeholder=t("staff.choose"))
+                              index=None, key="letter_finding", placeholder=t("common.choose"))
     received = st.date_input(t("staff.col_received_on"), value=today, max_value=today, key="letter_received",
                              format="YYYY-MM-DD")
     text = st.text_area(t("staff.letter_text"), key="letter_text", max_chars=2000)
@@ -92,9 +102,9 @@ if not everything.empty:
                         "filed_by", "filed_on", "text", "status", "reason", "finding_action", "resolved_by",
                         "resolved_at"]].copy()
     shown["channel"] = shown["channel"].map(lambda c: t(f"staff.channel_{c}"))
-    shown["status"] = shown["status"].map(lambda s: t(f"staff.status_{s}"))
-    shown["finding_action"] = shown["finding_action"].map(lambda a: t("staff.finding_withdrawn") if a else "")
+    shown["status"] = shown["status"].map(lambda s: t(f"common.objection_{s}"))
+    shown["finding_action"] = shown["finding_action"].map(lambda a: t("common.finding_withdrawn") if a else "")
     for column in ("date", "filed_on", "resolved_at"):
         shown[column] = shown[column].map(local_date)
-    plain.dataframe(widgets.relabel(shown, {c: f"staff.col_{c}" for c in shown.columns}), hide_index=True,
+    plain.dataframe(widgets.relabel(shown, {c: COLUMNS[c] for c in shown.columns}), hide_index=True,
                     key="staff_objections")

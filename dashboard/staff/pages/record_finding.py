@@ -30,14 +30,14 @@ code, name = widgets.agency_picker("finding")
 left, right = st.columns(2)
 # Set every run, not as `value=`: a text input keeps its first value, so the English switch would not reach it.
 st.session_state["finding_assessor"] = plain.text(assessor_label(assessor))
-left.text_input(t("staff.assessor"), disabled=True, key="finding_assessor")
-date = right.date_input(t("staff.date"), value=china_time.today(), key="finding_date", format="YYYY-MM-DD")
+left.text_input(t("common.assessor"), disabled=True, key="finding_assessor")
+date = right.date_input(t("common.date"), value=china_time.today(), key="finding_date", format="YYYY-MM-DD")
 bucket = rulebook.bucket_for(assessor_kind(assessor))
 period_choice = left.selectbox(
-    t("staff.period"), ["", *(p.key for p in bucket.periods)], key=widgets.keep("finding_period", ""),
+    t("common.period"), ["", *(p.key for p in bucket.periods)], key=widgets.keep("finding_period", ""),
     format_func=widgets.labels_of({"": t("staff.period_auto"), **periods}),
 )
-year = right.selectbox(t("staff.year"), [widgets.NO_CHOICE, date.year, date.year - 1],
+year = right.selectbox(t("common.year"), [widgets.NO_CHOICE, date.year, date.year - 1],
                        key=widgets.keep("finding_year", widgets.NO_CHOICE),
                        format_func=widgets.labels_of({widgets.NO_CHOICE: t("staff.period_auto")})) or None
 rating_year = year or date.year
@@ -55,7 +55,7 @@ if suggested:
               on_click=lambda: st.session_state.update(finding_clause=suggested))
 
 codes = [c.code for c in rulebook.clauses]
-clause = st.selectbox(t("staff.clause"), codes, index=None, key=widgets.keep("finding_clause"), placeholder=t("staff.choose"),
+clause = st.selectbox(t("common.clause"), codes, index=None, key=widgets.keep("finding_clause"), placeholder=t("common.choose"),
                       format_func=widgets.labels_of({c: widgets.clause_label(c, rulebook) for c in codes}))
 if clause:
     st.markdown(f"**{t('staff.clause_text')}（{clause}）**：{widgets.clause_text(clause, rulebook)}")
@@ -87,8 +87,8 @@ st.subheader(t("staff.recent_findings"))
 recent = recent_findings(engine=engine, user=user)
 plain.dataframe(
     widgets.relabel(recent.assign(period=recent["period"].map(periods), assessor=recent["assessor"].map(assessor_label)), {
-        "date": "staff.date", "year": "staff.year", "period": "staff.period", "agency_name": "staff.agency_name", "credit_code": "staff.credit_code",
-        "clause": "staff.clause", "assessor": "staff.assessor", "practitioner": "staff.practitioner", "document_no": "staff.document_no",
+        "date": "common.date", "year": "common.year", "period": "common.period", "agency_name": "common.agency_full_name", "credit_code": "staff.credit_code",
+        "clause": "common.clause", "assessor": "common.assessor", "practitioner": "staff.practitioner", "document_no": "staff.document_no",
         "description": "staff.description", "recorded_by": "staff.recorded_by",
     }),
     hide_index=True, width="stretch",

@@ -19,7 +19,7 @@ st.title(t("staff.page_record_interview"))
 widgets.empty_after_save("interview", {"interview_agency": None, "interview_new_code": "", "interview_new_name": "",
                                        "interview_notes": ""})
 code, name = widgets.agency_picker("interview")
-date = st.date_input(t("staff.date"), value=china_time.today(), key="interview_date", format="YYYY-MM-DD")
+date = st.date_input(t("common.date"), value=china_time.today(), key="interview_date", format="YYYY-MM-DD")
 notes = st.text_area(t("staff.notes"), key="interview_notes", max_chars=2000)
 
 if code:

@@ -39,7 +39,7 @@ widgets.outcome("sq_outcome")
 
 today = china_time.today()
 left, middle, right = st.columns([1, 1, 1], vertical_alignment="bottom")
-year = int(left.number_input(t("staff.year"), min_value=YEAR_MIN, max_value=YEAR_MAX, value=today.year, step=1, key="sq_year"))
+year = int(left.number_input(t("common.year"), min_value=YEAR_MIN, max_value=YEAR_MAX, value=today.year, step=1, key="sq_year"))
 as_of = middle.date_input(t("staff.sq_as_of"), value=today, key="sq_as_of", format="YYYY-MM-DD", help=t("staff.sq_as_of_help"))
 recheck = right.button(t("staff.sq_refresh"), key="sq_refresh", icon=":material/refresh:", help=t("staff.sq_refresh_help"))
 
@@ -95,8 +95,8 @@ def open_table(rows):
     return widgets.relabel(rows.assign(
         clause_text=rows["clause"].map(lambda c: rulebook.clause(c).text_zh),
         assessor=rows["assessor"].map(assessor_label), rule=rows["rule"].map(rule_words),
-    ), {"agency_name": "staff.agency_name", "credit_code": "staff.credit_code", "clause": "staff.clause", "clause_text": "staff.clause_text",
-        "date": "staff.date", "assessor": "staff.assessor", "rule": "staff.sq_rule", "evidence": "staff.sq_evidence"})
+    ), {"agency_name": "common.agency_full_name", "credit_code": "staff.credit_code", "clause": "common.clause", "clause_text": "staff.clause_text",
+        "date": "common.date", "assessor": "common.assessor", "rule": "staff.sq_rule", "evidence": "staff.sq_evidence"})
 
 
 def show_evidence(suggestion) -> None:
@@ -104,11 +104,11 @@ def show_evidence(suggestion) -> None:
     st.markdown(f"**{t('staff.sq_evidence')}**：{plain.md(suggestion['evidence'])}")
     st.markdown(f"**{t('staff.sq_evidence_rows')}**")
     for kind, rows in evidence_rows(engine=engine, user=user, suggestion=suggestion).items():
-        st.caption(t(f"staff.kind_{kind}"))
+        st.caption(t(f"common.kind_{kind}"))
         if rows.empty:
             st.caption(t("staff.sq_no_evidence_rows"))
         else:
-            plain.dataframe(rows.rename(columns={"file_name": t("staff.sq_file"), "row": t("staff.row")}), hide_index=True,
+            plain.dataframe(rows.rename(columns={"file_name": t("staff.sq_file"), "row": t("common.row")}), hide_index=True,
                             width="stretch")
 
 
@@ -158,7 +158,7 @@ with open_tab:
     else:
         codes = sorted(set(open_rows["clause"]), key=lambda c: [int(p) for p in c.split(".")])
         f1, f2 = st.columns(2)
-        clause = f1.selectbox(t("staff.clause"), ["", *codes], key=widgets.keep("sq_clause", ""),
+        clause = f1.selectbox(t("common.clause"), ["", *codes], key=widgets.keep("sq_clause", ""),
                               format_func=widgets.labels_of({"": t("staff.sq_all_clauses")},
                                                             lambda c: widgets.clause_label(c, rulebook)))
         search = f2.text_input(t("staff.sq_search"), key="sq_search", max_chars=200)
@@ -175,13 +175,13 @@ with open_tab:
                                     f"{rule_words(r['rule'])}") for k, r in by_key.items()}
             if st.session_state.get("sq_pick") not in by_key:
                 st.session_state.pop("sq_pick", None)
-            key = st.selectbox(t("staff.sq_pick"), list(by_key), index=None, key="sq_pick", placeholder=t("staff.choose"),
+            key = st.selectbox(t("staff.sq_pick"), list(by_key), index=None, key="sq_pick", placeholder=t("common.choose"),
                                format_func=widgets.labels_of(labels), help=t("staff.sq_pick_hint"))
             if key:
                 chosen = by_key[key]
                 st.subheader(plain.md(f"{chosen['agency_name'] or chosen['credit_code']} · {chosen['clause']}"))
                 st.markdown(f"**{t('staff.clause_text')}（{chosen['clause']}）**：{widgets.clause_text(chosen['clause'], rulebook)}")
-                st.markdown(f"**{t('staff.date')}**：{chosen['date']}　**{t('staff.assessor')}**："
+                st.markdown(f"**{t('common.date')}**：{chosen['date']}　**{t('common.assessor')}**："
                             f"{plain.md(assessor_label(chosen['assessor']))}　**{t('staff.sq_rule')}**：{rule_words(chosen['rule'])}")
                 show_evidence(chosen)
                 decide(chosen)
@@ -198,7 +198,7 @@ with decided_tab:
             status=shown_status, assessor=decided["assessor"].map(assessor_label),
             rule=decided["rule"].map(rule_words), decided_at=decided["decided_at"].map(local_date),
             finding_id=decided["finding_id"].map(lambda f: "" if f is None or f != f else str(int(f))),
-        ), {"agency_name": "staff.agency_name", "credit_code": "staff.credit_code", "clause": "staff.clause", "date": "staff.date",
-            "assessor": "staff.assessor", "rule": "staff.sq_rule", "status": "staff.sq_status", "reason": "staff.sq_reason",
-            "finding_id": "staff.sq_finding_id", "decided_by": "staff.sq_decided_by", "decided_at": "staff.sq_decided_at"}),
+        ), {"agency_name": "common.agency_full_name", "credit_code": "staff.credit_code", "clause": "common.clause", "date": "common.date",
+            "assessor": "common.assessor", "rule": "staff.sq_rule", "status": "staff.sq_status", "reason": "staff.sq_reason",
+            "finding_id": "common.finding_id", "decided_by": "staff.sq_decided_by", "decided_at": "staff.sq_decided_at"}),
             hide_index=True, width="stretch")

@@ -17,7 +17,7 @@ plain.dataframe(widgets.relabel(towns, {"name": "staff.town_name", "aliases": "s
              hide_index=True, width="stretch")
 
 st.subheader(t("staff.edit_town"))
-choice = st.selectbox(t("staff.town"), [widgets.NO_CHOICE, *towns["name"]], key=widgets.keep("towns_choice", widgets.NO_CHOICE),
+choice = st.selectbox(t("common.town"), [widgets.NO_CHOICE, *towns["name"]], key=widgets.keep("towns_choice", widgets.NO_CHOICE),
                       format_func=widgets.labels_of({widgets.NO_CHOICE: t("staff.new_town")}, plain.text)) or None
 current = towns.set_index("name").loc[choice] if choice else None
 with st.form("edit_town"):

@@ -34,10 +34,10 @@ st.title(t("staff.page_upload"))
 
 kind = st.radio(t("staff.kind"), workspace.UPLOAD_KINDS, horizontal=True,
                 key=widgets.keep("upload_kind", workspace.UPLOAD_KINDS[0]),
-                format_func=widgets.labels_of({k: t(f"staff.kind_{k}") for k in workspace.UPLOAD_KINDS}))
+                format_func=widgets.labels_of({k: t(f"common.kind_{k}") for k in workspace.UPLOAD_KINDS}))
 records = kind in RECORD_KINDS
 
-with st.expander(t("staff.template_of", kind=t(f"staff.kind_{kind}")), icon=":material/description:"):
+with st.expander(t("staff.template_of", kind=t(f"common.kind_{kind}")), icon=":material/description:"):
     if kind in workspace.TEMPLATE_KINDS:
         st.caption(t("staff.template_help"))
         cols = st.columns(2)
@@ -49,7 +49,7 @@ with st.expander(t("staff.template_of", kind=t(f"staff.kind_{kind}")), icon=":ma
     else:
         st.caption(t("staff.roster_template_help"))
 if records:
-    st.caption(t("staff.records_on_behalf", kind=t(f"staff.kind_{kind}")))
+    st.caption(t("staff.records_on_behalf", kind=t(f"common.kind_{kind}")))
     if any(c.key == "submitted_on" for c in RECORD_COLUMNS[kind]):
         st.caption(t("staff.submitted_on_note"))
 year = None
@@ -73,7 +73,7 @@ if imported is not None and imported[:2] == (ident, uploaded.file_id):
     # import (the check would now read "valid, not stored yet", which is no longer true).
     _, _, duplicate, added, upload_id = imported
     st.success(t("staff.imported_duplicate") if duplicate else
-               t("staff.records_imported", kind=t(f"staff.kind_{kind}"), added=added, upload=upload_id) if records else
+               t("staff.records_imported", kind=t(f"common.kind_{kind}"), added=added, upload=upload_id) if records else
                t("staff.imported", added=added, upload=upload_id))
     if not records and not duplicate and added:  # after the write: what it did to a year under notice
         for change in st.session_state.get(NOTICE_KEY, []):
@@ -109,16 +109,16 @@ if not check.ok:
 
 def preview_table(preview):
     """A record preview with its columns named in the visitor's language (Chinese labels, or the English keys)."""
-    names = {"row": t("staff.row"), workspace.ID_LAST4: t("staff.id_last4")}
+    names = {"row": t("common.row"), workspace.ID_LAST4: t("staff.id_last4")}
     names |= {c.key: (c.key if current() == "en" else c.label_zh) for c in RECORD_COLUMNS[kind]}
     return preview.rename(columns=names)
 
 
 def show_record_repeats(repeats):
     """Rows identical to stored rows of the kind: named in both languages' sentence, then row by row."""
-    st.warning(t("staff.records_repeats", rows=", ".join(str(int(r)) for r in repeats["row"])),
+    st.warning(t("staff.records_repeats", rows=", ".join(str(int(r)) for r in repeats["row"]), n=repeats["row"].nunique()),
                icon=":material/content_copy:")
-    names = {"row": t("staff.row"), "file_name": t("staff.repeat_upload"), "upload_id": t("staff.upload_no")}
+    names = {"row": t("common.row"), "file_name": t("staff.repeat_upload"), "upload_id": t("staff.upload_no")}
     plain.dataframe(repeats.rename(columns=names)[list(names.values())], hide_index=True, width="stretch")
 
 
@@ -126,7 +126,7 @@ if records:  # a service-record file: row count, preview, repeats, 导入
     st.success(t("staff.records_valid", rows=check.rows, n=len(check.preview)))
     plain.dataframe(preview_table(check.preview), hide_index=True, width="stretch")
     if check.duplicate:
-        st.info(t("staff.records_duplicate", kind=t(f"staff.kind_{kind}")))
+        st.info(t("staff.records_duplicate", kind=t(f"common.kind_{kind}")))
     allow_repeats = False
     if not check.repeats.empty:
         show_record_repeats(check.repeats)

@@ -69,7 +69,7 @@ widgets.outcome("users_outcome")
 accounts = users.list_users(engine=engine)
 shown = accounts.assign(role=accounts["role"].map(lambda r: t(f"role.{r}")), created_at=accounts["created_at"].map(local_date))
 plain.dataframe(widgets.relabel(shown, {
-    "username": "staff.username", "display_name": "staff.display_name", "role": "staff.role", "town": "staff.town",
+    "username": "staff.username", "display_name": "staff.display_name", "role": "staff.role", "town": "common.town",
     "credit_code": "staff.credit_code", "active": "staff.active",
     "locked": "staff.locked_col", "failed_attempts": "staff.failed_attempts", "created_at": "staff.created_at",
 }), hide_index=True, width="stretch")
@@ -93,7 +93,7 @@ with st.form("create_user"):
 
 st.subheader(t("staff.manage_user"))
 name = st.selectbox(t("staff.choose_user"), accounts["username"].tolist(), index=None, key="users_choice",
-                    placeholder=t("staff.choose"), format_func=plain.text)
+                    placeholder=t("common.choose"), format_func=plain.text)
 if name:
     row = accounts.set_index("username").loc[name]
     cols = st.columns(3)
