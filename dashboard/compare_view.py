@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from core.rulebook import Rulebook
-from dashboard.i18n import current, t
+from dashboard.i18n import pick, t
 from dashboard.labels import clause_codes_text, grade_label, group_label, listed_by_label, paren
 
 
@@ -62,7 +62,7 @@ def blacklist_history(listed: pd.DataFrame, codes: list[str], names: dict[str, s
     rows = []
     for code in codes:
         own = listed[listed["credit_code"] == code].sort_values("year")
-        text = ("; " if current() == "en" else "；").join(
+        text = pick("；", "; ").join(
             t("public.year_value", year=int(r.year)) + paren(
                 listed_by_label(r.listed_by, rulebook)
                 + (f" {clause_codes_text(r.blacklist_clauses)}" if r.blacklist_clauses else ""))

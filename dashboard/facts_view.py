@@ -10,12 +10,12 @@ import streamlit as st
 from core.rulebook import Rulebook
 from core.service_facts import SPECIALTY_COLUMNS
 from dashboard import tables, ui
-from dashboard.i18n import current, t
+from dashboard.i18n import pick, t
 from dashboard.labels import grade_label, local_date, specialty_label, towns_text
 
 
 def _people(row: dict[str, Any]) -> str:
-    parts = ("，" if current() != "en" else ", ").join(
+    parts = pick("，", ", ").join(
         t("public.people_part", specialty=specialty_label(s), n=int(row[column])) for s, column in SPECIALTY_COLUMNS.items())
     return t("public.people_value", parts=parts, n=int(row["people"]))
 

@@ -81,7 +81,7 @@ def group_label(group: str, rulebook: Rulebook) -> str:
 def towns_text(cell: str) -> str:
     """`a;b` as the list a reader expects (、 in Chinese, commas in English)."""
     parts = [p for p in str(cell or "").split(";") if p]
-    return (", " if current() == "en" else "、").join(parts)
+    return pick("、", ", ").join(parts)
 
 
 def clause_codes_text(cell: str) -> str:
@@ -110,7 +110,7 @@ def blacklist_grounds(clauses: str, total: Any, rulebook: Rulebook) -> str:
     for code in codes:
         clause = rulebook.clause_map.get(code)
         parts.append(f"{code} {pick(clause.text_zh, clause.gloss_en)}" if clause else code)
-    return ("; " if current() == "en" else "；").join(parts)
+    return pick("；", "; ").join(parts)
 
 
 def _fmt(number: Any) -> str:
@@ -120,12 +120,12 @@ def _fmt(number: Any) -> str:
 
 def kv(label: str, value: object) -> str:
     """`**label**：value` in Chinese, `**label**: value` in English (markdown; the value shown as plain text)."""
-    return f"**{label}**：{md(value)}" if current() != "en" else f"**{label}**: {md(value)}"
+    return f"**{label}**{pick('：', ': ')}{md(value)}"
 
 
 def paren(text: str) -> str:
     """`（text）` in Chinese, ` (text)` in English."""
-    return f"（{text}）" if current() != "en" else f" ({text})"
+    return pick(f"（{text}）", f" ({text})")
 
 
 def clause_legend(codes, rulebook: Rulebook) -> str:

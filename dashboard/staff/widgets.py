@@ -9,7 +9,7 @@ import streamlit as st
 
 from core.rulebook import Rulebook
 from dashboard import data
-from dashboard.i18n import current, pick, t
+from dashboard.i18n import pick, t
 from dashboard.labels import assessor_label, grade_labels, local_date, period_labels
 from dashboard.plain import dataframe, md, text
 from db.findings.records import agency_choices
@@ -89,7 +89,7 @@ def relabel(frame: pd.DataFrame, keys: dict[str, str]) -> pd.DataFrame:
 
 def problems_table(problems: pd.DataFrame) -> pd.DataFrame:
     """A file's problems as the upload page shows them: row, column, message (in the visitor's language), value."""
-    message = problems["message_en"] if current() == "en" else problems["message_zh"]
+    message = problems[pick("message_zh", "message_en")]
     return pd.DataFrame({
         # A problem of the whole file has no row or column: a dash, not Streamlit's grey "None".
         t("common.row"): [("—" if pd.isna(r) else str(int(r))) for r in problems["row"]],

@@ -13,6 +13,7 @@ _CHANGES_EN = {
 
 # Fields of the audit log's before / after (dashboard.staff.audit_text): key → (中文, English).
 AUDIT_FIELDS: dict[str, tuple[str, str]] = {
+    "year": ("年度", "year"), "version": ("版本", "version"), "digest": ("摘要", "digest"),
     "previous_digest": ("上一版摘要", "previous digest"), "agency_count": ("机构数", "agencies"),
     "ids": ("编号", "ids"), "application": ("申请编号", "application"), "received_on": ("收到日期", "received on"),
     "status": ("状态", "status"), "kind": ("类型", "kind"), "file_name": ("文件名", "file"), "rows": ("行数", "rows"),
@@ -22,6 +23,7 @@ AUDIT_FIELDS: dict[str, tuple[str, str]] = {
     "key": ("建议键", "key"), "filed_by_agency": ("机构自行报送", "filed by the agency"), "username": ("用户名", "username"),
     "display_name": ("显示名称", "display name"), "role": ("角色", "role"), "town": ("镇街园", "town"),
     "active": ("启用", "active"), "locked": ("锁定", "locked"), "clause": ("条款", "clause"),
+    "assessor": ("评定单位", "assessor"), "period": ("考核期", "period"), "date": ("日期", "date"),
     "description": ("情况说明", "description"), "document_no": ("文书编号", "document no."),
     "practitioner": ("执业人员", "practitioner"), "agency_name": ("机构名称", "agency"), "reason": ("原因", "reason"),
     "aliases": ("简称", "aliases"), "finding": ("扣分记录", "finding"), "interview_date": ("约谈日期", "interview date"),
@@ -472,12 +474,15 @@ LABELS: dict[str, tuple[str, str]] = {
 AUDIT_TERMS: dict[str, tuple[str, str]] = {
     "sign_in": ("登录", "signed in"),
     "sign_in_failed": ("登录失败", "failed sign-in"),
+    "sign_out": ("退出登录", "signed out"),
     "upload": ("上传文件", "upload"),
     "finding": ("扣分记录", "finding"),
     "interview": ("约谈", "interview"),
     "publish": ("发布", "publication"),
     "publication": ("公示版本", "publication"),
+    "agency": ("服务机构", "agency"),
     "agency_renamed": ("机构更名", "agency renamed"),
+    "town": ("镇街园", "town"),
     "user": ("账号", "account"),
     "user_create": ("创建账号", "account created"),
     "user_activate": ("启用账号", "account activated"),

@@ -7,7 +7,7 @@ from core.errors import CreditBoardError
 from core.towns import own_assessor
 from core.values import YEAR_MAX, YEAR_MIN
 from dashboard import data, plain
-from dashboard.i18n import current, refusal, t
+from dashboard.i18n import pick, refusal, t
 from dashboard.labels import assessor_label, local_date, local_time, period_labels
 from dashboard.staff import queue, session, widgets
 from db.accounts.roles import may, own_town
@@ -68,7 +68,7 @@ if not stored.fresh:
 elif recheck:
     st.caption(t("staff.sq_rechecking"))
 if stored.status == "failed":  # e.g. a year the working-day calendar does not cover yet
-    st.error(plain.md(stored.error_en if current() == "en" else stored.error_zh))
+    st.error(plain.md(pick(stored.error_zh, stored.error_en)))
     st.stop()
 try:
     found = queue.result(stored.id, stored.finished_at)
@@ -115,7 +115,7 @@ def show_evidence(suggestion) -> None:
 def decide(suggestion) -> None:
     """Confirm / dismiss buttons for a suggestion this account may decide; each outcome shown after a rerun."""
     if suggestion["refusal_zh"]:
-        st.warning(t("staff.sq_cannot_place", why=plain.md(suggestion["refusal_en" if current() == "en" else "refusal_zh"])))
+        st.warning(t("staff.sq_cannot_place", why=plain.md(suggestion[pick("refusal_zh", "refusal_en")])))
     else:
         st.caption(t("staff.sq_places_in", year=int(suggestion["rating_year"]), period=periods[suggestion["period"]]))
     if suggestion["assessor"] != unit:

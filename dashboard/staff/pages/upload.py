@@ -11,7 +11,7 @@ from core.errors import CreditBoardError, InputError
 from core.service_records import RECORD_COLUMNS, RECORD_KINDS
 from core.values import YEAR_MAX, YEAR_MIN
 from dashboard import data, plain
-from dashboard.i18n import current, refusal, t
+from dashboard.i18n import pick, refusal, t
 from dashboard.staff import queue, session, widgets
 from db.accounts.roles import may
 from db.publishing.notice import draft_change
@@ -110,7 +110,7 @@ if not check.ok:
 def preview_table(preview):
     """A record preview with its columns named in the visitor's language (Chinese labels, or the English keys)."""
     names = {"row": t("common.row"), workspace.ID_LAST4: t("staff.id_last4")}
-    names |= {c.key: (c.key if current() == "en" else c.label_zh) for c in RECORD_COLUMNS[kind]}
+    names |= {c.key: pick(c.label_zh, c.key) for c in RECORD_COLUMNS[kind]}
     return preview.rename(columns=names)
 
 
