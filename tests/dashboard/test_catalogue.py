@@ -13,10 +13,14 @@ import pytest
 from dashboard.i18n import fill
 from dashboard.text import CATALOGUE, NAMESPACES
 
-DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard"
+ROOT = Path(__file__).resolve().parents[2]
+DASHBOARD = ROOT / "dashboard"
+TESTS = ROOT / "tests"  # the tests name keys too: a key they name and the catalogue lacks is a test on nothing
 # A whole key written in the code: `"staff.sign_in"`, or the fixed start of a built one: `f"staff.page_{key}"`.
 _NAMESPACE = "|".join(NAMESPACES)
 _KEY = re.compile(r"""(?<![\w.])f?["']((?:""" + _NAMESPACE + r""")\.\w*)(\{?)""")
+# In the tests only what is looked up (`CATALOGUE["…"]`, `zh("…")`): they hold user names like "staff.li" too.
+_LOOKED_UP = re.compile(r"""(?:CATALOGUE\[|\b(?:zh|en|t)\()f?["']((?:""" + _NAMESPACE + r""")\.\w*)(\{?)""")
 
 
 def catalogue_problems(catalogue: dict[str, tuple[str, ...]]) -> list[str]:
@@ -34,12 +38,14 @@ def catalogue_problems(catalogue: dict[str, tuple[str, ...]]) -> list[str]:
 
 
 def keys_in_code() -> dict[str, set[str]]:
-    """Every catalogue key the dashboard's code writes out → the files; a built key ends in its fixed start."""
+    """Every catalogue key the dashboard's code and tests write out → the files; a built key ends in its fixed
+    start."""
     found: dict[str, set[str]] = defaultdict(set)
-    for path in DASHBOARD.rglob("*.py"):
-        if path.parent.name == "text":
+    for path in [*DASHBOARD.rglob("*.py"), *TESTS.rglob("*.py")]:
+        if path.parent.name == "text" or path.name == Path(__file__).name:
             continue
-        for match in _KEY.finditer(path.read_text(encoding="utf-8")):
+        pattern = _LOOKED_UP if path.is_relative_to(TESTS) else _KEY
+        for match in pattern.finditer(path.read_text(encoding="utf-8")):
             built = match[2] or match[1].endswith(("_", "."))  # `"staff.draft_change_" + …` builds one too
             found[match[1] + ("*" if built else "")].add(path.name)
     return found
@@ -65,6 +71,7 @@ def test_every_key_the_pages_name_is_in_the_catalogue():
             missing.append(f"{key} ({', '.join(sorted(files))})")
     assert missing == []
     assert len(keys_in_code()) > 500  # the scan reads the pages (a broken pattern would find nothing)
+    assert any("test_staff_access.py" in files for files in keys_in_code().values())  # and the tests
 
 
 def test_a_planted_unknown_key_in_a_page_is_caught(tmp_path, monkeypatch):
@@ -72,6 +79,7 @@ def test_a_planted_unknown_key_in_a_page_is_caught(tmp_path, monkeypatch):
     page.parent.mkdir(parents=True)
     page.write_text('st.title(t("public.no_such_label"))\nst.caption(t("public.site_caption"))\n', encoding="utf-8")
     monkeypatch.setattr(sys.modules[__name__], "DASHBOARD", tmp_path / "dashboard")
+    monkeypatch.setattr(sys.modules[__name__], "TESTS", tmp_path / "tests")
     assert set(keys_in_code()) == {"public.no_such_label", "public.site_caption"}
     with pytest.raises(AssertionError, match="public.no_such_label"):
         test_every_key_the_pages_name_is_in_the_catalogue()

@@ -123,7 +123,7 @@ def test_bureau_staff_see_every_suggestion_with_clause_text_and_rule_in_words(st
     at = open_queue(staff_app, "staff")
     table = open_table(at)
     assert sorted(table[zh("common.assessor")]) == sorted([zh("common.bureau"), TOWN, OTHER_TOWN])
-    assert zh("staff.sq_rule_no_commitment") in table[zh("staff.sq_rule")].tolist()
+    assert zh("clause.no_commitment") in table[zh("staff.sq_rule")].tolist()
     assert table[zh("staff.clause_text")].str.len().min() > 5
     at.selectbox(key="sq_clause").set_value("3.2").run()
     assert open_table(at)[zh("common.clause")].tolist() == ["3.2"]
