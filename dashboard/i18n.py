@@ -60,7 +60,8 @@ def _is_one(count: object) -> bool:
 
 
 def pick(zh: str, en: str) -> str:
-    """One of two texts that come with the data (e.g. a rulebook's Chinese label and English gloss)."""
+    """The Chinese or the English of a pair in the visitor's language: a catalogue entry, two texts that come with the
+    data (a rulebook's label and gloss, an error's two messages), or two separators (、 / , ). No English: Chinese."""
     return en if current() == "en" and en else zh
 
 

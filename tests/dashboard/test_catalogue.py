@@ -19,8 +19,8 @@ TESTS = ROOT / "tests"  # the tests name keys too: a key they name and the catal
 # A whole key written in the code: `"staff.sign_in"`, or the fixed start of a built one: `f"staff.page_{key}"`.
 _NAMESPACE = "|".join(NAMESPACES)
 _KEY = re.compile(r"""(?<![\w.])f?["']((?:""" + _NAMESPACE + r""")\.\w*)(\{?)""")
-# In the tests only what is looked up (`CATALOGUE["…"]`, `zh("…")`): they hold user names like "staff.li" too.
-_LOOKED_UP = re.compile(r"""(?:CATALOGUE\[|\b(?:zh|en|t)\()f?["']((?:""" + _NAMESPACE + r""")\.\w*)(\{?)""")
+# In the tests only what is looked up (`CATALOGUE["…"]`, `zh("…")`, `label("…")`): they hold user names like "staff.li" too.
+_LOOKED_UP = re.compile(r"""(?:CATALOGUE\[|\b(?:zh|en|t|label)\()f?["']((?:""" + _NAMESPACE + r""")\.\w*)(\{?)""")
 
 
 def catalogue_problems(catalogue: dict[str, tuple[str, ...]]) -> list[str]:
