@@ -136,7 +136,7 @@ def test_the_profile_shows_the_agency_s_facts_apart_from_the_rating_and_dated(ap
     assert facts[label("public.fact_on_time")] == label("public.on_time_value", pct=20, on=2, due=10)
     assert facts[label("public.fact_visits_per_contract")] == label("public.visits_value", per="2.0", visits=4, contracts=2)
     # The published towns stay, named for what they are.
-    assert any(m.value.startswith(f"**{label('towns_served_all')}**") for m in app.markdown)
+    assert any(m.value.startswith(f"**{label('public.towns_served_all')}**") for m in app.markdown)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
