@@ -8,7 +8,7 @@ from dashboard.staff import session
 st.set_page_config(page_icon="🛡️", layout="wide")
 session.new_run()  # this run looks the sign-in up afresh (once)
 page_style.apply(i18n.language_switch())  # <html lang> and CSS follow the chosen language
-st.set_page_config(page_title=i18n.t("site_title"))  # the browser tab follows the chosen language
+st.set_page_config(page_title=i18n.t("public.site_title"))  # the browser tab follows the chosen language
 with ui.failure_guard():  # a database that is down or a bad setting must read as a message, not a traceback
     data.settings()  # checked before any page runs: a bad SEED_DEMO or MAX_… is refused by name
     menu = navigation.sections()  # resumes this browser's sign-in (from its cookie on a reload) or ends it

@@ -45,9 +45,9 @@ def grade_counts_chart(counts: pd.DataFrame, rulebook: Rulebook) -> alt.Chart:
     )
     order = list(frame["grade"])
     base = alt.Chart(frame).encode(
-        x=alt.X("grade:N", sort=order, title=t("grade"), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("count:Q", title=t("count"), axis=alt.Axis(tickMinStep=1)),
-        tooltip=[alt.Tooltip("grade:N", title=t("grade")), alt.Tooltip("count:Q", title=t("count"))],
+        x=alt.X("grade:N", sort=order, title=t("public.grade"), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("count:Q", title=t("public.count"), axis=alt.Axis(tickMinStep=1)),
+        tooltip=[alt.Tooltip("grade:N", title=t("public.grade")), alt.Tooltip("count:Q", title=t("public.count"))],
     )
     bars = base.mark_bar(cornerRadiusTopLeft=3, cornerRadiusTopRight=3).encode(
         color=alt.Color("grade:N", scale=_grade_scale(rulebook), legend=None)
@@ -62,7 +62,7 @@ def _threshold_axis(rulebook: Rulebook) -> tuple[list[float], str]:
     ticks = sorted({0.0, float(rulebook.total), *(float(m) for m in thresholds)})
     expression = "datum.label"
     for minimum, grade in thresholds.items():  # grade labels come from the rulebook, never from uploaded data
-        label = t("threshold", grade=grade, min=f"{minimum:g}").replace("'", "’")
+        label = t("public.threshold", grade=grade, min=f"{minimum:g}").replace("'", "’")
         expression = f"datum.value == {minimum:g} ? '{label}' : ({expression})"
     return ticks, expression
 
@@ -89,11 +89,11 @@ def totals_by_year_chart(years: pd.DataFrame, rulebook: Rulebook) -> alt.Chart:
     )
     frame["points"] = frame["total"].map(lambda v: f"{v:g}")
     ticks, names = _threshold_axis(rulebook)
-    x = alt.X("year:O", title=t("year"), axis=alt.Axis(labelAngle=0))
-    y = alt.Y("total:Q", title=t("total"), scale=alt.Scale(domain=[0, rulebook.total * 1.25], nice=False),
+    x = alt.X("year:O", title=t("common.year"), axis=alt.Axis(labelAngle=0))
+    y = alt.Y("total:Q", title=t("common.total"), scale=alt.Scale(domain=[0, rulebook.total * 1.25], nice=False),
               axis=alt.Axis(values=ticks, labelExpr=names, grid=False))
-    tooltip = [alt.Tooltip("year:O", title=t("year")), alt.Tooltip("total:Q", title=t("total")),
-               alt.Tooltip("grade:N", title=t("grade"))]
+    tooltip = [alt.Tooltip("year:O", title=t("common.year")), alt.Tooltip("total:Q", title=t("common.total")),
+               alt.Tooltip("grade:N", title=t("public.grade"))]
     points = alt.Chart(frame).mark_point(filled=True, size=140, opacity=1).encode(
         x=x, y=y, color=alt.Color("grade:N", scale=_grade_scale(rulebook), legend=None), tooltip=tooltip
     )
@@ -126,17 +126,17 @@ def compare_totals_chart(years: pd.DataFrame, names: dict[str, str], rulebook: R
                      zip(years["grade"], frame["total"], strict=True)]
     order = list(dict.fromkeys(names[c] for c in names))
     ticks, threshold_names = _threshold_axis(rulebook)
-    y = alt.Y("year:O", title=t("year"), sort="descending")
-    x = alt.X("total:Q", title=t("total"), scale=alt.Scale(domain=[0, rulebook.total], nice=False),
+    y = alt.Y("year:O", title=t("common.year"), sort="descending")
+    x = alt.X("total:Q", title=t("common.total"), scale=alt.Scale(domain=[0, rulebook.total], nice=False),
               # slanted: 60, 80 and 90 lie ~30 px apart on a phone, too close for level labels
               axis=alt.Axis(values=ticks, labelExpr=threshold_names, grid=False, labelAngle=-40, labelOverlap=False))
     offset = alt.YOffset("agency:N", sort=order)
     # Colour tells the agencies apart; the grade is written on each bar, so colour is never the only cue.
     legend = alt.Legend(orient="bottom", direction="vertical", labelLimit=320)
-    colour = alt.Color("agency:N", title=t("agency"), sort=order,
+    colour = alt.Color("agency:N", title=t("common.agency"), sort=order,
                        scale=alt.Scale(domain=order, range=list(AGENCY_COLOURS)), legend=legend)
-    tooltip = [alt.Tooltip("agency:N", title=t("agency")), alt.Tooltip("year:O", title=t("year")),
-               alt.Tooltip("total:Q", title=t("total")), alt.Tooltip("grade:N", title=t("grade"))]
+    tooltip = [alt.Tooltip("agency:N", title=t("common.agency")), alt.Tooltip("year:O", title=t("common.year")),
+               alt.Tooltip("total:Q", title=t("common.total")), alt.Tooltip("grade:N", title=t("public.grade"))]
     base = alt.Chart(frame).encode(y=y, yOffset=offset, x=x)
     bars = base.mark_bar(cornerRadiusTopRight=2, cornerRadiusBottomRight=2).encode(color=colour, tooltip=tooltip)
     # Inside the bar's end in white, or after a short bar in the text colour.

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from core.rulebook import Rulebook
-from dashboard.i18n import current, t
+from dashboard.i18n import pick, t
 from dashboard.labels import clause_codes_text, grade_label, group_label, listed_by_label, paren
 
 
@@ -36,8 +36,8 @@ def grades_by_year(years: pd.DataFrame, codes: list[str], names: dict[str, str],
     """Rows: years (newest first); columns: agencies; cells: `A 优秀 · 95`."""
     all_years = sorted(years["year"].unique(), reverse=True)
     cell = {(r.credit_code, r.year): f"{grade_label(r.grade, rulebook)} · {r.total}" for r in years.itertuples()}
-    rows = [{t("year"): str(y), **{names[c]: cell.get((c, y), t("not_rated")) for c in codes}} for y in all_years]
-    return pd.DataFrame(rows, columns=[t("year"), *(names[c] for c in codes)])
+    rows = [{t("common.year"): str(y), **{names[c]: cell.get((c, y), t("public.not_rated")) for c in codes}} for y in all_years]
+    return pd.DataFrame(rows, columns=[t("common.year"), *(names[c] for c in codes)])
 
 
 def points_lost(lost: pd.DataFrame, codes: list[str], names: dict[str, str], rulebook: Rulebook) -> pd.DataFrame:
@@ -46,15 +46,15 @@ def points_lost(lost: pd.DataFrame, codes: list[str], names: dict[str, str], rul
     blacklist_groups = {c.group for c in rulebook.clauses if c.effect == "blacklist"}
     rows = []
     for group in rulebook.groups:
-        row = {t("clause_group"): group_label(group.key, rulebook)}
+        row = {t("public.clause_group"): group_label(group.key, rulebook)}
         for code in codes:
             n, points = (totals.loc[(code, group.key)] if (code, group.key) in totals.index else (0, 0))
             if group.key in blacklist_groups:
-                row[names[code]] = t("blacklist_times", n=int(n)) if n else "—"
+                row[names[code]] = t("public.blacklist_times", n=int(n)) if n else "—"
             else:
-                row[names[code]] = t("points_value", points=int(points), n=int(n)) if n else "—"
+                row[names[code]] = t("public.points_value", points=int(points), n=int(n)) if n else "—"
         rows.append(row)
-    return pd.DataFrame(rows, columns=[t("clause_group"), *(names[c] for c in codes)])
+    return pd.DataFrame(rows, columns=[t("public.clause_group"), *(names[c] for c in codes)])
 
 
 def blacklist_history(listed: pd.DataFrame, codes: list[str], names: dict[str, str], rulebook: Rulebook) -> pd.DataFrame:
@@ -62,11 +62,11 @@ def blacklist_history(listed: pd.DataFrame, codes: list[str], names: dict[str, s
     rows = []
     for code in codes:
         own = listed[listed["credit_code"] == code].sort_values("year")
-        text = ("; " if current() == "en" else "；").join(
-            t("year_value", year=int(r.year)) + paren(
+        text = pick("；", "; ").join(
+            t("public.year_value", year=int(r.year)) + paren(
                 listed_by_label(r.listed_by, rulebook)
                 + (f" {clause_codes_text(r.blacklist_clauses)}" if r.blacklist_clauses else ""))
             for r in own.itertuples()
         )
-        rows.append({t("agency"): names[code], t("blacklist_history_compare"): text or t("never_blacklisted")})
-    return pd.DataFrame(rows, columns=[t("agency"), t("blacklist_history_compare")])
+        rows.append({t("common.agency"): names[code], t("public.blacklist_history_compare"): text or t("public.never_blacklisted")})
+    return pd.DataFrame(rows, columns=[t("common.agency"), t("public.blacklist_history_compare")])

@@ -11,7 +11,7 @@ from core import china_time
 from core.china_time import CHINA_TZ
 from core.rulebook import Rulebook, clause_order
 from core.towns import is_bureau
-from dashboard.i18n import LABELS, current, pick, t
+from dashboard.i18n import current, known, pick, t
 from dashboard.plain import md
 
 
@@ -49,7 +49,7 @@ def local_date(value: Any) -> str:
 def specialty_label(specialty: str) -> str:
     """机械 / mechanical …: a specialty (core.service_records.SPECIALTIES) in the visitor's language; one the site has
     no label for stays as filed."""
-    return t(f"spec_{specialty}") if f"spec_{specialty}" in LABELS else specialty
+    return t(f"public.spec_{specialty}") if known(f"public.spec_{specialty}") else specialty
 def local_time(value: dt.datetime | None) -> str:
     """A stored UTC time as China time to the minute, YYYY-MM-DD HH:MM ("" for none)."""
     return "" if value is None else china_time.to_china(value).strftime("%Y-%m-%d %H:%M")
@@ -57,7 +57,7 @@ def local_time(value: dt.datetime | None) -> str:
 
 def assessor_label(assessor: str) -> str:
     """The city bureau in the visitor's language; towns by their Chinese names (proper nouns)."""
-    return t("bureau") if is_bureau(assessor) else assessor
+    return t("common.bureau") if is_bureau(assessor) else assessor
 
 
 def period_labels(rulebook: Rulebook) -> dict[str, str]:
@@ -67,7 +67,7 @@ def period_labels(rulebook: Rulebook) -> dict[str, str]:
 
 def bucket_score_labels(rulebook: Rulebook) -> dict[str, str]:
     """`town_score` → 镇街园评定得分 … for every bucket of the rulebook."""
-    return {f"{b.key}_score": t("score_of", bucket=pick(b.label_zh, b.label_en)) for b in rulebook.buckets}
+    return {f"{b.key}_score": t("public.score_of", bucket=pick(b.label_zh, b.label_en)) for b in rulebook.buckets}
 
 
 def group_label(group: str, rulebook: Rulebook) -> str:
@@ -81,7 +81,7 @@ def group_label(group: str, rulebook: Rulebook) -> str:
 def towns_text(cell: str) -> str:
     """`a;b` as the list a reader expects (、 in Chinese, commas in English)."""
     parts = [p for p in str(cell or "").split(";") if p]
-    return (", " if current() == "en" else "、").join(parts)
+    return pick("、", ", ").join(parts)
 
 
 def clause_codes_text(cell: str) -> str:
@@ -92,13 +92,13 @@ def clause_codes_text(cell: str) -> str:
 def listed_by_label(listed_by: str, rulebook: Rulebook) -> str:
     """By clause, or by a total under the blacklist threshold."""
     if listed_by == "clause":
-        return t("listed_by_clause")
-    return t("listed_by_score", min=_fmt(rulebook.blacklist_grade.max))
+        return t("public.listed_by_clause")
+    return t("public.listed_by_score", min=_fmt(rulebook.blacklist_grade.max))
 
 
 def score_basis(total: Any, rulebook: Rulebook) -> str:
     """The grounds of a listing by score: the total and the threshold it fell under."""
-    return t("score_basis", total=_fmt(total), min=_fmt(rulebook.blacklist_grade.max))
+    return t("public.score_basis", total=_fmt(total), min=_fmt(rulebook.blacklist_grade.max))
 
 
 def blacklist_grounds(clauses: str, total: Any, rulebook: Rulebook) -> str:
@@ -110,7 +110,7 @@ def blacklist_grounds(clauses: str, total: Any, rulebook: Rulebook) -> str:
     for code in codes:
         clause = rulebook.clause_map.get(code)
         parts.append(f"{code} {pick(clause.text_zh, clause.gloss_en)}" if clause else code)
-    return ("; " if current() == "en" else "；").join(parts)
+    return pick("；", "; ").join(parts)
 
 
 def _fmt(number: Any) -> str:
@@ -120,12 +120,12 @@ def _fmt(number: Any) -> str:
 
 def kv(label: str, value: object) -> str:
     """`**label**：value` in Chinese, `**label**: value` in English (markdown; the value shown as plain text)."""
-    return f"**{label}**：{md(value)}" if current() != "en" else f"**{label}**: {md(value)}"
+    return f"**{label}**{pick('：', ': ')}{md(value)}"
 
 
 def paren(text: str) -> str:
     """`（text）` in Chinese, ` (text)` in English."""
-    return f"（{text}）" if current() != "en" else f" ({text})"
+    return pick(f"（{text}）", f" ({text})")
 
 
 def clause_legend(codes, rulebook: Rulebook) -> str:

@@ -11,12 +11,10 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard.agency.session import AGENCY_PAGES, agency_section, is_agency
-from dashboard.agency.text import t as agency_t
+from dashboard.agency.session import AGENCY_PAGES, PAGE_TITLES, agency_section, is_agency
 from dashboard.i18n import t
 from dashboard.staff import session as staff_session
 from dashboard.staff.session import STAFF_PAGES, allowed_pages, staff_section
-from dashboard.staff.text import t as staff_t
 from dashboard.ui import PAGES
 
 # (page key, icon) in menu order; the first one is the default page.
@@ -41,14 +39,14 @@ def public_section() -> dict[str, list[st.Page]]:
     go to "/") opens the same script at its own path.
     """
     pages = [
-        st.Page(PAGES[key][0], title=t(f"page_{key}"), icon=icon, url_path="" if i == 0 else PAGES[key][1],
+        st.Page(PAGES[key][0], title=t(f"public.page_{key}"), icon=icon, url_path="" if i == 0 else PAGES[key][1],
                 default=(i == 0))
         for i, (key, icon) in enumerate(PUBLIC_MENU)
     ]
     first, icon = PUBLIC_MENU[0]
-    pages.append(st.Page(PAGES[first][0], title=t(f"page_{first}"), icon=icon, url_path=PAGES[first][1],
+    pages.append(st.Page(PAGES[first][0], title=t(f"public.page_{first}"), icon=icon, url_path=PAGES[first][1],
                          visibility="hidden"))
-    return {t("section_public"): pages}
+    return {t("public.section_public"): pages}
 
 
 def signed_in_urls() -> list[str]:
@@ -68,9 +66,9 @@ def sign_in_stand_ins() -> dict[str, list[st.Page]]:
     if staff_session.current_user() is not None:
         return {}
     script = STAFF_PAGES["home"][0]
-    pages = [st.Page(script, title=staff_t("page_home_signed_out"), url_path=url, visibility="hidden")
+    pages = [st.Page(script, title=t("staff.page_home_signed_out"), url_path=url, visibility="hidden")
              for url in signed_in_urls()]
-    return {staff_t("section_staff"): pages}
+    return {t("staff.section_staff"): pages}
 
 
 NO_ACCESS_SCRIPT = "dashboard/staff/pages/no_access.py"
@@ -79,8 +77,8 @@ NO_ACCESS_SCRIPT = "dashboard/staff/pages/no_access.py"
 def own_pages(user: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     """The (script, url path, title, icon) of every staff or portal page a signed-in account may use, in menu order."""
     if is_agency(user):
-        return [(script, url, agency_t(f"page_{key}"), icon) for key, (script, url, icon) in AGENCY_PAGES.items()]
-    return [(STAFF_PAGES[key][0], STAFF_PAGES[key][1], staff_t(f"page_{key}"), STAFF_PAGES[key][2])
+        return [(script, url, t(PAGE_TITLES[key]), icon) for key, (script, url, icon) in AGENCY_PAGES.items()]
+    return [(STAFF_PAGES[key][0], STAFF_PAGES[key][1], t(f"staff.page_{key}"), STAFF_PAGES[key][2])
             for key in allowed_pages(user)]
 
 
@@ -95,10 +93,10 @@ def no_access_stand_ins() -> dict[str, list[st.Page]]:
     if user is None:
         return {}
     own = {url for _, url, _, _ in own_pages(user)}
-    pages = [st.Page(NO_ACCESS_SCRIPT, title=staff_t("page_no_access"), url_path=url, visibility="hidden")
+    pages = [st.Page(NO_ACCESS_SCRIPT, title=t("staff.page_no_access"), url_path=url, visibility="hidden")
              for url in signed_in_urls() if url not in own]
     # Joins the account's own section: a section of hidden pages alone would show an empty heading in the menu.
-    section = agency_t("section_agency") if is_agency(user) else staff_t("section_staff")
+    section = t("common.agency_short") if is_agency(user) else t("staff.section_staff")
     return {section: pages} if pages else {}
 
 

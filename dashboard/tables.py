@@ -45,7 +45,7 @@ def show(table: pd.DataFrame, config: dict[str, Any], *, key: str, compact: list
     every = st.session_state.get(f"{key}_all_columns", False)  # the switch below, as last set
     event = plain.dataframe(table, hide_index=True, column_config=config, key=key,
                             column_order=full if every else compact, **kwargs)
-    st.toggle(t("all_columns"), key=f"{key}_all_columns")
+    st.toggle(t("public.all_columns"), key=f"{key}_all_columns")
     return event
 
 
@@ -86,15 +86,15 @@ def ratings_columns(rulebook: Rulebook) -> dict[str, Any]:
     scores = bucket_score_labels(rulebook)
     cc = st.column_config
     return {
-        "agency_name": cc.TextColumn(t("agency_name"), pinned=True, width=NAME_WIDTH),
-        "grade": cc.TextColumn(t("grade"), width=GRADE_WIDTH),
-        "total": cc.NumberColumn(t("total"), format="%d", width=TOTAL_WIDTH),
-        "credit_code": cc.TextColumn(t("credit_code")),
+        "agency_name": cc.TextColumn(t("common.agency_name"), pinned=True, width=NAME_WIDTH),
+        "grade": cc.TextColumn(t("public.grade"), width=GRADE_WIDTH),
+        "total": cc.NumberColumn(t("common.total"), format="%d", width=TOTAL_WIDTH),
+        "credit_code": cc.TextColumn(t("public.credit_code")),
         **{column: cc.NumberColumn(label, format="%d") for column, label in scores.items()},
-        "blacklist_clauses": cc.TextColumn(t("blacklist_clauses")),
-        "towns": cc.TextColumn(t("towns_served")),
-        "rating_date": cc.TextColumn(t("rating_date")),
-        "profile": cc.LinkColumn(t("profile_link"), display_text=t("profile_link"), width=LINK_WIDTH),
+        "blacklist_clauses": cc.TextColumn(t("public.blacklist_clauses")),
+        "towns": cc.TextColumn(t("public.towns_served")),
+        "rating_date": cc.TextColumn(t("public.rating_date")),
+        "profile": cc.LinkColumn(t("public.profile_link"), display_text=t("public.profile_link"), width=LINK_WIDTH),
     }
 
 
@@ -128,14 +128,14 @@ def explanation_table(charges: pd.DataFrame, rulebook: Rulebook) -> tuple[pd.Dat
         out["clause_original"] = charges["clause_text"]
     cc = st.column_config
     config = {
-        "clause": cc.TextColumn(t("clause"), pinned=True),
-        "points_charged": cc.NumberColumn(t("points_charged"), format="%d"),
-        "points_nominal": cc.NumberColumn(t("points_nominal"), format="%d"),
-        "assessor": cc.TextColumn(t("assessor")),
-        "period": cc.TextColumn(t("period")),
-        "date": cc.TextColumn(t("act_on")),
-        "clause_text": cc.TextColumn(t("clause_gloss") if en else t("clause_text"), width=CLAUSE_TEXT_WIDTH),
-        "clause_original": cc.TextColumn(t("clause_text"), width=CLAUSE_TEXT_WIDTH),
+        "clause": cc.TextColumn(t("common.clause"), pinned=True),
+        "points_charged": cc.NumberColumn(t("public.points_charged"), format="%d"),
+        "points_nominal": cc.NumberColumn(t("public.points_nominal"), format="%d"),
+        "assessor": cc.TextColumn(t("common.assessor")),
+        "period": cc.TextColumn(t("common.period")),
+        "date": cc.TextColumn(t("common.act_on")),
+        "clause_text": cc.TextColumn(t("public.clause_gloss") if en else t("public.clause_text"), width=CLAUSE_TEXT_WIDTH),
+        "clause_original": cc.TextColumn(t("public.clause_text"), width=CLAUSE_TEXT_WIDTH),
     }
     return out, config
 
@@ -172,14 +172,14 @@ def blacklist_agencies_table(agencies: pd.DataFrame, rulebook: Rulebook) -> tupl
     )
     cc = st.column_config
     config = {
-        "agency_name": cc.TextColumn(t("agency_name"), pinned=True, width=NAME_WIDTH),
-        "credit_code": cc.TextColumn(t("credit_code")),
-        "year": cc.NumberColumn(t("year"), format="%d"),
-        "listed_by": cc.TextColumn(t("listed_by")),
-        "basis": cc.TextColumn(t("basis"), width=BASIS_WIDTH),
-        "department": cc.TextColumn(t("department")),
-        "listed_on": cc.TextColumn(t("listed_on")),
-        "act_on": cc.TextColumn(t("act_on")),
+        "agency_name": cc.TextColumn(t("common.agency_name"), pinned=True, width=NAME_WIDTH),
+        "credit_code": cc.TextColumn(t("public.credit_code")),
+        "year": cc.NumberColumn(t("common.year"), format="%d"),
+        "listed_by": cc.TextColumn(t("public.listed_by")),
+        "basis": cc.TextColumn(t("common.grounds"), width=BASIS_WIDTH),
+        "department": cc.TextColumn(t("common.department")),
+        "listed_on": cc.TextColumn(t("common.listed_on")),
+        "act_on": cc.TextColumn(t("common.act_on")),
     }
     return out, config
 
@@ -195,7 +195,7 @@ def _grounds(clauses: str | None, total: Any, rulebook: Rulebook) -> str:
     and the page lists each clause in full, with its English gloss, below the table."""
     codes = [c for c in str(clauses or "").split(";") if c]
     if codes and current() == "en":
-        return t("grounds_clauses", codes="; ".join(codes))
+        return t("public.grounds_clauses", codes="; ".join(codes))
     return blacklist_grounds(clauses, total, rulebook)
 
 
@@ -225,14 +225,14 @@ def blacklist_practitioners_table(people: pd.DataFrame, rulebook: Rulebook) -> t
     )
     cc = st.column_config
     config = {
-        "practitioner": cc.TextColumn(t("practitioner"), pinned=True, width=GRADE_WIDTH + TOTAL_WIDTH),
-        "agency_name": cc.TextColumn(t("agency_name"), width=NAME_WIDTH),
-        "credit_code": cc.TextColumn(t("credit_code")),
-        "year": cc.NumberColumn(t("year"), format="%d"),
-        "basis": cc.TextColumn(t("basis"), width=BASIS_WIDTH),
-        "department": cc.TextColumn(t("department")),
-        "listed_on": cc.TextColumn(t("listed_on")),
-        "act_on": cc.TextColumn(t("act_on")),
+        "practitioner": cc.TextColumn(t("common.practitioner"), pinned=True, width=GRADE_WIDTH + TOTAL_WIDTH),
+        "agency_name": cc.TextColumn(t("common.agency_name"), width=NAME_WIDTH),
+        "credit_code": cc.TextColumn(t("public.credit_code")),
+        "year": cc.NumberColumn(t("common.year"), format="%d"),
+        "basis": cc.TextColumn(t("common.grounds"), width=BASIS_WIDTH),
+        "department": cc.TextColumn(t("common.department")),
+        "listed_on": cc.TextColumn(t("common.listed_on")),
+        "act_on": cc.TextColumn(t("common.act_on")),
     }
     return out, config
 
@@ -260,29 +260,29 @@ def listings_table(listings: pd.DataFrame, rulebook: Rulebook) -> tuple[pd.DataF
     out = pd.DataFrame(
         {
             "subject": _subject(listings),
-            "subject_kind": listings["subject_kind"].map(lambda k: t(f"subject_{k}")),
+            "subject_kind": listings["subject_kind"].map(lambda k: t(f"common.{k}")),  # agency, practitioner
             "basis": [_grounds(c, total, rulebook) for c, total in
                       zip(listings["basis_clauses"], listings["basis_total"], strict=True)],
             "department": listings["department"].map(_department_label),
             "listed_on": listings["listed_on"].map(local_date),
             "removal_on": [local_date(r if r is not None else p) for r, p in
                            zip(listings["removed_on"], listings["planned_removal_on"], strict=True)],
-            "status": listings["status"].map(lambda s: t(f"listing_{s}")),
+            "status": listings["status"].map(lambda s: t(f"public.listing_{s}")),
             "year": listings["year"].astype(int),
             "credit_code": listings["credit_code"],
         }
     )
     cc = st.column_config
     config = {
-        "subject": cc.TextColumn(t("listing_subject"), pinned=True, width=NAME_WIDTH),
-        "subject_kind": cc.TextColumn(t("listing_kind")),
-        "basis": cc.TextColumn(t("basis"), width=BASIS_WIDTH),
-        "department": cc.TextColumn(t("department")),
-        "listed_on": cc.TextColumn(t("listed_on")),
-        "removal_on": cc.TextColumn(t("removal_on")),
-        "status": cc.TextColumn(t("listing_status")),
-        "year": cc.NumberColumn(t("year"), format="%d"),
-        "credit_code": cc.TextColumn(t("credit_code")),
+        "subject": cc.TextColumn(t("public.listing_subject"), pinned=True, width=NAME_WIDTH),
+        "subject_kind": cc.TextColumn(t("common.kind")),
+        "basis": cc.TextColumn(t("common.grounds"), width=BASIS_WIDTH),
+        "department": cc.TextColumn(t("common.department")),
+        "listed_on": cc.TextColumn(t("common.listed_on")),
+        "removal_on": cc.TextColumn(t("common.removed_on")),
+        "status": cc.TextColumn(t("common.status")),
+        "year": cc.NumberColumn(t("common.year"), format="%d"),
+        "credit_code": cc.TextColumn(t("public.credit_code")),
     }
     return out, config
 
@@ -297,7 +297,7 @@ def listing_history_table(history: pd.DataFrame) -> tuple[pd.DataFrame, dict[str
     out = pd.DataFrame(
         {
             "on": history["on"].map(local_date),
-            "action": history["action"].map(lambda a: t(f"listing_event_{a}")),
+            "action": history["action"].map(lambda a: t(f"public.listing_event_{a}")),
             "subject": _subject(history),
             "year": history["year"].astype(int),
             "office": history["office"].map(_department_label),
@@ -306,12 +306,12 @@ def listing_history_table(history: pd.DataFrame) -> tuple[pd.DataFrame, dict[str
     )
     cc = st.column_config
     config = {
-        "on": cc.TextColumn(t("event_on")),
-        "action": cc.TextColumn(t("event_action")),
-        "subject": cc.TextColumn(t("listing_subject")),
-        "year": cc.NumberColumn(t("year"), format="%d"),
-        "office": cc.TextColumn(t("event_office")),
-        "credit_code": cc.TextColumn(t("credit_code")),
+        "on": cc.TextColumn(t("common.date")),
+        "action": cc.TextColumn(t("public.event_action")),
+        "subject": cc.TextColumn(t("public.listing_subject")),
+        "year": cc.NumberColumn(t("common.year"), format="%d"),
+        "office": cc.TextColumn(t("public.event_office")),
+        "credit_code": cc.TextColumn(t("public.credit_code")),
     }
     return out, config
 
@@ -332,10 +332,10 @@ def changes_table(changes: pd.DataFrame, rulebook: Rulebook) -> tuple[pd.DataFra
     })
     cc = st.column_config
     config = {
-        "agency_name": cc.TextColumn(t("agency_name"), pinned=True),
-        "total": cc.TextColumn(t("total")),
-        "grade": cc.TextColumn(t("grade")),
-        "added": cc.TextColumn(t("findings_added"), width="large"),
-        "withdrawn": cc.TextColumn(t("findings_withdrawn"), width="large"),
+        "agency_name": cc.TextColumn(t("common.agency_name"), pinned=True),
+        "total": cc.TextColumn(t("common.total")),
+        "grade": cc.TextColumn(t("public.grade")),
+        "added": cc.TextColumn(t("public.findings_added"), width="large"),
+        "withdrawn": cc.TextColumn(t("public.findings_withdrawn"), width="large"),
     }
     return out, config

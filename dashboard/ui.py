@@ -33,11 +33,15 @@ PAGES: dict[str, tuple[str, str]] = {
     "find": (f"{PAGES_DIR}/find.py", "find"),
 }
 
+# The columns of a draft under notice (db.publishing.notice.NOTICE_RATING_COLUMNS) → their labels.
+DRAFT_COLUMNS = {"credit_code": "public.credit_code", "agency_name": "common.agency_name", "total": "common.total",
+                 "grade": "public.grade", "blacklist_clauses": "public.blacklist_clauses"}
+
 
 def header(title_key: str) -> None:
     """The page title, the line that says what this site is, and the switch to the other language."""
     st.title(t(title_key))
-    st.caption(t("site_caption"))
+    st.caption(t("public.site_caption"))
     other_language_button()
 
 
@@ -57,22 +61,22 @@ def notice_banner(year: int | None = None) -> None:
     if year is not None:
         shown = shown[shown["year"] == year]
     for row in shown.itertuples():
-        key = "notice_running" if row.running else "notice_ended"
+        key = "public.notice_running" if row.running else "public.notice_ended"
         st.info(t(key, year=row.year, opened_on=local_date(row.opened_on), ends_on=local_date(row.ends_on)),
                 icon=":material/campaign:")
-        with st.expander(t("notice_ratings", year=row.year)):
-            st.caption(t("notice_ratings_note"))
+        with st.expander(t("public.notice_ratings", year=row.year)):
+            st.caption(t("public.notice_ratings_note"))
             draft = data.notice_ratings(int(row.year))
             book = data.rulebook()
             shown_rows = draft.assign(grade=[grade_label(g, book) for g in draft["grade"]])
-            dataframe(shown_rows.rename(columns={c: t(c) for c in draft.columns}), hide_index=True,
+            dataframe(shown_rows.rename(columns={c: t(DRAFT_COLUMNS[c]) for c in draft.columns}), hide_index=True,
                       width="stretch", key=f"notice-ratings-{row.year}")
 
 
 def demo_notice(is_demo: bool) -> None:
     """A clear warning when what the page shows is demo data."""
     if is_demo:
-        st.warning(t("demo_notice"), icon="⚠️")
+        st.warning(t("public.demo_notice"), icon="⚠️")
 
 
 def any_demo() -> bool:
@@ -88,16 +92,16 @@ def year_picker() -> dict[str, Any] | None:
     """
     years = data.published_years()
     if not years:
-        st.info(t("no_publication"))
+        st.info(t("public.no_publication"))
         return None
     asked, fresh_link = state.read("year"), state.is_new("year")
     key = state.seed("year", default=years[0], options=years, cast=int)
     if fresh_link and asked and asked.isdigit() and len(asked) == 4 and int(asked) not in years:
         # A link to a year that was never published: say so instead of silently showing another year.
-        st.warning(t("year_not_published", year=asked, shown=st.session_state[key]))
+        st.warning(t("public.year_not_published", year=asked, shown=st.session_state[key]))
     # format_func reads a dict made now: AppTest calls it outside the run, where the language is unknown.
-    names = {y: t("year_value", year=y) for y in years}
-    year = st.selectbox(t("year"), years, key=key, format_func=names.__getitem__)
+    names = {y: t("public.year_value", year=y) for y in years}
+    year = st.selectbox(t("common.year"), years, key=key, format_func=names.__getitem__)
     state.put("year", year)
     return data.current_publication(int(year))
 
@@ -143,4 +147,4 @@ def failure_guard() -> Iterator[None]:
         st.error(md(str(exc)), icon=":material/error:")
     except Exception as exc:
         log.exception("page failed")
-        st.error(t("database_unavailable") if is_unavailable(exc) else t("page_failed"), icon=":material/error:")
+        st.error(t("public.database_unavailable") if is_unavailable(exc) else t("public.page_failed"), icon=":material/error:")

@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard.agency.text import t
+from dashboard.i18n import t
 from dashboard.staff import session as staff_session
 from db.accounts.roles import may
 
@@ -27,6 +27,9 @@ AGENCY_PAGES: dict[str, tuple[str, str, str]] = {
     "contracts": (f"{PAGES_DIR}/contracts.py", "agency-contracts", ":material/handshake:"),
     "findings": (f"{PAGES_DIR}/findings.py", "agency-findings", ":material/rule:"),
 }
+# Each page's title; the practitioners and monthly pages are named for the file they file (common.kind_*).
+PAGE_TITLES: dict[str, str] = {key: f"agency.page_{key}" for key in AGENCY_PAGES} | {
+    "practitioners": "common.kind_practitioners", "monthly": "common.kind_reports"}
 
 
 def is_agency(user: dict[str, Any] | None) -> bool:
@@ -38,16 +41,16 @@ def agency_section() -> dict[str, list[st.Page]]:
     """The portal's menu: only for a signed-in agency account ({} for everyone else)."""
     if not is_agency(staff_session.current_user()):
         return {}
-    pages = [st.Page(script, title=t(f"page_{key}"), icon=icon, url_path=url)
+    pages = [st.Page(script, title=t(PAGE_TITLES[key]), icon=icon, url_path=url)
              for key, (script, url, icon) in AGENCY_PAGES.items()]
-    return {t("section_agency"): pages}
+    return {t("common.agency_short"): pages}
 
 
 def require() -> dict[str, Any]:
     """The signed-in agency account; otherwise a notice and st.stop() (a page's first line; services check again)."""
     user = staff_session.current_user()
     if not is_agency(user):
-        st.warning(t("not_allowed"))
+        st.warning(t("agency.not_allowed"))
         st.stop()
     return user
 

@@ -7,10 +7,24 @@ import streamlit as st
 
 from core.errors import CreditBoardError
 from dashboard import plain
-from dashboard.agency.text import t
-from dashboard.i18n import current
+from dashboard.i18n import pick, refusal, t
 from dashboard.labels import local_date
 from dashboard.staff import password, queue
+
+# Columns whose label the portal shares with the rest of the site; every other column `c` is labelled `agency.c`.
+_SHARED_COLUMNS: dict[str, str] = {
+    "year": "common.year", "finding_id": "common.finding_id", "clause": "common.clause", "date": "common.act_on",
+    "status": "common.status", "reason": "common.resolution_reason", "finding_action": "common.finding_action",
+    "filed_on": "common.filed_on", "text": "common.objection", "assessor": "common.assessor",
+    "period": "common.period", "practitioner": "common.practitioner", "town": "common.town",
+    "specialty": "common.specialty", "file_name": "common.file_name", "size": "common.size",
+    "scan_kind": "common.kind",
+}
+
+
+def column_label(column: str) -> str:
+    """The label of a portal table's column `column` in the visitor's language."""
+    return t(_SHARED_COLUMNS.get(column, f"agency.{column}"))
 
 
 def table(frame: pd.DataFrame, keys: tuple[str, ...], dates: tuple[str, ...] = ()) -> None:
@@ -18,22 +32,22 @@ def table(frame: pd.DataFrame, keys: tuple[str, ...], dates: tuple[str, ...] = (
     shown = frame[list(keys)].copy()
     for key in dates:
         shown[key] = shown[key].map(local_date)
-    plain.dataframe(shown.rename(columns={k: t(k) for k in keys}), hide_index=True, width="stretch")
+    plain.dataframe(shown.rename(columns={k: column_label(k) for k in keys}), hide_index=True, width="stretch")
 
 
-def refusal(exc: CreditBoardError) -> None:
-    """A refused filing: its message, and every problem by row and column when there are several."""
+def show_refusal(exc: CreditBoardError) -> None:
+    """A refused filing: its message (dashboard.i18n.refusal), and every problem by row and column when there are
+    several."""
     problems = exc.problems
     if len(problems) <= 1 or all(p.row is None and p.column is None for p in problems):
-        st.error(plain.md(exc.message_en if current() == "en" else exc.message_zh))
+        st.error(refusal(exc))
         return
-    st.error(t("problems"))
-    english = current() == "en"
+    st.error(t("agency.problems"))
     plain.dataframe(pd.DataFrame({
-        t("row"): ["—" if p.row is None else str(p.row) for p in problems],
-        t("column"): [p.column or "—" for p in problems],
-        t("problem"): [p.message_en if english else p.message_zh for p in problems],
-        t("value"): ["" if p.value is None else str(p.value) for p in problems],
+        t("common.row"): ["—" if p.row is None else str(p.row) for p in problems],
+        t("common.column"): [p.column or "—" for p in problems],
+        t("common.problem"): [pick(p.message_zh, p.message_en) for p in problems],
+        t("common.value"): ["" if p.value is None else str(p.value) for p in problems],
     }), hide_index=True, width="stretch")
 
 
@@ -42,9 +56,9 @@ def filed(results: list) -> None:
     added = sum(r.added for r in results)
     if added:
         queue.records_changed()  # the staff queue's watch runs now, in the background, not when a clerk opens it
-        st.success(t("filed", n=added))
+        st.success(t("agency.filed", n=added))
     else:
-        st.info(t("filed_nothing_new"))
+        st.info(t("agency.filed_nothing_new"))
 
 
 def password_change(user: dict) -> None:

@@ -6,18 +6,18 @@ from dashboard import charts, compare_view, data, facts_view, plain, state, ui
 from dashboard.i18n import t
 from dashboard.labels import paren
 
-ui.header("compare_title")
+ui.header("public.compare_title")
 codes, label_of = ui.agency_choices()
 if not codes:
-    st.info(t("no_publication"))
+    st.info(t("public.no_publication"))
     st.stop()
 chosen = st.multiselect(
-    t("compare_choose"), codes, format_func=label_of.__getitem__, max_selections=4, select_all=False,
-    placeholder=t("choose_agency_placeholder"), key=state.seed("compare", default=[], options=codes),
+    t("public.compare_choose"), codes, format_func=label_of.__getitem__, max_selections=4, select_all=False,
+    placeholder=t("public.choose_agency_placeholder"), key=state.seed("compare", default=[], options=codes),
 )
 state.put("compare", chosen)
 if len(chosen) < 2:
-    st.info(t("compare_need_two"))
+    st.info(t("public.compare_need_two"))
     st.stop()
 
 found = data.compare(tuple(chosen))
@@ -26,26 +26,26 @@ ui.demo_notice(bool(years["demo"].any()))
 rulebook = data.rulebook()
 names = compare_view.column_names(chosen, data.agency_index())
 
-st.subheader(t("totals_by_year"))
+st.subheader(t("public.totals_by_year"))
 st.vega_lite_chart(spec=charts.compare_totals_spec(tuple(chosen), names), width="stretch")
 
-st.subheader(t("grades_by_year"))
+st.subheader(t("public.grades_by_year"))
 grades = compare_view.grades_by_year(years, chosen, names, rulebook)
 plain.dataframe(grades, hide_index=True, column_config=compare_view.columns(grades))
 
-st.subheader(t("points_lost"))
+st.subheader(t("public.points_lost"))
 lost = compare_view.points_lost(found["points_lost"], chosen, names, rulebook)
 plain.dataframe(lost, hide_index=True, column_config=compare_view.columns(lost))
 
-st.subheader(t("blacklist_history_compare"))
+st.subheader(t("public.blacklist_history_compare"))
 plain.dataframe(compare_view.blacklist_history(found["blacklist"], chosen, names, rulebook), hide_index=True)
 
 # Apart from the rating: the agencies' own filings, dated.
-st.subheader(t("facts_title"))
+st.subheader(t("public.facts_title"))
 facts = data.service_facts()
-st.caption(t("facts_caption_all", year=facts["year"], as_of=facts["as_of"].isoformat()))
+st.caption(t("public.facts_caption_all", year=facts["year"], as_of=facts["as_of"].isoformat()))
 facts_table = facts_view.compare_table(facts, chosen, names)
 plain.dataframe(facts_table, hide_index=True, key="facts_compare", column_config=compare_view.columns(facts_table))
 
 for code in chosen:
-    ui.page_link("profile", f"{t('open_profile')}{paren(plain.md(names[code]))}", agency=code, icon=":material/apartment:")
+    ui.page_link("profile", f"{t('public.open_profile')}{paren(plain.md(names[code]))}", agency=code, icon=":material/apartment:")

@@ -11,44 +11,44 @@ from dashboard import data, facts_view, plain, state, tables, ui
 from dashboard.i18n import t
 from dashboard.labels import specialty_label
 
-ui.header("find_title")
+ui.header("public.find_title")
 ui.demo_notice(ui.any_demo())  # the grades the list is sorted by may be demo data
-st.caption(t("find_intro"))
+st.caption(t("public.find_intro"))
 towns = data.town_names()
 names = {x: plain.text(x) for x in towns}
 left, right = st.columns(2)
 town = left.selectbox(
-    t("find_town"), towns, format_func=names.__getitem__, placeholder=t("find_town_placeholder"),
+    t("public.find_town"), towns, format_func=names.__getitem__, placeholder=t("public.find_town_placeholder"),
     key=state.seed("town", default=None, options=towns),
 )
 state.put("town", town)
 specialties = {s: specialty_label(s) for s in FINDER_SPECIALTIES}
 specialty = right.radio(
-    t("find_specialty"), list(specialties), format_func=specialties.__getitem__, horizontal=True,
+    t("public.find_specialty"), list(specialties), format_func=specialties.__getitem__, horizontal=True,
     key=state.seed("specialty", default=FINDER_SPECIALTIES[0], options=list(FINDER_SPECIALTIES)),
 )
 state.put("specialty", specialty)
 if town is None:
-    st.info(t("find_choose_town"))
+    st.info(t("public.find_choose_town"))
     st.stop()
 
 answer = data.find_agencies(town, specialty)
 if not answer["any"]:
-    st.info(t("find_no_filings"))
+    st.info(t("public.find_no_filings"))
     st.stop()
 found = answer["found"]
 offered = found[~found["blacklisted"]]
 if offered.empty:
-    st.info(t("find_none", year=answer["year"], town=plain.md(town), specialty=specialties[specialty]))
+    st.info(t("public.find_none", year=answer["year"], town=plain.md(town), specialty=specialties[specialty]))
 else:
-    st.caption(t("find_found", n=len(offered), year=answer["year"], as_of=answer["as_of"].isoformat()))
+    st.caption(t("public.find_found", n=len(offered), year=answer["year"], as_of=answer["as_of"].isoformat()))
     table, config = facts_view.finder_table(offered, data.rulebook())
     # Rows tall enough for a long name to wrap in its narrow pinned column (as on the ratings page).
     plain.dataframe(table, hide_index=True, column_config=config, key="find_table", row_height=tables.WRAP_ROW_HEIGHT)
 listed = int(found["blacklisted"].sum())
 if listed:
-    st.warning(t("find_blacklisted", n=listed), icon=":material/block:")
-    ui.page_link("blacklist", t("page_blacklist"), icon=":material/block:")
+    st.warning(t("public.find_blacklisted", n=listed), icon=":material/block:")
+    ui.page_link("blacklist", t("public.page_blacklist"), icon=":material/block:")
 if answer["unrated"]:
-    st.caption(t("find_unrated", n=answer["unrated"]))
-st.caption(t("find_note"))
+    st.caption(t("public.find_unrated", n=answer["unrated"]))
+st.caption(t("public.find_note"))

@@ -11,62 +11,62 @@ from dashboard.labels import kv, local_date, paren
 CSV, XLSX, JSON = "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/json"
 FORMATS = {"csv": CSV, "xlsx": XLSX, "charges.csv": CSV, "changes.csv": CSV, "keys.csv": CSV, "json": JSON}  # db.documents.export.WRITERS
 
-ui.header("open_data_title")
+ui.header("public.open_data_title")
 pubs = data.publications()
 if pubs.empty:
-    st.info(t("no_publication"))
+    st.info(t("public.no_publication"))
     st.stop()
 ui.demo_notice(bool(pubs["demo"].any()))
-st.markdown(t("open_data_intro"))
-st.markdown(t("verify_hint"))
-ui.page_link("check_file", t("page_check_file"), icon=":material/verified:")
+st.markdown(t("public.open_data_intro"))
+st.markdown(t("public.verify_hint"))
+ui.page_link("check_file", t("public.page_check_file"), icon=":material/verified:")
 
 for year in data.published_years():
-    st.subheader(t("year_value", year=year))
+    st.subheader(t("public.year_value", year=year))
     versions = pubs[pubs["year"] == year].sort_values("version", ascending=False)
     for i, pub in enumerate(versions.itertuples()):
-        status = t("current_version") if i == 0 else t("superseded_version")
+        status = t("public.current_version") if i == 0 else t("public.superseded_version")
         with st.container(border=True):
-            st.markdown(f"**{t('version_value', version=pub.version)}**{paren(status)}　"
-                        + kv(t("published_at"), local_date(pub.published_at)))
+            st.markdown(f"**{t('public.version_value', version=pub.version)}**{paren(status)}　"
+                        + kv(t("public.published_at"), local_date(pub.published_at)))
             if pub.reason:
-                st.markdown(kv(t("reason"), pub.reason))
-            st.markdown(f"**{t('digest')}**")
+                st.markdown(kv(t("public.reason"), pub.reason))
+            st.markdown(f"**{t('public.digest')}**")
             st.code(pub.digest, language=None, wrap_lines=True)
-            st.markdown(kv(t("signed_by"), pub.key_id) if pub.key_id else plain.md(t("unsigned")))
+            st.markdown(kv(t("public.signed_by"), pub.key_id) if pub.key_id else plain.md(t("public.unsigned")))
             cols = st.columns(3)
             for n, (fmt, mime) in enumerate(FORMATS.items()):
                 cols[n % 3].download_button(
-                    t(f"format_{fmt}"),
+                    t(f"public.format_{fmt}"),
                     data=lambda y=year, v=pub.version, f=fmt: data.export(int(y), int(v), f),
                     file_name=f"jiangyin-credit-{year}-v{pub.version}.{fmt}",
                     mime=mime, on_click="ignore", key=f"dl-{year}-{pub.version}-{fmt}", icon=":material/download:",
                 )
 
-st.subheader(t("keys_title"))
+st.subheader(t("public.keys_title"))
 keys = data.signing_keys()
-st.markdown(t("keys_intro"))
+st.markdown(t("public.keys_intro"))
 for key in keys.itertuples():
-    st.markdown(kv("key id", key.key_id) + (paren(t("demo_key")) if key.demo else ""))
+    st.markdown(kv("key id", key.key_id) + (paren(t("public.demo_key")) if key.demo else ""))
     st.code(key.public_key, language=None, wrap_lines=True)  # no sideways scroll a keyboard cannot reach
 if not keys.empty:
-    st.download_button(t("download_keys"), data="".join(keys["public_key"]).encode("ascii"),
+    st.download_button(t("public.download_keys"), data="".join(keys["public_key"]).encode("ascii"),
                        file_name="jiangyin-credit-public-keys.pem", mime="application/x-pem-file", on_click="ignore",
                        icon=":material/key:")
 
-st.subheader(t("checksums_title"))
-st.markdown(t("checksums_intro"))
-st.download_button(t("download_checksums"), data=lambda: data.checksum_file(), file_name="SHA256SUMS",
+st.subheader(t("public.checksums_title"))
+st.markdown(t("public.checksums_intro"))
+st.download_button(t("public.download_checksums"), data=lambda: data.checksum_file(), file_name="SHA256SUMS",
                    mime="text/plain", on_click="ignore", icon=":material/checklist:")
 
 # The listings for credit platforms (the city credit department, the safety committee): docs/listings.md.
-st.subheader(t("listings_export"))
-st.markdown(t("listings_export_intro"))
+st.subheader(t("public.listings_export"))
+st.markdown(t("public.listings_export_intro"))
 day = today()
 cols = st.columns(2)
 for col, fmt in zip(cols, ("csv", "xlsx"), strict=True):
     col.download_button(
-        t("download", fmt=fmt.upper()), data=lambda f=fmt: data.listings_export(f, day),
+        t("public.download", fmt=fmt.upper()), data=lambda f=fmt: data.listings_export(f, day),
         file_name=f"jiangyin-blacklist-listings-{day.isoformat()}.{fmt}", mime=FORMATS[fmt], on_click="ignore",
         key=f"dl-listings-{fmt}", icon=":material/download:",
     )

@@ -7,15 +7,15 @@ from dashboard import charts, data, facts_view, plain, state, tables, ui
 from dashboard.i18n import t
 from dashboard.labels import blacklist_grounds, clause_legend, grade_label, kv, local_date, specialty_label, towns_text
 
-ui.header("profile_title")
+ui.header("public.profile_title")
 codes, label_of = ui.agency_choices()
 if not codes:
-    st.info(t("no_publication"))
+    st.info(t("public.no_publication"))
     st.stop()
 if state.read("agency") and state.read("agency") not in label_of:
-    st.warning(t("unknown_agency"))
+    st.warning(t("public.unknown_agency"))
 code = st.selectbox(
-    t("choose_agency"), codes, format_func=label_of.__getitem__, placeholder=t("choose_agency_placeholder"),
+    t("public.choose_agency"), codes, format_func=label_of.__getitem__, placeholder=t("public.choose_agency_placeholder"),
     key=state.seed("agency", default=None, options=codes),
 )
 state.put("agency", code)
@@ -29,70 +29,70 @@ latest = years.iloc[-1]
 rulebook = data.rulebook()
 
 st.subheader(plain.md(profile["agency_name"]))
-st.markdown(kv(t("credit_code"), code))
+st.markdown(kv(t("public.credit_code"), code))
 with st.container(horizontal=True, gap="small", key="latest_rating"):  # a row that wraps: columns stack on a phone
-    st.metric(t("year_value", year=int(latest["year"])) + " · " + t("grade"), grade_label(latest["grade"], rulebook),
+    st.metric(t("public.year_value", year=int(latest["year"])) + " · " + t("public.grade"), grade_label(latest["grade"], rulebook),
               width="content")
-    st.metric(t("total"), int(latest["total"]), width="content")
-    st.metric(t("rating_date"), local_date(latest["rated_on"]), width="content")
+    st.metric(t("common.total"), int(latest["total"]), width="content")
+    st.metric(t("public.rating_date"), local_date(latest["rated_on"]), width="content")
 if latest["grade"] == rulebook.blacklist_grade.key:
     # Why, in words, where a phone shows it first: a listed agency may still have a high total (a clause lists it).
-    st.error(t("profile_blacklisted", year=int(latest["year"]),
+    st.error(t("public.profile_blacklisted", year=int(latest["year"]),
                grounds=blacklist_grounds(latest["blacklist_clauses"], latest["total"], rulebook)), icon=":material/block:")
-st.markdown(kv(t("towns_served_all"), towns_text(";".join(profile["towns"])) or t("none")))
-ui.page_link("compare", t("compare_with_others"), compare=[code], icon=":material/compare_arrows:")
+st.markdown(kv(t("public.towns_served_all"), towns_text(";".join(profile["towns"])) or t("public.none")))
+ui.page_link("compare", t("public.compare_with_others"), compare=[code], icon=":material/compare_arrows:")
 
-st.subheader(t("score_by_year"))
+st.subheader(t("public.score_by_year"))
 st.vega_lite_chart(spec=charts.profile_totals_spec(code), width="stretch")
 
-st.subheader(t("explanation"))
-st.caption(t("explanation_note"))
+st.subheader(t("public.explanation"))
+st.caption(t("public.explanation_note"))
 charges = profile["charges"]
 for row in years.sort_values("year", ascending=False).itertuples():
     of_year = charges[charges["year"] == row.year]
-    title = (f"{t('year_value', year=row.year)} · {grade_label(row.grade, rulebook)} · {t('total')} {row.total}"
-             f" · {t('version_value', version=row.version)}")
+    title = (f"{t('public.year_value', year=row.year)} · {grade_label(row.grade, rulebook)} · {t('common.total')} {row.total}"
+             f" · {t('public.version_value', version=row.version)}")
     with st.expander(title, expanded=row.Index == years.index[-1]):
         if row.grade == rulebook.blacklist_grade.key:
-            st.markdown(kv(t("basis"), blacklist_grounds(row.blacklist_clauses, row.total, rulebook)))
+            st.markdown(kv(t("common.grounds"), blacklist_grounds(row.blacklist_clauses, row.total, rulebook)))
         for version in range(2, int(row.version) + 1):  # what each correction of the year changed for this agency
             changed = data.version_changes(int(row.year), version)
             mine = changed[changed["credit_code"] == code]
             if not mine.empty:
                 table, config = tables.changes_table(mine, rulebook)
                 change = table.iloc[0]
-                st.info(plain.md(t("profile_correction", version=version, total=change["total"], grade=change["grade"]))
-                        + "".join(f"  \n{plain.md(t(k))}：{plain.md(change[k])}" for k in ("added", "withdrawn")
+                st.info(plain.md(t("public.profile_correction", version=version, total=change["total"], grade=change["grade"]))
+                        + "".join(f"  \n{plain.md(t('public.' + k))}：{plain.md(change[k])}" for k in ("added", "withdrawn")
                                   if change[k]), icon=":material/history:")
         if of_year.empty:
-            st.caption(t("no_charges"))
+            st.caption(t("public.no_charges"))
         else:
             table, config = tables.explanation_table(of_year, rulebook)
             compact, full = tables.explanation_order(table)
             tables.show(table, config, key=f"charges-{row.year}", compact=compact, full=full,
                         row_height=tables.WRAP_ROW_HEIGHT)
 if not charges.empty:
-    with st.expander(t("clause_texts")):
+    with st.expander(t("public.clause_texts")):
         st.markdown(clause_legend(charges["clause"], rulebook))
 
 # The agency's own filings, under their own heading and dated: never read as part of the rating above.
-st.subheader(t("facts_title"))
+st.subheader(t("public.facts_title"))
 facts = data.agency_facts(code)
 if facts is None:
-    st.info(t("facts_none"))
+    st.info(t("public.facts_none"))
 else:
     st.caption(facts_view.facts_caption(facts))
     plain.dataframe(facts_view.profile_table(facts), hide_index=True, key="facts_table")
 
-st.subheader(t("specialties"))
+st.subheader(t("public.specialties"))
 specialties = profile["specialties"].assign(
     specialty=lambda f: f["specialty"].map(specialty_label))  # data, but one of a known few: in words
 if specialties.empty:
-    st.caption(t("no_specialties"))
+    st.caption(t("public.no_specialties"))
 else:
     plain.dataframe(
         specialties, hide_index=True,
-        column_config={"specialty": st.column_config.TextColumn(t("specialty")),
-                       "count": st.column_config.NumberColumn(t("people"), format="%d")},
+        column_config={"specialty": st.column_config.TextColumn(t("common.specialty")),
+                       "count": st.column_config.NumberColumn(t("public.people"), format="%d")},
     )
-st.caption(t("specialties_note"))
+st.caption(t("public.specialties_note"))

@@ -14,8 +14,10 @@ SORTS = {
     "name": (["agency_name"], [True]),
     "code": (["credit_code"], [True]),
 }
+SORT_LABELS = {"total_desc": "public.sort_total_desc", "total_asc": "public.sort_total_asc",
+               "name": "common.agency_full_name", "code": "common.credit_code"}
 
-ui.header("ratings_title")
+ui.header("public.ratings_title")
 ui.notice_banner()  # years under 公示, apart from the published years below
 pub = ui.year_picker()
 if pub is None:
@@ -26,23 +28,23 @@ frame = data.ratings(int(pub["id"]))
 labels = grade_labels(rulebook)
 towns = data.town_names()
 
-query = st.text_input(t("search"), key=state.seed("q", default=""), placeholder=t("search_help"))
+query = st.text_input(t("public.search"), key=state.seed("q", default=""), placeholder=t("public.search_help"))
 state.put("q", query.strip())
 left, middle, right = st.columns(3)
 grades = left.multiselect(
-    t("filter_grade"), list(labels), format_func=labels.__getitem__, placeholder=t("all_grades"),
+    t("public.filter_grade"), list(labels), format_func=labels.__getitem__, placeholder=t("public.all_grades"),
     key=state.seed("grade", default=[], options=list(labels)),
 )
 state.put("grade", grades)
-town_names = {"": t("all_towns"), **{x: plain.text(x) for x in towns}}
+town_names = {"": t("public.all_towns"), **{x: plain.text(x) for x in towns}}
 town = middle.selectbox(
-    t("filter_town"), [""] + towns, format_func=town_names.__getitem__,
+    t("public.filter_town"), [""] + towns, format_func=town_names.__getitem__,
     key=state.seed("town", default="", options=[""] + towns),
 )
 state.put("town", town)
-sort_names = {s: t(f"sort_{s}") for s in SORTS}
+sort_names = {s: t(key) for s, key in SORT_LABELS.items()}
 sort = right.selectbox(
-    t("sort"), list(SORTS), format_func=sort_names.__getitem__,
+    t("public.sort"), list(SORTS), format_func=sort_names.__getitem__,
     key=state.seed("sort", default="total_desc", options=list(SORTS)),
 )
 state.put("sort", sort)
@@ -50,15 +52,15 @@ state.put("sort", sort)
 served = data.serving(int(pub["year"]), town) if town else None
 shown = filter_ratings(frame, query=query, grades=grades, serving=served, keys=data.search_keys(int(pub["id"])))
 if town:  # the filter reads the agencies' own contracts: say so, and say when there are none to read
-    st.caption(t("ratings_town_note" if served else "ratings_town_no_filings", year=pub["year"]))
+    st.caption(t("public.ratings_town_note" if served else "public.ratings_town_no_filings", year=pub["year"]))
 by, ascending = SORTS[sort]
 shown = shown.sort_values(by, ascending=ascending, kind="stable")
-st.caption(t("rows_shown", shown=len(shown), total=len(frame)))
+st.caption(t("public.rows_shown", shown=len(shown), total=len(frame)))
 if shown.empty:
     # Say what was looked for and where else to look, not just "nothing".
-    st.info(t("no_match_query", q=plain.md(query.strip()), year=pub["year"]) if query.strip() else t("no_rows"))
-    st.caption(t("no_rows_hint"))
-    ui.page_link("profile", t("page_profile"), icon=":material/apartment:")
+    st.info(t("public.no_match_query", q=plain.md(query.strip()), year=pub["year"]) if query.strip() else t("public.no_rows"))
+    st.caption(t("public.no_rows_hint"))
+    ui.page_link("profile", t("public.page_profile"), icon=":material/apartment:")
     st.stop()
 
 table = tables.ratings_table(shown, pub)
@@ -71,13 +73,13 @@ event = tables.show(
     lazy=lazy, on_select="ignore" if lazy else "rerun", selection_mode="multi-row",
     row_height=tables.WRAP_ROW_HEIGHT,  # a long name wraps in its narrow pinned column instead of being cut
 )
-st.caption(t("select_hint_long", n=tables.LAZY_FROM) if lazy else t("select_hint"))
+st.caption(t("public.select_hint_long", n=tables.LAZY_FROM) if lazy else t("public.select_hint"))
 
 chosen = [] if lazy else [shown.iloc[i]["credit_code"] for i in event.selection.rows]
 # A search that narrows the table to a few agencies offers their profiles directly.
 quick = chosen or (shown["credit_code"].tolist() if query.strip() and len(shown) <= 5 else [])
 names = dict(zip(shown["credit_code"], shown["agency_name"], strict=True))
 for code in quick[:5]:
-    ui.page_link("profile", f"{t('open_profile')}{paren(plain.md(names[code]))}", agency=code, icon=":material/apartment:")
+    ui.page_link("profile", f"{t('public.open_profile')}{paren(plain.md(names[code]))}", agency=code, icon=":material/apartment:")
 if 2 <= len(chosen) <= 4:
-    ui.page_link("compare", t("compare_selected"), compare=chosen, icon=":material/compare_arrows:")
+    ui.page_link("compare", t("public.compare_selected"), compare=chosen, icon=":material/compare_arrows:")

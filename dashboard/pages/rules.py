@@ -7,7 +7,7 @@ from dashboard import data, plain, ui
 from dashboard.i18n import current, pick, t
 from dashboard.labels import grade_label, kv, paren
 
-ui.header("rules_title")
+ui.header("public.rules_title")
 pubs = data.publications()
 # No demo notice: the rulebook is the real regulation's, whatever data the database holds (only data can be demo).
 # The rulebook of the latest publication (the default one before anything is published).
@@ -19,38 +19,38 @@ def number(value) -> str:
 
 
 st.subheader(pick(rulebook.title_zh, rulebook.title_en))
-st.markdown(kv(t("rules_source"), pick(rulebook.source_zh, rulebook.source_en)))
-st.markdown(t("rules_total", total=number(rulebook.total)))
+st.markdown(kv(t("public.rules_source"), pick(rulebook.source_zh, rulebook.source_en)))
+st.markdown(t("public.rules_total", total=number(rulebook.total)))
 
-st.subheader(t("rules_buckets"))
+st.subheader(t("public.rules_buckets"))
 for bucket in rulebook.buckets:
-    who = "、".join(t(f"assessors_{a}") for a in bucket.assessors)
+    who = "、".join(t(f"public.assessors_{a}") for a in bucket.assessors)
     st.markdown(kv(pick(bucket.label_zh, bucket.label_en) + paren(who), number(bucket.points)))
     plain.dataframe(
-        pd.DataFrame([{t("period"): pick(p.label_zh, p.label_en), t("period_points"): p.points, t("floor"): p.floor}
+        pd.DataFrame([{t("common.period"): pick(p.label_zh, p.label_en), t("public.period_points"): p.points, t("public.floor"): p.floor}
                       for p in bucket.periods]),
         hide_index=True,
     )
-st.caption(t("period_rule"))
+st.caption(t("public.period_rule"))
 
-st.subheader(t("rules_grades"))
+st.subheader(t("public.rules_grades"))
 rows = []
 for g in rulebook.grades:
     if g.blacklist:
-        text = t("range_blacklist", max=number(g.max))
+        text = t("public.range_blacklist", max=number(g.max))
     elif g.max == rulebook.total:
-        text = t("range_top", min=number(g.min), max=number(g.max))
+        text = t("public.range_top", min=number(g.min), max=number(g.max))
     else:
-        text = t("range_mid", min=number(g.min), max=number(g.max))
-    rows.append({t("grade"): grade_label(g.key, rulebook), t("range"): text})
+        text = t("public.range_mid", min=number(g.min), max=number(g.max))
+    rows.append({t("public.grade"): grade_label(g.key, rulebook), t("public.range"): text})
 plain.dataframe(pd.DataFrame(rows), hide_index=True)
 
-st.subheader(t("rules_clauses"))
+st.subheader(t("public.rules_clauses"))
 en = current() == "en"
 effects = {
-    "blacklist": lambda c: t("effect_blacklist"),
-    "deduct": lambda c: t("effect_deduct", points=c.points),
-    "bonus": lambda c: t("effect_bonus", points=c.points),
+    "blacklist": lambda c: t("public.effect_blacklist"),
+    "deduct": lambda c: t("public.effect_deduct", points=c.points),
+    "bonus": lambda c: t("public.effect_bonus", points=c.points),
 }
 for group in rulebook.groups:
     st.markdown(f"**{pick(group.label_zh, group.label_en)}**")

@@ -6,30 +6,30 @@ import json
 import re
 from typing import Any
 
-from dashboard.i18n import current
-from dashboard.staff.text import AUDIT_FIELDS, t
+from dashboard.i18n import known, pick, t
+from dashboard.labels import paren
 
 # What db/accounts/users.py and db/uploads/imports.py write as `detail` → the label that says it in both languages.
 # Anything else (a correction's reason, a listing's bilingual summary) is a person's text and is shown as written.
 _DETAILS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), key) for p, key in (
-    (r"wrong password", "audit_wrong_password"),
-    (r"wrong password \((?P<n>\d+) of (?P<of>\d+)\)", "audit_wrong_password_count"),
-    (r"unknown user", "audit_unknown_user"),
-    (r"deactivated", "audit_deactivated"),
-    (r"waiting until (?P<until>\S+); not checked", "audit_waiting"),
+    (r"wrong password", "staff.audit_wrong_password"),
+    (r"wrong password \((?P<n>\d+) of (?P<of>\d+)\)", "staff.audit_wrong_password_count"),
+    (r"unknown user", "staff.audit_unknown_user"),
+    (r"deactivated", "staff.audit_deactivated"),
+    (r"waiting until (?P<until>\S+); not checked", "staff.audit_waiting"),
     (r"(?P<scope>this client|every (?:unknown )?client \(account-wide ceiling\)) waits (?P<minutes>\d+) min, until (?P<until>\S+)",
-     "audit_waits"),
-    (r"password reset", "audit_password_reset"),
-    (r"change refused: current password wrong", "audit_change_refused"),
-    (r"changed own password", "audit_changed_own"),
-    (r"upload (?P<upload>\d+)", "audit_upload"),
-    (r"signed out", "audit_signed_out"),
-    (r"idle timeout", "audit_idle"),
-    (r"account deactivated", "audit_account_deactivated"),
+     "staff.audit_waits"),
+    (r"password reset", "staff.audit_password_reset"),
+    (r"change refused: current password wrong", "staff.audit_change_refused"),
+    (r"changed own password", "staff.audit_changed_own"),
+    (r"upload (?P<upload>\d+)", "staff.audit_upload"),
+    (r"signed out", "staff.audit_signed_out"),
+    (r"idle timeout", "staff.audit_idle"),
+    (r"account deactivated", "staff.audit_account_deactivated"),
 ))
 # "every client" is how entries written before known clients (db/accounts/throttle.py) said it.
-_SCOPES = {"this client": "audit_scope_client", "every unknown client (account-wide ceiling)": "audit_scope_account",
-           "every client (account-wide ceiling)": "audit_scope_account"}
+_SCOPES = {"this client": "staff.audit_scope_client", "every unknown client (account-wide ceiling)": "staff.audit_scope_account",
+           "every client (account-wide ceiling)": "staff.audit_scope_account"}
 
 
 def detail_text(detail: Any) -> str:
@@ -57,17 +57,19 @@ def json_text(value: Any) -> str:
 
 
 def _words(value: Any) -> str:
-    en = current() == "en"
     if isinstance(value, dict):
-        sep, colon = ("; ", ": ") if en else ("；", "：")
-        return sep.join(f"{_field(k)}{colon}{_words(v)}" for k, v in value.items())
+        return pick("；", "; ").join(f"{_field(k)}{pick('：', ': ')}{_words(v)}" for k, v in value.items())
     if isinstance(value, list):
-        return (", " if en else "、").join(_words(v) for v in value)
+        return pick("、", ", ").join(_words(v) for v in value)
     if isinstance(value, bool):
-        return t("audit_yes") if value else t("audit_no")
+        return t("staff.audit_yes") if value else t("staff.audit_no")
     return "—" if value is None else str(value)
 
 
 def _field(key: str) -> str:
-    zh, en = AUDIT_FIELDS.get(key, (key, key))
-    return en if current() == "en" else zh
+    return t(f"audit_field.{key}") if known(f"audit_field.{key}") else key
+
+
+def term(code: str) -> str:
+    """An audit code in the visitor's language, with the code itself: `发布（publish）`; unknown codes as they are."""
+    return t(f"audit_term.{code}") + paren(code) if known(f"audit_term.{code}") else code

@@ -19,11 +19,10 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import data
-from dashboard.i18n import current
+from dashboard.i18n import t
 from dashboard.staff import cookie
-from dashboard.staff.text import t
 from db.accounts import sessions, users
-from db.accounts.roles import PERMISSIONS, ROLES, is_staff_role, may
+from db.accounts.roles import PERMISSIONS, is_staff_role, may
 from db.store.models import utcnow
 
 TOKEN_KEY = "staff_token"  # the session's token (the cookie's value; only its hash is in the database)
@@ -182,10 +181,10 @@ def staff_section() -> dict[str, list[st.Page]]:
     """The staff menu for this session: sign-in when signed out, else only the pages the role may use."""
     user = current_user()
     pages = [
-        _page(key, t("page_home_signed_out") if user is None and key == "home" else t(f"page_{key}"))
+        _page(key, t("staff.page_home_signed_out") if user is None and key == "home" else t(f"staff.page_{key}"))
         for key in allowed_pages(user)
     ]
-    return {t("section_staff"): pages} if pages else {}
+    return {t("staff.section_staff"): pages} if pages else {}
 
 
 def require(action: str | None = None) -> dict[str, Any]:
@@ -195,15 +194,9 @@ def require(action: str | None = None) -> dict[str, Any]:
     """
     user = current_user()
     if user is None or not allowed_pages(user) or (action is not None and not may(user, action)):
-        st.warning(t("not_allowed"))
+        st.warning(t("staff.not_allowed"))
         st.stop()
     return user
-
-
-def role_text(user: dict[str, Any]) -> str:
-    """The role's name in the visitor's language."""
-    zh, en = ROLES[user["role"]]
-    return en if current() == "en" else zh
 
 
 def page_path(key: str) -> str:

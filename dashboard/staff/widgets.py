@@ -7,13 +7,11 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from core.errors import CreditBoardError
 from core.rulebook import Rulebook
 from dashboard import data
-from dashboard.i18n import current, pick
+from dashboard.i18n import pick, t
 from dashboard.labels import assessor_label, grade_labels, local_date, period_labels
 from dashboard.plain import dataframe, md, text
-from dashboard.staff.text import t
 from db.findings.recording import agency_choices
 from db.publishing.notice import DraftChange
 from db.publishing.population import YearPopulation
@@ -57,15 +55,15 @@ def agency_picker(key: str) -> tuple[str | None, str | None]:
     names = dict(zip(agencies["credit_code"], agencies["name"], strict=True))
     options = [*names, NEW_AGENCY]
     if not names:
-        st.caption(t("no_agencies"))
+        st.caption(t("staff.no_agencies"))
     choice = st.selectbox(
-        t("choose_agency"), options, index=None, key=keep(f"{key}_agency"), placeholder=t("choose"),
-        format_func=labels_of({NEW_AGENCY: t("agency_new"), **{c: f"{text(n)}（{c}）" for c, n in names.items()}}),
+        t("staff.choose_agency"), options, index=None, key=keep(f"{key}_agency"), placeholder=t("common.choose"),
+        format_func=labels_of({NEW_AGENCY: t("staff.agency_new"), **{c: f"{text(n)}（{c}）" for c, n in names.items()}}),
     )
     if choice == NEW_AGENCY:
         left, right = st.columns(2)
-        code = left.text_input(t("credit_code"), key=f"{key}_new_code", max_chars=24).strip()
-        name = right.text_input(t("agency_name"), key=f"{key}_new_name", max_chars=200).strip()
+        code = left.text_input(t("staff.credit_code"), key=f"{key}_new_code", max_chars=24).strip()
+        name = right.text_input(t("common.agency_full_name"), key=f"{key}_new_name", max_chars=200).strip()
         return (code or None), (name or None)
     return choice, (names.get(choice) if choice else None)
 
@@ -91,12 +89,12 @@ def relabel(frame: pd.DataFrame, keys: dict[str, str]) -> pd.DataFrame:
 
 def problems_table(problems: pd.DataFrame) -> pd.DataFrame:
     """A file's problems as the upload page shows them: row, column, message (in the visitor's language), value."""
-    message = problems["message_en"] if current() == "en" else problems["message_zh"]
+    message = problems[pick("message_zh", "message_en")]
     return pd.DataFrame({
         # A problem of the whole file has no row or column: a dash, not Streamlit's grey "None".
-        t("row"): [("—" if pd.isna(r) else str(int(r))) for r in problems["row"]],
-        t("column"): problems["column"].fillna("—"), t("problem"): message,
-        t("value"): problems["value"],
+        t("common.row"): [("—" if pd.isna(r) else str(int(r))) for r in problems["row"]],
+        t("common.column"): problems["column"].fillna("—"), t("common.problem"): message,
+        t("common.value"): problems["value"],
     })
 
 
@@ -109,7 +107,7 @@ def show_problems(problems: pd.DataFrame) -> None:
     Not st.dataframe: its cells are one line, so a long message was cut mid-sentence. st.table wraps, but renders
     Markdown, so every cell goes through plain.md (the text reads exactly as stored).
     """
-    st.error(t("problems_found", n=len(problems)))
+    st.error(t("staff.problems_found", n=len(problems)))
     shown = problems_table(problems)
     shown = pd.DataFrame({md(c): [md(v) for v in shown[c]] for c in shown.columns})
     st.table(shown, hide_index=True, height="content" if len(shown) <= PROBLEM_TABLE_ROWS else 640)
@@ -118,9 +116,9 @@ def show_problems(problems: pd.DataFrame) -> None:
 def repeats_table(repeats: pd.DataFrame) -> pd.DataFrame:
     """A file's findings that repeat stored ones or earlier rows (db.uploads.repeats.REPEAT_COLUMNS): row … what it repeats."""
     return pd.DataFrame({
-        t("row"): repeats["row"], t("agency_name"): repeats["agency_name"], t("credit_code"): repeats["credit_code"],
-        t("clause"): repeats["clause"], t("date"): repeats["date"],
-        t("repeat_source"): [source_text(*r) for r in zip(repeats["upload_id"], repeats["file_name"],
+        t("common.row"): repeats["row"], t("common.agency_full_name"): repeats["agency_name"], t("staff.credit_code"): repeats["credit_code"],
+        t("common.clause"): repeats["clause"], t("common.date"): repeats["date"],
+        t("staff.repeat_source"): [source_text(*r) for r in zip(repeats["upload_id"], repeats["file_name"],
                                                             repeats["recorded_by"], repeats["same_as_row"], strict=True)],
     })
 
@@ -128,13 +126,13 @@ def repeats_table(repeats: pd.DataFrame) -> pd.DataFrame:
 def diff_table(diff: pd.DataFrame, rulebook: Rulebook) -> pd.DataFrame:
     """A diff (db.publishing.publish.DIFF_COLUMNS) for people: agency, what changes, grade and total before and after."""
     grades = grade_labels(rulebook)
-    change = diff["change"].map(lambda c: t(f"change_{c}"))  # never the raw key (`score`, `grade`)
+    change = diff["change"].map(lambda c: t(f"staff.change_{c}"))  # never the raw key (`score`, `grade`)
     return pd.DataFrame({
-        t("agency_name"): diff["agency_name"], t("credit_code"): diff["credit_code"], t("change"): change,
-        t("grade_before"): diff["old_grade"].map(lambda g: grades.get(g, g)),
-        t("grade_after"): diff["new_grade"].map(lambda g: grades.get(g, g)),
-        t("total_before"): diff["old_total"].map(_number), t("total_after"): diff["new_total"].map(_number),
-        t("clauses_before"): diff["old_blacklist_clauses"], t("clauses_after"): diff["new_blacklist_clauses"],
+        t("common.agency_full_name"): diff["agency_name"], t("staff.credit_code"): diff["credit_code"], t("staff.change"): change,
+        t("staff.grade_before"): diff["old_grade"].map(lambda g: grades.get(g, g)),
+        t("staff.grade_after"): diff["new_grade"].map(lambda g: grades.get(g, g)),
+        t("staff.total_before"): diff["old_total"].map(_number), t("staff.total_after"): diff["new_total"].map(_number),
+        t("staff.clauses_before"): diff["old_blacklist_clauses"], t("staff.clauses_after"): diff["new_blacklist_clauses"],
     })
 
 
@@ -147,11 +145,6 @@ def ratings_table(ratings: pd.DataFrame, rulebook: Rulebook) -> pd.DataFrame:
     """A rating table (core.rating) for people: grades in words."""
     grades = grade_labels(rulebook)
     return ratings.assign(grade=ratings["grade"].map(lambda g: grades.get(g, g)))
-
-
-def refusal(exc: CreditBoardError) -> str:
-    """A refused action (any CreditBoardError) in the visitor's language, as Markdown-safe text for st.error & co."""
-    return md(exc.message_en if current() == "en" else exc.message_zh)
 
 
 def take_secret(key: str) -> str:
@@ -197,21 +190,21 @@ def empty_after_save(form: str, fields: dict[str, object]) -> None:
 def current_caption(current: dict | None) -> None:
     """Which version of the year the public sees now, or that the year is not published."""
     if current:
-        st.caption(t("current_version", version=current["version"], date=local_date(current["published_at"])))
+        st.caption(t("staff.current_version", version=current["version"], date=local_date(current["published_at"])))
     else:
-        st.caption(t("not_published"))
+        st.caption(t("staff.not_published"))
 
 
 def show_changes(preview: YearPreview, rulebook: Rulebook, no_change: str) -> None:
     """Who changes grade or enters / leaves the blacklist; then every change and every rating, folded away."""
-    st.markdown(f"**{t('grade_changes')}**")
+    st.markdown(f"**{t('staff.grade_changes')}**")
     if preview.grade_changes.empty:
         st.info(no_change)
     else:
         dataframe(diff_table(preview.grade_changes, rulebook), hide_index=True, width="stretch")
-    with st.expander(t("all_changes", n=len(preview.diff))):
+    with st.expander(t("staff.all_changes", n=len(preview.diff))):
         dataframe(diff_table(preview.diff, rulebook), hide_index=True, width="stretch")
-    with st.expander(t("all_ratings", n=len(preview.ratings))):
+    with st.expander(t("staff.all_ratings", n=len(preview.ratings))):
         dataframe(ratings_table(preview.ratings, rulebook), hide_index=True, width="stretch")
 
 
@@ -220,14 +213,14 @@ def floor_effects_table(effects: pd.DataFrame, rulebook: Rulebook, *, charged: t
     `charged` columns (each labelled by the label key of its own name)."""
     periods = period_labels(rulebook)
     out = {
-        t("row"): effects["row"].astype("int64"), t("agency_name"): effects["agency_name"],
-        t("credit_code"): effects["credit_code"], t("clause"): effects["clause"],
-        t("assessor"): effects["assessor"].map(assessor_label), t("period"): effects["period"].map(
+        t("common.row"): effects["row"].astype("int64"), t("common.agency_full_name"): effects["agency_name"],
+        t("staff.credit_code"): effects["credit_code"], t("common.clause"): effects["clause"],
+        t("common.assessor"): effects["assessor"].map(assessor_label), t("common.period"): effects["period"].map(
             lambda p: periods.get(p, p)),
-        t("date"): effects["date"].map(local_date), t("points_nominal"): effects["points_nominal"].astype("int64"),
+        t("common.date"): effects["date"].map(local_date), t("staff.points_nominal"): effects["points_nominal"].astype("int64"),
     }
     for column in charged:
-        out[t(column)] = effects[column].astype("int64")
+        out[t(f"staff.{column}")] = effects[column].astype("int64")
     return pd.DataFrame(out)
 
 
@@ -235,19 +228,20 @@ def show_floor_effects(preview: YearPreview, rulebook: Rulebook) -> None:
     """Before an import: the file's rows that cost nothing (or less) because their period was at its floor, and the
     stored findings the file pushes down (to 0). Computed in core.charge_effects; shown only when there are any."""
     if not preview.at_floor.empty:
-        st.warning(t("at_floor", rows=", ".join(str(int(r)) for r in preview.at_floor["row"])),
+        st.warning(t("staff.at_floor", rows=", ".join(str(int(r)) for r in preview.at_floor["row"]),
+                     n=preview.at_floor["row"].nunique()),
                    icon=":material/vertical_align_bottom:")
         dataframe(floor_effects_table(preview.at_floor, rulebook, charged=("points_charged",)),
                   hide_index=True, width="stretch")
     if not preview.pushed.empty:
-        st.warning(t("pushed_to_zero", n=len(preview.pushed)), icon=":material/arrow_downward:")
+        st.warning(t("staff.pushed_to_zero", n=len(preview.pushed)), icon=":material/arrow_downward:")
         # No row: a stored finding's row is of another file (or of none, from the form) and would mislead here.
         table = floor_effects_table(preview.pushed, rulebook, charged=("charged_before", "charged_after"))
-        dataframe(table.drop(columns=t("row")), hide_index=True, width="stretch")
+        dataframe(table.drop(columns=t("common.row")), hide_index=True, width="stretch")
 
 
 def _draft_change_words(change: DraftChange, before: bool) -> str:
-    key = ("draft_change_" if before else "draft_changed_") + ("new" if change.new_notice else "kept")
+    key = ("staff.draft_change_" if before else "staff.draft_changed_") + ("new" if change.new_notice else "kept")
     return t(key, year=change.year, opened_on=local_date(change.opened_on), ends_on=local_date(change.ends_on))
 
 
@@ -268,26 +262,26 @@ def saved_with_change(form: str, text: str, change: DraftChange | None) -> None:
 def show_population(report: YearPopulation) -> None:
     """The year's population: count and table with sources, then last year's publication and who dropped out of it
     (a warning, in the visitor's language, when the year holds fewer agencies)."""
-    st.subheader(t("population_heading"))
-    st.caption(t("population_rule"))
+    st.subheader(t("common.agencies_rated"))
+    st.caption(t("staff.population_rule"))
     agencies, year = report.agencies, report.year
     if agencies.empty:
-        st.warning(t("population_none", year=year))
+        st.warning(t("staff.population_none", year=year))
     else:
-        st.markdown(t("population_count", year=year, n=len(agencies)))
+        st.markdown(t("staff.population_count", year=year, n=len(agencies)))
         shown = agencies.assign(
-            agency_name=agencies["agency_name"].map(lambda n: n or t("name_unknown")),
-            sources=agencies["sources"].map(lambda s: "、".join(t(f"source_{k}") for k in s.split(";"))))
-        dataframe(relabel(shown, {"credit_code": "credit_code", "agency_name": "agency_name",
-                                  "sources": "col_sources"}), hide_index=True, width="stretch")
+            agency_name=agencies["agency_name"].map(lambda n: n or t("staff.name_unknown")),
+            sources=agencies["sources"].map(lambda s: "、".join(t(f"staff.source_{k}") for k in s.split(";"))))
+        dataframe(relabel(shown, {"credit_code": "staff.credit_code", "agency_name": "common.agency_full_name",
+                                  "sources": "staff.col_sources"}), hide_index=True, width="stretch")
     if report.previous_version is None:
         return
-    st.caption(t("population_vs", previous=year - 1, version=report.previous_version, count=report.previous_count))
+    st.caption(t("staff.population_vs", previous=year - 1, version=report.previous_version, count=report.previous_count))
     dropped = len(report.dropped)
     if report.shrank:
-        st.warning(t("population_shrank", year=year, n=len(agencies), previous=year - 1, count=report.previous_count,
+        st.warning(t("staff.population_shrank", year=year, n=len(agencies), previous=year - 1, count=report.previous_count,
                      dropped=dropped), icon=":material/group_remove:")
     if dropped:
-        st.caption(t("population_dropped", dropped=dropped))
-        dataframe(relabel(report.dropped, {"credit_code": "credit_code", "agency_name": "agency_name"}),
+        st.caption(t("staff.population_dropped", dropped=dropped))
+        dataframe(relabel(report.dropped, {"credit_code": "staff.credit_code", "agency_name": "common.agency_full_name"}),
                   hide_index=True, width="stretch")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.i18n import LABELS
+from dashboard.text import CATALOGUE
 from db.documents import versions
 from db.documents.export import verify_export
 from db.public import reads as public
@@ -72,8 +72,8 @@ def test_the_overview_opens_at_its_own_path_and_the_tab_title_follows_the_langua
     wait_for_app(page)
     no_exception(page)
     assert page.get_by_text("Page not found").count() == 0
-    assert page.locator("h1").first.inner_text().strip() == LABELS["overview_title"][index]
-    page.wait_for_function("t => document.title.includes(t)", arg=LABELS["site_title"][index], timeout=10_000)
+    assert page.locator("h1").first.inner_text().strip() == CATALOGUE["public.overview_title"][index]
+    page.wait_for_function("t => document.title.includes(t)", arg=CATALOGUE["public.site_title"][index], timeout=10_000)
 
 
 def test_ratings_page_reads_on_a_phone(demo_site, agencies, browser, shots_dir: Path):

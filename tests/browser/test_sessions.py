@@ -20,8 +20,9 @@ from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, select
 
+from dashboard.i18n import fill
 from dashboard.staff.cookie import COOKIE_NAME
-from dashboard.staff.text import LABELS
+from dashboard.text import CATALOGUE
 from db.accounts.sessions import token_hash
 from db.store.engine import make_engine
 from db.store.models import WebSession
@@ -60,11 +61,11 @@ def site(tmp_path_factory) -> Iterator[dict]:
 
 def sign_in_here(page, username: str = ADMIN) -> None:
     """Fill the sign-in form shown on this page (Chinese or English labels) and submit it."""
-    page.get_by_label(LABELS["username"][0]).or_(page.get_by_label(LABELS["username"][1])).fill(username)
-    page.get_by_label(LABELS["password"][0], exact=True).or_(
-        page.get_by_label(LABELS["password"][1], exact=True)).fill(PASSWORD)
-    page.get_by_role("button", name=LABELS["sign_in"][0], exact=True).or_(
-        page.get_by_role("button", name=LABELS["sign_in"][1], exact=True)).click()
+    page.get_by_label(CATALOGUE["staff.username"][0]).or_(page.get_by_label(CATALOGUE["staff.username"][1])).fill(username)
+    page.get_by_label(CATALOGUE["staff.password"][0], exact=True).or_(
+        page.get_by_label(CATALOGUE["staff.password"][1], exact=True)).fill(PASSWORD)
+    page.get_by_role("button", name=CATALOGUE["staff.sign_in"][0], exact=True).or_(
+        page.get_by_role("button", name=CATALOGUE["staff.sign_in"][1], exact=True)).click()
     wait_for_app(page)
     no_exception(page)
 
@@ -88,16 +89,16 @@ def test_a_reload_on_a_staff_page_keeps_you_signed_in_on_that_page(site, page, s
     page.goto(f"{site['url']}/staff")
     wait_for_app(page, timeout=120_000)
     sign_in_here(page)
-    page.locator("[data-testid='stSidebarNav'] a", has_text=LABELS["page_users"][0]).first.click()
+    page.locator("[data-testid='stSidebarNav'] a", has_text=CATALOGUE["staff.page_users"][0]).first.click()
     wait_for_app(page)
-    assert title(page) == LABELS["page_users"][0]
+    assert title(page) == CATALOGUE["staff.page_users"][0]
     page.wait_for_function(f"document.cookie.includes('{COOKIE_NAME}=')")
 
     page.reload()
     wait_for_app(page, timeout=60_000)
     no_exception(page)
     assert page.url.split("?")[0].endswith("/staff-users")
-    assert title(page) == LABELS["page_users"][0]
+    assert title(page) == CATALOGUE["staff.page_users"][0]
     assert not not_found(page)
     screenshot(page, shots_dir / "sessions-1-reloaded.png")
 
@@ -117,10 +118,10 @@ def test_a_bookmark_opened_signed_out_signs_in_in_its_language_then_shows_that_p
     wait_for_app(page, timeout=120_000)
     no_exception(page)
     assert not not_found(page)
-    assert title(page) == LABELS["page_home_signed_out"][1]  # the sign-in page, in English as the link asked
+    assert title(page) == CATALOGUE["staff.page_home_signed_out"][1]  # the sign-in page, in English as the link asked
     screenshot(page, shots_dir / "sessions-2-bookmark-sign-in.png")
     sign_in_here(page)
-    assert title(page) == LABELS["page_audit"][1]
+    assert title(page) == CATALOGUE["staff.page_audit"][1]
     assert "/staff-audit" in page.url
     screenshot(page, shots_dir / "sessions-3-bookmark-landed.png")
 
@@ -135,16 +136,16 @@ def test_a_url_the_role_may_not_use_says_so_in_its_language_instead_of_page_not_
         wait_for_app(page, timeout=60_000)
         no_exception(page)
         assert not not_found(page)
-        assert title(page) == LABELS["page_no_access"][1]
-        assert page.get_by_text(LABELS["no_access"][1].format(role="Town staff")).count() == 1
+        assert title(page) == CATALOGUE["staff.page_no_access"][1]
+        assert page.get_by_text(fill(CATALOGUE["staff.no_access"][1], dict(role="Town staff"))).count() == 1
         links = page.locator("[data-testid='stMain'] [data-testid='stPageLink'] a")
         # Each link's text is its icon's name (a font ligature), then its title.
-        assert [text.split("\n")[-1] for text in links.all_inner_texts()] == [LABELS[f"page_{key}"][1] for key in ("home", "record_finding",
+        assert [text.split("\n")[-1] for text in links.all_inner_texts()] == [CATALOGUE[f"staff.page_{key}"][1] for key in ("home", "record_finding",
                                                                                  "suggestions")]
         screenshot(page, shots_dir / shot)
     links.first.click()  # one of its own pages: there it is signed in as before
     wait_for_app(page)
-    assert title(page) == LABELS["page_home"][1]
+    assert title(page) == CATALOGUE["staff.page_home"][1]
 
 
 def test_signing_out_ends_the_session_and_clears_the_cookie(site, page):
@@ -153,12 +154,12 @@ def test_signing_out_ends_the_session_and_clears_the_cookie(site, page):
     sign_in_here(page)
     page.wait_for_function(f"document.cookie.includes('{COOKIE_NAME}=')")
     token = session_cookie(page)["value"]
-    page.get_by_role("button", name=LABELS["sign_out"][0]).click()
+    page.get_by_role("button", name=CATALOGUE["common.sign_out"][0]).click()
     wait_for_app(page)
     page.wait_for_function(f"!document.cookie.includes('{COOKIE_NAME}=')")
     page.reload()
     wait_for_app(page, timeout=60_000)
-    assert title(page) == LABELS["page_home_signed_out"][0]
+    assert title(page) == CATALOGUE["staff.page_home_signed_out"][0]
     engine = make_engine(site["db"])
     with Session(engine) as s:
         row = s.exec(select(WebSession).where(WebSession.token_hash == token_hash(token))).one()
@@ -175,24 +176,24 @@ def test_an_idle_session_ends_with_a_notice_and_its_cookie_expires_with_it(tmp_p
         page.goto(f"{server.url}/staff-users")
         wait_for_app(page, timeout=120_000)
         sign_in_here(page)
-        assert title(page) == LABELS["page_users"][0]
+        assert title(page) == CATALOGUE["staff.page_users"][0]
         page.wait_for_function(f"document.cookie.includes('{COOKIE_NAME}=')")
         page.reload()  # within the limit: still signed in
         wait_for_app(page, timeout=60_000)
-        assert title(page) == LABELS["page_users"][0]
+        assert title(page) == CATALOGUE["staff.page_users"][0]
         page.wait_for_timeout((IDLE_SECONDS + 2) * 1000)
         # The tab still open: the next click finds the session over and says why, on the page it asked for.
-        page.locator("[data-testid='stSidebarNav'] a", has_text=LABELS["page_audit"][0]).first.click()
+        page.locator("[data-testid='stSidebarNav'] a", has_text=CATALOGUE["staff.page_audit"][0]).first.click()
         wait_for_app(page)
         no_exception(page)
-        assert title(page) == LABELS["page_home_signed_out"][0]
-        assert page.get_by_text(LABELS["idle_ended"][0].format(minutes=1)).count() == 1
+        assert title(page) == CATALOGUE["staff.page_home_signed_out"][0]
+        assert page.get_by_text(fill(CATALOGUE["staff.idle_ended"][0], dict(minutes=1))).count() == 1
         assert "/staff-audit" in page.url
         # The cookie expired with the session: a reload is a plain signed-out visit.
         assert session_cookie(page) is None
         page.reload()
         wait_for_app(page, timeout=60_000)
-        assert title(page) == LABELS["page_home_signed_out"][0]
+        assert title(page) == CATALOGUE["staff.page_home_signed_out"][0]
         screenshot(page, shots_dir / "sessions-4-idle.png")
     finally:
         server.stop()
@@ -224,24 +225,24 @@ def test_two_app_processes_on_one_postgresql_share_a_sign_in(postgres_url, tmp_p
         page.goto(f"{first.url}/staff-users")
         wait_for_app(page, timeout=120_000)
         sign_in_here(page)
-        assert title(page) == LABELS["page_users"][0]
+        assert title(page) == CATALOGUE["staff.page_users"][0]
         page.wait_for_function(f"document.cookie.includes('{COOKIE_NAME}=')")
 
         page.goto(f"{second.url}/staff-audit")  # the other process: same host, so the same cookie
         wait_for_app(page, timeout=120_000)
         no_exception(page)
-        assert title(page) == LABELS["page_audit"][0]
+        assert title(page) == CATALOGUE["staff.page_audit"][0]
         screenshot(page, shots_dir / "sessions-5-second-process.png")
 
         stolen = session_cookie(page)
-        page.locator("[data-testid='stSidebarNav'] a", has_text=LABELS["page_home"][0]).first.click()
+        page.locator("[data-testid='stSidebarNav'] a", has_text=CATALOGUE["staff.page_home"][0]).first.click()
         wait_for_app(page)
-        page.get_by_role("button", name=LABELS["sign_out"][0]).click()  # signed out on the second process…
+        page.get_by_role("button", name=CATALOGUE["common.sign_out"][0]).click()  # signed out on the second process…
         wait_for_app(page)
         page.context.add_cookies([stolen])  # …the old cookie put back does not open the session on the first
         page.goto(f"{first.url}/staff-users")
         wait_for_app(page, timeout=60_000)
-        assert title(page) == LABELS["page_home_signed_out"][0]
+        assert title(page) == CATALOGUE["staff.page_home_signed_out"][0]
     finally:
         first.stop()
         second.stop()

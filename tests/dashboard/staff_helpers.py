@@ -114,10 +114,10 @@ def check_no_exception(at: AppTest) -> None:
 
 def sign_out(at: AppTest) -> AppTest:
     """Click "sign out" on the workspace page."""
-    from dashboard.staff.text import LABELS
+    from dashboard.text import CATALOGUE
 
     open_page(at, "home")
-    return next(b for b in at.button if b.label == LABELS["sign_out"][0]).click().run()
+    return next(b for b in at.button if b.label == CATALOGUE["common.sign_out"][0]).click().run()
 
 
 def placeholders(at: AppTest) -> dict[str, str]:

@@ -11,9 +11,9 @@ from streamlit.testing.v1 import AppTest
 from core import china_time
 from core.rulebook import load_rulebook
 from core.watch import report_due_dates
-from dashboard.agency.session import AGENCY_PAGES
-from dashboard.agency.text import LABELS
-from dashboard.staff.text import LABELS as STAFF_LABELS
+from dashboard.agency.session import AGENCY_PAGES, PAGE_TITLES
+from dashboard.i18n import fill
+from dashboard.text import CATALOGUE
 from db.accounts.roles import ROLES
 from db.accounts.users import authenticate, deactivate
 from db.agency import filings
@@ -67,7 +67,7 @@ def agency_reachable(at: AppTest) -> set[str]:
 def test_an_agency_signs_in_on_the_same_page_and_lands_on_its_own_workspace(portal):
     sign_in(portal, "jia")
     check_no_exception(portal)
-    assert portal.title[0].value == LABELS["page_home"][0]
+    assert portal.title[0].value == CATALOGUE["agency.page_home"][0]
     assert NAMES[MINE] in shown_text(portal)
     assert reachable(portal) == set()  # no staff page exists in its session, by menu or by URL
     assert agency_reachable(portal) == set(AGENCY_PAGES)
@@ -78,7 +78,7 @@ def test_every_portal_page_renders_and_shows_nothing_of_another_agency(portal):
     for key in AGENCY_PAGES:
         open_agency(portal, key)
         check_no_exception(portal)
-        assert portal.title[0].value == LABELS[f"page_{key}"][0]
+        assert portal.title[0].value == CATALOGUE[PAGE_TITLES[key]][0]
         shown = shown_text(portal)
         assert SECRET_DESCRIPTION not in shown and THEIR_CONTRACT not in shown and THEIRS not in shown
 
@@ -104,10 +104,10 @@ def test_a_staff_url_opened_by_an_agency_says_it_has_no_access_and_offers_the_po
     sign_in(portal, "jia")
     portal.switch_page("dashboard/staff/pages/no_access.py").run()
     check_no_exception(portal)
-    assert portal.title[0].value == STAFF_LABELS["page_no_access"][lang]
-    assert portal.warning[0].value == STAFF_LABELS["no_access"][lang].format(role=ROLES["agency"][lang])
+    assert portal.title[0].value == CATALOGUE["staff.page_no_access"][lang]
+    assert portal.warning[0].value == fill(CATALOGUE["staff.no_access"][lang], dict(role=ROLES["agency"][lang]))
     assert [link.proto.label for link in portal.get("page_link")] == [
-        LABELS[f"page_{key}"][lang] for key in AGENCY_PAGES]
+        CATALOGUE[PAGE_TITLES[key]][lang] for key in AGENCY_PAGES]
 
 
 def test_a_deactivated_agency_account_loses_the_portal_at_once(portal, staff_db):
@@ -123,15 +123,15 @@ def test_a_month_without_visits_is_filed_and_the_record_shows_it(portal):
     portal.radio(key="monthly_how").set_value("none").run()
     next(b for b in portal.button if b.key == "monthly_file_none").click().run()
     check_no_exception(portal)
-    assert portal.success and LABELS["filed"][0].format(n=1) == portal.success[0].value
+    assert portal.success and fill(CATALOGUE["agency.filed"][0], dict(n=1)) == portal.success[0].value
     open_agency(portal, "home")
     today = china_time.today()
     previous = (dt.date(today.year, today.month, 1) - dt.timedelta(days=1)).replace(day=1)  # the page's default
     months = portal.dataframe[0].value
-    status = months.set_index(LABELS["month"][0]).loc[f"{previous:%Y-%m}", LABELS["status"][0]]
+    status = months.set_index(CATALOGUE["agency.month"][0]).loc[f"{previous:%Y-%m}", CATALOGUE["common.status"][0]]
     if previous.year == today.year:  # the home page shows this year's months
         due = report_due_dates(pd.Series([pd.Timestamp(previous)]), load_rulebook().watch)["due"].iat[0]
-        assert status == LABELS["status_on_time" if pd.Timestamp(today) <= due else "status_late"][0]
+        assert status == CATALOGUE["agency.status_on_time" if pd.Timestamp(today) <= due else "agency.status_late"][0]
 
 
 def test_an_uploaded_file_with_another_agencys_row_is_refused_by_row_and_column(portal):
@@ -192,7 +192,7 @@ def test_specialties_read_in_english_under_the_english_switch(portal):
     check_no_exception(portal)
     open_agency(portal, "practitioners")
     people = portal.dataframe[0].value
-    assert people[LABELS["specialty"][1]].tolist() == ["electrical"]
+    assert people[CATALOGUE["common.specialty"][1]].tolist() == ["electrical"]
 
 
 def test_a_bureau_admin_makes_an_agency_account_on_the_users_page(portal, staff_db):
@@ -203,7 +203,7 @@ def test_a_bureau_admin_makes_an_agency_account_on_the_users_page(portal, staff_
     portal.text_input(key="new_user_credit_code").input(MINE)
     portal.text_input(key="new_user_password").input("a long enough password")
     portal.text_input(key="new_user_password_again").input("a long enough password")
-    next(b for b in portal.get("form_submit_button") if b.label == STAFF_LABELS["create"][0]).click().run()
+    next(b for b in portal.get("form_submit_button") if b.label == CATALOGUE["staff.create"][0]).click().run()
     check_no_exception(portal)
     assert portal.success, [e.value for e in portal.error]
     assert MINE in shown_text(portal)
@@ -216,21 +216,12 @@ def test_an_agency_signs_out_back_to_the_sign_in_page_and_changes_its_own_passwo
     portal.text_input(key="agency_new_password_again").input("another long password")
     portal.get("form_submit_button")[0].click().run()
     check_no_exception(portal)
-    assert portal.success and portal.success[0].value == STAFF_LABELS["password_changed"][0]
+    assert portal.success and portal.success[0].value == CATALOGUE["staff.password_changed"][0]
     next(b for b in portal.button if b.key == "agency_sign_out").click().run()
     check_no_exception(portal)
-    assert portal.title[0].value == STAFF_LABELS["page_home_signed_out"][0]
+    assert portal.title[0].value == CATALOGUE["staff.page_home_signed_out"][0]
     assert agency_reachable(portal) == set()
     assert authenticate(engine=staff_db, username="jia", password="another long password")
-
-
-def test_every_portal_label_has_chinese_and_english_with_the_same_placeholders():
-    import string
-
-    for key, (zh, en) in LABELS.items():
-        assert zh.strip() and en.strip(), key
-        names = [{f for _, f, _, _ in string.Formatter().parse(text) if f} for text in (zh, en)]
-        assert names[0] == names[1], key
 
 
 def test_bureau_staff_see_an_agency_s_scans_and_town_staff_have_no_such_page(staff_app, staff_db, portal):
@@ -241,14 +232,14 @@ def test_bureau_staff_see_an_agency_s_scans_and_town_staff_have_no_such_page(sta
     sign_in(staff_app, "staff")
     open_page(staff_app, "documents")
     check_no_exception(staff_app)
-    assert staff_app.title[0].value == STAFF_LABELS["page_documents"][0]
+    assert staff_app.title[0].value == CATALOGUE["staff.page_documents"][0]
     box = staff_app.selectbox(key="doc_agency")
     assert len(box.options) == 1 and MINE in box.options[0]
     box.select_index(0).run()
     check_no_exception(staff_app)
     table = staff_app.dataframe[0].value
-    assert table[STAFF_LABELS["doc_file"][0]].tolist() == ["承诺书.pdf"]
-    assert table[STAFF_LABELS["doc_kind"][0]].tolist() == [STAFF_LABELS["doc_kind_commitment"][0]]
+    assert table[CATALOGUE["common.file_name"][0]].tolist() == ["承诺书.pdf"]
+    assert table[CATALOGUE["common.kind"][0]].tolist() == [CATALOGUE["common.scan_commitment"][0]]
     town = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     sign_in(town, "town")
     with pytest.raises(ValueError):  # the page does not exist in a town session
@@ -273,7 +264,7 @@ def test_staff_download_a_scan_under_its_safe_name_and_real_type(staff_app, staf
     staff_app.selectbox(key="doc_agency").select_index(0).run()
     check_no_exception(staff_app)
     assert [(kw["file_name"], kw["mime"]) for kw in offered] == [("附件1gnp_exe.png", "image/png")]
-    assert staff_app.dataframe[0].value[STAFF_LABELS["doc_file"][0]].tolist() == ["附件1gnp_exe.png"]
+    assert staff_app.dataframe[0].value[CATALOGUE["common.file_name"][0]].tolist() == ["附件1gnp_exe.png"]
 
 
 WITHDRAWN_EVIDENCE = "2025年6月月报逾期（已撤销的建议）"
@@ -306,7 +297,7 @@ def test_a_withdrawn_finding_is_no_confirmed_issue_and_the_year_under_notice_sho
     check_no_exception(portal)
     shown = shown_text(portal)
     assert WITHDRAWN_EVIDENCE not in shown and "仍然有效的建议" in shown
-    assert LABELS["draft_under_notice"][0].format(year=last) in [h.value for h in portal.subheader]
+    assert fill(CATALOGUE["agency.draft_under_notice"][0], dict(year=last)) in [h.value for h in portal.subheader]
     assert [m.value for m in portal.metric][:2] == ["95", "A 优秀"]  # 3.7 costs 5; the withdrawn 3.4 nothing
     withdraw_finding(engine=staff_db, user=admin, finding_id=confirmed["finding_id"] + 1, reason="复核不成立")
     portal.run()

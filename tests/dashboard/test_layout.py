@@ -15,7 +15,7 @@ import pytest
 
 from core.rulebook import load_rulebook
 from dashboard import charts, compare_view, page_style, tables, wrap
-from dashboard.i18n import LABELS
+from dashboard.text import CATALOGUE
 from db.store.engine import make_engine
 from tests.dashboard.test_public_site import current_ratings, open_page
 
@@ -79,7 +79,7 @@ def test_the_language_button_under_the_title_switches_the_whole_page(app):
     button = app.button(key="other_language")
     assert button.label == "English"
     button.click().run()
-    assert app.title[0].value == LABELS["blacklist_title"][1]
+    assert app.title[0].value == CATALOGUE["public.blacklist_title"][1]
     assert app.sidebar.radio[0].value == "en"  # the sidebar's switch says the same
     assert app.button(key="other_language").label == "中文"
 

@@ -11,8 +11,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from core.china_time import today
-from dashboard.i18n import LABELS
-from dashboard.staff.text import LABELS as STAFF_LABELS
+from dashboard.text import CATALOGUE
 from dashboard.ui import PAGES
 from db.public import listings as listing_reads
 from db.store.engine import make_engine
@@ -55,17 +54,17 @@ def test_the_blacklist_page_shows_listings_and_their_history(app, engine, lang):
     text = page_text(at)
     side = 0 if lang == "zh" else 1
     for key in LISTINGS_LABELS:
-        assert LABELS[key][side] in text
+        assert CATALOGUE[f"public.{key}"][side] in text
     frame = listing_reads.listings(engine, today())
     history = table_with(at, "office")
     assert len(history) == len(listing_reads.history(engine)) > 0
-    assert LABELS["listing_event_listed"][side] in set(history["action"])
+    assert CATALOGUE["public.listing_event_listed"][side] in set(history["action"])
     in_force = frame[frame["status"] == "listed"]
     if len(in_force):
         shown = table_with(at, "removal_on")
         assert len(shown) == len(in_force)
         assert shown["department"].str.len().min() > 0  # 认定部门 on every row, score listings too
-        assert set(shown["status"]) == {LABELS["listing_listed"][side]}
+        assert set(shown["status"]) == {CATALOGUE["public.listing_listed"][side]}
     with Session(engine) as session:  # staff accounts never appear
         accounts = [u for (u,) in session.execute(select(User.username))]
     assert not [a for a in accounts if a in text]
@@ -75,7 +74,7 @@ def test_the_open_data_page_offers_the_listings_export(app, engine):
     at = run_page(app, "open_data")
     buttons = [b for b in at.get("download_button") if "listings" in str(b.proto.id)]
     assert len(buttons) == 2
-    assert LABELS["listings_export"][0] in page_text(at)
+    assert CATALOGUE["public.listings_export"][0] in page_text(at)
     from dashboard import data
 
     rows = list(csv.reader(io.StringIO(data.listings_export("csv", today()).decode("utf-8-sig"))))
@@ -106,7 +105,7 @@ def test_staff_record_grant_and_revoke_a_repair_on_the_listings_page(listed_db, 
     at = sign_in(staff_app, "staff")
     at = open_page(at, "listings")
     assert not at.exception
-    assert placeholders(at)["repair_listing"] == STAFF_LABELS["choose"][("zh", "en").index(lang)]
+    assert placeholders(at)["repair_listing"] == CATALOGUE["common.choose"][("zh", "en").index(lang)]
     listing = at.selectbox(key="repair_listing")
     with Session(listed_db) as session:
         score_id = session.execute(select(Listing.id).where(Listing.basis_kind == "score")).scalar_one()

@@ -10,9 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from core import china_time
 from dashboard.agency.session import AGENCY_PAGES
-from dashboard.agency.text import LABELS as AGENCY_LABELS
-from dashboard.i18n import LABELS as PUBLIC_LABELS
-from dashboard.staff.text import LABELS
+from dashboard.i18n import fill
+from dashboard.text import CATALOGUE
 from dashboard.ui import PAGES
 from db.findings.recording import record_finding
 from db.publishing.notice import open_notice
@@ -75,7 +74,7 @@ def test_an_admin_opens_the_notice_on_the_publish_page_and_publishing_stays_off_
     sign_in(at, "admin")
     open_page(at, "publish")
     check_no_exception(at)
-    assert LABELS["notice_none"][0].format(year=YEAR) in shown_text(at)
+    assert fill(CATALOGUE["staff.notice_none"][0], dict(year=YEAR)) in shown_text(at)
     assert at.button(key="publish_go").disabled
     assert any("须先公示" in w.value for w in at.warning)
     at.date_input(key=f"notice_ends_{YEAR}").set_value(TODAY + dt.timedelta(days=4)).run()
@@ -85,9 +84,9 @@ def test_an_admin_opens_the_notice_on_the_publish_page_and_publishing_stays_off_
         notice = session.exec(select(Notice)).one()
     assert (notice.year, notice.ends_on, notice.opened_by) == (YEAR, TODAY + dt.timedelta(days=4), "admin")
     text = shown_text(at)
-    assert LABELS["notice_opened"][0].format(ends_on=notice.ends_on) in text
-    assert LABELS["notice_running"][0].format(year=YEAR, opened_on=TODAY, ends_on=notice.ends_on, total=0,
-                                              open=0) in text
+    assert fill(CATALOGUE["staff.notice_opened"][0], dict(ends_on=notice.ends_on)) in text
+    assert fill(CATALOGUE["staff.notice_running"][0], dict(year=YEAR, opened_on=TODAY, ends_on=notice.ends_on, total=0,
+                                              open=0)) in text
     at.checkbox(key="publish_confirm").check().run()
     assert at.button(key="publish_go").disabled and any("正在公示" in w.value for w in at.warning)
 
@@ -106,7 +105,7 @@ def test_staff_see_an_agencys_objection_and_reject_it_with_a_reason_the_agency_t
     at.text_area(key=f"objection_reason_{objection_id}").input("检查记录属实，维持扣分").run()
     at.button(key=f"objection_reject_{objection_id}").click().run()
     check_no_exception(at)
-    assert LABELS["objection_rejected"][0] in shown_text(at)
+    assert CATALOGUE["staff.objection_rejected"][0] in shown_text(at)
     with Session(noticed) as session:
         assert session.get(Objection, objection_id).status == "rejected"
 
@@ -114,7 +113,7 @@ def test_staff_see_an_agencys_objection_and_reject_it_with_a_reason_the_agency_t
     sign_in(agency, "jia")
     agency.switch_page(AGENCY_PAGES["findings"][0]).run()
     text = shown_text(agency)
-    assert "检查记录属实，维持扣分" in text and AGENCY_LABELS["objection_rejected"][0] in text
+    assert "检查记录属实，维持扣分" in text and CATALOGUE["common.objection_rejected"][0] in text
 
 
 @pytest.mark.parametrize("lang", [0, 1])
@@ -125,7 +124,7 @@ def test_the_letter_picker_asks_in_the_visitors_language(noticed, lang):
     sign_in(at, "staff")
     open_page(at, "objections")
     check_no_exception(at)
-    assert placeholders(at)["letter_finding"] == LABELS["choose"][lang]
+    assert placeholders(at)["letter_finding"] == CATALOGUE["common.choose"][lang]
 
 
 def test_staff_record_a_letter_and_uphold_it_which_withdraws_the_finding(noticed):
@@ -137,7 +136,7 @@ def test_staff_record_a_letter_and_uphold_it_which_withdraws_the_finding(noticed
     at.text_area(key="letter_text").input("来信：该项已整改").run()
     at.button(key="letter_save").click().run()
     check_no_exception(at)
-    assert LABELS["letter_recorded"][0] in shown_text(at)
+    assert CATALOGUE["staff.letter_recorded"][0] in shown_text(at)
     [objection_id] = [int(b.key.rsplit("_", 1)[1]) for b in at.button if b.key.startswith("objection_uphold_")]
     at.text_area(key=f"objection_reason_{objection_id}").input("整改材料属实").run()
     at.button(key=f"objection_uphold_{objection_id}").click().run()
@@ -155,13 +154,13 @@ def test_an_agency_objects_from_its_findings_page_and_sees_only_its_own_objectio
     at.switch_page(AGENCY_PAGES["findings"][0]).run()
     check_no_exception(at)
     ends = TODAY + dt.timedelta(days=3)
-    assert AGENCY_LABELS["notice_open_for"][0].format(year=YEAR, ends_on=ends) in shown_text(at)
+    assert fill(CATALOGUE["agency.notice_open_for"][0], dict(year=YEAR, ends_on=ends)) in shown_text(at)
     mine = finding_of(noticed, MINE)
     at.text_area(key=f"objection_text_{mine}").input("该次检查我方人员在场，记录有误").run()
     at.button(key=f"objection_file_{mine}").click().run()
     check_no_exception(at)
     text = shown_text(at)
-    assert AGENCY_LABELS["object_filed"][0] in text and "该次检查我方人员在场，记录有误" in text
+    assert CATALOGUE["agency.object_filed"][0] in text and "该次检查我方人员在场，记录有误" in text
     assert THEIR_OBJECTION not in text and THEIRS not in text
     assert [b for b in at.button if b.key == f"objection_file_{mine}"] == []  # objected: no second button
 
@@ -179,9 +178,9 @@ def test_the_public_sees_the_year_under_notice_with_its_deadline_and_draft_ratin
     for page in ("overview", "ratings"):
         at.switch_page(PAGES[page][0]).run()
         check_no_exception(at)
-        assert PUBLIC_LABELS["notice_running"][0].format(
-            year=YEAR, opened_on=TODAY - dt.timedelta(days=1), ends_on=TODAY + dt.timedelta(days=3)) in shown_text(at)
+        assert fill(CATALOGUE["public.notice_running"][0], dict(
+            year=YEAR, opened_on=TODAY - dt.timedelta(days=1), ends_on=TODAY + dt.timedelta(days=3))) in shown_text(at)
         draft = at.dataframe[0].value
-        assert set(draft[PUBLIC_LABELS["credit_code"][0]]) == {MINE, THEIRS}
-        assert set(draft[PUBLIC_LABELS["total"][0]]) == {90}
+        assert set(draft[CATALOGUE["public.credit_code"][0]]) == {MINE, THEIRS}
+        assert set(draft[CATALOGUE["common.total"][0]]) == {90}
         assert "情况说明" not in shown_text(at)  # never a finding's description

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.i18n import LABELS
+from dashboard.text import CATALOGUE
 from dashboard.ui import PAGES
 from db.documents import versions
 from db.public import reads as public
@@ -35,7 +35,7 @@ def test_every_page_renders_without_an_exception(app, page, lang, two_agencies):
     a, b = two_agencies
     open_page(app, page, lang=lang, agency=a, compare=f"{a},{b}")
     assert not app.exception, "\n".join(app.exception[0].stack_trace)
-    assert app.title[0].value == LABELS[f"{page}_title" if f"{page}_title" in LABELS else f"page_{page}"][
+    assert app.title[0].value == CATALOGUE[f"public.{page}_title" if f"public.{page}_title" in CATALOGUE else f"public.page_{page}"][
         0 if lang == "zh" else 1
     ]
 
@@ -48,14 +48,14 @@ SHOWS_NO_DATA = ("rules",)
 def test_every_page_of_data_marks_demo_data(app, page, two_agencies):
     a, b = two_agencies
     open_page(app, page, agency=a, compare=f"{a},{b}")
-    assert LABELS["demo_notice"][0] in [w.value for w in app.warning]
+    assert CATALOGUE["public.demo_notice"][0] in [w.value for w in app.warning]
 
 
 @pytest.mark.parametrize("page", SHOWS_NO_DATA)
 def test_the_rules_page_carries_no_demo_warning_on_a_demo_database(app, page):
     open_page(app, page)
     assert not app.exception
-    assert LABELS["demo_notice"][0] not in [w.value for w in app.warning]
+    assert CATALOGUE["public.demo_notice"][0] not in [w.value for w in app.warning]
 
 
 def _chinese_labels(app_db) -> set[str]:
@@ -69,7 +69,7 @@ def _chinese_labels(app_db) -> set[str]:
     engine.dispose()
     data_text = "\n".join([*(c.text_zh for c in rulebook.clauses), *default_towns().names, rulebook.title_zh,
                            rulebook.source_zh, *(g.label_zh for g in rulebook.grades), *published])
-    return {zh for zh, en in LABELS.values() if zh != en and "{" not in zh and len(zh) >= 2 and zh not in data_text}
+    return {zh for key, (zh, en) in CATALOGUE.items() if key.startswith(("public.", "common.")) and zh != en and "{" not in zh and len(zh) >= 2 and zh not in data_text}
 
 
 @pytest.mark.parametrize("page", list(PAGES))

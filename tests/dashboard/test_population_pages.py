@@ -10,7 +10,8 @@ from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
 from core import china_time
-from dashboard.staff.text import LABELS
+from dashboard.i18n import fill
+from dashboard.text import CATALOGUE
 from db.findings.recording import record_finding
 from db.publishing.notice import open_notice
 from db.publishing.objections import file_objection
@@ -27,11 +28,11 @@ ADMIN = {"username": "admin", "role": "bureau_admin"}
 
 
 def zh(key: str, **values) -> str:
-    return LABELS[key][0].format(**values)
+    return fill(CATALOGUE[key][0], values)
 
 
 def en(key: str, **values) -> str:
-    return LABELS[key][1].format(**values)
+    return fill(CATALOGUE[key][1], values)
 
 
 def app() -> AppTest:
@@ -49,14 +50,14 @@ def notice_of(engine, year: int = YEAR) -> dict:
 
 def population_table(at: AppTest):
     """The publish page's population table: the one with a sources column."""
-    [frame] = [d.value for d in at.dataframe if zh("col_sources") in d.value.columns]
+    [frame] = [d.value for d in at.dataframe if zh("staff.col_sources") in d.value.columns]
     return frame
 
 
 def dropped_table(at: AppTest):
     """The agencies of last year's publication not in this year: the table just after the population's."""
     frames = [d.value for d in at.dataframe]
-    at_population = next(i for i, f in enumerate(frames) if zh("col_sources") in f.columns)
+    at_population = next(i for i, f in enumerate(frames) if zh("staff.col_sources") in f.columns)
     return frames[at_population + 1]
 
 
@@ -77,17 +78,17 @@ def test_the_publish_page_shows_the_population_with_sources_and_names_who_droppe
     at.selectbox(key="publish_year").select(YEAR).run()
     check_no_exception(at)
     population = population_table(at)
-    codes = population[zh("credit_code")].tolist()
+    codes = population[zh("staff.credit_code")].tolist()
     assert MINE in codes and len(codes) >= 2
-    assert population.set_index(zh("credit_code")).loc[MINE, zh("col_sources")] == zh("source_finding")
-    assert any("、" in s for s in population[zh("col_sources")])  # an agency known from several records
-    assert zh("population_count", year=YEAR, n=len(codes)) in shown_text(at)
-    dropped = dropped_table(at)[zh("credit_code")].tolist()
+    assert population.set_index(zh("staff.credit_code")).loc[MINE, zh("staff.col_sources")] == zh("staff.source_finding")
+    assert any("、" in s for s in population[zh("staff.col_sources")])  # an agency known from several records
+    assert zh("staff.population_count", year=YEAR, n=len(codes)) in shown_text(at)
+    dropped = dropped_table(at)[zh("staff.credit_code")].tolist()
     from tests.db.factories import credit_code
     assert dropped == [credit_code(n) for n in (41, 42, 43)]
     # As many agencies as last year's three, but none of them: no shrink, yet the three are named.
     assert len(codes) == 3 and "少" not in warnings(at)
-    assert zh("population_dropped", dropped=3) in shown_text(at)
+    assert zh("staff.population_dropped", dropped=3) in shown_text(at)
 
 
 def test_the_shrink_warning_is_bilingual_and_absent_when_the_year_did_not_shrink(staff_db):
@@ -100,14 +101,14 @@ def test_the_shrink_warning_is_bilingual_and_absent_when_the_year_did_not_shrink
     open_page(at, "publish")
     at.selectbox(key="publish_year").select(YEAR).run()
     words = dict(year=YEAR, n=1, previous=YEAR - 1, count=2, dropped=1)
-    assert zh("population_shrank", **words) in warnings(at)
-    assert dropped_table(at)[zh("credit_code")].tolist() == [credit_code(41)]
+    assert zh("staff.population_shrank", **words) in warnings(at)
+    assert dropped_table(at)[zh("staff.credit_code")].tolist() == [credit_code(41)]
     at.sidebar.radio[0].set_value("en").run()  # the site's language switch
-    assert en("population_shrank", **words) in warnings(at)
+    assert en("staff.population_shrank", **words) in warnings(at)
     load_roster(staff_db, [43])
     at.run()
     assert "Fewer agencies" not in warnings(at)
-    assert en("population_count", year=YEAR, n=2) in shown_text(at)
+    assert en("staff.population_count", year=YEAR, n=2) in shown_text(at)
 
 
 def test_recording_a_finding_of_a_year_under_notice_warns_before_and_after(staff_db):
@@ -122,12 +123,12 @@ def test_recording_a_finding_of_a_year_under_notice_warns_before_and_after(staff
     at.date_input(key="finding_date").set_value(dt.date(YEAR, 5, 12))
     at.selectbox(key="finding_clause").select("3.3").run()
     check_no_exception(at)
-    assert zh("draft_change_new", **words) in warnings(at)  # before the write
+    assert zh("staff.draft_change_new", **words) in warnings(at)  # before the write
     at.button(key="finding_save").click().run()
     assert errors(at) == []
-    assert zh("draft_changed_new", year=YEAR) in warnings(at)  # and after it
+    assert zh("staff.draft_changed_new", year=YEAR) in warnings(at)  # and after it
     at.date_input(key="finding_date").set_value(dt.date(YEAR + 1, 1, 12)).run()  # another year: no notice, no word
-    assert zh("draft_change_new", **words) not in warnings(at)
+    assert zh("staff.draft_change_new", **words) not in warnings(at)
 
 
 def test_confirming_a_suggestion_of_a_year_under_notice_warns_before_and_after(staff_db):
@@ -142,10 +143,10 @@ def test_confirming_a_suggestion_of_a_year_under_notice_warns_before_and_after(s
     box = at.selectbox(key="sq_pick")
     [option] = [o for o in box.options if A_NAME in o and "　3.2　" in o]
     box.select_index(box.options.index(option)).run()
-    assert zh("draft_change_new", **words) in warnings(at)
+    assert zh("staff.draft_change_new", **words) in warnings(at)
     at.button(key="sq_confirm").click().run()
     check_no_exception(at)
-    assert zh("draft_changed_new", year=YEAR) in warnings(at)
+    assert zh("staff.draft_changed_new", year=YEAR) in warnings(at)
 
 
 def test_upholding_an_objection_says_the_draft_changes_and_needs_no_new_notice_as_the_gate_says(staff_db):
@@ -161,20 +162,20 @@ def test_upholding_an_objection_says_the_draft_changes_and_needs_no_new_notice_a
     at = app()
     sign_in(at, "staff")
     open_page(at, "objections")
-    assert zh("draft_change_kept", **words) in warnings(at)
+    assert zh("staff.draft_change_kept", **words) in warnings(at)
     [objection] = [b.key for b in at.button if b.key.startswith("objection_uphold_")]
     at.text_area(key=objection.replace("uphold", "reason")).input("整改材料属实").run()
     at.button(key=objection).click().run()
     check_no_exception(at)
-    assert any(zh("draft_changed_kept", year=YEAR) in s.value for s in at.success)
-    assert zh("draft_changed_new", year=YEAR) not in warnings(at)
+    assert any(zh("staff.draft_changed_kept", year=YEAR) in s.value for s in at.success)
+    assert zh("staff.draft_changed_new", year=YEAR) not in warnings(at)
     assert NAMES[MINE]  # the agency the finding was against
 
 
 @pytest.mark.parametrize("key", ["draft_change_new", "draft_change_kept", "draft_changed_new", "draft_changed_kept",
                                  "population_shrank"])
 def test_the_notice_and_population_words_exist_in_both_languages(key):
-    zh_text, en_text = LABELS[key]
+    zh_text, en_text = CATALOGUE[f"staff.{key}"]
     assert "公示" in zh_text or "机构" in zh_text
     assert "notice" in en_text or "agencies" in en_text.lower()
 
@@ -191,10 +192,10 @@ def test_importing_findings_of_a_year_under_notice_warns_on_the_preview_and_afte
     open_page(at, "upload")
     at.file_uploader(key="upload_file").set_value(("more.csv", MORE, "text/csv")).run()
     check_no_exception(at)
-    assert zh("draft_change_new", **words) in warnings(at)  # on the preview, before the import
+    assert zh("staff.draft_change_new", **words) in warnings(at)  # on the preview, before the import
     at.button(key="upload_import").click().run()
     check_no_exception(at)
-    assert zh("draft_changed_new", year=2025) in warnings(at)
+    assert zh("staff.draft_changed_new", year=2025) in warnings(at)
 
 
 def test_the_publish_page_opens_on_the_latest_year_that_has_ended_not_the_running_one(staff_db):

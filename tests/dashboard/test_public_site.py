@@ -10,9 +10,10 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
 from core.rulebook import load_rulebook
-from dashboard.i18n import LABELS
+from dashboard.i18n import fill
 from dashboard.labels import local_date
 from dashboard.plain import WORD_JOINER
+from dashboard.text import CATALOGUE
 from dashboard.ui import PAGES
 from db.accounts.users import create_user
 from db.agency import documents, filings
@@ -105,7 +106,7 @@ def test_a_long_table_loads_in_chunks_and_offers_selection_once_narrowed(app, en
     monkeypatch.setattr(tables, "LAZY_FROM", len(frame) - 1)
     open_page(app, "ratings")
     assert not app.dataframe[0].proto.selection_mode  # no row selection on a table sent in chunks
-    assert LABELS["select_hint_long"][0].format(n=len(frame) - 1) in [c.value for c in app.caption]
+    assert fill(CATALOGUE["public.select_hint_long"][0], dict(n=len(frame) - 1)) in [c.value for c in app.caption]
     app.text_input(key="w_q").input(frame.iloc[0]["credit_code"]).run()
     assert app.dataframe(key="ratings_table").proto.selection_mode
     assert table_codes(app) == [frame.iloc[0]["credit_code"]]
@@ -171,8 +172,8 @@ def test_overview_search_opens_the_ratings_with_the_query(app, engine):
     code = current_ratings(engine).iloc[0]["credit_code"]
     open_page(app, "overview")
     app.text_input(key="overview_q").input(code)
-    next(b for b in app.button if b.label == LABELS["search_button"][0]).click().run()
-    assert app.title[0].value == LABELS["ratings_title"][0]
+    next(b for b in app.button if b.label == CATALOGUE["public.search_button"][0]).click().run()
+    assert app.title[0].value == CATALOGUE["public.ratings_title"][0]
     assert table_codes(app) == [code]
 
 
@@ -247,15 +248,10 @@ def test_compare_permalink_reloads_the_same_agencies(app, engine):
 def test_the_english_switch_changes_the_labels(app):
     open_page(app, "ratings")
     app.sidebar.radio[0].set_value("en").run()
-    assert app.title[0].value == LABELS["ratings_title"][1]
+    assert app.title[0].value == CATALOGUE["public.ratings_title"][1]
     assert app.query_params["lang"] == "en"
     assert app.selectbox(key="w_year").label == "Year"
     assert "黑名单" not in app.dataframe(key="ratings_table").value.columns
-
-
-def test_every_label_has_chinese_and_english():
-    for key, (zh, en) in LABELS.items():
-        assert zh.strip() and en.strip(), key
 
 
 def test_a_rerun_that_changes_nothing_runs_no_database_query(app):
@@ -357,13 +353,13 @@ def test_a_search_with_no_match_names_the_search_and_where_else_to_look(app):
     info = app.info[0].value
     # Shown as the text typed, never a live link on the official site.
     assert markup(info) == [] and "“[通知](http://example.com)”" in rendered_text(info).replace(WORD_JOINER, "")
-    assert LABELS["no_rows_hint"][0] in [c.value for c in app.caption]
+    assert CATALOGUE["public.no_rows_hint"][0] in [c.value for c in app.caption]
 
 
 def test_a_link_to_a_year_never_published_says_so(app, engine):
     open_page(app, "overview", year="2019")
     latest = public.published_years(engine)[0]
-    notice = LABELS["year_not_published"][0].format(year=2019, shown=latest)
+    notice = fill(CATALOGUE["public.year_not_published"][0], dict(year=2019, shown=latest))
     assert notice in [w.value for w in app.warning]
     assert app.selectbox(key="w_year").value == latest
     app.run()  # the notice is for the link, not for every click after it

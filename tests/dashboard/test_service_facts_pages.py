@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from dashboard.i18n import LABELS
+from dashboard.i18n import fill
+from dashboard.text import CATALOGUE
 from dashboard.ui import PAGES
 from db.documents import versions
 from db.public import reads as public
@@ -23,11 +24,11 @@ TOWN = "璜土镇"
 
 
 def zh(key: str, **values: object) -> str:
-    return LABELS[key][0].format(**values) if values else LABELS[key][0]
+    return fill(CATALOGUE[key][0], values)
 
 
 def en(key: str, **values: object) -> str:
-    return LABELS[key][1].format(**values) if values else LABELS[key][1]
+    return fill(CATALOGUE[key][1], values)
 
 
 def _without_demo_records(engine: Engine) -> None:
@@ -96,11 +97,11 @@ def test_the_finder_lists_agencies_serving_my_town_best_grade_first(app, rated, 
     assert not table["grade"].str.contains(r"\d{4}").any()
     assert table["year"].notna().all()
     label = zh if lang == "zh" else en
-    assert app.title[0].value == label("find_title")
-    assert label("find_blacklisted", n=1) in [w.value for w in app.warning]
+    assert app.title[0].value == label("public.find_title")
+    assert label("public.find_blacklisted", n=1) in [w.value for w in app.warning]
     captions = [c.value for c in app.caption]
-    assert label("find_unrated", n=1) in captions and label("find_note") in captions
-    assert label("find_found", n=3, year=FACTS_YEAR, as_of=TODAY.isoformat()) in captions
+    assert label("public.find_unrated", n=1) in captions and label("public.find_note") in captions
+    assert label("public.find_found", n=3, year=FACTS_YEAR, as_of=TODAY.isoformat()) in captions
     assert app.query_params["town"] == TOWN and app.query_params["specialty"] == "机械"
 
 
@@ -109,16 +110,16 @@ def test_the_finder_keeps_only_agencies_with_that_specialty_on_staff(app, rated,
     app.radio(key="w_specialty").set_value("电气").run()
     assert finder_codes(app) == [rated["B"]["credit_code"]]  # A's electrical engineer has left
     app.radio(key="w_specialty").set_value("消防").run()
-    assert zh("find_none", year=FACTS_YEAR, town=TOWN, specialty="消防") in [i.value for i in app.info]
+    assert zh("public.find_none", year=FACTS_YEAR, town=TOWN, specialty="消防") in [i.value for i in app.info]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_finder_explains_its_empty_states(app, engine, lang):
     label = zh if lang == "zh" else en
     open_page(app, "find", lang=lang)
-    assert label("find_choose_town") in [i.value for i in app.info]
+    assert label("public.find_choose_town") in [i.value for i in app.info]
     app.selectbox(key="w_town").set_value(TOWN).run()
-    assert label("find_no_filings") in [i.value for i in app.info]  # nobody has filed anything yet
+    assert label("public.find_no_filings") in [i.value for i in app.info]  # nobody has filed anything yet
     assert not app.exception
 
 
@@ -127,22 +128,22 @@ def test_the_profile_shows_the_agency_s_facts_apart_from_the_rating_and_dated(ap
     label = zh if lang == "zh" else en
     code = rated["B"]["credit_code"]
     open_page(app, "profile", agency=code, lang=lang)
-    assert label("facts_title") in [s.value for s in app.subheader]
-    caption = label("facts_caption", year=FACTS_YEAR, as_of=TODAY.isoformat(), last="2026-04-03")
+    assert label("public.facts_title") in [s.value for s in app.subheader]
+    caption = label("public.facts_caption", year=FACTS_YEAR, as_of=TODAY.isoformat(), last="2026-04-03")
     assert caption in [c.value for c in app.caption]
-    facts = dict(table_with(app, label("fact")).values.tolist())
-    assert facts[label("fact_towns")] == ("璜土镇、华士镇" if lang == "zh" else "璜土镇, 华士镇")
-    assert facts[label("fact_clients")] == "2"
-    assert facts[label("fact_on_time")] == label("on_time_value", pct=20, on=2, due=10)
-    assert facts[label("fact_visits_per_contract")] == label("visits_value", per="2.0", visits=4, contracts=2)
+    facts = dict(table_with(app, label("public.fact")).values.tolist())
+    assert facts[label("public.fact_towns")] == ("璜土镇、华士镇" if lang == "zh" else "璜土镇, 华士镇")
+    assert facts[label("public.fact_clients")] == "2"
+    assert facts[label("public.fact_on_time")] == label("public.on_time_value", pct=20, on=2, due=10)
+    assert facts[label("public.fact_visits_per_contract")] == label("public.visits_value", per="2.0", visits=4, contracts=2)
     # The published towns stay, named for what they are.
-    assert any(m.value.startswith(f"**{label('towns_served_all')}**") for m in app.markdown)
+    assert any(m.value.startswith(f"**{label('public.towns_served_all')}**") for m in app.markdown)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_profile_without_filings_says_so(app, engine, rated, lang):
     open_page(app, "profile", agency=rated["A"]["credit_code"], lang=lang)
-    assert (zh if lang == "zh" else en)("facts_none") in [i.value for i in app.info]
+    assert (zh if lang == "zh" else en)("public.facts_none") in [i.value for i in app.info]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -152,32 +153,32 @@ def test_compare_shows_the_facts_as_rows_per_agency(app, rated, filed, engine, l
     other = public.agency_index(engine)
     unfiled = other[~other["credit_code"].isin([r["credit_code"] for r in filed["registry"]])].iloc[0]["credit_code"]
     open_page(app, "compare", compare=f"{codes[0]},{codes[1]},{unfiled}", lang=lang)
-    assert label("facts_title") in [s.value for s in app.subheader]
-    table = table_with(app, label("fact"))
-    assert table.iloc[:, 0].tolist()[0] == label("fact_towns")
+    assert label("public.facts_title") in [s.value for s in app.subheader]
+    table = table_with(app, label("public.fact"))
+    assert table.iloc[:, 0].tolist()[0] == label("public.fact_towns")
     assert table.iloc[0, 1] == TOWN and table.iloc[1, 2] == "2"
-    assert set(table.iloc[:, 3]) == {label("facts_compare_none")}
+    assert set(table.iloc[:, 3]) == {label("public.facts_compare_none")}
 
 
 def test_the_ratings_town_filter_finds_a_clean_agency_serving_the_town(app, rated, filed):
     open_page(app, "ratings", year="2025", town=TOWN)
     shown = app.dataframe(key="ratings_table").value["credit_code"].tolist()
     assert sorted(shown) == sorted(rated[g]["credit_code"] for g in ("A", "B", "C", "BLACKLIST"))
-    assert zh("ratings_town_note", year=2025) in [c.value for c in app.caption]
+    assert zh("public.ratings_town_note", year=2025) in [c.value for c in app.caption]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_ratings_town_filter_without_filings_says_why_it_finds_none(app, engine, lang):
     open_page(app, "ratings", year="2025", town=TOWN, lang=lang)
     label = zh if lang == "zh" else en
-    assert label("ratings_town_no_filings", year=2025) in [c.value for c in app.caption]
-    assert app.selectbox(key="w_town").label == label("filter_town")
+    assert label("public.ratings_town_no_filings", year=2025) in [c.value for c in app.caption]
+    assert app.selectbox(key="w_town").label == label("public.filter_town")
 
 
 def test_the_published_towns_column_is_named_towns_that_assessed(app, engine):
     open_page(app, "ratings", lang="en")
     assert "Towns that assessed" in app.dataframe(key="ratings_table").proto.columns  # the column config's labels
-    assert LABELS["towns_served"] == ("评分镇街园", "Towns that assessed")
+    assert CATALOGUE["public.towns_served"] == ("评分镇街园", "Towns that assessed")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

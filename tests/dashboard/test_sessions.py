@@ -16,10 +16,9 @@ from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
 from dashboard.agency.session import AGENCY_PAGES
-from dashboard.agency.text import LABELS as AGENCY_LABELS
 from dashboard.staff import cookie
 from dashboard.staff.session import STAFF_PAGES, TOKEN_KEY
-from dashboard.staff.text import LABELS
+from dashboard.text import CATALOGUE
 from db.accounts import sessions
 from db.accounts.users import deactivate
 from db.store.models import WebSession, utcnow
@@ -64,7 +63,7 @@ def test_a_new_session_with_the_cookie_stays_signed_in_on_the_page_asked_for(sta
     browser_cookie["token"] = staff_app.session_state[TOKEN_KEY]
     again = open_url(STAFF_PAGES["users"][1])
     check_no_exception(again)
-    assert title(again) == LABELS["page_users"][0]
+    assert title(again) == CATALOGUE["staff.page_users"][0]
 
 
 def test_without_the_cookie_a_new_session_is_signed_out_and_the_staff_url_is_the_sign_in_page(staff_app,
@@ -72,26 +71,26 @@ def test_without_the_cookie_a_new_session_is_signed_out_and_the_staff_url_is_the
     sign_in(staff_app, "admin")
     fresh = open_url(STAFF_PAGES["users"][1])
     check_no_exception(fresh)
-    assert title(fresh) == LABELS["page_home_signed_out"][0]
+    assert title(fresh) == CATALOGUE["staff.page_home_signed_out"][0]
     assert fresh.text_input(key="sign_in_username")
 
 
 def test_a_bookmark_signs_in_in_its_language_and_then_shows_the_page_asked_for(staff_db, browser_cookie):
     at = open_url(STAFF_PAGES["audit"][1], lang="en")
-    assert title(at) == LABELS["page_home_signed_out"][1]
+    assert title(at) == CATALOGUE["staff.page_home_signed_out"][1]
     fill_sign_in(at, "admin")
     check_no_exception(at)
-    assert title(at) == LABELS["page_audit"][1]
+    assert title(at) == CATALOGUE["staff.page_audit"][1]
 
 
 def test_a_portal_bookmark_signs_the_agency_in_and_shows_its_page(staff_db, browser_cookie):
     make_agencies(staff_db)
     make_agency_user(staff_db, "jia", MINE)
     at = open_url(AGENCY_PAGES["findings"][1])
-    assert title(at) == LABELS["page_home_signed_out"][0]
+    assert title(at) == CATALOGUE["staff.page_home_signed_out"][0]
     fill_sign_in(at, "jia")
     check_no_exception(at)
-    assert title(at) == AGENCY_LABELS["page_findings"][0]
+    assert title(at) == CATALOGUE["agency.page_findings"][0]
 
 
 def test_signed_in_the_stand_ins_are_gone_a_page_the_role_may_not_use_stays_absent(staff_app, browser_cookie):
@@ -100,8 +99,8 @@ def test_signed_in_the_stand_ins_are_gone_a_page_the_role_may_not_use_stays_abse
         staff_app.switch_page(STAFF_PAGES["publish"][0])
     browser_cookie["token"] = staff_app.session_state[TOKEN_KEY]
     again = open_url(STAFF_PAGES["publish"][1])
-    assert title(again) != LABELS["page_home_signed_out"][0]  # not a sign-in page for someone signed in
-    assert title(again) != LABELS["page_publish"][0]
+    assert title(again) != CATALOGUE["staff.page_home_signed_out"][0]  # not a sign-in page for someone signed in
+    assert title(again) != CATALOGUE["staff.page_publish"][0]
 
 
 def test_the_cookie_is_written_after_sign_in_and_cleared_after_sign_out(staff_app, browser_cookie):
@@ -124,7 +123,7 @@ def test_an_old_cookie_after_sign_out_opens_nothing(staff_app, browser_cookie):
     browser_cookie["token"] = staff_app.session_state[TOKEN_KEY]
     sign_out(staff_app)
     again = open_url(STAFF_PAGES["upload"][1])
-    assert title(again) == LABELS["page_home_signed_out"][0]
+    assert title(again) == CATALOGUE["staff.page_home_signed_out"][0]
     [cleared] = cookie_scripts(again)  # and the browser is told to forget it
     assert "Expires=Thu, 01 Jan 1970" in cleared
 
@@ -133,7 +132,7 @@ def test_deactivation_by_an_admin_ends_the_session_in_another_browser(staff_app,
     sign_in(staff_app, "staff")
     browser_cookie["token"] = staff_app.session_state[TOKEN_KEY]
     deactivate(engine=staff_db, username="staff", by="test")
-    assert title(open_url(STAFF_PAGES["upload"][1])) == LABELS["page_home_signed_out"][0]
+    assert title(open_url(STAFF_PAGES["upload"][1])) == CATALOGUE["staff.page_home_signed_out"][0]
     with Session(staff_db) as s:
         [row] = s.exec(select(WebSession)).all()
     assert row.end_reason == sessions.DEACTIVATED
@@ -142,7 +141,7 @@ def test_deactivation_by_an_admin_ends_the_session_in_another_browser(staff_app,
 def test_a_tampered_cookie_is_ignored(staff_db, browser_cookie):
     browser_cookie["token"] = "A" * 43
     at = open_url(STAFF_PAGES["users"][1])
-    assert title(at) == LABELS["page_home_signed_out"][0]
+    assert title(at) == CATALOGUE["staff.page_home_signed_out"][0]
     assert TOKEN_KEY not in at.session_state
 
 

@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from dashboard.i18n import fill
 from dashboard.staff.session import STAFF_PAGES
-from dashboard.staff.text import LABELS
+from dashboard.text import CATALOGUE
 from db.accounts.roles import ROLES
 from db.accounts.throttle import FREE_ATTEMPTS
 from db.accounts.users import deactivate
@@ -35,15 +36,15 @@ ROLE_PAGES = {
               "documents"},
     "admin": EVERY_PAGE,
 }
-GENERIC = LABELS["sign_in_failed"][0]
-LOCKED = LABELS["locked"][0].format(minutes=1)
+GENERIC = CATALOGUE["staff.sign_in_failed"][0]
+LOCKED = fill(CATALOGUE["staff.locked"][0], dict(minutes=1))
 
 
 def test_a_visitor_who_is_not_signed_in_reaches_only_the_sign_in_page(staff_app):
     check_no_exception(staff_app)
     assert reachable(staff_app) == {"home"}
     open_page(staff_app, "home")
-    assert staff_app.title[0].value == LABELS["page_home_signed_out"][0]
+    assert staff_app.title[0].value == CATALOGUE["staff.page_home_signed_out"][0]
     assert staff_app.text_input(key="sign_in_password").proto.type == staff_app.text_input(key="sign_in_password").proto.PASSWORD
 
 
@@ -60,12 +61,12 @@ def test_the_public_sign_in_page_sends_people_to_the_administrator_not_to_a_comm
 def test_each_role_gets_exactly_its_pages_and_every_one_renders(staff_app, who):
     sign_in(staff_app, who)
     check_no_exception(staff_app)
-    assert staff_app.title[0].value == LABELS["page_home"][0]
+    assert staff_app.title[0].value == CATALOGUE["staff.page_home"][0]
     assert reachable(staff_app) == ROLE_PAGES[who]
     for key in ROLE_PAGES[who]:
         open_page(staff_app, key)
         check_no_exception(staff_app)
-        assert staff_app.title[0].value == LABELS[f"page_{key}"][0]
+        assert staff_app.title[0].value == CATALOGUE[f"staff.page_{key}"][0]
 
 
 NO_ACCESS = "dashboard/staff/pages/no_access.py"
@@ -84,10 +85,10 @@ def test_a_page_the_role_may_not_use_says_so_in_the_chosen_language_and_offers_i
     sign_in(staff_app, who)
     staff_app.switch_page(NO_ACCESS).run()
     check_no_exception(staff_app)
-    assert staff_app.title[0].value == LABELS["page_no_access"][lang]
-    assert staff_app.warning[0].value == LABELS["no_access"][lang].format(role=ROLES[ROLE_OF[who]][lang])
+    assert staff_app.title[0].value == CATALOGUE["staff.page_no_access"][lang]
+    assert staff_app.warning[0].value == fill(CATALOGUE["staff.no_access"][lang], dict(role=ROLES[ROLE_OF[who]][lang]))
     own = [key for key in STAFF_PAGES if key in ROLE_PAGES[who]]
-    assert page_links(staff_app) == [LABELS[f"page_{key}"][lang] for key in own]
+    assert page_links(staff_app) == [CATALOGUE[f"staff.page_{key}"][lang] for key in own]
 
 
 def test_a_signed_out_visitor_gets_the_sign_in_page_not_the_no_access_page(staff_app):
@@ -145,8 +146,8 @@ def test_a_session_ends_after_thirty_idle_minutes(staff_app, staff_db):
     assert reachable(staff_app) == EVERY_PAGE  # 29 idle minutes: still signed in (and the clock restarts)
     _age_session(staff_db, 30 * 60 + 1)
     staff_app.run()  # still on a staff page's URL: it is now the sign-in page, saying why
-    assert staff_app.title[0].value == LABELS["page_home_signed_out"][0]
-    assert LABELS["idle_ended"][0].format(minutes=30) in shown_text(staff_app)
+    assert staff_app.title[0].value == CATALOGUE["staff.page_home_signed_out"][0]
+    assert fill(CATALOGUE["staff.idle_ended"][0], dict(minutes=30)) in shown_text(staff_app)
     assert reachable(staff_app) == {"home"}
     with Session(staff_db) as s:
         entry = s.exec(select(AuditEntry).where(AuditEntry.action == "sign_out")).one()
@@ -175,7 +176,7 @@ def test_every_staff_page_follows_the_english_switch(staff_app):
     for key in EVERY_PAGE:
         open_page(staff_app, key)
         check_no_exception(staff_app)
-        assert staff_app.title[0].value == LABELS[f"page_{key}"][1]
+        assert staff_app.title[0].value == CATALOGUE[f"staff.page_{key}"][1]
 
 
 @pytest.mark.parametrize(("lang", "signed_in"), [("zh", "登录（sign_in）"), ("en", "signed in (sign_in)")])
@@ -185,7 +186,7 @@ def test_the_audit_log_names_actions_in_words_of_the_chosen_language(staff_app, 
     open_page(staff_app, "audit")
     check_no_exception(staff_app)
     table = staff_app.dataframe[0].value
-    action, entity = (LABELS[k][0 if lang == "zh" else 1] for k in ("action", "entity"))
+    action, entity = (CATALOGUE[f"staff.{k}"][0 if lang == "zh" else 1] for k in ("action", "entity"))
     assert signed_in in set(table[action])
     assert "sign_in" not in set(table[action])  # never the bare code
     assert set(table[entity]) <= {"账号（user）", "account (user)"}
@@ -205,7 +206,7 @@ def test_the_audit_log_shows_details_and_changes_as_words_not_phrases_or_json(st
     open_page(staff_app, "audit")
     check_no_exception(staff_app)
     table = staff_app.dataframe[0].value
-    detail, after = (LABELS[k][0 if lang == "zh" else 1] for k in ("detail", "after"))
+    detail, after = (CATALOGUE[f"staff.{k}"][0 if lang == "zh" else 1] for k in ("detail", "after"))
     assert wrong in set(table[detail])
     if lang == "zh":
         assert "wrong password" not in set(table[detail])
@@ -222,12 +223,12 @@ def test_staff_change_their_own_password_on_home_with_the_shared_widget(staff_ap
     at.text_input(key="own_new_password_again").input("another long password")
     at.get("form_submit_button")[0].click().run()
     check_no_exception(at)
-    assert [e.value for e in at.error] == [LABELS["current_password_wrong"][0]]
+    assert [e.value for e in at.error] == [CATALOGUE["staff.current_password_wrong"][0]]
     at.text_input(key="own_current_password").input(PASSWORD)
     at.text_input(key="own_new_password").input("another long password")
     at.text_input(key="own_new_password_again").input("another long password")
     at.get("form_submit_button")[0].click().run()
-    assert at.success and at.success[0].value == LABELS["password_changed"][0]
+    assert at.success and at.success[0].value == CATALOGUE["staff.password_changed"][0]
     assert authenticate(engine=staff_db, username="staff", password="another long password")
 
 

@@ -9,7 +9,8 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from core.rulebook import load_rulebook
-from dashboard.staff.text import LABELS
+from dashboard.i18n import fill
+from dashboard.text import CATALOGUE
 from db.findings.recording import record_interview
 from db.store.engine import transaction
 from db.store.models import Finding, Interview, User
@@ -84,7 +85,7 @@ def test_after_two_interviews_the_finding_form_suggests_clause_2_7(staff_app, st
     staff_app.date_input(key="interview_date").set_value(dt.date(2025, 3, 1))
     staff_app.button(key="interview_save").click().run()
     check_no_exception(staff_app)
-    assert LABELS["interview_saved"][0].format(agency="江阴安信评价有限公司", year=2025, n=1) in shown_text(staff_app)
+    assert fill(CATALOGUE["staff.interview_saved"][0], dict(agency="江阴安信评价有限公司", year=2025, n=1)) in shown_text(staff_app)
     record_interview(engine=staff_db, user={"username": "staff", "role": "bureau_staff"}, credit_code=CODE,
                      date=dt.date(2025, 6, 1))
     open_page(staff_app, "record_finding")
@@ -110,7 +111,7 @@ def test_a_saved_finding_empties_the_form_so_a_second_click_saves_nothing_more(s
     check_no_exception(staff_app)
     assert [(f.clause, f.practitioner, f.document_no) for f in _findings(staff_db)] == [
         ("3.3", "张三", "澄安监〔2025〕7号")]
-    saved = LABELS["finding_saved"][0].format(agency="江阴安信评价有限公司", clause="3.3", period="第二季度", year=2025)
+    saved = fill(CATALOGUE["staff.finding_saved"][0], dict(agency="江阴安信评价有限公司", clause="3.3", period="第二季度", year=2025))
     assert saved in [s.value for s in staff_app.success]
     assert staff_app.selectbox(key="finding_clause").value is None
     assert staff_app.selectbox(key="finding_clause").proto.set_value  # the browser's picker is emptied too
@@ -129,7 +130,7 @@ def test_a_saved_interview_empties_the_form_so_a_second_click_saves_nothing_more
     staff_app.text_area(key="interview_notes").input("约谈负责人").run()
     staff_app.button(key="interview_save").click().run()
     check_no_exception(staff_app)
-    assert LABELS["interview_saved"][0].format(agency="江阴安信评价有限公司", year=2025, n=1) in shown_text(staff_app)
+    assert fill(CATALOGUE["staff.interview_saved"][0], dict(agency="江阴安信评价有限公司", year=2025, n=1)) in shown_text(staff_app)
     assert staff_app.text_area(key="interview_notes").value == ""
     assert staff_app.selectbox(key="interview_agency").value is None
     assert staff_app.button(key="interview_save").disabled

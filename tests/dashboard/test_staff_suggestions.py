@@ -9,9 +9,10 @@ import pytest
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
+from dashboard.i18n import fill
 from dashboard.staff import queue
 from dashboard.staff.session import STAFF_PAGES, TOKEN_KEY
-from dashboard.staff.text import LABELS
+from dashboard.text import CATALOGUE
 from db.accounts import security
 from db.store.engine import transaction
 from db.store.models import Finding, Suggestion, User
@@ -31,7 +32,7 @@ PAGE = str(Path(__file__).resolve().parents[2] / STAFF_PAGES["suggestions"][0])
 
 
 def zh(key: str, **values) -> str:
-    return LABELS[key][0].format(**values) if values else LABELS[key][0]
+    return fill(CATALOGUE[key][0], values)
 
 
 def open_queue(at: AppTest, who: str) -> AppTest:
@@ -79,13 +80,13 @@ def test_every_staff_role_reaches_the_queue(staff_app, who):
     assert "suggestions" in reachable(staff_app)
     open_page(staff_app, "suggestions")
     check_no_exception(staff_app)
-    assert staff_app.title[0].value == zh("page_suggestions")
+    assert staff_app.title[0].value == zh("staff.page_suggestions")
 
 
 def test_the_page_run_directly_without_signing_in_shows_nothing_of_the_queue(queue_db):
     at = AppTest.from_file(PAGE, default_timeout=TIMEOUT).run()
     check_no_exception(at)
-    assert [w.value for w in at.warning] == [zh("not_allowed")]
+    assert [w.value for w in at.warning] == [zh("staff.not_allowed")]
     assert not at.dataframe and A_NAME not in shown_text(at)
 
 
@@ -105,15 +106,15 @@ def test_with_no_records_the_page_says_how_to_upload_them(staff_app):
     sign_in(staff_app, "staff")
     open_page(staff_app, "suggestions")
     check_no_exception(staff_app)
-    assert [i.value for i in staff_app.info] == [zh("sq_no_records")]
+    assert [i.value for i in staff_app.info] == [zh("staff.sq_no_records")]
     assert not staff_app.dataframe
 
 
 def test_town_staff_see_only_their_towns_suggestions(staff_app, queue_db):
     at = open_queue(staff_app, "town")
     table = open_table(at)
-    assert table[zh("assessor")].tolist() == [TOWN]
-    assert table[zh("agency_name")].tolist() == [A_NAME]
+    assert table[zh("common.assessor")].tolist() == [TOWN]
+    assert table[zh("common.agency_full_name")].tolist() == [A_NAME]
     assert B_NAME not in shown_text(at) and OTHER_TOWN not in shown_text(at)
     assert [m.value for m in at.metric][:1] == ["1"]
 
@@ -121,14 +122,14 @@ def test_town_staff_see_only_their_towns_suggestions(staff_app, queue_db):
 def test_bureau_staff_see_every_suggestion_with_clause_text_and_rule_in_words(staff_app, queue_db):
     at = open_queue(staff_app, "staff")
     table = open_table(at)
-    assert sorted(table[zh("assessor")]) == sorted([zh("bureau"), TOWN, OTHER_TOWN])
-    assert zh("sq_rule_no_commitment") in table[zh("sq_rule")].tolist()
-    assert table[zh("clause_text")].str.len().min() > 5
+    assert sorted(table[zh("common.assessor")]) == sorted([zh("common.bureau"), TOWN, OTHER_TOWN])
+    assert zh("clause.no_commitment") in table[zh("staff.sq_rule")].tolist()
+    assert table[zh("staff.clause_text")].str.len().min() > 5
     at.selectbox(key="sq_clause").set_value("3.2").run()
-    assert open_table(at)[zh("clause")].tolist() == ["3.2"]
+    assert open_table(at)[zh("common.clause")].tolist() == ["3.2"]
     at.selectbox(key="sq_clause").set_value("").run()
     at.text_input(key="sq_search").input("乙技术").run()
-    assert open_table(at)[zh("agency_name")].tolist() == [B_NAME]
+    assert open_table(at)[zh("common.agency_full_name")].tolist() == [B_NAME]
 
 
 def test_confirming_on_the_page_records_the_finding_and_moves_it_to_decided(staff_app, queue_db):
@@ -136,16 +137,16 @@ def test_confirming_on_the_page_records_the_finding_and_moves_it_to_decided(staf
     pick(at, A_NAME, "3.2")
     assert any("未报送守法诚信承诺书" in m.value for m in at.markdown)  # its evidence in words
     assert any(A_NAME in frame.value.to_csv() for frame in at.dataframe[1:])  # and the registry row it names
-    assert any(zh("sq_places_in", year=YEAR, period="全年") in c.value for c in at.caption)
+    assert any(zh("staff.sq_places_in", year=YEAR, period="全年") in c.value for c in at.caption)
     at.button(key="sq_confirm").click().run()
     check_no_exception(at)
     assert errors(at) == []
     assert any("已确认" in s.value for s in at.success)
     assert _count(queue_db, Finding) == 1 and _count(queue_db, Suggestion) == 1
-    assert "3.2" not in open_table(at)[zh("clause")].tolist()
+    assert "3.2" not in open_table(at)[zh("common.clause")].tolist()
     decided = at.dataframe[-1].value
-    assert decided[zh("sq_status")].tolist() == [zh("sq_status_confirmed")]
-    assert decided[zh("sq_decided_by")].tolist() == ["staff"]
+    assert decided[zh("staff.sq_status")].tolist() == [zh("staff.sq_status_confirmed")]
+    assert decided[zh("staff.sq_decided_by")].tolist() == ["staff"]
     assert [m.value for m in at.metric] == ["2", "1", "0"]
 
 
@@ -162,13 +163,13 @@ def test_a_dismissal_without_a_reason_is_refused_and_with_one_is_stored(staff_ap
         [row] = s.exec(select(Suggestion)).all()
     assert (row.status, row.reason, row.decided_by, row.assessor) == ("dismissed", "已补签合同，经核实", "town", TOWN)
     assert _count(queue_db, Finding) == 0
-    assert [i.value for i in at.info][:1] == [zh("sq_none_open", year=YEAR)]
+    assert [i.value for i in at.info][:1] == [zh("staff.sq_none_open", year=YEAR)]
 
 
 def test_bureau_staff_see_a_towns_suggestion_without_the_buttons_to_decide_it(staff_app, queue_db):
     at = open_queue(staff_app, "admin")
     pick(at, A_NAME, "3.3")
-    assert zh("sq_not_your_unit", assessor=TOWN) in [i.value for i in at.info]
+    assert zh("staff.sq_not_your_unit", assessor=TOWN) in [i.value for i in at.info]
     assert not [b for b in at.button if b.key in ("sq_confirm", "sq_dismiss")]
 
 
@@ -176,8 +177,8 @@ def test_the_page_reads_in_english(staff_app, queue_db):
     at = open_queue(staff_app, "staff")
     at.sidebar.radio[0].set_value("en").run()  # the site's language switch
     check_no_exception(at)
-    assert at.title[0].value == LABELS["page_suggestions"][1]
-    assert LABELS["sq_rule_no_commitment"][1] in open_table(at)[LABELS["sq_rule"][1]].tolist()
+    assert at.title[0].value == CATALOGUE["staff.page_suggestions"][1]
+    assert CATALOGUE["clause.no_commitment"][1] in open_table(at)[CATALOGUE["staff.sq_rule"][1]].tolist()
 
 
 def test_a_long_queue_shows_its_first_rows_and_says_how_many_there_are(staff_app, staff_db):
@@ -189,10 +190,10 @@ def test_a_long_queue_shows_its_first_rows_and_says_how_many_there_are(staff_app
     at = open_queue(staff_app, "staff")
     assert len(open_table(at)) == 500 and len(at.selectbox(key="sq_pick").options) == 500
     total = int(at.metric[0].value)  # 503 letters missing, and each agency's monthly reports (none were filed)
-    assert total > 503 and zh("sq_shown_first", n=500, total=total) in [c.value for c in at.caption]
+    assert total > 503 and zh("staff.sq_shown_first", n=500, total=total) in [c.value for c in at.caption]
     at.selectbox(key="sq_clause").set_value("3.2").run()
     at.text_input(key="sq_search").input("机构502").run()
-    assert open_table(at)[zh("agency_name")].tolist() == ["机构502"]
+    assert open_table(at)[zh("common.agency_full_name")].tolist() == ["机构502"]
 
 
 def _infos(at: AppTest) -> str:
@@ -225,7 +226,7 @@ def test_a_year_with_no_run_yet_says_it_is_being_computed_then_shows_it(staff_ap
     at.run()
     if not at.dataframe:  # the run was not done at the first render: the page said so instead of waiting
         pytest.fail(f"no table after the background run: {_infos(at)}")
-    assert {A_NAME, B_NAME} <= set(open_table(at)[zh("agency_name")])
+    assert {A_NAME, B_NAME} <= set(open_table(at)[zh("common.agency_full_name")])
 
 
 def test_the_watch_never_runs_while_the_page_renders(staff_app, queue_db, monkeypatch):
@@ -261,4 +262,4 @@ def test_a_banner_names_the_missing_calendar_year_and_how_many_items_wait_for_it
     at.session_state["sq_as_of"] = as_of
     open_page(at, "suggestions")
     check_no_exception(at)
-    assert [w.value for w in at.warning] == [zh("sq_waiting", n=2, year=2099)]
+    assert [w.value for w in at.warning] == [zh("staff.sq_waiting", n=2, year=2099)]

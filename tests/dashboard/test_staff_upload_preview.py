@@ -3,7 +3,8 @@ page says the file is stored (no "not stored yet", no second 导入)."""
 
 from __future__ import annotations
 
-from dashboard.staff.text import LABELS
+from dashboard.i18n import fill
+from dashboard.text import CATALOGUE
 from tests.dashboard.staff_helpers import check_no_exception, open_page, problems_shown, shown_text, sign_in
 from tests.dashboard.test_staff_upload_publish import _publish
 from tests.db import factories
@@ -25,21 +26,21 @@ def test_problems_are_a_static_table_so_a_long_message_wraps_whole(staff_app):
     _upload(staff_app, bad, "bad.csv")
     assert [f for f in staff_app.dataframe] == []  # st.dataframe cuts a cell at its width
     table = problems_shown(staff_app)
-    [message] = table[LABELS["problem"][0]].tolist()
-    assert len(message) > 8 and "2025-13-01" in table[LABELS["value"][0]].tolist()
+    [message] = table[CATALOGUE["common.problem"][0]].tolist()
+    assert len(message) > 8 and "2025-13-01" in table[CATALOGUE["common.value"][0]].tolist()
 
 
 def test_after_import_the_page_says_stored_and_offers_no_second_import(staff_app):
     sign_in(staff_app, "admin")
     _upload(staff_app, BASE, "base.csv")
-    assert LABELS["file_valid"][0].format(rows=3) in shown_text(staff_app)
+    assert fill(CATALOGUE["staff.file_valid"][0], dict(rows=3)) in shown_text(staff_app)
     staff_app.button(key="upload_import").click().run()
     check_no_exception(staff_app)
     text = shown_text(staff_app)
-    assert LABELS["imported_state"][0] in text and "尚未保存" not in text
+    assert CATALOGUE["staff.imported_state"][0] in text and "尚未保存" not in text
     assert [b for b in staff_app.button if b.key == "upload_import"] == []
     staff_app.run()  # any later rerun (a click elsewhere) keeps the stored state
-    assert LABELS["imported_state"][0] in shown_text(staff_app)
+    assert CATALOGUE["staff.imported_state"][0] in shown_text(staff_app)
 
 
 def test_the_preview_names_rows_at_the_floor_and_stored_findings_pushed_to_zero(staff_app):
@@ -49,12 +50,12 @@ def test_the_preview_names_rows_at_the_floor_and_stored_findings_pushed_to_zero(
     floor = factories.findings_csv([_finding(1, "2.5", "2025-06-01"), _finding(0, "2.1", "2025-04-10")])
     _upload(staff_app, floor, "floor.csv")
     warnings = [w.value for w in staff_app.warning]
-    assert LABELS["at_floor"][0].format(rows="2") in warnings
-    assert LABELS["pushed_to_zero"][0].format(n=1) in warnings
+    assert fill(CATALOGUE["staff.at_floor"][0], dict(rows="2")) in warnings
+    assert fill(CATALOGUE["staff.pushed_to_zero"][0], dict(n=1)) in warnings
     free, pushed = staff_app.dataframe[0].value, staff_app.dataframe[1].value
-    assert free[[LABELS["credit_code"][0], LABELS["points_charged"][0]]].values.tolist() == [[A1, 0]]
-    assert pushed[[LABELS["credit_code"][0], LABELS["clause"][0], LABELS["charged_before"][0],
-                   LABELS["charged_after"][0]]].values.tolist() == [[A0, "3.1", 5, 0]]
+    assert free[[CATALOGUE["staff.credit_code"][0], CATALOGUE["staff.points_charged"][0]]].values.tolist() == [[A1, 0]]
+    assert pushed[[CATALOGUE["staff.credit_code"][0], CATALOGUE["common.clause"][0], CATALOGUE["staff.charged_before"][0],
+                   CATALOGUE["staff.charged_after"][0]]].values.tolist() == [[A0, "3.1", 5, 0]]
 
 
 def test_the_preview_names_changes_in_words_in_english_never_by_their_keys(staff_app, staff_db):
@@ -66,5 +67,5 @@ def test_the_preview_names_changes_in_words_in_english_never_by_their_keys(staff
     _publish(staff_app, staff_db)
     _upload(staff_app, MORE, "more.csv")
     changes = staff_app.dataframe[0].value
-    assert dict(zip(changes[LABELS["credit_code"][1]], changes[LABELS["change"][1]], strict=True)) == {
+    assert dict(zip(changes[CATALOGUE["staff.credit_code"][1]], changes[CATALOGUE["staff.change"][1]], strict=True)) == {
         A1: "enters the blacklist", factories.credit_code(2): "grade changes"}

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from dashboard.i18n import LABELS as PUBLIC_LABELS
-from dashboard.staff.text import LABELS
+from dashboard.i18n import fill
+from dashboard.text import CATALOGUE
 from dashboard.ui import PAGES
 from db.store.models import Finding, Publication, Upload
 from tests.dashboard.staff_helpers import (
@@ -55,7 +55,7 @@ def test_an_invalid_upload_shows_every_problem_and_stores_nothing(staff_app, sta
     sign_in(staff_app, "staff")
     _upload(staff_app, BAD, "bad.csv")
     table = problems_shown(staff_app)  # a static table: a long message wraps instead of being cut mid-sentence
-    assert errors(staff_app) == [LABELS["problems_found"][0].format(n=len(table))]
+    assert errors(staff_app) == [fill(CATALOGUE["staff.problems_found"][0], dict(n=len(table)))]
     assert sorted(set(table["行"].dropna().astype(int))) == [2, 3, 4, 5]
     assert {"clause", "credit_code", "assessor", "date"} <= set(table["列"])
     assert all(table["问题"].str.len() > 0)
@@ -66,17 +66,17 @@ def test_an_invalid_upload_shows_every_problem_and_stores_nothing(staff_app, sta
 def test_a_valid_upload_previews_the_change_then_imports_and_a_publication_reaches_the_public(staff_app, staff_db):
     sign_in(staff_app, "admin")
     _upload(staff_app, BASE, "base.csv")
-    assert LABELS["file_valid"][0].format(rows=3) in shown_text(staff_app)
+    assert fill(CATALOGUE["staff.file_valid"][0], dict(rows=3)) in shown_text(staff_app)
     assert _count(staff_db, Finding) == 0  # a preview stores nothing
     staff_app.button(key="upload_import").click().run()
     assert _count(staff_db, Finding) == 3
     _publish(staff_app, staff_db)
-    assert LABELS["published"][0].format(year=2025, version=1) in shown_text(staff_app)
+    assert fill(CATALOGUE["staff.published"][0], dict(year=2025, version=1)) in shown_text(staff_app)
     assert [b for b in staff_app.button if b.key == "publish_go"] == []  # nothing changed since: nothing to publish
 
     # The public overview now shows 2025, version 1 (and caches it).
     staff_app.switch_page(PAGES["overview"][0]).run()
-    assert PUBLIC_LABELS["version_value"][0].format(version=1) in shown_text(staff_app)
+    assert fill(CATALOGUE["public.version_value"][0], dict(version=1)) in shown_text(staff_app)
 
     # More findings: the preview names who changes grade and who enters the blacklist, before anything is stored.
     _upload(staff_app, MORE, "more.csv")
@@ -84,12 +84,12 @@ def test_a_valid_upload_previews_the_change_then_imports_and_a_publication_reach
     assert dict(zip(changes["统一社会信用代码"], changes["变化"], strict=True)) == {A1: "列入黑名单", A2: "等级变化"}
     staff_app.button(key="upload_import").click().run()
     _publish(staff_app, staff_db, reason="补录第三季度检查记录")
-    assert LABELS["published"][0].format(year=2025, version=2) in shown_text(staff_app)
+    assert fill(CATALOGUE["staff.published"][0], dict(year=2025, version=2)) in shown_text(staff_app)
 
     # At once (no cache expiry to wait for): version 2 with its reason, and the new grades.
     staff_app.switch_page(PAGES["overview"][0]).run()
     text = shown_text(staff_app)
-    assert PUBLIC_LABELS["version_value"][0].format(version=2) in text and "补录第三季度检查记录" in text
+    assert fill(CATALOGUE["public.version_value"][0], dict(version=2)) in text and "补录第三季度检查记录" in text
     staff_app.switch_page(PAGES["ratings"][0]).run()
     check_no_exception(staff_app)
     ratings = staff_app.dataframe[0].value.set_index("credit_code")
@@ -104,7 +104,7 @@ def test_a_correction_without_a_reason_is_refused(staff_app, staff_db):
     _upload(staff_app, MORE, "more.csv")
     staff_app.button(key="upload_import").click().run()
     _publish(staff_app, staff_db, reason="   ")
-    assert errors(staff_app) == [LABELS["reason_required"][0]]
+    assert errors(staff_app) == [CATALOGUE["staff.reason_required"][0]]
     assert _count(staff_db, Publication) == 1
 
 
@@ -119,7 +119,7 @@ def test_only_bureau_roles_upload_and_only_admins_publish(staff_app, staff_db):
 def test_the_preview_shows_a_dash_not_none_where_an_agency_had_no_total(staff_app):
     sign_in(staff_app, "admin")
     _upload(staff_app, BASE, "base.csv")  # nothing published yet: every agency is new
-    before, after = LABELS["total_before"][0], LABELS["total_after"][0]
+    before, after = CATALOGUE["staff.total_before"][0], CATALOGUE["staff.total_after"][0]
     diffs = [df.value for df in staff_app.dataframe if before in df.value.columns]
     assert diffs and all(set(d[before]) == {"—"} for d in diffs)
     assert all(d[after].str.fullmatch(r"\d+").all() for d in diffs)

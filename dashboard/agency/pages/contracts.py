@@ -5,29 +5,29 @@ import streamlit as st
 from core.errors import CreditBoardError
 from dashboard import data
 from dashboard.agency import session, widgets
-from dashboard.agency.text import t
+from dashboard.i18n import t
 from db.agency import filings, overview
 
 user = session.require()
 engine = data.engine()
-st.title(t("page_contracts"))
-st.caption(t("only_yours"))
+st.title(t("agency.page_contracts"))
+st.caption(t("agency.only_yours"))
 
-st.download_button(t("template"), data=lambda: filings.template(engine=engine, kind="contracts"),
+st.download_button(t("agency.template"), data=lambda: filings.template(engine=engine, kind="contracts"),
                    file_name="服务合同-template.xlsx", on_click="ignore", key="contracts_template",
                    icon=":material/download:")
-upload = st.file_uploader(t("upload_file"), type=["csv", "xlsx"], key="contracts_upload")
-if upload is not None and st.button(t("file"), type="primary", key="contracts_file"):
+upload = st.file_uploader(t("agency.upload_file"), type=["csv", "xlsx"], key="contracts_upload")
+if upload is not None and st.button(t("agency.file"), type="primary", key="contracts_file"):
     try:
         widgets.filed([filings.file_records(engine=engine, user=user, kind="contracts", content=upload.getvalue(),
                                             file_name=upload.name)])
     except CreditBoardError as exc:
-        widgets.refusal(exc)
+        widgets.show_refusal(exc)
 
-st.subheader(t("contracts_now"))
+st.subheader(t("agency.contracts_now"))
 contracts = overview.own_contracts(engine=engine, user=user)
 if contracts.empty:
-    st.info(t("no_contracts"))
+    st.info(t("agency.no_contracts"))
 else:
     widgets.table(contracts, ("contract_no", "client_name", "client_code", "town", "signed_on", "start", "end",
                               "visits_per_year"), dates=("signed_on", "start", "end"))

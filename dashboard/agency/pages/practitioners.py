@@ -7,7 +7,7 @@ from core.errors import CreditBoardError
 from core.service_records import SPECIALTIES
 from dashboard import data, plain
 from dashboard.agency import session, widgets
-from dashboard.agency.text import t
+from dashboard.i18n import t
 from dashboard.labels import specialty_label
 from dashboard.staff import queue
 from db.agency import filings, overview
@@ -15,31 +15,31 @@ from db.agency import filings, overview
 user = session.require()
 engine = data.engine()
 today = china_time.today()
-st.title(t("page_practitioners"))
-st.caption(t("only_yours"))
+st.title(t("common.kind_practitioners"))
+st.caption(t("agency.only_yours"))
 
 try:
     with st.form("join_form"):
-        st.markdown(f"**{t('join')}**")
+        st.markdown(f"**{t('agency.join')}**")
         left, right = st.columns(2)
-        name = left.text_input(t("name"), max_chars=64, key="join_name")
-        number = right.text_input(t("id_number"), max_chars=18, key="join_id", type="password")
-        specialty = left.selectbox(t("specialty"), SPECIALTIES, key="join_specialty",
+        name = left.text_input(t("agency.name"), max_chars=64, key="join_name")
+        number = right.text_input(t("agency.id_number"), max_chars=18, key="join_id", type="password")
+        specialty = left.selectbox(t("common.specialty"), SPECIALTIES, key="join_specialty",
                                    format_func={s: specialty_label(s) for s in SPECIALTIES}.__getitem__)
-        certificate = right.text_input(t("certificate"), max_chars=64, key="join_certificate")
-        joined_on = left.date_input(t("joined_on"), value=today, max_value=today, key="join_on")
-        st.caption(t("id_note"))
-        if st.form_submit_button(t("file"), type="primary"):
+        certificate = right.text_input(t("agency.certificate"), max_chars=64, key="join_certificate")
+        joined_on = left.date_input(t("agency.joined_on"), value=today, max_value=today, key="join_on")
+        st.caption(t("agency.id_note"))
+        if st.form_submit_button(t("agency.file"), type="primary"):
             filings.join_practitioner(engine=engine, user=user, name=name, id_number=number, specialty=specialty,
                                       certificate=certificate, joined_on=joined_on)
-            st.success(t("change_filed"))
+            st.success(t("agency.change_filed"))
 except CreditBoardError as exc:
-    widgets.refusal(exc)
+    widgets.show_refusal(exc)
 
 people = overview.own_practitioners(engine=engine, user=user)
-st.subheader(t("practitioners_now"))
+st.subheader(t("agency.practitioners_now"))
 if people.empty:
-    st.info(t("no_practitioners"))
+    st.info(t("agency.no_practitioners"))
 else:
     people = people.assign(specialty=people["specialty"].map(specialty_label))  # data, but one of a known few
     widgets.table(people, ("name", "id_number", "specialty", "certificate", "joined_on", "left_on"),
@@ -50,16 +50,16 @@ if not working.empty:
     labels = {int(r.id): f"{plain.text(r.name)}（{r.id_number}）" for r in working.itertuples()}
     try:
         with st.form("leave_form"):
-            st.markdown(f"**{t('leave')}**")
-            who = st.selectbox(t("who_leaves"), list(labels), index=None, placeholder=t("choose"),
+            st.markdown(f"**{t('agency.leave')}**")
+            who = st.selectbox(t("agency.who_leaves"), list(labels), index=None, placeholder=t("common.choose"),
                                format_func=lambda i: labels.get(i, str(i)), key="leave_who")
-            left_on = st.date_input(t("left_on"), value=today, max_value=today, key="leave_on")
-            if st.form_submit_button(t("file")):
+            left_on = st.date_input(t("agency.left_on"), value=today, max_value=today, key="leave_on")
+            if st.form_submit_button(t("agency.file")):
                 if who is None:
-                    st.warning(t("choose"))
+                    st.warning(t("common.choose"))
                 else:
                     filings.leave_practitioner(engine=engine, user=user, practitioner_id=who, left_on=left_on)
                     queue.records_changed()  # the staff queue's watch, in the background
-                    st.success(t("change_filed"))
+                    st.success(t("agency.change_filed"))
     except CreditBoardError as exc:
-        widgets.refusal(exc)
+        widgets.show_refusal(exc)

@@ -6,8 +6,8 @@ import streamlit as st
 
 from core.china_time import utc_now
 from dashboard import plain
+from dashboard.i18n import t
 from dashboard.staff import password, session, widgets
-from dashboard.staff.text import t
 
 IDLE_MINUTES = session.idle_minutes()
 
@@ -22,37 +22,37 @@ def submit_sign_in() -> None:
     elif result.reason == "locked":
         # Unknown names wait exactly like real ones, so this notice tells nobody whether the account exists.
         seconds = (result.locked_until - utc_now()).total_seconds()
-        widgets.outcome("sign_in_outcome", "error", t("locked", minutes=max(1, math.ceil(seconds / 60))))
+        widgets.outcome("sign_in_outcome", "error", t("staff.locked", minutes=max(1, math.ceil(seconds / 60))))
     else:
         # One message for unknown user, wrong password and deactivated account: nobody learns which it was.
-        widgets.outcome("sign_in_outcome", "error", t("sign_in_failed"))
+        widgets.outcome("sign_in_outcome", "error", t("staff.sign_in_failed"))
 
 
 user = session.current_user()
 if user is None:
-    st.title(t("page_home_signed_out"))
+    st.title(t("staff.page_home_signed_out"))
     if st.session_state.pop(session.NOTICE_KEY, None) == "idle":
-        st.info(t("idle_ended", minutes=IDLE_MINUTES))
+        st.info(t("staff.idle_ended", minutes=IDLE_MINUTES))
     with st.form("sign_in"):
-        st.text_input(t("username"), key="sign_in_username", autocomplete="username")
-        st.text_input(t("password"), type="password", key="sign_in_password", autocomplete="current-password")
-        st.form_submit_button(t("sign_in"), type="primary", on_click=submit_sign_in)
+        st.text_input(t("staff.username"), key="sign_in_username", autocomplete="username")
+        st.text_input(t("staff.password"), type="password", key="sign_in_password", autocomplete="current-password")
+        st.form_submit_button(t("staff.sign_in"), type="primary", on_click=submit_sign_in)
     widgets.outcome("sign_in_outcome")
-    st.caption(t("sign_in_help"))
-    st.caption(t("agency_sign_in"))
+    st.caption(t("staff.sign_in_help"))
+    st.caption(t("staff.agency_sign_in"))
     st.stop()
 
-st.title(t("page_home"))
+st.title(t("staff.page_home"))
 town = f"，{plain.md(user['town'])}" if user["town"] else ""
-st.markdown(t("signed_in_as", name=plain.md(user["display_name"] or user["username"]), role=session.role_text(user),
+st.markdown(t("staff.signed_in_as", name=plain.md(user["display_name"] or user["username"]), role=t(f"role.{user['role']}"),
               town=town))
-st.caption(t("idle_note", minutes=IDLE_MINUTES))
+st.caption(t("staff.idle_note", minutes=IDLE_MINUTES))
 
-st.subheader(t("your_pages"))
+st.subheader(t("staff.your_pages"))
 for key in session.allowed_pages(user):
     if key != "home":
-        st.page_link(session.page_path(key), label=t(f"page_{key}"), icon=session.STAFF_PAGES[key][2])
+        st.page_link(session.page_path(key), label=t(f"staff.page_{key}"), icon=session.STAFF_PAGES[key][2])
 
-st.button(t("sign_out"), icon=":material/logout:", key="sign_out", on_click=session.sign_out)
+st.button(t("common.sign_out"), icon=":material/logout:", key="sign_out", on_click=session.sign_out)
 
 password.password_change(user, "own")

@@ -6,19 +6,31 @@ import streamlit as st
 from core import china_time
 from core.errors import CreditBoardError
 from dashboard import data, plain
-from dashboard.i18n import t as site_t
+from dashboard.i18n import refusal, t
 from dashboard.staff import session, widgets
-from dashboard.staff.text import t
 from db.public import listings as listing_reads
 from db.publishing.listing_removal import apply_repair, decide_repair, revoke_repair
 from db.store.text import TEXT_LIMIT
+
+# The listings' and applications' columns → their labels.
+COLUMNS: dict[str, str] = {
+    "id": "staff.col_id", "year": "common.year", "subject_kind": "common.kind",
+    "agency_name": "common.agency_name", "practitioner": "common.practitioner",
+    "credit_code": "common.credit_code", "basis_text": "common.grounds", "department": "common.department",
+    "listed_on": "common.listed_on", "planned_removal_on": "staff.col_planned_removal_on",
+    "status": "common.status", "removed_on": "common.removed_on", "received_on": "staff.col_received_on",
+    "recorded_by": "staff.col_recorded_by", "decided_by": "staff.col_decided_by",
+    "decided_on": "staff.col_decided_on", "decision_reason": "staff.col_decision_reason",
+    "revoked_by": "staff.col_revoked_by", "revoked_on": "staff.col_revoked_on",
+    "revoke_reason": "staff.col_revoke_reason",
+}
 
 user = session.require("decide_listings")
 engine = data.engine()
 today = china_time.today()
 
-st.title(t("page_listings"))
-st.caption(t("listings_staff_intro"))
+st.title(t("staff.page_listings"))
+st.caption(t("staff.listings_staff_intro"))
 widgets.outcome("listings_outcome")
 everything = data.listings(today)["listings"]  # records removals at term end first (db expire_listings)
 applications = listing_reads.applications(engine)
@@ -36,86 +48,86 @@ def done(text: str) -> None:
 
 
 # --- record an application --------------------------------------------------------------------------------------
-st.subheader(t("repair_apply"))
+st.subheader(t("staff.repair_apply"))
 in_force = listing_reads.repairable(everything)
 if in_force.empty:
-    st.caption(t("no_listings_in_force"))
+    st.caption(t("staff.no_listings_in_force"))
 else:
     widgets.empty_after_save("listings", {"repair_listing": None, "repair_summary": ""})
-    labels = {int(r["id"]): f"{subject(r)} · {t('listed_on_short')} {r['listed_on']}" for _, r in in_force.iterrows()}
-    listing_id = st.selectbox(t("listing"), list(labels), format_func=lambda i: plain.text(labels[i]),
-                              index=None, key="repair_listing", placeholder=t("choose"))
-    received = st.date_input(t("received_on"), value=today, max_value=today, key="repair_received",
+    labels = {int(r["id"]): f"{subject(r)} · {t('public.listing_event_listed')} {r['listed_on']}" for _, r in in_force.iterrows()}
+    listing_id = st.selectbox(t("staff.listing"), list(labels), format_func=lambda i: plain.text(labels[i]),
+                              index=None, key="repair_listing", placeholder=t("common.choose"))
+    received = st.date_input(t("staff.received_on"), value=today, max_value=today, key="repair_received",
                              format="YYYY-MM-DD")
-    summary = st.text_area(t("repair_summary"), key="repair_summary", max_chars=TEXT_LIMIT)
-    if st.button(t("record"), type="primary", disabled=listing_id is None, key="repair_save") and listing_id:
+    summary = st.text_area(t("staff.repair_summary"), key="repair_summary", max_chars=TEXT_LIMIT)
+    if st.button(t("staff.record"), type="primary", disabled=listing_id is None, key="repair_save") and listing_id:
         try:
             apply_repair(engine=engine, by=user, listing_id=int(listing_id), received_on=received, summary=summary)
         except CreditBoardError as exc:
-            st.error(widgets.refusal(exc))
+            st.error(refusal(exc))
         else:
-            done(t("repair_recorded"))
+            done(t("staff.repair_recorded"))
 
 # --- decide -----------------------------------------------------------------------------------------------------
-st.subheader(t("repair_pending"))
+st.subheader(t("staff.repair_pending"))
 pending = applications[applications["status"] == "pending"]
 if pending.empty:
-    st.caption(t("no_pending_repairs"))
+    st.caption(t("staff.no_pending_repairs"))
 for _, row in pending.iterrows():
     with st.container(border=True):
         app_id = int(row["id"])
         st.markdown(f"**{plain.md(subject(row))}**")
-        st.caption(t("repair_dates", listed_on=row["listed_on"], received_on=row["received_on"],
+        st.caption(t("staff.repair_dates", listed_on=row["listed_on"], received_on=row["received_on"],
                      repair_from=row["repair_from"]))
         if row["summary"]:
             st.text(plain.text(row["summary"]))
-        reason = st.text_area(t("decision_reason"), key=f"repair_reason_{app_id}", max_chars=TEXT_LIMIT)
+        reason = st.text_area(t("staff.decision_reason"), key=f"repair_reason_{app_id}", max_chars=TEXT_LIMIT)
         grant, refuse = st.columns(2)
         choice = None
-        if grant.button(t("repair_grant"), type="primary", key=f"repair_grant_{app_id}"):
+        if grant.button(t("staff.repair_grant"), type="primary", key=f"repair_grant_{app_id}"):
             choice = True
-        if refuse.button(t("repair_refuse"), key=f"repair_refuse_{app_id}"):
+        if refuse.button(t("staff.repair_refuse"), key=f"repair_refuse_{app_id}"):
             choice = False
         if choice is not None:
             try:
                 decide_repair(engine=engine, by=user, application_id=app_id, grant=choice, reason=reason)
             except CreditBoardError as exc:
-                st.error(widgets.refusal(exc))
+                st.error(refusal(exc))
             else:
-                done(t("repair_granted") if choice else t("repair_refused"))
+                done(t("staff.repair_granted") if choice else t("staff.repair_refused"))
 
 # --- revoke -----------------------------------------------------------------------------------------------------
-st.subheader(t("repair_granted_list"))
+st.subheader(t("staff.repair_granted_list"))
 granted = applications[applications["status"] == "granted"]
 if granted.empty:
-    st.caption(t("no_granted_repairs"))
+    st.caption(t("staff.no_granted_repairs"))
 for _, row in granted.iterrows():
     with st.container(border=True):
         app_id = int(row["id"])
         st.markdown(f"**{plain.md(subject(row))}**")
-        st.caption(t("repair_granted_on", decided_on=row["decided_on"]))
-        reason = st.text_area(t("revoke_reason"), key=f"revoke_reason_{app_id}", max_chars=TEXT_LIMIT)
-        if st.button(t("repair_revoke"), key=f"repair_revoke_{app_id}"):
+        st.caption(t("staff.repair_granted_on", decided_on=row["decided_on"]))
+        reason = st.text_area(t("staff.revoke_reason"), key=f"revoke_reason_{app_id}", max_chars=TEXT_LIMIT)
+        if st.button(t("staff.repair_revoke"), key=f"repair_revoke_{app_id}"):
             try:
                 revoke_repair(engine=engine, by=user, application_id=app_id, reason=reason)
             except CreditBoardError as exc:
-                st.error(widgets.refusal(exc))
+                st.error(refusal(exc))
             else:
-                done(t("repair_revoked"))
+                done(t("staff.repair_revoked"))
 
 # --- every listing and application --------------------------------------------------------------------------------
-st.subheader(t("all_listings"))
+st.subheader(t("staff.all_listings"))
 if everything.empty:
-    st.caption(t("no_listings_at_all"))
+    st.caption(t("staff.no_listings_at_all"))
 else:
     shown = everything[["year", "subject_kind", "agency_name", "practitioner", "credit_code", "basis_text",
                         "department", "listed_on", "planned_removal_on", "status", "removed_on"]].copy()
-    shown["status"] = shown["status"].map(lambda s: site_t(f"listing_{s}"))
-    plain.dataframe(widgets.relabel(shown, {c: f"col_{c}" for c in shown.columns}), hide_index=True,
+    shown["status"] = shown["status"].map(lambda s: t(f"public.listing_{s}"))
+    plain.dataframe(widgets.relabel(shown, {c: COLUMNS[c] for c in shown.columns}), hide_index=True,
                     key="staff_listings")
 if not applications.empty:
-    st.subheader(t("all_repairs"))
+    st.subheader(t("staff.all_repairs"))
     shown = applications[["id", "agency_name", "practitioner", "year", "received_on", "status", "recorded_by",
                           "decided_by", "decided_on", "decision_reason", "revoked_by", "revoked_on", "revoke_reason"]]
-    plain.dataframe(widgets.relabel(shown, {c: f"col_{c}" for c in shown.columns}), hide_index=True,
+    plain.dataframe(widgets.relabel(shown, {c: COLUMNS[c] for c in shown.columns}), hide_index=True,
                     key="staff_repairs")

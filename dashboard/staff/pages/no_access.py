@@ -3,13 +3,13 @@
 import streamlit as st
 
 from dashboard import navigation
+from dashboard.i18n import t
 from dashboard.staff import session
-from dashboard.staff.text import t
 
 user = session.current_user()
-st.title(t("page_no_access"))
+st.title(t("staff.page_no_access"))
 if user is None:  # registered for signed-in sessions only; signed out, these URLs are the sign-in page
     st.stop()
-st.warning(t("no_access", role=session.role_text(user)))
+st.warning(t("staff.no_access", role=t(f"role.{user['role']}")))
 for script, _url, title, icon in navigation.own_pages(user):
     st.page_link(script, label=title, icon=icon)

@@ -4,10 +4,9 @@ import streamlit as st
 
 from core.errors import CreditBoardError
 from dashboard import data, plain
-from dashboard.i18n import current
+from dashboard.i18n import refusal, t
 from dashboard.labels import local_date
 from dashboard.staff import session, widgets
-from dashboard.staff.text import t
 from db.accounts import users
 from db.accounts.roles import BUREAU_STAFF, ROLES, is_agency_role, is_town_role
 from db.accounts.security import MIN_PASSWORD_LENGTH
@@ -17,17 +16,12 @@ admin = session.require("manage_users")
 engine = data.engine()
 
 
-def role_name(role: str) -> str:
-    zh, en = ROLES[role]
-    return en if current() == "en" else zh
-
-
 def submit_create(admin: dict) -> None:
     # Callbacks read the password fields and blank them: the session keeps no copy of a password.
     password, again = widgets.take_secret("new_user_password"), widgets.take_secret("new_user_password_again")
     state = st.session_state
     if password != again:
-        widgets.outcome("users_outcome", "error", t("passwords_differ"))
+        widgets.outcome("users_outcome", "error", t("staff.passwords_differ"))
         return
     role = state.get("new_user_role")
     try:
@@ -37,23 +31,23 @@ def submit_create(admin: dict) -> None:
                                  credit_code=(state.get("new_user_credit_code") or None) if is_agency_role(role)
                                  else None)
     except CreditBoardError as exc:
-        widgets.outcome("users_outcome", "error", widgets.refusal(exc))
+        widgets.outcome("users_outcome", "error", refusal(exc))
         return
     state["new_user_name"] = state["new_user_display"] = state["new_user_credit_code"] = ""
-    widgets.outcome("users_outcome", "success", t("user_created", name=plain.md(made["username"])))
+    widgets.outcome("users_outcome", "success", t("staff.user_created", name=plain.md(made["username"])))
 
 
 def submit_reset(admin: dict, name: str) -> None:
     password, again = widgets.take_secret("reset_password"), widgets.take_secret("reset_password_again")
     if password != again:
-        widgets.outcome("users_outcome", "error", t("passwords_differ"))
+        widgets.outcome("users_outcome", "error", t("staff.passwords_differ"))
         return
     try:
         users.set_password(engine=engine, username=name, password=password, by=admin)
     except CreditBoardError as exc:
-        widgets.outcome("users_outcome", "error", widgets.refusal(exc))
+        widgets.outcome("users_outcome", "error", refusal(exc))
         return
-    widgets.outcome("users_outcome", "success", t("done"))
+    widgets.outcome("users_outcome", "success", t("staff.done"))
 
 
 def change(admin: dict, name: str, what: str) -> None:
@@ -65,54 +59,54 @@ def change(admin: dict, name: str, what: str) -> None:
         else:
             users.unlock(engine=engine, username=name, by=admin)
     except CreditBoardError as exc:
-        widgets.outcome("users_outcome", "error", widgets.refusal(exc))
+        widgets.outcome("users_outcome", "error", refusal(exc))
     else:
-        widgets.outcome("users_outcome", "success", t("done"))
+        widgets.outcome("users_outcome", "success", t("staff.done"))
 
 
-st.title(t("page_users"))
+st.title(t("staff.page_users"))
 widgets.outcome("users_outcome")
 accounts = users.list_users(engine=engine)
-shown = accounts.assign(role=accounts["role"].map(role_name), created_at=accounts["created_at"].map(local_date))
+shown = accounts.assign(role=accounts["role"].map(lambda r: t(f"role.{r}")), created_at=accounts["created_at"].map(local_date))
 plain.dataframe(widgets.relabel(shown, {
-    "username": "username", "display_name": "display_name", "role": "role", "town": "town",
-    "credit_code": "credit_code", "active": "active",
-    "locked": "locked_col", "failed_attempts": "failed_attempts", "created_at": "created_at",
+    "username": "staff.username", "display_name": "staff.display_name", "role": "staff.role", "town": "common.town",
+    "credit_code": "staff.credit_code", "active": "staff.active",
+    "locked": "staff.locked_col", "failed_attempts": "staff.failed_attempts", "created_at": "staff.created_at",
 }), hide_index=True, width="stretch")
 
-st.subheader(t("create_user"))
+st.subheader(t("staff.create_user"))
 with st.form("create_user"):
     left, right = st.columns(2)
-    left.text_input(t("username"), max_chars=64, key="new_user_name")
-    right.text_input(t("display_name"), max_chars=64, key="new_user_display")
-    left.selectbox(t("role"), list(ROLES), format_func=widgets.labels_of({r: role_name(r) for r in ROLES}),
+    left.text_input(t("staff.username"), max_chars=64, key="new_user_name")
+    right.text_input(t("staff.display_name"), max_chars=64, key="new_user_display")
+    left.selectbox(t("staff.role"), list(ROLES), format_func=widgets.labels_of({r: t(f"role.{r}") for r in ROLES}),
                   key=widgets.keep("new_user_role", BUREAU_STAFF))
-    right.selectbox(t("town_only"), [widgets.NO_CHOICE, *load_towns(engine=engine).names],
+    right.selectbox(t("staff.town_only"), [widgets.NO_CHOICE, *load_towns(engine=engine).names],
                     key=widgets.keep("new_user_town", widgets.NO_CHOICE),
                     format_func=widgets.labels_of({widgets.NO_CHOICE: "—"}, plain.text))
-    left.text_input(t("credit_code_only"), max_chars=24, key="new_user_credit_code")
-    left.text_input(t("new_password", n=MIN_PASSWORD_LENGTH), type="password", autocomplete="new-password",
+    left.text_input(t("staff.credit_code_only"), max_chars=24, key="new_user_credit_code")
+    left.text_input(t("staff.new_password", n=MIN_PASSWORD_LENGTH), type="password", autocomplete="new-password",
                     key="new_user_password")
-    right.text_input(t("new_password_again"), type="password", autocomplete="new-password",
+    right.text_input(t("staff.new_password_again"), type="password", autocomplete="new-password",
                      key="new_user_password_again")
-    st.form_submit_button(t("create"), type="primary", on_click=submit_create, args=(admin,))
+    st.form_submit_button(t("staff.create"), type="primary", on_click=submit_create, args=(admin,))
 
-st.subheader(t("manage_user"))
-name = st.selectbox(t("choose_user"), accounts["username"].tolist(), index=None, key="users_choice",
-                    placeholder=t("choose"), format_func=plain.text)
+st.subheader(t("staff.manage_user"))
+name = st.selectbox(t("staff.choose_user"), accounts["username"].tolist(), index=None, key="users_choice",
+                    placeholder=t("common.choose"), format_func=plain.text)
 if name:
     row = accounts.set_index("username").loc[name]
     cols = st.columns(3)
     if row["active"]:
-        cols[0].button(t("deactivate"), key="users_deactivate", on_click=change, args=(admin, name, "deactivate"))
+        cols[0].button(t("staff.deactivate"), key="users_deactivate", on_click=change, args=(admin, name, "deactivate"))
     else:
-        cols[0].button(t("activate"), key="users_activate", on_click=change, args=(admin, name, "activate"))
-    cols[1].button(t("unlock"), key="users_unlock", on_click=change, args=(admin, name, "unlock"),
+        cols[0].button(t("staff.activate"), key="users_activate", on_click=change, args=(admin, name, "activate"))
+    cols[1].button(t("staff.unlock"), key="users_unlock", on_click=change, args=(admin, name, "unlock"),
                    disabled=not (row["locked"] or row["failed_attempts"]))
     with st.form("reset_password_form"):
-        st.markdown(f"**{t('reset_password')}**：{plain.md(name)}")
-        st.text_input(t("new_password", n=MIN_PASSWORD_LENGTH), type="password", autocomplete="new-password",
+        st.markdown(f"**{t('staff.reset_password')}**：{plain.md(name)}")
+        st.text_input(t("staff.new_password", n=MIN_PASSWORD_LENGTH), type="password", autocomplete="new-password",
                       key="reset_password")
-        st.text_input(t("new_password_again"), type="password", autocomplete="new-password",
+        st.text_input(t("staff.new_password_again"), type="password", autocomplete="new-password",
                       key="reset_password_again")
-        st.form_submit_button(t("reset_password"), on_click=submit_reset, args=(admin, name))
+        st.form_submit_button(t("staff.reset_password"), on_click=submit_reset, args=(admin, name))

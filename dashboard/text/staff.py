@@ -1,16 +1,8 @@
-"""Every label of the staff workspace in Chinese (the default) and English; follows the site's language switch."""
+"""The staff workspace's labels (key → 中文, English); reached as `staff.<key>` through dashboard.i18n.t."""
 
 from __future__ import annotations
 
-from core.service_records import KIND_LABELS
-from dashboard.i18n import current
 from db.publishing.publish import CHANGES_ZH
-
-# The six service-record files in English (their Chinese names are core.service_records.KIND_LABELS).
-_RECORD_KINDS_EN = {
-    "registry": "Agency registry (附件1)", "practitioners": "Practitioners", "changes": "Changes",
-    "contracts": "Service contracts", "visits": "Visits (附件2)", "reports": "Monthly reports",
-}
 
 # What a new version changes for an agency (db.publishing.publish.CHANGES_ZH holds the Chinese) in English.
 _CHANGES_EN = {
@@ -75,9 +67,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "sign_in_failed": ("用户名或密码不正确，或账号不可用。", "Wrong username or password, or the account cannot sign in."),
     "locked": (
         "登录失败次数过多，请{minutes}分钟后再试，或请管理员解除限制。",
-        "Too many failed sign-ins: try again in {minutes} minute(s), or ask an administrator to lift the wait.",
+        "Too many failed sign-ins: try again in {minutes} {minutes:minute|minutes}, or ask an administrator to lift the wait.",
     ),
-    "idle_ended": ("您已{minutes}分钟未操作，已自动退出登录。", "You were idle for {minutes} minutes and have been signed out."),
+    "idle_ended": ("您已{minutes}分钟未操作，已自动退出登录。", "You were idle for {minutes} {minutes:minute|minutes} and have been signed out."),
     "signed_out": ("已退出登录。", "You are signed out."),
     "sign_in_help": (
         "仅限市应急管理局和镇街园工作人员。账号由管理员创建：没有账号或忘记密码，请联系市应急管理局的系统管理员。",
@@ -90,7 +82,6 @@ LABELS: dict[str, tuple[str, str]] = {
                   "Your account's role ({role}) may not use this page. These are the pages you can use."),
     # home
     "signed_in_as": ("当前登录：{name}（{role}{town}）", "Signed in as {name} ({role}{town})"),
-    "sign_out": ("退出登录", "Sign out"),
     "your_pages": ("可用功能", "What you can do"),
     "change_password": ("修改密码", "Change password"),
     "current_password": ("当前密码", "Current password"),
@@ -100,22 +91,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "password_changed": ("密码已修改。", "Password changed."),
     "current_password_wrong": ("当前密码不正确。", "The current password is wrong."),
     "save": ("保存", "Save"),
-    "idle_note": ("{minutes}分钟未操作将自动退出。", "You are signed out after {minutes} idle minutes."),
+    "idle_note": ("{minutes}分钟未操作将自动退出。", "You are signed out after {minutes} idle {minutes:minute|minutes}."),
     # records
-    "agency": ("服务机构", "Agency"),
     "agency_new": ("（新机构，不在列表中）", "(a new agency, not in the list)"),
-    "choose": ("请选择", "Choose"),
     "choose_agency": ("选择机构（可输入名称或代码搜索）", "Choose an agency (type a name or code)"),
     "credit_code": ("统一社会信用代码", "Credit code (USCC)"),
-    "agency_name": ("机构名称", "Agency name"),
-    "clause": ("条款", "Clause"),
     "clause_text": ("条款全文", "Full text of the clause"),
-    "assessor": ("评定单位", "Assessed by"),
-    "bureau": ("市应急管理局", "City bureau"),
-    "date": ("日期", "Date"),
-    "period": ("考核期", "Period"),
     "period_auto": ("按日期自动确定", "From the date"),
-    "year": ("年度", "Year"),
     "period_is": ("记入 {year} 年度 · {period}", "Counts in {year} · {period}"),
     "practitioner": ("执业人员（可选）", "Practitioner (optional)"),
     "description": ("情况说明（仅工作人员可见，不公开）", "Description (staff only, never public)"),
@@ -123,7 +105,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "record": ("保存记录", "Save the record"),
     "finding_saved": ("已保存：{agency} · 条款 {clause} · {period} · {year}年度", "Saved: {agency} · clause {clause} · {period} · {year}"),
     "interview_saved": ("已保存约谈记录：{agency}，{year}年第{n}次约谈", "Interview saved: {agency}, interview {n} of {year}"),
-    "interviews_so_far": ("该机构{year}年已被约谈 {n} 次。", "The bureau has interviewed this agency {n} time(s) in {year}."),
+    "interviews_so_far": ("该机构{year}年已被约谈 {n} 次。", "The bureau has interviewed this agency {n} {n:time|times} in {year}."),
     "interview_suggestion": (
         "如为约谈后仍不改正、继续违规，适用条款 **{clause}**：{text}",
         "If this is a repeated violation after the interviews, the clause is **{clause}**: {text}",
@@ -141,28 +123,22 @@ LABELS: dict[str, tuple[str, str]] = {
     "template_help": ("下载模板，按列填写后上传。", "Download the template, fill in the columns, upload it."),
     "download_template": ("下载模板（{fmt}）", "Download template ({fmt})"),
     "kind": ("文件类型", "File type"),
-    "kind_findings": ("年度扣分记录", "Findings of the year"),
-    "kind_roster": ("参评机构名录", "Roster of agencies"),
-    **{f"kind_{k}": (zh, _RECORD_KINDS_EN[k]) for k, zh in KIND_LABELS.items()},
     "roster_year": ("名录所属年度", "Year of the roster"),
     "file": ("选择 CSV 或 XLSX 文件", "Choose a CSV or XLSX file"),
     "problems_found": (
         "文件有 {n} 个问题，未保存任何数据。请改正后重新上传。",
-        "The file has {n} problem(s); nothing was stored. Correct them and upload again.",
+        "The file has {n} {n:problem|problems}; nothing was stored. Correct them and upload again.",
     ),
-    "row": ("行", "Row"),
-    "column": ("列", "Column"),
-    "problem": ("问题", "Problem"),
-    "value": ("内容", "Value"),
-    "file_valid": ("文件有效：{rows} 行，尚未保存。以下为导入后的评定预览。", "The file is valid: {rows} rows, not stored yet. Preview of the ratings after import:"),
+    "file_valid": ("文件有效：{rows} 行，尚未保存。以下为导入后的评定预览。", "The file is valid: {rows} {rows:row|rows}, not stored yet. Preview of the ratings after import:"),
     "at_floor": (
         "第 {rows} 行不扣分或少扣分：所在考核期的分数已扣至下限（考核期分数不低于下限）。",
-        "Row(s) {rows} cost nothing or less than their points: their period is already at its floor (a period never "
+        "{n:Row|Rows} {rows} {n:costs|cost} nothing or less than {n:its|their} points: {n:its|their} period is already at "
+        "its floor (a period never "
         "drops below it).",
     ),
     "pushed_to_zero": (
         "导入后，{n} 条已存记录将不再扣分或少扣分：文件中同一考核期日期更早的记录先扣分，已扣至下限。",
-        "After the import, {n} stored finding(s) cost nothing or less: rows of this file dated earlier in the same "
+        "After the import, {n} stored {n:finding costs|findings cost} nothing or less: rows of this file dated earlier in the same "
         "period are charged first and reach the floor.",
     ),
     "points_nominal": ("条款分值", "Clause points"),
@@ -185,13 +161,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "clauses_before": ("原黑名单条款", "Blacklist clauses before"),
     "clauses_after": ("新黑名单条款", "Blacklist clauses after"),
     "all_changes": ("全部变化（{n}）", "All changes ({n})"),
-    "all_ratings": ("全部评定结果（{n}家机构）", "All ratings ({n} agencies)"),
+    "all_ratings": ("全部评定结果（{n}家机构）", "All ratings ({n} {n:agency|agencies})"),
     "import": ("导入", "Import"),
     "import_repeats": ("这些记录与已存记录相同，仍然导入 / import anyway", "这些记录与已存记录相同，仍然导入 / import anyway"),
     "repeat_source": ("相同的已存记录来自", "Matching stored finding from"),
-    "imported": ("已导入 {added} 条记录（上传编号 {upload}）。", "Imported {added} rows (upload {upload})."),
+    "imported": ("已导入 {added} 条记录（上传编号 {upload}）。", "Imported {added} {added:row|rows} (upload {upload})."),
     "imported_duplicate": ("此文件已导入过，未增加记录。", "This file was imported before; nothing added."),
-    "records_valid": ("文件有效：{rows} 行，尚未保存。前{n}行预览：", "valid: {rows} rows, not stored yet. The first {n} rows:"),
+    "records_valid": ("文件有效：{rows} 行，尚未保存。前{n}行预览：", "valid: {rows} {rows:row|rows}, not stored yet. The first {n} {n:row|rows}:"),
     "records_duplicate": ("此文件已作为“{kind}”导入过；再次导入不会增加任何记录。",
                           "This file was imported as “{kind}” before; importing it again adds nothing."),
     "records_on_behalf": ("代机构上传“{kind}”：导入记入您的账号并写入操作日志。",
@@ -202,11 +178,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "date stored.",
     ),
     "records_repeats": ("此文件第 {rows} 行与已存的同类记录完全相同；仍要导入请勾选下方确认。",
-                        "Row(s) {rows} of this file are identical to stored rows of this kind; tick below to import anyway."),
+                        "{n:Row|Rows} {rows} of this file {n:is|are} identical to stored rows of this kind; tick below to import "
+                        "anyway."),
     "repeat_upload": ("相同的已存记录来自", "Matching stored row from"),
     "upload_no": ("上传编号", "Upload no."),
     "id_last4": ("身份证号后4位", "ID number (last 4)"),
-    "records_imported": ("已导入“{kind}” {added} 行（上传编号 {upload}）。", "Imported {added} rows of “{kind}” (upload {upload})."),
+    "records_imported": ("已导入“{kind}” {added} 行（上传编号 {upload}）。", "Imported {added} {added:row|rows} of “{kind}” (upload {upload})."),
     "publish_next": ("导入后需由管理员在“发布”页面发布，公众才能看到。", "An administrator publishes on the Publish page before the public sees it."),
     # publish
     "publish_year": ("发布年度", "Year to publish"),
@@ -228,7 +205,6 @@ LABELS: dict[str, tuple[str, str]] = {
     # users
     "accounts": ("账号", "Accounts"),
     "role": ("角色", "Role"),
-    "town": ("镇街园", "Town"),
     "town_only": ("镇街园（仅镇街园工作人员）", "Town (town staff only)"),
     "active": ("启用", "Active"),
     "locked_col": ("已锁定", "Locked"),
@@ -265,7 +241,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "detail": ("说明", "Detail"),
     "before": ("修改前", "Before"),
     "after": ("修改后", "After"),
-    "entries": ("共 {n} 条", "{n} entries"),
+    "entries": ("共 {n} 条", "{n} {n:entry|entries}"),
     "download_csv": ("下载 CSV", "Download CSV"),
     # blacklist listings (dashboard/staff/pages/listings.py; docs/listings.md)
     "page_listings": ("黑名单管理", "Blacklist listings"),
@@ -279,7 +255,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "repair_apply": ("记录信用修复申请", "Record a repair application"),
     "no_listings_in_force": ("目前没有列入中的记录。", "No listing is in force."),
     "listing": ("列入记录", "Listing"),
-    "listed_on_short": ("列入", "listed"),
     "received_on": ("来函日期", "Letter dated"),
     "repair_summary": ("申请摘要（仅工作人员可见）", "Summary (staff only)"),
     "repair_recorded": ("已记录信用修复申请。", "The application is recorded."),
@@ -302,17 +277,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "no_listings_at_all": ("尚无列入记录。", "No listing yet."),
     "all_repairs": ("全部信用修复申请", "Every repair application"),
     "col_id": ("编号", "No."),
-    "col_year": ("年度", "Year"),
-    "col_subject_kind": ("类别", "Kind"),
-    "col_agency_name": ("机构名称", "Agency"),
-    "col_practitioner": ("执业人员", "Practitioner"),
-    "col_credit_code": ("统一社会信用代码", "Credit code"),
-    "col_basis_text": ("认定依据", "Grounds"),
-    "col_department": ("认定部门", "Decided by"),
-    "col_listed_on": ("列入日期", "Listed on"),
     "col_planned_removal_on": ("计划移出日期", "Planned removal"),
-    "col_status": ("状态", "Status"),
-    "col_removed_on": ("移出日期", "Removed on"),
     "col_received_on": ("来函日期", "Letter dated"),
     "col_recorded_by": ("记录人", "Recorded by"),
     "col_decided_by": ("决定人", "Decided by"),
@@ -334,10 +299,10 @@ LABELS: dict[str, tuple[str, str]] = {
                     "has ended and every objection is resolved."),
     "notice_none": ("{year}年度尚未开启公示。", "{year} has no notice open."),
     "notice_running": ("{year}年度公示中：{opened_on}至{ends_on}（含），异议 {total} 项，未处理 {open} 项。",
-                       "{year} is under notice from {opened_on} to {ends_on} (inclusive): {total} objection(s), "
+                       "{year} is under notice from {opened_on} to {ends_on} (inclusive): {total} {total:objection|objections}, "
                        "{open} open."),
     "notice_ended": ("{year}年度公示已于{ends_on}期满，异议 {total} 项，未处理 {open} 项。",
-                     "The notice of {year} ended on {ends_on}: {total} objection(s), {open} open."),
+                     "The notice of {year} ended on {ends_on}: {total} {total:objection|objections}, {open} open."),
     "notice_ends_on": ("公示截止日期（含）", "Last day of the notice (inclusive)"),
     "notice_default": ("默认为今天起第{days}个工作日（按法定节假日与调休计算）。",
                        "The default is the {days}th working day after today (statutory holidays and 调休 counted)."),
@@ -371,34 +336,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "objections_all": ("全部异议", "All objections"),
     "col_channel": ("方式", "Channel"),
     "col_filed_by": ("提出人", "Filed by"),
-    "col_filed_on": ("提出日期", "Filed on"),
-    "col_text": ("异议内容", "Objection"),
-    "col_reason": ("处理理由", "Reason"),
-    "col_finding_action": ("扣分记录处理", "Finding"),
     "col_resolved_by": ("处理人", "Resolved by"),
     "col_resolved_at": ("处理时间", "Resolved at"),
-    "col_finding_id": ("扣分记录编号", "Finding no."),
-    "col_clause": ("条款", "Clause"),
-    "col_date": ("日期", "Date"),
     "col_assessor": ("评定单位", "Assessor"),
-    "status_open": ("待处理", "open"),
-    "status_upheld": ("成立", "upheld"),
-    "status_rejected": ("不成立", "rejected"),
-    "finding_withdrawn": ("已撤销", "withdrawn"),
     "page_documents": ("机构扫描件", "Agency scans"),
     "doc_intro": ("机构在门户上传的守法诚信承诺书和附件1盖章件，按上传时的SHA-256核对后下载。仅限工作人员，不对外公开。",
                   "The commitment letters and signed 附件1 agencies filed on their portal, checked against the SHA-256 "
                   "stored on upload before download. Staff only, never public."),
     "doc_none": ("还没有机构上传扫描件。", "No agency has filed a scan yet."),
-    "doc_agency": ("机构", "Agency"),
     "doc_search": ("搜索机构（名称或统一社会信用代码）", "Search agencies (name or credit code)"),
-    "doc_count": ("{n}份", "{n} scans"),
-    "doc_kind": ("类别", "Kind"),
-    "doc_kind_commitment": ("守法诚信承诺书", "Commitment letter"),
-    "doc_kind_registry": ("附件1盖章件", "Signed 附件1"),
-    "doc_file": ("文件名", "File name"),
+    "doc_count": ("{n}份", "{n} {n:scan|scans}"),
     "doc_type": ("类型", "Type"),
-    "doc_size": ("大小（字节）", "Size (bytes)"),
     "doc_uploaded_by": ("上传账号", "Uploaded by"),
     "doc_uploaded_at": ("上传时间", "Uploaded at"),
     "doc_sha256": ("SHA-256", "SHA-256"),
@@ -447,13 +395,14 @@ LABELS: dict[str, tuple[str, str]] = {
                         "from the records as they are now) before confirming, or decide it once the update is done."),
     "sq_waiting": ("{n}项监测结果需要{year}年的法定节假日安排才能判定，暂不列为建议（其余已判定）：请管理员按国务院办公厅"
                    "通知补充到 core/holidays.toml。",
-                   "{n} item(s) of the watch need the statutory holiday calendar of {year} and are not suggested yet "
+                   "{n} {n:item|items} of the watch {n:needs|need} the statutory holiday calendar of {year} and {n:is|are} not "
+                   "suggested yet "
                    "(everything else was decided): an administrator adds that year from the State Council's notice "
                    "to core/holidays.toml."),
     "sq_none_open": ("{year}年度没有待处理的建议。", "No open suggestions for {year}."),
     "sq_none_match": ("没有符合筛选条件的建议。", "No suggestion matches the filters."),
     "sq_shown_first": ("共{total}条，显示前{n}条；请按条款或机构筛选。",
-                       "{total} suggestions; the first {n} are shown: filter by clause or agency."),
+                       "{total} {total:suggestion|suggestions}; the first {n} {n:is|are} shown: filter by clause or agency."),
     "sq_none_decided": ("{year}年度还没有已处理的建议。", "No suggestion of {year} has been decided yet."),
     "sq_pick": ("选择一条建议查看证据并处理", "Choose a suggestion to see its evidence and decide it"),
     "sq_pick_hint": ("在表格中点选一行，或在此选择。", "Click a row of the table, or choose it here."),
@@ -476,18 +425,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "sq_decided_by": ("处理人", "Decided by"),
     "sq_decided_at": ("处理时间", "Decided at"),
     "sq_reason": ("理由", "Reason"),
-    "sq_finding_id": ("扣分记录编号", "Finding no."),
     "sq_status_withdrawn": ("已确认（扣分记录已撤销）", "confirmed (finding withdrawn since)"),
     "sq_status_confirmed": ("已确认", "confirmed"),
     "sq_status_dismissed": ("已驳回", "dismissed"),
-    "sq_rule_served_before_filing": ("首次服务前未报送附件1", "Served before filing 附件1"),
-    "sq_rule_no_commitment": ("未报送守法诚信承诺书", "No commitment letter"),
-    "sq_rule_visit_without_contract": ("无有效服务合同开展服务", "Service without a covering contract"),
-    "sq_rule_late_report": ("月度服务记录逾期或未报送", "Monthly report late or missing"),
-    "sq_rule_late_change": ("信息变化逾期或未告知", "Change reported late or not at all"),
-    "sq_rule_too_few_visits": ("服务次数少于合同约定", "Fewer visits than contracted"),
-    "sq_rule_shared_practitioner": ("执业人员同时受聘于两家以上机构", "Practitioner employed by two agencies"),
-    "sq_rule_no_written_advice": ("发现隐患未出具书面整改建议", "Hazards found, no written advice"),
     # a write to a year under 公示 (db.publishing.notice.draft_change: the publish gate's own rule)
     "draft_change_new": ("{year}年度正在公示（{opened_on}至{ends_on}）：保存后公示中的草稿将改变，发布前需重新公示"
                          "（撤销本次公示并重新开启）。",
@@ -502,24 +442,23 @@ LABELS: dict[str, tuple[str, str]] = {
     "draft_changed_kept": ("公示中的{year}年度草稿已改变（扣分记录撤销），无需重新公示。",
                            "The draft of {year} under notice has changed (a finding withdrawn); no new notice is needed."),
     # the year's population on the publish page (db/publishing/population.py)
-    "population_heading": ("参评机构", "Agencies rated"),
     "population_rule": ("当年在江阴服务的每个机构都参加评定：当年12月31日前已备案（附件1）、服务合同在当年任一天有效、"
                         "当年有服务记录、列入当年名录或有当年未撤销的扣分记录。没有扣分记录的机构为100分（A级）。",
                         "Every agency that served in Jiangyin that year is rated: a 附件1 filing on or before 31 "
                         "December, a contract in force some day of the year, a visit in the year, the year's roster, or "
                         "a finding of the year not withdrawn. An agency without findings scores 100 (A)."),
-    "population_count": ("{year}年度共{n}家机构参评。", "{n} agencies are rated in {year}."),
+    "population_count": ("{year}年度共{n}家机构参评。", "{n} {n:agency is|agencies are} rated in {year}."),
     "population_vs": ("上一年度（{previous}年第{version}版）评定了{count}家。",
                       "The year before ({previous}, version {version}) rated {count}."),
     "population_shrank": ("参评机构比上一年度少：{year}年度{n}家，{previous}年度已发布{count}家；上一年度的以下{dropped}家"
                           "本年度没有备案、合同、服务记录、名录或扣分记录，不会被评定。请确认后再公示或发布"
                           "（缺少的服务记录可在“上传文件”导入，或导入名录）。",
                           "Fewer agencies than the year before: {n} in {year} against {count} published for "
-                          "{previous}. These {dropped} agencies of last year have no filing, contract, visit, roster "
+                          "{previous}. {dropped:This|These} {dropped} {dropped:agency|agencies} of last year {dropped:has|have} no filing, contract, visit, roster "
                           "entry or finding in {year} and will not be rated. Check before the notice or publishing "
                           "(import the missing service records or a roster on the Upload page)."),
     "population_dropped": ("上一年度已评定、本年度不在参评范围的{dropped}家机构：",
-                           "{dropped} agencies rated last year and not in this year:"),
+                           "{dropped} {dropped:agency|agencies} rated last year and not in this year:"),
     "population_none": ("{year}年度没有参评机构。", "No agency is rated in {year}."),
     "col_sources": ("来源", "From"),
     "source_registry": ("备案", "filing"),
@@ -572,16 +511,14 @@ AUDIT_TERMS: dict[str, tuple[str, str]] = {
 }
 
 
-def term(code: str) -> str:
-    """An audit code in the visitor's language, with the code itself: `发布（publish）`; unknown codes as they are."""
-    if code not in AUDIT_TERMS:
-        return code
-    zh, en = AUDIT_TERMS[code]
-    return f"{en} ({code})" if current() == "en" else f"{zh}（{code}）"
-
-
-def t(key: str, **values: object) -> str:
-    """The staff label `key` in the visitor's language, `{name}` placeholders filled from `values`."""
-    zh, en = LABELS[key]
-    text = en if current() == "en" else zh
-    return text.format(**values) if values else text
+# The watch's rules (core.watch), each named for the clause its suggestions are drawn for: `clause.<rule>`.
+CLAUSE_RULES: dict[str, tuple[str, str]] = {
+    "served_before_filing": ("首次服务前未报送附件1", "Served before filing 附件1"),
+    "no_commitment": ("未报送守法诚信承诺书", "No commitment letter"),
+    "visit_without_contract": ("无有效服务合同开展服务", "Service without a covering contract"),
+    "late_report": ("月度服务记录逾期或未报送", "Monthly report late or missing"),
+    "late_change": ("信息变化逾期或未告知", "Change reported late or not at all"),
+    "too_few_visits": ("服务次数少于合同约定", "Fewer visits than contracted"),
+    "shared_practitioner": ("执业人员同时受聘于两家以上机构", "Practitioner employed by two agencies"),
+    "no_written_advice": ("发现隐患未出具书面整改建议", "Hazards found, no written advice"),
+}

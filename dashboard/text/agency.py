@@ -1,24 +1,17 @@
-"""Every label of the agency portal in Chinese (the default) and English; follows the site's language switch."""
+"""The agency portal's labels (key → 中文, English); reached as `agency.<key>` through dashboard.i18n.t."""
 
 from __future__ import annotations
 
-from dashboard.i18n import current
-
 # key: (中文, English)
 LABELS: dict[str, tuple[str, str]] = {
-    "section_agency": ("机构", "Agency"),
     "page_home": ("机构工作台", "Agency workspace"),
     "page_registry": ("基本情况与承诺书", "Basic information"),
-    "page_practitioners": ("执业人员", "Practitioners"),
     "page_contracts": ("服务合同", "Contracts"),
-    "page_monthly": ("月度报送", "Monthly reports"),
     "page_findings": ("扣分记录", "Findings"),
     "not_allowed": ("请先以机构用户登录。", "Sign in with an agency account first."),
     "signed_in_as": ("已登录：{name}（{agency}，{code}）", "Signed in: {name} ({agency}, {code})"),
-    "sign_out": ("退出登录", "Sign out"),
     "only_yours": ("此处只显示本机构的记录；其他机构的信息请看公开页面。",
                    "Only your own agency's records are shown here; other agencies are on the public pages."),
-    "year": ("年度", "Year"),
     # home
     "reports_of_year": ("{year}年月度报送", "Monthly reports of {year}"),
     "due_rule": ("每月报送截止于次月{day}日（含），逾期报送照收，但会标记逾期。",
@@ -27,7 +20,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "month": ("月份", "Month"),
     "due": ("截止日期", "Due"),
     "submitted_on": ("最早报送", "First filed"),
-    "status": ("状态", "Status"),
     "status_on_time": ("按时", "on time"),
     "status_late": ("逾期", "late"),
     "status_missing": ("未报送（已逾期）", "missing (overdue)"),
@@ -36,11 +28,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "status_undecided": ("待定（截止日所在年度的法定节假日安排尚未补充）",
                          "undecided (the holiday calendar of the due day's year is not added yet)"),
     "on_time_count": ("按时 {on_time} 个月，逾期 {late} 个月，未报送 {missing} 个月",
-                      "{on_time} months on time, {late} late, {missing} missing"),
+                      "{on_time} {on_time:month|months} on time, {late} late, {missing} missing"),
     "draft": ("{year}年度草拟得分（未公示）", "Draft score of {year} (not published)"),
     "draft_note": ("按目前已录入的扣分记录计算，公示前仍可能变化。", "From the findings recorded so far; it may change before"
                    " publication."),
-    "total": ("总分", "Total"),
     "grade": ("等级", "Grade"),
     "no_draft": ("{year}年度尚无评定：本机构当年没有备案、合同、服务记录、名录或扣分记录。",
                  "Nothing rated for {year}: the agency has no filing, contract, visit, roster entry or finding that year."),
@@ -50,8 +41,6 @@ LABELS: dict[str, tuple[str, str]] = {
                           "without findings scores 100."),
     "confirmed": ("工作人员已确认的问题", "Issues confirmed by staff"),
     "no_confirmed": ("暂无。", "None."),
-    "date": ("行为日期", "Date of the act"),  # a finding's date: the act's, never a listing's (列入日期)
-    "clause": ("条款", "Clause"),
     "rule": ("规则", "Rule"),
     "evidence": ("依据", "Evidence"),
     # registry
@@ -60,19 +49,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "registry_form": ("报送或更新附件1", "File or update 附件1"),
     "changed_on": ("变化日期（更新时填写）", "Date of the change (for an update)"),
     "file": ("报送", "File"),
-    "filed": ("已报送：{n} 条记录。", "Filed: {n} rows."),
+    "filed": ("已报送：{n} 条记录。", "Filed: {n} {n:row|rows}."),
     "filed_nothing_new": ("同一内容已报送过，未重复保存。", "The same filing is on record; nothing was added."),
     "scans": ("扫描件（承诺书、附件1）", "Scans (commitment letter, 附件1)"),
-    "scan_kind": ("类别", "Kind"),
-    "scan_commitment": ("守法诚信承诺书", "Commitment letter"),
-    "scan_registry": ("附件1盖章件", "Signed 附件1"),
     "scan_file": ("选择PDF、JPG或PNG文件（最大{mb} MB）", "Choose a PDF, JPG or PNG file (at most {mb} MB)"),
     "scan_upload": ("上传扫描件", "Upload scan"),
     "scan_saved": ("扫描件已保存。", "Scan saved."),
     "scan_duplicate": ("同一文件已上传过，未重复保存。", "The same file is on record; nothing was added."),
     "no_scans": ("尚未上传扫描件。", "No scans yet."),
-    "file_name": ("文件名", "File name"),
-    "size": ("大小（字节）", "Size (bytes)"),
     "uploaded_at": ("上传日期", "Uploaded"),
     # practitioners
     "practitioners_now": ("执业人员名单", "Practitioners"),
@@ -83,12 +67,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "id_number": ("身份证号", "ID number"),
     "id_note": ("身份证号只保存其校验摘要和末四位，页面只显示末四位。",
                 "Only a keyed digest and the last four characters of an ID number are kept; pages show the last four."),
-    "specialty": ("专业", "Specialty"),
     "certificate": ("资格证书编号", "Certificate"),
     "joined_on": ("入职日期", "Joined"),
     "left_on": ("离职日期", "Left"),
     "who_leaves": ("离职人员", "Who leaves"),
-    "choose": ("请选择", "Choose"),
     "change_filed": ("已登记，并已报送信息变化。", "Registered, and the change was reported."),
     # contracts
     "contracts_now": ("本机构的服务合同", "Your service contracts"),
@@ -98,7 +80,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "contract_no": ("合同编号", "Contract no."),
     "client_name": ("委托企业", "Client"),
     "client_code": ("委托企业代码", "Client code"),
-    "town": ("镇街园", "Town"),
     "signed_on": ("签订日期", "Signed"),
     "start": ("开始", "Start"),
     "end": ("结束", "End"),
@@ -113,21 +94,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "hazards": ("发现隐患数", "Hazards found"),
     "written_advice": ("出具书面整改建议", "Written advice"),
     "visit_date": ("服务日期", "Visit date"),
-    "practitioner": ("执业人员", "Practitioner"),
     "will_be_late": ("该月报送截止于{due}，今天报送将标记为逾期（照常接收）。",
                      "This month was due by {due}; filed today it is marked late (and accepted)."),
     "on_time_until": ("该月报送截止于{due}。", "This month is due by {due}."),
     "problems": ("未保存，请修改以下问题（行号按文件计，标题为第1行）：", "Not saved; fix these problems (rows as in the"
                  " file, the heading is row 1):"),
-    "row": ("行", "Row"),
-    "column": ("列", "Column"),
-    "problem": ("问题", "Problem"),
-    "value": ("内容", "Value"),
     # findings
     "findings_now": ("本机构的扣分记录", "Findings recorded against your agency"),
     "no_findings": ("暂无扣分记录。", "No findings."),
-    "assessor": ("评定单位", "Assessed by"),
-    "period": ("考核期", "Period"),
     "description": ("情况说明", "Description"),
     "document_no": ("文书编号", "Document no."),
     # objections (异议) during a notice
@@ -143,20 +117,4 @@ LABELS: dict[str, tuple[str, str]] = {
     "object_finding": ("{year}年度 · 条款{clause} · {date} · {assessor}", "{year} · clause {clause} · {date} · {assessor}"),
     "objections_heading": ("本机构的异议", "Your objections"),
     "objections_none": ("暂无异议。", "No objections."),
-    "finding_id": ("扣分记录编号", "Finding no."),
-    "filed_on": ("提出日期", "Filed on"),
-    "text": ("异议内容", "Objection"),
-    "reason": ("处理理由", "Reason"),
-    "finding_action": ("扣分记录处理", "Finding"),
-    "objection_open": ("待处理", "open"),
-    "objection_upheld": ("成立", "upheld"),
-    "objection_rejected": ("不成立", "rejected"),
-    "finding_withdrawn": ("已撤销", "withdrawn"),
 }
-
-
-def t(key: str, **values: object) -> str:
-    """The portal label `key` in the visitor's language, `{name}` placeholders filled from `values`."""
-    zh, en = LABELS[key]
-    text = en if current() == "en" else zh
-    return text.format(**values) if values else text

@@ -1,0 +1,62 @@
+"""The words the public pages, the staff workspace and the agency portal share (key → 中文, English), each written
+once; reached as `common.<key>` through dashboard.i18n.t."""
+
+from __future__ import annotations
+
+from core.service_records import KIND_LABELS
+
+# The six service-record files in English (their Chinese names are core.service_records.KIND_LABELS).
+_RECORD_KINDS_EN = {
+    "registry": "Agency registry (附件1)", "practitioners": "Practitioners", "changes": "Changes",
+    "contracts": "Service contracts", "visits": "Visits (附件2)", "reports": "Monthly reports",
+}
+
+# key: (中文, English)
+LABELS: dict[str, tuple[str, str]] = {
+    "year": ("年度", "Year"),
+    "agencies_rated": ("参评机构", "Agencies rated"),
+    "agency": ("服务机构", "Agency"),
+    "agency_name": ("机构名称", "Agency"),
+    "total": ("总分", "Total"),
+    "clause": ("条款", "Clause"),
+    "assessor": ("评定单位", "Assessed by"),
+    "period": ("考核期", "Period"),
+    "bureau": ("市应急管理局", "City bureau"),
+    "agency_full_name": ("机构名称", "Agency name"),
+    "credit_code": ("统一社会信用代码", "Credit code"),
+    "practitioner": ("执业人员", "Practitioner"),
+    "grounds": ("认定依据", "Grounds"),
+    "department": ("认定部门", "Decided by"),
+    "listed_on": ("列入日期", "Listed on"),
+    "act_on": ("行为日期", "Date of the act"),
+    "specialty": ("专业", "Specialty"),
+    "kind": ("类别", "Kind"),
+    "removed_on": ("移出日期", "Removed on"),
+    "status": ("状态", "Status"),
+    "date": ("日期", "Date"),
+    "sign_out": ("退出登录", "Sign out"),
+    "choose": ("请选择", "Choose"),
+    "row": ("行", "Row"),
+    "column": ("列", "Column"),
+    "problem": ("问题", "Problem"),
+    "value": ("内容", "Value"),
+    "town": ("镇街园", "Town"),
+    "filed_on": ("提出日期", "Filed on"),
+    "objection": ("异议内容", "Objection"),
+    "resolution_reason": ("处理理由", "Reason"),
+    "finding_action": ("扣分记录处理", "Finding"),
+    "finding_id": ("扣分记录编号", "Finding no."),
+    "objection_open": ("待处理", "open"),
+    "objection_upheld": ("成立", "upheld"),
+    "objection_rejected": ("不成立", "rejected"),
+    "finding_withdrawn": ("已撤销", "withdrawn"),
+    "agency_short": ("机构", "Agency"),
+    "scan_commitment": ("守法诚信承诺书", "Commitment letter"),
+    "scan_registry": ("附件1盖章件", "Signed 附件1"),
+    "file_name": ("文件名", "File name"),
+    "size": ("大小（字节）", "Size (bytes)"),
+    # The files staff upload and agencies file (the portal's practitioners and monthly pages are named for theirs).
+    "kind_findings": ("年度扣分记录", "Findings of the year"),
+    "kind_roster": ("参评机构名录", "Roster of agencies"),
+    **{f"kind_{k}": (zh, _RECORD_KINDS_EN[k]) for k, zh in KIND_LABELS.items()},
+}
