@@ -121,3 +121,10 @@ def test_the_role_table_is_the_permissions_table():
     assert all(cell in ("✓", "") for row in rows for cell in row[2:])
     assert documented == {action: tuple(r for r in roles if r in allowed) for action, allowed in PERMISSIONS.items()}
     assert "town_staff" in PERMISSIONS["work_suggestions"]  # the row the old README had lost
+
+
+def test_every_benchmark_is_described_in_the_performance_page():
+    performance = (REPO / "docs" / "performance.md").read_text(encoding="utf-8")
+    scripts = sorted(p.name for p in (REPO / "benchmarks").glob("*.py"))
+    assert {"bench_publish.py", "bench_site.py"} <= set(scripts)
+    assert [s for s in scripts if s.removesuffix(".py") not in performance] == []
