@@ -23,6 +23,7 @@ from dashboard.i18n import current
 from dashboard.staff import cookie
 from dashboard.staff.text import t
 from db.accounts import sessions, users
+from db.accounts.actor import Actor
 from db.accounts.roles import PERMISSIONS, ROLES, is_staff_role, may
 from db.store.models import utcnow
 
@@ -198,6 +199,14 @@ def require(action: str | None = None) -> dict[str, Any]:
         st.warning(t("not_allowed"))
         st.stop()
     return user
+
+
+def actor(user: dict[str, Any]) -> Actor:
+    """Who a page's services act for: the signed-in account (Actor.of; never the command line's operator).
+
+    The services re-read the account inside their own transaction, so what the session read is only a claim.
+    """
+    return Actor.of(user)
 
 
 def role_text(user: dict[str, Any]) -> str:

@@ -12,7 +12,7 @@ from core import china_time
 from core.errors import CreditBoardError
 from core.terms import add_months
 from db.accounts import audit
-from db.accounts.roles import UserLike, actor_name
+from db.accounts.actor import Actor, actor_name
 from db.publishing.listings import LISTED, OFFICE, REMOVED_AT_TERM, REPAIRED
 from db.store.engine import transaction, write_lock
 from db.store.models import Listing, ListingEvent, RepairApplication, utcnow
@@ -94,7 +94,7 @@ def _application(session: Session, application_id: int) -> RepairApplication:
     return _locked(session, RepairApplication, application_id, ("没有这份信用修复申请", "no such repair application"))
 
 
-def apply_repair(*, engine: Engine, by: str | UserLike, listing_id: int, received_on: dt.date, summary: str = "",
+def apply_repair(*, engine: Engine, by: Actor, listing_id: int, received_on: dt.date, summary: str = "",
                  today: dt.date | None = None) -> RepairApplication:
     """Record an agency's application for early removal of a current listing (from its letter); audited."""
     day = today or china_time.today()
@@ -122,7 +122,7 @@ def apply_repair(*, engine: Engine, by: str | UserLike, listing_id: int, receive
         return application
 
 
-def decide_repair(*, engine: Engine, by: str | UserLike, application_id: int, grant: bool, reason: str,
+def decide_repair(*, engine: Engine, by: Actor, application_id: int, grant: bool, reason: str,
                   today: dt.date | None = None) -> RepairApplication:
     """Grant (the listing ends today as 信用修复) or refuse a pending application; a reason is required; audited.
 
@@ -156,7 +156,7 @@ def decide_repair(*, engine: Engine, by: str | UserLike, application_id: int, gr
         return application
 
 
-def revoke_repair(*, engine: Engine, by: str | UserLike, application_id: int, reason: str,
+def revoke_repair(*, engine: Engine, by: Actor, application_id: int, reason: str,
                   today: dt.date | None = None) -> RepairApplication:
     """Revoke a granted repair: the listing is restored (listed again until its planned removal date); audited."""
     day = today or china_time.today()

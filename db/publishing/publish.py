@@ -18,6 +18,7 @@ from core.rulebook import Rulebook, load_rulebook
 from core.schema import FINDINGS_COLUMNS, ROSTER_COLUMNS
 from core.towns import BUREAU
 from db.accounts import audit
+from db.accounts.actor import Actor, actor_name, check_actor
 from db.findings.live import is_live
 from db.publishing.export import STORED_RATING_FIELDS, document_tables, stored_rows
 from db.publishing.listings import sync_listings
@@ -207,10 +208,12 @@ def _register_key(session: Session, signer: Signer) -> None:
 
 
 def _publish_once(
-    *, engine: Engine, year: int, by: str, reason: str, rulebook: Rulebook | str | None, demo: bool,
+    *, engine: Engine, year: int, by: Actor, reason: str, rulebook: Rulebook | str | None, demo: bool,
     published_at: dt.datetime, signer: Signer,
 ) -> Publication:
     with transaction(engine) as session:
+        # Who publishes is checked here, in the writing transaction: an admin demoted since the page loaded is refused.
+        by = actor_name(session, by, "publish")
         rating, findings = _rate(session.connection(), year, rulebook, staff_fields=False)
         if rating.table.empty:
             raise PublishError(f"{year}年度没有可评定的机构（无备案、合同、服务记录、名录或扣分记录）",
@@ -270,7 +273,7 @@ def publish_year(
     *,
     engine: Engine,
     year: int,
-    by: str,
+    by: Actor,
     reason: str | None = None,
     rulebook: Rulebook | str | None = None,
     demo: bool = False,
@@ -287,12 +290,11 @@ def publish_year(
     requires one. Two publishes racing for the same year
     end as versions n+1 and n+2 or one refusal: unique (year, version) refuses the second insert, which is
     retried once against the new latest version. `published_at` (default now) is for demo data with fixed dates.
+    `by` is an account that may publish (re-read in the write) or the command line's operator (db/accounts/actor.py).
     """
-    by = (by or "").strip()
-    if not by:
-        raise PublishError("必须注明发布人", "the publisher (by) is required")
+    check_actor(engine, by, "publish")  # refused before the signing key is loaded; the write checks again
     reason = (reason or "").strip()
-    if len(by) > 64 or len(reason) > 2000:
+    if len(reason) > 2000:
         raise PublishError("发布人不超过64字、更正原因不超过2000字", "by is at most 64 characters, reason at most 2000")
     when = (published_at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     signer = signer or load_signer(get_settings().signing_key)

@@ -33,6 +33,7 @@ from core.isolation import read_isolated
 from core.limits import ReadLimits
 from core.service_records import DATE_KEYS, RECORD_COLUMNS, RECORD_KINDS, read_records
 from db.accounts import security
+from db.accounts.actor import Actor, actor_name, check_actor
 from db.accounts.audit import record
 from db.findings.towns import towns_from_db
 from db.store.engine import transaction
@@ -49,7 +50,7 @@ from db.store.models import (
     utcnow,
 )
 from db.store.settings import get_settings
-from db.uploads.imports import _existing_upload, _insert_upload, _who
+from db.uploads.imports import _existing_upload, _insert_upload
 
 RECORD_MODELS = {
     "registry": RegistryRecord, "practitioners": PractitionerRecord, "changes": ChangeRecord,
@@ -104,15 +105,16 @@ def site_key(bind: Session | Connection) -> str:
     return bind.execute(statement).scalar_one()
 
 
-def import_records(*, engine: Engine, kind: str, content: bytes, file_name: str, by: str,
+def import_records(*, engine: Engine, kind: str, content: bytes, file_name: str, by: Actor,
                    limits: ReadLimits | None = None, allow_repeats: bool = False) -> RecordImport:
     """Store every row of a service-record file of `kind` (CSV/XLSX bytes), or raise InputError with all its problems.
 
     Rows identical to stored rows of the kind raise RepeatedRecords (writing nothing) unless allow_repeats.
+    `by` may upload (PERMISSIONS["upload"]) or is the command line's operator; checked again in the write.
     """
     if kind not in RECORD_MODELS:
         raise ValueError(f"unknown record kind {kind!r} (expected one of {RECORD_KINDS})")
-    by = _who(by)
+    check_actor(engine, by, "upload")
     digest = record_digest(kind, content)
     found = _existing_upload(engine, digest)
     if found is not None:
@@ -124,6 +126,7 @@ def import_records(*, engine: Engine, kind: str, content: bytes, file_name: str,
     now = utcnow()
     try:
         with transaction(engine) as session:
+            by = actor_name(session, by, "upload")  # an account demoted since the check is refused here
             upload_id = _insert_upload(session, kind=kind, digest=digest, file_name=file_name, by=by, now=now,
                                        row_count=len(frame))
             added = bulk_insert(session, RECORD_MODELS[kind], {"row": frame["row"].tolist(), **columns},

@@ -20,7 +20,7 @@ from core.record_template import record_template_bytes
 from core.rulebook import Rulebook
 from core.service_records import RECORD_COLUMNS, RECORD_KINDS
 from core.template import template_bytes
-from db.accounts.roles import UserLike, acting_user
+from db.accounts.actor import Actor, acting_user, require_actor
 from db.findings.live import live_findings
 from db.findings.towns import load_towns
 from db.publishing import public
@@ -129,7 +129,7 @@ def too_large(*, size: int, file_name: str, kind: str = "findings", limits: Read
 
 
 def check_upload(
-    *, engine: Engine, user: UserLike, content: bytes, file_name: str, kind: str = "findings",
+    *, engine: Engine, user: Actor, content: bytes, file_name: str, kind: str = "findings",
     year: int | None = None, rulebook: Rulebook | None = None, limits: ReadLimits | None = None,
 ) -> UploadCheck:
     """Check a findings or roster file completely and preview what importing it would do; stores nothing.
@@ -169,7 +169,7 @@ def check_upload(
 
 
 def import_upload(
-    *, engine: Engine, user: UserLike, content: bytes, file_name: str, kind: str = "findings",
+    *, engine: Engine, user: Actor, content: bytes, file_name: str, kind: str = "findings",
     year: int | None = None, rulebook: Rulebook | None = None, allow_repeats: bool = False,
     limits: ReadLimits | None = None,
 ) -> ImportResult:
@@ -178,13 +178,13 @@ def import_upload(
     Findings identical to stored ones (UploadCheck.repeats) are imported only with allow_repeats=True; otherwise
     db.uploads.repeats.RepeatedFindings (an InputError) and nothing is written.
     """
-    with Session(engine) as session:
-        by = acting_user(session, user, "upload").username
+    # The account is checked by the import itself, in its writing transaction (and once before the file is read).
+    require_actor(user, "upload")  # a page acts for an account, never as the command line's operator
     if kind == "findings":
-        return import_findings(engine=engine, content=content, file_name=file_name, by=by, rulebook=rulebook,
+        return import_findings(engine=engine, content=content, file_name=file_name, by=user, rulebook=rulebook,
                                allow_repeats=allow_repeats, limits=limits)
     if kind == "roster" and year is not None:
-        return import_roster(engine=engine, content=content, file_name=file_name, by=by, year=int(year),
+        return import_roster(engine=engine, content=content, file_name=file_name, by=user, year=int(year),
                              limits=limits)
     raise ValueError("a roster needs its year; kind must be findings or roster")
 
@@ -227,7 +227,7 @@ def record_preview(kind: str, frame: pd.DataFrame, rows: int = PREVIEW_ROWS) -> 
     return pd.DataFrame(out)
 
 
-def check_records(*, engine: Engine, user: UserLike, content: bytes, file_name: str, kind: str,
+def check_records(*, engine: Engine, user: Actor, content: bytes, file_name: str, kind: str,
                   limits: ReadLimits | None = None) -> RecordCheck:
     """Check a service-record file of `kind` as its import would, and preview its first rows; stores nothing.
 
@@ -247,20 +247,19 @@ def check_records(*, engine: Engine, user: UserLike, content: bytes, file_name: 
                        duplicate=duplicate, repeats=repeats, preview=record_preview(kind, frame))
 
 
-def import_record_file(*, engine: Engine, user: UserLike, content: bytes, file_name: str, kind: str,
+def import_record_file(*, engine: Engine, user: Actor, content: bytes, file_name: str, kind: str,
                        allow_repeats: bool = False, limits: ReadLimits | None = None) -> RecordImport:
     """Store a checked service-record file on an agency's behalf (audited under the signed-in account).
 
     InputError if it is not valid after all; db.uploads.records.RepeatedRecords (nothing written) when rows are
     identical to stored ones and not allow_repeats; the same file again adds nothing (`duplicate`).
     """
-    with Session(engine) as session:
-        by = acting_user(session, user, "upload").username
-    return import_records(engine=engine, kind=kind, content=content, file_name=file_name, by=by, limits=limits,
-                          allow_repeats=allow_repeats)
+    require_actor(user, "upload")  # a page acts for an account, never as the command line's operator
+    return import_records(engine=engine, kind=kind, content=content, file_name=file_name, by=user, limits=limits,
+                          allow_repeats=allow_repeats)  # it checks the account, again inside its write
 
 
-def years_to_publish(*, engine: Engine, user: UserLike) -> list[int]:
+def years_to_publish(*, engine: Engine, user: Actor) -> list[int]:
     """Years with findings, a roster, a publication or service records (up to this year), newest first (bureau
     admins): a year served only by filings, contracts and visits has a draft too (db/publishing/population.py)."""
     with Session(engine) as session:
@@ -271,18 +270,17 @@ def years_to_publish(*, engine: Engine, user: UserLike) -> list[int]:
         return sorted(years, reverse=True)
 
 
-def publish_preview(*, engine: Engine, user: UserLike, year: int, rulebook: Rulebook | None = None) -> YearPreview:
+def publish_preview(*, engine: Engine, user: Actor, year: int, rulebook: Rulebook | None = None) -> YearPreview:
     """What publishing `year` now would publish and change (bureau admins)."""
     with Session(engine) as session:
         acting_user(session, user, "publish")
     return preview_year(engine=engine, year=year, rulebook=rulebook)
 
 
-def publish(*, engine: Engine, user: UserLike, year: int, reason: str | None = None) -> Publication:
+def publish(*, engine: Engine, user: Actor, year: int, reason: str | None = None) -> Publication:
     """Publish `year` as its next version (bureau admins); a correction needs a reason (db.publishing.publish refuses it)."""
-    with Session(engine) as session:
-        by = acting_user(session, user, "publish").username
-    return publish_year(engine=engine, year=int(year), by=by, reason=reason)
+    # publish_year checks the account inside the transaction that writes the version (never in a session before it).
+    return publish_year(engine=engine, year=int(year), by=require_actor(user, "publish"), reason=reason)
 
 
 TEMPLATE_KINDS = ("findings", *RECORD_KINDS)  # the kinds with a blank template (a roster is two plain columns)
@@ -297,7 +295,7 @@ def template(*, engine: Engine, fmt: str = "xlsx", kind: str = "findings") -> by
     return template_bytes(fmt, towns=towns) if kind == "findings" else record_template_bytes(kind, fmt, towns)
 
 
-def publish_population(*, engine: Engine, user: UserLike, year: int) -> YearPopulation:
+def publish_population(*, engine: Engine, user: Actor, year: int) -> YearPopulation:
     """The agencies `year`'s draft rates, with their sources, beside last year's publication (bureau admins)."""
     with Session(engine) as session:
         acting_user(session, user, "publish")

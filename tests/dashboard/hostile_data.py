@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from db.accounts.actor import Actor
 from db.accounts.users import create_user, current_user
 from db.findings.records import record_finding, record_interview
 from db.findings.towns import save_town
@@ -66,9 +67,9 @@ def store_hostile_data(engine: Engine, *, admin: str = "admin") -> dict[str, Any
                    date=dt.date(YEAR, 3, 5), practitioner=PRACTITIONER, description=NOTE, document_no="恶意**1**")
     record_finding(engine=engine, user=by, credit_code=OTHER_CODE, agency_name=OTHER_AGENCY, clause="2.1",
                    date=dt.date(YEAR, 3, 6))
-    publish_after_notice(engine=engine, year=YEAR, by="test")
+    publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("test"))
     import_findings(engine=engine, content=_benign_file(OTHER_CODE), file_name=FILE_NAME, by=USERNAME)
-    publish_after_notice(engine=engine, year=YEAR, by="test", reason=REASON)
+    publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("test"), reason=REASON)
     record_interview(engine=engine, user=by, credit_code=AGENCY_CODE, date=dt.date(YEAR, 7, 1), notes=NOTE)
     record_finding(engine=engine, user=by, credit_code=AGENCY_CODE, clause="2.2", date=dt.date(YEAR, 8, 1),
                    practitioner=PRACTITIONER, description=NOTE)
@@ -83,7 +84,7 @@ def store_hostile_objections(engine: Engine, user: dict[str, Any]) -> None:
     from db.publishing.notice import open_notice
 
     today = china_time.today()
-    open_notice(engine=engine, by="test", year=YEAR, ends_on=today + dt.timedelta(days=3),
+    open_notice(engine=engine, by=Actor.operator("test"), year=YEAR, ends_on=today + dt.timedelta(days=3),
                 today=today - dt.timedelta(days=1))
     found = findings_under_notice(engine=engine, user=user)
     ids = found[found["credit_code"] == AGENCY_CODE]["id"].tolist()

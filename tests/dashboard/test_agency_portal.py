@@ -14,6 +14,7 @@ from core.watch import report_due_dates
 from dashboard.agency.session import AGENCY_PAGES
 from dashboard.agency.text import LABELS
 from dashboard.staff.text import LABELS as STAFF_LABELS
+from db.accounts.actor import Actor
 from db.accounts.roles import ROLES
 from db.accounts.users import authenticate, deactivate
 from db.agency import filings
@@ -112,7 +113,7 @@ def test_a_staff_url_opened_by_an_agency_says_it_has_no_access_and_offers_the_po
 
 def test_a_deactivated_agency_account_loses_the_portal_at_once(portal, staff_db):
     sign_in(portal, "jia")
-    deactivate(engine=staff_db, username="jia", by="test")
+    deactivate(engine=staff_db, username="jia", by=Actor.operator("test"))
     portal.run()
     assert agency_reachable(portal) == set()
 

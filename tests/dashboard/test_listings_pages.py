@@ -14,6 +14,7 @@ from core.china_time import today
 from dashboard.i18n import LABELS
 from dashboard.staff.text import LABELS as STAFF_LABELS
 from dashboard.ui import PAGES
+from db.accounts.actor import Actor
 from db.publishing import listing_reads
 from db.store.engine import make_engine
 from db.store.models import Listing, RepairApplication, User
@@ -89,7 +90,7 @@ def listed_db(staff_db, monkeypatch):
     monkeypatch.setenv("REPAIR_MINIMUM_MONTHS", "0")
     a_year(staff_db)
     score_listed(staff_db)
-    publish_after_notice(engine=staff_db, year=YEAR, by="admin",
+    publish_after_notice(engine=staff_db, year=YEAR, by=Actor.operator("admin"),
                          published_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=10))
     return staff_db
 

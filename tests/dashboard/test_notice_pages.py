@@ -14,6 +14,7 @@ from dashboard.agency.text import LABELS as AGENCY_LABELS
 from dashboard.i18n import LABELS as PUBLIC_LABELS
 from dashboard.staff.text import LABELS
 from dashboard.ui import PAGES
+from db.accounts.actor import Actor
 from db.findings.objections import file_objection
 from db.findings.records import record_finding
 from db.publishing.notice import open_notice
@@ -51,7 +52,7 @@ def year_db(staff_db):
 @pytest.fixture
 def noticed(year_db):
     """year_db with 2025 under notice since yesterday until three days from now."""
-    open_notice(engine=year_db, by="admin", year=YEAR, ends_on=TODAY + dt.timedelta(days=3),
+    open_notice(engine=year_db, by=Actor.operator("admin"), year=YEAR, ends_on=TODAY + dt.timedelta(days=3),
                 today=TODAY - dt.timedelta(days=1))
     return year_db
 

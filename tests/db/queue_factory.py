@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy.engine import Engine
 
+from db.accounts.actor import Actor
 from db.findings.suggestions import dismiss_suggestion
 from db.uploads.records import import_records
 from tests.core.factory import uscc
@@ -44,7 +45,7 @@ def store_records(engine: Engine, rows: dict[str, list[dict]] | None = None) -> 
     """Import each kind of `rows` (default ROWS) as a staff upload would."""
     for kind, kind_rows in (rows or ROWS).items():
         import_records(engine=engine, kind=kind, content=records_csv(kind, kind_rows), file_name=f"{kind}.csv",
-                       by="test")
+                       by=Actor.operator("test"))
 
 
 def store_hostile_decision(engine: Engine, user: dict, *, agency_name: str, text: str) -> None:

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from db.accounts.actor import Actor
 from db.accounts.roles import AccessDenied
 from db.publishing.publish import ReasonRequired
 from db.store.models import AuditEntry, Finding, Publication, RosterEntry, Upload
@@ -53,7 +54,7 @@ def staff(engine):
 def published(engine, staff):
     """2025 imported from BASE and published as version 1."""
     workspace.import_upload(engine=engine, user=staff["staff"], content=BASE, file_name="base.csv")
-    ended_notice(engine, 2025, by="admin")
+    ended_notice(engine, 2025, by=Actor.operator("admin"))
     workspace.publish(engine=engine, user=staff["admin"], year=2025)
     return staff
 
@@ -134,7 +135,7 @@ def test_a_correction_needs_a_reason_and_then_becomes_version_two(engine, publis
     for reason in (None, "", "   "):
         with pytest.raises(ReasonRequired):
             workspace.publish(engine=engine, user=published["admin"], year=2025, reason=reason)
-    ended_notice(engine, 2025, by="admin")  # the correction's own notice
+    ended_notice(engine, 2025, by=Actor.operator("admin"))  # the correction's own notice
     publication = workspace.publish(engine=engine, user=published["admin"], year=2025, reason="补录第三季度记录")
     assert (publication.version, publication.published_by) == (2, "admin")
     assert workspace.years_to_publish(engine=engine, user=published["admin"]) == [2025]

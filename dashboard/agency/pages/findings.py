@@ -13,6 +13,7 @@ from db.findings import objections
 from db.publishing.notice import public_notices
 
 user = session.require()
+acting = session.actor(user)  # the services re-read this account
 engine = data.engine()
 st.title(t("page_findings"))
 st.caption(t("only_yours"))
@@ -24,7 +25,7 @@ if outcome:
 notices = public_notices(engine=engine)
 for _, notice in notices[notices["running"]].iterrows():
     st.info(t("notice_open_for", year=notice["year"], ends_on=local_date(notice["ends_on"])))
-objectable = objections.objectable_findings(engine=engine, user=user)
+objectable = objections.objectable_findings(engine=engine, user=acting)
 if not notices.empty:
     st.subheader(t("object_heading"))
     if objectable.empty:
@@ -39,14 +40,14 @@ for _, row in objectable.iterrows():
         text = st.text_area(t("object_text"), key=f"objection_text_{fid}", max_chars=2000)
         if st.button(t("object_button"), type="primary", key=f"objection_file_{fid}"):
             try:
-                objections.file_objection(engine=engine, user=user, finding_id=fid, text=text)
+                objections.file_objection(engine=engine, user=acting, finding_id=fid, text=text)
             except CreditBoardError as exc:
                 widgets.refusal(exc)
             else:
                 st.session_state["agency_objection_outcome"] = t("object_filed")
                 st.rerun()
 
-mine = objections.own_objections(engine=engine, user=user)
+mine = objections.own_objections(engine=engine, user=acting)
 if not mine.empty:
     st.subheader(t("objections_heading"))
     shown = mine.assign(status=mine["status"].map(lambda s: t(f"objection_{s}")),
@@ -56,7 +57,7 @@ if not mine.empty:
 
 # --- every finding ------------------------------------------------------------------------------------------------
 st.subheader(t("findings_now"))
-found = overview.own_findings(engine=engine, user=user)
+found = overview.own_findings(engine=engine, user=acting)
 if found.empty:
     st.info(t("no_findings"))
 else:

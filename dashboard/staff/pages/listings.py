@@ -13,6 +13,7 @@ from db.publishing import listing_reads
 from db.publishing.listing_removal import apply_repair, decide_repair, revoke_repair
 
 user = session.require("decide_listings")
+acting = session.actor(user)  # the services re-read this account
 engine = data.engine()
 today = china_time.today()
 
@@ -49,7 +50,7 @@ else:
     summary = st.text_area(t("repair_summary"), key="repair_summary", max_chars=2000)
     if st.button(t("record"), type="primary", disabled=listing_id is None, key="repair_save") and listing_id:
         try:
-            apply_repair(engine=engine, by=user, listing_id=int(listing_id), received_on=received, summary=summary)
+            apply_repair(engine=engine, by=acting, listing_id=int(listing_id), received_on=received, summary=summary)
         except CreditBoardError as exc:
             st.error(widgets.refusal(exc))
         else:
@@ -77,7 +78,7 @@ for _, row in pending.iterrows():
             choice = False
         if choice is not None:
             try:
-                decide_repair(engine=engine, by=user, application_id=app_id, grant=choice, reason=reason)
+                decide_repair(engine=engine, by=acting, application_id=app_id, grant=choice, reason=reason)
             except CreditBoardError as exc:
                 st.error(widgets.refusal(exc))
             else:
@@ -96,7 +97,7 @@ for _, row in granted.iterrows():
         reason = st.text_area(t("revoke_reason"), key=f"revoke_reason_{app_id}", max_chars=2000)
         if st.button(t("repair_revoke"), key=f"repair_revoke_{app_id}"):
             try:
-                revoke_repair(engine=engine, by=user, application_id=app_id, reason=reason)
+                revoke_repair(engine=engine, by=acting, application_id=app_id, reason=reason)
             except CreditBoardError as exc:
                 st.error(widgets.refusal(exc))
             else:

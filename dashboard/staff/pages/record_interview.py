@@ -10,6 +10,7 @@ from dashboard.staff.text import t
 from db.findings.records import interview_count, record_interview, suggest_interview_clause
 
 user = session.require("record_interview")
+acting = session.actor(user)  # the services re-read this account
 engine = data.engine()
 rulebook = data.rulebook()
 
@@ -30,7 +31,7 @@ widgets.outcome("interview_outcome")
 widgets.outcome("interview_suggestion")
 if st.button(t("record"), type="primary", disabled=not code, key="interview_save") and code:
     try:
-        stored = record_interview(engine=engine, user=user, credit_code=code, agency_name=name, date=date, notes=notes)
+        stored = record_interview(engine=engine, user=acting, credit_code=code, agency_name=name, date=date, notes=notes)
     except CreditBoardError as exc:
         st.error(widgets.refusal(exc))
     else:

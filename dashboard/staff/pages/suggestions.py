@@ -25,6 +25,7 @@ from db.findings.suggestions import (
 from db.publishing.notice import draft_change
 
 user = session.require("work_suggestions")
+acting = session.actor(user)  # the services re-read this account
 engine = data.engine()
 rulebook = data.rulebook()
 town = own_town(user)
@@ -76,10 +77,10 @@ try:
 except CreditBoardError as exc:  # replaced by a newer run a moment ago
     st.error(widgets.refusal(exc))
     st.stop()
-open_rows = open_suggestions(engine=engine, user=user, suggestions=found, year=year)
-for missing_year, n in waiting_counts(engine=engine, user=user, suggestions=found).items():
+open_rows = open_suggestions(engine=engine, user=acting, suggestions=found, year=year)
+for missing_year, n in waiting_counts(engine=engine, user=acting, suggestions=found).items():
     st.warning(t("sq_waiting", n=n, year=missing_year), icon=":material/event_busy:")
-decided = decided_suggestions(engine=engine, user=user, year=year)
+decided = decided_suggestions(engine=engine, user=acting, year=year)
 
 counts = st.columns(3)
 counts[0].metric(t("sq_open"), len(open_rows))
@@ -104,7 +105,7 @@ def show_evidence(suggestion) -> None:
     """The suggestion's evidence in words, then the stored rows it names, file by file."""
     st.markdown(f"**{t('sq_evidence')}**：{plain.md(suggestion['evidence'])}")
     st.markdown(f"**{t('sq_evidence_rows')}**")
-    for kind, rows in evidence_rows(engine=engine, user=user, suggestion=suggestion).items():
+    for kind, rows in evidence_rows(engine=engine, user=acting, suggestion=suggestion).items():
         st.caption(t(f"kind_{kind}"))
         if rows.empty:
             st.caption(t("sq_no_evidence_rows"))
@@ -128,7 +129,7 @@ def decide(suggestion) -> None:
         widgets.warn_draft_change(draft_change(engine=engine, year=int(suggestion["rating_year"])))
     if st.button(t("sq_confirm"), type="primary", key="sq_confirm", disabled=bool(suggestion["refusal_zh"])):
         try:
-            saved = confirm_suggestion(engine=engine, user=user, suggestion=suggestion, year=year, rulebook=rulebook)
+            saved = confirm_suggestion(engine=engine, user=acting, suggestion=suggestion, year=year, rulebook=rulebook)
         except CreditBoardError as exc:
             st.error(widgets.refusal(exc))
         else:
@@ -140,7 +141,7 @@ def decide(suggestion) -> None:
     reason = st.text_area(t("sq_dismiss_reason"), key="sq_reason", max_chars=2000)
     if st.button(t("sq_dismiss"), key="sq_dismiss"):
         try:
-            saved = dismiss_suggestion(engine=engine, user=user, suggestion=suggestion, year=year, reason=reason)
+            saved = dismiss_suggestion(engine=engine, user=acting, suggestion=suggestion, year=year, reason=reason)
         except CreditBoardError as exc:
             st.error(widgets.refusal(exc))
         else:
