@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.errors import CreditBoardError
 from db.store.models import User
+
+if TYPE_CHECKING:
+    from db.accounts.actor import Actor
 
 BUREAU_ADMIN = "bureau_admin"
 BUREAU_STAFF = "bureau_staff"
@@ -57,8 +60,10 @@ class AccessDenied(CreditBoardError):
         super().__init__(message_zh, message_en)
 
 
-def require_role(user: Claims | None, *roles: str) -> Claims:
+def require_role(user: Claims | Actor | None, *roles: str) -> Claims:
     """`user` if it is an active account holding one of `roles`; AccessDenied otherwise (also when not signed in)."""
+    if user is not None and not isinstance(user, Mapping):
+        user = user.claims()  # an Actor: what it says of its account (the command line's operator claims no role)
     if not user or not user.get("username"):
         raise AccessDenied("请先登录", "sign in first")
     if not user.get("active", True):
@@ -68,7 +73,7 @@ def require_role(user: Claims | None, *roles: str) -> Claims:
     return user
 
 
-def require(user: Claims | None, action: str) -> Claims:
+def require(user: Claims | Actor | None, action: str) -> Claims:
     """`user` if the table lets it perform `action`; AccessDenied otherwise."""
     return require_role(user, *PERMISSIONS[action])
 
@@ -94,7 +99,7 @@ def is_agency_role(role: str | None) -> bool:
     return role == AGENCY
 
 
-def may(user: Claims | None, action: str) -> bool:
+def may(user: Claims | Actor | None, action: str) -> bool:
     """True when `user` may perform `action` (used to build the navigation; services still check)."""
     try:
         require(user, action)

@@ -212,7 +212,7 @@ def test_bureau_staff_see_a_towns_suggestion_but_only_that_town_decides_it(engin
 def test_signed_out_other_roles_and_deactivated_accounts_decide_nothing(engine, staff):
     suggestion = _one(engine, "no_commitment", "bureau")
     agency = {"username": "agency", "role": "agency", "active": True, "credit_code": A}
-    for user in (None, {}, agency):
+    for user in (None, Actor.of({}), Actor.of(agency)):
         with pytest.raises(AccessDenied):
             confirm_suggestion(engine=engine, user=user, suggestion=suggestion, year=YEAR)
         with pytest.raises(AccessDenied):
