@@ -24,7 +24,7 @@ from tests.db.queue_factory import A_NAME, YEAR, store_records
 from tests.notices import publish_after_notice
 
 TODAY = china_time.today()
-ADMIN = {"username": "admin", "role": "bureau_admin"}
+ADMIN = Actor.of({"username": "admin", "role": "bureau_admin"})
 
 
 def zh(key: str, **values) -> str:
@@ -157,7 +157,7 @@ def test_upholding_an_objection_says_the_draft_changes_and_needs_no_new_notice_a
     words = notice_of(staff_db)
     with Session(staff_db) as session:
         finding_id = session.exec(select(Finding.id)).one()
-    file_objection(engine=staff_db, user={"username": "jia", "role": "agency"}, finding_id=finding_id,
+    file_objection(engine=staff_db, user=Actor.of({"username": "jia", "role": "agency"}), finding_id=finding_id,
                    text="该项已整改")
     at = app()
     sign_in(at, "staff")

@@ -81,7 +81,7 @@ def test_no_secret_reaches_logs_pages_audit_or_exports(staff_app, staff_db, capl
     look()
 
     assert authenticate(engine=staff_db, username="town", password=RESET_PASSWORD)  # the reset did happen
-    admin = {"username": "admin", "role": "bureau_admin"}
+    admin = Actor.of({"username": "admin", "role": "bureau_admin"})
     seen.append(audit_csv(audit_entries(engine=staff_db, user=admin)).decode("utf-8-sig"))
     seen.append(export_publication(engine=staff_db, year=2025, fmt="csv").decode("utf-8-sig"))
     seen.append(export_publication(engine=staff_db, year=2025, fmt="json").decode("utf-8"))
