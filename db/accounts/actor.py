@@ -64,6 +64,11 @@ class Actor:
         return {"username": self.username, "role": self.role, "active": self.active}
 
 
+# Housekeeping that follows from the date alone, which no one decides (listings ending at term): it runs on a page
+# load or the daily command, and the audit log names it "system" unless the command line names its operator.
+SYSTEM = Actor.operator("system")
+
+
 def _typed(actor: object) -> Actor | None:
     # A bare name (or a session dict) is not an actor: no service may take one and skip the role check.
     if actor is not None and not isinstance(actor, Actor):

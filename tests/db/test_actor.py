@@ -143,4 +143,5 @@ def test_only_the_command_line_and_the_demo_seed_name_an_operator():
         assert "Actor.operator" not in text and not re.search(r"\bActor\(", text), path
     named = {p.relative_to(ROOT).as_posix() for p in (ROOT / "db").rglob("*.py")
              if "Actor.operator(" in p.read_text(encoding="utf-8")}
-    assert named and all(p.startswith("db/cli/") or p.rsplit("/", 1)[-1] == "seed.py" for p in named), named
+    allowed = ("db/cli/", "seed.py", "db/accounts/actor.py")  # actor.py: SYSTEM, the date's own housekeeping
+    assert named and all(p.startswith(allowed[0]) or p.endswith(allowed[1:]) for p in named), named
