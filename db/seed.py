@@ -288,7 +288,8 @@ def seed_demo(*, engine: Engine, seed: int = SEED, today: dt.date | None = None)
         # date, for the default number of working days, ended before that date.
         day = china_time.to_china(PUBLISHED_AT[(year, version)]).date()
         opened_on = day - dt.timedelta(days=14)
-        open_notice(engine=engine, by=DEMO_OPERATOR, year=year, ends_on=min(default_end(opened_on), day - dt.timedelta(days=1)),
+        open_notice(engine=engine, by=DEMO_OPERATOR, year=year,
+                    ends_on=min(default_end(opened_on), day - dt.timedelta(days=1)),
                     today=opened_on)
         published.append(publish_year(engine=engine, year=year, by=DEMO_OPERATOR, reason=reason, demo=True,
                                       published_at=PUBLISHED_AT[(year, version)], signer=signer))

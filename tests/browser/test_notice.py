@@ -50,7 +50,8 @@ def site(tmp_path_factory) -> Iterator[dict]:
     load(engine, [finding(4, "3.1", period="Q4")])  # the corrected draft: agency 4 90 → 85
     for name, role, code in ((ADMIN, "bureau_admin", None), (CLERK, "bureau_staff", None),
                              (AGENCY_USER, "agency", credit_code(1))):
-        create_user(engine=engine, username=name, password=PASSWORD, role=role, credit_code=code, by=Actor.operator("test"))
+        create_user(engine=engine, username=name, password=PASSWORD, role=role, credit_code=code,
+                    by=Actor.operator("test"))
     server = Server(url, folder / "streamlit.log", {"SEED_DEMO": "0"})
     server.wait_healthy()
     yield {"url": server.url, "engine": engine}

@@ -41,7 +41,8 @@ def seeded_db(tmp_path_factory) -> Path:
     engine = get_ready_engine(url, settings=get_settings({"DATABASE_URL": url, "SEED_DEMO": "1"}))
     with engine.connect() as conn:
         code, name = conn.execute(text("SELECT credit_code, name FROM agency ORDER BY id LIMIT 1")).one()
-    import_findings(engine=engine, content=unpublished_findings(code, name), file_name="2026.csv", by=Actor.operator("test"))
+    import_findings(engine=engine, content=unpublished_findings(code, name), file_name="2026.csv",
+                    by=Actor.operator("test"))
     with engine.connect() as conn:  # fold the WAL into the file, so that a plain copy holds everything
         conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
     engine.dispose()

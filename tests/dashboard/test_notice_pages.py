@@ -94,7 +94,8 @@ def test_an_admin_opens_the_notice_on_the_publish_page_and_publishing_stays_off_
 
 
 def test_staff_see_an_agencys_objection_and_reject_it_with_a_reason_the_agency_then_reads(noticed):
-    file_objection(engine=noticed, user=Actor.of({"username": "jia", "role": "agency"}), finding_id=finding_of(noticed, MINE),
+    file_objection(engine=noticed, user=Actor.of({"username": "jia", "role": "agency"}),
+                   finding_id=finding_of(noticed, MINE),
                    text="我方对该扣分有异议")
     at = app()
     sign_in(at, "staff")
@@ -149,7 +150,8 @@ def test_staff_record_a_letter_and_uphold_it_which_withdraws_the_finding(noticed
 
 
 def test_an_agency_objects_from_its_findings_page_and_sees_only_its_own_objections(noticed):
-    file_objection(engine=noticed, user=Actor.of({"username": "yi", "role": "agency"}), finding_id=finding_of(noticed, THEIRS),
+    file_objection(engine=noticed, user=Actor.of({"username": "yi", "role": "agency"}),
+                   finding_id=finding_of(noticed, THEIRS),
                    text=THEIR_OBJECTION)
     at = app()
     sign_in(at, "jia")

@@ -68,7 +68,8 @@ def test_an_agency_account_is_bound_to_one_known_agency_and_no_town(engine, peop
                         credit_code=credit_code)
         assert refused.value.message_zh and refused.value.message_en
     with pytest.raises(UserError):
-        create_user(engine=engine, username="x", password=PASSWORD, role="agency", town="璜土镇", by=Actor.operator("test"),
+        create_user(engine=engine, username="x", password=PASSWORD, role="agency", town="璜土镇",
+                    by=Actor.operator("test"),
                     credit_code=MINE)
     for role, town in (("bureau_admin", None), ("bureau_staff", None), ("town_staff", "璜土镇")):
         with pytest.raises(UserError, match="credit code"):

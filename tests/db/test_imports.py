@@ -72,7 +72,8 @@ def test_the_same_file_twice_adds_nothing(engine):
     content = findings_csv(30)
     first = import_findings(engine=engine, content=content, file_name="a.csv", by=Actor.operator("t"))
     before = row_counts(engine)
-    again = import_findings(engine=engine, content=content, file_name="renamed copy.csv", by=Actor.operator("someone else"))
+    again = import_findings(engine=engine, content=content, file_name="renamed copy.csv",
+                            by=Actor.operator("someone else"))
     assert (again.duplicate, again.added, again.upload_id) == (True, 0, first.upload_id)
     assert row_counts(engine) == before
 
@@ -91,7 +92,8 @@ def test_the_same_file_imported_twice_at_once_is_stored_once(engine, monkeypatch
 
     def run():
         try:
-            results.append(import_findings(engine=engine, content=content, file_name="same.csv", by=Actor.operator("t")))
+            results.append(import_findings(engine=engine, content=content, file_name="same.csv",
+                                           by=Actor.operator("t")))
         except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
             errors.append(exc)
 
@@ -109,7 +111,8 @@ def test_the_same_file_imported_twice_at_once_is_stored_once(engine, monkeypatch
 
 def test_a_second_file_adds_its_findings_to_the_known_agencies(engine):
     import_findings(engine=engine, content=findings_csv(10, agencies=5), file_name="a.csv", by=Actor.operator("t"))
-    second = import_findings(engine=engine, content=findings_csv(10, agencies=5, start=10), file_name="b.csv", by=Actor.operator("t"))
+    second = import_findings(engine=engine, content=findings_csv(10, agencies=5, start=10), file_name="b.csv",
+                             by=Actor.operator("t"))
     assert (second.added, second.agencies_added) == (10, 0)
     assert row_counts(engine)["finding"] == 20 and row_counts(engine)["agency"] == 5
 
@@ -117,7 +120,8 @@ def test_a_second_file_adds_its_findings_to_the_known_agencies(engine):
 def test_a_known_code_with_a_new_name_renames_the_agency_and_audits_it(engine):
     import_roster(engine=engine, content=roster_csv(2), file_name="r.csv", by=Actor.operator("t"), year=2025)
     renamed = [{"credit_code": credit_code(1), "agency_name": "江阴新名安全咨询有限公司"}]
-    result = import_roster(engine=engine, content=roster_csv(renamed), file_name="r2.csv", by=Actor.operator("李四"), year=2026)
+    result = import_roster(engine=engine, content=roster_csv(renamed), file_name="r2.csv", by=Actor.operator("李四"),
+                           year=2026)
     assert result.agencies_renamed == 1
     with engine.connect() as conn:
         names = dict(conn.execute(select(Agency.credit_code, Agency.name)).all())
@@ -129,11 +133,14 @@ def test_a_known_code_with_a_new_name_renames_the_agency_and_audits_it(engine):
 
 def test_a_roster_puts_its_agencies_on_that_years_roster_once(engine):
     content = roster_csv(3)
-    assert import_roster(engine=engine, content=content, file_name="r.csv", by=Actor.operator("t"), year=2025).added == 3
+    assert import_roster(engine=engine, content=content, file_name="r.csv", by=Actor.operator("t"),
+                         year=2025).added == 3
     assert import_roster(engine=engine, content=content, file_name="r.csv", by=Actor.operator("t"), year=2025).duplicate
     # The same roster may serve another year; an overlapping roster adds only the agencies not yet listed.
-    assert import_roster(engine=engine, content=content, file_name="r.csv", by=Actor.operator("t"), year=2026).added == 3
-    assert import_roster(engine=engine, content=roster_csv(5), file_name="r5.csv", by=Actor.operator("t"), year=2025).added == 2
+    assert import_roster(engine=engine, content=content, file_name="r.csv", by=Actor.operator("t"),
+                         year=2026).added == 3
+    assert import_roster(engine=engine, content=roster_csv(5), file_name="r5.csv", by=Actor.operator("t"),
+                         year=2025).added == 2
     with engine.connect() as conn:
         per_year = dict(conn.execute(select(RosterEntry.year, func.count()).group_by(RosterEntry.year)).all())
     assert per_year == {2025: 5, 2026: 3}
@@ -191,7 +198,8 @@ def test_an_import_failing_at_row_9000_of_10000_leaves_no_row_in_any_table(engin
 
     monkeypatch.setattr(imports, "bulk_insert", fail_after_9000)
     with pytest.raises(RuntimeError, match="injected"):
-        import_findings(engine=engine, content=findings_csv(10_000, agencies=50), file_name="big.csv", by=Actor.operator("t"))
+        import_findings(engine=engine, content=findings_csv(10_000, agencies=50), file_name="big.csv",
+                        by=Actor.operator("t"))
     assert written == [9000]  # the rows were really sent before the fault
     assert row_counts(engine) == before
 

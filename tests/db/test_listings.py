@@ -47,7 +47,8 @@ def score_listed(engine, agency: int = 5) -> None:
 
 
 def published(engine, at: dt.datetime = V1_AT, reason: str | None = None) -> Publication:
-    return publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"), reason=reason, published_at=at)
+    return publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"), reason=reason,
+                                published_at=at)
 
 
 def listed(engine, today: dt.date = V1_DAY) -> dict[tuple[str, str], dict]:
@@ -237,7 +238,8 @@ def test_revoking_a_granted_repair_restores_the_listing(engine, year_published, 
     listing_id = agency_listing(engine)
     application = apply_repair(engine=engine, by=Actor.operator("cli.wang"), listing_id=listing_id, received_on=V1_DAY,
                                today=dt.date(2026, 2, 1))
-    decide_repair(engine=engine, by=Actor.operator("cli.wang"), application_id=application.id, grant=True, reason="整改到位",
+    decide_repair(engine=engine, by=Actor.operator("cli.wang"), application_id=application.id, grant=True,
+                  reason="整改到位",
                   today=dt.date(2026, 2, 1))
     with pytest.raises(ListingError, match="reason"):
         revoke_repair(engine=engine, by=staff["admin"], application_id=application.id, reason="",

@@ -189,7 +189,8 @@ def test_the_population_shrinking_against_last_years_publication_names_who_dropp
     load_roster(engine, [1, 2, 3], year=YEAR - 1)
     publish_after_notice(engine=engine, year=YEAR - 1, by=Actor.operator("admin.zhou"))
     load_roster(engine, [1, 2, 3, 4], year=YEAR - 1)
-    publish_after_notice(engine=engine, year=YEAR - 1, by=Actor.operator("admin.zhou"), reason="补充名录")  # the latest counts: 4
+    publish_after_notice(engine=engine, year=YEAR - 1, by=Actor.operator("admin.zhou"),
+                         reason="补充名录")  # the latest counts: 4
     load(engine, [finding(2, "3.4")])
     visit(engine, 5, D(YEAR, 3, 3))
     report = year_population(engine=engine, year=YEAR)

@@ -65,7 +65,8 @@ def test_a_correction_is_version_2_chained_to_version_1(engine):
     a_year(engine)
     v1 = publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"))
     load(engine, [finding(0, "3.1", period="Q4")])
-    v2 = publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"), reason="补录第四季度记录 / late Q4 record")
+    v2 = publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"),
+                              reason="补录第四季度记录 / late Q4 record")
     assert (v2.version, v2.reason, v2.previous_digest) == (2, "补录第四季度记录 / late Q4 record", v1.digest)
     assert v2.digest != v1.digest
     # Recomputing each version's digest from its stored rows gives the stored digest.
@@ -78,7 +79,8 @@ def test_a_staff_correction_of_demo_data_is_still_marked_demo(engine):
     a_year(engine)
     demo_v1 = publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("demo"), demo=True)
     load(engine, [finding(0, "3.1", period="Q4")])
-    v2 = publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"), reason="补录 / late record")  # staff pass no demo
+    v2 = publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"),
+                              reason="补录 / late record")  # staff pass no demo
     assert demo_v1.demo and v2.demo and stored(engine, v2)["demo"] is True
 
 
@@ -86,7 +88,8 @@ def test_a_new_year_published_by_staff_on_a_demo_database_is_marked_demo(engine)
     a_year(engine)
     publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("demo"), demo=True)
     load(engine, [finding(0, "3.1", period="Q1", year=YEAR + 1)])
-    next_year = publish_after_notice(engine=engine, year=YEAR + 1, by=Actor.operator("admin.zhou"))  # staff pass no demo
+    next_year = publish_after_notice(engine=engine, year=YEAR + 1,
+                                     by=Actor.operator("admin.zhou"))  # staff pass no demo
     assert next_year.version == 1 and next_year.demo and stored(engine, next_year)["demo"] is True
 
 

@@ -104,7 +104,8 @@ def test_a_resaved_copy_of_the_demo_visits_is_refused_row_by_row_as_repeats(engi
     import_records(engine=engine, kind="visits", content=content, file_name="visits.csv", by=Actor.operator("t"))
     resaved = content.decode("utf-8-sig").replace("\r\n", "\n").encode("gb18030")
     with pytest.raises(RepeatedRecords) as info:
-        import_records(engine=engine, kind="visits", content=resaved, file_name="visits-gbk.csv", by=Actor.operator("t"))
+        import_records(engine=engine, kind="visits", content=resaved, file_name="visits-gbk.csv",
+                       by=Actor.operator("t"))
     rows = content.count(b"\r\n") - 1
     assert info.value.repeats["row"].tolist() == list(range(2, rows + 2))
     assert set(info.value.repeats["file_name"]) == {"visits.csv"}

@@ -81,7 +81,8 @@ def test_each_kind_imports_and_reads_back_as_the_reader_types_it(engine, kind):
 def test_a_bad_file_writes_nothing_and_names_every_problem(engine):
     rows = [*ROWS["visits"], {**ROWS["visits"][0], "visit_date": "2025-05-01", "hazards": "-1"}]
     with pytest.raises(InputError) as info:
-        import_records(engine=engine, kind="visits", content=records_csv("visits", rows), file_name="v.csv", by=Actor.operator("t"))
+        import_records(engine=engine, kind="visits", content=records_csv("visits", rows), file_name="v.csv",
+                       by=Actor.operator("t"))
     assert {(p.row, p.column) for p in info.value.problems} == {(4, "visit_date"), (4, "hazards")}
     assert (_count(engine, VisitRecord), _count(engine, Upload), _count(engine, AuditEntry)) == (0, 0, 0)
 
@@ -89,7 +90,8 @@ def test_a_bad_file_writes_nothing_and_names_every_problem(engine):
 def test_text_longer_than_its_column_is_a_problem_not_a_database_error(engine):
     rows = [{**ROWS["changes"][0], "item": "变" * 501}]
     with pytest.raises(InputError) as info:
-        import_records(engine=engine, kind="changes", content=records_csv("changes", rows), file_name="c.csv", by=Actor.operator("t"))
+        import_records(engine=engine, kind="changes", content=records_csv("changes", rows), file_name="c.csv",
+                       by=Actor.operator("t"))
     assert [(p.row, p.column) for p in info.value.problems] == [(2, "变化事项")]
     assert _count(engine, Upload) == 0
 
@@ -97,7 +99,8 @@ def test_text_longer_than_its_column_is_a_problem_not_a_database_error(engine):
 def test_the_same_file_twice_adds_nothing_and_the_same_bytes_as_another_kind_are_not_mistaken(engine):
     content = records_csv("reports", ROWS["reports"])
     first = import_records(engine=engine, kind="reports", content=content, file_name="r.csv", by=Actor.operator("t"))
-    again = import_records(engine=engine, kind="reports", content=content, file_name="r-copy.csv", by=Actor.operator("t"))
+    again = import_records(engine=engine, kind="reports", content=content, file_name="r-copy.csv",
+                           by=Actor.operator("t"))
     assert (again.duplicate, again.added, again.upload_id) == (True, 0, first.upload_id)
     assert _count(engine, RECORD_MODELS["reports"]) == 1
     with pytest.raises(InputError):  # not "already imported": these bytes were never a visits file

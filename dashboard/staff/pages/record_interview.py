@@ -31,7 +31,8 @@ widgets.outcome("interview_outcome")
 widgets.outcome("interview_suggestion")
 if st.button(t("record"), type="primary", disabled=not code, key="interview_save") and code:
     try:
-        stored = record_interview(engine=engine, user=acting, credit_code=code, agency_name=name, date=date, notes=notes)
+        stored = record_interview(engine=engine, user=acting, credit_code=code, agency_name=name, date=date,
+                                  notes=notes)
     except CreditBoardError as exc:
         st.error(widgets.refusal(exc))
     else:
