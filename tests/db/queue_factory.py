@@ -48,7 +48,7 @@ def store_records(engine: Engine, rows: dict[str, list[dict]] | None = None) -> 
                        by=Actor.operator("test"))
 
 
-def store_hostile_decision(engine: Engine, user: dict, *, agency_name: str, text: str) -> None:
+def store_hostile_decision(engine: Engine, user: Actor, *, agency_name: str, text: str) -> None:
     """Benign stored records, and a dismissed suggestion whose agency name, evidence and reason are `agency_name`
     and `text` (hostile texts a file could not bring in: the reader refuses bidi controls)."""
     store_records(engine, {"registry": ROWS["registry"]})
