@@ -29,11 +29,14 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
 
 from core.reader import read_findings  # noqa: E402
+from db.accounts.actor import Actor  # noqa: E402
 from db.store.engine import make_engine  # noqa: E402
 from db.store.migrate import upgrade  # noqa: E402
 from db.store.models import Agency, utcnow  # noqa: E402
 from db.uploads.imports import import_findings  # noqa: E402
 from tests.db.factories import findings_csv  # noqa: E402
+
+BENCH = Actor.operator("bench")  # the benchmarks write as the command line does
 
 TARGETS = {"sqlite": 5.0, "postgresql": 10.0}
 COLUMNS = ("agency_id", "year", "clause", "assessor", "period", "date", "practitioner", "description",
@@ -80,7 +83,7 @@ def bare_insert(engine, frame, method: str = "executemany") -> float:
 
 def timed_import(engine, content: bytes) -> tuple[float, int]:
     start = time.perf_counter()
-    result = import_findings(engine=engine, content=content, file_name="bench.csv", by="bench")
+    result = import_findings(engine=engine, content=content, file_name="bench.csv", by=BENCH)
     return time.perf_counter() - start, result.added
 
 

@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -148,10 +149,12 @@ DRIVER = """
 import json, os, sys, threading, time
 sys.path.insert(0, sys.argv[1])
 what, path, user = sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+from dataclasses import asdict
 from pathlib import Path
 import pandas as pd
 from multiprocessing import forkserver
 from core.errors import CreditBoardError
+from db.accounts.actor import Actor
 from db.store.engine import make_engine
 from db.uploads.workspace import check_upload
 from db.agency.filings import file_records
@@ -165,6 +168,7 @@ def rss(pid="self", field="VmRSS"):
         return 0.0
 
 engine = make_engine(os.environ["DATABASE_URL"])
+user = Actor.of(user)  # the signed-in account, as a page passes it
 content, name = Path(path).read_bytes(), Path(path).name
 def call():
     if what == "staff upload":
@@ -270,7 +274,7 @@ def paths(only: str, timeout: float) -> bool:
         upgrade(engine)
         make_agencies(engine)
         users = {"staff upload": make_user(engine, "staff", "bureau_staff"),
-                 "portal": make_agency_user(engine, "agency", MINE), "check-a-file page": {}}
+                 "portal": make_agency_user(engine, "agency", MINE), "check-a-file page": None}
         engine.dispose()
         print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; peak = the reading process "
               f"(for a command: the larger of it and its reading child)")
@@ -291,7 +295,7 @@ def paths(only: str, timeout: float) -> bool:
                       f"{'PASS' if met else 'MISS'} {ended[:110]}")
             for way in (("check-a-file page",) if json_file else ("staff upload", "portal")):
                 result = subprocess.run([sys.executable, "-c", DRIVER, str(REPO), way, str(path),
-                                         json.dumps(users[way], default=str)],
+                                         json.dumps(asdict(users[way]) if users[way] else {})],
                                         cwd=REPO, env={**os.environ, **env}, capture_output=True, text=True,
                                         timeout=timeout)
                 try:

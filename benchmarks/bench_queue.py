@@ -42,6 +42,7 @@ def build_database(url: str, folder: Path, sizes: argparse.Namespace) -> None:
     """Files by bench_watch.build, imported kind by kind; two staff accounts."""
     from benchmarks.bench_watch import build
     from core.limits import ReadLimits
+    from db.accounts.actor import Actor
     from db.accounts.users import create_user
     from db.app_db import prepare
     from db.records.imports import import_records
@@ -54,10 +55,11 @@ def build_database(url: str, folder: Path, sizes: argparse.Namespace) -> None:
     for kind in KINDS:
         start = time.perf_counter()
         done = import_records(engine=engine, kind=kind, content=files[kind].read_bytes(), file_name=f"{kind}.csv",
-                              by="bench", limits=limits, allow_repeats=True)
+                              by=Actor.operator("bench"), limits=limits, allow_repeats=True)
         print(f"  imported {kind:<13} {done.added:>9,} rows in {time.perf_counter() - start:6.1f} s", flush=True)
     for name, role, town in (("bench_staff", "bureau_staff", None), ("bench_town", "town_staff", "华士镇")):
-        create_user(engine=engine, username=name, password="bench password 12345", role=role, town=town, by="bench")
+        create_user(engine=engine, username=name, password="bench password 12345", role=role, town=town,
+                    by=Actor.operator("bench"))
     engine.dispose()
 
 
@@ -72,6 +74,7 @@ def measure_render(url: str, folder: Path) -> None:
     from core.limits import ReadLimits
     from dashboard.staff import queue
     from dashboard.staff.session import STAFF_PAGES
+    from db.accounts.actor import Actor
     from db.app_db import prepare
     from db.findings import watch_runs
     from db.findings.suggestions import records_fingerprint
@@ -125,8 +128,8 @@ def measure_render(url: str, folder: Path) -> None:
 
     def change(n: int) -> None:  # an agency files n more visit rows (the same rows again: allowed repeats)
         content = "\n".join([visits[0], *visits[n * 7:n * 8]]).encode()
-        import_records(engine=engine, kind="visits", content=content, file_name=f"change-{n}.csv", by="bench",
-                       limits=limits, allow_repeats=True)
+        import_records(engine=engine, kind="visits", content=content, file_name=f"change-{n}.csv",
+                       by=Actor.operator("bench"), limits=limits, allow_repeats=True)
 
     timed("records change: 20 visit rows imported", lambda: change(20))
     first_render("bench_staff", "right after the records change")

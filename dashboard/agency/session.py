@@ -14,6 +14,7 @@ import streamlit as st
 
 from dashboard.i18n import t
 from dashboard.staff import session as staff_session
+from db.accounts.actor import Actor
 from db.accounts.roles import may
 
 PAGES_DIR = "dashboard/agency/pages"
@@ -53,6 +54,11 @@ def require() -> dict[str, Any]:
         st.warning(t("agency.not_allowed"))
         st.stop()
     return user
+
+
+def actor(user: dict[str, Any]) -> Actor:
+    """Who a portal page's services act for: the signed-in agency account (services re-read it)."""
+    return staff_session.actor(user)
 
 
 def page_path(key: str) -> str:

@@ -8,6 +8,7 @@ from core.errors import CreditBoardError
 from dashboard import data
 from dashboard.i18n import refusal, t
 from dashboard.staff.widgets import outcome, take_secret
+from db.accounts.actor import Actor
 from db.accounts.security import MIN_PASSWORD_LENGTH
 from db.accounts.users import change_own_password
 
@@ -37,7 +38,7 @@ def _submit(user: dict, prefix: str) -> None:
         outcome(key, "error", t("staff.passwords_differ"))
         return
     try:
-        ok = change_own_password(engine=data.engine(), user=user, current_password=current_password,
+        ok = change_own_password(engine=data.engine(), user=Actor.of(user), current_password=current_password,
                                  new_password=new_password)
     except CreditBoardError as exc:
         outcome(key, "error", refusal(exc))

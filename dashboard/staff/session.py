@@ -22,6 +22,7 @@ from dashboard import data
 from dashboard.i18n import t
 from dashboard.staff import cookie
 from db.accounts import sessions, users
+from db.accounts.actor import Actor
 from db.accounts.roles import PERMISSIONS, is_staff_role, may
 from db.store.models import utcnow
 
@@ -197,6 +198,14 @@ def require(action: str | None = None) -> dict[str, Any]:
         st.warning(t("staff.not_allowed"))
         st.stop()
     return user
+
+
+def actor(user: dict[str, Any]) -> Actor:
+    """Who a page's services act for: the signed-in account (Actor.of; never the command line's operator).
+
+    The services re-read the account inside their own transaction, so what the session read is only a claim.
+    """
+    return Actor.of(user)
 
 
 def page_path(key: str) -> str:

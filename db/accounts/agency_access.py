@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from db.accounts.roles import AccessDenied, UserLike, acting_user
+from db.accounts.actor import Actor, acting_user
+from db.accounts.roles import AccessDenied
 from db.store.models import Agency
 
 
@@ -20,7 +21,7 @@ class ActingAgency:
     agency_name: str
 
 
-def acting_agency(session: Session, user: UserLike | None) -> ActingAgency:
+def acting_agency(session: Session, user: Actor | None) -> ActingAgency:
     """The agency `user` acts for, checked against the database (role agency, active, bound to a known agency).
 
     The credit code comes from the account row, never from the page: a page cannot ask for another agency's data.

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from core.china_time import day_start, to_china
-from db.accounts.roles import UserLike, acting_user
+from db.accounts.actor import Actor, acting_user
 from db.documents.export import escape_cell
 from db.store.models import AuditEntry
 
@@ -17,7 +17,7 @@ AUDIT_COLUMNS = ("at", "actor", "action", "entity", "entity_id", "detail", "befo
 
 
 def audit_entries(
-    *, engine: Engine, user: UserLike, actor: str | None = None, action: str | None = None,
+    *, engine: Engine, user: Actor, actor: str | None = None, action: str | None = None,
     since: dt.date | None = None, until: dt.date | None = None, limit: int = 10_000,
 ) -> pd.DataFrame:
     """Entries newest first (AUDIT_COLUMNS; `at` in China time), filtered; only for bureau admins.
@@ -43,7 +43,7 @@ def audit_entries(
     )
 
 
-def audit_facets(*, engine: Engine, user: UserLike) -> dict[str, list[str]]:
+def audit_facets(*, engine: Engine, user: Actor) -> dict[str, list[str]]:
     """The actors and actions present in the log, for the filter pickers."""
     with Session(engine) as session:
         acting_user(session, user, "read_audit")

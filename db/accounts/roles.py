@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
-
-from sqlmodel import Session, select
+from typing import TYPE_CHECKING, Any
 
 from core.errors import CreditBoardError
 from db.store.models import User
+
+if TYPE_CHECKING:
+    from db.accounts.actor import Actor
 
 BUREAU_ADMIN = "bureau_admin"
 BUREAU_STAFF = "bureau_staff"
@@ -47,7 +48,9 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
 }
 STAFF_ROLES = (BUREAU_ADMIN, BUREAU_STAFF, TOWN_STAFF)
 
-UserLike = Mapping[str, Any]
+# What a signed-in session says of its account (db/accounts/account_view.py), or an Actor's claims(): enough for
+# the navigation to decide what to show. Services never trust it: they re-read the account (db/accounts/actor.py).
+Claims = Mapping[str, Any]
 
 
 class AccessDenied(CreditBoardError):
@@ -57,8 +60,10 @@ class AccessDenied(CreditBoardError):
         super().__init__(message_zh, message_en)
 
 
-def require_role(user: UserLike | None, *roles: str) -> UserLike:
+def require_role(user: Claims | Actor | None, *roles: str) -> Claims:
     """`user` if it is an active account holding one of `roles`; AccessDenied otherwise (also when not signed in)."""
+    if user is not None and not isinstance(user, Mapping):
+        user = user.claims()  # an Actor: what it says of its account (the command line's operator claims no role)
     if not user or not user.get("username"):
         raise AccessDenied("请先登录", "sign in first")
     if not user.get("active", True):
@@ -68,7 +73,7 @@ def require_role(user: UserLike | None, *roles: str) -> UserLike:
     return user
 
 
-def require(user: UserLike | None, action: str) -> UserLike:
+def require(user: Claims | Actor | None, action: str) -> Claims:
     """`user` if the table lets it perform `action`; AccessDenied otherwise."""
     return require_role(user, *PERMISSIONS[action])
 
@@ -78,7 +83,7 @@ def is_town_role(role: str | None) -> bool:
     return role in TOWN_ROLES
 
 
-def own_town(user: UserLike | User) -> str | None:
+def own_town(user: Claims | User) -> str | None:
     """The town a town-bound account acts for; None for bureau roles (they act for the bureau)."""
     role, town = (user.role, user.town) if isinstance(user, User) else (user.get("role"), user.get("town"))
     return town if is_town_role(role) else None
@@ -94,39 +99,10 @@ def is_agency_role(role: str | None) -> bool:
     return role == AGENCY
 
 
-def may(user: UserLike | None, action: str) -> bool:
+def may(user: Claims | Actor | None, action: str) -> bool:
     """True when `user` may perform `action` (used to build the navigation; services still check)."""
     try:
         require(user, action)
     except AccessDenied:
         return False
     return True
-
-
-def acting_user(session: Session, user: UserLike | None, action: str) -> User:
-    """The account row of `user`, re-read in this transaction, allowed to do `action`; AccessDenied otherwise.
-
-    Re-reading means an account deactivated or demoted while signed in loses its rights at once.
-    """
-    require(user, action)
-    row = session.exec(select(User).where(User.username == user["username"])).first()
-    if row is None:
-        raise AccessDenied("账号不存在", "no such account")
-    require({"username": row.username, "role": row.role, "active": row.active}, action)
-    if is_town_role(row.role) and not row.town:
-        raise AccessDenied("该账号未绑定镇街园", "this town account is bound to no town")
-    if is_agency_role(row.role) and not row.credit_code:
-        raise AccessDenied("该机构账号未绑定统一社会信用代码", "this agency account is bound to no credit code")
-    return row
-
-
-def actor_name(session: Session, by: str | UserLike, action: str) -> str:
-    """Who is acting: a signed-in user (checked for `action`) or a plain name from the command line.
-
-    A plain string is trusted: only someone with a shell on the server (`python -m db …`) can pass one.
-    """
-    if isinstance(by, str):
-        if not by.strip():
-            raise AccessDenied("缺少操作人", "who is acting must be named")
-        return by.strip()
-    return acting_user(session, by, action).username

@@ -17,7 +17,8 @@ from core.reader import credit_code_check
 from core.towns import is_bureau
 from db.accounts import audit, security, sessions, throttle
 from db.accounts.account_view import public as _public
-from db.accounts.roles import PERMISSIONS, ROLES, AccessDenied, UserLike, actor_name, is_agency_role, is_town_role
+from db.accounts.actor import Actor, actor_name
+from db.accounts.roles import PERMISSIONS, ROLES, AccessDenied, is_agency_role, is_town_role
 from db.reference.towns import towns_in
 from db.store.engine import transaction, write_lock
 from db.store.models import Agency, User, aware, utcnow
@@ -99,7 +100,7 @@ def _get(session: Session, username: str) -> User:
 
 def create_user(
     *, engine: Engine, username: str, password: str, role: str, town: str | None = None,
-    by: str | UserLike, display_name: str = "", credit_code: str | None = None,
+    by: Actor, display_name: str = "", credit_code: str | None = None,
 ) -> dict[str, Any]:
     """Create an account (by a bureau admin, or a name from the command line); returns it without the hash.
 
@@ -215,11 +216,11 @@ def authenticate(
         return _refusal(session, attempt, detail, now)
 
 
-def sign_out(*, engine: Engine, user: UserLike, reason: str = "signed out") -> None:
+def sign_out(*, engine: Engine, user: Actor, reason: str = "signed out") -> None:
     """Record the end of a session (signed out, or idle too long)."""
     with transaction(engine) as session:
-        audit.record(session, actor=str(user.get("username", "?")), action="sign_out", entity="user",
-                     entity_id=str(user.get("username", "")), detail=reason)
+        audit.record(session, actor=user.username or "?", action="sign_out", entity="user",
+                     entity_id=user.username, detail=reason)
 
 
 def current_user(*, engine: Engine, username: str) -> dict[str, Any] | None:
@@ -229,7 +230,7 @@ def current_user(*, engine: Engine, username: str) -> dict[str, Any] | None:
         return None if row is None else _public(row)
 
 
-def set_password(*, engine: Engine, username: str, password: str, by: str | UserLike) -> None:
+def set_password(*, engine: Engine, username: str, password: str, by: Actor) -> None:
     """Reset an account's password (bureau admins, or the command line); also lifts a lock and ends its sessions."""
     password_hash = security.hash_password(password)
     with transaction(engine) as session:
@@ -243,11 +244,11 @@ def set_password(*, engine: Engine, username: str, password: str, by: str | User
         sessions.end_all_in(session, user=row, reason=sessions.PASSWORD_RESET, now=utcnow())
 
 
-def change_own_password(*, engine: Engine, user: UserLike, current_password: str, new_password: str) -> bool:
+def change_own_password(*, engine: Engine, user: Actor, current_password: str, new_password: str) -> bool:
     """A signed-in user changes their own password; False (and audited) when the current one is wrong."""
     password_hash = security.hash_password(new_password)
     with transaction(engine) as session:
-        row = _get(session, str(user.get("username", "")))
+        row = _get(session, "" if user.is_operator else user.username)
         if not row.active:
             raise AccessDenied("账号已停用", "this account is deactivated")
         if not security.verify_password(current_password, row.password_hash):
@@ -267,7 +268,7 @@ def _active_admins(session: Session) -> int:
                         .where(User.role.in_(PERMISSIONS["manage_users"]), User.active == True)).one()  # noqa: E712
 
 
-def set_active(*, engine: Engine, username: str, active: bool, by: str | UserLike) -> dict[str, Any]:
+def set_active(*, engine: Engine, username: str, active: bool, by: Actor) -> dict[str, Any]:
     """Deactivate (or reactivate) an account; the last active bureau admin cannot be deactivated."""
     with transaction(engine) as session:
         actor = actor_name(session, by, "manage_users")
@@ -284,12 +285,12 @@ def set_active(*, engine: Engine, username: str, active: bool, by: str | UserLik
         return _public(row)
 
 
-def deactivate(*, engine: Engine, username: str, by: str | UserLike) -> dict[str, Any]:
+def deactivate(*, engine: Engine, username: str, by: Actor) -> dict[str, Any]:
     """Deactivate an account (it can no longer sign in; its open sessions end at once, in every app process)."""
     return set_active(engine=engine, username=username, active=False, by=by)
 
 
-def unlock(*, engine: Engine, username: str, by: str | UserLike) -> None:
+def unlock(*, engine: Engine, username: str, by: Actor) -> None:
     """End every sign-in wait of an account, from every client, and forget its failures."""
     with transaction(engine) as session:
         actor = actor_name(session, by, "manage_users")

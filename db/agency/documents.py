@@ -14,8 +14,8 @@ from sqlmodel import Session, select
 from core.isolation import read_isolated
 from core.limits import ReadLimits
 from db.accounts import audit
+from db.accounts.actor import Actor, acting_user
 from db.accounts.agency_access import acting_agency
-from db.accounts.roles import UserLike, acting_user
 from db.agency.scans import DocumentError, checked_type, safe_name
 from db.store.engine import transaction
 from db.store.models import Agency, AgencyDocument, aware
@@ -39,7 +39,7 @@ def _checked_type(content: bytes, *, limits: ReadLimits) -> str:
     return checked_type(content)
 
 
-def file_document(*, engine: Engine, user: UserLike, kind: str, file_name: str, content: bytes) -> DocumentFiled:
+def file_document(*, engine: Engine, user: Actor, kind: str, file_name: str, content: bytes) -> DocumentFiled:
     """Store a scan of `kind` for the signed-in agency (audited); the same bytes filed again add nothing."""
     if kind not in DOCUMENT_KINDS:
         raise DocumentError(f"未知的文件类别（{kind}）", f"unknown document kind ({kind})")
@@ -69,7 +69,7 @@ def file_document(*, engine: Engine, user: UserLike, kind: str, file_name: str, 
         return DocumentFiled(int(row.id), digest)
 
 
-def own_documents(*, engine: Engine, user: UserLike) -> pd.DataFrame:
+def own_documents(*, engine: Engine, user: Actor) -> pd.DataFrame:
     """The signed-in agency's filed scans, newest first (DOCUMENT_COLUMNS; never the bytes)."""
     with Session(engine) as session:
         return _documents_of(session, acting_agency(session, user).credit_code)
@@ -105,7 +105,7 @@ class StoredDocument:
     content: bytes
 
 
-def agencies_with_documents(*, engine: Engine, user: UserLike) -> pd.DataFrame:
+def agencies_with_documents(*, engine: Engine, user: Actor) -> pd.DataFrame:
     """Every agency that filed a scan (FILER_COLUMNS: its name as the agency list holds it, the number of scans, the
     newest one's time), newest first. Staff with read_documents only."""
     with Session(engine) as session:
@@ -122,14 +122,14 @@ def agencies_with_documents(*, engine: Engine, user: UserLike) -> pd.DataFrame:
     return frame
 
 
-def agency_documents(*, engine: Engine, user: UserLike, credit_code: str) -> pd.DataFrame:
+def agency_documents(*, engine: Engine, user: Actor, credit_code: str) -> pd.DataFrame:
     """One agency's filed scans for staff, newest first (DOCUMENT_COLUMNS; never the bytes)."""
     with Session(engine) as session:
         acting_user(session, user, STAFF_ACTION)
         return _documents_of(session, credit_code)
 
 
-def document_content(*, engine: Engine, user: UserLike, document_id: int) -> StoredDocument:
+def document_content(*, engine: Engine, user: Actor, document_id: int) -> StoredDocument:
     """A scan's bytes for a staff download, checked against its stored SHA-256 (a changed file is refused, not
     handed out). Staff with read_documents only."""
     with Session(engine) as session:

@@ -23,8 +23,8 @@ from core.errors import CreditBoardError, InputError, Problem
 from core.record_template import record_template_bytes
 from core.service_records import RECORD_COLUMNS
 from db.accounts import audit
+from db.accounts.actor import Actor
 from db.accounts.agency_access import ActingAgency, acting_agency
-from db.accounts.roles import UserLike
 from db.agency.documents import latest_commitment_day
 from db.agency.forms import records_csv
 from db.records.imports import (
@@ -77,7 +77,7 @@ def own_row_problems(kind: str, frame: pd.DataFrame, credit_code: str, today: dt
     return problems
 
 
-def _who(engine: Engine, user: UserLike) -> ActingAgency:
+def _who(engine: Engine, user: Actor) -> ActingAgency:
     with Session(engine) as session:
         return acting_agency(session, user)
 
@@ -112,7 +112,7 @@ def _store(session: Session, agency: ActingAgency, kind: str, content: bytes, fi
     return RecordImport(upload_id=upload_id, added=added, kind=kind)
 
 
-def _file(engine: Engine, user: UserLike, parts: Sequence[tuple[str, bytes, str]], today: dt.date | None,
+def _file(engine: Engine, user: Actor, parts: Sequence[tuple[str, bytes, str]], today: dt.date | None,
           extra: object = None) -> list[RecordImport]:
     """Check every (kind, content, file name) part, then store them all in one transaction.
 
@@ -135,7 +135,7 @@ def _file(engine: Engine, user: UserLike, parts: Sequence[tuple[str, bytes, str]
         raise CreditBoardError("同一份报送刚刚已被保存，请刷新后查看", "the same filing was just saved; reload to see it") from exc
 
 
-def file_records(*, engine: Engine, user: UserLike, kind: str, content: bytes, file_name: str,
+def file_records(*, engine: Engine, user: Actor, kind: str, content: bytes, file_name: str,
                  today: dt.date | None = None) -> RecordImport:
     """Upload a contracts, visits (附件2) or reports file of the signed-in agency's own records."""
     if kind not in FILE_KINDS:
@@ -143,7 +143,7 @@ def file_records(*, engine: Engine, user: UserLike, kind: str, content: bytes, f
     return _file(engine, user, [(kind, content, file_name)], today)[0]
 
 
-def file_month(*, engine: Engine, user: UserLike, month: dt.date, visits: Sequence[Mapping[str, object]] = (),
+def file_month(*, engine: Engine, user: Actor, month: dt.date, visits: Sequence[Mapping[str, object]] = (),
                today: dt.date | None = None) -> RecordImport:
     """File a month's report by form: its visit rows (附件2), or none (a report of a month without visits).
 
@@ -158,7 +158,7 @@ def file_month(*, engine: Engine, user: UserLike, month: dt.date, visits: Sequen
     return _file(engine, user, [(kind, records_csv(kind, rows), name)], today)[0]
 
 
-def join_practitioner(*, engine: Engine, user: UserLike, name: str, id_number: str, specialty: str,
+def join_practitioner(*, engine: Engine, user: Actor, name: str, id_number: str, specialty: str,
                       certificate: str, joined_on: dt.date | None, today: dt.date | None = None) -> list[RecordImport]:
     """A practitioner joins: a practitioners row and the change row that reports it (dated today), together."""
     today = today or china_time.today()
@@ -172,7 +172,7 @@ def join_practitioner(*, engine: Engine, user: UserLike, name: str, id_number: s
                                 ("changes", records_csv("changes", [change]), f"join-change-{stamp}.csv")], today)
 
 
-def leave_practitioner(*, engine: Engine, user: UserLike, practitioner_id: int, left_on: dt.date | None,
+def leave_practitioner(*, engine: Engine, user: Actor, practitioner_id: int, left_on: dt.date | None,
                        today: dt.date | None = None) -> list[RecordImport]:
     """A practitioner leaves: its row gets left_on, and a change row reports it (dated today), together."""
     today = today or china_time.today()
@@ -210,7 +210,7 @@ def latest_registry(session: Session, credit_code: str) -> RegistryRecord | None
                         .order_by(RegistryRecord.filed_on.desc(), RegistryRecord.id.desc())).first()
 
 
-def file_registry(*, engine: Engine, user: UserLike, fields: Mapping[str, str], changed_on: dt.date | None = None,
+def file_registry(*, engine: Engine, user: Actor, fields: Mapping[str, str], changed_on: dt.date | None = None,
                   today: dt.date | None = None) -> list[RecordImport]:
     """File (or update) 附件1 by form; an update also files the change row naming what changed (信息变化).
 

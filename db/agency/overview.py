@@ -15,8 +15,8 @@ from core import china_time
 from core.rulebook import DEFAULT_RULEBOOK, Rulebook, load_rulebook
 from core.service_records import ServiceRecords
 from core.watch import report_months
+from db.accounts.actor import Actor
 from db.accounts.agency_access import acting_agency
-from db.accounts.roles import UserLike
 from db.agency.filings import latest_registry
 from db.findings.live import is_live, live_findings
 from db.publishing.notice import public_notices
@@ -45,7 +45,7 @@ def _book(rulebook: Rulebook | None) -> Rulebook:
     return rulebook if isinstance(rulebook, Rulebook) else load_rulebook(DEFAULT_RULEBOOK)
 
 
-def report_record(*, engine: Engine, user: UserLike, year: int, as_of: dt.date | None = None,
+def report_record(*, engine: Engine, user: Actor, year: int, as_of: dt.date | None = None,
                   rulebook: Rulebook | None = None) -> pd.DataFrame:
     """The agency's twelve monthly reports of `year`: due day, first filing, status (core.watch.report_months)."""
     with Session(engine) as session:
@@ -63,7 +63,7 @@ def draft_years(*, engine: Engine, today: dt.date | None = None) -> list[int]:
     return sorted({today.year, *(int(y) for y in public_notices(engine=engine, today=today)["year"])}, reverse=True)
 
 
-def draft_rating(*, engine: Engine, user: UserLike, year: int, rulebook: Rulebook | None = None) -> DraftRating:
+def draft_rating(*, engine: Engine, user: Actor, year: int, rulebook: Rulebook | None = None) -> DraftRating:
     """The agency's draft score and grade of `year`: the publisher's own rating (rate_year), not yet published."""
     with Session(engine) as session:
         agency = acting_agency(session, user)
@@ -76,7 +76,7 @@ def draft_rating(*, engine: Engine, user: UserLike, year: int, rulebook: Ruleboo
     return DraftRating(year, int(row["total"]), str(row["grade"]), scores)
 
 
-def confirmed_suggestions(*, engine: Engine, user: UserLike) -> pd.DataFrame:
+def confirmed_suggestions(*, engine: Engine, user: Actor) -> pd.DataFrame:
     """The watch's suggestions about this agency that staff confirmed (SUGGESTION_COLUMNS), newest first."""
     with Session(engine) as session:
         agency = acting_agency(session, user)
@@ -88,7 +88,7 @@ def confirmed_suggestions(*, engine: Engine, user: UserLike) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(SUGGESTION_COLUMNS))
 
 
-def own_findings(*, engine: Engine, user: UserLike) -> pd.DataFrame:
+def own_findings(*, engine: Engine, user: Actor) -> pd.DataFrame:
     """Every finding recorded against the agency and not withdrawn, newest first, with its description
     (FINDING_COLUMNS)."""
     with Session(engine) as session:
@@ -99,7 +99,7 @@ def own_findings(*, engine: Engine, user: UserLike) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(FINDING_COLUMNS))
 
 
-def own_practitioners(*, engine: Engine, user: UserLike) -> pd.DataFrame:
+def own_practitioners(*, engine: Engine, user: Actor) -> pd.DataFrame:
     """The agency's practitioner rows (PRACTITIONER_COLUMNS): the ID number only as ****1234."""
     with Session(engine) as session:
         agency = acting_agency(session, user)
@@ -110,7 +110,7 @@ def own_practitioners(*, engine: Engine, user: UserLike) -> pd.DataFrame:
                          for r in rows], columns=list(PRACTITIONER_COLUMNS))
 
 
-def own_contracts(*, engine: Engine, user: UserLike) -> pd.DataFrame:
+def own_contracts(*, engine: Engine, user: Actor) -> pd.DataFrame:
     """The agency's contract rows (CONTRACT_COLUMNS), newest start first."""
     with Session(engine) as session:
         agency = acting_agency(session, user)
@@ -120,7 +120,7 @@ def own_contracts(*, engine: Engine, user: UserLike) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(CONTRACT_COLUMNS))
 
 
-def own_registry(*, engine: Engine, user: UserLike) -> dict[str, Any]:
+def own_registry(*, engine: Engine, user: Actor) -> dict[str, Any]:
     """The agency's identity and its latest 附件1 row (empty values until it files one)."""
     with Session(engine) as session:
         agency = acting_agency(session, user)

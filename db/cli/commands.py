@@ -11,6 +11,7 @@ import argparse
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 
@@ -18,6 +19,9 @@ from core.cli_common import CommandError, name_argument, refuse, refuse_one, utf
 from core.errors import Problem
 from db.cli import listing_commands, notice_commands, publish_commands
 from db.cli.guard import guarded, read_file, ready_engine
+
+if TYPE_CHECKING:  # imported where used: `python -m db --help` stays light
+    from db.accounts.actor import Actor
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ def _import(args: argparse.Namespace) -> int:
 
     from core.errors import InputError
     from core.limits import MB
+    from db.accounts.actor import Actor
     from db.records.imports import RepeatedRecords, import_records
     from db.records.reads import RECORD_MODELS
     from db.store.settings import get_settings
@@ -82,18 +87,19 @@ def _import(args: argparse.Namespace) -> int:
     except CommandError as exc:
         return _not_imported(exc.problems)
     engine = ready_engine()
+    operator = Actor.operator(args.by)  # the command line's named operator (db/accounts/actor.py)
     try:
         if args.kind in RECORD_MODELS:
-            done = import_records(engine=engine, kind=args.kind, content=content, file_name=path.name, by=args.by,
+            done = import_records(engine=engine, kind=args.kind, content=content, file_name=path.name, by=operator,
                                   limits=limits, allow_repeats=args.allow_repeats)
             _records_imported(done, path.name)
             if not done.duplicate:
                 _refresh_queue(engine)
             return 0
         if args.kind == "roster":
-            result = import_roster(engine=engine, content=content, file_name=path.name, by=args.by, year=args.year)
+            result = import_roster(engine=engine, content=content, file_name=path.name, by=operator, year=args.year)
         else:
-            result = import_findings(engine=engine, content=content, file_name=path.name, by=args.by,
+            result = import_findings(engine=engine, content=content, file_name=path.name, by=operator,
                                      allow_repeats=args.allow_repeats)
     except RepeatedFindings as exc:
         print("\n".join(warning_text(exc.repeats)), file=sys.stderr)
@@ -201,13 +207,16 @@ def _password_refusal(message_zh: str, message_en: str) -> CommandError:
     return CommandError([Problem(None, None, message_zh, message_en)])
 
 
-def _cli_actor() -> str:
+def _cli_actor() -> Actor:
+    """The operator account commands act as: the shell's user (whoever holds the server may manage accounts)."""
     import getpass
 
+    from db.accounts.actor import Actor
+
     try:
-        return f"cli:{getpass.getuser()}"[:64]
+        return Actor.operator(f"cli:{getpass.getuser()}"[:64])
     except (KeyError, OSError):  # no user name in a bare container
-        return "cli"
+        return Actor.operator("cli")
 
 
 def _create_user_arguments(parser: argparse.ArgumentParser) -> None:

@@ -26,9 +26,10 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
 def _run(args: argparse.Namespace) -> int:
     engine = ready_engine()
     if args.listings_command == "expire":
+        from db.accounts.actor import Actor
         from db.publishing.listing_removal import expire_listings
 
-        ids = expire_listings(engine=engine, by=args.by)
+        ids = expire_listings(engine=engine, by=Actor.operator(args.by))
         print(f"期满移出 {len(ids)} 条 / {len(ids)} listings removed at term end")
         return 0
     from db.public.listing_export import export_listings

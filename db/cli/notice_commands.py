@@ -32,16 +32,17 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from core.plain_text import visible_controls
+    from db.accounts.actor import Actor
     from db.publishing.notice import cancel_notice, notice_list, open_notice
 
     engine = ready_engine()
     if args.notice_command == "open":
-        notice = open_notice(engine=engine, by=args.by, year=args.year, ends_on=args.ends)
+        notice = open_notice(engine=engine, by=Actor.operator(args.by), year=args.year, ends_on=args.ends)
         print(f"已开启{notice.year}年度公示，截止{notice.ends_on}（含）/ notice of {notice.year} open until "
               f"{notice.ends_on} (inclusive), no. {notice.id}")
         return 0
     if args.notice_command == "cancel":
-        notice = cancel_notice(engine=engine, by=args.by, notice_id=args.notice_id)
+        notice = cancel_notice(engine=engine, by=Actor.operator(args.by), notice_id=args.notice_id)
         print(f"已撤销{notice.year}年度公示（编号{notice.id}）/ notice no. {notice.id} of {notice.year} cancelled")
         return 0
     frame = notice_list(engine=engine, year=args.year)

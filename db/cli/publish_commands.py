@@ -32,9 +32,10 @@ def _publish_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _publish(args: argparse.Namespace) -> int:
+    from db.accounts.actor import Actor
     from db.publishing.publish import publish_year
 
-    p = publish_year(engine=ready_engine(), year=args.year, by=args.by, reason=args.reason)
+    p = publish_year(engine=ready_engine(), year=args.year, by=Actor.operator(args.by), reason=args.reason)
     print(f"已发布 {p.year}年度第{p.version}版（{p.agency_count}家机构）/ published {p.year} version {p.version} "
           f"({p.agency_count} agencies)\nSHA-256 {p.digest}")
     return 0

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from core import china_time
 from core.service_records import KIND_LABELS, RECORD_KINDS
 from core.towns import default_towns
+from db.accounts.actor import Actor
 from db.demo.names import JIANGYIN, credit_code, id_number, person_name
 from db.demo.records import DemoRecords, demo_records
 from db.documents.signing import Signer, keygen, load_signer
@@ -28,6 +29,7 @@ from db.uploads.imports import import_findings, import_roster
 
 SEED = 20200401  # the day the measures were issued
 DEMO_BY = "demo"
+DEMO_OPERATOR = Actor.operator(DEMO_BY)  # the seed writes as the command line does (db/accounts/actor.py)
 YEARS = (2023, 2024, 2025)
 WUXI_DISTRICTS = ("320211", "320213", "320214")  # 滨湖区, 梁溪区, 新吴区
 SPECIALTIES = ("机械", "电气", "化工", "消防")
@@ -286,23 +288,24 @@ def seed_demo(*, engine: Engine, seed: int = SEED, today: dt.date | None = None)
         # date, for the default number of working days, ended before that date.
         day = china_time.to_china(PUBLISHED_AT[(year, version)]).date()
         opened_on = day - dt.timedelta(days=14)
-        open_notice(engine=engine, by=DEMO_BY, year=year, ends_on=min(default_end(opened_on), day - dt.timedelta(days=1)),
+        open_notice(engine=engine, by=DEMO_OPERATOR, year=year,
+                    ends_on=min(default_end(opened_on), day - dt.timedelta(days=1)),
                     today=opened_on)
-        published.append(publish_year(engine=engine, year=year, by=DEMO_BY, reason=reason, demo=True,
+        published.append(publish_year(engine=engine, year=year, by=DEMO_OPERATOR, reason=reason, demo=True,
                                       published_at=PUBLISHED_AT[(year, version)], signer=signer))
 
     for year in YEARS:
         import_roster(engine=engine, content=data.rosters[year], file_name=f"{year}年度服务机构名录（演示）.csv",
-                      by=DEMO_BY, year=year)
+                      by=DEMO_OPERATOR, year=year)
         import_findings(engine=engine, content=data.findings[year], file_name=f"{year}年度扣分记录（演示）.csv",
-                        by=DEMO_BY)
+                        by=DEMO_OPERATOR)
         publish(year, 1)
         if year == 2024:
             import_findings(engine=engine, content=data.correction_2024, file_name="2024年度扣分记录补录（演示）.csv",
-                            by=DEMO_BY)
+                            by=DEMO_OPERATOR)
             publish(year, 2, CORRECTION_REASON)
     _add_people(engine, data)
     for kind in RECORD_KINDS:  # one file per kind, as an agency's upload would come
-        import_records(engine=engine, kind=kind, content=data.records.files[kind], by=DEMO_BY,
+        import_records(engine=engine, kind=kind, content=data.records.files[kind], by=DEMO_OPERATOR,
                        file_name=f"{KIND_LABELS[kind]}（演示）.csv")
     return published

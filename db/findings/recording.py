@@ -17,7 +17,8 @@ from core.text import fold
 from core.towns import assessor_name_zh, own_assessor
 from core.values import is_valid_credit_code, normalize_credit_code
 from db.accounts import audit
-from db.accounts.roles import AccessDenied, UserLike, acting_user, own_town, require
+from db.accounts.actor import Actor, acting_user, require_actor
+from db.accounts.roles import AccessDenied, own_town
 from db.findings.live import is_live
 from db.reference.towns import towns_in
 from db.store.engine import transaction
@@ -77,7 +78,7 @@ def _agency(session: Session, credit_code: str, agency_name: str | None) -> Agen
 
 
 def record_finding(
-    *, engine: Engine, user: UserLike, credit_code: str, clause: str, date: dt.date,
+    *, engine: Engine, user: Actor, credit_code: str, clause: str, date: dt.date,
     agency_name: str | None = None, assessor: str | None = None, period: str | None = None,
     year: int | None = None, practitioner: str = "", description: str = "", document_no: str = "",
     rulebook: Rulebook | None = None,
@@ -87,7 +88,7 @@ def record_finding(
     town_staff record for their own town only (the assessor defaults to it; another town is refused);
     bureau roles record for the bureau. The period comes from the date when not given.
     """
-    require(user, "record_finding")
+    require_actor(user, "record_finding")
     with transaction(engine) as session:
         row_user = acting_user(session, user, "record_finding")
         return add_finding(
@@ -148,11 +149,11 @@ def add_finding(
 
 
 def record_interview(
-    *, engine: Engine, user: UserLike, credit_code: str, date: dt.date, notes: str = "",
+    *, engine: Engine, user: Actor, credit_code: str, date: dt.date, notes: str = "",
     agency_name: str | None = None,
 ) -> dict[str, Any]:
     """Store one interview (约谈) the bureau held (bureau roles only); returns it with the year's count."""
-    require(user, "record_interview")
+    require_actor(user, "record_interview")
     if not isinstance(date, dt.date):
         raise RecordError("请填写日期", "a date is needed")
     with transaction(engine) as session:
@@ -179,9 +180,9 @@ def agency_choices(*, engine: Engine) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["credit_code", "name"])
 
 
-def recent_findings(*, engine: Engine, user: UserLike, limit: int = 20) -> pd.DataFrame:
+def recent_findings(*, engine: Engine, user: Actor, limit: int = 20) -> pd.DataFrame:
     """The latest findings this user may see (a town's own for town_staff): FINDING_LIST_COLUMNS. Staff only."""
-    require(user, "record_finding")
+    require_actor(user, "record_finding")
     with Session(engine) as session:
         row_user = acting_user(session, user, "record_finding")
         query = (select(Finding, Agency).join(Agency, Agency.id == Finding.agency_id)

@@ -27,7 +27,8 @@ from core.rulebook import Rulebook, load_rulebook
 from core.service_records import KIND_LABELS, RECORD_KINDS, ServiceRecords
 from core.watch import SUGGESTION_COLUMNS, judge
 from db.accounts import audit
-from db.accounts.roles import AccessDenied, UserLike, acting_user, own_town, require
+from db.accounts.actor import Actor, acting_user, require_actor
+from db.accounts.roles import AccessDenied, own_town
 from db.findings.live import is_live
 from db.findings.recording import RecordError, add_finding, own_unit, period_for
 from db.records.cache import record_tables
@@ -148,7 +149,7 @@ def decided_keys(*, engine: Engine, year: int) -> set[str]:
                    .scalars())
 
 
-def open_suggestions(*, engine: Engine, user: UserLike, suggestions: pd.DataFrame, year: int) -> pd.DataFrame:
+def open_suggestions(*, engine: Engine, user: Actor, suggestions: pd.DataFrame, year: int) -> pd.DataFrame:
     """The rows of run_watch's `suggestions` for `year` that nobody decided yet and that `user` may see (a town's
     own for town_staff, re-read from the database): QUEUE_COLUMNS. Staff with the queue's right only. What waits for a
     missing calendar year is never open (waiting_counts counts it)."""
@@ -162,7 +163,7 @@ def open_suggestions(*, engine: Engine, user: UserLike, suggestions: pd.DataFram
     return shown.reset_index(drop=True)
 
 
-def waiting_counts(*, engine: Engine, user: UserLike, suggestions: pd.DataFrame) -> dict[int, int]:
+def waiting_counts(*, engine: Engine, user: Actor, suggestions: pd.DataFrame) -> dict[int, int]:
     """Each calendar year missing → how many of the items `user` may see wait for it (a town's own for
     town_staff), from a stored run's rows."""
     with Session(engine) as session:
@@ -173,7 +174,7 @@ def waiting_counts(*, engine: Engine, user: UserLike, suggestions: pd.DataFrame)
     return {int(y): int(n) for y, n in waiting["missing_year"].value_counts().sort_index().items()}
 
 
-def decided_suggestions(*, engine: Engine, user: UserLike, year: int) -> pd.DataFrame:
+def decided_suggestions(*, engine: Engine, user: Actor, year: int) -> pd.DataFrame:
     """`year`'s decided suggestions `user` may see, newest first: DECIDED_LIST_COLUMNS (`finding_withdrawn`: the
     finding a confirmation made was withdrawn since, so it no longer counts)."""
     table = Suggestion.__table__
@@ -190,7 +191,7 @@ def decided_suggestions(*, engine: Engine, user: UserLike, year: int) -> pd.Data
     return frame
 
 
-def evidence_rows(*, engine: Engine, user: UserLike, suggestion: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
+def evidence_rows(*, engine: Engine, user: Actor, suggestion: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
     """The stored rows behind a suggestion, kind by kind (RULE_KINDS of its rule): the agency's rows whose file row
     numbers its evidence names (all of the agency's rows of that kind when it names none), with the file they came
     from; at most EVIDENCE_ROWS_LIMIT a kind. ID numbers stay hidden (last four only)."""
@@ -226,7 +227,7 @@ def _named_rows(evidence: str, kind: str) -> list[int]:
 # --- deciding ----------------------------------------------------------------------------------------------------
 
 
-def confirm_suggestion(*, engine: Engine, user: UserLike, suggestion: Mapping[str, Any], year: int,
+def confirm_suggestion(*, engine: Engine, user: Actor, suggestion: Mapping[str, Any], year: int,
                        rulebook: Rulebook | None = None) -> dict[str, Any]:
     """Make a suggestion a finding: clause, date and assessor from it, period and rating year by the placement rule
     (year = the watched year), in one transaction with its Suggestion row (status confirmed, finding_id) and both
@@ -235,7 +236,7 @@ def confirm_suggestion(*, engine: Engine, user: UserLike, suggestion: Mapping[st
     Refused (SuggestionError / RecordError / AccessDenied, nothing written) when it was decided already — also by a
     second clerk at the same moment: the unique key lets exactly one through — when it cannot be placed, or when
     the user may not record for its assessor."""
-    require(user, ACTION)
+    require_actor(user, ACTION)
     try:
         with transaction(engine) as session:
             write_lock(session)
@@ -252,11 +253,11 @@ def confirm_suggestion(*, engine: Engine, user: UserLike, suggestion: Mapping[st
         raise SuggestionError(*ALREADY_DECIDED) from None
 
 
-def dismiss_suggestion(*, engine: Engine, user: UserLike, suggestion: Mapping[str, Any], year: int,
+def dismiss_suggestion(*, engine: Engine, user: Actor, suggestion: Mapping[str, Any], year: int,
                        reason: str) -> dict[str, Any]:
     """Dismiss a suggestion with a required reason (db.store.text.checked_text), audited; a rerun
     never offers it again. Who may dismiss it is who may confirm it (the unit that assesses it)."""
-    require(user, ACTION)
+    require_actor(user, ACTION)
     reason = checked_text(reason, field=("驳回理由", "reason for the dismissal"), error=SuggestionError)
     try:
         with transaction(engine) as session:

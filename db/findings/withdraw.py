@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from db.accounts import audit
-from db.accounts.roles import UserLike, acting_user
+from db.accounts.actor import Actor, acting_user
 from db.findings.recording import RecordError
 from db.store.engine import transaction
 from db.store.models import Finding, utcnow
@@ -46,7 +46,7 @@ def withdraw_in(session: Session, *, actor: str, finding_id: int, reason: str, d
     return finding
 
 
-def withdraw_finding(*, engine: Engine, user: UserLike, finding_id: int, reason: str) -> dt.datetime:
+def withdraw_finding(*, engine: Engine, user: Actor, finding_id: int, reason: str) -> dt.datetime:
     """Withdraw a finding (bureau staff) in one audited transaction; returns when it was withdrawn."""
     with transaction(engine) as session:
         actor = acting_user(session, user, "withdraw_finding").username

@@ -12,7 +12,7 @@ from core import china_time
 from core.errors import CreditBoardError
 from core.terms import add_months
 from db.accounts import audit
-from db.accounts.roles import UserLike, actor_name
+from db.accounts.actor import SYSTEM, Actor, actor_name
 from db.publishing.listings import LISTED, OFFICE, REMOVED_AT_TERM, REPAIRED
 from db.store.engine import transaction, write_lock
 from db.store.models import Listing, ListingEvent, RepairApplication, utcnow
@@ -43,7 +43,7 @@ def _event(session: Session, listing: Listing, action: str, on: dt.date, actor: 
                              application_id=application.id if application else None, reason=reason))
 
 
-def expire_listings(*, engine: Engine, today: dt.date | None = None, by: str = "system") -> list[int]:
+def expire_listings(*, engine: Engine, today: dt.date | None = None, by: Actor = SYSTEM) -> list[int]:
     """Record removal at term end for every listing whose planned removal date has come; returns their ids.
 
     Idempotent: a second run (another page load, the daily CLI run) finds nothing and writes nothing, not even
@@ -55,6 +55,7 @@ def expire_listings(*, engine: Engine, today: dt.date | None = None, by: str = "
         if connection.execute(due).first() is None:
             return []
     with transaction(engine) as session:
+        by = actor_name(session, by, ACTION)  # SYSTEM or the command line's operator; an account is checked
         write_lock(session)
         listings = session.execute(
             select(Listing).where(Listing.status == LISTED, Listing.planned_removal_on <= day)
@@ -85,7 +86,7 @@ def _application(session: Session, application_id: int) -> RepairApplication:
     return _locked(session, RepairApplication, application_id, ("没有这份信用修复申请", "no such repair application"))
 
 
-def apply_repair(*, engine: Engine, by: str | UserLike, listing_id: int, received_on: dt.date, summary: str = "",
+def apply_repair(*, engine: Engine, by: Actor, listing_id: int, received_on: dt.date, summary: str = "",
                  today: dt.date | None = None) -> RepairApplication:
     """Record an agency's application for early removal of a current listing (from its letter); audited."""
     day = today or china_time.today()
@@ -113,7 +114,7 @@ def apply_repair(*, engine: Engine, by: str | UserLike, listing_id: int, receive
         return application
 
 
-def decide_repair(*, engine: Engine, by: str | UserLike, application_id: int, grant: bool, reason: str,
+def decide_repair(*, engine: Engine, by: Actor, application_id: int, grant: bool, reason: str,
                   today: dt.date | None = None) -> RepairApplication:
     """Grant (the listing ends today as 信用修复) or refuse a pending application; a reason is required; audited.
 
@@ -147,7 +148,7 @@ def decide_repair(*, engine: Engine, by: str | UserLike, application_id: int, gr
         return application
 
 
-def revoke_repair(*, engine: Engine, by: str | UserLike, application_id: int, reason: str,
+def revoke_repair(*, engine: Engine, by: Actor, application_id: int, reason: str,
                   today: dt.date | None = None) -> RepairApplication:
     """Revoke a granted repair: the listing is restored (listed again until its planned removal date); audited."""
     day = today or china_time.today()

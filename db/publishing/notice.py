@@ -21,7 +21,7 @@ from core import china_time
 from core.errors import CreditBoardError
 from core.workdays import WorkCalendar
 from db.accounts import audit
-from db.accounts.roles import UserLike, actor_name
+from db.accounts.actor import Actor, actor_name
 from db.findings.live import is_live
 from db.publishing.population import has_population, population, unnamed_refusal
 from db.publishing.rating import rate_year
@@ -64,7 +64,7 @@ def _unnamed_codes(connection: Connection, year: int) -> list[str]:
     return agencies.loc[agencies["agency_name"].str.strip() == "", "credit_code"].tolist()
 
 
-def open_notice(*, engine: Engine, by: str | UserLike, year: int, ends_on: dt.date | None = None,
+def open_notice(*, engine: Engine, by: Actor, year: int, ends_on: dt.date | None = None,
                 today: dt.date | None = None) -> Notice:
     """Open the 公示 of `year`'s draft until `ends_on` (default: NOTICE_WORKING_DAYS working days after today).
 
@@ -101,7 +101,7 @@ def open_notice(*, engine: Engine, by: str | UserLike, year: int, ends_on: dt.da
         return notice
 
 
-def cancel_notice(*, engine: Engine, by: str | UserLike, notice_id: int) -> Notice:
+def cancel_notice(*, engine: Engine, by: Actor, notice_id: int) -> Notice:
     """Cancel a notice that has not led to a version (bureau admins); its objections stay and still need resolving."""
     with transaction(engine) as session:
         actor = actor_name(session, by, "open_notice")

@@ -16,8 +16,9 @@ from sqlmodel import Session, select
 
 from core import china_time
 from db.accounts import audit
+from db.accounts.actor import Actor, acting_user
 from db.accounts.agency_access import acting_agency
-from db.accounts.roles import AccessDenied, UserLike, acting_user
+from db.accounts.roles import AccessDenied
 from db.findings.live import is_live, live_findings
 from db.findings.recording import RecordError
 from db.findings.withdraw import withdraw_in
@@ -66,7 +67,7 @@ def _file(session: Session, *, finding: Finding, agency: Agency, channel: str, b
     return objection
 
 
-def file_objection(*, engine: Engine, user: UserLike, finding_id: int, text: str,
+def file_objection(*, engine: Engine, user: Actor, finding_id: int, text: str,
                    today: dt.date | None = None) -> Objection:
     """An agency objects to one of its own findings while the year's notice runs (one transaction, audited).
 
@@ -81,7 +82,7 @@ def file_objection(*, engine: Engine, user: UserLike, finding_id: int, text: str
         return _file(session, finding=finding, agency=agency, channel="account", by=own.username, day=day, text=text)
 
 
-def record_letter(*, engine: Engine, user: UserLike, finding_id: int, text: str, received_on: dt.date,
+def record_letter(*, engine: Engine, user: Actor, finding_id: int, text: str, received_on: dt.date,
                   today: dt.date | None = None) -> Objection:
     """Bureau staff record an agency's objection letter received on `received_on` (within the notice, not in the
     future); until the year is published. One transaction, audited."""
@@ -94,7 +95,7 @@ def record_letter(*, engine: Engine, user: UserLike, finding_id: int, text: str,
         return _file(session, finding=finding, agency=agency, channel="letter", by=actor, day=received_on, text=text)
 
 
-def resolve_objection(*, engine: Engine, user: UserLike, objection_id: int, uphold: bool, reason: str) -> Objection:
+def resolve_objection(*, engine: Engine, user: Actor, objection_id: int, uphold: bool, reason: str) -> Objection:
     """Uphold (the finding is withdrawn in this transaction) or reject an open objection, with the reason the
     agency reads (bureau staff; audited)."""
     with transaction(engine) as session:
@@ -124,7 +125,7 @@ def _query():
             .order_by((Objection.status == "open").desc(), Objection.filed_at.desc(), Objection.id.desc()))
 
 
-def objections(*, engine: Engine, user: UserLike, status: str | None = None) -> pd.DataFrame:
+def objections(*, engine: Engine, user: Actor, status: str | None = None) -> pd.DataFrame:
     """Every objection (open first, newest first) for bureau staff (STAFF_COLUMNS), or those of one `status`."""
     query = _query()
     if status:
@@ -137,7 +138,7 @@ def objections(*, engine: Engine, user: UserLike, status: str | None = None) -> 
                          for o, f, a, y in rows], columns=list(STAFF_COLUMNS))
 
 
-def own_objections(*, engine: Engine, user: UserLike) -> pd.DataFrame:
+def own_objections(*, engine: Engine, user: Actor) -> pd.DataFrame:
     """The signed-in agency's objections (AGENCY_COLUMNS) with their status and the reason staff gave."""
     with Session(engine) as session:
         own = acting_agency(session, user)
@@ -160,14 +161,14 @@ def _findings_under_notice(session: Session, day: dt.date, agency_id: int | None
                          for f, a in rows], columns=list(FINDING_COLUMNS))
 
 
-def objectable_findings(*, engine: Engine, user: UserLike, today: dt.date | None = None) -> pd.DataFrame:
+def objectable_findings(*, engine: Engine, user: Actor, today: dt.date | None = None) -> pd.DataFrame:
     """The agency's own findings it may object to today (FINDING_COLUMNS): of a year whose notice runs."""
     with Session(engine) as session:
         own = acting_agency(session, user)
         return _findings_under_notice(session, today or china_time.today(), own.agency_id)
 
 
-def findings_under_notice(*, engine: Engine, user: UserLike) -> pd.DataFrame:
+def findings_under_notice(*, engine: Engine, user: Actor) -> pd.DataFrame:
     """Findings a letter may object to (bureau staff; FINDING_COLUMNS): of every year with a pending notice."""
     with Session(engine) as session:
         acting_user(session, user, "resolve_objections")

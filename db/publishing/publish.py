@@ -17,6 +17,7 @@ from core.rating import Rating
 from core.rulebook import Rulebook, load_rulebook
 from core.towns import BUREAU
 from db.accounts import audit
+from db.accounts.actor import Actor, actor_name, check_actor
 from db.documents.export import STORED_RATING_FIELDS, document_tables, stored_rows
 from db.documents.scores import score_rows
 from db.documents.signing import Signer, load_signer
@@ -130,10 +131,12 @@ def _register_key(session: Session, signer: Signer) -> None:
 
 
 def _publish_once(
-    *, engine: Engine, year: int, by: str, reason: str, rulebook: Rulebook | str | None, demo: bool,
+    *, engine: Engine, year: int, by: Actor, reason: str, rulebook: Rulebook | str | None, demo: bool,
     published_at: dt.datetime, signer: Signer,
 ) -> Publication:
     with transaction(engine) as session:
+        # Who publishes is checked here, in the writing transaction: an admin demoted since the page loaded is refused.
+        by = actor_name(session, by, "publish")
         rating, findings = rate_in(session.connection(), year, rulebook, staff_fields=False)
         if rating.table.empty:
             raise PublishError(f"{year}年度没有可评定的机构（无备案、合同、服务记录、名录或扣分记录）",
@@ -193,7 +196,7 @@ def publish_year(
     *,
     engine: Engine,
     year: int,
-    by: str,
+    by: Actor,
     reason: str | None = None,
     rulebook: Rulebook | str | None = None,
     demo: bool = False,
@@ -210,12 +213,9 @@ def publish_year(
     requires one. Two publishes racing for the same year
     end as versions n+1 and n+2 or one refusal: unique (year, version) refuses the second insert, which is
     retried once against the new latest version. `published_at` (default now) is for demo data with fixed dates.
+    `by` is an account that may publish (re-read in the write) or the command line's operator (db/accounts/actor.py).
     """
-    by = (by or "").strip()
-    if not by:
-        raise PublishError("必须注明发布人", "the publisher (by) is required")
-    if len(by) > 64:
-        raise PublishError("发布人不超过64字", "by is at most 64 characters")
+    check_actor(engine, by, "publish")  # refused before the signing key is loaded; the write checks again
     # Required of a correction only, which the stored versions decide (ReasonRequired, below).
     reason = checked_text(reason, field=("更正原因", "reason for the correction"), required=False, error=PublishError)
     when = (published_at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)

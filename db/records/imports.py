@@ -30,13 +30,14 @@ from core.errors import InputError, Problem
 from core.isolation import read_isolated
 from core.limits import ReadLimits
 from core.service_records import RECORD_COLUMNS, RECORD_KINDS, read_records
+from db.accounts.actor import Actor, actor_name, check_actor
 from db.accounts.audit import record
 from db.records.identity import id_number_hash, site_key
 from db.records.reads import DAY_KEYS, RECORD_MODELS, connection_for
 from db.reference.towns import towns_from_db
 from db.store.engine import transaction
 from db.store.inserts import bulk_insert
-from db.store.ledger import existing_upload, insert_upload, uploader_name
+from db.store.ledger import existing_upload, insert_upload
 from db.store.models import (
     Upload,
     utcnow,
@@ -75,15 +76,16 @@ def record_digest(kind: str, content: bytes) -> str:
     return hashlib.sha256(f"records:{kind}\n".encode() + content).hexdigest()
 
 
-def import_records(*, engine: Engine, kind: str, content: bytes, file_name: str, by: str,
+def import_records(*, engine: Engine, kind: str, content: bytes, file_name: str, by: Actor,
                    limits: ReadLimits | None = None, allow_repeats: bool = False) -> RecordImport:
     """Store every row of a service-record file of `kind` (CSV/XLSX bytes), or raise InputError with all its problems.
 
     Rows identical to stored rows of the kind raise RepeatedRecords (writing nothing) unless allow_repeats.
+    `by` may upload (PERMISSIONS["upload"]) or is the command line's operator; checked again in the write.
     """
     if kind not in RECORD_MODELS:
         raise ValueError(f"unknown record kind {kind!r} (expected one of {RECORD_KINDS})")
-    by = uploader_name(by)
+    check_actor(engine, by, "upload")
     digest = record_digest(kind, content)
     found = existing_upload(engine, digest)
     if found is not None:
@@ -95,6 +97,7 @@ def import_records(*, engine: Engine, kind: str, content: bytes, file_name: str,
     now = utcnow()
     try:
         with transaction(engine) as session:
+            by = actor_name(session, by, "upload")  # an account demoted since the check is refused here
             upload_id = insert_upload(session, kind=kind, digest=digest, file_name=file_name, by=by, now=now,
                                        row_count=len(frame))
             added = bulk_insert(session, RECORD_MODELS[kind], {"row": frame["row"].tolist(), **columns},

@@ -12,7 +12,7 @@ from core.errors import InputError
 from core.limits import ReadLimits
 from core.problem_table import problems_frame
 from core.service_records import RECORD_COLUMNS, RECORD_KINDS
-from db.accounts.roles import UserLike, acting_user
+from db.accounts.actor import Actor, acting_user, require_actor
 from db.records.imports import RecordImport, already_imported, import_records, read_for_import
 
 PREVIEW_ROWS = 5  # rows of a checked service-record file shown before its import
@@ -59,7 +59,7 @@ def record_preview(kind: str, frame: pd.DataFrame, rows: int = PREVIEW_ROWS) -> 
     return pd.DataFrame(out)
 
 
-def check_records(*, engine: Engine, user: UserLike, content: bytes, file_name: str, kind: str,
+def check_records(*, engine: Engine, user: Actor, content: bytes, file_name: str, kind: str,
                   limits: ReadLimits | None = None) -> RecordCheck:
     """Check a service-record file of `kind` as its import would, and preview its first rows; stores nothing.
 
@@ -79,14 +79,13 @@ def check_records(*, engine: Engine, user: UserLike, content: bytes, file_name: 
                        duplicate=duplicate, repeats=repeats, preview=record_preview(kind, frame))
 
 
-def import_record_file(*, engine: Engine, user: UserLike, content: bytes, file_name: str, kind: str,
+def import_record_file(*, engine: Engine, user: Actor, content: bytes, file_name: str, kind: str,
                        allow_repeats: bool = False, limits: ReadLimits | None = None) -> RecordImport:
     """Store a checked service-record file on an agency's behalf (audited under the signed-in account).
 
     InputError if it is not valid after all; db.records.imports.RepeatedRecords (nothing written) when rows are
     identical to stored ones and not allow_repeats; the same file again adds nothing (`duplicate`).
     """
-    with Session(engine) as session:
-        by = acting_user(session, user, "upload").username
-    return import_records(engine=engine, kind=kind, content=content, file_name=file_name, by=by, limits=limits,
-                          allow_repeats=allow_repeats)
+    require_actor(user, "upload")  # a page acts for an account, never as the command line's operator
+    return import_records(engine=engine, kind=kind, content=content, file_name=file_name, by=user, limits=limits,
+                          allow_repeats=allow_repeats)  # it checks the account, again inside its write

@@ -12,7 +12,7 @@ from core.errors import CreditBoardError
 from core.text import fold
 from core.towns import BUREAU_ALIASES, Towns, default_towns
 from db.accounts import audit
-from db.accounts.roles import UserLike, actor_name
+from db.accounts.actor import Actor, actor_name
 from db.store.engine import transaction
 from db.store.inserts import insert_ignoring_duplicates
 from db.store.models import Town
@@ -75,7 +75,7 @@ def _split_aliases(aliases: str | list[str] | tuple[str, ...]) -> list[str]:
 
 
 def save_town(
-    *, engine: Engine, by: str | UserLike, name: str, aliases: str | list[str] = "", active: bool = True
+    *, engine: Engine, by: Actor, name: str, aliases: str | list[str] = "", active: bool = True
 ) -> dict[str, object]:
     """Add a town or change its aliases / active flag (bureau admins); one transaction + audit entry.
 

@@ -22,11 +22,3 @@ def existing_upload(engine: Engine, digest: str) -> int | None:
     """The id of the upload with this SHA-256, if the same bytes were imported before."""
     with engine.connect() as conn:
         return conn.execute(select(Upload.__table__.c.id).where(Upload.__table__.c.sha256 == digest)).scalar()
-
-
-def uploader_name(by: str) -> str:
-    """The name an upload is recorded under (the Upload column holds 64 characters); refused when blank."""
-    by = (by or "").strip()
-    if not by:
-        raise ValueError("an import needs the name of who did it (--by)")
-    return by[:64]

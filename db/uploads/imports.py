@@ -33,11 +33,12 @@ from core.reader import read_findings, read_roster
 from core.rulebook import Rulebook
 from core.schema import FINDINGS_FILE_COLUMNS
 from core.values import year_problem
+from db.accounts.actor import Actor, actor_name, check_actor
 from db.accounts.audit import record
 from db.reference.towns import towns_from_db
 from db.store.engine import transaction
 from db.store.inserts import bulk_insert, insert_ignoring_duplicates
-from db.store.ledger import existing_upload, insert_upload, uploader_name
+from db.store.ledger import existing_upload, insert_upload
 from db.store.models import Agency, Finding, RosterEntry, utcnow
 from db.store.settings import get_settings
 from db.uploads.repeats import RepeatedFindings, repeated_findings
@@ -69,15 +70,16 @@ def upload_digest(content: bytes, *, roster_year: int | None = None) -> str:
     return hashlib.sha256(prefix + content).hexdigest()
 
 
-def import_findings(*, engine: Engine, content: bytes, file_name: str, by: str,
+def import_findings(*, engine: Engine, content: bytes, file_name: str, by: Actor,
                     rulebook: Rulebook | None = None, allow_repeats: bool | None = None,
                     limits: ReadLimits | None = None) -> ImportResult:
     """Store every finding of a findings file (CSV/XLSX bytes), or raise InputError with all its problems.
 
     Findings identical to stored ones (db.uploads.repeats): allow_repeats=False raises RepeatedFindings (an InputError
     listing them) and writes nothing; True imports them and audits how many; None (seeding) does not look.
+    `by` may upload (PERMISSIONS["upload"]) or is the command line's operator; checked again in the write.
     """
-    by = uploader_name(by)
+    name = check_actor(engine, by, "upload")
     digest = upload_digest(content)
     found = existing_upload(engine, digest)
     if found is not None:
@@ -103,16 +105,16 @@ def import_findings(*, engine: Engine, content: bytes, file_name: str, by: str,
             "date": _dates(frame["date"]), "practitioner": frame["practitioner"].tolist(),
             "description": frame["description"].tolist(), "document_no": frame["document_no"].tolist(),
             "source_row": frame["row"].tolist(),
-        }, constants={"upload_id": upload_id, "recorded_by": by, "recorded_at": now})
+        }, constants={"upload_id": upload_id, "recorded_by": name, "recorded_at": now})
 
     return _store(engine=engine, kind="findings", frame=frame, digest=digest, file_name=file_name, by=by,
                   now=now, write=write, detail=detail)
 
 
-def import_roster(*, engine: Engine, content: bytes, file_name: str, by: str, year: int,
+def import_roster(*, engine: Engine, content: bytes, file_name: str, by: Actor, year: int,
                   limits: ReadLimits | None = None) -> ImportResult:
     """Put every agency of a roster file (CSV/XLSX bytes) on the roster of `year`; InputError on a bad file."""
-    by = uploader_name(by)
+    check_actor(engine, by, "upload")
     year = int(year)
     failure = year_problem(year)
     if failure:
@@ -134,12 +136,13 @@ def import_roster(*, engine: Engine, content: bytes, file_name: str, by: str, ye
                   now=now, write=write, detail={"year": year})
 
 
-def _store(*, engine, kind, frame, digest, file_name, by, now, write, detail) -> ImportResult:
-    """The one transaction of an import: upload row, agencies, the kind's rows, audit."""
+def _store(*, engine, kind, frame, digest, file_name, by: Actor, now, write, detail) -> ImportResult:
+    """The one transaction of an import: who acts (re-checked here), upload row, agencies, the kind's rows, audit."""
     if frame.empty:
         raise InputError([Problem(None, None, "文件中没有数据行", "the file has no data rows")])
     try:
         with transaction(engine) as session:
+            by = actor_name(session, by, "upload")  # an account demoted since the page loaded is refused here
             upload_id = insert_upload(session, kind=kind, digest=digest, file_name=file_name, by=by,
                                        now=now, row_count=len(frame))
             agency_ids, added_agencies, renamed = _upsert_agencies(session, frame, by=by, upload_id=upload_id)

@@ -18,7 +18,7 @@ from core.record_template import record_template_bytes
 from core.rulebook import Rulebook
 from core.service_records import RECORD_KINDS
 from core.template import template_bytes
-from db.accounts.roles import UserLike, acting_user
+from db.accounts.actor import Actor, acting_user, require_actor
 from db.publishing.preview import YearPreview, preview_year
 from db.records.imports import record_digest
 from db.reference.towns import load_towns
@@ -78,7 +78,7 @@ def too_large(*, size: int, file_name: str, kind: str = "findings", limits: Read
 
 
 def check_upload(
-    *, engine: Engine, user: UserLike, content: bytes, file_name: str, kind: str = "findings",
+    *, engine: Engine, user: Actor, content: bytes, file_name: str, kind: str = "findings",
     year: int | None = None, rulebook: Rulebook | None = None, limits: ReadLimits | None = None,
 ) -> UploadCheck:
     """Check a findings or roster file completely and preview what importing it would do; stores nothing.
@@ -118,7 +118,7 @@ def check_upload(
 
 
 def import_upload(
-    *, engine: Engine, user: UserLike, content: bytes, file_name: str, kind: str = "findings",
+    *, engine: Engine, user: Actor, content: bytes, file_name: str, kind: str = "findings",
     year: int | None = None, rulebook: Rulebook | None = None, allow_repeats: bool = False,
     limits: ReadLimits | None = None,
 ) -> ImportResult:
@@ -127,13 +127,13 @@ def import_upload(
     Findings identical to stored ones (UploadCheck.repeats) are imported only with allow_repeats=True; otherwise
     db.uploads.repeats.RepeatedFindings (an InputError) and nothing is written.
     """
-    with Session(engine) as session:
-        by = acting_user(session, user, "upload").username
+    # The account is checked by the import itself, in its writing transaction (and once before the file is read).
+    require_actor(user, "upload")  # a page acts for an account, never as the command line's operator
     if kind == "findings":
-        return import_findings(engine=engine, content=content, file_name=file_name, by=by, rulebook=rulebook,
+        return import_findings(engine=engine, content=content, file_name=file_name, by=user, rulebook=rulebook,
                                allow_repeats=allow_repeats, limits=limits)
     if kind == "roster" and year is not None:
-        return import_roster(engine=engine, content=content, file_name=file_name, by=by, year=int(year),
+        return import_roster(engine=engine, content=content, file_name=file_name, by=user, year=int(year),
                              limits=limits)
     raise ValueError("a roster needs its year; kind must be findings or roster")
 

@@ -15,6 +15,7 @@ import pytest
 from sqlmodel import select
 
 from core import china_time
+from db.accounts.actor import Actor
 from db.accounts.users import create_user
 from db.app_db import prepare
 from db.documents.export import published_changes
@@ -45,11 +46,12 @@ def site(tmp_path_factory) -> Iterator[dict]:
     prepare(engine)
     a_year(engine)
     ended_notice(engine, YEAR)
-    publish_year(engine=engine, year=YEAR, by="admin.zhou")
+    publish_year(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"))
     load(engine, [finding(4, "3.1", period="Q4")])  # the corrected draft: agency 4 90 → 85
     for name, role, code in ((ADMIN, "bureau_admin", None), (CLERK, "bureau_staff", None),
                              (AGENCY_USER, "agency", credit_code(1))):
-        create_user(engine=engine, username=name, password=PASSWORD, role=role, credit_code=code, by="test")
+        create_user(engine=engine, username=name, password=PASSWORD, role=role, credit_code=code,
+                    by=Actor.operator("test"))
     server = Server(url, folder / "streamlit.log", {"SEED_DEMO": "0"})
     server.wait_healthy()
     yield {"url": server.url, "engine": engine}

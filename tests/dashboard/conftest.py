@@ -13,6 +13,7 @@ import streamlit as st
 from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
+from db.accounts.actor import Actor
 from db.app_db import get_ready_engine
 from db.store.settings import get_settings
 from db.uploads.imports import import_findings
@@ -40,7 +41,8 @@ def seeded_db(tmp_path_factory) -> Path:
     engine = get_ready_engine(url, settings=get_settings({"DATABASE_URL": url, "SEED_DEMO": "1"}))
     with engine.connect() as conn:
         code, name = conn.execute(text("SELECT credit_code, name FROM agency ORDER BY id LIMIT 1")).one()
-    import_findings(engine=engine, content=unpublished_findings(code, name), file_name="2026.csv", by="test")
+    import_findings(engine=engine, content=unpublished_findings(code, name), file_name="2026.csv",
+                    by=Actor.operator("test"))
     with engine.connect() as conn:  # fold the WAL into the file, so that a plain copy holds everything
         conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
     engine.dispose()

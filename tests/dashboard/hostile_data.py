@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from db.accounts.actor import Actor
 from db.accounts.users import create_user, current_user
 from db.findings.recording import record_finding, record_interview
 from db.reference.towns import save_town
@@ -56,19 +57,19 @@ def _benign_file(code: str) -> bytes:
 def store_hostile_data(engine: Engine, *, admin: str = "admin") -> dict[str, Any]:
     """Two published versions of YEAR (the second a correction), a blacklisted hostile agency and practitioner
     assessed by a hostile town, an interview, an upload and an unpublished finding; returns the hostile admin."""
-    by = current_user(engine=engine, username=admin)
+    by = Actor.of(current_user(engine=engine, username=admin))
     save_town(engine=engine, by=by, name=TOWN)
-    town_staff = create_user(engine=engine, username="town_hostile", password=PASSWORD, role="town_staff",
-                             town=TOWN, by=by, display_name=DISPLAY_NAME)
+    town_staff = Actor.of(create_user(engine=engine, username="town_hostile", password=PASSWORD, role="town_staff",
+                             town=TOWN, by=by, display_name=DISPLAY_NAME))
     hostile_admin = create_user(engine=engine, username=USERNAME, password=PASSWORD, role="bureau_admin", by=by,
                                 display_name=DISPLAY_NAME)
     record_finding(engine=engine, user=town_staff, credit_code=AGENCY_CODE, agency_name=AGENCY, clause="1.1",
                    date=dt.date(YEAR, 3, 5), practitioner=PRACTITIONER, description=NOTE, document_no="恶意**1**")
     record_finding(engine=engine, user=by, credit_code=OTHER_CODE, agency_name=OTHER_AGENCY, clause="2.1",
                    date=dt.date(YEAR, 3, 6))
-    publish_after_notice(engine=engine, year=YEAR, by="test")
-    import_findings(engine=engine, content=_benign_file(OTHER_CODE), file_name=FILE_NAME, by=USERNAME)
-    publish_after_notice(engine=engine, year=YEAR, by="test", reason=REASON)
+    publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("test"))
+    import_findings(engine=engine, content=_benign_file(OTHER_CODE), file_name=FILE_NAME, by=Actor.operator(USERNAME))
+    publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("test"), reason=REASON)
     record_interview(engine=engine, user=by, credit_code=AGENCY_CODE, date=dt.date(YEAR, 7, 1), notes=NOTE)
     record_finding(engine=engine, user=by, credit_code=AGENCY_CODE, clause="2.2", date=dt.date(YEAR, 8, 1),
                    practitioner=PRACTITIONER, description=NOTE)
@@ -83,8 +84,9 @@ def store_hostile_objections(engine: Engine, user: dict[str, Any]) -> None:
     from db.publishing.objections import findings_under_notice, record_letter, resolve_objection
 
     today = china_time.today()
-    open_notice(engine=engine, by="test", year=YEAR, ends_on=today + dt.timedelta(days=3),
+    open_notice(engine=engine, by=Actor.operator("test"), year=YEAR, ends_on=today + dt.timedelta(days=3),
                 today=today - dt.timedelta(days=1))
+    user = Actor.of(user)  # the session dict a page holds
     found = findings_under_notice(engine=engine, user=user)
     ids = found[found["credit_code"] == AGENCY_CODE]["id"].tolist()
     first = record_letter(engine=engine, user=user, finding_id=int(ids[0]), text=NOTE, received_on=today)

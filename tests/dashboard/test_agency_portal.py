@@ -14,6 +14,7 @@ from core.watch import report_due_dates
 from dashboard.agency.session import AGENCY_PAGES, PAGE_TITLES
 from dashboard.i18n import fill
 from dashboard.text import CATALOGUE
+from db.accounts.actor import Actor
 from db.accounts.roles import ROLES
 from db.accounts.users import authenticate, deactivate
 from db.agency import filings
@@ -36,7 +37,7 @@ def portal(staff_db):
     """Two agencies with an account each; the other agency has a finding and a contract of its own."""
     make_agencies(staff_db)
     users = {"jia": make_agency_user(staff_db, "jia", MINE), "yi": make_agency_user(staff_db, "yi", THEIRS)}
-    record_finding(engine=staff_db, user={"username": "admin", "role": "bureau_admin"}, credit_code=THEIRS,
+    record_finding(engine=staff_db, user=Actor.of({"username": "admin", "role": "bureau_admin"}), credit_code=THEIRS,
                    agency_name=None, clause="2.1", assessor="bureau", date=dt.date(2026, 3, 5),
                    description=SECRET_DESCRIPTION)
     contract = {"credit_code": THEIRS, "client_code": uscc(501), "client_name": "丙化工有限公司", "town": "华士",
@@ -112,7 +113,7 @@ def test_a_staff_url_opened_by_an_agency_says_it_has_no_access_and_offers_the_po
 
 def test_a_deactivated_agency_account_loses_the_portal_at_once(portal, staff_db):
     sign_in(portal, "jia")
-    deactivate(engine=staff_db, username="jia", by="test")
+    deactivate(engine=staff_db, username="jia", by=Actor.operator("test"))
     portal.run()
     assert agency_reachable(portal) == set()
 
@@ -227,7 +228,7 @@ def test_an_agency_signs_out_back_to_the_sign_in_page_and_changes_its_own_passwo
 def test_bureau_staff_see_an_agency_s_scans_and_town_staff_have_no_such_page(staff_app, staff_db, portal):
     from db.agency import documents
 
-    documents.file_document(engine=staff_db, user={"username": "jia", "role": "agency", "active": True},
+    documents.file_document(engine=staff_db, user=Actor.of({"username": "jia", "role": "agency", "active": True}),
                             kind="commitment", file_name="承诺书.pdf", content=PDF)
     sign_in(staff_app, "staff")
     open_page(staff_app, "documents")
@@ -254,7 +255,7 @@ def test_staff_download_a_scan_under_its_safe_name_and_real_type(staff_app, staf
     from db.agency import documents
     from tests.scan_files import image
 
-    documents.file_document(engine=staff_db, user={"username": "jia", "role": "agency", "active": True},
+    documents.file_document(engine=staff_db, user=Actor.of({"username": "jia", "role": "agency", "active": True}),
                             kind="registry", file_name="附件1\u202egnp.exe", content=image("PNG"))
     offered = []
     real = st.download_button
@@ -277,7 +278,7 @@ def test_a_withdrawn_finding_is_no_confirmed_issue_and_the_year_under_notice_sho
     from db.findings.withdraw import withdraw_finding
     from db.publishing.notice import open_notice
 
-    admin = {"username": "admin", "role": "bureau_admin"}
+    admin = Actor.of({"username": "admin", "role": "bureau_admin"})
     last = china_time.today().year - 1
     contract = {"credit_code": MINE, "client_code": uscc(502), "client_name": "丁机械有限公司", "town": "华士",
                 "contract_no": "HT-MINE-1", "signed_on": f"{last}-01-02", "start": f"{last}-01-05",
@@ -305,6 +306,6 @@ def test_a_withdrawn_finding_is_no_confirmed_issue_and_the_year_under_notice_sho
     assert "仍然有效的建议" not in shown_text(portal)
 
 
-def make_agency_user_of(engine, code: str) -> dict:
+def make_agency_user_of(engine, code: str) -> Actor:
     """The existing account of the agency `code` (the portal fixture made one per agency)."""
-    return {"username": {MINE: "jia", THEIRS: "yi"}[code], "role": "agency", "credit_code": code}
+    return Actor.of({"username": {MINE: "jia", THEIRS: "yi"}[code], "role": "agency", "credit_code": code})

@@ -13,6 +13,7 @@ from sqlmodel import Session
 from core.china_time import today
 from dashboard.text import CATALOGUE
 from dashboard.ui import PAGES
+from db.accounts.actor import Actor
 from db.public import listings as listing_reads
 from db.store.engine import make_engine
 from db.store.models import Listing, RepairApplication, User
@@ -88,7 +89,7 @@ def listed_db(staff_db, monkeypatch):
     monkeypatch.setenv("REPAIR_MINIMUM_MONTHS", "0")
     a_year(staff_db)
     score_listed(staff_db)
-    publish_after_notice(engine=staff_db, year=YEAR, by="admin",
+    publish_after_notice(engine=staff_db, year=YEAR, by=Actor.operator("admin"),
                          published_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=10))
     return staff_db
 

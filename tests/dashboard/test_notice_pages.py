@@ -13,6 +13,7 @@ from dashboard.agency.session import AGENCY_PAGES
 from dashboard.i18n import fill
 from dashboard.text import CATALOGUE
 from dashboard.ui import PAGES
+from db.accounts.actor import Actor
 from db.findings.recording import record_finding
 from db.publishing.notice import open_notice
 from db.publishing.objections import file_objection
@@ -32,7 +33,7 @@ from tests.db.agency_factories import MINE, NAMES, THEIRS, make_agencies, make_a
 YEAR = 2025
 TODAY = china_time.today()
 THEIR_OBJECTION = "乙机构的异议内容（甲机构不应看到）"
-ADMIN = {"username": "admin", "role": "bureau_admin"}
+ADMIN = Actor.of({"username": "admin", "role": "bureau_admin"})
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def year_db(staff_db):
 @pytest.fixture
 def noticed(year_db):
     """year_db with 2025 under notice since yesterday until three days from now."""
-    open_notice(engine=year_db, by="admin", year=YEAR, ends_on=TODAY + dt.timedelta(days=3),
+    open_notice(engine=year_db, by=Actor.operator("admin"), year=YEAR, ends_on=TODAY + dt.timedelta(days=3),
                 today=TODAY - dt.timedelta(days=1))
     return year_db
 
@@ -92,7 +93,8 @@ def test_an_admin_opens_the_notice_on_the_publish_page_and_publishing_stays_off_
 
 
 def test_staff_see_an_agencys_objection_and_reject_it_with_a_reason_the_agency_then_reads(noticed):
-    file_objection(engine=noticed, user={"username": "jia", "role": "agency"}, finding_id=finding_of(noticed, MINE),
+    file_objection(engine=noticed, user=Actor.of({"username": "jia", "role": "agency"}),
+                   finding_id=finding_of(noticed, MINE),
                    text="我方对该扣分有异议")
     at = app()
     sign_in(at, "staff")
@@ -147,7 +149,8 @@ def test_staff_record_a_letter_and_uphold_it_which_withdraws_the_finding(noticed
 
 
 def test_an_agency_objects_from_its_findings_page_and_sees_only_its_own_objections(noticed):
-    file_objection(engine=noticed, user={"username": "yi", "role": "agency"}, finding_id=finding_of(noticed, THEIRS),
+    file_objection(engine=noticed, user=Actor.of({"username": "yi", "role": "agency"}),
+                   finding_id=finding_of(noticed, THEIRS),
                    text=THEIR_OBJECTION)
     at = app()
     sign_in(at, "jia")

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from core import china_time
 from dashboard.i18n import fill
 from dashboard.text import CATALOGUE
+from db.accounts.actor import Actor
 from db.findings.recording import record_finding
 from db.publishing.notice import open_notice
 from db.publishing.objections import file_objection
@@ -24,7 +25,7 @@ from tests.db.queue_factory import A_NAME, YEAR, store_records
 from tests.notices import publish_after_notice
 
 TODAY = china_time.today()
-ADMIN = {"username": "admin", "role": "bureau_admin"}
+ADMIN = Actor.of({"username": "admin", "role": "bureau_admin"})
 
 
 def zh(key: str, **values) -> str:
@@ -43,7 +44,7 @@ def app() -> AppTest:
 
 def notice_of(engine, year: int = YEAR) -> dict:
     """Open `year`'s notice since yesterday until five days from now; the words the pages use for it."""
-    notice = open_notice(engine=engine, by="admin", year=year, ends_on=TODAY + dt.timedelta(days=5),
+    notice = open_notice(engine=engine, by=Actor.operator("admin"), year=year, ends_on=TODAY + dt.timedelta(days=5),
                          today=TODAY - dt.timedelta(days=1))
     return {"year": year, "opened_on": notice.opened_on.isoformat(), "ends_on": notice.ends_on.isoformat()}
 
@@ -68,7 +69,7 @@ def warnings(at: AppTest) -> str:
 def test_the_publish_page_shows_the_population_with_sources_and_names_who_dropped_out(staff_db):
     make_agencies(staff_db)
     load_roster(staff_db, [41, 42, 43], year=YEAR - 1)  # three agencies rated and published the year before
-    publish_after_notice(engine=staff_db, year=YEAR - 1, by="admin")
+    publish_after_notice(engine=staff_db, year=YEAR - 1, by=Actor.operator("admin"))
     record_finding(engine=staff_db, user=ADMIN, credit_code=MINE, clause="2.1", assessor="bureau",
                    date=dt.date(YEAR, 3, 5))
     store_records(staff_db)  # the queue's records: agencies filed, contracted, visited in the year
@@ -94,7 +95,7 @@ def test_the_publish_page_shows_the_population_with_sources_and_names_who_droppe
 def test_the_shrink_warning_is_bilingual_and_absent_when_the_year_did_not_shrink(staff_db):
     make_agencies(staff_db)
     load_roster(staff_db, [41, 42], year=YEAR - 1)
-    publish_after_notice(engine=staff_db, year=YEAR - 1, by="admin")
+    publish_after_notice(engine=staff_db, year=YEAR - 1, by=Actor.operator("admin"))
     load_roster(staff_db, [42])
     at = app()
     sign_in(at, "admin")
@@ -157,7 +158,7 @@ def test_upholding_an_objection_says_the_draft_changes_and_needs_no_new_notice_a
     words = notice_of(staff_db)
     with Session(staff_db) as session:
         finding_id = session.exec(select(Finding.id)).one()
-    file_objection(engine=staff_db, user={"username": "jia", "role": "agency"}, finding_id=finding_id,
+    file_objection(engine=staff_db, user=Actor.of({"username": "jia", "role": "agency"}), finding_id=finding_id,
                    text="该项已整改")
     at = app()
     sign_in(at, "staff")
@@ -185,7 +186,7 @@ def test_importing_findings_of_a_year_under_notice_warns_on_the_preview_and_afte
     from tests.db.publishing import load as _  # noqa: F401  (the same import path the page uses)
     from tests.db.test_workspace import BASE, MORE
 
-    import_findings(engine=staff_db, content=BASE, file_name="base.csv", by="test")
+    import_findings(engine=staff_db, content=BASE, file_name="base.csv", by=Actor.operator("test"))
     words = notice_of(staff_db, 2025)
     at = app()
     sign_in(at, "admin")

@@ -15,6 +15,7 @@ from dashboard.labels import local_date
 from dashboard.plain import WORD_JOINER
 from dashboard.text import CATALOGUE
 from dashboard.ui import PAGES
+from db.accounts.actor import Actor
 from db.accounts.users import create_user
 from db.agency import documents, filings
 from db.documents import versions
@@ -277,8 +278,8 @@ def _file_as_an_agency(engine) -> None:
     none of it may reach a public page."""
     with engine.connect() as conn:
         code = conn.execute(select(Agency.credit_code).order_by(Agency.id)).scalars().first()
-    user = create_user(engine=engine, username="portal.jia", password="correct horse battery", role="agency",
-                       by="test", credit_code=code)
+    user = Actor.of(create_user(engine=engine, username="portal.jia", password="correct horse battery", role="agency",
+                       by=Actor.operator("test"), credit_code=code))
     documents.file_document(engine=engine, user=user, kind="commitment", file_name="承诺书-机密扫描件.pdf",
                             content=pdf(header=b"%portal scan\n"))
     filings.file_registry(engine=engine, user=user, fields={

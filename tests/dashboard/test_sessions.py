@@ -20,6 +20,7 @@ from dashboard.staff import cookie
 from dashboard.staff.session import STAFF_PAGES, TOKEN_KEY
 from dashboard.text import CATALOGUE
 from db.accounts import sessions
+from db.accounts.actor import Actor
 from db.accounts.users import deactivate
 from db.store.models import WebSession, utcnow
 from tests.dashboard.staff_helpers import APP, TIMEOUT, check_no_exception, sign_in, sign_out
@@ -131,7 +132,7 @@ def test_an_old_cookie_after_sign_out_opens_nothing(staff_app, browser_cookie):
 def test_deactivation_by_an_admin_ends_the_session_in_another_browser(staff_app, staff_db, browser_cookie):
     sign_in(staff_app, "staff")
     browser_cookie["token"] = staff_app.session_state[TOKEN_KEY]
-    deactivate(engine=staff_db, username="staff", by="test")
+    deactivate(engine=staff_db, username="staff", by=Actor.operator("test"))
     assert title(open_url(STAFF_PAGES["upload"][1])) == CATALOGUE["staff.page_home_signed_out"][0]
     with Session(staff_db) as s:
         [row] = s.exec(select(WebSession)).all()

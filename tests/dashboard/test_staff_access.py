@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from dashboard.i18n import fill
 from dashboard.staff.session import STAFF_PAGES
 from dashboard.text import CATALOGUE
+from db.accounts.actor import Actor
 from db.accounts.roles import ROLES
 from db.accounts.throttle import FREE_ATTEMPTS
 from db.accounts.users import deactivate
@@ -165,7 +166,7 @@ def test_signing_out_ends_the_session_and_is_audited(staff_app, staff_db):
 
 def test_a_deactivated_account_loses_its_pages_at_the_next_click(staff_app, staff_db):
     sign_in(staff_app, "staff")
-    deactivate(engine=staff_db, username="staff", by="test")
+    deactivate(engine=staff_db, username="staff", by=Actor.operator("test"))
     staff_app.run()
     assert reachable(staff_app) == {"home"}
 

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from core.rulebook import load_rulebook
 from dashboard.i18n import fill
 from dashboard.text import CATALOGUE
+from db.accounts.actor import Actor
 from db.findings.recording import record_interview
 from db.store.engine import transaction
 from db.store.models import Finding, Interview, User
@@ -86,7 +87,7 @@ def test_after_two_interviews_the_finding_form_suggests_clause_2_7(staff_app, st
     staff_app.button(key="interview_save").click().run()
     check_no_exception(staff_app)
     assert fill(CATALOGUE["staff.interview_saved"][0], dict(agency="江阴安信评价有限公司", year=2025, n=1)) in shown_text(staff_app)
-    record_interview(engine=staff_db, user={"username": "staff", "role": "bureau_staff"}, credit_code=CODE,
+    record_interview(engine=staff_db, user=Actor.of({"username": "staff", "role": "bureau_staff"}), credit_code=CODE,
                      date=dt.date(2025, 6, 1))
     open_page(staff_app, "record_finding")
     staff_app.selectbox(key="finding_agency").select(CODE)

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from dashboard.staff import session as staff_session
 from dashboard.ui import PAGES
+from db.accounts.actor import Actor
 from db.accounts.audit_log import audit_csv, audit_entries
 from db.accounts.users import authenticate
 from db.documents.export import export_publication
@@ -63,7 +64,7 @@ def test_no_secret_reaches_logs_pages_audit_or_exports(staff_app, staff_db, capl
     open_page(staff_app, "upload")
     staff_app.file_uploader(key="upload_file").set_value(("base.csv", BASE, "text/csv")).run()
     staff_app.button(key="upload_import").click().run()
-    ended_notice(staff_db, 2025, by="admin")
+    ended_notice(staff_db, 2025, by=Actor.operator("admin"))
     open_page(staff_app, "publish")
     staff_app.checkbox(key="publish_confirm").check().run()
     staff_app.button(key="publish_go").click().run()
@@ -80,7 +81,7 @@ def test_no_secret_reaches_logs_pages_audit_or_exports(staff_app, staff_db, capl
     look()
 
     assert authenticate(engine=staff_db, username="town", password=RESET_PASSWORD)  # the reset did happen
-    admin = {"username": "admin", "role": "bureau_admin"}
+    admin = Actor.of({"username": "admin", "role": "bureau_admin"})
     seen.append(audit_csv(audit_entries(engine=staff_db, user=admin)).decode("utf-8-sig"))
     seen.append(export_publication(engine=staff_db, year=2025, fmt="csv").decode("utf-8-sig"))
     seen.append(export_publication(engine=staff_db, year=2025, fmt="json").decode("utf-8"))

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 from dashboard.i18n import fill
 from dashboard.text import CATALOGUE
 from dashboard.ui import PAGES
+from db.accounts.actor import Actor
 from db.store.models import Finding, Publication, Upload
 from tests.dashboard.staff_helpers import (
     check_no_exception,
@@ -41,7 +42,7 @@ def _upload(at, content: bytes, name: str = "findings.csv"):
 
 def _publish(at, engine, reason: str | None = None):
     """Publish 2025 from the page, after a notice of its own that has ended (tests.notices)."""
-    ended_notice(engine, 2025, by="admin")
+    ended_notice(engine, 2025, by=Actor.operator("admin"))
     open_page(at, "publish")
     if reason is not None:
         at.text_area(key="publish_reason").input(reason)

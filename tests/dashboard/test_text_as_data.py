@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.staff.session import STAFF_PAGES
 from dashboard.ui import PAGES
+from db.accounts.actor import Actor
 from db.accounts.users import current_user
 from tests.dashboard import hostile_data as hostile
 from tests.dashboard.markdown_check import markup, raw_bidi
@@ -120,7 +121,7 @@ def test_every_staff_page_shows_hostile_data_as_text(hostile_app, staff_db):
         if page == "towns":
             at.selectbox(key="towns_choice").set_value(hostile.TOWN).run()
         if page == "suggestions":  # a decided suggestion with a hostile agency name, evidence and reason
-            store_hostile_decision(staff_db, current_user(engine=staff_db, username=hostile.USERNAME),
+            store_hostile_decision(staff_db, Actor.of(current_user(engine=staff_db, username=hostile.USERNAME)),
                                    agency_name=hostile.AGENCY, text=hostile.REASON)
             at.number_input(key="sq_year").set_value(QUEUE_YEAR).run()
         if page == "objections":  # objections from letters with hostile text and reason, to the hostile agency

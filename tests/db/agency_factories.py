@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy.engine import Engine
 
+from db.accounts.actor import Actor
 from db.accounts.users import create_user
 from db.store.engine import transaction
 from db.store.models import Agency
@@ -23,8 +22,8 @@ def make_agencies(engine: Engine, codes: tuple[str, ...] = (MINE, THEIRS)) -> No
             session.add(Agency(credit_code=code, name=NAMES.get(code, f"机构{code[-4:]}")))
 
 
-def make_agency_user(engine: Engine, username: str, credit_code: str) -> dict[str, Any]:
-    """An agency account bound to `credit_code` (created from the command line's side)."""
-    return create_user(engine=engine, username=username, password=PASSWORD, role="agency", by="test",
-                       credit_code=credit_code)
+def make_agency_user(engine: Engine, username: str, credit_code: str) -> Actor:
+    """An agency account bound to `credit_code` (created from the command line's side), as a page would act."""
+    return Actor.of(create_user(engine=engine, username=username, password=PASSWORD, role="agency",
+                                by=Actor.operator("test"), credit_code=credit_code))
 

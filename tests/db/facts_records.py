@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
 
+from db.accounts.actor import Actor
 from db.records.imports import import_records
 from tests.core.factory import uscc
 from tests.core.records_factory import id_number, records_csv
@@ -67,7 +68,7 @@ def import_filings(engine: Engine, filers: list[Filer]) -> dict[str, list[dict[s
     for kind, kind_rows in rows.items():
         if kind_rows:
             import_records(engine=engine, kind=kind, content=records_csv(kind, kind_rows), file_name=f"{kind}.csv",
-                           by="test", allow_repeats=True)
+                           by=Actor.operator("test"), allow_repeats=True)
     return rows
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from db.accounts.actor import Actor
 from db.uploads.imports import import_findings, import_roster
 from tests.db.factories import agency_name, credit_code, findings_csv, roster_csv
 
@@ -35,7 +36,10 @@ def finding(agency: int, clause: str, *, assessor: str = "澄江街道", period:
 _uploads = iter(range(1, 10**9))
 
 
-def load(engine: Engine, rows: list[dict], *, by: str = "staff.li") -> None:
+CLERK = Actor.operator("staff.li")  # who imports the test files (the command line's side)
+
+
+def load(engine: Engine, rows: list[dict], *, by: Actor = CLERK) -> None:
     """Import these findings as one file (a unique file name each time)."""
     result = import_findings(engine=engine, content=findings_csv(rows), file_name=f"findings-{next(_uploads)}.csv",
                              by=by)
@@ -44,7 +48,7 @@ def load(engine: Engine, rows: list[dict], *, by: str = "staff.li") -> None:
 
 def load_roster(engine: Engine, agencies: range | list[int], *, year: int = YEAR) -> None:
     rows = [{"credit_code": credit_code(a), "agency_name": agency_name(a)} for a in agencies]
-    import_roster(engine=engine, content=roster_csv(rows), file_name=f"roster-{next(_uploads)}.csv", by="staff.li",
+    import_roster(engine=engine, content=roster_csv(rows), file_name=f"roster-{next(_uploads)}.csv", by=CLERK,
                   year=year)
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy.engine import Engine
 
+from db.accounts.actor import Actor
 from db.findings.suggestions import dismiss_suggestion
 from db.records.imports import import_records
 from tests.core.factory import uscc
@@ -44,10 +45,10 @@ def store_records(engine: Engine, rows: dict[str, list[dict]] | None = None) -> 
     """Import each kind of `rows` (default ROWS) as a staff upload would."""
     for kind, kind_rows in (rows or ROWS).items():
         import_records(engine=engine, kind=kind, content=records_csv(kind, kind_rows), file_name=f"{kind}.csv",
-                       by="test")
+                       by=Actor.operator("test"))
 
 
-def store_hostile_decision(engine: Engine, user: dict, *, agency_name: str, text: str) -> None:
+def store_hostile_decision(engine: Engine, user: Actor, *, agency_name: str, text: str) -> None:
     """Benign stored records, and a dismissed suggestion whose agency name, evidence and reason are `agency_name`
     and `text` (hostile texts a file could not bring in: the reader refuses bidi controls)."""
     store_records(engine, {"registry": ROWS["registry"]})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ from argon2 import PasswordHasher
 from sqlalchemy.engine import Engine
 
 from db.accounts import security
+from db.accounts.actor import Actor
 from db.accounts.users import create_user
 
 PASSWORD = "correct horse battery"  # 21 characters, passes the policy
@@ -16,13 +18,22 @@ TOWN = "璜土镇"
 OTHER_TOWN = "月城镇"
 
 
+OPERATOR = Actor.operator("test")  # the command line's side: who creates the test accounts
+
+
+def actor_for(user: Mapping[str, Any]) -> Actor:
+    """The Actor a page would pass for this signed-in account (its session dict, db/accounts/account_view.py)."""
+    return Actor.of(user)
+
+
 def make_user(engine: Engine, username: str, role: str, town: str | None = None,
-              password: str = PASSWORD) -> dict[str, Any]:
-    """Create an account from the command line's side (by="test") and return its session dict."""
-    return create_user(engine=engine, username=username, password=password, role=role, town=town, by="test")
+              password: str = PASSWORD) -> Actor:
+    """Create an account from the command line's side (OPERATOR) and return the Actor a page would act as."""
+    return actor_for(create_user(engine=engine, username=username, password=password, role=role, town=town,
+                                 by=OPERATOR))
 
 
-def make_staff(engine: Engine) -> dict[str, dict[str, Any]]:
+def make_staff(engine: Engine) -> dict[str, Actor]:
     """One account of each role: admin, staff, town (璜土镇)."""
     return {
         "admin": make_user(engine, "admin", "bureau_admin"),

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
+from db.accounts.actor import Actor
 from db.agency import documents, filings
 from db.demo.seed import seed_demo
 from db.documents import export
@@ -51,7 +52,7 @@ def test_no_export_holds_what_an_agency_filed_or_the_watch_s_evidence(engine):
         session.add(Suggestion(key="portal-secret", year=2024, credit_code=code, agency_name="", clause="2.1",
                                date=dt.date(2024, 3, 5), assessor="bureau", rule="late_report",
                                evidence="服务记录（附件2）第77行：机密依据", status="confirmed", decided_by="staff.wu"))
-    publish_after_notice(engine=engine, year=2024, by="admin.zhou", reason="机构报送后重新发布")
+    publish_after_notice(engine=engine, year=2024, by=Actor.operator("admin.zhou"), reason="机构报送后重新发布")
     with Session(engine) as session:
         scan = session.execute(select(AgencyDocument.file_name, AgencyDocument.sha256)).one()
         person = session.execute(select(PractitionerRecord.id_hash).where(PractitionerRecord.name == "上官入职")

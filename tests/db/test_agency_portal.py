@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 
 import pytest
 from sqlmodel import Session, select
 
 from core.errors import CreditBoardError, InputError
+from db.accounts.actor import Actor
 from db.accounts.agency_access import acting_agency
 from db.accounts.roles import PERMISSIONS, AccessDenied, may
 from db.accounts.users import UserError, create_user, deactivate
@@ -59,18 +61,19 @@ def _count(engine, model, **where) -> int:
 
 
 def test_an_agency_account_is_bound_to_one_known_agency_and_no_town(engine, people):
-    assert people["mine"]["credit_code"] == MINE and people["mine"]["town"] is None
+    assert people["mine"].credit_code == MINE and people["mine"].town is None
     for credit_code in (None, "", "not-a-code", uscc(99)):  # missing, malformed, a valid code of no known agency
         with pytest.raises(UserError) as refused:
-            create_user(engine=engine, username="x", password=PASSWORD, role="agency", by="test",
+            create_user(engine=engine, username="x", password=PASSWORD, role="agency", by=Actor.operator("test"),
                         credit_code=credit_code)
         assert refused.value.message_zh and refused.value.message_en
     with pytest.raises(UserError):
-        create_user(engine=engine, username="x", password=PASSWORD, role="agency", town="璜土镇", by="test",
+        create_user(engine=engine, username="x", password=PASSWORD, role="agency", town="璜土镇",
+                    by=Actor.operator("test"),
                     credit_code=MINE)
     for role, town in (("bureau_admin", None), ("bureau_staff", None), ("town_staff", "璜土镇")):
         with pytest.raises(UserError, match="credit code"):
-            create_user(engine=engine, username="x", password=PASSWORD, role=role, town=town, by="test",
+            create_user(engine=engine, username="x", password=PASSWORD, role=role, town=town, by=Actor.operator("test"),
                         credit_code=MINE)
 
 
@@ -104,13 +107,13 @@ def test_staff_cannot_use_a_portal_service(engine, people, who):
 
 
 def test_the_agency_comes_from_the_database_account_not_from_what_the_page_passes(engine, people):
-    forged = {**people["mine"], "credit_code": THEIRS}
+    forged = replace(people["mine"], credit_code=THEIRS)
     with Session(engine) as session:
         assert acting_agency(session, forged).credit_code == MINE
-    forged_role = {**people["staff"], "role": "agency", "credit_code": MINE}
+    forged_role = replace(people["staff"], role="agency", credit_code=MINE)
     with Session(engine) as session, pytest.raises(AccessDenied):
         acting_agency(session, forged_role)
-    deactivate(engine=engine, username="jia", by="test")
+    deactivate(engine=engine, username="jia", by=Actor.operator("test"))
     with Session(engine) as session, pytest.raises(AccessDenied):
         acting_agency(session, people["mine"])
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import MetaData, insert
 
 from core.rulebook import load_rulebook
+from db.accounts.actor import Actor
 from db.documents.export import build_document, digest_of, export_publication, to_json, to_keys_csv, verify_export
 from db.public import reads as public
 from db.publishing.rating import rate_year
@@ -24,7 +25,7 @@ def test_a_year_rated_under_another_rulebook_reads_back_with_its_own_bucket(engi
                   finding(2, "1.1", assessor="市应急管理局", practitioner="王建国")])
     book = load_rulebook(SINGLE_BUCKET)
     expected = rate_year(engine=engine, year=YEAR, rulebook=book).table
-    published = publish_after_notice(engine=engine, year=YEAR, by="admin.zhou", rulebook=book)
+    published = publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"), rulebook=book)
     assert published.rulebook == "single-bucket"
     shown = public.ratings(engine, published.id)
     assert list(shown.columns) == ["credit_code", "agency_name", "year", "points_score", "total", "grade",

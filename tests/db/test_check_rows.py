@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import delete, insert, text
 
+from db.accounts.actor import Actor
 from db.documents.check import check_store
 from db.documents.export import load_document
 from db.store.models import PublishedRating, PublishedScore
@@ -17,7 +18,7 @@ STRANGER = "91320281MA1XXXXXX0"
 @pytest.fixture
 def published(engine):
     a_year(engine)
-    return publish_after_notice(engine=engine, year=YEAR, by="admin.zhou")
+    return publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"))
 
 
 def drop_guards(conn, engine, table: str) -> None:

@@ -18,6 +18,7 @@ from sqlmodel import Session
 from core.rulebook import load_rulebook
 from core.schema import rating_columns
 from core.towns import default_towns
+from db.accounts.actor import Actor
 from db.demo.seed import seed_demo
 from db.documents.cells import unescape_cell
 from db.documents.editions import RATING_HEADERS, grade_zh
@@ -79,7 +80,7 @@ def readers_rows(engine, version=None) -> list[dict]:
 @pytest.fixture
 def published(engine):
     a_year(engine)
-    return publish_after_notice(engine=engine, year=YEAR, by="admin.zhou")
+    return publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"))
 
 
 def test_the_machines_csv_reads_back_equal_to_the_published_rows(engine, published):
@@ -152,7 +153,7 @@ def test_every_row_of_a_demo_export_says_demo(engine):
 
 def test_an_older_version_exports_with_its_own_rows(engine, published):
     load(engine, [finding(0, "2.1", period="Q4")])
-    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou", reason="补录")
+    publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"), reason="补录")
     v1 = read_csv(export_publication(engine=engine, year=YEAR, version=1, fmt="keys.csv"))
     v2 = read_csv(export_publication(engine=engine, year=YEAR, fmt="keys.csv"))
     assert (v1[0]["total"], v1[0]["version"], v2[0]["total"], v2[0]["version"]) == (100, 1, 90, 2)
@@ -161,7 +162,7 @@ def test_an_older_version_exports_with_its_own_rows(engine, published):
 @pytest.mark.parametrize("name", ['=HYPERLINK("http://evil.example","点击")', "+1", "-2+3", "@SUM(A1)"])
 def test_formula_looking_agency_names_are_escaped_in_csv_and_xlsx(engine, name):
     load(engine, [finding(7, "3.1", name=name)])
-    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou")
+    publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"))
     for fmt in ("csv", "keys.csv", "charges.csv"):
         text = export_publication(engine=engine, year=YEAR, fmt=fmt).decode("utf-8-sig")
         cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
@@ -177,7 +178,7 @@ def test_formula_looking_agency_names_are_escaped_in_csv_and_xlsx(engine, name):
 def test_verify_accepts_a_true_export_of_each_version(engine, published):
     v1 = export_publication(engine=engine, year=YEAR, fmt="json")
     load(engine, [finding(0, "2.1", period="Q4")])
-    v2 = publish_after_notice(engine=engine, year=YEAR, by="admin.zhou", reason="补录")
+    v2 = publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"), reason="补录")
     assert verify_export(engine=engine, content=v1).id == published.id
     assert verify_export(engine=engine, content=export_publication(engine=engine, year=YEAR, fmt="json")).id == v2.id
     compact = json.dumps(json.loads(v1), ensure_ascii=True).encode()  # layout and escaping do not matter
@@ -225,7 +226,7 @@ def session_names(engine) -> list[tuple[str]]:
 def test_no_export_holds_personal_data_descriptions_or_staff_accounts(engine):
     seed_demo(engine=engine)
     load(engine, [finding(3, "2.5", period="Q2", practitioner="欧阳晓明", description="联系人身份证320281199001011234")])
-    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou", reason="补录第二季度记录")
+    publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"), reason="补录第二季度记录")
     with Session(engine) as session:
         people = session.execute(select(Practitioner.name, Practitioner.id_number, Practitioner.phone)).all()
         descriptions = {d for (d,) in session.execute(select(Finding.description)) if d}
@@ -246,9 +247,9 @@ def test_no_export_holds_personal_data_descriptions_or_staff_accounts(engine):
     with Session(engine) as session:
         listing = session.execute(select(Listing).order_by(Listing.id.desc())).scalars().first()
     day = listing.listed_on
-    application = apply_repair(engine=engine, by="staff.sun", listing_id=listing.id, received_on=day,
+    application = apply_repair(engine=engine, by=Actor.operator("staff.sun"), listing_id=listing.id, received_on=day,
                                summary="联系人电话13800001111", today=day)
-    decide_repair(engine=engine, by="staff.sun", application_id=application.id, grant=False,
+    decide_repair(engine=engine, by=Actor.operator("staff.sun"), application_id=application.id, grant=False,
                   reason="材料中身份证号320281199001015678不符", today=day)
     secrets |= {"staff.sun", "13800001111", "320281199001015678"}
     for fmt in ("csv", "xlsx"):

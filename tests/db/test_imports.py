@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlmodel import SQLModel
 
 from core.errors import InputError
+from db.accounts.actor import Actor
 from db.app_db import prepare
 from db.cli.commands import main
 from db.store.models import Agency, AuditEntry, Finding, RosterEntry, Upload
@@ -36,7 +37,7 @@ def row_counts(engine) -> dict[str, int]:
 
 def test_import_writes_the_upload_agencies_findings_and_one_audit_entry(engine):
     content = findings_csv(20, agencies=4)
-    result = import_findings(engine=engine, content=content, file_name="2025年度扣分.csv", by="王科长")
+    result = import_findings(engine=engine, content=content, file_name="2025年度扣分.csv", by=Actor.operator("王科长"))
 
     assert (result.added, result.duplicate, result.agencies_added) == (20, False, 4)
     counts = row_counts(engine)
@@ -61,7 +62,7 @@ def test_import_writes_the_upload_agencies_findings_and_one_audit_entry(engine):
 
 
 def test_a_bureau_finding_is_charged_to_the_year_period(engine):
-    import_findings(engine=engine, content=findings_csv(7), file_name="f.csv", by="t")
+    import_findings(engine=engine, content=findings_csv(7), file_name="f.csv", by=Actor.operator("t"))
     with engine.connect() as conn:
         assessor, period = conn.execute(select(Finding.assessor, Finding.period).where(Finding.source_row == 8)).one()
     assert (assessor, period) == ("bureau", "Y")
@@ -69,9 +70,10 @@ def test_a_bureau_finding_is_charged_to_the_year_period(engine):
 
 def test_the_same_file_twice_adds_nothing(engine):
     content = findings_csv(30)
-    first = import_findings(engine=engine, content=content, file_name="a.csv", by="t")
+    first = import_findings(engine=engine, content=content, file_name="a.csv", by=Actor.operator("t"))
     before = row_counts(engine)
-    again = import_findings(engine=engine, content=content, file_name="renamed copy.csv", by="someone else")
+    again = import_findings(engine=engine, content=content, file_name="renamed copy.csv",
+                            by=Actor.operator("someone else"))
     assert (again.duplicate, again.added, again.upload_id) == (True, 0, first.upload_id)
     assert row_counts(engine) == before
 
@@ -90,7 +92,8 @@ def test_the_same_file_imported_twice_at_once_is_stored_once(engine, monkeypatch
 
     def run():
         try:
-            results.append(import_findings(engine=engine, content=content, file_name="same.csv", by="t"))
+            results.append(import_findings(engine=engine, content=content, file_name="same.csv",
+                                           by=Actor.operator("t")))
         except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
             errors.append(exc)
 
@@ -107,16 +110,18 @@ def test_the_same_file_imported_twice_at_once_is_stored_once(engine, monkeypatch
 
 
 def test_a_second_file_adds_its_findings_to_the_known_agencies(engine):
-    import_findings(engine=engine, content=findings_csv(10, agencies=5), file_name="a.csv", by="t")
-    second = import_findings(engine=engine, content=findings_csv(10, agencies=5, start=10), file_name="b.csv", by="t")
+    import_findings(engine=engine, content=findings_csv(10, agencies=5), file_name="a.csv", by=Actor.operator("t"))
+    second = import_findings(engine=engine, content=findings_csv(10, agencies=5, start=10), file_name="b.csv",
+                             by=Actor.operator("t"))
     assert (second.added, second.agencies_added) == (10, 0)
     assert row_counts(engine)["finding"] == 20 and row_counts(engine)["agency"] == 5
 
 
 def test_a_known_code_with_a_new_name_renames_the_agency_and_audits_it(engine):
-    import_roster(engine=engine, content=roster_csv(2), file_name="r.csv", by="t", year=2025)
+    import_roster(engine=engine, content=roster_csv(2), file_name="r.csv", by=Actor.operator("t"), year=2025)
     renamed = [{"credit_code": credit_code(1), "agency_name": "江阴新名安全咨询有限公司"}]
-    result = import_roster(engine=engine, content=roster_csv(renamed), file_name="r2.csv", by="李四", year=2026)
+    result = import_roster(engine=engine, content=roster_csv(renamed), file_name="r2.csv", by=Actor.operator("李四"),
+                           year=2026)
     assert result.agencies_renamed == 1
     with engine.connect() as conn:
         names = dict(conn.execute(select(Agency.credit_code, Agency.name)).all())
@@ -128,11 +133,14 @@ def test_a_known_code_with_a_new_name_renames_the_agency_and_audits_it(engine):
 
 def test_a_roster_puts_its_agencies_on_that_years_roster_once(engine):
     content = roster_csv(3)
-    assert import_roster(engine=engine, content=content, file_name="r.csv", by="t", year=2025).added == 3
-    assert import_roster(engine=engine, content=content, file_name="r.csv", by="t", year=2025).duplicate
+    assert import_roster(engine=engine, content=content, file_name="r.csv", by=Actor.operator("t"),
+                         year=2025).added == 3
+    assert import_roster(engine=engine, content=content, file_name="r.csv", by=Actor.operator("t"), year=2025).duplicate
     # The same roster may serve another year; an overlapping roster adds only the agencies not yet listed.
-    assert import_roster(engine=engine, content=content, file_name="r.csv", by="t", year=2026).added == 3
-    assert import_roster(engine=engine, content=roster_csv(5), file_name="r5.csv", by="t", year=2025).added == 2
+    assert import_roster(engine=engine, content=content, file_name="r.csv", by=Actor.operator("t"),
+                         year=2026).added == 3
+    assert import_roster(engine=engine, content=roster_csv(5), file_name="r5.csv", by=Actor.operator("t"),
+                         year=2025).added == 2
     with engine.connect() as conn:
         per_year = dict(conn.execute(select(RosterEntry.year, func.count()).group_by(RosterEntry.year)).all())
     assert per_year == {2025: 5, 2026: 3}
@@ -140,14 +148,14 @@ def test_a_roster_puts_its_agencies_on_that_years_roster_once(engine):
 
 
 def test_a_bad_file_writes_nothing_and_reports_every_problem(engine):
-    import_findings(engine=engine, content=findings_csv(5), file_name="good.csv", by="t")
+    import_findings(engine=engine, content=findings_csv(5), file_name="good.csv", by=Actor.operator("t"))
     before = row_counts(engine)
     rows = finding_rows(12)
     rows[2]["clause"] = "9.9"
     rows[6]["credit_code"] = "91320281000000000X"  # wrong check digit
     rows[10]["assessor"] = "火星镇"
     with pytest.raises(InputError) as refused:
-        import_findings(engine=engine, content=findings_csv(rows), file_name="bad.csv", by="t")
+        import_findings(engine=engine, content=findings_csv(rows), file_name="bad.csv", by=Actor.operator("t"))
     assert [(p.row, p.column) for p in refused.value.problems] == [
         (4, "clause"), (8, "credit_code"), (12, "assessor")]
     assert row_counts(engine) == before
@@ -157,7 +165,7 @@ def test_text_longer_than_its_column_is_a_problem_of_its_row(engine):
     rows = finding_rows(3)
     rows[1]["document_no"] = "号" * 65
     with pytest.raises(InputError) as refused:
-        import_findings(engine=engine, content=findings_csv(rows), file_name="long.csv", by="t")
+        import_findings(engine=engine, content=findings_csv(rows), file_name="long.csv", by=Actor.operator("t"))
     assert [(p.row, p.column) for p in refused.value.problems] == [(3, "文书编号")]
     assert row_counts(engine)["finding"] == 0
 
@@ -167,13 +175,13 @@ def test_a_too_long_roster_name_is_named_by_its_excel_row_after_blank_and_repeat
     content = (f"统一社会信用代码,机构名称\n{credit_code(1)},甲公司\n\n{credit_code(1)},甲公司\n"
                f"{credit_code(2)},{long_name}\n").encode()
     with pytest.raises(InputError) as refused:
-        import_roster(engine=engine, content=content, file_name="r.csv", by="t", year=2025)
+        import_roster(engine=engine, content=content, file_name="r.csv", by=Actor.operator("t"), year=2025)
     assert [(p.row, p.column) for p in refused.value.problems] == [(5, "机构名称")]
 
 
 def test_a_file_with_only_headers_is_refused(engine):
     with pytest.raises(InputError):
-        import_findings(engine=engine, content=findings_csv([]), file_name="empty.csv", by="t")
+        import_findings(engine=engine, content=findings_csv([]), file_name="empty.csv", by=Actor.operator("t"))
     assert row_counts(engine)["upload"] == 0
 
 
@@ -190,7 +198,8 @@ def test_an_import_failing_at_row_9000_of_10000_leaves_no_row_in_any_table(engin
 
     monkeypatch.setattr(imports, "bulk_insert", fail_after_9000)
     with pytest.raises(RuntimeError, match="injected"):
-        import_findings(engine=engine, content=findings_csv(10_000, agencies=50), file_name="big.csv", by="t")
+        import_findings(engine=engine, content=findings_csv(10_000, agencies=50), file_name="big.csv",
+                        by=Actor.operator("t"))
     assert written == [9000]  # the rows were really sent before the fault
     assert row_counts(engine) == before
 
@@ -221,7 +230,7 @@ _HOLD_BEFORE_COMMIT = textwrap.dedent("""
 
 def test_an_import_killed_mid_transaction_leaves_the_database_as_before(engine, tmp_path):
     prepare(engine)  # what the command does first (towns), so `before` differs only by the import
-    import_findings(engine=engine, content=findings_csv(5), file_name="earlier.csv", by="t")
+    import_findings(engine=engine, content=findings_csv(5), file_name="earlier.csv", by=Actor.operator("t"))
     before = row_counts(engine)
     big = tmp_path / "big.csv"
     big.write_bytes(findings_csv(20_000, agencies=400, start=100))
@@ -246,7 +255,7 @@ def test_an_import_killed_mid_transaction_leaves_the_database_as_before(engine, 
 
     engine.dispose()  # open the database afresh, as the next process would
     assert row_counts(engine) == before
-    result = import_findings(engine=engine, content=big.read_bytes(), file_name="big.csv", by="t")
+    result = import_findings(engine=engine, content=big.read_bytes(), file_name="big.csv", by=Actor.operator("t"))
     assert (result.added, result.duplicate) == (20_000, False)
 
 

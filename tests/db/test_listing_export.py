@@ -10,6 +10,7 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
+from db.accounts.actor import Actor
 from db.cli.commands import main
 from db.demo.seed import seed_demo
 from db.documents.cells import unescape_cell
@@ -43,7 +44,7 @@ def read_xlsx(content: bytes) -> list[dict]:
 def listed(engine):
     a_year(engine)
     score_listed(engine)
-    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou", published_at=V1_AT)
+    publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"), published_at=V1_AT)
 
 
 def test_the_export_has_the_platform_columns_for_every_listing(engine, listed):
@@ -78,7 +79,7 @@ def test_the_status_follows_the_listing(engine, listed):
 def test_formula_looking_names_are_escaped(engine):
     name = "=HYPERLINK(\"http://x\")公司"
     load(engine, [finding(7, "1.3", assessor="市应急管理局", name=name)])
-    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou", published_at=V1_AT)
+    publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"), published_at=V1_AT)
     csv_text = export_listings(engine=engine, fmt="csv").decode("utf-8-sig")
     assert "'=HYPERLINK" in csv_text and "\n=" not in csv_text and ",=" not in csv_text
     [sheet] = load_workbook(io.BytesIO(export_listings(engine=engine, fmt="xlsx"))).worksheets

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 import db.publishing.publish as publish
 from core.terms import add_months
+from db.accounts.actor import Actor
 from db.accounts.roles import AccessDenied
 from db.public import reads as public
 from db.public.listings import applications, current, history, listings
@@ -47,7 +48,8 @@ def score_listed(engine, agency: int = 5) -> None:
 
 
 def published(engine, at: dt.datetime = V1_AT, reason: str | None = None) -> Publication:
-    return publish_after_notice(engine=engine, year=YEAR, by="admin.zhou", reason=reason, published_at=at)
+    return publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"), reason=reason,
+                                published_at=at)
 
 
 def listed(engine, today: dt.date = V1_DAY) -> dict[tuple[str, str], dict]:
@@ -256,9 +258,10 @@ def test_a_refused_application_leaves_the_listing_and_another_may_follow(engine,
 def test_revoking_a_granted_repair_restores_the_listing(engine, year_published, staff, monkeypatch):
     monkeypatch.setenv("REPAIR_MINIMUM_MONTHS", "0")
     listing_id = agency_listing(engine)
-    application = apply_repair(engine=engine, by="cli.wang", listing_id=listing_id, received_on=V1_DAY,
+    application = apply_repair(engine=engine, by=Actor.operator("cli.wang"), listing_id=listing_id, received_on=V1_DAY,
                                today=dt.date(2026, 2, 1))
-    decide_repair(engine=engine, by="cli.wang", application_id=application.id, grant=True, reason="整改到位",
+    decide_repair(engine=engine, by=Actor.operator("cli.wang"), application_id=application.id, grant=True,
+                  reason="整改到位",
                   today=dt.date(2026, 2, 1))
     with pytest.raises(ListingError, match="reason"):
         revoke_repair(engine=engine, by=staff["admin"], application_id=application.id, reason="",
@@ -342,7 +345,7 @@ def test_two_expiry_runs_at_once_record_each_removal_once(engine, year_published
 def test_a_year_with_hundreds_of_listings_publishes_and_audits_a_bounded_summary(engine):
     # 2,199 blacklisted agencies once overflowed the audit text on PostgreSQL (bench_publish found it).
     load(engine, [finding(n, "1.3", assessor="市应急管理局") for n in range(250)])
-    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou")
+    publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"))
     assert count(engine, Listing) == 250
     with Session(engine) as session:
         after = session.execute(select(AuditEntry.after).where(AuditEntry.action == "listings")).scalars().one()

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from core import china_time
 from core.errors import CreditBoardError
+from db.accounts.actor import Actor
 from db.accounts.roles import AccessDenied
 from db.findings.recording import RecordError
 from db.findings.withdraw import withdraw_finding
@@ -62,7 +63,7 @@ def total_of(engine, agency: int) -> int:
 
 
 def running_notice(engine, *, opened: dt.date = TODAY - 2 * DAY, ends: dt.date = TODAY + 3 * DAY) -> Notice:
-    return open_notice(engine=engine, by="admin.zhou", year=YEAR, ends_on=ends, today=opened)
+    return open_notice(engine=engine, by=Actor.operator("admin.zhou"), year=YEAR, ends_on=ends, today=opened)
 
 
 # --- opening a notice ------------------------------------------------------------------------------------------
@@ -260,10 +261,10 @@ def test_withdrawing_a_finding_directly_is_bureau_staff_only_audited_and_once(en
 
 def test_publishing_waits_for_the_end_and_for_every_objection_then_spends_the_notice(engine, people):
     with pytest.raises(NoticeError, match="must be put under notice first"):
-        publish_year(engine=engine, year=YEAR, by="admin.zhou")
+        publish_year(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"))
     running = running_notice(engine)
     with pytest.raises(NoticeError, match="under notice until") as during:
-        publish_year(engine=engine, year=YEAR, by="admin.zhou")
+        publish_year(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"))
     assert "正在公示" in str(during.value)
     cancel_notice(engine=engine, by=people["admin"], notice_id=running.id)
     notice = ended_notice(engine, YEAR)
@@ -271,25 +272,25 @@ def test_publishing_waits_for_the_end_and_for_every_objection_then_spends_the_no
     letter = record_letter(engine=engine, user=people["staff"], finding_id=target, text="来信",
                            received_on=notice.ends_on)
     with pytest.raises(NoticeError, match="1 unresolved objection") as open_one:
-        publish_year(engine=engine, year=YEAR, by="admin.zhou")
+        publish_year(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"))
     assert "异议未处理" in str(open_one.value) and count(engine, Publication) == 0
     resolve_objection(engine=engine, user=people["staff"], objection_id=letter.id, uphold=False, reason="维持")
-    v1 = publish_year(engine=engine, year=YEAR, by="admin.zhou")
+    v1 = publish_year(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"))
     with Session(engine) as session:
         spent = session.get(Notice, notice.id)
     assert (spent.status, spent.publication_id, spent.closed_by) == ("published", v1.id, "admin.zhou")
     assert audit_actions(engine)[-2:] == ["notice_close", "publish"]
     # A correction needs a notice of its own.
     with pytest.raises(NoticeError, match="a correction of 2025 must be put under notice first"):
-        publish_year(engine=engine, year=YEAR, by="admin.zhou", reason="更正")
-    v2 = publish_after_notice(engine=engine, year=YEAR, by="admin.zhou", reason="更正")
+        publish_year(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"), reason="更正")
+    v2 = publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"), reason="更正")
     assert v2.version == 2
 
 
 def test_a_refusal_is_a_credit_board_error_with_both_languages(engine, people):
     running_notice(engine)
     with pytest.raises(CreditBoardError) as refused:
-        publish_year(engine=engine, year=YEAR, by="admin.zhou")
+        publish_year(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"))
     assert refused.value.message_zh and refused.value.message_en
 
 
@@ -299,11 +300,11 @@ def test_a_finding_recorded_after_the_notice_opened_needs_a_new_notice(engine, p
     notice = ended_notice(engine, YEAR)
     load(engine, [finding(1, "3.1", period="Q3")])  # recorded now: after the notice opened
     with pytest.raises(NoticeError, match="1 finding\\(s\\) of 2025 were recorded after the notice opened") as late:
-        publish_year(engine=engine, year=YEAR, by="admin.zhou")
+        publish_year(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"))
     assert "公示开启后又记录" in str(late.value) and count(engine, Publication) == 0
     with Session(engine) as session:  # withdrawing it (it helps the agency) needs no new notice
         late_id = session.exec(select(Finding.id).where(Finding.clause == "3.1")).one()
     withdraw_finding(engine=engine, user=people["staff"], finding_id=late_id, reason="误录")
-    assert publish_year(engine=engine, year=YEAR, by="admin.zhou").version == 1
+    assert publish_year(engine=engine, year=YEAR, by=Actor.operator("admin.zhou")).version == 1
     with Session(engine) as session:
         assert session.get(Notice, notice.id).status == "published"

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from db.accounts.actor import Actor
 from db.documents.export import WRITERS, export_publication
 from db.public.open_data import checksum_file, checksums, file_name, identify, signing_keys
 from tests.db.publishing import YEAR, a_year, finding, load
@@ -16,10 +17,10 @@ from tests.notices import publish_after_notice
 @pytest.fixture
 def two_versions(engine):
     a_year(engine)
-    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou")
+    publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"))
     old = {fmt: export_publication(engine=engine, year=YEAR, version=1, fmt=fmt) for fmt in WRITERS}
     load(engine, [finding(0, "2.1", period="Q4")])
-    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou", reason="补录第四季度记录")
+    publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"), reason="补录第四季度记录")
     new = {fmt: export_publication(engine=engine, year=YEAR, version=2, fmt=fmt) for fmt in WRITERS}
     return old, new
 
@@ -97,7 +98,7 @@ def test_an_unsigned_version_is_known_in_another_layout_by_the_sites_digest_and_
     a_year(engine)
     publish_unsigned(engine, YEAR)
     load(engine, [finding(0, "2.1", period="Q4")])
-    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou", reason="补录第四季度记录")
+    publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"), reason="补录第四季度记录")
     sums = checksums(engine)
     old = json.loads(export_publication(engine=engine, year=YEAR, version=1, fmt="json"))
     found = identify(engine, json.dumps(old, separators=(",", ":")).encode(), sums)  # not the listed bytes

@@ -15,6 +15,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from openpyxl import load_workbook
 
+from db.accounts.actor import Actor
 from db.documents.export import WRITERS, export_publication, load_document
 from db.documents.signing import load_signer
 from db.public import listing_export
@@ -87,7 +88,7 @@ def outsider_verify(content: bytes, public_key_pem: bytes, sums: str = "") -> bo
 def published(engine):
     a_year(engine)
     load(engine, [finding(3, "3.4", name='名称 "引号" \\ 反斜杠 /斜杠 😀')])  # the escapes a name can hold
-    return publish_after_notice(engine=engine, year=YEAR, by="admin.zhou")
+    return publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"))
 
 
 def test_the_outsiders_verifier_accepts_a_true_file_and_refuses_changed_ones(engine, published, signing_key_file):
@@ -185,9 +186,9 @@ def test_every_file_the_open_data_page_offers_is_documented_and_no_other():
 def corrected(engine):
     """A year published twice: the correction adds a finding by a second town (a list of towns, a changed agency)."""
     a_year(engine)
-    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou")
+    publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"))
     load(engine, [finding(1, "3.4", assessor="华士镇", period="Q4")])
-    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou", reason="补录华士镇第四季度记录")
+    publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"), reason="补录华士镇第四季度记录")
     return engine
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from sqlmodel import Session, select
 
+from db.accounts.actor import Actor
 from db.findings.withdraw import withdraw_finding
 from db.publishing.notice import NoticeError, check_publishable, draft_change, notice_ratings, open_notice
 from db.publishing.population import SOURCES, population, year_population
@@ -144,10 +145,10 @@ def test_every_draft_rates_the_whole_population_and_an_agency_without_findings_s
 
 def test_a_year_served_only_by_service_records_can_be_put_under_notice_and_published(engine):
     with pytest.raises(NoticeError, match="no agency served"):
-        open_notice(engine=engine, by="admin.zhou", year=YEAR, ends_on=D(2100, 1, 1))
+        open_notice(engine=engine, by=Actor.operator("admin.zhou"), year=YEAR, ends_on=D(2100, 1, 1))
     contract(engine, 1, D(YEAR, 1, 1), D(YEAR, 12, 31))
     filing(engine, 1, D(YEAR, 1, 1), name="合同机构")
-    publication = publish_after_notice(engine=engine, year=YEAR, by="admin.zhou")
+    publication = publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"))
     assert publication.agency_count == 1
 
 
@@ -155,17 +156,17 @@ def test_an_agency_no_record_names_stops_the_notice_and_publishing_until_staff_n
     """A contract or visit alone names no agency: its published row would be blank, so both gates refuse by code."""
     contract(engine, 1, D(YEAR, 1, 1), D(YEAR, 12, 31))
     with pytest.raises(NoticeError, match=f"1 agencies rated in {YEAR} have no name on file \\({credit_code(1)}\\)"):
-        open_notice(engine=engine, by="admin.zhou", year=YEAR, ends_on=D(2100, 1, 1))
+        open_notice(engine=engine, by=Actor.operator("admin.zhou"), year=YEAR, ends_on=D(2100, 1, 1))
     load_roster(engine, [1])  # the roster names it
     ended_notice(engine, YEAR)
     visit(engine, 2, D(YEAR, 5, 5))  # a visits file of another, unnamed agency arrives after the notice opened
     with pytest.raises(PublishError, match=f"no name on file \\({credit_code(2)}\\)") as refused:
-        publish_year(engine=engine, year=YEAR, by="admin.zhou")
+        publish_year(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"))
     assert "没有名称" in refused.value.message_zh
     with Session(engine) as session:
         assert session.exec(select(PublishedRating)).first() is None  # nothing written
     load_roster(engine, [1, 2])
-    assert publish_year(engine=engine, year=YEAR, by="admin.zhou").agency_count == 2
+    assert publish_year(engine=engine, year=YEAR, by=Actor.operator("admin.zhou")).agency_count == 2
 
 
 def published_codes(engine, publication_id: int) -> list[str]:
@@ -176,20 +177,21 @@ def published_codes(engine, publication_id: int) -> list[str]:
 
 def test_a_version_keeps_its_agencies_and_a_correction_rates_the_population_of_its_day(engine):
     load(engine, [finding(1, "2.1")])
-    first = publish_after_notice(engine=engine, year=YEAR, by="admin.zhou")
+    first = publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"))
     visit(engine, 2, D(YEAR, 10, 1))  # a visits file arrives after the year was published
     filing(engine, 2, D(YEAR, 9, 1))
     assert published_codes(engine, first.id) == [credit_code(1)]
-    second = publish_after_notice(engine=engine, year=YEAR, by="admin.zhou", reason="补充服务记录中的机构")
+    second = publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"), reason="补充服务记录中的机构")
     assert published_codes(engine, first.id) == [credit_code(1)]
     assert published_codes(engine, second.id) == [credit_code(1), credit_code(2)]
 
 
 def test_the_population_shrinking_against_last_years_publication_names_who_dropped_out(engine):
     load_roster(engine, [1, 2, 3], year=YEAR - 1)
-    publish_after_notice(engine=engine, year=YEAR - 1, by="admin.zhou")
+    publish_after_notice(engine=engine, year=YEAR - 1, by=Actor.operator("admin.zhou"))
     load_roster(engine, [1, 2, 3, 4], year=YEAR - 1)
-    publish_after_notice(engine=engine, year=YEAR - 1, by="admin.zhou", reason="补充名录")  # the latest counts: 4
+    publish_after_notice(engine=engine, year=YEAR - 1, by=Actor.operator("admin.zhou"),
+                         reason="补充名录")  # the latest counts: 4
     load(engine, [finding(2, "3.4")])
     visit(engine, 5, D(YEAR, 3, 3))
     report = year_population(engine=engine, year=YEAR)
@@ -200,7 +202,7 @@ def test_the_population_shrinking_against_last_years_publication_names_who_dropp
 def test_no_shrink_when_the_year_holds_as_many_and_none_without_a_previous_publication(engine):
     assert year_population(engine=engine, year=YEAR).previous_version is None
     load_roster(engine, [1, 2], year=YEAR - 1)
-    publish_after_notice(engine=engine, year=YEAR - 1, by="admin.zhou")
+    publish_after_notice(engine=engine, year=YEAR - 1, by=Actor.operator("admin.zhou"))
     load_roster(engine, [2, 3])
     report = year_population(engine=engine, year=YEAR)
     assert (report.shrank, report.dropped["credit_code"].tolist()) == (False, [credit_code(1)])

@@ -13,6 +13,8 @@ from sqlmodel import Session
 
 import db.publishing.publish as publish
 from core.errors import CreditBoardError
+from db.accounts.actor import Actor
+from db.accounts.roles import AccessDenied
 from db.documents.export import digest_of, publication_document
 from db.publishing.publish import PublishError, ReasonRequired, diff_year, publish_year
 from db.publishing.rating import rate_year
@@ -31,7 +33,7 @@ def stored(engine, publication: Publication) -> dict:
 
 def test_first_publication_is_version_1_with_an_empty_previous_digest(engine):
     a_year(engine)
-    p = publish_after_notice(engine=engine, year=YEAR, by="admin.zhou")
+    p = publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"))
     assert (p.year, p.version, p.previous_digest, p.reason, p.agency_count) == (YEAR, 1, "", "", 5)
     assert re.fullmatch(r"[0-9a-f]{64}", p.digest)
 
@@ -39,7 +41,7 @@ def test_first_publication_is_version_1_with_an_empty_previous_digest(engine):
 def test_published_rows_are_the_rating_of_the_year_without_descriptions_or_practitioners(engine):
     a_year(engine)
     rating = rate_year(engine=engine, year=YEAR)
-    p = publish_after_notice(engine=engine, year=YEAR, by="admin.zhou")
+    p = publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"))
     with Session(engine) as session:
         ratings = session.execute(select(PublishedRating).where(PublishedRating.publication_id == p.id)
                                   .order_by(PublishedRating.credit_code)).scalars().all()
@@ -62,9 +64,10 @@ def test_published_rows_are_the_rating_of_the_year_without_descriptions_or_pract
 
 def test_a_correction_is_version_2_chained_to_version_1(engine):
     a_year(engine)
-    v1 = publish_after_notice(engine=engine, year=YEAR, by="admin.zhou")
+    v1 = publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"))
     load(engine, [finding(0, "3.1", period="Q4")])
-    v2 = publish_after_notice(engine=engine, year=YEAR, by="admin.zhou", reason="补录第四季度记录 / late Q4 record")
+    v2 = publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"),
+                              reason="补录第四季度记录 / late Q4 record")
     assert (v2.version, v2.reason, v2.previous_digest) == (2, "补录第四季度记录 / late Q4 record", v1.digest)
     assert v2.digest != v1.digest
     # Recomputing each version's digest from its stored rows gives the stored digest.
@@ -75,35 +78,37 @@ def test_a_correction_is_version_2_chained_to_version_1(engine):
 
 def test_a_staff_correction_of_demo_data_is_still_marked_demo(engine):
     a_year(engine)
-    demo_v1 = publish_after_notice(engine=engine, year=YEAR, by="demo", demo=True)
+    demo_v1 = publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("demo"), demo=True)
     load(engine, [finding(0, "3.1", period="Q4")])
-    v2 = publish_after_notice(engine=engine, year=YEAR, by="admin.zhou", reason="补录 / late record")  # staff pass no demo
+    v2 = publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"),
+                              reason="补录 / late record")  # staff pass no demo
     assert demo_v1.demo and v2.demo and stored(engine, v2)["demo"] is True
 
 
 def test_a_new_year_published_by_staff_on_a_demo_database_is_marked_demo(engine):
     a_year(engine)
-    publish_after_notice(engine=engine, year=YEAR, by="demo", demo=True)
+    publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("demo"), demo=True)
     load(engine, [finding(0, "3.1", period="Q1", year=YEAR + 1)])
-    next_year = publish_after_notice(engine=engine, year=YEAR + 1, by="admin.zhou")  # staff pass no demo
+    next_year = publish_after_notice(engine=engine, year=YEAR + 1,
+                                     by=Actor.operator("admin.zhou"))  # staff pass no demo
     assert next_year.version == 1 and next_year.demo and stored(engine, next_year)["demo"] is True
 
 
 def test_a_correction_of_real_data_is_not_marked_demo(engine):
     a_year(engine)
-    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou")
+    publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"))
     load(engine, [finding(0, "3.1", period="Q4")])
-    v2 = publish_after_notice(engine=engine, year=YEAR, by="admin.zhou", reason="补录 / late record")
+    v2 = publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"), reason="补录 / late record")
     assert not v2.demo and stored(engine, v2)["demo"] is False
 
 
 @pytest.mark.parametrize("reason", [None, "", "   \n"])
 def test_a_correction_without_a_reason_is_refused_and_writes_nothing(engine, reason):
     a_year(engine)
-    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou")
+    publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"))
     before = [count(engine, m) for m in (Publication, PublishedRating, PublishedCharge, AuditEntry)]
     with pytest.raises(ReasonRequired) as refused:  # refused before the notice is even looked at
-        publish_year(engine=engine, year=YEAR, by="admin.zhou", reason=reason)
+        publish_year(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"), reason=reason)
     assert "更正原因" in str(refused.value) and "requires a reason" in str(refused.value)
     assert [count(engine, m) for m in (Publication, PublishedRating, PublishedCharge, AuditEntry)] == before
 
@@ -111,21 +116,26 @@ def test_a_correction_without_a_reason_is_refused_and_writes_nothing(engine, rea
 def test_publishing_a_year_with_nothing_to_rate_is_refused(engine):
     a_year(engine)
     with pytest.raises(PublishError, match="nothing to publish for 2019"):
-        publish_year(engine=engine, year=2019, by="admin.zhou")
+        publish_year(engine=engine, year=2019, by=Actor.operator("admin.zhou"))
     assert count(engine, Publication) == 0
 
 
 def test_a_missing_publisher_or_an_overlong_reason_is_refused(engine):
     a_year(engine)
-    for by, reason in (("  ", None), ("admin.zhou" * 7, None), ("admin.zhou", "原因" * 1001)):
-        with pytest.raises(PublishError):
-            publish_year(engine=engine, year=YEAR, by=by, reason=reason)
+    for name in ("  ", "admin.zhou" * 7):  # no operator without a name that fits the *_by columns
+        with pytest.raises(AccessDenied):
+            Actor.operator(name)
+    for by in (None, "admin.zhou"):  # a bare name is no actor: it never skips the check
+        with pytest.raises((AccessDenied, TypeError)):
+            publish_year(engine=engine, year=YEAR, by=by)
+    with pytest.raises(PublishError):
+        publish_year(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"), reason="原因" * 1001)
     assert count(engine, Publication) == 0
 
 
 def test_publishing_records_who_published_in_the_audit_log(engine):
     a_year(engine)
-    p = publish_after_notice(engine=engine, year=YEAR, by="admin.zhou")
+    p = publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"))
     with Session(engine) as session:
         entry = session.execute(select(AuditEntry).where(AuditEntry.action == "publish")).scalars().one()
     assert (entry.actor, entry.entity, entry.entity_id) == ("admin.zhou", "publication", str(p.id))
@@ -151,7 +161,7 @@ def race(engine, monkeypatch, reason: str | None) -> tuple[list[object], list[tu
 
     def publisher(name: str) -> None:
         try:
-            outcomes.append(publish_year(engine=engine, year=YEAR, by=name, reason=reason))
+            outcomes.append(publish_year(engine=engine, year=YEAR, by=Actor.operator(name), reason=reason))
         except CreditBoardError as exc:
             outcomes.append(exc)
 
@@ -168,7 +178,7 @@ def race(engine, monkeypatch, reason: str | None) -> tuple[list[object], list[tu
 
 def test_two_corrections_racing_through_one_notice_give_version_2_and_one_refusal(engine, monkeypatch):
     a_year(engine)
-    v1 = publish_after_notice(engine=engine, year=YEAR, by="admin.zhou")
+    v1 = publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"))
     ended_notice(engine, YEAR)
     outcomes, versions = race(engine, monkeypatch, reason="同时更正 / simultaneous correction")
     # The loser retries against version 2 and finds the notice spent: one notice, one version.
@@ -187,7 +197,7 @@ def test_two_first_publications_racing_give_version_1_and_one_refusal(engine, mo
 
 def test_the_database_refuses_to_edit_or_delete_a_published_row(engine):
     a_year(engine)
-    p = publish_after_notice(engine=engine, year=YEAR, by="admin.zhou")
+    p = publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"))
     statements = [
         f"UPDATE publishedrating SET total = 100 WHERE publication_id = {p.id}",
         f"DELETE FROM publishedcharge WHERE publication_id = {p.id}",
@@ -214,7 +224,7 @@ def test_no_code_path_updates_or_deletes_published_rows():
 
 def test_diff_reports_a_grade_change_and_a_blacklist_entry(engine):
     a_year(engine)
-    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou")
+    publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"))
     load(engine, [
         finding(0, "2.1", period="Q2"), finding(0, "2.2", period="Q3"),  # 100 A → 80 B
         finding(1, "1.7", assessor="市应急管理局"),  # 85 B → blacklisted
@@ -231,7 +241,7 @@ def test_diff_reports_a_grade_change_and_a_blacklist_entry(engine):
 
 def test_diff_is_empty_when_a_new_publication_would_change_nothing(engine):
     a_year(engine)
-    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou")
+    publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"))
     assert diff_year(engine=engine, year=YEAR).empty
 
 

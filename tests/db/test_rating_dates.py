@@ -8,6 +8,7 @@ import io
 
 from openpyxl import load_workbook
 
+from db.accounts.actor import Actor
 from db.documents.export import export_publication
 from db.public import reads as public
 from tests.db.factories import credit_code
@@ -26,29 +27,29 @@ def _dates(engine, publication) -> dict[str, dt.date]:
 def test_a_correction_dates_only_the_agencies_it_changed(engine):
     load_roster(engine, range(4))
     load(engine, [finding(1, "3.1"), finding(2, "2.1")])
-    first = publish_after_notice(engine=engine, year=YEAR, by="admin", published_at=V1)
+    first = publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin"), published_at=V1)
     assert set(_dates(engine, first).values()) == {dt.date(2026, 1, 20)}
 
     # Agency 1 gets another finding in another quarter (score changes); agency 2 one in its floored quarter (the
     # score stays, its findings change); agency 4 is new; agencies 0 and 3 are untouched.
     load(engine, [finding(1, "3.2", period="Q2"), finding(2, "3.3"), finding(4, "3.4")])
-    second = publish_after_notice(engine=engine, year=YEAR, by="admin", reason="补录", published_at=V2)
+    second = publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin"), reason="补录", published_at=V2)
     corrected, kept = dt.date(2026, 2, 28), dt.date(2026, 1, 20)
     assert _dates(engine, second) == {credit_code(0): kept, credit_code(1): corrected, credit_code(2): corrected,
                                       credit_code(3): kept, credit_code(4): corrected}
     assert _dates(engine, first) == dict.fromkeys(map(credit_code, range(4)), kept)  # an old version keeps its own
 
     # A third version that changes nobody (another reason only) moves no date.
-    third = publish_after_notice(engine=engine, year=YEAR, by="admin", reason="更正说明", published_at=V3)
+    third = publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin"), reason="更正说明", published_at=V3)
     assert _dates(engine, third) == _dates(engine, second)
 
 
 def test_the_profile_years_carry_the_agencys_own_rating_date(engine):
     load_roster(engine, range(2))
     load(engine, [finding(1, "3.1")])
-    publish_after_notice(engine=engine, year=YEAR, by="admin", published_at=V1)
+    publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin"), published_at=V1)
     load(engine, [finding(1, "3.2", period="Q2")])
-    publish_after_notice(engine=engine, year=YEAR, by="admin", reason="补录", published_at=V2)
+    publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin"), reason="补录", published_at=V2)
     assert public.agency_profile(engine, credit_code(0))["years"]["rated_on"].tolist() == [dt.date(2026, 1, 20)]
     assert public.agency_profile(engine, credit_code(1))["years"]["rated_on"].tolist() == [dt.date(2026, 2, 28)]
 
@@ -56,9 +57,9 @@ def test_the_profile_years_carry_the_agencys_own_rating_date(engine):
 def test_the_downloaded_files_date_each_agency_as_the_pages_do(engine):
     load_roster(engine, range(2))
     load(engine, [finding(1, "3.1")])
-    publish_after_notice(engine=engine, year=YEAR, by="admin", published_at=V1)
+    publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin"), published_at=V1)
     load(engine, [finding(1, "3.2", period="Q2")])
-    publish_after_notice(engine=engine, year=YEAR, by="admin", reason="补录", published_at=V2)
+    publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin"), reason="补录", published_at=V2)
     keys = csv.DictReader(io.StringIO(export_publication(engine=engine, year=YEAR, fmt="keys.csv").decode("utf-8-sig")))
     assert {r["credit_code"]: r["rating_date"] for r in keys} == {credit_code(0): "2026-01-20",
                                                                  credit_code(1): "2026-02-28"}

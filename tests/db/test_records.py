@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from dataclasses import replace
 
 import pytest
 from sqlmodel import Session, select
@@ -59,11 +60,11 @@ def test_town_staff_cannot_record_for_another_town_and_nothing_is_stored(engine,
 
 
 def test_a_town_session_that_claims_another_town_is_checked_against_the_database(engine, staff):
-    forged = {**staff["town"], "town": OTHER_TOWN}
+    forged = replace(staff["town"], town=OTHER_TOWN)
     stored = record_finding(engine=engine, user=forged, credit_code=CODE, agency_name="甲", clause="3.3",
                             date=dt.date(2025, 5, 12))
     assert stored["assessor"] == TOWN
-    forged_role = {**staff["town"], "role": "bureau_admin"}
+    forged_role = replace(staff["town"], role="bureau_admin")
     with pytest.raises(AccessDenied):
         record_interview(engine=engine, user=forged_role, credit_code=CODE, date=dt.date(2025, 5, 1))
 

@@ -8,6 +8,7 @@ from stdnum.cn import ric, uscc
 
 from core.service_records import RECORD_KINDS
 from core.towns import default_towns
+from db.accounts.actor import Actor
 from db.demo.seed import CORRECTION_REASON, seed_demo
 from db.store.engine import make_engine
 from db.store.migrate import upgrade
@@ -116,5 +117,5 @@ def test_the_demo_makes_no_account_and_the_readme_s_demo_agency_accounts_can_be_
     for username, code in accounts:
         assert code in filed  # a demo agency with service records to see on its portal
         create_user(engine=engine, username=username, password="a demo password 123", role="agency",
-                    credit_code=code, by="cli")
+                    credit_code=code, by=Actor.operator("cli"))
         assert authenticate(engine=engine, username=username, password="a demo password 123")

@@ -14,6 +14,7 @@ from core.rulebook import load_rulebook
 from core.service_records import RECORD_KINDS, SPECIALTIES, ServiceRecords, read_records
 from core.towns import default_towns
 from core.watch import watch
+from db.accounts.actor import Actor
 from db.demo.seed import SEED, YEARS, demo_data, seed_demo
 from db.records.imports import RepeatedRecords, import_records
 from db.records.reads import load_records
@@ -101,10 +102,11 @@ def test_the_seeded_records_import_cleanly_and_the_watch_over_the_database_finds
 def test_a_resaved_copy_of_the_demo_visits_is_refused_row_by_row_as_repeats(engine):
     # Every column type of a visit (text, dates, count, 是/否) must compare equal to its stored spelling.
     content = demo_data(today=TODAY).records.files["visits"]
-    import_records(engine=engine, kind="visits", content=content, file_name="visits.csv", by="t")
+    import_records(engine=engine, kind="visits", content=content, file_name="visits.csv", by=Actor.operator("t"))
     resaved = content.decode("utf-8-sig").replace("\r\n", "\n").encode("gb18030")
     with pytest.raises(RepeatedRecords) as info:
-        import_records(engine=engine, kind="visits", content=resaved, file_name="visits-gbk.csv", by="t")
+        import_records(engine=engine, kind="visits", content=resaved, file_name="visits-gbk.csv",
+                       by=Actor.operator("t"))
     rows = content.count(b"\r\n") - 1
     assert info.value.repeats["row"].tolist() == list(range(2, rows + 2))
     assert set(info.value.repeats["file_name"]) == {"visits.csv"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from db.accounts.actor import Actor
 from db.public import facts
 from db.records.imports import import_records
 from tests.core.records_factory import records_csv
@@ -56,7 +57,7 @@ def test_a_past_year_s_december_report_counts_in_that_year_from_the_day_after_it
     code = _filers()[0].code
     on_time = {"credit_code": code, "month": "2025-12", "submitted_on": "2026-01-05"}  # the due day itself
     import_records(engine=engine, kind="reports", content=records_csv("reports", [on_time]), file_name="dec.csv",
-                   by="test")
+                   by=Actor.operator("test"))
 
     def counted(today: dt.date) -> tuple[int, int]:
         row = facts.service_facts(engine, 2025, today=today)["facts"].set_index("credit_code").loc[code]

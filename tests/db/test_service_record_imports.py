@@ -10,6 +10,7 @@ from sqlalchemy import String, Text, func, inspect, select, text
 
 from core.errors import InputError
 from core.service_records import RECORD_COLUMNS, RECORD_KINDS, read_records
+from db.accounts.actor import Actor
 from db.cli.commands import main
 from db.records.imports import RepeatedRecords, import_records
 from db.records.reads import RECORD_MODELS, load_records
@@ -65,7 +66,7 @@ def _clear_text(engine) -> str:
 @pytest.mark.parametrize("kind", RECORD_KINDS)
 def test_each_kind_imports_and_reads_back_as_the_reader_types_it(engine, kind):
     content = records_csv(kind, ROWS[kind])
-    done = import_records(engine=engine, kind=kind, content=content, file_name=f"{kind}.csv", by="王科长")
+    done = import_records(engine=engine, kind=kind, content=content, file_name=f"{kind}.csv", by=Actor.operator("王科长"))
     assert (done.added, done.duplicate, done.kind) == (len(ROWS[kind]), False, kind)
     stored = load_records(engine, kind)
     assert (stored["upload_id"] == done.upload_id).all()
@@ -81,7 +82,8 @@ def test_each_kind_imports_and_reads_back_as_the_reader_types_it(engine, kind):
 def test_a_bad_file_writes_nothing_and_names_every_problem(engine):
     rows = [*ROWS["visits"], {**ROWS["visits"][0], "visit_date": "2025-05-01", "hazards": "-1"}]
     with pytest.raises(InputError) as info:
-        import_records(engine=engine, kind="visits", content=records_csv("visits", rows), file_name="v.csv", by="t")
+        import_records(engine=engine, kind="visits", content=records_csv("visits", rows), file_name="v.csv",
+                       by=Actor.operator("t"))
     assert {(p.row, p.column) for p in info.value.problems} == {(4, "visit_date"), (4, "hazards")}
     assert (_count(engine, VisitRecord), _count(engine, Upload), _count(engine, AuditEntry)) == (0, 0, 0)
 
@@ -89,31 +91,33 @@ def test_a_bad_file_writes_nothing_and_names_every_problem(engine):
 def test_text_longer_than_its_column_is_a_problem_not_a_database_error(engine):
     rows = [{**ROWS["changes"][0], "item": "变" * 501}]
     with pytest.raises(InputError) as info:
-        import_records(engine=engine, kind="changes", content=records_csv("changes", rows), file_name="c.csv", by="t")
+        import_records(engine=engine, kind="changes", content=records_csv("changes", rows), file_name="c.csv",
+                       by=Actor.operator("t"))
     assert [(p.row, p.column) for p in info.value.problems] == [(2, "变化事项")]
     assert _count(engine, Upload) == 0
 
 
 def test_the_same_file_twice_adds_nothing_and_the_same_bytes_as_another_kind_are_not_mistaken(engine):
     content = records_csv("reports", ROWS["reports"])
-    first = import_records(engine=engine, kind="reports", content=content, file_name="r.csv", by="t")
-    again = import_records(engine=engine, kind="reports", content=content, file_name="r-copy.csv", by="t")
+    first = import_records(engine=engine, kind="reports", content=content, file_name="r.csv", by=Actor.operator("t"))
+    again = import_records(engine=engine, kind="reports", content=content, file_name="r-copy.csv",
+                           by=Actor.operator("t"))
     assert (again.duplicate, again.added, again.upload_id) == (True, 0, first.upload_id)
     assert _count(engine, RECORD_MODELS["reports"]) == 1
     with pytest.raises(InputError):  # not "already imported": these bytes were never a visits file
-        import_records(engine=engine, kind="visits", content=content, file_name="r.csv", by="t")
+        import_records(engine=engine, kind="visits", content=content, file_name="r.csv", by=Actor.operator("t"))
 
 
 def test_a_different_file_with_identical_rows_is_named_and_needs_allow_repeats(engine):
     import_records(engine=engine, kind="visits", content=records_csv("visits", ROWS["visits"]), file_name="3月.csv",
-                   by="t")
+                   by=Actor.operator("t"))
     resaved = records_csv("visits", [ROWS["visits"][1], {**ROWS["visits"][0], "hazards": "3"}], chinese=True)
     with pytest.raises(RepeatedRecords) as info:
-        import_records(engine=engine, kind="visits", content=resaved, file_name="4月.csv", by="t")
+        import_records(engine=engine, kind="visits", content=resaved, file_name="4月.csv", by=Actor.operator("t"))
     assert info.value.repeats["row"].tolist() == [2]
     assert "3月.csv" in info.value.problems[0].value
     assert _count(engine, VisitRecord) == 2
-    done = import_records(engine=engine, kind="visits", content=resaved, file_name="4月.csv", by="t",
+    done = import_records(engine=engine, kind="visits", content=resaved, file_name="4月.csv", by=Actor.operator("t"),
                           allow_repeats=True)
     assert done.added == 2 and _count(engine, VisitRecord) == 4
 
@@ -122,8 +126,8 @@ def test_no_id_number_is_stored_in_clear_and_one_person_at_two_agencies_shares_t
     own = records_csv("practitioners", ROWS["practitioners"])
     other = records_csv("practitioners", [{"credit_code": B, "name": "张三", "id_number": PERSON, "specialty": "消防",
                                            "joined_on": "2025-01-01"}])
-    import_records(engine=engine, kind="practitioners", content=own, file_name="甲.csv", by="t")
-    import_records(engine=engine, kind="practitioners", content=other, file_name="乙.csv", by="t")
+    import_records(engine=engine, kind="practitioners", content=own, file_name="甲.csv", by=Actor.operator("t"))
+    import_records(engine=engine, kind="practitioners", content=other, file_name="乙.csv", by=Actor.operator("t"))
     everything = _clear_text(engine).upper()
     assert "张三" in everything and PERSON[-4:] in everything  # the scan does see the stored text
     for number in (PERSON, OTHER):
@@ -140,7 +144,7 @@ def test_no_id_number_is_stored_in_clear_and_one_person_at_two_agencies_shares_t
 
 def test_every_import_is_audited_without_personal_data(engine):
     done = import_records(engine=engine, kind="practitioners", content=records_csv("practitioners",
-                          ROWS["practitioners"]), file_name="p.csv", by="王科长")
+                          ROWS["practitioners"]), file_name="p.csv", by=Actor.operator("王科长"))
     with engine.connect() as conn:
         entry = conn.execute(select(AuditEntry)).one()
     assert (entry.actor, entry.action, entry.entity_id) == ("王科长", "upload", str(done.upload_id))
@@ -181,12 +185,12 @@ def test_every_kind_has_a_table_with_a_column_for_each_file_column():
 
 def test_id_hashes_use_a_key_of_their_own_so_a_new_sign_in_key_never_splits_one_person(engine):
     import_records(engine=engine, kind="practitioners", content=records_csv("practitioners", ROWS["practitioners"][:1]),
-                   file_name="甲.csv", by="t")
+                   file_name="甲.csv", by=Actor.operator("t"))
     with engine.begin() as conn:  # the sign-in key replaced (e.g. after a suspected leak of the audit log)
         conn.execute(text("UPDATE sitekey SET value = :v WHERE name = 'sign_in'"), {"v": "f" * 64})
     later = records_csv("practitioners", [{"credit_code": B, "name": "张三", "id_number": PERSON, "specialty": "消防",
                                            "joined_on": "2025-01-01"}])
-    import_records(engine=engine, kind="practitioners", content=later, file_name="乙.csv", by="t")
+    import_records(engine=engine, kind="practitioners", content=later, file_name="乙.csv", by=Actor.operator("t"))
     with engine.connect() as conn:
         keys = set(conn.execute(text("SELECT name FROM sitekey")).scalars())
         hashes = conn.execute(select(PractitionerRecord.id_hash).order_by(PractitionerRecord.id)).scalars().all()

@@ -12,6 +12,7 @@ from sqlalchemy import inspect, text
 from sqlmodel import Session, select
 
 from db.accounts import sessions, users
+from db.accounts.actor import Actor
 from db.accounts.users import authenticate
 from db.store.models import AuditEntry, WebSession, aware
 from tests.db.staff_factories import (
@@ -127,7 +128,7 @@ def test_deactivating_an_account_ends_all_its_sessions_and_no_one_elses(engine, 
     first, second, other = _open(engine), _open(engine), _open(engine, "town")
     now = users.utcnow()
     assert sessions.open_count(engine=engine, username="staff", now=T0) == 2
-    users.deactivate(engine=engine, username="staff", by="test")
+    users.deactivate(engine=engine, username="staff", by=Actor.operator("test"))
     for token in (first, second):
         assert _row(engine, token).end_reason == "account deactivated"
         assert sessions.resume(engine=engine, token=token, idle=IDLE, now=now).status == "ended"
@@ -137,7 +138,7 @@ def test_deactivating_an_account_ends_all_its_sessions_and_no_one_elses(engine, 
 
 def test_a_password_reset_ends_every_session_of_the_account(engine, accounts):
     token = _open(engine)
-    users.set_password(engine=engine, username="staff", password="another long secret", by="test")
+    users.set_password(engine=engine, username="staff", password="another long secret", by=Actor.operator("test"))
     assert _row(engine, token).end_reason == "password reset"
     assert sessions.open_count(engine=engine, username="staff", now=T0) == 0
 

@@ -16,6 +16,7 @@ import rfc8785
 from sqlalchemy import insert, text
 from sqlalchemy.exc import DBAPIError
 
+from db.accounts.actor import Actor
 from db.documents.canonical import canonical_bytes, digest_hex
 from db.documents.check import check_store
 from db.documents.export import export_publication, load_document
@@ -42,7 +43,7 @@ PROJECT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def published(engine):
     a_year(engine)
-    return publish_after_notice(engine=engine, year=YEAR, by="admin.zhou")
+    return publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"))
 
 
 @pytest.fixture
@@ -208,14 +209,14 @@ def test_publishing_without_a_key_writes_nothing(engine, tmp_path, monkeypatch):
     a_year(engine)
     monkeypatch.setenv("SIGNING_KEY_FILE", str(tmp_path / "missing.pem"))
     with pytest.raises(SigningKeyError, match="python -m db keygen"):
-        publish_after_notice(engine=engine, year=YEAR, by="admin.zhou")
+        publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"))
     assert count(engine, PublishedRating) == 0
 
 
 # --- the stored record -----------------------------------------------------------------------------------------
 
 def test_check_finds_nothing_on_an_honest_database(engine, published):
-    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou", reason="复核更正")
+    publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"), reason="复核更正")
     assert check_store(engine=engine) == []
 
 
@@ -402,7 +403,7 @@ def test_verify_with_the_sums_list_says_a_version_was_superseded(engine, publish
     sums.write_bytes(checksum_file(checksums(engine)))
     done = _verify_cli(old, "--public-key", str(public), "--sums", str(sums))
     assert done.returncode == 0 and f"version 1 is the latest of {YEAR}" in done.stdout, done.stdout + done.stderr
-    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou", reason="复核更正")
+    publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"), reason="复核更正")
     sums.write_bytes(checksum_file(checksums(engine)))
     done = _verify_cli(old, "--public-key", str(public), "--sums", str(sums))
     assert done.returncode == 0 and f"SUPERSEDED: {YEAR} has version 2" in done.stdout and "已被取代" in done.stdout

@@ -15,6 +15,7 @@ from core.errors import CreditBoardError
 from core.rulebook import load_rulebook
 from core.service_records import ServiceRecords, read_records
 from core.watch import watch
+from db.accounts.actor import Actor
 from db.accounts.roles import AccessDenied
 from db.accounts.users import deactivate
 from db.findings import suggestions as queue
@@ -212,12 +213,12 @@ def test_bureau_staff_see_a_towns_suggestion_but_only_that_town_decides_it(engin
 def test_signed_out_other_roles_and_deactivated_accounts_decide_nothing(engine, staff):
     suggestion = _one(engine, "no_commitment", "bureau")
     agency = {"username": "agency", "role": "agency", "active": True, "credit_code": A}
-    for user in (None, {}, agency):
+    for user in (None, Actor.of({}), Actor.of(agency)):
         with pytest.raises(AccessDenied):
             confirm_suggestion(engine=engine, user=user, suggestion=suggestion, year=YEAR)
         with pytest.raises(AccessDenied):
             open_suggestions(engine=engine, user=user, suggestions=_found(engine), year=YEAR)
-    deactivate(engine=engine, username="staff", by="test")
+    deactivate(engine=engine, username="staff", by=Actor.operator("test"))
     with pytest.raises(AccessDenied):
         confirm_suggestion(engine=engine, user=staff["staff"], suggestion=suggestion, year=YEAR)
     with pytest.raises(AccessDenied):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from db.accounts.actor import Actor
 from db.reference.towns import TownError, list_towns, save_town
 from tests.db.staff_factories import OTHER_TOWN, TOWN, fast_argon2, make_staff  # noqa: F401  (fixture)
 
 
 @pytest.fixture
-def admin(engine, fast_argon2) -> str:  # noqa: F811
-    return make_staff(engine)["admin"]["username"]
+def admin(engine, fast_argon2) -> Actor:  # noqa: F811
+    return make_staff(engine)["admin"]
 
 
 def _aliases(engine) -> dict[str, str]:

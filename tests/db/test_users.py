@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import Session, select
 
 from db.accounts import security, users
+from db.accounts.actor import Actor
 from db.accounts.roles import AccessDenied
 from db.accounts.security import PasswordPolicyError
 from db.accounts.throttle import FIRST_WAIT, FREE_ATTEMPTS
@@ -79,7 +80,7 @@ def test_an_unknown_user_spends_one_verification_on_the_dummy_hash(engine, monke
 def test_every_refusal_verifies_exactly_one_hash(engine, monkeypatch):
     make_user(engine, "li", "bureau_admin")
     make_user(engine, "zhao", "bureau_staff")
-    users.deactivate(engine=engine, username="zhao", by="test")
+    users.deactivate(engine=engine, username="zhao", by=Actor.operator("test"))
     calls: list[str] = []
     real = security.verify_password
     monkeypatch.setattr(security, "verify_password", lambda p, h: calls.append(h) or real(p, h))
@@ -143,7 +144,7 @@ def test_the_last_active_bureau_admin_cannot_be_deactivated(engine):
     with pytest.raises(UserError):
         users.deactivate(engine=engine, username="admin", by=accounts["admin"])
     make_user(engine, "admin2", "bureau_admin")
-    users.deactivate(engine=engine, username="admin", by="test")
+    users.deactivate(engine=engine, username="admin", by=Actor.operator("test"))
     assert users.current_user(engine=engine, username="admin")["active"] is False
 
 
@@ -166,14 +167,14 @@ def test_only_a_bureau_admin_manages_accounts(engine, who):
 def test_an_admin_deactivated_while_signed_in_loses_the_right_at_once(engine):
     accounts = make_staff(engine)
     make_user(engine, "admin2", "bureau_admin")
-    users.deactivate(engine=engine, username="admin", by="test")
+    users.deactivate(engine=engine, username="admin", by=Actor.operator("test"))
     with pytest.raises(AccessDenied):
         users.create_user(engine=engine, username="x", password=PASSWORD, role="bureau_staff", by=accounts["admin"])
 
 
 def test_town_staff_is_bound_to_one_known_town_by_any_of_its_names(engine):
     user = make_user(engine, "hx", "town_staff", "璜土")
-    assert user["town"] == TOWN
+    assert user.town == TOWN
     with pytest.raises(UserError):
         make_user(engine, "nowhere", "town_staff", "火星镇")
     with pytest.raises(UserError):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from db.accounts.actor import Actor
 from db.documents.canonical import canonical_bytes, digest_hex
 from db.documents.export import FORMAT_UNSIGNED, export_publication
 from db.documents.signing import keygen, load_signer
@@ -39,7 +40,7 @@ def site(engine, tmp_path):
     a_year(engine)
     publish_unsigned(engine, YEAR)
     load(engine, [finding(0, "2.1", period="Q4")])
-    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou", reason="补录第四季度记录")
+    publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"), reason="补录第四季度记录")
     files = {"v1": tmp_path / "jiangyin-credit-2025-v1.json", "v2": tmp_path / "jiangyin-credit-2025-v2.json",
              "keys": tmp_path / "keys.pem", "sums": tmp_path / "SHA256SUMS"}
     files["v1"].write_bytes(export_publication(engine=engine, year=YEAR, version=1, fmt="json"))
@@ -164,10 +165,10 @@ def test_sums_prints_the_list_the_site_serves(engine, site):
 
 def test_public_key_all_lists_every_key_that_ever_signed_after_a_rotation(engine, tmp_path, signing_key_file):
     a_year(engine)
-    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou")
+    publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"))
     first = export_publication(engine=engine, year=YEAR, version=1, fmt="json")
     new_key = keygen(tmp_path / "new-key.pem")
-    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou", reason="复核更正", signer=new_key)
+    publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"), reason="复核更正", signer=new_key)
     done = db("public-key", "--all", url=url_of(engine))
     assert done.returncode == 0, done.stderr
     old_key = load_signer(Path(signing_key_file))

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from db.accounts.actor import Actor
 from db.accounts.roles import AccessDenied
 from db.publishing import actions
 from db.publishing.publish import ReasonRequired
@@ -54,7 +55,7 @@ def staff(engine):
 def published(engine, staff):
     """2025 imported from BASE and published as version 1."""
     workspace.import_upload(engine=engine, user=staff["staff"], content=BASE, file_name="base.csv")
-    ended_notice(engine, 2025, by="admin")
+    ended_notice(engine, 2025, by=Actor.operator("admin"))
     actions.publish(engine=engine, user=staff["admin"], year=2025)
     return staff
 
@@ -135,7 +136,7 @@ def test_a_correction_needs_a_reason_and_then_becomes_version_two(engine, publis
     for reason in (None, "", "   "):
         with pytest.raises(ReasonRequired):
             actions.publish(engine=engine, user=published["admin"], year=2025, reason=reason)
-    ended_notice(engine, 2025, by="admin")  # the correction's own notice
+    ended_notice(engine, 2025, by=Actor.operator("admin"))  # the correction's own notice
     publication = actions.publish(engine=engine, user=published["admin"], year=2025, reason="补录第三季度记录")
     assert (publication.version, publication.published_by) == (2, "admin")
     assert actions.years_to_publish(engine=engine, user=published["admin"]) == [2025]

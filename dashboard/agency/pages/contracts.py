@@ -9,6 +9,7 @@ from dashboard.i18n import t
 from db.agency import filings, overview
 
 user = session.require()
+acting = session.actor(user)  # the services re-read this account
 engine = data.engine()
 st.title(t("agency.page_contracts"))
 st.caption(t("agency.only_yours"))
@@ -19,13 +20,13 @@ st.download_button(t("agency.template"), data=lambda: filings.template(engine=en
 upload = st.file_uploader(t("agency.upload_file"), type=["csv", "xlsx"], key="contracts_upload")
 if upload is not None and st.button(t("agency.file"), type="primary", key="contracts_file"):
     try:
-        widgets.filed([filings.file_records(engine=engine, user=user, kind="contracts", content=upload.getvalue(),
+        widgets.filed([filings.file_records(engine=engine, user=acting, kind="contracts", content=upload.getvalue(),
                                             file_name=upload.name)])
     except CreditBoardError as exc:
         widgets.show_refusal(exc)
 
 st.subheader(t("agency.contracts_now"))
-contracts = overview.own_contracts(engine=engine, user=user)
+contracts = overview.own_contracts(engine=engine, user=acting)
 if contracts.empty:
     st.info(t("agency.no_contracts"))
 else:

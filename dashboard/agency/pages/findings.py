@@ -14,6 +14,7 @@ from db.publishing.notice import public_notices
 from db.store.text import TEXT_LIMIT
 
 user = session.require()
+acting = session.actor(user)  # the services re-read this account
 engine = data.engine()
 st.title(t("agency.page_findings"))
 st.caption(t("agency.only_yours"))
@@ -25,7 +26,7 @@ if outcome:
 notices = public_notices(engine=engine)
 for _, notice in notices[notices["running"]].iterrows():
     st.info(t("agency.notice_open_for", year=notice["year"], ends_on=local_date(notice["ends_on"])))
-objectable = objections.objectable_findings(engine=engine, user=user)
+objectable = objections.objectable_findings(engine=engine, user=acting)
 if not notices.empty:
     st.subheader(t("agency.object_heading"))
     if objectable.empty:
@@ -40,14 +41,14 @@ for _, row in objectable.iterrows():
         text = st.text_area(t("agency.object_text"), key=f"objection_text_{fid}", max_chars=TEXT_LIMIT)
         if st.button(t("agency.object_button"), type="primary", key=f"objection_file_{fid}"):
             try:
-                objections.file_objection(engine=engine, user=user, finding_id=fid, text=text)
+                objections.file_objection(engine=engine, user=acting, finding_id=fid, text=text)
             except CreditBoardError as exc:
                 widgets.show_refusal(exc)
             else:
                 st.session_state["agency_objection_outcome"] = t("agency.object_filed")
                 st.rerun()
 
-mine = objections.own_objections(engine=engine, user=user)
+mine = objections.own_objections(engine=engine, user=acting)
 if not mine.empty:
     st.subheader(t("agency.objections_heading"))
     shown = mine.assign(status=mine["status"].map(lambda s: t(f"common.objection_{s}")),
@@ -57,7 +58,7 @@ if not mine.empty:
 
 # --- every finding ------------------------------------------------------------------------------------------------
 st.subheader(t("agency.findings_now"))
-found = overview.own_findings(engine=engine, user=user)
+found = overview.own_findings(engine=engine, user=acting)
 if found.empty:
     st.info(t("agency.no_findings"))
 else:

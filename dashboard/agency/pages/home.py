@@ -13,9 +13,10 @@ from db.agency import overview
 from db.publishing.notice import public_notices
 
 user = session.require()
+acting = session.actor(user)  # the services re-read this account
 engine = data.engine()
 rulebook = data.rulebook()
-identity = overview.own_registry(engine=engine, user=user)
+identity = overview.own_registry(engine=engine, user=acting)
 year = china_time.today().year
 
 st.title(t("agency.page_home"))
@@ -27,7 +28,7 @@ widgets.password_change(user)
 
 st.subheader(t("agency.reports_of_year", year=year))
 st.caption(t("agency.due_rule", day=rulebook.watch.report_due_day))
-months = overview.report_record(engine=engine, user=user, year=year, rulebook=rulebook)
+months = overview.report_record(engine=engine, user=acting, year=year, rulebook=rulebook)
 counts = months["status"].value_counts()
 st.markdown(t("agency.on_time_count", on_time=int(counts.get("on_time", 0)), late=int(counts.get("late", 0)),
               missing=int(counts.get("missing", 0))))
@@ -40,7 +41,7 @@ for draft_year in overview.draft_years(engine=engine):
     # The year under notice too: in January its draft, not this year's empty one, is what the agency may object to.
     under = notices[(notices["year"] == draft_year) & notices["running"]]
     st.subheader(t("agency.draft_under_notice" if len(under) else "agency.draft", year=draft_year))
-    draft = overview.draft_rating(engine=engine, user=user, year=draft_year, rulebook=rulebook)
+    draft = overview.draft_rating(engine=engine, user=acting, year=draft_year, rulebook=rulebook)
     if draft.total is None:
         st.info(t("agency.no_draft", year=draft_year))
         continue
@@ -53,7 +54,7 @@ for draft_year in overview.draft_years(engine=engine):
         st.caption(t("agency.draft_note"))
 
 st.subheader(t("agency.confirmed"))
-confirmed = overview.confirmed_suggestions(engine=engine, user=user)
+confirmed = overview.confirmed_suggestions(engine=engine, user=acting)
 if confirmed.empty:
     st.caption(t("agency.no_confirmed"))
 else:

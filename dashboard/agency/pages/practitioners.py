@@ -13,6 +13,7 @@ from dashboard.staff import queue
 from db.agency import filings, overview
 
 user = session.require()
+acting = session.actor(user)  # the services re-read this account
 engine = data.engine()
 today = china_time.today()
 st.title(t("common.kind_practitioners"))
@@ -30,13 +31,13 @@ try:
         joined_on = left.date_input(t("agency.joined_on"), value=today, max_value=today, key="join_on")
         st.caption(t("agency.id_note"))
         if st.form_submit_button(t("agency.file"), type="primary"):
-            filings.join_practitioner(engine=engine, user=user, name=name, id_number=number, specialty=specialty,
+            filings.join_practitioner(engine=engine, user=acting, name=name, id_number=number, specialty=specialty,
                                       certificate=certificate, joined_on=joined_on)
             st.success(t("agency.change_filed"))
 except CreditBoardError as exc:
     widgets.show_refusal(exc)
 
-people = overview.own_practitioners(engine=engine, user=user)
+people = overview.own_practitioners(engine=engine, user=acting)
 st.subheader(t("agency.practitioners_now"))
 if people.empty:
     st.info(t("agency.no_practitioners"))
@@ -58,7 +59,7 @@ if not working.empty:
                 if who is None:
                     st.warning(t("common.choose"))
                 else:
-                    filings.leave_practitioner(engine=engine, user=user, practitioner_id=who, left_on=left_on)
+                    filings.leave_practitioner(engine=engine, user=acting, practitioner_id=who, left_on=left_on)
                     queue.records_changed()  # the staff queue's watch, in the background
                     st.success(t("agency.change_filed"))
     except CreditBoardError as exc:

@@ -11,6 +11,7 @@ from dashboard.i18n import t
 from db.agency import documents, filings, overview
 
 user = session.require()
+acting = session.actor(user)  # the services re-read this account
 engine = data.engine()
 today = china_time.today()
 LABEL = {c.key: c.label_zh for c in RECORD_COLUMNS["registry"]}
@@ -24,19 +25,19 @@ scan = st.file_uploader(t("agency.scan_file", mb=documents.MAX_DOCUMENT_BYTES //
                         type=["pdf", "jpg", "jpeg", "png"], key="scan_upload")
 if scan is not None and st.button(t("agency.scan_upload"), key="scan_save"):
     try:
-        done = documents.file_document(engine=engine, user=user, kind=kind, file_name=scan.name,
+        done = documents.file_document(engine=engine, user=acting, kind=kind, file_name=scan.name,
                                        content=scan.getvalue())
         st.info(t("agency.scan_duplicate")) if done.duplicate else st.success(t("agency.scan_saved"))
     except CreditBoardError as exc:
         widgets.show_refusal(exc)
-scans = documents.own_documents(engine=engine, user=user)
+scans = documents.own_documents(engine=engine, user=acting)
 if scans.empty:
     st.caption(t("agency.no_scans"))
 else:
     widgets.table(scans.assign(scan_kind=scans["kind"].map(lambda k: t(f"common.scan_{k}"))),
                   ("scan_kind", "file_name", "size", "uploaded_at"), dates=("uploaded_at",))
 
-identity = overview.own_registry(engine=engine, user=user)
+identity = overview.own_registry(engine=engine, user=acting)
 on_file = identity["registry"]
 st.subheader(t("agency.registry_form"))
 try:
@@ -47,8 +48,8 @@ try:
             values[key] = st.text_input(LABEL[key], value=default, max_chars=500, key=f"registry_{key}")
         changed_on = st.date_input(t("agency.changed_on"), value=today, max_value=today, key="registry_changed_on")
         if st.form_submit_button(t("agency.file"), type="primary"):
-            widgets.filed(filings.file_registry(engine=engine, user=user, fields=values, changed_on=changed_on))
-            identity = overview.own_registry(engine=engine, user=user)
+            widgets.filed(filings.file_registry(engine=engine, user=acting, fields=values, changed_on=changed_on))
+            identity = overview.own_registry(engine=engine, user=acting)
             on_file = identity["registry"]
 except CreditBoardError as exc:
     widgets.show_refusal(exc)

@@ -8,10 +8,11 @@ from dashboard.staff import audit_text, session, widgets
 from db.accounts.audit_log import audit_csv, audit_entries, audit_facets
 
 admin = session.require("read_audit")
+acting = session.actor(admin)  # the services re-read this account
 engine = data.engine()
 
 st.title(t("staff.page_audit"))
-facets = audit_facets(engine=engine, user=admin)
+facets = audit_facets(engine=engine, user=acting)
 cols = st.columns(4)
 actor = cols[0].selectbox(t("staff.actor"), [widgets.NO_CHOICE, *facets["actor"]],
                           key=widgets.keep("audit_actor", widgets.NO_CHOICE),
@@ -23,7 +24,7 @@ action = cols[1].selectbox(t("staff.action"), [widgets.NO_CHOICE, *facets["actio
 since = cols[2].date_input(t("staff.since"), value=None, key="audit_since", format="YYYY-MM-DD")
 until = cols[3].date_input(t("staff.until"), value=None, key="audit_until", format="YYYY-MM-DD")
 
-entries = audit_entries(engine=engine, user=admin, actor=actor, action=action, since=since, until=until)
+entries = audit_entries(engine=engine, user=acting, actor=actor, action=action, since=since, until=until)
 st.caption(t("staff.entries", n=len(entries)))
 # Details, before and after in words (readable zh/en), not the stored English phrases and JSON; the CSV keeps them.
 shown = entries.assign(action=entries["action"].map(audit_text.term), entity=entries["entity"].map(audit_text.term),

@@ -10,11 +10,12 @@ from dashboard.staff import session, widgets
 from db.agency.documents import agencies_with_documents, agency_documents, document_content
 
 user = session.require("read_documents")
+acting = session.actor(user)  # the services re-read this account
 engine = data.engine()
 
 st.title(t("staff.page_documents"))
 st.caption(t("staff.doc_intro"))
-filers = agencies_with_documents(engine=engine, user=user)
+filers = agencies_with_documents(engine=engine, user=acting)
 if filers.empty:
     st.info(t("staff.doc_none"))
     st.stop()
@@ -31,7 +32,7 @@ code = st.selectbox(t("common.agency_short"), list(labels), index=None, key="doc
 if not code:
     st.stop()
 
-scans = agency_documents(engine=engine, user=user, credit_code=code)
+scans = agency_documents(engine=engine, user=acting, credit_code=code)
 kinds = {k: t(f"common.scan_{k}") for k in ("commitment", "registry")}
 plain.dataframe(widgets.relabel(scans.assign(kind=scans["kind"].map(kinds), uploaded_at=scans["uploaded_at"].map(
     local_time)), {"id": "staff.doc_id", "kind": "common.kind", "file_name": "common.file_name", "content_type": "staff.doc_type",
@@ -41,7 +42,7 @@ plain.dataframe(widgets.relabel(scans.assign(kind=scans["kind"].map(kinds), uplo
 
 def download(document_id: int) -> bytes:
     # Read when the button is pressed, not on every rerun: a scan is up to 5 MB.
-    return document_content(engine=engine, user=user, document_id=document_id).content
+    return document_content(engine=engine, user=acting, document_id=document_id).content
 
 
 # Streamlit serves a download button's file with `Content-Disposition: attachment` and this name (RFC 5987 form when

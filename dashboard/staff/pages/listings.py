@@ -26,6 +26,7 @@ COLUMNS: dict[str, str] = {
 }
 
 user = session.require("decide_listings")
+acting = session.actor(user)  # the services re-read this account
 engine = data.engine()
 today = china_time.today()
 
@@ -62,7 +63,7 @@ else:
     summary = st.text_area(t("staff.repair_summary"), key="repair_summary", max_chars=TEXT_LIMIT)
     if st.button(t("staff.record"), type="primary", disabled=listing_id is None, key="repair_save") and listing_id:
         try:
-            apply_repair(engine=engine, by=user, listing_id=int(listing_id), received_on=received, summary=summary)
+            apply_repair(engine=engine, by=acting, listing_id=int(listing_id), received_on=received, summary=summary)
         except CreditBoardError as exc:
             st.error(refusal(exc))
         else:
@@ -90,7 +91,7 @@ for _, row in pending.iterrows():
             choice = False
         if choice is not None:
             try:
-                decide_repair(engine=engine, by=user, application_id=app_id, grant=choice, reason=reason)
+                decide_repair(engine=engine, by=acting, application_id=app_id, grant=choice, reason=reason)
             except CreditBoardError as exc:
                 st.error(refusal(exc))
             else:
@@ -109,7 +110,7 @@ for _, row in granted.iterrows():
         reason = st.text_area(t("staff.revoke_reason"), key=f"revoke_reason_{app_id}", max_chars=TEXT_LIMIT)
         if st.button(t("staff.repair_revoke"), key=f"repair_revoke_{app_id}"):
             try:
-                revoke_repair(engine=engine, by=user, application_id=app_id, reason=reason)
+                revoke_repair(engine=engine, by=acting, application_id=app_id, reason=reason)
             except CreditBoardError as exc:
                 st.error(refusal(exc))
             else:

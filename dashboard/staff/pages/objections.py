@@ -24,6 +24,7 @@ COLUMNS: dict[str, str] = {
 }
 
 user = session.require("resolve_objections")
+acting = session.actor(user)  # the services re-read this account
 engine = data.engine()
 today = china_time.today()
 
@@ -31,7 +32,7 @@ st.title(t("staff.page_objections"))
 st.caption(t("staff.objections_intro"))
 widgets.outcome("objections_outcome")
 widgets.outcome("letter_outcome")
-everything = objections.objections(engine=engine, user=user)
+everything = objections.objections(engine=engine, user=acting)
 
 
 def done(text: str, year: int | None = None) -> None:
@@ -68,7 +69,7 @@ for _, row in pending.iterrows():
             choice = False
         if choice is not None:
             try:
-                objections.resolve_objection(engine=engine, user=user, objection_id=oid, uphold=choice, reason=reason)
+                objections.resolve_objection(engine=engine, user=acting, objection_id=oid, uphold=choice, reason=reason)
             except CreditBoardError as exc:
                 st.error(refusal(exc))
             else:
@@ -76,7 +77,7 @@ for _, row in pending.iterrows():
 
 # --- from a letter --------------------------------------------------------------------------------------------------
 st.subheader(t("staff.letter_heading"))
-choices = objections.findings_under_notice(engine=engine, user=user)
+choices = objections.findings_under_notice(engine=engine, user=acting)
 if choices.empty:
     st.caption(t("staff.letter_none"))
 else:
@@ -89,7 +90,7 @@ else:
     text = st.text_area(t("staff.letter_text"), key="letter_text", max_chars=TEXT_LIMIT)
     if st.button(t("staff.record"), type="primary", disabled=finding_id is None, key="letter_save") and finding_id:
         try:
-            objections.record_letter(engine=engine, user=user, finding_id=int(finding_id), text=text,
+            objections.record_letter(engine=engine, user=acting, finding_id=int(finding_id), text=text,
                                      received_on=received)
         except CreditBoardError as exc:
             st.error(refusal(exc))

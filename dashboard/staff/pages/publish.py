@@ -15,6 +15,7 @@ from db.publishing import actions, notice
 from db.store.text import TEXT_LIMIT
 
 user = session.require("publish")
+acting = session.actor(user)  # the services re-read this account
 engine = data.engine()
 rulebook = data.rulebook()
 today = china_time.today()
@@ -38,7 +39,7 @@ def notice_section(year: int, version: int) -> bool:
         st.caption(t("staff.notice_default", days=data.settings().notice_working_days))
         if st.button(t("staff.notice_open"), key="notice_open", icon=":material/campaign:"):
             try:
-                opened = notice.open_notice(engine=engine, by=user, year=year, ends_on=ends)
+                opened = notice.open_notice(engine=engine, by=acting, year=year, ends_on=ends)
             except CreditBoardError as exc:
                 st.error(refusal(exc))
             else:
@@ -52,7 +53,7 @@ def notice_section(year: int, version: int) -> bool:
         st.page_link(session.page_path("objections"), label=t("staff.page_objections"), icon=":material/rate_review:")
         if st.button(t("staff.notice_cancel"), key="notice_cancel"):
             try:
-                notice.cancel_notice(engine=engine, by=user, notice_id=int(row["id"]))
+                notice.cancel_notice(engine=engine, by=acting, notice_id=int(row["id"]))
             except CreditBoardError as exc:
                 st.error(refusal(exc))
             else:
@@ -73,7 +74,7 @@ if done:
     st.success(t("staff.published", year=done[0], version=done[1]))
     st.page_link(ui.PAGES["overview"][0], label=t("staff.open_public"), icon=":material/public:")
 
-years = actions.years_to_publish(engine=engine, user=user)
+years = actions.years_to_publish(engine=engine, user=acting)
 if not years:
     st.info(t("staff.nothing_to_publish"))
     st.stop()
@@ -81,11 +82,11 @@ if not years:
 # year that has ended, so that is the default (the running year is offered below it in the list, newest first).
 ended = [y for y in years if y < today.year]
 year = st.selectbox(t("staff.publish_year"), years, index=years.index(ended[0]) if ended else 0, key="publish_year")
-preview = actions.publish_preview(engine=engine, user=user, year=int(year))
+preview = actions.publish_preview(engine=engine, user=acting, year=int(year))
 version = 1 if preview.current is None else int(preview.current["version"]) + 1
 widgets.current_caption(preview.current)
 # Who the draft rates, and who of last year's publication is missing: before anything is put under notice.
-widgets.show_population(actions.publish_population(engine=engine, user=user, year=int(year)))
+widgets.show_population(actions.publish_population(engine=engine, user=acting, year=int(year)))
 if preview.current is not None and preview.diff.empty:
     # An identical version would only add noise to the public correction list: nothing to publish.
     st.info(t("staff.no_change"))
@@ -106,7 +107,7 @@ if st.button(t("staff.publish"), type="primary", disabled=not confirmed or block
         st.error(t("staff.reason_required"))
         st.stop()
     try:
-        publication = actions.publish(engine=engine, user=user, year=int(year), reason=reason or None)
+        publication = actions.publish(engine=engine, user=acting, year=int(year), reason=reason or None)
     except CreditBoardError as exc:
         st.error(refusal(exc))
     else:

@@ -15,6 +15,7 @@ from db.publishing.notice import draft_change
 from db.store.text import TEXT_LIMIT
 
 user = session.require("record_finding")
+acting = session.actor(user)  # the services re-read this account
 engine = data.engine()
 rulebook = data.rulebook()
 # A town account acts for its own town, the bureau roles for the bureau (db.accounts.roles decides which is which).
@@ -72,7 +73,7 @@ widgets.warn_draft_change(draft_change(engine=engine, year=rating_year))
 if st.button(t("staff.record"), type="primary", disabled=not (code and clause), key="finding_save") and code and clause:
     try:
         stored = record_finding(
-            engine=engine, user=user, credit_code=code, agency_name=name, clause=clause, date=date,
+            engine=engine, user=acting, credit_code=code, agency_name=name, clause=clause, date=date,
             period=period_choice or None, year=year, practitioner=practitioner, description=description,
             document_no=document_no, rulebook=rulebook,
         )
@@ -85,7 +86,7 @@ if st.button(t("staff.record"), type="primary", disabled=not (code and clause), 
             draft_change(engine=engine, year=int(stored["year"])))
 
 st.subheader(t("staff.recent_findings"))
-recent = recent_findings(engine=engine, user=user)
+recent = recent_findings(engine=engine, user=acting)
 plain.dataframe(
     widgets.relabel(recent.assign(period=recent["period"].map(periods), assessor=recent["assessor"].map(assessor_label)), {
         "date": "common.date", "year": "common.year", "period": "common.period", "agency_name": "common.agency_full_name", "credit_code": "staff.credit_code",

@@ -11,6 +11,7 @@ from db.findings.recording import interview_count, record_interview, suggest_int
 from db.store.text import TEXT_LIMIT
 
 user = session.require("record_interview")
+acting = session.actor(user)  # the services re-read this account
 engine = data.engine()
 rulebook = data.rulebook()
 
@@ -31,7 +32,8 @@ widgets.outcome("interview_outcome")
 widgets.outcome("interview_suggestion")
 if st.button(t("staff.record"), type="primary", disabled=not code, key="interview_save") and code:
     try:
-        stored = record_interview(engine=engine, user=user, credit_code=code, agency_name=name, date=date, notes=notes)
+        stored = record_interview(engine=engine, user=acting, credit_code=code, agency_name=name, date=date,
+                                  notes=notes)
     except CreditBoardError as exc:
         st.error(refusal(exc))
     else:

@@ -26,6 +26,7 @@ from db.publishing.notice import draft_change
 from db.store.text import TEXT_LIMIT
 
 user = session.require("work_suggestions")
+acting = session.actor(user)  # the services re-read this account
 engine = data.engine()
 rulebook = data.rulebook()
 town = own_town(user)
@@ -77,10 +78,10 @@ try:
 except CreditBoardError as exc:  # replaced by a newer run a moment ago
     st.error(refusal(exc))
     st.stop()
-open_rows = open_suggestions(engine=engine, user=user, suggestions=found, year=year)
-for missing_year, n in waiting_counts(engine=engine, user=user, suggestions=found).items():
+open_rows = open_suggestions(engine=engine, user=acting, suggestions=found, year=year)
+for missing_year, n in waiting_counts(engine=engine, user=acting, suggestions=found).items():
     st.warning(t("staff.sq_waiting", n=n, year=missing_year), icon=":material/event_busy:")
-decided = decided_suggestions(engine=engine, user=user, year=year)
+decided = decided_suggestions(engine=engine, user=acting, year=year)
 
 counts = st.columns(3)
 counts[0].metric(t("staff.sq_open"), len(open_rows))
@@ -105,7 +106,7 @@ def show_evidence(suggestion) -> None:
     """The suggestion's evidence in words, then the stored rows it names, file by file."""
     st.markdown(f"**{t('staff.sq_evidence')}**：{plain.md(suggestion['evidence'])}")
     st.markdown(f"**{t('staff.sq_evidence_rows')}**")
-    for kind, rows in evidence_rows(engine=engine, user=user, suggestion=suggestion).items():
+    for kind, rows in evidence_rows(engine=engine, user=acting, suggestion=suggestion).items():
         st.caption(t(f"common.kind_{kind}"))
         if rows.empty:
             st.caption(t("staff.sq_no_evidence_rows"))
@@ -129,7 +130,7 @@ def decide(suggestion) -> None:
         widgets.warn_draft_change(draft_change(engine=engine, year=int(suggestion["rating_year"])))
     if st.button(t("staff.sq_confirm"), type="primary", key="sq_confirm", disabled=bool(suggestion["refusal_zh"])):
         try:
-            saved = confirm_suggestion(engine=engine, user=user, suggestion=suggestion, year=year, rulebook=rulebook)
+            saved = confirm_suggestion(engine=engine, user=acting, suggestion=suggestion, year=year, rulebook=rulebook)
         except CreditBoardError as exc:
             st.error(refusal(exc))
         else:
@@ -141,7 +142,7 @@ def decide(suggestion) -> None:
     reason = st.text_area(t("staff.sq_dismiss_reason"), key="sq_reason", max_chars=TEXT_LIMIT)
     if st.button(t("staff.sq_dismiss"), key="sq_dismiss"):
         try:
-            saved = dismiss_suggestion(engine=engine, user=user, suggestion=suggestion, year=year, reason=reason)
+            saved = dismiss_suggestion(engine=engine, user=acting, suggestion=suggestion, year=year, reason=reason)
         except CreditBoardError as exc:
             st.error(refusal(exc))
         else:

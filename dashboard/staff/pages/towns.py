@@ -9,6 +9,7 @@ from dashboard.staff import session, widgets
 from db.reference.towns import list_towns, save_town
 
 admin = session.require("manage_towns")
+acting = session.actor(admin)  # the services re-read this account
 engine = data.engine()
 
 st.title(t("staff.page_towns"))
@@ -28,7 +29,7 @@ with st.form("edit_town"):
     save = st.form_submit_button(t("staff.save"), type="primary")
 if save:
     try:
-        saved = save_town(engine=engine, by=admin, name=choice or name, aliases=aliases, active=active)
+        saved = save_town(engine=engine, by=acting, name=choice or name, aliases=aliases, active=active)
     except CreditBoardError as exc:
         st.error(refusal(exc))
     else:

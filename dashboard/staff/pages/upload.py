@@ -22,6 +22,7 @@ from db.uploads import workspace
 from db.uploads.repeats import RepeatedFindings, warning_text
 
 user = session.require("upload")
+acting = session.actor(user)  # the services re-read this account
 engine = data.engine()
 rulebook = data.rulebook()
 limits = data.settings().read_limits
@@ -91,10 +92,10 @@ cached = st.session_state.get(CHECK_KEY)
 if cached is None or cached[0] != ident:
     try:
         if records:
-            check = record_workspace.check_records(engine=engine, user=user, content=content, file_name=uploaded.name,
+            check = record_workspace.check_records(engine=engine, user=acting, content=content, file_name=uploaded.name,
                                             kind=kind, limits=limits)
         else:
-            check = workspace.check_upload(engine=engine, user=user, content=content, file_name=uploaded.name,
+            check = workspace.check_upload(engine=engine, user=acting, content=content, file_name=uploaded.name,
                                            kind=kind, year=year, limits=limits)
     except CreditBoardError as exc:
         st.error(refusal(exc))
@@ -137,7 +138,7 @@ if records:  # a service-record file: row count, preview, repeats, 导入
     if st.button(t("staff.import"), type="primary", key="upload_import", icon=":material/database_upload:",
                  disabled=blocked) and not blocked:
         try:
-            done = record_workspace.import_record_file(engine=engine, user=user, content=content, file_name=uploaded.name,
+            done = record_workspace.import_record_file(engine=engine, user=acting, content=content, file_name=uploaded.name,
                                                 kind=kind, allow_repeats=allow_repeats, limits=limits)
         except RepeatedRecords as exc:  # stored by someone else since the check: name them again, store nothing
             st.session_state.pop(CHECK_KEY, None)
@@ -179,7 +180,7 @@ blocked = not check.repeats.empty and not allow_repeats
 if st.button(t("staff.import"), type="primary", key="upload_import", icon=":material/database_upload:",
              disabled=blocked) and not blocked:
     try:
-        result = workspace.import_upload(engine=engine, user=user, content=content, file_name=uploaded.name,
+        result = workspace.import_upload(engine=engine, user=acting, content=content, file_name=uploaded.name,
                                          kind=kind, year=year, allow_repeats=allow_repeats, limits=limits)
     except RepeatedFindings as exc:  # stored by someone else since the check: warn again, store nothing
         st.session_state.pop(CHECK_KEY, None)

@@ -13,6 +13,7 @@ from db.accounts.security import MIN_PASSWORD_LENGTH
 from db.reference.towns import load_towns
 
 admin = session.require("manage_users")
+acting = session.actor(admin)  # the services re-read this account
 engine = data.engine()
 
 
@@ -26,7 +27,7 @@ def submit_create(admin: dict) -> None:
     role = state.get("new_user_role")
     try:
         made = users.create_user(engine=engine, username=state.get("new_user_name", ""), password=password, role=role,
-                                 town=(state.get("new_user_town") or None) if is_town_role(role) else None, by=admin,
+                                 town=(state.get("new_user_town") or None) if is_town_role(role) else None, by=acting,
                                  display_name=state.get("new_user_display", ""),
                                  credit_code=(state.get("new_user_credit_code") or None) if is_agency_role(role)
                                  else None)
@@ -43,7 +44,7 @@ def submit_reset(admin: dict, name: str) -> None:
         widgets.outcome("users_outcome", "error", t("staff.passwords_differ"))
         return
     try:
-        users.set_password(engine=engine, username=name, password=password, by=admin)
+        users.set_password(engine=engine, username=name, password=password, by=acting)
     except CreditBoardError as exc:
         widgets.outcome("users_outcome", "error", refusal(exc))
         return
@@ -53,11 +54,11 @@ def submit_reset(admin: dict, name: str) -> None:
 def change(admin: dict, name: str, what: str) -> None:
     try:
         if what == "deactivate":
-            users.deactivate(engine=engine, username=name, by=admin)  # ends its sessions in the same transaction
+            users.deactivate(engine=engine, username=name, by=acting)  # ends its sessions in the same transaction
         elif what == "activate":
-            users.set_active(engine=engine, username=name, active=True, by=admin)
+            users.set_active(engine=engine, username=name, active=True, by=acting)
         else:
-            users.unlock(engine=engine, username=name, by=admin)
+            users.unlock(engine=engine, username=name, by=acting)
     except CreditBoardError as exc:
         widgets.outcome("users_outcome", "error", refusal(exc))
     else:
