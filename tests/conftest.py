@@ -1,4 +1,5 @@
-"""Fixtures for the whole suite: one publication signing key for the session (publishing refuses without one)."""
+"""Fixtures for the whole suite: one publication signing key for the session (publishing refuses without one), and
+tests.builders' cheap argon2 for every test that signs in many times."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from db.publishing.signing import keygen
+from tests.builders import fast_argon2  # noqa: F401  (a fixture, offered to every test)
 
 
 @pytest.fixture(autouse=True, scope="session")

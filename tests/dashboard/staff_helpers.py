@@ -16,7 +16,7 @@ from dashboard.plain import WORD_JOINER
 from dashboard.staff.session import STAFF_PAGES
 from db.app_db import prepare
 from db.store.engine import make_engine
-from tests.db.staff_factories import PASSWORD, make_staff
+from tests.builders import PASSWORD, make_staff
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 TIMEOUT = 60

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import uuid
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ from sqlalchemy.pool import NullPool
 
 from db.store.engine import make_engine
 from db.store.migrate import upgrade
-from tests.db import factories
+from tests import builders
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
@@ -80,13 +81,18 @@ def url_of(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=False)
 
 
+def naive_utc(value: dt.datetime) -> dt.datetime:
+    """A stored time as naive UTC: PostgreSQL returns it aware (in the session's zone), SQLite keeps no zone."""
+    return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
+
+
 @pytest.fixture
 def findings_csv():
-    """factories.findings_csv: rows (or a count) → CSV bytes of a findings file."""
-    return factories.findings_csv
+    """builders.findings_csv: rows (or a count) → CSV bytes of a findings file."""
+    return builders.findings_csv
 
 
 @pytest.fixture
 def roster_csv():
-    """factories.roster_csv: rows (or a count) → CSV bytes of a roster file."""
-    return factories.roster_csv
+    """builders.roster_csv: rows (or a count) → CSV bytes of a roster file."""
+    return builders.roster_csv

@@ -12,7 +12,8 @@ from db.publishing import public
 from db.publishing.export import build_document, digest_of, export_publication, to_json, to_keys_csv, verify_export
 from db.publishing.publish import rate_year
 from db.store.migrate import upgrade
-from tests.db.publishing import YEAR, a_year, finding, load, load_roster
+from tests.builders import finding
+from tests.db.publishing import YEAR, a_year, load, load_roster
 from tests.notices import publish_after_notice
 
 SINGLE_BUCKET = Path(__file__).resolve().parents[1] / "core" / "rulebooks" / "single-bucket.toml"

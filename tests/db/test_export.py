@@ -32,7 +32,8 @@ from db.publishing.listing_export import export_listings
 from db.publishing.listing_removal import apply_repair, decide_repair
 from db.seed import seed_demo
 from db.store.models import Agency, Finding, Listing, Practitioner, Publication, PublishedPractitioner
-from tests.db.publishing import YEAR, a_year, finding, load
+from tests.builders import finding
+from tests.db.publishing import YEAR, a_year, load
 from tests.notices import publish_after_notice
 
 INTS = ("year", "town_score", "bureau_score", "total", "version")

@@ -9,7 +9,8 @@ import pytest
 
 from db.publishing.export import WRITERS, export_publication
 from db.publishing.open_data import checksum_file, checksums, file_name, identify, signing_keys
-from tests.db.publishing import YEAR, a_year, finding, load
+from tests.builders import finding
+from tests.db.publishing import YEAR, a_year, load
 from tests.notices import publish_after_notice
 
 

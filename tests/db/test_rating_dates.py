@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 
 from db.publishing import public
 from db.publishing.export import export_publication
-from tests.db.factories import credit_code
-from tests.db.publishing import YEAR, finding, load, load_roster
+from tests.builders import credit_code, finding
+from tests.db.publishing import YEAR, load, load_roster
 from tests.notices import publish_after_notice
 
 V1 = dt.datetime(2026, 1, 20, 2, 0, tzinfo=dt.UTC)  # 10:00 in Jiangyin

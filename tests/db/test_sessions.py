@@ -14,11 +14,7 @@ from sqlmodel import Session, select
 from db.accounts import sessions, users
 from db.accounts.users import authenticate
 from db.store.models import AuditEntry, WebSession, aware
-from tests.db.staff_factories import (
-    PASSWORD,
-    fast_argon2,  # noqa: F401  (fixture)
-    make_staff,
-)
+from tests.builders import PASSWORD, make_staff
 
 pytestmark = pytest.mark.usefixtures("fast_argon2")
 

@@ -14,8 +14,9 @@ from db.publishing.canonical import canonical_bytes, digest_hex
 from db.publishing.export import FORMAT_UNSIGNED, export_publication
 from db.publishing.open_data import checksum_file, checksums, identify, signing_keys
 from db.publishing.signing import keygen, load_signer
+from tests.builders import finding
 from tests.db.conftest import url_of
-from tests.db.publishing import YEAR, a_year, finding, load
+from tests.db.publishing import YEAR, a_year, load
 from tests.db.unsigned import publish_unsigned
 from tests.notices import publish_after_notice
 
