@@ -208,6 +208,7 @@ def test_template_writes_an_xlsx_with_chinese_headers_and_a_second_sheet(tmp_pat
     from openpyxl import load_workbook
 
     from core.schema import FINDINGS_FILE_COLUMNS
+    from core.template import FINDINGS_SHEET, LISTS_SHEET, NOTES_SHEET
 
     out = tmp_path / "模板.xlsx"
     result = run("template", out)
@@ -216,7 +217,7 @@ def test_template_writes_an_xlsx_with_chinese_headers_and_a_second_sheet(tmp_pat
     book = load_workbook(out)
     first = book.worksheets[0]
     assert [c.value for c in first[1]][: len(FINDINGS_FILE_COLUMNS)] == [c.label_zh for c in FINDINGS_FILE_COLUMNS]
-    assert len(book.worksheets) >= 2
+    assert book.sheetnames == [FINDINGS_SHEET, LISTS_SHEET, NOTES_SHEET]  # the findings, their lists, the notes
 
 
 def test_template_writes_csv_when_asked(tmp_path):

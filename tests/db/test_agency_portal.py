@@ -67,11 +67,16 @@ def _count(engine, model, **where) -> int:
 
 def test_an_agency_account_is_bound_to_one_known_agency_and_no_town(engine, people):
     assert people["mine"]["credit_code"] == MINE and people["mine"]["town"] is None
-    for code in (None, "", "not-a-code", credit_code(99)):  # missing, malformed, a valid code of no known agency
+    stranger = credit_code(99)
+    for code, zh, en in (  # missing, malformed, a valid code of no known agency
+            (None, "须绑定有效的统一社会信用代码（）：不能为空", "needs a valid credit code (): must not be empty"),
+            ("", "须绑定有效的统一社会信用代码（）：不能为空", "needs a valid credit code (): must not be empty"),
+            ("not-a-code", "统一社会信用代码应为18位（此处8位）", "a USCC has 18 characters (this has 8)"),
+            (stranger, f"未知机构（{stranger}）：须先有该机构的记录", f"unknown agency ({stranger}): it must be on record")):
         with pytest.raises(UserError) as refused:
             create_user(engine=engine, username="x", password=PASSWORD, role="agency", by="test",
                         credit_code=code)
-        assert refused.value.message_zh and refused.value.message_en
+        assert zh in refused.value.message_zh and en in refused.value.message_en
     with pytest.raises(UserError):
         create_user(engine=engine, username="x", password=PASSWORD, role="agency", town="璜土镇", by="test",
                     credit_code=MINE)
