@@ -42,10 +42,14 @@ def with_wrong_check_digit(code: str) -> str:
     return code[:-1] + ("1" if code[-1] != "1" else "2")
 
 
+def with_id_check_digit(body: str) -> str:
+    """A 17-digit 身份证号 body with its GB 11643 check digit appended (python-stdnum's cn.ric)."""
+    return body + ric.calc_check_digit(body + "0")  # stdnum expects a placeholder check digit
+
+
 def id_number(i: int, born: str = "19850312") -> str:
     """A valid 身份证号 for person `i` (Jiangyin's region code 320281)."""
-    base = f"320281{born}{i % 1000:03d}"
-    return base + ric.calc_check_digit(base + "0")  # stdnum expects a placeholder check digit
+    return with_id_check_digit(f"320281{born}{i % 1000:03d}")
 
 
 # --- agencies ---------------------------------------------------------------------------------------------------
