@@ -89,6 +89,8 @@ def finding(agency: int = 1, clause: str = "2.5", *, assessor: str = TOWN, perio
     defaults to the period's usual day in `year` (2025); the year cell is blank unless given, as people leave it
     (the reader takes it from the date). `row` is the spreadsheet row findings_table gives the finding.
     """
+    if unknown := set(cells) - {c.key for c in FINDINGS_FILE_COLUMNS}:  # a typo must not vanish into an unread cell
+        raise TypeError(f"finding() got cells no findings file has: {sorted(unknown)}")
     if period is None:
         month = re.match(r"\d{4}-(\d{2})-", date) if isinstance(date, str) else None
         quarter = (int(month[1]) - 1) // 3 + 1 if month and 1 <= int(month[1]) <= 12 else 1

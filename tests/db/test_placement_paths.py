@@ -62,7 +62,7 @@ def test_a_single_finding_is_charged_before_an_uploaded_one_of_the_same_day_on_b
 
     staff = make_staff(engine)
     day = dt.date(2025, 2, 10)
-    load(engine, [finding(1, "2.1", period="Q1", assessor=ACCOUNT_TOWN, day="02-10")])
+    load(engine, [finding(1, "2.1", period="Q1", assessor=ACCOUNT_TOWN, date="2025-02-10")])
     record_finding(engine=engine, user=staff["town"], credit_code=CODE, agency_name="江阴安信评价有限公司",
                    clause="3.1", date=day, period="Q1", year=2025)
     with engine.connect() as connection:
