@@ -14,7 +14,6 @@ from sqlalchemy.pool import NullPool
 
 from db.store.engine import make_engine
 from db.store.migrate import upgrade
-from tests import builders
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
@@ -84,15 +83,3 @@ def url_of(engine: Engine) -> str:
 def naive_utc(value: dt.datetime) -> dt.datetime:
     """A stored time as naive UTC: PostgreSQL returns it aware (in the session's zone), SQLite keeps no zone."""
     return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
-
-
-@pytest.fixture
-def findings_csv():
-    """builders.findings_csv: rows (or a count) → CSV bytes of a findings file."""
-    return builders.findings_csv
-
-
-@pytest.fixture
-def roster_csv():
-    """builders.roster_csv: rows (or a count) → CSV bytes of a roster file."""
-    return builders.roster_csv
