@@ -20,7 +20,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from stdnum.cn import uscc
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -33,6 +32,7 @@ from core.rating import rate  # noqa: E402
 from core.reader import read_findings  # noqa: E402
 from core.rulebook import load_rulebook  # noqa: E402
 from core.towns import default_towns  # noqa: E402
+from tests.builders import credit_code  # noqa: E402
 
 TARGET_RATE_S = 1.0
 TARGET_COMMAND_OVER_READ = 3.0
@@ -47,8 +47,7 @@ def generate(path: Path, rows: int, agencies: int) -> None:
     rulebook = load_rulebook()
     towns = default_towns()
 
-    bases = [f"91320281{i:09d}" for i in range(1, agencies + 1)]
-    codes = np.array([b + uscc.calc_check_digit(b) for b in bases], dtype=object)
+    codes = np.array([credit_code(i) for i in range(1, agencies + 1)], dtype=object)
     names = np.array([f"江阴市第{i}安全技术服务有限公司" for i in range(1, agencies + 1)], dtype=object)
     agency = rng.integers(0, agencies, rows)
 

@@ -34,7 +34,7 @@ from db.store.engine import make_engine  # noqa: E402
 from db.store.migrate import upgrade  # noqa: E402
 from db.store.models import Agency, utcnow  # noqa: E402
 from db.uploads.imports import import_findings  # noqa: E402
-from tests.db.factories import findings_csv  # noqa: E402
+from tests.builders import findings_csv  # noqa: E402
 
 BENCH = Actor.operator("bench")  # the benchmarks write as the command line does
 

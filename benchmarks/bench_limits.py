@@ -35,9 +35,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from tests.builders import (  # noqa: E402
+    credit_code,  # noqa: E402
+    finding_rows,
+    findings_csv,
+)
 from tests.core import hostile_files as hostile  # noqa: E402
-from tests.core.upload_files import uscc  # noqa: E402
-from tests.db.factories import finding_rows, findings_csv  # noqa: E402
 
 TARGET_MB, TARGET_S = 300, 5.0
 # The child reads the file and says how long the read took and how it ended: refused (exit 2) or read (exit 0).
@@ -68,7 +71,7 @@ def hostile_cases(folder: Path) -> dict[str, Path]:
         "csv 60 columns": hostile.csv_of_columns(folder / "columns.csv", 60),
         "csv 5,000-char cell": hostile.csv_with_cell(folder / "cell.csv", 10, 5, description="说" * 5000),
         "csv NUL past 64 KiB": hostile.csv_with_cell(folder / "nul.csv", 2000, 1900,
-                                                     credit_code=uscc(2), agency_name="江阴\x00安达"),
+                                                     credit_code=credit_code(2), agency_name="江阴\x00安达"),
     }
 
 
@@ -263,8 +266,7 @@ def paths(only: str, timeout: float) -> bool:
 
     from db.store.engine import make_engine
     from db.store.migrate import upgrade
-    from tests.db.agency_factories import MINE, make_agencies, make_agency_user
-    from tests.db.staff_factories import make_user
+    from tests.builders import MINE, make_agencies, make_agency_user, make_user
 
     ok = True
     with tempfile.TemporaryDirectory() as tmp:

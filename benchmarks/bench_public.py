@@ -27,7 +27,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert  # noqa: E402
-from stdnum.cn import uscc  # noqa: E402
 
 from core.towns import default_towns  # noqa: E402
 from db.documents.scores import split_scores  # noqa: E402
@@ -40,6 +39,7 @@ from db.store.models import (  # noqa: E402
     PublishedRating,
     PublishedScore,
 )
+from tests.builders import credit_code  # noqa: E402
 
 YEARS = (2023, 2024, 2025)
 TARGETS = {"rerun": 0.150, "first": 2.0, "first_row": 3.0, "rss_mb": 400}
@@ -47,11 +47,6 @@ TRADE = "澄安华信泰恒中正鼎盛金盾瑞通和宏远润泽同创佳成�
 FORMS = ("江阴市{}安全技术服务有限公司", "江阴{}安全科技有限公司", "无锡{}安全咨询有限公司", "江苏{}工程技术咨询有限公司")
 CLAUSES_10 = ("2.1", "2.2", "2.3", "2.5", "2.6", "2.8")
 CLAUSES_5 = ("3.1", "3.2", "3.3", "3.4", "3.5", "3.6", "3.7", "3.9")
-
-
-def credit_code(n: int) -> str:
-    body = f"91320281{n:09d}"
-    return body + uscc.calc_check_digit(body)
 
 
 def build_database(url: str, agencies: int) -> None:

@@ -27,7 +27,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
-from stdnum.cn import uscc  # noqa: E402
 
 from core import china_time  # noqa: E402
 from db.accounts.actor import Actor  # noqa: E402
@@ -40,6 +39,7 @@ from db.publishing.rating import rate_year
 from db.store.engine import make_engine  # noqa: E402
 from db.store.migrate import upgrade  # noqa: E402
 from db.uploads.imports import import_findings, import_roster  # noqa: E402
+from tests.builders import credit_code  # noqa: E402
 
 BENCH = Actor.operator("bench")  # the benchmarks write as the command line does
 
@@ -58,18 +58,13 @@ def ended_notice(engine) -> None:
                 today=today - dt.timedelta(days=7))
 
 
-def code(n: int) -> str:
-    body = f"91320281{n:09d}"
-    return body + uscc.calc_check_digit(body)
-
-
 def files(agencies: int, findings: int) -> tuple[bytes, bytes]:
     """A roster of `agencies` and `findings` findings over them (a few blacklistings), as CSV bytes."""
     rng = random.Random(7)
     roster = io.StringIO()
     w = csv.writer(roster)
     w.writerow(["credit_code", "agency_name"])
-    w.writerows((code(n), f"江阴市第{n}安全技术服务有限公司") for n in range(agencies))
+    w.writerows((credit_code(n), f"江阴市第{n}安全技术服务有限公司") for n in range(agencies))
     out = io.StringIO()
     w = csv.writer(out)
     w.writerow(["credit_code", "agency_name", "clause", "assessor", "period", "date", "year", "practitioner",
@@ -83,7 +78,7 @@ def files(agencies: int, findings: int) -> tuple[bytes, bytes]:
             assessor, period = rng.choice(TOWNS), rng.choice(tuple(QUARTERS))
             first, last = QUARTERS[period]
             day = dt.date(YEAR, rng.randint(first, last), rng.randint(1, 28))
-        w.writerow([code(n), f"江阴市第{n}安全技术服务有限公司", clause, assessor, period, day.isoformat(), YEAR,
+        w.writerow([credit_code(n), f"江阴市第{n}安全技术服务有限公司", clause, assessor, period, day.isoformat(), YEAR,
                     f"执业人员{i % 300}" if clause == "1.3" else "", f"检查记录{i}", f"澄安监〔{YEAR}〕{i}号"])
     return roster.getvalue().encode("utf-8"), out.getvalue().encode("utf-8")
 

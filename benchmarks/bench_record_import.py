@@ -42,7 +42,7 @@ from db.records.imports import import_records  # noqa: E402
 from db.store.engine import make_engine  # noqa: E402
 from db.store.migrate import upgrade  # noqa: E402
 from db.store.models import Upload, utcnow  # noqa: E402
-from tests.core.factory import uscc  # noqa: E402
+from tests.builders import credit_code  # noqa: E402, uscc  # noqa: E402
 
 BENCH = Actor.operator("bench")  # the benchmarks write as the command line does
 
@@ -55,8 +55,8 @@ LIMITS = ReadLimits(max_bytes=1024 * MB, max_rows=5_000_000)  # for this benchma
 def visits_csv(rows: int, agencies: int, seed: int = 11) -> bytes:
     """A valid visits file: `rows` visits of 2025 by `agencies` agencies at ten clients each."""
     rng = np.random.default_rng(seed)
-    codes = np.array([uscc(i) for i in range(1, agencies + 1)])
-    clients = np.array([uscc(100_000 + i) for i in range(agencies * 10)])
+    codes = np.array([credit_code(i) for i in range(1, agencies + 1)])
+    clients = np.array([credit_code(100_000 + i) for i in range(agencies * 10)])
     towns = np.array(default_towns().names)
     agency = rng.integers(0, agencies, rows)
     client = agency * 10 + rng.integers(0, 10, rows)

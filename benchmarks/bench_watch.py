@@ -20,16 +20,19 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from stdnum.cn import ric, uscc
+from stdnum.cn import ric
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests.builders import credit_code  # noqa: E402
+
 TOWNS = ["澄江街道", "华士镇", "周庄镇", "新桥镇", "璜土镇", "月城镇", "青阳镇", "徐霞客镇"]
 LIMITS = {"MAX_ROWS": "5000000", "MAX_UPLOAD_MB": "1000"}
 
 
 def codes(start: int, n: int) -> np.ndarray:
-    bases = [f"91320281{i:09d}" for i in range(start, start + n)]
-    return np.array([b + uscc.calc_check_digit(b) for b in bases], dtype=object)
+    return np.array([credit_code(i) for i in range(start, start + n)], dtype=object)
 
 
 def id_numbers(n: int) -> np.ndarray:

@@ -1,5 +1,6 @@
 """Fixtures for the whole suite: one publication signing key for the session (publishing refuses without one), and
-settings read afresh whenever a test changes the environment."""
+settings read afresh whenever a test changes the environment; tests.builders' cheap argon2 for every test that signs in
+many times."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 from db.documents.signing import keygen
 from db.store.settings import forget_settings
+from tests.builders import fast_argon2  # noqa: F401  (a fixture, offered to every test)
 
 
 @pytest.fixture(autouse=True, scope="session")

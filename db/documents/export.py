@@ -1,4 +1,4 @@
-"""Exports of a published version (CSV, XLSX, JSON), its canonical JSON and digest, and checking a downloaded file."""
+"""Exports of a published version (CSV, XLSX, JSON) and its canonical JSON and digest (checking a file: verify)."""
 
 from __future__ import annotations
 
@@ -23,11 +23,9 @@ from db.documents import editions
 from db.documents.canonical import (
     SAFE_INT,
     PlainDocument,
-    UnreadableDocument,
     canonical_bytes,
     canonical_table_bytes,
     digest_hex,
-    read_json,
 )
 from db.documents.cells import escape_cell
 from db.documents.changes import changes_between
@@ -364,27 +362,6 @@ def export_publication(*, engine: Engine, year: int, version: int | None = None,
         raise ExportError(f"未知格式“{fmt}”（可选 {names}）", f"unknown format {fmt!r} ({', '.join(WRITERS)})")
     with Session(engine) as session:
         return WRITERS[fmt](*load_for_files(session, find_publication(session, year=year, version=version)))
-
-
-def verify_export(*, engine: Engine, content: bytes) -> Publication | None:
-    """The published version a JSON export is a true copy of, or None (not JSON, altered, or never published).
-
-    The file's digest is recomputed from its content (see `canonical_json`); it must equal both the digest the
-    file claims and the digest of a version in the database.
-    """
-    try:
-        document = read_json(content)
-    except UnreadableDocument:
-        return None
-    if not isinstance(document, dict) or not isinstance(document.get("digest"), str):
-        return None
-    recomputed = digest_of(document)
-    if recomputed != document["digest"]:
-        return None
-    with Session(engine, expire_on_commit=False) as session:
-        return session.execute(select(Publication).where(Publication.digest == recomputed)).scalars().first()
-
-
 def published_changes(engine: Engine, year: int, version: int) -> pd.DataFrame:
     """What version `version` of `year` changed against the version before it (empty for version 1)."""
     with Session(engine) as session:

@@ -24,8 +24,8 @@ from db.publishing.publish import publish_year
 from db.store.engine import make_engine, transaction
 from db.store.models import Notice, Objection
 from tests.browser.conftest import Server, no_exception, screenshot, wait_for_app
-from tests.db.factories import agency_name, credit_code
-from tests.db.publishing import YEAR, a_year, finding, load
+from tests.builders import agency_name, credit_code, finding
+from tests.db.publishing import YEAR, a_year, load
 from tests.notices import ended_notice
 
 pytestmark = pytest.mark.browser

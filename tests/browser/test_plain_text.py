@@ -13,8 +13,8 @@ from core.plain_text import visible_controls
 from db.app_db import prepare
 from db.store.engine import make_engine
 from tests.browser.conftest import Server, no_exception, screenshot, wait_for_app
+from tests.builders import make_staff
 from tests.dashboard import hostile_data as hostile
-from tests.db.staff_factories import make_staff
 
 pytestmark = pytest.mark.browser
 

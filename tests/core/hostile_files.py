@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from core.xlsx_count import EXCEL_MAX_COLUMNS
-from tests.core.upload_files import HEADERS_ZH, csv_bytes, finding, table, uscc, write_xlsx
+from tests.builders import HEADERS_ZH, credit_code, csv_bytes, finding, table, write_xlsx
 
 _CHUNK = 1 << 20
 SHEET = "xl/worksheets/sheet1.xml"
@@ -225,8 +225,8 @@ PROBE_CASES: dict[str, tuple[Callable[[Path], Path], dict[str, str]]] = {
     "too many rows": (lambda d: csv_of_rows(d / "f.csv", 11), {"MAX_ROWS": "10"}),
     "too many columns": (lambda d: csv_of_columns(d / "f.csv", 13), {"MAX_COLUMNS": "12"}),
     "cell too long": (lambda d: _rows_csv(d, description="说" * 101), {"MAX_CELL_CHARS": "100"}),
-    "NUL in a name": (lambda d: _rows_csv(d, credit_code=uscc(2), agency_name="江阴\x00安达"), {}),
-    "bidi in a name": (lambda d: _rows_csv(d, credit_code=uscc(2), agency_name="江阴\u202e达安"), {}),
+    "NUL in a name": (lambda d: _rows_csv(d, credit_code=credit_code(2), agency_name="江阴\x00安达"), {}),
+    "bidi in a name": (lambda d: _rows_csv(d, credit_code=credit_code(2), agency_name="江阴\u202e达安"), {}),
     "year 2101": (lambda d: _rows_csv(d, assessor="市应急管理局", period="", date="2101-05-01"), {}),
     "all-zero credit code": (lambda d: _rows_csv(d, credit_code="0" * 18), {}),
     "clause 2.05": (lambda d: _rows_csv(d, clause="2.05"), {}),

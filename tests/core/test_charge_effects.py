@@ -8,7 +8,7 @@ import pytest
 from core.charge_effects import at_floor, pushed
 from core.rating import rate
 from core.towns import BUREAU
-from tests.core.factory import OTHER_TOWN, finding, findings_table, uscc
+from tests.builders import OTHER_TOWN, credit_code, finding, findings_table
 
 
 def ratings(stored: list[dict], added: list[dict]):
@@ -24,7 +24,7 @@ def test_a_new_finding_in_a_period_already_at_its_floor_costs_nothing_and_is_nam
     before, after = ratings(stored, added)
     free = at_floor(before, after)
     assert free[["credit_code", "row", "clause", "period", "points_nominal", "points_charged"]].values.tolist() == [
-        [uscc(1), 7, "2.1", "Q1", 10, 0]]
+        [credit_code(1), 7, "2.1", "Q1", 10, 0]]
     assert pushed(before, after).empty  # the stored Q1 finding, dated first, keeps its 10 points
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from core.rulebook import load_rulebook
-from tests.core.factory import uscc
+from tests.builders import credit_code
 from tests.refusals import assert_bilingual_refusal
 
 REPO = Path(__file__).resolve().parents[2]
@@ -43,12 +43,12 @@ def write_csv(path: Path, rows: list[list[str]], header: list[str] = FILE_HEADER
 def findings_file(tmp_path) -> Path:
     """Three agencies over 2024 and 2025: one loses 20 in 2025, one is blacklisted, one is only in 2024."""
     return write_csv(tmp_path / "findings.csv", [
-        [uscc(1), "澄江安全咨询有限公司", "二（五）", "澄江", "一季度", "2025-02-10", "", ""],
-        [uscc(1), "澄江安全咨询有限公司", "2.1", "澄江街道", "Q1", "2025-03-01", "", ""],
-        [uscc(1), "澄江安全咨询有限公司", "3-3", "市应急管理局", "", "2025-06-01", "", ""],
-        [uscc(1), "澄江安全咨询有限公司", "3.4", "bureau", "", "2025-09-01", "", ""],
-        [uscc(2), "华士技术服务有限公司", "一（三）", "bureau", "", "2025/4/1", "", "王五"],
-        [uscc(3), "周庄安全科技有限公司", "2.5", "周庄镇", "YE", "2024-12-20", "", ""],
+        [credit_code(1), "澄江安全咨询有限公司", "二（五）", "澄江", "一季度", "2025-02-10", "", ""],
+        [credit_code(1), "澄江安全咨询有限公司", "2.1", "澄江街道", "Q1", "2025-03-01", "", ""],
+        [credit_code(1), "澄江安全咨询有限公司", "3-3", "市应急管理局", "", "2025-06-01", "", ""],
+        [credit_code(1), "澄江安全咨询有限公司", "3.4", "bureau", "", "2025-09-01", "", ""],
+        [credit_code(2), "华士技术服务有限公司", "一（三）", "bureau", "", "2025/4/1", "", "王五"],
+        [credit_code(3), "周庄安全科技有限公司", "2.5", "周庄镇", "YE", "2024-12-20", "", ""],
     ])
 
 
@@ -63,8 +63,8 @@ def test_rate_prints_specs_csv_for_the_latest_year_by_default(findings_file):
     rows = parse_csv(result.stdout)
     assert [(r["credit_code"], r["year"], r["town_score"], r["bureau_score"], r["total"], r["grade"],
              r["blacklist_clauses"]) for r in rows] == [
-        (uscc(1), "2025", "40", "40", "80", "B", ""),
-        (uscc(2), "2025", "50", "50", "100", "BLACKLIST", "1.3"),
+        (credit_code(1), "2025", "40", "40", "80", "B", ""),
+        (credit_code(2), "2025", "50", "50", "100", "BLACKLIST", "1.3"),
     ]
     assert rows[0]["agency_name"] == "澄江安全咨询有限公司"
     assert result.stderr == ""
@@ -73,14 +73,14 @@ def test_rate_prints_specs_csv_for_the_latest_year_by_default(findings_file):
 def test_rate_rates_the_year_asked_for(findings_file):
     result = run("rate", findings_file, "--year", "2024")
     assert result.returncode == 0, result.stderr
-    assert [(r["credit_code"], r["year"], r["total"]) for r in parse_csv(result.stdout)] == [(uscc(3), "2024", "90")]
+    assert [(r["credit_code"], r["year"], r["total"]) for r in parse_csv(result.stdout)] == [(credit_code(3), "2024", "90")]
 
 
 def test_rate_with_a_roster_rates_agencies_without_findings_100_a(findings_file, tmp_path):
-    roster = write_csv(tmp_path / "roster.csv", [[uscc(4), "申港安全服务有限公司"]], header=["统一社会信用代码", "机构名称"])
+    roster = write_csv(tmp_path / "roster.csv", [[credit_code(4), "申港安全服务有限公司"]], header=["统一社会信用代码", "机构名称"])
     rows = parse_csv(run("rate", findings_file, "--roster", roster).stdout)
     assert [(r["credit_code"], r["agency_name"], r["total"], r["grade"]) for r in rows][-1] == (
-        uscc(4), "申港安全服务有限公司", "100", "A",
+        credit_code(4), "申港安全服务有限公司", "100", "A",
     )
 
 
@@ -90,7 +90,7 @@ def test_rate_prints_json(findings_file):
     rows = json.loads(result.stdout)
     assert list(rows[0]) == HEADER.split(",")
     assert rows[1] == {
-        "credit_code": uscc(2), "agency_name": "华士技术服务有限公司", "year": 2025, "town_score": 50,
+        "credit_code": credit_code(2), "agency_name": "华士技术服务有限公司", "year": 2025, "town_score": 50,
         "bureau_score": 50, "total": 100, "grade": "BLACKLIST", "blacklist_clauses": "1.3",
     }
 
@@ -101,7 +101,7 @@ def test_rate_prints_an_aligned_table(findings_file):
     lines = result.stdout.splitlines()
     assert lines[0].split() == HEADER.split(",")
     assert set(lines[1]) == {"-", " "}
-    assert uscc(1) in lines[2] and "澄江安全咨询有限公司" in lines[2] and lines[2].split()[-2:] == ["80", "B"]
+    assert credit_code(1) in lines[2] and "澄江安全咨询有限公司" in lines[2] and lines[2].split()[-2:] == ["80", "B"]
     # Chinese names take two columns each: the `year` column starts at the same terminal column on every row.
     from core.output import display_width
     starts = {display_width(line[: line.index("2025")]) for line in lines[2:]}
@@ -109,7 +109,7 @@ def test_rate_prints_an_aligned_table(findings_file):
 
 
 def test_rate_with_another_rulebook_file_uses_its_buckets(tmp_path):
-    findings = write_csv(tmp_path / "f.csv", [[uscc(1), "甲公司", "2.1", "bureau", "", "2025-02-10", "", ""]])
+    findings = write_csv(tmp_path / "f.csv", [[credit_code(1), "甲公司", "2.1", "bureau", "", "2025-02-10", "", ""]])
     result = run("rate", findings, "--rulebook", SINGLE_BUCKET)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
@@ -127,9 +127,9 @@ def assert_refused(result: subprocess.CompletedProcess) -> str:
 
 def test_a_bad_file_exits_2_with_every_problem_on_stderr_and_nothing_on_stdout(tmp_path):
     bad = write_csv(tmp_path / "bad.csv", [
-        [uscc(1), "甲公司", "2.5", "澄江", "Q1", "2025-02-10", "", ""],
-        [uscc(1)[:-1] + "X", "甲公司", "2.5", "澄江", "Q1", "2025-02-10", "", ""],
-        [uscc(2), "乙公司", "9.9", "澄江", "Q1", "2025-02-10", "", ""],
+        [credit_code(1), "甲公司", "2.5", "澄江", "Q1", "2025-02-10", "", ""],
+        [credit_code(1)[:-1] + "X", "甲公司", "2.5", "澄江", "Q1", "2025-02-10", "", ""],
+        [credit_code(2), "乙公司", "9.9", "澄江", "Q1", "2025-02-10", "", ""],
     ])
     stderr = assert_refused(run("rate", bad))
     assert "row 3" in stderr and "credit_code" in stderr
@@ -173,7 +173,7 @@ def test_a_usage_error_exits_2_without_stdout(findings_file):
 
 
 def test_explain_shows_total_grade_and_every_finding(findings_file):
-    result = run("explain", uscc(1), findings_file)
+    result = run("explain", credit_code(1), findings_file)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "80" in out and "B 良好" in out
@@ -184,12 +184,12 @@ def test_explain_shows_total_grade_and_every_finding(findings_file):
 
 
 def test_explain_prints_csv_and_json(findings_file):
-    rows = parse_csv(run("explain", uscc(1).lower(), findings_file, "--format", "csv").stdout)
+    rows = parse_csv(run("explain", credit_code(1).lower(), findings_file, "--format", "csv").stdout)
     assert [(r["clause"], r["period"], r["points_nominal"], r["points_charged"]) for r in rows] == [
         ("2.5", "Q1", "10", "10"), ("2.1", "Q1", "10", "0"), ("3.3", "Y", "5", "5"), ("3.4", "Y", "5", "5"),
     ]
     assert {r["total"] for r in rows} == {"80"}
-    data = json.loads(run("explain", uscc(2), findings_file, "--format", "json").stdout)
+    data = json.loads(run("explain", credit_code(2), findings_file, "--format", "json").stdout)
     assert (data["total"], data["grade"], data["blacklist_clauses"]) == (100, "BLACKLIST", "1.3")
     assert [(f["clause"], f["points_charged"]) for f in data["findings"]] == [("1.3", 0)]
 
@@ -200,14 +200,15 @@ def test_explain_refuses_an_invalid_code(findings_file):
 
 
 def test_explain_refuses_a_code_not_in_the_file(findings_file):
-    stderr = assert_refused(run("explain", uscc(7), findings_file))
-    assert uscc(7) in stderr
+    stderr = assert_refused(run("explain", credit_code(7), findings_file))
+    assert credit_code(7) in stderr
 
 
 def test_template_writes_an_xlsx_with_chinese_headers_and_a_second_sheet(tmp_path):
     from openpyxl import load_workbook
 
     from core.schema import FINDINGS_FILE_COLUMNS
+    from core.template import FINDINGS_SHEET, LISTS_SHEET, NOTES_SHEET
 
     out = tmp_path / "模板.xlsx"
     result = run("template", out)
@@ -216,7 +217,7 @@ def test_template_writes_an_xlsx_with_chinese_headers_and_a_second_sheet(tmp_pat
     book = load_workbook(out)
     first = book.worksheets[0]
     assert [c.value for c in first[1]][: len(FINDINGS_FILE_COLUMNS)] == [c.label_zh for c in FINDINGS_FILE_COLUMNS]
-    assert len(book.worksheets) >= 2
+    assert book.sheetnames == [FINDINGS_SHEET, LISTS_SHEET, NOTES_SHEET]  # the findings, their lists, the notes
 
 
 def test_template_writes_csv_when_asked(tmp_path):
@@ -242,14 +243,14 @@ def test_rating_a_csv_file_never_imports_openpyxl(findings_file):
 
 def test_a_year_end_finding_dated_in_february_with_last_year_counts_in_last_year_only(tmp_path):
     path = write_csv(tmp_path / "ye.csv", [
-        [uscc(1), "澄江安全咨询有限公司", "2.5", "澄江", "年底", "2026/2/15", "2025", ""],
-        [uscc(2), "华士技术服务有限公司", "3.3", "华士", "一季度", "2026-02-15", "", ""],
+        [credit_code(1), "澄江安全咨询有限公司", "2.5", "澄江", "年底", "2026/2/15", "2025", ""],
+        [credit_code(2), "华士技术服务有限公司", "3.3", "华士", "一季度", "2026-02-15", "", ""],
     ])
     last_year = {r["credit_code"]: r for r in parse_csv(run("rate", path, "--year", "2025").stdout)}
     this_year = {r["credit_code"]: r for r in parse_csv(run("rate", path, "--year", "2026").stdout)}
-    assert (last_year[uscc(1)]["town_score"], last_year[uscc(1)]["total"]) == ("40", "90")
-    assert uscc(2) not in last_year
-    assert uscc(1) not in this_year and this_year[uscc(2)]["total"] == "95"
+    assert (last_year[credit_code(1)]["town_score"], last_year[credit_code(1)]["total"]) == ("40", "90")
+    assert credit_code(2) not in last_year
+    assert credit_code(1) not in this_year and this_year[credit_code(2)]["total"] == "95"
 
 
 # --- hostile arguments: every one ends in a bilingual refusal and exit 2, never a traceback ---------------------
@@ -271,7 +272,7 @@ def hostile_core_cases(tmp_path: Path, findings: Path) -> dict[str, tuple[list, 
         "file the system refuses to read": (["rate", "/proc/self/mem"], "cannot", "无法"),
         "non-UTF-8 path": (["rate", os.fsdecode(bytes(tmp_path) + b"/" + NOT_UTF8)], "file not found", "找不到文件"),
         "year 1800": (["rate", findings, "--year", "1800"], "2000", "年度"),
-        "year 99999": (["explain", uscc(1), findings, "--year", "99999"], "2000", "年度"),
+        "year 99999": (["explain", credit_code(1), findings, "--year", "99999"], "2000", "年度"),
         "huge year": (["rate", findings, "--year", "99999999999999999999"], "2000", "年度"),
         "year not a number": (["rate", findings, "--year", "abc"], "whole number", "年度"),
         "rulebook a folder": (["rate", findings, "--rulebook", tmp_path], "rulebook", "评分规则"),
@@ -304,13 +305,13 @@ WATCH_HEADER = "credit_code,agency_name,clause,date,assessor,rule,evidence,key"
 
 
 def test_watch_prints_suggestions_sorted_and_the_same_keys_on_a_rerun(tmp_path):
-    from tests.core.records_factory import records_csv
+    from tests.builders import records_csv
 
     registry = tmp_path / "registry.csv"
-    registry.write_bytes(records_csv("registry", [{"credit_code": uscc(1), "agency_name": "甲", "office_address": "澄江",
+    registry.write_bytes(records_csv("registry", [{"credit_code": credit_code(1), "agency_name": "甲", "office_address": "澄江",
                                                    "filed_on": "2025-11-20"}], chinese=True))
     reports = tmp_path / "reports.csv"
-    reports.write_bytes(records_csv("reports", [{"credit_code": uscc(1), "month": "2025年11月",
+    reports.write_bytes(records_csv("reports", [{"credit_code": credit_code(1), "month": "2025年11月",
                                                  "submitted_on": "2025-12-06"}]))
     args = ("watch", "--year", "2025", "--as-of", "2026/1/10", "--registry", registry, "--reports", reports)
     first, second = run(*args), run(*args)
@@ -325,23 +326,23 @@ def test_watch_prints_suggestions_sorted_and_the_same_keys_on_a_rerun(tmp_path):
 
 
 def test_watch_refuses_a_bad_file_by_file_row_and_column_with_nothing_on_stdout(tmp_path):
-    from tests.core.records_factory import records_csv
+    from tests.builders import records_csv
 
     visits = tmp_path / "visits.csv"
-    visits.write_bytes(records_csv("visits", [{"credit_code": uscc(1), "month": "2025-13"}]))
+    visits.write_bytes(records_csv("visits", [{"credit_code": credit_code(1), "month": "2025-13"}]))
     result = run("watch", "--year", "2025", "--as-of", "2026-01-10", "--visits", visits)
     assert_bilingual_refusal(result.returncode, result.stdout, result.stderr, "row 2, column visits.csv month",
                              "第2行")
 
 
 def test_watch_decides_the_rest_and_warns_of_what_waits_for_a_missing_calendar_year(tmp_path):
-    from tests.core.records_factory import records_csv
+    from tests.builders import records_csv
 
     registry = tmp_path / "registry.csv"
-    registry.write_bytes(records_csv("registry", [{"credit_code": uscc(1), "agency_name": "甲", "office_address": "澄江",
+    registry.write_bytes(records_csv("registry", [{"credit_code": credit_code(1), "agency_name": "甲", "office_address": "澄江",
                                                    "filed_on": "2099-01-05"}]))
     changes = tmp_path / "changes.csv"
-    changes.write_bytes(records_csv("changes", [{"credit_code": uscc(1), "item": "地址", "changed_on": "2099-03-01"}]))
+    changes.write_bytes(records_csv("changes", [{"credit_code": credit_code(1), "item": "地址", "changed_on": "2099-03-01"}]))
     result = run("watch", "--year", "2099", "--as-of", "2099-12-31", "--registry", registry, "--changes", changes)
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))

@@ -13,10 +13,9 @@ from core.isolation import read_isolated
 from core.limits import MB, ReadLimits
 from core.reader import read_findings, read_roster
 from core.service_records import read_records
+from tests.builders import credit_code, csv_bytes, finding, id_number, records_csv, table
 from tests.core import isolation_helpers as helpers
 from tests.core.hostile_files import small_xlsx
-from tests.core.records_factory import id_number, records_csv
-from tests.core.upload_files import csv_bytes, finding, table, uscc
 
 LIMITS = ReadLimits()
 
@@ -27,23 +26,23 @@ def _rss_mb() -> float:
 
 
 def test_a_valid_file_reads_the_same_in_the_child_as_in_process(tmp_path):
-    rows = [finding(credit_code=uscc(i % 7), agency_name=f"机构{i % 7}", date=f"2025-03-{1 + i % 28:02d}",
+    rows = [finding(credit_code=credit_code(i % 7), agency_name=f"机构{i % 7}", date=f"2025-03-{1 + i % 28:02d}",
                     description="第一行\n第二行" if i == 3 else "") for i in range(40)]
     csv_path = tmp_path / "f.csv"
     csv_path.write_bytes(csv_bytes(table(rows)))
     for source in (csv_path, small_xlsx(tmp_path / "f.xlsx", rows=5), csv_path.read_bytes()):
         pd.testing.assert_frame_equal(read_isolated(read_findings, source, name="f.csv", limits=LIMITS),
                                       read_findings(source, name="f.csv", limits=LIMITS))
-    roster = csv_bytes([["统一社会信用代码", "机构名称"], [uscc(1), "安达"], [uscc(2), "华士"]])
+    roster = csv_bytes([["统一社会信用代码", "机构名称"], [credit_code(1), "安达"], [credit_code(2), "华士"]])
     pd.testing.assert_frame_equal(read_isolated(read_roster, roster, name="r.csv", limits=LIMITS),
                                   read_roster(roster, name="r.csv", limits=LIMITS))
 
 
 def test_a_service_record_file_reads_the_same_in_the_child():
     content = records_csv("practitioners", [
-        {"credit_code": uscc(1), "name": "张三", "id_number": id_number(1), "specialty": "电气",
+        {"credit_code": credit_code(1), "name": "张三", "id_number": id_number(1), "specialty": "电气",
          "joined_on": "2024-03-01"},
-        {"credit_code": uscc(2), "name": "李四", "id_number": id_number(2), "specialty": "化工",
+        {"credit_code": credit_code(2), "name": "李四", "id_number": id_number(2), "specialty": "化工",
          "joined_on": "2023/1/5", "left_on": "2025年6月30日"}])
     pd.testing.assert_frame_equal(read_isolated(read_records, "practitioners", content, name="p.csv", limits=LIMITS),
                                   read_records("practitioners", content, name="p.csv", limits=LIMITS))

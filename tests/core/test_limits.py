@@ -11,9 +11,9 @@ from core.limits import LIMITS, MB, ReadLimits, read_limits
 from core.reader import read_findings, read_roster, read_table
 from core.rulebook import load_rulebook
 from core.values import credit_code_problem, parse_clause
+from tests.builders import credit_code, csv_bytes, finding, table, write_csv, write_xlsx
 from tests.core import hostile_files as hostile
 from tests.core.test_cli import run
-from tests.core.upload_files import csv_bytes, finding, table, uscc, write_csv, write_xlsx
 
 
 def problems_of(path, limits: ReadLimits | None = None) -> list:
@@ -79,7 +79,7 @@ def test_more_than_200000_rows_are_refused(tmp_path):
 
 
 def test_a_nul_byte_past_the_first_64_kib_is_named_by_row_and_column(tmp_path):
-    path = hostile.csv_with_cell(tmp_path / "f.csv", 2000, 1900, credit_code=uscc(2), agency_name="江阴\x00安达")
+    path = hostile.csv_with_cell(tmp_path / "f.csv", 2000, 1900, credit_code=credit_code(2), agency_name="江阴\x00安达")
     assert path.stat().st_size > 65536
     (problem,) = problems_of(path)
     assert (problem.row, problem.column, problem.value) == (1902, "机构名称", "江阴\\x00安达")
@@ -174,8 +174,8 @@ def test_a_description_may_hold_tabs_and_line_breaks_and_cells_may_end_in_them(t
 @pytest.mark.parametrize("mark", ["\u202a", "\u202e", "\u2066", "\u2069"])
 def test_bidi_controls_in_names_and_codes_are_refused(tmp_path, mark):
     path = write_csv(tmp_path / "f.csv", table([
-        finding(credit_code=uscc(2), agency_name=f"江阴{mark}达安"),
-        finding(credit_code=uscc(3)[:9] + mark + uscc(3)[9:], agency_name="华士"),
+        finding(credit_code=credit_code(2), agency_name=f"江阴{mark}达安"),
+        finding(credit_code=credit_code(3)[:9] + mark + credit_code(3)[9:], agency_name="华士"),
     ]))
     problems = problems_of(path)
     assert [(p.row, p.column) for p in problems] == [(2, "机构名称"), (3, "统一社会信用代码")]
@@ -278,8 +278,8 @@ def test_rate_refuses_each_probe_file_with_exit_2_and_a_bilingual_message(tmp_pa
 
 def test_rate_and_explain_refuse_a_year_past_2100(tmp_path):
     findings = write_csv(tmp_path / "f.csv", table([finding()]))
-    roster = write_csv(tmp_path / "r.csv", [["统一社会信用代码", "机构名称"], [uscc(1), "安达"]])
-    for args in (("rate", findings, "--roster", roster, "--year", "2101"), ("explain", uscc(1), findings, "--year", "2101")):
+    roster = write_csv(tmp_path / "r.csv", [["统一社会信用代码", "机构名称"], [credit_code(1), "安达"]])
+    for args in (("rate", findings, "--roster", roster, "--year", "2101"), ("explain", credit_code(1), findings, "--year", "2101")):
         result = run(*args)
         assert (result.returncode, result.stdout) == (2, "")
         assert "--year" in result.stderr and "2000–2100" in result.stderr and "2000—2100" in result.stderr

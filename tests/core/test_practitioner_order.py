@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.rating import rate
-from tests.core.factory import OTHER_TOWN, TOWN, finding, findings_table
+from tests.builders import OTHER_TOWN, TOWN, finding, findings_table
 
 
 def test_one_practitioner_listed_by_two_towns_on_one_day_lists_the_same_whatever_the_row_order():

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from core.rating import rate
 from core.rulebook import load_rulebook
 from core.towns import BUREAU
-from tests.core.factory import OTHER_TOWN, TOWN, finding, findings_table, roster_table
+from tests.builders import OTHER_TOWN, TOWN, finding, findings_table, roster_table
 
 RULEBOOK = load_rulebook()
 CODES = [c.code for c in RULEBOOK.clauses]

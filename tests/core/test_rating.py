@@ -18,7 +18,7 @@ from core.schema import (
     rating_columns,
 )
 from core.towns import BUREAU
-from tests.core.factory import OTHER_TOWN, TOWN, finding, findings_table, roster_table, uscc
+from tests.builders import OTHER_TOWN, TOWN, agency_name, credit_code, finding, findings_table, roster_table
 
 SINGLE_BUCKET = Path(__file__).parent / "rulebooks" / "single-bucket.toml"
 TOWN_PERIOD_DATES = {"Q1": "2025-02-10", "Q2": "2025-05-10", "Q3": "2025-08-10", "Q4": "2025-11-10", "YE": "2025-12-20"}
@@ -68,7 +68,7 @@ def test_two_town_findings_in_one_quarter_cost_ten():
     ]))
     row = rating.table.iloc[0]
     assert (row["town_score"], row["bureau_score"], row["total"]) == (40, 50, 90)
-    assert rating.explain(uscc(1))[["clause", "points_nominal", "points_charged"]].values.tolist() == [
+    assert rating.explain(credit_code(1))[["clause", "points_nominal", "points_charged"]].values.tolist() == [
         ["2.5", 10, 10], ["2.1", 10, 0],
     ]
 
@@ -96,7 +96,7 @@ def test_six_ten_point_bureau_findings_cost_fifty():
     rating = rate(findings_table([finding(1, "2.5", assessor=BUREAU, date=f"2025-0{m}-15") for m in range(1, 7)]))
     row = rating.table.iloc[0]
     assert (row["town_score"], row["bureau_score"], row["total"], row["grade"]) == (50, 0, 50, "BLACKLIST")
-    assert rating.explain(uscc(1))["points_charged"].tolist() == [10, 10, 10, 10, 10, 0]
+    assert rating.explain(credit_code(1))["points_charged"].tolist() == [10, 10, 10, 10, 10, 0]
 
 
 def test_the_finding_that_reaches_the_floor_is_charged_only_what_was_left():
@@ -104,7 +104,7 @@ def test_the_finding_that_reaches_the_floor_is_charged_only_what_was_left():
         finding(1, "3.3", date="2025-07-01"),
         finding(1, "2.5", date="2025-07-20"),
     ]))
-    assert rating.explain(uscc(1))["points_charged"].tolist() == [5, 5]
+    assert rating.explain(credit_code(1))["points_charged"].tolist() == [5, 5]
 
 
 def test_findings_are_charged_in_date_order_whatever_their_row():
@@ -112,7 +112,7 @@ def test_findings_are_charged_in_date_order_whatever_their_row():
         finding(1, "3.3", date="2025-08-20", row=2),
         finding(1, "2.5", date="2025-08-01", row=3),
     ]))
-    assert rating.explain(uscc(1))[["clause", "points_charged"]].values.tolist() == [["2.5", 10], ["3.3", 0]]
+    assert rating.explain(credit_code(1))[["clause", "points_charged"]].values.tolist() == [["2.5", 10], ["3.3", 0]]
 
 
 def test_findings_of_the_same_day_are_charged_in_row_order():
@@ -120,13 +120,13 @@ def test_findings_of_the_same_day_are_charged_in_row_order():
         finding(1, "2.5", date="2025-08-01", row=9),
         finding(1, "3.3", date="2025-08-01", row=4),
     ]))
-    assert rating.explain(uscc(1))[["clause", "row", "points_charged"]].values.tolist() == [["3.3", 4, 5], ["2.5", 9, 5]]
+    assert rating.explain(credit_code(1))[["clause", "row", "points_charged"]].values.tolist() == [["3.3", 4, 5], ["2.5", 9, 5]]
 
 
 def test_a_blacklist_clause_blacklists_an_agency_with_100_points():
     rating = rate(findings_table([finding(1, "1.3", assessor=BUREAU)]))
     assert rating.table.loc[0, ["total", "grade", "blacklist_clauses"]].tolist() == [100, "BLACKLIST", "1.3"]
-    assert rating.explain(uscc(1))[["points_nominal", "points_charged", "blacklist"]].values.tolist() == [[0, 0, True]]
+    assert rating.explain(credit_code(1))[["points_nominal", "points_charged", "blacklist"]].values.tolist() == [[0, 0, True]]
 
 
 def test_blacklist_clauses_are_listed_once_each_in_clause_order():
@@ -144,7 +144,7 @@ def test_a_practitioner_named_in_a_blacklist_finding_is_listed():
         finding(2, "2.4", practitioner="赵六"),
     ]))
     assert list(rating.practitioners.columns) == list(BLACKLISTED_PRACTITIONER_COLUMNS)
-    assert rating.practitioners[["credit_code", "practitioner", "clause"]].values.tolist() == [[uscc(1), "王五", "1.9"]]
+    assert rating.practitioners[["credit_code", "practitioner", "clause"]].values.tolist() == [[credit_code(1), "王五", "1.9"]]
 
 
 def test_practitioners_in_ten_and_five_point_findings_still_cost_the_agency():
@@ -164,31 +164,31 @@ def test_findings_of_other_years_are_ignored():
         finding(3, "2.5", date="2026-02-01"),
     ])
     rating = rate(table, year=2025)
-    assert rating.table[["credit_code", "total", "grade"]].values.tolist() == [[uscc(1), 95, "A"]]
+    assert rating.table[["credit_code", "total", "grade"]].values.tolist() == [[credit_code(1), 95, "A"]]
     assert set(rating.explanation["year"]) == {2025}
 
 
 def test_the_latest_year_in_the_findings_is_rated_by_default():
     rating = rate(findings_table([finding(1, "2.5", date="2024-02-01"), finding(2, "2.5", date="2023-02-01")]))
     assert rating.year == 2024
-    assert rating.table["credit_code"].tolist() == [uscc(1)]
+    assert rating.table["credit_code"].tolist() == [credit_code(1)]
 
 
 def test_a_year_end_finding_dated_in_march_of_the_next_year_counts_in_its_year():
     table = findings_table([finding(1, "2.5", period="YE", date="2026-03-20", year=2025)])
     assert rate(table, year=2025).table.loc[0, "total"] == 90
-    assert rate(table, year=2025).explain(uscc(1)).loc[0, "period"] == "YE"
+    assert rate(table, year=2025).explain(credit_code(1)).loc[0, "period"] == "YE"
     assert rate(table, year=2026, roster=roster_table([1])).table.loc[0, "total"] == 100
 
 
 def test_roster_agencies_with_no_findings_are_rated_100_and_A():
     rating = rate(findings_table([finding(2, "2.5")]), roster=roster_table([1, 3], {1: "澄江安全咨询有限公司"}))
     table = rating.table.set_index("credit_code")
-    assert table.loc[uscc(1), ["agency_name", "total", "grade", "blacklist_clauses"]].tolist() == [
+    assert table.loc[credit_code(1), ["agency_name", "total", "grade", "blacklist_clauses"]].tolist() == [
         "澄江安全咨询有限公司", 100, "A", "",
     ]
-    assert table.loc[uscc(3), "total"] == 100
-    assert table.loc[uscc(2), "total"] == 90  # an agency with findings is rated even when the roster lacks it
+    assert table.loc[credit_code(3), "total"] == 100
+    assert table.loc[credit_code(2), "total"] == 90  # an agency with findings is rated even when the roster lacks it
 
 
 def test_the_roster_name_wins_over_the_name_on_the_findings():
@@ -210,7 +210,7 @@ def test_the_table_has_specs_columns_one_integer_row_per_agency_sorted_by_code()
     assert list(rating.table.columns) == [
         "credit_code", "agency_name", "year", "town_score", "bureau_score", "total", "grade", "blacklist_clauses",
     ]
-    assert rating.table["credit_code"].tolist() == [uscc(1), uscc(2), uscc(3)]
+    assert rating.table["credit_code"].tolist() == [credit_code(1), credit_code(2), credit_code(3)]
     for column in ("year", "town_score", "bureau_score", "total"):
         assert rating.table[column].dtype == "int64"
     assert list(rating.explanation.columns) == list(EXPLANATION_COLUMNS)
@@ -246,13 +246,13 @@ def test_a_town_period_the_rulebook_lacks_is_refused():
 
 def test_explain_takes_the_code_in_any_case_and_gives_plain_rows():
     rating = rate(findings_table([finding(1, "3.3", assessor=BUREAU, date="2025-04-01")]))
-    rows = explain_rows(rating, uscc(1).lower())
+    rows = explain_rows(rating, credit_code(1).lower())
     assert rows == [{
         "clause": "3.3", "clause_text": load_rulebook().clause("3.3").text_zh, "assessor": BUREAU, "period": "Y",
         "date": "2025-04-01", "points_nominal": 5, "points_charged": 5,
     }]
     assert output_rows(rating) == [{
-        "credit_code": uscc(1), "agency_name": "江阴第1安全技术服务有限公司", "year": 2025,
+        "credit_code": credit_code(1), "agency_name": agency_name(1), "year": 2025,
         "town_score": 50, "bureau_score": 45, "total": 95, "grade": "A", "blacklist_clauses": "",
     }]
 
@@ -276,7 +276,7 @@ def test_one_bucket_pools_town_and_bureau_findings_under_one_floor():
     rating = rate(findings_table(rows), rulebook=single_bucket())
     assert list(rating.table.columns) == rating_columns(["points"])
     assert rating.table.loc[0, ["points_score", "total", "grade"]].tolist() == [0, 0, "BLACKLIST"]
-    assert rating.explain(uscc(1))["points_charged"].tolist() == [20, 20, 20, 20, 20, 0]
+    assert rating.explain(credit_code(1))["points_charged"].tolist() == [20, 20, 20, 20, 20, 0]
 
 
 def test_other_thresholds_come_from_the_rulebook():
@@ -293,7 +293,7 @@ def test_a_bonus_makes_up_for_a_deduction_and_the_explanation_adds_up():
         finding(1, "4.1", assessor=BUREAU, period="Y", date="2025-04-01"),
     ]), rulebook=single_bucket())
     assert rating.table.loc[0, ["total", "grade"]].tolist() == [85, "A"]
-    assert rating.explain(uscc(1))[["clause", "points_nominal", "points_charged"]].values.tolist() == [
+    assert rating.explain(credit_code(1))[["clause", "points_nominal", "points_charged"]].values.tolist() == [
         ["2.1", 20, 20], ["4.1", -5, -5],
     ]
 
@@ -305,7 +305,7 @@ def test_a_bonus_never_lifts_a_score_above_its_points():
         finding(1, "4.1", assessor=BUREAU, period="Y", date="2025-05-01"),
     ]), rulebook=single_bucket())
     assert rating.table.loc[0, "total"] == 100
-    charged = rating.explain(uscc(1))["points_charged"].tolist()
+    charged = rating.explain(credit_code(1))["points_charged"].tolist()
     assert charged == [5, -5, 0] and sum(charged) == 100 - 100
 
 
@@ -314,7 +314,7 @@ def test_a_bonus_counts_against_the_whole_period_even_below_the_floor():
     rows = [finding(1, "2.1", assessor=BUREAU, period="Y", date=f"2025-0{m}-01") for m in range(1, 7)]
     rows.append(finding(1, "4.1", assessor=BUREAU, period="Y", date="2025-07-01"))
     rating = rate(findings_table(rows), rulebook=single_bucket())
-    charged = rating.explain(uscc(1))["points_charged"].tolist()
+    charged = rating.explain(credit_code(1))["points_charged"].tolist()
     assert rating.table.loc[0, "total"] == 0
     assert charged == [20, 20, 20, 20, 20, 5, -5] and sum(charged) == 100
 

@@ -11,10 +11,9 @@ from core.rulebook import load_rulebook
 from core.service_facts import FACT_COLUMNS, facts_as_of, facts_year, reports_as_of, service_facts, serving
 from core.service_records import ServiceRecords, read_records
 from core.watch import due_reports, watch
-from tests.core.factory import uscc
-from tests.core.records_factory import id_number, records_csv
+from tests.builders import credit_code, id_number, records_csv
 
-A, B = uscc(1), uscc(2)
+A, B = credit_code(1), credit_code(2)
 RULES = load_rulebook().watch
 DUE_DAY = RULES.report_due_day
 AS_OF = dt.date(2025, 7, 20)
@@ -31,12 +30,12 @@ def person(i: int, specialty: str, code: str = A, joined: str = "2024-01-01", le
 
 def contract(no: str, client: int, town: str, start: str = "2025-01-01", end: str = "2025-12-31",
              code: str = A) -> dict:
-    return {"credit_code": code, "client_code": uscc(500 + client), "client_name": f"企业{client}", "town": town,
+    return {"credit_code": code, "client_code": credit_code(500 + client), "client_name": f"企业{client}", "town": town,
             "contract_no": no, "signed_on": "2024-12-01", "start": start, "end": end, "visits_per_year": "6"}
 
 
 def visit(day: str, client: int, submitted: str, code: str = A) -> dict:
-    return {"credit_code": code, "month": day[:7], "submitted_on": submitted, "client_code": uscc(500 + client),
+    return {"credit_code": code, "month": day[:7], "submitted_on": submitted, "client_code": credit_code(500 + client),
             "client_name": f"企业{client}", "town": "华士", "visit_date": day, "practitioner": "人员1", "hazards": "0",
             "written_advice": "否"}
 

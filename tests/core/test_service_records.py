@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from openpyxl import Workbook
 
 from core.errors import InputError
 from core.limits import ReadLimits
 from core.service_records import RECORD_COLUMNS, RECORD_KINDS, parse_month, parse_yes_no, read_records
-from tests.core.factory import uscc
-from tests.core.records_factory import id_number, records_csv
+from tests.builders import credit_code, id_number, records_csv, records_xlsx, with_id_check_digit
 
-VISIT = {"credit_code": uscc(1), "month": "2025-03", "submitted_on": "2025-04-03", "client_code": uscc(501),
+VISIT = {"credit_code": credit_code(1), "month": "2025-03", "submitted_on": "2025-04-03", "client_code": credit_code(501),
          "client_name": "甲化工有限公司", "town": "华士", "contract_no": "HT-1", "visit_date": "2025-03-12",
          "practitioner": "张三", "hazards": "2", "written_advice": "是"}
 
@@ -40,13 +36,7 @@ def test_a_visits_file_with_chinese_headers_in_gbk_reads_typed():
 
 
 def test_an_xlsx_visits_file_reads_like_its_csv():
-    book = Workbook()
-    sheet = book.active
-    sheet.append([c.label_zh for c in RECORD_COLUMNS["visits"]])
-    sheet.append([VISIT[c.key] for c in RECORD_COLUMNS["visits"]])
-    out = io.BytesIO()
-    book.save(out)
-    from_xlsx = read_records("visits", out.getvalue(), name="v.xlsx")
+    from_xlsx = read_records("visits", records_xlsx("visits", [VISIT]), name="v.xlsx")
     from_csv = read_records("visits", records_csv("visits", [VISIT]), name="v.csv")
     assert from_xlsx.equals(from_csv)
 
@@ -67,7 +57,7 @@ def test_yes_no_is_read_in_its_forms(text, answer):
 
 
 def test_every_bad_visit_cell_is_named_by_row_and_column_in_both_languages():
-    bad = [{**VISIT, "credit_code": uscc(1)[:-1] + "0"}, {**VISIT, "town": "火星镇"},
+    bad = [{**VISIT, "credit_code": credit_code(1)[:-1] + "0"}, {**VISIT, "town": "火星镇"},
            {**VISIT, "hazards": "-1"}, {**VISIT, "written_advice": "也许"}, {**VISIT, "visit_date": "2025-04-01"},
            {**VISIT, "month": "2025-3-x"}, {**VISIT, "practitioner": "张\u202e三"}]
     with pytest.raises(InputError) as info:
@@ -79,7 +69,7 @@ def test_every_bad_visit_cell_is_named_by_row_and_column_in_both_languages():
 
 
 def test_id_numbers_are_checked_and_stored_with_an_upper_case_check_letter():
-    good = {"credit_code": uscc(1), "name": "张三", "specialty": "化工", "joined_on": "2025-01-01"}
+    good = {"credit_code": credit_code(1), "name": "张三", "specialty": "化工", "joined_on": "2025-01-01"}
     valid = id_number(7)
     wrong_digit = valid[:-1] + ("0" if valid[-1] != "0" else "1")
     rows = [{**good, "id_number": valid.lower()}, {**good, "id_number": wrong_digit},
@@ -91,7 +81,7 @@ def test_id_numbers_are_checked_and_stored_with_an_upper_case_check_letter():
 
 
 def test_a_refused_id_number_is_shown_by_its_last_4_characters_only():
-    good = {"credit_code": uscc(1), "name": "张三", "specialty": "化工", "joined_on": "2025-01-01"}
+    good = {"credit_code": credit_code(1), "name": "张三", "specialty": "化工", "joined_on": "2025-01-01"}
     valid = id_number(8)
     wrong_digit = valid[:-1] + ("0" if valid[-1] != "0" else "1")
     numbers = [wrong_digit, valid[:17], valid + "99", valid[:10] + "ABCDEFG" + valid[-1], valid[:6] + "\u202e" + valid[6:]]
@@ -105,29 +95,27 @@ def test_a_refused_id_number_is_shown_by_its_last_4_characters_only():
 
 
 def test_dates_out_of_order_and_a_repeated_registry_row_are_refused():
-    base = {"credit_code": uscc(1), "agency_name": "甲", "office_address": "澄江", "filed_on": "2025-01-05"}
+    base = {"credit_code": credit_code(1), "agency_name": "甲", "office_address": "澄江", "filed_on": "2025-01-05"}
     assert [(r, c) for r, c, _ in problems("registry", records_csv("registry", [base, base]))] == [(3, "credit_code")]
-    contract = {"credit_code": uscc(1), "client_code": uscc(2), "client_name": "乙", "town": "澄江",
+    contract = {"credit_code": credit_code(1), "client_code": credit_code(2), "client_name": "乙", "town": "澄江",
                 "contract_no": "1", "signed_on": "2025-01-01", "start": "2025-01-01", "end": "2024-12-31",
                 "visits_per_year": "0"}
     assert [(r, c) for r, c, _ in problems("contracts", records_csv("contracts", [contract]))] == [
         (2, "end"), (2, "visits_per_year")]
-    change = {"credit_code": uscc(1), "item": "法定代表人", "changed_on": "2025-03-02", "reported_on": "2025-03-01"}
+    change = {"credit_code": credit_code(1), "item": "法定代表人", "changed_on": "2025-03-02", "reported_on": "2025-03-01"}
     assert [(r, c) for r, c, _ in problems("changes", records_csv("changes", [change]))] == [(2, "reported_on")]
 
 
 def test_the_row_limit_applies_to_service_records():
-    rows = [{"credit_code": uscc(1), "month": "2025-01", "submitted_on": "2025-02-01"}] * 3
+    rows = [{"credit_code": credit_code(1), "month": "2025-01", "submitted_on": "2025-02-01"}] * 3
     with pytest.raises(InputError) as info:
         read_records("reports", records_csv("reports", rows), name="r.csv", limits=ReadLimits(max_rows=2))
     assert "too many rows" in str(info.value)
 
 
 def test_an_id_number_with_no_such_birth_date_is_refused_and_a_retired_region_code_is_not():
-    from stdnum.cn import ric
-
-    good = {"credit_code": uscc(1), "name": "张三", "specialty": "化工", "joined_on": "2025-01-01"}
+    good = {"credit_code": credit_code(1), "name": "张三", "specialty": "化工", "joined_on": "2025-01-01"}
     no_such_day = "32028119850230001"
     retired_region = "32210119850312001"  # 苏州 codes of the 1980s: cards issued then stay valid
-    rows = [{**good, "id_number": base + ric.calc_check_digit(base + "0")} for base in (no_such_day, retired_region)]
+    rows = [{**good, "id_number": with_id_check_digit(base)} for base in (no_such_day, retired_region)]
     assert [(r, c) for r, c, _ in problems("practitioners", records_csv("practitioners", rows))] == [(2, "id_number")]

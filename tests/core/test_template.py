@@ -12,7 +12,7 @@ from core.rulebook import load_rulebook
 from core.schema import FINDINGS_FILE_COLUMNS
 from core.template import LISTS_SHEET, NOTES_SHEET, template_bytes, write_template
 from core.towns import default_towns
-from tests.core.upload_files import uscc
+from tests.builders import credit_code
 
 HEADERS = [c.label_zh for c in FINDINGS_FILE_COLUMNS]
 
@@ -73,9 +73,9 @@ def test_a_filled_in_template_reads_back_through_read_findings(template):
     book = load_workbook(template)
     sheet = book.worksheets[0]
     filled = {
-        2: [uscc(1), "江阴安达安全技术服务有限公司", "2.5", "澄江街道", "第一季度", dt.datetime(2025, 2, 10), 2025,
+        2: [credit_code(1), "江阴安达安全技术服务有限公司", "2.5", "澄江街道", "第一季度", dt.datetime(2025, 2, 10), 2025,
             "张三", "现场检查未到岗", "澄安〔2025〕1号"],
-        3: [uscc(2), "无锡锡安检测有限公司", "1.10", "市应急管理局", None, dt.datetime(2025, 6, 1)],
+        3: [credit_code(2), "无锡锡安检测有限公司", "1.10", "市应急管理局", None, dt.datetime(2025, 6, 1)],
     }
     for row, values in filled.items():  # typed into the prepared rows, as a person would
         for column, value in enumerate(values, start=1):

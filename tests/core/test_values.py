@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from stdnum.cn.uscc import calc_check_digit
 
 from core.rulebook import load_rulebook
 from core.values import (
@@ -23,6 +22,7 @@ from core.values import (
     parse_period,
     parse_year,
 )
+from tests.builders import with_check_digit
 
 RULES = load_rulebook()
 
@@ -126,19 +126,15 @@ def test_what_is_not_a_year_is_none(value):
     assert parse_year(value) is None
 
 
-def _uscc(body: str) -> str:
-    return body + calc_check_digit(body)
-
-
 def test_a_credit_code_is_folded_to_upper_case_without_spaces():
-    code = _uscc("91320281MA1X2Y3Q0")
+    code = with_check_digit("91320281MA1X2Y3Q0")
     typed = " " + code[:6].lower() + "\u3000" + code[6:12] + " " + code[12:].lower() + "\t"
     assert normalize_credit_code(typed) == code
     assert normalize_credit_code("９１３２") == "9132"
 
 
 def test_a_credit_code_with_the_right_check_digit_is_valid_and_a_wrong_one_is_not():
-    code = _uscc("91320281MA1X2Y3Q0")
+    code = with_check_digit("91320281MA1X2Y3Q0")
     wrong = code[:-1] + ("1" if code[-1] != "1" else "2")
     assert is_valid_credit_code(code)
     assert is_valid_credit_code(code.lower())
@@ -163,7 +159,7 @@ def _typed_codes(draw) -> str:
         return draw(st.text(_ANY_CODE_CHAR, min_size=16, max_size=20))
     body = draw(st.text(st.sampled_from("0123456789"), min_size=8, max_size=8)) + draw(
         st.text(st.sampled_from(_USCC_CHARS), min_size=9, max_size=9))
-    code = body + calc_check_digit(body)
+    code = with_check_digit(body)
     if kind == "valid":
         return code
     if kind == "placeholder":
@@ -206,7 +202,7 @@ def test_a_placeholder_is_never_passed_by_the_fast_path():
 
 
 def test_the_fast_path_passes_valid_codes_as_written():
-    codes = [_uscc("91320281MA1X2Y3Q0"), "91110000600037341L", _uscc("12320281000000001")]
+    codes = [with_check_digit("91320281MA1X2Y3Q0"), "91110000600037341L", with_check_digit("12320281000000001")]
     assert credit_codes_as_is(codes).all()
     assert not credit_codes_as_is([c.lower() for c in codes]).any()
     assert credit_codes_as_is([]).shape == (0,)

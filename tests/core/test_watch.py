@@ -13,10 +13,9 @@ from core.rulebook import load_rulebook
 from core.service_records import ServiceRecords, read_records
 from core.watch import SUGGESTION_COLUMNS, due_reports, judge, report_months, watch, watch_notes
 from core.workdays import WorkCalendar, YearDays
-from tests.core.factory import uscc
-from tests.core.records_factory import id_number, records_csv
+from tests.builders import credit_code, id_number, records_csv
 
-A, B, CLIENT = uscc(1), uscc(2), uscc(501)
+A, B, CLIENT = credit_code(1), credit_code(2), credit_code(501)
 RULEBOOK = load_rulebook()
 LATE = dt.date(2026, 6, 30)  # an as-of day after every deadline of 2025
 

@@ -14,12 +14,11 @@ from core.rulebook import load_rulebook
 from core.service_records import ServiceRecords, read_records
 from core.watch import judge
 from core.workdays import WorkCalendar
-from tests.core.factory import uscc
-from tests.core.records_factory import id_number, records_csv
+from tests.builders import credit_code, id_number, records_csv
 
 RULEBOOK = load_rulebook()
 CALENDAR = WorkCalendar.default()  # 2024–2026: every deadline below is decidable
-AGENCIES, CLIENTS, NUMBERS = [uscc(1), uscc(2)], [uscc(501), uscc(502)], ["", "HT-1", "HT-2"]
+AGENCIES, CLIENTS, NUMBERS = [credit_code(1), credit_code(2)], [credit_code(501), credit_code(502)], ["", "HT-1", "HT-2"]
 DAYS = st.dates(dt.date(2024, 12, 1), dt.date(2025, 12, 31))
 AS_OF = st.dates(dt.date(2025, 1, 15), dt.date(2026, 2, 28))
 LAG = st.integers(0, 45)  # days from an event to its filing

@@ -91,4 +91,3 @@ def _quiet_streamlit():
 
 # The staff workspace's fixtures (staff_db, staff_app; cheap argon2 for the many sign-ins): tests/dashboard/staff_helpers.py.
 from tests.dashboard.staff_helpers import staff_app, staff_db  # noqa: E402, F401
-from tests.db.staff_factories import fast_argon2  # noqa: E402, F401

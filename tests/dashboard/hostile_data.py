@@ -16,7 +16,7 @@ from db.accounts.users import create_user, current_user
 from db.findings.recording import record_finding, record_interview
 from db.reference.towns import save_town
 from db.uploads.imports import import_findings
-from tests.db.staff_factories import PASSWORD
+from tests.builders import PASSWORD
 from tests.notices import publish_after_notice
 
 FINGERPRINTS = ("恶意", "host")

@@ -16,7 +16,7 @@ from dashboard.plain import WORD_JOINER
 from dashboard.staff.session import STAFF_PAGES
 from db.app_db import prepare
 from db.store.engine import make_engine
-from tests.db.staff_factories import PASSWORD, make_staff
+from tests.builders import PASSWORD, make_staff
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 TIMEOUT = 60
@@ -87,15 +87,16 @@ def shown_text(at: AppTest) -> str:
     return "\n".join(parts)
 
 
-def _unescape(value: object) -> object:
-    # plain.md escapes every ASCII punctuation with a backslash (and adds word joiners): read it back as stored.
+def as_read(value: object) -> object:
+    """A text shown through plain.md as people read it: plain.md escapes every ASCII punctuation with a backslash
+    (and adds word joiners)."""
     return re.sub(r"\\(.)", r"\1", value.replace(WORD_JOINER, "")) if isinstance(value, str) else value
 
 
 def unescaped(table: pd.DataFrame) -> pd.DataFrame:
     """An st.table's cells and column names (Markdown made safe by plain.md) as the text they show."""
-    out = table.map(_unescape)
-    out.columns = [_unescape(c) for c in table.columns]
+    out = table.map(as_read)
+    out.columns = [as_read(c) for c in table.columns]
     return out
 
 

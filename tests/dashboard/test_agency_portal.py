@@ -20,11 +20,8 @@ from db.accounts.users import authenticate, deactivate
 from db.agency import filings
 from db.agency.forms import records_csv
 from db.findings.recording import record_finding
-from tests.core.factory import uscc
-from tests.core.records_factory import id_number
+from tests.builders import MINE, NAMES, PASSWORD, THEIRS, credit_code, id_number, make_agencies, make_agency_user
 from tests.dashboard.staff_helpers import APP, TIMEOUT, check_no_exception, open_page, reachable, shown_text, sign_in
-from tests.db.agency_factories import MINE, NAMES, THEIRS, make_agencies, make_agency_user
-from tests.db.staff_factories import PASSWORD
 from tests.scan_files import pdf
 
 SECRET_DESCRIPTION = "乙机构的情况说明（不应出现在甲机构页面）"
@@ -40,7 +37,7 @@ def portal(staff_db):
     record_finding(engine=staff_db, user=Actor.of({"username": "admin", "role": "bureau_admin"}), credit_code=THEIRS,
                    agency_name=None, clause="2.1", assessor="bureau", date=dt.date(2026, 3, 5),
                    description=SECRET_DESCRIPTION)
-    contract = {"credit_code": THEIRS, "client_code": uscc(501), "client_name": "丙化工有限公司", "town": "华士",
+    contract = {"credit_code": THEIRS, "client_code": credit_code(501), "client_name": "丙化工有限公司", "town": "华士",
                 "contract_no": THEIR_CONTRACT, "signed_on": "2025-12-20", "start": "2026-01-01", "end": "2026-12-31",
                 "visits_per_year": "12"}
     filings.file_records(engine=staff_db, user=users["yi"], kind="contracts",
@@ -141,7 +138,7 @@ def test_an_uploaded_file_with_another_agencys_row_is_refused_by_row_and_column(
     portal.radio(key="monthly_how").set_value("file").run()
     today = china_time.today()
     row = {"credit_code": THEIRS, "month": f"{today:%Y-%m}", "submitted_on": today.isoformat(),
-           "client_code": uscc(501), "client_name": "丙化工", "town": "华士", "visit_date": today.isoformat(),
+           "client_code": credit_code(501), "client_name": "丙化工", "town": "华士", "visit_date": today.isoformat(),
            "practitioner": "张三", "hazards": "0", "written_advice": "是"}
     portal.file_uploader(key="monthly_upload").set_value(("附件2.csv", records_csv("visits", [row]), "text/csv")).run()
     next(b for b in portal.button if b.key == "monthly_file_upload").click().run()
@@ -280,7 +277,7 @@ def test_a_withdrawn_finding_is_no_confirmed_issue_and_the_year_under_notice_sho
 
     admin = Actor.of({"username": "admin", "role": "bureau_admin"})
     last = china_time.today().year - 1
-    contract = {"credit_code": MINE, "client_code": uscc(502), "client_name": "丁机械有限公司", "town": "华士",
+    contract = {"credit_code": MINE, "client_code": credit_code(502), "client_name": "丁机械有限公司", "town": "华士",
                 "contract_no": "HT-MINE-1", "signed_on": f"{last}-01-02", "start": f"{last}-01-05",
                 "end": f"{last}-12-31", "visits_per_year": "6"}
     filings.file_records(engine=staff_db, user=make_agency_user_of(staff_db, MINE), kind="contracts",

@@ -21,7 +21,6 @@ from tests.dashboard.page_text import page_text
 from tests.dashboard.staff_helpers import open_page, placeholders, shown_text, sign_in, staff_app  # noqa: F401
 from tests.dashboard.staff_helpers import staff_db as staff_db  # noqa: F401
 from tests.db.publishing import YEAR, a_year
-from tests.db.staff_factories import fast_argon2  # noqa: F401
 from tests.db.test_listings import score_listed
 from tests.notices import publish_after_notice
 

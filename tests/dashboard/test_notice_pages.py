@@ -18,6 +18,7 @@ from db.findings.recording import record_finding
 from db.publishing.notice import open_notice
 from db.publishing.objections import file_objection
 from db.store.models import Finding, Notice, Objection
+from tests.builders import MINE, NAMES, THEIRS, make_agencies, make_agency_user
 from tests.dashboard.staff_helpers import (
     APP,
     TIMEOUT,
@@ -28,7 +29,6 @@ from tests.dashboard.staff_helpers import (
     shown_text,
     sign_in,
 )
-from tests.db.agency_factories import MINE, NAMES, THEIRS, make_agencies, make_agency_user
 
 YEAR = 2025
 TODAY = china_time.today()

@@ -17,9 +17,8 @@ from db.findings.recording import record_finding
 from db.publishing.notice import open_notice
 from db.publishing.objections import file_objection
 from db.store.models import Finding
+from tests.builders import MINE, NAMES, THEIRS, credit_code, make_agencies, make_agency_user
 from tests.dashboard.staff_helpers import APP, TIMEOUT, check_no_exception, errors, open_page, shown_text, sign_in
-from tests.db.agency_factories import MINE, NAMES, THEIRS, make_agencies, make_agency_user
-from tests.db.factories import credit_code
 from tests.db.publishing import load_roster
 from tests.db.queue_factory import A_NAME, YEAR, store_records
 from tests.notices import publish_after_notice
@@ -85,7 +84,7 @@ def test_the_publish_page_shows_the_population_with_sources_and_names_who_droppe
     assert any("、" in s for s in population[zh("staff.col_sources")])  # an agency known from several records
     assert zh("staff.population_count", year=YEAR, n=len(codes)) in shown_text(at)
     dropped = dropped_table(at)[zh("staff.credit_code")].tolist()
-    from tests.db.factories import credit_code
+    from tests.builders import credit_code
     assert dropped == [credit_code(n) for n in (41, 42, 43)]
     # As many agencies as last year's three, but none of them: no shrink, yet the three are named.
     assert len(codes) == 3 and "少" not in warnings(at)

@@ -33,7 +33,7 @@ from db.store.models import (
     Suggestion,
     User,
 )
-from tests.core.records_factory import id_number
+from tests.builders import id_number
 from tests.dashboard.markdown_check import markup, rendered_text
 from tests.dashboard.page_text import page_text
 from tests.scan_files import pdf

@@ -23,9 +23,8 @@ from db.accounts import sessions
 from db.accounts.actor import Actor
 from db.accounts.users import deactivate
 from db.store.models import WebSession, utcnow
+from tests.builders import MINE, PASSWORD, make_agencies, make_agency_user
 from tests.dashboard.staff_helpers import APP, TIMEOUT, check_no_exception, sign_in, sign_out
-from tests.db.agency_factories import MINE, make_agencies, make_agency_user
-from tests.db.staff_factories import PASSWORD
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from db.accounts.throttle import FREE_ATTEMPTS
 from db.accounts.users import deactivate
 from db.store.engine import transaction
 from db.store.models import AuditEntry, SignInThrottle, WebSession
+from tests.builders import PASSWORD
 from tests.dashboard.staff_helpers import (
     check_no_exception,
     errors,
@@ -27,7 +28,6 @@ from tests.dashboard.staff_helpers import (
     sign_in,
     sign_out,
 )
-from tests.db.staff_factories import PASSWORD
 
 EVERY_PAGE = {"home", "record_finding", "record_interview", "upload", "publish", "users", "towns", "audit",
               "suggestions", "listings", "objections", "documents"}

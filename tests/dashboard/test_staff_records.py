@@ -15,8 +15,8 @@ from db.accounts.actor import Actor
 from db.findings.recording import record_interview
 from db.store.engine import transaction
 from db.store.models import Finding, Interview, User
+from tests.builders import ACCOUNT_TOWN, OTHER_ACCOUNT_TOWN
 from tests.dashboard.staff_helpers import check_no_exception, errors, open_page, shown_text, sign_in
-from tests.db.staff_factories import OTHER_TOWN, TOWN
 
 CODE = "91320281MA1MA1234K"
 
@@ -36,7 +36,7 @@ def test_town_staff_record_for_their_own_town_with_the_period_from_the_date(staf
     sign_in(staff_app, "town")
     open_page(staff_app, "record_finding")
     assessor = staff_app.text_input(key="finding_assessor")
-    assert (assessor.value, assessor.disabled) == (TOWN, True)
+    assert (assessor.value, assessor.disabled) == (ACCOUNT_TOWN, True)
     _new_agency(staff_app, "finding")
     staff_app.date_input(key="finding_date").set_value(dt.date(2025, 5, 12))
     staff_app.selectbox(key="finding_clause").select("3.3").run()
@@ -49,7 +49,7 @@ def test_town_staff_record_for_their_own_town_with_the_period_from_the_date(staf
     staff_app.button(key="finding_save").click().run()
     assert errors(staff_app) == []
     [finding] = _findings(staff_db)
-    assert (finding.assessor, finding.period, finding.year, finding.recorded_by) == (TOWN, "Q2", 2025, "town")
+    assert (finding.assessor, finding.period, finding.year, finding.recorded_by) == (ACCOUNT_TOWN, "Q2", 2025, "town")
     assert "合同未签订（内部说明）" in shown_text(staff_app)  # staff see the description in their recent list
 
 
@@ -57,14 +57,14 @@ def test_a_town_session_takes_its_town_from_the_account_in_the_database(staff_ap
     sign_in(staff_app, "town")
     # The tab holds only a token: nothing in it can name a town. Moving the account moves the session.
     with transaction(staff_db) as s:
-        s.exec(update(User).where(User.username == "town").values(town=OTHER_TOWN))
+        s.exec(update(User).where(User.username == "town").values(town=OTHER_ACCOUNT_TOWN))
     open_page(staff_app, "record_finding")
-    assert staff_app.text_input(key="finding_assessor").value == OTHER_TOWN
+    assert staff_app.text_input(key="finding_assessor").value == OTHER_ACCOUNT_TOWN
     _new_agency(staff_app, "finding")
     staff_app.date_input(key="finding_date").set_value(dt.date(2025, 8, 1))
     staff_app.selectbox(key="finding_clause").select("2.1").run()
     staff_app.button(key="finding_save").click().run()
-    assert [f.assessor for f in _findings(staff_db)] == [OTHER_TOWN]
+    assert [f.assessor for f in _findings(staff_db)] == [OTHER_ACCOUNT_TOWN]
 
 
 def test_a_date_outside_the_chosen_period_is_refused_with_a_message(staff_app, staff_db):

@@ -15,8 +15,8 @@ from db.accounts.audit_log import audit_csv, audit_entries
 from db.accounts.users import authenticate
 from db.documents.export import export_publication
 from db.store.models import User
+from tests.builders import PASSWORD
 from tests.dashboard.staff_helpers import open_page, shown_text, sign_in, sign_out
-from tests.db.staff_factories import PASSWORD
 from tests.db.test_workspace import BASE
 from tests.notices import ended_notice
 

@@ -16,6 +16,7 @@ from dashboard.text import CATALOGUE
 from db.accounts import security
 from db.store.engine import transaction
 from db.store.models import Finding, Suggestion, User
+from tests.builders import ACCOUNT_TOWN, OTHER_ACCOUNT_TOWN, PASSWORD
 from tests.dashboard.staff_helpers import (
     TIMEOUT,
     check_no_exception,
@@ -26,7 +27,6 @@ from tests.dashboard.staff_helpers import (
     sign_in,
 )
 from tests.db.queue_factory import A_NAME, AS_OF, B_NAME, YEAR, A, store_records
-from tests.db.staff_factories import OTHER_TOWN, PASSWORD, TOWN
 
 PAGE = str(Path(__file__).resolve().parents[2] / STAFF_PAGES["suggestions"][0])
 
@@ -113,16 +113,16 @@ def test_with_no_records_the_page_says_how_to_upload_them(staff_app):
 def test_town_staff_see_only_their_towns_suggestions(staff_app, queue_db):
     at = open_queue(staff_app, "town")
     table = open_table(at)
-    assert table[zh("common.assessor")].tolist() == [TOWN]
+    assert table[zh("common.assessor")].tolist() == [ACCOUNT_TOWN]
     assert table[zh("common.agency_full_name")].tolist() == [A_NAME]
-    assert B_NAME not in shown_text(at) and OTHER_TOWN not in shown_text(at)
+    assert B_NAME not in shown_text(at) and OTHER_ACCOUNT_TOWN not in shown_text(at)
     assert [m.value for m in at.metric][:1] == ["1"]
 
 
 def test_bureau_staff_see_every_suggestion_with_clause_text_and_rule_in_words(staff_app, queue_db):
     at = open_queue(staff_app, "staff")
     table = open_table(at)
-    assert sorted(table[zh("common.assessor")]) == sorted([zh("common.bureau"), TOWN, OTHER_TOWN])
+    assert sorted(table[zh("common.assessor")]) == sorted([zh("common.bureau"), ACCOUNT_TOWN, OTHER_ACCOUNT_TOWN])
     assert zh("clause.no_commitment") in table[zh("staff.sq_rule")].tolist()
     assert table[zh("staff.clause_text")].str.len().min() > 5
     at.selectbox(key="sq_clause").set_value("3.2").run()
@@ -161,7 +161,7 @@ def test_a_dismissal_without_a_reason_is_refused_and_with_one_is_stored(staff_ap
     assert errors(at) == [] and any("已驳回" in s.value for s in at.success)
     with Session(queue_db) as s:
         [row] = s.exec(select(Suggestion)).all()
-    assert (row.status, row.reason, row.decided_by, row.assessor) == ("dismissed", "已补签合同，经核实", "town", TOWN)
+    assert (row.status, row.reason, row.decided_by, row.assessor) == ("dismissed", "已补签合同，经核实", "town", ACCOUNT_TOWN)
     assert _count(queue_db, Finding) == 0
     assert [i.value for i in at.info][:1] == [zh("staff.sq_none_open", year=YEAR)]
 
@@ -169,7 +169,7 @@ def test_a_dismissal_without_a_reason_is_refused_and_with_one_is_stored(staff_ap
 def test_bureau_staff_see_a_towns_suggestion_without_the_buttons_to_decide_it(staff_app, queue_db):
     at = open_queue(staff_app, "admin")
     pick(at, A_NAME, "3.3")
-    assert zh("staff.sq_not_your_unit", assessor=TOWN) in [i.value for i in at.info]
+    assert zh("staff.sq_not_your_unit", assessor=ACCOUNT_TOWN) in [i.value for i in at.info]
     assert not [b for b in at.button if b.key in ("sq_confirm", "sq_dismiss")]
 
 
@@ -182,9 +182,9 @@ def test_the_page_reads_in_english(staff_app, queue_db):
 
 
 def test_a_long_queue_shows_its_first_rows_and_says_how_many_there_are(staff_app, staff_db):
-    from tests.core.factory import uscc
+    from tests.builders import credit_code
 
-    many = [{"credit_code": uscc(1000 + i), "agency_name": f"机构{i}", "office_address": "澄江街道",
+    many = [{"credit_code": credit_code(1000 + i), "agency_name": f"机构{i}", "office_address": "澄江街道",
              "filed_on": "2025-01-02"} for i in range(503)]  # no commitment letter: one suggestion each
     store_records(staff_db, {"registry": many})
     at = open_queue(staff_app, "staff")

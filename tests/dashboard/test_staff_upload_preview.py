@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dashboard.i18n import fill
 from dashboard.text import CATALOGUE
+from tests import builders
 from tests.dashboard.staff_helpers import check_no_exception, open_page, problems_shown, shown_text, sign_in
 from tests.dashboard.test_staff_upload_publish import _publish
-from tests.db import factories
 from tests.db.test_workspace import BASE, MORE, _finding
 
-A0, A1 = factories.credit_code(0), factories.credit_code(1)
+A0, A1 = builders.credit_code(0), builders.credit_code(1)
 
 
 def _upload(at, content: bytes, name: str):
@@ -22,7 +22,7 @@ def _upload(at, content: bytes, name: str):
 
 def test_problems_are_a_static_table_so_a_long_message_wraps_whole(staff_app):
     sign_in(staff_app, "staff")
-    bad = factories.findings_csv([{**_finding(0, "3.1"), "date": "2025-13-01"}])
+    bad = builders.findings_csv([{**_finding(0, "3.1"), "date": "2025-13-01"}])
     _upload(staff_app, bad, "bad.csv")
     assert [f for f in staff_app.dataframe] == []  # st.dataframe cuts a cell at its width
     table = problems_shown(staff_app)
@@ -47,7 +47,7 @@ def test_the_preview_names_rows_at_the_floor_and_stored_findings_pushed_to_zero(
     sign_in(staff_app, "admin")
     _upload(staff_app, BASE, "base.csv")  # agency 1's Q2 at its floor; agency 0's Q2 lost 5 (3.1, 2025-05-10)
     staff_app.button(key="upload_import").click().run()
-    floor = factories.findings_csv([_finding(1, "2.5", "2025-06-01"), _finding(0, "2.1", "2025-04-10")])
+    floor = builders.findings_csv([_finding(1, "2.5", "2025-06-01"), _finding(0, "2.1", "2025-04-10")])
     _upload(staff_app, floor, "floor.csv")
     warnings = [w.value for w in staff_app.warning]
     assert fill(CATALOGUE["staff.at_floor"][0], dict(rows="2")) in warnings
@@ -68,4 +68,4 @@ def test_the_preview_names_changes_in_words_in_english_never_by_their_keys(staff
     _upload(staff_app, MORE, "more.csv")
     changes = staff_app.dataframe[0].value
     assert dict(zip(changes[CATALOGUE["staff.credit_code"][1]], changes[CATALOGUE["staff.change"][1]], strict=True)) == {
-        A1: "enters the blacklist", factories.credit_code(2): "grade changes"}
+        A1: "enters the blacklist", builders.credit_code(2): "grade changes"}

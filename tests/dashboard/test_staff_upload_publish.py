@@ -10,6 +10,7 @@ from dashboard.text import CATALOGUE
 from dashboard.ui import PAGES
 from db.accounts.actor import Actor
 from db.store.models import Finding, Publication, Upload
+from tests import builders
 from tests.dashboard.staff_helpers import (
     check_no_exception,
     errors,
@@ -20,12 +21,11 @@ from tests.dashboard.staff_helpers import (
     sign_in,
     sign_out,
 )
-from tests.db import factories
 from tests.db.test_workspace import BAD, BASE, MORE
 from tests.notices import ended_notice
 
-A1 = factories.credit_code(1)
-A2 = factories.credit_code(2)
+A1 = builders.credit_code(1)
+A2 = builders.credit_code(2)
 
 
 def _count(engine, model) -> int:

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from dashboard.i18n import fill
 from dashboard.text import CATALOGUE
 from db.store.models import AuditEntry, PractitionerRecord, Upload, VisitRecord
-from tests.core.records_factory import id_number, records_csv
+from tests.builders import id_number, records_csv
 from tests.dashboard.staff_helpers import check_no_exception, errors, open_page, problems_shown, shown_text, sign_in
 from tests.db.test_service_record_imports import ROWS
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import uuid
 from collections.abc import Iterator
@@ -13,7 +14,6 @@ from sqlalchemy.pool import NullPool
 
 from db.store.engine import make_engine
 from db.store.migrate import upgrade
-from tests.db import factories
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
@@ -80,13 +80,6 @@ def url_of(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=False)
 
 
-@pytest.fixture
-def findings_csv():
-    """factories.findings_csv: rows (or a count) → CSV bytes of a findings file."""
-    return factories.findings_csv
-
-
-@pytest.fixture
-def roster_csv():
-    """factories.roster_csv: rows (or a count) → CSV bytes of a roster file."""
-    return factories.roster_csv
+def naive_utc(value: dt.datetime) -> dt.datetime:
+    """A stored time as naive UTC: PostgreSQL returns it aware (in the session's zone), SQLite keeps no zone."""
+    return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value

@@ -9,8 +9,7 @@ from sqlalchemy.engine import Engine
 
 from db.accounts.actor import Actor
 from db.records.imports import import_records
-from tests.core.factory import uscc
-from tests.core.records_factory import id_number, records_csv
+from tests.builders import credit_code, id_number, records_csv
 
 FACTS_YEAR = 2026  # contracts run 2025-01-01 … 2026-12-31: a town served in the 2025 ratings and in this year's facts
 
@@ -47,7 +46,7 @@ def service_rows(filers: list[Filer]) -> dict[str, list[dict[str, object]]]:
                                           "joined_on": "2024-05-01", "left_on": left})
         for town in f.towns:
             client += 1
-            rows["contracts"].append({"credit_code": f.code, "client_code": uscc(700 + client),
+            rows["contracts"].append({"credit_code": f.code, "client_code": credit_code(700 + client),
                                       "client_name": f"客户企业{client}号有限公司", "town": town,
                                       "contract_no": f"HT-{client:04d}", "signed_on": "2024-12-20",
                                       "start": "2025-01-01", "end": "2026-12-31", "visits_per_year": "6"})
@@ -55,7 +54,7 @@ def service_rows(filers: list[Filer]) -> dict[str, list[dict[str, object]]]:
             for month, day, submitted in (("2026-01", "2026-01-12", "2026-02-04"), ("2026-02", "2026-02-10",
                                                                                   "2026-03-09")):
                 rows["visits"].append({"credit_code": f.code, "month": month, "submitted_on": submitted,
-                                       "client_code": uscc(700 + client), "client_name": f"客户企业{client}号有限公司",
+                                       "client_code": credit_code(700 + client), "client_name": f"客户企业{client}号有限公司",
                                        "town": town, "contract_no": f"HT-{client:04d}", "visit_date": day,
                                        "practitioner": _person(person)[0], "hazards": "1", "written_advice": "是"})
         rows["reports"].append({"credit_code": f.code, "month": "2026-03", "submitted_on": "2026-04-03"})

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from db.accounts.actor import Actor
 from db.uploads.imports import import_findings, import_roster
-from tests.db.factories import agency_name, credit_code, findings_csv, roster_csv
+from tests.builders import agency_name, credit_code, findings_csv, roster_csv
 
 YEAR = 2025
 QUARTER_DAY = {"Q1": "02-10", "Q2": "05-10", "Q3": "08-10", "Q4": "11-10", "YE": "12-20", "": "06-15"}

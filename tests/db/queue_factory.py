@@ -9,13 +9,11 @@ from sqlalchemy.engine import Engine
 from db.accounts.actor import Actor
 from db.findings.suggestions import dismiss_suggestion
 from db.records.imports import import_records
-from tests.core.factory import uscc
-from tests.core.records_factory import records_csv
-from tests.db.staff_factories import OTHER_TOWN, TOWN
+from tests.builders import ACCOUNT_TOWN, OTHER_ACCOUNT_TOWN, credit_code, records_csv
 
 YEAR = 2025
 AS_OF = dt.date(2026, 6, 30)  # after every deadline of 2025
-A, B, CLIENT, OTHER_CLIENT = uscc(1), uscc(2), uscc(501), uscc(502)
+A, B, CLIENT, OTHER_CLIENT = credit_code(1), credit_code(2), credit_code(501), credit_code(502)
 A_NAME, B_NAME = "甲安全咨询有限公司", "乙技术服务有限公司"
 
 
@@ -36,7 +34,7 @@ ROWS: dict[str, list[dict]] = {
                  {"credit_code": B, "agency_name": B_NAME, "office_address": "华士镇", "filed_on": "2025-01-02",
                   "commitment_on": "2025-01-02"}],
     # Visits with no contract at all → visit_without_contract (3.3), one assessed by each town.
-    "visits": [_visit(A, "2025-03-12", TOWN, CLIENT), _visit(B, "2025-05-20", OTHER_TOWN, OTHER_CLIENT)],
+    "visits": [_visit(A, "2025-03-12", ACCOUNT_TOWN, CLIENT), _visit(B, "2025-05-20", OTHER_ACCOUNT_TOWN, OTHER_CLIENT)],
     "reports": _reports(A) + _reports(B),
 }
 

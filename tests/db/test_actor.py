@@ -20,9 +20,8 @@ from db.store.engine import transaction
 from db.store.models import Finding, Publication, Upload, User
 from db.uploads import imports, workspace
 from db.uploads.imports import import_findings
-from tests.core.records_factory import records_csv
+from tests.builders import OPERATOR, actor_for, fast_argon2, make_staff, make_user, records_csv  # noqa: F401  (fixture)
 from tests.db import factories
-from tests.db.staff_factories import OPERATOR, actor_for, fast_argon2, make_staff, make_user  # noqa: F401  (fixture)
 from tests.notices import ended_notice
 
 pytestmark = pytest.mark.usefixtures("fast_argon2")

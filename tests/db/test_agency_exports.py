@@ -17,9 +17,11 @@ from db.demo.seed import seed_demo
 from db.documents import export
 from db.store.engine import transaction
 from db.store.models import Agency, AgencyDocument, PractitionerRecord, Publication, Suggestion
-from tests.core.records_factory import id_number
-from tests.db.agency_factories import make_agency_user
-from tests.db.staff_factories import fast_argon2  # noqa: F401  (fixture)
+from tests.builders import (
+    fast_argon2,  # noqa: F401  (fixture)
+    id_number,
+    make_agency_user,
+)
 from tests.notices import publish_after_notice
 from tests.scan_files import pdf
 

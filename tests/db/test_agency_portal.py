@@ -28,16 +28,23 @@ from db.store.models import (
     Upload,
     VisitRecord,
 )
-from tests.core.factory import uscc
-from tests.core.records_factory import id_number
-from tests.db.agency_factories import MINE, THEIRS, make_agencies, make_agency_user
-from tests.db.staff_factories import PASSWORD, fast_argon2, make_staff  # noqa: F401  (fixture)
+from tests.builders import (  # noqa: F401  (fixture)
+    MINE,
+    PASSWORD,
+    THEIRS,
+    credit_code,
+    fast_argon2,
+    id_number,
+    make_agencies,
+    make_agency_user,
+    make_staff,
+)
 from tests.scan_files import pdf
 
 pytestmark = pytest.mark.usefixtures("fast_argon2")
 TODAY = dt.date(2026, 4, 10)
 PDF = pdf()
-VISIT = {"client_code": uscc(501), "client_name": "甲化工有限公司", "town": "华士", "contract_no": "HT-1",
+VISIT = {"client_code": credit_code(501), "client_name": "甲化工有限公司", "town": "华士", "contract_no": "HT-1",
          "visit_date": "2026-03-12", "practitioner": "张三", "hazards": "2", "written_advice": "是"}
 
 
@@ -62,11 +69,16 @@ def _count(engine, model, **where) -> int:
 
 def test_an_agency_account_is_bound_to_one_known_agency_and_no_town(engine, people):
     assert people["mine"].credit_code == MINE and people["mine"].town is None
-    for credit_code in (None, "", "not-a-code", uscc(99)):  # missing, malformed, a valid code of no known agency
+    stranger = credit_code(99)
+    for code, zh, en in (  # missing, malformed, a valid code of no known agency
+            (None, "须绑定有效的统一社会信用代码（）：不能为空", "needs a valid credit code (): must not be empty"),
+            ("", "须绑定有效的统一社会信用代码（）：不能为空", "needs a valid credit code (): must not be empty"),
+            ("not-a-code", "统一社会信用代码应为18位（此处8位）", "a USCC has 18 characters (this has 8)"),
+            (stranger, f"未知机构（{stranger}）：须先有该机构的记录", f"unknown agency ({stranger}): it must be on record")):
         with pytest.raises(UserError) as refused:
             create_user(engine=engine, username="x", password=PASSWORD, role="agency", by=Actor.operator("test"),
-                        credit_code=credit_code)
-        assert refused.value.message_zh and refused.value.message_en
+                        credit_code=code)
+        assert zh in refused.value.message_zh and en in refused.value.message_en
     with pytest.raises(UserError):
         create_user(engine=engine, username="x", password=PASSWORD, role="agency", town="璜土镇",
                     by=Actor.operator("test"),
@@ -216,7 +228,7 @@ def test_a_file_with_another_agencys_rows_or_a_backdated_submission_is_refused_b
 def test_a_contracts_file_is_filed_and_listed_only_for_its_agency(engine, people):
     from db.agency.forms import records_csv
 
-    contract = {"credit_code": MINE, "client_code": uscc(501), "client_name": "甲化工有限公司", "town": "华士",
+    contract = {"credit_code": MINE, "client_code": credit_code(501), "client_name": "甲化工有限公司", "town": "华士",
                 "contract_no": "HT-1", "signed_on": "2025-12-20", "start": "2026-01-01", "end": "2026-12-31",
                 "visits_per_year": "12"}
     done = filings.file_records(engine=engine, user=people["mine"], kind="contracts",

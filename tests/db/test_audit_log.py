@@ -12,10 +12,7 @@ from db.accounts.audit_log import audit_csv, audit_entries, audit_facets
 from db.accounts.roles import AccessDenied
 from db.store.engine import transaction
 from db.store.models import AuditEntry
-from tests.db.staff_factories import (
-    fast_argon2,  # noqa: F401  (fixture)
-    make_staff,
-)
+from tests.builders import make_staff
 
 pytestmark = pytest.mark.usefixtures("fast_argon2")
 

@@ -9,17 +9,33 @@ from sqlalchemy import MetaData, insert
 
 from core.rulebook import load_rulebook
 from db.accounts.actor import Actor
-from db.documents.export import build_document, digest_of, export_publication, to_json, to_keys_csv, verify_export
+from db.cli.commands import main
+from db.documents.export import build_document, digest_of, export_publication, to_json, to_keys_csv
 from db.public import reads as public
+from db.public.open_data import checksum_file, checksums, signing_keys
 from db.publishing.rating import rate_year
 from db.store.migrate import upgrade
-from tests.db.publishing import YEAR, a_year, finding, load, load_roster
+from tests.builders import finding
+from tests.db.publishing import YEAR, a_year, load, load_roster
 from tests.notices import publish_after_notice
 
 SINGLE_BUCKET = Path(__file__).resolve().parents[1] / "core" / "rulebooks" / "single-bucket.toml"
 
 
-def test_a_year_rated_under_another_rulebook_reads_back_with_its_own_bucket(engine):
+def db_verify(engine, folder: Path, capsys, content: bytes, *, by: str) -> tuple[int, str]:
+    """`python -m db verify` on `content` as a reader runs it, with the site's public keys (by="keys") or its
+    SHA256SUMS list (by="sums") as the open-data page offers them: (exit code, what it printed)."""
+    file, given = folder / "jiangyin-credit-2025-v1.json", folder / by
+    file.write_bytes(content)
+    if by == "keys":
+        given.write_text("".join(signing_keys(engine)["public_key"]), encoding="ascii")
+    else:
+        given.write_bytes(checksum_file(checksums(engine)))
+    code = main(["verify", str(file), "--public-key" if by == "keys" else "--sums", str(given)])
+    return code, capsys.readouterr().out
+
+
+def test_a_year_rated_under_another_rulebook_reads_back_with_its_own_bucket(engine, tmp_path, capsys):
     load_roster(engine, range(3))
     load(engine, [finding(1, "2.1", period="Q1"), finding(1, "3.1", assessor="市应急管理局"),
                   finding(2, "1.1", assessor="市应急管理局", practitioner="王建国")])
@@ -36,8 +52,8 @@ def test_a_year_rated_under_another_rulebook_reads_back_with_its_own_bucket(engi
             row.points_score, row.total)
     csv_lines = export_publication(engine=engine, year=YEAR, fmt="keys.csv").decode("utf-8-sig").splitlines()
     assert csv_lines[0].startswith("credit_code,agency_name,year,points_score,total,")
-    assert verify_export(engine=engine, content=export_publication(engine=engine, year=YEAR, fmt="json")).id == \
-        published.id
+    code, said = db_verify(engine, tmp_path, capsys, export_publication(engine=engine, year=YEAR, fmt="json"), by="keys")
+    assert code == 0 and "GENUINE: 2025 version 1, digest matches, signed by key" in said
 
 
 def _rating_at_head(folder) -> object:
@@ -79,7 +95,7 @@ def _publish_under_0003(engine, rating) -> dict:
     return document
 
 
-def test_upgrading_to_0004_keeps_every_published_export_byte_for_byte(database_url, tmp_path):
+def test_upgrading_to_0004_keeps_every_published_export_byte_for_byte(database_url, tmp_path, capsys):
     from db.store.engine import make_engine
 
     engine = make_engine(database_url)
@@ -90,5 +106,7 @@ def test_upgrading_to_0004_keeps_every_published_export_byte_for_byte(database_u
     upgrade(engine)
     assert export_publication(engine=engine, year=YEAR, fmt="json") == before_json
     assert export_publication(engine=engine, year=YEAR, fmt="keys.csv") == before_csv
-    assert verify_export(engine=engine, content=before_json) is not None
+    # The file of its day (unsigned, before 0007) is still one the site lists, so a reader's copy still verifies.
+    code, said = db_verify(engine, tmp_path, capsys, before_json, by="sums")
+    assert code == 0 and "GENUINE: 2025 version 1, this file's SHA-256 is on the site's SHA256SUMS list" in said
     engine.dispose()

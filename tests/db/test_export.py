@@ -28,12 +28,12 @@ from db.documents.export import (
     ExportError,
     export_publication,
     load_document,
-    verify_export,
 )
 from db.public.listing_export import export_listings
 from db.publishing.listing_removal import apply_repair, decide_repair
 from db.store.models import Agency, Finding, Listing, Practitioner, Publication, PublishedPractitioner
-from tests.db.publishing import YEAR, a_year, finding, load
+from tests.builders import finding
+from tests.db.publishing import YEAR, a_year, load
 from tests.notices import publish_after_notice
 
 INTS = ("year", "town_score", "bureau_score", "total", "version")
@@ -175,30 +175,8 @@ def test_formula_looking_agency_names_are_escaped_in_csv_and_xlsx(engine, name):
     assert read_csv(text)[0]["agency_name"] == name  # and it reads back as written
 
 
-def test_verify_accepts_a_true_export_of_each_version(engine, published):
-    v1 = export_publication(engine=engine, year=YEAR, fmt="json")
-    load(engine, [finding(0, "2.1", period="Q4")])
-    v2 = publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"), reason="补录")
-    assert verify_export(engine=engine, content=v1).id == published.id
-    assert verify_export(engine=engine, content=export_publication(engine=engine, year=YEAR, fmt="json")).id == v2.id
-    compact = json.dumps(json.loads(v1), ensure_ascii=True).encode()  # layout and escaping do not matter
-    assert verify_export(engine=engine, content=compact).id == published.id
-
-
-def test_verify_rejects_an_export_with_a_changed_score(engine, published):
-    document = json.loads(export_publication(engine=engine, year=YEAR, fmt="json"))
-    document["ratings"][1]["total"] += 5
-    assert verify_export(engine=engine, content=json.dumps(document, ensure_ascii=False).encode()) is None
-    # Even with its digest recomputed to match the change, no published version has that digest.
-    document.pop("digest")
-    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-    document["digest"] = hashlib.sha256(canonical).hexdigest()
-    assert verify_export(engine=engine, content=json.dumps(document).encode()) is None
-
-
-@pytest.mark.parametrize("content", [b"", b"not json", b"[1, 2]", "\ufffe{".encode(), b'{"digest": 5}'])
-def test_verify_rejects_files_that_are_not_exports(engine, published, content):
-    assert verify_export(engine=engine, content=content) is None
+# Whether a downloaded JSON is a true copy: tests/dashboard/test_check_file.py (the check page) and
+# tests/db/test_verify_cli.py (python -m db verify).
 
 
 def test_exporting_an_unpublished_year_or_an_unknown_format_is_refused(engine, published):

@@ -12,12 +12,10 @@ from db.agency.filings import file_records
 from db.cli.commands import main
 from db.store.models import ContractRecord, Finding, RosterEntry, Upload
 from db.uploads.workspace import check_upload, too_large
+from tests.builders import MINE, make_agencies, make_agency_user, make_user, roster_csv
 from tests.core import hostile_files as hostile
 from tests.core.isolation_helpers import in_a_thread
-from tests.db.agency_factories import MINE, make_agencies, make_agency_user
 from tests.db.conftest import url_of
-from tests.db.factories import roster_csv
-from tests.db.staff_factories import fast_argon2, make_user  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.usefixtures("fast_argon2")
 

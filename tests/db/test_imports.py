@@ -24,8 +24,8 @@ from db.store.models import Agency, AuditEntry, Finding, RosterEntry, Upload
 from db.store.settings import PROJECT_DIR
 from db.uploads import imports
 from db.uploads.imports import import_findings, import_roster
-from tests.db.conftest import url_of
-from tests.db.factories import agency_name, credit_code, finding_rows, findings_csv, naive_utc, roster_csv
+from tests.builders import agency_name, credit_code, finding_rows, findings_csv, roster_csv
+from tests.db.conftest import naive_utc, url_of
 
 
 def row_counts(engine) -> dict[str, int]:

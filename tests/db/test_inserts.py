@@ -11,7 +11,7 @@ from db.store import inserts
 from db.store.engine import transaction
 from db.store.inserts import bulk_insert
 from db.store.models import Agency, Finding
-from tests.db.factories import naive_utc
+from tests.db.conftest import naive_utc
 
 AWKWARD = ["tab\there", "new\nline", "back\\slash \\N", 'quote " and \' ,comma', "", "全角，中文；", "\\.", "CR\r"]
 

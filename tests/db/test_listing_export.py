@@ -17,9 +17,9 @@ from db.documents.cells import unescape_cell
 from db.documents.export import ExportError, load_document
 from db.public.listing_export import EXPORT_COLUMNS, export_listings
 from db.publishing.listing_removal import expire_listings
+from tests.builders import credit_code, finding
 from tests.db.conftest import url_of
-from tests.db.factories import credit_code
-from tests.db.publishing import YEAR, a_year, finding, load
+from tests.db.publishing import YEAR, a_year, load
 from tests.db.test_listings import V1_AT, score_listed
 from tests.notices import publish_after_notice
 

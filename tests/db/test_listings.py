@@ -26,9 +26,8 @@ from db.publishing.listing_removal import (
 )
 from db.store.migrate import alembic_config, upgrade
 from db.store.models import AuditEntry, Listing, ListingEvent, Publication
-from tests.db.factories import credit_code
-from tests.db.publishing import YEAR, a_year, count, finding, load
-from tests.db.staff_factories import fast_argon2, make_staff  # noqa: F401  (fixture)
+from tests.builders import credit_code, finding, make_staff
+from tests.db.publishing import YEAR, a_year, count, load
 from tests.notices import publish_after_notice
 
 # 20:00 UTC on the 16th is the 17th in Jiangyin: 列入日期 is the China date.

@@ -28,10 +28,8 @@ from db.publishing.publish import publish_year
 from db.publishing.rating import rate_year
 from db.store.models import Agency, AuditEntry, Finding, Notice, Objection, Publication
 from db.store.settings import SettingsError, get_settings
-from tests.db.agency_factories import make_agency_user
-from tests.db.factories import credit_code
+from tests.builders import credit_code, make_agency_user, make_staff
 from tests.db.publishing import YEAR, a_year, count
-from tests.db.staff_factories import fast_argon2, make_staff  # noqa: F401  (fixture)
 from tests.notices import ended_notice, publish_after_notice
 
 pytestmark = pytest.mark.usefixtures("fast_argon2")
@@ -295,7 +293,8 @@ def test_a_refusal_is_a_credit_board_error_with_both_languages(engine, people):
 
 
 def test_a_finding_recorded_after_the_notice_opened_needs_a_new_notice(engine, people):
-    from tests.db.publishing import finding, load
+    from tests.builders import finding
+    from tests.db.publishing import load
 
     notice = ended_notice(engine, YEAR)
     load(engine, [finding(1, "3.1", period="Q3")])  # recorded now: after the notice opened

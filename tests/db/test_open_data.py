@@ -10,7 +10,8 @@ import pytest
 from db.accounts.actor import Actor
 from db.documents.export import WRITERS, export_publication
 from db.public.open_data import checksum_file, checksums, file_name, identify, signing_keys
-from tests.db.publishing import YEAR, a_year, finding, load
+from tests.builders import finding
+from tests.db.publishing import YEAR, a_year, load
 from tests.notices import publish_after_notice
 
 
@@ -64,9 +65,15 @@ def test_a_json_in_another_layout_is_still_found_and_an_altered_one_is_not(engin
     assert found.status == "altered" and "does not match its digest" in found.message_en
 
 
-@pytest.mark.parametrize("content", [b"", b"a,b\n1,2\n", b"PK\x03\x04 not really", b"{not json"])
-def test_anything_else_matches_nothing(engine, two_versions, content):
-    assert identify(engine, content, checksums(engine)).status in ("unknown", "altered", "unreadable")
+@pytest.mark.parametrize(("content", "status", "words"), [
+    (b"", "unknown", "matches no file of any published version"),
+    (b"a,b\n1,2\n", "unknown", "matches no file of any published version"),
+    (b"PK\x03\x04 not really", "unknown", "matches no file of any published version"),
+    (b"{not json", "unreadable", "not valid JSON (line 1, column 2)"),
+])
+def test_anything_else_matches_nothing(engine, two_versions, content, status, words):
+    found = identify(engine, content, checksums(engine))
+    assert (found.status, found.year, found.version) == (status, None, None) and words in found.message_en
 
 
 def test_a_csv_with_one_changed_cell_matches_nothing(engine, two_versions):

@@ -20,7 +20,8 @@ from db.documents.export import WRITERS, export_publication, load_document
 from db.documents.signing import load_signer
 from db.public import listing_export
 from db.store.models import FILES_EDITION
-from tests.db.publishing import YEAR, a_year, finding, load
+from tests.builders import finding
+from tests.db.publishing import YEAR, a_year, load
 from tests.notices import publish_after_notice
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "open-data.md").read_text(encoding="utf-8")

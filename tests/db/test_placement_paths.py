@@ -9,7 +9,7 @@ import pytest
 from core.errors import InputError
 from core.reader import read_findings
 from db.findings.recording import RecordError, record_finding
-from tests.db.staff_factories import TOWN, fast_argon2, make_staff  # noqa: F401  (fixture)
+from tests.builders import ACCOUNT_TOWN, TOWN, fast_argon2, make_staff  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.usefixtures("fast_argon2")
 
@@ -18,7 +18,7 @@ CODE = "91320281MA1MA1234K"
 
 def _from_file(period: str, day: dt.date, year: int | None) -> tuple[str, int]:
     csv = ("统一社会信用代码,机构名称,条款,评定单位,考核期,日期,年度\n"
-           f"{CODE},江阴安信评价有限公司,3.1,{TOWN},{period},{day.isoformat()},{year or ''}\n")
+           f"{CODE},江阴安信评价有限公司,3.1,{ACCOUNT_TOWN},{period},{day.isoformat()},{year or ''}\n")
     frame = read_findings(csv.encode(), name="f.csv")
     return frame["period"].iloc[0], int(frame["year"].iloc[0])
 
@@ -57,11 +57,12 @@ def test_a_finding_outside_its_window_is_refused_the_same_way_by_file_and_form(e
 def test_a_single_finding_is_charged_before_an_uploaded_one_of_the_same_day_on_both_databases(engine):
     """Which finding a period's floor leaves at 0 depends on the charge order: both databases order it alike."""
     from db.publishing.rating import findings_frame
-    from tests.db.publishing import finding, load
+    from tests.builders import finding
+    from tests.db.publishing import load
 
     staff = make_staff(engine)
     day = dt.date(2025, 2, 10)
-    load(engine, [finding(1, "2.1", period="Q1", assessor=TOWN, day="02-10")])
+    load(engine, [finding(1, "2.1", period="Q1", assessor=ACCOUNT_TOWN, date="2025-02-10")])
     record_finding(engine=engine, user=staff["town"], credit_code=CODE, agency_name="江阴安信评价有限公司",
                    clause="3.1", date=day, period="Q1", year=2025)
     with engine.connect() as connection:

@@ -15,9 +15,8 @@ from db.publishing.population import SOURCES, population, year_population
 from db.publishing.publish import PublishError, publish_year
 from db.publishing.rating import rate_year
 from db.store.models import ContractRecord, Finding, PublishedRating, RegistryRecord, Upload, VisitRecord
-from tests.db.factories import credit_code
-from tests.db.publishing import YEAR, finding, load, load_roster
-from tests.db.staff_factories import fast_argon2, make_staff  # noqa: F401  (fixture)
+from tests.builders import credit_code, finding, make_staff
+from tests.db.publishing import YEAR, load, load_roster
 from tests.notices import ended_notice, publish_after_notice
 
 pytestmark = pytest.mark.usefixtures("fast_argon2")
@@ -233,7 +232,7 @@ def test_a_finding_recorded_under_notice_needs_a_new_notice_and_a_withdrawal_doe
 def test_a_withdrawn_confirmation_leaves_the_agencys_confirmed_issues_and_is_marked_in_the_staff_list(engine):
     from db.agency.overview import confirmed_suggestions
     from db.findings.suggestions import confirm_suggestion, decided_suggestions
-    from tests.db.agency_factories import make_agency_user
+    from tests.builders import make_agency_user
 
     staff = make_staff(engine)
     load_roster(engine, [1])

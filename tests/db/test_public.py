@@ -39,7 +39,8 @@ def test_current_publication_is_the_latest_version_and_names_no_staff_account(pu
     assert pub["demo"] is True or pub["demo"] == True  # noqa: E712 (numpy bool)
     assert "published_by" not in pub
     assert "admin-secret" not in str(pub)
-    assert pub["published_at"].tzinfo is not None
+    when = pub["published_at"]  # the stored instant (published_rows: 2025-02-21 02:00 UTC), zone-aware
+    assert when.tzinfo is not None and when == dt.datetime(2025, 2, 21, 2, tzinfo=dt.UTC)
 
 
 def test_an_unpublished_year_has_no_current_publication(published):

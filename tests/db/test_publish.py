@@ -19,8 +19,8 @@ from db.documents.export import digest_of, publication_document
 from db.publishing.publish import PublishError, ReasonRequired, diff_year, publish_year
 from db.publishing.rating import rate_year
 from db.store.models import AuditEntry, Publication, PublishedCharge, PublishedPractitioner, PublishedRating
-from tests.db.factories import credit_code
-from tests.db.publishing import YEAR, a_year, count, finding, load
+from tests.builders import credit_code, finding
+from tests.db.publishing import YEAR, a_year, count, load
 from tests.notices import ended_notice, publish_after_notice
 
 DB_DIR = Path(__file__).resolve().parents[2] / "db"

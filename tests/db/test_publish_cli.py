@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import text
 
 from db.cli.commands import main
+from tests.builders import finding
 from tests.db.conftest import url_of
-from tests.db.publishing import YEAR, a_year, finding, load
+from tests.db.publishing import YEAR, a_year, load
 from tests.notices import ended_notice
 
 PROJECT = Path(__file__).resolve().parents[2]

@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from db.accounts.actor import Actor
 from db.documents.export import export_publication
 from db.public import reads as public
-from tests.db.factories import credit_code
-from tests.db.publishing import YEAR, finding, load, load_roster
+from tests.builders import credit_code, finding
+from tests.db.publishing import YEAR, load, load_roster
 from tests.notices import publish_after_notice
 
 V1 = dt.datetime(2026, 1, 20, 2, 0, tzinfo=dt.UTC)  # 10:00 in Jiangyin

@@ -15,12 +15,7 @@ from db.accounts.roles import AccessDenied
 from db.findings import recording as records
 from db.findings.recording import RecordError, record_finding, record_interview, suggest_interview_clause
 from db.store.models import AuditEntry, Finding, Interview
-from tests.db.staff_factories import (
-    OTHER_TOWN,
-    TOWN,
-    fast_argon2,  # noqa: F401  (fixture)
-    make_staff,
-)
+from tests.builders import ACCOUNT_TOWN, OTHER_ACCOUNT_TOWN, make_staff
 
 pytestmark = pytest.mark.usefixtures("fast_argon2")
 
@@ -41,17 +36,17 @@ def _rows(engine, table):
 def test_town_staff_records_for_their_own_town_with_the_period_from_the_date(engine, staff):
     stored = record_finding(engine=engine, user=staff["town"], credit_code=CODE.lower(), agency_name="江阴安信评价有限公司",
                             clause="3.3", date=dt.date(2025, 5, 12), description="合同未签订", document_no="璜安〔2025〕7号")
-    assert (stored["assessor"], stored["period"], stored["year"]) == (TOWN, "Q2", 2025)
+    assert (stored["assessor"], stored["period"], stored["year"]) == (ACCOUNT_TOWN, "Q2", 2025)
     assert stored["credit_code"] == CODE
     [row] = _rows(engine, Finding)
-    assert (row.assessor, row.period, row.clause, row.recorded_by) == (TOWN, "Q2", "3.3", "town")
+    assert (row.assessor, row.period, row.clause, row.recorded_by) == (ACCOUNT_TOWN, "Q2", "3.3", "town")
     assert row.description == "合同未签订"
 
 
 def test_town_staff_cannot_record_for_another_town_and_nothing_is_stored(engine, staff):
     with pytest.raises(AccessDenied):
         record_finding(engine=engine, user=staff["town"], credit_code=CODE, agency_name="甲", clause="3.3",
-                       date=dt.date(2025, 5, 12), assessor=OTHER_TOWN)
+                       date=dt.date(2025, 5, 12), assessor=OTHER_ACCOUNT_TOWN)
     with pytest.raises(AccessDenied):
         record_finding(engine=engine, user=staff["town"], credit_code=CODE, agency_name="甲", clause="3.3",
                        date=dt.date(2025, 5, 12), assessor="市应急管理局")
@@ -60,10 +55,10 @@ def test_town_staff_cannot_record_for_another_town_and_nothing_is_stored(engine,
 
 
 def test_a_town_session_that_claims_another_town_is_checked_against_the_database(engine, staff):
-    forged = replace(staff["town"], town=OTHER_TOWN)
+    forged = replace(staff["town"], town=OTHER_ACCOUNT_TOWN)
     stored = record_finding(engine=engine, user=forged, credit_code=CODE, agency_name="甲", clause="3.3",
                             date=dt.date(2025, 5, 12))
-    assert stored["assessor"] == TOWN
+    assert stored["assessor"] == ACCOUNT_TOWN
     forged_role = replace(staff["town"], role="bureau_admin")
     with pytest.raises(AccessDenied):
         record_interview(engine=engine, user=forged_role, credit_code=CODE, date=dt.date(2025, 5, 1))
@@ -75,7 +70,7 @@ def test_bureau_staff_record_for_the_bureau_in_its_year_period(engine, staff):
     assert (stored["assessor"], stored["period"], stored["year"]) == ("bureau", "Y", 2025)
     with pytest.raises(AccessDenied):
         record_finding(engine=engine, user=staff["admin"], credit_code=CODE, clause="2.5",
-                       date=dt.date(2025, 11, 3), assessor=TOWN)
+                       date=dt.date(2025, 11, 3), assessor=ACCOUNT_TOWN)
 
 
 def test_a_bureau_finding_dated_in_the_first_quarter_counts_in_the_year_of_its_date(engine, staff):
@@ -91,9 +86,9 @@ def test_a_year_end_finding_may_be_dated_in_the_first_quarter_of_the_next_year(e
     stored = record_finding(engine=engine, user=staff["town"], credit_code=CODE, agency_name="甲", clause="3.1",
                             date=dt.date(2026, 2, 10), period="年底", year=2025)
     assert (stored["period"], stored["year"]) == ("YE", 2025)
-    assert records.period_for(assessor=TOWN, date=dt.date(2026, 2, 10), period="YE") == ("YE", 2025)
-    assert records.period_for(assessor=TOWN, date=dt.date(2025, 12, 20), period="YE") == ("YE", 2025)
-    assert records.period_for(assessor=TOWN, date=dt.date(2026, 2, 10)) == ("Q1", 2026)
+    assert records.period_for(assessor=ACCOUNT_TOWN, date=dt.date(2026, 2, 10), period="YE") == ("YE", 2025)
+    assert records.period_for(assessor=ACCOUNT_TOWN, date=dt.date(2025, 12, 20), period="YE") == ("YE", 2025)
+    assert records.period_for(assessor=ACCOUNT_TOWN, date=dt.date(2026, 2, 10)) == ("Q1", 2026)
 
 
 def test_a_date_outside_the_given_period_is_refused(engine, staff):
@@ -171,6 +166,6 @@ def test_recent_findings_show_a_town_only_its_own(engine, staff):
     record_finding(engine=engine, user=staff["town"], credit_code=CODE, agency_name="甲", clause="3.3",
                    date=dt.date(2025, 5, 12))
     record_finding(engine=engine, user=staff["staff"], credit_code=CODE, clause="2.5", date=dt.date(2025, 5, 13))
-    assert records.recent_findings(engine=engine, user=staff["town"])["assessor"].tolist() == [TOWN]
-    assert sorted(records.recent_findings(engine=engine, user=staff["admin"])["assessor"]) == ["bureau", TOWN]
+    assert records.recent_findings(engine=engine, user=staff["town"])["assessor"].tolist() == [ACCOUNT_TOWN]
+    assert sorted(records.recent_findings(engine=engine, user=staff["admin"])["assessor"]) == ["bureau", ACCOUNT_TOWN]
     assert records.agency_choices(engine=engine)["credit_code"].tolist() == [CODE]

@@ -3,40 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pytest
-from openpyxl import Workbook
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from core.schema import FINDINGS_FILE_COLUMNS
 from db.cli.commands import main
 from db.findings.recording import record_finding
 from db.findings.withdraw import withdraw_finding
 from db.store.models import AuditEntry, Finding, Upload
 from db.uploads import workspace
 from db.uploads.repeats import RepeatedFindings
+from tests.builders import finding_rows, findings_csv, make_staff, table, xlsx_bytes
 from tests.db.conftest import url_of
-from tests.db.factories import finding_rows, findings_csv
-from tests.db.staff_factories import fast_argon2, make_staff  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.usefixtures("fast_argon2")
 
 ROWS = finding_rows(6)
-LABELS = {c.key: c.label_zh for c in FINDINGS_FILE_COLUMNS}
 
 
 def _xlsx(rows) -> bytes:
     """The same findings saved again from Excel: Chinese headers, real dates, other bytes."""
-    book = Workbook()
-    sheet = book.active
-    sheet.append(list(LABELS.values()))
-    for row in rows:
-        sheet.append([dt.date.fromisoformat(row[k]) if k == "date" else row.get(k, "") for k in LABELS])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes(table([{**row, "date": dt.date.fromisoformat(row["date"])} for row in rows]))
 
 
 def _count(engine, model) -> int:

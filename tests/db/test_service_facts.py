@@ -7,7 +7,7 @@ import datetime as dt
 from db.accounts.actor import Actor
 from db.public import facts
 from db.records.imports import import_records
-from tests.core.records_factory import records_csv
+from tests.builders import records_csv
 from tests.db import published_rows
 from tests.db.facts_records import FACTS_YEAR, Filer, import_filings
 

@@ -15,11 +15,10 @@ from db.cli.commands import main
 from db.records.imports import RepeatedRecords, import_records
 from db.records.reads import RECORD_MODELS, load_records
 from db.store.models import AuditEntry, PractitionerRecord, Upload, VisitRecord
-from tests.core.factory import uscc
-from tests.core.records_factory import id_number, records_csv
+from tests.builders import credit_code, id_number, records_csv
 from tests.db.conftest import url_of
 
-A, B = uscc(1), uscc(2)
+A, B = credit_code(1), credit_code(2)
 PERSON, OTHER = id_number(7), id_number(8, born="19900101")
 ROWS: dict[str, list[dict[str, object]]] = {
     "registry": [{"credit_code": A, "agency_name": "甲安全咨询", "address": "江阴市澄江街道1号", "office_address": "澄江",
@@ -33,13 +32,13 @@ ROWS: dict[str, list[dict[str, object]]] = {
     "changes": [{"credit_code": A, "item": "执业人员离职", "practitioner": "王五", "changed_on": "2025-06-30",
                  "reported_on": "2025-07-08"},
                 {"credit_code": A, "item": "办公地址变更", "changed_on": "2025-09-01"}],
-    "contracts": [{"credit_code": A, "client_code": uscc(501), "client_name": "甲化工有限公司", "town": "华士",
+    "contracts": [{"credit_code": A, "client_code": credit_code(501), "client_name": "甲化工有限公司", "town": "华士",
                    "contract_no": "HT-1", "signed_on": "2024-12-20", "start": "2025-01-01", "end": "2025-12-31",
                    "visits_per_year": "12"}],
-    "visits": [{"credit_code": A, "month": "2025-03", "submitted_on": "2025-04-03", "client_code": uscc(501),
+    "visits": [{"credit_code": A, "month": "2025-03", "submitted_on": "2025-04-03", "client_code": credit_code(501),
                 "client_name": "甲化工有限公司", "town": "华士", "contract_no": "HT-1", "visit_date": "2025-03-12",
                 "practitioner": "张三", "hazards": "2", "written_advice": "是"},
-               {"credit_code": A, "month": "2025年4月", "submitted_on": "2025-05-06", "client_code": uscc(501),
+               {"credit_code": A, "month": "2025年4月", "submitted_on": "2025-05-06", "client_code": credit_code(501),
                 "client_name": "甲化工有限公司", "town": "华士", "visit_date": "2025-04-02",
                 "practitioner": "张三", "hazards": "0", "written_advice": "N"}],
     "reports": [{"credit_code": A, "month": "2025-05", "submitted_on": "2025-06-04"}],

@@ -15,11 +15,7 @@ from db.accounts import sessions, users
 from db.accounts.actor import Actor
 from db.accounts.users import authenticate
 from db.store.models import AuditEntry, WebSession, aware
-from tests.db.staff_factories import (
-    PASSWORD,
-    fast_argon2,  # noqa: F401  (fixture)
-    make_staff,
-)
+from tests.builders import PASSWORD, make_staff
 
 pytestmark = pytest.mark.usefixtures("fast_argon2")
 

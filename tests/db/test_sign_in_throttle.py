@@ -15,12 +15,7 @@ from db.accounts.audit_log import audit_csv, audit_entries
 from db.accounts.throttle import ACCOUNT_CEILING, FREE_ATTEMPTS, KNOWN_FOR
 from db.accounts.users import authenticate
 from db.store.models import AuditEntry
-from tests.db.staff_factories import (
-    PASSWORD,
-    fast_argon2,  # noqa: F401  (fixture)
-    make_staff,
-    make_user,
-)
+from tests.builders import PASSWORD, make_staff, make_user
 
 pytestmark = pytest.mark.usefixtures("fast_argon2")
 

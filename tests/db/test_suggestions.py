@@ -33,14 +33,8 @@ from db.findings.suggestions import (
     with_placement,
 )
 from db.store.models import AuditEntry, Finding, Suggestion
-from tests.core.records_factory import id_number, records_csv
+from tests.builders import ACCOUNT_TOWN, OTHER_ACCOUNT_TOWN, id_number, make_staff, records_csv
 from tests.db.queue_factory import A_NAME, AS_OF, ROWS, YEAR, A, B, store_records
-from tests.db.staff_factories import (
-    OTHER_TOWN,
-    TOWN,
-    fast_argon2,  # noqa: F401  (fixture)
-    make_staff,
-)
 
 pytestmark = pytest.mark.usefixtures("fast_argon2")
 RULEBOOK = load_rulebook()
@@ -104,13 +98,13 @@ def test_confirming_makes_one_finding_placed_by_the_rule_linked_and_audited(engi
 
 def test_a_confirmed_or_dismissed_suggestion_is_never_offered_again(engine, staff):
     confirmed = _one(engine, "no_commitment", "bureau")
-    dismissed = _one(engine, "visit_without_contract", TOWN)
+    dismissed = _one(engine, "visit_without_contract", ACCOUNT_TOWN)
     confirm_suggestion(engine=engine, user=staff["admin"], suggestion=confirmed, year=YEAR)
     dismiss_suggestion(engine=engine, user=staff["town"], suggestion=dismissed, year=YEAR, reason="合同已补交")
     rerun = _found(engine)  # the watch itself still finds both: only the queue leaves them out
     assert {confirmed["key"], dismissed["key"]} <= set(rerun["key"])
     left = open_suggestions(engine=engine, user=staff["admin"], suggestions=rerun, year=YEAR)
-    assert set(left["rule"]) == {"visit_without_contract"} and set(left["assessor"]) == {OTHER_TOWN}
+    assert set(left["rule"]) == {"visit_without_contract"} and set(left["assessor"]) == {OTHER_ACCOUNT_TOWN}
     decided = decided_suggestions(engine=engine, user=staff["admin"], year=YEAR)
     assert sorted(decided["status"]) == ["confirmed", "dismissed"]
     assert decided.loc[decided["status"] == "dismissed", "reason"].tolist() == ["合同已补交"]
@@ -122,7 +116,7 @@ def test_confirming_twice_or_confirming_a_dismissed_one_is_refused_and_makes_no_
     with pytest.raises(SuggestionError) as second:
         confirm_suggestion(engine=engine, user=staff["admin"], suggestion=bureau, year=YEAR)
     assert "已由他人处理" in second.value.message_zh and "already been decided" in second.value.message_en
-    town = _one(engine, "visit_without_contract", TOWN)
+    town = _one(engine, "visit_without_contract", ACCOUNT_TOWN)
     dismiss_suggestion(engine=engine, user=staff["town"], suggestion=town, year=YEAR, reason="不属实")
     with pytest.raises(SuggestionError):
         confirm_suggestion(engine=engine, user=staff["town"], suggestion=town, year=YEAR)
@@ -184,10 +178,10 @@ def test_a_dismissal_is_stored_with_its_reason_and_audited(engine, staff):
 def test_town_staff_see_and_decide_only_their_towns_suggestions(engine, staff):
     found = _found(engine)
     mine = open_suggestions(engine=engine, user=staff["town"], suggestions=found, year=YEAR)
-    assert set(mine["assessor"]) == {TOWN} and len(mine) == 1
+    assert set(mine["assessor"]) == {ACCOUNT_TOWN} and len(mine) == 1
     assert set(open_suggestions(engine=engine, user=staff["staff"], suggestions=found, year=YEAR)["assessor"]) == {
-        "bureau", TOWN, OTHER_TOWN}
-    for other in (_one(engine, "visit_without_contract", OTHER_TOWN), _one(engine, "no_commitment", "bureau")):
+        "bureau", ACCOUNT_TOWN, OTHER_ACCOUNT_TOWN}
+    for other in (_one(engine, "visit_without_contract", OTHER_ACCOUNT_TOWN), _one(engine, "no_commitment", "bureau")):
         with pytest.raises(AccessDenied):
             confirm_suggestion(engine=engine, user=staff["town"], suggestion=other, year=YEAR)
         with pytest.raises(AccessDenied):
@@ -196,13 +190,13 @@ def test_town_staff_see_and_decide_only_their_towns_suggestions(engine, staff):
             evidence_rows(engine=engine, user=staff["town"], suggestion=other)
     confirm_suggestion(engine=engine, user=staff["town"], suggestion=mine.iloc[0].to_dict(), year=YEAR)
     [finding] = _rows(engine, Finding)
-    assert (finding.assessor, finding.period, finding.date) == (TOWN, "Q1", dt.date(2025, 3, 12))
+    assert (finding.assessor, finding.period, finding.date) == (ACCOUNT_TOWN, "Q1", dt.date(2025, 3, 12))
     decided = decided_suggestions(engine=engine, user=staff["town"], year=YEAR)
-    assert decided["assessor"].tolist() == [TOWN]
+    assert decided["assessor"].tolist() == [ACCOUNT_TOWN]
 
 
 def test_bureau_staff_see_a_towns_suggestion_but_only_that_town_decides_it(engine, staff):
-    town = _one(engine, "visit_without_contract", TOWN)
+    town = _one(engine, "visit_without_contract", ACCOUNT_TOWN)
     with pytest.raises(AccessDenied):
         confirm_suggestion(engine=engine, user=staff["admin"], suggestion=town, year=YEAR)
     with pytest.raises(AccessDenied):
@@ -251,7 +245,7 @@ def test_a_missing_report_is_suggested_until_the_report_arrives_and_the_fingerpr
 
 
 def test_evidence_rows_are_the_stored_rows_the_evidence_names_with_their_file(engine, staff):
-    suggestion = _one(engine, "visit_without_contract", TOWN)
+    suggestion = _one(engine, "visit_without_contract", ACCOUNT_TOWN)
     rows = evidence_rows(engine=engine, user=staff["town"], suggestion=suggestion)
     assert list(rows) == ["visits", "contracts"]
     visits = rows["visits"]

@@ -30,12 +30,10 @@ from db.store.models import (
     Suggestion,
 )
 from db.store.text import TEXT_LIMIT, checked_text, column_length
-from tests.db.agency_factories import make_agency_user
-from tests.db.factories import credit_code
+from tests.builders import credit_code, fast_argon2, make_agency_user, make_staff  # noqa: F401  (fixture)
 from tests.db.publishing import YEAR, a_year
 from tests.db.queue_factory import AS_OF, store_records
 from tests.db.queue_factory import YEAR as QUEUE_YEAR
-from tests.db.staff_factories import fast_argon2, make_staff  # noqa: F401  (fixture)
 from tests.notices import ended_notice, publish_after_notice
 
 FIELD = ("处理理由", "reason")

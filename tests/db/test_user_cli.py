@@ -14,9 +14,13 @@ from db.accounts.users import authenticate, list_users
 from db.cli import commands
 from db.store.models import User
 from db.store.settings import PROJECT_DIR
-from tests.db.agency_factories import MINE, THEIRS, make_agencies
+from tests.builders import (
+    MINE,
+    THEIRS,
+    fast_argon2,  # noqa: F401  (fixture)
+    make_agencies,
+)
 from tests.db.conftest import url_of
-from tests.db.staff_factories import fast_argon2  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.usefixtures("fast_argon2")
 

@@ -14,13 +14,7 @@ from db.accounts.security import PasswordPolicyError
 from db.accounts.throttle import FIRST_WAIT, FREE_ATTEMPTS
 from db.accounts.users import UserError, authenticate
 from db.store.models import AuditEntry, User
-from tests.db.staff_factories import (
-    PASSWORD,
-    TOWN,
-    fast_argon2,  # noqa: F401  (fixture)
-    make_staff,
-    make_user,
-)
+from tests.builders import ACCOUNT_TOWN, PASSWORD, make_staff, make_user
 
 pytestmark = pytest.mark.usefixtures("fast_argon2")
 
@@ -174,7 +168,7 @@ def test_an_admin_deactivated_while_signed_in_loses_the_right_at_once(engine):
 
 def test_town_staff_is_bound_to_one_known_town_by_any_of_its_names(engine):
     user = make_user(engine, "hx", "town_staff", "璜土")
-    assert user.town == TOWN
+    assert user.town == ACCOUNT_TOWN
     with pytest.raises(UserError):
         make_user(engine, "nowhere", "town_staff", "火星镇")
     with pytest.raises(UserError):
@@ -185,7 +179,7 @@ def test_town_staff_is_bound_to_one_known_town_by_any_of_its_names(engine):
 
 def test_bureau_accounts_carry_no_town_and_roles_are_known(engine):
     with pytest.raises(UserError):
-        make_user(engine, "b", "bureau_staff", TOWN)
+        make_user(engine, "b", "bureau_staff", ACCOUNT_TOWN)
     with pytest.raises(UserError):
         make_user(engine, "c", "superuser")
 

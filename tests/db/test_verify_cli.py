@@ -15,8 +15,9 @@ from db.documents.canonical import canonical_bytes, digest_hex
 from db.documents.export import FORMAT_UNSIGNED, export_publication
 from db.documents.signing import keygen, load_signer
 from db.public.open_data import checksum_file, checksums, identify, signing_keys
+from tests.builders import finding
 from tests.db.conftest import url_of
-from tests.db.publishing import YEAR, a_year, finding, load
+from tests.db.publishing import YEAR, a_year, load
 from tests.db.unsigned import publish_unsigned
 from tests.notices import publish_after_notice
 

@@ -18,7 +18,7 @@ from db.records import cache as record_cache
 from db.records.reads import load_records
 from db.store.engine import transaction
 from db.store.models import PractitionerRecord, WatchRun, utcnow
-from tests.core.records_factory import id_number
+from tests.builders import id_number
 from tests.db.queue_factory import AS_OF, ROWS, YEAR, A, B, store_records
 
 RULEBOOK = load_rulebook()

@@ -12,28 +12,25 @@ from db.publishing import actions
 from db.publishing.publish import ReasonRequired
 from db.store.models import AuditEntry, Finding, Publication, RosterEntry, Upload
 from db.uploads import workspace
-from tests.db import factories
-from tests.db.staff_factories import (
-    fast_argon2,  # noqa: F401  (fixture)
-    make_staff,
-)
+from tests import builders
+from tests.builders import make_staff
 from tests.notices import ended_notice
 
 pytestmark = pytest.mark.usefixtures("fast_argon2")
 
-A0, A1, A2 = (factories.credit_code(i) for i in range(3))
+A0, A1, A2 = (builders.credit_code(i) for i in range(3))
 
 
 def _finding(code_n: int, clause: str, date: str = "2025-05-10", assessor: str = "璜土镇", period: str = "Q2"):
-    return {"credit_code": factories.credit_code(code_n), "agency_name": factories.agency_name(code_n),
-            "clause": clause, "assessor": assessor, "period": period, "date": date}
+    """The workspace's usual finding: the town account's town, 2025 Q2."""
+    return builders.finding(code_n, clause, date=date, assessor=assessor, period=period)
 
 
-BASE = factories.findings_csv([_finding(0, "3.1"), _finding(1, "2.1"), _finding(2, "3.4", assessor="澄江街道")])
+BASE = builders.findings_csv([_finding(0, "3.1"), _finding(1, "2.1"), _finding(2, "3.4", assessor="澄江街道")])
 # Agency 1 is blacklisted (1.2), agency 2 loses 10 more points from the bureau (2.5).
-MORE = factories.findings_csv([_finding(1, "1.2", "2025-08-01", period="Q3"),
+MORE = builders.findings_csv([_finding(1, "1.2", "2025-08-01", period="Q3"),
                                _finding(2, "2.5", "2025-09-01", assessor="市应急管理局", period="")])
-BAD = factories.findings_csv([
+BAD = builders.findings_csv([
     {**_finding(0, "4.1")},                                    # row 2: unknown clause
     {**_finding(1, "3.1"), "credit_code": "91320281000000001X"},  # row 3: check digit
     {**_finding(2, "3.1"), "assessor": "火星镇"},                # row 4: unknown town
@@ -86,7 +83,7 @@ def test_a_valid_file_previews_grade_changes_against_the_publication_before_anyt
 
 def test_the_preview_names_rows_at_their_period_floor_and_stored_findings_pushed_to_zero(engine, published):
     # BASE left agency 1's Q2 at its floor (2.1, 10 points) and agency 0's Q2 at 5 (3.1 on 2025-05-10).
-    floor = factories.findings_csv([_finding(1, "2.5", "2025-06-01"), _finding(0, "2.1", "2025-04-10")])
+    floor = builders.findings_csv([_finding(1, "2.5", "2025-06-01"), _finding(0, "2.1", "2025-04-10")])
     check = workspace.check_upload(engine=engine, user=published["staff"], content=floor, file_name="floor.csv")
     [preview] = check.previews
     assert preview.at_floor[["credit_code", "row", "clause", "points_nominal", "points_charged"]].values.tolist() == [
@@ -110,11 +107,11 @@ def test_the_same_file_imported_again_by_staff_adds_nothing(engine, published):
 
 
 def test_a_roster_preview_adds_agencies_without_findings_at_full_score(engine, published):
-    roster = factories.roster_csv(4)
+    roster = builders.roster_csv(4)
     check = workspace.check_upload(engine=engine, user=published["staff"], content=roster, file_name="r.csv",
                                    kind="roster", year=2025)
     table = check.previews[0].ratings.set_index("credit_code")
-    new = factories.credit_code(3)
+    new = builders.credit_code(3)
     assert (table.loc[new, "total"], table.loc[new, "grade"]) == (100, "A")
     assert check.previews[0].diff.set_index("credit_code").loc[new, "change"] == "new"
     assert _count(engine, RosterEntry) == 0
@@ -124,7 +121,7 @@ def test_a_roster_preview_adds_agencies_without_findings_at_full_score(engine, p
 
 
 def test_a_roster_without_its_year_is_refused_as_a_problem(engine, staff):
-    check = workspace.check_upload(engine=engine, user=staff["staff"], content=factories.roster_csv(2),
+    check = workspace.check_upload(engine=engine, user=staff["staff"], content=builders.roster_csv(2),
                                    file_name="r.csv", kind="roster")
     assert not check.ok
 
