@@ -21,16 +21,16 @@ from db.store.models import Finding, Publication, Upload, User
 from db.uploads import imports, workspace
 from db.uploads.imports import import_findings
 from tests.builders import OPERATOR, actor_for, fast_argon2, make_staff, make_user, records_csv  # noqa: F401  (fixture)
-from tests.db import factories
+from tests import builders
 from tests.notices import ended_notice
 
 pytestmark = pytest.mark.usefixtures("fast_argon2")
 
 ROOT = Path(__file__).resolve().parents[2]
-FINDINGS = factories.findings_csv([{
-    "credit_code": factories.credit_code(0), "agency_name": factories.agency_name(0), "clause": "3.1",
+FINDINGS = builders.findings_csv([{
+    "credit_code": builders.credit_code(0), "agency_name": builders.agency_name(0), "clause": "3.1",
     "assessor": "璜土镇", "period": "Q2", "date": "2025-05-10"}])
-REPORTS = records_csv("reports", [{"credit_code": factories.credit_code(0), "month": "2025-05",
+REPORTS = records_csv("reports", [{"credit_code": builders.credit_code(0), "month": "2025-05",
                                    "submitted_on": "2025-06-04"}])
 
 
@@ -130,7 +130,7 @@ def test_a_page_service_refuses_the_operator(engine, staff):
     with pytest.raises(AccessDenied):
         workspace.import_upload(engine=engine, user=operator, content=FINDINGS, file_name="f.csv")
     with pytest.raises(AccessDenied):
-        record_finding(engine=engine, user=operator, credit_code=factories.credit_code(0), clause="3.1", date=None)
+        record_finding(engine=engine, user=operator, credit_code=builders.credit_code(0), clause="3.1", date=None)
     assert _count(engine, Upload) == 0
 
 

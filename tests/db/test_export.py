@@ -237,13 +237,13 @@ def test_no_export_holds_personal_data_descriptions_or_staff_accounts(engine):
         assert leaked == [], f"listings {fmt}: {leaked[:3]}"
 
 
-def test_the_readme_recipe_checks_a_downloaded_export(engine, published, tmp_path, capsys):
-    from tests.db.test_hand_check import readme_recipe
+def test_the_open_data_recipe_checks_a_downloaded_export(engine, published, tmp_path, capsys):
+    from tests.db.test_hand_check import hand_recipe
 
     content = export_publication(engine=engine, year=YEAR, fmt="json")
     (tmp_path / "jiangyin-credit-2025-v1.json").write_bytes(content)
     with contextlib.chdir(tmp_path):
-        exec(readme_recipe(), {})
+        exec(hand_recipe(), {})
     assert capsys.readouterr().out.split() == ["digest", "matches:", "True", published.digest, "file", "SHA-256:",
                                                hashlib.sha256(content).hexdigest()]
 
