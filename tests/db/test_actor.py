@@ -13,15 +13,16 @@ from db.accounts.actor import Actor
 from db.accounts.roles import AccessDenied
 from db.accounts.users import deactivate
 from db.findings.recording import record_finding
-from db.publishing import publish
+from db.publishing import actions, publish
 from db.publishing.publish import publish_year
 from db.records import imports as records
+from db.records import workspace as record_workspace
 from db.store.engine import transaction
 from db.store.models import Finding, Publication, Upload, User
 from db.uploads import imports, workspace
 from db.uploads.imports import import_findings
-from tests.builders import OPERATOR, actor_for, fast_argon2, make_staff, make_user, records_csv  # noqa: F401  (fixture)
 from tests import builders
+from tests.builders import OPERATOR, actor_for, fast_argon2, make_staff, make_user, records_csv  # noqa: F401  (fixture)
 from tests.notices import ended_notice
 
 pytestmark = pytest.mark.usefixtures("fast_argon2")
@@ -73,7 +74,7 @@ def test_an_admin_demoted_or_deactivated_after_the_page_loaded_publishes_nothing
         "deactivate": lambda: deactivate(engine=engine, username="admin", by=OPERATOR),
     }[change])
     with pytest.raises(AccessDenied):
-        workspace.publish(engine=engine, user=admin, year=2025)
+        actions.publish(engine=engine, user=admin, year=2025)
     assert _count(engine, Publication) == 0
 
 
@@ -98,7 +99,7 @@ def test_a_record_file_uploader_deactivated_after_the_check_imports_nothing(engi
     _between_check_and_write(monkeypatch, records,
                              lambda: deactivate(engine=engine, username="staff", by=OPERATOR))
     with pytest.raises(AccessDenied):
-        workspace.import_record_file(engine=engine, user=staff["staff"], content=REPORTS, file_name="r.csv",
+        record_workspace.import_record_file(engine=engine, user=staff["staff"], content=REPORTS, file_name="r.csv",
                                      kind="reports")
     assert _count(engine, Upload) == 0
 
@@ -126,7 +127,7 @@ def test_the_operator_cannot_be_built_from_page_input(engine, staff):
 def test_a_page_service_refuses_the_operator(engine, staff):
     operator = Actor.operator("cli:root")
     with pytest.raises(AccessDenied):
-        workspace.publish(engine=engine, user=operator, year=2025)
+        actions.publish(engine=engine, user=operator, year=2025)
     with pytest.raises(AccessDenied):
         workspace.import_upload(engine=engine, user=operator, content=FINDINGS, file_name="f.csv")
     with pytest.raises(AccessDenied):
