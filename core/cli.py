@@ -186,7 +186,7 @@ def _watch(args: argparse.Namespace) -> str:
         result = judge(records, year=args.year, as_of=as_of, rulebook=rulebook)
         frame, columns = result.suggestions, SUGGESTION_COLUMNS
         _warn_waiting(result)
-    rows = frame.to_dict("records")
+    rows = frame[list(columns)].to_dict("records")  # the suggestion's columns: its stored-row references stay inside
     if args.format == "json":
         return output.to_json(rows)
     if args.format == "table":

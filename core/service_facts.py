@@ -4,7 +4,8 @@ per specialty, monthly reports on time, visits per contract — as reported by t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -72,6 +73,13 @@ def _practitioners(records: ServiceRecords, as_of: pd.Timestamp) -> pd.DataFrame
         out[column] = counts.get(specialty, 0)
     out["people"] = current.drop_duplicates(["credit_code", person]).groupby("credit_code").size()
     return out
+
+
+def practitioners_by_specialty(row: Mapping[str, Any]) -> dict[str, int]:
+    """One agency's practitioners employed on the as-of day per specialty (as filed, SPECIALTY_COLUMNS order), from
+    its service_facts row: the one derivation of these numbers — the profile's table and its facts line both read
+    it, so they cannot disagree."""
+    return {specialty: int(row[column]) for specialty, column in SPECIALTY_COLUMNS.items()}
 
 
 def _last_filed(records: ServiceRecords, as_of: pd.Timestamp) -> pd.Series:

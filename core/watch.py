@@ -17,14 +17,17 @@ from core.towns import BUREAU
 from core.workdays import WorkCalendar
 
 SUGGESTION_COLUMNS = ("credit_code", "agency_name", "clause", "date", "assessor", "rule", "evidence", "key")
+# What judge returns: the suggestion's columns and `sources`, the stored rows it rests on (source_refs reads them).
+WATCH_COLUMNS = (*SUGGESTION_COLUMNS, "sources")
 NOTE_COLUMNS = ("credit_code", "agency_name", "date", "rule", "evidence", "key")
 # What waits for a year the working-day calendar does not cover: the suggestion's columns and that year. `date` is
 # the earliest the deadline can be (the due day unmoved, or N days after a change); `key` the suggestion's key.
-WAITING_COLUMNS = (*SUGGESTION_COLUMNS, "missing_year")
+WAITING_COLUMNS = (*WATCH_COLUMNS, "missing_year")
 KEY_CHARS = 16  # of the SHA-256 hex: 64 bits, no collision among a province's suggestions
 _SHOWN_ROWS = 5  # row numbers named in one evidence text before "…等共N行"
 # What each rule returns; `waits` is the calendar year its decision needs and lacks, 0 when decided.
-_PARTS = ("credit_code", "date", "assessor", "rule", "evidence", "facts", "waits")
+_PARTS = ("credit_code", "date", "assessor", "rule", "evidence", "facts", "waits", "sources")
+SOURCE_ROWS_MAX = 200  # rows one suggestion names in `sources`; the evidence text names the first few
 
 
 class _Window:
@@ -53,6 +56,27 @@ def row_list(kind: str, rows: object) -> str:
     return f"{KIND_LABELS[kind]}第{shown}{more}"
 
 
+def _refs(kind: str | pd.Series, frame: pd.DataFrame) -> pd.Series:
+    """Each row of `frame` as the reference `kind:upload_id:row` (upload_id 0 for records read from files, which
+    have none): the row as stored, or as a clerk finds it in the uploaded file. Blank where `row` is missing."""
+    upload = frame["upload_id"] if "upload_id" in frame else pd.Series(0, index=frame.index)
+    text = kind + ":" + upload.astype("Int64").astype(str) + ":" + frame["row"].astype("Int64").astype(str)
+    return text.where(frame["row"].notna(), "")
+
+
+def _joined_refs(refs: np.ndarray) -> str:
+    return " ".join(list(dict.fromkeys(r for r in refs if r))[:SOURCE_ROWS_MAX])
+
+
+def source_refs(sources: str) -> dict[str, list[tuple[int, int]]]:
+    """A suggestion's `sources` read back: kind → its (upload_id, row) pairs, in the order named."""
+    out: dict[str, list[tuple[int, int]]] = {}
+    for ref in str(sources or "").split():
+        kind, upload, row = ref.split(":")
+        out.setdefault(kind, []).append((int(upload), int(row)))
+    return out
+
+
 def _result(frame: pd.DataFrame, rule: str, assessor: pd.Series | str) -> pd.DataFrame:
     out = pd.DataFrame({"credit_code": frame["credit_code"].to_numpy(), "date": frame["date"].to_numpy()})
     out["assessor"] = assessor.to_numpy() if isinstance(assessor, pd.Series) else assessor
@@ -60,6 +84,7 @@ def _result(frame: pd.DataFrame, rule: str, assessor: pd.Series | str) -> pd.Dat
     out["evidence"] = frame["evidence"].to_numpy()
     out["facts"] = frame["facts"].to_numpy()
     out["waits"] = frame["waits"].to_numpy().astype(np.int64) if "waits" in frame else 0
+    out["sources"] = frame["sources"].to_numpy() if "sources" in frame else ""
     return out[list(_PARTS)]
 
 
@@ -87,9 +112,12 @@ def _per_group(frame: pd.DataFrame, keys: list[str], made: dict[str, tuple[str, 
 
 
 def _first_of_groups(frame: pd.DataFrame, keys: list[str], order: list[str], kind: str) -> pd.DataFrame:
-    """One row per group, its earliest by `order`, with `rows`: every row of the group as evidence text."""
+    """One row per group, its earliest by `order`, with `rows`: every row of the group as evidence text, and
+    `sources`: every row of the group as references (_refs)."""
+    frame = frame.assign(ref=_refs(kind, frame))
     first = frame.sort_values([*order, "row"], kind="stable").drop_duplicates(keys)
-    return first.merge(_per_group(frame, keys, {"rows": ("row", lambda rows: row_list(kind, rows))}), on=keys)
+    return first.merge(_per_group(frame, keys, {"rows": ("row", lambda rows: row_list(kind, rows)),
+                                                "sources": ("ref", _joined_refs)}), on=keys)
 
 
 # --- 第九条: filing before the first service, the commitment letter, changes --------------------------------
@@ -108,6 +136,9 @@ def served_before_filing(records: ServiceRecords, window: _Window) -> pd.DataFra
     why = np.where(first["filed_on"].isna(), "，基本情况（附件1）中没有该机构",
                    "，早于附件1报送日期" + first["filed_on"].dt.strftime("%Y-%m-%d").fillna(""))
     first["evidence"] = first["rows"] + "：首次服务" + first["visit_date"].dt.strftime("%Y-%m-%d") + why
+    registry = records["registry"].set_index("credit_code")
+    filed_ref = first["credit_code"].map(_refs("registry", registry)).fillna("")
+    first["sources"] = (first["sources"] + " " + filed_ref).str.strip()
     first["date"] = first["visit_date"]
     first["facts"] = str(window.year)
     return _result(first, "served_before_filing", BUREAU)
@@ -122,6 +153,7 @@ def no_commitment(records: ServiceRecords, window: _Window) -> pd.DataFrame:
     found["evidence"] = (KIND_LABELS["registry"] + "第" + found["row"].astype(str) + "行：附件1报送于"
                          + found["filed_on"].dt.strftime("%Y-%m-%d") + f"，截至{_day(window.as_of)}未报送守法诚信承诺书")
     found["facts"] = found["filed_on"].dt.strftime("%Y-%m-%d")
+    found["sources"] = _refs("registry", found)
     return _result(found, "no_commitment", BUREAU)
 
 
@@ -134,7 +166,7 @@ def _change_events(records: ServiceRecords, window: _Window) -> pd.DataFrame:
     changes = changes[window.holds(changes["changed_on"]) & (changes["changed_on"] > changes["credit_code"].map(filed))]
     listed = pd.DataFrame({
         "credit_code": changes["credit_code"], "changed_on": changes["changed_on"],
-        "reported_on": changes["reported_on"], "row": changes["row"],
+        "reported_on": changes["reported_on"], "row": changes["row"], "sources": _refs("changes", changes),
         "what": KIND_LABELS["changes"] + "第" + changes["row"].astype(str) + "行：" + changes["item"]
         + np.where(changes["practitioner"] != "", "（" + changes["practitioner"] + "）", ""),
         "facts": changes["changed_on"].dt.strftime("%Y-%m-%d") + "|" + changes["item"] + "|" + changes["practitioner"],
@@ -145,7 +177,7 @@ def _change_events(records: ServiceRecords, window: _Window) -> pd.DataFrame:
         moved = people[window.holds(people[column]) & (people[column] > people["credit_code"].map(filed))]
         moves.append(pd.DataFrame({
             "credit_code": moved["credit_code"], "practitioner": moved["name"], "changed_on": moved[column],
-            "row": moved["row"],
+            "row": moved["row"], "sources": _refs("practitioners", moved),
             "what": KIND_LABELS["practitioners"] + "第" + moved["row"].astype(str) + "行：" + moved["name"] + verb
             + "，信息变化中没有该人该日的告知",
             "facts": moved[column].dt.strftime("%Y-%m-%d") + "|" + verb + "|" + moved["name"],
@@ -190,10 +222,11 @@ def _first_reports(records: ServiceRecords, window: _Window) -> pd.DataFrame:
     """The earliest submission of each agency and month by the as-of date, from reports and visit rows alike."""
     parts = []
     for kind in ("reports", "visits"):
-        table = records[kind][["credit_code", "month", "submitted_on", "row"]]  # not every column of 1.2M visits
+        columns = ["credit_code", "month", "submitted_on", "row", *(["upload_id"] if "upload_id" in records[kind] else [])]
+        table = records[kind][columns]  # not every column of 1.2M visits
         table = table[(table["submitted_on"] <= window.as_of) & window.holds(table["month"])]
         first = table.sort_values(["submitted_on", "row"], kind="stable").drop_duplicates(["credit_code", "month"])
-        parts.append(first[["credit_code", "month", "submitted_on", "row"]].assign(kind=kind))
+        parts.append(first[columns].assign(kind=kind))
     both = _concat(parts).sort_values(["submitted_on", "kind"], kind="stable")
     return both.drop_duplicates(["credit_code", "month"])
 
@@ -316,6 +349,7 @@ def late_report(records: ServiceRecords, window: _Window, rules: WatchRules, cal
                                  label + "，最早报送" + found["submitted_on"].dt.strftime("%Y-%m-%d").fillna("")
                                  + "（" + source + "）")
     found["facts"] = found["month"].dt.strftime("%Y-%m")
+    found["sources"] = _refs(found["kind"].fillna(""), found)  # the month's first report: none when never filed
     return _result(found, "late_report", BUREAU)
 
 
@@ -480,6 +514,7 @@ def too_few_visits(window: _Window, visited: _VisitDays, rules: WatchRules, cale
     again = found.duplicated(["credit_code", "contract_no", "client_code"]).to_numpy()
     found["facts"] = (found["contract_no"] + "|" + found["client_code"] + f"|{window.year}"
                       + np.where(again, "|" + found["start"].dt.strftime("%Y-%m-%d"), ""))
+    found["sources"] = _refs("contracts", found)
     return _result(found, "too_few_visits", found["town"])
 
 
@@ -512,7 +547,8 @@ def shared_practitioner(records: ServiceRecords, window: _Window) -> pd.DataFram
     )
     spans = spans[spans["since"] <= spans["until"]]
     several = spans.groupby("id_number")["credit_code"].transform("nunique") > 1
-    spans = spans.loc[several, ["id_number", "credit_code", "name", "row", "since", "until"]]
+    spans = spans.loc[several, ["id_number", "credit_code", "name", "row", "since", "until"]].assign(
+        ref=_refs("practitioners", spans[several]))
     pairs = spans.merge(spans, on="id_number", suffixes=("", "_other"))
     pairs = pairs[pairs["credit_code"] != pairs["credit_code_other"]]
     # since and until are never missing: the elementwise max and min of the two columns, without a frame's max(axis=1)
@@ -526,7 +562,9 @@ def shared_practitioner(records: ServiceRecords, window: _Window) -> pd.DataFram
     first = first.merge(_per_group(pairs, keys, {
         "others": ("credit_code_other", lambda codes: "、".join(sorted(set(codes)))),
         "other_rows": ("row_other", lambda rows: row_list("practitioners", rows)),
+        "sources": ("ref_other", _joined_refs),
     }), on=keys)
+    first["sources"] = first["ref"] + " " + first["sources"]
     first["date"] = first["shared"]
     tail = first["id_number"].str[-4:]  # the full ID number is personal data: the last four find the row
     first["evidence"] = (KIND_LABELS["practitioners"] + "第" + first["row"].astype(str) + "行：" + first["name"]
@@ -613,7 +651,7 @@ def one_registry_row(records: ServiceRecords) -> ServiceRecords:
 class WatchResult:
     """What the watch decided (suggestions) and what waits for a working-day calendar year nobody added yet."""
 
-    suggestions: pd.DataFrame  # SUGGESTION_COLUMNS
+    suggestions: pd.DataFrame  # WATCH_COLUMNS
     waiting: pd.DataFrame  # WAITING_COLUMNS
 
     def missing_years(self) -> dict[int, int]:
@@ -643,12 +681,12 @@ def judge(records: ServiceRecords, *, year: int, as_of: dt.date, rulebook: Ruleb
     found["clause"] = found["rule"].map(rules.clauses)
     waits = (found["waits"] > 0).to_numpy()
     waiting = _finish(found[waits].assign(missing_year=found["waits"][waits]), records, WAITING_COLUMNS)
-    return WatchResult(_finish(found[~waits], records, SUGGESTION_COLUMNS), waiting)
+    return WatchResult(_finish(found[~waits], records, WATCH_COLUMNS), waiting)
 
 
 def watch(records: ServiceRecords, *, year: int, as_of: dt.date, rulebook: Rulebook,
           calendar: WorkCalendar | None = None) -> pd.DataFrame:
-    """Every suggested finding of `year` as known on `as_of` (SUGGESTION_COLUMNS): judge's suggestions."""
+    """Every suggested finding of `year` as known on `as_of` (WATCH_COLUMNS): judge's suggestions."""
     return judge(records, year=year, as_of=as_of, rulebook=rulebook, calendar=calendar).suggestions
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from core.rulebook import Rulebook
-from core.service_facts import SPECIALTY_COLUMNS
+from core.service_facts import SPECIALTY_COLUMNS, practitioners_by_specialty
 from dashboard import tables, ui
 from dashboard.i18n import pick, t
 from dashboard.labels import grade_label, local_date, specialty_label, towns_text
@@ -16,7 +16,7 @@ from dashboard.labels import grade_label, local_date, specialty_label, towns_tex
 
 def _people(row: dict[str, Any]) -> str:
     parts = pick("，", ", ").join(
-        t("public.people_part", specialty=specialty_label(s), n=int(row[column])) for s, column in SPECIALTY_COLUMNS.items())
+        t("public.people_part", specialty=specialty_label(s), n=n) for s, n in practitioners_by_specialty(row).items())
     return t("public.people_value", parts=parts, n=int(row["people"]))
 
 
@@ -56,6 +56,12 @@ def facts_rows(row: dict[str, Any]) -> list[tuple[str, str]]:
 def profile_table(row: dict[str, Any]) -> pd.DataFrame:
     """The profile's facts: two columns, a row per fact (reads on a phone)."""
     return pd.DataFrame(facts_rows(row), columns=[t("public.fact"), t("public.fact_value")])
+
+
+def specialty_table(row: dict[str, Any]) -> pd.DataFrame:
+    """The profile's practitioners by specialty: the same numbers as its facts line (practitioners_by_specialty)."""
+    return pd.DataFrame([(specialty_label(s), n) for s, n in practitioners_by_specialty(row).items()],
+                        columns=["specialty", "count"])
 
 
 def compare_table(facts: dict[str, Any], codes: list[str], names: dict[str, str]) -> pd.DataFrame:

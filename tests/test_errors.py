@@ -19,6 +19,7 @@ from db.accounts.roles import AccessDenied
 from db.accounts.security import PasswordPolicyError
 from db.accounts.users import UserError
 from db.agency.documents import DocumentError
+from db.agency.filings import Unchanged
 from db.documents.canonical import DuplicateKeys, UnreadableDocument
 from db.documents.export import ExportError
 from db.documents.signing import SigningKeyError
@@ -60,6 +61,7 @@ REFUSALS: dict[type, CreditBoardError] = {
     UnreadableDocument: UnreadableDocument("不是有效的 JSON", "not valid JSON"),
     DuplicateKeys: DuplicateKeys("JSON 中有重复的键：total", "duplicated key(s) in the JSON: total"),
     SigningKeyError: SigningKeyError("没有发布签名密钥", "no publication signing key"),
+    Unchanged: Unchanged(),
 }
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from core.rulebook import WATCH_FLAGS, WATCH_RULES, WatchRules, load_rulebook
-from core.watch import DATE_KNOWN_BY, ROW_KNOWN_BY, report_due_dates
+from core.watch import DATE_KNOWN_BY, ROW_KNOWN_BY, SOURCE_ROWS_MAX, report_due_dates
 from core.workdays import WorkCalendar
 
 REPO = Path(__file__).resolve().parents[1]
@@ -69,6 +69,12 @@ def test_every_worked_deadline_is_the_codes():
             changed = dt.date.fromisoformat(re.search(r"\d{4}-\d\d-\d\d", what).group())
             assert rule_day == f"{RULES.change_deadline_workdays} working days"
             assert calendar.after(changed, RULES.change_deadline_workdays).isoformat() == last, what
+
+
+def test_every_rule_says_which_rows_it_shows_as_evidence():
+    stated = [row[0].strip("`") for row in _table("## What a suggestion shows as evidence")]
+    assert stated == list(WATCH_RULES)
+    assert f"(`sources`, at most {SOURCE_ROWS_MAX} rows)" in FLAT
 
 
 def test_the_readme_links_the_page():

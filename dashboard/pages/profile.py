@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import charts, data, facts_view, plain, state, tables, ui
 from dashboard.i18n import t
-from dashboard.labels import blacklist_grounds, clause_legend, grade_label, kv, local_date, specialty_label, towns_text
+from dashboard.labels import blacklist_grounds, clause_legend, grade_label, kv, local_date, towns_text
 
 ui.header("public.profile_title")
 codes, label_of = ui.agency_choices()
@@ -85,13 +85,11 @@ else:
     plain.dataframe(facts_view.profile_table(facts), hide_index=True, key="facts_table")
 
 st.subheader(t("public.specialties"))
-specialties = profile["specialties"].assign(
-    specialty=lambda f: f["specialty"].map(specialty_label))  # data, but one of a known few: in words
-if specialties.empty:
+if facts is None:
     st.caption(t("public.no_specialties"))
-else:
+else:  # the facts line's numbers, from the same function: they cannot disagree
     plain.dataframe(
-        specialties, hide_index=True,
+        facts_view.specialty_table(facts), hide_index=True, key="specialties_table",
         column_config={"specialty": st.column_config.TextColumn(t("common.specialty")),
                        "count": st.column_config.NumberColumn(t("public.people"), format="%d")},
     )

@@ -97,6 +97,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "will_be_late": ("该月报送截止于{due}，今天报送将标记为逾期（照常接收）。",
                      "This month was due by {due}; filed today it is marked late (and accepted)."),
     "on_time_until": ("该月报送截止于{due}。", "This month is due by {due}."),
+    "month_filed_late": ("已于{on}提交，截止日为{due}，逾期{n}天。",
+                         "Filed on {on}, {n} {n:day|days} after the due date {due}: late."),
+    "month_filed_on_time": ("已于{on}提交，截止日为{due}，按时。", "Filed on {on}, by the due date {due}: on time."),
+    "problems_fields": ("未保存，请修改以下问题：", "Not saved; fix these problems:"),
+    "field_problem": ("{field}：{problem}", "{field}: {problem}"),
     "problems": ("未保存，请修改以下问题（行号按文件计，标题为第1行）：", "Not saved; fix these problems (rows as in the"
                  " file, the heading is row 1):"),
     # findings

@@ -151,10 +151,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "specialties": ("执业人员专业构成", "Practitioners by specialty"),
     "people": ("人数", "People"),
     "specialties_note": (
-        "来自机构备案信息，仅显示各专业人数，不显示任何个人信息；不属于公示评定结果。",
-        "From the agency's registration; counts per specialty only, no personal data; not part of the rating.",
+        "来自机构报送的从业人员（上方服务情况之日在职），与服务情况同一口径，仅显示各专业人数，不显示任何个人信息；不属于公示评定结果。",
+        "From the practitioners the agency filed (employed on the day of the service facts above), counted as the "
+        "facts are; counts per specialty only, no personal data; not part of the rating.",
     ),
-    "no_specialties": ("暂无执业人员专业信息。", "No practitioner specialties on file."),
+    "no_specialties": ("暂无执业人员专业信息（该机构尚未报送）。", "No practitioner specialties: the agency has filed nothing yet."),
     "compare_with_others": ("与其他机构对比", "Compare with other agencies"),
     "explanation_note": (
         "按条款列出各项扣分：评定单位、考核期、应扣分和考核期保底后实际扣分。",

@@ -9,6 +9,7 @@ is one transaction: the upload row(s), the record rows and the audit entry.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
@@ -46,6 +47,13 @@ FILE_KINDS = ("contracts", "visits", "reports")
 # Columns that must be the day the filing is received.
 _RECEIVED_ON = {"visits": "submitted_on", "reports": "submitted_on", "registry": "filed_on", "changes": "reported_on"}
 REGISTRY_FIELDS = ("agency_name", "address", "office_address", "legal_rep", "phone")
+
+
+class Unchanged(CreditBoardError):
+    """A filing the same as what is on file (附件1 filed again unchanged): nothing is stored; said, not an error."""
+
+    def __init__(self) -> None:
+        super().__init__("与已备案内容相同，未保存（没有变化）", "nothing changed: the same as on file, not saved")
 
 
 def _label(kind: str, key: str) -> str:
@@ -112,18 +120,29 @@ def _store(session: Session, agency: ActingAgency, kind: str, content: bytes, fi
     return RecordImport(upload_id=upload_id, added=added, kind=kind)
 
 
+def one_person_problems(exc: InputError) -> InputError:
+    """A one-row form's problems without their row (the form has no rows to a person): each names its field."""
+    return InputError([dataclasses.replace(p, row=None) for p in exc.problems])
+
+
 def _file(engine: Engine, user: Actor, parts: Sequence[tuple[str, bytes, str]], today: dt.date | None,
-          extra: object = None) -> list[RecordImport]:
+          extra: object = None, *, one_row: bool = True) -> list[RecordImport]:
     """Check every (kind, content, file name) part, then store them all in one transaction.
 
-    `extra(session, agency)`, if given, runs in the same transaction before the parts are stored.
+    `extra(session, agency)`, if given, runs in the same transaction before the parts are stored. `one_row`: every
+    part is one form entry (a person, 附件1, a month without visits), so a problem names its field, not "row 2".
     """
     today = today or china_time.today()
     agency = _who(engine, user)
     # The very same bytes filed before add nothing (their upload is found by digest in _store): not read again.
-    checked = [(kind, content, name, *((None, None) if already_imported(engine, kind, content)
-                                       else _read_own(engine, agency, kind, content, name, today)))
-               for kind, content, name in parts]
+    try:
+        checked = [(kind, content, name, *((None, None) if already_imported(engine, kind, content)
+                                           else _read_own(engine, agency, kind, content, name, today)))
+                   for kind, content, name in parts]
+    except InputError as exc:
+        if one_row and type(exc) is InputError:
+            raise one_person_problems(exc) from None
+        raise
     try:
         with transaction(engine) as session:
             agency = acting_agency(session, user)  # again, inside the writing transaction
@@ -140,7 +159,7 @@ def file_records(*, engine: Engine, user: Actor, kind: str, content: bytes, file
     """Upload a contracts, visits (附件2) or reports file of the signed-in agency's own records."""
     if kind not in FILE_KINDS:
         raise CreditBoardError(f"机构不能上传此类文件（{kind}）", f"an agency cannot upload this kind of file ({kind})")
-    return _file(engine, user, [(kind, content, file_name)], today)[0]
+    return _file(engine, user, [(kind, content, file_name)], today, one_row=False)[0]
 
 
 def file_month(*, engine: Engine, user: Actor, month: dt.date, visits: Sequence[Mapping[str, object]] = (),
@@ -155,7 +174,7 @@ def file_month(*, engine: Engine, user: Actor, month: dt.date, visits: Sequence[
     kind = "visits" if visits else "reports"
     rows = [{**row, **fixed} for row in visits] if visits else [fixed]
     name = f"{kind}-{month:%Y-%m}-form.csv"
-    return _file(engine, user, [(kind, records_csv(kind, rows), name)], today)[0]
+    return _file(engine, user, [(kind, records_csv(kind, rows), name)], today, one_row=not visits)[0]
 
 
 def join_practitioner(*, engine: Engine, user: Actor, name: str, id_number: str, specialty: str,
@@ -214,7 +233,8 @@ def file_registry(*, engine: Engine, user: Actor, fields: Mapping[str, str], cha
                   today: dt.date | None = None) -> list[RecordImport]:
     """File (or update) 附件1 by form; an update also files the change row naming what changed (信息变化).
 
-    The commitment letter's day is the day its scan was last filed here (blank until one is).
+    The commitment letter's day is the day its scan was last filed here, else the one on file (blank until
+    either is). The same fields and letter as on file: Unchanged, nothing stored.
     """
     today = today or china_time.today()
     agency = _who(engine, user)
@@ -222,14 +242,15 @@ def file_registry(*, engine: Engine, user: Actor, fields: Mapping[str, str], cha
         before = latest_registry(session, agency.credit_code)
         scanned = latest_commitment_day(session, agency.credit_code)
     values = {key: str(fields.get(key) or "").strip() for key in REGISTRY_FIELDS}
-    commitment_on = china_time.to_china(scanned.to_pydatetime()).date() if scanned is not None else None
+    commitment_on = (china_time.to_china(scanned.to_pydatetime()).date() if scanned is not None
+                     else before.commitment_on if before is not None else None)
     row = {**values, "credit_code": agency.credit_code, "filed_on": today, "commitment_on": commitment_on}
     stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
     parts = [("registry", records_csv("registry", [row]), f"registry-{stamp}.csv")]
     if before is not None:
-        changed = [_label("registry", key) for key in REGISTRY_FIELDS if getattr(before, key) != values[key]]
+        changed = [_label("registry", key) for key in REGISTRY_FIELDS if (getattr(before, key) or "") != values[key]]
         if not changed and commitment_on == before.commitment_on:
-            raise CreditBoardError("基本情况没有变化", "nothing in the basic information changed")
+            raise Unchanged()
         if changed:
             change = {"credit_code": agency.credit_code, "item": "基本情况变更：" + "、".join(changed),
                       "changed_on": changed_on or today, "reported_on": today}

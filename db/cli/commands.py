@@ -318,7 +318,7 @@ def _suggestions(args: argparse.Namespace) -> int:
         counts = waiting["missing_year"].value_counts().sort_index()
         print(f"warning / 注意: {format_problems(waiting_problems({int(y): int(n) for y, n in counts.items()}))}",
               file=sys.stderr)
-    sys.stdout.write(open_rows.drop(columns=["refusal_en"]).to_csv(index=False, lineterminator="\n"))
+    sys.stdout.write(open_rows.drop(columns=["refusal_en", "sources"]).to_csv(index=False, lineterminator="\n"))
     return 0
 
 

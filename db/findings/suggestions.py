@@ -17,7 +17,7 @@ from contextlib import nullcontext
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, func, not_, select
+from sqlalchemy import and_, func, not_, or_, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -25,7 +25,7 @@ from sqlmodel import Session
 from core.errors import CreditBoardError
 from core.rulebook import Rulebook, load_rulebook
 from core.service_records import KIND_LABELS, RECORD_KINDS, ServiceRecords
-from core.watch import SUGGESTION_COLUMNS, judge
+from core.watch import WATCH_COLUMNS, judge, source_refs
 from db.accounts import audit
 from db.accounts.actor import Actor, acting_user, require_actor
 from db.accounts.roles import AccessDenied, own_town
@@ -40,14 +40,15 @@ from db.store.text import TEXT_LIMIT, checked_text
 ACTION = "work_suggestions"
 # What the queue adds to each watch row: the period and rating year a confirmed finding would get (by the one
 # placement rule), or why it cannot be placed (then it cannot be confirmed).
-QUEUE_COLUMNS = (*SUGGESTION_COLUMNS, "period", "rating_year", "refusal_zh", "refusal_en")
+QUEUE_COLUMNS = (*WATCH_COLUMNS, "period", "rating_year", "refusal_zh", "refusal_en")
 # A stored run holds the suggestions and, marked by `missing_year` (blank on a suggestion), what waits for a working-
 # day calendar year nobody added yet: never offered for a decision, counted in the queue's banner.
 RUN_COLUMNS = (*QUEUE_COLUMNS, "missing_year")
 DECIDED_COLUMNS = ("key", "year", "credit_code", "agency_name", "clause", "date", "assessor", "rule", "evidence",
                    "status", "reason", "finding_id", "decided_by", "decided_at")
 DECIDED_LIST_COLUMNS = (*DECIDED_COLUMNS, "finding_withdrawn")
-# The files each rule reads, for the evidence rows shown beside a suggestion (core.watch's rules).
+# The files each rule reads, for the evidence rows shown beside a suggestion (core.watch's rules): each kind is shown,
+# with the rows of it the suggestion names (none when it names none).
 RULE_KINDS: dict[str, tuple[str, ...]] = {
     "served_before_filing": ("visits", "registry"), "no_commitment": ("registry",),
     "visit_without_contract": ("visits", "contracts"), "late_report": ("reports", "visits"),
@@ -101,7 +102,7 @@ def run_watch(*, engine: Engine, year: int, as_of: dt.date, rulebook: Rulebook |
     records = stored_records(engine, record_tables(engine))
     result = judge(records, year=year, as_of=as_of, rulebook=rulebook)
     found = with_placement(result.suggestions, year=year, rulebook=rulebook)
-    waiting = with_placement(result.waiting[list(SUGGESTION_COLUMNS)], year=year, rulebook=rulebook)
+    waiting = with_placement(result.waiting[list(WATCH_COLUMNS)], year=year, rulebook=rulebook)
     found["missing_year"] = pd.Series(pd.NA, index=found.index, dtype="Int64")
     waiting["missing_year"] = result.waiting["missing_year"].astype("Int64").to_numpy()
     return _concat_nonempty(found, waiting)[list(RUN_COLUMNS)]
@@ -192,28 +193,46 @@ def decided_suggestions(*, engine: Engine, user: Actor, year: int) -> pd.DataFra
 
 
 def evidence_rows(*, engine: Engine, user: Actor, suggestion: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
-    """The stored rows behind a suggestion, kind by kind (RULE_KINDS of its rule): the agency's rows whose file row
-    numbers its evidence names (all of the agency's rows of that kind when it names none), with the file they came
-    from; at most EVIDENCE_ROWS_LIMIT a kind. ID numbers stay hidden (last four only)."""
+    """The stored rows a suggestion rests on, kind by kind (RULE_KINDS of its rule, then any other kind it names),
+    with the file each came from: exactly the rows of its `sources` (core.watch: upload and row of each), never the
+    agency's other rows — a late month shows that month's first report only, none when it was never filed. A run
+    stored before suggestions carried `sources` falls back to the rows its evidence text names, in the agency's
+    files. At most EVIDENCE_ROWS_LIMIT a kind. ID numbers stay hidden (last four only)."""
     with Session(engine) as session:
         town = own_town(acting_user(session, user, ACTION))
     if town and suggestion["assessor"] != town:
         raise _not_yours(town)
+    sources = suggestion.get("sources")
+    named = source_refs(sources) if isinstance(sources, str) else None
+    kinds = list(dict.fromkeys([*RULE_KINDS.get(suggestion["rule"], ()), *(named or {})]))
     out: dict[str, pd.DataFrame] = {}
     uploads = Upload.__table__
-    for kind in RULE_KINDS.get(suggestion["rule"], ()):
+    for kind in kinds:
         table = RECORD_MODELS[kind].__table__
-        rows = _named_rows(str(suggestion["evidence"]), kind)
         columns = [c for c in table.columns if c.name not in ("id", "upload_id", "row", "id_hash", "credit_code")]
-        query = (select(uploads.c.file_name, table.c.row, *columns)
-                 .join(uploads, uploads.c.id == table.c.upload_id)
-                 .where(table.c.credit_code == suggestion["credit_code"]))
-        if rows:
-            query = query.where(table.c.row.in_(rows))
-        with engine.connect() as conn:
-            found = conn.execute(query.order_by(table.c.upload_id, table.c.row).limit(EVIDENCE_ROWS_LIMIT)).all()
+        query = select(uploads.c.file_name, table.c.row, *columns).join(uploads, uploads.c.id == table.c.upload_id)
+        where = _named_where(table, kind, named, suggestion)
+        found = []
+        if where is not None:
+            with engine.connect() as conn:
+                found = conn.execute(query.where(where).order_by(table.c.upload_id, table.c.row)
+                                     .limit(EVIDENCE_ROWS_LIMIT)).all()
         out[kind] = pd.DataFrame(found, columns=["file_name", "row", *(c.name for c in columns)])
     return out
+
+
+def _named_where(table: Any, kind: str, named: dict[str, list[tuple[int, int]]] | None,
+                 suggestion: Mapping[str, Any]) -> Any:
+    """The condition picking the rows of `kind` a suggestion names (None: it names none)."""
+    if named is None:
+        rows = _named_rows(str(suggestion["evidence"]), kind)
+        return and_(table.c.credit_code == suggestion["credit_code"], table.c.row.in_(rows)) if rows else None
+    by_upload: dict[int, list[int]] = {}
+    for upload_id, row in named.get(kind, []):
+        by_upload.setdefault(upload_id, []).append(row)
+    if not by_upload:
+        return None
+    return or_(*(and_(table.c.upload_id == u, table.c.row.in_(rows)) for u, rows in by_upload.items()))
 
 
 def _named_rows(evidence: str, kind: str) -> list[int]:

@@ -1,8 +1,7 @@
 """The read side of the public site: published data only, as pandas DataFrames and plain dicts.
 
 Nothing here reads the finding, practitioner-identity, interview or user tables' private columns: every
-function starts from Publication and the Published* rows (the only exception, `agency_specialties`,
-returns counts per specialty and never a name, ID number or phone). "Current" means the latest
+function starts from Publication and the Published* rows. "Current" means the latest
 version of a year; corrections are earlier versions plus their reasons.
 """
 
@@ -31,9 +30,7 @@ from db.documents.versions import (
 )
 from db.publishing.listings import AGENCY, BY_CLAUSE, BY_SCORE, PRACTITIONER, WITHDRAWN, Ground, as_date, subjects_of
 from db.store.models import (
-    Agency,
     Listing,
-    Practitioner,
     Publication,
     PublishedCharge,
     PublishedRating,
@@ -250,7 +247,8 @@ def agency_profile(engine: Engine, credit_code: str) -> dict[str, Any] | None:
     {"credit_code", "agency_name" (as in its latest year), "years": one row per published year
     (current version: total, grade, parts, towns, version, published_at, rated_on, demo), "charges": the clause-level
     explanation of every year (clause, text, assessor, period, points charged; never descriptions),
-    "towns": every town that assessed it, "specialties": practitioners per specialty (counts only)}.
+    "towns": every town that assessed it}. Practitioners per specialty are the agency's service facts
+    (core.service_facts.practitioners_by_specialty), read with its other facts (db.public.facts).
     """
     years = _profile_years(engine, [credit_code])
     if years.empty:
@@ -265,24 +263,7 @@ def agency_profile(engine: Engine, credit_code: str) -> dict[str, Any] | None:
         "years": years.reset_index(drop=True),
         "charges": _charges_of(engine, years, [credit_code]),
         "towns": towns,
-        "specialties": agency_specialties(engine, credit_code),
     }
-
-
-def agency_specialties(engine: Engine, credit_code: str) -> pd.DataFrame:
-    """How many of the agency's registered practitioners hold each specialty: counts only, no person.
-
-    This is the one read outside the published tables: it aggregates in SQL so that no name, ID number or
-    phone ever leaves the database.
-    """
-    stmt = (
-        select(Practitioner.specialty, func.count())
-        .join(Agency, Agency.id == Practitioner.agency_id)
-        .where(Agency.credit_code == credit_code, Practitioner.specialty != "")
-        .group_by(Practitioner.specialty)
-        .order_by(func.count().desc(), Practitioner.specialty)
-    )
-    return frame_of(engine, stmt, ("specialty", "count"))
 
 
 def compare(engine: Engine, credit_codes: Sequence[str]) -> dict[str, pd.DataFrame]:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from core.rulebook import load_rulebook
 from core.service_records import ServiceRecords, read_records
-from core.watch import SUGGESTION_COLUMNS, due_reports, judge, report_months, watch, watch_notes
+from core.watch import WATCH_COLUMNS, due_reports, judge, report_months, watch, watch_notes
 from core.workdays import WorkCalendar, YearDays
 from tests.builders import credit_code, id_number, records_csv
 
@@ -61,7 +61,7 @@ def of(found: pd.DataFrame, rule: str) -> pd.DataFrame:
 
 def test_a_clean_agency_gets_no_suggestion():
     found = run(records(visits=[visit("2025-03-12")], contracts=[contract(per_year=1)]))
-    assert list(found.columns) == list(SUGGESTION_COLUMNS) and found.empty
+    assert list(found.columns) == list(WATCH_COLUMNS) and found.empty
 
 
 # --- 第十条: monthly reports -----------------------------------------------------------------------------------
@@ -79,6 +79,18 @@ def test_a_report_on_the_5th_is_on_time_and_on_the_6th_late():
     found = of(run(records(reports=with_report(2, "2025-03-06"))), "late_report")
     assert found[["clause", "date", "assessor"]].values.tolist() == [["3.4", "2025-03-05", "bureau"]]
     assert "2025-02" in found["evidence"].iat[0] and "第3行" in found["evidence"].iat[0]
+    assert found["sources"].tolist() == ["reports:0:3"]  # that month's report row only: the staff page reads it
+
+
+def test_each_suggestion_names_the_rows_it_rests_on():
+    found = run(records(registry=[registry(filed="2025-04-01", commitment="")],
+                        visits=[visit("2025-03-12"), visit("2025-03-20"), visit("2025-06-02", hazards=2, advice="否")],
+                        contracts=[contract(per_year=1)], reports=with_report(5, "2025-06-20")))
+    sources = dict(zip(found["rule"], found["sources"], strict=True))
+    assert sources == {"served_before_filing": "visits:0:2 visits:0:3 registry:0:2", "no_commitment": "registry:0:2",
+                       "late_report": "reports:0:6", "no_written_advice": "visits:0:4"}
+    never = of(run(records(reports=[r for r in monthly_reports() if r["month"] != "2025-02"])), "late_report")
+    assert never["sources"].tolist() == [""]  # never filed: no row to show
 
 
 def test_a_report_due_on_a_sunday_5th_is_on_time_on_monday_the_6th_and_late_on_the_7th():

@@ -143,7 +143,27 @@ def test_the_profile_shows_the_agency_s_facts_apart_from_the_rating_and_dated(ap
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_profile_without_filings_says_so(app, engine, rated, lang):
     open_page(app, "profile", agency=rated["A"]["credit_code"], lang=lang)
-    assert (zh if lang == "zh" else en)("public.facts_none") in [i.value for i in app.info]
+    label = zh if lang == "zh" else en
+    assert label("public.facts_none") in [i.value for i in app.info]
+    assert label("public.no_specialties") in [c.value for c in app.caption]  # no other count of practitioners
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_profile_s_specialty_table_and_facts_line_read_the_same_numbers(app, engine, rated, lang):
+    """One truth per number: the table of practitioners by specialty and the facts line both come from
+    core.service_facts.practitioners_by_specialty (mechanical 1, electrical 1, chemical 3; one has left)."""
+    code = rated["C"]["credit_code"]
+    import_filings(engine, [Filer(code, rated["C"]["agency_name"], [TOWN], ["机械", "电气", "化工", "化工", "化工"],
+                                  left=["化工"])])
+    open_page(app, "profile", agency=code, lang=lang)
+    label = zh if lang == "zh" else en
+    table = table_with(app, "count")
+    counts = dict(zip(table["specialty"], table["count"].astype(int), strict=True))
+    facts = dict(table_with(app, label("public.fact")).values.tolist())
+    line = facts[label("public.fact_people")]
+    for specialty, n in counts.items():
+        assert label("public.people_part", specialty=specialty, n=n) in line
+    assert sorted(counts.values()) == [0, 1, 1, 3]  # the chemical engineer who left counts in neither
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -298,6 +298,40 @@ def test_registry_filing_and_update_with_the_commitment_day_from_the_scan(engine
     assert overview.own_registry(engine=engine, user=people["theirs"])["registry"] == {}
 
 
+def test_an_unchanged_registry_filed_again_stores_nothing_and_says_so(engine, people):
+    """附件1 on file from a staff upload, with its commitment letter's day and no scan in the portal: the same fields
+    filed again are Unchanged — no second row, no change row, the letter's day kept."""
+    from db.agency.forms import records_csv
+    from db.records.imports import import_records
+
+    fields = {"agency_name": "甲安全技术服务有限公司", "address": "", "office_address": "澄江", "legal_rep": "李四",
+              "phone": ""}
+    row = {**fields, "credit_code": MINE, "filed_on": "2026-01-05", "commitment_on": "2026-01-06"}
+    import_records(engine=engine, kind="registry", content=records_csv("registry", [row]), file_name="附件1.csv",
+                   by=Actor.operator("clerk"))
+    with pytest.raises(filings.Unchanged) as refused:
+        filings.file_registry(engine=engine, user=people["mine"], fields=fields, today=TODAY)
+    assert "未保存" in refused.value.message_zh and "nothing changed" in refused.value.message_en
+    assert _count(engine, RegistryRecord) == 1 and _count(engine, ChangeRecord) == 0
+    filings.file_registry(engine=engine, user=people["mine"], fields={**fields, "legal_rep": "王五"}, today=TODAY)
+    shown = overview.own_registry(engine=engine, user=people["mine"])["registry"]
+    assert shown["legal_rep"] == "王五" and shown["commitment_on"] == dt.date(2026, 1, 6)  # the letter stays on file
+
+
+def test_a_one_person_form_names_the_field_not_a_row(engine, people):
+    with pytest.raises(InputError) as refused:
+        filings.join_practitioner(engine=engine, user=people["mine"], name="王五", id_number="12345",
+                                  specialty="化工", certificate="", joined_on=dt.date(2026, 4, 1), today=TODAY)
+    problems = refused.value.problems
+    assert problems and all(p.row is None for p in problems)
+    assert "身份证号" in [p.column for p in problems]
+    assert "第2行" not in refused.value.message_zh and "row 2" not in refused.value.message_en
+    with pytest.raises(InputError) as table:  # a month's visits are a table: its problems keep their rows
+        filings.file_month(engine=engine, user=people["mine"], month=dt.date(2026, 3, 1), today=TODAY,
+                           visits=[{**VISIT, "visit_date": "2026-13-40"}])
+    assert [p.row for p in table.value.problems] == [2]
+
+
 # --- what the agency sees of itself ---------------------------------------------------------------------------------
 
 

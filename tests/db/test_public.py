@@ -119,13 +119,6 @@ def test_profile_has_every_published_year_current_version_and_its_explanation(pu
     assert profile["towns"] == ["璜土镇", "华士镇"]
 
 
-def test_profile_specialties_are_counts_without_any_person(published):
-    specialties = public.agency_profile(published, A)["specialties"]
-    assert specialties.values.tolist() == [["机械", 2]]
-    text = specialties.to_string()
-    assert not any(p in text for p in [*PRIVATE_ID_NUMBERS, *PRIVATE_PHONES, "张0伟", "李强"])
-
-
 def test_profile_of_an_unknown_agency_is_none(published):
     assert public.agency_profile(published, "91320281MA1X99999Z") is None
 
@@ -197,7 +190,7 @@ def test_nothing_returned_holds_a_private_value(published):
         frames += list(public.blacklist(published, year).values())
     for code, _ in AGENCIES:
         profile = public.agency_profile(published, code)
-        frames += [profile["years"], profile["charges"], profile["specialties"]]
+        frames += [profile["years"], profile["charges"]]
     text = "\n".join(f.to_csv() for f in frames)
     for secret in [*PRIVATE_ID_NUMBERS, *PRIVATE_PHONES, *PRIVATE_DESCRIPTIONS, "admin-secret"]:
         assert secret not in text

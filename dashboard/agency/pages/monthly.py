@@ -11,6 +11,7 @@ from core.service_records import YES_NO
 from dashboard import data
 from dashboard.agency import session, widgets
 from dashboard.i18n import t
+from dashboard.staff import queue
 from db.agency import filings, overview
 
 user = session.require()
@@ -23,22 +24,56 @@ VISIT_KEYS = ("client_code", "client_name", "town", "contract_no", "visit_date",
 months = [dt.date(index // 12, index % 12 + 1, 1)
           for index in range(today.year * 12 + today.month - 1, today.year * 12 + today.month - 25, -1)]
 
+OUTCOME = "monthly_outcome"  # what the last filing did, said after the rerun that shows the month as filed
+
+
+def month_row(month: dt.date) -> pd.Series:
+    """The month as the watch reads it now: its due day (core.watch.report_due_dates: the rest-day move included),
+    first filing and status."""
+    record = overview.report_record(engine=engine, user=acting, year=month.year, rulebook=data.rulebook())
+    return record[record["month"] == pd.Timestamp(month)].iloc[0]
+
+
+def filed_line(row: pd.Series) -> str:
+    """`已于X提交，截止日为Y，逾期N天` or on time: what a filed month is."""
+    on, due = row["submitted_on"].date(), row["due"].date()
+    if row["status"] == "late":
+        return t("agency.month_filed_late", on=on.isoformat(), due=due.isoformat(), n=(on - due).days)
+    return t("agency.month_filed_on_time", on=on.isoformat(), due=due.isoformat())
+
+
+def filed(results: list) -> None:
+    """Store what the filing did, then rerun: the page then reads the month as filed (never "will be late")."""
+    added = sum(r.added for r in results)
+    if not added:
+        st.session_state[OUTCOME] = ("info", t("agency.filed_nothing_new"))
+    else:
+        queue.records_changed()  # the staff queue's watch runs now, in the background
+        after = month_row(month)
+        line = "" if pd.isna(after["submitted_on"]) else "  \n" + filed_line(after)
+        st.session_state[OUTCOME] = ("success", t("agency.filed", n=added) + line)
+    st.rerun()
+
+
 st.title(t("common.kind_reports"))
 st.caption(t("agency.only_yours"))
 month = st.selectbox(t("agency.report_month"), months, index=1, format_func=lambda m: f"{m:%Y-%m}", key="monthly_month")
-record = overview.report_record(engine=engine, user=acting, year=month.year, rulebook=data.rulebook())
-row = record[record["month"] == pd.Timestamp(month)].iloc[0]
+said = st.session_state.pop(OUTCOME, None)
+if said is not None:
+    getattr(st, said[0])(said[1], icon=":material/check_circle:")
+row = month_row(month)
 due = row["due"].date()
-st.info(t("agency.will_be_late" if today > due else "agency.on_time_until", due=due.isoformat()))
-if not pd.isna(row["submitted_on"]):
-    st.caption(f"{t('agency.submitted_on')}：{row['submitted_on'].date().isoformat()}（{t('agency.status_' + row['status'])}）")
+if pd.isna(row["submitted_on"]):
+    st.info(t("agency.will_be_late" if today > due else "agency.on_time_until", due=due.isoformat()))
+elif said is None:
+    st.caption(filed_line(row))
 
 how = st.radio(t("agency.how"), ("none", "form", "file"), key="monthly_how", horizontal=True,
                format_func=lambda h: t(f"agency.how_{h}"))
 try:
     if how == "none":
         if st.button(t("agency.file"), type="primary", key="monthly_file_none"):
-            widgets.filed([filings.file_month(engine=engine, user=acting, month=month)])
+            filed([filings.file_month(engine=engine, user=acting, month=month)])
     elif how == "form":
         blank = pd.DataFrame({key: pd.Series(dtype=str) for key in VISIT_KEYS})
         config = {key: st.column_config.TextColumn(widgets.column_label(key)) for key in VISIT_KEYS}
@@ -50,7 +85,7 @@ try:
             rows = [{k: ("" if pd.isna(v) else str(v)) for k, v in r.items()} for r in edited.to_dict("records")]
             rows = [r for r in rows if any(v.strip() for v in r.values())]
             if rows:
-                widgets.filed([filings.file_month(engine=engine, user=acting, month=month, visits=rows)])
+                filed([filings.file_month(engine=engine, user=acting, month=month, visits=rows)])
             else:  # an empty table is no report: "no visits" is the other choice, said on purpose
                 st.warning(t("agency.how_none"))
     else:
@@ -59,7 +94,7 @@ try:
                            icon=":material/download:")
         upload = st.file_uploader(t("agency.upload_file"), type=["csv", "xlsx"], key="monthly_upload")
         if upload is not None and st.button(t("agency.file"), type="primary", key="monthly_file_upload"):
-            widgets.filed([filings.file_records(engine=engine, user=acting, kind="visits", content=upload.getvalue(),
+            filed([filings.file_records(engine=engine, user=acting, kind="visits", content=upload.getvalue(),
                                                 file_name=upload.name)])
 except CreditBoardError as exc:
     widgets.show_refusal(exc)
