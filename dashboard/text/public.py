@@ -360,6 +360,23 @@ LABELS: dict[str, tuple[str, str]] = {
         "以下为各机构自行报送的备案和服务记录的统计（{year}年度，截至{as_of}），未经核实，不属于评定结果。",
         "Counted from each agency's own filings ({year}, as of {as_of}); not verified and not part of the rating.",
     ),
+    # what a buyer needs (issue 22 item 4): visits delivered against contracted; tick in Find, compare in one step
+    "fact_visits_delivered": ("服务次数", "Visits delivered"),
+    "visits_delivered_value": ("已完成 {delivered} / 合同约定 {contracted}", "{delivered} of {contracted} contracted"),
+    "fact_contract_visits": ("各合同服务次数", "Visits by contract"),
+    "contract_visits_line": ("{town}，{start}至{end}：已完成 {delivered} / 合同约定 {contracted}",
+                             "{town}, {start} to {end}: {delivered} of {contracted} contracted"),
+    "visits_delivered_column": ("服务次数（已完成/约定）", "Visits (delivered / contracted)"),
+    "visits_counted_note": (
+        "服务次数：服务日期在合同期限内（含首尾两天）、在本年度且截至统计日已报送的服务，同一企业同一天计一次，每次只计入一份合同；"
+        "合同约定：年约定服务次数按合同在本年度的天数折算，向下取整。",
+        "Visits delivered: visits dated within a contract's term (its first and last day included) and in this year, "
+        "filed by the as-of day, one a day per client, each counted for one contract; contracted: the contract's "
+        "visits a year prorated by its days in this year, rounded down.",
+    ),
+    "find_compare_choose": ("勾选要对比的机构（最多{n}家）", "Tick agencies to compare (up to {n})"),
+    "find_compare_go": ("对比所选（{n}家）", "Compare selected ({n})"),
+    "find_compare_need_two": ("勾选至少两家机构，即可一步对比。", "Tick two or more agencies to compare them in one step."),
     # layout (issue 13): tables show the columns that matter first; charts name their grade thresholds
     "all_columns": ("显示全部列", "Show every column"),
     "threshold": ("{grade} ≥{min}", "{grade} ≥{min}"),
