@@ -292,8 +292,6 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "facts_none": ("该机构尚未报送服务记录（服务合同、执业人员、月度报送等）。",
                    "This agency has no filings yet (contracts, practitioners, monthly reports)."),
-    "fact": ("项目", "Fact"),
-    "fact_value": ("情况", "Value"),
     "fact_towns": ("服务镇街园（服务合同）", "Towns served (contracts)"),
     "fact_clients": ("委托企业数", "Client enterprises"),
     "fact_contracts": ("服务合同数", "Contracts"),
