@@ -179,23 +179,23 @@ LABELS: dict[str, tuple[str, str]] = {
     "open_data_intro": (
         "每个已发布版本均可下载：评定结果 CSV 与 XLSX（中文表头；XLSX 另含扣分明细、黑名单人员与更正变化）、扣分明细 CSV、"
         "更正变化 CSV、供程序读取的英文字段 CSV，以及带摘要和签名的 JSON 原件。扣分的“行为日期”是行为发生之日；"
-        "“列入日期”是列入黑名单的版本发布之日。文件不含任何个人信息；字段说明见 docs/open-data.md。",
+        "“列入日期”是列入黑名单的版本发布之日。文件不含任何个人信息；每个文件、每个字段的说明见下方。",
         "Every published version downloads as: ratings CSV and XLSX (Chinese headers; the XLSX also holds the charges, "
         "listed practitioners and what a correction changed), the charges CSV, the changes CSV, a CSV with field names "
         "for programs, and the JSON original with its digest and signature. A finding's date of the act is the day it "
         "happened; a blacklist listing's date is the day the version that listed the subject was published (two "
         "columns, never one). The files hold no personal data; "
-        "docs/open-data.md describes every field.",
+        "every file and field is described below.",
     ),
     "verify_hint": (
-        "核对文件：在“核验文件”页上传下载的文件；或离线运行 `python -m db verify 文件.json --public-key "
-        "jiangyin-credit-public-keys.pem --sums SHA256SUMS`，它重新计算 JSON 原件的摘要，用下方公钥验证签名，并核对"
-        "文件列于 SHA256SUMS 清单，无需连接本网站。没有签名的文件（签名功能启用前发布）只有列于该清单才算真实。",
-        "To check a file: upload it on the Check a file page, or offline run `python -m db verify FILE.json "
-        "--public-key jiangyin-credit-public-keys.pem --sums SHA256SUMS`, which recomputes the JSON original's digest, "
-        "checks its signature with the keys below and that the file is on the SHA256SUMS list, without this site. A "
-        "file without a signature (published before signatures) is genuine only if it is on that list.",
+        "核对文件：在“核验文件”页上传下载的文件；或按下方“自行核验文件的步骤”，用任何编程语言离线核对，无需本网站和本系统的软件。"
+        "没有签名的文件（签名功能启用前发布）只有列于 SHA256SUMS 清单才算真实。",
+        "To check a file: upload it on the Check a file page, or follow “Check a file yourself” below, in any "
+        "programming language, offline, without this site or its software. A file without a signature (published "
+        "before signatures) is genuine only if it is on the SHA256SUMS list.",
     ),
+    "open_data_fields": ("每个文件、每个字段的说明", "Every file and every field"),
+    "open_data_steps": ("自行核验文件的步骤", "Check a file yourself"),
     "download": ("下载 {fmt}", "Download {fmt}"),
     "format_csv": ("评定结果 CSV", "Ratings CSV"),
     "format_xlsx": ("评定结果 XLSX", "Ratings XLSX"),
