@@ -85,9 +85,10 @@ CARD_WIDTH = 320
 
 
 def show_card(rows: list[tuple[str, str]], *, key: str, title: str | None = None,
-              contracts: list[str] | None = None) -> None:
-    """One agency's facts in a bordered card, `title` (data: plain text) in bold above them."""
-    with st.container(border=True, width=CARD_WIDTH, key=key):
+              contracts: list[str] | None = None, width: int | str = CARD_WIDTH) -> None:
+    """One agency's facts in a bordered card (`width`: CARD_WIDTH, or "stretch" for a card alone), `title` (data:
+    plain text) in bold above them."""
+    with st.container(border=True, width=width, key=key):
         st.markdown((f"**{md(title)}**\n\n" if title else "") + card_markdown(rows, contracts))
 
 

@@ -82,7 +82,7 @@ if facts is None:
     st.info(t("public.facts_none"))
 else:
     st.caption(facts_view.facts_caption(facts))
-    facts_view.show_card(facts_view.facts_rows(facts), key="facts_card",
+    facts_view.show_card(facts_view.facts_rows(facts), key="facts_card", width="stretch",
                          contracts=facts_view.contract_lines(facts["contract_visits"]))
     st.caption(t("public.visits_counted_note"))
 
