@@ -86,10 +86,10 @@ CARD_WIDTH = 320
 
 def show_card(rows: list[tuple[str, str]], *, key: str, title: str | None = None,
               contracts: list[str] | None = None, width: int | str = CARD_WIDTH) -> None:
-    """One agency's facts in a bordered card (`width`: CARD_WIDTH, or "stretch" for a card alone), `title` (data:
-    plain text) in bold above them."""
+    """One agency's facts in a bordered card (`width`: CARD_WIDTH, or "stretch" for a card alone), headed by the
+    agency's name `title` as a fact of its own (data: plain text, never inside bold markup)."""
     with st.container(border=True, width=width, key=key):
-        st.markdown((f"**{md(title)}**\n\n" if title else "") + card_markdown(rows, contracts))
+        st.markdown(card_markdown(([(t("common.agency"), title)] if title else []) + rows, contracts))
 
 
 def compare_cards(facts: dict[str, Any], codes: list[str], names: dict[str, str]) -> list[tuple[str, list[tuple[str, str]]]]:
