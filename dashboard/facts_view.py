@@ -66,9 +66,10 @@ def facts_rows(row: dict[str, Any]) -> list[tuple[str, str]]:
 
 def contract_lines(contracts: pd.DataFrame) -> list[str]:
     """One line a contract running in the facts year: its town, its part of the year, delivered of contracted."""
-    return [t("public.contract_visits_line", town=c.town, start=local_date(c[3]), end=local_date(c[4]),
-              delivered=int(c.delivered), contracted=int(c.contracted))
-            for c in contracts[["town", "delivered", "contracted", "from", "to"]].itertuples(index=False)]
+    return [t("public.contract_visits_line", town=town, start=local_date(start), end=local_date(end),
+              delivered=int(delivered), contracted=int(contracted))
+            for town, start, end, delivered, contracted in contracts[["town", "from", "to", "delivered", "contracted"]]
+            .itertuples(index=False)]
 
 
 def card_markdown(rows: list[tuple[str, str]], contracts: list[str] | None = None) -> str:

@@ -178,3 +178,14 @@ def test_contracted_is_the_floor_the_watch_holds_an_agency_to():
     found = watch(rs, year=2025, as_of=dt.date(2026, 3, 1), rulebook=load_rulebook())
     short = found[found["rule"] == "too_few_visits"]["evidence"].iloc[0]
     assert "应至少服务6次" in short and "实际5次" in short
+
+
+def test_a_contract_across_two_years_owes_and_counts_only_its_part_in_the_facts_year():
+    # 1 July 2024 to 30 June 2025: 181 days of 2025; 12 × 181 ÷ 365 = 5.95 → 5. A visit of 2024 is the other year's.
+    term = {**contract("1", 1, "华士", "2024-07-01", "2025-06-30"), "signed_on": "2024-06-01", "visits_per_year": "12"}
+    rs = records(contracts=[term],
+                 visits=[visit("2024-12-31", 1, "2025-01-03"), visit("2025-01-01", 1, "2025-02-01"),
+                         visit("2025-06-30", 1, "2025-07-01")])
+    owed = contract_facts(rs, year=2025, as_of=dt.date(2025, 12, 31))
+    assert owed[["delivered", "contracted"]].values.tolist() == [[2, 5]]
+    assert (owed["from"].iloc[0], owed["to"].iloc[0]) == (pd.Timestamp("2025-01-01"), pd.Timestamp("2025-06-30"))
