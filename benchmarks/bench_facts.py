@@ -107,7 +107,7 @@ def _cpu(fn) -> float:
 
 
 class _SectionClock:
-    """Wall time spent in the facts section's own calls (read, caption, table) while the profile reruns."""
+    """Wall time spent in the facts section's own calls (read, caption, card) while the profile reruns."""
 
     def __init__(self) -> None:
         import dashboard.data
@@ -115,7 +115,7 @@ class _SectionClock:
 
         self.spent = 0.0
         for module, name in ((dashboard.data, "agency_facts"), (dashboard.facts_view, "facts_caption"),
-                             (dashboard.facts_view, "profile_table")):
+                             (dashboard.facts_view, "show_card")):
             setattr(module, name, self._clocked(getattr(module, name)))
 
     def _clocked(self, fn):

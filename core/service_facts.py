@@ -13,7 +13,7 @@ import pandas as pd
 from core.rulebook import WatchRules
 from core.service_records import SPECIALTIES, ServiceRecords
 from core.towns import default_towns
-from core.watch import due_reports, report_due_dates
+from core.watch import contract_visits, due_reports, report_due_dates
 
 # Specialty (as filed) → the column of its practitioner count; 其他 is counted in `people` only.
 SPECIALTY_COLUMNS: dict[str, str] = {"机械": "people_mechanical", "电气": "people_electrical", "化工": "people_chemical",
@@ -21,8 +21,11 @@ SPECIALTY_COLUMNS: dict[str, str] = {"机械": "people_mechanical", "电气": "p
 FINDER_SPECIALTIES: tuple[str, ...] = tuple(SPECIALTY_COLUMNS)  # what an enterprise looks for
 FACT_COLUMNS: tuple[str, ...] = (
     "credit_code", "towns", "clients", "contracts", *SPECIALTY_COLUMNS.values(), "people", "reports_due",
-    "reports_on_time", "on_time_share", "visits", "visits_per_contract", "last_filed",
+    "reports_on_time", "on_time_share", "visits", "visits_per_contract", "visits_delivered", "visits_contracted",
+    "last_filed",
 )
+# One row per contract running in the facts year, as the public may read it: no client, no contract number.
+CONTRACT_FACT_COLUMNS: tuple[str, ...] = ("credit_code", "town", "from", "to", "delivered", "contracted")
 assert set(SPECIALTY_COLUMNS) < set(SPECIALTIES)
 
 
@@ -98,7 +101,7 @@ def service_facts(records: ServiceRecords, *, year: int, as_of: dt.date, rules: 
     in `year` (`;`-joined, in `town_order`), distinct clients and contracts, practitioners employed on `as_of` per
     specialty, monthly reports due by `reports_to` (default `as_of`; see reports_as_of) and how many came by their
     due day (on_time_share: NaN when none was due yet), distinct visit days of the year by `as_of` and their number per contract (NaN with no contract),
-    and the latest filing date. Counts only: no person and no client is named."""
+    visits delivered against visits contracted summed over its contracts (contract_facts), and the latest filing date. Counts only: no person and no client is named."""
     first, last, day = pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31), pd.Timestamp(as_of)
     contracts = records["contracts"]
     contracts = contracts[(contracts["start"] <= last) & (contracts["end"] >= first)]
@@ -119,16 +122,26 @@ def service_facts(records: ServiceRecords, *, year: int, as_of: dt.date, rules: 
     out = pd.DataFrame(index=pd.Index(codes, name="credit_code"))
     out = out.join(served).join(_practitioners(records, day)).join(reports)
     out["visits"] = visit_days
+    owed = contract_facts(records, year=year, as_of=as_of).groupby("credit_code")[["delivered", "contracted"]].sum()
+    out["visits_delivered"], out["visits_contracted"] = owed["delivered"], owed["contracted"]
     out["last_filed"] = _last_filed(records, day)
     out["towns"] = out["towns"].fillna("")
     counts = ["clients", "contracts", *SPECIALTY_COLUMNS.values(), "people", "reports_due", "reports_on_time",
-              "visits"]
+              "visits", "visits_delivered", "visits_contracted"]
     out[counts] = out[counts].fillna(0).astype("int64")
     with np.errstate(divide="ignore", invalid="ignore"):
         out["on_time_share"] = (out["reports_on_time"] / out["reports_due"].where(out["reports_due"] > 0)).astype(float)
         out["visits_per_contract"] = (out["visits"] / out["contracts"].where(out["contracts"] > 0)).astype(float)
     out["last_filed"] = pd.to_datetime(out["last_filed"]).astype("datetime64[ns]")
     return out.reset_index()[list(FACT_COLUMNS)]
+
+
+def contract_facts(records: ServiceRecords, *, year: int, as_of: dt.date) -> pd.DataFrame:
+    """Visits delivered against visits contracted of each contract running in `year` (CONTRACT_FACT_COLUMNS, by
+    agency and start): core.watch.contract_visits — a visit counts when filed by `as_of` and dated within the
+    contract's term, in `year` and by `as_of`, for one contract only; contracted is visits_per_year prorated by the
+    contract's days in `year`, rounded down (the floor the watch's too_few_visits holds an agency to)."""
+    return contract_visits(records, year=year, as_of=as_of)[list(CONTRACT_FACT_COLUMNS)]
 
 
 def serving(facts: pd.DataFrame, *, town: str, specialty: str | None = None) -> pd.DataFrame:

@@ -490,6 +490,32 @@ def _counted_visits(visited: _VisitDays, contracts: pd.DataFrame) -> np.ndarray:
     return np.bincount(position[inside], minlength=len(contracts))
 
 
+def _required(contracts: pd.DataFrame, window: _Window) -> pd.Series:
+    """The visits each contract owes in its part of the year (from, to): visits_per_year × (its days in the year ÷
+    days of the year), rounded down."""
+    return (contracts["visits_per_year"] * ((contracts["to"] - contracts["from"]).dt.days + 1)) // window.days
+
+
+CONTRACT_VISIT_COLUMNS = ("credit_code", "contract_no", "client_name", "town", "from", "to", "visits_per_year",
+                          "contracted", "delivered")
+
+
+def contract_visits(records: ServiceRecords, *, year: int, as_of: dt.date) -> pd.DataFrame:
+    """Each contract running some day of `year` (CONTRACT_VISIT_COLUMNS, by agency, start, number): its part of the
+    year (from, to), the visits it owes there (`contracted`: too_few_visits' floor, visits_per_year prorated by its
+    days in the year, rounded down) and the visit days delivered (`delivered`: visits filed by `as_of` and dated
+    within its term, in the year and by `as_of`, a visit counting for one contract only — the one it names, else the
+    earliest-signed one covering it — as too_few_visits counts them)."""
+    records = known_records(records, as_of)
+    window = _Window(year, as_of)
+    visited = _VisitDays(records, window)
+    contracts = _in_year(visited.contracts, window).reset_index(drop=True)
+    contracts["contracted"] = _required(contracts, window).astype("int64")
+    contracts["delivered"] = _counted_visits(visited, contracts).astype("int64")  # known_records: none after as_of
+    contracts = contracts.sort_values(["credit_code", "start", "contract_no"], kind="stable")
+    return contracts[list(CONTRACT_VISIT_COLUMNS)].reset_index(drop=True)
+
+
 def too_few_visits(window: _Window, visited: _VisitDays, rules: WatchRules, calendar: WorkCalendar) -> pd.DataFrame:
     """Fewer visit days than visits_per_year × (contract days in the year ÷ days of the year), rounded down; judged
     once the report of the contract's last month in the year was due (its visits are reported by then)."""
@@ -500,8 +526,7 @@ def too_few_visits(window: _Window, visited: _VisitDays, rules: WatchRules, cale
     waits = due["due"].isna() & (window.as_of > due["nominal"])
     contracts = contracts.assign(waits=np.where(waits, due["waits"], 0))[(decided | waits).to_numpy()]
     contracts = contracts.reset_index(drop=True)
-    contracts["required"] = (contracts["visits_per_year"] * ((contracts["to"] - contracts["from"]).dt.days + 1)
-                             ) // window.days
+    contracts["required"] = _required(contracts, window)
     found = contracts[contracts["done"] < contracts["required"]].copy()
     found["date"] = found["to"]
     found["evidence"] = (KIND_LABELS["contracts"] + "第" + found["row"].astype(str) + "行（合同编号" + found["contract_no"]

@@ -11,6 +11,8 @@ from core.rulebook import Rulebook
 from dashboard.i18n import pick, t
 from dashboard.labels import clause_codes_text, grade_label, group_label, listed_by_label, paren
 
+COMPARE_MAX = 4  # agencies side by side at most (Compare's picker; Find's ticks)
+
 
 def column_names(codes: list[str], index: pd.DataFrame) -> dict[str, str]:
     """Agency code → column heading (its name; the code is added when two names are the same)."""

@@ -263,7 +263,8 @@ def _service_facts(year: int | None, version: int, today: dt.date) -> dict[str, 
 
 
 def agency_facts(credit_code: str) -> dict[str, Any] | None:
-    """One agency's current facts as a dict (with "year" and "as_of"), or None when it has filed nothing."""
+    """One agency's current facts as a dict (with "year", "as_of" and "contract_visits": its contracts' visits
+    delivered and contracted), or None when it has filed nothing."""
     return _agency_facts(credit_code, records_version(), china_today())
 
 
@@ -271,7 +272,9 @@ def agency_facts(credit_code: str) -> dict[str, Any] | None:
 def _agency_facts(credit_code: str, version: int, today: dt.date) -> dict[str, Any] | None:
     found = _service_facts(None, version, today)
     rows = found["facts"][found["facts"]["credit_code"] == credit_code]
-    return None if rows.empty else {**rows.iloc[0].to_dict(), "year": found["year"], "as_of": found["as_of"]}
+    contracts = found["contracts"][found["contracts"]["credit_code"] == credit_code]
+    return None if rows.empty else {**rows.iloc[0].to_dict(), "year": found["year"], "as_of": found["as_of"],
+                                    "contract_visits": contracts.reset_index(drop=True)}
 
 
 def serving(year: int, town: str) -> frozenset[str]:

@@ -12,7 +12,8 @@ if not codes:
     st.info(t("public.no_publication"))
     st.stop()
 chosen = st.multiselect(
-    t("public.compare_choose"), codes, format_func=label_of.__getitem__, max_selections=4, select_all=False,
+    t("public.compare_choose"), codes, format_func=label_of.__getitem__, max_selections=compare_view.COMPARE_MAX,
+    select_all=False,
     placeholder=t("public.choose_agency_placeholder"), key=state.seed("compare", default=[], options=codes),
 )
 state.put("compare", chosen)
@@ -44,8 +45,10 @@ plain.dataframe(compare_view.blacklist_history(found["blacklist"], chosen, names
 st.subheader(t("public.facts_title"))
 facts = data.service_facts()
 st.caption(t("public.facts_caption_all", year=facts["year"], as_of=facts["as_of"].isoformat()))
-facts_table = facts_view.compare_table(facts, chosen, names)
-plain.dataframe(facts_table, hide_index=True, key="facts_compare", column_config=compare_view.columns(facts_table))
+with st.container(horizontal=True, gap="small", key="facts_compare"):  # cards that wrap: none scrolls sideways
+    for i, (name, rows) in enumerate(facts_view.compare_cards(facts, chosen, names)):
+        facts_view.show_card(rows, key=f"facts_card_{i}", title=name)
+st.caption(t("public.visits_counted_note"))
 
 for code in chosen:
     ui.page_link("profile", f"{t('public.open_profile')}{paren(plain.md(names[code]))}", agency=code, icon=":material/apartment:")

@@ -7,7 +7,7 @@ hiring them); how many were left out is said, with a link to the blacklist, so n
 import streamlit as st
 
 from core.service_facts import FINDER_SPECIALTIES
-from dashboard import data, facts_view, plain, state, tables, ui
+from dashboard import compare_view, data, facts_view, plain, state, tables, ui
 from dashboard.i18n import t
 from dashboard.labels import specialty_label
 
@@ -45,6 +45,17 @@ else:
     table, config = facts_view.finder_table(offered, data.rulebook())
     # Rows tall enough for a long name to wrap in its narrow pinned column (as on the ratings page).
     plain.dataframe(table, hide_index=True, column_config=config, key="find_table", row_height=tables.WRAP_ROW_HEIGHT)
+    st.caption(t("public.visits_counted_note"))
+    # Tick a few of them and compare them in one step (Compare's own URL state: compare=CODE1,CODE2).
+    found_names = dict(zip(offered["credit_code"], (plain.text(n) for n in offered["agency_name"]), strict=True))
+    ticked = st.multiselect(
+        t("public.find_compare_choose", n=compare_view.COMPARE_MAX), list(found_names),
+        format_func=found_names.__getitem__, max_selections=compare_view.COMPARE_MAX, key="find_compare")
+    if len(ticked) < 2:
+        st.caption(t("public.find_compare_need_two"))
+    else:
+        ui.page_link("compare", t("public.find_compare_go", n=len(ticked)), compare=ticked,
+                     icon=":material/compare_arrows:")
 listed = int(found["blacklisted"].sum())
 if listed:
     st.warning(t("public.find_blacklisted", n=listed), icon=":material/block:")

@@ -4,8 +4,8 @@ the blacklist listings in the credit platforms' fields."""
 import streamlit as st
 
 from core.china_time import today
-from dashboard import data, plain, ui
-from dashboard.i18n import t
+from dashboard import data, open_data_doc, plain, ui
+from dashboard.i18n import current, t
 from dashboard.labels import kv, local_date, paren
 
 CSV, XLSX, JSON = "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/json"
@@ -20,6 +20,14 @@ ui.demo_notice(bool(pubs["demo"].any()))
 st.markdown(t("public.open_data_intro"))
 st.markdown(t("public.verify_hint"))
 ui.page_link("check_file", t("public.page_check_file"), icon=":material/verified:")
+# The field descriptions and the verification steps, served here from docs/open-data.md itself (Markdown, no HTML).
+for title, headings in (("fields", open_data_doc.FIELDS), ("steps", open_data_doc.STEPS)):
+    with st.container(key=f"open_data_{title}"), st.expander(t(f"public.open_data_{title}")):
+        shown = open_data_doc.part(headings[current()])
+        for heading, body in shown:
+            if len(shown) > 1:
+                st.markdown(f"#### {heading}")
+            st.markdown(body)
 
 for year in data.published_years():
     st.subheader(t("public.year_value", year=year))

@@ -82,7 +82,9 @@ if facts is None:
     st.info(t("public.facts_none"))
 else:
     st.caption(facts_view.facts_caption(facts))
-    plain.dataframe(facts_view.profile_table(facts), hide_index=True, key="facts_table")
+    facts_view.show_card(facts_view.facts_rows(facts), key="facts_card", width="stretch",
+                         contracts=facts_view.contract_lines(facts["contract_visits"]))
+    st.caption(t("public.visits_counted_note"))
 
 st.subheader(t("public.specialties"))
 if facts is None:

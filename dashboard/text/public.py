@@ -180,23 +180,23 @@ LABELS: dict[str, tuple[str, str]] = {
     "open_data_intro": (
         "每个已发布版本均可下载：评定结果 CSV 与 XLSX（中文表头；XLSX 另含扣分明细、黑名单人员与更正变化）、扣分明细 CSV、"
         "更正变化 CSV、供程序读取的英文字段 CSV，以及带摘要和签名的 JSON 原件。扣分的“行为日期”是行为发生之日；"
-        "“列入日期”是列入黑名单的版本发布之日。文件不含任何个人信息；字段说明见 docs/open-data.md。",
+        "“列入日期”是列入黑名单的版本发布之日。文件不含任何个人信息；每个文件、每个字段的说明见下方。",
         "Every published version downloads as: ratings CSV and XLSX (Chinese headers; the XLSX also holds the charges, "
         "listed practitioners and what a correction changed), the charges CSV, the changes CSV, a CSV with field names "
         "for programs, and the JSON original with its digest and signature. A finding's date of the act is the day it "
         "happened; a blacklist listing's date is the day the version that listed the subject was published (two "
         "columns, never one). The files hold no personal data; "
-        "docs/open-data.md describes every field.",
+        "every file and field is described below.",
     ),
     "verify_hint": (
-        "核对文件：在“核验文件”页上传下载的文件；或离线运行 `python -m db verify 文件.json --public-key "
-        "jiangyin-credit-public-keys.pem --sums SHA256SUMS`，它重新计算 JSON 原件的摘要，用下方公钥验证签名，并核对"
-        "文件列于 SHA256SUMS 清单，无需连接本网站。没有签名的文件（签名功能启用前发布）只有列于该清单才算真实。",
-        "To check a file: upload it on the Check a file page, or offline run `python -m db verify FILE.json "
-        "--public-key jiangyin-credit-public-keys.pem --sums SHA256SUMS`, which recomputes the JSON original's digest, "
-        "checks its signature with the keys below and that the file is on the SHA256SUMS list, without this site. A "
-        "file without a signature (published before signatures) is genuine only if it is on that list.",
+        "核对文件：在“核验文件”页上传下载的文件；或按下方“自行核验文件的步骤”，用任何编程语言离线核对，无需本网站和本系统的软件。"
+        "没有签名的文件（签名功能启用前发布）只有列于 SHA256SUMS 清单才算真实。",
+        "To check a file: upload it on the Check a file page, or follow “Check a file yourself” below, in any "
+        "programming language, offline, without this site or its software. A file without a signature (published "
+        "before signatures) is genuine only if it is on the SHA256SUMS list.",
     ),
+    "open_data_fields": ("每个文件、每个字段的说明", "Every file and every field"),
+    "open_data_steps": ("自行核验文件的步骤", "Check a file yourself"),
     "download": ("下载 {fmt}", "Download {fmt}"),
     "format_csv": ("评定结果 CSV", "Ratings CSV"),
     "format_xlsx": ("评定结果 XLSX", "Ratings XLSX"),
@@ -293,8 +293,6 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "facts_none": ("该机构尚未报送服务记录（服务合同、执业人员、月度报送等）。",
                    "This agency has no filings yet (contracts, practitioners, monthly reports)."),
-    "fact": ("项目", "Fact"),
-    "fact_value": ("情况", "Value"),
     "fact_towns": ("服务镇街园（服务合同）", "Towns served (contracts)"),
     "fact_clients": ("委托企业数", "Client enterprises"),
     "fact_contracts": ("服务合同数", "Contracts"),
@@ -361,6 +359,23 @@ LABELS: dict[str, tuple[str, str]] = {
         "以下为各机构自行报送的备案和服务记录的统计（{year}年度，截至{as_of}），未经核实，不属于评定结果。",
         "Counted from each agency's own filings ({year}, as of {as_of}); not verified and not part of the rating.",
     ),
+    # what a buyer needs (issue 22 item 4): visits delivered against contracted; tick in Find, compare in one step
+    "fact_visits_delivered": ("服务次数", "Visits delivered"),
+    "visits_delivered_value": ("已完成 {delivered} / 合同约定 {contracted}", "{delivered} of {contracted} contracted"),
+    "fact_contract_visits": ("各合同服务次数", "Visits by contract"),
+    "contract_visits_line": ("{town}，{start}至{end}：已完成 {delivered} / 合同约定 {contracted}",
+                             "{town}, {start} to {end}: {delivered} of {contracted} contracted"),
+    "visits_delivered_column": ("服务次数（已完成/约定）", "Visits (delivered / contracted)"),
+    "visits_counted_note": (
+        "服务次数：服务日期在合同期限内（含首尾两天）、在本年度且截至统计日已报送的服务，同一企业同一天计一次，每次只计入一份合同；"
+        "合同约定：年约定服务次数按合同在本年度的天数折算，向下取整。",
+        "Visits delivered: visits dated within a contract's term (its first and last day included) and in this year, "
+        "filed by the as-of day, one a day per client, each counted for one contract; contracted: the contract's "
+        "visits a year prorated by its days in this year, rounded down.",
+    ),
+    "find_compare_choose": ("勾选要对比的机构（最多{n}家）", "Tick agencies to compare (up to {n})"),
+    "find_compare_go": ("对比所选（{n}家）", "Compare selected ({n})"),
+    "find_compare_need_two": ("勾选至少两家机构，即可一步对比。", "Tick two or more agencies to compare them in one step."),
     # layout (issue 13): tables show the columns that matter first; charts name their grade thresholds
     "all_columns": ("显示全部列", "Show every column"),
     "threshold": ("{grade} ≥{min}", "{grade} ≥{min}"),

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from core.china_time import today as china_today
 from core.errors import RulebookError
 from core.rulebook import load_rulebook
-from core.service_facts import SPECIALTY_COLUMNS, facts_as_of, facts_year, reports_as_of, serving
+from core.service_facts import SPECIALTY_COLUMNS, contract_facts, facts_as_of, facts_year, reports_as_of, serving
 from core.service_facts import service_facts as count_facts
 from core.service_records import RECORD_KINDS, ServiceRecords
 from db.documents.versions import current_versions
@@ -27,7 +27,8 @@ from db.store.models import ContractRecord, Publication, PublishedRating, Upload
 
 LATEST_COLUMNS = ("credit_code", "agency_name", "year", "grade", "total", "grade_rank", "blacklisted")
 FINDER_COLUMNS = ("credit_code", "agency_name", "year", "grade", "total", "blacklisted", "towns", "clients",
-                  "people_of_specialty", "on_time_share", "visits_per_contract", "last_filed")
+                  "people_of_specialty", "on_time_share", "visits_per_contract", "visits_delivered",
+                  "visits_contracted", "last_filed")
 
 
 def records_version(engine: Engine) -> int:
@@ -47,7 +48,8 @@ def current_facts_year(engine: Engine, today: dt.date | None = None) -> int:
 
 
 def service_facts(engine: Engine, year: int | None = None, today: dt.date | None = None) -> dict[str, Any]:
-    """{"year", "as_of" (a date), "facts": core.service_facts.FACT_COLUMNS, one row per agency that filed}.
+    """{"year", "as_of" (a date), "facts": core.service_facts.FACT_COLUMNS, one row per agency that filed,
+    "contracts": core.service_facts.CONTRACT_FACT_COLUMNS, visits delivered and contracted per contract}.
 
     `year` defaults to current_facts_year; the facts are counted to today, or to 31 December of a past year.
     """
@@ -62,7 +64,8 @@ def service_facts(engine: Engine, year: int | None = None, today: dt.date | None
     # A past year's December report falls due in January: counted in its own year once due (reports_as_of).
     facts = count_facts(records, year=year, as_of=as_of, rules=rulebook.watch,
                         town_order=load_towns(engine=engine).names, reports_to=reports_as_of(year, today, rulebook.watch))
-    return {"year": year, "as_of": as_of, "facts": facts}
+    return {"year": year, "as_of": as_of, "facts": facts,
+            "contracts": contract_facts(records, year=year, as_of=as_of)}
 
 
 def latest_ratings(engine: Engine) -> pd.DataFrame:

@@ -8,7 +8,16 @@ import pandas as pd
 import pytest
 
 from core.rulebook import load_rulebook
-from core.service_facts import FACT_COLUMNS, facts_as_of, facts_year, reports_as_of, service_facts, serving
+from core.service_facts import (
+    CONTRACT_FACT_COLUMNS,
+    FACT_COLUMNS,
+    contract_facts,
+    facts_as_of,
+    facts_year,
+    reports_as_of,
+    service_facts,
+    serving,
+)
 from core.service_records import ServiceRecords, read_records
 from core.watch import due_reports, watch
 from tests.builders import credit_code, id_number, records_csv
@@ -134,3 +143,48 @@ def test_december_s_report_counts_in_its_own_year_once_due(submitted, today, due
     row = service_facts(rs, year=2025, as_of=facts_as_of(2025, today), rules=RULES,
                         reports_to=reports_as_of(2025, today, RULES)).set_index("credit_code").loc[A]
     assert (row["reports_due"], row["reports_on_time"]) == (due, on_time)
+
+
+def test_visits_delivered_count_the_contract_s_first_and_last_day_and_not_a_day_outside_it():
+    # 1 March to 31 August 2025: 184 of the year's 365 days; 12 a year prorated is 12 × 184 ÷ 365 = 6.05 → 6 owed.
+    term = {**contract("1", 1, "华士", "2025-03-01", "2025-08-31"), "visits_per_year": "12"}
+    rs = records(contracts=[term],
+                 visits=[visit("2025-02-28", 1, "2025-03-01"), visit("2025-03-01", 1, "2025-04-01"),
+                         visit("2025-08-31", 1, "2025-09-01"), visit("2025-09-01", 1, "2025-10-01")])
+    owed = contract_facts(rs, year=2025, as_of=dt.date(2025, 12, 31))
+    assert tuple(owed.columns) == CONTRACT_FACT_COLUMNS
+    assert owed[["delivered", "contracted"]].values.tolist() == [[2, 6]]  # the first day and the last day only
+    row = service_facts(rs, year=2025, as_of=dt.date(2025, 12, 31), rules=RULES).set_index("credit_code").loc[A]
+    assert (row["visits_delivered"], row["visits_contracted"]) == (2, 6)
+
+
+def test_a_visit_counts_once_it_is_filed_and_for_one_contract_only():
+    # Two overlapping contracts with the same client: a visit counts for the earliest-signed one that covers it.
+    later = {**contract("2", 1, "华士"), "signed_on": "2024-12-20"}
+    rs = records(contracts=[contract("1", 1, "华士"), later],
+                 visits=[visit("2025-03-02", 1, "2025-04-01"), visit("2025-07-01", 1, "2025-08-01")])
+    owed = contract_facts(rs, year=2025, as_of=AS_OF)  # 20 July: the July visit is not filed yet
+    assert owed[["delivered", "contracted"]].values.tolist() == [[1, 6], [0, 6]]
+    assert facts_of(rs).loc[A, "visits_delivered"] == 1
+
+
+def test_contracted_is_the_floor_the_watch_holds_an_agency_to():
+    # Short by one of the prorated floor: the watch's too_few_visits names the same two numbers.
+    rs = records(contracts=[contract("1", 1, "华士")],
+                 visits=[visit(f"2025-0{m}-03", 1, f"2025-0{m}-20") for m in range(1, 6)])
+    owed = contract_facts(rs, year=2025, as_of=dt.date(2026, 3, 1))
+    assert owed[["delivered", "contracted"]].values.tolist() == [[5, 6]]
+    found = watch(rs, year=2025, as_of=dt.date(2026, 3, 1), rulebook=load_rulebook())
+    short = found[found["rule"] == "too_few_visits"]["evidence"].iloc[0]
+    assert "应至少服务6次" in short and "实际5次" in short
+
+
+def test_a_contract_across_two_years_owes_and_counts_only_its_part_in_the_facts_year():
+    # 1 July 2024 to 30 June 2025: 181 days of 2025; 12 × 181 ÷ 365 = 5.95 → 5. A visit of 2024 is the other year's.
+    term = {**contract("1", 1, "华士", "2024-07-01", "2025-06-30"), "signed_on": "2024-06-01", "visits_per_year": "12"}
+    rs = records(contracts=[term],
+                 visits=[visit("2024-12-31", 1, "2025-01-03"), visit("2025-01-01", 1, "2025-02-01"),
+                         visit("2025-06-30", 1, "2025-07-01")])
+    owed = contract_facts(rs, year=2025, as_of=dt.date(2025, 12, 31))
+    assert owed[["delivered", "contracted"]].values.tolist() == [[2, 5]]
+    assert (owed["from"].iloc[0], owed["to"].iloc[0]) == (pd.Timestamp("2025-01-01"), pd.Timestamp("2025-06-30"))

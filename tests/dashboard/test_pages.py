@@ -80,4 +80,9 @@ def test_in_english_no_chinese_label_is_left(app, app_db, page, two_agencies):
     open_page(app, page, lang="en", agency=a, compare=f"{a},{b}", year="2024")
     text = page_text(app)
     left = sorted(label for label in _chinese_labels(app_db) if label in text)
+    if page == "open_data":  # the English document it serves names the files' Chinese headers and sheets on purpose
+        from dashboard import open_data_doc
+
+        named = "\n".join(body for _, body in open_data_doc.part(open_data_doc.FIELDS["en"] + open_data_doc.STEPS["en"]))
+        left = [label for label in left if label not in named]
     assert not left

@@ -4,6 +4,7 @@ rating, the ratings' town filter reading contracts, empty states, and no persona
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import event
@@ -123,6 +124,25 @@ def test_the_finder_explains_its_empty_states(app, engine, lang):
     assert not app.exception
 
 
+def unescaped(markdown: str) -> str:
+    """Markdown shown as plain text (dashboard.plain.md) back to the text a reader sees."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
+
+
+def cards(app, lang: str) -> dict[str, dict[str, str]]:
+    """Each facts card of the page (markdown of `**label**：value` lines): its agency (or "" on the profile) → label
+    → value."""
+    sep, agency = ("：", zh("common.agency")) if lang == "zh" else (": ", en("common.agency"))
+    found: dict[str, dict[str, str]] = {}
+    for m in app.markdown:
+        parts = m.value.split("\n\n")
+        facts = {k: unescaped(v) for k, v in (p[2:].split("**" + sep, 1) for p in parts
+                                              if p.startswith("**") and "**" + sep in p)}
+        if len(facts) > 2:
+            found[facts.pop(agency, "")] = facts
+    return found
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_profile_shows_the_agency_s_facts_apart_from_the_rating_and_dated(app, rated, filed, lang):
     label = zh if lang == "zh" else en
@@ -131,13 +151,26 @@ def test_the_profile_shows_the_agency_s_facts_apart_from_the_rating_and_dated(ap
     assert label("public.facts_title") in [s.value for s in app.subheader]
     caption = label("public.facts_caption", year=FACTS_YEAR, as_of=TODAY.isoformat(), last="2026-04-03")
     assert caption in [c.value for c in app.caption]
-    facts = dict(table_with(app, label("public.fact")).values.tolist())
+    facts = cards(app, lang)[""]
     assert facts[label("public.fact_towns")] == ("璜土镇、华士镇" if lang == "zh" else "璜土镇, 华士镇")
     assert facts[label("public.fact_clients")] == "2"
     assert facts[label("public.fact_on_time")] == label("public.on_time_value", pct=20, on=2, due=10)
     assert facts[label("public.fact_visits_per_contract")] == label("public.visits_value", per="2.0", visits=4, contracts=2)
+    # Two contracts of 6 visits a year running all 2026, two visits filed on each.
+    assert facts[label("public.fact_visits_delivered")] == label("public.visits_delivered_value", delivered=4, contracted=12)
+    assert label("public.visits_counted_note") in [c.value for c in app.caption]
     # The published towns stay, named for what they are.
     assert any(m.value.startswith(f"**{label('public.towns_served_all')}**") for m in app.markdown)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_profile_lists_visits_delivered_of_contracted_per_contract(app, rated, filed, lang):
+    label = zh if lang == "zh" else en
+    open_page(app, "profile", agency=rated["B"]["credit_code"], lang=lang)
+    card = next(m.value for m in app.markdown if f"**{label('public.fact_contract_visits')}**" in m.value)
+    lines = unescaped(card.split(f"**{label('public.fact_contract_visits')}**")[1]).strip().split("\n")
+    assert lines == [f"- {label('public.contract_visits_line', town=town, start='2026-01-01', end='2026-12-31', delivered=2, contracted=6)}"
+                     for town in (TOWN, "华士镇")]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -167,17 +200,49 @@ def test_the_profile_s_specialty_table_and_facts_line_read_the_same_numbers(app,
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_compare_shows_the_facts_as_rows_per_agency(app, rated, filed, engine, lang):
+def test_compare_shows_the_facts_as_a_card_per_agency(app, rated, filed, engine, lang):
     label = zh if lang == "zh" else en
     codes = [rated["A"]["credit_code"], rated["B"]["credit_code"]]
     other = public.agency_index(engine)
-    unfiled = other[~other["credit_code"].isin([r["credit_code"] for r in filed["registry"]])].iloc[0]["credit_code"]
-    open_page(app, "compare", compare=f"{codes[0]},{codes[1]},{unfiled}", lang=lang)
+    unfiled = other[~other["credit_code"].isin([r["credit_code"] for r in filed["registry"]])].iloc[0]
+    open_page(app, "compare", compare=f"{codes[0]},{codes[1]},{unfiled['credit_code']}", lang=lang)
     assert label("public.facts_title") in [s.value for s in app.subheader]
-    table = table_with(app, label("public.fact"))
-    assert table.iloc[:, 0].tolist()[0] == label("public.fact_towns")
-    assert table.iloc[0, 1] == TOWN and table.iloc[1, 2] == "2"
-    assert set(table.iloc[:, 3]) == {label("public.facts_compare_none")}
+    shown = cards(app, lang)
+    a, b = shown[rated["A"]["agency_name"]], shown[rated["B"]["agency_name"]]
+    assert list(a)[0] == label("public.fact_towns") and a[label("public.fact_towns")] == TOWN
+    assert b[label("public.fact_clients")] == "2"
+    assert a[label("public.fact_visits_delivered")] == label("public.visits_delivered_value", delivered=2, contracted=6)
+    assert b[label("public.fact_visits_delivered")] == label("public.visits_delivered_value", delivered=4, contracted=12)
+    assert label("public.facts_compare_none") in [m.value for m in app.markdown if unfiled["agency_name"] in m.value][0]
+    assert len(app.dataframe) == 3  # grades, points lost, blacklist history: the facts are cards, no table to scroll
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_finder_shows_visits_delivered_and_compares_ticked_agencies_in_one_step(app, rated, filed, lang):
+    label = zh if lang == "zh" else en
+    open_page(app, "find", town=TOWN, specialty="机械", lang=lang)
+    table = table_with(app, "people_of_specialty")
+    assert table["visits_delivered"].tolist() == [label("public.visits_delivered_value", delivered=d, contracted=c)
+                                                  for d, c in ((2, 6), (4, 12), (2, 6))]
+    assert label("public.find_compare_need_two") in [c.value for c in app.caption]
+    assert not [link for link in app.get("page_link") if "compare=" in link.proto.query_string]
+    picker = app.multiselect(key="find_compare")
+    assert picker.options == [rated[g]["agency_name"] for g in ("A", "B", "C")]  # the listed ones, none other
+    assert picker.max_selections == 4
+    codes = [rated["A"]["credit_code"], rated["C"]["credit_code"]]
+    picker.set_value(codes).run()
+    link = next(link for link in app.get("page_link") if "compare=" in link.proto.query_string)
+    assert link.proto.label == label("public.find_compare_go", n=2)
+    assert link.proto.page == "compare"
+    assert f"compare={codes[0]}%2C{codes[1]}" in link.proto.query_string  # Compare's own URL state
+    # Opened, Compare shows both, with their visits delivered of contracted.
+    for key, value in dict(p.split("=", 1) for p in link.proto.query_string.split("&")).items():
+        app.query_params[key] = value.replace("%2C", ",")
+    app.switch_page(PAGES["compare"][0]).run()
+    assert app.multiselect(key="w_compare").value == codes
+    shown = cards(app, lang)
+    assert [shown[rated[g]["agency_name"]][label("public.fact_visits_delivered")] for g in ("A", "C")] == [
+        label("public.visits_delivered_value", delivered=2, contracted=6)] * 2
 
 
 def test_the_ratings_town_filter_finds_a_clean_agency_serving_the_town(app, rated, filed):

@@ -1,0 +1,64 @@
+"""The open-data page serves the field descriptions and the verification steps itself, in both languages, from
+docs/open-data.md's own sections (so page and document never differ), as Markdown and never as HTML."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dashboard import open_data_doc
+from dashboard.i18n import fill
+from dashboard.text import CATALOGUE
+from tests.dashboard.test_public_site import open_page
+
+LANGS = {"zh": 0, "en": 1}
+
+
+def label(key: str, lang: str) -> str:
+    return fill(CATALOGUE[key][LANGS[lang]], {})
+
+
+def fields(markdown: str) -> set[str]:
+    """The backticked names in the first cells of a section's field tables (`| `name` | …`)."""
+    return set(re.findall(r"^\| `([a-z_\[\]]+)` \|", markdown, re.M))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_page_shows_the_document_s_fields_and_steps_in_its_language(app, lang):
+    open_page(app, "open_data", lang=lang)
+    expanders = {e.label: e for e in app.expander}
+    for title, headings in (("public.open_data_fields", open_data_doc.FIELDS),
+                            ("public.open_data_steps", open_data_doc.STEPS)):
+        shown = [m.value for m in expanders[label(title, lang)].markdown]
+        bodies = [body for _, body in open_data_doc.part(headings[lang])]
+        assert [v for v in shown if not v.startswith("#### ")] == bodies  # the document's text, word for word
+        assert all(not m.proto.allow_html for m in expanders[label(title, lang)].markdown)
+    page = " ".join(m.value for m in app.markdown)
+    assert "docs/open-data.md" not in page and "python -m db verify" not in page.split("####")[0]
+
+
+def test_the_sections_are_the_document_s_own_text():
+    doc = open_data_doc.DOC.read_text(encoding="utf-8")
+    for lang in LANGS:
+        for heading, body in open_data_doc.part(open_data_doc.FIELDS[lang] + open_data_doc.STEPS[lang]):
+            assert f"## {heading}\n\n{body}\n" in doc
+    assert "```python" in open_data_doc.sections()["Checking a file: the digest by hand"]  # a fence is not cut
+
+
+def test_both_languages_describe_the_same_fields_and_the_same_steps():
+    english = "\n".join(body for _, body in open_data_doc.part(open_data_doc.FIELDS["en"]))
+    chinese = "\n".join(body for _, body in open_data_doc.part(open_data_doc.FIELDS["zh"]))
+    json_fields = fields(open_data_doc.sections()["The JSON original"])
+    assert json_fields and json_fields == fields(chinese)  # every JSON field, in both languages
+    assert fields(chinese) <= fields(english)
+
+    def steps(section: str) -> list[str]:
+        return re.findall(r"^(\d+)\. \*\*", open_data_doc.sections()[section], re.M)
+
+    assert steps("Checking a JSON original yourself") == steps("自行核验 JSON 原件（中文）") == list("1234567")
+
+
+def test_a_renamed_heading_fails_loudly():
+    with pytest.raises(KeyError):
+        open_data_doc.part(("No such section",))
