@@ -28,7 +28,7 @@ from db.documents.versions import (
     current_versions,
     frame_of,
 )
-from db.publishing.listings import AGENCY, BY_CLAUSE, BY_SCORE, PRACTITIONER, WITHDRAWN, Ground, as_date, subjects_of
+from db.publishing.listings import BY_CLAUSE, BY_SCORE, PRACTITIONER, WITHDRAWN, Ground, as_date, subjects_of
 from db.store.models import (
     Listing,
     Publication,
@@ -152,9 +152,10 @@ def blacklist(engine: Engine, year: int) -> dict[str, pd.DataFrame]:
         subjects = list(subjects_of(conn, int(pub["id"]), rulebook).values())
     listed_on = _listing_dates(engine, year)
     by_score = Ground("", (), None)  # the one row of a listing by score: no clause, no 行为日期
+    # A subject is an agency or a practitioner (compared with PRACTITIONER: AGENCY is also a role's name).
     agency_rows = [(s.credit_code, s.agency_name, s.total, s.basis_kind, g.clause,
                     s.department if s.basis_kind == BY_SCORE else g.department, listed_on.get(s.key), g.act_on)
-                   for s in subjects if s.kind == AGENCY for g in (s.grounds or (by_score,))]
+                   for s in subjects if s.kind != PRACTITIONER for g in (s.grounds or (by_score,))]
     people_rows = [(s.practitioner, s.credit_code, s.agency_name, g.clause, g.department, listed_on.get(s.key),
                     g.act_on)
                    for s in subjects if s.kind == PRACTITIONER for g in s.grounds]

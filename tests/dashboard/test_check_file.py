@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
 from dashboard.ui import PAGES
+from db.accounts.actor import Actor
 from db.app_db import prepare
 from db.documents.export import digest_of, export_publication
 from db.store.engine import make_engine
@@ -31,9 +32,9 @@ def two_versions(tmp_path, monkeypatch) -> Iterator[Engine]:
     engine = make_engine(url)
     prepare(engine)
     a_year(engine)
-    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou")
+    publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"))
     load(engine, [finding(0, "2.1", period="Q4", assessor="澄江街道")])
-    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou", reason="补录第四季度记录")
+    publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"), reason="补录第四季度记录")
     st.cache_data.clear()
     st.cache_resource.clear()
     yield engine

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from core import china_time
 from core.errors import CreditBoardError
+from db.accounts.actor import Actor
 from db.findings.recording import RecordError, record_finding, record_interview
 from db.findings.suggestions import SuggestionError, dismiss_suggestion, run_watch
 from db.findings.withdraw import withdraw_finding
@@ -116,7 +117,7 @@ def _interview_notes(engine) -> Case:
 
 
 def _running_notice(engine) -> None:
-    open_notice(engine=engine, by="admin.zhou", year=YEAR, ends_on=TODAY + dt.timedelta(days=3),
+    open_notice(engine=engine, by=Actor.operator("admin.zhou"), year=YEAR, ends_on=TODAY + dt.timedelta(days=3),
                 today=TODAY - dt.timedelta(days=2))
 
 
@@ -189,7 +190,7 @@ def _dismissal_reason(engine) -> Case:
 def _listed(engine) -> int:
     """A published year with agency 2 listed by clause: its listing's id."""
     a_year(engine)
-    publish_after_notice(engine=engine, year=YEAR, by="admin.zhou")
+    publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"))
     with Session(engine) as session:
         return session.execute(select(Listing.id).where(Listing.credit_code == credit_code(2),
                                                         Listing.practitioner == "")).scalar_one()
@@ -224,7 +225,7 @@ def _publication_reason(engine) -> Case:
     ended_notice(engine, YEAR)
 
     def store(text: str) -> str:
-        publish_year(engine=engine, year=YEAR, by="admin.zhou", reason=text)
+        publish_year(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"), reason=text)
         return _last(engine, Publication.reason)
     return store, PublishError, False  # required of a correction only (ReasonRequired, tests/db/test_publish.py)
 
