@@ -14,6 +14,7 @@ from collections.abc import Callable
 from core.cli_common import CommandError, name_argument, version_argument, year_argument
 from core.errors import Problem
 from core.plain_text import visible_controls
+from core.text import counted
 from db.cli.guard import read_file, ready_engine, write_file
 
 # An export of 10,000 agencies is a few megabytes: a file far beyond that is not one, and is not read whole.
@@ -215,7 +216,7 @@ def _all_public_keys() -> int:
     for key in keys.itertuples():
         demo = "  演示密钥 demo key: not the bureau's key" if key.demo else ""
         print(f"# key id {key.key_id}{demo}\n# SHA-256 fingerprint {key.fingerprint}\n"
-              f"# 登记 registered {iso_utc(key.first_used_at)}; 签署 signed {key.versions} version(s), "
+              f"# 登记 registered {iso_utc(key.first_used_at)}; 签署 signed {counted(key.versions, 'version', 'versions')}, "
               f"first {_signed(key.first_signed)}, last {_signed(key.last_signed)}\n{key.public_key}", end="")
     return 0
 
