@@ -85,7 +85,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "your_pages": ("可用功能", "What you can do"),
     "change_password": ("修改密码", "Change password"),
     "current_password": ("当前密码", "Current password"),
-    "new_password": ("新密码（至少{n}个字符）", "New password (at least {n} characters)"),
+    "new_password": ("新密码（至少{n}个字符）", "New password (at least {n} {n:character|characters})"),
     "new_password_again": ("再次输入新密码", "New password again"),
     "passwords_differ": ("两次输入的密码不一致。", "The two passwords differ."),
     "password_changed": ("密码已修改。", "Password changed."),

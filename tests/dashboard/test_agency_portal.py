@@ -186,13 +186,13 @@ def test_specialties_read_in_english_under_the_english_switch(portal):
     portal.text_input(key="join_name").input("王五")
     portal.text_input(key="join_id").input(id_number(43))
     portal.selectbox(key="join_specialty").set_value("电气")
-    assert portal.selectbox(key="join_specialty").options == ["mechanical", "electrical", "chemical", "fire safety",
-                                                              "other"]
+    assert portal.selectbox(key="join_specialty").options == ["Mechanical", "Electrical", "Chemical", "Fire safety",
+                                                              "Other"]
     portal.get("form_submit_button")[0].click().run()
     check_no_exception(portal)
     open_agency(portal, "practitioners")
     people = portal.dataframe[0].value
-    assert people[CATALOGUE["common.specialty"][1]].tolist() == ["electrical"]
+    assert people[CATALOGUE["common.specialty"][1]].tolist() == ["Electrical"]
 
 
 def test_a_bureau_admin_makes_an_agency_account_on_the_users_page(portal, staff_db):
