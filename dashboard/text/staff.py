@@ -27,6 +27,9 @@ AUDIT_FIELDS: dict[str, tuple[str, str]] = {
     "description": ("情况说明", "description"), "document_no": ("文书编号", "document no."),
     "practitioner": ("执业人员", "practitioner"), "agency_name": ("机构名称", "agency"), "reason": ("原因", "reason"),
     "aliases": ("简称", "aliases"), "finding": ("扣分记录", "finding"), "interview_date": ("约谈日期", "interview date"),
+    "id": ("编号", "no."), "notice_id": ("公示编号", "notice no."), "finding_id": ("扣分记录编号", "finding no."),
+    "channel": ("提出方式", "filed how"), "filed_by": ("提出人", "filed by"), "filed_on": ("提出日期", "filed on"),
+    "finding_action": ("扣分记录处理", "finding"), "resolved_by": ("处理人", "resolved by"),
 }
 
 # key: (中文, English)
@@ -47,6 +50,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "audit_signed_out": ("退出登录", "signed out"),
     "audit_idle": ("超时未操作，自动退出", "idle timeout"),
     "audit_account_deactivated": ("账号已停用，会话结束", "account deactivated"),
+    "audit_objection_upheld": ("异议 #{objection} 成立，撤销该扣分记录", "objection #{objection} upheld: the finding is withdrawn"),
+    "audit_status_pending": ("待决定", "pending"),
+    "audit_status_granted": ("已准予", "granted"),
+    "audit_status_refused": ("已驳回", "refused"),
+    "audit_status_revoked": ("已撤销", "revoked"),
     "audit_yes": ("是", "yes"),
     "audit_no": ("否", "no"),
     **{f"change_{k}": (zh, _CHANGES_EN[k]) for k, zh in CHANGES_ZH.items()},

@@ -240,8 +240,9 @@ def _create_user(args: argparse.Namespace) -> int:
         engine=engine, username=args.username, password=password, role=args.role, town=args.town,
         by=_cli_actor(), display_name=args.display_name, credit_code=args.credit_code))
     zh, en = ROLES[user["role"]]
-    town = f"（{user['town'] or user['credit_code']}）" if user["town"] or user["credit_code"] else ""
-    print(f"已创建账号 {user['username']}：{zh}{town} / created account {user['username']}: {en}")
+    where = user["town"] or user["credit_code"]  # the town of a town account, the agency of an agency account
+    town_zh, town_en = (f"（{where}）", f" ({where})") if where else ("", "")
+    print(f"已创建账号 {user['username']}：{zh}{town_zh} / created account {user['username']}: {en}{town_en}")
     return 0
 
 

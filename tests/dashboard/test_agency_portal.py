@@ -128,7 +128,7 @@ def test_a_month_without_visits_is_filed_and_the_record_shows_it(portal):
     today = china_time.today()
     previous = (dt.date(today.year, today.month, 1) - dt.timedelta(days=1)).replace(day=1)  # the page's default
     months = portal.dataframe[0].value
-    status = months.set_index(CATALOGUE["agency.month"][0]).loc[f"{previous:%Y-%m}", CATALOGUE["common.status"][0]]
+    status = months.set_index(CATALOGUE["agency.month"][0]).loc[f"{previous.year}年{previous.month}月", CATALOGUE["common.status"][0]]
     if previous.year == today.year:  # the home page shows this year's months
         due = report_due_dates(pd.Series([pd.Timestamp(previous)]), load_rulebook().watch)["due"].iat[0]
         assert status == CATALOGUE["agency.status_on_time" if pd.Timestamp(today) <= due else "agency.status_late"][0]

@@ -11,6 +11,7 @@ from core.service_records import YES_NO
 from dashboard import data
 from dashboard.agency import session, widgets
 from dashboard.i18n import t
+from dashboard.labels import month_label
 from db.agency import filings, overview
 
 user = session.require()
@@ -24,7 +25,7 @@ months = [dt.date(index // 12, index % 12 + 1, 1)
 
 st.title(t("common.kind_reports"))
 st.caption(t("agency.only_yours"))
-month = st.selectbox(t("agency.report_month"), months, index=1, format_func=lambda m: f"{m:%Y-%m}", key="monthly_month")
+month = st.selectbox(t("agency.report_month"), months, index=1, format_func=month_label, key="monthly_month")
 record = overview.report_record(engine=engine, user=user, year=month.year, rulebook=data.rulebook())
 row = record[record["month"] == pd.Timestamp(month)].iloc[0]
 due = row["due"].date()
