@@ -25,7 +25,7 @@ months = [dt.date(index // 12, index % 12 + 1, 1)
 
 st.title(t("common.kind_reports"))
 st.caption(t("agency.only_yours"))
-month = st.selectbox(t("agency.report_month"), months, index=1, format_func=month_label, key="monthly_month")
+month = st.selectbox(t("agency.report_month"), months, index=1, format_func={m: month_label(m) for m in months}.__getitem__, key="monthly_month")
 record = overview.report_record(engine=engine, user=user, year=month.year, rulebook=data.rulebook())
 row = record[record["month"] == pd.Timestamp(month)].iloc[0]
 due = row["due"].date()
@@ -34,7 +34,7 @@ if not pd.isna(row["submitted_on"]):
     st.caption(f"{t('agency.submitted_on')}：{row['submitted_on'].date().isoformat()}（{t('agency.status_' + row['status'])}）")
 
 how = st.radio(t("agency.how"), ("none", "form", "file"), key="monthly_how", horizontal=True,
-               format_func=lambda h: t(f"agency.how_{h}"))
+               format_func={h: t(f"agency.how_{h}") for h in ("none", "form", "file")}.__getitem__)
 try:
     if how == "none":
         if st.button(t("agency.file"), type="primary", key="monthly_file_none"):
