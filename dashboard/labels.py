@@ -58,12 +58,23 @@ def month_label(value: Any) -> str:
     if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)) or value == "":
         return ""
     stamp = pd.Timestamp(str(value)[:7] + "-01" if isinstance(value, str) else value)
-    return t("common.month_of", year=stamp.year, month=stamp.month, month_en=_MONTHS_EN[stamp.month - 1])
+    return t("common.month_of", year=stamp.year, month=pick(str(stamp.month), _MONTHS_EN[stamp.month - 1]))
 
 
 def yes_no(value: Any) -> str:
     """是 / 否 (yes / no) for a stored true or false."""
-    return t("common.yes") if bool(value) else t("common.no")
+    return t("staff.audit_yes") if bool(value) else t("staff.audit_no")
+
+
+# Columns of the service-record files whose words the site already has under another key; any other column `c` is
+# labelled `common.rec_c`.
+RECORD_LABELS: dict[str, str] = {
+    "file_name": "staff.sq_file", "row": "common.row", "credit_code": "common.credit_code",
+    "agency_name": "common.agency_full_name", "practitioner": "common.practitioner", "specialty": "common.specialty",
+    "name": "agency.name", "id_number": "agency.id_number", "id_last4": "staff.id_last4",
+    "contract_no": "agency.contract_no", "visits_per_year": "agency.visits_per_year", "month": "agency.report_month",
+    "visit_date": "agency.visit_date", "hazards": "agency.hazards",
+}
 
 
 def record_rows(frame: pd.DataFrame) -> pd.DataFrame:
@@ -78,7 +89,8 @@ def record_rows(frame: pd.DataFrame) -> pd.DataFrame:
             out[column] = out[column].map(specialty_label)
         elif out[column].dtype == bool:
             out[column] = out[column].map(yes_no)
-    return out.rename(columns={c: t(f"common.rec_{c}") for c in out.columns if known(f"common.rec_{c}")})
+    keys = {c: RECORD_LABELS.get(c, f"common.rec_{c}") for c in out.columns}
+    return out.rename(columns={c: t(key) for c, key in keys.items() if known(key)})
 
 
 def period_label(period: Any, rulebook: Rulebook) -> str:

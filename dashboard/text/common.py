@@ -14,15 +14,11 @@ _RECORD_KINDS_EN = {
 # The service-record files' columns in English (their Chinese labels are core.service_records.RECORD_COLUMNS'), for
 # the stored rows a page shows (the suggestions' evidence): `common.rec_<column>`.
 _RECORD_COLUMNS_EN = {
-    "credit_code": "Credit code", "agency_name": "Agency name", "address": "Registered address",
+    "address": "Registered address",
     "office_address": "Office in the city", "legal_rep": "Legal representative", "phone": "Phone",
-    "filed_on": "Filed on", "commitment_on": "Commitment letter filed on", "name": "Name", "id_number": "ID number",
-    "specialty": "Specialty", "certificate": "Certificate no.", "joined_on": "Joined on", "left_on": "Left on",
-    "item": "What changed", "practitioner": "Practitioner", "changed_on": "Changed on", "reported_on": "Reported on",
-    "client_code": "Client's credit code", "client_name": "Client", "town": "Client's town", "contract_no": "Contract no.",
-    "signed_on": "Signed on", "start": "Service starts", "end": "Service ends", "visits_per_year": "Visits a year",
-    "month": "Month reported", "submitted_on": "Submitted on", "visit_date": "Visit date", "hazards": "Hazards found",
-    "written_advice": "Written advice given",
+    "filed_on": "Filed on", "commitment_on": "Commitment letter filed on", "certificate": "Certificate no.", "joined_on": "Joined on", "left_on": "Left on",
+    "item": "What changed", "changed_on": "Changed on", "reported_on": "Reported on",
+    "client_code": "Client's credit code", "client_name": "Client", "town": "Client's town", "signed_on": "Signed on", "start": "Service starts", "end": "Service ends", "submitted_on": "Submitted on", "written_advice": "Written advice given",
 }
 
 # key: (中文, English)
@@ -73,12 +69,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "kind_findings": ("年度扣分记录", "Findings of the year"),
     "kind_roster": ("参评机构名录", "Roster of agencies"),
     **{f"kind_{k}": (zh, _RECORD_KINDS_EN[k]) for k, zh in KIND_LABELS.items()},
-    **{f"rec_{c.key}": (c.label_zh, _RECORD_COLUMNS_EN[c.key]) for cs in RECORD_COLUMNS.values() for c in cs},
-    "rec_id_last4": ("身份证号后4位", "ID number (last 4)"),
-    "rec_file_name": ("文件", "File"),
-    "rec_row": ("行", "Row"),
-    "yes": ("是", "yes"),
-    "no": ("否", "no"),
-    # a month (2026-02-01 stored) as people write it
-    "month_of": ("{year}年{month}月", "{month_en} {year}"),
+    # (a column whose words the site has under another key is labelled by that key: dashboard.labels.RECORD_LABELS)
+    **{f"rec_{c.key}": (c.label_zh, en) for cs in RECORD_COLUMNS.values() for c in cs
+       if (en := _RECORD_COLUMNS_EN.get(c.key))},
+    # a month (2026-02-01 stored) as people write it: 2026年2月 / Feb 2026
+    "month_of": ("{year}年{month}月", "{month} {year}"),
 }

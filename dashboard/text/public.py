@@ -228,7 +228,7 @@ LABELS: dict[str, tuple[str, str]] = {
     # rules
     "rules_title": ("评定办法", "The rules"),
     "rules_source": ("依据", "Source"),
-    "rules_total": ("每年度满分 {total} 分，只扣分；评定周期为自然年度。", "Each year starts at {total} points, deductions only; the cycle is the calendar year."),
+    "rules_total": ("每年度满分 {total} 分，只扣分；评定周期为自然年度。", "Each year starts at {total} {total:point|points}, deductions only; the cycle is the calendar year."),
     "rules_buckets": ("分值构成", "Where the points come from"),
     "bucket": ("评定部分", "Part"),
     "bucket_points": ("分值", "Points"),

@@ -117,7 +117,7 @@ def test_the_pages_checked_show_the_coded_values_in_words(words_db):
     choose_language(at, "en")
     text = "\n".join(page_items(_run(at, STAFF_PAGES["suggestions"][0], "en")))
     # An open suggestion's evidence: the visit's columns under their labels, its month as people write it.
-    assert all(CATALOGUE[f"common.rec_{k}"][1] in text for k in ("month", "submitted_on", "client_code"))
+    assert all(CATALOGUE[k][1] in text for k in ("agency.report_month", "common.rec_submitted_on", "common.rec_client_code"))
     assert "Mar 2025" in text or "May 2025" in text
     text = "\n".join(page_items(_run(at, STAFF_PAGES["audit"][0], "en")))
     assert "upheld: the finding is withdrawn" in text and CATALOGUE["audit_term.objection_resolve"][1] in text
