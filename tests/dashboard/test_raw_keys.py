@@ -46,6 +46,8 @@ def words_db(staff_db):
     for period, day in (("Q3", dt.date(YEAR, 8, 8)), ("YE", dt.date(YEAR, 12, 1))):
         ids.append(record_finding(engine=staff_db, user=TOWN_CLERK, credit_code=A, clause="2.2", assessor=TOWN,
                                   period=period, date=day)["id"])
+    # A bureau finding nobody objected to: it stays in force, and the agency may still object to it.
+    record_finding(engine=staff_db, user=ADMIN, credit_code=A, clause="2.3", assessor="bureau", date=dt.date(YEAR, 4, 9))
     agency = make_agency_user(staff_db, "jia", A)
     today = china_time.today()
     open_notice(engine=staff_db, by="admin", year=YEAR, ends_on=today + dt.timedelta(days=3),
