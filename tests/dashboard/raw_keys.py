@@ -30,7 +30,8 @@ WORD_KEYS_ZH = sorted({"bureau", *PERIODS, *(k for k in [*RECORD_KEYS, *ROLES, *
 WORD_KEYS_EN = sorted({"bureau", *PERIODS, "month", "specialty"})
 _SEPARATORS = r"[·:：(（,，、|]"
 _IN_TEXT = [
-    re.compile(r"(?<![\w.])(" + "|".join(SNAKE_KEYS) + r")(?![\w.])"),
+    # a known key, or any snake_case identifier (`ends_on`, `notice_id`): no label or data of the site is written so
+    re.compile(r"(?<![\w.])(" + "|".join(SNAKE_KEYS) + r"|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)(?![\w.])"),
     re.compile(_SEPARATORS + r"\s*(bureau|YE|Y|Q[1-4])(?![\w(（/])(?!\s+\()"),  # `· bureau`, `：Q3`, `(YE)`
     re.compile(r"(?<![\w.])(Q[1-4]|YE)(?![\w/(])(?!\s+\()(?!\.\.)"),  # Q3 without its months, YE anywhere
 ]
@@ -105,6 +106,8 @@ def raw_keys(items: list[str], lang: str, data: tuple[str, ...] = ()) -> list[st
     for item in items:
         if item.startswith("⟨months as codes"):
             found.append(item)
+            continue
+        if "<script" in item or "<style" in item:  # code the page runs or styles with, never drawn as text
             continue
         text = item
         for instruction in FILE_INSTRUCTIONS:

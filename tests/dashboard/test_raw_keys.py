@@ -138,7 +138,7 @@ def test_the_check_catches_a_raw_key_planted_in_a_label(words_db, monkeypatch, l
 @pytest.mark.parametrize("text, lang", [
     ("bureau", "zh"), ("bureau", "en"), ("2025 · clause 2.1 · 2025-03-05 · bureau", "en"), ("Q3", "en"),
     ("第三季度", "zh"), ("YE", "zh"), ("Y", "en"), ("submitted_on", "en"), ("报送日期 submitted_on", "zh"),
-    ("town_staff", "en"), ("账号（user_create）", "zh"), ("month", "en"),
+    ("town_staff", "en"), ("账号（user_create）", "zh"), ("month", "en"), ("ends_on: 2026-12-10", "en"),
 ])
 def test_the_check_tells_codes_from_words(text, lang):
     found = raw_keys([text], lang)
