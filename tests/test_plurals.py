@@ -42,6 +42,19 @@ def test_no_text_in_core_db_or_the_site_leaves_a_plural_as_s_in_brackets():
     assert found == []
 
 
+# `{exc.kind} rows`, `{year} findings`: a kind or a year before the noun, not a count; `at most {MAX} characters`,
+# `{limit} characters`, `{ratio} times`: a limit (never 1) or a length over one.
+NOT_COUNTS = re.compile(r"\{(?:[\w.]*kind|year|KIND_LABELS\[[^]]*\]|[A-Z_]+|limit|ratio|len\(text\))\}")
+F_COUNT = re.compile(r"\{[^{}:]+\} (" + "|".join(NOUNS) + r")\b")
+
+
+def test_no_message_built_in_core_or_db_puts_a_count_before_a_noun_without_its_plural():
+    found = [f"{path.relative_to(ROOT)}:{line}: {text[:90]}" for path in SOURCES if path.parts[-3:][0] != "dashboard"
+             and "dashboard" not in path.relative_to(ROOT).parts for line, text in _strings(path)
+             if F_COUNT.search(NOT_COUNTS.sub("", text))]
+    assert found == []
+
+
 def test_no_catalogue_text_says_s_in_brackets_or_a_count_without_its_plural():
     either = [key for key, pair in CATALOGUE.items() if any(EITHER.search(text) for text in pair)]
     bare = [f"{key}: {en}" for key, (_zh, en) in CATALOGUE.items() if BARE_COUNT.search(en)]

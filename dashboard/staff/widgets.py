@@ -274,7 +274,7 @@ def show_population(report: YearPopulation) -> None:
         st.markdown(t("staff.population_count", year=year, n=len(agencies)))
         shown = agencies.assign(
             agency_name=agencies["agency_name"].map(lambda n: n or t("staff.name_unknown")),
-            sources=agencies["sources"].map(lambda s: "、".join(t(f"staff.source_{k}") for k in s.split(";"))))
+            sources=agencies["sources"].map(lambda s: pick("、", ", ").join(t(f"staff.source_{k}") for k in s.split(";"))))
         dataframe(relabel(shown, {"credit_code": "staff.credit_code", "agency_name": "common.agency_full_name",
                                   "sources": "staff.col_sources"}), hide_index=True, width="stretch")
     if report.previous_version is None:

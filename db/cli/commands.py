@@ -127,7 +127,7 @@ def _records_imported(done, file_name: str) -> int:
         print(f"该文件已导入过，未添加任何记录 / already imported (upload #{done.upload_id}): nothing added")
     else:
         print(f"已导入 / imported {file_name} (upload #{done.upload_id}): {done.added} "
-              f"{KIND_LABELS[done.kind]} {done.kind} rows")
+              f"{KIND_LABELS[done.kind]} {done.kind} {plural(done.added, 'row', 'rows')}")
     return 0
 
 

@@ -37,7 +37,7 @@ def _publish(args: argparse.Namespace) -> int:
 
     p = publish_year(engine=ready_engine(), year=args.year, by=args.by, reason=args.reason)
     print(f"已发布 {p.year}年度第{p.version}版（{p.agency_count}家机构）/ published {p.year} version {p.version} "
-          f"({p.agency_count} agencies)\nSHA-256 {p.digest}")
+          f"({counted(p.agency_count, 'agency', 'agencies')})\nSHA-256 {p.digest}")
     return 0
 
 
@@ -251,7 +251,7 @@ def _seed(args: argparse.Namespace) -> int:
     if not published:
         print("数据库中已有机构，未写入演示数据 / the database already has agencies: nothing seeded")
     for p in published:
-        print(f"演示数据 / demo: {p.year}年度第{p.version}版 version {p.version}, {p.agency_count} agencies, "
+        print(f"演示数据 / demo: {p.year}年度第{p.version}版 version {p.version}, {counted(p.agency_count, 'agency', 'agencies')}, "
               f"SHA-256 {p.digest}")
     return 0
 
