@@ -93,7 +93,12 @@ def sign_in(page, url: str, username: str) -> None:
 
 def drawn_text(page) -> list[str]:
     """The text a person sees on the page: the main area and the menu, line by line. Material icons are drawn from
-    their names (`publish`, `history`) by the icon font: those are pictures, not text, and are left out."""
+    their names (`publish`, `history`) by the icon font: those are pictures, not text, and are left out. A table is
+    drawn on a canvas: its cells are read from the grid's accessible table, once each table has drawn its cells."""
+    tables = page.locator("[data-testid='stDataFrame']")
+    for index in range(tables.count()):
+        tables.nth(index).scroll_into_view_if_needed()
+        tables.nth(index).locator("[role='gridcell']").first.wait_for(state="attached", timeout=20_000)
     text = page.evaluate("""() => {
         const icons = [...document.querySelectorAll("[data-testid='stIconMaterial']")];
         const kept = icons.map(e => e.textContent);
