@@ -10,7 +10,7 @@ from functools import cache, cached_property
 from pathlib import Path
 
 from core.errors import RulebookError
-from core.text import fold
+from core.text import counted, fold
 
 RULEBOOK_DIR = Path(__file__).parent / "rulebooks"
 DEFAULT_RULEBOOK = "jiangyin-2020"
@@ -219,7 +219,7 @@ def _validate(raw: dict, origin: str) -> list[str]:
             if p.get("floor", 0) > p.get("points", 0):
                 problems.append(f"{where}, period {pkey}: floor above its points")
         if periods and period_sum != points:
-            problems.append(f"{where}: periods add up to {period_sum}, not the bucket's {points} points")
+            problems.append(f"{where}: periods add up to {period_sum}, not the bucket's {counted(points, 'point', 'points')}")
     for kind in set(assessors_seen):
         if assessors_seen.count(kind) > 1:
             problems.append(f"assessor kind {kind!r} is charged to more than one bucket")
@@ -227,7 +227,7 @@ def _validate(raw: dict, origin: str) -> list[str]:
         if kind not in assessors_seen:
             problems.append(f"no bucket takes findings of assessor kind {kind!r}")
     if total is not None and buckets and bucket_sum != total:
-        problems.append(f"buckets add up to {bucket_sum}, not the total of {total} points")
+        problems.append(f"buckets add up to {bucket_sum}, not the total of {counted(total, 'point', 'points')}")
 
     bands = sorted(
         ((g.get("min"), g.get("max"), g.get("key")) for g in grades),

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from core.errors import InputError, Problem
+from core.text import counted, plural
 
 HOLIDAYS_FILE = Path(__file__).with_name("holidays.toml")
 
@@ -31,7 +32,8 @@ def waiting_problems(missing: dict[int, int], origin: str = f"core/{HOLIDAYS_FIL
     return [Problem(
         None, None,
         f"{n}项监测结果需要{year}年的法定节假日安排才能判定，暂不列为建议（其余已判定）：请按国务院办公厅通知补充到{origin}",
-        f"{n} watch item(s) need the statutory holiday calendar of {year} and are not suggested yet (everything else "
+        f"{counted(n, 'watch item', 'watch items')} {plural(n, 'needs', 'need')} the statutory holiday calendar of "
+        f"{year} and {plural(n, 'is', 'are')} not suggested yet (everything else "
         f"was decided): add that year from the State Council's notice to {origin}", str(year))
         for year, n in sorted(missing.items())]
 

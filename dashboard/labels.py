@@ -50,6 +50,56 @@ def specialty_label(specialty: str) -> str:
     """机械 / mechanical …: a specialty (core.service_records.SPECIALTIES) in the visitor's language; one the site has
     no label for stays as filed."""
     return t(f"public.spec_{specialty}") if known(f"public.spec_{specialty}") else specialty
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def month_label(value: Any) -> str:
+    """A month (stored as its first day, 2026-02-01, or written 2026-02) as people write it: 2026年2月 / Feb 2026."""
+    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)) or value == "":
+        return ""
+    stamp = pd.Timestamp(str(value)[:7] + "-01" if isinstance(value, str) else value)
+    return t("common.month_of", year=stamp.year, month=pick(str(stamp.month), _MONTHS_EN[stamp.month - 1]))
+
+
+def yes_no(value: Any) -> str:
+    """是 / 否 (yes / no) for a stored true or false."""
+    return t("staff.audit_yes") if bool(value) else t("staff.audit_no")
+
+
+# Columns of the service-record files whose words the site already has under another key; any other column `c` is
+# labelled `common.rec_c`.
+RECORD_LABELS: dict[str, str] = {
+    "file_name": "staff.sq_file", "row": "common.row", "credit_code": "common.credit_code",
+    "agency_name": "common.agency_full_name", "practitioner": "common.practitioner", "specialty": "common.specialty",
+    "name": "agency.name", "id_number": "agency.id_number", "id_last4": "staff.id_last4",
+    "contract_no": "agency.contract_no", "visits_per_year": "agency.visits_per_year", "month": "agency.report_month",
+    "visit_date": "agency.visit_date", "hazards": "agency.hazards",
+}
+
+
+def record_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Stored service-record rows (a suggestion's evidence) for people: every column under its label
+    (core.service_records.RECORD_COLUMNS), months as 2026年2月, yes or no in words, specialties in the visitor's
+    language; never a column key such as `submitted_on`."""
+    out = frame.copy()
+    for column in out.columns:
+        if column == "month":
+            out[column] = out[column].map(month_label)
+        elif column == "specialty":
+            out[column] = out[column].map(specialty_label)
+        elif out[column].dtype == bool:
+            out[column] = out[column].map(yes_no)
+    keys = {c: RECORD_LABELS.get(c, f"common.rec_{c}") for c in out.columns}
+    return out.rename(columns={c: t(key) for c, key in keys.items() if known(key)})
+
+
+def period_label(period: Any, rulebook: Rulebook) -> str:
+    """A period key (Q3, YE, Y) as its label in the visitor's language (第三季度 / Q3 (Jul–Sep)); "" for none."""
+    if period is None or period != period or period == "":
+        return ""
+    return period_labels(rulebook).get(str(period), str(period))
+
+
 def local_time(value: dt.datetime | None) -> str:
     """A stored UTC time as China time to the minute, YYYY-MM-DD HH:MM ("" for none)."""
     return "" if value is None else china_time.to_china(value).strftime("%Y-%m-%d %H:%M")

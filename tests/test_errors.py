@@ -59,7 +59,7 @@ REFUSALS: dict[type, CreditBoardError] = {
     SuggestionError: SuggestionError("驳回须填写理由", "a dismissal needs a reason"),
     NoticeError: NoticeError("2025年度正在公示，截止2025-12-31", "2025 is under notice until 2025-12-31"),
     UnreadableDocument: UnreadableDocument("不是有效的 JSON", "not valid JSON"),
-    DuplicateKeys: DuplicateKeys("JSON 中有重复的键：total", "duplicated key(s) in the JSON: total"),
+    DuplicateKeys: DuplicateKeys("JSON 中有重复的键：total", "duplicated key in the JSON: total"),
     SigningKeyError: SigningKeyError("没有发布签名密钥", "no publication signing key"),
     Unchanged: Unchanged(),
 }

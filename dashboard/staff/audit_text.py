@@ -6,8 +6,9 @@ import json
 import re
 from typing import Any
 
+from dashboard import data
 from dashboard.i18n import known, pick, t
-from dashboard.labels import paren
+from dashboard.labels import assessor_label, period_label
 
 # What db/accounts/users.py and db/uploads/imports.py write as `detail` → the label that says it in both languages.
 # Anything else (a correction's reason, a listing's bilingual summary) is a person's text and is shown as written.
@@ -26,6 +27,7 @@ _DETAILS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), key) f
     (r"signed out", "staff.audit_signed_out"),
     (r"idle timeout", "staff.audit_idle"),
     (r"account deactivated", "staff.audit_account_deactivated"),
+    (r"objection (?P<objection>\d+)", "staff.audit_objection_upheld"),
 ))
 # "every client" is how entries written before known clients (db/accounts/throttle.py) said it.
 _SCOPES = {"this client": "staff.audit_scope_client", "every unknown client (account-wide ceiling)": "staff.audit_scope_account",
@@ -56,14 +58,36 @@ def json_text(value: Any) -> str:
     return _words(parsed)
 
 
-def _words(value: Any) -> str:
+def _words(value: Any, field: str = "") -> str:
     if isinstance(value, dict):
-        return pick("；", "; ").join(f"{_field(k)}{pick('：', ': ')}{_words(v)}" for k, v in value.items())
+        return pick("；", "; ").join(f"{_field(k)}{pick('：', ': ')}{_words(v, k)}" for k, v in value.items())
     if isinstance(value, list):
         return pick("、", ", ").join(_words(v) for v in value)
     if isinstance(value, bool):
         return t("staff.audit_yes") if value else t("staff.audit_no")
-    return "—" if value is None else str(value)
+    if value is None:
+        return "—"
+    return _coded(field, value) if isinstance(value, str) else str(value)
+
+
+# A stored code under these fields → the label that says it (first one the catalogue has); others stay as stored.
+_CODED: dict[str, tuple[str, ...]] = {
+    "role": ("role.{}",), "kind": ("common.kind_{}", "common.scan_{}"), "channel": ("staff.channel_{}",),
+    "finding_action": ("common.finding_{}",), "rule": ("clause.{}",),
+    "status": ("common.objection_{}", "staff.sq_status_{}", "public.listing_{}", "staff.audit_status_{}"),
+}
+
+
+def _coded(field: str, value: str) -> str:
+    """A code stored in a before/after (a role, a period, an assessor, a status…) in words."""
+    if field == "assessor":
+        return assessor_label(value)
+    if field == "period":
+        return period_label(value, data.rulebook())
+    for pattern in _CODED.get(field, ()):
+        if known(pattern.format(value)):
+            return t(pattern.format(value))
+    return value
 
 
 def _field(key: str) -> str:
@@ -71,5 +95,6 @@ def _field(key: str) -> str:
 
 
 def term(code: str) -> str:
-    """An audit code in the visitor's language, with the code itself: `发布（publish）`; unknown codes as they are."""
-    return t(f"audit_term.{code}") + paren(code) if known(f"audit_term.{code}") else code
+    """An audit code (an action or an entity) in the visitor's language: `发布` / `publication`, never the code
+    itself (the CSV download keeps the codes); unknown codes as they are."""
+    return t(f"audit_term.{code}") if known(f"audit_term.{code}") else code

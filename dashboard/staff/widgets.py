@@ -10,7 +10,7 @@ import streamlit as st
 from core.rulebook import Rulebook
 from dashboard import data
 from dashboard.i18n import pick, t
-from dashboard.labels import assessor_label, grade_labels, local_date, period_labels
+from dashboard.labels import assessor_label, bucket_score_labels, grade_labels, local_date, period_labels
 from dashboard.plain import dataframe, md, text
 from db.findings.recording import agency_choices
 from db.publishing.notice import DraftChange
@@ -142,9 +142,12 @@ def _number(value: object) -> str:
 
 
 def ratings_table(ratings: pd.DataFrame, rulebook: Rulebook) -> pd.DataFrame:
-    """A rating table (core.rating) for people: grades in words."""
+    """A rating table (core.rating) for people: grades in words, every column under its label (never `town_score`)."""
     grades = grade_labels(rulebook)
-    return ratings.assign(grade=ratings["grade"].map(lambda g: grades.get(g, g)))
+    labels = {"credit_code": t("staff.credit_code"), "agency_name": t("common.agency_full_name"),
+              "year": t("common.year"), **bucket_score_labels(rulebook), "total": t("common.total"),
+              "grade": t("public.grade"), "blacklist_clauses": t("public.blacklist_clauses")}
+    return ratings.assign(grade=ratings["grade"].map(lambda g: grades.get(g, g))).rename(columns=labels)
 
 
 def take_secret(key: str) -> str:
@@ -271,7 +274,7 @@ def show_population(report: YearPopulation) -> None:
         st.markdown(t("staff.population_count", year=year, n=len(agencies)))
         shown = agencies.assign(
             agency_name=agencies["agency_name"].map(lambda n: n or t("staff.name_unknown")),
-            sources=agencies["sources"].map(lambda s: "、".join(t(f"staff.source_{k}") for k in s.split(";"))))
+            sources=agencies["sources"].map(lambda s: pick("、", ", ").join(t(f"staff.source_{k}") for k in s.split(";"))))
         dataframe(relabel(shown, {"credit_code": "staff.credit_code", "agency_name": "common.agency_full_name",
                                   "sources": "staff.col_sources"}), hide_index=True, width="stretch")
     if report.previous_version is None:

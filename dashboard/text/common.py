@@ -3,12 +3,22 @@ once; reached as `common.<key>` through dashboard.i18n.t."""
 
 from __future__ import annotations
 
-from core.service_records import KIND_LABELS
+from core.service_records import KIND_LABELS, RECORD_COLUMNS
 
 # The six service-record files in English (their Chinese names are core.service_records.KIND_LABELS).
 _RECORD_KINDS_EN = {
     "registry": "Agency registry (附件1)", "practitioners": "Practitioners", "changes": "Changes",
     "contracts": "Service contracts", "visits": "Visits (附件2)", "reports": "Monthly reports",
+}
+
+# The service-record files' columns in English (their Chinese labels are core.service_records.RECORD_COLUMNS'), for
+# the stored rows a page shows (the suggestions' evidence): `common.rec_<column>`.
+_RECORD_COLUMNS_EN = {
+    "address": "Registered address",
+    "office_address": "Office in the city", "legal_rep": "Legal representative", "phone": "Phone",
+    "filed_on": "Filed on", "commitment_on": "Commitment letter filed on", "certificate": "Certificate no.", "joined_on": "Joined on", "left_on": "Left on",
+    "item": "What changed", "changed_on": "Changed on", "reported_on": "Reported on",
+    "client_code": "Client's credit code", "client_name": "Client", "town": "Client's town", "signed_on": "Signed on", "start": "Service starts", "end": "Service ends", "submitted_on": "Submitted on", "written_advice": "Written advice given",
 }
 
 # key: (中文, English)
@@ -59,4 +69,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "kind_findings": ("年度扣分记录", "Findings of the year"),
     "kind_roster": ("参评机构名录", "Roster of agencies"),
     **{f"kind_{k}": (zh, _RECORD_KINDS_EN[k]) for k, zh in KIND_LABELS.items()},
+    # (a column whose words the site has under another key is labelled by that key: dashboard.labels.RECORD_LABELS)
+    **{f"rec_{c.key}": (c.label_zh, en) for cs in RECORD_COLUMNS.values() for c in cs
+       if (en := _RECORD_COLUMNS_EN.get(c.key))},
+    # a month (2026-02-01 stored) as people write it: 2026年2月 / Feb 2026
+    "month_of": ("{year}年{month}月", "{month} {year}"),
 }

@@ -229,7 +229,7 @@ LABELS: dict[str, tuple[str, str]] = {
     # rules
     "rules_title": ("评定办法", "The rules"),
     "rules_source": ("依据", "Source"),
-    "rules_total": ("每年度满分 {total} 分，只扣分；评定周期为自然年度。", "Each year starts at {total} points, deductions only; the cycle is the calendar year."),
+    "rules_total": ("每年度满分 {total} 分，只扣分；评定周期为自然年度。", "Each year starts at {total} {total:point|points}, deductions only; the cycle is the calendar year."),
     "rules_buckets": ("分值构成", "Where the points come from"),
     "bucket": ("评定部分", "Part"),
     "bucket_points": ("分值", "Points"),
@@ -248,8 +248,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "rules_clauses": ("扣分条款", "The clauses"),
     "effect": ("扣分", "Effect"),
     "effect_blacklist": ("直接列入黑名单", "blacklisted at once"),
-    "effect_deduct": ("每次扣{points}分", "{points} points each time"),
-    "effect_bonus": ("每次加{points}分", "{points} bonus points each time"),
+    "effect_deduct": ("每次扣{points}分", "{points} {points:point|points} each time"),
+    "effect_bonus": ("每次加{points}分", "{points} bonus {points:point|points} each time"),
     "assessors_town": ("镇街园安监部门", "Town supervision departments"),
     "assessors_bureau": ("市应急管理局", "The city bureau"),
     # blacklist listings (issue 12 item 3; docs/listings.md)
@@ -305,11 +305,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "people_value": ("{parts}；共{n}人", "{parts}; {n} in all"),
     "people_part": ("{specialty}{n}人", "{specialty} {n}"),
     "visits_value": ("{per}（{visits}次/{contracts}份）", "{per} ({visits} {visits:visit|visits}, {contracts} {contracts:contract|contracts})"),
-    "spec_机械": ("机械", "mechanical"),
-    "spec_电气": ("电气", "electrical"),
-    "spec_化工": ("化工", "chemical"),
-    "spec_消防": ("消防", "fire safety"),
-    "spec_其他": ("其他", "other"),
+    "spec_机械": ("机械", "Mechanical"),
+    "spec_电气": ("电气", "Electrical"),
+    "spec_化工": ("化工", "Chemical"),
+    "spec_消防": ("消防", "Fire safety"),
+    "spec_其他": ("其他", "Other"),
     "find_title": ("找服务机构", "Find an agency"),
     "find_intro": (
         "选择企业所在镇街园和需要的专业：列出在该镇街园有服务合同、且有该专业在职执业人员的已评定机构，"

@@ -4,7 +4,7 @@ Every filing goes through the service-record reader (db.records.imports.read_for
 validation for a form and a file), then these rules of the portal, by row and column: every row is the account's
 own credit code, and a submission is dated the day it is received (报送日期, 告知日期 and 附件1's 报送日期 are
 today in Jiangyin), so nobody can backdate a late report — it is accepted and the watch marks it late. Each filing
-is one transaction: the upload row(s), the record rows and the audit entry.
+is one transaction: the upload rows, the record rows and the audit entry.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 
 from core.cli_common import CommandError, name_argument, refuse, refuse_one, utf8_streams, year_argument
 from core.errors import Problem
+from core.text import counted, plural
 from db.cli import listing_commands, notice_commands, publish_commands
 from db.cli.guard import guarded, read_file, ready_engine
 
@@ -109,7 +110,8 @@ def _import(args: argparse.Namespace) -> int:
     except RepeatedRecords as exc:
         refuse(exc.problems)
         return refuse_one("文件未导入：这些行与已存的同类记录完全相同；确需再次导入时，请加 --allow-repeats",
-                          f"file not imported: {len(exc.repeats)} row(s) are identical to stored {exc.kind} rows; "
+                          f"file not imported: {counted(len(exc.repeats), 'row', 'rows')} {plural(len(exc.repeats), 'is', 'are')} "
+                          f"identical to stored {exc.kind} rows; "
                           "to import them anyway, add --allow-repeats")
     except InputError as exc:
         return _not_imported(exc.problems)
@@ -131,7 +133,7 @@ def _records_imported(done, file_name: str) -> int:
         print(f"该文件已导入过，未添加任何记录 / already imported (upload #{done.upload_id}): nothing added")
     else:
         print(f"已导入 / imported {file_name} (upload #{done.upload_id}): {done.added} "
-              f"{KIND_LABELS[done.kind]} {done.kind} rows")
+              f"{KIND_LABELS[done.kind]} {done.kind} {plural(done.added, 'row', 'rows')}")
     return 0
 
 
@@ -150,12 +152,12 @@ def _refresh_queue(engine) -> None:
         print("合规监测建议未能更新，打开建议页面时将在后台重算 / the suggestions queue was not refreshed: its page "
               "will compute it in the background", file=sys.stderr)
         return
-    print(f"合规监测建议已更新 / suggestions queue refreshed: {len(runs)} run(s) in {time.perf_counter() - start:.1f} s")
+    print(f"合规监测建议已更新 / suggestions queue refreshed: {counted(len(runs), 'run', 'runs')} in {time.perf_counter() - start:.1f} s")
 
 
 def _not_imported(problems: list[Problem]) -> int:
     refuse(problems)
-    return refuse_one(f"文件未导入，共{len(problems)}个问题", f"file not imported: {len(problems)} problem(s)")
+    return refuse_one(f"文件未导入，共{len(problems)}个问题", f"file not imported: {counted(len(problems), 'problem', 'problems')}")
 
 
 COMMANDS: list[Command] = [
@@ -247,8 +249,9 @@ def _create_user(args: argparse.Namespace) -> int:
         engine=engine, username=args.username, password=password, role=args.role, town=args.town,
         by=_cli_actor(), display_name=args.display_name, credit_code=args.credit_code))
     zh, en = ROLES[user["role"]]
-    town = f"（{user['town'] or user['credit_code']}）" if user["town"] or user["credit_code"] else ""
-    print(f"已创建账号 {user['username']}：{zh}{town} / created account {user['username']}: {en}")
+    where = user["town"] or user["credit_code"]  # the town of a town account, the agency of an agency account
+    town_zh, town_en = (f"（{where}）", f" ({where})") if where else ("", "")
+    print(f"已创建账号 {user['username']}：{zh}{town_zh} / created account {user['username']}: {en}{town_en}")
     return 0
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from core.text import counted
 from db.cli.guard import ready_engine, write_file
 from db.cli.publish_commands import Spec
 
@@ -30,7 +31,7 @@ def _run(args: argparse.Namespace) -> int:
         from db.publishing.listing_removal import expire_listings
 
         ids = expire_listings(engine=engine, by=Actor.operator(args.by))
-        print(f"期满移出 {len(ids)} 条 / {len(ids)} listings removed at term end")
+        print(f"期满移出 {len(ids)} 条 / {counted(len(ids), 'listing', 'listings')} removed at term end")
         return 0
     from db.public.listing_export import export_listings
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from core.cli_common import CommandError, name_argument, version_argument, year_argument
 from core.errors import Problem
 from core.plain_text import visible_controls
+from core.text import counted
 from db.cli.guard import read_file, ready_engine, write_file
 
 # An export of 10,000 agencies is a few megabytes: a file far beyond that is not one, and is not read whole.
@@ -37,7 +38,7 @@ def _publish(args: argparse.Namespace) -> int:
 
     p = publish_year(engine=ready_engine(), year=args.year, by=Actor.operator(args.by), reason=args.reason)
     print(f"已发布 {p.year}年度第{p.version}版（{p.agency_count}家机构）/ published {p.year} version {p.version} "
-          f"({p.agency_count} agencies)\nSHA-256 {p.digest}")
+          f"({counted(p.agency_count, 'agency', 'agencies')})\nSHA-256 {p.digest}")
     return 0
 
 
@@ -216,7 +217,7 @@ def _all_public_keys() -> int:
     for key in keys.itertuples():
         demo = "  演示密钥 demo key: not the bureau's key" if key.demo else ""
         print(f"# key id {key.key_id}{demo}\n# SHA-256 fingerprint {key.fingerprint}\n"
-              f"# 登记 registered {iso_utc(key.first_used_at)}; 签署 signed {key.versions} version(s), "
+              f"# 登记 registered {iso_utc(key.first_used_at)}; 签署 signed {counted(key.versions, 'version', 'versions')}, "
               f"first {_signed(key.first_signed)}, last {_signed(key.last_signed)}\n{key.public_key}", end="")
     return 0
 
@@ -251,7 +252,7 @@ def _seed(args: argparse.Namespace) -> int:
     if not published:
         print("数据库中已有机构，未写入演示数据 / the database already has agencies: nothing seeded")
     for p in published:
-        print(f"演示数据 / demo: {p.year}年度第{p.version}版 version {p.version}, {p.agency_count} agencies, "
+        print(f"演示数据 / demo: {p.year}年度第{p.version}版 version {p.version}, {counted(p.agency_count, 'agency', 'agencies')}, "
               f"SHA-256 {p.digest}")
     return 0
 

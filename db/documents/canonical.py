@@ -13,6 +13,7 @@ import pandas as pd
 import rfc8785
 
 from core.errors import CreditBoardError
+from core.text import plural
 
 # Top-level keys a document carries about itself: not part of what is digested and signed.
 SELF_KEYS = frozenset({"digest", "signature"})
@@ -141,7 +142,7 @@ def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     if len(set(keys)) != len(keys):
         twice = sorted({k for k in keys if keys.count(k) > 1})
         raise DuplicateKeys(f"JSON 中有重复的键：{'、'.join(twice)}（同一对象中一个键只能出现一次）",
-                                 f"duplicated key(s) in the JSON: {', '.join(twice)} (a key may appear once per object)")
+                                 f"duplicated {plural(len(twice), 'key', 'keys')} in the JSON: {', '.join(twice)} (a key may appear once per object)")
     return dict(pairs)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from core.text import counted
 from db.documents.check_rows import row_faults
 from db.documents.export import DocumentTables, ExportError, publication_tables, stored_content
 from db.documents.signing import load_public_keys, signature_valid
@@ -98,7 +99,7 @@ def check_store(*, engine: Engine) -> list[Discrepancy]:
                          "the digest recomputed from the stored rows differs from the published digest (rows changed)")
                 if len(tables.ratings) != p.agency_count:
                     note(f"机构数应为{p.agency_count}，存储了{len(tables.ratings)}",
-                         f"{p.agency_count} agencies published, {len(tables.ratings)} stored")
+                         f"{counted(p.agency_count, 'agency', 'agencies')} published, {len(tables.ratings)} stored")
             if p.signature:
                 key = keys.get(p.key_id)
                 if key is None:

@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 from core import china_time
 from core.errors import CreditBoardError
+from core.text import counted, plural
 from core.workdays import WorkCalendar
 from db.accounts import audit
 from db.accounts.actor import Actor, actor_name
@@ -175,12 +176,14 @@ def publish_gate(session: Session, year: int, *, version: int, today: dt.date | 
     late = late_findings(session, year, notice)
     if late:  # what is published must be what the agencies could object to
         raise NoticeError(f"公示开启后又记录了{year}年度{late}项扣分记录，机构未能在公示中看到：请撤销本次公示并重新公示",
-                          f"{late} finding(s) of {year} were recorded after the notice opened, so the agencies could "
-                          "not object to them: cancel this notice and open a new one")
+                          f"{counted(late, 'finding', 'findings')} of {year} {plural(late, 'was', 'were')} recorded after the notice "
+                          f"opened, so the agencies could not object to {plural(late, 'it', 'them')}: cancel this notice and "
+                          "open a new one")
     count = open_objections(session, year)
     if count:
         raise NoticeError(f"{year}年度还有{count}项异议未处理，全部处理后才能发布",
-                          f"{year} has {count} unresolved objection(s); resolve every one before publishing")
+                          f"{year} has {counted(count, 'unresolved objection', 'unresolved objections')}; resolve every one before "
+                          "publishing")
     return notice
 
 

@@ -24,6 +24,7 @@ import pandas as pd
 from sqlalchemy import Select, func, select
 from sqlalchemy.engine import Connection, Engine
 
+from core.text import counted, plural
 from db.findings.live import live_findings
 from db.store.models import (
     Agency,
@@ -114,8 +115,9 @@ def unnamed_refusal(codes: Iterable[str], year: int) -> tuple[str, str] | None:
     shown = "、".join(codes[:5]) + (f"等{len(codes)}家" if len(codes) > 5 else "")
     shown_en = ", ".join(codes[:5]) + (f" and {len(codes) - 5} more" if len(codes) > 5 else "")
     return (f"{year}年度有{len(codes)}家参评机构没有名称（{shown}）：请上传其附件1，或在当年名录中填写其名称",
-            f"{len(codes)} agencies rated in {year} have no name on file ({shown_en}): file their 附件1 or put them "
-            "on the year's roster with their names")
+            f"{counted(len(codes), 'agency', 'agencies')} rated in {year} {plural(len(codes), 'has', 'have')} no name on "
+            f"file ({shown_en}): file {plural(len(codes), 'its', 'their')} 附件1 or put {plural(len(codes), 'it', 'them')} "
+            f"on the year's roster with {plural(len(codes), 'its name', 'their names')}")
 
 
 def roster_of(frame: pd.DataFrame) -> pd.DataFrame:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
 from core.errors import InputError, Problem
+from core.text import counted, plural
 from db.findings.live import is_live
 from db.store.models import Agency, Finding, Upload
 
@@ -113,12 +114,14 @@ def warning_text(repeats: pd.DataFrame) -> tuple[str, str]:
     """The warning about `repeats` in Chinese and in English: how many, and which Excel rows."""
     rows = "、".join(str(r) for r in repeats["row"].head(_SHOWN)) + ("…" if len(repeats) > _SHOWN else "")
     rows_en = ", ".join(str(r) for r in repeats["row"].head(_SHOWN)) + ("…" if len(repeats) > _SHOWN else "")
+    n = len(repeats)
     return (
         f"此文件有{len(repeats)}条扣分记录与已存记录或本文件前面的行完全相同（机构、年度、条款、评定单位、考核期、"
         f"日期、执业人员、文书编号均相同），见第{rows}行。再次导入将重复扣分；确属另外的违规行为时才应导入。",
-        f"{len(repeats)} finding(s) in this file are identical to findings already stored or to an earlier row of"
-        f" this file (same agency, year, clause, assessor, period, date, practitioner and document number): row(s)"
-        f" {rows_en}. Importing them deducts the points again; import only if they are separate acts.",
+        f"{counted(n, 'finding', 'findings')} in this file {plural(n, 'is', 'are')} identical to findings already stored"
+        f" or to an earlier row of this file (same agency, year, clause, assessor, period, date, practitioner and document"
+        f" number): {plural(n, 'row', 'rows')} {rows_en}. Importing {plural(n, 'it', 'them')} deducts the points again;"
+        f" import only if {plural(n, 'it is a separate act', 'they are separate acts')}.",
     )
 
 

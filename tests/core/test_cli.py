@@ -348,7 +348,7 @@ def test_watch_decides_the_rest_and_warns_of_what_waits_for_a_missing_calendar_y
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [(r["rule"], r["date"]) for r in rows] == [("no_commitment", "2099-01-05")]  # needs no calendar
     # The change and the reports of January–November wait for 2099's holidays (December's is not due yet).
-    assert "12 watch item(s) need the statutory holiday calendar of 2099" in result.stderr
+    assert "12 watch items need the statutory holiday calendar of 2099" in result.stderr
     assert "12项监测结果需要2099年的法定节假日安排" in result.stderr
     assert result.stderr.count(" late_report (2099): ") == 11 and result.stderr.count(" late_change (2099): ") == 1
 

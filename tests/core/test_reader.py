@@ -271,7 +271,7 @@ def test_an_unknown_clause_names_the_clauses_there_are_not_the_rulebook_id(tmp_p
     ("date", "2025-02-30", "日期", "unreadable date"),
     ("date", "下周一", "日期", "unreadable date"),
     ("date", "2025", "日期", "out of range"),
-    ("date", "2025-04-01", "日期", "outside Q1 of 2025"),
+    ("date", "2025-04-01", "日期", "outside Q1 (Jan–Mar) of 2025"),
     ("year", "20xx", "年度", "whole number"),
     ("year", "1999", "年度", "whole number"),
     ("year", "2024", "年度", "does not fit"),

@@ -126,7 +126,7 @@ def test_a_month_without_visits_is_filed_and_the_record_shows_it(portal):
     today = china_time.today()
     previous = (dt.date(today.year, today.month, 1) - dt.timedelta(days=1)).replace(day=1)  # the page's default
     months = portal.dataframe[0].value
-    status = months.set_index(CATALOGUE["agency.month"][0]).loc[f"{previous:%Y-%m}", CATALOGUE["common.status"][0]]
+    status = months.set_index(CATALOGUE["agency.month"][0]).loc[f"{previous.year}年{previous.month}月", CATALOGUE["common.status"][0]]
     if previous.year == today.year:  # the home page shows this year's months
         due = report_due_dates(pd.Series([pd.Timestamp(previous)]), load_rulebook().watch)["due"].iat[0]
         assert status == CATALOGUE["agency.status_on_time" if pd.Timestamp(today) <= due else "agency.status_late"][0]
@@ -244,13 +244,13 @@ def test_specialties_read_in_english_under_the_english_switch(portal):
     portal.text_input(key="join_name").input("王五")
     portal.text_input(key="join_id").input(id_number(43))
     portal.selectbox(key="join_specialty").set_value("电气")
-    assert portal.selectbox(key="join_specialty").options == ["mechanical", "electrical", "chemical", "fire safety",
-                                                              "other"]
+    assert portal.selectbox(key="join_specialty").options == ["Mechanical", "Electrical", "Chemical", "Fire safety",
+                                                              "Other"]
     portal.get("form_submit_button")[0].click().run()
     check_no_exception(portal)
     open_agency(portal, "practitioners")
     people = portal.dataframe[0].value
-    assert people[CATALOGUE["common.specialty"][1]].tolist() == ["electrical"]
+    assert people[CATALOGUE["common.specialty"][1]].tolist() == ["Electrical"]
 
 
 def test_a_bureau_admin_makes_an_agency_account_on_the_users_page(portal, staff_db):

@@ -141,7 +141,7 @@ def test_a_saved_interview_empties_the_form_so_a_second_click_saves_nothing_more
 
 
 @pytest.mark.parametrize(("lang", "shown", "hidden"), [("zh", "不在2025年度第一季度", "outside"),
-                                                        ("en", "outside Q1 of 2025", "第一季度")])
+                                                        ("en", "outside Q1 (Jan–Mar) of 2025", "第一季度")])
 def test_a_refusal_shows_in_the_chosen_language_only(staff_app, staff_db, lang, shown, hidden):
     sign_in(staff_app, "town")
     staff_app.sidebar.radio[0].set_value(lang).run()
@@ -152,5 +152,5 @@ def test_a_refusal_shows_in_the_chosen_language_only(staff_app, staff_db, lang, 
     staff_app.selectbox(key="finding_clause").select("3.3").run()
     staff_app.button(key="finding_save").click().run()
     [refusal] = errors(staff_app)
-    assert shown in refusal and hidden not in refusal
+    assert shown in refusal.replace("\\", "") and hidden not in refusal  # (Markdown escapes its brackets)
     assert _findings(staff_db) == []

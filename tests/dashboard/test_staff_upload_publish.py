@@ -134,7 +134,7 @@ def test_a_reencoded_file_of_stored_findings_is_named_and_imported_only_after_a_
     _upload(staff_app, BASE.decode().encode("gb18030").replace(b"\n", b"\r\n"), "base-gbk.csv")  # other bytes
     # The repeats warning (row 3 also repeats a finding in a period already at its floor: a warning of its own).
     [warning] = [w.value for w in staff_app.warning if "完全相同" in w.value]
-    assert "此文件有3条扣分记录与已存记录或本文件前面的行完全相同" in warning and "3 finding(s) in this file are identical" in warning
+    assert "此文件有3条扣分记录与已存记录或本文件前面的行完全相同" in warning and "3 findings in this file are identical" in warning
     table = staff_app.dataframe[0].value
     assert table["行"].tolist() == [2, 3, 4]
     assert table["条款"].tolist() == ["3.1", "2.1", "3.4"] and table["日期"].tolist() == ["2025-05-10"] * 3

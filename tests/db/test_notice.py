@@ -298,7 +298,7 @@ def test_a_finding_recorded_after_the_notice_opened_needs_a_new_notice(engine, p
 
     notice = ended_notice(engine, YEAR)
     load(engine, [finding(1, "3.1", period="Q3")])  # recorded now: after the notice opened
-    with pytest.raises(NoticeError, match="1 finding\\(s\\) of 2025 were recorded after the notice opened") as late:
+    with pytest.raises(NoticeError, match="1 finding of 2025 was recorded after the notice opened") as late:
         publish_year(engine=engine, year=YEAR, by=Actor.operator("admin.zhou"))
     assert "公示开启后又记录" in str(late.value) and count(engine, Publication) == 0
     with Session(engine) as session:  # withdrawing it (it helps the agency) needs no new notice

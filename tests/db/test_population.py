@@ -154,7 +154,7 @@ def test_a_year_served_only_by_service_records_can_be_put_under_notice_and_publi
 def test_an_agency_no_record_names_stops_the_notice_and_publishing_until_staff_name_it(engine):
     """A contract or visit alone names no agency: its published row would be blank, so both gates refuse by code."""
     contract(engine, 1, D(YEAR, 1, 1), D(YEAR, 12, 31))
-    with pytest.raises(NoticeError, match=f"1 agencies rated in {YEAR} have no name on file \\({credit_code(1)}\\)"):
+    with pytest.raises(NoticeError, match=f"1 agency rated in {YEAR} has no name on file \\({credit_code(1)}\\)"):
         open_notice(engine=engine, by=Actor.operator("admin.zhou"), year=YEAR, ends_on=D(2100, 1, 1))
     load_roster(engine, [1])  # the roster names it
     ended_notice(engine, YEAR)

@@ -110,7 +110,7 @@ def test_the_command_names_the_repeats_exits_2_and_imports_them_only_with_allow_
     assert main(["import", str(path), "--by", "t"]) == 2
     out, err = capsys.readouterr()
     assert out == ""
-    assert "6 finding(s) in this file are identical" in err and "此文件有6条扣分记录与已存记录或本文件前面的行完全相同" in err
+    assert "6 findings in this file are identical" in err and "此文件有6条扣分记录与已存记录或本文件前面的行完全相同" in err
     assert "row 2:" in err and "first.csv" in err and "--allow-repeats" in err
     assert _count(engine, Finding) == 6
     assert main(["import", str(path), "--by", "t", "--allow-repeats"]) == 0

@@ -157,7 +157,7 @@ def test_the_command_line_imports_each_kind_and_refuses_a_bad_file_with_exit_2(e
     good = tmp_path / "contracts.csv"
     good.write_bytes(records_csv("contracts", ROWS["contracts"]))
     assert main(["import", str(good), "--kind", "contracts", "--by", "王科长"]) == 0
-    assert "1 服务合同 contracts rows" in capsys.readouterr().out
+    assert "1 服务合同 contracts row\n" in capsys.readouterr().out
     assert main(["import", str(good), "--kind", "contracts", "--by", "王科长"]) == 0
     assert "already imported" in capsys.readouterr().out
     bad = tmp_path / "registry.csv"

@@ -63,6 +63,13 @@ def test_create_user_binds_town_staff_to_a_known_town(engine, run):
     assert list_users(engine=engine)["town"].tolist() == ["华士镇"]
 
 
+def test_create_user_names_the_town_in_both_halves_of_what_it_prints(run):
+    code, out, err = run(["create-user", "hu", "--role", "town_staff", "--town", "华士"], f"{GOOD}\n{GOOD}\n")
+    assert code == 0, err
+    zh, en = out.strip().split(" / ")
+    assert "（华士镇）" in zh and en.endswith("(华士镇)")
+
+
 def test_create_user_binds_an_agency_account_to_a_known_agency_s_credit_code(engine, run):
     make_agencies(engine, (MINE,))
     assert run(["create-user", "jia", "--role", "agency"], f"{GOOD}\n{GOOD}\n")[0] == 2  # no credit code

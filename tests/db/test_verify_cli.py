@@ -177,7 +177,7 @@ def test_public_key_all_lists_every_key_that_ever_signed_after_a_rotation(engine
     old_at, new_at = done.stdout.index(f"key id {old_key.key_id}"), done.stdout.index(f"key id {new_key.key_id}")
     assert old_at < new_at  # oldest first
     assert old_key.public_pem in done.stdout and new_key.public_pem in done.stdout
-    assert "signed 1 version(s), first 2025 v1" in done.stdout and "first 2025 v2" in done.stdout
+    assert "signed 1 version, first 2025 v1" in done.stdout and "first 2025 v2" in done.stdout
     keys = tmp_path / "keys.pem"
     keys.write_text(done.stdout)
     (tmp_path / "v1.json").write_bytes(first)  # a file signed before the rotation still verifies

@@ -7,7 +7,7 @@ from core.errors import CreditBoardError
 from dashboard import data, plain
 from dashboard.agency import session, widgets
 from dashboard.i18n import t
-from dashboard.labels import local_date
+from dashboard.labels import assessor_label, local_date, period_label
 from db.agency import overview
 from db.publishing import objections
 from db.publishing.notice import public_notices
@@ -34,7 +34,7 @@ if not notices.empty:
 for _, row in objectable.iterrows():
     fid = int(row["id"])
     line = t("agency.object_finding", year=row["year"], clause=row["clause"], date=local_date(row["date"]),
-             assessor=row["assessor"])
+             assessor=assessor_label(row["assessor"]))
     with st.expander(plain.md(f"{t('agency.object_button')} · {line}")):
         if row["description"]:
             st.text(plain.text(row["description"]))
@@ -62,5 +62,8 @@ found = overview.own_findings(engine=engine, user=acting)
 if found.empty:
     st.info(t("agency.no_findings"))
 else:
+    rulebook = data.rulebook()
+    found = found.assign(assessor=found["assessor"].map(assessor_label),
+                         period=found["period"].map(lambda p: period_label(p, rulebook)))
     widgets.table(found, ("year", "date", "clause", "assessor", "period", "practitioner", "description",
                           "document_no"), dates=("date",))

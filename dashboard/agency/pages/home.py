@@ -7,7 +7,7 @@ from core import china_time
 from dashboard import data, plain
 from dashboard.agency import session, widgets
 from dashboard.i18n import t
-from dashboard.labels import grade_label, local_date
+from dashboard.labels import grade_label, local_date, month_label
 from dashboard.staff import session as staff_session
 from db.agency import overview
 from db.publishing.notice import public_notices
@@ -32,7 +32,7 @@ months = overview.report_record(engine=engine, user=acting, year=year, rulebook=
 counts = months["status"].value_counts()
 st.markdown(t("agency.on_time_count", on_time=int(counts.get("on_time", 0)), late=int(counts.get("late", 0)),
               missing=int(counts.get("missing", 0))))
-months = months.assign(month=months["month"].dt.strftime("%Y-%m"),
+months = months.assign(month=months["month"].map(month_label),
                        status=months["status"].map(lambda s: t(f"agency.status_{s}")))
 widgets.table(months, ("month", "due", "submitted_on", "status"), dates=("due", "submitted_on"))
 

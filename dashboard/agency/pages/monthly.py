@@ -11,6 +11,7 @@ from core.service_records import YES_NO
 from dashboard import data
 from dashboard.agency import session, widgets
 from dashboard.i18n import t
+from dashboard.labels import month_label
 from dashboard.staff import queue
 from db.agency import filings, overview
 
@@ -57,7 +58,7 @@ def filed(results: list) -> None:
 
 st.title(t("common.kind_reports"))
 st.caption(t("agency.only_yours"))
-month = st.selectbox(t("agency.report_month"), months, index=1, format_func=lambda m: f"{m:%Y-%m}", key="monthly_month")
+month = st.selectbox(t("agency.report_month"), months, index=1, format_func={m: month_label(m) for m in months}.__getitem__, key="monthly_month")
 said = st.session_state.pop(OUTCOME, None)
 if said is not None:
     getattr(st, said[0])(said[1], icon=":material/check_circle:")
@@ -69,7 +70,7 @@ elif said is None:
     st.caption(filed_line(row))
 
 how = st.radio(t("agency.how"), ("none", "form", "file"), key="monthly_how", horizontal=True,
-               format_func=lambda h: t(f"agency.how_{h}"))
+               format_func={h: t(f"agency.how_{h}") for h in ("none", "form", "file")}.__getitem__)
 try:
     if how == "none":
         if st.button(t("agency.file"), type="primary", key="monthly_file_none"):

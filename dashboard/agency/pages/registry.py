@@ -19,7 +19,7 @@ st.title(t("agency.page_registry"))
 st.caption(t("agency.only_yours"))
 
 st.subheader(t("agency.scans"))
-kind = st.radio(t("common.kind"), documents.DOCUMENT_KINDS, format_func=lambda k: t(f"common.scan_{k}"), horizontal=True,
+kind = st.radio(t("common.kind"), documents.DOCUMENT_KINDS, format_func={k: t(f"common.scan_{k}") for k in documents.DOCUMENT_KINDS}.__getitem__, horizontal=True,
                 key="scan_kind")
 scan = st.file_uploader(t("agency.scan_file", mb=documents.MAX_DOCUMENT_BYTES // (1024 * 1024)),
                         type=["pdf", "jpg", "jpeg", "png"], key="scan_upload")

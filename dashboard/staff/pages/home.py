@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.china_time import utc_now
 from dashboard import plain
-from dashboard.i18n import t
+from dashboard.i18n import pick, t
 from dashboard.staff import password, session, widgets
 
 IDLE_MINUTES = session.idle_minutes()
@@ -43,7 +43,7 @@ if user is None:
     st.stop()
 
 st.title(t("staff.page_home"))
-town = f"，{plain.md(user['town'])}" if user["town"] else ""
+town = f"{pick('，', ', ')}{plain.md(user['town'])}" if user["town"] else ""
 st.markdown(t("staff.signed_in_as", name=plain.md(user["display_name"] or user["username"]), role=t(f"role.{user['role']}"),
               town=town))
 st.caption(t("staff.idle_note", minutes=IDLE_MINUTES))

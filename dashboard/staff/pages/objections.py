@@ -7,7 +7,7 @@ from core import china_time
 from core.errors import CreditBoardError
 from dashboard import data, plain
 from dashboard.i18n import refusal, t
-from dashboard.labels import local_date
+from dashboard.labels import assessor_label, local_date
 from dashboard.staff import session, widgets
 from db.publishing import objections
 from db.publishing.notice import draft_change
@@ -43,7 +43,7 @@ def done(text: str, year: int | None = None) -> None:
 
 def finding_line(row) -> str:
     return t("staff.objection_from", agency=row["agency_name"], code=row["credit_code"], year=row["year"],
-             clause=row["clause"], date=local_date(row["date"]), assessor=row["assessor"])
+             clause=row["clause"], date=local_date(row["date"]), assessor=assessor_label(row["assessor"]))
 
 
 # --- open objections ----------------------------------------------------------------------------------------------

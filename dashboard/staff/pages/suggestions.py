@@ -9,7 +9,7 @@ from core.towns import own_assessor
 from core.values import YEAR_MAX, YEAR_MIN
 from dashboard import data, plain
 from dashboard.i18n import pick, refusal, t
-from dashboard.labels import assessor_label, local_date, local_time, period_labels
+from dashboard.labels import assessor_label, local_date, local_time, period_labels, record_rows
 from dashboard.staff import queue, session, widgets
 from db.accounts.roles import may, own_town
 from db.findings.suggestions import (
@@ -111,8 +111,7 @@ def show_evidence(suggestion) -> None:
         if rows.empty:
             st.caption(t("staff.sq_no_evidence_rows"))
         else:
-            plain.dataframe(rows.rename(columns={"file_name": t("staff.sq_file"), "row": t("common.row")}), hide_index=True,
-                            width="stretch")
+            plain.dataframe(record_rows(rows), hide_index=True, width="stretch")
 
 
 def decide(suggestion) -> None:
