@@ -75,14 +75,18 @@ BARE_APP = textwrap.dedent('''
         st.title("Ratings")
         query = st.text_input("search")
         table = rows()
-        st.dataframe(table[table["code"].str.contains(query, regex=False)] if query else table, hide_index=True)
+        shown = table[table["code"].str.contains(query, regex=False)] if query else table
+        st.caption(f"{len(shown)} of {len(table)} rows for {query!r}")
+        st.dataframe(shown, hide_index=True)
 
     def find():
         st.title("Find")
         town = st.selectbox("town", [f"town {i}" for i in range(TOWNS)], index=None)
         if town:
             table = rows()
-            st.dataframe(table[table["town"] == town], hide_index=True)
+            shown = table[table["town"] == town]
+            st.caption(f"{len(shown)} rows in {town}")
+            st.dataframe(shown, hide_index=True)
 
     def check():
         st.title("Check")
@@ -139,8 +143,8 @@ class Server:
         self._log.close()
 
 
-def _wait(page, script: str, arg=None) -> None:
-    page.wait_for_function(script, arg=arg, timeout=180_000, polling="raf")
+def _wait(page, script: str, arg=None, timeout: float = 60_000) -> None:
+    page.wait_for_function(script, arg=arg, timeout=timeout, polling="raf")
 
 
 def open_page(page, url: str) -> None:
@@ -156,7 +160,7 @@ def first_page(browser, server: Server) -> float:
     tab = browser.new_page(viewport={"width": 1366, "height": 900})
     tab.goto(server.url, wait_until="commit")
     tab.wait_for_selector(TITLE, timeout=300_000)
-    _wait(tab, SETTLED)  # the title comes first; the rest of the page (seeding first, if it runs then) follows
+    _wait(tab, SETTLED, timeout=300_000)  # the title comes first; the rest of the page (seeding first, if it runs then) follows
     took = time.perf_counter() - server.started
     tab.close()
     return took
@@ -233,12 +237,15 @@ def interactive(browser, server: Server, menu: list[str], ratings: str, find: st
     for _ in range(repeat):
         for href in menu:
             out["page switch"].append(switch(page, href))
+    print(f"    page switch {show(out['page switch'])}", flush=True)
     open_page(page, f"{server.url}/{ratings}")
     out["search"] = [search(page, terms[i % len(terms)]) for i in range(repeat)]
+    print(f"    search {show(out['search'])}", flush=True)
     open_page(page, f"{server.url}/{find}")
     towns = options(page)
     for i in range(repeat):
         out["find"].append(choose(page, towns[i % min(len(towns), 3)]))
+    print(f"    find {show(out['find'])}", flush=True)
     page.close()
     return out
 
@@ -303,6 +310,8 @@ def bare(browser, folder: Path, repeat: int, menu_size: int, rows: int, towns: i
         try:
             out["first page"].append(first_page(browser, server))
             out["check a file, first time"].append(check_file(browser, server, "check", upload))
+            print(f"  bare, start {i + 1}: first page {out['first page'][-1]:.1f} s, check a file "
+                  f"{out['check a file, first time'][-1]:.1f} s", flush=True)
             if i == repeat - 1:
                 menu = [server.url + "/", "/ratings", "/find", "/check"] + [f"/page{n}" for n in range(4, menu_size)]
                 terms = [f"{n:018d}" for n in range(1, rows, max(1, rows // (repeat + 1)))]
