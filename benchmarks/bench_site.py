@@ -42,11 +42,14 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run"]
 TITLE = "[data-testid='stMain'] h1"
 # Counts the page's finished runs: Streamlit marks stApp's data-test-script-state "notRunning" at the end of each.
-# window.__sig(): the text of the page's results (tables, captions, alerts), to see them change.
+# window.__sig(): the text of the page's results (table rows, captions, alerts), to see them change;
+# window.__rowHas(term): whether the first table row shows `term`.
 WATCH_RUNS = """() => {
   window.__runs = 0;
-  window.__sig = () => [...document.querySelectorAll("[data-testid='stMain'] :is([data-testid='stDataFrame'], "
-    + "[data-testid='stCaptionContainer'], [data-testid='stAlert'])")].map(e => e.innerText).join('|');
+  window.__sig = () => [...document.querySelectorAll("[data-testid='stMain'] :is([data-testid='stDataFrame'] "
+    + "[role='row'], [data-testid='stCaptionContainer'], [data-testid='stAlert'])")].map(e => e.innerText).join('|');
+  window.__rowHas = term => [...document.querySelectorAll("[data-testid='stMain'] [data-testid='stDataFrame'] "
+    + "[role='row'][aria-rowindex='2']")].some(r => r.innerText.includes(term));
   const app = document.querySelector("[data-testid='stApp']");
   new MutationObserver(() => { if (app.dataset.testScriptState === 'notRunning') window.__runs += 1; })
     .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
@@ -55,6 +58,7 @@ RESET_RUNS = "() => { window.__runs = 0; }"
 SETTLED = "() => document.querySelector(\"[data-testid='stApp']\")?.dataset.testScriptState === 'notRunning'"
 # Updated: the page's run finished, or (a run too quick for the browser to mark it running) the results changed.
 UPDATED = "before => window.__runs > 0 || window.__sig() !== before"
+FOUND = "term => window.__runs > 0 || window.__rowHas(term)"  # a search: its first row shows the term
 NEW_TITLE = ("prev => { const h = document.querySelector(\"" + TITLE.replace('"', '\\"') + "\");"
              " return h && h.innerText.trim() && h.innerText !== prev; }")
 
@@ -192,14 +196,14 @@ def switch(page, href: str) -> float:
 
 
 def search(page, term: str) -> float:
-    """Type `term` into the page's first text box and press Enter: seconds until the results are updated."""
+    """Type `term` into the page's first text box and press Enter: seconds until the results are updated (the run
+    finished, or the first row shows the term)."""
     box = page.locator("[data-testid='stTextInput'] input").first
     box.fill(term)
     page.evaluate(RESET_RUNS)
-    before = page.evaluate("() => window.__sig()")
     start = time.perf_counter()
     box.press("Enter")
-    _wait(page, UPDATED, before)
+    _wait(page, FOUND, term)
     took = time.perf_counter() - start
     return took
 
