@@ -150,6 +150,16 @@ def compare_totals_chart(years: pd.DataFrame, names: dict[str, str], rulebook: R
 
 # Built once per agency (or agencies), catalog and language: altair spends ~0.1 s building a chart and another
 # validating it on every rerun, which alone used the profile's whole 150 ms budget. The spec is a plain dict.
+def grade_counts_spec(publication_id: int, rulebook_name: str | None) -> dict[str, Any]:
+    """grade_counts_chart of a publication, as a Vega-Lite spec for st.vega_lite_chart (the overview's chart)."""
+    return _grade_counts_spec(publication_id, rulebook_name, current())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _grade_counts_spec(publication_id: int, rulebook_name: str | None, lang: str) -> dict[str, Any]:
+    return grade_counts_chart(data.grade_counts(publication_id), data.rulebook(rulebook_name)).to_dict()
+
+
 def profile_totals_spec(credit_code: str) -> dict[str, Any]:
     """totals_by_year_chart of an agency's published years, as a Vega-Lite spec for st.vega_lite_chart."""
     return _profile_totals_spec(credit_code, data.catalog_key(), current())

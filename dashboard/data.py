@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from typing import Any
 
 import pandas as pd
@@ -30,6 +31,7 @@ from db.store.settings import Settings, get_settings
 
 CATALOG_TTL = 60  # seconds
 logger = logging.getLogger(__name__)
+_READY = threading.Event()  # set once this process has its engine (migrated, seeded when empty)
 
 
 def settings() -> Settings:
@@ -40,7 +42,15 @@ def settings() -> Settings:
 @st.cache_resource(show_spinner=False)
 def engine() -> Engine:
     """The app's one engine (migrated, demo-seeded when empty)."""
-    return get_ready_engine(settings=settings())
+    made = get_ready_engine(settings=settings())
+    _READY.set()
+    return made
+
+
+def is_ready() -> bool:
+    """Whether this process has made its engine: false until the first run has migrated (and on a fresh install
+    seeded) the database, which takes seconds; the site says so meanwhile (streamlit_app.py)."""
+    return _READY.is_set()
 
 
 @st.cache_data(ttl=CATALOG_TTL, show_spinner=False)
@@ -157,11 +167,11 @@ def checksums() -> pd.DataFrame:
     return _checksums(catalog_key())
 
 
-@st.cache_data(show_spinner=False, max_entries=2)
-def _checksums(key: tuple[int, ...]) -> pd.DataFrame:
+@st.cache_data(show_spinner=False, max_entries=8)
+def _checksums(key: tuple[int, ...], kinds: tuple[str, ...] | None = None) -> pd.DataFrame:
     from db.public.open_data import checksums as all_checksums
 
-    return all_checksums(engine())
+    return all_checksums(engine(), kinds)
 
 
 def checksum_file() -> bytes:
@@ -185,9 +195,11 @@ def _signing_keys(key: tuple[int, ...]) -> pd.DataFrame:
 
 def identify(content: bytes):
     """Which published version an uploaded file is (db.public.open_data.identify); not cached: uploads vary."""
+    from db.public.open_data import file_kind
     from db.public.open_data import identify as identify_file
 
-    return identify_file(engine(), content, checksums())
+    # Only files of the upload's own kind can be byte-identical to it: hashing those spares writing every workbook.
+    return identify_file(engine(), content, _checksums(catalog_key(), (file_kind(content),)))
 
 
 @st.cache_data(ttl=CATALOG_TTL, show_spinner=False, max_entries=4)

@@ -1,5 +1,6 @@
 """What every page of the site gets once: the page's language for browsers and screen readers, and CSS fixes of
-Streamlit's defaults that WCAG 2.1 AA and small screens need (caption contrast, room for a table's toolbar)."""
+Streamlit's defaults that WCAG 2.1 AA and small screens need (caption contrast, room for a table's toolbar), and
+the phone menu closing after a tap."""
 
 from __future__ import annotations
 
@@ -22,10 +23,30 @@ CSS = """
 }
 """
 
+# The phone menu: below Streamlit's `md` breakpoint (768 px) the sidebar lies over the page, and Streamlit 1.67 closes
+# it after a menu tap only when the browser's user agent says "mobile" (not in a narrow window, a tablet or a phone's
+# desktop mode), so the new page opened under a menu still in the way. After a tap on a link in the sidebar at that
+# width, the sidebar is closed with its own collapse button, as if the visitor had closed it; when Streamlit has
+# already closed it (data-collapsed), nothing is done. Wider screens keep the sidebar: the width is read at the tap.
+CLOSE_MENU_ON_TAP = """
+if (!window.cbCloseMenuOnTap) {
+  window.cbCloseMenuOnTap = true;
+  document.addEventListener('click', (event) => {
+    if (window.innerWidth >= 768 || !event.target.closest("[data-testid='stSidebar'] a[href]")) return;
+    setTimeout(() => {
+      const bar = document.querySelector("[data-testid='stSidebar']");
+      if (bar && bar.dataset.collapsed === 'false') {
+        document.querySelector("[data-testid='stSidebarCollapseButton'] button")?.click();
+      }
+    }, 0);
+  });
+}
+"""
+
 
 def apply(lang: str) -> None:
     """Put the page language on <html> and the CSS on the page (call once per run, before the page)."""
     tag = HTML_LANG.get(lang, "zh-CN")
-    # The one script of the site: a constant but for a tag of HTML_LANG, nothing from the visitor or the data.
-    st.html(f"<style>{CSS}</style><script>document.documentElement.lang = {tag!r};</script>",
+    # The one script of the site: constants but for a tag of HTML_LANG, nothing from the visitor or the data.
+    st.html(f"<style>{CSS}</style><script>document.documentElement.lang = {tag!r};{CLOSE_MENU_ON_TAP}</script>",
             unsafe_allow_javascript=True)

@@ -26,7 +26,7 @@ with st.container(horizontal=True, gap="medium", key="grade_numbers"):
     st.metric(t("common.agencies_rated"), int(counts["count"].sum()), width="content")
     for row in counts.itertuples():
         st.metric(grade_label(row.grade, rulebook), int(row.count), width="content")
-st.altair_chart(charts.grade_counts_chart(counts, rulebook), width="stretch")
+st.vega_lite_chart(spec=charts.grade_counts_spec(int(pub["id"]), pub["rulebook"]), width="stretch")
 
 st.subheader(t("public.publication"))
 st.markdown(kv(t("public.version"), t("public.version_value", version=pub["version"])) + "　"

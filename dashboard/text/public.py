@@ -6,6 +6,8 @@ from __future__ import annotations
 LABELS: dict[str, tuple[str, str]] = {
     # the site
     "site_title": ("江阴市安全生产技术服务机构诚信等级公示", "Jiangyin safety-service agency credit ratings"),
+    "preparing": ("首次启动：正在准备数据库和演示数据，请稍候……",
+                  "First start: preparing the database and the demo data, one moment…"),
     "database_unavailable": (
         "暂时无法连接数据库，请稍后再试。如持续出现，请联系江阴市应急管理局。",
         "The database cannot be reached right now; please try again later. If this persists, contact the bureau.",

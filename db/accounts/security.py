@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -16,9 +17,23 @@ MAX_PASSWORD_LENGTH = 1024  # argon2 takes any length; a cap keeps a megabyte "p
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
-# Verified against when the username is unknown, so that an unknown user costs as long as a wrong password
-# (nobody learns which usernames exist from the response time). Its password is random and thrown away.
-DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(32))
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the username is unknown, so that an unknown user costs as long as a wrong password
+    (nobody learns which usernames exist from the response time). Its password is random and thrown away.
+
+    Made at the first use, not at import: an argon2 hash costs up to a second on a busy machine, which every start
+    of the site (and its first page) paid whether anyone signed in or not.
+    """
+    return _hasher.hash(secrets.token_urlsafe(32))
+
+
+def __getattr__(name: str) -> str:  # `security.DUMMY_HASH`, made on first use
+    if name == "DUMMY_HASH":
+        return _dummy_hash()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class PasswordPolicyError(CreditBoardError):
@@ -55,7 +70,7 @@ def verify_password(password: str, password_hash: str) -> bool:
 
 def verify_dummy(password: str) -> bool:
     """Spend the time of one verification on the dummy hash; always False (the unknown-user path)."""
-    verify_password(password, DUMMY_HASH)
+    verify_password(password, _dummy_hash())
     return False
 
 

@@ -26,8 +26,26 @@ def file_name(year: int, version: int, fmt: str) -> str:
     return f"jiangyin-credit-{year}-v{version}.{fmt}"
 
 
-def checksums(engine: Engine) -> pd.DataFrame:
-    """Every file of every published version (each format the site offers) and its SHA-256, newest year first.
+def file_kind(content: bytes) -> str:
+    """Which kind of the site's files (`kind_of` its format) a file's bytes can be: "xlsx" (a zip), "json" (an
+    object), else "csv".
+
+    Every file the site serves reads as its own kind here, so a file can only be byte-identical to a site file of
+    the kind this names (the check page hashes only those: writing every workbook took seconds).
+    """
+    if content.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    return "json" if content.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") else "csv"
+
+
+def kind_of(fmt: str) -> str:
+    """A format's kind, its file name's last extension: `charges.csv` → `csv`."""
+    return fmt.rsplit(".", 1)[-1]
+
+
+def checksums(engine: Engine, kinds: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Every file of every published version (each format the site offers, or those of `kinds`) and its SHA-256,
+    newest year first.
 
     Computed from the stored rows, as the downloads are, so the list always names the bytes the site serves.
     """
@@ -36,6 +54,8 @@ def checksums(engine: Engine) -> pd.DataFrame:
         for p in session.execute(select(Publication).order_by(Publication.year.desc(), Publication.version)).scalars():
             documents = load_for_files(session, p)
             for fmt, write in WRITERS.items():
+                if kinds is not None and kind_of(fmt) not in kinds:
+                    continue
                 digest = hashlib.sha256(write(*documents)).hexdigest()
                 rows.append((p.year, p.version, file_name(p.year, p.version, fmt), digest))
     return pd.DataFrame(rows, columns=list(CHECKSUM_COLUMNS))

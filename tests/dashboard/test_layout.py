@@ -69,7 +69,7 @@ def test_a_pinned_column_drawn_at_60_percent_opacity_still_reaches_the_aa_contra
 
 
 def test_streamlit_does_not_collect_every_object_after_each_rerun():
-    # A full collection after every rerun was half of a search's server time at 10,000 agencies (docs/performance.md, bench_site).
+    # A full collection after every rerun was half of a search's server time at 10,000 agencies (docs/performance.md, bench_site_large).
     runner = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text())["runner"]
     assert runner["postScriptGC"] is False
 

@@ -9,7 +9,7 @@ import pytest
 
 from db.accounts.actor import Actor
 from db.documents.export import WRITERS, export_publication
-from db.public.open_data import checksum_file, checksums, file_name, identify, signing_keys
+from db.public.open_data import checksum_file, checksums, file_kind, file_name, identify, kind_of, signing_keys
 from tests.builders import finding
 from tests.db.publishing import YEAR, a_year, load
 from tests.notices import publish_after_notice
@@ -53,6 +53,18 @@ def test_each_file_is_named_current_or_superseded(engine, two_versions, fmt):
     superseded = identify(engine, old[fmt], sums)
     assert (superseded.status, superseded.version, superseded.latest_version) == ("superseded", 1, 2)
     assert "superseded by version 2" in superseded.message_en
+
+
+@pytest.mark.parametrize("fmt", list(WRITERS))
+def test_each_file_is_found_among_the_sums_of_its_own_kind_alone(engine, two_versions, fmt):
+    # The check page hashes only the files of the upload's kind (file_kind): each file must read as its own.
+    old, new = two_versions
+    kind = kind_of(fmt)
+    assert file_kind(old[fmt]) == file_kind(new[fmt]) == kind
+    own = checksums(engine, (kind,))
+    assert set(own["file_name"]) == {file_name(YEAR, v, f) for v in (1, 2) for f in WRITERS if kind_of(f) == kind}
+    found = identify(engine, old[fmt], own)
+    assert (found.status, found.version, found.latest_version) == ("superseded", 1, 2)
 
 
 def test_a_json_in_another_layout_is_still_found_and_an_altered_one_is_not(engine, two_versions):
