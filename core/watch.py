@@ -64,8 +64,14 @@ def _refs(kind: str | pd.Series, frame: pd.DataFrame) -> pd.Series:
     return text.where(frame["row"].notna(), "")
 
 
+def _ref_order(ref: str) -> tuple[str, int, int]:
+    kind, upload, row = ref.split(":")
+    return kind, int(upload), int(row)
+
+
 def _joined_refs(refs: np.ndarray) -> str:
-    return " ".join(list(dict.fromkeys(r for r in refs if r))[:SOURCE_ROWS_MAX])
+    """A group's references, each once, in file order (kind, upload, row): the same whatever order the rows came in."""
+    return " ".join(sorted({r for r in refs if r}, key=_ref_order)[:SOURCE_ROWS_MAX])
 
 
 def source_refs(sources: str) -> dict[str, list[tuple[int, int]]]:
