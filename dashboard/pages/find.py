@@ -50,7 +50,8 @@ else:
     found_names = dict(zip(offered["credit_code"], (plain.text(n) for n in offered["agency_name"]), strict=True))
     ticked = st.multiselect(
         t("public.find_compare_choose", n=compare_view.COMPARE_MAX), list(found_names),
-        format_func=found_names.__getitem__, max_selections=compare_view.COMPARE_MAX, key="find_compare")
+        format_func=found_names.__getitem__, max_selections=compare_view.COMPARE_MAX,
+        placeholder=t("public.choose_agency_placeholder"), key="find_compare")
     if len(ticked) < 2:
         st.caption(t("public.find_compare_need_two"))
     else:
