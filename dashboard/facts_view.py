@@ -137,7 +137,10 @@ def finder_table(found: pd.DataFrame, rulebook: Rulebook) -> tuple[pd.DataFrame,
         "people_of_specialty": cc.NumberColumn(t("public.people_of_specialty"), format="%d"),
         "on_time": cc.TextColumn(t("public.fact_on_time")),
         "visits_delivered": cc.TextColumn(t("public.visits_delivered_column")),
-        "visits_per_contract": cc.NumberColumn(t("public.fact_visits_per_contract"), format="%.1f"),
-        "year": cc.NumberColumn(t("public.rated_year"), format="%d"),
+        # Two short numbers in narrow columns: with the delivered/contracted column the table must still fit a
+        # 1366 px desktop without a sideways scroll (tests/browser/test_field.py); the header's full text is its tooltip.
+        "visits_per_contract": cc.NumberColumn(t("public.fact_visits_per_contract"), format="%.1f", width="small",
+                                               help=t("public.fact_visits_per_contract")),
+        "year": cc.NumberColumn(t("public.rated_year"), format="%d", width="small", help=t("public.rated_year")),
     }
     return out, config

@@ -37,3 +37,17 @@ def part(headings: tuple[str, ...]) -> list[tuple[str, str]]:
     """(heading, Markdown body) of each section named; a renamed heading fails loudly (KeyError), never silently."""
     found = sections()
     return [(heading, found[heading]) for heading in headings]
+
+
+def without_headings(body: str) -> str:
+    """`body` with its `###`… subsection headings as bold lines (outside fenced code, which stays as written)."""
+    out, fenced = [], False
+    for line in body.splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        if not fenced and line.startswith("#"):
+            text = line.lstrip("#").strip()
+            out.append(f"**{text}**" if text else line)
+        else:
+            out.append(line)
+    return "\n".join(out)

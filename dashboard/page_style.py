@@ -12,6 +12,7 @@ HTML_LANG = {"zh": "zh-CN", "en": "en"}
 
 # - Captions: Streamlit's grey (its text colour at opacity 0.6: #828180 on white) is 3.88:1; WCAG 2.1 AA (1.4.3)
 #   asks 4.5:1 for normal text. #5f5e5c at full opacity is 6.5:1 on white and 5.9:1 on the sidebar's grey.
+# - A Markdown table (the open-data page serves docs/open-data.md) scrolls inside its own box on a phone, never the page.
 # - Tables: Streamlit shows a table's toolbar (search, download, full screen; 44 px tall) right above its top right
 #   corner, on hover or a tap, over whatever line is above: a heading, or the points of a bucket on the rules page.
 #   32 px of margin and the 16 px gap between elements give the toolbar its own room.
@@ -21,6 +22,7 @@ CSS = """
 [data-testid="stElementContainer"]:has(> [data-testid="stFullScreenFrame"] > [data-testid="stDataFrame"]) {
   margin-top: 2rem;
 }
+[data-testid="stMarkdownContainer"] table { display: block; max-width: 100%; overflow-x: auto; }
 """
 
 # The phone menu: below Streamlit's `md` breakpoint (768 px) the sidebar lies over the page, and Streamlit 1.67 closes

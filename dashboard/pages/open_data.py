@@ -25,9 +25,11 @@ for title, headings in (("fields", open_data_doc.FIELDS), ("steps", open_data_do
     with st.container(key=f"open_data_{title}"), st.expander(t(f"public.open_data_{title}")):
         shown = open_data_doc.part(headings[current()])
         for heading, body in shown:
+            # Inside an expander the document's headings are bold lines: a heading there would sit under the
+            # expander's own icon and header when scrolled to (and the page's outline is its own headings).
             if len(shown) > 1:
-                st.markdown(f"#### {heading}")
-            st.markdown(body)
+                st.markdown(f"**{heading}**")
+            st.markdown(open_data_doc.without_headings(body))
 
 for year in data.published_years():
     st.subheader(t("public.year_value", year=year))

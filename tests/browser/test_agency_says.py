@@ -38,6 +38,11 @@ WIDTHS = {1280: {"viewport": {"width": 1280, "height": 900}},
 CASES = [("zh", 1280), ("en", 1280), ("zh", 390), ("en", 390)]
 
 
+def month_text(month, lang: str) -> str:
+    """How the monthly page's picker names a month (dashboard/labels.month_label): 2026年2月 / Feb 2026."""
+    return f"{month.year}年{month.month}月" if lang == "zh" else f"{month:%b} {month.year}"
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Iterator[dict]:
     """The demo data, an agency account (made with `python -m db create-user`) for each demo agency of a case (附件1
@@ -126,7 +131,7 @@ def test_the_agency_pages_say_what_happened(site, browser, shots_dir: Path, lang
         due = report_due_dates(pd.Series([pd.Timestamp(month)]), load_rulebook().watch)["due"].iat[0].date()
         open_path(page, site["url"], "agency-monthly", lang)
         page.locator("[data-testid='stMain'] [data-testid='stSelectbox']").first.click()
-        page.get_by_role("option", name=f"{month:%Y-%m}", exact=True).click()
+        page.get_by_role("option", name=month_text(month, lang), exact=True).click()
         wait_for_app(page)
         will = label("agency.will_be_late", lang, due=due.isoformat())
         assert will in main_text(page)

@@ -187,5 +187,5 @@ def test_an_objection_upheld_during_the_notice_shows_in_the_published_correction
     assert page.get_by_text("本机构的异议").count() == 1
     screenshot(page, shots_dir / "notice-7-agency-reads-outcome.png")  # the table is drawn on a canvas: look at it
     context.close()
-    seen = own_objections(engine=engine, user={"username": AGENCY_USER, "role": "agency"})
+    seen = own_objections(engine=engine, user=Actor.of({"username": AGENCY_USER, "role": "agency"}))
     assert seen[["status", "reason", "finding_action"]].values.tolist() == [["upheld", RESOLUTION, "withdrawn"]]

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from db.accounts.actor import Actor
 from db.documents import versions
 from db.public import reads as public
 from db.store.engine import make_engine
@@ -132,7 +133,7 @@ def test_sign_in_upload_with_mistakes_then_a_correct_file_publish_and_the_public
     # The correction goes through a notice of its own, opened once the file is in (the agencies see what is
     # published) and, as if five working days had passed, ended.
     engine = make_engine(site["db"])
-    ended_notice(engine, YEAR, by=ADMIN)
+    ended_notice(engine, YEAR, by=Actor.operator(ADMIN))
     engine.dispose()
     go(page, "发布")
     assert page.get_by_text(re.compile(rf"本次将发布为 {YEAR} 年度第 \d+ 版")).count() == 1

@@ -17,6 +17,7 @@ import pytest
 
 from core import china_time
 from dashboard.text import CATALOGUE
+from db.accounts.actor import Actor
 from db.documents import versions
 from db.findings.recording import record_finding
 from db.public import reads as public
@@ -59,9 +60,9 @@ def site(tmp_path_factory) -> Iterator[dict]:
         args = ["create-user", username, "--role", *role, *([code] if who == "agency" else [])]
         printed[who] = _cli(url, args, f"{PASSWORD}\n{PASSWORD}\n")
     today = china_time.today()
-    admin = {"username": ACCOUNTS["admin"][0], "role": "bureau_admin"}
-    clerk = {"username": ACCOUNTS["town"][0], "role": "town_staff", "town": TOWN}
-    agency = {"username": ACCOUNTS["agency"][0], "role": "agency", "credit_code": code}
+    admin = Actor.of({"username": ACCOUNTS["admin"][0], "role": "bureau_admin"})
+    clerk = Actor.of({"username": ACCOUNTS["town"][0], "role": "town_staff", "town": TOWN})
+    agency = Actor.of({"username": ACCOUNTS["agency"][0], "role": "agency", "credit_code": code})
     ids = [record_finding(engine=engine, user=admin, credit_code=code, clause="2.1", assessor="bureau",
                           date=dt.date(today.year, 3, 5))["id"],
            record_finding(engine=engine, user=clerk, credit_code=code, clause="2.2", assessor=TOWN, period="Q3",
@@ -69,7 +70,7 @@ def site(tmp_path_factory) -> Iterator[dict]:
     # A bureau finding nobody objected to yet: the agency may still object to it (its line names the assessor).
     record_finding(engine=engine, user=admin, credit_code=code, clause="2.3", assessor="bureau",
                    date=dt.date(today.year, 4, 9))
-    open_notice(engine=engine, by=admin["username"], year=today.year, ends_on=today + dt.timedelta(days=5),
+    open_notice(engine=engine, by=Actor.operator(ACCOUNTS["admin"][0]), year=today.year, ends_on=today + dt.timedelta(days=5),
                 today=today - dt.timedelta(days=1))
     upheld = file_objection(engine=engine, user=agency, finding_id=ids[0], text="已整改完毕")
     file_objection(engine=engine, user=agency, finding_id=ids[1], text="日期有误")
