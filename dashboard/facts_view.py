@@ -134,10 +134,11 @@ def finder_table(found: pd.DataFrame, rulebook: Rulebook) -> tuple[pd.DataFrame,
         "grade": cc.TextColumn(t("public.grade"), width=tables.GRADE_WIDTH),
         "total": cc.NumberColumn(t("common.total"), format="%d", width=tables.TOTAL_WIDTH),
         "profile": cc.LinkColumn(t("public.profile_link"), display_text=t("public.profile_link"), width=tables.LINK_WIDTH),
-        "people_of_specialty": cc.NumberColumn(t("public.people_of_specialty"), format="%d"),
+        "people_of_specialty": cc.NumberColumn(t("public.people_of_specialty"), format="%d", width="small",
+                                               help=t("public.people_of_specialty")),
         "on_time": cc.TextColumn(t("public.fact_on_time")),
-        "visits_delivered": cc.TextColumn(t("public.visits_delivered_column")),
-        # Two short numbers in narrow columns: with the delivered/contracted column the table must still fit a
+        "visits_delivered": cc.TextColumn(t("public.visits_delivered_column"), help=t("public.visits_delivered_help")),
+        # Three short numbers in narrow columns: with the delivered/contracted column the table must still fit a
         # 1366 px desktop without a sideways scroll (tests/browser/test_field.py); the header's full text is its tooltip.
         "visits_per_contract": cc.NumberColumn(t("public.fact_visits_per_contract"), format="%.1f", width="small",
                                                help=t("public.fact_visits_per_contract")),

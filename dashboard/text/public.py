@@ -367,7 +367,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "fact_contract_visits": ("各合同服务次数", "Visits by contract"),
     "contract_visits_line": ("{town}，{start}至{end}：已完成 {delivered} / 合同约定 {contracted}",
                              "{town}, {start} to {end}: {delivered} of {contracted} contracted"),
-    "visits_delivered_column": ("服务次数（已完成/约定）", "Visits (delivered / contracted)"),
+    "visits_delivered_column": ("服务次数（已完成/约定）", "Visits done / due"),
+    "visits_delivered_help": ("合同期内已完成的服务次数 / 合同约定次数", "Visits delivered within the contracts / visits contracted"),
     "visits_counted_note": (
         "服务次数：服务日期在合同期限内（含首尾两天）、在本年度且截至统计日已报送的服务，同一企业同一天计一次，每次只计入一份合同；"
         "合同约定：年约定服务次数按合同在本年度的天数折算，向下取整。",
