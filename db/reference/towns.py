@@ -13,7 +13,7 @@ from core.text import fold
 from core.towns import BUREAU_ALIASES, Towns, default_towns
 from db.accounts import audit
 from db.accounts.actor import Actor, actor_name
-from db.store.engine import transaction
+from db.store.engine import transaction, write_lock
 from db.store.inserts import insert_ignoring_duplicates
 from db.store.models import Town
 
@@ -26,13 +26,23 @@ class TownError(CreditBoardError):
 
 def seed_default_towns(engine: Engine) -> int:
     """Put the default towns (core/towns.toml) into an empty town table; returns how many were added."""
+    if _has_towns(engine):
+        return 0  # the towns are data bureau admins edit: never re-add what they removed (no write lock at every start)
     with transaction(engine) as session:
+        # Two processes on first start: SQLite would refuse the second writer at once ("database is locked") when its
+        # read snapshot is older than the first's insert; the write lock makes it wait, then see the towns in place.
+        write_lock(session)
         if session.execute(sa_select(func.count()).select_from(Town)).scalar_one():
-            return 0  # the towns are data bureau admins edit: never re-add what they removed
+            return 0
         towns = default_towns()
         rows = [{"name": n, "aliases": ";".join(towns.aliases.get(n, ())), "active": True} for n in towns.names]
         # Two processes on first start may both see an empty table: the loser's duplicates are ignored.
         return insert_ignoring_duplicates(session, Town, rows, ["name"])
+
+
+def _has_towns(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return bool(conn.execute(sa_select(func.count()).select_from(Town)).scalar_one())
 
 
 def towns_from_db(conn: Connection) -> Towns | None:
