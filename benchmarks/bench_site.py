@@ -26,16 +26,17 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import textwrap
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from servers import Server  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -109,42 +110,6 @@ BARE_APP = textwrap.dedent('''
     PAGES += [st.Page(plain(n), title=f"Page {n}", url_path=f"page{n}") for n in range(4, MENU)]
     st.navigation(PAGES, position="sidebar", expanded=True).run()
 ''')
-
-
-class Server:
-    """A `streamlit run SCRIPT` child process on a free port; `started` is when it was launched."""
-
-    def __init__(self, script: Path, cwd: Path, env: dict[str, str], log: Path) -> None:
-        import socket
-
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
-        self._log = open(log, "wb")  # noqa: SIM115 (closed in stop())
-        clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SIGNING_KEY_FILE", "SEED_DEMO"}}
-        self.started = time.perf_counter()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true", "--server.address",
-             "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"], cwd=cwd, env={**clean, **env}, stdout=self._log,
-            stderr=subprocess.STDOUT)
-
-    def wait_healthy(self) -> None:
-        for _ in range(1500):
-            if self.process.poll() is not None:
-                raise SystemExit(f"streamlit exited with {self.process.returncode}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2):
-                    return
-            except OSError:
-                time.sleep(0.02)
-        raise SystemExit("streamlit did not start")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=20)
-        self._log.close()
 
 
 def _wait(page, script: str, arg=None, timeout: float = 60_000) -> None:
