@@ -1,0 +1,452 @@
+"""Benchmark: many visitors at once on the public site, ours beside a bare Streamlit app, and a static folder.
+
+    python benchmarks/bench_load.py [--agencies 10000] [--max-visitors 80] [--processes 1,2] [--only ours|bare]
+        [--max-seconds 900] [--timeout 60] [--static DIR] [--static-seconds 5]
+
+A loopback load generator that speaks Streamlit's own protocol, with no browser: each visitor opens a WebSocket to
+/_stcore/stream as the frontend does, sends a `rerun_script` BackMsg for the ratings page (the page's url path, no
+widget state, as a first visit), reads the ForwardMsgs until `script_finished`, then opens the blacklist with the
+page hash the `navigation` message gave (as a sidebar click does), and closes. Measured per ramp step (1, 2, 5, 10,
+20, 50 … N visitors starting together): visitors/s, p50/p95 seconds to the first table of each page (the first
+`dataframe` element delta after the request), the server processes' CPU seconds per visitor (/proc), and their
+memory: at start, after one warm-up visitor (caches filled), at the peak of the ramp, and after the visitors left
+(disconnected sessions are kept `--session-ttl` seconds; the bench waits that long and lets one more visitor in).
+
+Ours is `streamlit_app.py` on a generated database of `--agencies` agencies × 3 published years (bench_public.py's
+build_database) in a temporary folder; the bare app shows the same number of rows on its ratings page and as many
+rows as our blacklist on its blacklist page, doing nothing else. With 2 processes both read one database —
+PostgreSQL when TEST_DATABASE_URL is set (a temporary database is created there and dropped), else SQLite — and
+visitors are dealt to them in turn, as a load balancer would.
+
+Last, requests/s of a static folder served by `python -m http.server` (a stand-in for the static edition): `--static
+DIR`, default the `python -m db export` files of the latest year in a temporary folder.
+
+Bounded so it can never hang a machine: at most 200 visitors at once, `--timeout` seconds per page, `--max-seconds`
+for the whole run (steps that would start later are skipped and said so); every server is stopped on the way out.
+A benchmark, not a test: it prints figures and fails only if nothing could be measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from servers import Server, StaticServer  # noqa: E402
+
+HARD_MAX_VISITORS = 200  # more simultaneous sockets than this would measure the client, not the server
+PAGES = ("ratings", "blacklist")  # the url paths a visitor opens, in order (dashboard/ui.py PAGES)
+TABLES = ("dataframe", "table")  # element types that count as "the table is there"
+MAX_MESSAGE = 256 * 1024 * 1024  # a 10,000-row table is a few MB; a bound, not a figure
+
+# The bare app: a ratings page with ROWS rows and a blacklist page with BLACKLIST rows, a title and a table each
+# (the columns a visitor sees first: code, name, total, grade).
+BARE_APP = textwrap.dedent('''
+    import pandas as pd
+    import streamlit as st
+
+    @st.cache_data
+    def rows(n):
+        return pd.DataFrame({"code": [f"{i:018d}" for i in range(n)], "name": [f"agency {i:05d}" for i in range(n)],
+                             "total": [i % 101 for i in range(n)], "grade": ["ABC"[i % 3] for i in range(n)]})
+
+    def ratings():
+        st.title("Ratings")
+        st.dataframe(rows(ROWS), hide_index=True)
+
+    def blacklist():
+        st.title("Blacklist")
+        st.dataframe(rows(BLACKLIST), hide_index=True)
+
+    def overview():
+        st.title("Overview")
+
+    # As ours: the default page (served at /) is an overview; ratings and blacklist have their own url paths.
+    st.navigation([st.Page(overview, title="Overview", url_path="overview", default=True),
+                   st.Page(ratings, title="Ratings", url_path="ratings"),
+                   st.Page(blacklist, title="Blacklist", url_path="blacklist")]).run()
+''')
+
+
+def ramp(max_visitors: int) -> list[int]:
+    """The ramp's steps: 1, 2, 5, 10, 20, 50, 100 … below `max_visitors`, then `max_visitors` itself."""
+    if max_visitors < 1:
+        raise ValueError("at least one visitor")
+    steps, decade = [], 1
+    while True:
+        for factor in (1, 2, 5):
+            step = factor * decade
+            if step >= max_visitors:
+                return [*steps, max_visitors]
+            steps.append(step)
+        decade *= 10
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The `q`-th percentile (0–100) of `values`, interpolated between the two nearest ranks (numpy's default)."""
+    if not values:
+        return float("nan")
+    if not 0 <= q <= 100:
+        raise ValueError("q is between 0 and 100")
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q / 100
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+@dataclass
+class Visit:
+    """One visitor: seconds to the first table of each page opened, and what went wrong, if anything."""
+
+    first_table: dict[str, float] = field(default_factory=dict)
+    error: str = ""
+
+
+def _rerun(page: str, hashes: dict[str, str], url: str):
+    """The BackMsg the frontend sends to open `page`: by url path on a first visit, by page hash once the
+    navigation message has named them (a sidebar click). No widget state: a visitor who just arrived."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    back = BackMsg()
+    state = back.rerun_script
+    if page in hashes:
+        state.page_script_hash = hashes[page]
+    else:
+        state.page_name = page
+    state.context_info.timezone = "Asia/Shanghai"
+    state.context_info.timezone_offset = -480
+    state.context_info.locale = "zh-CN"
+    state.context_info.url = f"{url}/{page}"
+    return back.SerializeToString()
+
+
+async def visit(url: str, timeout: float) -> Visit:
+    """Open each of PAGES in turn on one WebSocket session; every wait is bounded by `timeout` seconds a page."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from websockets.asyncio.client import connect
+
+    done = Visit()
+    hashes: dict[str, str] = {}
+    stream = url.replace("http://", "ws://", 1) + "/_stcore/stream"
+    try:
+        async with connect(stream, subprotocols=["streamlit"], max_size=MAX_MESSAGE, open_timeout=timeout,
+                           close_timeout=2, ping_interval=None) as socket:
+            for page in PAGES:
+                start = time.perf_counter()
+                deadline = start + timeout
+                await socket.send(_rerun(page, hashes, url))
+                while True:
+                    left = deadline - time.perf_counter()
+                    if left <= 0:
+                        raise TimeoutError(f"{page}: no script_finished in {timeout:.0f} s")
+                    msg = ForwardMsg.FromString(await asyncio.wait_for(socket.recv(), left))
+                    kind = msg.WhichOneof("type")
+                    if kind == "navigation":
+                        hashes = {p.url_pathname: p.page_script_hash for p in msg.navigation.app_pages}
+                    elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+                        element = msg.delta.new_element.WhichOneof("type")
+                        if element in TABLES and page not in done.first_table:
+                            done.first_table[page] = time.perf_counter() - start
+                        elif element == "exception":
+                            raise RuntimeError(f"{page}: the script raised {msg.delta.new_element.exception.type}")
+                    elif kind == "page_not_found":
+                        raise RuntimeError(f"{page}: page not found")
+                    elif kind == "script_finished":
+                        status = msg.script_finished
+                        if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+                            raise RuntimeError(f"{page}: compile error")
+                        if status == ForwardMsg.FINISHED_SUCCESSFULLY:
+                            break  # FINISHED_EARLY_FOR_RERUN: the script asked for a rerun, which follows
+                if page not in done.first_table:
+                    raise RuntimeError(f"{page}: finished without a table")
+    except (OSError, TimeoutError, RuntimeError) as exc:
+        done.error = str(exc) or type(exc).__name__
+    except Exception as exc:  # noqa: BLE001 — a protocol surprise is one failed visit, not a crashed benchmark
+        done.error = f"{type(exc).__name__}: {exc}"
+    return done
+
+
+@dataclass
+class Step:
+    visitors: int
+    seconds: float
+    visits: list[Visit]
+    cpu: float  # server CPU seconds during the step, all processes
+    rss: float  # server memory at the end of the step (visitors still connected), all processes, MB
+
+    @property
+    def ok(self) -> list[Visit]:
+        return [v for v in self.visits if not v.error]
+
+    def times(self, page: str) -> list[float]:
+        return [v.first_table[page] for v in self.ok if page in v.first_table]
+
+
+class Site:
+    """One app served by `processes` Streamlit processes; visitors are dealt to them in turn."""
+
+    def __init__(self, name: str, script: Path, cwd: Path, env: dict[str, str], folder: Path, processes: int,
+                 session_ttl: int) -> None:
+        self.name = name
+        options = ("--server.disconnectedSessionTTL", str(session_ttl))
+        self.servers = [Server(script, cwd, env, folder / f"{name}-{processes}-{i}.log", options)
+                        for i in range(processes)]
+
+    def __enter__(self) -> Site:
+        for server in self.servers:
+            server.wait_healthy()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        for server in self.servers:
+            server.stop()
+
+    def cpu(self) -> float:
+        return sum(s.cpu_seconds() for s in self.servers)
+
+    def rss(self) -> float:
+        return sum(s.rss_mb() for s in self.servers)
+
+    def urls(self, n: int) -> list[str]:
+        return [self.servers[i % len(self.servers)].url for i in range(n)]
+
+
+async def _together(urls: list[str], timeout: float) -> list[Visit]:
+    return list(await asyncio.gather(*(visit(u, timeout) for u in urls)))
+
+
+def run_step(site: Site, visitors: int, timeout: float) -> Step:
+    """`visitors` start together; the step lasts until the last one has left (or failed)."""
+    cpu = site.cpu()
+    start = time.perf_counter()
+    visits = asyncio.run(_together(site.urls(visitors), timeout))
+    seconds = time.perf_counter() - start
+    return Step(visitors, seconds, visits, site.cpu() - cpu, site.rss())
+
+
+@dataclass
+class Result:
+    app: str
+    processes: int
+    memory: dict[str, float]
+    steps: list[Step]
+    skipped: list[int]
+
+
+def measure(site: Site, processes: int, steps: list[int], timeout: float, deadline: float, settle: float) -> Result:
+    memory = {"start": site.rss()}
+    warm = run_step(site, processes, timeout)  # one visitor per process: the caches every later visitor finds
+    if not warm.ok:
+        raise SystemExit(f"{site.name}: the warm-up visitor failed: {warm.visits[0].error} (see the server log)")
+    memory["warm"] = site.rss()
+    done, skipped = [], []
+    for n in steps:
+        if time.monotonic() > deadline:
+            skipped.append(n)
+            continue
+        step = run_step(site, n, timeout)
+        done.append(step)
+        errors = sorted({v.error for v in step.visits if v.error})
+        print(f"    {site.name} × {processes}: {n} visitors in {step.seconds:.1f} s, {len(step.ok)} ok"
+              + (f"; errors: {'; '.join(errors[:3])}" if errors else ""), flush=True)
+    memory["peak"] = max((s.rss for s in done), default=float("nan"))
+    time.sleep(settle)  # the disconnected sessions outlive their TTL …
+    run_step(site, 1, timeout)  # … and are dropped when the next session is stored
+    memory["left"] = site.rss()
+    return Result(site.name, processes, memory, done, skipped)
+
+
+@contextmanager
+def shared_database(folder: Path) -> Iterator[str]:
+    """A database URL both processes can share: a temporary PostgreSQL database on TEST_DATABASE_URL's server
+    (dropped afterwards), else a SQLite file in `folder`."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite:///{folder / 'bench.db'}"
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"bench_load_{os.getpid()}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def blacklist_rows(url: str) -> int:
+    """How many rows our blacklist page shows: the latest year's blacklisted agencies (the bare app shows as many)."""
+    from db.documents import versions
+    from db.public import reads
+    from db.store.engine import make_engine
+
+    engine = make_engine(url)
+    latest = versions.publications(engine).iloc[0]
+    table = reads.ratings(engine, int(latest["id"]))
+    engine.dispose()
+    return int((table["grade"] == "BLACKLIST").sum())
+
+
+def export_folder(url: str, year: int, folder: Path, timeout: float) -> Path:
+    """The open-data files of `year` as `python -m db export` writes them, in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "DATABASE_URL": url}
+    for fmt in ("csv", "xlsx", "json", "charges.csv", "changes.csv", "keys.csv"):
+        out = folder / f"ratings-{year}.{fmt}"
+        subprocess.run([sys.executable, "-m", "db", "export", "--year", str(year), "--format", fmt, str(out)],
+                       cwd=ROOT, env=env, check=True, timeout=timeout, capture_output=True)
+    return folder
+
+
+def static_rate(folder: Path, seconds: float, clients: int, log: Path) -> dict[str, float]:
+    """`clients` threads fetching the files of `folder` in turn for `seconds`: requests/s, MB/s, p50/p95."""
+    files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    if not files:
+        raise SystemExit(f"{folder}: no files to serve")
+    server = StaticServer(folder, log)
+    times: list[float] = []
+    sizes: list[int] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    try:
+        server.wait_ready()
+        cpu = server.cpu_seconds()
+        stop = time.monotonic() + seconds
+
+        def fetch(offset: int) -> None:
+            i = offset
+            while time.monotonic() < stop:
+                start = time.perf_counter()
+                try:
+                    with urllib.request.urlopen(f"{server.url}/{files[i % len(files)]}", timeout=30) as response:
+                        size = len(response.read())
+                except OSError as exc:
+                    with lock:
+                        errors.append(str(exc))
+                    continue
+                with lock:
+                    times.append(time.perf_counter() - start)
+                    sizes.append(size)
+                i += 1
+
+        threads = [threading.Thread(target=fetch, args=(n,), daemon=True) for n in range(clients)]
+        begin = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=seconds + 60)
+        took = time.perf_counter() - begin
+        cpu = server.cpu_seconds() - cpu
+    finally:
+        server.stop()
+    return {"files": len(files), "requests": len(times), "per_s": len(times) / took,
+            "mb_s": sum(sizes) / took / 1e6, "p50": percentile(times, 50), "p95": percentile(times, 95),
+            "cpu_per_request_ms": cpu / max(1, len(times)) * 1000, "errors": len(errors)}
+
+
+def report(results: list[Result]) -> None:
+    print(f"\n{'app':<5} {'proc':>4} {'visitors':>8} {'ok':>4} {'visitors/s':>10} {'ratings p50/p95 s':>18} "
+          f"{'blacklist p50/p95 s':>20} {'CPU-s/visitor':>13} {'RSS MB':>7}")
+    for r in results:
+        for s in r.steps:
+            cells = [f"{percentile(s.times(p), 50):.2f}/{percentile(s.times(p), 95):.2f}" for p in PAGES]
+            per_visitor = s.cpu / len(s.ok) if s.ok else float("nan")
+            print(f"{r.app:<5} {r.processes:>4} {s.visitors:>8} {len(s.ok):>4} {len(s.ok) / s.seconds:>10.2f} "
+                  f"{cells[0]:>18} {cells[1]:>20} {per_visitor:>13.3f} {s.rss:>7.0f}")
+        if r.skipped:
+            print(f"{r.app:<5} {r.processes:>4} skipped (--max-seconds): {', '.join(map(str, r.skipped))} visitors")
+    print(f"\n{'app':<5} {'proc':>4} {'CPU-s/visitor, ramp':>20}  memory MB: start → warm → peak → left (left − warm)")
+    for r in results:
+        ok = sum(len(s.ok) for s in r.steps)
+        per_visitor = sum(s.cpu for s in r.steps) / ok if ok else float("nan")
+        m = r.memory
+        print(f"{r.app:<5} {r.processes:>4} {per_visitor:>20.3f}  {m['start']:.0f} → {m['warm']:.0f} → "
+              f"{m['peak']:.0f} → {m['left']:.0f} ({m['left'] - m['warm']:+.0f})")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--agencies", type=int, default=10_000, help="agencies × 3 published years (ours)")
+    parser.add_argument("--max-visitors", type=int, default=80, help=f"the ramp's last step (≤ {HARD_MAX_VISITORS})")
+    parser.add_argument("--processes", default="1,2", help="server processes to measure, comma-separated (1, 2)")
+    parser.add_argument("--only", choices=("ours", "bare"), help="measure one app only")
+    parser.add_argument("--timeout", type=float, default=60, help="seconds a visitor waits for one page")
+    parser.add_argument("--max-seconds", type=float, default=900, help="no ramp step starts after this")
+    parser.add_argument("--session-ttl", type=int, default=5, help="server.disconnectedSessionTTL of the servers")
+    parser.add_argument("--static", type=Path, help="folder to serve (default: the latest year's exports)")
+    parser.add_argument("--static-seconds", type=float, default=5)
+    parser.add_argument("--static-clients", type=int, default=8)
+    args = parser.parse_args()
+    if not 1 <= args.max_visitors <= HARD_MAX_VISITORS:
+        parser.error(f"--max-visitors is between 1 and {HARD_MAX_VISITORS}")
+    processes = sorted({int(p) for p in args.processes.split(",")})
+    if not set(processes) <= {1, 2, 3, 4}:
+        parser.error("--processes: 1 to 4 processes")
+    args.static_seconds = min(args.static_seconds, 60)
+    from bench_public import YEARS, build_database
+
+    deadline = time.monotonic() + args.max_seconds
+    steps = ramp(args.max_visitors)
+    load = [os.getloadavg()]
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory() as tmp, shared_database(Path(tmp)) as url:
+        folder = Path(tmp)
+        print(f"building {args.agencies:,} agencies × {len(YEARS)} years on {url.split(':', 1)[0]} …", flush=True)
+        build_database(url, args.agencies)
+        blacklisted = blacklist_rows(url)
+        bare_dir = folder / "bare"
+        bare_dir.mkdir()
+        (bare_dir / "bare_app.py").write_text(BARE_APP.replace("BLACKLIST", str(blacklisted))
+                                              .replace("ROWS", str(args.agencies)), encoding="utf-8")
+        shutil.copytree(ROOT / ".streamlit", bare_dir / ".streamlit")  # the same Streamlit settings as ours
+        data_dir = folder / "data"
+        apps = {"ours": (ROOT / "streamlit_app.py", ROOT,
+                         {"DATABASE_URL": url, "SEED_DEMO": "0", "DATA_DIR": str(data_dir)}),
+                "bare": (bare_dir / "bare_app.py", bare_dir, {})}
+        settle = args.session_ttl + 2
+        for name, (script, cwd, env) in apps.items():
+            if args.only and name != args.only:
+                continue
+            for n in processes:
+                print(f"  {name}, {n} process{'es' if n > 1 else ''}: ramp {steps}", flush=True)
+                with Site(name, script, cwd, env, folder, n, args.session_ttl) as site:
+                    results.append(measure(site, n, steps, args.timeout, deadline, settle))
+                load.append(os.getloadavg())
+        static_dir = args.static or export_folder(url, YEARS[-1], folder / "static", timeout=300)
+        static = static_rate(static_dir, args.static_seconds, args.static_clients, folder / "static.log")
+        load.append(os.getloadavg())
+    report(results)
+    print(f"\nstatic ({static_dir if args.static else 'the exports of ' + str(YEARS[-1])}, {static['files']} files, "
+          f"python -m http.server, {args.static_clients} client threads, {args.static_seconds:.0f} s): "
+          f"{static['per_s']:.0f} requests/s, {static['mb_s']:.0f} MB/s, p50/p95 {static['p50'] * 1000:.0f}/"
+          f"{static['p95'] * 1000:.0f} ms, server CPU {static['cpu_per_request_ms']:.2f} ms/request, "
+          f"{static['errors']} errors")
+    print(f"{args.agencies:,} agencies ({blacklisted} on the blacklist); load average (1 min) "
+          + " → ".join(f"{x[0]:.1f}" for x in load) + f" on {os.cpu_count()} cores")
+    return 0 if any(s.ok for r in results for s in r.steps) or not results else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
