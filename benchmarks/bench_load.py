@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
 import shutil
 import subprocess
@@ -54,6 +55,10 @@ HARD_MAX_VISITORS = 200  # more simultaneous sockets than this would measure the
 PAGES = ("ratings", "blacklist")  # the url paths a visitor opens, in order (dashboard/ui.py PAGES)
 TABLES = ("dataframe", "table")  # element types that count as "the table is there"
 MAX_MESSAGE = 256 * 1024 * 1024  # a 10,000-row table is a few MB; a bound, not a figure
+# Capacity: a Streamlit process runs scripts on about one core at most (the GIL); planned at BUSY of it, the queue of
+# simultaneous runs (and so p95 time to the table) stays short.
+BUSY = 0.7
+PLANNED = (60, 300, 1_000, 2_000)  # expected visitors per minute for the capacity lines
 
 # The bare app: a ratings page with ROWS rows and a blacklist page with BLACKLIST rows, a title and a table each
 # (the columns a visitor sees first: code, name, total, grade).
@@ -109,6 +114,14 @@ def percentile(values: list[float], q: float) -> float:
     low = int(position)
     high = min(low + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def processes_needed(visitors_per_minute: float, cpu_per_visitor: float, busy: float = BUSY) -> int:
+    """Streamlit processes (each about one core) for `visitors_per_minute` steady arrivals costing
+    `cpu_per_visitor` server CPU seconds each, every process kept at most `busy` of its core."""
+    if not 0 < busy <= 1:
+        raise ValueError("busy is a share of a core")
+    return max(1, math.ceil(visitors_per_minute * cpu_per_visitor / 60 / busy))
 
 
 @dataclass
@@ -190,6 +203,7 @@ class Step:
     visits: list[Visit]
     cpu: float  # server CPU seconds during the step, all processes
     rss: float  # server memory at the end of the step (visitors still connected), all processes, MB
+    client_cpu: float  # this process's CPU seconds during the step: the load generator shares the machine
 
     @property
     def ok(self) -> list[Visit]:
@@ -234,11 +248,11 @@ async def _together(urls: list[str], timeout: float) -> list[Visit]:
 
 def run_step(site: Site, visitors: int, timeout: float) -> Step:
     """`visitors` start together; the step lasts until the last one has left (or failed)."""
-    cpu = site.cpu()
+    cpu, client = site.cpu(), time.process_time()
     start = time.perf_counter()
     visits = asyncio.run(_together(site.urls(visitors), timeout))
     seconds = time.perf_counter() - start
-    return Step(visitors, seconds, visits, site.cpu() - cpu, site.rss())
+    return Step(visitors, seconds, visits, site.cpu() - cpu, site.rss(), time.process_time() - client)
 
 
 @dataclass
@@ -377,13 +391,23 @@ def report(results: list[Result]) -> None:
                   f"{cells[0]:>18} {cells[1]:>20} {per_visitor:>13.3f} {s.rss:>7.0f}")
         if r.skipped:
             print(f"{r.app:<5} {r.processes:>4} skipped (--max-seconds): {', '.join(map(str, r.skipped))} visitors")
-    print(f"\n{'app':<5} {'proc':>4} {'CPU-s/visitor, ramp':>20}  memory MB: start → warm → peak → left (left − warm)")
+    print(f"\n{'app':<5} {'proc':>4} {'CPU-s/visitor, ramp':>20} {'client CPU-s/visitor':>20}  "
+          "memory MB: start → warm → peak → left (left − warm)")
     for r in results:
         ok = sum(len(s.ok) for s in r.steps)
         per_visitor = sum(s.cpu for s in r.steps) / ok if ok else float("nan")
+        client = sum(s.client_cpu for s in r.steps) / ok if ok else float("nan")
         m = r.memory
-        print(f"{r.app:<5} {r.processes:>4} {per_visitor:>20.3f}  {m['start']:.0f} → {m['warm']:.0f} → "
-              f"{m['peak']:.0f} → {m['left']:.0f} ({m['left'] - m['warm']:+.0f})")
+        print(f"{r.app:<5} {r.processes:>4} {per_visitor:>20.3f} {client:>20.3f}  {m['start']:.0f} → {m['warm']:.0f}"
+              f" → {m['peak']:.0f} → {m['left']:.0f} ({m['left'] - m['warm']:+.0f})")
+    print(f"\ncapacity (one process ≈ one core, each kept ≤ {BUSY:.0%} busy), from the 1-process CPU-s per visitor:")
+    for r in results:
+        ok = sum(len(s.ok) for s in r.steps)
+        if r.processes != 1 or not ok:
+            continue
+        per_visitor = sum(s.cpu for s in r.steps) / ok
+        print(f"  {r.app}: " + ", ".join(f"{v:,}/min → {processes_needed(v, per_visitor)}" for v in PLANNED)
+              + " processes")
 
 
 def main() -> int:

@@ -45,3 +45,19 @@ def test_a_percentile_of_nothing_is_not_a_number_and_q_is_bounded():
     assert bench_load.percentile([], 50) != bench_load.percentile([], 50)  # NaN
     with pytest.raises(ValueError):
         bench_load.percentile([1.0], 101)
+
+
+@pytest.mark.parametrize(("per_minute", "cpu", "processes"), [
+    (60, 0.5, 1),  # 0.5 core-s per s: one process at 50 %
+    (120, 0.5, 2),  # 1 core-s per s: more than one process at 70 %
+    (2_000, 0.5, 24),  # 16.7 core-s per s / 0.7
+    (2_000, 0.025, 2),
+    (0, 0.5, 1),  # never none: the site is up
+])
+def test_processes_are_planned_from_cpu_seconds_per_visitor_at_seventy_percent(per_minute, cpu, processes):
+    assert bench_load.processes_needed(per_minute, cpu) == processes
+
+
+def test_a_process_cannot_be_planned_busier_than_its_core():
+    with pytest.raises(ValueError):
+        bench_load.processes_needed(60, 0.5, busy=1.5)
