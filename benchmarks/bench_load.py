@@ -220,8 +220,8 @@ class Site:
                  session_ttl: int) -> None:
         self.name = name
         options = ("--server.disconnectedSessionTTL", str(session_ttl))
-        self.servers = [Server(script, cwd, env, folder / f"{name}-{processes}-{i}.log", options)
-                        for i in range(processes)]
+        self.logs = [folder / f"{name}-{processes}-{i}.log" for i in range(processes)]
+        self.servers = [Server(script, cwd, env, log, options) for log in self.logs]
 
     def __enter__(self) -> Site:
         for server in self.servers:
@@ -267,8 +267,9 @@ class Result:
 def measure(site: Site, processes: int, steps: list[int], timeout: float, deadline: float, settle: float) -> Result:
     memory = {"start": site.rss()}
     warm = run_step(site, processes, timeout)  # one visitor per process: the caches every later visitor finds
-    if not warm.ok:
-        raise SystemExit(f"{site.name}: the warm-up visitor failed: {warm.visits[0].error} (see the server log)")
+    if not warm.ok:  # the logs live in the temporary folder: show their end before it goes
+        tail = "\n".join(line for log in site.logs for line in log.read_text(errors="replace").splitlines()[-15:])
+        raise SystemExit(f"{site.name}: the warm-up visitor failed: {warm.visits[0].error}; the server said:\n{tail}")
     memory["warm"] = site.rss()
     done, skipped = [], []
     for n in steps:
