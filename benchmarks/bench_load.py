@@ -1,6 +1,6 @@
 """Benchmark: many visitors at once on the public site, ours beside a bare Streamlit app, and a static folder.
 
-    python benchmarks/bench_load.py [--agencies 10000] [--max-visitors 80] [--processes 1,2] [--only ours|bare]
+    python benchmarks/bench_load.py [--agencies 10000 | --demo] [--max-visitors 80] [--processes 1,2] [--only ours|bare]
         [--max-seconds 900] [--timeout 60] [--static DIR] [--static-seconds 5]
 
 A loopback load generator that speaks Streamlit's own protocol, with no browser: each visitor opens a WebSocket to
@@ -13,7 +13,7 @@ memory: at start, after one warm-up visitor (caches filled), at the peak of the 
 (disconnected sessions are kept `--session-ttl` seconds; the bench waits that long and lets one more visitor in).
 
 Ours is `streamlit_app.py` on a generated database of `--agencies` agencies × 3 published years (bench_public.py's
-build_database) in a temporary folder; the bare app shows the same number of rows on its ratings page and as many
+build_database), or with `--demo` on the app's own demo (`python -m db seed-demo`), in a temporary folder; the bare app shows the same number of rows on its ratings page and as many
 rows as our blacklist on its blacklist page, doing nothing else. With 2 processes both read one database —
 PostgreSQL when TEST_DATABASE_URL is set (a temporary database is created there and dropped), else SQLite — and
 visitors are dealt to them in turn, as a load balancer would.
@@ -311,23 +311,23 @@ def shared_database(folder: Path) -> Iterator[str]:
         admin.dispose()
 
 
-def blacklist_rows(url: str) -> int:
-    """How many rows our blacklist page shows: the latest year's blacklisted agencies (the bare app shows as many)."""
+def latest(url: str) -> tuple[int, int, int]:
+    """The latest published year, its number of agencies and of blacklisted ones (the bare app shows as many rows)."""
     from db.documents import versions
     from db.public import reads
     from db.store.engine import make_engine
 
     engine = make_engine(url)
-    latest = versions.publications(engine).iloc[0]
-    table = reads.ratings(engine, int(latest["id"]))
+    newest = versions.publications(engine).iloc[0]
+    table = reads.ratings(engine, int(newest["id"]))
     engine.dispose()
-    return int((table["grade"] == "BLACKLIST").sum())
+    return int(newest["year"]), len(table), int((table["grade"] == "BLACKLIST").sum())
 
 
-def export_folder(url: str, year: int, folder: Path, timeout: float) -> Path:
+def export_folder(env: dict[str, str], year: int, folder: Path, timeout: float) -> Path:
     """The open-data files of `year` as `python -m db export` writes them, in `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "DATABASE_URL": url}
+    env = {**os.environ, **env}
     for fmt in ("csv", "xlsx", "json", "charges.csv", "changes.csv", "keys.csv"):
         out = folder / f"ratings-{year}.{fmt}"
         subprocess.run([sys.executable, "-m", "db", "export", "--year", str(year), "--format", fmt, str(out)],
@@ -414,6 +414,8 @@ def report(results: list[Result]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agencies", type=int, default=10_000, help="agencies × 3 published years (ours)")
+    parser.add_argument("--demo", action="store_true", help="ours on the app's own demo (python -m db seed-demo) "
+                        "instead of --agencies generated agencies")
     parser.add_argument("--max-visitors", type=int, default=80, help=f"the ramp's last step (≤ {HARD_MAX_VISITORS})")
     parser.add_argument("--processes", default="1,2", help="server processes to measure, comma-separated (1, 2)")
     parser.add_argument("--only", choices=("ours", "bare"), help="measure one app only")
@@ -438,18 +440,21 @@ def main() -> int:
     results: list[Result] = []
     with tempfile.TemporaryDirectory() as tmp, shared_database(Path(tmp)) as url:
         folder = Path(tmp)
-        print(f"building {args.agencies:,} agencies × {len(YEARS)} years on {url.split(':', 1)[0]} …", flush=True)
-        build_database(url, args.agencies)
-        blacklisted = blacklist_rows(url)
+        ours_env = {"DATABASE_URL": url, "SEED_DEMO": "0", "DATA_DIR": str(folder / "data")}
+        if args.demo:
+            print(f"seeding the demo on {url.split(':', 1)[0]} …", flush=True)
+            subprocess.run([sys.executable, "-m", "db", "seed-demo"], cwd=ROOT, env={**os.environ, **ours_env},
+                           check=True, timeout=600, capture_output=True)
+        else:
+            print(f"building {args.agencies:,} agencies × {len(YEARS)} years on {url.split(':', 1)[0]} …", flush=True)
+            build_database(url, args.agencies)
+        year, agencies, blacklisted = latest(url)
         bare_dir = folder / "bare"
         bare_dir.mkdir()
         (bare_dir / "bare_app.py").write_text(BARE_APP.replace("BLACKLIST", str(blacklisted))
-                                              .replace("ROWS", str(args.agencies)), encoding="utf-8")
+                                              .replace("ROWS", str(agencies)), encoding="utf-8")
         shutil.copytree(ROOT / ".streamlit", bare_dir / ".streamlit")  # the same Streamlit settings as ours
-        data_dir = folder / "data"
-        apps = {"ours": (ROOT / "streamlit_app.py", ROOT,
-                         {"DATABASE_URL": url, "SEED_DEMO": "0", "DATA_DIR": str(data_dir)}),
-                "bare": (bare_dir / "bare_app.py", bare_dir, {})}
+        apps = {"ours": (ROOT / "streamlit_app.py", ROOT, ours_env), "bare": (bare_dir / "bare_app.py", bare_dir, {})}
         settle = args.session_ttl + 2
         for name, (script, cwd, env) in apps.items():
             if args.only and name != args.only:
@@ -459,16 +464,17 @@ def main() -> int:
                 with Site(name, script, cwd, env, folder, n, args.session_ttl) as site:
                     results.append(measure(site, n, steps, args.timeout, deadline, settle))
                 load.append(os.getloadavg())
-        static_dir = args.static or export_folder(url, YEARS[-1], folder / "static", timeout=300)
+        static_dir = args.static or export_folder(ours_env, year, folder / "static", timeout=300)
         static = static_rate(static_dir, args.static_seconds, args.static_clients, folder / "static.log")
         load.append(os.getloadavg())
     report(results)
-    print(f"\nstatic ({static_dir if args.static else 'the exports of ' + str(YEARS[-1])}, {static['files']} files, "
+    print(f"\nstatic ({static_dir if args.static else f'the exports of {year}'}, {static['files']} files, "
           f"python -m http.server, {args.static_clients} client threads, {args.static_seconds:.0f} s): "
           f"{static['per_s']:.0f} requests/s, {static['mb_s']:.0f} MB/s, p50/p95 {static['p50'] * 1000:.0f}/"
           f"{static['p95'] * 1000:.0f} ms, server CPU {static['cpu_per_request_ms']:.2f} ms/request, "
           f"{static['errors']} errors")
-    print(f"{args.agencies:,} agencies ({blacklisted} on the blacklist); load average (1 min) "
+    print(f"{agencies:,} agencies in {year}{' (the demo)' if args.demo else ''}, {blacklisted} on the blacklist; "
+          "load average (1 min) "
           + " → ".join(f"{x[0]:.1f}" for x in load) + f" on {os.cpu_count()} cores")
     return 0 if any(s.ok for r in results for s in r.steps) or not results else 1
 
