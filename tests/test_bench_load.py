@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy
 import pytest
 
-_SPEC = importlib.util.spec_from_file_location(
+_FOUND = importlib.util.spec_from_file_location(
     "bench_load", Path(__file__).resolve().parents[1] / "benchmarks" / "bench_load.py")
-bench_load = importlib.util.module_from_spec(_SPEC)
+bench_load = importlib.util.module_from_spec(_FOUND)
 sys.modules["bench_load"] = bench_load  # its dataclasses look their module up there
-_SPEC.loader.exec_module(bench_load)
+_FOUND.loader.exec_module(bench_load)
 
 
 @pytest.mark.parametrize(("last", "steps"), [
