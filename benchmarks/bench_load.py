@@ -10,7 +10,8 @@ page hash the `navigation` message gave (as a sidebar click does), and closes. M
 20, 50 … N visitors starting together): visitors/s, p50/p95 seconds to the first table of each page (the first
 `dataframe` element delta after the request), the server processes' CPU seconds per visitor (/proc), and their
 memory: at start, after one warm-up visitor (caches filled), at the peak of the ramp, and after the visitors left
-(disconnected sessions are kept `--session-ttl` seconds; the bench waits that long and lets one more visitor in).
+(disconnected sessions are kept `--session-ttl` seconds; the bench waits that long and lets one more visitor
+in to each process, whose stored session drops the expired ones).
 
 Ours is `streamlit_app.py` on a generated database of `--agencies` agencies × 3 published years (bench_public.py's
 build_database), or with `--demo` on the app's own demo (`python -m db seed-demo`), in a temporary folder; the bare app shows the same number of rows on its ratings page and as many
@@ -283,7 +284,7 @@ def measure(site: Site, processes: int, steps: list[int], timeout: float, deadli
               + (f"; errors: {'; '.join(errors[:3])}" if errors else ""), flush=True)
     memory["peak"] = max((s.rss for s in done), default=float("nan"))
     time.sleep(settle)  # the disconnected sessions outlive their TTL …
-    run_step(site, 1, timeout)  # … and are dropped when the next session is stored
+    run_step(site, len(site.servers), timeout)  # … and are dropped when each process stores its next one
     memory["left"] = site.rss()
     return Result(site.name, processes, memory, done, skipped)
 
