@@ -224,6 +224,60 @@ def explain_rows(rating: Rating, credit_code: str) -> list[dict[str, object]]:
     return [_plain(r) for r in out.to_dict("records")]
 
 
+# How each reading of the towns' bucket reads in an explanation (Chinese · English).
+READING_WORDS: dict[tuple[str, str], tuple[str, str]] = {
+    ("pooled", "equal"): ("各镇街园扣分合并计入同一考核期", "every town's findings pooled in each period"),
+    ("per_town", "equal"): ("各镇街园分别评分，取平均", "each town scores on its own; the mean of the towns"),
+    ("per_town", "contracts"): ("各镇街园分别评分，按合同数加权平均", "each town scores on its own; the mean weighted by "
+                                "contracts"),
+}
+
+
+def town_rows(rating: Rating, credit_code: str) -> list[dict[str, object]]:
+    """One agency's towns under a per-town reading as plain rows (town, contracts, weight, score); [] when pooled."""
+    rows = rating.town_rows(credit_code).loc[:, ["town", "contracts", "weight", "score"]]
+    return [_plain(r) for r in rows.to_dict("records")]
+
+
+def town_lines(rulebook: Rulebook, agency: dict[str, object], towns: list[dict[str, object]]) -> list[str]:
+    """The town part of an agency's score as `python -m core explain` prints it: the bucket under the reading used,
+    and each town's own score where the towns are read per town."""
+    bucket = rulebook.bucket_for("town")
+    zh, en = READING_WORDS[rulebook.town_reading]
+    lines = [f"{bucket.label_zh} {bucket.label_en.lower()}: {agency[f'{bucket.key}_score']}（{zh} · {en}）"]
+    lines += [f"  {t['town']} {t['score']}（合同 {t['contracts']} 份，权重 {t['weight']} · "
+              f"contracts {t['contracts']}, weight {t['weight']}）" for t in towns]
+    return lines
+
+
+# The readings `python -m core rate --compare-reading` sets side by side: (towns, weights), and their column prefix.
+READINGS: tuple[tuple[str, str, str], ...] = (
+    ("pooled", "equal", "pooled"), ("per_town", "equal", "per_town_equal"), ("per_town", "contracts", "per_town_contracts"),
+)
+
+
+def reading_columns() -> list[str]:
+    """The columns of compare_readings: the agency, then total and grade under each reading (READINGS order)."""
+    return ["credit_code", "agency_name", "year", *(f"{p}_{c}" for *_, p in READINGS for c in ("total", "grade"))]
+
+
+def compare_readings(findings: pd.DataFrame, roster: pd.DataFrame | None = None, year: int | None = None,
+                     rulebook: Rulebook | None = None, towns_served: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The agencies whose grade differs between the towns' readings (READINGS), by credit_code: for the bureau to see
+    what each reading does before it chooses. RulebookError when the rulebook's towns' bucket cannot be read per town."""
+    rulebook = rulebook or load_rulebook()
+    out = None
+    for towns, weights, prefix in READINGS:
+        book = rulebook.with_town_reading(towns, weights)
+        table = rate(findings, roster, year=year, rulebook=book, towns_served=towns_served).table
+        part = table.loc[:, ["credit_code", "agency_name", "year", "total", "grade"]].rename(
+            columns={"total": f"{prefix}_total", "grade": f"{prefix}_grade"})
+        out = part if out is None else out.merge(part.drop(columns=["agency_name", "year"]), on="credit_code")
+    grades = out[[f"{p}_grade" for *_, p in READINGS]]
+    differs = grades.ne(grades.iloc[:, 0], axis=0).any(axis=1)
+    return out.loc[differs, reading_columns()].reset_index(drop=True)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 
 
