@@ -83,3 +83,17 @@ def test_the_demo_agency_of_2024_under_both_readings(engine):
         assert (agency["town_score"], agency["total"], agency["grade"]) == (38, 88, "B"), weights
         rows = rating.town_rows(DEMO_AGENCY)
         assert dict(zip(rows["town"], rows["score"], strict=True)) == {"璜土镇": 35, "江阴临港经济开发区": 40}
+
+
+def test_the_profile_gives_each_years_town_part_under_its_reading(engine):
+    from db.public.reads import agency_profile
+
+    a_year_in_three_towns(engine)
+    publish_after_notice(engine=engine, year=YEAR, by=ADMIN)
+    pooled = agency_profile(engine, credit_code(1))["town_parts"][YEAR]
+    assert (pooled["reading"], pooled["score"], pooled["towns"]) == ("pooled", 25, [])
+    publish_after_notice(engine=engine, year=YEAR, by=ADMIN, rulebook=PER_TOWN, reason="按各镇街园分别评分")
+    part = agency_profile(engine, credit_code(1))["town_parts"][YEAR]
+    assert (part["reading"], part["weights"], part["score"]) == ("per_town", "contracts", 48)
+    assert {r["town"]: (r["contracts"], r["weight"], r["score"]) for r in part["towns"]} == {
+        "澄江街道": (1, 1, 25), "华士镇": (2, 2, 50), "周庄镇": (7, 7, 50)}
