@@ -456,6 +456,13 @@ def split_reference(reference: str) -> tuple[str, tuple[str, str] | None]:
     return name, (towns, weights or "equal")
 
 
+def published_rulebook(reference: str) -> Rulebook:
+    """The rulebook a publication's stored reference names, read as it was: a bare name was rated `pooled` (a version
+    rated otherwise always stores its reading), even if that rulebook's file has chosen `per_town` since."""
+    name, reading = split_reference(reference)
+    return load_rulebook(name).with_town_reading(*(reading or DEFAULT_TOWN_READING))
+
+
 @cache
 def load_rulebook(name_or_path: str | Path = DEFAULT_RULEBOOK) -> Rulebook:
     """Load a rulebook by name (a file in core/rulebooks/), by path, or by reference ("name#per_town/contracts":

@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Engine
 
-from core.rulebook import Rulebook, load_rulebook
+from core.rulebook import Rulebook, load_rulebook, published_rulebook
 from core.text import fold, fold_all
 from core.town_scores import town_scores, towns_served
 from core.towns import assessor_kind, default_towns
@@ -284,8 +284,7 @@ def town_parts(engine: Engine, years: pd.DataFrame, charges: pd.DataFrame, credi
     contracts = None
     out: dict[int, dict[str, Any]] = {}
     for row in years.itertuples():
-        book = load_rulebook(names[int(row.publication_id)])
-        bucket = book.bucket_for("town")
+        bucket = published_rulebook(names[int(row.publication_id)]).bucket_for("town")
         score = getattr(row, f"{bucket.key}_score", None)
         part = {"reading": bucket.towns, "weights": bucket.weights, "label_zh": bucket.label_zh,
                 "label_en": bucket.label_en, "score": None if score is None else int(score), "towns": []}

@@ -203,3 +203,16 @@ def test_the_rulebooks_of_the_tests_rate_exactly_as_before_under_pooled(name):
     if name != "single-bucket":
         assert fingerprint(book.with_town_reading("pooled")) == BEFORE[name]
         assert fingerprint(book.with_town_reading("per_town")) != BEFORE[name]
+
+
+def test_a_bare_name_stored_by_a_publication_reads_pooled_even_when_the_file_chose_per_town(tmp_path):
+    from core.rulebook import published_rulebook
+
+    raw = (RULEBOOK_DIR / "jiangyin-2020.toml").read_text(encoding="utf-8")
+    path = tmp_path / "city.toml"
+    path.write_text(raw.replace('points = 50\n', 'points = 50\ntowns = "per_town"\nweights = "contracts"\n', 1),
+                    encoding="utf-8")
+    assert load_rulebook(str(path)).town_reading == ("per_town", "contracts")
+    assert load_rulebook(str(path)).reference == "jiangyin-2020#per_town/contracts"  # what a version would store
+    assert published_rulebook(str(path)).town_reading == ("pooled", "equal")
+    assert published_rulebook(f"{path}#per_town/equal").town_reading == ("per_town", "equal")

@@ -9,6 +9,7 @@ from core.rulebook import load_rulebook
 from db.accounts.actor import Actor
 from db.demo.seed import seed_demo
 from db.documents.check import check_store
+from db.documents.editions import metadata_table
 from db.documents.export import export_publication, load_document
 from db.documents.verify import ALTERED, verify_document
 from db.publishing.rating import rate_year
@@ -56,6 +57,7 @@ def test_a_per_town_version_names_its_reading_and_still_verifies(engine):
     document = load_document(engine=engine, year=YEAR)
     assert (document["rulebook"], document["town_reading"]) == ("jiangyin-2020", "per_town/contracts")
     assert {r["credit_code"]: r["town_score"] for r in document["ratings"]}[credit_code(1)] == 48
+    assert ["镇街园评分方式", "各镇街园分别评分，按合同数加权平均"] in metadata_table(document)[1]
     content = export_publication(engine=engine, year=YEAR, fmt="json")
     verdict = verify_document(content)
     assert verdict.status != ALTERED and verdict.digest == publication.digest
@@ -67,6 +69,7 @@ def test_a_pooled_version_carries_no_reading(engine):
     publish_after_notice(engine=engine, year=YEAR, by=ADMIN)
     document = json.loads(export_publication(engine=engine, year=YEAR, fmt="json"))
     assert document["rulebook"] == "jiangyin-2020" and "town_reading" not in document
+    assert "镇街园评分方式" not in [r[0] for r in metadata_table(document)[1]]
     assert {r["credit_code"]: r["town_score"] for r in document["ratings"]}[credit_code(1)] == 25
 
 
