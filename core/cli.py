@@ -50,12 +50,18 @@ def _parser() -> argparse.ArgumentParser:
     rate = sub.add_parser("rate", help="rate every agency of a year / 评定年度诚信等级")
     rate.add_argument("findings", metavar="FINDINGS", help="findings file, CSV or XLSX / 扣分记录文件")
     rate.add_argument("--roster", metavar="ROSTER", help="agencies to rate, CSV or XLSX / 机构名单")
+    rate.add_argument("--contracts", metavar="F", help="contracts file, CSV or XLSX: the towns served, for a towns' "
+                      "bucket read per town / 合同文件（各镇街园分别评分时使用）")
+    rate.add_argument("--compare-reading", action="store_true", help="list only the agencies whose grade differs "
+                      "between the towns' readings (pooled, per town equal, per town by contracts) / 列出评分方式不同"
+                      "时等级不同的机构")
     _common(rate, ("csv", "json", "table"), "csv")
     rate.set_defaults(run=_rate)
 
     explain = sub.add_parser("explain", help="why an agency has its score / 查看扣分依据")
     explain.add_argument("credit_code", metavar="CREDIT_CODE", help="统一社会信用代码")
     explain.add_argument("findings", metavar="FINDINGS", help="findings file, CSV or XLSX / 扣分记录文件")
+    explain.add_argument("--contracts", metavar="F", help="contracts file, CSV or XLSX: the towns served / 合同文件")
     _common(explain, ("table", "csv", "json"), "table")
     explain.set_defaults(run=_explain)
 
@@ -99,13 +105,23 @@ def _rate(args: argparse.Namespace) -> str:
     from core.rating import output_rows, rate
     from core.schema import rating_columns
 
-    rulebook = _load_rulebook_and_check_files(args.rulebook, [args.findings, args.roster])
+    rulebook = _load_rulebook_and_check_files(args.rulebook, [args.findings, args.roster, args.contracts])
     findings = _read_findings(args.findings, rulebook)
     roster = _read_roster(args.roster) if args.roster else None
     year = _pick_year(findings, args.year, roster_given=roster is not None)
-    rating = rate(findings, roster=roster, year=year, rulebook=rulebook)
-    rows = output_rows(rating)
-    columns = rating_columns([b.key for b in rulebook.buckets])
+    served = _towns_served(args.contracts, year)
+    if args.compare_reading:
+        from core.rating import compare_readings, reading_columns
+
+        try:
+            frame = compare_readings(findings, roster, year=year, rulebook=rulebook, towns_served=served)
+        except RulebookError as exc:
+            raise CommandError(rulebook_problems(exc, "--compare-reading")) from None
+        rows, columns = [_plain_row(r) for r in frame.to_dict("records")], reading_columns()
+    else:
+        rating = rate(findings, roster=roster, year=year, rulebook=rulebook, towns_served=served)
+        rows = output_rows(rating)
+        columns = rating_columns([b.key for b in rulebook.buckets])
     if args.format == "json":
         return output.to_json(rows)
     if args.format == "table":
@@ -115,17 +131,17 @@ def _rate(args: argparse.Namespace) -> str:
 
 def _explain(args: argparse.Namespace) -> str:
     from core import output
-    from core.rating import EXPLAIN_OUTPUT_COLUMNS, explain_rows, rate
+    from core.rating import EXPLAIN_OUTPUT_COLUMNS, explain_rows, rate, town_lines, town_rows
     from core.towns import assessor_name_zh
     from core.values import is_valid_credit_code, normalize_credit_code
 
     code = normalize_credit_code(args.credit_code)
     if not is_valid_credit_code(code):
         raise CommandError([Problem(None, "CREDIT_CODE", "统一社会信用代码无效", "invalid credit code", args.credit_code)])
-    rulebook = _load_rulebook_and_check_files(args.rulebook, [args.findings])
+    rulebook = _load_rulebook_and_check_files(args.rulebook, [args.findings, args.contracts])
     findings = _read_findings(args.findings, rulebook)
     year = _pick_year(findings, args.year, roster_given=False)
-    rating = rate(findings, year=year, rulebook=rulebook)
+    rating = rate(findings, year=year, rulebook=rulebook, towns_served=_towns_served(args.contracts, year))
     agency = rating.agency(code)
     if agency is None:
         raise CommandError([Problem(
@@ -133,9 +149,12 @@ def _explain(args: argparse.Namespace) -> str:
             f"no finding of this agency in {year} in the file", code,
         )])
     findings_rows = explain_rows(rating, code)
+    towns = town_rows(rating, code)
     grade = next(g for g in rulebook.grades if g.key == agency["grade"])
     if args.format == "json":
-        return output.to_json({**agency, "grade_label_zh": grade.label_zh, "findings": findings_rows})
+        # The reading and its towns only when the towns are read per town: a pooled explanation is as it always was.
+        per_town = {"town_reading": "/".join(rulebook.town_reading), "towns": towns} if towns else {}
+        return output.to_json({**agency, "grade_label_zh": grade.label_zh, **per_town, "findings": findings_rows})
     if args.format == "csv":
         head = {k: agency[k] for k in ("credit_code", "agency_name", "year", "total", "grade")}
         columns = [*head, *EXPLAIN_OUTPUT_COLUMNS]
@@ -150,6 +169,7 @@ def _explain(args: argparse.Namespace) -> str:
     ]
     if agency["blacklist_clauses"]:
         lines.append(f"列入黑名单条款 blacklisting clauses: {agency['blacklist_clauses']}")
+    lines += town_lines(rulebook, agency, towns)
     headers = ["条款 clause", "条款内容 text", "评定单位 assessor", "考核期 period", "行为日期 date of the act",
                "应扣 nominal", "实扣 charged"]
     shown = [{**r, "assessor": assessor_name_zh(r["assessor"])} for r in findings_rows]
@@ -269,6 +289,19 @@ def _check_readable(path: str) -> Path:
     if problems:
         raise CommandError(problems)
     return Path(path)
+
+
+def _towns_served(path: str | None, year: int):
+    """The towns each agency served in `year`, from the contracts file; None without one."""
+    if path is None:
+        return None
+    from core.town_scores import towns_served
+
+    return towns_served(_read_records({"contracts": path})["contracts"], year)
+
+
+def _plain_row(row: dict) -> dict[str, object]:
+    return {k: int(v) if hasattr(v, "item") and not isinstance(v, str) else v for k, v in row.items()}
 
 
 def _read_findings(path: str, rulebook):

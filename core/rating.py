@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +16,7 @@ from core.schema import (
     ROSTER_COLUMNS,
     rating_columns,
 )
+from core.town_scores import empty_town_scores, town_scores
 from core.towns import BUREAU, is_bureau
 
 # Columns of the explanation that `python -m core explain` and the public pages show (never the description).
@@ -30,8 +32,11 @@ class Rating:
     `table`: one row per agency (core.schema.rating_columns), sorted by credit_code.
     `explanation`: one row per finding of the year (EXPLANATION_COLUMNS), in the order of the findings table
     (`explain(code)` gives one agency's rows in charging order); `points_charged` sums, per agency, to the
-    rulebook's total minus the agency's total.
+    rulebook's total minus the agency's total — under the `pooled` reading. Under `per_town` a town finding's
+    `points_charged` is what it cost its own town's score, and the bucket is the towns' mean (`towns`).
     `practitioners`: practitioners named in a blacklisting finding (BLACKLISTED_PRACTITIONER_COLUMNS).
+    `towns`: under a `per_town` reading, every counting town's own score per agency (TOWN_SCORE_COLUMNS); empty
+    under `pooled`.
     """
 
     year: int
@@ -39,6 +44,12 @@ class Rating:
     table: pd.DataFrame
     explanation: pd.DataFrame
     practitioners: pd.DataFrame
+    towns: pd.DataFrame = dataclasses.field(default_factory=empty_town_scores)
+
+    def town_rows(self, credit_code: str) -> pd.DataFrame:
+        """One agency's towns under a `per_town` reading (TOWN_SCORE_COLUMNS), by town; empty under `pooled`."""
+        code = "".join(str(credit_code).split()).upper()
+        return self.towns[self.towns["credit_code"] == code].reset_index(drop=True)
 
     def explain(self, credit_code: str) -> pd.DataFrame:
         """One agency's explanation rows in charging order: bucket, period (rulebook order), date, row."""
@@ -61,8 +72,12 @@ def rate(
     roster: pd.DataFrame | None = None,
     year: int | None = None,
     rulebook: Rulebook | None = None,
+    towns_served: pd.DataFrame | None = None,
 ) -> Rating:
     """Rate every agency on the roster or with a finding in `year` (default: the latest year in `findings`).
+
+    `towns_served` (TOWNS_SERVED_COLUMNS: core.town_scores.towns_served of the year's contracts) only matters to a
+    bucket read `per_town`: the towns an agency served count besides those that recorded a finding.
 
     Vectorised: findings are sorted once by (agency, bucket, period, date, row) and every period's floor is
     applied with cumulative sums, so a million findings take well under a second.
@@ -114,12 +129,23 @@ def rate(
     dates = _as_datetime64(column("date"))
     date_ns = dates.view(np.int64)
     row = _as_int(column("row"))
-    group = agency_idx * n_slots + slot
+    # Under a per-town reading, the periods of the towns' bucket are kept apart per town: the group is
+    # (agency, town, period), so each town's period has its own floor. Otherwise every finding is in town 0.
+    per_town = next((i for i, b in enumerate(rulebook.buckets) if b.per_town), None)
+    town_idx, town_names = np.zeros(n, dtype=np.int64), np.array([""], dtype=object)
+    if per_town is not None and n:
+        in_bucket = slot_bucket[slot] == per_town
+        codes_, uniques = pd.factorize(np.where(in_bucket, column("assessor"), ""), sort=True)
+        town_idx, town_names = codes_.astype(np.int64), np.asarray(uniques, dtype=object)
+    n_towns = len(town_names)
+    group = (agency_idx * n_towns + town_idx) * n_slots + slot
     when = _when(date_ns, row)
     order = _finding_order(group, when, date_ns, row, clause_idx)
 
     charged = np.zeros(n, dtype=np.int64)
     lost_by_bucket = np.zeros((n_agencies, len(rulebook.buckets)), dtype=np.int64)
+    town_lost = pd.DataFrame({"credit_code": pd.Series(dtype=object), "town": pd.Series(dtype=object),
+                              "lost": pd.Series(dtype=np.int64)})
     if n:
         group_sorted = group[order]
         ded = deduct_of[clause_idx][order]
@@ -140,12 +166,18 @@ def rate(
         cap_d = np.minimum(total_d, lost + total_b)
         cap_b = cap_d - lost
         charged[order] = _charge_in_order(ded, gid, starts, cap_d) - _charge_in_order(bon, gid, starts, cap_b)
-        np.add.at(lost_by_bucket, (g_key // n_slots, slot_bucket[g_slot]), lost)
+        g_agency = g_key // (n_slots * n_towns)
+        np.add.at(lost_by_bucket, (g_agency, slot_bucket[g_slot]), lost)
+        if per_town is not None:
+            mine = slot_bucket[g_slot] == per_town
+            town_lost = pd.DataFrame({"credit_code": agency_codes[g_agency[mine]],
+                                      "town": town_names[(g_key[mine] // n_slots) % n_towns], "lost": lost[mine]})
 
     black = blacklist_of[clause_idx]
     black_codes = _blacklist_codes(agency_idx[black], clause_idx[black], clauses, n_agencies)
     finding_names = _latest_names(agency_idx, when, column("agency_name"), n_agencies)
-    table, names_by_code = _table(rulebook, year, agency_codes, finding_names, lost_by_bucket, black_codes, roster)
+    table, names_by_code, towns = _table(rulebook, year, agency_codes, finding_names, lost_by_bucket, black_codes,
+                                         roster, per_town, town_lost, towns_served)
     name_of_agency = np.array([names_by_code[c] for c in agency_codes], dtype=object)
 
     slot_bucket_key = np.array([b.key for b, _ in slots], dtype=object)
@@ -175,7 +207,8 @@ def rate(
     # copy=False keeps columns as separate blocks: consolidating 1M-row object columns costs ~0.5 s.
     explanation = pd.DataFrame(data, columns=list(EXPLANATION_COLUMNS), copy=False)
     practitioners = _practitioners(explanation, black)
-    return Rating(year=year, rulebook=rulebook, table=table, explanation=explanation, practitioners=practitioners)
+    return Rating(year=year, rulebook=rulebook, table=table, explanation=explanation, practitioners=practitioners,
+                  towns=towns)
 
 
 def output_rows(rating: Rating) -> list[dict[str, object]]:
@@ -189,6 +222,60 @@ def explain_rows(rating: Rating, credit_code: str) -> list[dict[str, object]]:
     out = rows.loc[:, list(EXPLAIN_OUTPUT_COLUMNS)].copy()
     out["date"] = out["date"].dt.strftime("%Y-%m-%d")
     return [_plain(r) for r in out.to_dict("records")]
+
+
+# How each reading of the towns' bucket reads in an explanation (Chinese · English).
+READING_WORDS: dict[tuple[str, str], tuple[str, str]] = {
+    ("pooled", "equal"): ("各镇街园扣分合并计入同一考核期", "every town's findings pooled in each period"),
+    ("per_town", "equal"): ("各镇街园分别评分，取平均", "each town scores on its own; the mean of the towns"),
+    ("per_town", "contracts"): ("各镇街园分别评分，按合同数加权平均", "each town scores on its own; the mean weighted by "
+                                "contracts"),
+}
+
+
+def town_rows(rating: Rating, credit_code: str) -> list[dict[str, object]]:
+    """One agency's towns under a per-town reading as plain rows (town, contracts, weight, score); [] when pooled."""
+    rows = rating.town_rows(credit_code).loc[:, ["town", "contracts", "weight", "score"]]
+    return [_plain(r) for r in rows.to_dict("records")]
+
+
+def town_lines(rulebook: Rulebook, agency: dict[str, object], towns: list[dict[str, object]]) -> list[str]:
+    """The town part of an agency's score as `python -m core explain` prints it: the bucket under the reading used,
+    and each town's own score where the towns are read per town."""
+    bucket = rulebook.bucket_for("town")
+    zh, en = READING_WORDS[rulebook.town_reading]
+    lines = [f"{bucket.label_zh} {bucket.label_en.lower()}: {agency[f'{bucket.key}_score']}（{zh} · {en}）"]
+    lines += [f"  {t['town']} {t['score']}（合同 {t['contracts']} 份，权重 {t['weight']} · "
+              f"contracts {t['contracts']}, weight {t['weight']}）" for t in towns]
+    return lines
+
+
+# The readings `python -m core rate --compare-reading` sets side by side: (towns, weights), and their column prefix.
+READINGS: tuple[tuple[str, str, str], ...] = (
+    ("pooled", "equal", "pooled"), ("per_town", "equal", "per_town_equal"), ("per_town", "contracts", "per_town_contracts"),
+)
+
+
+def reading_columns() -> list[str]:
+    """The columns of compare_readings: the agency, then total and grade under each reading (READINGS order)."""
+    return ["credit_code", "agency_name", "year", *(f"{p}_{c}" for *_, p in READINGS for c in ("total", "grade"))]
+
+
+def compare_readings(findings: pd.DataFrame, roster: pd.DataFrame | None = None, year: int | None = None,
+                     rulebook: Rulebook | None = None, towns_served: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The agencies whose grade differs between the towns' readings (READINGS), by credit_code: for the bureau to see
+    what each reading does before it chooses. RulebookError when the rulebook's towns' bucket cannot be read per town."""
+    rulebook = rulebook or load_rulebook()
+    out = None
+    for towns, weights, prefix in READINGS:
+        book = rulebook.with_town_reading(towns, weights)
+        table = rate(findings, roster, year=year, rulebook=book, towns_served=towns_served).table
+        part = table.loc[:, ["credit_code", "agency_name", "year", "total", "grade"]].rename(
+            columns={"total": f"{prefix}_total", "grade": f"{prefix}_grade"})
+        out = part if out is None else out.merge(part.drop(columns=["agency_name", "year"]), on="credit_code")
+    grades = out[[f"{p}_grade" for *_, p in READINGS]]
+    differs = grades.ne(grades.iloc[:, 0], axis=0).any(axis=1)
+    return out.loc[differs, reading_columns()].reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -327,8 +414,10 @@ def _latest_names(agency: np.ndarray, when: np.ndarray, names: np.ndarray, n_age
     return out
 
 
-def _table(rulebook, year, agency_codes, finding_names, lost_by_bucket, black_codes, roster):
-    """The rating table (sorted by credit_code) and the name chosen for every rated agency."""
+def _table(rulebook, year, agency_codes, finding_names, lost_by_bucket, black_codes, roster, per_town=None,
+           town_lost=None, towns_served=None):
+    """The rating table (sorted by credit_code), the name chosen for every rated agency, and the per-town scores
+    (empty unless bucket `per_town` is read per town)."""
     bucket_keys = [b.key for b in rulebook.buckets]
     found = pd.DataFrame({"credit_code": np.asarray(agency_codes, dtype=object), "agency_name": finding_names})
     for i, key in enumerate(bucket_keys):
@@ -349,6 +438,12 @@ def _table(rulebook, year, agency_codes, finding_names, lost_by_bucket, black_co
     else:
         table = found
     table = table.sort_values("credit_code", kind="stable").reset_index(drop=True)
+    towns = empty_town_scores()
+    if per_town is not None:
+        rated = pd.Index(table["credit_code"])
+        towns, score = town_scores(rulebook.buckets[per_town], town_lost, towns_served, rated)
+        column = f"{bucket_keys[per_town]}_score"
+        table[column] = table["credit_code"].map(score).fillna(table[column])
     score_cols = [f"{k}_score" for k in bucket_keys]
     for c in score_cols:
         table[c] = table[c].astype(np.int64)
@@ -362,7 +457,7 @@ def _table(rulebook, year, agency_codes, finding_names, lost_by_bucket, black_co
     table["blacklist_clauses"] = table["blacklist_clauses"].astype(object)
     table = table.loc[:, rating_columns(bucket_keys)]
     names = dict(zip(table["credit_code"], table["agency_name"], strict=True))
-    return table, names
+    return table, names, towns
 
 
 def _practitioners(explanation: pd.DataFrame, black: np.ndarray) -> pd.DataFrame:

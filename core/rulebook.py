@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from pathlib import Path
 
@@ -16,6 +16,15 @@ RULEBOOK_DIR = Path(__file__).parent / "rulebooks"
 DEFAULT_RULEBOOK = "jiangyin-2020"
 EFFECTS = ("blacklist", "deduct", "bonus")
 ASSESSOR_KINDS = ("town", "bureau")
+# How a bucket assessed by towns combines the marks of several towns (docs/scoring.md, "An agency serving several
+# towns"): `pooled` — one set of periods charged by every town's findings; `per_town` — each town that counts gives
+# its own score over the bucket's periods, and the bucket is their mean, weighted `equal` or by `contracts`.
+TOWN_READINGS = ("pooled", "per_town")
+TOWN_WEIGHTS = ("equal", "contracts")
+DEFAULT_TOWN_READING = ("pooled", "equal")
+# A rulebook reference names a rulebook and, when its towns are read otherwise than pooled, the reading:
+# "jiangyin-2020#per_town/contracts". Publications store the reference, so a reader recomputes the same scores.
+READING_MARK = "#"
 # The compliance watch (core.watch): each rule's key, and the numbers a `[watch]` table must give.
 WATCH_RULES = ("served_before_filing", "no_commitment", "visit_without_contract", "late_report", "late_change",
                "too_few_visits", "shared_practitioner", "no_written_advice")
@@ -67,6 +76,12 @@ class Bucket:
     assessors: tuple[str, ...]
     points: int
     periods: tuple[Period, ...]
+    towns: str = "pooled"  # TOWN_READINGS: only a bucket assessed by towns alone may be read `per_town`
+    weights: str = "equal"  # TOWN_WEIGHTS: how the towns' scores are averaged under `per_town`
+
+    @property
+    def per_town(self) -> bool:
+        return self.towns == "per_town"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +138,31 @@ class Rulebook:
     interview_ladder: tuple[tuple[int, str], ...] = ()
     # The compliance watch's numbers and clauses; None when the rulebook has no `[watch]` table.
     watch: WatchRules | None = None
+
+    @property
+    def town_reading(self) -> tuple[str, str]:
+        """(reading, weights) of the bucket that takes towns' findings: ("pooled", "equal") or ("per_town", …)."""
+        bucket = self.bucket_for("town")
+        return (bucket.towns, bucket.weights) if bucket.per_town else DEFAULT_TOWN_READING
+
+    @property
+    def reference(self) -> str:
+        """The rulebook's name, with its town reading after READING_MARK when that is not the default (pooled):
+        what a publication stores and its document shows, so that load_rulebook(reference) rates the same."""
+        reading, weights = self.town_reading
+        return self.name if reading == "pooled" else f"{self.name}{READING_MARK}{reading}/{weights}"
+
+    def with_town_reading(self, reading: str, weights: str = "equal") -> Rulebook:
+        """This rulebook with its towns' bucket read `reading` ("pooled" / "per_town"), weighted `weights`."""
+        problems = _reading_problems(reading, weights)
+        town = self.bucket_for("town")
+        if reading == "per_town" and tuple(town.assessors) != ("town",):
+            problems.append(f"bucket {town.key}: only a bucket assessed by towns alone can be read per town")
+        if problems:
+            raise RulebookError.listing([f"{self.name}: {p}" for p in problems])
+        buckets = tuple(replace(b, towns=reading, weights=weights) if b is town else b for b in self.buckets)
+        book = replace(self, buckets=buckets)
+        return book
 
     def clause(self, code: str) -> Clause:
         """The clause with canonical code `code`; KeyError if the rulebook has none."""
@@ -203,6 +243,11 @@ def _validate(raw: dict, origin: str) -> list[str]:
             if a not in ASSESSOR_KINDS:
                 problems.append(f"{where}: unknown assessor kind {a!r} (expected one of {ASSESSOR_KINDS})")
             assessors_seen.append(a)
+        if "towns" in b or "weights" in b:
+            problems += [f"{where}: {p}" for p in _reading_problems(b.get("towns", "pooled"), b.get("weights", "equal"))]
+            if b.get("towns") == "per_town" and b.get("assessors") != ["town"]:
+                problems.append(f"{where}: only a bucket assessed by towns alone (assessors = [\"town\"]) can be "
+                                "read per town")
         periods = _require(b, "periods", where, problems, list) or []
         if not periods:
             problems.append(f"{where}: has no periods")
@@ -281,6 +326,16 @@ def _validate(raw: dict, origin: str) -> list[str]:
     return [f"{origin}: {p}" for p in problems]
 
 
+def _reading_problems(reading: object, weights: object) -> list[str]:
+    """What is wrong with a bucket's town reading: one of TOWN_READINGS, weighted one of TOWN_WEIGHTS."""
+    problems = []
+    if reading not in TOWN_READINGS:
+        problems.append(f"`towns` must be one of {', '.join(TOWN_READINGS)} ({reading!r})")
+    if weights not in TOWN_WEIGHTS:
+        problems.append(f"`weights` must be one of {', '.join(TOWN_WEIGHTS)} ({weights!r})")
+    return problems
+
+
 def _ladder_problems(steps: object, codes: set[str]) -> list[str]:
     """What is wrong with the interview ladder: counts whole, ≥ 1 and rising; clauses in this rulebook."""
     if not isinstance(steps, list) or not all(isinstance(s, dict) for s in steps):
@@ -355,6 +410,8 @@ def parse_rulebook(raw: dict, origin: str = "rulebook") -> Rulebook:
                 )
                 for p in b["periods"]
             ),
+            towns=b.get("towns", "pooled"),
+            weights=b.get("weights", "equal"),
         )
         for b in raw["buckets"]
     )
@@ -390,9 +447,29 @@ def parse_rulebook(raw: dict, origin: str = "rulebook") -> Rulebook:
     )
 
 
+def split_reference(reference: str) -> tuple[str, tuple[str, str] | None]:
+    """A rulebook reference → (name or path, (reading, weights) or None when it names no reading)."""
+    name, mark, reading = str(reference).partition(READING_MARK)
+    if not mark:
+        return name, None
+    towns, _, weights = reading.partition("/")
+    return name, (towns, weights or "equal")
+
+
+def published_rulebook(reference: str) -> Rulebook:
+    """The rulebook a publication's stored reference names, read as it was: a bare name was rated `pooled` (a version
+    rated otherwise always stores its reading), even if that rulebook's file has chosen `per_town` since."""
+    name, reading = split_reference(reference)
+    return load_rulebook(name).with_town_reading(*(reading or DEFAULT_TOWN_READING))
+
+
 @cache
 def load_rulebook(name_or_path: str | Path = DEFAULT_RULEBOOK) -> Rulebook:
-    """Load a rulebook by name (a file in core/rulebooks/) or by path; RulebookError if malformed."""
+    """Load a rulebook by name (a file in core/rulebooks/), by path, or by reference ("name#per_town/contracts":
+    the rulebook read with that town reading); RulebookError if malformed."""
+    if isinstance(name_or_path, str) and READING_MARK in name_or_path:
+        name, reading = split_reference(name_or_path)
+        return load_rulebook(name).with_town_reading(*reading)
     path = Path(name_or_path)
     if not path.suffix:
         path = RULEBOOK_DIR / f"{name_or_path}.toml"

@@ -67,6 +67,15 @@ EXPLANATION_COLUMNS: tuple[str, ...] = (
     "points_nominal", "points_charged", "blacklist",
 )
 
+# The towns each agency served in a year, with how many of its contracts ran there (core.town_scores.towns_served
+# builds it from the contracts file or the stored contracts): what a bucket read `per_town` averages over.
+TOWNS_SERVED_COLUMNS: tuple[str, ...] = ("credit_code", "town", "contracts")
+
+# Under a `per_town` reading, one row per agency and town that counts (Rating.towns): the town's own score over the
+# bucket's periods (each period floored on that town's findings alone), its contracts running in the year, and its
+# weight in the agency's mean (1 each, or its contracts; a town with findings and no contract weighs 1).
+TOWN_SCORE_COLUMNS: tuple[str, ...] = ("credit_code", "bucket", "town", "contracts", "weight", "score")
+
 # Practitioners named in a blacklist finding (listed too: docs/scoring.md, "The blacklist").
 BLACKLISTED_PRACTITIONER_COLUMNS: tuple[str, ...] = (
     "credit_code", "agency_name", "year", "practitioner", "clause", "assessor", "date",

@@ -6,6 +6,7 @@ import itertools
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from core.rating import rate
@@ -98,3 +99,45 @@ def test_no_file_of_the_project_cites_the_team_working_notes():
     citing = [str(p.relative_to(REPO)) for p in files
               if WORKING_NOTES.search(p.read_text(encoding="utf-8", errors="replace"))]
     assert citing == []
+
+
+# --- "An agency serving several towns": the worked example per town, rated through the core ----------------------
+
+def _towns_table() -> list[dict[str, str]]:
+    after = SCORING.split("**Worked example, per town.**", 1)[1].splitlines()
+    start = next(i for i, line in enumerate(after) if line.startswith("|"))
+    table = itertools.takewhile(lambda line: line.startswith("|"), after[start:])
+    header, _rule, *rows = [[cell.strip() for cell in line.strip().strip("|").split("|")] for line in table]
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def _served() -> pd.DataFrame:
+    return pd.DataFrame([{"credit_code": CODE, "town": r["town"], "contracts": int(r["contracts"])}
+                         for r in _towns_table()])
+
+
+@pytest.mark.parametrize(("weights", "words"), [("equal", "equal weights"), ("contracts", "contract weights")])
+def test_the_per_town_example_is_what_core_rates(example, weights, words):
+    rows, _pooled = example
+    findings = read_findings(("统一社会信用代码,机构名称,条款,评定单位,考核期,日期\n" + "".join(
+        f"{CODE},机构X,{r['clause']},{r['assessor']},{r['period']},{r['date']}\n" for r in rows)).encode(),
+        name="example.csv")
+    book = load_rulebook().with_town_reading("per_town", weights)
+    rating = rate(findings, year=2025, rulebook=book, towns_served=_served())
+    own = dict(zip(rating.towns["town"], rating.towns["score"], strict=True))
+    assert own == {r["town"]: int(r["its own score"]) for r in _towns_table()}
+    town, total, grade = _number(rf"Per town, {words}: .*?→ (\d+); total \1 \+ 35 = (\d+) → grade (\w+)")
+    agency = rating.agency(CODE)
+    assert (agency["town_score"], agency["total"], agency["grade"]) == (int(town), int(total), grade)
+    # The town's findings as the table lists them (clause, period, nominal) are the ones core charges to it.
+    for r in _towns_table():
+        listed = re.findall(r"(\d\.\d) \((Q\d|YE), (\d+)\)", r["its findings"])
+        charged = rating.explanation[rating.explanation["assessor"] == r["town"]]
+        assert sorted(listed) == sorted(zip(charged["clause"], charged["period"], charged["points_nominal"].astype(str),
+                                            strict=True))
+
+
+def test_the_per_town_example_names_the_reference_a_published_version_stores():
+    for weights in ("equal", "contracts"):
+        reference = load_rulebook().with_town_reading("per_town", weights).reference
+        assert f"`{reference}`" in SCORING or f"`#{reference.split('#')[1]}`" in SCORING

@@ -4,7 +4,7 @@ the agency's own service facts (towns served by contract, clients, practitioners
 import streamlit as st
 
 from dashboard import charts, data, facts_view, plain, state, tables, ui
-from dashboard.i18n import t
+from dashboard.i18n import pick, t
 from dashboard.labels import blacklist_grounds, clause_legend, grade_label, kv, local_date, towns_text
 
 ui.header("public.profile_title")
@@ -64,6 +64,15 @@ for row in years.sort_values("year", ascending=False).itertuples():
                 st.info(plain.md(t("public.profile_correction", version=version, total=change["total"], grade=change["grade"]))
                         + "".join(f"  \n{plain.md(t('public.' + k))}：{plain.md(change[k])}" for k in ("added", "withdrawn")
                                   if change[k]), icon=":material/history:")
+        part = profile["town_parts"].get(int(row.year))
+        if part is not None and part["score"] is not None:
+            # The town part under the reading the version was rated with, each town's own score where it is per town.
+            reading = "pooled" if part["reading"] == "pooled" else f"per_town_{part['weights']}"
+            bucket = plain.md(pick(part["label_zh"], part["label_en"]))
+            lines = [t("public.town_part", bucket=bucket, score=part["score"], reading=t(f"public.town_reading_{reading}"))]
+            lines += ["- " + t("public.town_part_row", town=plain.md(town["town"]), score=town["score"],
+                               contracts=town["contracts"], weight=town["weight"]) for town in part["towns"]]
+            st.markdown("\n\n".join([lines[0], "\n".join(lines[1:])]) if lines[1:] else lines[0])
         if of_year.empty:
             st.caption(t("public.no_charges"))
         else:

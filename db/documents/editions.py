@@ -19,7 +19,7 @@ import pandas as pd
 
 from core.china_time import to_china
 from core.errors import RulebookError
-from core.rulebook import Rulebook, load_rulebook
+from core.rulebook import READING_MARK, Rulebook, load_rulebook
 from core.towns import assessor_name_zh
 from db.documents.cells import escape_cell
 from db.documents.changes import changes_between
@@ -52,9 +52,20 @@ DEMO_MARK = "演示数据"
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry: fixed, so the bytes never vary
 
 
+# The document key naming how the towns' bucket was read when that was not pooled (docs/scoring.md): absent otherwise.
+TOWN_READING_KEY = "town_reading"
+TOWN_READING_ZH = {"per_town/equal": "各镇街园分别评分，按镇街园平均", "per_town/contracts": "各镇街园分别评分，按合同数加权平均"}
+
+
+def document_reference(document: Mapping[str, Any]) -> str:
+    """The rulebook reference a document was rated under: its rulebook, with its town reading when it names one."""
+    reading = document.get(TOWN_READING_KEY)
+    return f"{document['rulebook']}{READING_MARK}{reading}" if reading else str(document["rulebook"])
+
+
 def _rulebook(document: Mapping[str, Any]) -> Rulebook | None:
     try:
-        return load_rulebook(document["rulebook"])
+        return load_rulebook(document_reference(document))
     except RulebookError:  # rated under a rulebook file this machine lacks: keys instead of labels
         return None
 
@@ -157,6 +168,8 @@ def metadata_table(document: Mapping[str, Any], edition: int = FILES_EDITION) ->
         ["发布单位", document["publisher"]], ["更正原因", document["reason"]], ["评定办法", document["rulebook"]],
         ["机构数", document["agency_count"]], ["演示数据", "是" if document["demo"] else "否"],
         ["摘要 SHA-256", document["digest"]], ["上一版本摘要", document["previous_digest"]],
+        *([["镇街园评分方式", TOWN_READING_ZH.get(document[TOWN_READING_KEY], document[TOWN_READING_KEY])]]
+          if document.get(TOWN_READING_KEY) else []),
         ["签名公钥", (document.get("signature") or {}).get("key_id", "（签名功能启用前发布，无签名）")],
         ["校验方法", "下载同一版本的 JSON 文件，运行 python -m db verify 文件 --public-key 公钥；或在网站“核验文件”页上传本文件"],
     ]

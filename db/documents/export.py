@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from core.china_time import to_china
 from core.errors import CreditBoardError
+from core.rulebook import split_reference
 from core.schema import rating_columns
 from db.documents import editions
 from db.documents.canonical import (
@@ -29,6 +30,7 @@ from db.documents.canonical import (
 )
 from db.documents.cells import escape_cell
 from db.documents.changes import changes_between
+from db.documents.editions import TOWN_READING_KEY
 from db.documents.rating_dates import rating_dates
 from db.documents.scores import SUFFIX, with_scores
 from db.documents.signing import ALGORITHM
@@ -181,6 +183,12 @@ def document_tables(
         "demo": bool(demo),
         "agency_count": len(rating_frame),
     }
+    # A version rated with its towns read otherwise than pooled (the default) names that reading, so that a reader
+    # recomputes the scores; a pooled version has no such key, and its bytes are those it always had.
+    name, reading = split_reference(rulebook)
+    if reading is not None:
+        header["rulebook"] = name
+        header[TOWN_READING_KEY] = "/".join(reading)
     return DocumentTables(header, rating_frame, normal_rows(charges, CHARGE_FIELDS),
                           normal_rows(practitioners, PRACTITIONER_FIELDS))
 

@@ -15,9 +15,10 @@ import pandas as pd
 from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Engine
 
-from core.rulebook import Rulebook, load_rulebook
+from core.rulebook import Rulebook, load_rulebook, published_rulebook
 from core.text import fold, fold_all
-from core.towns import default_towns
+from core.town_scores import town_scores, towns_served
+from core.towns import assessor_kind, default_towns
 from db.documents import rating_dates as dates
 from db.documents.export import STORED_RATING_FIELDS, rating_fields
 from db.documents.scores import with_scores
@@ -29,6 +30,7 @@ from db.documents.versions import (
     frame_of,
 )
 from db.publishing.listings import BY_CLAUSE, BY_SCORE, PRACTITIONER, WITHDRAWN, Ground, as_date, subjects_of
+from db.records.reads import load_records
 from db.store.models import (
     Listing,
     Publication,
@@ -258,13 +260,50 @@ def agency_profile(engine: Engine, credit_code: str) -> dict[str, Any] | None:
     years["rated_on"] = [rating_dates(engine, int(pid), [credit_code]).get(credit_code)
                          for pid in years["publication_id"]]
     towns = towns_in(years)
+    charges = _charges_of(engine, years, [credit_code])
     return {
         "credit_code": credit_code,
         "agency_name": str(years.iloc[-1]["agency_name"]),
         "years": years.reset_index(drop=True),
-        "charges": _charges_of(engine, years, [credit_code]),
+        "charges": charges,
         "towns": towns,
+        "town_parts": town_parts(engine, years, charges, credit_code),
     }
+
+
+def town_parts(engine: Engine, years: pd.DataFrame, charges: pd.DataFrame, credit_code: str) -> dict[int, dict[str, Any]]:
+    """Per published year, the town part of the agency's score under the reading its version was rated with
+    (docs/scoring.md, "An agency serving several towns"): {"reading", "weights", "label_zh", "label_en", "score",
+    "towns": TOWN_SCORE_COLUMNS rows, [] when pooled}.
+
+    Under `per_town` each town's own score comes from the published charges (a town's charges are what its own
+    periods lost), and the towns served with their contracts from the stored contracts of the year — what the
+    version was rated with, unless the agency's contracts of that year were changed since.
+    """
+    names = _rulebook_names(engine, years["publication_id"].unique())
+    contracts = None
+    out: dict[int, dict[str, Any]] = {}
+    for row in years.itertuples():
+        bucket = published_rulebook(names[int(row.publication_id)]).bucket_for("town")
+        score = getattr(row, f"{bucket.key}_score", None)
+        part = {"reading": bucket.towns, "weights": bucket.weights, "label_zh": bucket.label_zh,
+                "label_en": bucket.label_en, "score": None if score is None else int(score), "towns": []}
+        if bucket.per_town:
+            if contracts is None:
+                contracts = load_records(engine, "contracts", credit_code)
+            mine = charges[(charges["year"] == row.year) & charges["assessor"].isin(_town_assessors(charges))]
+            lost = (mine.groupby(["assessor", "period"], as_index=False)["points_charged"].sum()
+                    .rename(columns={"assessor": "town", "points_charged": "lost"}).assign(credit_code=credit_code))
+            rows, _ = town_scores(bucket, lost, towns_served(contracts, int(row.year)), pd.Index([credit_code]))
+            part["towns"] = [{k: (int(v) if k in ("contracts", "weight", "score") else str(v)) for k, v in r.items()}
+                             for r in rows.to_dict("records")]
+        out[int(row.year)] = part
+    return out
+
+
+def _town_assessors(charges: pd.DataFrame) -> list[str]:
+    """The towns among the assessors of `charges` (the bureau's findings are never in the towns' bucket)."""
+    return [a for a in charges["assessor"].unique() if assessor_kind(a) == "town"]
 
 
 def compare(engine: Engine, credit_codes: Sequence[str]) -> dict[str, pd.DataFrame]:

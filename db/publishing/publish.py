@@ -161,13 +161,13 @@ def _publish_once(
         notice = publish_gate(session, year, version=version)
         buckets = [b.key for b in rating.rulebook.buckets]
         tables = document_tables(
-            year=year, version=version, rulebook=rating.rulebook.name, published_at=published_at, reason=reason,
+            year=year, version=version, rulebook=rating.rulebook.reference, published_at=published_at, reason=reason,
             previous_digest=previous_digest, demo=demo, buckets=buckets, **rows,
         )
         digest, canonical = tables.digest_and_bytes()
         _register_key(session, signer)
         publication = Publication(
-            year=year, version=version, rulebook=rating.rulebook.name, published_at=published_at, published_by=by,
+            year=year, version=version, rulebook=rating.rulebook.reference, published_at=published_at, published_by=by,
             reason=reason, digest=digest, previous_digest=previous_digest, agency_count=tables.header["agency_count"],
             demo=demo, signature=signer.sign(canonical), key_id=signer.key_id,
         )

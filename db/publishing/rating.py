@@ -9,8 +9,10 @@ from sqlalchemy.engine import Connection, Engine
 from core.rating import Rating, rate
 from core.rulebook import Rulebook, load_rulebook
 from core.schema import FINDINGS_COLUMNS, ROSTER_COLUMNS
+from core.town_scores import towns_served
 from db.findings.live import is_live
 from db.publishing.population import population, roster_of
+from db.records.reads import load_records
 from db.store.models import (
     Agency,
     Finding,
@@ -78,7 +80,10 @@ def rate_in(connection: Connection, year: int, rulebook: Rulebook | str | None, 
     if extra_roster is not None and len(extra_roster):
         roster = pd.concat([roster, extra_roster[list(ROSTER_COLUMNS)]], ignore_index=True)
         roster = roster.drop_duplicates("credit_code", keep="last").sort_values("credit_code", ignore_index=True)
-    rating = rate(findings, roster if len(roster) else None, year=year, rulebook=book)
+    # A towns' bucket read per town averages over the towns the agency served: the year's stored contracts say which.
+    served = (towns_served(load_records(connection, "contracts"), year)
+              if any(b.per_town for b in book.buckets) else None)
+    rating = rate(findings, roster if len(roster) else None, year=year, rulebook=book, towns_served=served)
     return rating, findings
 
 
