@@ -31,6 +31,7 @@ from db.publishing.notice import NoticeError
 from db.publishing.publish import PublishConflict, PublishError, ReasonRequired
 from db.records.imports import RepeatedRecords
 from db.reference.towns import TownError
+from db.spotcheck.pool import SpotCheckError
 from db.store.settings import SettingsError
 from db.uploads.repeats import REPEAT_COLUMNS, RepeatedFindings
 
@@ -63,6 +64,7 @@ REFUSALS: dict[type, CreditBoardError] = {
     DuplicateKeys: DuplicateKeys("JSON 中有重复的键：total", "duplicated key in the JSON: total"),
     SigningKeyError: SigningKeyError("没有发布签名密钥", "no publication signing key"),
     Unchanged: Unchanged(),
+    SpotCheckError: SpotCheckError("该计划已抽取", "this plan has been drawn already"),
     DrawError: DrawError("名额大于可抽机构数", "the quota is larger than the agencies to draw from"),
 }
 
