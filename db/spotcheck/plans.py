@@ -20,10 +20,11 @@ from sqlmodel import Session, select
 from core import draw as core_draw
 from db.accounts import audit
 from db.accounts.actor import Actor, acting_user, actor_name, check_actor
+from db.accounts.roles import BUREAU_ADMIN
 from db.findings.recording import add_finding
 from db.spotcheck.pool import ACTION, SpotCheckError
 from db.store.engine import transaction, write_lock
-from db.store.models import ContractRecord, Expert, SpotCheckDraw, SpotCheckPlan, SpotCheckResult
+from db.store.models import ContractRecord, Expert, SpotCheckDraw, SpotCheckPlan, SpotCheckResult, User
 from db.store.text import checked_text, column_length
 
 SECRET_BYTES = 32
@@ -50,6 +51,7 @@ def announce_plan(
     *, engine: Engine, user: Actor, plan_id: str, year: int, population_rule: str,
     population: Iterable[tuple[str, str]], quotas: dict[str, int], team_size: int, draw_day: dt.date,
     expert_codes: Sequence[str] | None = None, show_expert_names: bool = False, today: dt.date, demo: bool = False,
+    demo_secret: str | None = None,
 ) -> dict[str, Any]:
     """Store a plan with a fresh sealed secret and its commitment, in one audited transaction; returns the public
     plan (never the secret). The plan is checked whole by core.draw.check_plan first: a quota larger than its town's
@@ -61,7 +63,10 @@ def announce_plan(
                              "be fixed after the plan)")
     rule = checked_text(population_rule, field=("抽取范围", "population rule"),
                         limit=column_length(SpotCheckPlan.population_rule), error=SpotCheckError)
-    secret = secrets.token_hex(SECRET_BYTES)
+    if demo_secret is not None and not demo:
+        raise SpotCheckError("只有演示数据可以指定密钥", "only demo data may fix its secret")
+    # The demo fixes its secret so that every install shows the same demo draw; a real plan's is random.
+    secret = demo_secret or secrets.token_hex(SECRET_BYTES)
     with transaction(engine) as session:
         write_lock(session)
         by = actor_name(session, user, ACTION)
@@ -148,7 +153,7 @@ def record_result(
         if credit_code not in drawn:
             raise SpotCheckError(f"该机构未被抽中（{credit_code}）", f"this agency was not drawn ({credit_code})")
         if findings:
-            row_user = acting_user(session, user, ACTION)  # a finding is an account's act (the operator has none)
+            row_user = _finding_author(session, user)
             by = row_user.username
             ids = [add_finding(session, row_user, credit_code=credit_code, **f)["id"] for f in findings]
         else:
@@ -166,6 +171,14 @@ def record_result(
         audit.record(session, actor=by, action="spot_check_result", entity="spotcheckresult", entity_id=row.id,
                      after=stored)
         return stored
+
+
+def _finding_author(session: Session, user: Actor) -> User:
+    """Who records the findings: the account (re-read), or for the command line's operator (the demo seed) an
+    unsaved bureau account of that name, which records for the bureau as the bureau admin would."""
+    if user.is_operator:
+        return User(username=user.username, role=BUREAU_ADMIN, password_hash="", active=True)
+    return acting_user(session, user, ACTION)
 
 
 def _plan(session: Session, plan_id: str) -> SpotCheckPlan:
