@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import data, plain, ui
 from dashboard.i18n import current, t
-from dashboard.labels import kv, local_date, paren
+from dashboard.labels import kv, local_date, paren, specialty_label
 
 JSON = "application/json"
 
@@ -31,7 +31,8 @@ def pick_join(parts: list[str]) -> str:
 
 def team_text(team: list[dict]) -> str:
     # Teams by field; an expert's name only where the plan said names are published.
-    return pick_join([f"{e['field']}: {e['id']}" + (paren(e["name"]) if e["name"] else "") for e in team])
+    return pick_join([f"{specialty_label(e['field'])}: {e['id']}" + (paren(e["name"]) if e["name"] else "")
+                      for e in team])
 
 
 for plan in plans:

@@ -45,7 +45,7 @@ def seed_past_plan(engine: Engine, agencies: list[DemoAgency], by: Actor) -> Non
     first found at fault (clause 3.7, recorded as a finding of the bureau), the others clear."""
     population = [(a.credit_code, a.towns[0]) for a in agencies if a.since <= PAST_YEAR]
     plans.announce_plan(engine=engine, user=by, plan_id=PAST_PLAN, year=PAST_YEAR,
-                        population_rule="2025年度服务机构名录中的全部机构（演示）", population=population,
+                        population_rule="2025年名录中的全部机构（演示） · all agencies on the 2025 roster (demo)", population=population,
                         quotas={"*": 6}, team_size=2, draw_day=PAST_DRAW_DAY, show_expert_names=True,
                         today=PAST_ANNOUNCED, demo=True, demo_secret=demo_secret(PAST_PLAN))
     drawn = plans.make_draw(engine=engine, user=by, plan_id=PAST_PLAN, public_value=PUBLIC_VALUE,
@@ -67,6 +67,6 @@ def seed_pending_plan(engine: Engine, agencies: list[DemoAgency], by: Actor, tod
     busiest = sorted(counts, key=lambda t: (-counts[t], t))[:2]
     plan_id = f"{today.year}-{2 if today.year == PAST_YEAR else 1}"
     plans.announce_plan(engine=engine, user=by, plan_id=plan_id, year=today.year,
-                        population_rule="名录中的全部机构，按主要服务镇街园分配名额（演示）", population=population,
+                        population_rule="名录中的全部机构，按主要服务镇街园分配名额（演示） · all agencies on the roster, quotas by main town (demo)", population=population,
                         quotas={town: min(2, counts[town]) for town in busiest}, team_size=2,
                         draw_day=today + dt.timedelta(days=30), today=today, demo=True, demo_secret=demo_secret(plan_id))
