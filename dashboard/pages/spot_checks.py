@@ -40,7 +40,7 @@ for plan in plans:
     status = t("public.spot_status_drawn") if drawn else t("public.spot_status_announced")
     st.subheader(t("public.spot_plan_title", plan_id=plan["plan_id"], year=plan["year"]) + paren(status))
     with st.container(border=True):
-        st.markdown(kv(t("public.spot_draw_day"), local_date(plan["draw_day"])))
+        st.markdown(kv(t("common.spot_draw_day"), local_date(plan["draw_day"])))
         st.markdown(kv(t("public.spot_population_rule"), plan["population_rule"]))
         st.markdown(kv(t("public.spot_population"), plan["population"]) + "　"
                     + kv(t("public.spot_quotas"), quotas_text(plan["quotas"])) + "　"
@@ -55,7 +55,7 @@ for plan in plans:
         st.caption(t("public.spot_not_drawn"))
         continue
     st.markdown(f"**{t('public.spot_inputs')}**")
-    st.markdown(kv(t("public.spot_public_value"), drawn["public_value"]))
+    st.markdown(kv(t("common.spot_public_value"), drawn["public_value"]))
     for label, value in (("public.spot_secret", drawn["secret"]), ("public.spot_seed", drawn["seed"])):
         st.markdown(f"**{t(label)}**")
         st.code(value, language=None, wrap_lines=True)
@@ -63,7 +63,7 @@ for plan in plans:
         t("public.spot_rank"): row["rank"], t("public.credit_code"): row["credit_code"],
         t("common.agency_name"): row["agency_name"], t("common.town"): row["town"],
         t("public.spot_team"): team_text(row["team"]),
-        t("public.spot_checked_on"): local_date(row["checked_on"]) if row["checked_on"] else "",
+        t("common.spot_checked_on"): local_date(row["checked_on"]) if row["checked_on"] else "",
         t("public.spot_outcome"): t(f"public.spot_outcome_{row['outcome']}") if row["outcome"] else
         t("public.spot_outcome_pending"),
         t("public.spot_clauses"): "、".join(row["clauses"]),
