@@ -1,7 +1,6 @@
 """监督抽查 Spot-checks: each plan (announced with its commitment before its draw), each draw (inputs, seed, list,
 teams by field), each check's result, the signed plan and draw files and the one command that re-runs a draw."""
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import data, plain, ui
@@ -59,16 +58,19 @@ for plan in plans:
     for label, value in (("public.spot_secret", drawn["secret"]), ("public.spot_seed", drawn["seed"])):
         st.markdown(f"**{t(label)}**")
         st.code(value, language=None, wrap_lines=True)
-    rows = [{
-        t("public.spot_rank"): row["rank"], t("public.credit_code"): row["credit_code"],
-        t("common.agency_name"): row["agency_name"], t("common.town"): row["town"],
-        t("public.spot_team"): team_text(row["team"]),
-        t("common.spot_checked_on"): local_date(row["checked_on"]) if row["checked_on"] else "",
-        t("public.spot_outcome"): t(f"public.spot_outcome_{row['outcome']}") if row["outcome"] else
-        t("public.spot_outcome_pending"),
-        t("public.spot_clauses"): "、".join(row["clauses"]),
-    } for row in drawn["rows"]]
-    plain.dataframe(pd.DataFrame(rows), hide_index=True, key=f"spot-{plan['plan_id']}")
+    # A list, not a table: each line wraps on a phone and at 1366 px alike, and every word is text a reader can copy.
+    lines = []
+    for row in drawn["rows"]:
+        outcome = t(f"public.spot_outcome_{row['outcome']}") if row["outcome"] else t("public.spot_outcome_pending")
+        parts = [f"`{row['credit_code']}` {plain.md(row['agency_name'])}" + paren(plain.md(row["town"])),
+                 kv(t("public.spot_team"), team_text(row["team"])),
+                 kv(t("public.spot_outcome"), outcome)
+                 + (paren(local_date(row["checked_on"])) if row["checked_on"] else "")]
+        if row["clauses"]:
+            parts.append(kv(t("public.spot_clauses"), "、".join(row["clauses"])))
+        lines.append(f"{row['rank']}. " + "；".join(parts) if current() == "zh" else f"{row['rank']}. " + "; ".join(parts))
+    st.markdown(f"**{t('public.spot_list')}**")
+    st.markdown("\n".join(lines))
     st.caption(t("public.spot_clauses_note"))
     draw_name = f"jiangyin-spot-check-{plan['plan_id']}-draw.json"
     st.download_button(t("public.spot_download_draw"), data=lambda p=plan["plan_id"]: data.spot_check_file("draw", p),

@@ -411,7 +411,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "spot_inputs": ("抽取输入", "Inputs of the draw"),
     "spot_secret": ("公开的密钥", "The revealed secret"),
     "spot_seed": ("种子", "Seed"),
-    "spot_rank": ("序号", "#"),
+    "spot_list": ("抽中的机构（按排序值从小到大）和专家组", "The drawn agencies (smallest rank key first) and their teams"),
     "spot_outcome": ("检查结果", "Result"),
     "spot_outcome_clear": ("未发现问题", "No problem found"),
     "spot_outcome_found": ("发现问题", "Problems found"),

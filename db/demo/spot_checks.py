@@ -59,14 +59,15 @@ def seed_past_plan(engine: Engine, agencies: list[DemoAgency], by: Actor) -> Non
 
 
 def seed_pending_plan(engine: Engine, agencies: list[DemoAgency], by: Actor, today: dt.date) -> None:
-    """This year's plan, announced today and drawn in a month: per-town quotas in the two towns with most agencies."""
+    """A plan announced today and drawn in a month (of the year of its draw day): per-town quotas in the two towns with most agencies."""
     population = [(a.credit_code, a.towns[0]) for a in agencies]
     counts: dict[str, int] = {}
     for _, town in population:
         counts[town] = counts.get(town, 0) + 1
     busiest = sorted(counts, key=lambda t: (-counts[t], t))[:2]
-    plan_id = f"{today.year}-{2 if today.year == PAST_YEAR else 1}"
-    plans.announce_plan(engine=engine, user=by, plan_id=plan_id, year=today.year,
+    draw_day = today + dt.timedelta(days=30)
+    plan_id = f"{draw_day.year}-{2 if draw_day.year == PAST_YEAR else 1}"
+    plans.announce_plan(engine=engine, user=by, plan_id=plan_id, year=draw_day.year,
                         population_rule="名录中的全部机构，按主要服务镇街园分配名额（演示） · all agencies on the roster, quotas by main town (demo)", population=population,
                         quotas={town: min(2, counts[town]) for town in busiest}, team_size=2,
-                        draw_day=today + dt.timedelta(days=30), today=today, demo=True, demo_secret=demo_secret(plan_id))
+                        draw_day=draw_day, today=today, demo=True, demo_secret=demo_secret(plan_id))
