@@ -579,6 +579,13 @@ AUDIT_TERMS: dict[str, tuple[str, str]] = {
     "objection": ("异议", "objection"),
     "objection_resolve": ("处理异议", "objection resolved"),
     "finding_withdraw": ("撤销扣分记录", "finding withdrawn"),
+    "expert": ("抽查专家", "spot-check expert"),
+    "spot_check_plan": ("公布抽查计划", "spot-check plan announced"),
+    "spot_check_draw": ("抽查抽取", "spot-check drawn"),
+    "spot_check_result": ("录入抽查结果", "spot-check result recorded"),
+    "spotcheckplan": ("抽查计划", "spot-check plan"),
+    "spotcheckdraw": ("抽查抽取结果", "spot-check draw"),
+    "spotcheckresult": ("抽查结果", "spot-check result"),
 }
 
 
