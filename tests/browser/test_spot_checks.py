@@ -11,12 +11,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from dashboard.text import CATALOGUE
 from db.demo import spot_checks as demo
 from db.spotcheck import reads
 from db.store.engine import make_engine
 from tests.browser.conftest import no_exception, screenshot, wait_for_app
+from tests.browser.test_field import AXE_OPTIONS, our_violations
 
 pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parents[2]
@@ -42,6 +44,7 @@ def test_the_page_fits_each_width_in_each_language(demo_site, browser, shots_dir
                              f".filter(e => e.getBoundingClientRect().right > {WIDTHS[device]['width']} + 1)"
                              ".map(e => e.tagName + '.' + e.className).slice(0, 5)")
         assert wide == []
+        assert our_violations(page, Axe().run(page, options=AXE_OPTIONS).response) == []  # WCAG 2.1 A/AA, ours
         screenshot(page, shots_dir / f"spot-checks-{device}-{lang}.png")
     finally:
         context.close()
