@@ -178,3 +178,15 @@ def test_the_population_on_a_day_is_the_agencies_with_a_contract_running_then_in
                                        visits_per_year=4))
         session.commit()
     assert plans.population_on(engine, dt.date(2025, 5, 1)) == [(credit_code(1), "璜土镇"), (credit_code(3), "周庄镇")]
+
+
+def test_db_check_names_a_dropped_spot_check_guard(engine):
+    from db.documents.check import check_store
+
+    assert check_store(engine=engine) == []
+    postgres = engine.dialect.name == "postgresql"
+    name = "spotcheckdraw_immutable" if postgres else "spotcheckdraw_no_update"
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP TRIGGER {name}" + (" ON spotcheckdraw" if postgres else "")))
+    found = check_store(engine=engine)
+    assert len(found) == 1 and name in found[0].message_en
