@@ -348,9 +348,7 @@ def read_json_file(content: bytes, what: str) -> Any:
         return json.loads(content.decode("utf-8-sig"), object_pairs_hook=pairs, parse_constant=constant)
     except UnicodeDecodeError:
         raise DrawError("文件不是 UTF-8 编码的 JSON", "the file is not UTF-8 JSON text") from None
-    except (json.JSONDecodeError, RecursionError, ValueError) as exc:
-        if isinstance(exc, DrawError):
-            raise
+    except (json.JSONDecodeError, RecursionError, ValueError) as exc:  # ValueError: a number of too many digits
         raise DrawError("不是有效的 JSON", f"not valid JSON ({type(exc).__name__})") from None
 
 
