@@ -1,4 +1,4 @@
-"""`python -m core rate|explain|template|watch`: the scoring core from the command line (docs/cli.md)."""
+"""`python -m core rate|explain|template|watch|draw`: the scoring core from the command line (docs/cli.md)."""
 
 from __future__ import annotations
 
@@ -29,15 +29,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     utf8_streams()
     args = _parser().parse_args(argv)  # a usage error exits 2 with the usage on stderr
     try:
-        text = args.run(args)
+        result = args.run(args)  # the text for stdout, or (text, exit code) when a check can say no (draw --verify)
     except Exception as exc:  # noqa: BLE001 — a refusal (exit 2) or a fault of ours in one readable line (exit 1)
         return refuse_or_fault(exc)
+    text, code = result if isinstance(result, tuple) else (result, EXIT_OK)
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
     except BrokenPipeError:  # `python -m core rate f.csv | head` closes the pipe early: not an error
         return stdout_closed_early()
-    return EXIT_OK
+    return code
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m core",
         description="江阴市安全生产技术服务机构诚信等级评定 · Jiangyin safety-service agency credit rating",
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{rate,explain,template,watch}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{rate,explain,template,watch,draw}")
 
     rate = sub.add_parser("rate", help="rate every agency of a year / 评定年度诚信等级")
     rate.add_argument("findings", metavar="FINDINGS", help="findings file, CSV or XLSX / 扣分记录文件")
@@ -83,6 +84,15 @@ def _parser() -> argparse.ArgumentParser:
     watch.add_argument("--notes", action="store_true", help="print the notes instead (short contracts, few visits "
                        "contracted) / 输出提示而非建议扣分")
     watch.set_defaults(run=_watch)
+
+    draw = sub.add_parser("draw", help="run or re-run a spot-check draw / 监督抽查：抽取或复核")
+    draw.add_argument("--plan", metavar="PLAN", help="the announced plan, JSON / 抽查计划文件")
+    draw.add_argument("--secret", metavar="HEX", help="the revealed secret, lower-case hex / 公布的密钥")
+    draw.add_argument("--public-value", metavar="TEXT", help="the public value of the draw day / 公开随机值")
+    draw.add_argument("--verify", metavar="DRAW", help="re-derive a published draw file instead; exit 1 if it differs "
+                      "/ 复核已公布的抽取结果")
+    draw.add_argument("--format", choices=("table", "json"), default="table")
+    draw.set_defaults(run=_draw)
     return parser
 
 
@@ -188,6 +198,41 @@ def _template(args: argparse.Namespace) -> str:
     except OSError as exc:
         raise CommandError([file_refusal(exc, "write")]) from None
     return ""
+
+
+def _draw(args: argparse.Namespace) -> str | tuple[str, int]:
+    from core import draw, output
+
+    if args.verify is not None:
+        if any(v is not None for v in (args.plan, args.secret, args.public_value)):
+            raise CommandError([Problem(None, "--verify", "复核时只需抽取结果文件（不带 --plan/--secret/--public-value）",
+                                        "--verify takes the draw file alone (no --plan, --secret or --public-value)")])
+        document = draw.unsealed(draw.read_json_file(_read_bytes(args.verify), "抽取结果"))
+        verdict = draw.verify_draw(document)
+        if not verdict.same:
+            return "".join(f"different / 不一致: {line}\n" for line in verdict.differences), EXIT_DIFFERENT
+        outcome, plan = verdict.derived, draw.check_plan(document["plan"])
+        if args.format == "json":
+            return output.to_json(outcome.as_dict())
+        return f"same / 一致\n{draw.describe(outcome, plan)}"
+    missing = [f"--{name.replace('_', '-')}" for name in ("plan", "secret", "public_value") if getattr(args, name) is None]
+    if missing:
+        raise CommandError([Problem(None, " ".join(missing), "缺少参数（或用 --verify DRAW 复核）",
+                                    "missing (or give --verify DRAW)")])
+    plan = draw.check_plan(draw.unsealed(draw.read_json_file(_read_bytes(args.plan), "计划")))
+    outcome = draw.run_draw(plan, args.secret, args.public_value)
+    return output.to_json(outcome.as_dict()) if args.format == "json" else draw.describe(outcome, plan)
+
+
+EXIT_DIFFERENT = 1  # draw --verify: the file's seed, list or teams are not what its inputs give
+
+
+def _read_bytes(path: str) -> bytes:
+    p = _check_readable(path)
+    try:
+        return p.read_bytes()
+    except OSError as exc:
+        raise CommandError([file_refusal(exc, "read", path)]) from None
 
 
 def _watch(args: argparse.Namespace) -> str:

@@ -337,3 +337,21 @@ def clear() -> None:
                _find_agencies, _latest_ratings, listings, listings_export, notices,
                notice_ratings):
         fn.clear()
+
+
+@st.cache_data(ttl=CATALOG_TTL, show_spinner=False)
+def spot_checks() -> list[dict[str, Any]]:
+    """Every spot-check plan with its draw and results as the public page shows them (db.spotcheck.reads)."""
+    from db.spotcheck.reads import public_plans
+
+    return public_plans(engine())
+
+
+def spot_check_file(kind: str, plan_id: str) -> bytes | None:
+    """The plan or draw file of a plan, signed with the publication key (Ed25519 is deterministic: the same bytes on
+    every download while the key is the same)."""
+    from db.documents.signing import load_signer
+    from db.spotcheck.reads import draw_file, plan_file
+
+    signer = load_signer(settings().signing_key)
+    return (plan_file if kind == "plan" else draw_file)(engine(), plan_id, signer)

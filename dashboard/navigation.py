@@ -27,6 +27,7 @@ PUBLIC_MENU: tuple[tuple[str, str], ...] = (
     ("compare", ":material/compare_arrows:"),
     ("open_data", ":material/download:"),
     ("check_file", ":material/verified:"),
+    ("spot_checks", ":material/casino:"),
     ("rules", ":material/gavel:"),
 )
 

@@ -31,6 +31,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "check_file": (f"{PAGES_DIR}/check_file.py", "check"),
     "rules": (f"{PAGES_DIR}/rules.py", "rules"),
     "find": (f"{PAGES_DIR}/find.py", "find"),
+    "spot_checks": (f"{PAGES_DIR}/spot_checks.py", "spot-checks"),
 }
 
 # The columns of a draft under notice (db.publishing.notice.NOTICE_RATING_COLUMNS) → their labels.

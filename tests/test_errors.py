@@ -11,6 +11,7 @@ import pytest
 import core
 import db
 from core.cli_common import CommandError, refusal_of
+from core.draw import DrawError
 from core.errors import CreditBoardError, InputError, Problem, RulebookError
 from core.placement import PlacementError
 from core.rulebook import load_rulebook, parse_rulebook
@@ -30,6 +31,7 @@ from db.publishing.notice import NoticeError
 from db.publishing.publish import PublishConflict, PublishError, ReasonRequired
 from db.records.imports import RepeatedRecords
 from db.reference.towns import TownError
+from db.spotcheck.pool import SpotCheckError
 from db.store.settings import SettingsError
 from db.uploads.repeats import REPEAT_COLUMNS, RepeatedFindings
 
@@ -62,6 +64,8 @@ REFUSALS: dict[type, CreditBoardError] = {
     DuplicateKeys: DuplicateKeys("JSON 中有重复的键：total", "duplicated key in the JSON: total"),
     SigningKeyError: SigningKeyError("没有发布签名密钥", "no publication signing key"),
     Unchanged: Unchanged(),
+    SpotCheckError: SpotCheckError("该计划已抽取", "this plan has been drawn already"),
+    DrawError: DrawError("名额大于可抽机构数", "the quota is larger than the agencies to draw from"),
 }
 
 

@@ -49,6 +49,7 @@ STAFF_PAGES: dict[str, tuple[str, str, str, str | None]] = {
     "suggestions": (f"{PAGES_DIR}/suggestions.py", "staff-suggestions", ":material/fact_check:", "work_suggestions"),
     "objections": (f"{PAGES_DIR}/objections.py", "staff-objections", ":material/rate_review:", "resolve_objections"),
     "documents": (f"{PAGES_DIR}/documents.py", "staff-documents", ":material/folder_open:", "read_documents"),
+    "spot_checks": (f"{PAGES_DIR}/spot_checks.py", "staff-spot-checks", ":material/casino:", "spot_check"),
 }
 assert all(action is None or action in PERMISSIONS for *_, action in STAFF_PAGES.values())
 

@@ -74,4 +74,8 @@ LABELS: dict[str, tuple[str, str]] = {
        if (en := _RECORD_COLUMNS_EN.get(c.key))},
     # a month (2026-02-01 stored) as people write it: 2026年2月 / Feb 2026
     "month_of": ("{year}年{month}月", "{month} {year}"),
+    # spot-checks: words the public page and the staff page share
+    "spot_draw_day": ("抽取日期", "Draw day"),
+    "spot_public_value": ("公开随机值", "Public value"),
+    "spot_checked_on": ("检查日期", "Checked on"),
 }

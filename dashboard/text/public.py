@@ -389,4 +389,43 @@ LABELS: dict[str, tuple[str, str]] = {
     # layout (issue 13): tables show the columns that matter first; charts name their grade thresholds
     "all_columns": ("显示全部列", "Show every column"),
     "threshold": ("{grade} ≥{min}", "{grade} ≥{min}"),
+    # spot-checks (监督抽查, docs/spot-checks.md)
+    "page_spot_checks": ("监督抽查", "Spot-checks"),
+    "spot_checks_title": ("监督抽查（双随机、一公开）", "Spot-checks (random agencies, random experts, public results)"),
+    "spot_checks_intro": (
+        "依据第十六条，市应急管理局组织专家对服务机构进行监督抽查。被查机构和检查专家都由公开可复核的抽取决定："
+        "计划在抽取前公布，并附上密钥的承诺值（SHA-256）；抽取日公开密钥和一个事后才确定的公开随机值（如当日福彩号码），"
+        "任何人可用下载的文件离线重新抽取，得到同样的名单。",
+        "Under Article 16 the bureau has experts spot-check agencies. Both who is checked and who checks are drawn "
+        "in a way anyone can repeat: the plan is published before the draw with a commitment (SHA-256) to a secret; "
+        "on the draw day the secret and a public value fixed only afterwards (e.g. that day's lottery numbers) are "
+        "published, and anyone can re-run the draw offline from the downloaded files and get the same list.",
+    ),
+    "spot_checks_none": ("尚未公布抽查计划。", "No spot-check plan has been announced yet."),
+    "spot_plan_title": ("{year}年度抽查计划 {plan_id}", "Plan {plan_id} of {year}"),
+    "spot_status_drawn": ("已抽取", "drawn"),
+    "spot_status_announced": ("已公布，待抽取", "announced, not yet drawn"),
+    "spot_population_rule": ("抽取范围", "Who can be drawn"),
+    "spot_population": ("可抽机构数", "Agencies that can be drawn"),
+    "spot_quotas": ("抽取数量", "How many"),
+    "spot_quota_all": ("全部机构中抽取{n}家", "{n} of all agencies"),
+    "spot_team": ("专家组", "Expert team"),
+    "spot_team_value": ("每组{k}人，专家库{n}人", "{k} per team, from a pool of {n}"),
+    "spot_commitment": ("密钥承诺值 SHA-256", "Commitment to the secret (SHA-256)"),
+    "spot_download_plan": ("下载计划（JSON，已签名）", "Download the plan (JSON, signed)"),
+    "spot_download_draw": ("下载抽取结果（JSON，已签名）", "Download the draw (JSON, signed)"),
+    "spot_not_drawn": ("尚未抽取：密钥在抽取日公开。", "Not drawn yet: the secret is revealed on the draw day."),
+    "spot_inputs": ("抽取输入", "Inputs of the draw"),
+    "spot_secret": ("公开的密钥", "The revealed secret"),
+    "spot_seed": ("种子", "Seed"),
+    "spot_list": ("抽中的机构（按排序值从小到大）和专家组", "The drawn agencies (smallest rank key first) and their teams"),
+    "spot_outcome": ("检查结果", "Result"),
+    "spot_outcome_clear": ("未发现问题", "No problem found"),
+    "spot_outcome_found": ("发现问题", "Problems found"),
+    "spot_outcome_pending": ("待检查", "Not checked yet"),
+    "spot_clauses": ("涉及条款", "Clauses"),
+    "spot_clauses_note": ("涉及条款在该年度评定结果发布后公示。", "Clauses are shown once the year's ratings are published."),
+    "spot_rerun": ("用下载的抽取结果文件重新抽取（Python 3.11，本系统源代码；也可按文档用任何语言实现）：",
+                   "Re-run the draw from the downloaded file (Python 3.11 and this board's source code; or in any "
+                   "language from the documentation):"),
 }

@@ -44,6 +44,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "open_notice": (BUREAU_ADMIN,),
     "resolve_objections": BUREAU_ROLES,
     "withdraw_finding": BUREAU_ROLES,
+    # Spot-checks (db/spotcheck): the expert pool, plans, the draw and check results are the bureau admin's.
+    "spot_check": (BUREAU_ADMIN,),
     "read_documents": BUREAU_ROLES,  # agencies' filed scans (承诺书, 附件1) go to the bureau (第九条): never public
 }
 STAFF_ROLES = (BUREAU_ADMIN, BUREAU_STAFF, TOWN_STAFF)

@@ -16,6 +16,7 @@ from core import china_time
 from core.service_records import KIND_LABELS, RECORD_KINDS
 from core.towns import default_towns
 from db.accounts.actor import Actor
+from db.demo import spot_checks
 from db.demo.names import JIANGYIN, credit_code, id_number, person_name
 from db.demo.records import DemoRecords, demo_records
 from db.documents.signing import Signer, keygen, load_signer
@@ -299,12 +300,16 @@ def seed_demo(*, engine: Engine, seed: int = SEED, today: dt.date | None = None)
                       by=DEMO_OPERATOR, year=year)
         import_findings(engine=engine, content=data.findings[year], file_name=f"{year}年度扣分记录（演示）.csv",
                         by=DEMO_OPERATOR)
+        if year == spot_checks.PAST_YEAR:  # its one finding is the year's, published with it
+            spot_checks.seed_pool(engine, data.agencies, DEMO_OPERATOR, random.Random(seed))
+            spot_checks.seed_past_plan(engine, data.agencies, DEMO_OPERATOR)
         publish(year, 1)
         if year == 2024:
             import_findings(engine=engine, content=data.correction_2024, file_name="2024年度扣分记录补录（演示）.csv",
                             by=DEMO_OPERATOR)
             publish(year, 2, CORRECTION_REASON)
     _add_people(engine, data)
+    spot_checks.seed_pending_plan(engine, data.agencies, DEMO_OPERATOR, today or china_time.today())
     for kind in RECORD_KINDS:  # one file per kind, as an agency's upload would come
         import_records(engine=engine, kind=kind, content=data.records.files[kind], by=DEMO_OPERATOR,
                        file_name=f"{KIND_LABELS[kind]}（演示）.csv")

@@ -16,10 +16,11 @@ from db.documents.signing import load_public_keys, signature_valid
 from db.store.links import STATEMENT_CHECKED_LINKS
 from db.store.models import Publication, PublicationSeal, SigningKey, aware
 
-# Trigger names the migrations make (0001/0002 UPDATE/DELETE guards, 0004 for scores, 0007 seals): a dropped one
+# Trigger names the migrations make (0001/0002 UPDATE/DELETE guards, 0004 for scores, 0007 seals, 0017 spot-checks): a dropped one
 # is a database anyone can quietly edit, so its absence is a finding too.
 ROW_TABLES = ("publishedrating", "publishedscore", "publishedcharge", "publishedpractitioner")
-GUARDED_TABLES = ("publication", *ROW_TABLES, "publicationseal", "signingkey")
+# Announced spot-check plans and their draws (0017) are guarded the same way, under the same trigger names.
+GUARDED_TABLES = ("publication", *ROW_TABLES, "publicationseal", "signingkey", "spotcheckplan", "spotcheckdraw")
 
 
 @dataclass(frozen=True)

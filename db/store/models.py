@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, DateTime, ForeignKeyConstraint, Index, LargeBinary, UniqueConstraint, text
+from sqlalchemy import Column, DateTime, ForeignKeyConstraint, Index, LargeBinary, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 # Named constraints, so a later migration can drop or alter them by name (SQLite batch mode needs names).
@@ -530,3 +530,66 @@ class WatchRun(SQLModel, table=True):
     result: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     error_zh: str = Field(default="", max_length=2000)
     error_en: str = Field(default="", max_length=2000)
+
+
+# --- spot-checks (监督抽查, docs/spot-checks.md) ---------------------------------------------------------------------
+
+
+# Table: an expert of the bureau's spot-check pool. `code` is the id the draw uses and publishes (E01…); name and
+# employer are staff-only (the public page shows names only when a plan says so); `conflicts` (";"-joined credit
+# codes: the agencies the expert is employed by or related to) are part of every plan that lists the expert.
+class Expert(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=16, unique=True)
+    name: str = Field(max_length=64)
+    field: str = Field(max_length=32)
+    employer: str = Field(default="", max_length=200)
+    conflicts: str = Field(default="", max_length=4000)
+    active: bool = True
+    created_by: str = Field(max_length=64)
+    created_at: dt.datetime = _when()
+
+
+# Table: an announced spot-check plan. `document` is the plan JSON as announced (its every byte is part of the seed);
+# `secret` (hex, from `secrets`) is sealed: never shown, exported or logged before the draw, which reveals it. The
+# row refuses UPDATE and DELETE (triggers of migration 0017): an announced plan cannot be changed, only followed.
+class SpotCheckPlan(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: str = Field(max_length=64, unique=True)
+    year: int = Field(index=True)
+    population_rule: str = Field(max_length=500)
+    draw_day: dt.date
+    commitment: str = Field(max_length=64)
+    secret: str = Field(max_length=128)
+    show_expert_names: bool = False
+    document: str = Field(sa_column=Column(Text, nullable=False))
+    announced_by: str = Field(max_length=64)
+    announced_at: dt.datetime = _when()
+    demo: bool = False
+
+
+# Table: the draw of a plan: at most one (unique plan), immutable like a published rating (triggers of 0017).
+# `document` is the published draw JSON (plan, secret, public value, seed, drawn with teams).
+class SpotCheckDraw(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="spotcheckplan.id", unique=True)
+    public_value: str = Field(max_length=1000)
+    seed: str = Field(max_length=64)
+    document: str = Field(sa_column=Column(Text, nullable=False))
+    drawn_by: str = Field(max_length=64)
+    drawn_at: dt.datetime = _when()
+
+
+# Table: the result of one drawn agency's check: date, the team that checked (expert codes), 未发现问题 (clear) or
+# 发现问题 (found) with the findings it led to, recorded through the one finding path (db/findings/recording.py).
+class SpotCheckResult(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("draw_id", "credit_code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    draw_id: int = Field(foreign_key="spotcheckdraw.id", index=True)
+    credit_code: str = Field(max_length=18)
+    checked_on: dt.date
+    team: str = Field(max_length=400)  # ";"-joined expert codes
+    outcome: str = Field(max_length=8)  # clear | found
+    finding_ids: str = Field(default="", max_length=400)  # ";"-joined finding ids
+    recorded_by: str = Field(max_length=64)
+    recorded_at: dt.datetime = _when()

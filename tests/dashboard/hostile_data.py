@@ -73,7 +73,22 @@ def store_hostile_data(engine: Engine, *, admin: str = "admin") -> dict[str, Any
     record_interview(engine=engine, user=by, credit_code=AGENCY_CODE, date=dt.date(YEAR, 7, 1), notes=NOTE)
     record_finding(engine=engine, user=by, credit_code=AGENCY_CODE, clause="2.2", date=dt.date(YEAR, 8, 1),
                    practitioner=PRACTITIONER, description=NOTE)
+    _hostile_spot_check(engine, Actor.operator("test"))
     return hostile_admin
+
+
+def _hostile_spot_check(engine: Engine, by: Actor) -> None:
+    """A drawn spot-check of the hostile agency by hostile-named experts, its plan's rule in hostile words."""
+    from db.spotcheck import plans, pool
+
+    for code in ("H01", "H02"):
+        pool.add_expert(engine=engine, user=by, code=code, name=hostile_short(code), field="化工",
+                        employer=hostile("单位"))
+    plans.announce_plan(engine=engine, user=by, plan_id="H-1", year=YEAR, population_rule=hostile_short("范围"),
+                        population=[(AGENCY_CODE, "璜土镇"), (OTHER_CODE, "璜土镇")], quotas={"*": 2}, team_size=1,
+                        draw_day=dt.date(YEAR, 9, 2), expert_codes=["H01", "H02"], show_expert_names=True,
+                        today=dt.date(YEAR, 9, 1))
+    plans.make_draw(engine=engine, user=by, plan_id="H-1", public_value=hostile_short("值"), today=dt.date(YEAR, 9, 2))
 
 
 def store_hostile_objections(engine: Engine, user: dict[str, Any]) -> None:

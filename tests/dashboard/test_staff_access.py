@@ -30,7 +30,7 @@ from tests.dashboard.staff_helpers import (
 )
 
 EVERY_PAGE = {"home", "record_finding", "record_interview", "upload", "publish", "users", "towns", "audit",
-              "suggestions", "listings", "objections", "documents"}
+              "suggestions", "listings", "objections", "documents", "spot_checks"}
 ROLE_PAGES = {
     "town": {"home", "record_finding", "suggestions"},
     "staff": {"home", "record_finding", "record_interview", "upload", "suggestions", "listings", "objections",

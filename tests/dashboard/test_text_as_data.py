@@ -89,6 +89,7 @@ PUBLIC = {  # page → query parameters
     "compare": {"compare": f"{hostile.AGENCY_CODE},{hostile.OTHER_CODE}"},
     "open_data": {},
     "rules": {},
+    "spot_checks": {},
 }
 
 
