@@ -20,6 +20,7 @@ from db.agency.scans import DocumentError, checked_type, safe_name
 from db.store.engine import transaction
 from db.store.models import Agency, AgencyDocument, aware
 from db.store.settings import get_settings
+from db.supervision.hazard_reports import ReportScan
 
 DOCUMENT_KINDS = ("commitment", "registry")
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024  # a scanned page or two; docs/operations.md, "Limits"
@@ -151,3 +152,15 @@ def latest_commitment_day(session: Session, credit_code: str) -> pd.Timestamp | 
         AgencyDocument.credit_code == credit_code, AgencyDocument.kind == "commitment")
         .order_by(AgencyDocument.uploaded_at.desc())).first()
     return None if when is None else pd.Timestamp(aware(when))
+
+
+def checked_report_scan(*, file_name: str, content: bytes) -> ReportScan:
+    """The optional scan of a hazard-refusal report (portal or paper), under the rules of every filed scan: not
+    empty, at most MAX_DOCUMENT_BYTES, a PDF/JPG/PNG by its bytes checked in the capped reader, a safe name."""
+    if not content:
+        raise DocumentError("文件为空", "the file is empty")
+    if len(content) > MAX_DOCUMENT_BYTES:
+        limit = MAX_DOCUMENT_BYTES // (1024 * 1024)
+        raise DocumentError(f"文件过大（最多{limit} MB）", f"the file is too large (at most {limit} MB)")
+    content_type = read_isolated(_checked_type, content, limits=get_settings().read_limits)
+    return ReportScan(file_name=safe_name(file_name, content_type), content_type=content_type, content=content)
