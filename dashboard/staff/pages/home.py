@@ -5,9 +5,11 @@ import math
 import streamlit as st
 
 from core.china_time import utc_now
-from dashboard import plain
+from dashboard import data, plain
 from dashboard.i18n import pick, t
 from dashboard.staff import password, session, widgets
+from db.accounts.roles import may
+from db.supervision import hazard_reports
 
 IDLE_MINUTES = session.idle_minutes()
 
@@ -47,6 +49,16 @@ town = f"{pick('，', ', ')}{plain.md(user['town'])}" if user["town"] else ""
 st.markdown(t("staff.signed_in_as", name=plain.md(user["display_name"] or user["username"]), role=t(f"role.{user['role']}"),
               town=town))
 st.caption(t("staff.idle_note", minutes=IDLE_MINUTES))
+
+# Overdue hazard-refusal reports stand out here: a town's own, the bureau every town's (db/supervision).
+if may(user, hazard_reports.ACTION):
+    late = hazard_reports.overdue_count(engine=data.engine(), user=session.actor(user))
+    if late:
+        st.warning(t("staff.hr_home_overdue", count=late), icon=":material/report:")
+        st.page_link(session.page_path("hazard_reports"), label=t("staff.page_hazard_reports"),
+                     icon=session.STAFF_PAGES["hazard_reports"][2])
+    else:
+        st.caption(t("staff.hr_home_none"))
 
 st.subheader(t("staff.your_pages"))
 for key in session.allowed_pages(user):
