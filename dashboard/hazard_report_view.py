@@ -10,6 +10,7 @@ import streamlit as st
 from core import china_time
 from dashboard import data
 from dashboard.i18n import t
+from dashboard.staff import widgets
 from db.agency.documents import MAX_DOCUMENT_BYTES, checked_report_scan
 from db.store.text import TEXT_LIMIT
 from db.supervision.hazard_reports import ReportForm, ReportScan
@@ -36,8 +37,9 @@ def report_form(prefix: str) -> tuple[ReportForm, Any]:
     advice_no = middle.text_input(t("common.hr_advice_no"), max_chars=64, key=f"{prefix}_advice_no")
     rectify_by = right.date_input(t("common.hr_rectify_by"), value=None, key=f"{prefix}_rectify_by")
     response = st.text_area(t("common.hr_response"), max_chars=TEXT_LIMIT, key=f"{prefix}_response")
-    to = st.radio(t("common.hr_addressee"), (TO_TOWN, TO_BUREAU), horizontal=True, key=f"{prefix}_addressee",
-                  format_func=lambda k: t(f"common.hr_to_{k}"))
+    to = st.radio(t("common.hr_addressee"), (TO_TOWN, TO_BUREAU), horizontal=True,
+                  key=widgets.keep(f"{prefix}_addressee", TO_TOWN),
+                  format_func=widgets.labels_of({k: t(f"common.hr_to_{k}") for k in (TO_TOWN, TO_BUREAU)}))
     reason = st.text_area(t("common.hr_bureau_reason"), max_chars=TEXT_LIMIT, key=f"{prefix}_bureau_reason")
     scan = st.file_uploader(t("common.hr_scan", mb=MAX_DOCUMENT_BYTES // (1024 * 1024)),
                             type=["pdf", "jpg", "jpeg", "png"], key=f"{prefix}_scan")

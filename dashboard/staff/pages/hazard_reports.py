@@ -87,7 +87,9 @@ for _, row in reports.iterrows():
                 saved(t("staff.hr_acknowledged", id=rid))
         if row["status"] == "acknowledged":
             outcome = st.radio(t("common.hr_outcome"), hazard_reports.OUTCOMES, horizontal=True,
-                               key=f"hr_outcome_{rid}", format_func=lambda o: t(f"common.hr_outcome_{o}"))
+                               key=widgets.keep(f"hr_outcome_{rid}", hazard_reports.RECTIFIED),
+                               format_func=widgets.labels_of({o: t(f"common.hr_outcome_{o}")
+                                                              for o in hazard_reports.OUTCOMES}))
             case_no = st.text_input(t("common.hr_case_no"), max_chars=64, key=f"hr_case_no_{rid}")
             reason = st.text_area(t("common.hr_outcome_reason"), max_chars=TEXT_LIMIT, key=f"hr_reason_{rid}")
             if st.button(t("staff.hr_close"), type="primary", key=f"hr_close_{rid}"):
