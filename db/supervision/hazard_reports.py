@@ -25,7 +25,7 @@ from core import china_time
 from core.errors import CreditBoardError
 from core.towns import BUREAU, is_bureau
 from core.values import credit_code_problem, normalize_credit_code
-from core.workdays import WorkCalendar
+from core.workdays import CalendarMissing, WorkCalendar
 from db.accounts import audit
 from db.accounts.actor import Actor, actor_name
 from db.accounts.agency_access import acting_agency
@@ -151,11 +151,25 @@ def _state(r: HazardReport) -> dict[str, Any]:
             "closed_on": r.closed_on, "scan_sha256": r.scan_sha256}
 
 
+def _working_days_after(calendar: WorkCalendar, day: dt.date, workdays: int) -> dt.date:
+    """calendar.after, except that a day of a year the calendar does not cover yet counts as a working day when it is
+    Monday–Friday: a report received in December must be taken in before the State Council publishes next year's
+    holidays (a deadline is never refused for it); docs/supervision.md says so."""
+    current, left = day, workdays
+    while left:
+        current += dt.timedelta(days=1)
+        try:
+            left -= calendar.is_workday(current)
+        except CalendarMissing:
+            left -= current.weekday() < 5
+    return current
+
+
 def deadlines(received_on: dt.date, calendar: WorkCalendar | None = None) -> tuple[dt.date, dt.date]:
     """(last day to acknowledge, last day to close) of a report received on `received_on`, in working days."""
     settings, calendar = get_settings(), calendar or WorkCalendar.default()
-    return (calendar.after(received_on, settings.report_acknowledge_working_days),
-            calendar.after(received_on, settings.report_close_working_days))
+    return (_working_days_after(calendar, received_on, settings.report_acknowledge_working_days),
+            _working_days_after(calendar, received_on, settings.report_close_working_days))
 
 
 def _staff(session: Session, user: Actor) -> tuple[str, str | None]:

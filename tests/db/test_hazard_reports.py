@@ -290,3 +290,26 @@ def test_the_public_counts_per_town_and_year_say_what_was_in_time_and_name_no_on
     shown = counts.to_csv()
     for private in ("璜土精细化工", "储罐区", ENTERPRISE, MINE, "jia", "月应急立1号", "不属实"):
         assert private not in shown
+
+
+def test_a_year_the_holiday_calendar_does_not_cover_yet_counts_monday_to_friday(monkeypatch):
+    import core.workdays as workdays
+    monkeypatch.setattr(workdays, "_library_year", lambda year: None)  # only the 2026 given here is known
+    calendar = workdays.WorkCalendar({2026: workdays.YearDays(frozenset({dt.date(2026, 12, 31)}), frozenset())})
+    # Received on Wednesday 30 December 2026: 31 December is a holiday, then 2027 counts Monday–Friday: Friday
+    # 1 January is the first working day, Thursday 28 January the twentieth.
+    assert reports.deadlines(dt.date(2026, 12, 30), calendar) == (dt.date(2027, 1, 1), dt.date(2027, 1, 28))
+    with pytest.raises(workdays.CalendarMissing):  # the calendar itself still refuses to guess
+        calendar.after(dt.date(2026, 12, 30), 2)
+
+
+def test_the_demo_holds_reports_in_every_state_and_outcome_some_overdue(engine, people):
+    from db.demo.hazard_reports import STORY, seed_hazard_reports
+    from db.demo.seed import DEMO_OPERATOR
+    count = seed_hazard_reports(engine=engine, by=DEMO_OPERATOR, agencies=[MINE, THEIRS],
+                                towns=[ACCOUNT_TOWN, OTHER_ACCOUNT_TOWN, "青阳镇"], today=TODAY, seed=1)
+    every = reports.queue(engine=engine, user=people["admin"], today=TODAY)
+    assert count == len(STORY) == len(every)
+    assert set(every["status"]) == set(reports.STATES) and set(every["outcome"]) - {""} == set(reports.OUTCOMES)
+    assert every["overdue"].sum() == 2 and set(every["addressee"]) >= {"bureau", ACCOUNT_TOWN}
+    assert reports.overdue_count(engine=engine, user=people["admin"], today=TODAY) == 2
