@@ -133,5 +133,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "hr_file": ("提交报告", "File the report"),
     "hr_filed": ("报告已提交（编号{id}），受理期限{due}。", "Report filed (no. {id}); to be acknowledged by {due}."),
     "hr_mine": ("本机构的报告", "Your reports"),
+    "hr_line": ("报告 #{id}（{received_on}收到）· {enterprise} → {addressee}：{status}",
+                "Report #{id} (received {received_on}) · {enterprise} → {addressee}: {status}"),
+    "hr_line_case": ("，立案编号 {case_no}", ", case no. {case_no}"),
+    "hr_line_due": ("，办结期限 {due}", ", to be closed by {due}"),
     "hr_none": ("本机构尚未提交报告。", "You have filed no report yet."),
 }

@@ -44,7 +44,17 @@ else:
             "case_no": "common.hr_case_no", "outcome_reason": "common.hr_outcome_reason",
             "closed_on": "common.hr_closed_on", "close_due": "common.hr_close_due", "major": "common.hr_major",
             "hazard": "common.hr_hazard"}
-    table = hazard_report_view.shown(mine)[list(keys)]
+    words = hazard_report_view.shown(mine)
+    for raw, row in zip(mine.itertuples(), words.itertuples(), strict=True):
+        status = row.status + (f" · {row.outcome}" if row.outcome else "")
+        if raw.case_no:
+            status += t("agency.hr_line_case", case_no=raw.case_no)
+        elif raw.status != "closed":
+            status += t("agency.hr_line_due", due=raw.close_due.isoformat())
+        line = t("agency.hr_line", id=raw.id, received_on=raw.received_on.isoformat(), enterprise=raw.enterprise_name,
+                 addressee=row.addressee, status=status)
+        (st.success if raw.status == "closed" else st.info)(plain.md(line))
+    table = words[list(keys)]
     for column in ("received_on", "acknowledged_on", "closed_on", "close_due"):
         table[column] = table[column].map(lambda d: "" if d is None or d != d else d.isoformat())
     plain.dataframe(table.rename(columns={k: t(v) for k, v in keys.items()}), hide_index=True, width="stretch")

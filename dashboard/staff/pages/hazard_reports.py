@@ -86,13 +86,16 @@ for _, row in reports.iterrows():
             else:
                 saved(t("staff.hr_acknowledged", id=rid))
         if row["status"] == "acknowledged":
-            outcome = st.radio(t("common.hr_outcome"), hazard_reports.OUTCOMES, horizontal=True,
-                               key=widgets.keep(f"hr_outcome_{rid}", hazard_reports.RECTIFIED),
-                               format_func=widgets.labels_of({o: t(f"common.hr_outcome_{o}")
-                                                              for o in hazard_reports.OUTCOMES}))
-            case_no = st.text_input(t("common.hr_case_no"), max_chars=64, key=f"hr_case_no_{rid}")
-            reason = st.text_area(t("common.hr_outcome_reason"), max_chars=TEXT_LIMIT, key=f"hr_reason_{rid}")
-            if st.button(t("staff.hr_close"), type="primary", key=f"hr_close_{rid}"):
+            # A form: picking the outcome does not rerun the page (and fold this report away) before 办结.
+            with st.form(f"hr_close_form_{rid}", border=False):
+                outcome = st.radio(t("common.hr_outcome"), hazard_reports.OUTCOMES, horizontal=True,
+                                   key=widgets.keep(f"hr_outcome_{rid}", hazard_reports.RECTIFIED),
+                                   format_func=widgets.labels_of({o: t(f"common.hr_outcome_{o}")
+                                                                  for o in hazard_reports.OUTCOMES}))
+                case_no = st.text_input(t("common.hr_case_no"), max_chars=64, key=f"hr_case_no_{rid}")
+                reason = st.text_area(t("common.hr_outcome_reason"), max_chars=TEXT_LIMIT, key=f"hr_reason_{rid}")
+                close = st.form_submit_button(t("staff.hr_close"), type="primary")
+            if close:
                 try:
                     hazard_reports.close(engine=engine, user=acting, report_id=rid, outcome=outcome, case_no=case_no,
                                          reason=reason)
