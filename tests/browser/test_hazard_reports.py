@@ -118,7 +118,7 @@ def test_an_agency_reports_the_town_acknowledges_and_closes_the_agency_sees_the_
         report = latest_report(site["db"])
         assert report is not None and report.enterprise_name == enterprise and report.major
         assert (report.channel, report.addressee, report.status) == ("portal", TOWN, "received")
-        success = page.locator("[data-testid='stAlertContentSuccess']").inner_text().replace("\u2060", "")
+        success = page.locator("[data-testid='stAlertContentSuccess']").first.inner_text().replace("\u2060", "")
         assert label("agency.hr_filed", lang, id=report.id, due=report.acknowledge_due.isoformat()) in success
         screenshot(page, shots_dir / f"{shot}-1-filed.png")
 
