@@ -7,6 +7,7 @@ import streamlit as st
 from core.errors import CreditBoardError
 from dashboard import data, hazard_report_view, plain
 from dashboard.i18n import refusal, t
+from dashboard.labels import kv, paren
 from dashboard.staff import session, widgets
 from db.store.text import TEXT_LIMIT
 from db.supervision import hazard_reports
@@ -54,13 +55,13 @@ for _, row in reports.iterrows():
         if row["overdue"]:
             st.error(t("staff.hr_overdue"))
         facts = {
-            "staff.hr_agency": f"{row['agency_name']}（{row['credit_code']}）",
+            "staff.hr_agency": row["agency_name"] + paren(row["credit_code"]),
             "common.hr_enterprise_code": row["enterprise_code"], "common.hr_hazard": row["hazard"],
             "common.hr_major": t("common.hr_major_yes") if row["major"] else t("common.hr_major_no"),
             "common.hr_found_on": row["found_on"].isoformat(), "common.hr_advice_on": row["advice_on"].isoformat(),
             "common.hr_advice_no": row["advice_no"], "common.hr_rectify_by": row["rectify_by"].isoformat(),
             "common.hr_response": row["response"], "common.hr_bureau_reason": row["bureau_reason"],
-            "common.hr_received_on": f"{row['received_on'].isoformat()}（{t('staff.hr_channel_' + row['channel'])}）",
+            "common.hr_received_on": row["received_on"].isoformat() + paren(t("staff.hr_channel_" + row["channel"])),
             "common.hr_acknowledge_due": row["acknowledge_due"].isoformat(),
             "common.hr_close_due": row["close_due"].isoformat(),
             "common.hr_acknowledged_on": "" if row["acknowledged_on"] is None else
@@ -70,7 +71,7 @@ for _, row in reports.iterrows():
         }
         for key, value in facts.items():
             if value:
-                st.markdown(f"**{t(key)}**：{plain.md(value)}")
+                st.markdown(kv(t(key), value))
         if row["scan_name"]:
             try:
                 scan = hazard_reports.scan_of(engine=engine, user=acting, report_id=rid)
