@@ -13,6 +13,16 @@ _CHANGES_EN = {
 
 # Fields of the audit log's before / after (dashboard.staff.audit_text): key → (中文, English).
 AUDIT_FIELDS: dict[str, tuple[str, str]] = {
+    # a hazard-refusal report's state (db/supervision/hazard_reports.py)
+    "enterprise_code": ("企业统一社会信用代码", "enterprise's credit code"),
+    "addressee": ("报送单位", "addressed to"),
+    "acknowledge_due": ("受理期限", "acknowledge by"),
+    "close_due": ("办结期限", "close by"),
+    "acknowledged_on": ("受理日期", "acknowledged on"),
+    "outcome": ("办理结果", "outcome"),
+    "case_no": ("立案编号", "case no."),
+    "closed_on": ("办结日期", "closed on"),
+    "scan_sha256": ("扫描件SHA-256", "scan's SHA-256"),
     "year": ("年度", "year"), "version": ("版本", "version"), "digest": ("摘要", "digest"),
     "previous_digest": ("上一版摘要", "previous digest"), "agency_count": ("机构数", "agencies"),
     "ids": ("编号", "ids"), "application": ("申请编号", "application"), "received_on": ("收到日期", "received on"),
@@ -566,6 +576,9 @@ AUDIT_TERMS: dict[str, tuple[str, str]] = {
     "objection": ("异议", "objection"),
     "objection_resolve": ("处理异议", "objection resolved"),
     "finding_withdraw": ("撤销扣分记录", "finding withdrawn"),
+    "hazard_report": ("拒不整改报告", "hazard-refusal report"),
+    "hazard_report_acknowledge": ("受理拒不整改报告", "hazard-refusal report acknowledged"),
+    "hazard_report_close": ("办结拒不整改报告", "hazard-refusal report closed"),
 }
 
 

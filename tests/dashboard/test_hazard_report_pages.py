@@ -75,3 +75,16 @@ def test_the_rules_page_counts_the_reports_per_town_and_names_no_enterprise(staf
     assert int(total[1]) == sum(d.year == latest for d in reports["received_on"])
     for private in set(reports["enterprise_name"]) | set(reports["hazard"]):
         assert private not in text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_audit_log_names_each_step_of_a_report_in_words(staff_app, reports, lang):
+    sign_in(staff_app, "admin")
+    i = _lang(staff_app, lang)
+    open_page(staff_app, "audit")
+    check_no_exception(staff_app)
+    text = shown_text(staff_app)
+    for code in ("hazard_report", "hazard_report_acknowledge", "hazard_report_close"):
+        assert CATALOGUE[f"audit_term.{code}"][i] in text
+    assert "hazard_report" not in text  # never the code
+    assert CATALOGUE["common.hr_outcome_case"][i] in text  # the outcome in words in the before/after
