@@ -535,6 +535,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "hr_channel_paper": ("纸质报告", "paper"),
     "hr_home_overdue": ("拒不整改报告：{count}份已逾期未受理或未办结。", "Hazard refusals: {count} {count:report is|reports are} overdue."),
     "hr_home_none": ("拒不整改报告：没有逾期的报告。", "Hazard refusals: none overdue."),
+    "hr_home_line": ("#{id} · {enterprise}（{town}）：{step}期限{due}", "#{id} · {enterprise} ({town}): {step} by {due}"),
 }
 
 

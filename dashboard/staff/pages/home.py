@@ -12,6 +12,7 @@ from db.accounts.roles import may
 from db.supervision import hazard_reports
 
 IDLE_MINUTES = session.idle_minutes()
+HOME_LINES = 5  # overdue hazard-refusal reports listed here; the rest are on their page
 
 
 def submit_sign_in() -> None:
@@ -52,9 +53,14 @@ st.caption(t("staff.idle_note", minutes=IDLE_MINUTES))
 
 # Overdue hazard-refusal reports stand out here: a town's own, the bureau every town's (db/supervision).
 if may(user, hazard_reports.ACTION):
-    late = hazard_reports.overdue_count(engine=data.engine(), user=session.actor(user))
-    if late:
-        st.warning(t("staff.hr_home_overdue", count=late), icon=":material/report:")
+    late = hazard_reports.queue(engine=data.engine(), user=session.actor(user), overdue_only=True)
+    if not late.empty:
+        lines = [t("staff.hr_home_line", id=r.id, enterprise=r.enterprise_name, town=r.town,
+                   due=(r.acknowledge_due if r.status == "received" else r.close_due).isoformat(),
+                   step=t("staff.hr_acknowledge" if r.status == "received" else "staff.hr_close"))
+                 for r in late.head(HOME_LINES).itertuples()]
+        st.warning("  \n".join([t("staff.hr_home_overdue", count=len(late)), *map(plain.md, lines)]),
+                   icon=":material/report:")
         st.page_link(session.page_path("hazard_reports"), label=t("staff.page_hazard_reports"),
                      icon=session.STAFF_PAGES["hazard_reports"][2])
     else:
