@@ -9,7 +9,7 @@ import streamlit as st
 
 from core import china_time
 from dashboard import data
-from dashboard.i18n import t
+from dashboard.i18n import current, t
 from dashboard.staff import widgets
 from db.agency.documents import MAX_DOCUMENT_BYTES, checked_report_scan
 from db.store.text import TEXT_LIMIT
@@ -37,8 +37,10 @@ def report_form(prefix: str) -> tuple[ReportForm, Any]:
     advice_no = middle.text_input(t("common.hr_advice_no"), max_chars=64, key=f"{prefix}_advice_no")
     rectify_by = right.date_input(t("common.hr_rectify_by"), value=None, key=f"{prefix}_rectify_by")
     response = st.text_area(t("common.hr_response"), max_chars=TEXT_LIMIT, key=f"{prefix}_response")
+    # Keyed by the language: inside a form, re-sending a kept value (widgets.keep) would undo a pick made while
+    # the page reruns; a new widget per language never shows the other language's label instead.
     to = st.radio(t("common.hr_addressee"), (TO_TOWN, TO_BUREAU), horizontal=True,
-                  key=widgets.keep(f"{prefix}_addressee", TO_TOWN),
+                  key=f"{prefix}_addressee_{current()}",
                   format_func=widgets.labels_of({k: t(f"common.hr_to_{k}") for k in (TO_TOWN, TO_BUREAU)}))
     reason = st.text_area(t("common.hr_bureau_reason"), max_chars=TEXT_LIMIT, key=f"{prefix}_bureau_reason")
     scan = st.file_uploader(t("common.hr_scan", mb=MAX_DOCUMENT_BYTES // (1024 * 1024)),

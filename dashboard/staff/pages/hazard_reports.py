@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.errors import CreditBoardError
 from dashboard import data, hazard_report_view, plain
-from dashboard.i18n import refusal, t
+from dashboard.i18n import current, refusal, t
 from dashboard.labels import kv, paren
 from dashboard.staff import session, widgets
 from db.store.text import TEXT_LIMIT
@@ -90,7 +90,7 @@ for _, row in reports.iterrows():
             # A form: picking the outcome does not rerun the page (and fold this report away) before 办结.
             with st.form(f"hr_close_form_{rid}", border=False):
                 outcome = st.radio(t("common.hr_outcome"), hazard_reports.OUTCOMES, horizontal=True,
-                                   key=widgets.keep(f"hr_outcome_{rid}", hazard_reports.RECTIFIED),
+                                   key=f"hr_outcome_{rid}_{current()}",  # see hazard_report_view: no keep here
                                    format_func=widgets.labels_of({o: t(f"common.hr_outcome_{o}")
                                                                   for o in hazard_reports.OUTCOMES}))
                 case_no = st.text_input(t("common.hr_case_no"), max_chars=64, key=f"hr_case_no_{rid}")
