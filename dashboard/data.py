@@ -28,6 +28,7 @@ from db.public import facts
 from db.public import reads as public
 from db.reference.towns import load_towns
 from db.store.settings import Settings, get_settings
+from db.supervision import hazard_reports
 
 CATALOG_TTL = 60  # seconds
 logger = logging.getLogger(__name__)
@@ -329,13 +330,19 @@ def _latest_ratings(key: tuple[int, ...]) -> pd.DataFrame:
     return facts.latest_ratings(engine())
 
 
+@st.cache_data(ttl=CATALOG_TTL, show_spinner=False, max_entries=1)
+def hazard_report_counts() -> pd.DataFrame:
+    """The public counts of hazard-refusal reports per year and town (one aggregate query, cached)."""
+    return hazard_reports.public_counts(engine=engine())
+
+
 def clear() -> None:
     """Forget every cached read (call after publishing, so the new version shows at once)."""
     for fn in (publications, _published_years, _current_publication, _publication_history, ratings,
                grade_counts, blacklist, _agency_index, _agency_profile, _compare, export, _checksums, _signing_keys,
                version_changes, records_version, _service_facts, _agency_facts, _serving, _town_names,
                _find_agencies, _latest_ratings, listings, listings_export, notices,
-               notice_ratings):
+               notice_ratings, hazard_report_counts):
         fn.clear()
 
 

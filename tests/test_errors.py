@@ -33,6 +33,7 @@ from db.records.imports import RepeatedRecords
 from db.reference.towns import TownError
 from db.spotcheck.pool import SpotCheckError
 from db.store.settings import SettingsError
+from db.supervision.hazard_reports import HazardReportError
 from db.uploads.repeats import REPEAT_COLUMNS, RepeatedFindings
 
 PROBLEM = Problem(3, "条款", "未知条款", "unknown clause", "4.1")
@@ -58,6 +59,7 @@ REFUSALS: dict[type, CreditBoardError] = {
     RepeatedRecords: RepeatedRecords("visits", pd.DataFrame([{"row": 2, "upload_id": 1, "file_name": "a.csv"}])),
     ListingError: ListingError("必须填写决定理由", "a reason is required"),
     DocumentError: DocumentError("只接受PDF、JPG或PNG扫描件", "only PDF, JPG or PNG scans are accepted"),
+    HazardReportError: HazardReportError("该报告已办结（编号1）", "this report is closed already (no. 1)"),
     SuggestionError: SuggestionError("驳回须填写理由", "a dismissal needs a reason"),
     NoticeError: NoticeError("2025年度正在公示，截止2025-12-31", "2025 is under notice until 2025-12-31"),
     UnreadableDocument: UnreadableDocument("不是有效的 JSON", "not valid JSON"),

@@ -27,6 +27,7 @@ AGENCY_PAGES: dict[str, tuple[str, str, str]] = {
     "practitioners": (f"{PAGES_DIR}/practitioners.py", "agency-practitioners", ":material/groups:"),
     "contracts": (f"{PAGES_DIR}/contracts.py", "agency-contracts", ":material/handshake:"),
     "findings": (f"{PAGES_DIR}/findings.py", "agency-findings", ":material/rule:"),
+    "hazard_reports": (f"{PAGES_DIR}/hazard_reports.py", "agency-hazard-reports", ":material/report:"),
 }
 # Each page's title; the practitioners and monthly pages are named for the file they file (common.kind_*).
 PAGE_TITLES: dict[str, str] = {key: f"agency.page_{key}" for key in AGENCY_PAGES} | {

@@ -62,3 +62,20 @@ for group in rulebook.groups:
             line += f"  \n  {clause.gloss_en}"
         lines.append(line)
     st.markdown("\n".join(lines))
+
+# 拒不整改报告 (第十三、十四条): how the towns and the bureau followed up agencies' reports; counts only, no enterprise.
+st.subheader(t("public.hr_title"))
+st.markdown(t("public.hr_rule", ack=data.settings().report_acknowledge_working_days,
+              close=data.settings().report_close_working_days))
+counts = data.hazard_report_counts()
+if counts.empty:
+    st.caption(t("public.hr_none"))
+else:
+    years = sorted(counts["year"].unique().tolist(), reverse=True)
+    year = st.selectbox(t("common.year"), years, key="hr_year")
+    of_year = counts[counts["year"] == year].drop(columns=["year"])
+    total = of_year.sum(numeric_only=True).to_dict() | {"town": t("public.hr_total")}
+    shown = pd.concat([of_year, pd.DataFrame([total])], ignore_index=True)
+    outcomes = {c: f"common.hr_outcome_{c}" for c in ("rectified", "case", "unfounded")}
+    labels = {"town": "common.town", **{c: outcomes.get(c, f"public.hr_{c}") for c in shown.columns if c != "town"}}
+    plain.dataframe(shown.rename(columns={c: t(k) for c, k in labels.items()}), hide_index=True, key="hr_counts")

@@ -72,9 +72,11 @@ def _words(value: Any, field: str = "") -> str:
 
 # A stored code under these fields → the label that says it (first one the catalogue has); others stay as stored.
 _CODED: dict[str, tuple[str, ...]] = {
-    "role": ("role.{}",), "kind": ("common.kind_{}", "common.scan_{}"), "channel": ("staff.channel_{}",),
-    "finding_action": ("common.finding_{}",), "rule": ("clause.{}",),
-    "status": ("common.objection_{}", "staff.sq_status_{}", "public.listing_{}", "staff.audit_status_{}"),
+    "role": ("role.{}",), "kind": ("common.kind_{}", "common.scan_{}"),
+    "channel": ("staff.channel_{}", "staff.hr_channel_{}"), "finding_action": ("common.finding_{}",),
+    "rule": ("clause.{}",), "outcome": ("common.hr_outcome_{}",), "addressee": ("common.{}",),
+    "status": ("common.objection_{}", "staff.sq_status_{}", "public.listing_{}", "staff.audit_status_{}",
+               "common.hr_status_{}"),
 }
 
 

@@ -48,6 +48,8 @@ STAFF_PAGES: dict[str, tuple[str, str, str, str | None]] = {
     "listings": (f"{PAGES_DIR}/listings.py", "staff-listings", ":material/gavel:", "decide_listings"),
     "suggestions": (f"{PAGES_DIR}/suggestions.py", "staff-suggestions", ":material/fact_check:", "work_suggestions"),
     "objections": (f"{PAGES_DIR}/objections.py", "staff-objections", ":material/rate_review:", "resolve_objections"),
+    "hazard_reports": (f"{PAGES_DIR}/hazard_reports.py", "staff-hazard-reports", ":material/report:",
+                       "work_hazard_reports"),
     "documents": (f"{PAGES_DIR}/documents.py", "staff-documents", ":material/folder_open:", "read_documents"),
     "spot_checks": (f"{PAGES_DIR}/spot_checks.py", "staff-spot-checks", ":material/casino:", "spot_check"),
 }

@@ -122,4 +122,20 @@ LABELS: dict[str, tuple[str, str]] = {
     "object_finding": ("{year}年度 · 条款{clause} · {date} · {assessor}", "{year} · clause {clause} · {date} · {assessor}"),
     "objections_heading": ("本机构的异议", "Your objections"),
     "objections_none": ("暂无异议。", "No objections."),
+    # 拒不整改报告
+    "page_hazard_reports": ("报告企业拒不整改", "Report a hazard refusal"),
+    "hr_intro": ("发现事故隐患并书面提出整改意见后，企业拒不整改的，应向企业所在镇街园报告；情况特殊的，可说明理由直接报告市应急管理局"
+                 "（第十三条）。镇街园或市应急管理局受理、办结后，结果在此显示。",
+                 "When an enterprise refuses to fix a hazard you pointed out in writing, report it to the enterprise's "
+                 "town; in a special case, say why and report straight to the city bureau (Art. 13). Once the town or "
+                 "the bureau acknowledges and closes it, the outcome shows here."),
+    "hr_form": ("提交报告", "File a report"),
+    "hr_file": ("提交报告", "File the report"),
+    "hr_filed": ("报告已提交（编号{id}），受理期限{due}。", "Report filed (no. {id}); to be acknowledged by {due}."),
+    "hr_mine": ("本机构的报告", "Your reports"),
+    "hr_line": ("报告 #{id}（{received_on}收到）· {enterprise} → {addressee}：{status}",
+                "Report #{id} (received {received_on}) · {enterprise} → {addressee}: {status}"),
+    "hr_line_case": ("，立案编号 {case_no}", ", case no. {case_no}"),
+    "hr_line_due": ("，办结期限 {due}", ", to be closed by {due}"),
+    "hr_none": ("本机构尚未提交报告。", "You have filed no report yet."),
 }

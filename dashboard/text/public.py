@@ -428,4 +428,20 @@ LABELS: dict[str, tuple[str, str]] = {
     "spot_rerun": ("用下载的抽取结果文件重新抽取（Python 3.11，本系统源代码；也可按文档用任何语言实现）：",
                    "Re-run the draw from the downloaded file (Python 3.11 and this board's source code; or in any "
                    "language from the documentation):"),
+    # 拒不整改报告 on the rules page: counts only
+    "hr_title": ("企业拒不整改报告的办理情况", "Reports of enterprises refusing to fix hazards"),
+    "hr_rule": ("服务机构发现事故隐患并书面提出整改意见，企业拒不整改的，应向企业所在镇街园报告，情况特殊的可直接报告市应急管理局；"
+                "镇街园或市应急管理局应在收到后{ack}个工作日内受理、{close}个工作日内办结（第十三、十四条）。下表按收到年度和企业所在镇街园统计，"
+                "只列数量，不公布企业名称和隐患内容。",
+                "An agency that pointed out a hazard in writing reports an enterprise refusing to fix it to the "
+                "enterprise's town, or in a special case straight to the city bureau; the town or the bureau "
+                "acknowledges it within {ack} working {ack:day|days} of receiving it and closes it within {close} "
+                "(Art. 13–14). Counted per year received and the enterprise's town: numbers only, no enterprise and "
+                "no hazard."),
+    "hr_none": ("暂无报告。", "No reports yet."),
+    "hr_total": ("合计", "Total"),
+    "hr_received": ("收到", "Received"),
+    "hr_acknowledged_in_time": ("按期受理", "Acknowledged in time"),
+    "hr_closed_in_time": ("按期办结", "Closed in time"),
+    "hr_open": ("办理中", "Open"),
 }

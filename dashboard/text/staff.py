@@ -13,6 +13,16 @@ _CHANGES_EN = {
 
 # Fields of the audit log's before / after (dashboard.staff.audit_text): key → (中文, English).
 AUDIT_FIELDS: dict[str, tuple[str, str]] = {
+    # a hazard-refusal report's state (db/supervision/hazard_reports.py)
+    "enterprise_code": ("企业统一社会信用代码", "enterprise's credit code"),
+    "addressee": ("报送单位", "addressed to"),
+    "acknowledge_due": ("受理期限", "acknowledge by"),
+    "close_due": ("办结期限", "close by"),
+    "acknowledged_on": ("受理日期", "acknowledged on"),
+    "outcome": ("办理结果", "outcome"),
+    "case_no": ("立案编号", "case no."),
+    "closed_on": ("办结日期", "closed on"),
+    "scan_sha256": ("扫描件SHA-256", "scan's SHA-256"),
     "year": ("年度", "year"), "version": ("版本", "version"), "digest": ("摘要", "digest"),
     "previous_digest": ("上一版摘要", "previous digest"), "agency_count": ("机构数", "agencies"),
     "ids": ("编号", "ids"), "application": ("申请编号", "application"), "received_on": ("收到日期", "received on"),
@@ -538,6 +548,35 @@ LABELS: dict[str, tuple[str, str]] = {
     "source_roster": ("名录", "roster"),
     "source_finding": ("扣分记录", "finding"),
     "name_unknown": ("（无名称：未备案）", "(no name: not filed)"),
+    # 拒不整改报告 (hazard-refusal reports)
+    "page_hazard_reports": ("拒不整改报告", "Hazard refusals"),
+    "hr_intro": ("机构报告的企业拒不整改事故隐患的情况（第十三、十四条）：受理期限{ack}个工作日，办结期限{close}个工作日（均自收到之日起算）。"
+                 "镇街园只看到并办理报送本镇街园的报告，市应急管理局看到并办理全部报告。",
+                 "Agencies' reports of enterprises refusing to fix hazards (Art. 13–14): acknowledge within {ack} "
+                 "working {ack:day|days}, close within {close} working {close:day|days} (both from the day received). "
+                 "A town sees and works the reports addressed to it; the bureau sees and works every one."),
+    "hr_queue": ("报告队列", "Queue"),
+    "hr_all": ("全部", "All"),
+    "hr_overdue_only": ("只看逾期", "Overdue only"),
+    "hr_overdue": ("逾期", "Overdue"),
+    "hr_overdue_line": ("⚠ 逾期", "⚠ overdue"),
+    "hr_none": ("暂无报告。", "No reports."),
+    "hr_acknowledge": ("受理", "Acknowledge"),
+    "hr_close": ("办结", "Close"),
+    "hr_acknowledged": ("已受理报告 {id}。", "Report {id} acknowledged."),
+    "hr_closed": ("已办结报告 {id}。", "Report {id} closed."),
+    "hr_download_scan": ("下载扫描件", "Download the scan"),
+    "hr_paper": ("录入纸质报告", "Enter a paper report"),
+    "hr_paper_agency": ("报告机构", "Reporting agency"),
+    "hr_filed": ("已录入报告（编号{id}）。", "Report entered (no. {id})."),
+    "hr_report_line": ("#{id} · {received_on} · {enterprise} · {town} → {addressee} · {status}",
+                       "#{id} · {received_on} · {enterprise} · {town} → {addressee} · {status}"),
+    "hr_agency": ("报告机构", "Reporting agency"),
+    "hr_channel_portal": ("机构工作台", "portal"),
+    "hr_channel_paper": ("纸质报告", "paper"),
+    "hr_home_overdue": ("拒不整改报告：{count}份已逾期未受理或未办结。", "Hazard refusals: {count} {count:report is|reports are} overdue."),
+    "hr_home_none": ("拒不整改报告：没有逾期的报告。", "Hazard refusals: none overdue."),
+    "hr_home_line": ("#{id} · {enterprise}（{town}）：{step}期限{due}", "#{id} · {enterprise} ({town}): {step} by {due}"),
 }
 
 
@@ -586,6 +625,9 @@ AUDIT_TERMS: dict[str, tuple[str, str]] = {
     "spotcheckplan": ("抽查计划", "spot-check plan"),
     "spotcheckdraw": ("抽查抽取结果", "spot-check draw"),
     "spotcheckresult": ("抽查结果", "spot-check result"),
+    "hazard_report": ("拒不整改报告", "hazard-refusal report"),
+    "hazard_report_acknowledge": ("受理拒不整改报告", "hazard-refusal report acknowledged"),
+    "hazard_report_close": ("办结拒不整改报告", "hazard-refusal report closed"),
 }
 
 

@@ -46,6 +46,9 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "withdraw_finding": BUREAU_ROLES,
     # Spot-checks (db/spotcheck): the expert pool, plans, the draw and check results are the bureau admin's.
     "spot_check": (BUREAU_ADMIN,),
+    # 拒不整改报告 (db/supervision/hazard_reports.py): staff enter paper reports and acknowledge and close them; a town
+    # works the reports addressed to it, the bureau every one. Agencies file theirs on the portal (agency_portal).
+    "work_hazard_reports": (BUREAU_ADMIN, BUREAU_STAFF, TOWN_STAFF),
     "read_documents": BUREAU_ROLES,  # agencies' filed scans (承诺书, 附件1) go to the bureau (第九条): never public
 }
 STAFF_ROLES = (BUREAU_ADMIN, BUREAU_STAFF, TOWN_STAFF)

@@ -20,6 +20,7 @@ from db.agency.scans import DocumentError, checked_type, safe_name
 from db.store.engine import transaction
 from db.store.models import Agency, AgencyDocument, aware
 from db.store.settings import get_settings
+from db.supervision.hazard_reports import ReportScan
 
 DOCUMENT_KINDS = ("commitment", "registry")
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024  # a scanned page or two; docs/operations.md, "Limits"
@@ -39,17 +40,22 @@ def _checked_type(content: bytes, *, limits: ReadLimits) -> str:
     return checked_type(content)
 
 
-def file_document(*, engine: Engine, user: Actor, kind: str, file_name: str, content: bytes) -> DocumentFiled:
-    """Store a scan of `kind` for the signed-in agency (audited); the same bytes filed again add nothing."""
-    if kind not in DOCUMENT_KINDS:
-        raise DocumentError(f"未知的文件类别（{kind}）", f"unknown document kind ({kind})")
+def _scan_type(content: bytes) -> str:
+    """The type of a filed scan, refused when empty, over MAX_DOCUMENT_BYTES or not a clean PDF/JPG/PNG."""
     if not content:
         raise DocumentError("文件为空", "the file is empty")
     if len(content) > MAX_DOCUMENT_BYTES:
         limit = MAX_DOCUMENT_BYTES // (1024 * 1024)
         raise DocumentError(f"文件过大（最多{limit} MB）", f"the file is too large (at most {limit} MB)")
     # Decoding an image or walking a PDF is reading a file from outside: in the capped child, like every upload.
-    content_type = read_isolated(_checked_type, content, limits=get_settings().read_limits)
+    return read_isolated(_checked_type, content, limits=get_settings().read_limits)
+
+
+def file_document(*, engine: Engine, user: Actor, kind: str, file_name: str, content: bytes) -> DocumentFiled:
+    """Store a scan of `kind` for the signed-in agency (audited); the same bytes filed again add nothing."""
+    if kind not in DOCUMENT_KINDS:
+        raise DocumentError(f"未知的文件类别（{kind}）", f"unknown document kind ({kind})")
+    content_type = _scan_type(content)
     digest = hashlib.sha256(content).hexdigest()
     with transaction(engine) as session:
         agency = acting_agency(session, user)
@@ -151,3 +157,10 @@ def latest_commitment_day(session: Session, credit_code: str) -> pd.Timestamp | 
         AgencyDocument.credit_code == credit_code, AgencyDocument.kind == "commitment")
         .order_by(AgencyDocument.uploaded_at.desc())).first()
     return None if when is None else pd.Timestamp(aware(when))
+
+
+def checked_report_scan(*, file_name: str, content: bytes) -> ReportScan:
+    """The optional scan of a hazard-refusal report (portal or paper), under the rules of every filed scan: not
+    empty, at most MAX_DOCUMENT_BYTES, a PDF/JPG/PNG by its bytes checked in the capped reader, a safe name."""
+    content_type = _scan_type(content)
+    return ReportScan(file_name=safe_name(file_name, content_type), content_type=content_type, content=content)

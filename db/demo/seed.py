@@ -17,6 +17,7 @@ from core.service_records import KIND_LABELS, RECORD_KINDS
 from core.towns import default_towns
 from db.accounts.actor import Actor
 from db.demo import spot_checks
+from db.demo.hazard_reports import seed_hazard_reports
 from db.demo.names import JIANGYIN, credit_code, id_number, person_name
 from db.demo.records import DemoRecords, demo_records
 from db.documents.signing import Signer, keygen, load_signer
@@ -313,4 +314,6 @@ def seed_demo(*, engine: Engine, seed: int = SEED, today: dt.date | None = None)
     for kind in RECORD_KINDS:  # one file per kind, as an agency's upload would come
         import_records(engine=engine, kind=kind, content=data.records.files[kind], by=DEMO_OPERATOR,
                        file_name=f"{KIND_LABELS[kind]}（演示）.csv")
+    seed_hazard_reports(engine=engine, by=DEMO_OPERATOR, agencies=[a.credit_code for a in data.agencies],
+                        towns=default_towns().names, today=today or china_time.today(), seed=seed)
     return published

@@ -593,3 +593,44 @@ class SpotCheckResult(SQLModel, table=True):
     finding_ids: str = Field(default="", max_length=400)  # ";"-joined finding ids
     recorded_by: str = Field(max_length=64)
     recorded_at: dt.datetime = _when()
+# Table: a hazard-refusal report (拒不整改报告, 第十三条、第十四条): an agency found a hazard at an enterprise, gave written
+# advice, and the enterprise refused to fix it. Filed on the portal (channel "portal") or by staff from a paper report
+# ("paper"); addressed to the enterprise's town, or to the bureau ("bureau") with the agency's reason (情况特殊).
+# received → acknowledged (受理) → closed (办结, with an outcome: rectified | case + case_no | unfounded + reason).
+# Both deadlines are fixed when it is received (working days from received_on, the settings of that day). The
+# enterprise, the hazard and the outcome's words are staff/agency-only: the public sees counts per town and year.
+class HazardReport(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    credit_code: str = Field(max_length=18, index=True)  # the reporting agency
+    enterprise_code: str = Field(max_length=18)
+    enterprise_name: str = Field(max_length=200)
+    town: str = Field(max_length=64, index=True)  # the enterprise's town
+    hazard: str = Field(max_length=2000)
+    found_on: dt.date
+    major: bool = False
+    advice_on: dt.date  # the written advice (整改意见书) given to the enterprise
+    advice_no: str = Field(max_length=64)
+    rectify_by: dt.date  # the deadline the agency gave the enterprise
+    response: str = Field(max_length=2000)  # what the enterprise did
+    addressee: str = Field(max_length=64, index=True)  # the town's name, or "bureau"
+    bureau_reason: str = Field(default="", max_length=2000)  # why straight to the bureau (情况特殊)
+    channel: str = Field(max_length=8)  # portal | paper
+    received_on: dt.date = Field(index=True)  # China date: the day filed on the portal, or the paper's received date
+    filed_by: str = Field(max_length=64)
+    filed_at: dt.datetime = _when()
+    acknowledge_due: dt.date  # the last day to acknowledge (ACKNOWLEDGE_WORKING_DAYS after received_on)
+    close_due: dt.date  # the last day to close (CLOSE_WORKING_DAYS after received_on)
+    status: str = Field(default="received", max_length=12, index=True)  # received | acknowledged | closed
+    acknowledged_on: dt.date | None = None
+    acknowledged_by: str = Field(default="", max_length=64)
+    acknowledged_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    outcome: str = Field(default="", max_length=12)  # rectified | case | unfounded
+    case_no: str = Field(default="", max_length=64)  # the case's number when one was opened (立案)
+    outcome_reason: str = Field(default="", max_length=2000)  # why unfounded (or a note on the other outcomes)
+    closed_on: dt.date | None = None
+    closed_by: str = Field(default="", max_length=64)
+    closed_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    scan_name: str = Field(default="", max_length=255)  # the optional scan, checked like an agency's filed scans
+    scan_type: str = Field(default="", max_length=64)
+    scan_sha256: str = Field(default="", max_length=64)
+    scan: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))

@@ -69,6 +69,13 @@ class Settings:
         low=0, high=120))
     notice_working_days: int = declared(Whole(
         "NOTICE_WORKING_DAYS", 5, _WORKING_DAYS, "a 公示 (notice)'s default length after the day it opens", high=30))
+    report_acknowledge_working_days: int = declared(Whole(
+        "REPORT_ACKNOWLEDGE_WORKING_DAYS", 1, _WORKING_DAYS,
+        "how long a town or the bureau has to acknowledge (受理) a hazard-refusal report (docs/supervision.md)",
+        high=30))
+    report_close_working_days: int = declared(Whole(
+        "REPORT_CLOSE_WORKING_DAYS", 20, _WORKING_DAYS,
+        "how long after receiving a hazard-refusal report it must be closed (办结) (docs/supervision.md)", high=120))
     session_idle_seconds: int = declared(Whole(
         "SESSION_IDLE_SECONDS", 1800, _SECONDS, "how long a signed-in session may stay idle", low=10, high=86400))
 

@@ -30,11 +30,11 @@ from tests.dashboard.staff_helpers import (
 )
 
 EVERY_PAGE = {"home", "record_finding", "record_interview", "upload", "publish", "users", "towns", "audit",
-              "suggestions", "listings", "objections", "documents", "spot_checks"}
+              "suggestions", "listings", "objections", "hazard_reports", "documents", "spot_checks"}
 ROLE_PAGES = {
-    "town": {"home", "record_finding", "suggestions"},
+    "town": {"home", "record_finding", "suggestions", "hazard_reports"},
     "staff": {"home", "record_finding", "record_interview", "upload", "suggestions", "listings", "objections",
-              "documents"},
+              "hazard_reports", "documents"},
     "admin": EVERY_PAGE,
 }
 GENERIC = CATALOGUE["staff.sign_in_failed"][0]

@@ -31,7 +31,7 @@ from db.documents.export import (
 )
 from db.public.listing_export import export_listings
 from db.publishing.listing_removal import apply_repair, decide_repair
-from db.store.models import Agency, Finding, Listing, Practitioner, Publication, PublishedPractitioner
+from db.store.models import Agency, Finding, HazardReport, Listing, Practitioner, Publication, PublishedPractitioner
 from tests.builders import finding
 from tests.db.publishing import YEAR, a_year, load
 from tests.notices import publish_after_notice
@@ -210,7 +210,11 @@ def test_no_export_holds_personal_data_descriptions_or_staff_accounts(engine):
         descriptions = {d for (d,) in session.execute(select(Finding.description)) if d}
         listed = {n for (n,) in session.execute(select(PublishedPractitioner.practitioner))}
         versions = session.execute(select(Publication.year, Publication.version)).all()
-    secrets = {*descriptions, *(p.id_number for p in people), *(p.phone for p in people), "admin.zhou", "欧阳晓明"}
+        hazards = {v for row in session.execute(select(HazardReport.enterprise_name, HazardReport.enterprise_code,
+                                                        HazardReport.hazard, HazardReport.case_no)) for v in row if v}
+    assert len(hazards) > 20  # the demo's hazard-refusal reports: counts only are public, never in an export
+    secrets = {*descriptions, *hazards, *(p.id_number for p in people), *(p.phone for p in people), "admin.zhou",
+               "欧阳晓明"}
     public_text = " ".join(name for (name,) in session_names(engine)) + " ".join(default_towns().names)
     # Only blacklisted practitioners are named (a name that is also part of a town's or agency's name, like
     # 徐霞 in 徐霞客镇, cannot be told apart by scanning text, so it is left out).

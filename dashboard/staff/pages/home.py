@@ -5,11 +5,14 @@ import math
 import streamlit as st
 
 from core.china_time import utc_now
-from dashboard import plain
+from dashboard import data, plain
 from dashboard.i18n import pick, t
 from dashboard.staff import password, session, widgets
+from db.accounts.roles import may
+from db.supervision import hazard_reports
 
 IDLE_MINUTES = session.idle_minutes()
+HOME_LINES = 5  # overdue hazard-refusal reports listed here; the rest are on their page
 
 
 def submit_sign_in() -> None:
@@ -47,6 +50,21 @@ town = f"{pick('，', ', ')}{plain.md(user['town'])}" if user["town"] else ""
 st.markdown(t("staff.signed_in_as", name=plain.md(user["display_name"] or user["username"]), role=t(f"role.{user['role']}"),
               town=town))
 st.caption(t("staff.idle_note", minutes=IDLE_MINUTES))
+
+# Overdue hazard-refusal reports stand out here: a town's own, the bureau every town's (db/supervision).
+if may(user, hazard_reports.ACTION):
+    late = hazard_reports.queue(engine=data.engine(), user=session.actor(user), overdue_only=True)
+    if not late.empty:
+        lines = [t("staff.hr_home_line", id=r.id, enterprise=r.enterprise_name, town=r.town,
+                   due=(r.acknowledge_due if r.status == "received" else r.close_due).isoformat(),
+                   step=t("staff.hr_acknowledge" if r.status == "received" else "staff.hr_close"))
+                 for r in late.head(HOME_LINES).itertuples()]
+        st.warning("  \n".join([t("staff.hr_home_overdue", count=len(late)), *map(plain.md, lines)]),
+                   icon=":material/report:")
+        st.page_link(session.page_path("hazard_reports"), label=t("staff.page_hazard_reports"),
+                     icon=session.STAFF_PAGES["hazard_reports"][2])
+    else:
+        st.caption(t("staff.hr_home_none"))
 
 st.subheader(t("staff.your_pages"))
 for key in session.allowed_pages(user):
