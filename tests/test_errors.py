@@ -31,6 +31,8 @@ from db.publishing.publish import PublishConflict, PublishError, ReasonRequired
 from db.records.imports import RepeatedRecords
 from db.reference.towns import TownError
 from db.store.settings import SettingsError
+from db.supervision.inspections import InspectionError
+from db.supervision.referrals import ReferralError
 from db.uploads.repeats import REPEAT_COLUMNS, RepeatedFindings
 
 PROBLEM = Problem(3, "条款", "未知条款", "unknown clause", "4.1")
@@ -62,6 +64,8 @@ REFUSALS: dict[type, CreditBoardError] = {
     DuplicateKeys: DuplicateKeys("JSON 中有重复的键：total", "duplicated key in the JSON: total"),
     SigningKeyError: SigningKeyError("没有发布签名密钥", "no publication signing key"),
     Unchanged: Unchanged(),
+    InspectionError: InspectionError("请填写企业名称", "the enterprise name is required"),
+    ReferralError: ReferralError("该上报事项已处理，不能再次处理", "this referral was decided already"),
 }
 
 

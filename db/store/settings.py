@@ -69,6 +69,9 @@ class Settings:
         low=0, high=120))
     notice_working_days: int = declared(Whole(
         "NOTICE_WORKING_DAYS", 5, _WORKING_DAYS, "a 公示 (notice)'s default length after the day it opens", high=30))
+    referral_working_days: int = declared(Whole(
+        "REFERRAL_WORKING_DAYS", 10, _WORKING_DAYS,
+        "how long the bureau has to confirm or dismiss a town's referral (上报) after the day it came in", high=60))
     session_idle_seconds: int = declared(Whole(
         "SESSION_IDLE_SECONDS", 1800, _SECONDS, "how long a signed-in session may stay idle", low=10, high=86400))
 
