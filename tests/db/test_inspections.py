@@ -8,6 +8,7 @@ from sqlmodel import Session, func, select
 
 from db.accounts.roles import AccessDenied
 from db.store.models import AuditEntry, Finding, Inspection, InspectionCheck, Referral
+from db.supervision.effectiveness import PUBLIC_EFFECT_COLUMNS, effectiveness, public_effectiveness
 from db.supervision.inspections import (
     CheckInput,
     InspectionError,
@@ -168,3 +169,26 @@ def test_each_town_sees_its_own_inspections_and_the_bureau_every_towns(engine, s
     assert inspection_checks(engine=engine, user=staff["town"], inspection_id=stored["id"])["check"].size == 7
     with pytest.raises(AccessDenied):
         inspection_checks(engine=engine, user=staff["other_town"], inspection_id=stored["id"])
+
+
+def test_effectiveness_counts_checks_by_clause_and_hazards_the_records_did_not_show(engine, staff):
+    record_inspection(engine=engine, user=staff["town"], today=TODAY, inspection=_inspection(checks=TWO_FINDINGS))
+    record_inspection(engine=engine, user=staff["town"], today=TODAY, inspection=_inspection(
+        hazards=0, major_hazards=0, checks={"contract": CheckInput("pass"), "visits": CheckInput("fail", "note")}))
+    per = effectiveness(engine=engine, user=staff["staff"], year=2025).set_index("credit_code").loc[AGENCY]
+    assert (per["inspections"], per["checks_passed"], per["checks_failed"]) == (2, 2, 5)
+    assert per["failed_clauses"] == "2.2×1、2.5×1、3.6×2、3.7×1"
+    # The agency's visits of the 90 days before recorded no hazard; the town found three at the first inspection.
+    assert (per["hazards_found"], per["hazards_unseen"]) == (3, 1)
+    assert effectiveness(engine=engine, user=staff["other_town"], year=2025, town=ACCOUNT_TOWN).empty
+    public = public_effectiveness(engine=engine, year=2025)
+    assert list(public.columns) == list(PUBLIC_EFFECT_COLUMNS)
+    assert public.iloc[0][["inspections", "hazards_unseen"]].tolist() == [2, 1]
+    assert str(public.iloc[0]["as_of"]) == DAY.isoformat()
+
+
+def test_a_hazard_the_agency_recorded_is_not_counted_unseen(engine):
+    store_supervision_records(engine, hazards="2")
+    town = make_staff(engine)["town"]
+    record_inspection(engine=engine, user=town, today=TODAY, inspection=_inspection())
+    assert public_effectiveness(engine=engine, year=2025).iloc[0]["hazards_unseen"] == 0
