@@ -49,6 +49,8 @@ STAFF_PAGES: dict[str, tuple[str, str, str, str | None]] = {
     "suggestions": (f"{PAGES_DIR}/suggestions.py", "staff-suggestions", ":material/fact_check:", "work_suggestions"),
     "objections": (f"{PAGES_DIR}/objections.py", "staff-objections", ":material/rate_review:", "resolve_objections"),
     "documents": (f"{PAGES_DIR}/documents.py", "staff-documents", ":material/folder_open:", "read_documents"),
+    "inspections": (f"{PAGES_DIR}/inspections.py", "staff-inspections", ":material/domain_verification:", "read_supervision"),
+    "referrals": (f"{PAGES_DIR}/referrals.py", "staff-referrals", ":material/outgoing_mail:", "read_supervision"),
 }
 assert all(action is None or action in PERMISSIONS for *_, action in STAFF_PAGES.values())
 
