@@ -30,11 +30,11 @@ from tests.dashboard.staff_helpers import (
 )
 
 EVERY_PAGE = {"home", "record_finding", "record_interview", "upload", "publish", "users", "towns", "audit",
-              "suggestions", "listings", "objections", "documents"}
+              "suggestions", "listings", "objections", "documents", "inspections", "referrals"}
 ROLE_PAGES = {
-    "town": {"home", "record_finding", "suggestions"},
+    "town": {"home", "record_finding", "suggestions", "inspections", "referrals"},
     "staff": {"home", "record_finding", "record_interview", "upload", "suggestions", "listings", "objections",
-              "documents"},
+              "documents", "inspections", "referrals"},
     "admin": EVERY_PAGE,
 }
 GENERIC = CATALOGUE["staff.sign_in_failed"][0]

@@ -31,6 +31,7 @@ rulebook = data.rulebook()
 town = own_town(user)
 today = china_time.today()
 BLACKLIST_CLAUSES = [c.code for c in rulebook.clauses if c.effect == "blacklist"]
+CLAUSE_LABELS = {c: widgets.clause_label(c, rulebook) for c in BLACKLIST_CLAUSES}  # in this run's language
 
 st.title(t("staff.page_inspections"))
 st.caption(t("staff.insp_intro"))
@@ -63,7 +64,9 @@ def record_form() -> None:
     if st.session_state.get("insp_agency_for") != (code, day):
         st.session_state["insp_agency_for"] = (code, day)
         st.session_state.pop("insp_agency", None)
-    choice = st.selectbox(t("staff.insp_agency"), list(offers), index=0, key="insp_agency",
+    if st.session_state.get("insp_agency") not in offers:
+        st.session_state.pop("insp_agency", None)
+    choice = st.selectbox(t("staff.insp_agency"), list(offers), key=widgets.keep("insp_agency", next(iter(offers))),
                           format_func=widgets.labels_of(offers))
     source, agency_code, contract_no, agency_name = choice.split("|")[0], "", "", ""
     if source == "contract":
@@ -85,18 +88,20 @@ def record_form() -> None:
                 shown = beside.shown(check.key, probe)
                 if shown:
                     st.caption(t("staff.insp_records", shown=plain.md(shown)))
-                result = st.radio(t("staff.insp_result"), list(results), index=2, horizontal=True,
-                                  key=f"insp_result_{check.key}", format_func=widgets.labels_of(results))
+                result = st.radio(t("staff.insp_result"), list(results), horizontal=True,
+                                  key=widgets.keep(f"insp_result_{check.key}", "unchecked"),
+                                  format_func=widgets.labels_of(results))
                 outcome, clause, note = "", "", ""
                 if result == "fail":
                     outcomes = {"finding": t("staff.insp_outcome_finding", clause=check.clause),
                                 "note": t("staff.insp_outcome_note"), "referral": t("staff.insp_outcome_referral")}
-                    outcome = st.radio(t("staff.insp_outcome"), list(outcomes), index=0, horizontal=True,
-                                       key=f"insp_outcome_{check.key}", format_func=widgets.labels_of(outcomes))
+                    outcome = st.radio(t("staff.insp_outcome"), list(outcomes), horizontal=True,
+                                       key=widgets.keep(f"insp_outcome_{check.key}", "finding"),
+                                       format_func=widgets.labels_of(outcomes))
                     if outcome == "referral":
-                        clause = st.selectbox(t("staff.insp_referral_clause"), BLACKLIST_CLAUSES, index=0,
-                                              key=f"insp_clause_{check.key}",
-                                              format_func=lambda c: widgets.clause_label(c, rulebook))
+                        clause = st.selectbox(t("staff.insp_referral_clause"), BLACKLIST_CLAUSES,
+                                              key=widgets.keep(f"insp_clause_{check.key}", BLACKLIST_CLAUSES[0]),
+                                              format_func=widgets.labels_of(CLAUSE_LABELS))
                     note = st.text_input(t("staff.insp_note"), key=f"insp_note_{check.key}", max_chars=TEXT_LIMIT)
                 checks[check.key] = CheckInput(result, outcome, note, referral_clause=clause)
     if st.button(t("staff.insp_save"), type="primary", key="insp_save"):

@@ -25,6 +25,7 @@ rulebook = data.rulebook()
 town = own_town(user)
 today = china_time.today()
 BLACKLIST_CLAUSES = [c.code for c in rulebook.clauses if c.effect == "blacklist"]
+CLAUSE_LABELS = {c: widgets.clause_label(c, rulebook) for c in BLACKLIST_CLAUSES}  # in this run's language
 STATES = {"referred": t("staff.state_referred"), "confirmed": t("staff.state_confirmed"),
           "dismissed": t("staff.state_dismissed")}
 
@@ -75,8 +76,9 @@ if may(user, "inspect"):
     with st.expander(t("staff.ref_new")):
         code, name = widgets.agency_picker("ref")
         left, right = st.columns(2)
-        clause = left.selectbox(t("staff.insp_referral_clause"), BLACKLIST_CLAUSES, index=0, key="ref_clause",
-                                format_func=lambda c: widgets.clause_label(c, rulebook))
+        clause = left.selectbox(t("staff.insp_referral_clause"), BLACKLIST_CLAUSES,
+                                key=widgets.keep("ref_clause", BLACKLIST_CLAUSES[0]),
+                                format_func=widgets.labels_of(CLAUSE_LABELS))
         day = right.date_input(t("staff.ref_date"), value=today, max_value=today, key="ref_date", format="YYYY-MM-DD")
         facts = st.text_area(t("staff.ref_facts"), key="ref_facts", max_chars=TEXT_LIMIT)
         evidence = st.text_area(t("staff.ref_evidence"), key="ref_evidence", max_chars=TEXT_LIMIT)
