@@ -33,7 +33,7 @@ from db.reference.towns import towns_in
 from db.store.engine import transaction, write_lock
 from db.store.models import Agency, ContractRecord, Inspection, InspectionCheck, Referral, User
 from db.store.text import checked_text
-from db.supervision.referrals import ReferralInput, add_referral, is_blacklist_clause
+from db.supervision.referrals import ReferralInput, acting_row, add_referral, early_check, is_blacklist_clause
 
 
 @dataclass(frozen=True)
@@ -230,14 +230,15 @@ def _check_agency(session: Session, row_user: User, inspection: InspectionInput,
 
 
 def record_inspection(*, engine: Engine, user: Actor, inspection: InspectionInput, today: dt.date | None = None,
-                      rulebook: Rulebook | None = None) -> dict[str, Any]:
+                      rulebook: Rulebook | None = None, town: str | None = None) -> dict[str, Any]:
     """Store one inspection of the actor's own town with its checks, the findings the clerk confirmed (the town's,
     through add_finding) and the referrals (1.x, to the bureau), all in one transaction with their audit entries.
 
     Town staff only; refused with nothing written on any bad field, a day after today, an agency the stored
     contracts do not offer (source "contract"), an enterprise the contracts place in another town, or a finding the
-    placement rule refuses."""
-    require_actor(user, "inspect")
+    placement rule refuses. `town`: the town acted for — an account may name only its own (else AccessDenied);
+    the command line's operator (the demo seed) must name one."""
+    early_check(user, "inspect")
     rulebook = rulebook or load_rulebook()
     today = today or dt.date.today()
     if not isinstance(inspection.date, dt.date) or inspection.date > today:
@@ -258,7 +259,7 @@ def record_inspection(*, engine: Engine, user: Actor, inspection: InspectionInpu
               if inspection.agency_source != "none" and not credit_code_problem(inspection.agency_code) else None)
     with transaction(engine) as session:
         write_lock(session)
-        row_user = acting_user(session, user, "inspect")
+        row_user = acting_row(session, user, "inspect", town=town)
         town = own_town(row_user)
         agency, agency_name, contract_no = _check_agency(session, row_user, inspection, code)
         row = Inspection(town=town, date=inspection.date, year=inspection.date.year, enterprise_code=code,

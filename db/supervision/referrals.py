@@ -14,12 +14,14 @@ from sqlmodel import Session, select
 
 from core.errors import CreditBoardError
 from core.rulebook import Rulebook, load_rulebook
+from core.towns import BUREAU
 from core.values import credit_code_problem, normalize_credit_code
 from core.workdays import CalendarMissing, WorkCalendar
 from db.accounts import audit
 from db.accounts.actor import Actor, acting_user, require_actor
-from db.accounts.roles import AccessDenied, own_town
+from db.accounts.roles import BUREAU_STAFF, TOWN_STAFF, AccessDenied, own_town
 from db.findings.recording import add_finding
+from db.reference.towns import towns_in
 from db.store.engine import transaction, write_lock
 from db.store.models import Agency, Referral, User, utcnow
 from db.store.settings import get_settings
@@ -64,6 +66,32 @@ def due_day(referred_on: dt.date, *, days: int | None = None, calendar: WorkCale
         return None
 
 
+def early_check(actor: Actor | None, action: str) -> None:
+    """The cheap refusal before any work: an account's claimed role; the command line's operator passes (it names
+    the town it acts for, see acting_row)."""
+    if not (isinstance(actor, Actor) and actor.is_operator):
+        require_actor(actor, action)
+
+
+def acting_row(session: Session, actor: Actor | None, action: str, *, town: str | None = None) -> User:
+    """The account row acting (acting_user: re-read, role checked) — refused (AccessDenied) when it names a `town`
+    other than its own. The command line's operator (the demo seed, `python -m db`) has no account: it acts for the
+    `town` it names (for a town's action) or for the bureau, as an unsaved row the finding path reads."""
+    wanted = towns_in(session).resolve(town) if town else None
+    if town and wanted in (None, BUREAU):
+        raise AccessDenied(f"未知镇街园（{town}）", f"unknown town ({town})")
+    if isinstance(actor, Actor) and actor.is_operator:
+        if action == "inspect":
+            if not wanted:
+                raise AccessDenied("命令行须指明镇街园", "the command line must name the town it acts for")
+            return User(username=actor.username, role=TOWN_STAFF, town=wanted)
+        return User(username=actor.username, role=BUREAU_STAFF)
+    row = acting_user(session, actor, action)
+    if wanted and own_town(row) != wanted:
+        raise AccessDenied(f"只能以本镇街园（{own_town(row)}）名义录入", f"you may act only for {own_town(row)}")
+    return row
+
+
 def add_referral(session: Session, row_user: User, item: ReferralInput, *, inspection_id: int | None = None,
                  today: dt.date | None = None, rulebook: Rulebook | None = None) -> Referral:
     """Add one referral by a town account `row_user` (acting_user checked it) and its audit entry to the caller's
@@ -98,11 +126,12 @@ def add_referral(session: Session, row_user: User, item: ReferralInput, *, inspe
 
 
 def refer(*, engine: Engine, user: Actor, item: ReferralInput, today: dt.date | None = None,
-          rulebook: Rulebook | None = None) -> dict[str, Any]:
-    """A town refers a 1.x matter it saw (not from an inspection) to the bureau; one transaction, audited."""
-    require_actor(user, "inspect")
+          rulebook: Rulebook | None = None, town: str | None = None) -> dict[str, Any]:
+    """A town refers a 1.x matter it saw (not from an inspection) to the bureau; one transaction, audited. `town`:
+    the town acted for (an account may name only its own; the command line's operator must name one)."""
+    early_check(user, "inspect")
     with transaction(engine) as session:
-        row_user = acting_user(session, user, "inspect")
+        row_user = acting_row(session, user, "inspect", town=town)
         return _stored(add_referral(session, row_user, item, today=today, rulebook=rulebook))
 
 
@@ -121,10 +150,10 @@ def confirm_referral(*, engine: Engine, user: Actor, referral_id: int,
     """The bureau confirms a referral: its 1.x finding (assessor the bureau, dated the conduct's day, placed, audited)
     through db.findings.recording.add_finding, in one transaction with the referral's new state. Bureau roles only;
     refused when decided already (a second click or a second clerk: the row is locked, then re-read)."""
-    require_actor(user, "decide_referrals")
+    early_check(user, "decide_referrals")
     with transaction(engine) as session:
         write_lock(session)
-        row_user = acting_user(session, user, "decide_referrals")
+        row_user = acting_row(session, user, "decide_referrals")
         row = _open_row(session, referral_id)
         before = _stored(row)
         finding = add_finding(session, row_user, credit_code=row.credit_code, agency_name=row.agency_name,
@@ -141,11 +170,11 @@ def confirm_referral(*, engine: Engine, user: Actor, referral_id: int,
 
 def dismiss_referral(*, engine: Engine, user: Actor, referral_id: int, reason: str) -> dict[str, Any]:
     """The bureau dismisses a referral with a required reason, audited; the town sees it. Bureau roles only."""
-    require_actor(user, "decide_referrals")
+    early_check(user, "decide_referrals")
     reason = checked_text(reason, field=("不予认定理由", "reason for the dismissal"), error=ReferralError)
     with transaction(engine) as session:
         write_lock(session)
-        row_user = acting_user(session, user, "decide_referrals")
+        row_user = acting_row(session, user, "decide_referrals")
         row = _open_row(session, referral_id)
         before = _stored(row)
         row.state, row.reason = "dismissed", reason

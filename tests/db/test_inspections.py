@@ -20,7 +20,15 @@ from db.supervision.inspections import (
     serving_agencies,
 )
 from db.supervision.referrals import ReferralError, ReferralInput
-from tests.builders import ACCOUNT_TOWN, OTHER_ACCOUNT_TOWN, credit_code, make_staff, make_user, with_wrong_check_digit
+from tests.builders import (
+    ACCOUNT_TOWN,
+    OPERATOR,
+    OTHER_ACCOUNT_TOWN,
+    credit_code,
+    make_staff,
+    make_user,
+    with_wrong_check_digit,
+)
 from tests.db.supervision_records import (
     AGENCY,
     CONTRACT,
@@ -192,3 +200,23 @@ def test_a_hazard_the_agency_recorded_is_not_counted_unseen(engine):
     town = make_staff(engine)["town"]
     record_inspection(engine=engine, user=town, today=TODAY, inspection=_inspection())
     assert public_effectiveness(engine=engine, year=2025).iloc[0]["hazards_unseen"] == 0
+
+
+def test_a_town_account_may_not_record_for_another_town(engine, staff):
+    with pytest.raises(AccessDenied):
+        record_inspection(engine=engine, user=staff["town"], today=TODAY, town=OTHER_ACCOUNT_TOWN,
+                          inspection=_inspection(checks=TWO_FINDINGS))
+    stored = record_inspection(engine=engine, user=staff["town"], today=TODAY, town=ACCOUNT_TOWN,
+                               inspection=_inspection())
+    assert stored["town"] == ACCOUNT_TOWN
+    assert [_count(engine, m) for m in (Inspection, Finding, Referral)] == [1, 0, 0]
+
+
+def test_the_command_line_records_for_the_town_it_names(engine, staff):
+    with pytest.raises(AccessDenied):
+        record_inspection(engine=engine, user=OPERATOR, today=TODAY, inspection=_inspection())
+    stored = record_inspection(engine=engine, user=OPERATOR, today=TODAY, town=ACCOUNT_TOWN,
+                               inspection=_inspection(checks=TWO_FINDINGS))
+    with Session(engine) as session:
+        assert {(f.assessor, f.recorded_by) for f in session.exec(select(Finding)).all()} == {(ACCOUNT_TOWN, "test")}
+    assert stored["recorded_by"] == "test" and len(stored["referrals"]) == 1

@@ -21,7 +21,7 @@ from db.supervision.referrals import (
     refer,
     referral_list,
 )
-from tests.builders import OTHER_ACCOUNT_TOWN, make_staff, make_user, with_wrong_check_digit
+from tests.builders import OPERATOR, OTHER_ACCOUNT_TOWN, make_staff, make_user, with_wrong_check_digit
 from tests.db.supervision_records import AGENCY, AGENCY_NAME, DAY, TODAY, store_supervision_records
 
 pytestmark = pytest.mark.usefixtures("fast_argon2")
@@ -132,3 +132,15 @@ def test_an_undecided_referral_past_its_working_days_is_overdue(engine, staff, r
     assert overdue_referrals(engine=engine, user=staff["staff"], today=due + dt.timedelta(days=1)).empty
     confirm_referral(engine=engine, user=staff["staff"], referral_id=referred)
     assert overdue_referrals(engine=engine, user=staff["staff"], today=dt.date(2025, 12, 31)).empty
+
+
+def test_the_command_line_refers_for_a_named_town_and_decides_for_the_bureau(engine, staff):
+    with pytest.raises(AccessDenied):
+        refer(engine=engine, user=OPERATOR, item=MATTER, today=TODAY)
+    with pytest.raises(AccessDenied):
+        refer(engine=engine, user=staff["town"], item=MATTER, today=TODAY, town=OTHER_ACCOUNT_TOWN)
+    stored = refer(engine=engine, user=OPERATOR, item=MATTER, today=TODAY, town=OTHER_ACCOUNT_TOWN)
+    assert stored["town"] == OTHER_ACCOUNT_TOWN
+    confirmed = confirm_referral(engine=engine, user=OPERATOR, referral_id=stored["id"])
+    with Session(engine) as session:
+        assert session.get(Finding, confirmed["finding_id"]).assessor == "bureau"
