@@ -18,6 +18,7 @@ from core.towns import default_towns
 from db.accounts.actor import Actor
 from db.demo.names import JIANGYIN, credit_code, id_number, person_name
 from db.demo.records import DemoRecords, demo_records
+from db.demo.supervision import seed_supervision
 from db.documents.signing import Signer, keygen, load_signer
 from db.publishing.notice import default_end, open_notice
 from db.publishing.publish import publish_year
@@ -308,4 +309,5 @@ def seed_demo(*, engine: Engine, seed: int = SEED, today: dt.date | None = None)
     for kind in RECORD_KINDS:  # one file per kind, as an agency's upload would come
         import_records(engine=engine, kind=kind, content=data.records.files[kind], by=DEMO_OPERATOR,
                        file_name=f"{KIND_LABELS[kind]}（演示）.csv")
+    seed_supervision(engine=engine, by=DEMO_OPERATOR, today=today or china_time.today())
     return published

@@ -15,11 +15,13 @@ from db.store.migrate import upgrade
 from db.store.models import (
     Agency,
     Finding,
+    InspectionCheck,
     Interview,
     Practitioner,
     Publication,
     PublishedPractitioner,
     PublishedRating,
+    Referral,
     Upload,
 )
 from tests.db.publishing import count
@@ -81,8 +83,14 @@ def test_seed_demo_goes_through_the_import_path(engine):
     seed_demo(engine=engine)
     with Session(engine) as session:
         uploads = session.execute(select(Upload.kind, Upload.uploaded_by)).all()
-        orphan = session.execute(select(func.count()).select_from(Finding).where(Finding.upload_id.is_(None)))
-        assert orphan.scalar_one() == 0
+        # Findings outside an upload are the demo's 一企双查 ones: a town's from an inspection, the bureau's from a
+        # confirmed referral, each made through the services as a clerk would.
+        orphan = set(session.execute(select(Finding.id).where(Finding.upload_id.is_(None))).scalars())
+        made = {*session.execute(select(InspectionCheck.finding_id)).scalars(),
+                *session.execute(select(Referral.finding_id)).scalars()} - {None}
+        assert orphan == made and len(made) == 3
+        states = set(session.execute(select(Referral.state)).scalars())
+        assert states == {"referred", "confirmed", "dismissed"}
     # Findings and rosters for the ratings, then one file of each kind of service record; all by "demo".
     assert sorted(k for k, _ in uploads) == sorted(["findings"] * 4 + ["roster"] * 3 + list(RECORD_KINDS))
     assert {by for _, by in uploads} == {"demo"}
