@@ -28,6 +28,7 @@ from db.public import facts
 from db.public import reads as public
 from db.reference.towns import load_towns
 from db.store.settings import Settings, get_settings
+from db.supervision.effectiveness import public_effectiveness
 
 CATALOG_TTL = 60  # seconds
 logger = logging.getLogger(__name__)
@@ -337,3 +338,13 @@ def clear() -> None:
                _find_agencies, _latest_ratings, listings, listings_export, notices,
                notice_ratings):
         fn.clear()
+
+
+# --- 服务成效 (一企双查): counts of the towns' inspections per agency, public, apart from the rating ----------------
+
+
+@st.cache_data(ttl=CATALOG_TTL, show_spinner=False, max_entries=8)
+def inspection_counts(year: int) -> pd.DataFrame:
+    """Per agency, the year's inspection counts the public may see (db.supervision.effectiveness.public_effectiveness:
+    counts and the last day counted, no enterprise, town, hazard or inspector), read at most once a minute."""
+    return public_effectiveness(engine=engine(), year=year)
