@@ -641,6 +641,7 @@ AUDIT_TERMS: dict[str, tuple[str, str]] = {
     "objection_resolve": ("处理异议", "objection resolved"),
     "finding_withdraw": ("撤销扣分记录", "finding withdrawn"),
     "inspection": ("一企双查检查记录", "inspection"),
+    "inspection_import": ("导入一企双查检查记录", "inspections imported"),
     "referral": ("上报", "referral"),
     "referral_confirmed": ("认定上报", "referral confirmed"),
     "referral_dismissed": ("不予认定上报", "referral dismissed"),

@@ -19,7 +19,8 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from core.errors import CreditBoardError
+from core.errors import CreditBoardError, InputError, Problem
+from core.inspection_file import CHECK_COLUMNS, read_inspections
 from core.rulebook import Rulebook, load_rulebook
 from core.service_records import ServiceRecords
 from core.values import credit_code_problem, normalize_credit_code
@@ -195,6 +196,25 @@ def _checked(inspection: InspectionInput, today: dt.date, rulebook: Rulebook) ->
     return checks
 
 
+def _validated(inspection: InspectionInput, today: dt.date, rulebook: Rulebook
+               ) -> tuple[str, str, str, dict[str, CheckInput]]:
+    """(enterprise code, name, note, every check's input) of a valid inspection; InspectionError otherwise."""
+    if not isinstance(inspection.date, dt.date) or inspection.date > today:
+        raise InspectionError("请填写不晚于今天的检查日期", "the inspection day is needed, not after today")
+    code = normalize_credit_code(inspection.enterprise_code)
+    problem = credit_code_problem(code)
+    if problem:
+        raise InspectionError(f"企业统一社会信用代码{problem[0]}", f"the enterprise's credit code: {problem[1]}")
+    name = checked_text(inspection.enterprise_name, field=("企业名称", "enterprise name"), limit=200,
+                        error=InspectionError)
+    counts = (inspection.hazards, inspection.major_hazards)
+    if not all(isinstance(n, int) and n >= 0 for n in counts) or counts[1] > counts[0]:
+        raise InspectionError("隐患数应为非负整数，重大隐患不多于隐患总数",
+                              "hazard counts are whole numbers ≥ 0, major ones no more than all")
+    note = checked_text(inspection.note, field=("备注", "note"), required=False, error=InspectionError)
+    return code, name, note, _checked(inspection, today, rulebook)
+
+
 def _check_agency(session: Session, row_user: User, inspection: InspectionInput, code: str) -> tuple[str, str, str]:
     """(agency code, name, contract number) of the checked agency; refused when it is not what the page could offer."""
     source = inspection.agency_source
@@ -241,70 +261,66 @@ def record_inspection(*, engine: Engine, user: Actor, inspection: InspectionInpu
     early_check(user, "inspect")
     rulebook = rulebook or load_rulebook()
     today = today or dt.date.today()
-    if not isinstance(inspection.date, dt.date) or inspection.date > today:
-        raise InspectionError("请填写不晚于今天的检查日期", "the inspection day is needed, not after today")
-    code = normalize_credit_code(inspection.enterprise_code)
-    problem = credit_code_problem(code)
-    if problem:
-        raise InspectionError(f"企业统一社会信用代码{problem[0]}", f"the enterprise's credit code: {problem[1]}")
-    name = checked_text(inspection.enterprise_name, field=("企业名称", "enterprise name"), limit=200,
-                        error=InspectionError)
-    hazards, major = inspection.hazards, inspection.major_hazards
-    if not all(isinstance(n, int) and n >= 0 for n in (hazards, major)) or major > hazards:
-        raise InspectionError("隐患数应为非负整数，重大隐患不多于隐患总数",
-                              "hazard counts are whole numbers ≥ 0, major ones no more than all")
-    note = checked_text(inspection.note, field=("备注", "note"), required=False, error=InspectionError)
-    checks = _checked(inspection, today, rulebook)
+    code = _validated(inspection, today, rulebook)[0]  # refused before the records are read
     beside = (records_beside(engine=engine, agency_code=inspection.agency_code, client_code=code, day=inspection.date)
               if inspection.agency_source != "none" and not credit_code_problem(inspection.agency_code) else None)
     with transaction(engine) as session:
         write_lock(session)
         row_user = acting_row(session, user, "inspect", town=town)
-        town = own_town(row_user)
-        agency, agency_name, contract_no = _check_agency(session, row_user, inspection, code)
-        row = Inspection(town=town, date=inspection.date, year=inspection.date.year, enterprise_code=code,
-                         enterprise_name=name, hazards=hazards, major_hazards=major,
-                         agency_source=inspection.agency_source, agency_code=agency, agency_name=agency_name,
-                         contract_no=contract_no, note=note, recorded_by=row_user.username)
-        session.add(row)
-        session.flush()
-        stored_checks, findings, referrals = [], [], []
-        for check in CHECKS:
-            item = checks[check.key]
-            check_note = checked_text(item.note, field=("检查说明", "check note"), required=False,
-                                      error=InspectionError)
-            shown = beside.shown(check.key, inspection) if beside is not None and item.result != "unchecked" else ""
-            finding_id = None
-            if item.outcome == "finding":
-                finding = add_finding(
-                    session, row_user, credit_code=agency, agency_name=agency_name, clause=check.clause,
-                    date=inspection.date, rulebook=rulebook,
-                    description=f"一企双查（第{row.id}号检查记录）：{check.name_zh}不合格。{check_note}"[:2000])
-                finding_id = finding["id"]
-                findings.append(finding_id)
-            elif item.outcome == "referral":
-                facts = item.facts.strip() or check_note or f"一企双查：{check.name_zh}不合格"
-                referral = add_referral(session, row_user, ReferralInput(
-                    credit_code=agency, clause=item.referral_clause, date=inspection.date, facts=facts,
-                    evidence=shown, agency_name=agency_name), inspection_id=row.id, today=today, rulebook=rulebook)
-                referrals.append(referral.id)
-            session.add(InspectionCheck(inspection_id=row.id, check_key=check.key, clause=check.clause,
-                                        result=item.result, outcome=item.outcome, note=check_note, shown=shown,
-                                        finding_id=finding_id))
-            stored_checks.append({"check": check.key, "clause": check.clause, "result": item.result,
-                                  "outcome": item.outcome, "finding_id": finding_id})
-        for item in inspection.referrals:
-            referrals.append(add_referral(session, row_user, item, inspection_id=row.id, today=today,
-                                          rulebook=rulebook).id)
-        session.flush()
-        stored = {"id": row.id, "town": town, "date": inspection.date.isoformat(), "enterprise_code": code,
-                  "hazards": hazards, "major_hazards": major, "agency_source": inspection.agency_source,
-                  "agency_code": agency, "contract_no": contract_no, "checks": stored_checks,
-                  "findings": findings, "referrals": referrals, "recorded_by": row_user.username}
-        # The enterprise's name stays out of the audit entry's summary fields only by not being needed there.
-        audit.record(session, actor=row_user.username, action="inspection", entity="inspection", entity_id=row.id,
-                     after=stored)
-        return stored
+        return add_inspection(session, row_user, inspection, beside=beside, today=today, rulebook=rulebook)
+
+
+def add_inspection(session: Session, row_user: User, inspection: InspectionInput, *, beside: Beside | None,
+                   today: dt.date, rulebook: Rulebook) -> dict[str, Any]:
+    """Add one inspection by the town account `row_user` (acting_row checked it), its checks, findings, referrals
+    and audit entries to the caller's transaction: record_inspection's write, and each row of an imported file."""
+    code, name, note, checks = _validated(inspection, today, rulebook)
+    hazards, major = inspection.hazards, inspection.major_hazards
+    town = own_town(row_user)
+    agency, agency_name, contract_no = _check_agency(session, row_user, inspection, code)
+    row = Inspection(town=town, date=inspection.date, year=inspection.date.year, enterprise_code=code,
+                     enterprise_name=name, hazards=hazards, major_hazards=major,
+                     agency_source=inspection.agency_source, agency_code=agency, agency_name=agency_name,
+                     contract_no=contract_no, note=note, recorded_by=row_user.username)
+    session.add(row)
+    session.flush()
+    stored_checks, findings, referrals = [], [], []
+    for check in CHECKS:
+        item = checks[check.key]
+        check_note = checked_text(item.note, field=("检查说明", "check note"), required=False,
+                                  error=InspectionError)
+        shown = beside.shown(check.key, inspection) if beside is not None and item.result != "unchecked" else ""
+        finding_id = None
+        if item.outcome == "finding":
+            finding = add_finding(
+                session, row_user, credit_code=agency, agency_name=agency_name, clause=check.clause,
+                date=inspection.date, rulebook=rulebook,
+                description=f"一企双查（第{row.id}号检查记录）：{check.name_zh}不合格。{check_note}"[:2000])
+            finding_id = finding["id"]
+            findings.append(finding_id)
+        elif item.outcome == "referral":
+            facts = item.facts.strip() or check_note or f"一企双查：{check.name_zh}不合格"
+            referral = add_referral(session, row_user, ReferralInput(
+                credit_code=agency, clause=item.referral_clause, date=inspection.date, facts=facts,
+                evidence=shown, agency_name=agency_name), inspection_id=row.id, today=today, rulebook=rulebook)
+            referrals.append(referral.id)
+        session.add(InspectionCheck(inspection_id=row.id, check_key=check.key, clause=check.clause,
+                                    result=item.result, outcome=item.outcome, note=check_note, shown=shown,
+                                    finding_id=finding_id))
+        stored_checks.append({"check": check.key, "clause": check.clause, "result": item.result,
+                              "outcome": item.outcome, "finding_id": finding_id})
+    for item in inspection.referrals:
+        referrals.append(add_referral(session, row_user, item, inspection_id=row.id, today=today,
+                                      rulebook=rulebook).id)
+    session.flush()
+    stored = {"id": row.id, "town": town, "date": inspection.date.isoformat(), "enterprise_code": code,
+              "hazards": hazards, "major_hazards": major, "agency_source": inspection.agency_source,
+              "agency_code": agency, "contract_no": contract_no, "checks": stored_checks,
+              "findings": findings, "referrals": referrals, "recorded_by": row_user.username}
+    # The enterprise's name stays out of the audit entry's summary fields only by not being needed there.
+    audit.record(session, actor=row_user.username, action="inspection", entity="inspection", entity_id=row.id,
+                 after=stored)
+    return stored
 
 
 def _town_of(session: Session, user: Actor) -> str | None:
@@ -357,3 +373,48 @@ def inspection_checks(*, engine: Engine, user: Actor, inspection_id: int) -> pd.
                          columns=["check", "clause", "result", "outcome", "note", "shown", "finding_id"])
     frame.attrs["referrals"] = list(referred)
     return frame
+
+
+def import_inspections(*, engine: Engine, user: Actor, content: bytes, file_name: str, today: dt.date | None = None,
+                       rulebook: Rulebook | None = None, town: str | None = None) -> list[dict[str, Any]]:
+    """Import an inspections file (core.inspection_file, read by the one reader) for a town that keeps Excel: every
+    row as record_inspection would store it — the agency from the stored contracts covering its day when they name
+    it (else "another agency"; none when blank), failed checks as findings or notes — all rows in ONE transaction.
+    Refused whole (InputError, every problem by row and column, nothing written) when a cell or a row is wrong."""
+    early_check(user, "inspect")
+    rulebook = rulebook or load_rulebook()
+    today = today or dt.date.today()
+    frame = read_inspections(content, name=file_name)
+    items, besides = [], []
+    with Session(engine) as session:
+        for row in frame.itertuples():
+            source = "none"
+            if row.agency_code:
+                serving = _serving(session, row.enterprise_code, row.date)
+                source = "contract" if (serving["credit_code"] == row.agency_code).any() else "other"
+            checks = {key: CheckInput(*getattr(row, key)) for key, _ in CHECK_COLUMNS}
+            items.append((row.row, InspectionInput(
+                date=row.date, enterprise_code=row.enterprise_code, enterprise_name=row.enterprise_name,
+                hazards=int(row.hazards), major_hazards=int(row.major_hazards), agency_source=source,
+                agency_code=row.agency_code, contract_no=row.contract_no if source == "contract" else "",
+                agency_name="", checks=checks, note=row.note)))
+    for _, item in items:
+        besides.append(records_beside(engine=engine, agency_code=item.agency_code, client_code=item.enterprise_code,
+                                      day=item.date) if item.agency_source != "none" else None)
+    problems: list[Problem] = []
+    stored: list[dict[str, Any]] = []
+    with transaction(engine) as session:
+        write_lock(session)
+        row_user = acting_row(session, user, "inspect", town=town)
+        for (row_number, item), beside in zip(items, besides, strict=True):
+            try:
+                with session.begin_nested():  # a refused row leaves the others' writes as they were
+                    stored.append(add_inspection(session, row_user, item, beside=beside, today=today,
+                                                 rulebook=rulebook))
+            except CreditBoardError as exc:
+                problems.append(Problem(int(row_number), None, exc.message_zh, exc.message_en))
+        if problems:
+            raise InputError(problems)  # the transaction rolls back: nothing of the file is kept
+        audit.record(session, actor=row_user.username, action="inspection_import", entity="inspection",
+                     detail=f"{file_name}: {len(stored)}")
+    return stored

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, func, select
 
+from core.errors import InputError
+from core.inspection_file import INSPECTION_FILE_COLUMNS
 from db.accounts.roles import AccessDenied
 from db.store.models import AuditEntry, Finding, Inspection, InspectionCheck, Referral
 from db.supervision.effectiveness import PUBLIC_EFFECT_COLUMNS, effectiveness, public_effectiveness
@@ -13,6 +15,7 @@ from db.supervision.inspections import (
     CheckInput,
     InspectionError,
     InspectionInput,
+    import_inspections,
     inspection_checks,
     inspection_list,
     record_inspection,
@@ -25,6 +28,7 @@ from tests.builders import (
     OPERATOR,
     OTHER_ACCOUNT_TOWN,
     credit_code,
+    csv_bytes,
     make_staff,
     make_user,
     with_wrong_check_digit,
@@ -220,3 +224,46 @@ def test_the_command_line_records_for_the_town_it_names(engine, staff):
     with Session(engine) as session:
         assert {(f.assessor, f.recorded_by) for f in session.exec(select(Finding)).all()} == {(ACCOUNT_TOWN, "test")}
     assert stored["recorded_by"] == "test" and len(stored["referrals"]) == 1
+
+
+def _file(rows: list[list[str]]) -> bytes:
+    headers = [c.label_zh for c in INSPECTION_FILE_COLUMNS]
+    return csv_bytes([headers, *[row + [""] * (len(headers) - len(row)) for row in rows]])
+
+
+# date, enterprise code, name, hazards, major, agency, contract, then the checks (contract, visits, advice, …)
+GOOD_ROWS = [
+    [DAY.isoformat(), ENTERPRISE, ENTERPRISE_NAME, "2", "0", AGENCY, CONTRACT, "合格", "不合格（扣分）", "不合格（备注）"],
+    [DAY.isoformat(), credit_code(802), "江阴市另一被检查企业有限公司", "0", "", "", "", "", "", ""],
+]
+
+
+def test_an_inspections_file_is_imported_whole(engine, staff):
+    stored = import_inspections(engine=engine, user=staff["town"], content=_file(GOOD_ROWS), file_name="检查.csv",
+                                today=TODAY)
+    assert [s["agency_source"] for s in stored] == ["contract", "none"] and len(stored[0]["findings"]) == 1
+    with Session(engine) as session:
+        assert session.exec(select(Finding)).one().clause == "3.6"
+
+
+def test_a_wrong_inspections_file_names_every_problem_and_writes_nothing(engine, staff):
+    rows = [GOOD_ROWS[0],
+            [DAY.isoformat(), with_wrong_check_digit(ENTERPRISE), "某企业", "1", "2", "", "", "合格"],
+            ["2025-13-01", credit_code(803), "", "x", "", "", "", "", "也许"]]
+    with pytest.raises(InputError) as info:
+        import_inspections(engine=engine, user=staff["town"], content=_file(rows), file_name="检查.csv", today=TODAY)
+    found = {(p.row, p.column) for p in info.value.problems}
+    assert {(3, "企业统一社会信用代码"), (3, "重大隐患数"), (3, "签订服务合同（3.3）"), (4, "检查日期"), (4, "企业名称"),
+            (4, "发现隐患数"), (4, "按合同频次开展现场服务（3.6）")} <= found
+    assert [_count(engine, m) for m in (Inspection, Finding)] == [0, 0]
+
+
+def test_a_row_the_services_refuse_refuses_the_file(engine, staff):
+    rows = [GOOD_ROWS[0], [TODAY.replace(day=22).isoformat(), credit_code(804), "企业", "0"]]
+    with pytest.raises(InputError) as info:
+        import_inspections(engine=engine, user=staff["town"], content=_file(rows), file_name="检查.csv", today=TODAY)
+    assert [p.row for p in info.value.problems] == [3]
+    assert [_count(engine, m) for m in (Inspection, Finding)] == [0, 0]
+    with pytest.raises(AccessDenied):
+        import_inspections(engine=engine, user=staff["staff"], content=_file(GOOD_ROWS), file_name="检查.csv",
+                           today=TODAY)
