@@ -540,6 +540,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "insp_saved": ("已保存检查记录（编号{id}）：扣分记录{findings}条，上报{referrals}项。",
                    "Inspection no. {id} saved: {findings} {findings:finding|findings}, {referrals} "
                    "{referrals:referral|referrals}."),
+    "insp_import": ("从Excel导入检查记录", "Import inspections from Excel"),
+    "insp_import_help": ("每行一次检查；每个检查项一列，填合格、不合格（扣分）、不合格（备注）或未检查。整个文件任何一处有误都不会导入，"
+                         "并逐行逐列列出问题。第一类行为的上报请在本页或“上报处理”逐项填写。",
+                         "One inspection a row; each check a column holding 合格, 不合格（扣分）, 不合格（备注） or 未检查. "
+                         "If anything is wrong nothing is imported and every problem is listed by row and column. "
+                         "Refer 1.x conduct on this page or on Referrals, one by one."),
+    "insp_import_run": ("导入", "Import"),
+    "insp_imported": ("已导入{n}次检查，扣分记录{findings}条。", "Imported {n} {n:inspection|inspections}, {findings} "
+                      "{findings:finding|findings}."),
     "insp_list": ("{year}年度检查记录", "Inspections of {year}"),
     "insp_none": ("该年度没有检查记录。", "No inspections in that year."),
     "insp_pick": ("查看一次检查的各检查项", "Show one inspection's checks"),

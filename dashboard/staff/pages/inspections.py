@@ -5,7 +5,9 @@ bureau reads every town's inspections; everyone reads 服务成效 per agency.""
 import streamlit as st
 
 from core import china_time
-from core.errors import CreditBoardError
+from core.errors import CreditBoardError, InputError
+from core.inspection_file import inspection_template_csv
+from core.problem_table import problems_frame
 from core.values import YEAR_MAX, YEAR_MIN, is_valid_credit_code, normalize_credit_code
 from dashboard import data, plain
 from dashboard.i18n import refusal, t
@@ -17,6 +19,7 @@ from db.supervision.inspections import (
     CHECKS,
     CheckInput,
     InspectionInput,
+    import_inspections,
     inspection_checks,
     inspection_list,
     record_inspection,
@@ -119,8 +122,29 @@ def record_form() -> None:
             st.rerun()
 
 
+def import_form() -> None:
+    """Towns that keep Excel: the template, and a whole file imported at once or refused with every problem."""
+    with st.expander(t("staff.insp_import")):
+        st.caption(t("staff.insp_import_help"))
+        st.download_button(t("staff.download_template", fmt="CSV"), data=inspection_template_csv(),
+                           file_name="inspections-template.csv", mime="text/csv", key="insp_template")
+        uploaded = st.file_uploader(t("staff.file"), type=["csv", "xlsx"], key="insp_file")
+        if uploaded is not None and st.button(t("staff.insp_import_run"), key="insp_import_run"):
+            try:
+                stored = import_inspections(engine=engine, user=acting, content=uploaded.getvalue(),
+                                            file_name=uploaded.name, rulebook=rulebook)
+            except InputError as exc:
+                widgets.show_problems(problems_frame(exc.problems))
+            except CreditBoardError as exc:
+                st.error(refusal(exc))
+            else:
+                st.success(t("staff.insp_imported", n=len(stored),
+                             findings=sum(len(s["findings"]) for s in stored)))
+
+
 if may(user, "inspect"):
     record_form()
+    import_form()
 
 year = int(st.number_input(t("common.year"), min_value=YEAR_MIN, max_value=YEAR_MAX, value=today.year, step=1,
                            key="insp_year"))
