@@ -20,17 +20,17 @@ DAY, TODAY = dt.date(2025, 5, 20), dt.date(2025, 5, 21)
 CONTRACT = "AN-2025-01"
 
 
-def store_supervision_records(engine: Engine, *, town: str = ACCOUNT_TOWN, hazards: str = "0") -> None:
-    """The agencies on file, the contract and three visits (February–April) of the enterprise."""
+def store_supervision_records(engine: Engine, *, town: str = ACCOUNT_TOWN, hazards: str = "0", year: int = 2025) -> None:
+    """The agencies on file, the contract of `year` and three visits (February–April) of the enterprise."""
     with transaction(engine) as session:
         session.add(Agency(credit_code=AGENCY, name=AGENCY_NAME))
         session.add(Agency(credit_code=OTHER_AGENCY, name="江阴市另一安全咨询有限公司"))
     contract = {"credit_code": AGENCY, "client_code": ENTERPRISE, "client_name": ENTERPRISE_NAME, "town": town,
-                "contract_no": CONTRACT, "signed_on": "2024-12-20", "start": "2025-01-01", "end": "2025-12-31",
+                "contract_no": CONTRACT, "signed_on": f"{year - 1}-12-20", "start": f"{year}-01-01", "end": f"{year}-12-31",
                 "visits_per_year": "6"}
-    visits = [{"credit_code": AGENCY, "month": f"2025-{m:02d}", "submitted_on": f"2025-{m + 1:02d}-03",
+    visits = [{"credit_code": AGENCY, "month": f"{year}-{m:02d}", "submitted_on": f"{year}-{m + 1:02d}-03",
                "client_code": ENTERPRISE, "client_name": ENTERPRISE_NAME, "town": town, "contract_no": CONTRACT,
-               "visit_date": f"2025-{m:02d}-15", "practitioner": "王工", "hazards": hazards, "written_advice": "是"}
+               "visit_date": f"{year}-{m:02d}-15", "practitioner": "王工", "hazards": hazards, "written_advice": "是"}
               for m in (2, 3, 4)]
     for kind, rows in (("contracts", [contract]), ("visits", visits)):
         import_records(engine=engine, kind=kind, content=records_csv(kind, rows), file_name=f"{kind}.csv",
