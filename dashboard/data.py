@@ -29,6 +29,7 @@ from db.public import reads as public
 from db.reference.towns import load_towns
 from db.store.settings import Settings, get_settings
 from db.supervision import hazard_reports
+from db.supervision.effectiveness import public_effectiveness
 
 CATALOG_TTL = 60  # seconds
 logger = logging.getLogger(__name__)
@@ -362,3 +363,11 @@ def spot_check_file(kind: str, plan_id: str) -> bytes | None:
 
     signer = load_signer(settings().signing_key)
     return (plan_file if kind == "plan" else draw_file)(engine(), plan_id, signer)
+# --- 服务成效 (一企双查): counts of the towns' inspections per agency, public, apart from the rating ----------------
+
+
+@st.cache_data(ttl=CATALOG_TTL, show_spinner=False, max_entries=8)
+def inspection_counts(year: int) -> pd.DataFrame:
+    """Per agency, the year's inspection counts the public may see (db.supervision.effectiveness.public_effectiveness:
+    counts and the last day counted, no enterprise, town, hazard or inspector), read at most once a minute."""
+    return public_effectiveness(engine=engine(), year=year)

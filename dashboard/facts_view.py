@@ -145,3 +145,16 @@ def finder_table(found: pd.DataFrame, rulebook: Rulebook) -> tuple[pd.DataFrame,
         "year": cc.NumberColumn(t("public.rated_year"), format="%d", width="small", help=t("public.rated_year")),
     }
     return out, config
+
+
+EFFECT_ROWS = (("inspections", "public.effect_inspections"), ("checks_passed", "public.effect_passed"),
+               ("checks_failed", "public.effect_failed"), ("hazards_unseen", "public.effect_unseen"))
+
+
+def effect_rows(counts: pd.DataFrame, code: str) -> list[tuple[str, str]] | None:
+    """One agency's 服务成效 counts as card rows (label, number), or None when no inspection counted it."""
+    found = counts[counts["credit_code"] == code]
+    if found.empty:
+        return None
+    row = found.iloc[0]
+    return [(t(key), str(int(row[column]))) for column, key in EFFECT_ROWS]

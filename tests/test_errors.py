@@ -34,6 +34,8 @@ from db.reference.towns import TownError
 from db.spotcheck.pool import SpotCheckError
 from db.store.settings import SettingsError
 from db.supervision.hazard_reports import HazardReportError
+from db.supervision.inspections import InspectionError
+from db.supervision.referrals import ReferralError
 from db.uploads.repeats import REPEAT_COLUMNS, RepeatedFindings
 
 PROBLEM = Problem(3, "条款", "未知条款", "unknown clause", "4.1")
@@ -68,6 +70,8 @@ REFUSALS: dict[type, CreditBoardError] = {
     Unchanged: Unchanged(),
     SpotCheckError: SpotCheckError("该计划已抽取", "this plan has been drawn already"),
     DrawError: DrawError("名额大于可抽机构数", "the quota is larger than the agencies to draw from"),
+    InspectionError: InspectionError("请填写企业名称", "the enterprise name is required"),
+    ReferralError: ReferralError("该上报事项已处理，不能再次处理", "this referral was decided already"),
 }
 
 

@@ -50,5 +50,18 @@ with st.container(horizontal=True, gap="small", key="facts_compare"):  # cards t
         facts_view.show_card(rows, key=f"facts_card_{i}", title=name)
 st.caption(t("public.visits_counted_note"))
 
+# The towns' inspections of their clients (一企双查): counts only, dated, apart from the rating.
+effect_year = data.china_today().year
+counts = data.inspection_counts(effect_year)
+st.subheader(t("public.effect_title", year=effect_year))
+shown = [(names[code], rows) for code in chosen if (rows := facts_view.effect_rows(counts, code)) is not None]
+if not shown:
+    st.info(t("public.effect_none"))
+else:
+    st.caption(t("public.effect_caption", as_of=max(counts.loc[counts["credit_code"].isin(chosen), "as_of"])))
+    with st.container(horizontal=True, gap="small", key="effect_compare"):
+        for i, (name, rows) in enumerate(shown):
+            facts_view.show_card(rows, key=f"effect_card_{i}", title=name)
+
 for code in chosen:
     ui.page_link("profile", f"{t('public.open_profile')}{paren(plain.md(names[code]))}", agency=code, icon=":material/apartment:")

@@ -105,3 +105,14 @@ else:  # the facts line's numbers, from the same function: they cannot disagree
                        "count": st.column_config.NumberColumn(t("public.people"), format="%d")},
     )
 st.caption(t("public.specialties_note"))
+
+# The towns' inspections of its clients (一企双查): counts only, dated, under their own heading, never in the rating.
+effect_year = data.china_today().year
+counts = data.inspection_counts(effect_year)
+st.subheader(t("public.effect_title", year=effect_year))
+effect = facts_view.effect_rows(counts, code)
+if effect is None:
+    st.info(t("public.effect_none"))
+else:
+    st.caption(t("public.effect_caption", as_of=counts.loc[counts["credit_code"] == code, "as_of"].iloc[0]))
+    facts_view.show_card(effect, key="effect_card", width="stretch")

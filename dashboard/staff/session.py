@@ -52,6 +52,8 @@ STAFF_PAGES: dict[str, tuple[str, str, str, str | None]] = {
                        "work_hazard_reports"),
     "documents": (f"{PAGES_DIR}/documents.py", "staff-documents", ":material/folder_open:", "read_documents"),
     "spot_checks": (f"{PAGES_DIR}/spot_checks.py", "staff-spot-checks", ":material/casino:", "spot_check"),
+    "inspections": (f"{PAGES_DIR}/inspections.py", "staff-inspections", ":material/domain_verification:", "read_supervision"),
+    "referrals": (f"{PAGES_DIR}/referrals.py", "staff-referrals", ":material/outgoing_mail:", "read_supervision"),
 }
 assert all(action is None or action in PERMISSIONS for *_, action in STAFF_PAGES.values())
 

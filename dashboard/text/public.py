@@ -444,4 +444,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "hr_acknowledged_in_time": ("按期受理", "Acknowledged in time"),
     "hr_closed_in_time": ("按期办结", "Closed in time"),
     "hr_open": ("办理中", "Open"),
+    # 一企双查 服务成效 (db/supervision/effectiveness.py): counts only, dated, apart from the rating
+    "effect_title": ("一企双查服务成效（{year}年）", "Town inspections of its clients ({year})"),
+    "effect_caption": ("镇街园检查企业时同步检查为其服务的机构（第十五条）。统计截至{as_of}，为事实记录，不计入诚信等级评分。",
+                       "When a town inspects an enterprise it also checks the agency serving it (第十五条). Counts to "
+                       "{as_of}; a record of facts, not part of the rating."),
+    "effect_none": ("本年度尚无镇街园检查该机构客户企业的记录。", "No town has inspected this agency's clients this year."),
+    "effect_inspections": ("受检客户企业次数", "Inspections of its clients"),
+    "effect_passed": ("检查项合格", "Checks passed"),
+    "effect_failed": ("检查项不合格", "Checks failed"),
+    "effect_unseen": ("发现隐患而机构此前90天服务记录未载明的次数", "Hazards found that its records of the 90 days before did not show"),
 }

@@ -50,6 +50,11 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     # works the reports addressed to it, the bureau every one. Agencies file theirs on the portal (agency_portal).
     "work_hazard_reports": (BUREAU_ADMIN, BUREAU_STAFF, TOWN_STAFF),
     "read_documents": BUREAU_ROLES,  # agencies' filed scans (承诺书, 附件1) go to the bureau (第九条): never public
+    # 一企双查 (第十五条, db/supervision/): a town records its own inspections and refers 1.x conduct to the bureau,
+    # which alone confirms or dismisses a referral; every staff role reads the 服务成效 counts (a town its own).
+    "inspect": (TOWN_STAFF,),
+    "decide_referrals": BUREAU_ROLES,
+    "read_supervision": (BUREAU_ADMIN, BUREAU_STAFF, TOWN_STAFF),
 }
 STAFF_ROLES = (BUREAU_ADMIN, BUREAU_STAFF, TOWN_STAFF)
 

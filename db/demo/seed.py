@@ -20,6 +20,7 @@ from db.demo import spot_checks
 from db.demo.hazard_reports import seed_hazard_reports
 from db.demo.names import JIANGYIN, credit_code, id_number, person_name
 from db.demo.records import DemoRecords, demo_records
+from db.demo.supervision import seed_supervision
 from db.documents.signing import Signer, keygen, load_signer
 from db.publishing.notice import default_end, open_notice
 from db.publishing.publish import publish_year
@@ -316,4 +317,5 @@ def seed_demo(*, engine: Engine, seed: int = SEED, today: dt.date | None = None)
                        file_name=f"{KIND_LABELS[kind]}（演示）.csv")
     seed_hazard_reports(engine=engine, by=DEMO_OPERATOR, agencies=[a.credit_code for a in data.agencies],
                         towns=default_towns().names, today=today or china_time.today(), seed=seed)
+    seed_supervision(engine=engine, by=DEMO_OPERATOR, today=today or china_time.today())
     return published

@@ -634,3 +634,62 @@ class HazardReport(SQLModel, table=True):
     scan_type: str = Field(default="", max_length=64)
     scan_sha256: str = Field(default="", max_length=64)
     scan: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+# Table: a town's inspection of an enterprise (一企双查, 第十五条): what the town found there, and which agency
+# serving it was checked at the same visit (agency_code "" when none serves it). Enterprise name, hazard counts and
+# the inspector are staff-only: public pages show counts per agency only (db/supervision/effectiveness.py).
+class Inspection(SQLModel, table=True):
+    __table_args__ = (Index("ix_inspection_agency_year", "agency_code", "year"),)
+    id: int | None = Field(default=None, primary_key=True)
+    town: str = Field(max_length=64, index=True)
+    date: dt.date
+    year: int = Field(index=True)
+    enterprise_code: str = Field(max_length=18, index=True)
+    enterprise_name: str = Field(max_length=200)
+    hazards: int = 0
+    major_hazards: int = 0
+    agency_source: str = Field(max_length=12)  # contract | other | none: how the checked agency was named
+    agency_code: str = Field(default="", max_length=18)
+    agency_name: str = Field(default="", max_length=200)
+    contract_no: str = Field(default="", max_length=64)
+    note: str = Field(default="", max_length=2000)
+    recorded_by: str = Field(max_length=64)
+    recorded_at: dt.datetime = _when()
+
+
+# Table: one check of the agency made at an inspection: its result (pass | fail | unchecked), the clause a failure
+# proposes, what the clerk made of a failure (finding → finding_id; note; referral → referral_id) and the records the
+# check was shown beside (e.g. "contract AN-2025-01: 3 of 6 visits recorded so far").
+class InspectionCheck(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("inspection_id", "check_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: int = Field(foreign_key="inspection.id", index=True)
+    check_key: str = Field(max_length=16)
+    clause: str = Field(max_length=8)
+    result: str = Field(max_length=12)  # pass | fail | unchecked
+    outcome: str = Field(default="", max_length=12)  # "" (passed/unchecked) | finding | note | referral
+    note: str = Field(default="", max_length=2000)
+    shown: str = Field(default="", max_length=2000)
+    finding_id: int | None = Field(default=None, foreign_key="finding.id")
+
+
+# Table: a town's referral (上报) of blacklist-grade conduct (a 1.x clause) to the bureau: from a failed check of an
+# inspection or any matter the town saw. The bureau confirms it (finding_id: its own 1.x finding) or dismisses it with
+# a reason; the deadline counts working days from referred_on (REFERRAL_WORKING_DAYS). Staff-only.
+class Referral(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    town: str = Field(max_length=64, index=True)
+    inspection_id: int | None = Field(default=None, foreign_key="inspection.id", index=True)
+    credit_code: str = Field(max_length=18, index=True)
+    agency_name: str = Field(max_length=200)
+    clause: str = Field(max_length=8)
+    date: dt.date  # the day of the conduct or of the inspection that saw it: the finding's date when confirmed
+    facts: str = Field(max_length=2000)
+    evidence: str = Field(default="", max_length=2000)
+    state: str = Field(max_length=12, index=True)  # referred | confirmed | dismissed
+    referred_on: dt.date
+    referred_by: str = Field(max_length=64)
+    referred_at: dt.datetime = _when()
+    reason: str = Field(default="", max_length=2000)  # required for a dismissal
+    finding_id: int | None = Field(default=None, foreign_key="finding.id")
+    decided_by: str | None = Field(default=None, max_length=64)
+    decided_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))

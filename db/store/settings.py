@@ -76,6 +76,9 @@ class Settings:
     report_close_working_days: int = declared(Whole(
         "REPORT_CLOSE_WORKING_DAYS", 20, _WORKING_DAYS,
         "how long after receiving a hazard-refusal report it must be closed (办结) (docs/supervision.md)", high=120))
+    referral_working_days: int = declared(Whole(
+        "REFERRAL_WORKING_DAYS", 10, _WORKING_DAYS,
+        "how long the bureau has to confirm or dismiss a town's referral (上报) after the day it came in", high=60))
     session_idle_seconds: int = declared(Whole(
         "SESSION_IDLE_SECONDS", 1800, _SECONDS, "how long a signed-in session may stay idle", low=10, high=86400))
 

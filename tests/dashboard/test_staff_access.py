@@ -30,11 +30,12 @@ from tests.dashboard.staff_helpers import (
 )
 
 EVERY_PAGE = {"home", "record_finding", "record_interview", "upload", "publish", "users", "towns", "audit",
-              "suggestions", "listings", "objections", "hazard_reports", "documents", "spot_checks"}
+              "suggestions", "listings", "objections", "hazard_reports", "documents", "spot_checks", "inspections",
+              "referrals"}
 ROLE_PAGES = {
-    "town": {"home", "record_finding", "suggestions", "hazard_reports"},
+    "town": {"home", "record_finding", "suggestions", "hazard_reports", "inspections", "referrals"},
     "staff": {"home", "record_finding", "record_interview", "upload", "suggestions", "listings", "objections",
-              "hazard_reports", "documents"},
+              "hazard_reports", "documents", "inspections", "referrals"},
     "admin": EVERY_PAGE,
 }
 GENERIC = CATALOGUE["staff.sign_in_failed"][0]

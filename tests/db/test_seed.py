@@ -20,6 +20,8 @@ from db.store.models import (
     Publication,
     PublishedPractitioner,
     PublishedRating,
+    InspectionCheck,
+    Referral,
     SpotCheckResult,
     Upload,
 )
@@ -82,10 +84,16 @@ def test_seed_demo_goes_through_the_import_path(engine):
     seed_demo(engine=engine)
     with Session(engine) as session:
         uploads = session.execute(select(Upload.kind, Upload.uploaded_by)).all()
-        orphan = session.execute(select(Finding.id).where(Finding.upload_id.is_(None))).scalars().all()
-        # The one finding not from a file is the demo spot-check's, recorded through the staff finding path.
-        spot_checked = session.execute(select(SpotCheckResult.finding_ids)).scalars().all()
-        assert [str(i) for i in orphan] == [i for ids in spot_checked for i in ids.split(";") if i]
+        # Findings outside an upload: the demo spot-check's, a town's from an inspection and the bureau's from a confirmed
+        # referral (一企双查), each made through the staff finding path as a clerk would.
+        orphan = set(session.execute(select(Finding.id).where(Finding.upload_id.is_(None))).scalars())
+        spot_checked = {int(i) for ids in session.execute(select(SpotCheckResult.finding_ids)).scalars()
+                        for i in ids.split(";") if i}
+        made = {*session.execute(select(InspectionCheck.finding_id)).scalars(),
+                *session.execute(select(Referral.finding_id)).scalars()} - {None}
+        assert len(spot_checked) == 1 and len(made) == 3 and orphan == made | spot_checked
+        states = set(session.execute(select(Referral.state)).scalars())
+        assert states == {"referred", "confirmed", "dismissed"}
     # Findings and rosters for the ratings, then one file of each kind of service record; all by "demo".
     assert sorted(k for k, _ in uploads) == sorted(["findings"] * 4 + ["roster"] * 3 + list(RECORD_KINDS))
     assert {by for _, by in uploads} == {"demo"}

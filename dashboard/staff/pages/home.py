@@ -4,12 +4,14 @@ import math
 
 import streamlit as st
 
+from core import china_time
 from core.china_time import utc_now
 from dashboard import data, plain
 from dashboard.i18n import pick, t
 from dashboard.staff import password, session, widgets
 from db.accounts.roles import may
 from db.supervision import hazard_reports
+from db.supervision.referrals import overdue_referrals
 
 IDLE_MINUTES = session.idle_minutes()
 HOME_LINES = 5  # overdue hazard-refusal reports listed here; the rest are on their page
@@ -65,6 +67,12 @@ if may(user, hazard_reports.ACTION):
                      icon=session.STAFF_PAGES["hazard_reports"][2])
     else:
         st.caption(t("staff.hr_home_none"))
+if may(user, "decide_referrals"):
+    # Towns' referrals (上报) past the bureau's working-day deadline stand out here, where the bureau starts its day.
+    late = overdue_referrals(engine=data.engine(), user=session.actor(user), today=china_time.today())
+    if not late.empty:
+        st.warning(t("staff.home_overdue_referrals", n=len(late)), icon=":material/schedule:")
+        st.page_link(session.page_path("referrals"), label=t("staff.page_referrals"), icon=":material/outgoing_mail:")
 
 st.subheader(t("staff.your_pages"))
 for key in session.allowed_pages(user):
