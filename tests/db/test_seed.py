@@ -15,12 +15,12 @@ from db.store.migrate import upgrade
 from db.store.models import (
     Agency,
     Finding,
+    InspectionCheck,
     Interview,
     Practitioner,
     Publication,
     PublishedPractitioner,
     PublishedRating,
-    InspectionCheck,
     Referral,
     SpotCheckResult,
     Upload,
