@@ -606,7 +606,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "insp_no_contract": ("没有覆盖该日的服务合同记录。", "No stored contract covers that day."),
     "insp_checks": ("机构检查项", "Checks of the agency"),
     "insp_records": ("服务记录：{shown}", "Records: {shown}"),
-    "insp_result": ("检查结果", "Result"),
+    "insp_result": ("检查结论", "Check result"),
     "insp_pass": ("合格", "Pass"),
     "insp_fail": ("不合格", "Fail"),
     "insp_unchecked": ("未检查", "Not checked"),
@@ -615,7 +615,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "insp_outcome_note": ("仅记为备注", "A note only"),
     "insp_outcome_referral": ("第一类行为，上报市应急管理局", "Blacklist-grade conduct: refer to the bureau"),
     "insp_referral_clause": ("上报条款", "Clause referred"),
-    "insp_note": ("说明", "Note"),
+    "insp_note": ("备注", "Note"),
     "insp_save": ("保存检查记录", "Save the inspection"),
     "insp_saved": ("已保存检查记录（编号{id}）：扣分记录{findings}条，上报{referrals}项。",
                    "Inspection no. {id} saved: {findings} {findings:finding|findings}, {referrals} "
