@@ -49,6 +49,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "agency": ("机构名称", "Agency"),
     "credit_code": ("统一社会信用代码", "Credit code"),
     "total": ("总分", "Total"),
+    "parts": ("分项得分", "Score by part"),
     "towns": ("考核镇街园", "Assessed by"),
     "rated_on": ("评定日期", "Rated on"),
     "rated_in": ("所依据版本", "Version"),
