@@ -22,8 +22,8 @@ from db.agency.documents import DocumentError
 from db.agency.filings import Unchanged
 from db.documents.canonical import DuplicateKeys, UnreadableDocument
 from db.documents.export import ExportError
-from db.edition.build import EditionError
 from db.documents.signing import SigningKeyError
+from db.edition.build import EditionError
 from db.findings.recording import RecordError
 from db.findings.suggestions import SuggestionError
 from db.publishing.listing_removal import ListingError

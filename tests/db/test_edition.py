@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pandas as pd
 import pytest
