@@ -212,7 +212,8 @@ def listings(today: dt.date) -> dict[str, pd.DataFrame]:
     from db.publishing.listing_removal import expire_listings
 
     try:
-        expire_listings(engine=engine(), today=today)
+        if expire_listings(engine=engine(), today=today):
+            refresh_edition()  # a listing ended: the edition's listing pages and file follow (a failure is logged)
     except SQLAlchemyError:  # e.g. a read-only database user: the reads below show the same status anyway
         logger.exception("recording removals at term end failed")
     return {"listings": listing_reads.listings(engine(), today), "history": listing_reads.history(engine())}
@@ -337,3 +338,11 @@ def clear() -> None:
                _find_agencies, _latest_ratings, listings, listings_export, notices,
                notice_ratings):
         fn.clear()
+
+
+def refresh_edition() -> bool:
+    """Rewrite the static edition after a publication or a listing change has committed (db.edition.hook); False
+    when that failed (logged): the change stands, and the page tells staff the edition is behind."""
+    from db.edition.hook import refresh_edition as write
+
+    return write(engine()) is not None
