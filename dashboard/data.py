@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -346,3 +347,23 @@ def refresh_edition() -> bool:
     from db.edition.hook import refresh_edition as write
 
     return write(engine()) is not None
+
+
+# Streamlit serves `<app folder>/static/` at /app/static/ (server.enableStaticServing); the repository's `static` is a
+# link to the default EDITION_DIR. A page sits one level below the site's root, so a relative URL reaches it under
+# any host or path prefix.
+STATIC_FOLDER = Path(__file__).resolve().parents[1] / "static"
+STATIC_URL = "app/static"
+
+
+def edition_url(path: str) -> str | None:
+    """The permanent URL of a file of the static edition (`files/…`, `zh/index.html`) when this app serves it: the
+    served folder is EDITION_DIR and the file is written there. None otherwise (the edition lives elsewhere, behind
+    nginx or a CDN, or is behind): the page then offers the file as a download."""
+    folder = settings().edition
+    try:
+        if STATIC_FOLDER.resolve() != folder.resolve() or not (folder / path).is_file():
+            return None
+    except OSError:
+        return None
+    return f"{STATIC_URL}/{path}"

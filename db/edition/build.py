@@ -37,7 +37,7 @@ from db.edition.words import LANGUAGES, words
 from db.public import reads
 from db.public.listing_export import export_rows, to_csv, to_xlsx
 from db.public.listings import listings
-from db.public.open_data import file_name, signing_keys
+from db.public.open_data import CHECKSUM_COLUMNS, checksum_file, file_name, signing_keys
 from db.publishing.listings import PRACTITIONER
 from db.store.models import Publication
 
@@ -144,11 +144,17 @@ class _Builder:
 
     # --- files ---------------------------------------------------------------------------------------------
     def data_files(self) -> None:
+        listed = []
         with Session(self.engine) as session:
-            for p in session.execute(select(Publication).order_by(Publication.year, Publication.version)).scalars():
+            order = (Publication.year.desc(), Publication.version)  # as db.public.open_data.checksums lists them
+            for p in session.execute(select(Publication).order_by(*order)).scalars():
                 documents = load_for_files(session, p)
                 for fmt, write in WRITERS.items():
-                    self.files[f"{FILES}/{file_name(p.year, p.version, fmt)}"] = write(*documents)
+                    name = file_name(p.year, p.version, fmt)
+                    self.files[f"{FILES}/{name}"] = write(*documents)
+                    listed.append((p.year, p.version, name, hashlib.sha256(self.files[f"{FILES}/{name}"]).hexdigest()))
+        # The open-data page's own list (bare names: `sha256sum -c` in a folder of downloads), at a permanent URL.
+        self.files[f"{FILES}/{SUMS}"] = checksum_file(pd.DataFrame(listed, columns=list(CHECKSUM_COLUMNS)))
         keys = signing_keys(self.engine)
         if not keys.empty:
             self.files[f"{FILES}/{KEYS_FILE}"] = "".join(keys["public_key"]).encode("ascii")

@@ -21,7 +21,7 @@ from db.edition import build as edition
 from db.edition.build import EditionError, agency_page, build_edition, edition_files
 from db.edition.hook import refresh_edition
 from db.public import reads
-from db.public.open_data import file_name, signing_keys
+from db.public.open_data import file_name, sha256sums, signing_keys
 from tests.builders import credit_code, finding
 from tests.db.publishing import YEAR, load, load_roster
 from tests.notices import publish_after_notice
@@ -174,6 +174,7 @@ def test_the_files_are_the_exports_bytes_sha256sums_covers_them_and_no_page_runs
         for fmt in WRITERS:
             assert (out / "files" / file_name(r.year, r.version, fmt)).read_bytes() == export_publication(
                 engine=engine, year=int(r.year), version=int(r.version), fmt=fmt)
+    assert (out / "files" / "SHA256SUMS").read_bytes() == sha256sums(engine)  # the open-data page's list
     assert (out / "files" / edition.KEYS_FILE).read_bytes() == "".join(signing_keys(engine)["public_key"]).encode()
     pages = [p for p in report.files if p.endswith(".html")]
     assert len(pages) > 2 * len(reads.agency_index(engine))
@@ -210,7 +211,7 @@ def test_a_correction_rewrites_exactly_what_it_changed(engine, tmp_path):
     publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin"), reason="补录",
                          published_at=dt.datetime(2026, 2, 20, 2, tzinfo=dt.UTC))
     second = build_edition(engine, out, TODAY)
-    new_files = {f"files/{file_name(YEAR, 2, fmt)}" for fmt in WRITERS}
+    new_files = {f"files/{file_name(YEAR, 2, fmt)}" for fmt in WRITERS} | {"files/SHA256SUMS"}
     expected = {f"{lang}/{page}" for lang in ("zh", "en") for page in (
         "index.html", f"{YEAR}/ratings-1.html", f"{YEAR}/blacklist.html", agency_page(credit_code(1)))}
     assert set(second.written) == expected | new_files | {"SHA256SUMS"}
