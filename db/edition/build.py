@@ -43,6 +43,7 @@ from db.store.models import Publication
 
 # A ratings page holds this many agencies: a year of 10,000 is 40 pages of about 100 kB each (docs/edition.md).
 PAGE_SIZE = 250
+AGENCY_BATCH = 500  # agencies read at once (a query's list of codes stays well inside every database's limit)
 FILES = "files"
 SUMS = "SHA256SUMS"
 KEYS_FILE = "jiangyin-credit-public-keys.pem"  # the name the open-data page gives the same keys
@@ -233,8 +234,12 @@ class _Builder:
         with self.engine.connect() as connection:
             for current in self.current.values():
                 since[current.id] = rated_in(connection, current.id)
-        for code in index["credit_code"]:
-            profile = reads.agency_profile(self.engine, code)
+        codes = index["credit_code"].tolist()
+        profiles: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(codes), AGENCY_BATCH):
+            profiles.update(reads.agency_profiles(self.engine, codes[start:start + AGENCY_BATCH]))
+        for code in codes:
+            profile = profiles.get(code)
             if profile is None:
                 continue
             years = []
