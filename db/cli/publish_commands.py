@@ -288,6 +288,8 @@ def _seed(args: argparse.Namespace) -> int:
     for p in published:
         print(f"演示数据 / demo: {p.year}年度第{p.version}版 version {p.version}, {counted(p.agency_count, 'agency', 'agencies')}, "
               f"SHA-256 {p.digest}")
+    if published:
+        edition_after_change()
     return 0
 
 
