@@ -127,6 +127,8 @@ class _Builder:
         self.years = sorted(self.current, reverse=True)
         self.demo = bool(pubs["demo"].any()) if len(pubs) else False
         self.rulebooks: dict[str, Rulebook] = {}
+        self.index = reads.agency_index(engine)
+        self.rated = set(self.index["credit_code"])
         self.files: dict[str, bytes] = {}
 
     def rulebook(self, name: str) -> Rulebook:
@@ -223,13 +225,14 @@ class _Builder:
             row["removed_on"] = _day(row["removed_on"] or row["planned_removal_on"])
             row["subject"] = row["practitioner"] if row["subject_kind"] == PRACTITIONER else row["agency_name"]
             row["kind"] = "kind_practitioner" if row["subject_kind"] == PRACTITIONER else "kind_agency"
-            row["href"] = agency_page(row["credit_code"])
+            # A listing of an agency no current version rates any more (withdrawn by a correction) has no page.
+            row["href"] = agency_page(row["credit_code"]) if row["credit_code"] in self.rated else ""
         for lang in LANGUAGES:
             self.render(lang, "listings.html", "listings.html", rows=rows, day=self.today.isoformat(),
                         listings_csv=f"{FILES}/{LISTINGS_FILE}.csv", listings_xlsx=f"{FILES}/{LISTINGS_FILE}.xlsx")
 
     def agencies(self) -> None:
-        index = reads.agency_index(self.engine)
+        index = self.index
         since: dict[int, dict[str, int]] = {}
         with self.engine.connect() as connection:
             for current in self.current.values():

@@ -35,7 +35,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "sums": ("校验清单 SHA256SUMS", "Checksum list SHA256SUMS"),
     "sums_hint": ("下载文件后可用 sha256sum -c SHA256SUMS 核对。",
                   "After downloading, check the files with sha256sum -c SHA256SUMS."),
-    "keys": ("签名公钥", "Public signing keys"),
+    "signing_keys": ("签名公钥", "Public signing keys"),
     "agencies": ("机构数", "Agencies"),
     "grades": ("等级分布", "Grades"),
     "grade": ("等级", "Grade"),

@@ -204,6 +204,7 @@ def test_a_correction_rewrites_exactly_what_it_changed(engine, tmp_path):
     publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin"),
                          published_at=dt.datetime(2026, 1, 20, 2, tzinfo=dt.UTC))
     first = build_edition(engine, out, TODAY)
+    assert build_edition(engine, out, TODAY).written == ()  # nothing changed: nothing written (the bytes are stable)
     before = {p: (out / p).read_bytes() for p in first.files}
     inodes = {p: (out / p).stat().st_ino for p in first.files}
 
@@ -266,3 +267,11 @@ def test_a_failed_edition_never_undoes_the_publication(engine, monkeypatch, tmp_
     assert refresh_edition(engine, TODAY) is None
     assert "static edition could not be written" in caplog.text
     assert current_publication(engine, YEAR)["digest"] == publication.digest
+
+
+def test_every_word_of_the_edition_reads_in_both_languages_and_is_no_dict_method():
+    from db.edition.words import WORDS
+
+    # Jinja reads `w.keys` as the dict's method before its item: a word named like one would print the method.
+    assert [key for key in WORDS if hasattr(dict, key)] == []
+    assert [key for key, (zh, en) in WORDS.items() if not zh.strip() or not en.strip()] == []
