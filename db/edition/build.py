@@ -77,6 +77,10 @@ def ratings_page(year: int, page: int) -> str:
     return f"{year}/ratings-{page}.html"
 
 
+def blacklist_page(year: int, page: int) -> str:
+    return f"{year}/blacklist-{page}.html"
+
+
 def _environment() -> Environment:
     # Autoescape on for every template: names and grounds are published text, never markup.
     return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
@@ -213,9 +217,15 @@ class _Builder:
             for row in (*agencies, *people):
                 row["listed_on"], row["act_on"] = _day(row["listed_on"]), _day(row["act_on"])
                 row["href"] = agency_page(row["credit_code"])
+            # Paged like the ratings (a year listing thousands by score stays small on a phone); the
+            # practitioners, few, on the first page.
+            pages = max(1, -(-len(agencies) // PAGE_SIZE))
             for lang in LANGUAGES:
-                self.render(lang, f"{year}/blacklist.html", "blacklist.html", year=year, proof=self.current[year],
-                            agencies=agencies, people=people)
+                for page in range(1, pages + 1):
+                    self.render(lang, blacklist_page(year, page), "blacklist.html", year=year,
+                                proof=self.current[year], agencies=agencies[(page - 1) * PAGE_SIZE: page * PAGE_SIZE],
+                                people=people if page == 1 else [], first=page == 1, page=page, pages=pages,
+                                page_links=[(n, f"blacklist-{n}.html") for n in range(1, pages + 1)])
 
     def listing_page(self) -> None:
         frame = listings(self.engine, self.today)

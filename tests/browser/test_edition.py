@@ -73,7 +73,7 @@ def test_the_static_pages_are_axe_clean_at_desktop_and_phone_widths(site, browse
     listed = reads.blacklist(engine, year)["agencies"]
     code = listed["credit_code"].iloc[0] if len(listed) else reads.agency_index(engine)["credit_code"].iloc[0]
     engine.dispose()
-    pages = {"index": "index.html", "ratings": f"{year}/ratings-1.html", "blacklist": f"{year}/blacklist.html",
+    pages = {"index": "index.html", "ratings": f"{year}/ratings-1.html", "blacklist": f"{year}/blacklist-1.html",
              "listings": "listings.html", "agency": agency_page(code)}
     axe = Axe()
     problems = []

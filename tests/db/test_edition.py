@@ -129,10 +129,12 @@ def test_every_page_holds_the_live_numbers_for_every_agency_of_the_demo(demo):
             assert page.digests == [current["digest"]] and page.proofs == [f"files/{file_name(year, current['version'], 'json')}"]
 
             listed = reads.blacklist(engine, year)
-            page = parse((out / lang / str(year) / "blacklist.html").read_bytes())
+            pages = [parse(p.read_bytes()) for p in sorted((out / lang / str(year)).glob("blacklist-*.html"),
+                                                           key=lambda p: int(p.stem.split("-")[1]))]
+            page = pages[0]
             assert [(r["attrs"]["data-code"], r["listed_by"][1], text(r, "clause"), number(r, "total"),
                      text(r, "department"), text(r, "listed_on"), text(r, "act_on"))
-                    for r in page.tables.get("agencies", [])] == [
+                    for p in pages for r in p.tables.get("agencies", [])] == [
                 (e["credit_code"], e["listed_by"], e["clause"], e["total"], e["department"], day(e["listed_on"]),
                  day(e["act_on"])) for e in listed["agencies"].to_dict("records")]
             assert [(text(r, "practitioner"), text(r, "clause")) for r in page.tables.get("practitioners", [])] == [
@@ -214,7 +216,7 @@ def test_a_correction_rewrites_exactly_what_it_changed(engine, tmp_path):
     second = build_edition(engine, out, TODAY)
     new_files = {f"files/{file_name(YEAR, 2, fmt)}" for fmt in WRITERS} | {"files/SHA256SUMS"}
     expected = {f"{lang}/{page}" for lang in ("zh", "en") for page in (
-        "index.html", f"{YEAR}/ratings-1.html", f"{YEAR}/blacklist.html", agency_page(credit_code(1)))}
+        "index.html", f"{YEAR}/ratings-1.html", f"{YEAR}/blacklist-1.html", agency_page(credit_code(1)))}
     assert set(second.written) == expected | new_files | {"SHA256SUMS"}
     assert second.removed == ()
     for path in set(first.files) - set(second.written):  # kept: the same bytes, the same file
@@ -242,6 +244,7 @@ def test_a_ratings_year_is_split_into_pages(engine, monkeypatch):
     assert pages == [f"zh/{YEAR}/ratings-{n}.html" for n in (1, 2, 3)]
     codes = [r["attrs"]["data-code"] for p in pages for r in parse(files[p]).tables["ratings"]]
     assert sorted(codes) == sorted(credit_code(n) for n in range(5))
+    assert sorted(p for p in files if p.startswith(f"zh/{YEAR}/blacklist-")) == [f"zh/{YEAR}/blacklist-1.html"]
 
 
 def test_publishing_from_the_command_line_rewrites_the_edition(engine, monkeypatch, tmp_path, capsys):
