@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 
 import pandas as pd
 import pytest
+from sqlalchemy import select
 
 from db.accounts.actor import Actor
 from db.demo.seed import seed_demo
@@ -22,6 +23,7 @@ from db.edition.build import EditionError, agency_page, build_edition, edition_f
 from db.edition.hook import refresh_edition
 from db.public import reads
 from db.public.open_data import file_name, sha256sums, signing_keys
+from db.store.models import Finding, Practitioner
 from tests.builders import credit_code, finding
 from tests.db.publishing import YEAR, load, load_roster
 from tests.notices import publish_after_notice
@@ -180,6 +182,14 @@ def test_the_files_are_the_exports_bytes_sha256sums_covers_them_and_no_page_runs
     assert (out / "files" / edition.KEYS_FILE).read_bytes() == "".join(signing_keys(engine)["public_key"]).encode()
     pages = [p for p in report.files if p.endswith(".html")]
     assert len(pages) > 2 * len(reads.agency_index(engine))
+    # No personal data: no finding's description (staff only) and no practitioner's ID number or phone on any page.
+    with engine.connect() as connection:
+        private = {v for (v,) in connection.execute(select(Finding.description)) if v and len(v) > 3}
+        for number, phone in connection.execute(select(Practitioner.id_number, Practitioner.phone)):
+            private |= {v for v in (number, phone) if v}
+    assert private  # the demo has some, or this would prove nothing
+    everything = b"".join((out / p).read_bytes() for p in pages).decode("utf-8")
+    assert [v for v in private if v in everything] == []
     for path in pages:
         page = parse((out / path).read_bytes())
         assert page.scripts == 0
