@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -214,7 +215,8 @@ def listings(today: dt.date) -> dict[str, pd.DataFrame]:
     from db.publishing.listing_removal import expire_listings
 
     try:
-        expire_listings(engine=engine(), today=today)
+        if expire_listings(engine=engine(), today=today):
+            refresh_edition()  # a listing ended: the edition's listing pages and file follow (a failure is logged)
     except SQLAlchemyError:  # e.g. a read-only database user: the reads below show the same status anyway
         logger.exception("recording removals at term end failed")
     return {"listings": listing_reads.listings(engine(), today), "history": listing_reads.history(engine())}
@@ -363,6 +365,8 @@ def spot_check_file(kind: str, plan_id: str) -> bytes | None:
 
     signer = load_signer(settings().signing_key)
     return (plan_file if kind == "plan" else draw_file)(engine(), plan_id, signer)
+
+
 # --- 服务成效 (一企双查): counts of the towns' inspections per agency, public, apart from the rating ----------------
 
 
@@ -371,3 +375,31 @@ def inspection_counts(year: int) -> pd.DataFrame:
     """Per agency, the year's inspection counts the public may see (db.supervision.effectiveness.public_effectiveness:
     counts and the last day counted, no enterprise, town, hazard or inspector), read at most once a minute."""
     return public_effectiveness(engine=engine(), year=year)
+
+
+def refresh_edition() -> bool:
+    """Rewrite the static edition after a publication or a listing change has committed (db.edition.hook); False
+    when that failed (logged): the change stands, and the page tells staff the edition is behind."""
+    from db.edition.hook import refresh_edition as write
+
+    return write(engine()) is not None
+
+
+# Streamlit serves `<app folder>/static/` at /app/static/ (server.enableStaticServing); the repository's `static` is a
+# link to the default EDITION_DIR. A page sits one level below the site's root, so a relative URL reaches it under
+# any host or path prefix.
+STATIC_FOLDER = Path(__file__).resolve().parents[1] / "static"
+STATIC_URL = "app/static"
+
+
+def edition_url(path: str) -> str | None:
+    """The permanent URL of a file of the static edition (`files/…`, `zh/index.html`) when this app serves it: the
+    served folder is EDITION_DIR and the file is written there. None otherwise (the edition lives elsewhere, behind
+    nginx or a CDN, or is behind): the page then offers the file as a download."""
+    folder = settings().edition
+    try:
+        if STATIC_FOLDER.resolve() != folder.resolve() or not (folder / path).is_file():
+            return None
+    except OSError:
+        return None
+    return f"{STATIC_URL}/{path}"

@@ -23,7 +23,19 @@ def get_ready_engine(url: str | None = None, *, settings: Settings | None = None
     prepare(engine)
     if settings.seed_demo and not has_agencies(engine):
         _seed_module().seed_demo(engine=engine)
+    _edition_if_missing(engine, settings)
     return engine
+
+
+def _edition_if_missing(engine: Engine, settings: Settings) -> None:
+    """Write the static edition when there is a published version but no edition yet (the demo just published,
+    or an install from before the edition): the app serves it, and the open-data page links its files."""
+    from db.documents.versions import publications
+    from db.edition.build import SUMS
+    from db.edition.hook import refresh_edition
+
+    if not (settings.edition / SUMS).is_file() and not publications(engine).empty:
+        refresh_edition(engine)  # a failure is logged; the app still starts, the open-data page offers downloads
 
 
 def prepare(engine: Engine) -> None:

@@ -28,6 +28,20 @@ def signing_key_file(tmp_path_factory) -> Iterator[str]:
         os.environ["SIGNING_KEY_FILE"] = before
 
 
+@pytest.fixture(autouse=True, scope="session")
+def edition_dir(tmp_path_factory) -> Iterator[str]:
+    """EDITION_DIR pointed at a temporary folder: a publication in a test (or its subprocess) writes its static
+    edition there, never into the repository's data folder."""
+    path = tmp_path_factory.mktemp("edition") / "edition"
+    before = os.environ.get("EDITION_DIR")
+    os.environ["EDITION_DIR"] = str(path)
+    yield str(path)
+    if before is None:
+        os.environ.pop("EDITION_DIR", None)
+    else:
+        os.environ["EDITION_DIR"] = before
+
+
 class _MonkeyPatch(pytest.MonkeyPatch):
     """pytest's monkeypatch, but a changed environment variable is read at the next get_settings() / read_limits():
     the program reads its settings once a process, a test changes them within one."""

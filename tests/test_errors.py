@@ -24,6 +24,7 @@ from db.agency.filings import Unchanged
 from db.documents.canonical import DuplicateKeys, UnreadableDocument
 from db.documents.export import ExportError
 from db.documents.signing import SigningKeyError
+from db.edition.build import EditionError
 from db.findings.recording import RecordError
 from db.findings.suggestions import SuggestionError
 from db.publishing.listing_removal import ListingError
@@ -49,6 +50,7 @@ REFUSALS: dict[type, CreditBoardError] = {
     ReasonRequired: ReasonRequired("更正须填写原因", "a correction needs a reason"),
     PublishConflict: PublishConflict("有人同时发布", "someone published at the same time"),
     ExportError: ExportError("没有该版本", "no such version"),
+    EditionError: EditionError("该文件夹不是静态版", "the folder is not an edition"),
     TownError: TownError("镇街园名称不能为空", "a town needs a name"),
     PasswordPolicyError: PasswordPolicyError("密码太短", "the password is too short"),
     AccessDenied: AccessDenied(),

@@ -20,6 +20,9 @@ ui.demo_notice(bool(pubs["demo"].any()))
 st.markdown(t("public.open_data_intro"))
 st.markdown(t("public.verify_hint"))
 ui.page_link("check_file", t("public.page_check_file"), icon=":material/verified:")
+if edition := data.edition_url(f"{current()}/index.html"):
+    st.markdown(t("public.edition_intro"))
+    st.link_button(t("public.edition_link"), edition, icon=":material/public:")
 # The field descriptions and the verification steps, served here from docs/open-data.md itself (Markdown, no HTML).
 for title, headings in (("fields", open_data_doc.FIELDS), ("steps", open_data_doc.STEPS)):
     with st.container(key=f"open_data_{title}"), st.expander(t(f"public.open_data_{title}")):
@@ -46,11 +49,17 @@ for year in data.published_years():
             st.markdown(kv(t("public.signed_by"), pub.key_id) if pub.key_id else plain.md(t("public.unsigned")))
             cols = st.columns(3)
             for n, (fmt, mime) in enumerate(FORMATS.items()):
+                name = f"jiangyin-credit-{year}-v{pub.version}.{fmt}"
+                # The static edition's file when this app serves it: a link that outlives this session (a download
+                # button's URL dies with it); else the file made for this session.
+                if url := data.edition_url(f"files/{name}"):
+                    cols[n % 3].link_button(t(f"public.format_{fmt}"), url, icon=":material/download:")
+                    continue
                 cols[n % 3].download_button(
                     t(f"public.format_{fmt}"),
                     data=lambda y=year, v=pub.version, f=fmt: data.export(int(y), int(v), f),
-                    file_name=f"jiangyin-credit-{year}-v{pub.version}.{fmt}",
-                    mime=mime, on_click="ignore", key=f"dl-{year}-{pub.version}-{fmt}", icon=":material/download:",
+                    file_name=name, mime=mime, on_click="ignore", key=f"dl-{year}-{pub.version}-{fmt}",
+                    icon=":material/download:",
                 )
 
 st.subheader(t("public.keys_title"))
@@ -59,15 +68,20 @@ st.markdown(t("public.keys_intro"))
 for key in keys.itertuples():
     st.markdown(kv("key id", key.key_id) + (paren(t("public.demo_key")) if key.demo else ""))
     st.code(key.public_key, language=None, wrap_lines=True)  # no sideways scroll a keyboard cannot reach
-if not keys.empty:
+if not keys.empty and (url := data.edition_url("files/jiangyin-credit-public-keys.pem")):
+    st.link_button(t("public.download_keys"), url, icon=":material/key:")
+elif not keys.empty:
     st.download_button(t("public.download_keys"), data="".join(keys["public_key"]).encode("ascii"),
                        file_name="jiangyin-credit-public-keys.pem", mime="application/x-pem-file", on_click="ignore",
                        icon=":material/key:")
 
 st.subheader(t("public.checksums_title"))
 st.markdown(t("public.checksums_intro"))
-st.download_button(t("public.download_checksums"), data=lambda: data.checksum_file(), file_name="SHA256SUMS",
-                   mime="text/plain", on_click="ignore", icon=":material/checklist:")
+if url := data.edition_url("files/SHA256SUMS"):
+    st.link_button(t("public.download_checksums"), url, icon=":material/checklist:")
+else:
+    st.download_button(t("public.download_checksums"), data=lambda: data.checksum_file(), file_name="SHA256SUMS",
+                       mime="text/plain", on_click="ignore", icon=":material/checklist:")
 
 # The listings for credit platforms (the city credit department, the safety committee): docs/listings.md.
 st.subheader(t("public.listings_export"))

@@ -218,6 +218,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "keys_title": ("发布签名公钥", "Publication signing keys"),
     "keys_intro": ("用这些公钥核验 JSON 原件的 Ed25519 签名。", "These keys check the Ed25519 signature of each JSON original."),
     "demo_key": ("演示密钥：由演示数据生成，不是主管部门的密钥", "Demo key: made with the demo data, not the bureau's key"),
+    "edition_intro": ("全部已发布内容另有静态版：无需脚本，任何网站服务器、CDN 或镜像都可直接提供；每个文件都有固定网址，"
+                      "分享的链接长期有效，并可用其中的 SHA256SUMS 核对。",
+                      "Everything published is also a static edition: no scripts, served as is by any web server, CDN "
+                      "or mirror; every file has a permanent address, so a shared link keeps working, and its "
+                      "SHA256SUMS checks it."),
+    "edition_link": ("打开静态版", "Open the static edition"),
     "download_keys": ("下载公钥（PEM）", "Download the public keys (PEM)"),
     "checksums_title": ("全部文件的 SHA-256 校验值", "SHA-256 of every file"),
     "checksums_intro": ("每个版本每种格式文件的 SHA-256；`sha256sum -c SHA256SUMS` 可一次核对一批下载的文件。",

@@ -311,6 +311,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "decision_reason": ("决定理由（必填）", "Reason for the decision (required)"),
     "repair_grant": ("准予信用修复", "Grant the repair"),
     "repair_refuse": ("驳回申请", "Refuse"),
+    "edition_failed": ("已保存，但静态版未能更新（详见日志）。请联系管理员运行 python -m db build-site 重新生成。",
+                       "Saved, but the static edition could not be updated (see the log). Ask the administrator to "
+                       "run python -m db build-site."),
     "repair_granted": ("已准予信用修复，该记录已移出黑名单。", "Granted: the listing has ended."),
     "repair_refused": ("已驳回申请。", "The application is refused."),
     "repair_granted_list": ("已准予的信用修复", "Granted repairs"),

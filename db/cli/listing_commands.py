@@ -10,7 +10,7 @@ import sys
 
 from core.text import counted
 from db.cli.guard import ready_engine, write_file
-from db.cli.publish_commands import Spec
+from db.cli.publish_commands import Spec, edition_after_change
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,6 +32,8 @@ def _run(args: argparse.Namespace) -> int:
 
         ids = expire_listings(engine=engine, by=Actor.operator(args.by))
         print(f"期满移出 {len(ids)} 条 / {counted(len(ids), 'listing', 'listings')} removed at term end")
+        if ids:  # the edition's listing pages and file change only when a listing ended
+            edition_after_change()
         return 0
     from db.public.listing_export import export_listings
 

@@ -1,4 +1,4 @@
-"""The publishing subcommands of `python -m db`: publish, diff, export, verify, sums, keys, seed-demo (registered in
+"""The publishing subcommands of `python -m db`: publish, diff, export, verify, sums, keys, build-site, seed-demo (registered in
 db/cli/commands.py).
 
 Exit codes as db/cli/commands.py says: 0 done, 1 verify found no match, 2 bad input (a clear message on stderr, no traceback);
@@ -11,7 +11,7 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from core.cli_common import CommandError, name_argument, version_argument, year_argument
+from core.cli_common import CommandError, date_argument, name_argument, version_argument, year_argument
 from core.errors import Problem
 from core.plain_text import visible_controls
 from core.text import counted
@@ -39,6 +39,40 @@ def _publish(args: argparse.Namespace) -> int:
     p = publish_year(engine=ready_engine(), year=args.year, by=Actor.operator(args.by), reason=args.reason)
     print(f"已发布 {p.year}年度第{p.version}版（{p.agency_count}家机构）/ published {p.year} version {p.version} "
           f"({counted(p.agency_count, 'agency', 'agencies')})\nSHA-256 {p.digest}")
+    edition_after_change()
+    return 0
+
+
+def edition_after_change() -> None:
+    """Rewrite the static edition now the change has committed; a failure is said, never undoes the change."""
+    from db.edition.hook import FAILED, refresh_edition
+
+    report = refresh_edition(ready_engine())
+    if report is None:
+        print(" / ".join(FAILED), file=sys.stderr)
+    else:
+        print(f"静态版已更新 / static edition updated: {report.out} ({len(report.written)} of "
+              f"{counted(len(report.files), 'file', 'files')} written)", file=sys.stderr)
+
+
+# --- build-site -----------------------------------------------------------------------------------------------
+def _build_site_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("out", metavar="OUT", help="输出文件夹（空文件夹或之前生成的静态版，整体原子替换）/ the folder to "
+                        "write (empty, or an edition written before; replaced as a whole, atomically)")
+    parser.add_argument("--as-of", type=date_argument, metavar="DATE",
+                        help="黑名单列入状态的日期（默认今天，北京时间）/ the day listing statuses are as of (default: "
+                             "today, China time)")
+
+
+def _build_site(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from db.edition.hook import write_locked
+
+    report = write_locked(ready_engine(), Path(args.out), args.as_of)
+    print(f"已生成静态版 {report.out}：{len(report.files)}个文件，写入{len(report.written)}个，删除{len(report.removed)}个 / "
+          f"wrote the static edition {report.out}: {counted(len(report.files), 'file', 'files')}, "
+          f"{len(report.written)} written, {len(report.removed)} removed")
     return 0
 
 
@@ -254,6 +288,8 @@ def _seed(args: argparse.Namespace) -> int:
     for p in published:
         print(f"演示数据 / demo: {p.year}年度第{p.version}版 version {p.version}, {counted(p.agency_count, 'agency', 'agencies')}, "
               f"SHA-256 {p.digest}")
+    if published:
+        edition_after_change()
     return 0
 
 
@@ -272,6 +308,8 @@ COMMANDS: list[Spec] = [
      _keygen_arguments, _keygen),
     ("public-key", "显示发布签名公钥；--all 列出曾签名的全部公钥 / print the publication public key (PEM); "
      "--all: every key that ever signed", _public_key_arguments, _public_key),
+    ("build-site", "生成静态版：全部已发布文件、SHA256SUMS、公钥和中英文静态网页 / write the static edition: every "
+     "published file, SHA256SUMS, the keys and the pages in Chinese and English", _build_site_arguments, _build_site),
     ("seed-demo", "写入演示数据并发布2023–2025 / load the demo data set and publish 2023–2025",
      _seed_arguments, _seed),
 ]

@@ -22,13 +22,25 @@ from db.store.models import Publication, PublishedCharge, PublishedRating
 def rating_dates(connection: Connection, publication_id: int,
                  credit_codes: Sequence[str] | None = None) -> dict[str, dt.date]:
     """credit_code → 评定日期 (China date) of every agency of the publication (only `credit_codes` when given)."""
+    versions = _versions_up_to(connection, publication_id)
+    day = {int(v.id): _china_date(v.published_at) for v in versions}
+    return {code: day[pid] for code, pid in rated_in(connection, publication_id, credit_codes).items()}
+
+
+def _versions_up_to(connection: Connection, publication_id: int) -> list:
     this = connection.execute(select(Publication.year, Publication.version).where(
         Publication.id == publication_id)).one()
-    versions = connection.execute(
+    return list(connection.execute(
         select(Publication.id, Publication.version, Publication.published_at)
         .where(Publication.year == this.year, Publication.version <= this.version)
-        .order_by(Publication.version)).all()
-    day = {int(v.id): _china_date(v.published_at) for v in versions}
+        .order_by(Publication.version)).all())
+
+
+def rated_in(connection: Connection, publication_id: int,
+             credit_codes: Sequence[str] | None = None) -> dict[str, int]:
+    """credit_code → the id of the version that last changed the agency (its 评定日期 is that version's day): the
+    version whose file proves what the publication says of the agency, unchanged by later corrections."""
+    versions = _versions_up_to(connection, publication_id)
     ids = [int(v.id) for v in versions]  # oldest first; the last is `publication_id`
     signature = _signatures(connection, ids, credit_codes)
     current = signature[signature["publication_id"] == publication_id].set_index("credit_code")["signature"]
@@ -40,7 +52,7 @@ def rating_dates(connection: Connection, publication_id: int,
         since[same] = pid
         if not same.any():
             break
-    return {code: day[int(pid)] for code, pid in since.items()}
+    return {code: int(pid) for code, pid in since.items()}
 
 
 def _signatures(connection: Connection, ids: list[int], credit_codes: Sequence[str] | None) -> pd.DataFrame:

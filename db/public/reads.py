@@ -253,22 +253,36 @@ def agency_profile(engine: Engine, credit_code: str) -> dict[str, Any] | None:
     "towns": every town that assessed it}. Practitioners per specialty are the agency's service facts
     (core.service_facts.practitioners_by_specialty), read with its other facts (db.public.facts).
     """
-    years = _profile_years(engine, [credit_code])
+    profile = agency_profiles(engine, [credit_code]).get(credit_code)
+    if profile is not None:  # the town part under its reading: for the one profile page, not every edition page
+        profile["town_parts"] = town_parts(engine, profile["years"], profile["charges"], credit_code)
+    return profile
+
+
+def agency_profiles(engine: Engine, credit_codes: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """`agency_profile` of each of these agencies (those a current publication lists), read in a few queries for
+    all of them: the static edition writes a page per agency from this."""
+    codes = list(dict.fromkeys(credit_codes))
+    years = _profile_years(engine, codes)
     if years.empty:
-        return None
-    # 评定日期 per year: a correction that did not change this agency leaves its date as it was.
-    years["rated_on"] = [rating_dates(engine, int(pid), [credit_code]).get(credit_code)
-                         for pid in years["publication_id"]]
-    towns = towns_in(years)
-    charges = _charges_of(engine, years, [credit_code])
-    return {
-        "credit_code": credit_code,
-        "agency_name": str(years.iloc[-1]["agency_name"]),
-        "years": years.reset_index(drop=True),
-        "charges": charges,
-        "towns": towns,
-        "town_parts": town_parts(engine, years, charges, credit_code),
-    }
+        return {}
+    # 评定日期 per year: a correction that did not change an agency leaves its date as it was.
+    dates = {int(pid): rating_dates(engine, int(pid), codes) for pid in years["publication_id"].unique()}
+    years["rated_on"] = [dates[int(pid)].get(code)
+                         for pid, code in zip(years["publication_id"], years["credit_code"], strict=True)]
+    charges = _charges_of(engine, years, codes)
+    by_code = {code: part.reset_index(drop=True) for code, part in charges.groupby("credit_code", sort=False)}
+    out = {}
+    for code, part in years.groupby("credit_code", sort=False):
+        part = part.reset_index(drop=True)
+        out[str(code)] = {
+            "credit_code": str(code),
+            "agency_name": str(part.iloc[-1]["agency_name"]),
+            "years": part,
+            "charges": by_code.get(code, charges.iloc[0:0].reset_index(drop=True)),
+            "towns": towns_in(part),
+        }
+    return out
 
 
 def town_parts(engine: Engine, years: pd.DataFrame, charges: pd.DataFrame, credit_code: str) -> dict[int, dict[str, Any]]:

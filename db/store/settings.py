@@ -16,6 +16,7 @@ from core.setting import Choice, Text, Unit, Whole, declared, included, markdown
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DATABASE_FILE = "credit-board.db"  # in DATA_DIR, when DATABASE_URL is unset
 KEY_FILE = "keys/publication-signing-key.pem"  # in DATA_DIR, when SIGNING_KEY_FILE is unset
+EDITION_FOLDER = "edition"  # in DATA_DIR, when EDITION_DIR is unset
 _MONTHS = Unit("月", "months")
 _WORKING_DAYS = Unit("工作日", "working days")
 _SECONDS = Unit("秒", "seconds")
@@ -62,6 +63,9 @@ class Settings:
     signing_key_file: Path | None = declared(Text(
         "SIGNING_KEY_FILE", f"the Ed25519 private key that signs publications; unset: `DATA_DIR/{KEY_FILE}`",
         "a file", convert=Path))
+    edition_dir: Path | None = declared(Text(
+        "EDITION_DIR", f"the static edition, rewritten after every publication and listing change; unset: "
+        f"`DATA_DIR/{EDITION_FOLDER}` (docs/edition.md)", "a folder", convert=Path))
     listing_term_months: int = declared(Whole(
         "LISTING_TERM_MONTHS", 12, _MONTHS, "how long a blacklist listing lasts (docs/listings.md)", high=120))
     repair_minimum_months: int = declared(Whole(
@@ -85,6 +89,11 @@ class Settings:
     def __post_init__(self) -> None:
         if not self.database_url:  # unset: the SQLite file in DATA_DIR
             object.__setattr__(self, "database_url", f"sqlite:///{self.data_dir / DATABASE_FILE}")
+
+    @property
+    def edition(self) -> Path:
+        """The folder the static edition is written to (db.edition), and the app serves (docs/edition.md)."""
+        return self.edition_dir or self.data_dir / EDITION_FOLDER
 
     @property
     def signing_key(self) -> Path:

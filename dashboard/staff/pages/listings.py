@@ -43,9 +43,13 @@ def subject(row) -> str:
     return f"{who} · {row['year']}"
 
 
-def done(text: str) -> None:
-    data.clear()  # the public blacklist shows the change at once
-    widgets.saved("listings", "success", text)
+def done(text: str, public: bool = True) -> None:
+    """After a decision: the public blacklist and (for a public change) the static edition show it at once."""
+    data.clear()
+    if not public or data.refresh_edition():  # after the commit: a failure never undoes the decision, staff are told
+        widgets.saved("listings", "success", text)
+    else:
+        widgets.saved("listings", "warning", f"{text}  \n{t('staff.edition_failed')}")
 
 
 # --- record an application --------------------------------------------------------------------------------------
@@ -67,7 +71,7 @@ else:
         except CreditBoardError as exc:
             st.error(refusal(exc))
         else:
-            done(t("staff.repair_recorded"))
+            done(t("staff.repair_recorded"), public=False)  # an application is not public
 
 # --- decide -----------------------------------------------------------------------------------------------------
 st.subheader(t("staff.repair_pending"))

@@ -72,6 +72,8 @@ st.title(t("staff.page_publish"))
 done = st.session_state.pop("publish_done", None)
 if done:
     st.success(t("staff.published", year=done[0], version=done[1]))
+    if st.session_state.pop("publish_edition_failed", False):
+        st.warning(t("staff.edition_failed"))
     st.page_link(ui.PAGES["overview"][0], label=t("staff.open_public"), icon=":material/public:")
 
 years = actions.years_to_publish(engine=engine, user=acting)
@@ -113,4 +115,6 @@ if st.button(t("staff.publish"), type="primary", disabled=not confirmed or block
     else:
         data.clear()  # the public pages' cached reads: the new version shows at once
         st.session_state["publish_done"] = (publication.year, publication.version)
+        # After the commit: a failure to write the static edition never undoes the publication, staff are told.
+        st.session_state["publish_edition_failed"] = not data.refresh_edition()
         st.rerun()
