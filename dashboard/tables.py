@@ -57,10 +57,11 @@ def ratings_table(shown: pd.DataFrame, pub: dict[str, Any]) -> pd.DataFrame:
     return full.loc[shown.index]
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _ratings_display(publication_id: int, lang: str) -> pd.DataFrame:
     # Built once per publication and language: relabelling 10,000 rows on every rerun would cost more than
-    # the rest of the page. `lang` is part of the cache key; t() reads the same language.
+    # the rest of the page. `lang` is part of the cache key; t() reads the same language. One shared frame
+    # (st.cache_resource), not a copy unpickled on every run: ratings_table only reads rows out of it.
     frame = data.ratings(publication_id)
     pub_history = data.publications()
     pub = pub_history[pub_history["id"] == publication_id].iloc[0]
