@@ -6,13 +6,15 @@ for a signed-in user with the right role, so a page a visitor may not use does n
 
 from __future__ import annotations
 
+import copy
+import threading
 from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
 from dashboard.agency.session import AGENCY_PAGES, PAGE_TITLES, agency_section, is_agency
-from dashboard.i18n import t
+from dashboard.i18n import current, t
 from dashboard.staff import session as staff_session
 from dashboard.staff.session import STAFF_PAGES, allowed_pages, staff_section
 from dashboard.ui import PAGES
@@ -108,9 +110,32 @@ AUDIENCES: list[Callable[[], dict[str, list[st.Page]]]] = [public_section, staff
 
 
 def sections() -> dict[str, list[st.Page]]:
-    """Every section this session may see, for st.navigation."""
+    """Every section this session may see, for st.navigation: built once per role and language, copied per run.
+
+    The menu depends only on the language and on what the account may use (signed out, an agency, or a staff role's
+    pages), and building its ~50 st.Page objects (each resolves its script on disk) was a tenth of a visitor's
+    server time on every run. st.navigation marks the page it returns as callable (`_can_be_called`), so each run
+    gets its own shallow copies: two sessions running at once never share that flag.
+    """
+    user = staff_session.current_user()
+    key = (current(), user is None, is_agency(user), tuple(allowed_pages(user)))
+    built = _BUILT.get(key)
+    if built is None:
+        built = _build()
+        with _BUILT_LOCK:
+            _BUILT.setdefault(key, built)
+    return {title: [copy.copy(page) for page in pages] for title, pages in built.items()}
+
+
+def _build() -> dict[str, list[st.Page]]:
     out: dict[str, list[st.Page]] = {}
     for audience in AUDIENCES:
         for title, pages in audience().items():
             out[title] = out.get(title, []) + pages
     return out
+
+
+# (language, signed out, agency, the staff pages the role may use) → the menu. A handful of keys: two languages
+# times the roles; the titles come from the catalogue, which does not change while the process runs.
+_BUILT: dict[tuple[Any, ...], dict[str, list[st.Page]]] = {}
+_BUILT_LOCK = threading.Lock()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import pandas as pd
@@ -15,6 +16,7 @@ from dashboard.labels import (
     blacklist_grounds,
     bucket_score_labels,
     clause_codes_text,
+    clause_legend,
     grade_label,
     listed_by_label,
     local_date,
@@ -55,10 +57,11 @@ def ratings_table(shown: pd.DataFrame, pub: dict[str, Any]) -> pd.DataFrame:
     return full.loc[shown.index]
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _ratings_display(publication_id: int, lang: str) -> pd.DataFrame:
     # Built once per publication and language: relabelling 10,000 rows on every rerun would cost more than
-    # the rest of the page. `lang` is part of the cache key; t() reads the same language.
+    # the rest of the page. `lang` is part of the cache key; t() reads the same language. One shared frame
+    # (st.cache_resource), not a copy unpickled on every run: ratings_table only reads rows out of it.
     frame = data.ratings(publication_id)
     pub_history = data.publications()
     pub = pub_history[pub_history["id"] == publication_id].iloc[0]
@@ -200,8 +203,58 @@ def _grounds(clauses: str | None, total: Any, rulebook: Rulebook) -> str:
 
 
 def grounds_row_height(table: pd.DataFrame) -> int:
-    """The row height that shows every line of a blacklist or listings table's grounds."""
-    return wrap.row_height(table["basis"].tolist(), BASIS_WIDTH, least=WRAP_ROW_HEIGHT)
+    """The row height that shows every line of a blacklist or listings table's grounds.
+
+    Measured once per set of grounds (they are the same for every visitor of a publication in one language): the
+    estimate walks every character of every cell, and re-measuring on every run was a quarter of the server's time
+    under many visitors of the blacklist.
+    """
+    return _grounds_row_height(tuple(table["basis"]))
+
+
+@functools.lru_cache(maxsize=256)
+def _grounds_row_height(texts: tuple[str, ...]) -> int:
+    return wrap.row_height(list(texts), BASIS_WIDTH, least=WRAP_ROW_HEIGHT)
+
+
+# A table ready to show: the display frame, its column labels and its row height.
+Shown = tuple[pd.DataFrame, dict[str, Any], int]
+
+
+def blacklist_view(pub: dict[str, Any]) -> dict[str, Any]:
+    """A year's blacklist page, labelled in the visitor's language: "agencies", "practitioners" and "history" (the
+    earlier years' agencies) as `Shown` or None when empty, and "clauses" (every clause they name, as Markdown).
+
+    Built once per publication and language (st.cache_resource: one copy for every visitor, never changed by the
+    page), not relabelled and re-measured on every run.
+    """
+    year = int(pub["year"])
+    earlier = tuple((y, int(data.current_publication(y)["id"])) for y in data.published_years() if y < year)
+    return _blacklist_view(int(pub["id"]), year, pub["rulebook"], earlier, current())
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _blacklist_view(publication_id: int, year: int, rulebook_name: str | None, earlier: tuple[tuple[int, int], ...],
+                    lang: str) -> dict[str, Any]:
+    # `lang` is part of the key; t() inside reads the same language.
+    rulebook = data.rulebook(rulebook_name)
+    listed = data.blacklist(publication_id, year)
+    parts = [data.blacklist(pub_id, y)["agencies"] for y, pub_id in earlier]
+    history = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+    def shown(frame: pd.DataFrame, build: Any) -> Shown | None:
+        if frame.empty:
+            return None
+        table, config = build(frame, rulebook)
+        return table, config, grounds_row_height(table)
+
+    # Every clause the year's tables and the earlier years' name: in English the tables give only its number.
+    codes = [c for c in [*listed["agencies"]["clause"], *listed["practitioners"]["clause"],
+                         *(history["clause"] if not history.empty else [])] if isinstance(c, str) and c]
+    return {"agencies": shown(listed["agencies"], blacklist_agencies_table),
+            "practitioners": shown(listed["practitioners"], blacklist_practitioners_table),
+            "history": shown(history, blacklist_agencies_table),
+            "clauses": clause_legend(codes, rulebook) if codes else ""}
 
 
 BLACKLIST_AGENCIES_COMPACT = ["agency_name", "basis", "listed_on", "year", "credit_code"]

@@ -1,7 +1,6 @@
 """黑名单 Blacklist: the year's listed agencies and practitioners with their grounds, earlier years' lists, the
 listings in force (认定部门, 认定依据, 列入日期, 移出日期, 状态) and the history of listings and removals."""
 
-import pandas as pd
 import streamlit as st
 
 from core.china_time import today
@@ -15,43 +14,34 @@ if pub is None:
     st.stop()
 ui.demo_notice(pub["demo"])
 rulebook = data.rulebook(pub["rulebook"])
-listed = data.blacklist(int(pub["id"]), int(pub["year"]))
-earlier = [y for y in data.published_years() if y < int(pub["year"])]
-parts = []
-for year in earlier:
-    earlier_pub = data.current_publication(year)
-    parts.append(data.blacklist(int(earlier_pub["id"]), year)["agencies"])
-history = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+view = tables.blacklist_view(pub)  # labelled and measured once per publication and language
 
 st.subheader(t("public.blacklist_agencies"))
-if listed["agencies"].empty:
+if view["agencies"] is None:
     st.info(t("public.no_blacklist"))
 else:
-    table, config = tables.blacklist_agencies_table(listed["agencies"], rulebook)
+    table, config, height = view["agencies"]
     tables.show(table, config, key="blacklist_agencies", compact=tables.BLACKLIST_AGENCIES_COMPACT,
-                full=tables.BLACKLIST_AGENCIES_FULL, row_height=tables.grounds_row_height(table))
-# Every clause the year's tables and the earlier years' name: in English the tables give only its number.
-codes = [c for c in [*listed["agencies"]["clause"], *listed["practitioners"]["clause"],
-                     *(history["clause"] if not history.empty else [])] if isinstance(c, str) and c]
-if codes:
+                full=tables.BLACKLIST_AGENCIES_FULL, row_height=height)
+if view["clauses"]:
     st.markdown(f"**{t('public.clause_texts')}**")
-    st.markdown(clause_legend(codes, rulebook))
+    st.markdown(view["clauses"])
 
 st.subheader(t("public.blacklist_practitioners"))
-if listed["practitioners"].empty:
+if view["practitioners"] is None:
     st.caption(t("public.no_blacklist_practitioners"))
 else:
-    table, config = tables.blacklist_practitioners_table(listed["practitioners"], rulebook)
+    table, config, height = view["practitioners"]
     tables.show(table, config, key="blacklist_practitioners", compact=tables.BLACKLIST_PRACTITIONERS_COMPACT,
-                full=tables.BLACKLIST_PRACTITIONERS_FULL, row_height=tables.grounds_row_height(table))
+                full=tables.BLACKLIST_PRACTITIONERS_FULL, row_height=height)
 
 st.subheader(t("public.blacklist_history"))
-if history.empty:
+if view["history"] is None:
     st.caption(t("public.no_history"))
 else:
-    table, config = tables.blacklist_agencies_table(history, rulebook)
+    table, config, height = view["history"]
     tables.show(table, config, key="blacklist_history", compact=tables.BLACKLIST_AGENCIES_COMPACT,
-                full=tables.BLACKLIST_AGENCIES_FULL, row_height=tables.grounds_row_height(table))
+                full=tables.BLACKLIST_AGENCIES_FULL, row_height=height)
 
 # The listings (docs/listings.md): every year's, in force now, and what happened to them.
 listings = data.listings(today())

@@ -1,0 +1,106 @@
+"""Benchmark: where a sidebar page switch spends its time — the browser's renderer or the server — per page.
+
+    python benchmarks/bench_switch_cost.py [--repeat 5] [--bare] [--pages compare,check_file]
+
+Starts our site on a fresh temporary DATA_DIR (it seeds the demo), or with `--bare` the bare Streamlit app of
+benchmarks/bench_site.py, and clicks through the sidebar menu as bench_site does. For every click it reads, besides
+the wall time until the new title shows: the browser renderer's main-thread time (Chrome DevTools Protocol
+`Performance.getMetrics`: TaskDuration, and of it ScriptDuration, LayoutDuration, RecalcStyleDuration) and the
+server process's CPU time (/proc, in clock ticks of 10 ms), both over the click and the 0.3 s after it (charts and
+tables finish drawing). CPU times move less with the machine's load than wall times: use them to compare pages
+and changes; bench_site.py gives the figures a person waits for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import bench_site as site  # noqa: E402  (the same server, browser and clicks as bench_site)
+
+KINDS = ("TaskDuration", "ScriptDuration", "LayoutDuration", "RecalcStyleDuration")
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu(pid: int) -> float:
+    """User + system CPU seconds of process `pid`."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="clicks per page")
+    parser.add_argument("--bare", action="store_true", help="the bare Streamlit app instead of ours")
+    parser.add_argument("--pages", help="comma-separated page keys to click between (default: the whole menu)")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    from dashboard.navigation import PUBLIC_MENU
+    from dashboard.ui import PAGES
+
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
+        folder = Path(tmp)
+        browser = pw.chromium.launch(executable_path=site.CHROMIUM, args=site.CHROMIUM_ARGS)
+        if args.bare:
+            app = folder / "bare"
+            app.mkdir()
+            (app / "bare_app.py").write_text(site.BARE_APP.replace("ROWS", "40").replace("TOWNS", "19")
+                                             .replace("MENU", str(len(PUBLIC_MENU))), encoding="utf-8")
+            shutil.copytree(ROOT / ".streamlit", app / ".streamlit")
+            server = site.Server(app / "bare_app.py", app, {}, folder / "server.log")
+            names = ["overview", "ratings", "find", "check_file"] + [f"page{n}" for n in range(4, len(PUBLIC_MENU))]
+            paths = ["/ratings", "/find", "/check"] + [f"/page{n}" for n in range(4, len(PUBLIC_MENU))]
+        else:
+            (folder / "data").mkdir()
+            server = site.Server(ROOT / "streamlit_app.py", ROOT, {"DATA_DIR": str(folder / "data")},
+                                 folder / "server.log")
+            names = [key for key, _ in PUBLIC_MENU]
+            paths = [f"/{PAGES[key][1]}" for key in names[1:]]
+        try:
+            site.first_page(browser, server)
+            menu = dict(zip(names, [server.url + "/", *paths], strict=True))
+            chosen = args.pages.split(",") if args.pages else names[1:] + names[:1]
+            page = browser.new_page(viewport={"width": 1366, "height": 900})
+            cdp = page.context.new_cdp_session(page)
+            cdp.send("Performance.enable")
+
+            def renderer() -> list[float]:
+                found = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+                return [found[k] for k in KINDS]
+
+            site.open_page(page, server.url)  # the first page: a tour that starts on it must leave it first
+            for name in chosen:  # every page once first: caches warm
+                site.switch(page, menu[name])
+            found: dict[str, list[list[float]]] = {name: [] for name in chosen}
+            for _ in range(args.repeat):
+                for name in chosen:
+                    before, cpu = renderer(), server_cpu(server.process.pid)
+                    wall = site.switch(page, menu[name])
+                    time.sleep(0.3)
+                    spent = [b - a for a, b in zip(before, renderer(), strict=True)]
+                    found[name].append([wall, *spent, server_cpu(server.process.pid) - cpu])
+        finally:
+            server.stop()
+            browser.close()
+    print(f"{'bare Streamlit' if args.bare else 'ours'}: median of {args.repeat} per page in ms; load average "
+          f"(1 min) {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"{'page':<12} {'wall':>6} {'browser':>8} {'script':>7} {'layout':>7} {'style':>6} {'server':>7}")
+    for name, rows in found.items():
+        cells = [statistics.median(row[i] for row in rows) * 1000 for i in range(6)]
+        print(f"{name:<12} " + " ".join(f"{c:>{w}.0f}" for c, w in zip(cells, (6, 8, 7, 7, 6, 7), strict=True)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
