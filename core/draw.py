@@ -20,6 +20,7 @@ from typing import Any
 import rfc8785
 
 from core.errors import CreditBoardError, Problem
+from core.text import counted
 from core.values import is_valid_credit_code
 
 ALL = "*"  # the quota key meaning "the whole population", not one town
@@ -295,7 +296,7 @@ def _quotas(value: object, towns: dict[str, int], size: int, problems: list[Prob
         elif n > (size if town == ALL else towns.get(town, 0)):
             available = size if town == ALL else towns.get(town, 0)
             problems.append(_problem(key, f"名额{n}大于可抽机构数{available}",
-                                     f"the quota {n} is larger than the {available} agencies to draw from", n))
+                                     f"the quota {n} is larger than the {counted(available, 'agency', 'agencies')} to draw from", n))
         else:
             quotas[town] = n
     return quotas

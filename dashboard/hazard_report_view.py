@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from core import china_time
-from dashboard import data
+from dashboard import data, plain
 from dashboard.i18n import current, t
 from dashboard.staff import widgets
 from db.agency.documents import MAX_DOCUMENT_BYTES, checked_report_scan
@@ -28,7 +28,7 @@ def report_form(prefix: str) -> tuple[ReportForm, Any]:
     code = left.text_input(t("common.hr_enterprise_code"), max_chars=30, key=f"{prefix}_enterprise_code")
     name = right.text_input(t("common.hr_enterprise_name"), max_chars=200, key=f"{prefix}_enterprise_name")
     town = left.selectbox(t("common.hr_town"), data.town_names(), index=None, placeholder=t("common.choose"),
-                          key=f"{prefix}_town")
+                          format_func=plain.text, key=f"{prefix}_town")
     found_on = right.date_input(t("common.hr_found_on"), value=None, max_value=today, key=f"{prefix}_found_on")
     hazard = st.text_area(t("common.hr_hazard"), max_chars=TEXT_LIMIT, key=f"{prefix}_hazard")
     major = st.checkbox(t("common.hr_major"), key=f"{prefix}_major")

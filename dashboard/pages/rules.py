@@ -71,11 +71,14 @@ counts = data.hazard_report_counts()
 if counts.empty:
     st.caption(t("public.hr_none"))
 else:
-    years = sorted(counts["year"].unique().tolist(), reverse=True)
-    year = st.selectbox(t("common.year"), years, key="hr_year")
-    of_year = counts[counts["year"] == year].drop(columns=["year"])
-    total = of_year.sum(numeric_only=True).to_dict() | {"town": t("public.hr_total")}
-    shown = pd.concat([of_year, pd.DataFrame([total])], ignore_index=True)
+    # One table a year received, newest first, closed by its total. The year is the year a report came in, not a
+    # rating year: it gets a heading of its own words, never a year picker beside the ratings' own.
     outcomes = {c: f"common.hr_outcome_{c}" for c in ("rectified", "case", "unfounded")}
-    labels = {"town": "common.town", **{c: outcomes.get(c, f"public.hr_{c}") for c in shown.columns if c != "town"}}
-    plain.dataframe(shown.rename(columns={c: t(k) for c, k in labels.items()}), hide_index=True, key="hr_counts")
+    for year, of_year in sorted(counts.groupby("year"), key=lambda item: item[0], reverse=True):
+        of_year = of_year.drop(columns=["year"])
+        total = of_year.drop(columns=["town"]).sum().to_dict() | {"town": t("public.hr_total")}
+        shown = pd.concat([of_year, pd.DataFrame([total])], ignore_index=True)
+        labels = {"town": "common.town", **{c: outcomes.get(c, f"public.hr_{c}") for c in shown.columns if c != "town"}}
+        st.markdown(f"**{t('public.hr_year', year=int(year))}**")
+        plain.dataframe(shown.rename(columns={c: t(k) for c, k in labels.items()}), hide_index=True,
+                        key=f"hr_counts_{int(year)}")

@@ -5,6 +5,7 @@ Screenshots: test-output/browser/hazard-report-*.png."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -69,6 +70,14 @@ def main_text(page) -> str:
     return page.locator("[data-testid='stMain']").inner_text().replace("\u2060", "")  # plain.md's word joiners
 
 
+def text_once_shown(page, text: str, seconds: float = 30) -> str:
+    """The main area's text once it holds `text` (or after `seconds`): a loaded machine may still be re-running."""
+    deadline = time.monotonic() + seconds
+    while text not in (shown := main_text(page)) and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+    return shown
+
+
 def type_date(scope, name: str, day: dt.date) -> None:
     # Streamlit's date field is a group of year, month and day segments (react-aria): type into the first one, each
     # segment moves on to the next when full.
@@ -131,7 +140,8 @@ def test_an_agency_reports_the_town_acknowledges_and_closes_the_agency_sees_the_
         mine.get_by_role("button", name=label("staff.hr_acknowledge", lang), exact=True).click()
         wait_for_app(staff)
         no_exception(staff)
-        assert label("staff.hr_acknowledged", lang, id=report.id) in main_text(staff)
+        acknowledged = label("staff.hr_acknowledged", lang, id=report.id)
+        assert acknowledged in text_once_shown(staff, acknowledged)
         mine = staff.locator("[data-testid='stExpander']").filter(has_text=f"#{report.id} ·")
         if not mine.get_by_role("button", name=label("staff.hr_close", lang), exact=True).is_visible():
             mine.locator("summary").click()
@@ -141,7 +151,8 @@ def test_an_agency_reports_the_town_acknowledges_and_closes_the_agency_sees_the_
         mine.get_by_role("button", name=label("staff.hr_close", lang), exact=True).click()
         wait_for_app(staff)
         no_exception(staff)
-        assert label("staff.hr_closed", lang, id=report.id) in main_text(staff)
+        closed_said = label("staff.hr_closed", lang, id=report.id)
+        assert closed_said in text_once_shown(staff, closed_said)
         closed = latest_report(site["db"])
         assert (closed.status, closed.outcome, closed.case_no, closed.closed_by) == ("closed", "case", case_no, "town")
 

@@ -105,7 +105,7 @@ def test_a_town_inspection_makes_two_findings_and_a_referral_the_bureau_confirms
     choose(town, "发现隐患出具书面整改建议（3.7）", "不合格")
     choose(town, "规章制度和操作规程符合实际（2.2）", "不合格")
     choose(town, "规章制度和操作规程符合实际（2.2）", "第一类行为，上报市应急管理局")
-    note = check_box(town, "规章制度和操作规程符合实际（2.2）").get_by_label("备注")
+    note = check_box(town, "规章制度和操作规程符合实际（2.2）").get_by_label("备注", exact=True)
     note.fill("代替企业编制不符合实际的操作规程")
     note.press("Tab")
     wait_for_app(town)

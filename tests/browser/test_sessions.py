@@ -140,8 +140,9 @@ def test_a_url_the_role_may_not_use_says_so_in_its_language_instead_of_page_not_
         assert page.get_by_text(fill(CATALOGUE["staff.no_access"][1], dict(role="Town staff"))).count() == 1
         links = page.locator("[data-testid='stMain'] [data-testid='stPageLink'] a")
         # Each link's text is its icon's name (a font ligature), then its title.
-        assert [text.split("\n")[-1] for text in links.all_inner_texts()] == [CATALOGUE[f"staff.page_{key}"][1] for key in ("home", "record_finding",
-                                                                                 "suggestions")]
+        town_pages = ("home", "record_finding", "suggestions", "hazard_reports", "inspections", "referrals")
+        assert [text.split("\n")[-1] for text in links.all_inner_texts()] == [CATALOGUE[f"staff.page_{key}"][1]
+                                                                             for key in town_pages]
         screenshot(page, shots_dir / shot)
     links.first.click()  # one of its own pages: there it is signed in as before
     wait_for_app(page)

@@ -168,7 +168,8 @@ def _first_cells(marker: str) -> list[str]:
 def _offered_files() -> set[str]:
     """Every file name the open-data page offers, with the docs' placeholders for year, version and day."""
     names = set()
-    for pattern in re.findall(r'file_name=f?"([^"]+)"', PAGE):
+    # A file's name is either a download button's file_name or the `name` its edition link and its button share.
+    for pattern in re.findall(r'(?:file_name=|\bname = )f?"([^"]+)"', PAGE):
         name = pattern.replace("{year}", "YEAR").replace("v{pub.version}", "vN").replace("{day.isoformat()}", "DATE")
         formats = (WRITERS if name.startswith("jiangyin-credit-YEAR") else listing_export.FORMATS) if "{fmt}" in name \
             else [""]
