@@ -545,7 +545,11 @@ def too_few_visits(window: _Window, visited: _VisitDays, rules: WatchRules, cale
     again = found.duplicated(["credit_code", "contract_no", "client_code"]).to_numpy()
     found["facts"] = (found["contract_no"] + "|" + found["client_code"] + f"|{window.year}"
                       + np.where(again, "|" + found["start"].dt.strftime("%Y-%m-%d"), ""))
+    # The later rows of one start share a key: one suggestion, the first row's, naming every row in its sources.
     found["sources"] = _refs("contracts", found)
+    keys = ["credit_code", "facts"]
+    sources = _per_group(found, keys, {"sources": ("sources", _joined_refs)})
+    found = found.drop(columns="sources").drop_duplicates(keys).merge(sources, on=keys)
     return _result(found, "too_few_visits", found["town"])
 
 

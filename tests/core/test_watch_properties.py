@@ -123,3 +123,20 @@ def test_the_watch_over_random_records_keeps_its_invariants(rows, as_of, later_b
     # A later day drops no suggestion when nothing was filed in between to cure it.
     later = as_of + dt.timedelta(days=later_by)
     assert set(found["key"]) <= set(_run(_without_filings_between(records, as_of, later), later)["key"])
+
+
+def test_a_contract_number_used_again_from_the_same_start_gives_one_suggestion_per_key():
+    # Hypothesis found it: the same contract in two rows and a third row of its number from the same start. The two
+    # later rows share the key of a number used again (its start): one suggestion naming both rows, never two.
+    same = {"credit_code": AGENCIES[0], "client_code": CLIENTS[0], "client_name": "企业", "town": "华士镇",
+            "contract_no": "HT-1", "signed_on": "2024-12-01", "start": "2024-12-01", "end": "2025-07-02",
+            "visits_per_year": 2}
+    rows = {"registry": [], "practitioners": [], "changes": [], "visits": [], "reports": [],
+            "contracts": [same, same, {**same, "end": "2025-06-30", "visits_per_year": 4}]}
+    records = _read(rows)
+    found = _run(records, dt.date(2026, 1, 1))
+    assert found["key"].is_unique, found
+    backwards = ServiceRecords({kind: table.iloc[::-1] for kind, table in records.tables.items()})
+    pd.testing.assert_frame_equal(_run(backwards, dt.date(2026, 1, 1)), found)
+    few = found[found["rule"] == "too_few_visits"]
+    assert sorted(few["sources"]) == ["contracts:0:2", "contracts:0:3 contracts:0:4"], few
