@@ -132,7 +132,9 @@ def test_every_staff_page_shows_hostile_data_as_text(hostile_app, staff_db):
             store_hostile_scan(staff_db)
             at.run()
             at.selectbox(key="doc_agency").set_value(hostile.AGENCY_CODE).run()
-        assert_shown_as_text(at, page, shows_data=page not in ("upload",))
+        # The hostile data set holds no inspection, referral or spot-check yet: those pages are checked for markup and
+        # raw bidi in what they do show (hostile agency and town names in their pickers), not for showing its rows.
+        assert_shown_as_text(at, page, shows_data=page not in ("upload", "inspections", "referrals", "spot_checks"))
 
 
 def store_hostile_scan(engine) -> None:
