@@ -97,8 +97,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
     """One line on the deselected PostgreSQL tests, just above pytest's result line."""
     n = config.stash.get(_DESELECTED, 0)
-    if n:
+    # Under pytest-xdist (-n) the workers collect and deselect, not this process: it says so without the count.
+    if n or (_without_postgres() and getattr(config.option, "numprocesses", None)):
         terminalreporter.write_line(
-            f"{n} PostgreSQL tests deselected: TEST_DATABASE_URL is not set "
+            f"{n or 'The'} PostgreSQL tests deselected: TEST_DATABASE_URL is not set "
             "(e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test; .ci/run sets it)")
 
