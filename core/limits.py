@@ -10,11 +10,11 @@ from core.setting import Unit, Whole, declared, read_settings, settings_of
 
 MB = 1024 * 1024
 _MB = Unit("MB", "MB", MB)
-_ROWS = Unit("行", "rows")
-_COLUMNS = Unit("列", "columns")
-_CHARACTERS = Unit("个字符", "characters")
-_TIMES = Unit("倍", "times")
-_SECONDS = Unit("秒", "seconds")
+_ROWS = Unit("行", "rows", one="row")
+_COLUMNS = Unit("列", "columns", one="column")
+_CHARACTERS = Unit("个字符", "characters", one="character")
+_TIMES = Unit("倍", "times", one="time")
+_SECONDS = Unit("秒", "seconds", one="second")
 
 
 @dataclass(frozen=True, slots=True)

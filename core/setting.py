@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from core.errors import InputError, Problem
+from core.text import plural
 
 T = TypeVar("T")
 _SETTING = "setting"  # a dataclass field's metadata key: the Setting it is read from
@@ -71,6 +72,7 @@ class Unit:
     zh: str
     en: str
     scale: int = 1
+    one: str = ""  # the English word for exactly one (working day); empty: the same as `en` (MB)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +106,7 @@ class Whole(Setting):
                        f"the setting must be a whole number of {self.unit.en} from {self.low} to {self.high}", raw)
 
     def shown_default(self) -> str:
-        return f"{self.default:,} {self.unit.en}"
+        return f"{self.default:,} {plural(self.default, self.unit.one or self.unit.en, self.unit.en)}"
 
     def allowed(self) -> str:
         return f"{self.low}–{self.high:,}" if self.high is not None else f"{self.low} or more"

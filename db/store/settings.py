@@ -17,9 +17,9 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 DATABASE_FILE = "credit-board.db"  # in DATA_DIR, when DATABASE_URL is unset
 KEY_FILE = "keys/publication-signing-key.pem"  # in DATA_DIR, when SIGNING_KEY_FILE is unset
 EDITION_FOLDER = "edition"  # in DATA_DIR, when EDITION_DIR is unset
-_MONTHS = Unit("月", "months")
-_WORKING_DAYS = Unit("工作日", "working days")
-_SECONDS = Unit("秒", "seconds")
+_MONTHS = Unit("月", "months", one="month")
+_WORKING_DAYS = Unit("工作日", "working days", one="working day")
+_SECONDS = Unit("秒", "seconds", one="second")
 
 
 class SettingsError(CreditBoardError):
