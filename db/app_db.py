@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
@@ -21,21 +23,31 @@ def get_ready_engine(url: str | None = None, *, settings: Settings | None = None
     settings = settings or get_settings()
     engine = make_engine(url or settings.database_url)
     prepare(engine)
-    if settings.seed_demo and not has_agencies(engine):
+    seeded = settings.seed_demo and not has_agencies(engine)
+    if seeded:
         _seed_module().seed_demo(engine=engine)
-    _edition_if_missing(engine, settings)
+    _edition_if_missing(engine, settings, wait=seeded)
     return engine
 
 
-def _edition_if_missing(engine: Engine, settings: Settings) -> None:
+def _edition_if_missing(engine: Engine, settings: Settings, *, wait: bool) -> None:
     """Write the static edition when there is a published version but no edition yet (the demo just published,
-    or an install from before the edition): the app serves it, and the open-data page links its files."""
+    or an install from before the edition): the app serves it, and the open-data page links its files.
+
+    The demo's edition (a few seconds) is written before the first page, like the demo itself. An existing install
+    is written in the background: at 10,000 agencies it takes minutes, and the first visitor must not wait for it;
+    until it is there the open-data page offers its files as downloads (a failure is logged).
+    """
     from db.documents.versions import publications
     from db.edition.build import SUMS
     from db.edition.hook import refresh_edition
 
-    if not (settings.edition / SUMS).is_file() and not publications(engine).empty:
-        refresh_edition(engine)  # a failure is logged; the app still starts, the open-data page offers downloads
+    if (settings.edition / SUMS).is_file() or publications(engine).empty:
+        return
+    if wait:
+        refresh_edition(engine)
+    else:
+        threading.Thread(target=refresh_edition, args=(engine,), name="static-edition", daemon=True).start()
 
 
 def prepare(engine: Engine) -> None:
