@@ -137,5 +137,8 @@ def test_a_town_inspection_makes_two_findings_and_a_referral_the_bureau_confirms
     assert town.get_by_text("Confirmed").count() >= 1
     town.locator("[data-testid='stSidebar']").get_by_text(ZH, exact=True).click()
     wait_for_app(town)
+    # The page re-runs in Chinese after the switch: wait for its words rather than count them at once (under load
+    # the count came before the re-run had drawn them).
+    town.get_by_text("已认定").first.wait_for(state="attached", timeout=30_000)
     assert town.get_by_text("已认定").count() >= 1
     shots(town, "town-outcome", shots_dir)
