@@ -19,6 +19,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from core import china_time
 from core.errors import CreditBoardError, InputError, Problem
 from core.inspection_file import CHECK_COLUMNS, read_inspections
 from core.rulebook import Rulebook, load_rulebook
@@ -260,7 +261,7 @@ def record_inspection(*, engine: Engine, user: Actor, inspection: InspectionInpu
     the command line's operator (the demo seed) must name one."""
     early_check(user, "inspect")
     rulebook = rulebook or load_rulebook()
-    today = today or dt.date.today()
+    today = today or china_time.today()
     code = _validated(inspection, today, rulebook)[0]  # refused before the records are read
     beside = (records_beside(engine=engine, agency_code=inspection.agency_code, client_code=code, day=inspection.date)
               if inspection.agency_source != "none" and not credit_code_problem(inspection.agency_code) else None)
@@ -383,7 +384,7 @@ def import_inspections(*, engine: Engine, user: Actor, content: bytes, file_name
     Refused whole (InputError, every problem by row and column, nothing written) when a cell or a row is wrong."""
     early_check(user, "inspect")
     rulebook = rulebook or load_rulebook()
-    today = today or dt.date.today()
+    today = today or china_time.today()
     frame = read_inspections(content, name=file_name)
     items, besides = [], []
     with Session(engine) as session:

@@ -12,6 +12,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from core import china_time
 from core.errors import CreditBoardError
 from core.rulebook import Rulebook, load_rulebook
 from core.towns import BUREAU
@@ -106,7 +107,7 @@ def add_referral(session: Session, row_user: User, item: ReferralInput, *, inspe
     problem = credit_code_problem(code)
     if problem:
         raise ReferralError(f"机构统一社会信用代码{problem[0]}", f"the agency's credit code: {problem[1]}")
-    today = today or dt.date.today()
+    today = today or china_time.today()
     if not isinstance(item.date, dt.date) or item.date > today:
         raise ReferralError("请填写不晚于今天的行为日期", "the day of the conduct is needed, not after today")
     facts = checked_text(item.facts, field=("事实", "facts"), error=ReferralError)
@@ -191,7 +192,7 @@ def referral_list(*, engine: Engine, user: Actor, state: str | None = None, toda
     """Referrals this account may see (REFERRAL_COLUMNS, newest first): a town its own, the bureau every town's;
     `due` the last day of the bureau's deadline, `overdue` true for an undecided one past it."""
     require_actor(user, "read_supervision")
-    today = today or dt.date.today()
+    today = today or china_time.today()
     with Session(engine) as session:
         town = own_town(acting_user(session, user, "read_supervision"))
         query = select(Referral).order_by(Referral.referred_on.desc(), Referral.id.desc())
