@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import threading
 from pathlib import Path
 from typing import Any
@@ -216,7 +217,9 @@ def listings(today: dt.date) -> dict[str, pd.DataFrame]:
 
     try:
         if expire_listings(engine=engine(), today=today):
-            refresh_edition()  # a listing ended: the edition's listing pages and file follow (a failure is logged)
+            # A listing ended: the edition's listing pages and file follow, written in the background (this is the
+            # public read path: a visitor never waits for a build).
+            refresh_edition("a listing ended at term")
     except SQLAlchemyError:  # e.g. a read-only database user: the reads below show the same status anyway
         logger.exception("recording removals at term end failed")
     return {"listings": listing_reads.listings(engine(), today), "history": listing_reads.history(engine())}
@@ -377,12 +380,20 @@ def inspection_counts(year: int) -> pd.DataFrame:
     return public_effectiveness(engine=engine(), year=year)
 
 
-def refresh_edition() -> bool:
-    """Rewrite the static edition after a publication or a listing change has committed (db.edition.hook); False
-    when that failed (logged): the change stands, and the page tells staff the edition is behind."""
-    from db.edition.hook import refresh_edition as write
+def refresh_edition(reason: str) -> None:
+    """Ask for the static edition to be rewritten after a publication or a listing change has committed; returns at
+    once (db.edition.writer: one background writer a process, requests coalesced). Staff see its progress and a
+    failure through `edition_status()`."""
+    from db.edition.writer import request_refresh
 
-    return write(engine()) is not None
+    request_refresh(engine(), reason)
+
+
+def edition_status():
+    """The static edition's status (db.edition.status.EditionStatus) as its writers left it, or None."""
+    from db.edition.writer import edition_status as status
+
+    return status(settings().edition)
 
 
 # Streamlit serves `<app folder>/static/` at /app/static/ (server.enableStaticServing); the repository's `static` is a
@@ -395,11 +406,30 @@ STATIC_URL = "app/static"
 def edition_url(path: str) -> str | None:
     """The permanent URL of a file of the static edition (`files/…`, `zh/index.html`) when this app serves it: the
     served folder is EDITION_DIR and the file is written there. None otherwise (the edition lives elsewhere, behind
-    nginx or a CDN, or is behind): the page then offers the file as a download."""
+    nginx or a CDN, or is behind): the page then offers the file as a download.
+
+    A version's files never change, so written is enough. The lists (SHA256SUMS, the keys, the overview pages)
+    change with each publication: they are linked only while the edition holds every published version, else a
+    visitor would get a list without the newest version while the background writer catches up."""
     folder = settings().edition
     try:
         if STATIC_FOLDER.resolve() != folder.resolve() or not (folder / path).is_file():
             return None
+        if not _VERSION_FILE.fullmatch(path) and not _edition_holds(folder, catalog_key()):
+            return None
     except OSError:
         return None
     return f"{STATIC_URL}/{path}"
+
+
+_VERSION_FILE = re.compile(r"files/jiangyin-credit-\d{4}-v\d+\.[a-z.]+")
+
+
+def _edition_holds(folder: Path, key: tuple[int, ...]) -> bool:
+    # The edition's own list names every file it holds (written with it, atomically): it holds every published
+    # version when each version's signed JSON is on it. Read per call (a few kB): another process may rewrite it.
+    from db.public.open_data import file_name
+
+    listed = (folder / "files" / "SHA256SUMS").read_text(encoding="utf-8")
+    names = {line.split()[-1] for line in listed.splitlines() if line.strip()}
+    return all(file_name(int(p.year), int(p.version), "json") in names for p in publications().itertuples())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import threading
+import logging
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -12,6 +12,9 @@ from db.store.engine import make_engine
 from db.store.migrate import upgrade
 from db.store.models import Agency
 from db.store.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+DEMO_EDITION_WAIT = 300  # seconds; the demo's edition takes a few (a slow disk or a busy machine: never forever)
 
 
 def get_ready_engine(url: str | None = None, *, settings: Settings | None = None) -> Engine:
@@ -34,20 +37,22 @@ def _edition_if_missing(engine: Engine, settings: Settings, *, wait: bool) -> No
     """Write the static edition when there is a published version but no edition yet (the demo just published,
     or an install from before the edition): the app serves it, and the open-data page links its files.
 
-    The demo's edition (a few seconds) is written before the first page, like the demo itself. An existing install
-    is written in the background: at 10,000 agencies it takes minutes, and the first visitor must not wait for it;
-    until it is there the open-data page offers its files as downloads (a failure is logged).
+    Both go through the process's one background writer (db.edition.writer). The demo's edition (a few seconds) is
+    waited for before the first page, like the demo itself, so a fresh demo links the edition's files from its first
+    page. An existing install is not waited for: at 10,000 agencies it takes minutes, and the first visitor must not
+    wait for it; until it is there the open-data page offers its files as downloads (a failure is logged and in the
+    status file).
     """
     from db.documents.versions import publications
     from db.edition.build import SUMS
-    from db.edition.hook import refresh_edition
+    from db.edition.writer import request_refresh, wait_idle
 
     if (settings.edition / SUMS).is_file() or publications(engine).empty:
         return
-    if wait:
-        refresh_edition(engine)
-    else:
-        threading.Thread(target=refresh_edition, args=(engine,), name="static-edition", daemon=True).start()
+    request_refresh(engine, "start-up: published versions but no edition", settings.edition)
+    if wait and not wait_idle(DEMO_EDITION_WAIT):
+        log.warning("the demo's static edition took over %s s: the first pages offer downloads until it is written",
+                    DEMO_EDITION_WAIT)
 
 
 def prepare(engine: Engine) -> None:

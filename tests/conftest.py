@@ -42,6 +42,16 @@ def edition_dir(tmp_path_factory) -> Iterator[str]:
         os.environ["EDITION_DIR"] = before
 
 
+@pytest.fixture(autouse=True)
+def _edition_writes_end_with_the_test() -> Iterator[None]:
+    """A test that publishes or ends a listing in the app asks the background writer for a static edition: it ends
+    before the test's database and folders go away (and before the next test counts builds)."""
+    yield
+    from db.edition.writer import wait_idle
+
+    assert wait_idle(300), "the static edition's writer did not finish"
+
+
 class _MonkeyPatch(pytest.MonkeyPatch):
     """pytest's monkeypatch, but a changed environment variable is read at the next get_settings() / read_limits():
     the program reads its settings once a process, a test changes them within one."""

@@ -311,9 +311,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "decision_reason": ("决定理由（必填）", "Reason for the decision (required)"),
     "repair_grant": ("准予信用修复", "Grant the repair"),
     "repair_refuse": ("驳回申请", "Refuse"),
-    "edition_failed": ("已保存，但静态版未能更新（详见日志）。请联系管理员运行 python -m db build-site 重新生成。",
-                       "Saved, but the static edition could not be updated (see the log). Ask the administrator to "
-                       "run python -m db build-site."),
+    # Shown after a save and on later visits until a rewrite succeeds: what was saved stands either way.
+    "edition_failed": ("静态版未能更新（详见日志），已保存的内容不受影响。请联系管理员运行 python -m db build-site 重新生成。",
+                       "The static edition could not be updated (see the log); what was saved stands. Ask the "
+                       "administrator to run python -m db build-site."),
+    "edition_building": ("静态版正在更新（开始于 {time}）", "The static edition is being rewritten (started {time})"),
+    "edition_behind": ("静态版自 {time} 起仍未更新完成（超过 {minutes} 分钟）。请联系管理员查看日志，或运行 python -m db "
+                       "build-site 重新生成。",
+                       "The static edition has been behind since {time} (over {minutes} {minutes:minute|minutes}). Ask the "
+                       "administrator to check the log, or run python -m db build-site."),
     "repair_granted": ("已准予信用修复，该记录已移出黑名单。", "Granted: the listing has ended."),
     "repair_refused": ("已驳回申请。", "The application is refused."),
     "repair_granted_list": ("已准予的信用修复", "Granted repairs"),

@@ -1,8 +1,10 @@
-"""Rewrite the static edition after a publication, or after a listing ends or is repaired.
+"""Write the static edition under its lock, with its status file; the command line's synchronous rewrite.
 
-Called once the writing transaction has committed: the record is already published, so a failure here never undoes
-it. It is logged, and the caller tells staff (or the operator) that the edition is behind and how to rewrite it
-(`python -m db build-site`).
+The app never calls these inside a request: it asks the background writer (db.edition.writer.request_refresh), which
+calls `write_locked`. The command line (`python -m db publish`, `listings expire`, `build-site`) waits for the
+rewrite: an operator at a terminal waits anyway. Either way the record is already committed, so a failure here
+never undoes it: it is logged, the status file says "failed" with a one-line reason, and staff (or the operator)
+are told how to rewrite it (`python -m db build-site`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from db.documents.versions import publications
 from db.edition.build import EditionReport, build_edition
+from db.edition.status import mark_building, mark_built, mark_failed
 from db.store.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -26,13 +30,24 @@ FAILED = ("已发布，但静态版未能更新（详见日志）；请运行 py
 
 def write_locked(engine: Engine, out: Path, today: dt.date | None = None) -> EditionReport:
     """Build the edition into `out`, one writer at a time (a lock file beside it: two staff publishing at once, or
-    a publication during the daily expiry, take turns instead of racing to rename)."""
+    a publication during the daily expiry, take turns instead of racing to rename). The status file beside it
+    says building (from when this writer holds the lock), then idle with the versions it covers, or failed."""
     out = Path(out).absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out.parent / f".{out.name}.lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            return build_edition(engine, out, today)
+            mark_building(out)
+            try:
+                # Read before the build: a version published meanwhile may be in the build but is not claimed,
+                # so the status never says the edition holds what it might not (its own request follows anyway).
+                digests = tuple(publications(engine)["digest"])
+                report = build_edition(engine, out, today)
+            except Exception as exc:
+                mark_failed(out, exc)
+                raise
+            mark_built(out, digests)
+            return report
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
 

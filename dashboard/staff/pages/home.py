@@ -8,7 +8,7 @@ from core import china_time
 from core.china_time import utc_now
 from dashboard import data, plain
 from dashboard.i18n import pick, t
-from dashboard.staff import password, session, widgets
+from dashboard.staff import edition_line, password, session, widgets
 from db.accounts.roles import may
 from db.supervision import hazard_reports
 from db.supervision.referrals import overdue_referrals
@@ -67,6 +67,8 @@ if may(user, hazard_reports.ACTION):
                      icon=session.STAFF_PAGES["hazard_reports"][2])
     else:
         st.caption(t("staff.hr_home_none"))
+if may(user, "publish") or may(user, "decide_listings"):
+    edition_line.show_edition_trouble()  # the static edition failed or is long behind: someone must look
 if may(user, "decide_referrals"):
     # Towns' referrals (上报) past the bureau's working-day deadline stand out here, where the bureau starts its day.
     late = overdue_referrals(engine=data.engine(), user=session.actor(user), today=china_time.today())

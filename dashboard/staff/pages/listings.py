@@ -7,7 +7,7 @@ from core import china_time
 from core.errors import CreditBoardError
 from dashboard import data, plain
 from dashboard.i18n import refusal, t
-from dashboard.staff import session, widgets
+from dashboard.staff import edition_line, session, widgets
 from db.public import listings as listing_reads
 from db.publishing.listing_removal import apply_repair, decide_repair, revoke_repair
 from db.store.text import TEXT_LIMIT
@@ -34,6 +34,7 @@ st.title(t("staff.page_listings"))
 st.caption(t("staff.listings_staff_intro"))
 widgets.outcome("listings_outcome")
 everything = data.listings(today)["listings"]  # records removals at term end first (db expire_listings)
+edition_line.show_edition_state()  # after the read above: a listing it ended has asked for a rewrite
 applications = listing_reads.applications(engine)
 
 
@@ -44,12 +45,12 @@ def subject(row) -> str:
 
 
 def done(text: str, public: bool = True) -> None:
-    """After a decision: the public blacklist and (for a public change) the static edition show it at once."""
+    """After a decision: the public blacklist shows it at once; for a public change the static edition is rewritten
+    in the background (the page's edition line says so, and says a failure, which never undoes the decision)."""
     data.clear()
-    if not public or data.refresh_edition():  # after the commit: a failure never undoes the decision, staff are told
-        widgets.saved("listings", "success", text)
-    else:
-        widgets.saved("listings", "warning", f"{text}  \n{t('staff.edition_failed')}")
+    if public:
+        data.refresh_edition("a listing decision")
+    widgets.saved("listings", "success", text)
 
 
 # --- record an application --------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from core import china_time
 from core.errors import CreditBoardError
 from dashboard import data, ui
 from dashboard.i18n import refusal, t
-from dashboard.staff import session, widgets
+from dashboard.staff import edition_line, session, widgets
 from db.publishing import actions, notice
 from db.store.text import TEXT_LIMIT
 
@@ -72,9 +72,8 @@ st.title(t("staff.page_publish"))
 done = st.session_state.pop("publish_done", None)
 if done:
     st.success(t("staff.published", year=done[0], version=done[1]))
-    if st.session_state.pop("publish_edition_failed", False):
-        st.warning(t("staff.edition_failed"))
     st.page_link(ui.PAGES["overview"][0], label=t("staff.open_public"), icon=":material/public:")
+edition_line.show_edition_state()  # the static edition's rewrite under way, or its failure
 
 years = actions.years_to_publish(engine=engine, user=acting)
 if not years:
@@ -115,6 +114,7 @@ if st.button(t("staff.publish"), type="primary", disabled=not confirmed or block
     else:
         data.clear()  # the public pages' cached reads: the new version shows at once
         st.session_state["publish_done"] = (publication.year, publication.version)
-        # After the commit: a failure to write the static edition never undoes the publication, staff are told.
-        st.session_state["publish_edition_failed"] = not data.refresh_edition()
+        # After the commit, in the background (minutes at 10,000 agencies): the page says it is being rewritten,
+        # and a failure (which never undoes the publication) when it comes (edition_line).
+        data.refresh_edition(f"published {publication.year} version {publication.version}")
         st.rerun()
