@@ -238,7 +238,9 @@ class _Builder:
             # A listing of an agency no current version rates any more (withdrawn by a correction) has no page.
             row["href"] = agency_page(row["credit_code"]) if row["credit_code"] in self.rated else ""
         for lang in LANGUAGES:
+            # Which versions the listings come from: every year's current one (version, digest, signed JSON).
             self.render(lang, "listings.html", "listings.html", rows=rows, day=self.today.isoformat(),
+                        proofs=[self.current[year] for year in self.years],
                         listings_csv=f"{FILES}/{LISTINGS_FILE}.csv", listings_xlsx=f"{FILES}/{LISTINGS_FILE}.xlsx")
 
     def agencies(self) -> None:
@@ -274,7 +276,9 @@ class _Builder:
                             charges=charges)
 
     def root(self) -> None:
-        html = self.env.get_template("root.html").render(demo=self.demo)
+        # Bilingual, so both languages' words; it names each year's current version like the year pages.
+        html = self.env.get_template("root.html").render(
+            demo=self.demo, zh=words("zh"), en=words("en"), proofs=[self.current[year] for year in self.years])
         self.files["index.html"] = html.encode("utf-8")
 
     def sums(self) -> None:

@@ -149,6 +149,12 @@ def test_every_page_holds_the_live_numbers_for_every_agency_of_the_demo(demo):
                 engine, y)["id"]))) for y in reads.published_years(engine))
             assert counts or live.empty
 
+        # The listings page names the versions its listings come from: each year's current one.
+        currents = [current_publication(engine, y) for y in reads.published_years(engine)]
+        page = parse((out / lang / "listings.html").read_bytes())
+        assert page.digests == [c["digest"] for c in currents]
+        assert page.proofs == [f"files/{file_name(c['year'], c['version'], 'json')}" for c in currents]
+
         for code in reads.agency_index(engine)["credit_code"]:
             profile = reads.agency_profile(engine, code)
             page = parse((out / lang / agency_page(code)).read_bytes())
@@ -170,6 +176,16 @@ def test_every_page_holds_the_live_numbers_for_every_agency_of_the_demo(demo):
                 document = json.loads((out / proof).read_bytes())
                 assert document["digest"] == digest == digests[(document["year"], document["version"])]
                 assert code in {r["credit_code"] for r in document["ratings"]}
+
+
+def test_the_root_page_names_each_years_current_version_and_its_proof(demo):
+    engine, out, _ = demo
+    page = parse((out / "index.html").read_bytes())
+    currents = [current_publication(engine, y) for y in reads.published_years(engine)]
+    assert len(currents) >= 2  # the demo publishes several years, or this would prove little
+    assert page.digests == [c["digest"] for c in currents]
+    for digest, proof in zip(page.digests, page.proofs, strict=True):
+        assert json.loads((out / proof).read_bytes())["digest"] == digest
 
 
 def test_the_files_are_the_exports_bytes_sha256sums_covers_them_and_no_page_runs_a_script(demo):
