@@ -75,6 +75,12 @@ class EditionWriter:
             except Exception as exc:  # noqa: BLE001 - the change stands; the status says failed, the log says why
                 log.exception("the static edition could not be written")
                 seen = replace(self._seen[out], state=FAILED, finished_at=utc_now(), reason=one_line(exc))
+            except BaseException:
+                # The interpreter is going (SystemExit in this thread): let the next request start a new thread.
+                with self._lock:
+                    self._thread, self._building = None, None
+                    self._idle.notify_all()
+                raise
             else:
                 seen = replace(self._seen[out], state=IDLE, finished_at=utc_now(), reason=None)
             with self._lock:
