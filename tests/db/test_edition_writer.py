@@ -184,3 +184,20 @@ def test_the_status_names_the_versions_the_edition_holds(engine, tmp_path, cover
     digests = set(publications(engine)["digest"])
     status = read_status(out)
     assert (status is not None and status.covers(digests)) is covered
+
+
+def test_long_behind_is_a_build_or_an_untaken_request_older_than_the_limit():
+    import datetime as dt
+
+    from db.edition.status import EditionStatus
+    from db.edition.writer import long_behind, waiting
+
+    now = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
+    ago = lambda minutes: now - dt.timedelta(minutes=minutes)  # noqa: E731
+    served = EditionStatus(IDLE, requested_at=ago(50), started_at=ago(49), finished_at=ago(45))
+    assert not waiting(served) and not long_behind(served, 30, now)
+    untaken = EditionStatus(IDLE, requested_at=ago(31), started_at=ago(49), finished_at=ago(45))
+    assert waiting(untaken) and long_behind(untaken, 30, now)
+    assert not long_behind(EditionStatus(IDLE, requested_at=ago(29)), 30, now)
+    assert long_behind(EditionStatus(BUILDING, requested_at=ago(40), started_at=ago(31)), 30, now)
+    assert not long_behind(EditionStatus(BUILDING, requested_at=ago(40), started_at=ago(5)), 30, now)
