@@ -17,6 +17,7 @@ from db.edition import writer
 from db.edition.writer import wait_idle
 from db.store.models import Publication
 from tests.dashboard.staff_helpers import open_page, shown_text, sign_in
+from tests.dashboard.test_listings_pages import listed_db  # noqa: F401  (a fixture)
 from tests.dashboard.test_staff_upload_publish import _publish, _upload
 from tests.db.conftest import _postgres_admin, database_url, engine  # noqa: F401  (fixtures: both databases)
 from tests.db.test_listings import year_published  # noqa: F401  (a fixture)
@@ -48,15 +49,17 @@ def test_publishing_returns_at_once_and_says_the_edition_is_being_rewritten(staf
         return writer.write_locked(made, out)
 
     monkeypatch.setattr(writer.WRITER, "build", held)
-    sign_in(staff_app, "admin")
-    _upload(staff_app, BASE, "base.csv")
-    staff_app.button(key="upload_import").click().run()
-    _publish(staff_app, staff_db)
-    text = shown_text(staff_app)
-    assert fill(CATALOGUE["staff.published"][0], dict(year=2025, version=1)) in text
-    assert _building_pattern().search(text), text
-    assert not (tmp_path / "edition").exists() and built == []
-    release.set()
+    try:
+        sign_in(staff_app, "admin")
+        _upload(staff_app, BASE, "base.csv")
+        staff_app.button(key="upload_import").click().run()
+        _publish(staff_app, staff_db)
+        text = shown_text(staff_app)
+        assert fill(CATALOGUE["staff.published"][0], dict(year=2025, version=1)) in text
+        assert _building_pattern().search(text), text
+        assert not (tmp_path / "edition").exists() and built == []
+    finally:
+        release.set()  # a failed assertion must not leave the build held
     assert wait_idle(WAIT)
     assert built == ["static-edition"]
     assert (tmp_path / "edition" / "files" / "jiangyin-credit-2025-v1.json").is_file()
@@ -150,3 +153,36 @@ def test_an_edition_behind_the_latest_publication_links_only_what_it_holds(engin
         assert [data.edition_url(path) for path in lists] == [f"app/static/{path}" for path in lists]
     finally:
         st.cache_data.clear()
+
+
+def test_a_listing_decision_asks_for_the_edition_and_the_page_says_it_is_rewritten(listed_db, staff_app,  # noqa: F811
+                                                                                   monkeypatch, tmp_path):
+    from db.store.models import Listing, RepairApplication
+
+    monkeypatch.setenv("EDITION_DIR", str(tmp_path / "edition"))
+    release = threading.Event()
+    calls = []
+
+    def held(made, out):
+        calls.append(threading.current_thread().name)
+        assert release.wait(WAIT)
+
+    monkeypatch.setattr(writer.WRITER, "build", held)
+    try:
+        at = open_page(sign_in(staff_app, "staff"), "listings")
+        with Session(listed_db) as session:
+            score_id = session.execute(select(Listing.id).where(Listing.basis_kind == "score")).scalar_one()
+        at = at.selectbox(key="repair_listing").set_value(score_id).run()
+        at.text_area(key="repair_summary").input("已整改，来函申请")
+        at = at.button(key="repair_save").click().run()
+        assert wait_idle(WAIT) and calls == []  # an application is not public: nothing to rewrite
+        assert not _building_pattern().search(shown_text(at))
+        with Session(listed_db) as session:
+            application = session.execute(select(RepairApplication)).scalars().one()
+        at.text_area(key=f"repair_reason_{application.id}").input("整改到位")
+        at = at.button(key=f"repair_grant_{application.id}").click().run()  # answers while the build is held
+        assert not at.exception
+        assert _building_pattern().search(shown_text(at))
+    finally:
+        release.set()  # a failed assertion must not leave the build held
+    assert wait_idle(WAIT) and calls == ["static-edition"]
