@@ -201,3 +201,30 @@ def test_long_behind_is_a_build_or_an_untaken_request_older_than_the_limit():
     assert not long_behind(EditionStatus(IDLE, requested_at=ago(29)), 30, now)
     assert long_behind(EditionStatus(BUILDING, requested_at=ago(40), started_at=ago(31)), 30, now)
     assert not long_behind(EditionStatus(BUILDING, requested_at=ago(40), started_at=ago(5)), 30, now)
+
+
+def test_a_version_published_during_a_build_is_in_the_build_after_it(engine, tmp_path, monkeypatch):
+    _published(engine)
+    out = tmp_path / "edition"
+    real, built, release = hook.build_edition, threading.Event(), threading.Event()
+
+    def first_held(*args, **kwargs):
+        report = real(*args, **kwargs)  # this build read the record before the correction below
+        if not release.is_set():
+            built.set()
+            assert release.wait(WAIT)
+        return report
+
+    monkeypatch.setattr(hook, "build_edition", first_held)
+    request_refresh(engine, "v1", out)
+    try:
+        assert built.wait(WAIT)
+        load_roster(engine, range(4))  # a fourth agency: the correction changes something
+        second = publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("admin"), reason="补录")
+        request_refresh(engine, "v2", out)  # committed while the first build still runs
+        assert not (out / "files" / file_name(YEAR, 2, "json")).exists()
+    finally:
+        release.set()
+    assert wait_idle(WAIT)
+    assert (out / "files" / file_name(YEAR, 2, "json")).is_file()
+    assert read_status(out).covers({second.digest}) and read_status(out).state == IDLE
