@@ -14,7 +14,7 @@ import logging
 import re
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
@@ -32,6 +32,9 @@ from db.reference.towns import load_towns
 from db.store.settings import Settings, get_settings
 from db.supervision import hazard_reports
 from db.supervision.effectiveness import public_effectiveness
+
+if TYPE_CHECKING:
+    from db.edition.status import EditionStatus
 
 CATALOG_TTL = 60  # seconds
 logger = logging.getLogger(__name__)
@@ -389,8 +392,8 @@ def refresh_edition(reason: str) -> None:
     request_refresh(engine(), reason)
 
 
-def edition_status():
-    """The static edition's status (db.edition.status.EditionStatus) as its writers left it, or None."""
+def edition_status() -> EditionStatus | None:
+    """The static edition's status as its writers left it (the status file beside EDITION_DIR), or None."""
     from db.edition.writer import edition_status as status
 
     return status(settings().edition)
@@ -415,7 +418,7 @@ def edition_url(path: str) -> str | None:
     try:
         if STATIC_FOLDER.resolve() != folder.resolve() or not (folder / path).is_file():
             return None
-        if not _VERSION_FILE.fullmatch(path) and not _edition_holds(folder, catalog_key()):
+        if not _VERSION_FILE.fullmatch(path) and not _edition_holds(folder):
             return None
     except OSError:
         return None
@@ -425,7 +428,7 @@ def edition_url(path: str) -> str | None:
 _VERSION_FILE = re.compile(r"files/jiangyin-credit-\d{4}-v\d+\.[a-z.]+")
 
 
-def _edition_holds(folder: Path, key: tuple[int, ...]) -> bool:
+def _edition_holds(folder: Path) -> bool:
     # The edition's own list names every file it holds (written with it, atomically): it holds every published
     # version when each version's signed JSON is on it. Read per call (a few kB): another process may rewrite it.
     from db.public.open_data import file_name
