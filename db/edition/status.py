@@ -91,7 +91,7 @@ def _locked(out: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def update_status(out: Path, **changes) -> EditionStatus:
+def update_status(out: Path, **changes: object) -> EditionStatus:
     """Change some fields of the status of `out` (a fresh one when there is none) and write it atomically."""
     with _locked(out):
         status = replace(read_status(out) or EditionStatus(), **changes)
