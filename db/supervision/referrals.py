@@ -53,8 +53,7 @@ class ReferralInput:
 
 def is_blacklist_clause(clause: str, rulebook: Rulebook | None = None) -> bool:
     """True for a clause that blacklists at once (Annex 3 第一类, 1.x): conduct only the bureau decides."""
-    found = (rulebook or load_rulebook()).clause_map.get(clause)
-    return found is not None and found.effect == "blacklist"
+    return clause in (rulebook or load_rulebook()).blacklist_codes
 
 
 def due_day(referred_on: dt.date, *, days: int | None = None, calendar: WorkCalendar | None = None) -> dt.date | None:
