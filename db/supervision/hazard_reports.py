@@ -27,12 +27,12 @@ from core.towns import BUREAU, is_bureau
 from core.values import credit_code_problem, normalize_credit_code
 from core.workdays import CalendarMissing, WorkCalendar
 from db.accounts import audit
-from db.accounts.actor import Actor, actor_name
+from db.accounts.actor import Actor, acting_account
 from db.accounts.agency_access import acting_agency
 from db.accounts.roles import AccessDenied, is_agency_role, own_town
 from db.reference.towns import towns_in
 from db.store.engine import transaction
-from db.store.models import Agency, HazardReport, User, utcnow
+from db.store.models import Agency, HazardReport, utcnow
 from db.store.settings import get_settings
 from db.store.text import checked_text, column_length
 
@@ -174,11 +174,8 @@ def deadlines(received_on: dt.date, calendar: WorkCalendar | None = None) -> tup
 
 def _staff(session: Session, user: Actor) -> tuple[str, str | None]:
     """(who acts, the town it is bound to or None for the bureau); the command line's operator acts as the bureau."""
-    name = actor_name(session, user, ACTION)
-    if user.is_operator:
-        return name, None
-    row = session.exec(select(User).where(User.username == name)).one()
-    return name, own_town(row)
+    row = acting_account(session, user, ACTION)  # the operator's stand-in is a bureau row: own_town None
+    return row.username, own_town(row)
 
 
 def _may_work(town: str | None, report: HazardReport) -> None:
