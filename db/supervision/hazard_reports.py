@@ -383,3 +383,24 @@ def public_counts(*, engine: Engine) -> pd.DataFrame:
         rows = session.exec(query).all()
     return pd.DataFrame([tuple(int(v) if i != 1 else v for i, v in enumerate(row)) for row in rows],
                         columns=list(PUBLIC_COLUMNS))
+
+
+@dataclass(frozen=True)
+class YearCounts:
+    """One year received of the public counts: its towns' rows (PUBLIC_COLUMNS but the year) and their total."""
+
+    year: int
+    towns: pd.DataFrame
+    total: dict[str, int]  # each count summed over the year's towns; no "town"
+
+
+def public_counts_by_year(*, engine: Engine) -> list[YearCounts]:
+    """public_counts a year received at a time, newest first, each with its total over the towns: the sums are
+    made here, so the rules page only lays the tables out (pages hold no arithmetic)."""
+    counts = public_counts(engine=engine)
+    years = []
+    for year, of_year in sorted(counts.groupby("year"), key=lambda item: item[0], reverse=True):
+        towns = of_year.drop(columns=["year"]).reset_index(drop=True)
+        total = {column: int(value) for column, value in towns.drop(columns=["town"]).sum().items()}
+        years.append(YearCounts(year=int(year), towns=towns, total=total))
+    return years
