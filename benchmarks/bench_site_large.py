@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import textwrap
@@ -29,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_public import build_database  # noqa: E402
+from servers import Server  # noqa: E402  (the benchmarks' one child-server class)
 
 TARGETS = {"switch": 0.300, "search": 0.300, "first_row": 2.0}
 FIRST_ROW = "[data-testid='stDataFrame'] [role='row'][aria-rowindex='2']"
@@ -61,44 +61,6 @@ BARE_APP = textwrap.dedent('''
     st.navigation([st.Page(first, title="First", url_path="first", default=True),
                    st.Page(second, title="Second", url_path="second")]).run()
 ''')
-
-
-class Streamlit:
-    """A `streamlit run SCRIPT` child process on a free port, headless and calling nowhere."""
-
-    def __init__(self, script: Path, cwd: Path, env: dict[str, str], log: Path) -> None:
-        from tests.browser.conftest import free_port
-
-        self.url = f"http://127.0.0.1:{free_port()}"
-        self._log = open(log, "wb")  # noqa: SIM115 (closed in stop())
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true", "--server.address",
-             "127.0.0.1", "--server.port", self.url.rsplit(":", 1)[1], "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"], cwd=cwd, env={**os.environ, **env}, stdout=self._log,
-            stderr=subprocess.STDOUT)
-
-    def wait_healthy(self) -> None:
-        import urllib.request
-
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2):
-                    return
-            except OSError:
-                time.sleep(0.2)
-        raise SystemExit("streamlit did not start")
-
-    def rss_mb(self) -> float:
-        """The server process's resident memory (Linux /proc), in MB."""
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        return float("nan")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
-        self._log.close()
 
 
 def _wait(page, script: str, arg=None) -> None:
@@ -139,7 +101,7 @@ def first_row(browser, url: str) -> float:
     return took
 
 
-def measure(server: Streamlit, tour: tuple[str, ...], table_path: str, terms: list[str], repeat: int,
+def measure(server: Server, tour: tuple[str, ...], table_path: str, terms: list[str], repeat: int,
             ) -> dict[str, list[float]]:
     from playwright.sync_api import sync_playwright
 
@@ -168,7 +130,7 @@ def measure(server: Streamlit, tour: tuple[str, ...], table_path: str, terms: li
     return out
 
 
-def soak(server: Streamlit, table_path: str, count: int) -> None:
+def soak(server: Server, table_path: str, count: int) -> None:
     """`count` searches on one page, printing the server's memory as they go: it must level off (Streamlit's
     collection after every rerun is off, .streamlit/config.toml)."""
     from playwright.sync_api import sync_playwright
@@ -204,7 +166,7 @@ def main() -> int:
         build_database(url, args.agencies)
         # Search terms: the five-digit serial every generated name carries (unique), spread over the table.
         terms = [f"{n:05d}" for n in range(args.agencies // 7, args.agencies, max(1, args.agencies // 7))]
-        server = Streamlit(ROOT / "streamlit_app.py", ROOT, {"DATABASE_URL": url, "SEED_DEMO": "0"},
+        server = Server(ROOT / "streamlit_app.py", ROOT, {"DATABASE_URL": url, "SEED_DEMO": "0"},
                            folder / "site.log")
         try:
             server.wait_healthy()
@@ -215,7 +177,7 @@ def main() -> int:
             server.stop()
         bare_script = folder / "bare_app.py"
         bare_script.write_text(BARE_APP.replace("ROWS", str(args.agencies)), encoding="utf-8")
-        bare = Streamlit(bare_script, folder, {}, folder / "bare.log")
+        bare = Server(bare_script, folder, {}, folder / "bare.log")
         try:
             bare.wait_healthy()
             bare_terms = [f"agency {n:05d}" for n in range(args.agencies // 7, args.agencies, max(1, args.agencies // 7))]

@@ -111,7 +111,7 @@ def rate(
         raise ValueError(f"clauses not in rulebook {rulebook.name}: {', '.join(unknown)}")
     deduct_of = np.array([c.points if c.effect == "deduct" else 0 for c in clauses], dtype=np.int64)
     bonus_of = np.array([c.points if c.effect == "bonus" else 0 for c in clauses], dtype=np.int64)
-    blacklist_of = np.array([c.effect == "blacklist" for c in clauses], dtype=bool)
+    blacklist_of = np.isin([c.code for c in clauses], rulebook.blacklist_codes)
 
     # Slot = one period of one bucket, numbered in rulebook order.
     slots = _slots(rulebook)

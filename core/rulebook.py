@@ -172,6 +172,12 @@ class Rulebook:
     def clause_map(self) -> dict[str, Clause]:
         return {c.code: c for c in self.clauses}
 
+    @cached_property
+    def blacklist_codes(self) -> tuple[str, ...]:
+        """The codes of the clauses that blacklist at once (Annex 3 第一类), in the rulebook's order: the one
+        answer to "which clauses list an agency", for rating, referrals and the pages' choices alike."""
+        return tuple(c.code for c in self.clauses if c.effect == "blacklist")
+
     def bucket_for(self, assessor_kind: str) -> Bucket:
         """The bucket that findings of this kind of assessor ("town" / "bureau") are charged to."""
         for bucket in self.buckets:

@@ -45,7 +45,7 @@ def grades_by_year(years: pd.DataFrame, codes: list[str], names: dict[str, str],
 def points_lost(lost: pd.DataFrame, codes: list[str], names: dict[str, str], rulebook: Rulebook) -> pd.DataFrame:
     """Rows: clause groups (blacklist / 10-point / 5-point); columns: agencies; all published years together."""
     totals = lost.groupby(["credit_code", "group"])[["findings", "points"]].sum()
-    blacklist_groups = {c.group for c in rulebook.clauses if c.effect == "blacklist"}
+    blacklist_groups = {rulebook.clause(code).group for code in rulebook.blacklist_codes}
     rows = []
     for group in rulebook.groups:
         row = {t("public.clause_group"): group_label(group.key, rulebook)}

@@ -340,9 +340,10 @@ def _latest_ratings(key: tuple[int, ...]) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=CATALOG_TTL, show_spinner=False, max_entries=1)
-def hazard_report_counts() -> pd.DataFrame:
-    """The public counts of hazard-refusal reports per year and town (one aggregate query, cached)."""
-    return hazard_reports.public_counts(engine=engine())
+def hazard_report_counts() -> list[hazard_reports.YearCounts]:
+    """The public counts of hazard-refusal reports a year at a time, newest first, per town with the year's total
+    (one aggregate query, cached)."""
+    return hazard_reports.public_counts_by_year(engine=engine())
 
 
 def clear() -> None:

@@ -67,18 +67,17 @@ for group in rulebook.groups:
 st.subheader(t("public.hr_title"))
 st.markdown(t("public.hr_rule", ack=data.settings().report_acknowledge_working_days,
               close=data.settings().report_close_working_days))
-counts = data.hazard_report_counts()
-if counts.empty:
+years = data.hazard_report_counts()
+if not years:
     st.caption(t("public.hr_none"))
 else:
     # One table a year received, newest first, closed by its total. The year is the year a report came in, not a
     # rating year: it gets a heading of its own words, never a year picker beside the ratings' own.
     outcomes = {c: f"common.hr_outcome_{c}" for c in ("rectified", "case", "unfounded")}
-    for year, of_year in sorted(counts.groupby("year"), key=lambda item: item[0], reverse=True):
-        of_year = of_year.drop(columns=["year"])
-        total = of_year.drop(columns=["town"]).sum().to_dict() | {"town": t("public.hr_total")}
-        shown = pd.concat([of_year, pd.DataFrame([total])], ignore_index=True)
+    for counts in years:
+        total = counts.total | {"town": t("public.hr_total")}
+        shown = pd.concat([counts.towns, pd.DataFrame([total])], ignore_index=True)
         labels = {"town": "common.town", **{c: outcomes.get(c, f"public.hr_{c}") for c in shown.columns if c != "town"}}
-        st.markdown(f"**{t('public.hr_year', year=int(year))}**")
+        st.markdown(f"**{t('public.hr_year', year=counts.year)}**")
         plain.dataframe(shown.rename(columns={c: t(k) for c, k in labels.items()}), hide_index=True,
-                        key=f"hr_counts_{int(year)}")
+                        key=f"hr_counts_{counts.year}")

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from db.accounts.roles import AccessDenied, is_agency_role, is_town_role, require
+from db.accounts.roles import BUREAU_STAFF, AccessDenied, is_agency_role, is_town_role, require
 from db.store.models import User
 
 NAME_MAX = 64  # the *_by columns' width (db/store/models.py)
@@ -92,6 +92,16 @@ def acting_user(session: Session, actor: Actor | None, action: str) -> User:
     if is_agency_role(row.role) and not row.credit_code:
         raise AccessDenied("该机构账号未绑定统一社会信用代码", "this agency account is bound to no credit code")
     return row
+
+
+def acting_account(session: Session, actor: Actor | None, action: str, *, operator_role: str = BUREAU_STAFF,
+                   operator_town: str | None = None) -> User:
+    """The account row acting: acting_user's (re-read, allowed `action`), or for the command line's operator, which
+    has no account, an unsaved row of its name with `operator_role` and `operator_town`: the stand-in that the
+    finding path and the audit read, so the operator records as that role would. Never added to a session."""
+    if _typed(actor) is not None and actor.is_operator:
+        return User(username=actor.username, role=operator_role, town=operator_town, password_hash="", active=True)
+    return acting_user(session, actor, action)
 
 
 def actor_name(session: Session, actor: Actor | None, action: str) -> str:

@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Engine
 
-from core.rulebook import Rulebook, load_rulebook, published_rulebook
+from core.rulebook import Rulebook, clause_order, load_rulebook, published_rulebook
 from core.text import fold, fold_all
 from core.town_scores import town_scores, towns_served
 from core.towns import assessor_kind, default_towns
@@ -169,8 +169,10 @@ def blacklist(engine: Engine, year: int) -> dict[str, pd.DataFrame]:
         frame["act_on"] = frame["act_on"].astype(object)
         frame["year"] = year
     agencies = _with_clause_text(agencies, rulebook)
-    # The page's own order: by score after by clause, then code and clause as text.
-    agencies = agencies.sort_values(["listed_by", "credit_code", "clause"], kind="stable")
+    # The page's own order: by score after by clause, then code, then clause in the rulebook's order ("1.10"
+    # after "1.9", as the clause legend beneath the table lists them).
+    agencies = agencies.sort_values(["listed_by", "credit_code", "clause"], kind="stable",
+                                    key=lambda col: col.map(clause_order) if col.name == "clause" else col)
     agencies = agencies[list(BLACKLIST_AGENCY_COLUMNS)].reset_index(drop=True)
     people = _with_clause_text(people, rulebook)[list(BLACKLIST_PRACTITIONER_COLUMNS)]
     return {"agencies": agencies, "practitioners": people}

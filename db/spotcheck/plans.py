@@ -19,12 +19,12 @@ from sqlmodel import Session, select
 
 from core import draw as core_draw
 from db.accounts import audit
-from db.accounts.actor import Actor, acting_user, actor_name, check_actor
+from db.accounts.actor import Actor, acting_account, actor_name, check_actor
 from db.accounts.roles import BUREAU_ADMIN
 from db.findings.recording import add_finding
 from db.spotcheck.pool import ACTION, SpotCheckError
 from db.store.engine import transaction, write_lock
-from db.store.models import ContractRecord, Expert, SpotCheckDraw, SpotCheckPlan, SpotCheckResult, User
+from db.store.models import ContractRecord, Expert, SpotCheckDraw, SpotCheckPlan, SpotCheckResult
 from db.store.text import checked_text, column_length
 
 SECRET_BYTES = 32
@@ -153,7 +153,8 @@ def record_result(
         if credit_code not in drawn:
             raise SpotCheckError(f"该机构未被抽中（{credit_code}）", f"this agency was not drawn ({credit_code})")
         if findings:
-            row_user = _finding_author(session, user)
+            # The operator (the demo seed) records for the bureau as the bureau admin would.
+            row_user = acting_account(session, user, ACTION, operator_role=BUREAU_ADMIN)
             by = row_user.username
             ids = [add_finding(session, row_user, credit_code=credit_code, **f)["id"] for f in findings]
         else:
@@ -171,14 +172,6 @@ def record_result(
         audit.record(session, actor=by, action="spot_check_result", entity="spotcheckresult", entity_id=row.id,
                      after=stored)
         return stored
-
-
-def _finding_author(session: Session, user: Actor) -> User:
-    """Who records the findings: the account (re-read), or for the command line's operator (the demo seed) an
-    unsaved bureau account of that name, which records for the bureau as the bureau admin would."""
-    if user.is_operator:
-        return User(username=user.username, role=BUREAU_ADMIN, password_hash="", active=True)
-    return acting_user(session, user, ACTION)
 
 
 def _plan(session: Session, plan_id: str) -> SpotCheckPlan:

@@ -27,12 +27,12 @@ from core.towns import BUREAU, is_bureau
 from core.values import credit_code_problem, normalize_credit_code
 from core.workdays import CalendarMissing, WorkCalendar
 from db.accounts import audit
-from db.accounts.actor import Actor, actor_name
+from db.accounts.actor import Actor, acting_account
 from db.accounts.agency_access import acting_agency
 from db.accounts.roles import AccessDenied, is_agency_role, own_town
 from db.reference.towns import towns_in
 from db.store.engine import transaction
-from db.store.models import Agency, HazardReport, User, utcnow
+from db.store.models import Agency, HazardReport, utcnow
 from db.store.settings import get_settings
 from db.store.text import checked_text, column_length
 
@@ -174,11 +174,8 @@ def deadlines(received_on: dt.date, calendar: WorkCalendar | None = None) -> tup
 
 def _staff(session: Session, user: Actor) -> tuple[str, str | None]:
     """(who acts, the town it is bound to or None for the bureau); the command line's operator acts as the bureau."""
-    name = actor_name(session, user, ACTION)
-    if user.is_operator:
-        return name, None
-    row = session.exec(select(User).where(User.username == name)).one()
-    return name, own_town(row)
+    row = acting_account(session, user, ACTION)  # the operator's stand-in is a bureau row: own_town None
+    return row.username, own_town(row)
 
 
 def _may_work(town: str | None, report: HazardReport) -> None:
@@ -386,3 +383,24 @@ def public_counts(*, engine: Engine) -> pd.DataFrame:
         rows = session.exec(query).all()
     return pd.DataFrame([tuple(int(v) if i != 1 else v for i, v in enumerate(row)) for row in rows],
                         columns=list(PUBLIC_COLUMNS))
+
+
+@dataclass(frozen=True)
+class YearCounts:
+    """One year received of the public counts: its towns' rows (PUBLIC_COLUMNS but the year) and their total."""
+
+    year: int
+    towns: pd.DataFrame
+    total: dict[str, int]  # each count summed over the year's towns; no "town"
+
+
+def public_counts_by_year(*, engine: Engine) -> list[YearCounts]:
+    """public_counts a year received at a time, newest first, each with its total over the towns: the sums are
+    made here, so the rules page only lays the tables out (pages hold no arithmetic)."""
+    counts = public_counts(engine=engine)
+    years = []
+    for year, of_year in sorted(counts.groupby("year"), key=lambda item: item[0], reverse=True):
+        towns = of_year.drop(columns=["year"]).reset_index(drop=True)
+        total = {column: int(value) for column, value in towns.drop(columns=["town"]).sum().items()}
+        years.append(YearCounts(year=int(year), towns=towns, total=total))
+    return years

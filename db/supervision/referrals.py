@@ -19,7 +19,7 @@ from core.towns import BUREAU
 from core.values import credit_code_problem, normalize_credit_code
 from core.workdays import CalendarMissing, WorkCalendar
 from db.accounts import audit
-from db.accounts.actor import Actor, acting_user, require_actor
+from db.accounts.actor import Actor, acting_account, acting_user, require_actor
 from db.accounts.roles import BUREAU_STAFF, TOWN_STAFF, AccessDenied, own_town
 from db.findings.recording import add_finding
 from db.reference.towns import towns_in
@@ -53,8 +53,7 @@ class ReferralInput:
 
 def is_blacklist_clause(clause: str, rulebook: Rulebook | None = None) -> bool:
     """True for a clause that blacklists at once (Annex 3 第一类, 1.x): conduct only the bureau decides."""
-    found = (rulebook or load_rulebook()).clause_map.get(clause)
-    return found is not None and found.effect == "blacklist"
+    return clause in (rulebook or load_rulebook()).blacklist_codes
 
 
 def due_day(referred_on: dt.date, *, days: int | None = None, calendar: WorkCalendar | None = None) -> dt.date | None:
@@ -81,14 +80,13 @@ def acting_row(session: Session, actor: Actor | None, action: str, *, town: str 
     wanted = towns_in(session).resolve(town) if town else None
     if town and wanted in (None, BUREAU):
         raise AccessDenied(f"未知镇街园（{town}）", f"unknown town ({town})")
-    if isinstance(actor, Actor) and actor.is_operator:
-        if action == "inspect":
-            if not wanted:
-                raise AccessDenied("命令行须指明镇街园", "the command line must name the town it acts for")
-            return User(username=actor.username, role=TOWN_STAFF, town=wanted)
-        return User(username=actor.username, role=BUREAU_STAFF)
-    row = acting_user(session, actor, action)
-    if wanted and own_town(row) != wanted:
+    operator = isinstance(actor, Actor) and actor.is_operator
+    if operator and action == "inspect" and not wanted:
+        raise AccessDenied("命令行须指明镇街园", "the command line must name the town it acts for")
+    inspects = action == "inspect"
+    row = acting_account(session, actor, action, operator_role=TOWN_STAFF if inspects else BUREAU_STAFF,
+                         operator_town=wanted if inspects else None)
+    if not operator and wanted and own_town(row) != wanted:
         raise AccessDenied(f"只能以本镇街园（{own_town(row)}）名义录入", f"you may act only for {own_town(row)}")
     return row
 

@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.i18n import fill
+from dashboard.text import CATALOGUE
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -158,3 +161,38 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
     # A rerun may start right after the first one finished (widgets writing the URL); let it settle.
     page.wait_for_timeout(300)
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+
+
+def label(key: str, lang: str, **values: object) -> str:
+    """The catalogue's text of `key` in `lang` ("zh" / "en") with `values` filled: how a test finds what it reads."""
+    return fill(CATALOGUE[key][lang == "en"], values)
+
+
+def main_text(page) -> str:
+    """The main area's text as read, without plain.md's word joiners."""
+    return page.locator("[data-testid='stMain']").inner_text().replace("\u2060", "")
+
+
+def open_path(page, url: str, path: str, lang: str = "zh") -> None:
+    """Open the site's page `path` in `lang` and wait for its run (the first run of a server may migrate or seed)."""
+    page.goto(f"{url}/{path}?lang={lang}")
+    wait_for_app(page, timeout=120_000)
+    no_exception(page)
+
+
+def go(page, title: str) -> None:
+    """Open a page from the sidebar menu (a click keeps the session)."""
+    page.locator("[data-testid='stSidebarNav'] a", has_text=title).first.click()
+    wait_for_app(page)
+    no_exception(page)
+
+
+def sign_in(page, url: str, username: str, password: str, lang: str = "zh") -> None:
+    """Sign in on the staff page, opened by its address in `lang`, as a person types it: every browser test's one
+    sign-in, so a change to the form is made here once."""
+    open_path(page, url, "staff", lang)
+    page.get_by_label(label("staff.username", lang)).fill(username)
+    page.get_by_label(label("staff.password", lang), exact=True).fill(password)
+    page.get_by_role("button", name=label("staff.sign_in", lang)).click()
+    wait_for_app(page)
+    no_exception(page)

@@ -19,15 +19,23 @@ from sqlmodel import Session, select
 from core import china_time
 from core.rulebook import load_rulebook
 from core.watch import report_due_dates
-from dashboard.i18n import fill
-from dashboard.text import CATALOGUE
 from db.agency.filings import Unchanged
 from db.documents import versions
 from db.public import reads as public
 from db.records.reads import load_records
 from db.store.engine import make_engine
 from db.store.models import RegistryRecord, ReportRecord, VisitRecord
-from tests.browser.conftest import ROOT, Server, no_exception, screenshot, wait_for_app
+from tests.browser.conftest import (
+    ROOT,
+    Server,
+    label,
+    main_text,
+    no_exception,
+    open_path,
+    screenshot,
+    sign_in,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -86,29 +94,6 @@ def _unfiled_months(engine, n: int) -> list[tuple[str, dt.date]]:
     return [(code, month) for month in months]
 
 
-def label(key: str, lang: str, **values: object) -> str:
-    return fill(CATALOGUE[key][lang == "en"], values)
-
-
-def open_path(page, url: str, path: str, lang: str) -> None:
-    page.goto(f"{url}/{path}?lang={lang}")
-    wait_for_app(page, timeout=120_000)
-    no_exception(page)
-
-
-def sign_in(page, url: str, username: str, lang: str) -> None:
-    open_path(page, url, "staff", lang)
-    page.get_by_label(label("staff.username", lang)).fill(username)
-    page.get_by_label(label("staff.password", lang), exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=label("staff.sign_in", lang)).click()
-    wait_for_app(page)
-    no_exception(page)
-
-
-def main_text(page) -> str:
-    return page.locator("[data-testid='stMain']").inner_text().replace("\u2060", "")  # plain.md's word joiners
-
-
 def registry_rows(db: str, code: str) -> int:
     engine = make_engine(db)
     with Session(engine) as session:
@@ -123,7 +108,7 @@ def test_the_agency_pages_say_what_happened(site, browser, shots_dir: Path, lang
     page = context.new_page()
     try:
         code, username, month = site["cases"][CASES.index((lang, width))]  # each case its own unfiled month
-        sign_in(page, site["url"], username, lang)
+        sign_in(page, site["url"], username, PASSWORD, lang)
         shot = f"agency-{lang}-{width}"
 
         # A late month: before filing it says it will be late; filed, it says when and how late, and no longer that.

@@ -13,12 +13,10 @@ import pytest
 from sqlmodel import Session, select
 
 from core import china_time
-from dashboard.i18n import fill
-from dashboard.text import CATALOGUE
 from db.store.engine import make_engine
 from db.store.migrate import upgrade
 from db.store.models import HazardReport
-from tests.browser.conftest import Server, no_exception, screenshot, wait_for_app
+from tests.browser.conftest import Server, label, main_text, no_exception, open_path, screenshot, sign_in, wait_for_app
 from tests.builders import MINE, PASSWORD, credit_code, make_agencies, make_agency_user, make_user
 
 pytestmark = pytest.mark.browser
@@ -45,29 +43,6 @@ def site(tmp_path_factory) -> Iterator[dict]:
     server.wait_healthy()
     yield {"url": server.url, "db": url}
     server.stop()
-
-
-def label(key: str, lang: str, **values: object) -> str:
-    return fill(CATALOGUE[key][lang == "en"], values)
-
-
-def open_path(page, url: str, path: str, lang: str) -> None:
-    page.goto(f"{url}/{path}?lang={lang}")
-    wait_for_app(page, timeout=120_000)
-    no_exception(page)
-
-
-def sign_in(page, url: str, username: str, lang: str) -> None:
-    open_path(page, url, "staff", lang)
-    page.get_by_label(label("staff.username", lang)).fill(username)
-    page.get_by_label(label("staff.password", lang), exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=label("staff.sign_in", lang)).click()
-    wait_for_app(page)
-    no_exception(page)
-
-
-def main_text(page) -> str:
-    return page.locator("[data-testid='stMain']").inner_text().replace("\u2060", "")  # plain.md's word joiners
 
 
 def text_once_shown(page, text: str, seconds: float = 30) -> str:
@@ -107,7 +82,7 @@ def test_an_agency_reports_the_town_acknowledges_and_closes_the_agency_sees_the_
     try:
         # 1. The agency files its report.
         page = agency.new_page()
-        sign_in(page, site["url"], "jia", lang)
+        sign_in(page, site["url"], "jia", PASSWORD, lang)
         open_path(page, site["url"], "agency-hazard-reports", lang)
         form = page.locator("[data-testid='stForm']").first
         form.get_by_label(label("common.hr_enterprise_code", lang), exact=True).fill(credit_code(700 + width))
@@ -133,7 +108,7 @@ def test_an_agency_reports_the_town_acknowledges_and_closes_the_agency_sees_the_
 
         # 2. The town acknowledges it, then closes it: a case opened, with its number.
         staff = town.new_page()
-        sign_in(staff, site["url"], "town", lang)
+        sign_in(staff, site["url"], "town", PASSWORD, lang)
         open_path(staff, site["url"], "staff-hazard-reports", lang)
         mine = staff.locator("[data-testid='stExpander']").filter(has_text=f"#{report.id} ·")
         mine.locator("summary").click()

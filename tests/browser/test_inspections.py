@@ -19,7 +19,7 @@ from db.publishing.rating import rate_year
 from db.store.engine import make_engine
 from db.store.migrate import upgrade
 from db.store.models import Finding, Referral
-from tests.browser.conftest import Server, no_exception, screenshot, wait_for_app
+from tests.browser.conftest import Server, go, no_exception, screenshot, sign_in, wait_for_app
 from tests.builders import ACCOUNT_TOWN, OPERATOR
 from tests.db.supervision_records import AGENCY, ENTERPRISE, ENTERPRISE_NAME, store_supervision_records
 
@@ -45,23 +45,6 @@ def site(tmp_path_factory) -> Iterator[dict]:
     yield {"url": server.url, "engine": engine}
     server.stop()
     engine.dispose()
-
-
-def go(page, title: str) -> None:
-    page.locator("[data-testid='stSidebarNav'] a", has_text=title).first.click()
-    wait_for_app(page)
-    no_exception(page)
-
-
-def sign_in(page, url: str, username: str) -> None:
-    page.goto(f"{url}/?lang=zh")
-    wait_for_app(page, timeout=120_000)
-    go(page, "工作人员登录")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    wait_for_app(page)
-    no_exception(page)
 
 
 def shots(page, name: str, shots_dir: Path) -> None:
@@ -91,7 +74,7 @@ def choose(page, label: str, option: str) -> None:
 
 def test_a_town_inspection_makes_two_findings_and_a_referral_the_bureau_confirms(site, browser, shots_dir: Path):
     town = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN").new_page()
-    sign_in(town, site["url"], TOWN_CLERK)
+    sign_in(town, site["url"], TOWN_CLERK, PASSWORD)
     go(town, "一企双查")
     town.get_by_label("企业统一社会信用代码").fill(ENTERPRISE)
     town.get_by_label("企业统一社会信用代码").press("Tab")
@@ -118,7 +101,7 @@ def test_a_town_inspection_makes_two_findings_and_a_referral_the_bureau_confirms
     shots(town, "town-saved", shots_dir)
 
     bureau = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN").new_page()
-    sign_in(bureau, site["url"], BUREAU_CLERK)
+    sign_in(bureau, site["url"], BUREAU_CLERK, PASSWORD)
     go(bureau, "上报处理")
     bureau.get_by_label("选择上报事项").click()
     bureau.get_by_role("option", name=re.compile("第1号")).click()

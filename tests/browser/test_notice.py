@@ -23,7 +23,7 @@ from db.publishing.objections import own_objections
 from db.publishing.publish import publish_year
 from db.store.engine import make_engine, transaction
 from db.store.models import Notice, Objection
-from tests.browser.conftest import Server, no_exception, screenshot, wait_for_app
+from tests.browser.conftest import Server, go, no_exception, open_path, screenshot, sign_in, wait_for_app
 from tests.builders import agency_name, credit_code, finding
 from tests.db.publishing import YEAR, a_year, load
 from tests.notices import ended_notice
@@ -59,26 +59,14 @@ def site(tmp_path_factory) -> Iterator[dict]:
     engine.dispose()
 
 
-def go(page, title: str) -> None:
-    """Open a page from the sidebar menu (a click keeps the session)."""
-    page.locator("[data-testid='stSidebarNav'] a", has_text=title).first.click()
-    wait_for_app(page)
-    no_exception(page)
-
-
 def visit(browser, site: dict, name: str | None = None):
     """A fresh browser context on the site, signed in as `name` (or a visitor)."""
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
     page = context.new_page()
-    page.goto(f"{site['url']}/?lang=zh")
-    wait_for_app(page, timeout=120_000)
     if name:
-        go(page, "工作人员登录")
-        page.get_by_label("用户名").fill(name)
-        page.get_by_label("密码", exact=True).fill(PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        wait_for_app(page)
-        no_exception(page)
+        sign_in(page, site["url"], name, PASSWORD)
+    else:
+        open_path(page, site["url"], "")
     return context, page
 
 

@@ -18,7 +18,7 @@ from core import china_time
 from db.findings.suggestions import run_watch, split_waiting
 from db.publishing.rating import rate_year
 from db.store.engine import make_engine
-from tests.browser.conftest import ROOT, Server, no_exception, screenshot, wait_for_app
+from tests.browser.conftest import ROOT, Server, go, no_exception, screenshot, sign_in, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -57,24 +57,11 @@ def site(tmp_path_factory) -> Iterator[dict]:
     server.stop()
 
 
-def go(page, title: str) -> None:
-    """Open a page from the sidebar menu (a click keeps the session)."""
-    page.locator("[data-testid='stSidebarNav'] a", has_text=title).first.click()
-    wait_for_app(page)
-    no_exception(page)
-
-
-def sign_in(browser, site: dict, name: str):
+def signed_in(browser, site: dict, name: str):
+    """A fresh desktop browser context on the site, signed in as `name`."""
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
     page = context.new_page()
-    page.goto(f"{site['url']}/?lang=zh")
-    wait_for_app(page, timeout=120_000)
-    go(page, "工作人员登录")
-    page.get_by_label("用户名").fill(name)
-    page.get_by_label("密码", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    wait_for_app(page)
-    no_exception(page)
+    sign_in(page, site["url"], name, PASSWORD)
     return context, page
 
 
@@ -115,7 +102,7 @@ def test_a_late_report_and_a_hazard_without_advice_become_findings_in_the_draft(
     missing, hazard, year = site["missing"], site["hazard"], site["year"]
 
     # 1. The agency files February's report now: accepted, and marked late.
-    context, page = sign_in(browser, site, AGENCY_USER)
+    context, page = signed_in(browser, site, AGENCY_USER)
     assert page.get_by_text("机构工作台").count() >= 1
     nav = page.locator("[data-testid='stSidebarNav']")
     assert nav.get_by_text("合规监测建议").count() == 0 and nav.get_by_text("上传文件").count() == 0
@@ -130,12 +117,12 @@ def test_a_late_report_and_a_hazard_without_advice_become_findings_in_the_draft(
     context.close()
 
     # 2. A bureau clerk confirms the 3.4 the late report leaves.
-    context, page = sign_in(browser, site, CLERK)
+    context, page = signed_in(browser, site, CLERK)
     confirm_in_queue(page, site, missing["agency_name"], "3.4", "records-2-bureau-confirms-3.4.png", shots_dir)
     context.close()
 
     # 3. The clerk of the client's town confirms the 3.7.
-    context, page = sign_in(browser, site, TOWN_CLERK)
+    context, page = signed_in(browser, site, TOWN_CLERK)
     confirm_in_queue(page, site, hazard["agency_name"], "3.7", "records-3-town-confirms-3.7.png", shots_dir)
     context.close()
 

@@ -24,7 +24,7 @@ from db.public import reads as public
 from db.publishing.notice import open_notice
 from db.publishing.objections import file_objection, resolve_objection
 from db.store.engine import make_engine
-from tests.browser.conftest import ROOT, Server, no_exception, screenshot, wait_for_app
+from tests.browser.conftest import ROOT, Server, no_exception, screenshot, sign_in, wait_for_app
 from tests.dashboard.raw_keys import raw_keys
 
 pytestmark = pytest.mark.browser
@@ -82,16 +82,6 @@ def site(tmp_path_factory) -> Iterator[dict]:
     server.stop()
 
 
-def sign_in(page, url: str, username: str) -> None:
-    page.goto(f"{url}/staff?lang=zh")
-    wait_for_app(page, timeout=120_000)
-    page.get_by_label(CATALOGUE["staff.username"][0]).fill(username)
-    page.get_by_label(CATALOGUE["staff.password"][0], exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=CATALOGUE["staff.sign_in"][0], exact=True).click()
-    wait_for_app(page)
-    no_exception(page)
-
-
 def drawn_text(page) -> list[str]:
     """The text a person sees on the page: the main area and the menu, line by line. Material icons are drawn from
     their names (`publish`, `history`) by the icon font: those are pictures, not text, and are left out. A table is
@@ -125,7 +115,7 @@ def test_no_raw_code_in_what_each_account_sees(site, browser, shots_dir: Path, w
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
     page = context.new_page()
     try:
-        sign_in(page, site["url"], ACCOUNTS[who][0])
+        sign_in(page, site["url"], ACCOUNTS[who][0], PASSWORD)
         seen: dict[str, list[str]] = {}
         for lang in ("zh", "en"):
             for path in PAGES[who]:
@@ -147,7 +137,7 @@ def test_the_agency_sees_its_findings_with_the_bureau_and_the_period_in_words(si
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = context.new_page()
     try:
-        sign_in(page, site["url"], ACCOUNTS["agency"][0])
+        sign_in(page, site["url"], ACCOUNTS["agency"][0], PASSWORD)
         page.goto(f"{site['url']}/agency-findings?lang={lang}")
         wait_for_app(page, timeout=120_000)
         text = "\n".join(drawn_text(page))

@@ -217,3 +217,15 @@ def test_clause_order_is_the_rulebooks_own_order():
     assert sorted(codes, key=clause_order) == codes
     assert sorted(["1.10", "2.1", "1.9", "1.2"], key=clause_order) == ["1.2", "1.9", "1.10", "2.1"]
     assert clause_order("1.x") == (1, 0)  # a stored code that is no number never stops a sort
+
+
+def test_blacklist_codes_are_the_clauses_that_list_at_once_in_the_rulebooks_order():
+    """One answer to "which clauses blacklist": the referral forms offer these, a referral refuses any other, and
+    rating lists an agency for these alone; a clause moved to another effect leaves the list."""
+    rb = load_rulebook("jiangyin-2020")
+    assert rb.blacklist_codes == tuple(f"1.{n}" for n in range(1, 11))  # "1.10" last, as the rulebook lists it
+    raw = raw_jiangyin()
+    moved = next(c for c in raw["clauses"] if c["code"] == "1.3")
+    moved["effect"], moved["points"] = "deduct", 10
+    assert "1.3" not in parse_rulebook(raw).blacklist_codes
+    assert load_rulebook(SINGLE_BUCKET).blacklist_codes == ("1.1",)  # not the deduct or bonus clauses

@@ -1,5 +1,7 @@
 """Names and texts that would render as images, links, bold, HTML, math or reversed text, stored through the db
-services (forms' path, not the file reader): agency, practitioner, town, staff name, reasons, notes, file name.
+services (forms' path, not the file reader): agency, practitioner, town, staff name, reasons, notes, file name,
+inspections (enterprise, notes, check notes), referrals (facts, evidence, reason) and spot-checks (experts, rule,
+result).
 
 Every construct holds the word 恶意 or the host `host`, so a check can tell markup made of data from the site's own.
 """
@@ -16,7 +18,7 @@ from db.accounts.users import create_user, current_user
 from db.findings.recording import record_finding, record_interview
 from db.reference.towns import save_town
 from db.uploads.imports import import_findings
-from tests.builders import PASSWORD
+from tests.builders import PASSWORD, credit_code
 from tests.notices import publish_after_notice
 
 FINGERPRINTS = ("恶意", "host")
@@ -74,7 +76,32 @@ def store_hostile_data(engine: Engine, *, admin: str = "admin") -> dict[str, Any
     record_finding(engine=engine, user=by, credit_code=AGENCY_CODE, clause="2.2", date=dt.date(YEAR, 8, 1),
                    practitioner=PRACTITIONER, description=NOTE)
     _hostile_spot_check(engine, Actor.operator("test"))
+    _hostile_supervision(engine, town_staff, by)
     return hostile_admin
+
+
+ENTERPRISE_CODE = credit_code(777)
+INSPECTION_DAY = dt.date(YEAR, 10, 9)  # the staff inspections page shows a year: the test picks YEAR
+FACTS = hostile("事实")
+EVIDENCE = hostile("证据")
+
+
+def _hostile_supervision(engine: Engine, town_staff: Actor, bureau: Actor) -> None:
+    """The hostile town's inspection of an enterprise with a hostile name, served by the hostile agency: its note, a
+    failed check kept as a hostile note and one referred with hostile facts; a referral of its own with hostile facts
+    and evidence, left waiting; the inspection's referral dismissed with a hostile reason."""
+    from db.supervision.inspections import CheckInput, InspectionInput, record_inspection
+    from db.supervision.referrals import ReferralInput, dismiss_referral, refer
+
+    stored = record_inspection(engine=engine, user=town_staff, inspection=InspectionInput(
+        date=INSPECTION_DAY, enterprise_code=ENTERPRISE_CODE, enterprise_name=hostile("企业"), hazards=2,
+        agency_source="other", agency_code=AGENCY_CODE, note=hostile("检查"), checks={
+            "visits": CheckInput("fail", "note", NOTE),
+            "advice": CheckInput("fail", "referral", hostile("上报"), referral_clause="1.2", facts=FACTS)}))
+    refer(engine=engine, user=town_staff, item=ReferralInput(
+        credit_code=AGENCY_CODE, clause="1.3", date=INSPECTION_DAY, facts=FACTS, evidence=EVIDENCE))
+    for referral_id in stored["referrals"]:
+        dismiss_referral(engine=engine, user=bureau, referral_id=referral_id, reason=REASON)
 
 
 def _hostile_spot_check(engine: Engine, by: Actor) -> None:
@@ -89,6 +116,9 @@ def _hostile_spot_check(engine: Engine, by: Actor) -> None:
                         draw_day=dt.date(YEAR, 9, 2), expert_codes=["H01", "H02"], show_expert_names=True,
                         today=dt.date(YEAR, 9, 1))
     plans.make_draw(engine=engine, user=by, plan_id="H-1", public_value=hostile_short("值"), today=dt.date(YEAR, 9, 2))
+    plans.record_result(engine=engine, user=by, plan_id="H-1", credit_code=AGENCY_CODE, checked_on=dt.date(YEAR, 9, 10),
+                        outcome="found", findings=[{"clause": "2.3", "date": dt.date(YEAR, 9, 10),
+                                                    "description": NOTE}])
 
 
 def store_hostile_objections(engine: Engine, user: dict[str, Any]) -> None:

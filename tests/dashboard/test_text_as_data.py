@@ -111,6 +111,15 @@ def test_a_search_for_hostile_text_is_shown_as_text(hostile_app):
     assert_shown_as_text(at, "ratings", typed=query)
 
 
+# The hostile rows each of these pages shows, by the tag after the override (hostile_data.hostile): so the checks
+# above ran over those rows, not only over the agency and town names in the pickers.
+SHOWN_ROWS = {
+    "inspections": ("企业", "约谈", "上报"),  # the enterprise, the checks' notes (the page shows no inspection note)
+    "referrals": ("事实", "证据", "更正"),  # facts, evidence, the dismissal's reason
+    "spot_checks": ("H01", "H02", "单位"),  # the experts' names and employers
+}
+
+
 def test_every_staff_page_shows_hostile_data_as_text(hostile_app, staff_db):
     at = sign_in(hostile_app, hostile.USERNAME)
     for page in STAFF_PAGES:
@@ -132,9 +141,14 @@ def test_every_staff_page_shows_hostile_data_as_text(hostile_app, staff_db):
             store_hostile_scan(staff_db)
             at.run()
             at.selectbox(key="doc_agency").set_value(hostile.AGENCY_CODE).run()
-        # The hostile data set holds no inspection, referral or spot-check yet: those pages are checked for markup and
-        # raw bidi in what they do show (hostile agency and town names in their pickers), not for showing its rows.
-        assert_shown_as_text(at, page, shows_data=page not in ("upload", "inspections", "referrals", "spot_checks"))
+        if page == "inspections":  # the hostile inspection's year, then its checks with their notes
+            at.number_input(key="insp_year").set_value(hostile.YEAR).run()
+            at.selectbox(key="insp_pick").set_value(at.selectbox(key="insp_pick").options[0]).run()
+        if page == "referrals":  # the waiting referral's facts and evidence (the dismissed one's reason is listed)
+            at.selectbox(key="ref_pick").set_value(at.selectbox(key="ref_pick").options[0]).run()
+        assert_shown_as_text(at, page, shows_data=page != "upload")
+        shown = page_text(at)
+        assert [tag for tag in SHOWN_ROWS.get(page, ()) if f"202E⟩{tag}" not in shown] == [], page
 
 
 def store_hostile_scan(engine) -> None:

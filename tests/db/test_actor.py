@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from db.accounts.actor import Actor
+from db.accounts.actor import Actor, acting_account
 from db.accounts.roles import AccessDenied
 from db.accounts.users import deactivate
 from db.findings.recording import record_finding
@@ -133,6 +133,25 @@ def test_a_page_service_refuses_the_operator(engine, staff):
     with pytest.raises(AccessDenied):
         record_finding(engine=engine, user=operator, credit_code=builders.credit_code(0), clause="3.1", date=None)
     assert _count(engine, Upload) == 0
+
+
+def test_the_operator_acts_through_an_unsaved_stand_in_and_an_account_through_its_re_read_row(engine, staff):
+    """acting_account, the one stand-in for the command line's operator (hazard reports, referrals, spot-check
+    results): the operator gets a row of its name with the role and town its caller names, never stored; an account
+    gets its own row, re-read and checked, whatever stand-in the caller would give an operator."""
+    with Session(engine) as session:
+        stand_in = acting_account(session, Actor.operator("cli:root"), "inspect", operator_role="town_staff",
+                                  operator_town="璜土镇")
+        assert (stand_in.username, stand_in.role, stand_in.town, stand_in.id) == ("cli:root", "town_staff", "璜土镇",
+                                                                                   None)
+        assert acting_account(session, Actor.operator("cli:root"), "inspect").role == "bureau_staff"
+        town = acting_account(session, staff["town"], "inspect", operator_role="bureau_admin")
+        assert (town.username, town.role, town.id is not None) == ("town", "town_staff", True)
+        with pytest.raises(AccessDenied):  # the account's own role is checked, not the operator's stand-in role
+            acting_account(session, staff["town"], "decide_referrals", operator_role="bureau_admin")
+        with pytest.raises(TypeError):
+            acting_account(session, {"username": "admin", "role": "bureau_admin"}, "inspect")  # type: ignore[arg-type]
+    assert _count(engine, User) == 3  # the stand-in was never stored
 
 
 def test_only_the_command_line_and_the_demo_seed_name_an_operator():

@@ -292,6 +292,25 @@ def test_the_public_counts_per_town_and_year_say_what_was_in_time_and_name_no_on
         assert private not in shown
 
 
+def test_the_public_counts_come_a_year_at_a_time_newest_first_with_each_years_total(engine, people):
+    """The rules page's tables: the towns of a year received, then their total, summed here and not on the page."""
+    old, yue, _ = _three(engine, people)
+    _ack(engine, people["town"], old, today=dt.date(2026, 4, 10))  # late
+    _ack(engine, people["other_town"], yue)
+    _close(engine, people["other_town"], yue, "case", case_no="月应急立1号")
+    with transaction(engine) as session:  # one report received a year earlier
+        session.get(HazardReport, old).received_on = dt.date(2025, 12, 30)
+    years = reports.public_counts_by_year(engine=engine)
+    assert [y.year for y in years] == [2026, 2025]
+    assert list(years[0].towns.columns) == list(reports.PUBLIC_COLUMNS[1:])
+    assert years[0].towns["town"].tolist() == ["月城镇", "璜土镇"]
+    assert years[0].total == {"received": 2, "acknowledged_in_time": 1, "closed_in_time": 1, "rectified": 0,
+                              "case": 1, "unfounded": 0, "open": 1}
+    assert years[1].towns["town"].tolist() == ["璜土镇"]
+    assert years[1].total == {"received": 1, "acknowledged_in_time": 0, "closed_in_time": 0, "rectified": 0,
+                              "case": 0, "unfounded": 0, "open": 1}
+
+
 def test_a_year_the_holiday_calendar_does_not_cover_yet_counts_monday_to_friday(monkeypatch):
     import core.workdays as workdays
     monkeypatch.setattr(workdays, "_library_year", lambda year: None)  # only the 2026 given here is known

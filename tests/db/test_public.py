@@ -10,10 +10,13 @@ from sqlalchemy import text
 from stdnum.cn import uscc
 
 from core.rulebook import load_rulebook
+from db.accounts.actor import Actor
 from db.documents import versions
 from db.public import reads as public
 from tests.db import published_rows
 from tests.db.published_rows import AGENCIES, PRIVATE_DESCRIPTIONS, PRIVATE_ID_NUMBERS, PRIVATE_PHONES
+from tests.db.publishing import YEAR, finding, load, load_roster
+from tests.notices import publish_after_notice
 
 A, B, C, D = (code for code, _ in AGENCIES)
 
@@ -100,6 +103,15 @@ def test_blacklist_listed_on_is_the_publication_date_and_the_act_has_its_own_dat
     assert (agencies.loc[D, "listed_on"], agencies.loc[D, "act_on"]) == (dt.date(2025, 1, 17), None)
     person = listed["practitioners"].iloc[0]
     assert (person["listed_on"], person["act_on"]) == (dt.date(2025, 1, 17), dt.date(2024, 8, 8))
+
+
+def test_an_agency_listed_under_several_clauses_shows_them_in_the_rulebooks_order(engine):
+    """"1.10" after "1.9" (core.rulebook.clause_order), as the clause legend beneath the table lists them; text order
+    would put it between "1.1" and "1.2"."""
+    load_roster(engine, [0])
+    load(engine, [finding(0, code, assessor="市应急管理局") for code in ("1.10", "1.2", "1.9")])
+    publish_after_notice(engine=engine, year=YEAR, by=Actor.operator("test"))
+    assert public.blacklist(engine, YEAR)["agencies"]["clause"].tolist() == ["1.2", "1.9", "1.10"]
 
 
 def test_a_year_without_blacklistings_gives_empty_tables(published):

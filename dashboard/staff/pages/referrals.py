@@ -24,7 +24,7 @@ engine = data.engine()
 rulebook = data.rulebook()
 town = own_town(user)
 today = china_time.today()
-BLACKLIST_CLAUSES = [c.code for c in rulebook.clauses if c.effect == "blacklist"]
+BLACKLIST_CLAUSES = list(rulebook.blacklist_codes)
 CLAUSE_LABELS = {c: widgets.clause_label(c, rulebook) for c in BLACKLIST_CLAUSES}  # in this run's language
 STATES = {"referred": t("staff.state_referred"), "confirmed": t("staff.state_confirmed"),
           "dismissed": t("staff.state_dismissed")}
