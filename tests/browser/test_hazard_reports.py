@@ -120,7 +120,19 @@ def test_an_agency_reports_the_town_acknowledges_and_closes_the_agency_sees_the_
         mine = staff.locator("[data-testid='stExpander']").filter(has_text=f"#{report.id} ·")
         if not mine.get_by_role("button", name=label("staff.hr_close", lang), exact=True).is_visible():
             mine.locator("summary").click()
-        mine.get_by_text(label("common.hr_outcome_case", lang), exact=True).click()
+        # Under load the page may still be re-running from the acknowledgement when the option is clicked, and the
+        # click lands on an element about to be replaced: click until the radio shows it chosen.
+        choice = mine.get_by_role("radio", name=label("common.hr_outcome_case", lang), exact=True)
+        for _ in range(5):
+            wait_for_app(staff)
+            mine.get_by_text(label("common.hr_outcome_case", lang), exact=True).click()
+            try:
+                choice.wait_for(state="attached", timeout=5_000)
+                staff.wait_for_function("e => e.checked", arg=choice.element_handle(), timeout=3_000)
+                break
+            except Exception:  # noqa: BLE001 - not chosen yet: click again
+                continue
+        assert choice.is_checked(), "the outcome 'case opened' could not be chosen"
         mine.get_by_label(label("common.hr_case_no", lang), exact=True).fill(case_no)
         screenshot(staff, shots_dir / f"{shot}-2-town-closing.png")
         mine.get_by_role("button", name=label("staff.hr_close", lang), exact=True).click()
