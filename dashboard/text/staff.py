@@ -625,6 +625,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "insp_outcome_referral": ("第一类行为，上报市应急管理局", "Blacklist-grade conduct: refer to the bureau"),
     "insp_referral_clause": ("上报条款", "Clause referred"),
     "insp_note": ("备注", "Note"),
+    "insp_overall_note": ("本次检查的备注：{note}", "This inspection's note: {note}"),
     "insp_save": ("保存检查记录", "Save the inspection"),
     "insp_saved": ("已保存检查记录（编号{id}）：扣分记录{findings}条，上报{referrals}项。",
                    "Inspection no. {id} saved: {findings} {findings:finding|findings}, {referrals} "

@@ -64,7 +64,7 @@ AGENCY_SOURCES = ("contract", "other", "none")
 LOOKBACK_DAYS = 90  # the agency's records of the client shown beside the checks, and 服务成效's window
 INSPECTION_COLUMNS = ("id", "town", "date", "enterprise_code", "enterprise_name", "hazards", "major_hazards",
                       "agency_source", "agency_code", "agency_name", "contract_no", "failed", "findings", "notes",
-                      "referrals", "recorded_by")
+                      "referrals", "recorded_by", "note")
 SERVING_COLUMNS = ("credit_code", "agency_name", "contract_no", "town", "start", "end")
 
 
@@ -353,7 +353,8 @@ def inspection_list(*, engine: Engine, user: Actor, year: int) -> pd.DataFrame:
                     "contract_no": r.contract_no, "failed": "、".join(c.clause for c in failed),
                     "findings": sum(c.outcome == "finding" for c in failed),
                     "notes": sum(c.outcome == "note" for c in failed),
-                    "referrals": sum(c.outcome == "referral" for c in failed), "recorded_by": r.recorded_by})
+                    "referrals": sum(c.outcome == "referral" for c in failed), "recorded_by": r.recorded_by,
+                    "note": r.note})
     return pd.DataFrame(out, columns=list(INSPECTION_COLUMNS))
 
 

@@ -114,7 +114,7 @@ def test_a_search_for_hostile_text_is_shown_as_text(hostile_app):
 # The hostile rows each of these pages shows, by the tag after the override (hostile_data.hostile): so the checks
 # above ran over those rows, not only over the agency and town names in the pickers.
 SHOWN_ROWS = {
-    "inspections": ("企业", "约谈", "上报"),  # the enterprise, the checks' notes (the page shows no inspection note)
+    "inspections": ("企业", "约谈", "上报", "检查"),  # the enterprise, the checks' notes, the inspection's own note
     "referrals": ("事实", "证据", "更正"),  # facts, evidence, the dismissal's reason
     "spot_checks": ("H01", "H02", "单位"),  # the experts' names and employers
 }

@@ -161,6 +161,9 @@ else:
     picked = st.selectbox(t("staff.insp_pick"), listed["id"].tolist(), index=None, key="insp_pick",
                           placeholder=t("common.choose"))
     if picked is not None:
+        remark = listed.loc[listed["id"] == picked, "note"].iloc[0]
+        if remark:  # the inspection's own note (from the form or an imported file), beside its checks' notes
+            st.markdown(t("staff.insp_overall_note", note=plain.md(remark)))
         checks = inspection_checks(engine=engine, user=acting, inspection_id=int(picked))
         labels = {"pass": t("staff.insp_pass"), "fail": t("staff.insp_fail"), "unchecked": t("staff.insp_unchecked"),
                   "finding": t("staff.col_findings"), "note": t("staff.col_notes"), "referral": t("staff.col_referrals"),
