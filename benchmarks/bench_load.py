@@ -146,13 +146,11 @@ def dump_tables(folder: Path) -> None:
     rulebook = data.rulebook(pub["rulebook"])
     frame = data.ratings(int(pub["id"]))
     shown = filter_ratings(frame, query="", grades=[], serving=None, keys=data.search_keys(int(pub["id"])))
-    shown = shown.sort_values(["total", "credit_code"], ascending=[False, True], kind="stable")  # the default sort
+    shown = tables.sorted_ratings(shown, pub, ["total", "credit_code"], [False, True])  # the page's default sort
     ratings = tables.ratings_table(shown, pub)
-    if isinstance(ratings, pa.Table):
-        ratings = ratings.to_pandas()
     compact, _full = tables.ratings_order(rulebook)
     lazy = len(ratings) > tables.LAZY_FROM
-    found: list[tuple[str, str, pd.DataFrame, dict, list[str], int, dict]] = [
+    found: list[tuple[str, str, pd.DataFrame | pa.Table, dict, list[str], int, dict]] = [
         ("ratings", "ratings_table", ratings, tables.ratings_columns(rulebook), compact, tables.WRAP_ROW_HEIGHT,
          {"lazy": lazy, "on_select": "ignore"} if lazy else {"on_select": "rerun", "selection_mode": "multi-row"})]
     view = tables.blacklist_view(pub)
@@ -174,11 +172,10 @@ def dump_tables(folder: Path) -> None:
     described = []
     for page, key, table, config, order, height, options in found:
         file = f"{key}.parquet"
-        shown_table = plain.frame(table)
-        if isinstance(shown_table.index, pd.RangeIndex):
-            shown_table.to_parquet(folder / file)
-        else:  # the page's rows in the page's order; the index is hidden (hide_index=True) either way
-            shown_table.reset_index(drop=True).to_parquet(folder / file)
+        if isinstance(table, pa.Table):  # what ours sends (plain.arrow); the bare app reads it back as pandas
+            table = table.to_pandas()
+        # The page's rows in the page's order; the index is hidden (hide_index=True) either way.
+        plain.frame(table).reset_index(drop=True).to_parquet(folder / file)
         described.append({"page": page, "key": key, "file": file, "config": config, "order": order,
                           "row_height": height or None, "options": options, "rows": len(table)})
     (folder / "tables.json").write_text(json.dumps(described, ensure_ascii=False, default=str), encoding="utf-8")
