@@ -1,7 +1,8 @@
 """Benchmark: many visitors at once on the public site, ours beside a bare Streamlit app, and a static folder.
 
     python benchmarks/bench_load.py [--agencies 10000 | --demo] [--max-visitors 80] [--processes 1,2] [--only ours|bare]
-        [--max-seconds 900] [--timeout 60] [--static DIR] [--static-seconds 5]
+        [--synthetic] [--keep DIR] [--profile DIR] [--max-seconds 900] [--timeout 60] [--static DIR]
+        [--static-seconds 5 (0: none)]
 
 A loopback load generator that speaks Streamlit's own protocol, with no browser: each visitor opens a WebSocket to
 /_stcore/stream as the frontend does, sends a `rerun_script` BackMsg for the ratings page (the page's url path, no
@@ -11,11 +12,15 @@ page hash the `navigation` message gave (as a sidebar click does), and closes. M
 `dataframe` element delta after the request), the server processes' CPU seconds per visitor (/proc), and their
 memory: at start, after one warm-up visitor (caches filled), at the peak of the ramp, and after the visitors left
 (disconnected sessions are kept `--session-ttl` seconds; the bench waits that long and lets one more visitor
-in to each process, whose stored session drops the expired ones).
+in to each process, whose stored session drops the expired ones, then reads it LEFT_AFTER seconds later).
 
 Ours is `streamlit_app.py` on a generated database of `--agencies` agencies × 3 published years (bench_public.py's
-build_database), or with `--demo` on the app's own demo (`python -m db seed-demo`), in a temporary folder; the bare app shows the same number of rows on its ratings page and as many
-rows as our blacklist on its blacklist page, doing nothing else. With 2 processes both read one database —
+build_database), or with `--demo` on the app's own demo (`python -m db seed-demo`), in a temporary folder (or
+`--keep DIR`, reused by the next run). The bare app shows the very tables ours shows a first visitor of each page
+(`dump_tables`: written at setup from the read and table functions our pages use — the same rows, columns, labels,
+values, column_config, column order and row height, as pandas frames read once into st.cache_resource), under a
+title, doing nothing else: what Streamlit itself costs for our tables. `--synthetic` gives the first, lighter bare
+app instead (a 4-column table of as many rows). With 2 processes both read one database —
 PostgreSQL when TEST_DATABASE_URL is set (a temporary database is created there and dropped), else SQLite — and
 visitors are dealt to them in turn, as a load balancer would.
 
@@ -60,6 +65,9 @@ MAX_MESSAGE = 256 * 1024 * 1024  # a 10,000-row table is a few MB; a bound, not 
 # simultaneous runs (and so p95 time to the table) stays short.
 BUSY = 0.7
 PLANNED = (60, 300, 1_000, 2_000)  # expected visitors per minute for the capacity lines
+# Seconds from the last closed session's drop to the "left" memory reading: ours trims its heap within TRIM_EVERY
+# (dashboard/memory.py) of the drop; both apps get the same wait.
+LEFT_AFTER = 12
 
 # The bare app: the very tables our ratings and blacklist pages hand to st.dataframe (dumped by `dump_tables` from the
 # same read and table functions the pages use: same columns, labels, values, column_config, column order and row
@@ -376,6 +384,7 @@ def measure(site: Site, processes: int, steps: list[int], timeout: float, deadli
     memory["peak"] = max((s.rss for s in done), default=float("nan"))
     time.sleep(settle)  # the disconnected sessions outlive their TTL …
     run_step(site, len(site.servers), timeout)  # … and are dropped when each process stores its next one
+    time.sleep(LEFT_AFTER)  # what a process gives back once they are dropped (ours: dashboard/memory.py) takes seconds
     memory["left"] = site.rss()
     return Result(site.name, processes, memory, done, skipped)
 
