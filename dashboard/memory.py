@@ -70,19 +70,29 @@ def start() -> None:
         _STARTED.set()
 
 
+class Watch:
+    """When to trim: the sessions have fallen below their most since the last trim (visitors left and their closed
+    sessions were dropped), and the last trim is TRIM_EVERY seconds old or more."""
+
+    def __init__(self) -> None:
+        self.most, self.last_trim = 0, float("-inf")
+
+    def due(self, count: int, now: float) -> bool:
+        """Whether to trim now, with `count` sessions at `now` (monotonic seconds); a True counts as done."""
+        self.most = max(self.most, count)
+        if count < self.most and now - self.last_trim >= TRIM_EVERY:
+            self.most, self.last_trim = count, now
+            return True
+        return False
+
+
 def _watch() -> None:
-    # Trims when the sessions have fallen below their most since the last trim (visitors left and their closed
-    # sessions were dropped), at most every TRIM_EVERY seconds.
-    most, last_trim = 0, 0.0
+    watch = Watch()
     while True:
         time.sleep(CHECK_EVERY)
         count = sessions()
-        if count is None:
-            continue
-        most = max(most, count)
-        if count < most and time.monotonic() - last_trim >= TRIM_EVERY:
+        if count is not None and watch.due(count, time.monotonic()):
             try:
                 trim()
             except Exception:  # noqa: BLE001 — a failed trim must never end the thread
                 logger.exception("trimming memory failed")
-            last_trim, most = time.monotonic(), count
