@@ -4,9 +4,9 @@ A crowd of visitors leaves a Streamlit process holding what their sessions freed
 per-thread arenas (one per script thread, up to 8 × cores) instead of returning it, and with `runner.postScriptGC`
 off (.streamlit/config.toml) the sessions' reference cycles wait for Python's rare full collection. Once per process
 `start()` caps the arenas (mallopt M_ARENA_MAX) and starts a daemon thread that, when the process holds fewer
-sessions than at its last look, collects garbage and calls malloc_trim(0) — at most once every TRIM_EVERY seconds,
-so a steady stream of visitors costs a full collection every 10 s at most. Linux with glibc only; elsewhere
-(no `mallopt` in the C library) nothing happens. Measured by benchmarks/bench_load.py (docs/performance.md).
+sessions than before, calls malloc_trim(0) (under a millisecond) at most once every TRIM_EVERY seconds, after a full
+garbage collection (a fraction of a second) only when a crowd has left, never every few seconds under a steady
+stream. Linux with glibc only; elsewhere (no `mallopt` in the C library) nothing happens. Measured by benchmarks/bench_load.py (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ import time
 M_ARENA_MAX = -8  # glibc's mallopt parameter (malloc.h)
 ARENAS = 2  # a Streamlit process runs Python on about one core at a time (the GIL): 2 arenas suffice
 CHECK_EVERY = 2.0  # seconds between looks at the number of sessions
-TRIM_EVERY = 10.0  # seconds at least between two collections and trims
+TRIM_EVERY = 10.0  # seconds at least between two trims
+CROWD_LEFT = 4  # a full collection once the sessions have fallen to a quarter of their most, or fewer
 
 logger = logging.getLogger(__name__)
 _STARTED = threading.Event()
@@ -49,10 +50,12 @@ def sessions() -> int | None:
         return None
 
 
-def trim() -> bool:
-    """Collect garbage and give free heap back to the system now; False where glibc is not there."""
+def trim(collect: bool = False) -> bool:
+    """Give free heap back to the system now (malloc_trim, under a millisecond), after a full garbage collection when
+    `collect` (0.15–0.3 s with 10,000 agencies' tables cached, holding the interpreter); False where glibc is not."""
+    if collect:
+        gc.collect()
     libc = _libc()
-    gc.collect()
     return bool(libc is not None and libc.malloc_trim(0))
 
 
@@ -71,19 +74,22 @@ def start() -> None:
 
 
 class Watch:
-    """When to trim: the sessions have fallen below their most since the last trim (visitors left and their closed
-    sessions were dropped), and the last trim is TRIM_EVERY seconds old or more."""
+    """When to give memory back: the sessions have fallen below their most since the last time (visitors left and
+    their closed sessions were dropped), and the last time is TRIM_EVERY seconds old or more; with a full collection
+    too when a crowd has left (a quarter of that most or fewer remain), not under a steady stream of visitors."""
 
     def __init__(self) -> None:
         self.most, self.last_trim = 0, float("-inf")
 
-    def due(self, count: int, now: float) -> bool:
-        """Whether to trim now, with `count` sessions at `now` (monotonic seconds); a True counts as done."""
+    def due(self, count: int, now: float) -> str | None:
+        """"trim", "collect" (trim after a full collection) or None, with `count` sessions at `now` (monotonic
+        seconds); an answer other than None counts as done."""
         self.most = max(self.most, count)
-        if count < self.most and now - self.last_trim >= TRIM_EVERY:
-            self.most, self.last_trim = count, now
-            return True
-        return False
+        if count >= self.most or now - self.last_trim < TRIM_EVERY:
+            return None
+        crowd_left = count * CROWD_LEFT <= self.most
+        self.most, self.last_trim = count, now
+        return "collect" if crowd_left else "trim"
 
 
 def _watch() -> None:
@@ -91,8 +97,9 @@ def _watch() -> None:
     while True:
         time.sleep(CHECK_EVERY)
         count = sessions()
-        if count is not None and watch.due(count, time.monotonic()):
+        what = watch.due(count, time.monotonic()) if count is not None else None
+        if what is not None:
             try:
-                trim()
+                trim(collect=what == "collect")
             except Exception:  # noqa: BLE001 — a failed trim must never end the thread
                 logger.exception("trimming memory failed")

@@ -12,19 +12,20 @@ from dashboard import memory
 
 def test_a_trim_is_due_once_visitors_have_left_and_not_more_often_than_trim_every():
     watch = memory.Watch()
-    assert not watch.due(0, 0.0)  # nobody yet
-    assert not watch.due(20, 1.0)  # visitors arrive: nothing to give back
-    assert watch.due(1, 2.0)  # their closed sessions were dropped: trim
-    assert not watch.due(0, 3.0)  # fewer again, but the last trim is too recent
-    assert watch.due(0, 2.0 + memory.TRIM_EVERY)  # still below the most since that trim: trim once it may
-    assert not watch.due(0, 100.0)  # nothing left since: nothing to do
-    assert not watch.due(5, 101.0)
-    assert watch.due(4, 102.0)
+    assert watch.due(0, 0.0) is None  # nobody yet
+    assert watch.due(20, 1.0) is None  # visitors arrive: nothing to give back
+    assert watch.due(1, 2.0) == "collect"  # a crowd left (1 of 20 remains): a full collection, then the trim
+    assert watch.due(0, 3.0) is None  # fewer again, but the last trim is too recent
+    assert watch.due(0, 2.0 + memory.TRIM_EVERY) == "collect"  # once it may: 0 of the most since (1)
+    assert watch.due(0, 100.0) is None  # nothing has changed since: nothing to do
+    assert watch.due(8, 101.0) is None
+    assert watch.due(7, 102.0) == "trim"  # a steady stream, one leaves: the cheap trim alone, no collection
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_trim")
 def test_trim_gives_memory_back_on_linux_and_start_runs_once(monkeypatch):
-    assert memory.trim() in (True, False)  # 1 when memory was returned, 0 when there was none to return
+    assert memory.trim() in (True, False)  # True when memory was returned, False when there was none to return
+    assert memory.trim(collect=True) in (True, False)
     monkeypatch.setattr(memory, "_STARTED", threading.Event())
     started: list[str] = []
     real = threading.Thread.start
