@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import gc
 import logging
 import threading
@@ -29,6 +30,7 @@ _STARTED = threading.Event()
 _LOCK = threading.Lock()
 
 
+@functools.cache
 def _libc() -> ctypes.CDLL | None:
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
@@ -46,7 +48,9 @@ def sessions() -> int | None:
         return None
     try:
         return len(runtime.get_instance()._session_mgr.list_sessions())  # noqa: SLF001 — no public count of all
-    except AttributeError:  # a Streamlit without it: trim on the timer alone
+    except AttributeError:  # a Streamlit without it: nothing is trimmed
+        return None
+    except RuntimeError:  # the event loop changed the sessions while they were listed: the next look counts
         return None
 
 
