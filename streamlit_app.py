@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from dashboard import data, i18n, navigation, page_style, ui
+from dashboard import data, i18n, memory, navigation, page_style, ui
 from dashboard.staff import session
 
+memory.start()  # once per process: memory freed by visitors who left goes back to the system (dashboard/memory.py)
 st.set_page_config(page_icon="🛡️", layout="wide")
 session.new_run()  # this run looks the sign-in up afresh (once)
 page_style.apply(i18n.language_switch())  # <html lang> and CSS follow the chosen language

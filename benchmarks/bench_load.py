@@ -1,7 +1,8 @@
 """Benchmark: many visitors at once on the public site, ours beside a bare Streamlit app, and a static folder.
 
     python benchmarks/bench_load.py [--agencies 10000 | --demo] [--max-visitors 80] [--processes 1,2] [--only ours|bare]
-        [--max-seconds 900] [--timeout 60] [--static DIR] [--static-seconds 5]
+        [--synthetic] [--keep DIR] [--profile DIR] [--max-seconds 900] [--timeout 60] [--static DIR]
+        [--static-seconds 5 (0: none)]
 
 A loopback load generator that speaks Streamlit's own protocol, with no browser: each visitor opens a WebSocket to
 /_stcore/stream as the frontend does, sends a `rerun_script` BackMsg for the ratings page (the page's url path, no
@@ -11,11 +12,15 @@ page hash the `navigation` message gave (as a sidebar click does), and closes. M
 `dataframe` element delta after the request), the server processes' CPU seconds per visitor (/proc), and their
 memory: at start, after one warm-up visitor (caches filled), at the peak of the ramp, and after the visitors left
 (disconnected sessions are kept `--session-ttl` seconds; the bench waits that long and lets one more visitor
-in to each process, whose stored session drops the expired ones).
+in to each process, whose stored session drops the expired ones, then reads it LEFT_AFTER seconds later).
 
 Ours is `streamlit_app.py` on a generated database of `--agencies` agencies × 3 published years (bench_public.py's
-build_database), or with `--demo` on the app's own demo (`python -m db seed-demo`), in a temporary folder; the bare app shows the same number of rows on its ratings page and as many
-rows as our blacklist on its blacklist page, doing nothing else. With 2 processes both read one database —
+build_database), or with `--demo` on the app's own demo (`python -m db seed-demo`), in a temporary folder (or
+`--keep DIR`, reused by the next run). The bare app shows the very tables ours shows a first visitor of each page
+(`dump_tables`: written at setup from the read and table functions our pages use — the same rows, columns, labels,
+values, column_config, column order and row height, as pandas frames read once into st.cache_resource), under a
+title, doing nothing else: what Streamlit itself costs for our tables. `--synthetic` gives the first, lighter bare
+app instead (a 4-column table of as many rows). With 2 processes both read one database —
 PostgreSQL when TEST_DATABASE_URL is set (a temporary database is created there and dropped), else SQLite — and
 visitors are dealt to them in turn, as a load balancer would.
 
@@ -60,10 +65,52 @@ MAX_MESSAGE = 256 * 1024 * 1024  # a 10,000-row table is a few MB; a bound, not 
 # simultaneous runs (and so p95 time to the table) stays short.
 BUSY = 0.7
 PLANNED = (60, 300, 1_000, 2_000)  # expected visitors per minute for the capacity lines
+# Seconds from the last closed session's drop to the "left" memory reading: ours trims its heap within TRIM_EVERY
+# (dashboard/memory.py) of the drop; both apps get the same wait.
+LEFT_AFTER = 12
 
-# The bare app: a ratings page with ROWS rows and a blacklist page with BLACKLIST rows, a title and a table each
-# (the columns a visitor sees first: code, name, total, grade).
+# The bare app: the very tables our ratings and blacklist pages hand to st.dataframe (dumped by `dump_tables` from the
+# same read and table functions the pages use: same columns, labels, values, column_config, column order and row
+# height), each read once into st.cache_resource, the lightest way Streamlit can hold them, and shown under a title,
+# doing nothing else. TABLES_DIR is the folder of the dump.
 BARE_APP = textwrap.dedent('''
+    import json
+    from pathlib import Path
+
+    import pandas as pd
+    import streamlit as st
+
+    FOLDER = Path(TABLES_DIR)
+
+    @st.cache_resource
+    def shown():
+        tables = json.loads((FOLDER / "tables.json").read_text(encoding="utf-8"))
+        return [{**t, "frame": pd.read_parquet(FOLDER / t["file"])} for t in tables]
+
+    def page(name, title):
+        st.title(title)
+        for t in shown():
+            if t["page"] == name:
+                st.dataframe(t["frame"], hide_index=True, column_config=t["config"], column_order=t["order"],
+                             row_height=t["row_height"], key=t["key"], **t["options"])
+
+    def ratings():
+        page("ratings", "Ratings")
+
+    def blacklist():
+        page("blacklist", "Blacklist")
+
+    def overview():
+        st.title("Overview")
+
+    # As ours: the default page (served at /) is an overview; ratings and blacklist have their own url paths.
+    st.navigation([st.Page(overview, title="Overview", url_path="overview", default=True),
+                   st.Page(ratings, title="Ratings", url_path="ratings"),
+                   st.Page(blacklist, title="Blacklist", url_path="blacklist")]).run()
+''')
+
+# `--synthetic`: the first bare app, lighter than ours: a 4-column table of as many rows (code, name, total, grade).
+BARE_SYNTHETIC_APP = textwrap.dedent('''
     import pandas as pd
     import streamlit as st
 
@@ -83,11 +130,63 @@ BARE_APP = textwrap.dedent('''
     def overview():
         st.title("Overview")
 
-    # As ours: the default page (served at /) is an overview; ratings and blacklist have their own url paths.
     st.navigation([st.Page(overview, title="Overview", url_path="overview", default=True),
                    st.Page(ratings, title="Ratings", url_path="ratings"),
                    st.Page(blacklist, title="Blacklist", url_path="blacklist")]).run()
 ''')
+
+
+def dump_tables(folder: Path) -> None:
+    """Write the tables a first visitor of our ratings and blacklist pages is shown (Chinese, no search, the default
+    sort), as those pages build them, to `folder`: one parquet file each and `tables.json` with the page, the
+    st.dataframe options and the file. Run in a child process with ours' DATABASE_URL (see `main`)."""
+    import json
+
+    import pandas as pd
+    import pyarrow as pa
+
+    from core.china_time import today
+    from dashboard import data, plain, tables
+    from db.public.reads import filter_ratings
+
+    folder.mkdir(parents=True, exist_ok=True)
+    pub = data.current_publication(data.published_years()[0])
+    rulebook = data.rulebook(pub["rulebook"])
+    frame = data.ratings(int(pub["id"]))
+    shown = filter_ratings(frame, query="", grades=[], serving=None, keys=data.search_keys(int(pub["id"])))
+    shown = tables.sorted_ratings(shown, pub, ["total", "credit_code"], [False, True])  # the page's default sort
+    ratings = tables.ratings_table(shown, pub)
+    compact, _full = tables.ratings_order(rulebook)
+    lazy = len(ratings) > tables.LAZY_FROM
+    found: list[tuple[str, str, pd.DataFrame | pa.Table, dict, list[str], int, dict]] = [
+        ("ratings", "ratings_table", ratings, tables.ratings_columns(rulebook), compact, tables.WRAP_ROW_HEIGHT,
+         {"lazy": lazy, "on_select": "ignore"} if lazy else {"on_select": "rerun", "selection_mode": "multi-row"})]
+    view = tables.blacklist_view(pub)
+    orders = {"agencies": tables.BLACKLIST_AGENCIES_COMPACT, "practitioners": tables.BLACKLIST_PRACTITIONERS_COMPACT,
+              "history": tables.BLACKLIST_AGENCIES_COMPACT}
+    for part, order in orders.items():
+        if view[part] is not None:
+            table, config, height = view[part]
+            found.append(("blacklist", f"blacklist_{part}", table, config, order, height, {}))
+    listings = data.listings(today())
+    in_force = listings["listings"][listings["listings"]["status"] == "listed"]
+    if not in_force.empty:
+        table, config = tables.listings_table(in_force, rulebook)
+        found.append(("blacklist", "listings_current", table, config, tables.LISTINGS_COMPACT,
+                      tables.grounds_row_height(table), {}))
+    if not listings["history"].empty:
+        table, config = tables.listing_history_table(listings["history"])
+        found.append(("blacklist", "listings_history", table, config, [], 0, {}))
+    described = []
+    for page, key, table, config, order, height, options in found:
+        file = f"{key}.parquet"
+        if isinstance(table, pa.Table):  # what ours sends (plain.arrow); the bare app reads it back as pandas
+            table = table.to_pandas()
+        # The page's rows in the page's order; the index is hidden (hide_index=True) either way.
+        plain.frame(table).reset_index(drop=True).to_parquet(folder / file)
+        described.append({"page": page, "key": key, "file": file, "config": config, "order": order,
+                          "row_height": height or None, "options": options, "rows": len(table)})
+    (folder / "tables.json").write_text(json.dumps(described, ensure_ascii=False, default=str), encoding="utf-8")
 
 
 def ramp(max_visitors: int) -> list[int]:
@@ -285,6 +384,7 @@ def measure(site: Site, processes: int, steps: list[int], timeout: float, deadli
     memory["peak"] = max((s.rss for s in done), default=float("nan"))
     time.sleep(settle)  # the disconnected sessions outlive their TTL …
     run_step(site, len(site.servers), timeout)  # … and are dropped when each process stores its next one
+    time.sleep(LEFT_AFTER)  # what a process gives back once they are dropped (ours: dashboard/memory.py) takes seconds
     memory["left"] = site.rss()
     return Result(site.name, processes, memory, done, skipped)
 
@@ -412,6 +512,54 @@ def report(results: list[Result]) -> None:
               + " processes")
 
 
+def prepare(url: str, folder: Path, args: argparse.Namespace, ours_env: dict[str, str]) -> None:
+    """Ours' data in `folder`: the database (generated, or the demo), its static edition and the dump of the tables
+    the bare app shows. The edition is written here, before any server starts: an install with published years
+    and no edition writes it in the background (minutes at 10,000 agencies), which would be counted as visitors'
+    CPU."""
+    from bench_public import YEARS, build_database
+
+    env = {**{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SEED_DEMO")}, **ours_env}
+    if args.demo:
+        print(f"seeding the demo on {url.split(':', 1)[0]} …", flush=True)
+        subprocess.run([sys.executable, "-m", "db", "seed-demo"], cwd=ROOT, env=env, check=True, timeout=600,
+                       capture_output=True)
+    else:
+        print(f"building {args.agencies:,} agencies × {len(YEARS)} years on {url.split(':', 1)[0]} …", flush=True)
+        build_database(url, args.agencies)
+    print("writing the static edition and the tables the bare app shows …", flush=True)
+    edition = Path(ours_env["DATA_DIR"]) / "edition"
+    subprocess.run([sys.executable, "-m", "db", "build-site", str(edition)], cwd=ROOT, env=env, check=True,
+                   timeout=1800, capture_output=True)
+    dump = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--dump-tables", str(folder / "tables")],
+                          cwd=ROOT, env=env, timeout=600, capture_output=True, text=True)
+    if dump.returncode:  # Streamlit warns on every cached call outside a server: show only a failure's own end
+        raise SystemExit(f"dumping the tables failed:\n{dump.stderr[-3000:]}")
+
+
+@contextmanager
+def profiled(site: Site, folder: Path | None) -> Iterator[None]:
+    """py-spy sampling every server of `site` meanwhile (`--profile DIR`): collapsed stacks, one file a process."""
+    if folder is None:
+        yield
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    spies = [subprocess.Popen(["py-spy", "record", "--pid", str(s.process.pid), "--format", "raw", "--rate", "50",
+                               "--nonblocking", "-o", str(folder / f"{site.name}-{len(site.servers)}-{i}.txt")],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             for i, s in enumerate(site.servers)]
+    try:
+        yield
+    finally:
+        for spy in spies:
+            spy.send_signal(2)  # SIGINT: py-spy writes its file and exits
+            try:
+                spy.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                spy.kill()
+                spy.wait(timeout=10)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agencies", type=int, default=10_000, help="agencies × 3 published years (ours)")
@@ -420,40 +568,51 @@ def main() -> int:
     parser.add_argument("--max-visitors", type=int, default=80, help=f"the ramp's last step (≤ {HARD_MAX_VISITORS})")
     parser.add_argument("--processes", default="1,2", help="server processes to measure, comma-separated (1, 2)")
     parser.add_argument("--only", choices=("ours", "bare"), help="measure one app only")
+    parser.add_argument("--synthetic", action="store_true", help="the bare app shows a 4-column synthetic table of "
+                        "as many rows instead of our very tables")
+    parser.add_argument("--keep", type=Path, help="keep the SQLite database, edition and dumped tables in this "
+                        "folder and reuse them on the next run with the same folder (not with TEST_DATABASE_URL)")
+    parser.add_argument("--profile", type=Path, help="record each server with py-spy during its ramp into this folder")
     parser.add_argument("--timeout", type=float, default=60, help="seconds a visitor waits for one page")
     parser.add_argument("--max-seconds", type=float, default=900, help="no ramp step starts after this")
     parser.add_argument("--session-ttl", type=int, default=5, help="server.disconnectedSessionTTL of the servers")
     parser.add_argument("--static", type=Path, help="folder to serve (default: the latest year's exports)")
-    parser.add_argument("--static-seconds", type=float, default=5)
+    parser.add_argument("--static-seconds", type=float, default=5, help="0: no static measurement")
     parser.add_argument("--static-clients", type=int, default=8)
+    parser.add_argument("--dump-tables", type=Path, help=argparse.SUPPRESS)  # the child of prepare()
     args = parser.parse_args()
+    if args.dump_tables:
+        dump_tables(args.dump_tables)
+        return 0
     if not 1 <= args.max_visitors <= HARD_MAX_VISITORS:
         parser.error(f"--max-visitors is between 1 and {HARD_MAX_VISITORS}")
     processes = sorted({int(p) for p in args.processes.split(",")})
     if not set(processes) <= {1, 2, 3, 4}:
         parser.error("--processes: 1 to 4 processes")
+    if args.keep and os.environ.get("TEST_DATABASE_URL"):
+        parser.error("--keep keeps a SQLite database: unset TEST_DATABASE_URL")
     args.static_seconds = min(args.static_seconds, 60)
-    from bench_public import YEARS, build_database
 
     deadline = time.monotonic() + args.max_seconds
     steps = ramp(args.max_visitors)
     load = [os.getloadavg()]
     results: list[Result] = []
-    with tempfile.TemporaryDirectory() as tmp, shared_database(Path(tmp)) as url:
-        folder = Path(tmp)
+    static: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp, shared_database(Path(tmp)) as temporary_url:
+        folder = args.keep.resolve() if args.keep else Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{folder / 'bench.db'}" if args.keep else temporary_url
         ours_env = {"DATABASE_URL": url, "SEED_DEMO": "0", "DATA_DIR": str(folder / "data")}
-        if args.demo:
-            print(f"seeding the demo on {url.split(':', 1)[0]} …", flush=True)
-            subprocess.run([sys.executable, "-m", "db", "seed-demo"], cwd=ROOT, env={**os.environ, **ours_env},
-                           check=True, timeout=600, capture_output=True)
-        else:
-            print(f"building {args.agencies:,} agencies × {len(YEARS)} years on {url.split(':', 1)[0]} …", flush=True)
-            build_database(url, args.agencies)
+        if not (folder / "tables" / "tables.json").is_file():  # a kept folder is complete once its dump is
+            if args.keep and (folder / "bench.db").exists():
+                (folder / "bench.db").unlink()  # an interrupted preparation: start again
+            prepare(url, folder, args, ours_env)
         year, agencies, blacklisted = latest(url)
-        bare_dir = folder / "bare"
+        bare_dir = Path(tmp) / "bare"
         bare_dir.mkdir()
-        (bare_dir / "bare_app.py").write_text(BARE_APP.replace("BLACKLIST", str(blacklisted))
-                                              .replace("ROWS", str(agencies)), encoding="utf-8")
+        bare = (BARE_SYNTHETIC_APP.replace("BLACKLIST", str(blacklisted)).replace("ROWS", str(agencies))
+                if args.synthetic else BARE_APP.replace("TABLES_DIR", repr(str(folder / "tables"))))
+        (bare_dir / "bare_app.py").write_text(bare, encoding="utf-8")
         shutil.copytree(ROOT / ".streamlit", bare_dir / ".streamlit")  # the same Streamlit settings as ours
         apps = {"ours": (ROOT / "streamlit_app.py", ROOT, ours_env), "bare": (bare_dir / "bare_app.py", bare_dir, {})}
         settle = args.session_ttl + 2
@@ -462,20 +621,23 @@ def main() -> int:
                 continue
             for n in processes:
                 print(f"  {name}, {n} process{'es' if n > 1 else ''}: ramp {steps}", flush=True)
-                with Site(name, script, cwd, env, folder, n, args.session_ttl) as site:
+                with Site(name, script, cwd, env, Path(tmp), n, args.session_ttl) as site, \
+                        profiled(site, args.profile):
                     results.append(measure(site, n, steps, args.timeout, deadline, settle))
                 load.append(os.getloadavg())
-        static_dir = args.static or export_folder(ours_env, year, folder / "static", timeout=300)
-        static = static_rate(static_dir, args.static_seconds, args.static_clients, folder / "static.log")
-        load.append(os.getloadavg())
+        if args.static_seconds > 0:
+            static_dir = args.static or export_folder(ours_env, year, Path(tmp) / "static", timeout=300)
+            static = static_rate(static_dir, args.static_seconds, args.static_clients, Path(tmp) / "static.log")
+            load.append(os.getloadavg())
     report(results)
-    print(f"\nstatic ({static_dir if args.static else f'the exports of {year}'}, {static['files']} files, "
-          f"python -m http.server, {args.static_clients} client threads, {args.static_seconds:.0f} s): "
-          f"{static['per_s']:.0f} requests/s, {static['mb_s']:.0f} MB/s, p50/p95 {static['p50'] * 1000:.0f}/"
-          f"{static['p95'] * 1000:.0f} ms, server CPU {static['cpu_per_request_ms']:.2f} ms/request, "
-          f"{static['errors']} errors")
+    if static:
+        print(f"\nstatic ({static_dir if args.static else f'the exports of {year}'}, {static['files']} files, "
+              f"python -m http.server, {args.static_clients} client threads, {args.static_seconds:.0f} s): "
+              f"{static['per_s']:.0f} requests/s, {static['mb_s']:.0f} MB/s, p50/p95 {static['p50'] * 1000:.0f}/"
+              f"{static['p95'] * 1000:.0f} ms, server CPU {static['cpu_per_request_ms']:.2f} ms/request, "
+              f"{static['errors']} errors")
     print(f"{agencies:,} agencies in {year}{' (the demo)' if args.demo else ''}, {blacklisted} on the blacklist; "
-          "load average (1 min) "
+          f"bare: {'a synthetic 4-column table' if args.synthetic else 'our very tables'}; load average (1 min) "
           + " → ".join(f"{x[0]:.1f}" for x in load) + f" on {os.cpu_count()} cores")
     return 0 if any(s.ok for r in results for s in r.steps) or not results else 1
 

@@ -1,4 +1,4 @@
-"""Cached access to the published data: the engine in st.cache_resource, every read in st.cache_data.
+"""Cached access to the published data: the engine and every run's reads in st.cache_resource, the rest in st.cache_data.
 
 A published version never changes, so everything read from one is cached by its publication id (or by
 the ids of the current versions, `catalog_key()`), with no expiry. Only the catalog of publications
@@ -60,9 +60,12 @@ def is_ready() -> bool:
     return _READY.is_set()
 
 
-@st.cache_data(ttl=CATALOG_TTL, show_spinner=False)
+# The catalog and a publication's ratings are read on every run of the public pages (several times a run): held as
+# one shared frame each (st.cache_resource) rather than unpickled into a copy on every call (st.cache_data), which
+# was a tenth of a ratings visitor's server time at 10,000 agencies. Callers only read them (never assign into them).
+@st.cache_resource(ttl=CATALOG_TTL, show_spinner=False)
 def publications() -> pd.DataFrame:
-    """Every published version of every year (newest first)."""
+    """Every published version of every year (newest first); shared, read only."""
     return versions.publications(engine())
 
 
@@ -101,15 +104,16 @@ def _publication_history(year: int, key: tuple[int, ...]) -> pd.DataFrame:
     return versions.publication_history(engine(), year)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=32)
 def ratings(publication_id: int) -> pd.DataFrame:
-    """A publication's rating rows."""
+    """A publication's rating rows; shared, read only."""
     return public.ratings(engine(), publication_id)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=32)
 def search_keys(publication_id: int) -> pd.Series:
-    """What the ratings search looks in, per row of `ratings(publication_id)` (folded once, not on every search)."""
+    """What the ratings search looks in, per row of `ratings(publication_id)` (folded once, not on every search);
+    shared, read only."""
     return public.search_keys(ratings(publication_id))
 
 

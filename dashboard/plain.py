@@ -12,6 +12,7 @@ import string
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from core.plain_text import BIDI_CONTROLS, BIDI_PATTERN, visible_controls
@@ -76,6 +77,24 @@ def frame(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def dataframe(table: pd.DataFrame, **kwargs: Any) -> Any:
-    """st.dataframe of `frame(table)`: the one way a table reaches a page."""
+# Marks an Arrow table made by `arrow()`, so `dataframe()` can take it as it is.
+_PLAIN_KEY = b"credit_board_plain"
+
+
+def arrow(table: pd.DataFrame) -> pa.Table:
+    """`frame(table)` as an Arrow table, rows in order, without its index (tables show none: hide_index=True).
+
+    For a table every visitor sees the same, built once and cached: st.dataframe sends an Arrow table as it is, where
+    a pandas frame is converted to Arrow on every run (and, for a lazily sent one, kept converted per session).
+    """
+    out = pa.Table.from_pandas(frame(table), preserve_index=False)
+    return out.replace_schema_metadata({**(out.schema.metadata or {}), _PLAIN_KEY: b"1"})
+
+
+def dataframe(table: pd.DataFrame | pa.Table, **kwargs: Any) -> Any:
+    """st.dataframe of `frame(table)`, or of an `arrow()` table: the one way a table reaches a page."""
+    if isinstance(table, pa.Table):
+        if (table.schema.metadata or {}).get(_PLAIN_KEY) != b"1":
+            raise TypeError("an Arrow table reaches a page only through plain.arrow()")
+        return st.dataframe(table, **kwargs)
     return st.dataframe(frame(table), **kwargs)

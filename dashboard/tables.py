@@ -5,7 +5,9 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from core.rulebook import Rulebook
@@ -36,7 +38,7 @@ WRAP_ROW_HEIGHT = 68
 NAME_WIDTH, GRADE_WIDTH, TOTAL_WIDTH, LINK_WIDTH = 136, 76, 50, 60
 
 
-def show(table: pd.DataFrame, config: dict[str, Any], *, key: str, compact: list[str], full: list[str],
+def show(table: pd.DataFrame | pa.Table, config: dict[str, Any], *, key: str, compact: list[str], full: list[str],
          **kwargs: Any) -> Any:
     """A table with the columns that matter first and, under it, a switch to every column.
 
@@ -51,10 +53,39 @@ def show(table: pd.DataFrame, config: dict[str, Any], *, key: str, compact: list
     return event
 
 
-def ratings_table(shown: pd.DataFrame, pub: dict[str, Any]) -> pd.DataFrame:
-    """The displayed rows of a publication's ratings (`shown` is a filtered, sorted slice of data.ratings)."""
-    full = _ratings_display(int(pub["id"]), current())
+def sorted_ratings(shown: pd.DataFrame, pub: dict[str, Any], by: list[str], ascending: list[bool]) -> pd.DataFrame:
+    """`shown` (rows of data.ratings) sorted by `by`; every agency (no search, no filter, the first visit) in a
+    sorted copy kept once per publication and order, not sorted again on every run (a 10,000-row two-key sort)."""
+    if len(shown) == len(data.ratings(int(pub["id"]))):  # a subset as long as the whole is the whole
+        return _sorted_ratings(int(pub["id"]), tuple(by), tuple(ascending))
+    return shown.sort_values(by, ascending=ascending, kind="stable")
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _sorted_ratings(publication_id: int, by: tuple[str, ...], ascending: tuple[bool, ...]) -> pd.DataFrame:
+    # One shared frame (st.cache_resource): the page only reads rows out of it.
+    return data.ratings(publication_id).sort_values(list(by), ascending=list(ascending), kind="stable")
+
+
+def ratings_table(shown: pd.DataFrame, pub: dict[str, Any]) -> pd.DataFrame | pa.Table:
+    """The displayed rows of a publication's ratings (`shown` is a filtered, sorted slice of data.ratings).
+
+    Every agency in one order (the first visit, a sort without a search) is the same table for every visitor: an
+    Arrow table built once per publication, language and order (plain.arrow), sent as it is. A search's or a
+    filter's rows are relabelled from the cached frame.
+    """
+    lang = current()
+    full = _ratings_display(int(pub["id"]), lang)
+    if len(shown) == len(full):
+        return _ratings_arrow(int(pub["id"]), lang, shown.index.to_numpy(dtype="int64").tobytes())
     return full.loc[shown.index]
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _ratings_arrow(publication_id: int, lang: str, order: bytes) -> pa.Table:
+    # `order`: the rows' index labels in display order (int64 bytes), part of the key; a handful of orders (the
+    # page's sorts) per publication and language.
+    return plain.arrow(_ratings_display(publication_id, lang).loc[np.frombuffer(order, dtype="int64")])
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -217,8 +248,8 @@ def _grounds_row_height(texts: tuple[str, ...]) -> int:
     return wrap.row_height(list(texts), BASIS_WIDTH, least=WRAP_ROW_HEIGHT)
 
 
-# A table ready to show: the display frame, its column labels and its row height.
-Shown = tuple[pd.DataFrame, dict[str, Any], int]
+# A table ready to show: the display table (plain.arrow), its column labels and its row height.
+Shown = tuple[pa.Table, dict[str, Any], int]
 
 
 def blacklist_view(pub: dict[str, Any]) -> dict[str, Any]:
@@ -246,7 +277,7 @@ def _blacklist_view(publication_id: int, year: int, rulebook_name: str | None, e
         if frame.empty:
             return None
         table, config = build(frame, rulebook)
-        return table, config, grounds_row_height(table)
+        return plain.arrow(table), config, grounds_row_height(table)  # sent as it is on every run
 
     # Every clause the year's tables and the earlier years' name: in English the tables give only its number.
     codes = [c for c in [*listed["agencies"]["clause"], *listed["practitioners"]["clause"],

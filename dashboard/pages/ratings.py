@@ -54,7 +54,7 @@ shown = filter_ratings(frame, query=query, grades=grades, serving=served, keys=d
 if town:  # the filter reads the agencies' own contracts: say so, and say when there are none to read
     st.caption(t("public.ratings_town_note" if served else "public.ratings_town_no_filings", year=pub["year"]))
 by, ascending = SORTS[sort]
-shown = shown.sort_values(by, ascending=ascending, kind="stable")
+shown = tables.sorted_ratings(shown, pub, by, ascending)  # every agency: sorted once per publication
 st.caption(t("public.rows_shown", shown=len(shown), total=len(frame)))
 if shown.empty:
     # Say what was looked for and where else to look, not just "nothing".

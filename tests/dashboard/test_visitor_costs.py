@@ -1,15 +1,19 @@
 """What a visitor's run costs the server: what every visitor shares is built once, not on every run.
 
 The menu is built once per role and language; the blacklist's tables, labels and row heights once per publication
-and language. Each test counts the building on a fresh cache and fails if a rerun builds again.
+and language; the ratings of every agency once per publication, language and order, as an Arrow table sent as it
+is. Each test counts the building on a fresh cache and fails if a rerun or another visitor builds again.
 """
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
-from dashboard import navigation, tables, wrap
+from dashboard import data, navigation, plain, state, tables, wrap
 from dashboard.ui import PAGES
+from tests.dashboard.conftest import APP, TIMEOUT
 
 
 @pytest.fixture
@@ -66,3 +70,60 @@ def test_the_blacklist_is_labelled_and_measured_once_per_publication_and_languag
     again = len(calls)
     app.run()
     assert len(calls) == again
+
+
+@pytest.fixture
+def counted_arrow(monkeypatch) -> list[int]:
+    """The rows of every Arrow table built for a page (plain.arrow), with the tables' caches empty."""
+    builds: list[int] = []
+    real = plain.arrow
+
+    def counting(table):
+        builds.append(len(table))
+        return real(table)
+
+    monkeypatch.setattr(plain, "arrow", counting)
+    return builds
+
+
+def test_every_agency_is_one_arrow_table_per_publication_language_and_order(app, counted_arrow):
+    app.switch_page(PAGES["ratings"][0]).run()
+    assert not app.exception
+    agencies = len(data.ratings(int(data.current_publication(data.published_years()[0])["id"])))
+    assert counted_arrow == [agencies]  # the first visit: every agency, built once
+    app.run()
+    other = AppTest.from_file(APP, default_timeout=TIMEOUT)  # a second visitor: the same table, not built again
+    other.switch_page(PAGES["ratings"][0]).run()
+    assert not other.exception
+    assert counted_arrow == [agencies]
+    app.selectbox(key=state.widget_key("sort")).set_value("name").run()  # another order: its own table, once
+    app.selectbox(key=state.widget_key("sort")).set_value("total_desc").run()
+    assert counted_arrow == [agencies, agencies]
+    app.text_input(key=state.widget_key("q")).set_value("安").run()  # a search's rows: relabelled, not cached
+    assert len(counted_arrow) == 2
+    years = data.published_years()
+    app.text_input(key=state.widget_key("q")).set_value("").run()
+    app.selectbox(key=state.widget_key("year")).set_value(years[1]).run()  # another publication: built once more
+    assert not app.exception
+    assert len(counted_arrow) == 3
+
+
+def test_the_default_sort_of_every_agency_is_kept_and_matches_a_fresh_sort(app, monkeypatch):
+    app.switch_page(PAGES["ratings"][0]).run()
+    pub = data.current_publication(data.published_years()[0])
+    frame = data.ratings(int(pub["id"]))
+    kept = tables.sorted_ratings(frame, pub, ["total", "credit_code"], [False, True])
+    assert kept is tables.sorted_ratings(frame, pub, ["total", "credit_code"], [False, True])  # one shared copy
+    fresh = frame.sort_values(["total", "credit_code"], ascending=[False, True], kind="stable")
+    assert kept.index.equals(fresh.index)
+    some = frame.iloc[:3]  # a filter's rows are sorted as they come, never answered from the kept copy
+    assert len(tables.sorted_ratings(some, pub, ["total", "credit_code"], [False, True])) == 3
+
+
+def test_only_an_arrow_table_made_plain_reaches_a_page():
+    import pyarrow as pa
+
+    with pytest.raises(TypeError):
+        plain.dataframe(pa.table({"name": ["\u202eevil"]}))
+    made = plain.arrow(pd.DataFrame({"name": ["\u202eevil"]}))
+    assert made.column("name")[0].as_py() != "\u202eevil"  # the bidi control made visible, as in any table
