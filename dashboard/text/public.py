@@ -22,6 +22,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "language": ("语言 Language", "语言 Language"),
     "section_public": ("公示", "Public"),
+    "more_sections": ("本页更多内容（选择后显示）", "More on this page (shown when chosen)"),
     "page_overview": ("概览", "Overview"),
     "page_ratings": ("评定结果", "Ratings"),
     "page_blacklist": ("黑名单", "Blacklist"),
@@ -86,6 +87,7 @@ LABELS: dict[str, tuple[str, str]] = {
     # overview
     "overview_title": ("年度诚信等级概览", "The year at a glance"),
     "grade_counts": ("各等级机构数", "Agencies per grade"),
+    "grade_chart": ("等级分布图", "Chart of the grades"),
     "count": ("机构数", "Agencies"),
     "publication": ("本年度公示信息", "This year's publication"),
     "corrections": ("更正记录", "Corrections"),
@@ -215,6 +217,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "format_json": ("JSON 原件（含签名）", "JSON original (signed)"),
     "signed_by": ("签名公钥", "Signed by key"),
     "unsigned": ("签名功能启用前发布，无签名", "published before signatures: no signature"),
+    "earlier_versions": ("以前的版本（已被更正取代）", "Earlier versions (replaced by a correction)"),
+    "no_earlier_versions": ("各年度都只发布过一个版本。", "Every year has been published once only."),
     "keys_title": ("发布签名公钥", "Publication signing keys"),
     "keys_intro": ("用这些公钥核验 JSON 原件的 Ed25519 签名。", "These keys check the Ed25519 signature of each JSON original."),
     "demo_key": ("演示密钥：由演示数据生成，不是主管部门的密钥", "Demo key: made with the demo data, not the bureau's key"),
@@ -389,6 +393,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "filed by the as-of day, one a day per client, each counted for one contract; contracted: the contract's "
         "visits a year prorated by its days in this year, rounded down.",
     ),
+    "find_compare_toggle": ("对比其中几家", "Compare some of them"),
     "find_compare_choose": ("勾选要对比的机构（最多{n}家）", "Tick agencies to compare (up to {n})"),
     "find_compare_go": ("对比所选（{n}家）", "Compare selected ({n})"),
     "find_compare_need_two": ("勾选至少两家机构，即可一步对比。", "Tick two or more agencies to compare them in one step."),

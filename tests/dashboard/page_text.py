@@ -50,3 +50,9 @@ def page_text(app) -> str:
 
     walk(app._tree)
     return "\n".join(parts)
+
+
+def choose_section(app, page: str, section: str):
+    """Choose `section` in the page's row of further sections (dashboard.ui.more): only then is it drawn."""
+    return app.pills(key=f"more_{page}").set_value(section).run()
+

@@ -36,7 +36,7 @@ from db.store.models import (
 )
 from tests.builders import id_number
 from tests.dashboard.markdown_check import markup, rendered_text
-from tests.dashboard.page_text import page_text
+from tests.dashboard.page_text import choose_section, page_text
 from tests.scan_files import pdf
 
 
@@ -162,10 +162,10 @@ def test_an_unpublished_year_never_shows(app, engine):
 def test_overview_shows_the_version_digest_and_the_correction_with_its_reason(app, engine):
     history = versions.publication_history(engine, 2024)
     open_page(app, "overview", year="2024")
-    text = page_text(app)
-    assert history.iloc[0]["digest"] in text
-    assert history.iloc[0]["reason"] in text
-    assert "第2版" in text
+    assert "第2版" in page_text(app)  # which version this is, before anything is chosen
+    assert history.iloc[0]["digest"] not in page_text(app) and not app.get("vega_lite_chart")
+    assert history.iloc[0]["digest"] in page_text(choose_section(app, "overview", "publication"))
+    assert history.iloc[0]["reason"] in page_text(choose_section(app, "overview", "corrections"))
     counts = public.grade_counts(engine, int(history.iloc[0]["id"]))
     assert [m.value for m in app.metric][1:] == [str(c) for c in counts["count"]]
 
@@ -183,6 +183,8 @@ def test_blacklist_lists_grounds_department_and_listing_date(app, engine):
     listed = public.blacklist(engine, 2024)
     open_page(app, "blacklist", year="2024")
     agencies = app.dataframe[0].value
+    assert len(app.dataframe) == 1  # the year's list alone, until another section is chosen
+    choose_section(app, "blacklist", "practitioners")
     assert sorted(agencies["credit_code"]) == sorted(listed["agencies"]["credit_code"])
     by_clause = listed["agencies"][listed["agencies"]["listed_by"] == "clause"].iloc[0]
     row = agencies[agencies["credit_code"] == by_clause["credit_code"]].iloc[0]
@@ -201,6 +203,7 @@ def test_blacklist_shows_the_publication_date_as_列入日期_and_the_act_apart_
     assert listing.iloc[0]["listed_on"] in {dt.date.fromisoformat(d) for d in published_on}
     assert by_clause["act_on"] != listing.iloc[0]["listed_on"]  # the demo's act and its listing are different days
     open_page(app, "blacklist", year="2024")
+    choose_section(app, "blacklist", "practitioners")
     app.toggle(key="blacklist_agencies_all_columns").set_value(True).run()
     app.toggle(key="blacklist_practitioners_all_columns").set_value(True).run()
     agencies, people = app.dataframe[0], app.dataframe[1]
@@ -375,6 +378,7 @@ def test_a_link_to_a_year_never_published_says_so(app, engine):
 
 def test_the_blacklist_puts_why_right_after_who_so_a_phone_shows_it(app):
     open_page(app, "blacklist", year="2024")
+    choose_section(app, "blacklist", "practitioners")
     agencies, people = app.dataframe[0].value, app.dataframe[1].value
     assert list(agencies.columns)[:3] == ["agency_name", "listed_by", "basis"]
     assert list(people.columns)[:3] == ["practitioner", "agency_name", "basis"]

@@ -223,6 +223,9 @@ def test_the_finder_shows_visits_delivered_and_compares_ticked_agencies_in_one_s
     table = table_with(app, "people_of_specialty")
     assert table["visits_delivered"].tolist() == [label("public.visits_delivered_value", delivered=d, contracted=c)
                                                   for d, c in ((2, 6), (4, 12), (2, 6))]
+    assert not app.multiselect  # the list alone after a town is chosen: ticking is drawn when asked
+    app.toggle(key="find_compare_open").set_value(True).run()
+    assert app.toggle(key="find_compare_open").label == label("public.find_compare_toggle")
     assert label("public.find_compare_need_two") in [c.value for c in app.caption]
     assert not [link for link in app.get("page_link") if "compare=" in link.proto.query_string]
     picker = app.multiselect(key="find_compare")
