@@ -429,6 +429,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "spot_inputs": ("抽取输入", "Inputs of the draw"),
     "spot_secret": ("公开的密钥", "The revealed secret"),
     "spot_seed": ("种子", "Seed"),
+    "spot_plans": ("各抽查计划及其承诺值（抽取前公布）", "Each plan and its commitment (announced before the draw)"),
+    "spot_draws": ("抽取的输入、文件与复核命令", "Each draw's inputs, files and the command that re-runs it"),
     "spot_list": ("抽中的机构（按排序值从小到大）和专家组", "The drawn agencies (smallest rank key first) and their teams"),
     "spot_outcome": ("检查结果", "Result"),
     "spot_outcome_clear": ("未发现问题", "No problem found"),

@@ -62,3 +62,15 @@ def test_open_data_draws_each_year_s_current_files_and_one_chosen_section(app):
     choose_section(app, "open_data", "keys")
     assert CATALOGUE["public.keys_title"][0] in subheaders(app)
     assert not superseded(app)
+
+
+def test_spot_checks_draw_each_list_and_the_plans_or_the_draws_when_chosen(app):
+    open_page(app, "spot_checks")
+    assert CATALOGUE["public.spot_list"][0] in [m.value.strip("*") for m in app.markdown]  # the drawn list
+    assert not app.get("download_button") and not app.code
+    choose_section(app, "spot_checks", "draws")
+    labels = [b.proto.label for b in app.get("download_button")]
+    assert labels and set(labels) == {CATALOGUE["public.spot_download_draw"][0]}
+    assert any(c.value.startswith("python -m core draw --verify") for c in app.code)
+    choose_section(app, "spot_checks", "plans")
+    assert {b.proto.label for b in app.get("download_button")} == {CATALOGUE["public.spot_download_plan"][0]}
