@@ -1,6 +1,6 @@
-"""数据下载 Open data: each year's current files with their digest and signature first; on request earlier versions,
-the field descriptions and verification steps, the keys, the checksums and the blacklist listings in the credit
-platforms' fields."""
+"""数据下载 Open data: the latest year's current files with their digest and signature first; on request other years
+and earlier versions, the field descriptions and verification steps, the keys, the checksums and the blacklist
+listings in the credit platforms' fields."""
 
 from typing import Any
 
@@ -16,14 +16,10 @@ FORMATS = {"csv": CSV, "xlsx": XLSX, "charges.csv": CSV, "changes.csv": CSV, "ke
 
 
 def version_files(year: int, pub: Any, current_version: bool) -> None:
-    """One version's box (a row of data.publications()): its date, reason, digest, signer and a button per format;
-    an earlier version's box names its year too (earlier versions of every year are listed together)."""
+    """One version's box (a row of data.publications()): its date, reason, digest, signer and a button per format."""
     status = t("public.current_version") if current_version else t("public.superseded_version")
-    title = t("public.version_value", version=pub.version)
-    if not current_version:
-        title = t("public.year_value", year=year) + " · " + title
     with st.container(border=True):
-        st.markdown(f"**{title}**{paren(status)}　"
+        st.markdown(f"**{t('public.version_value', version=pub.version)}**{paren(status)}　"
                     + kv(t("public.published_at"), local_date(pub.published_at)))
         if pub.reason:
             st.markdown(kv(t("public.reason"), pub.reason))
@@ -59,22 +55,27 @@ if edition := data.edition_url(f"{current()}/index.html"):
     st.markdown(t("public.edition_intro"))
     st.link_button(t("public.edition_link"), edition, icon=":material/public:")
 
-# Each year's current version is the page's answer; earlier versions, the documentation, the keys, the checksums and
-# the listings are drawn only when chosen (all of them on every visit took the browser twice a bare page's time).
-for year in data.published_years():
-    st.subheader(t("public.year_value", year=year))
-    version_files(year, next(pubs[pubs["year"] == year].sort_values("version", ascending=False).itertuples()), True)
+# The latest year's current files are the page's answer; other years and earlier versions, the documentation, the
+# keys, the checksums and the listings are drawn only when chosen (all of them on every visit took the browser twice
+# a bare page's time).
+years = data.published_years()
+by_year = {year: list(pubs[pubs["year"] == year].sort_values("version", ascending=False).itertuples())
+           for year in years}
+st.subheader(t("public.year_value", year=years[0]))
+version_files(years[0], by_year[years[0]][0], True)
 
 shown = ui.more("open_data", {"earlier": "public.earlier_versions", "fields": "public.open_data_fields",
                               "steps": "public.open_data_steps", "keys": "public.keys_title",
                               "checksums": "public.checksums_title", "listings": "public.listings_export"})
 if shown == "earlier":
-    st.subheader(t("public.earlier_versions"))
-    earlier = pubs[pubs.groupby("year")["version"].transform("max") != pubs["version"]]
-    if earlier.empty:
+    if len(years) == 1 and len(by_year[years[0]]) == 1:
         st.caption(t("public.no_earlier_versions"))
-    for pub in earlier.sort_values(["year", "version"], ascending=False).itertuples():
-        version_files(int(pub.year), pub, False)
+    for year in years:
+        others = by_year[year][1:] if year == years[0] else by_year[year]
+        if others:
+            st.subheader(t("public.year_value", year=year))
+        for pub in others:
+            version_files(year, pub, pub.version == by_year[year][0].version)
 elif shown in ("fields", "steps"):
     # The field descriptions and the verification steps, served here from docs/open-data.md itself (Markdown, no HTML).
     st.subheader(t(f"public.open_data_{shown}"))

@@ -32,8 +32,9 @@ for g in rulebook.grades:
         text = t("public.range_top", min=number(g.min), max=number(g.max))
     else:
         text = t("public.range_mid", min=number(g.min), max=number(g.max))
-    rows.append({t("public.grade"): grade_label(g.key, rulebook), t("public.range"): text})
-plain.dataframe(pd.DataFrame(rows), hide_index=True)
+    rows.append("- " + kv(grade_label(g.key, rulebook), text))
+# A list, not a data grid: a few lines the browser draws at once (the page's first screen) and that wrap on a phone.
+st.markdown("\n".join(rows))
 
 # The grades and their ranges are the page's answer; where the points come from, the clauses and the reports are
 # drawn only when chosen (a grid per bucket and the clauses' long list took the browser twice a bare page's time).

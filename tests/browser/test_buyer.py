@@ -155,7 +155,7 @@ def test_the_open_data_page_shows_the_field_list_and_the_verification_steps(demo
     for part, key in (("fields", "public.open_data_fields"), ("steps", "public.open_data_steps")):
         box = page.locator(f".st-key-open_data_{part}")
         assert box.count() == 0  # drawn when chosen
-        page.locator(".st-key-more_open_data").get_by_role("button", name=say(key, lang), exact=True).click()
+        page.locator(".st-key-more_open_data").get_by_role("radio", name=say(key, lang), exact=True).click()
         wait_for_app(page)
         box.locator("ol li").first.wait_for(timeout=30_000) if part == "steps" else box.locator("table").first.wait_for(
             timeout=30_000)
