@@ -78,16 +78,24 @@ def search_and_table(pub: dict[str, Any], rulebook: Rulebook, frame: pd.DataFram
     table = tables.ratings_table(shown, pub)
     # A long table is sent in chunks as the visitor scrolls (the first rows show sooner); row selection needs the
     # whole table in the browser, so it is offered once search or filters narrow the list to LAZY_FROM rows or fewer.
+    # Ticking rows is a switch under the table, off at first: a table that can be ticked took the browser half as
+    # long again to redraw after each search (bench_switch_cost --steps), and most searches only look.
     lazy = len(table) > tables.LAZY_FROM
+    ticking = not lazy and st.session_state.get("ratings_tick", False)  # the switch below, as last set
     compact, full = tables.ratings_order(rulebook)
     event = tables.show(
         table, tables.ratings_columns(rulebook), key="ratings_table", compact=compact, full=full,
-        lazy=lazy, on_select="ignore" if lazy else "rerun", selection_mode="multi-row",
+        lazy=lazy, on_select="rerun" if ticking else "ignore", selection_mode="multi-row",
         row_height=tables.WRAP_ROW_HEIGHT,  # a long name wraps in its narrow pinned column instead of being cut
     )
-    st.caption(t("public.select_hint_long", n=tables.LAZY_FROM) if lazy else t("public.select_hint"))
+    if lazy:
+        st.caption(t("public.select_hint_long", n=tables.LAZY_FROM))
+    else:
+        st.toggle(t("public.tick_rows"), key="ratings_tick")
+    if ticking:
+        st.caption(t("public.select_hint"))
 
-    chosen = [] if lazy else [shown.iloc[i]["credit_code"] for i in event.selection.rows]
+    chosen = [shown.iloc[i]["credit_code"] for i in event.selection.rows] if ticking else []
     # A search that narrows the table to a few agencies offers their profiles directly.
     quick = chosen or (shown["credit_code"].tolist() if query.strip() and len(shown) <= 5 else [])
     names = dict(zip(shown["credit_code"], shown["agency_name"], strict=True))

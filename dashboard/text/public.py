@@ -126,6 +126,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "点击“详情”打开机构详情；搜索或筛选到{n}家以内后，可勾选行进行对比。",
         "Click Profile to open an agency; narrow the list to {n} or fewer to tick rows and compare them.",
     ),
+    "tick_rows": ("勾选行：打开详情或对比", "Tick rows to open or compare them"),
     "compare_selected": ("对比所选机构", "Compare the chosen agencies"),
     "matches": ("匹配的机构", "Matching agencies"),
     # blacklist

@@ -17,7 +17,7 @@ from core.rulebook import load_rulebook
 from dashboard import charts, compare_view, page_style, tables, wrap
 from dashboard.text import CATALOGUE
 from db.store.engine import make_engine
-from tests.dashboard.page_text import choose_section
+from tests.dashboard.page_text import choose_section, ratings_table
 from tests.dashboard.test_public_site import current_ratings, open_page
 
 RULEBOOK = load_rulebook()
@@ -87,7 +87,7 @@ def test_the_language_button_under_the_title_switches_the_whole_page(app):
 
 def test_a_phone_shows_name_grade_total_and_the_link_of_every_rating(app):
     open_page(app, "ratings")
-    table = app.dataframe(key="ratings_table")
+    table = ratings_table(app)
     order = list(table.proto.column_order)
     assert order[:4] == ["agency_name", "grade", "total", "profile"]
     config = json.loads(table.proto.columns)
@@ -135,9 +135,9 @@ def test_the_blacklist_grounds_show_whole_beside_the_name_on_a_phone(app, lang):
 def test_the_ratings_switch_adds_the_bucket_scores_towns_and_date(app):
     open_page(app, "ratings")
     app.toggle(key="ratings_table_all_columns").set_value(True).run()
-    order = list(app.dataframe(key="ratings_table").proto.column_order)
+    order = list(ratings_table(app).proto.column_order)
     assert order[:4] == ["agency_name", "grade", "total", "profile"]
-    assert set(app.dataframe(key="ratings_table").value.columns) == set(order)
+    assert set(ratings_table(app).value.columns) == set(order)
 
 
 def test_the_profile_chart_names_its_thresholds_on_the_axis_and_draws_no_line_through_its_labels(app, engine):
