@@ -1,6 +1,6 @@
 """Benchmark: where a sidebar page switch spends its time — the browser's renderer or the server — per page.
 
-    python benchmarks/bench_switch_cost.py [--repeat 5] [--bare] [--pages compare,check_file]
+    python benchmarks/bench_switch_cost.py [--repeat 5] [--bare] [--pages compare,check_file] [--steps]
 
 Starts our site on a fresh temporary DATA_DIR (it seeds the demo), or with `--bare` the bare Streamlit app of
 benchmarks/bench_site.py, and clicks through the sidebar menu as bench_site does. For every click it reads, besides
@@ -8,7 +8,8 @@ the wall time until the new title shows: the browser renderer's main-thread time
 `Performance.getMetrics`: TaskDuration, and of it ScriptDuration, LayoutDuration, RecalcStyleDuration) and the
 server process's CPU time (/proc, in clock ticks of 10 ms), both over the click and the 0.3 s after it (charts and
 tables finish drawing). CPU times move less with the machine's load than wall times: use them to compare pages
-and changes; bench_site.py gives the figures a person waits for.
+and changes; bench_site.py gives the figures a person waits for. `--steps` measures, the same way, a search on the
+ratings page and a town chosen in Find (bench_site's "search" and "find") instead of the page switches.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5, help="clicks per page")
     parser.add_argument("--bare", action="store_true", help="the bare Streamlit app instead of ours")
     parser.add_argument("--pages", help="comma-separated page keys to click between (default: the whole menu)")
+    parser.add_argument("--steps", action="store_true", help="search and find instead of the page switches")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -79,6 +81,9 @@ def main() -> int:
                 found = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
                 return [found[k] for k in KINDS]
 
+            if args.steps:
+                found = steps(page, renderer, server, folder, menu, args.repeat, args.bare)
+                return report(found, args)
             site.open_page(page, server.url)  # the first page: a tour that starts on it must leave it first
             for name in chosen:  # every page once first: caches warm
                 site.switch(page, menu[name])
@@ -93,6 +98,44 @@ def main() -> int:
         finally:
             server.stop()
             browser.close()
+    return report(found, args)
+
+
+def steps(page, renderer, server, folder: Path, menu: dict[str, str], repeat: int, bare: bool,
+          ) -> dict[str, list[list[float]]]:
+    """bench_site's search (Enter in the ratings search box) and find (a town chosen) with their browser and server
+    times: `repeat` of each after one of each to warm the caches."""
+    found: dict[str, list[list[float]]] = {"search": [], "find": []}
+    if bare:
+        terms = [f"{n:018d}" for n in range(1, 40, 3)]
+    else:
+        from bench_site import demo_export  # noqa: PLC0415 (the seeded database's codes)
+
+        terms = demo_export(folder / "data", folder)[3]
+    def url(name: str) -> str:
+        return menu[name] if menu[name].startswith("http") else server.url + menu[name]
+
+    site.open_page(page, url("ratings"))
+    for i in range(repeat + 1):
+        before, cpu = renderer(), server_cpu(server.process.pid)
+        wall = site.search(page, terms[i % len(terms)])
+        time.sleep(0.3)
+        if i:
+            found["search"].append([wall, *[b - a for a, b in zip(before, renderer(), strict=True)],
+                                    server_cpu(server.process.pid) - cpu])
+    site.open_page(page, url("find"))
+    towns = site.options(page)
+    for i in range(repeat + 1):
+        before, cpu = renderer(), server_cpu(server.process.pid)
+        wall = site.choose(page, towns[i % min(len(towns), 3)])
+        time.sleep(0.3)
+        if i:
+            found["find"].append([wall, *[b - a for a, b in zip(before, renderer(), strict=True)],
+                                  server_cpu(server.process.pid) - cpu])
+    return found
+
+
+def report(found: dict[str, list[list[float]]], args: argparse.Namespace) -> int:
     print(f"{'bare Streamlit' if args.bare else 'ours'}: median of {args.repeat} per page in ms; load average "
           f"(1 min) {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"{'page':<12} {'wall':>6} {'browser':>8} {'script':>7} {'layout':>7} {'style':>6} {'server':>7}")

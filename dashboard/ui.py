@@ -107,6 +107,15 @@ def year_picker() -> dict[str, Any] | None:
     return data.current_publication(int(year))
 
 
+def more(page: str, sections: dict[str, str]) -> str | None:
+    """A row of buttons naming the page's further sections (section → catalogue key of its name): only the chosen one
+    is drawn, none at first. The page's main answer comes first and shows sooner; st.tabs and st.expander would still
+    draw every section in the browser on each run (a page switch took twice a bare Streamlit page's time)."""
+    names = {section: t(key) for section, key in sections.items()}
+    # Pills, not a segmented control: they wrap onto a second line at 390 px instead of running off the screen.
+    return st.pills(t("public.more_sections"), list(names), format_func=names.__getitem__, key=f"more_{page}")
+
+
 def page_link(page: str, label: str, *, icon: str | None = None, **params: Any) -> None:
     """A link to another public page carrying the given state (and the language) in its URL."""
     st.page_link(PAGES[page][0], label=label, icon=icon, query_params=state.link_params(**params))

@@ -1,5 +1,5 @@
-"""监督抽查 Spot-checks: each plan (announced with its commitment before its draw), each draw (inputs, seed, list,
-teams by field), each check's result, the signed plan and draw files and the one command that re-runs a draw."""
+"""监督抽查 Spot-checks: each draw's list (teams by field) with each check's result first; on request each plan (announced
+with its commitment before its draw) and each draw's inputs, seed, signed files and the one command that re-runs it."""
 
 import streamlit as st
 
@@ -34,12 +34,10 @@ def team_text(team: list[dict]) -> str:
                       for e in team])
 
 
-for plan in plans:
-    drawn = plan["drawn"]
-    status = t("public.spot_status_drawn") if drawn else t("public.spot_status_announced")
-    st.subheader(t("public.spot_plan_title", plan_id=plan["plan_id"], year=plan["year"]) + paren(status))
+def plan_details(plan: dict) -> None:
+    """What was announced before the draw: the population, the quotas, the team, the commitment and the plan file."""
     with st.container(border=True):
-        st.markdown(kv(t("common.spot_draw_day"), local_date(plan["draw_day"])))
+        st.markdown(f"**{plan_title(plan)}**")
         st.markdown(kv(t("public.spot_population_rule"), plan["population_rule"]))
         st.markdown(kv(t("public.spot_population"), plan["population"]) + "　"
                     + kv(t("public.spot_quotas"), quotas_text(plan["quotas"])) + "　"
@@ -50,14 +48,44 @@ for plan in plans:
         st.download_button(t("public.spot_download_plan"), data=lambda p=plan["plan_id"]: data.spot_check_file("plan", p),
                            file_name=plan_name, mime=JSON, on_click="ignore", key=f"dl-plan-{plan['plan_id']}",
                            icon=":material/download:")
+
+
+def draw_inputs(plan: dict) -> None:
+    """How the draw can be re-run by anyone: its inputs, the draw file and the one command."""
+    drawn = plan["drawn"]
+    with st.container(border=True):
+        st.markdown(f"**{plan_title(plan)}**")
+        if not drawn:
+            st.caption(t("public.spot_not_drawn"))
+            return
+        st.markdown(f"**{t('public.spot_inputs')}**")
+        st.markdown(kv(t("common.spot_public_value"), drawn["public_value"]))
+        for label, value in (("public.spot_secret", drawn["secret"]), ("public.spot_seed", drawn["seed"])):
+            st.markdown(f"**{t(label)}**")
+            st.code(value, language=None, wrap_lines=True)
+        draw_name = f"jiangyin-spot-check-{plan['plan_id']}-draw.json"
+        st.download_button(t("public.spot_download_draw"), data=lambda p=plan["plan_id"]: data.spot_check_file("draw", p),
+                           file_name=draw_name, mime=JSON, on_click="ignore", key=f"dl-draw-{plan['plan_id']}",
+                           icon=":material/download:")
+        st.markdown(t("public.spot_rerun"))
+        st.code(f"python -m core draw --verify {draw_name}", language="bash", wrap_lines=True)
+
+
+def plan_title(plan: dict) -> str:
+    status = t("public.spot_status_drawn") if plan["drawn"] else t("public.spot_status_announced")
+    return t("public.spot_plan_title", plan_id=plan["plan_id"], year=plan["year"]) + paren(status)
+
+
+# Each plan's list of drawn agencies with their results is the page's answer; what each plan announced and how each
+# draw re-runs are drawn only when chosen (every plan's code blocks and buttons took the browser twice a bare page's
+# time).
+for plan in plans:
+    drawn = plan["drawn"]
+    st.subheader(plan_title(plan))
+    st.markdown(kv(t("common.spot_draw_day"), local_date(plan["draw_day"])))
     if not drawn:
         st.caption(t("public.spot_not_drawn"))
         continue
-    st.markdown(f"**{t('public.spot_inputs')}**")
-    st.markdown(kv(t("common.spot_public_value"), drawn["public_value"]))
-    for label, value in (("public.spot_secret", drawn["secret"]), ("public.spot_seed", drawn["seed"])):
-        st.markdown(f"**{t(label)}**")
-        st.code(value, language=None, wrap_lines=True)
     # A list, not a table: each line wraps on a phone and at 1366 px alike, and every word is text a reader can copy.
     lines = []
     for row in drawn["rows"]:
@@ -72,9 +100,13 @@ for plan in plans:
     st.markdown(f"**{t('public.spot_list')}**")
     st.markdown("\n".join(lines))
     st.caption(t("public.spot_clauses_note"))
-    draw_name = f"jiangyin-spot-check-{plan['plan_id']}-draw.json"
-    st.download_button(t("public.spot_download_draw"), data=lambda p=plan["plan_id"]: data.spot_check_file("draw", p),
-                       file_name=draw_name, mime=JSON, on_click="ignore", key=f"dl-draw-{plan['plan_id']}",
-                       icon=":material/download:")
-    st.markdown(t("public.spot_rerun"))
-    st.code(f"python -m core draw --verify {draw_name}", language="bash", wrap_lines=True)
+
+shown = ui.more("spot_checks", {"plans": "public.spot_plans", "draws": "public.spot_draws"})
+if shown == "plans":
+    st.subheader(t("public.spot_plans"))
+    for plan in plans:
+        plan_details(plan)
+elif shown == "draws":
+    st.subheader(t("public.spot_draws"))
+    for plan in plans:
+        draw_inputs(plan)

@@ -98,6 +98,9 @@ def test_find_tick_two_then_compare_shows_both_with_visits_delivered_and_no_side
     width, page = device
     town, specialty = quote(finder["town"]), quote(finder["specialty"])
     open_url(page, f"{demo_site['url']}/find?town={town}&specialty={specialty}&lang={lang}")
+    assert page.locator(".st-key-find_compare").count() == 0  # the list alone, until ticking is asked for
+    page.locator(".st-key-find_compare_open").get_by_text(say("public.find_compare_toggle", lang)).click()
+    wait_for_app(page)
     picker = page.locator(".st-key-find_compare input")
     for name in finder["names"]:  # tick two
         picker.click()
@@ -151,7 +154,9 @@ def test_the_open_data_page_shows_the_field_list_and_the_verification_steps(demo
         assert [w for w in ("列入日期", "扣分明细", "黑名单人员", "统一社会信用代码") if w in shown] == []
     for part, key in (("fields", "public.open_data_fields"), ("steps", "public.open_data_steps")):
         box = page.locator(f".st-key-open_data_{part}")
-        box.get_by_text(say(key, lang), exact=True).click()
+        assert box.count() == 0  # drawn when chosen
+        page.locator(".st-key-more_open_data").get_by_role("radio", name=say(key, lang), exact=True).click()
+        wait_for_app(page)
         box.locator("ol li").first.wait_for(timeout=30_000) if part == "steps" else box.locator("table").first.wait_for(
             timeout=30_000)
         text = box.inner_text()

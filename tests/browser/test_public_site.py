@@ -143,6 +143,10 @@ def test_search_then_profile_then_compare_then_download(demo_site, agencies, pag
                           cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and "GENUINE: " in done.stdout, done.stdout + done.stderr
     screenshot(page, shots_dir / "flow-4-open-data.png")
+    # Another version, listed when chosen: other years and earlier versions are not drawn on the first screen.
+    assert page.get_by_role("button", name="评定结果 XLSX").count() == 1
+    page.locator(".st-key-more_open_data").get_by_role("radio", name="往年的文件与被更正取代的版本").click()
+    wait_for_app(page)
     with page.expect_download() as info:
         page.get_by_role("button", name="评定结果 XLSX").nth(1).click()  # the second listed version
     xlsx = Path(info.value.path()).with_name(info.value.suggested_filename)

@@ -53,6 +53,9 @@ def test_the_page_fits_each_width_in_each_language(demo_site, browser, shots_dir
 def test_the_downloaded_draw_re_runs_to_the_list_shown(demo_site, page, tmp_path):
     page.goto(f"{demo_site['url']}/spot-checks?lang=zh")
     wait_for_app(page)
+    assert page.get_by_role("button", name=CATALOGUE["public.spot_download_draw"][0]).count() == 0  # when chosen
+    page.locator(".st-key-more_spot_checks").get_by_role("radio", name=CATALOGUE["public.spot_draws"][0]).click()
+    wait_for_app(page)
     with page.expect_download() as download:
         page.get_by_role("button", name=CATALOGUE["public.spot_download_draw"][0]).first.click()
     name = download.value.suggested_filename

@@ -50,3 +50,14 @@ def page_text(app) -> str:
 
     walk(app._tree)
     return "\n".join(parts)
+
+
+def choose_section(app, page: str, section: str):
+    """Choose `section` in the page's row of further sections (dashboard.ui.more): only then is it drawn."""
+    return app.pills(key=f"more_{page}").set_value(section).run()
+
+
+
+def ratings_table(app):
+    """The ratings page's table: st.dataframe exposes its key only while rows can be ticked (a switch, off at first)."""
+    return next(d for d in app.dataframe if {"credit_code", "total"} <= set(d.value.columns))

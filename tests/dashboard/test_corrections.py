@@ -7,6 +7,7 @@ import pytest
 from db.documents import versions
 from db.documents.export import published_changes
 from db.store.engine import make_engine
+from tests.dashboard.page_text import choose_section
 from tests.dashboard.test_public_site import open_page
 
 
@@ -20,6 +21,7 @@ def changes(app_db):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_overview_lists_what_the_correction_changed(app, changes, lang):
     open_page(app, "overview", year="2024", lang=lang)
+    choose_section(app, "overview", "corrections")
     assert len(changes) >= 1
     expander = [e for e in app.expander if "2" in e.label and str(len(changes)) in e.label]
     assert expander, [e.label for e in app.expander]
@@ -56,5 +58,6 @@ def test_the_overview_shows_a_corrections_whole_reason_as_wrapping_text_never_in
     engine.dispose()
     assert len(reason) > 30  # long enough to be cut in a table cell
     open_page(app, "overview", year="2024")
+    choose_section(app, "overview", "corrections")
     assert any(reason in m.value for m in app.markdown)  # Markdown text wraps on any screen
     assert not any(reason in d.value.to_csv() for d in app.dataframe)  # st.dataframe cuts it at the cell's width

@@ -13,6 +13,7 @@ from db.demo.hazard_reports import seed_hazard_reports
 from db.demo.seed import DEMO_OPERATOR
 from db.supervision import hazard_reports
 from tests.builders import ACCOUNT_TOWN, MINE, OTHER_ACCOUNT_TOWN, THEIRS, make_agencies
+from tests.dashboard.page_text import choose_section
 from tests.dashboard.staff_helpers import (
     check_no_exception,
     open_page,
@@ -68,6 +69,8 @@ def test_the_rules_page_counts_the_reports_per_town_and_names_no_enterprise(staf
     staff_app.switch_page(PAGES["rules"][0]).run()
     _lang(staff_app, lang)
     check_no_exception(staff_app)
+    assert CATALOGUE["public.hr_title"][0 if lang == "zh" else 1] not in [h.value for h in staff_app.subheader]
+    choose_section(staff_app, "rules", "reports")  # drawn when chosen
     text = shown_text(staff_app)
     assert CATALOGUE["public.hr_title"][0 if lang == "zh" else 1] in text
     years = {d.year for d in reports["received_on"]}

@@ -17,6 +17,7 @@ from core.rulebook import load_rulebook
 from dashboard import charts, compare_view, page_style, tables, wrap
 from dashboard.text import CATALOGUE
 from db.store.engine import make_engine
+from tests.dashboard.page_text import choose_section, ratings_table
 from tests.dashboard.test_public_site import current_ratings, open_page
 
 RULEBOOK = load_rulebook()
@@ -86,7 +87,7 @@ def test_the_language_button_under_the_title_switches_the_whole_page(app):
 
 def test_a_phone_shows_name_grade_total_and_the_link_of_every_rating(app):
     open_page(app, "ratings")
-    table = app.dataframe(key="ratings_table")
+    table = ratings_table(app)
     order = list(table.proto.column_order)
     assert order[:4] == ["agency_name", "grade", "total", "profile"]
     config = json.loads(table.proto.columns)
@@ -110,6 +111,11 @@ def test_the_desktop_table_shows_code_clauses_and_dates_and_a_switch_shows_every
 def test_the_blacklist_grounds_show_whole_beside_the_name_on_a_phone(app, lang):
     open_page(app, "blacklist", year="2024", lang=lang)
     grounds = [frame for frame in app.dataframe if "basis" in frame.value.columns]
+    markdown = [m.value for m in app.markdown]
+    for section in ("practitioners", "history"):  # the tables drawn when chosen
+        choose_section(app, "blacklist", section)
+        grounds += [frame for frame in app.dataframe[1:] if "basis" in frame.value.columns]
+        markdown += [m.value for m in app.markdown]
     assert len(grounds) >= 2
     for frame in grounds:
         config = json.loads(frame.proto.columns)
@@ -121,7 +127,7 @@ def test_the_blacklist_grounds_show_whole_beside_the_name_on_a_phone(app, lang):
         most = max(len(wrap.lines(cell, config["basis"]["width"])) for cell in cells)
         assert frame.proto.row_height >= wrap.LINE_PX * most + 2 * wrap.CELL_PADDING_Y
     if lang == "en":  # …and the page gives each clause in full, with its English gloss
-        rulebook, shown = load_rulebook(), "\n".join(m.value for m in app.markdown)
+        rulebook, shown = load_rulebook(), "\n".join(markdown)
         named = {code for frame in grounds for cell in frame.value["basis"] for code in re.findall(r"\d+\.\d+", cell)}
         assert named and all(rulebook.clause(code).gloss_en in shown for code in named)
 
@@ -129,9 +135,9 @@ def test_the_blacklist_grounds_show_whole_beside_the_name_on_a_phone(app, lang):
 def test_the_ratings_switch_adds_the_bucket_scores_towns_and_date(app):
     open_page(app, "ratings")
     app.toggle(key="ratings_table_all_columns").set_value(True).run()
-    order = list(app.dataframe(key="ratings_table").proto.column_order)
+    order = list(ratings_table(app).proto.column_order)
     assert order[:4] == ["agency_name", "grade", "total", "profile"]
-    assert set(app.dataframe(key="ratings_table").value.columns) == set(order)
+    assert set(ratings_table(app).value.columns) == set(order)
 
 
 def test_the_profile_chart_names_its_thresholds_on_the_axis_and_draws_no_line_through_its_labels(app, engine):

@@ -10,6 +10,7 @@ import pytest
 from dashboard import open_data_doc
 from dashboard.i18n import fill
 from dashboard.text import CATALOGUE
+from tests.dashboard.page_text import choose_section
 from tests.dashboard.test_public_site import open_page
 
 LANGS = {"zh": 0, "en": 1}
@@ -27,19 +28,20 @@ def fields(markdown: str) -> set[str]:
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_page_shows_the_document_s_fields_and_steps_in_its_language(app, lang):
     open_page(app, "open_data", lang=lang)
-    expanders = {e.label: e for e in app.expander}
-    for title, headings in (("public.open_data_fields", open_data_doc.FIELDS),
-                            ("public.open_data_steps", open_data_doc.STEPS)):
-        shown = [m.value for m in expanders[label(title, lang)].markdown]
+    first = [m.value for m in app.markdown]  # the first screen: the document's sections are drawn when chosen
+    intro = " ".join(first)
+    for section, headings in (("fields", open_data_doc.FIELDS), ("steps", open_data_doc.STEPS)):
+        choose_section(app, "open_data", section)
+        assert label(f"public.open_data_{section}", lang) in [h.value for h in app.subheader]
+        drawn = app.markdown[len(first):]  # the chosen section comes after everything on the first screen
+        shown = [m.value for m in drawn]
         part = open_data_doc.part(headings[lang])
         bodies = [open_data_doc.without_headings(body) for _, body in part]
         named = {f"**{heading}**" for heading, _ in part} if len(part) > 1 else set()
         assert [v for v in shown if v not in named] == bodies  # the document's text, word for word
-        assert all(not m.proto.allow_html for m in expanders[label(title, lang)].markdown)
-    page = " ".join(m.value for m in app.markdown)
-    inside = {m.value for e in app.expander for m in e.markdown}
-    intro = " ".join(m.value for m in app.markdown if m.value not in inside)
-    assert "docs/open-data.md" not in page and "python -m db verify" not in intro
+        assert all(not m.proto.allow_html for m in drawn)
+        assert [m.value for m in app.markdown[:len(first)]] == first
+    assert "docs/open-data.md" not in intro and "python -m db verify" not in intro
 
 
 def test_the_sections_are_the_document_s_own_text():

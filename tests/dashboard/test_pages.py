@@ -74,11 +74,14 @@ def _chinese_labels(app_db) -> set[str]:
 
 @pytest.mark.parametrize("page", list(PAGES))
 def test_in_english_no_chinese_label_is_left(app, app_db, page, two_agencies):
-    from tests.dashboard.page_text import page_text
+    from tests.dashboard.page_text import choose_section, page_text
 
     a, b = two_agencies
     open_page(app, page, lang="en", agency=a, compare=f"{a},{b}", year="2024")
     text = page_text(app)
+    for more in [p for p in app.pills if p.key == f"more_{page}"]:  # and each section drawn when chosen
+        for section in more.options:
+            text += "\n" + page_text(choose_section(app, page, section))
     left = sorted(label for label in _chinese_labels(app_db) if label in text)
     if page == "open_data":  # the English document it serves names the files' Chinese headers and sheets on purpose
         from dashboard import open_data_doc

@@ -36,7 +36,7 @@ from db.store.models import (
 )
 from tests.builders import id_number
 from tests.dashboard.markdown_check import markup, rendered_text
-from tests.dashboard.page_text import page_text
+from tests.dashboard.page_text import choose_section, page_text, ratings_table
 from tests.scan_files import pdf
 
 
@@ -57,8 +57,8 @@ def open_page(app, page: str, **params: str):
     return app
 
 
-def table_codes(app, key: str = "ratings_table") -> list[str]:
-    return app.dataframe(key=key).value["credit_code"].tolist() if key else []
+def table_codes(app) -> list[str]:
+    return ratings_table(app).value["credit_code"].tolist()
 
 
 def current_ratings(engine, year: int | None = None):
@@ -109,8 +109,12 @@ def test_a_long_table_loads_in_chunks_and_offers_selection_once_narrowed(app, en
     open_page(app, "ratings")
     assert not app.dataframe[0].proto.selection_mode  # no row selection on a table sent in chunks
     assert fill(CATALOGUE["public.select_hint_long"][0], dict(n=len(frame) - 1)) in [c.value for c in app.caption]
+    assert not [t for t in app.toggle if t.key == "ratings_tick"]  # nothing to tick on a table sent in chunks
     app.text_input(key="w_q").input(frame.iloc[0]["credit_code"]).run()
+    assert not app.dataframe[0].proto.selection_mode  # ticking is a switch under the table, off at first
+    app.toggle(key="ratings_tick").set_value(True).run()
     assert app.dataframe(key="ratings_table").proto.selection_mode
+    assert CATALOGUE["public.select_hint"][0] in [c.value for c in app.caption]
     assert table_codes(app) == [frame.iloc[0]["credit_code"]]
 
 
@@ -120,7 +124,7 @@ def test_grade_filter_shows_only_that_grade(app, engine):
     open_page(app, "ratings", year=str(year), grade="BLACKLIST")
     shown = table_codes(app)
     assert shown and sorted(shown) == sorted(frame[frame["grade"] == "BLACKLIST"]["credit_code"])
-    assert set(app.dataframe(key="ratings_table").value["grade"]) == {"黑名单"}  # the grade in words
+    assert set(ratings_table(app).value["grade"]) == {"黑名单"}  # the grade in words
 
 
 def test_town_filter_offers_every_town_not_only_those_that_assessed(app, engine):
@@ -144,7 +148,7 @@ def test_switching_the_year_shows_that_years_version(app, engine):
 
 def test_sorting_by_lowest_total_first(app, engine):
     open_page(app, "ratings", sort="total_asc")
-    totals = app.dataframe(key="ratings_table").value["total"].tolist()
+    totals = ratings_table(app).value["total"].tolist()
     assert totals == sorted(totals) and len(set(totals)) > 1
 
 
@@ -162,10 +166,10 @@ def test_an_unpublished_year_never_shows(app, engine):
 def test_overview_shows_the_version_digest_and_the_correction_with_its_reason(app, engine):
     history = versions.publication_history(engine, 2024)
     open_page(app, "overview", year="2024")
-    text = page_text(app)
-    assert history.iloc[0]["digest"] in text
-    assert history.iloc[0]["reason"] in text
-    assert "第2版" in text
+    assert "第2版" in page_text(app)  # which version this is, before anything is chosen
+    assert history.iloc[0]["digest"] not in page_text(app) and not app.get("vega_lite_chart")
+    assert history.iloc[0]["digest"] in page_text(choose_section(app, "overview", "publication"))
+    assert history.iloc[0]["reason"] in page_text(choose_section(app, "overview", "corrections"))
     counts = public.grade_counts(engine, int(history.iloc[0]["id"]))
     assert [m.value for m in app.metric][1:] == [str(c) for c in counts["count"]]
 
@@ -183,6 +187,8 @@ def test_blacklist_lists_grounds_department_and_listing_date(app, engine):
     listed = public.blacklist(engine, 2024)
     open_page(app, "blacklist", year="2024")
     agencies = app.dataframe[0].value
+    assert len(app.dataframe) == 1  # the year's list alone, until another section is chosen
+    choose_section(app, "blacklist", "practitioners")
     assert sorted(agencies["credit_code"]) == sorted(listed["agencies"]["credit_code"])
     by_clause = listed["agencies"][listed["agencies"]["listed_by"] == "clause"].iloc[0]
     row = agencies[agencies["credit_code"] == by_clause["credit_code"]].iloc[0]
@@ -201,6 +207,7 @@ def test_blacklist_shows_the_publication_date_as_列入日期_and_the_act_apart_
     assert listing.iloc[0]["listed_on"] in {dt.date.fromisoformat(d) for d in published_on}
     assert by_clause["act_on"] != listing.iloc[0]["listed_on"]  # the demo's act and its listing are different days
     open_page(app, "blacklist", year="2024")
+    choose_section(app, "blacklist", "practitioners")
     app.toggle(key="blacklist_agencies_all_columns").set_value(True).run()
     app.toggle(key="blacklist_practitioners_all_columns").set_value(True).run()
     agencies, people = app.dataframe[0], app.dataframe[1]
@@ -253,7 +260,7 @@ def test_the_english_switch_changes_the_labels(app):
     assert app.title[0].value == CATALOGUE["public.ratings_title"][1]
     assert app.query_params["lang"] == "en"
     assert app.selectbox(key="w_year").label == "Year"
-    assert "黑名单" not in app.dataframe(key="ratings_table").value.columns
+    assert "黑名单" not in ratings_table(app).value.columns
 
 
 def test_a_rerun_that_changes_nothing_runs_no_database_query(app):
@@ -375,6 +382,7 @@ def test_a_link_to_a_year_never_published_says_so(app, engine):
 
 def test_the_blacklist_puts_why_right_after_who_so_a_phone_shows_it(app):
     open_page(app, "blacklist", year="2024")
+    choose_section(app, "blacklist", "practitioners")
     agencies, people = app.dataframe[0].value, app.dataframe[1].value
     assert list(agencies.columns)[:3] == ["agency_name", "listed_by", "basis"]
     assert list(people.columns)[:3] == ["practitioner", "agency_name", "basis"]

@@ -16,7 +16,7 @@ from dashboard.ui import PAGES
 from db.documents import versions
 from db.public import reads as public
 from db.store.engine import make_engine
-from tests.dashboard.page_text import page_text
+from tests.dashboard.page_text import page_text, ratings_table
 from tests.dashboard.test_public_site import open_page
 from tests.db.facts_records import FACTS_YEAR, Filer, import_filings, personal_values
 
@@ -223,6 +223,9 @@ def test_the_finder_shows_visits_delivered_and_compares_ticked_agencies_in_one_s
     table = table_with(app, "people_of_specialty")
     assert table["visits_delivered"].tolist() == [label("public.visits_delivered_value", delivered=d, contracted=c)
                                                   for d, c in ((2, 6), (4, 12), (2, 6))]
+    assert not app.multiselect  # the list alone after a town is chosen: ticking is drawn when asked
+    app.toggle(key="find_compare_open").set_value(True).run()
+    assert app.toggle(key="find_compare_open").label == label("public.find_compare_toggle")
     assert label("public.find_compare_need_two") in [c.value for c in app.caption]
     assert not [link for link in app.get("page_link") if "compare=" in link.proto.query_string]
     picker = app.multiselect(key="find_compare")
@@ -246,7 +249,7 @@ def test_the_finder_shows_visits_delivered_and_compares_ticked_agencies_in_one_s
 
 def test_the_ratings_town_filter_finds_a_clean_agency_serving_the_town(app, rated, filed):
     open_page(app, "ratings", year="2025", town=TOWN)
-    shown = app.dataframe(key="ratings_table").value["credit_code"].tolist()
+    shown = ratings_table(app).value["credit_code"].tolist()
     assert sorted(shown) == sorted(rated[g]["credit_code"] for g in ("A", "B", "C", "BLACKLIST"))
     assert zh("public.ratings_town_note", year=2025) in [c.value for c in app.caption]
 
@@ -261,7 +264,7 @@ def test_the_ratings_town_filter_without_filings_says_why_it_finds_none(app, eng
 
 def test_the_published_towns_column_is_named_towns_that_assessed(app, engine):
     open_page(app, "ratings", lang="en")
-    assert "Towns that assessed" in app.dataframe(key="ratings_table").proto.columns  # the column config's labels
+    assert "Towns that assessed" in ratings_table(app).proto.columns  # the column config's labels
     assert CATALOGUE["public.towns_served"] == ("评分镇街园", "Towns that assessed")
 
 

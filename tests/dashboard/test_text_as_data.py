@@ -16,7 +16,7 @@ from db.accounts.actor import Actor
 from db.accounts.users import current_user
 from tests.dashboard import hostile_data as hostile
 from tests.dashboard.markdown_check import markup, raw_bidi
-from tests.dashboard.page_text import page_text
+from tests.dashboard.page_text import choose_section, page_text
 from tests.dashboard.staff_helpers import APP, TIMEOUT, check_no_exception, sign_in
 from tests.db.queue_factory import YEAR as QUEUE_YEAR
 from tests.db.queue_factory import store_hostile_decision
@@ -62,14 +62,16 @@ def data_markup(at: AppTest) -> list[str]:
             if any(f in m for f in hostile.FINGERPRINTS)]
 
 
-def assert_shown_as_text(at: AppTest, page: str, *, shows_data: bool = True, typed: str = "\0") -> None:
-    """No markup made of data, no raw bidi; `typed` is what the visitor typed, shown back in their own input."""
+def assert_shown_as_text(at: AppTest, page: str, *, shows_data: bool = True, typed: str = "\0") -> str:
+    """No markup made of data, no raw bidi; `typed` is what the visitor typed, shown back in their own input.
+    Returns the text checked."""
     check_no_exception(at)
     everything = page_text(at).replace(typed, "")
     assert data_markup(at) == [], page
     assert raw_bidi(everything) == [], (page, [line for line in everything.splitlines() if raw_bidi(line)])
     if shows_data:  # the hostile text is on the page (as text), so the checks above were not vacuous
         assert "202E⟩" in everything and "恶意" in everything, page
+    return everything
 
 
 @pytest.fixture
@@ -100,7 +102,14 @@ def test_every_public_page_shows_hostile_data_as_text(hostile_app, lang):
         at.query_params.clear()
         at.query_params.update({**params, "lang": lang})
         at.switch_page(PAGES[page][0]).run()
-        assert_shown_as_text(at, page, shows_data=page != "rules")
+        everything = assert_shown_as_text(at, page, shows_data=False)
+        # The sections a page draws only when chosen (dashboard.ui.more): each one checked as it is drawn.
+        for more in [p for p in at.pills if p.key == f"more_{page}"]:
+            for section in more.options:
+                everything += assert_shown_as_text(choose_section(at, page, section), f"{page}: {section}",
+                                                   shows_data=False)
+        if page != "rules":  # the hostile text is on the page (as text), so the checks above were not vacuous
+            assert "202E⟩" in everything and "恶意" in everything, page
 
 
 def test_a_search_for_hostile_text_is_shown_as_text(hostile_app):
