@@ -11,6 +11,7 @@ from dashboard.ui import PAGES
 from db.accounts.actor import Actor
 from db.store.models import Finding, Publication, Upload
 from tests import builders
+from tests.dashboard.page_text import choose_section, ratings_table
 from tests.dashboard.staff_helpers import (
     check_no_exception,
     errors,
@@ -89,11 +90,12 @@ def test_a_valid_upload_previews_the_change_then_imports_and_a_publication_reach
 
     # At once (no cache expiry to wait for): version 2 with its reason, and the new grades.
     staff_app.switch_page(PAGES["overview"][0]).run()
-    text = shown_text(staff_app)
-    assert fill(CATALOGUE["public.version_value"][0], dict(version=2)) in text and "补录第三季度检查记录" in text
+    assert fill(CATALOGUE["public.version_value"][0], dict(version=2)) in shown_text(staff_app)
+    choose_section(staff_app, "overview", "corrections")  # the correction's reason is drawn when chosen
+    assert "补录第三季度检查记录" in shown_text(staff_app)
     staff_app.switch_page(PAGES["ratings"][0]).run()
     check_no_exception(staff_app)
-    ratings = staff_app.dataframe[0].value.set_index("credit_code")
+    ratings = ratings_table(staff_app).value.set_index("credit_code")
     assert ratings.loc[A1, "grade"] == "黑名单" and ratings.loc[A2, "total"] == 85
 
 
