@@ -1,6 +1,6 @@
 """Benchmark: speed as a person feels it, on the demo of a fresh install, beside a bare Streamlit app.
 
-    python benchmarks/bench_site.py [--repeat 5] [--only ours|bare]
+    python benchmarks/bench_site.py [--repeat 5]
 
 Starts our site (`streamlit run streamlit_app.py`, headless on 127.0.0.1, a free port, usage stats off, a fresh
 temporary DATA_DIR so that it seeds the demo itself) and, beside it, a bare Streamlit app written to a temporary
@@ -16,7 +16,9 @@ min–max, ours beside bare and the ratio, and the load average of the run:
 - find: choose a town in Find → the list updated (the same).
 
 Every fresh install is a new server process on a new DATA_DIR, so "first page" and "check a file, first time" get
-one figure each per install; the other steps run on the last install, after each page has been opened once.
+one figure each per install. The other steps run on the last install of each app, both up at once, after each page
+has been opened once: every page switch, search and town is taken by ours and then by bare, click by click, so the
+two meet the same moment of the machine (each in its own headless browser; the other app is idle meanwhile).
 The 10,000-agency variant (first row, memory soak) is benchmarks/bench_site_large.py.
 """
 
@@ -30,6 +32,7 @@ import sys
 import tempfile
 import textwrap
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -195,28 +198,64 @@ def options(page) -> list[str]:
     return found
 
 
-def interactive(browser, server: Server, menu: list[str], ratings: str, find: str, terms: list[str], repeat: int,
-                ) -> dict[str, list[float]]:
-    out: dict[str, list[float]] = {"page switch": [], "search": [], "find": []}
-    page = browser.new_page(viewport={"width": 1366, "height": 900})
-    open_page(page, server.url)  # the first menu page: the tour starts with the second
-    menu = menu[1:] + menu[:1]
-    for href in menu:  # every page once first: its caches warm, as for any visitor after the first
-        switch(page, href)
-    for _ in range(repeat):
-        for href in menu:
-            out["page switch"].append(switch(page, href))
-    print(f"    page switch {show(out['page switch'])}", flush=True)
-    open_page(page, f"{server.url}/{ratings}")
-    out["search"] = [search(page, terms[i % len(terms)]) for i in range(repeat)]
-    print(f"    search {show(out['search'])}", flush=True)
-    open_page(page, f"{server.url}/{find}")
-    towns = options(page)
+class Tour:
+    """One app's side of the interactive steps: its server, its own browser tab, its menu and its search terms."""
+
+    def __init__(self, browser, server: Server, menu: list[str], ratings: str, find: str, terms: list[str]) -> None:
+        self.page = browser.new_page(viewport={"width": 1366, "height": 900})
+        self.server, self.menu, self.ratings, self.find, self.terms = server, menu, ratings, find, terms
+        self.out: dict[str, list[float]] = {"page switch": [], "search": [], "find": []}
+        self.towns: list[str] = []
+        self.by_page: dict[str, list[float]] = {}  # page switches by the page opened
+
+    def warm(self) -> None:
+        """Every menu page once (its caches warm, as for any visitor after the first), from the first one."""
+        open_page(self.page, self.server.url)
+        self.menu = self.menu[1:] + self.menu[:1]  # the tour starts with the second page
+        for href in self.menu:
+            switch(self.page, href)
+
+    def switch(self, i: int) -> None:
+        href = self.menu[i % len(self.menu)]
+        self.out["page switch"].append(switch(self.page, href))
+        self.by_page.setdefault(href.rsplit("/", 1)[-1] or "/", []).append(self.out["page switch"][-1])
+
+    def open_ratings(self) -> None:
+        open_page(self.page, f"{self.server.url}/{self.ratings}")
+
+    def search(self, i: int) -> None:
+        self.out["search"].append(search(self.page, self.terms[i % len(self.terms)]))
+
+    def open_find(self) -> None:
+        open_page(self.page, f"{self.server.url}/{self.find}")
+        self.towns = options(self.page)
+
+    def choose(self, i: int) -> None:
+        self.out["find"].append(choose(self.page, self.towns[i % min(len(self.towns), 3)]))
+
+
+def interactive(tours: list[Tour], repeat: int) -> None:
+    """Page switches (`repeat` times through the menu), searches and towns chosen, each step taken by every tour in
+    turn, click by click: the apps meet the same moment of the machine (its load moves within seconds), so their
+    ratio does not depend on what else ran in the minutes between them."""
+    for tour in tours:
+        tour.warm()
+    clicks = repeat * max(len(tour.menu) for tour in tours)
+    for i in range(clicks):
+        for tour in tours:
+            tour.switch(i)
+    for tour in tours:
+        tour.open_ratings()
     for i in range(repeat):
-        out["find"].append(choose(page, towns[i % min(len(towns), 3)]))
-    print(f"    find {show(out['find'])}", flush=True)
-    page.close()
-    return out
+        for tour in tours:
+            tour.search(i)
+    for tour in tours:
+        tour.open_find()
+    for i in range(repeat):
+        for tour in tours:
+            tour.choose(i)
+    for tour in tours:
+        tour.page.close()
 
 
 def demo_export(data_dir: Path, folder: Path) -> tuple[Path, int, int, list[str]]:
@@ -239,7 +278,8 @@ def demo_export(data_dir: Path, folder: Path) -> tuple[Path, int, int, list[str]
     return path, len(codes), towns, codes[1::max(1, len(codes) // 7)]
 
 
-def ours(browser, folder: Path, repeat: int) -> tuple[dict[str, list[float]], Path, int, int]:
+def ours(browser, folder: Path, repeat: int, stack: ExitStack) -> tuple[dict[str, list[float]], Tour, Path, int, int]:
+    """`repeat` fresh installs of our site (first page, first check of a file); the last one stays up for the tour."""
     from dashboard.navigation import PUBLIC_MENU
     from dashboard.ui import PAGES
 
@@ -249,25 +289,25 @@ def ours(browser, folder: Path, repeat: int) -> tuple[dict[str, list[float]], Pa
         data_dir = folder / f"data-{i}"
         data_dir.mkdir()
         server = Server(ROOT / "streamlit_app.py", ROOT, {"DATA_DIR": str(data_dir)}, folder / f"ours-{i}.log")
-        try:
-            out["first page"].append(first_page(browser, server))
-            if upload is None:
-                upload, agencies, towns, terms = demo_export(data_dir, folder)
-            out["check a file, first time"].append(check_file(browser, server, PAGES["check_file"][1], upload))
-            print(f"  ours, install {i + 1}: first page {out['first page'][-1]:.1f} s, check a file "
-                  f"{out['check a file, first time'][-1]:.1f} s", flush=True)
-            if i == repeat - 1:
-                menu = [f"/{PAGES[key][1]}" if n else "/" for n, (key, _) in enumerate(PUBLIC_MENU)]
-                # "/" matches every link's end only as the whole href: the default page's link is the bare root.
-                menu = [m if m != "/" else server.url + "/" for m in menu]
-                out |= interactive(browser, server, menu, PAGES["ratings"][1], PAGES["find"][1], terms, repeat)
-        finally:
+        stack.callback(server.stop)
+        out["first page"].append(first_page(browser, server))
+        if upload is None:
+            upload, agencies, towns, terms = demo_export(data_dir, folder)
+        out["check a file, first time"].append(check_file(browser, server, PAGES["check_file"][1], upload))
+        print(f"  ours, install {i + 1}: first page {out['first page'][-1]:.1f} s, check a file "
+              f"{out['check a file, first time'][-1]:.1f} s", flush=True)
+        if i < repeat - 1:
             server.stop()
-    return out, upload, agencies, towns
+    menu = [f"/{PAGES[key][1]}" if n else "/" for n, (key, _) in enumerate(PUBLIC_MENU)]
+    # "/" matches every link's end only as the whole href: the default page's link is the bare root.
+    menu = [m if m != "/" else server.url + "/" for m in menu]
+    tour = Tour(browser, server, menu, PAGES["ratings"][1], PAGES["find"][1], terms)
+    return out, tour, upload, agencies, towns
 
 
-def bare(browser, folder: Path, repeat: int, menu_size: int, rows: int, towns: int, upload: Path,
-         ) -> dict[str, list[float]]:
+def bare(browser, folder: Path, repeat: int, menu_size: int, rows: int, towns: int, upload: Path, stack: ExitStack,
+         ) -> tuple[dict[str, list[float]], Tour]:
+    """`repeat` starts of the bare app (first page, first check of a file); the last one stays up for the tour."""
     app = folder / "bare"
     app.mkdir()
     (app / "bare_app.py").write_text(BARE_APP.replace("ROWS", str(rows)).replace("TOWNS", str(towns))
@@ -276,18 +316,16 @@ def bare(browser, folder: Path, repeat: int, menu_size: int, rows: int, towns: i
     out: dict[str, list[float]] = {"first page": [], "check a file, first time": []}
     for i in range(repeat):
         server = Server(app / "bare_app.py", app, {}, folder / f"bare-{i}.log")
-        try:
-            out["first page"].append(first_page(browser, server))
-            out["check a file, first time"].append(check_file(browser, server, "check", upload))
-            print(f"  bare, start {i + 1}: first page {out['first page'][-1]:.1f} s, check a file "
-                  f"{out['check a file, first time'][-1]:.1f} s", flush=True)
-            if i == repeat - 1:
-                menu = [server.url + "/", "/ratings", "/find", "/check"] + [f"/page{n}" for n in range(4, menu_size)]
-                terms = [f"{n:018d}" for n in range(1, rows, max(1, rows // (repeat + 1)))]
-                out |= interactive(browser, server, menu, "ratings", "find", terms, repeat)
-        finally:
+        stack.callback(server.stop)
+        out["first page"].append(first_page(browser, server))
+        out["check a file, first time"].append(check_file(browser, server, "check", upload))
+        print(f"  bare, start {i + 1}: first page {out['first page'][-1]:.1f} s, check a file "
+              f"{out['check a file, first time'][-1]:.1f} s", flush=True)
+        if i < repeat - 1:
             server.stop()
-    return out
+    menu = [server.url + "/", "/ratings", "/find", "/check"] + [f"/page{n}" for n in range(4, menu_size)]
+    terms = [f"{n:018d}" for n in range(1, rows, max(1, rows // (repeat + 1)))]
+    return out, Tour(browser, server, menu, "ratings", "find", terms)
 
 
 def show(ms: list[float]) -> str:
@@ -308,22 +346,33 @@ def main() -> int:
     from dashboard.navigation import PUBLIC_MENU
 
     load = [os.getloadavg()]
-    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw, ExitStack() as stack:
         folder = Path(tmp)
+        # One browser per app: each tab is the only one of its browser, never a background tab.
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        site, upload, agencies, towns = ours(browser, folder, args.repeat)
+        other = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        stack.callback(browser.close)
+        stack.callback(other.close)
+        site, our_tour, upload, agencies, towns = ours(browser, folder, args.repeat, stack)
         load.append(os.getloadavg())
-        plain = bare(browser, folder, args.repeat, len(PUBLIC_MENU), agencies, towns, upload)
+        plain, bare_tour = bare(other, folder, args.repeat, len(PUBLIC_MENU), agencies, towns, upload, stack)
         load.append(os.getloadavg())
-        browser.close()
-    print(f"\n{agencies} agencies, {towns} towns, {len(PUBLIC_MENU)} menu pages; median of {args.repeat} (min–max); "
-          f"load average (1 min) {load[0][0]:.1f} at the start, {load[1][0]:.1f} after ours, {load[2][0]:.1f} "
-          f"at the end, on {os.cpu_count()} cores")
+        interactive([our_tour, bare_tour], args.repeat)
+        site |= our_tour.out
+        plain |= bare_tour.out
+        load.append(os.getloadavg())
+    print(f"\n{agencies} agencies, {towns} towns, {len(PUBLIC_MENU)} menu pages; median of {args.repeat} (min–max), "
+          f"page switches {len(site['page switch'])} each; load average (1 min) {load[0][0]:.1f} at the start, "
+          f"{load[1][0]:.1f} after our installs, {load[2][0]:.1f} after bare's, {load[3][0]:.1f} at the end (the "
+          f"interactive steps, ours and bare click by click), on {os.cpu_count()} cores")
     print(f"{'step':<26} {'ours':<24} {'bare Streamlit':<24} ours/bare")
     for step in ("page switch", "search", "find", "check a file, first time", "first page"):
         ratio = f"{statistics.median(site[step]) / statistics.median(plain[step]):.2f}×" \
             if site[step] and plain[step] else "—"
         print(f"{step:<26} {show(site[step]):<24} {show(plain[step]):<24} {ratio}")
+    print("\npage switch by the page opened, median (ms), ours | bare, in menu order:")
+    print("  " + ", ".join(f"{page} {statistics.median(ms) * 1000:.0f}" for page, ms in our_tour.by_page.items())
+          + " | " + ", ".join(f"{page} {statistics.median(ms) * 1000:.0f}" for page, ms in bare_tour.by_page.items()))
     return 0
 
 
