@@ -4,9 +4,11 @@
 
 Starts our site (`streamlit run streamlit_app.py`, headless on 127.0.0.1, a free port, usage stats off, a fresh
 temporary DATA_DIR so that it seeds the demo itself) and, beside it, a bare Streamlit app written to a temporary
-folder with as many sidebar pages doing nothing but the same widgets on a table of the same size; drives both in
-headless Chromium (/usr/bin/chromium, Playwright) and prints, per step, the median of `--repeat` runs with the
-min–max, ours beside bare and the ratio, and the load average of the run:
+folder: our ten menu pages, each showing the same kinds of widgets as our page's first screen on data of the same
+size, in plain Streamlit (BARE_APP below); and, for the interactive steps, the same bare app with title-only pages
+but for ratings, find and check (the bare app of earlier runs). Drives them in headless Chromium (/usr/bin/chromium,
+Playwright) and prints, per step, the median with the min–max, ours beside each bare app and the ratios, the
+page switches by page, and the load average of the run:
 
 - first page of a fresh install: process start → the first page's title and content visible (seeding included);
 - check a file, first time: upload the demo's JSON export on a server that has not read a file yet → the verdict;
@@ -17,8 +19,9 @@ min–max, ours beside bare and the ratio, and the load average of the run:
 
 Every fresh install is a new server process on a new DATA_DIR, so "first page" and "check a file, first time" get
 one figure each per install. The other steps run on the last install of each app, both up at once, after each page
-has been opened once: every page switch, search and town is taken by ours and then by bare, click by click, so the
-two meet the same moment of the machine (each in its own headless browser; the other app is idle meanwhile).
+has been opened once: every page switch, search and town is taken by ours and then by each bare app, click by click,
+so they meet the same moment of the machine (each in its own headless browser; the others are idle meanwhile):
+`--repeat` tours of the menu, and three times `--repeat` searches and towns.
 The 10,000-agency variant (first row, memory soak) is benchmarks/bench_site_large.py.
 """
 
@@ -66,21 +69,47 @@ FOUND = "term => window.__runs > 0 || window.__rowHas(term)"  # a search: its fi
 NEW_TITLE = ("prev => { const h = document.querySelector(\"" + TITLE.replace('"', '\\"') + "\");"
              " return h && h.innerText.trim() && h.innerText !== prev; }")
 
-# The bare app: the same number of menu pages, each a title; the ratings, find and check pages carry the same
-# widgets as ours on data of the same size (ROWS rows, TOWNS towns), doing nothing else.
+# The bare app: our menu's pages in our order, each showing what our page's first screen shows, in Streamlit's own
+# widgets on neutral data of the same size (ROWS agencies, TOWNS towns, LISTED on the blacklist), with none of our
+# code: no site caption, language button, demo warning, page style, sidebar language switch or URL state. So "ours /
+# bare" is what our code costs over Streamlit itself doing the same visible job. The ratings, find and check pages
+# are the ones earlier runs used; BARE_PAGES=titles makes the other seven pages a title only (the earlier bare app).
 BARE_APP = textwrap.dedent('''
     import json
+    import os
 
     import pandas as pd
     import streamlit as st
+
+    TITLES_ONLY = os.environ.get("BARE_PAGES") == "titles"
+    st.set_page_config(layout="wide")  # as ours
 
     @st.cache_data
     def rows():
         return pd.DataFrame({"code": [f"{i:018d}" for i in range(ROWS)], "name": [f"agency {i}" for i in range(ROWS)],
                              "town": [f"town {i % TOWNS}" for i in range(ROWS)]})
 
+    def year():
+        return st.selectbox("year", [2025, 2024, 2023])
+
+    def more(options):
+        return st.pills("more on this page", options)
+
+    def overview():
+        year()
+        with st.form("search", border=False):
+            st.text_input("search")
+            st.form_submit_button("find in the ratings", icon=":material/search:")
+        st.subheader("agencies by grade")
+        with st.container(horizontal=True, gap="medium"):
+            for label, count in (("rated", ROWS), ("A", ROWS // 2), ("B", ROWS // 4), ("C", ROWS // 8), ("X", LISTED)):
+                st.metric(label, count, width="content")
+        st.markdown("**version**: 1　**published on**: 2026-01-16")
+        more(["chart", "publication", "corrections"])
+        for page in ("ratings", "blacklist", "open-data"):
+            st.page_link(f"http://localhost/{page}", label=page, icon=":material/table_view:")
+
     def ratings():
-        st.title("Ratings")
         query = st.text_input("search")
         table = rows()
         shown = table[table["code"].str.contains(query, regex=False)] if query else table
@@ -88,7 +117,6 @@ BARE_APP = textwrap.dedent('''
         st.dataframe(shown, hide_index=True)
 
     def find():
-        st.title("Find")
         town = st.selectbox("town", [f"town {i}" for i in range(TOWNS)], index=None)
         if town:
             table = rows()
@@ -96,23 +124,75 @@ BARE_APP = textwrap.dedent('''
             st.caption(f"{len(shown)} rows in {town}")
             st.dataframe(shown, hide_index=True)
 
+    def blacklist():
+        year()
+        st.subheader("listed agencies")
+        st.dataframe(rows().head(LISTED), hide_index=True)
+        st.markdown("**clauses**")
+        st.markdown("- 1.1 a clause\\n- 1.2 another clause")
+        more(["practitioners", "earlier years", "listings", "history"])
+
+    def profile():
+        st.selectbox("agency", rows()["name"], index=None, placeholder="name or code")
+
+    def compare():
+        st.multiselect("agencies", rows()["name"], placeholder="name or code")
+        st.info("choose two or more agencies")
+
+    def open_data():
+        st.markdown("the files of every published year")
+        st.markdown("check a file")
+        st.page_link("http://localhost/check", label="check a file", icon=":material/verified:")
+        st.subheader("2025")
+        with st.container(border=True):
+            st.markdown("**version 1**")
+            st.markdown("**digest**")
+            st.code("0" * 64, language=None, wrap_lines=True)
+            st.markdown("**signed by** key")
+            for column, kind in zip(st.columns(3), ("csv", "json", "xlsx")):
+                with column:
+                    st.download_button(kind, data=b"x", file_name=f"ratings.{kind}", key=kind)
+                    st.download_button(f"{kind} signature", data=b"x", file_name=f"ratings.{kind}.sig", key=f"{kind}.sig")
+        more(["earlier versions", "fields", "verify", "keys", "checksums", "listings"])
+
     def check():
-        st.title("Check")
         upload = st.file_uploader("file", type=["json"])
         if upload is not None:
             st.success(f"{len(json.loads(upload.getvalue()))} keys")
 
-    def plain(n):
-        def page():
-            st.title(f"Page {n}")
-        return page
+    def spot_checks():
+        st.markdown("how agencies are drawn, and how anyone can draw them again")
+        for plan in ("2027-1 announced", "2025-1 drawn"):
+            st.subheader(plan)
+            st.markdown("**draw date**: 2025-06-02")
+            st.caption("not drawn yet")
+            st.markdown("**drawn agencies and experts**")
+            st.markdown("\\n".join(f"{i}. agency {i}, experts E0{i}, result: no findings" for i in range(1, 4)))
+        more(["announcement", "inputs", "files"])
 
-    PAGES = [st.Page(plain(0), title="Overview", url_path="overview", default=True),
-             st.Page(ratings, title="Ratings", url_path="ratings"), st.Page(find, title="Find", url_path="find"),
-             st.Page(check, title="Check", url_path="check")]
-    PAGES += [st.Page(plain(n), title=f"Page {n}", url_path=f"page{n}") for n in range(4, MENU)]
-    st.navigation(PAGES, position="sidebar", expanded=True).run()
+    def rules():
+        st.subheader("rulebook")
+        st.markdown("**source**: the measures, annex 3")
+        st.markdown("100 points in all")
+        st.subheader("grades")
+        st.markdown("\\n".join(f"- {g}: a range" for g in ("A", "B", "C", "blacklist")))
+        more(["where the points come from", "clauses", "reports"])
+
+    def page(title, body):
+        def run():
+            st.title(title)
+            if not TITLES_ONLY or title in ("Ratings", "Find", "Check"):
+                body()
+        return run
+
+    PAGES = [(overview, "Overview", "overview"), (ratings, "Ratings", "ratings"), (find, "Find", "find"),
+             (blacklist, "Blacklist", "blacklist"), (profile, "Profile", "profile"), (compare, "Compare", "compare"),
+             (open_data, "Open data", "open-data"), (check, "Check", "check"), (spot_checks, "Spot checks", "spot-checks"),
+             (rules, "Rules", "rules")]
+    st.navigation([st.Page(page(title, body), title=title, url_path=path, default=not n)
+                   for n, (body, title, path) in enumerate(PAGES)], position="sidebar", expanded=True).run()
 ''')
+BARE_MENU = ["ratings", "find", "blacklist", "profile", "compare", "open-data", "check", "spot-checks", "rules"]
 
 
 def _wait(page, script: str, arg=None, timeout: float = 60_000) -> None:
@@ -246,21 +326,22 @@ def interactive(tours: list[Tour], repeat: int) -> None:
             tour.switch(i)
     for tour in tours:
         tour.open_ratings()
-    for i in range(repeat):
+    # Three times `repeat` searches and towns: a tenth of the switches, and 5 samples moved the ratio by ±0.2.
+    for i in range(3 * repeat):
         for tour in tours:
             tour.search(i)
     for tour in tours:
         tour.open_find()
-    for i in range(repeat):
+    for i in range(3 * repeat):
         for tour in tours:
             tour.choose(i)
     for tour in tours:
         tour.page.close()
 
 
-def demo_export(data_dir: Path, folder: Path) -> tuple[Path, int, int, list[str]]:
-    """The demo's latest JSON export, its number of agencies and of towns, and credit codes spread over its table
-    (the search terms), read from the seeded database."""
+def demo_export(data_dir: Path, folder: Path) -> tuple[Path, int, int, list[str], int]:
+    """The demo's latest JSON export, its number of agencies and of towns, credit codes spread over its table (the
+    search terms) and its number of blacklisted agencies, read from the seeded database."""
     from sqlalchemy import create_engine
 
     from db.documents import versions
@@ -272,19 +353,22 @@ def demo_export(data_dir: Path, folder: Path) -> tuple[Path, int, int, list[str]
     latest = versions.publications(engine).iloc[0]
     path = folder / "demo-export.json"
     path.write_bytes(export_publication(engine=engine, year=int(latest["year"]), fmt="json"))
-    codes = reads.ratings(engine, int(latest["id"]))["credit_code"].tolist()
+    rated = reads.ratings(engine, int(latest["id"]))
+    codes = rated["credit_code"].tolist()
     towns = len(load_towns(engine=engine).names)
+    listed = len(reads.blacklist(engine, int(latest["year"]))["agencies"])  # the rows the blacklist page shows
     engine.dispose()
-    return path, len(codes), towns, codes[1::max(1, len(codes) // 7)]
+    return path, len(codes), towns, codes[1::max(1, len(codes) // 7)], listed
 
 
-def ours(browser, folder: Path, repeat: int, stack: ExitStack) -> tuple[dict[str, list[float]], Tour, Path, int, int]:
+def ours(browser, folder: Path, repeat: int, stack: ExitStack,
+         ) -> tuple[dict[str, list[float]], Tour, Path, int, int, int]:
     """`repeat` fresh installs of our site (first page, first check of a file); the last one stays up for the tour."""
     from dashboard.navigation import PUBLIC_MENU
     from dashboard.ui import PAGES
 
     out: dict[str, list[float]] = {"first page": [], "check a file, first time": []}
-    upload = agencies = towns = terms = None
+    upload = agencies = towns = terms = listed = None
     for i in range(repeat):
         data_dir = folder / f"data-{i}"
         data_dir.mkdir()
@@ -292,7 +376,7 @@ def ours(browser, folder: Path, repeat: int, stack: ExitStack) -> tuple[dict[str
         stack.callback(server.stop)
         out["first page"].append(first_page(browser, server))
         if upload is None:
-            upload, agencies, towns, terms = demo_export(data_dir, folder)
+            upload, agencies, towns, terms, listed = demo_export(data_dir, folder)
         out["check a file, first time"].append(check_file(browser, server, PAGES["check_file"][1], upload))
         print(f"  ours, install {i + 1}: first page {out['first page'][-1]:.1f} s, check a file "
               f"{out['check a file, first time'][-1]:.1f} s", flush=True)
@@ -302,17 +386,29 @@ def ours(browser, folder: Path, repeat: int, stack: ExitStack) -> tuple[dict[str
     # "/" matches every link's end only as the whole href: the default page's link is the bare root.
     menu = [m if m != "/" else server.url + "/" for m in menu]
     tour = Tour(browser, server, menu, PAGES["ratings"][1], PAGES["find"][1], terms)
-    return out, tour, upload, agencies, towns
+    return out, tour, upload, agencies, towns, listed
 
 
-def bare(browser, folder: Path, repeat: int, menu_size: int, rows: int, towns: int, upload: Path, stack: ExitStack,
+def bare_app(folder: Path, rows: int, towns: int, listed: int) -> Path:
+    """Write the bare app (BARE_APP on data of our demo's size) and our Streamlit settings to `folder`/bare."""
+    app = folder / "bare"
+    app.mkdir(exist_ok=True)
+    (app / "bare_app.py").write_text(BARE_APP.replace("ROWS", str(rows)).replace("TOWNS", str(towns))
+                                     .replace("LISTED", str(listed)), encoding="utf-8")
+    shutil.copytree(ROOT / ".streamlit", app / ".streamlit", dirs_exist_ok=True)  # the same Streamlit settings as ours
+    return app
+
+
+def bare_tour(browser, server: Server, rows: int, repeat: int) -> Tour:
+    menu = [server.url + "/"] + [f"/{path}" for path in BARE_MENU]
+    terms = [f"{n:018d}" for n in range(1, rows, max(1, rows // (repeat + 1)))]
+    return Tour(browser, server, menu, "ratings", "find", terms)
+
+
+def bare(browser, folder: Path, repeat: int, rows: int, towns: int, listed: int, upload: Path, stack: ExitStack,
          ) -> tuple[dict[str, list[float]], Tour]:
     """`repeat` starts of the bare app (first page, first check of a file); the last one stays up for the tour."""
-    app = folder / "bare"
-    app.mkdir()
-    (app / "bare_app.py").write_text(BARE_APP.replace("ROWS", str(rows)).replace("TOWNS", str(towns))
-                                     .replace("MENU", str(menu_size)), encoding="utf-8")
-    shutil.copytree(ROOT / ".streamlit", app / ".streamlit")  # the same Streamlit settings as ours
+    app = bare_app(folder, rows, towns, listed)
     out: dict[str, list[float]] = {"first page": [], "check a file, first time": []}
     for i in range(repeat):
         server = Server(app / "bare_app.py", app, {}, folder / f"bare-{i}.log")
@@ -323,9 +419,7 @@ def bare(browser, folder: Path, repeat: int, menu_size: int, rows: int, towns: i
               f"{out['check a file, first time'][-1]:.1f} s", flush=True)
         if i < repeat - 1:
             server.stop()
-    menu = [server.url + "/", "/ratings", "/find", "/check"] + [f"/page{n}" for n in range(4, menu_size)]
-    terms = [f"{n:018d}" for n in range(1, rows, max(1, rows // (repeat + 1)))]
-    return out, Tour(browser, server, menu, "ratings", "find", terms)
+    return out, bare_tour(browser, server, rows, repeat)
 
 
 def show(ms: list[float]) -> str:
@@ -349,31 +443,43 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw, ExitStack() as stack:
         folder = Path(tmp)
         # One browser per app: each tab is the only one of its browser, never a background tab.
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        other = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        stack.callback(browser.close)
-        stack.callback(other.close)
-        site, our_tour, upload, agencies, towns = ours(browser, folder, args.repeat, stack)
+        browsers = [pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS) for _ in range(3)]
+        for browser in browsers:
+            stack.callback(browser.close)
+        site, our_tour, upload, agencies, towns, listed = ours(browsers[0], folder, args.repeat, stack)
         load.append(os.getloadavg())
-        plain, bare_tour = bare(other, folder, args.repeat, len(PUBLIC_MENU), agencies, towns, upload, stack)
+        plain, same_tour = bare(browsers[1], folder, args.repeat, agencies, towns, listed, upload, stack)
         load.append(os.getloadavg())
-        interactive([our_tour, bare_tour], args.repeat)
+        app = bare_app(folder, agencies, towns, listed)
+        titled = Server(app / "bare_app.py", app, {"BARE_PAGES": "titles"}, folder / "bare-titles.log")
+        stack.callback(titled.stop)
+        titled.wait_healthy()
+        titles_tour = bare_tour(browsers[2], titled, agencies, args.repeat)
+        interactive([our_tour, same_tour, titles_tour], args.repeat)
         site |= our_tour.out
-        plain |= bare_tour.out
+        plain |= same_tour.out
         load.append(os.getloadavg())
-    print(f"\n{agencies} agencies, {towns} towns, {len(PUBLIC_MENU)} menu pages; median of {args.repeat} (min–max), "
-          f"page switches {len(site['page switch'])} each; load average (1 min) {load[0][0]:.1f} at the start, "
-          f"{load[1][0]:.1f} after our installs, {load[2][0]:.1f} after bare's, {load[3][0]:.1f} at the end (the "
-          f"interactive steps, ours and bare click by click), on {os.cpu_count()} cores")
-    print(f"{'step':<26} {'ours':<24} {'bare Streamlit':<24} ours/bare")
+    print(f"\n{agencies} agencies, {towns} towns, {listed} blacklist rows, {len(PUBLIC_MENU)} menu pages; median (min–max) "
+          f"of {args.repeat} installs, {len(site['page switch'])} page switches, {len(site['search'])} searches and "
+          f"{len(site['find'])} towns each; load average (1 min) "
+          f"{load[0][0]:.1f} at the start, {load[1][0]:.1f} after our installs, {load[2][0]:.1f} after bare's, "
+          f"{load[3][0]:.1f} at the end (the interactive steps: ours, bare and bare with title-only pages click by "
+          f"click), on {os.cpu_count()} cores")
+    print(f"{'step':<26} {'ours':<22} {'bare Streamlit':<22} {'ours/bare':<10} {'bare, title-only pages':<24} ours/that")
     for step in ("page switch", "search", "find", "check a file, first time", "first page"):
-        ratio = f"{statistics.median(site[step]) / statistics.median(plain[step]):.2f}×" \
-            if site[step] and plain[step] else "—"
-        print(f"{step:<26} {show(site[step]):<24} {show(plain[step]):<24} {ratio}")
-    print("\npage switch by the page opened, median (ms), ours | bare, in menu order:")
-    print("  " + ", ".join(f"{page} {statistics.median(ms) * 1000:.0f}" for page, ms in our_tour.by_page.items())
-          + " | " + ", ".join(f"{page} {statistics.median(ms) * 1000:.0f}" for page, ms in bare_tour.by_page.items()))
+        titles = titles_tour.out.get(step, [])
+        print(f"{step:<26} {show(site[step]):<22} {show(plain[step]):<22} {ratio(site[step], plain[step]):<10} "
+              f"{show(titles):<24} {ratio(site[step], titles)}")
+    print("\npage switch by the page opened, median (ms): ours / bare / bare with title-only pages")
+    for (page, ms), same, titles in zip(our_tour.by_page.items(), same_tour.by_page.values(),
+                                        titles_tour.by_page.values(), strict=True):
+        print(f"  {page:<12} {statistics.median(ms) * 1000:4.0f} / {statistics.median(same) * 1000:4.0f} / "
+              f"{statistics.median(titles) * 1000:4.0f}")
     return 0
+
+
+def ratio(ours: list[float], bare: list[float]) -> str:
+    return f"{statistics.median(ours) / statistics.median(bare):.2f}×" if ours and bare else "—"
 
 
 if __name__ == "__main__":

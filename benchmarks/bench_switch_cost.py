@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import sys
 import tempfile
@@ -55,14 +54,10 @@ def main() -> int:
         folder = Path(tmp)
         browser = pw.chromium.launch(executable_path=site.CHROMIUM, args=site.CHROMIUM_ARGS)
         if args.bare:
-            app = folder / "bare"
-            app.mkdir()
-            (app / "bare_app.py").write_text(site.BARE_APP.replace("ROWS", "40").replace("TOWNS", "19")
-                                             .replace("MENU", str(len(PUBLIC_MENU))), encoding="utf-8")
-            shutil.copytree(ROOT / ".streamlit", app / ".streamlit")
+            app = site.bare_app(folder, 40, 19, 3)  # the demo's size
             server = site.Server(app / "bare_app.py", app, {}, folder / "server.log")
-            names = ["overview", "ratings", "find", "check_file"] + [f"page{n}" for n in range(4, len(PUBLIC_MENU))]
-            paths = ["/ratings", "/find", "/check"] + [f"/page{n}" for n in range(4, len(PUBLIC_MENU))]
+            names = ["overview", *site.BARE_MENU]
+            paths = [f"/{path}" for path in site.BARE_MENU]
         else:
             (folder / "data").mkdir()
             server = site.Server(ROOT / "streamlit_app.py", ROOT, {"DATA_DIR": str(folder / "data")},
