@@ -31,6 +31,7 @@ import argparse
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import textwrap
@@ -42,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from servers import Server  # noqa: E402
+from servers import NOT_INHERITED, Server  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -77,11 +78,13 @@ NEW_TITLE = ("prev => { const h = document.querySelector(\"" + TITLE.replace('"'
 BARE_APP = textwrap.dedent('''
     import json
     import os
+    from pathlib import Path
 
     import pandas as pd
     import streamlit as st
 
     TITLES_ONLY = os.environ.get("BARE_PAGES") == "titles"
+    TABLES = Path(TABLES_DIR)
     st.set_page_config(layout="wide")  # as ours
 
     @st.cache_data
@@ -109,12 +112,30 @@ BARE_APP = textwrap.dedent('''
         for page in ("ratings", "blacklist", "open-data"):
             st.page_link(f"http://localhost/{page}", label=page, icon=":material/table_view:")
 
+    @st.cache_resource
+    def our_tables():
+        """Our very ratings and blacklist tables, as our pages hand them to st.dataframe (bench_load's dump)."""
+        described = json.loads((TABLES / "tables.json").read_text(encoding="utf-8"))
+        return {t["key"]: {**t, "frame": pd.read_parquet(TABLES / t["file"])} for t in described}
+
+    def our_table(key, frame=None):
+        t = our_tables()[key]
+        st.dataframe(t["frame"] if frame is None else frame, hide_index=True, column_config=t["config"],
+                     column_order=t["order"], row_height=t["row_height"], key=key)
+
     def ratings():
         query = st.text_input("search")
-        table = rows()
-        shown = table[table["code"].str.contains(query, regex=False)] if query else table
+        if TITLES_ONLY:  # the earlier bare app: a 3-column table of as many rows
+            table = rows()
+            shown = table[table["code"].str.contains(query, regex=False)] if query else table
+            st.caption(f"{len(shown)} of {len(table)} rows for {query!r}")
+            st.dataframe(shown, hide_index=True)
+            return
+        table = our_tables()["ratings_table"]["frame"]
+        hit = table["credit_code"].str.contains(query, regex=False) | table["agency_name"].str.contains(query, regex=False)
+        shown = table[hit] if query else table
         st.caption(f"{len(shown)} of {len(table)} rows for {query!r}")
-        st.dataframe(shown, hide_index=True)
+        our_table("ratings_table", shown)  # rows not ticked: ours offers ticking behind a switch, off at first
 
     def find():
         town = st.selectbox("town", [f"town {i}" for i in range(TOWNS)], index=None)
@@ -127,7 +148,7 @@ BARE_APP = textwrap.dedent('''
     def blacklist():
         year()
         st.subheader("listed agencies")
-        st.dataframe(rows().head(LISTED), hide_index=True)
+        our_table("blacklist_agencies")
         st.markdown("**clauses**")
         st.markdown("- 1.1 a clause\\n- 1.2 another clause")
         more(["practitioners", "earlier years", "listings", "history"])
@@ -362,13 +383,13 @@ def demo_export(data_dir: Path, folder: Path) -> tuple[Path, int, int, list[str]
 
 
 def ours(browser, folder: Path, repeat: int, stack: ExitStack,
-         ) -> tuple[dict[str, list[float]], Tour, Path, int, int, int]:
+         ) -> tuple[dict[str, list[float]], Tour, Path, int, int, int, Path]:
     """`repeat` fresh installs of our site (first page, first check of a file); the last one stays up for the tour."""
     from dashboard.navigation import PUBLIC_MENU
     from dashboard.ui import PAGES
 
     out: dict[str, list[float]] = {"first page": [], "check a file, first time": []}
-    upload = agencies = towns = terms = listed = None
+    upload = agencies = towns = terms = listed = tables = None
     for i in range(repeat):
         data_dir = folder / f"data-{i}"
         data_dir.mkdir()
@@ -377,6 +398,7 @@ def ours(browser, folder: Path, repeat: int, stack: ExitStack,
         out["first page"].append(first_page(browser, server))
         if upload is None:
             upload, agencies, towns, terms, listed = demo_export(data_dir, folder)
+            tables = our_tables(data_dir, folder)
         out["check a file, first time"].append(check_file(browser, server, PAGES["check_file"][1], upload))
         print(f"  ours, install {i + 1}: first page {out['first page'][-1]:.1f} s, check a file "
               f"{out['check a file, first time'][-1]:.1f} s", flush=True)
@@ -386,29 +408,42 @@ def ours(browser, folder: Path, repeat: int, stack: ExitStack,
     # "/" matches every link's end only as the whole href: the default page's link is the bare root.
     menu = [m if m != "/" else server.url + "/" for m in menu]
     tour = Tour(browser, server, menu, PAGES["ratings"][1], PAGES["find"][1], terms)
-    return out, tour, upload, agencies, towns, listed
+    return out, tour, upload, agencies, towns, listed, tables
 
 
-def bare_app(folder: Path, rows: int, towns: int, listed: int) -> Path:
-    """Write the bare app (BARE_APP on data of our demo's size) and our Streamlit settings to `folder`/bare."""
+def our_tables(data_dir: Path, folder: Path) -> Path:
+    """Dump the ratings and blacklist tables our pages show a first visitor of the install at `data_dir` (bench_load's
+    `dump_tables`, in a child process on that install's database) to `folder`/tables, for the bare app."""
+    tables = folder / "tables"
+    env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
+    dump = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_load.py"), "--dump-tables", str(tables)],
+                          cwd=ROOT, env={**env, "DATA_DIR": str(data_dir)}, timeout=600, capture_output=True,
+                          text=True)
+    if dump.returncode:  # Streamlit warns on every cached call outside a server: show only a failure's own end
+        raise SystemExit(f"dumping our tables failed:\n{dump.stderr[-3000:]}")
+    return tables
+
+
+def bare_app(folder: Path, rows: int, towns: int, listed: int, tables: Path) -> Path:
+    """Write the bare app (BARE_APP on data of our demo's size, showing our very tables from `tables`) and our
+    Streamlit settings to `folder`/bare."""
     app = folder / "bare"
     app.mkdir(exist_ok=True)
     (app / "bare_app.py").write_text(BARE_APP.replace("ROWS", str(rows)).replace("TOWNS", str(towns))
-                                     .replace("LISTED", str(listed)), encoding="utf-8")
+                                     .replace("LISTED", str(listed)).replace("TABLES_DIR", repr(str(tables))),
+                                     encoding="utf-8")
     shutil.copytree(ROOT / ".streamlit", app / ".streamlit", dirs_exist_ok=True)  # the same Streamlit settings as ours
     return app
 
 
-def bare_tour(browser, server: Server, rows: int, repeat: int) -> Tour:
-    menu = [server.url + "/"] + [f"/{path}" for path in BARE_MENU]
-    terms = [f"{n:018d}" for n in range(1, rows, max(1, rows // (repeat + 1)))]
-    return Tour(browser, server, menu, "ratings", "find", terms)
+def bare_tour(browser, server: Server, terms: list[str]) -> Tour:
+    return Tour(browser, server, [server.url + "/"] + [f"/{path}" for path in BARE_MENU], "ratings", "find", terms)
 
 
-def bare(browser, folder: Path, repeat: int, rows: int, towns: int, listed: int, upload: Path, stack: ExitStack,
-         ) -> tuple[dict[str, list[float]], Tour]:
+def bare(browser, folder: Path, repeat: int, rows: int, towns: int, listed: int, tables: Path, upload: Path,
+         terms: list[str], stack: ExitStack) -> tuple[dict[str, list[float]], Tour]:
     """`repeat` starts of the bare app (first page, first check of a file); the last one stays up for the tour."""
-    app = bare_app(folder, rows, towns, listed)
+    app = bare_app(folder, rows, towns, listed, tables)
     out: dict[str, list[float]] = {"first page": [], "check a file, first time": []}
     for i in range(repeat):
         server = Server(app / "bare_app.py", app, {}, folder / f"bare-{i}.log")
@@ -419,7 +454,7 @@ def bare(browser, folder: Path, repeat: int, rows: int, towns: int, listed: int,
               f"{out['check a file, first time'][-1]:.1f} s", flush=True)
         if i < repeat - 1:
             server.stop()
-    return out, bare_tour(browser, server, rows, repeat)
+    return out, bare_tour(browser, server, terms)  # our codes: its ratings table is ours
 
 
 def show(ms: list[float]) -> str:
@@ -446,15 +481,17 @@ def main() -> int:
         browsers = [pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS) for _ in range(3)]
         for browser in browsers:
             stack.callback(browser.close)
-        site, our_tour, upload, agencies, towns, listed = ours(browsers[0], folder, args.repeat, stack)
+        site, our_tour, upload, agencies, towns, listed, tables = ours(browsers[0], folder, args.repeat, stack)
         load.append(os.getloadavg())
-        plain, same_tour = bare(browsers[1], folder, args.repeat, agencies, towns, listed, upload, stack)
+        plain, same_tour = bare(browsers[1], folder, args.repeat, agencies, towns, listed, tables, upload,
+                                our_tour.terms, stack)
         load.append(os.getloadavg())
-        app = bare_app(folder, agencies, towns, listed)
+        app = bare_app(folder, agencies, towns, listed, tables)
         titled = Server(app / "bare_app.py", app, {"BARE_PAGES": "titles"}, folder / "bare-titles.log")
         stack.callback(titled.stop)
         titled.wait_healthy()
-        titles_tour = bare_tour(browsers[2], titled, agencies, args.repeat)
+        # Its ratings table is the earlier 3-column one, of codes 000…0 to 000…(agencies − 1).
+        titles_tour = bare_tour(browsers[2], titled, [f"{n:018d}" for n in range(1, agencies, max(1, agencies // 6))])
         interactive([our_tour, same_tour, titles_tour], args.repeat)
         site |= our_tour.out
         plain |= same_tour.out
