@@ -72,13 +72,18 @@ def ratings_table(shown: pd.DataFrame, pub: dict[str, Any]) -> pd.DataFrame | pa
 
     Every agency in one order (the first visit, a sort without a search) is the same table for every visitor: an
     Arrow table built once per publication, language and order (plain.arrow), sent as it is. A search's or a
-    filter's rows are relabelled from the cached frame.
+    filter's rows are taken, in their order, out of the Arrow table of every agency in the frame's own order: made
+    plain once, not relabelled, escaped and converted to Arrow again on every search.
     """
     lang = current()
     full = _ratings_display(int(pub["id"]), lang)
     if len(shown) == len(full):
         return _ratings_arrow(int(pub["id"]), lang, shown.index.to_numpy(dtype="int64").tobytes())
-    return full.loc[shown.index]
+    positions = full.index.get_indexer(shown.index)
+    if (positions < 0).any():  # rows that are not this publication's (never expected): as before, by label
+        return full.loc[shown.index]
+    every = _ratings_arrow(int(pub["id"]), lang, full.index.to_numpy(dtype="int64").tobytes())
+    return every.take(pa.array(positions, type=pa.int64()))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

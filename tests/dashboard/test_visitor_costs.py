@@ -8,6 +8,7 @@ is. Each test counts the building on a fresh cache and fails if a rerun or anoth
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -99,13 +100,33 @@ def test_every_agency_is_one_arrow_table_per_publication_language_and_order(app,
     app.selectbox(key=state.widget_key("sort")).set_value("name").run()  # another order: its own table, once
     app.selectbox(key=state.widget_key("sort")).set_value("total_desc").run()
     assert counted_arrow == [agencies, agencies]
-    app.text_input(key=state.widget_key("q")).set_value("安").run()  # a search's rows: relabelled, not cached
-    assert len(counted_arrow) == 2
+    codes = data.ratings(int(data.current_publication(data.published_years()[0])["id"]))["credit_code"]
+    app.text_input(key=state.widget_key("q")).set_value(codes.iloc[0]).run()  # a search's rows: taken out of every
+    assert 0 < len(app.dataframe[0].value) < agencies  # agency in the frame's own order, built once at most (that
+    assert len(counted_arrow) <= 3  # order may be one of the sorts already built)
+    searched = len(counted_arrow)
+    app.text_input(key=state.widget_key("q")).set_value(codes.iloc[1]).run()
+    assert not app.exception
+    assert len(counted_arrow) == searched  # no table built for another search
     years = data.published_years()
     app.text_input(key=state.widget_key("q")).set_value("").run()
     app.selectbox(key=state.widget_key("year")).set_value(years[1]).run()  # another publication: built once more
     assert not app.exception
-    assert len(counted_arrow) == 3
+    assert len(counted_arrow) == searched + 1
+
+
+def test_a_search_shows_the_rows_it_found_in_their_order_as_plain_as_every_agency(app):
+    """The rows a search takes out of the cached Arrow table are the rows, values and order of relabelling them."""
+    app.switch_page(PAGES["ratings"][0]).run()
+    pub = data.current_publication(data.published_years()[0])
+    frame = data.ratings(int(pub["id"]))
+    some = frame.iloc[[5, 0, 3]]  # a search's rows, in an order of their own
+    taken = tables.ratings_table(some, pub)
+    assert isinstance(taken, pa.Table)
+    relabelled = plain.frame(tables._ratings_display(int(pub["id"]), "zh").loc[some.index]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(taken.to_pandas(), relabelled)
+    assert taken.column("credit_code").to_pylist() == some["credit_code"].tolist()
+    plain.dataframe(taken)  # made plain: a page takes it as it is
 
 
 def test_the_default_sort_of_every_agency_is_kept_and_matches_a_fresh_sort(app, monkeypatch):
