@@ -124,26 +124,43 @@ BARE_APP = textwrap.dedent('''
                      column_order=t["order"], row_height=t["row_height"], key=key)
 
     def ratings():
-        query = st.text_input("search")
-        if TITLES_ONLY:  # the earlier bare app: a 3-column table of as many rows
+        if TITLES_ONLY:  # the earlier bare app: a search box over a 3-column table of as many rows
+            query = st.text_input("search")
             table = rows()
             shown = table[table["code"].str.contains(query, regex=False)] if query else table
             st.caption(f"{len(shown)} of {len(table)} rows for {query!r}")
             st.dataframe(shown, hide_index=True)
             return
+        year()
+        left, middle, right = st.columns(3)
+        left.multiselect("grade", ["A", "B", "C", "X"], placeholder="every grade")
+        middle.selectbox("town served", ["every town"] + [f"town {i}" for i in range(TOWNS)])
+        right.selectbox("sort", ["total, high to low", "total, low to high", "name", "code"])
+        query = st.text_input("search")
         table = our_tables()["ratings_table"]["frame"]
         hit = table["credit_code"].str.contains(query, regex=False) | table["agency_name"].str.contains(query, regex=False)
         shown = table[hit] if query else table
         st.caption(f"{len(shown)} of {len(table)} rows for {query!r}")
-        our_table("ratings_table", shown)  # rows not ticked: ours offers ticking behind a switch, off at first
+        our_table("ratings_table", shown)
+        st.toggle("every column")
+        st.toggle("tick rows to compare")
 
     def find():
+        if not TITLES_ONLY:
+            st.caption("choose your town and the specialty you need: the rated agencies serving it, best first")
+            st.radio("specialty", ["mechanical", "electrical", "chemical", "fire"], horizontal=True)
         town = st.selectbox("town", [f"town {i}" for i in range(TOWNS)], index=None)
         if town:
             table = rows()
             shown = table[table["town"] == town]
             st.caption(f"{len(shown)} rows in {town}")
             st.dataframe(shown, hide_index=True)
+            if not TITLES_ONLY:
+                st.caption("visits delivered against contracted")
+                st.toggle("compare some of them")
+                st.caption("how the list is made")
+        elif not TITLES_ONLY:
+            st.info("choose your town first")
 
     def blacklist():
         year()

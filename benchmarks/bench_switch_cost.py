@@ -3,13 +3,14 @@
     python benchmarks/bench_switch_cost.py [--repeat 5] [--bare] [--pages compare,check_file] [--steps]
 
 Starts our site on a fresh temporary DATA_DIR (it seeds the demo), or with `--bare` the bare Streamlit app of
-benchmarks/bench_site.py, and clicks through the sidebar menu as bench_site does. For every click it reads, besides
-the wall time until the new title shows: the browser renderer's main-thread time (Chrome DevTools Protocol
-`Performance.getMetrics`: TaskDuration, and of it ScriptDuration, LayoutDuration, RecalcStyleDuration) and the
-server process's CPU time (/proc, in clock ticks of 10 ms), both over the click and the 0.3 s after it (charts and
-tables finish drawing). CPU times move less with the machine's load than wall times: use them to compare pages
-and changes; bench_site.py gives the figures a person waits for. `--steps` measures, the same way, a search on the
-ratings page and a town chosen in Find (bench_site's "search" and "find") instead of the page switches.
+benchmarks/bench_site.py (showing our very ratings and blacklist tables, from a demo seeded for it), and clicks
+through the sidebar menu as bench_site does. For every click it reads, besides the wall time until the new title
+shows: the browser renderer's main-thread time (Chrome DevTools Protocol `Performance.getMetrics`: TaskDuration, and
+of it ScriptDuration, LayoutDuration, RecalcStyleDuration) and the server process's CPU time (/proc, in clock ticks
+of 10 ms), both over the click and the 0.3 s after it (charts and tables finish drawing). CPU times move less with
+the machine's load than wall times: use them to compare pages and changes; bench_site.py gives the figures a person
+waits for. `--steps` measures, the same way, a search on the ratings page and a town chosen in Find (bench_site's
+"search" and "find") instead of the page switches.
 """
 
 from __future__ import annotations
