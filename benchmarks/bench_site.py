@@ -73,8 +73,9 @@ NEW_TITLE = ("prev => { const h = document.querySelector(\"" + TITLE.replace('"'
 # The bare app: our menu's pages in our order, each showing what our page's first screen shows, in Streamlit's own
 # widgets on neutral data of the same size (ROWS agencies, TOWNS towns, LISTED on the blacklist), with none of our
 # code: no site caption, language button, demo warning, page style, sidebar language switch or URL state. So "ours /
-# bare" is what our code costs over Streamlit itself doing the same visible job. The ratings, find and check pages
-# are the ones earlier runs used; BARE_PAGES=titles makes the other seven pages a title only (the earlier bare app).
+# bare" is what our code costs over Streamlit itself doing the same visible job. Ratings and blacklist show our very
+# tables (TABLES_DIR: bench_load's dump). BARE_PAGES=titles gives the earlier bare app: ratings a search over a
+# 3-column table, find a town box, check an uploader, the other seven pages a title only.
 BARE_APP = textwrap.dedent('''
     import json
     import os

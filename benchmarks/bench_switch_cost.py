@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-import bench_site as site  # noqa: E402  (the same server, browser and clicks as bench_site)
+import bench_site as site  # noqa: E402
+from servers import NOT_INHERITED  # noqa: E402  (the same server, browser and clicks as bench_site)
 
 KINDS = ("TaskDuration", "ScriptDuration", "LayoutDuration", "RecalcStyleDuration")
 TICK = os.sysconf("SC_CLK_TCK")
@@ -58,7 +59,7 @@ def main() -> int:
         if args.bare:
             # The demo's size and our very tables: seeded as a fresh install of ours would be, then dumped.
             (folder / "data").mkdir()
-            env = {k: v for k, v in os.environ.items() if k not in site.NOT_INHERITED}
+            env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
             subprocess.run([sys.executable, "-m", "db", "seed-demo"], cwd=ROOT, env={**env, "DATA_DIR": str(folder / "data")},
                            check=True, capture_output=True, timeout=600)
             app = site.bare_app(folder, 40, 19, 3, site.our_tables(folder / "data", folder))

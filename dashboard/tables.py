@@ -79,9 +79,7 @@ def ratings_table(shown: pd.DataFrame, pub: dict[str, Any]) -> pd.DataFrame | pa
     full = _ratings_display(int(pub["id"]), lang)
     if len(shown) == len(full):
         return _ratings_arrow(int(pub["id"]), lang, shown.index.to_numpy(dtype="int64").tobytes())
-    positions = full.index.get_indexer(shown.index)
-    if (positions < 0).any():  # rows that are not this publication's (never expected): as before, by label
-        return full.loc[shown.index]
+    positions = full.index.get_indexer(shown.index)  # `shown` is a slice of data.ratings: every row is found
     every = _ratings_arrow(int(pub["id"]), lang, full.index.to_numpy(dtype="int64").tobytes())
     return every.take(pa.array(positions, type=pa.int64()))
 
